@@ -1,0 +1,240 @@
+/**
+ * ECVRF (RFC 9381 section 5), written once for every suite. A suite is a curve, a hash, a
+ * suite_string and an encode-to-curve method (see `suites.ts`); this file turns that
+ * definition into the public `prove` / `verify` / `proofToHash` API.
+ *
+ * Verification is strict: validate_key is always on, the proof must have the exact length, Gamma
+ * must be a canonical point encoding and s < q. `verify` never throws on bad input: it returns
+ * the reason instead.
+ * @module
+ */
+import { mulAddUnsafe, normalizeZ } from '@noble/curves/abstract/curve.js';
+import { hash_to_field } from '@noble/curves/abstract/hash-to-curve.js';
+import type { CHash } from '@noble/hashes/utils.js';
+import { concatBytes } from '@noble/curves/utils.js';
+import type { EcvrfCurve, GroupPoint, PointClass } from './curves.ts';
+import { multiplyShared } from './shared-chain.ts';
+
+/** How a suite maps (public key, alpha) to the point H (RFC 9381 section 5.4.1). */
+export type EncodeToCurve =
+  | { readonly method: 'try-and-increment' }
+  | { readonly method: 'h2c'; readonly h2cSuiteId: string };
+
+/** The declarative part of a suite: everything that differs between the four RFC suites. */
+export interface SuiteDefinition<P extends GroupPoint<P>> {
+  readonly name: string;
+  readonly suiteString: number;
+  readonly curve: EcvrfCurve<P>;
+  readonly hash: CHash;
+  readonly encodeToCurve: EncodeToCurve;
+}
+
+/** Result of `verify`: the VRF output on success, or why the proof was refused. */
+export type VerifyResult =
+  | { readonly valid: true; readonly beta: Uint8Array }
+  | { readonly valid: false; readonly reason: string };
+
+/** An ECVRF ciphersuite: the public API every caller and auditor uses. */
+export interface EcvrfSuite {
+  readonly name: string;
+  readonly suiteString: number;
+  readonly secretKeyLength: number;
+  readonly publicKeyLength: number;
+  readonly proofLength: number;
+  readonly betaLength: number;
+  /** PK_string for a 32-byte secret key. Throws if the key is not a valid secret key. */
+  publicKey(secretKey: Uint8Array): Uint8Array;
+  /** pi_string for alpha under the secret key. Deterministic; throws only on a bad secret key. */
+  prove(secretKey: Uint8Array, alpha: Uint8Array): Uint8Array;
+  /** Checks pi against the public key and alpha. Never throws. */
+  verify(publicKey: Uint8Array, alpha: Uint8Array, proof: Uint8Array): VerifyResult;
+  /** beta_string of a proof, without checking it: call on verified proofs only. */
+  proofToHash(proof: Uint8Array): Uint8Array;
+}
+
+/** Intermediate values of one prove, for tests against the RFC's printed vectors. */
+export interface ProveTrace {
+  readonly h: Uint8Array;
+  readonly k: bigint;
+  readonly gamma: Uint8Array;
+  readonly u: Uint8Array;
+  readonly v: Uint8Array;
+  readonly c: bigint;
+  readonly s: bigint;
+  readonly pi: Uint8Array;
+}
+
+/** The suite API plus the RFC's intermediate steps, which tests check one by one. */
+export interface EcvrfSuiteInternals extends EcvrfSuite {
+  proveTrace(secretKey: Uint8Array, alpha: Uint8Array): ProveTrace;
+  /** encode_to_curve; `ctr` is the try-and-increment counter that succeeded. */
+  encodeToCurve(publicKey: Uint8Array, alpha: Uint8Array): { h: Uint8Array; ctr?: number };
+  /** The RFC 9380 field element u of an h2c suite. */
+  hashToField(publicKey: Uint8Array, alpha: Uint8Array): bigint;
+  nonce(secretKey: Uint8Array, hString: Uint8Array): bigint;
+}
+
+const C_LEN = 16; // cLen: the challenge is 128 bits in all four suites
+const te = new TextEncoder();
+
+class InvalidProof extends Error {}
+
+function assertBytes(value: unknown, what: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new InvalidProof(`${what} must be a Uint8Array`);
+}
+
+export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): EcvrfSuiteInternals {
+  const { curve, hash, suiteString } = def;
+  const Point: PointClass<P> = curve.Point;
+  const q = curve.order;
+  const qBits = q.toString(2).length;
+  const ptLen = curve.pointLength;
+  const proofLength = ptLen + C_LEN + curve.scalarLength;
+  const suite = Uint8Array.of(suiteString);
+  const cofactor = curve.cofactor;
+  const dst =
+    def.encodeToCurve.method === 'h2c'
+      ? concatBytes(te.encode('ECVRF_' + def.encodeToCurve.h2cSuiteId), suite)
+      : undefined;
+
+  const clearCofactor = (p: P): P => {
+    for (let f = cofactor; f > 1; f >>= 1) p = p.double();
+    return p;
+  };
+  const encode = (points: P[]): Uint8Array[] =>
+    normalizeZ(Point as never, points as never[]).map((p) => (p as P).toBytes());
+
+  // RFC 9381 section 5.4.1: H as a point (projective), with the try-and-increment counter.
+  function encodeToCurvePoint(pk: Uint8Array, alpha: Uint8Array): { H: P; ctr?: number } {
+    if (dst) return { H: curve.hasher.encodeToCurve(concatBytes(pk, alpha), { DST: dst }) };
+    const prefix = concatBytes(suite, Uint8Array.of(0x01), pk, alpha);
+    const tail = Uint8Array.of(0, 0x00);
+    for (let ctr = 0; ctr < 256; ctr++) {
+      tail[0] = ctr;
+      const candidate = curve.hashValueToPoint(hash(concatBytes(prefix, tail)));
+      if (candidate) return { H: clearCofactor(candidate), ctr };
+    }
+    // Probability 2^-256; the RFC leaves the outcome undefined, we refuse.
+    throw new InvalidProof('encode_to_curve found no point in 256 tries');
+  }
+
+  // RFC 9381 section 5.4.3: c from the five points, truncated to cLen bytes.
+  function challenge(points: Uint8Array[]): bigint {
+    const digest = hash(concatBytes(suite, Uint8Array.of(0x02), ...points, Uint8Array.of(0x00)));
+    return curve.bytesToInt(digest.subarray(0, C_LEN));
+  }
+
+  function hashOfPoint(cofactorGamma: Uint8Array): Uint8Array {
+    return hash(concatBytes(suite, Uint8Array.of(0x03), cofactorGamma, Uint8Array.of(0x00)));
+  }
+
+  function publicKeyOf(x: bigint): Uint8Array {
+    return Point.BASE.multiply(x).toBytes();
+  }
+
+  function checkSecretKey(secretKey: Uint8Array): void {
+    if (!(secretKey instanceof Uint8Array) || secretKey.length !== curve.secretKeyLength)
+      throw new Error(`${def.name}: secret key must be ${curve.secretKeyLength} bytes`);
+  }
+
+  function proveTrace(secretKey: Uint8Array, alpha: Uint8Array): ProveTrace {
+    checkSecretKey(secretKey);
+    if (!(alpha instanceof Uint8Array)) throw new Error(`${def.name}: alpha must be a Uint8Array`);
+    const x = curve.secretScalar(secretKey);
+    const pk = publicKeyOf(x);
+    const { H } = encodeToCurvePoint(pk, alpha);
+    const [hAffine] = encode([H]) as [Uint8Array];
+    const k = curve.nonce(secretKey, hAffine);
+    // Gamma = x*H and k*H share one doubling chain; k*B uses the precomputed base table.
+    const [gammaP, kH] = multiplyShared(Point.ZERO, H, [x, k], qBits) as [P, P];
+    const kB = Point.BASE.multiply(k);
+    const [gamma, u, v] = encode([gammaP, kB, kH]) as [Uint8Array, Uint8Array, Uint8Array];
+    const c = challenge([pk, hAffine, gamma, u, v]);
+    const s = (k + c * x) % q;
+    const pi = concatBytes(gamma, curve.intToBytes(c, C_LEN), curve.intToBytes(s, curve.scalarLength));
+    return { h: hAffine, k, gamma, u, v, c, s, pi };
+  }
+
+  function decodeProof(pi: Uint8Array): { Gamma: P; c: bigint; s: bigint } {
+    if (pi.length !== proofLength)
+      throw new InvalidProof(`proof must be ${proofLength} bytes, got ${pi.length}`);
+    let Gamma: P;
+    try {
+      Gamma = curve.decodePoint(pi.subarray(0, ptLen));
+    } catch (e) {
+      throw new InvalidProof(`Gamma is not a valid point encoding (${(e as Error).message})`);
+    }
+    const c = curve.bytesToInt(pi.subarray(ptLen, ptLen + C_LEN));
+    const s = curve.bytesToInt(pi.subarray(ptLen + C_LEN));
+    if (s >= q) throw new InvalidProof('s is not less than the group order q');
+    return { Gamma, c, s };
+  }
+
+  function decodePublicKey(pk: Uint8Array): P {
+    let Y: P;
+    try {
+      Y = curve.decodePoint(pk);
+    } catch (e) {
+      throw new InvalidProof(`public key is not a valid point encoding (${(e as Error).message})`);
+    }
+    // validate_key (RFC 9381 section 5.4.5): a small-order Y would let many outputs verify.
+    if (clearCofactor(Y).is0()) throw new InvalidProof('public key has small order');
+    return Y;
+  }
+
+  function verifyOrThrow(pk: Uint8Array, alpha: Uint8Array, pi: Uint8Array): Uint8Array {
+    assertBytes(pk, 'public key');
+    assertBytes(alpha, 'alpha');
+    assertBytes(pi, 'proof');
+    const Y = decodePublicKey(pk);
+    const { Gamma, c, s } = decodeProof(pi);
+    const { H } = encodeToCurvePoint(pk, alpha);
+    // Every input is public here, so variable-time multiplication is fine.
+    const U = Point.BASE.multiplyUnsafe(s).add(Y.negate().multiplyUnsafe(c));
+    const V = mulAddUnsafe(Point as never, [H, Gamma.negate()] as never[], [s, c]) as unknown as P;
+    const toEncode = cofactor > 1 ? [H, U, V, clearCofactor(Gamma)] : [H, U, V];
+    const [hBytes, uBytes, vBytes, cGamma] = encode(toEncode) as Uint8Array[];
+    const gammaBytes = pi.subarray(0, ptLen);
+    if (challenge([pk, hBytes!, gammaBytes, uBytes!, vBytes!]) !== c)
+      throw new InvalidProof('challenge does not match: the proof is not valid for this key and alpha');
+    return hashOfPoint(cofactor > 1 ? cGamma! : gammaBytes);
+  }
+
+  return Object.freeze({
+    name: def.name,
+    suiteString,
+    secretKeyLength: curve.secretKeyLength,
+    publicKeyLength: ptLen,
+    proofLength,
+    betaLength: hash.outputLen,
+    publicKey(secretKey: Uint8Array): Uint8Array {
+      checkSecretKey(secretKey);
+      return publicKeyOf(curve.secretScalar(secretKey));
+    },
+    prove: (secretKey: Uint8Array, alpha: Uint8Array) => proveTrace(secretKey, alpha).pi,
+    verify(publicKey: Uint8Array, alpha: Uint8Array, proof: Uint8Array): VerifyResult {
+      try {
+        return { valid: true, beta: verifyOrThrow(publicKey, alpha, proof) };
+      } catch (e) {
+        if (e instanceof InvalidProof) return { valid: false, reason: e.message };
+        return { valid: false, reason: `malformed input (${(e as Error)?.message ?? String(e)})` };
+      }
+    },
+    proofToHash(proof: Uint8Array): Uint8Array {
+      if (!(proof instanceof Uint8Array)) throw new Error(`${def.name}: proof must be a Uint8Array`);
+      const { Gamma } = decodeProof(proof);
+      return hashOfPoint(cofactor > 1 ? encode([clearCofactor(Gamma)])[0]! : proof.subarray(0, ptLen));
+    },
+    proveTrace,
+    encodeToCurve(publicKey: Uint8Array, alpha: Uint8Array) {
+      const { H, ctr } = encodeToCurvePoint(publicKey, alpha);
+      return { h: encode([H])[0]!, ctr };
+    },
+    hashToField(publicKey: Uint8Array, alpha: Uint8Array): bigint {
+      if (!dst) throw new Error(`${def.name} does not use RFC 9380 hash-to-curve`);
+      const fields = hash_to_field(concatBytes(publicKey, alpha), 1, { ...curve.hasher.defaults, DST: dst });
+      return fields[0]![0]!;
+    },
+    nonce: (secretKey: Uint8Array, hString: Uint8Array) => curve.nonce(secretKey, hString),
+  });
+}

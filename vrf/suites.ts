@@ -1,0 +1,40 @@
+/**
+ * The four ciphersuites of RFC 9381 section 5.5, as data: which curve, which hash, which
+ * suite_string, and how alpha is encoded to a point. The algorithm is in `ecvrf.ts`.
+ * @module
+ */
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { createSuite } from './ecvrf.ts';
+import { edwards25519, nistP256 } from './curves.ts';
+
+export const ECVRF_P256_SHA256_TAI = createSuite({
+  name: 'ECVRF-P256-SHA256-TAI',
+  suiteString: 0x01,
+  curve: nistP256,
+  hash: sha256,
+  encodeToCurve: { method: 'try-and-increment' },
+});
+
+export const ECVRF_P256_SHA256_SSWU = createSuite({
+  name: 'ECVRF-P256-SHA256-SSWU',
+  suiteString: 0x02,
+  curve: nistP256,
+  hash: sha256,
+  encodeToCurve: { method: 'h2c', h2cSuiteId: 'P256_XMD:SHA-256_SSWU_NU_' },
+});
+
+export const ECVRF_EDWARDS25519_SHA512_TAI = createSuite({
+  name: 'ECVRF-EDWARDS25519-SHA512-TAI',
+  suiteString: 0x03,
+  curve: edwards25519,
+  hash: sha512,
+  encodeToCurve: { method: 'try-and-increment' },
+});
+
+export const ECVRF_EDWARDS25519_SHA512_ELL2 = createSuite({
+  name: 'ECVRF-EDWARDS25519-SHA512-ELL2',
+  suiteString: 0x04,
+  curve: edwards25519,
+  hash: sha512,
+  encodeToCurve: { method: 'h2c', h2cSuiteId: 'edwards25519_XMD:SHA-512_ELL2_NU_' },
+});
