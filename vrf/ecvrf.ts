@@ -11,9 +11,9 @@
 import { mulAddUnsafe, normalizeZ } from '@noble/curves/abstract/curve.js';
 import { hash_to_field } from '@noble/curves/abstract/hash-to-curve.js';
 import type { CHash } from '@noble/hashes/utils.js';
-import { concatBytes } from '@noble/curves/utils.js';
+import { concatBytes, equalBytes } from '@noble/curves/utils.js';
 import type { EcvrfCurve, GroupPoint, PointClass } from './curves.ts';
-import { multiplyShared } from './shared-chain.ts';
+import { fixedBaseMultiplier, multiplyShared } from './scalar-mul.ts';
 
 /** How a suite maps (public key, alpha) to the point H (RFC 9381 section 5.4.1). */
 export type EncodeToCurve =
@@ -128,26 +128,32 @@ export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): E
     return hash(concatBytes(suite, Uint8Array.of(0x03), cofactorGamma, Uint8Array.of(0x00)));
   }
 
-  function publicKeyOf(x: bigint): Uint8Array {
-    return Point.BASE.multiply(x).toBytes();
-  }
+  const mulBase = fixedBaseMultiplier(Point.BASE, Point.ZERO, qBits);
 
-  function checkSecretKey(secretKey: Uint8Array): void {
+  // A server proves many times under one key: remember x and PK per key array. The entry keeps
+  // a copy of the key bytes and is used only while they still match (the caller may reuse or
+  // wipe its array), and it goes away with the caller's array.
+  const keyCache = new WeakMap<Uint8Array, { copy: Uint8Array; x: bigint; pk: Uint8Array }>();
+  function expandSecretKey(secretKey: Uint8Array): { x: bigint; pk: Uint8Array } {
     if (!(secretKey instanceof Uint8Array) || secretKey.length !== curve.secretKeyLength)
       throw new Error(`${def.name}: secret key must be ${curve.secretKeyLength} bytes`);
+    const hit = keyCache.get(secretKey);
+    if (hit && equalBytes(hit.copy, secretKey)) return hit;
+    const x = curve.secretScalar(secretKey);
+    const entry = { copy: secretKey.slice(), x, pk: encode([mulBase(x)])[0]! };
+    keyCache.set(secretKey, entry);
+    return entry;
   }
 
   function proveTrace(secretKey: Uint8Array, alpha: Uint8Array): ProveTrace {
-    checkSecretKey(secretKey);
+    const { x, pk } = expandSecretKey(secretKey);
     if (!(alpha instanceof Uint8Array)) throw new Error(`${def.name}: alpha must be a Uint8Array`);
-    const x = curve.secretScalar(secretKey);
-    const pk = publicKeyOf(x);
     const { H } = encodeToCurvePoint(pk, alpha);
     const [hAffine] = encode([H]) as [Uint8Array];
     const k = curve.nonce(secretKey, hAffine);
     // Gamma = x*H and k*H share one doubling chain; k*B uses the precomputed base table.
     const [gammaP, kH] = multiplyShared(Point.ZERO, H, [x, k], qBits) as [P, P];
-    const kB = Point.BASE.multiply(k);
+    const kB = mulBase(k);
     const [gamma, u, v] = encode([gammaP, kB, kH]) as [Uint8Array, Uint8Array, Uint8Array];
     const c = challenge([pk, hAffine, gamma, u, v]);
     const s = (k + c * x) % q;
@@ -207,10 +213,7 @@ export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): E
     publicKeyLength: ptLen,
     proofLength,
     betaLength: hash.outputLen,
-    publicKey(secretKey: Uint8Array): Uint8Array {
-      checkSecretKey(secretKey);
-      return publicKeyOf(curve.secretScalar(secretKey));
-    },
+    publicKey: (secretKey: Uint8Array) => expandSecretKey(secretKey).pk.slice(),
     prove: (secretKey: Uint8Array, alpha: Uint8Array) => proveTrace(secretKey, alpha).pi,
     verify(publicKey: Uint8Array, alpha: Uint8Array, proof: Uint8Array): VerifyResult {
       try {
