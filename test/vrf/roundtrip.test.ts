@@ -1,0 +1,125 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { p256 } from '@noble/curves/nist.js';
+import { suites } from '../../vrf/index.ts';
+import { edwards25519, nistP256 } from '../../vrf/curves.ts';
+import { fixedBaseMultiplier, multiplyShared, signedDigits } from '../../vrf/scalar-mul.ts';
+
+// P-256 secret keys must encode an integer in [1, q-1]; other 32-byte strings are refused.
+const secretKey = (p256Suite: boolean) =>
+  fc.uint8Array({ minLength: 32, maxLength: 32 }).filter((sk) => !p256Suite || (sk.some((b) => b !== 0) && sk[0]! < 0xff));
+
+for (const [name, suite] of Object.entries(suites)) {
+  const isP256 = name.includes('P256');
+  describe(`${name}: round trip`, () => {
+    it('verifies its own proofs over random keys and alphas of 0 to 300 bytes', () => {
+      fc.assert(
+        fc.property(secretKey(isP256), fc.uint8Array({ minLength: 0, maxLength: 300 }), (sk, alpha) => {
+          const pk = suite.publicKey(sk);
+          const pi = suite.prove(sk, alpha);
+          expect(pi).toHaveLength(suite.proofLength);
+          const result = suite.verify(pk, alpha, pi);
+          expect(result).toEqual({ valid: true, beta: suite.proofToHash(pi) });
+          if (result.valid) expect(result.beta).toHaveLength(suite.betaLength);
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    it('crosses every hash block boundary of alpha (SHA-256: 64 bytes, SHA-512: 128 bytes)', () => {
+      const sk = new Uint8Array(32).fill(0x42);
+      const pk = suite.publicKey(sk);
+      for (const len of [55, 56, 63, 64, 65, 111, 112, 119, 120, 127, 128, 129, 191, 192, 256, 300]) {
+        const alpha = Uint8Array.from({ length: len }, (_, i) => i * 7);
+        expect(suite.verify(pk, alpha, suite.prove(sk, alpha)).valid).toBe(true);
+      }
+    });
+
+    it('is deterministic, and different alphas give different outputs', () => {
+      const sk = new Uint8Array(32).fill(0x17);
+      const a = suite.prove(sk, Uint8Array.of(1));
+      expect(suite.prove(sk, Uint8Array.of(1))).toEqual(a);
+      expect(suite.proofToHash(suite.prove(sk, Uint8Array.of(2)))).not.toEqual(suite.proofToHash(a));
+    });
+
+    it('derives the public key the curve library derives', () => {
+      const sk = new Uint8Array(32).fill(0x23);
+      expect(suite.publicKey(sk)).toEqual(isP256 ? p256.getPublicKey(sk, true) : ed25519.getPublicKey(sk));
+    });
+
+    it('does not serve a stale key when the caller reuses its key array', () => {
+      const sk = new Uint8Array(32).fill(0x31);
+      const first = suite.publicKey(sk);
+      const piFirst = suite.prove(sk, Uint8Array.of(9));
+      sk[5] = 0x32;
+      const second = suite.publicKey(sk);
+      expect(second).not.toEqual(first);
+      expect(suite.verify(second, Uint8Array.of(9), suite.prove(sk, Uint8Array.of(9))).valid).toBe(true);
+      expect(suite.verify(second, Uint8Array.of(9), piFirst).valid).toBe(false);
+      suite.publicKey(sk)[0] = 0; // the returned key is a copy
+      expect(suite.publicKey(sk)).toEqual(second);
+    });
+
+    it('refuses secret keys of the wrong length with a clear error', () => {
+      expect(() => suite.prove(new Uint8Array(31), Uint8Array.of())).toThrow(/secret key must be 32 bytes/);
+      expect(() => suite.publicKey(new Uint8Array(33))).toThrow(/secret key must be 32 bytes/);
+    });
+  });
+}
+
+describe('P-256 secret keys out of range', () => {
+  it('refuses 0 and values >= q', () => {
+    const suite = suites['ECVRF-P256-SHA256-TAI'];
+    expect(() => suite.publicKey(new Uint8Array(32))).toThrow(/\[1, q-1\]/);
+    expect(() => suite.prove(new Uint8Array(32).fill(0xff), Uint8Array.of())).toThrow(/\[1, q-1\]/);
+  });
+});
+
+describe('constant-operation scalar multiplication agrees with noble', () => {
+  for (const curve of [edwards25519, nistP256]) {
+    const { Point, order } = curve;
+    const bits = order.toString(2).length;
+    const edge = [0n, 1n, 2n, 7n, 8n, 9n, order - 1n, order - 2n, (1n << BigInt(bits - 1)) + 5n];
+    const scalar = fc.bigInt({ min: 0n, max: order - 1n });
+    const expected = (P: typeof Point.BASE, n: bigint) => (n === 0n ? Point.ZERO : P.multiplyUnsafe(n));
+
+    it(`${curve.name}: multiplyShared(H, [a, b]) = [a*H, b*H]`, () => {
+      const H = Point.BASE.multiplyUnsafe(123456789n);
+      for (const n of edge) expect(multiplyShared(Point.ZERO, H, [n, n], bits).map((p) => p.equals(expected(H, n)))).toEqual([true, true]);
+      fc.assert(
+        fc.property(scalar, scalar, (a, b) => {
+          const [A, B] = multiplyShared(Point.ZERO, H, [a, b], bits);
+          expect(A!.equals(expected(H, a)) && B!.equals(expected(H, b))).toBe(true);
+        }),
+        { numRuns: 20 },
+      );
+    });
+
+    it(`${curve.name}: fixedBaseMultiplier(B)(n) = n*B`, () => {
+      const mul = fixedBaseMultiplier(Point.BASE, Point.ZERO, bits);
+      for (const n of edge) expect(mul(n).equals(expected(Point.BASE, n))).toBe(true);
+      fc.assert(
+        fc.property(scalar, (n) => {
+          expect(mul(n).equals(expected(Point.BASE, n))).toBe(true);
+        }),
+        { numRuns: 20 },
+      );
+    });
+  }
+
+  it('signedDigits recodes exactly, with a length that depends on the bit length only', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 253n) - 1n }), fc.integer({ min: 2, max: 7 }), (n, w) => {
+        const digits = signedDigits(n, w, 253);
+        expect(digits.length).toBe(Math.ceil(253 / w) + 1);
+        let back = 0n;
+        for (let j = digits.length - 1; j >= 0; j--) back = (back << BigInt(w)) + BigInt(digits[j]!);
+        expect(back).toBe(n);
+        for (const d of digits) expect(d > -(1 << (w - 1)) && d <= 1 << (w - 1)).toBe(true);
+      }),
+    );
+    expect(() => signedDigits(1n << 253n, 4, 253)).not.toThrow(); // carry window absorbs it
+    expect(() => signedDigits(1n << 300n, 4, 253)).toThrow(/wider/);
+  });
+});
