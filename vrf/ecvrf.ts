@@ -11,7 +11,7 @@
 import { mulAddUnsafe, normalizeZ } from '@noble/curves/abstract/curve.js';
 import { hash_to_field } from '@noble/curves/abstract/hash-to-curve.js';
 import type { CHash } from '@noble/hashes/utils.js';
-import { concatBytes, equalBytes } from '@noble/curves/utils.js';
+import { concatBytes, equalBytes, isBytes } from '@noble/curves/utils.js';
 import type { EcvrfCurve, GroupPoint, PointClass } from './curves.ts';
 import { fixedBaseMultiplier, multiplyShared } from './scalar-mul.ts';
 
@@ -80,7 +80,7 @@ const te = new TextEncoder();
 class InvalidProof extends Error {}
 
 function assertBytes(value: unknown, what: string): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new InvalidProof(`${what} must be a Uint8Array`);
+  if (!isBytes(value)) throw new InvalidProof(`${what} must be a Uint8Array`);
 }
 
 export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): EcvrfSuiteInternals {
@@ -135,7 +135,7 @@ export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): E
   // wipe its array), and it goes away with the caller's array.
   const keyCache = new WeakMap<Uint8Array, { copy: Uint8Array; x: bigint; pk: Uint8Array }>();
   function expandSecretKey(secretKey: Uint8Array): { x: bigint; pk: Uint8Array } {
-    if (!(secretKey instanceof Uint8Array) || secretKey.length !== curve.secretKeyLength)
+    if (!isBytes(secretKey) || secretKey.length !== curve.secretKeyLength)
       throw new Error(`${def.name}: secret key must be ${curve.secretKeyLength} bytes`);
     const hit = keyCache.get(secretKey);
     if (hit && equalBytes(hit.copy, secretKey)) return hit;
@@ -147,7 +147,7 @@ export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): E
 
   function proveTrace(secretKey: Uint8Array, alpha: Uint8Array): ProveTrace {
     const { x, pk } = expandSecretKey(secretKey);
-    if (!(alpha instanceof Uint8Array)) throw new Error(`${def.name}: alpha must be a Uint8Array`);
+    if (!isBytes(alpha)) throw new Error(`${def.name}: alpha must be a Uint8Array`);
     const { H } = encodeToCurvePoint(pk, alpha);
     const [hAffine] = encode([H]) as [Uint8Array];
     const k = curve.nonce(secretKey, hAffine);
@@ -224,7 +224,7 @@ export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): E
       }
     },
     proofToHash(proof: Uint8Array): Uint8Array {
-      if (!(proof instanceof Uint8Array)) throw new Error(`${def.name}: proof must be a Uint8Array`);
+      if (!isBytes(proof)) throw new Error(`${def.name}: proof must be a Uint8Array`);
       const { Gamma } = decodeProof(proof);
       return hashOfPoint(cofactor > 1 ? encode([clearCofactor(Gamma)])[0]! : proof.subarray(0, ptLen));
     },

@@ -1,0 +1,59 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runInNewContext } from 'node:vm';
+import { build, type BuildOptions } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { vectorSuites } from './vectors.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+// What a browser build sees: no Node built-ins to resolve, no Node globals to lean on.
+const browserBuild = (entry: string): BuildOptions => ({
+  stdin: { contents: entry, resolveDir: root, loader: 'ts' },
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  globalName: 'bundle',
+  write: false,
+  metafile: true,
+  logLevel: 'silent',
+});
+
+describe('vrf/ bundles for the browser', () => {
+  it('bundles with no Node-only import and runs in a context without Node globals', async () => {
+    const result = await build(
+      browserBuild(`export * from './vrf/index.ts'; export * as outcome from './vrf/outcome.ts';`),
+    );
+    const inputs = Object.keys(result.metafile!.inputs);
+    expect(inputs.filter((i) => !i.startsWith('vrf/') && !i.startsWith('node_modules/@noble/') && i !== '<stdin>')).toEqual([]);
+    expect(inputs.some((i) => i === 'vrf/cli.ts')).toBe(false);
+
+    const code = result.outputFiles![0]!.text;
+    const sandbox: Record<string, unknown> = {
+      crypto: { getRandomValues: <T extends ArrayBufferView>(a: T) => globalThis.crypto.getRandomValues(a) },
+      TextEncoder,
+    };
+    runInNewContext(`${code}; globalThis.bundle = bundle;`, sandbox);
+    for (const name of ['process', 'Buffer', 'require']) expect(name in sandbox).toBe(false);
+
+    const vrf = sandbox['bundle'] as typeof import('../../vrf/index.ts');
+    for (const [name, vs] of Object.entries(vectorSuites)) {
+      const e = vs.examples[0]!;
+      const hex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
+      const suite = vrf.getSuite(name);
+      const pi = suite.prove(hex(e.sk), hex(e.alpha));
+      expect(Array.from(pi)).toEqual(Array.from(hex(e.pi)));
+      const res = suite.verify(hex(e.pk), hex(e.alpha), pi);
+      expect(res.valid && Array.from(res.beta)).toEqual(Array.from(hex(e.beta)));
+    }
+  });
+
+  it('the same build fails when a Node-only module slips in (control)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vrf-bundle-'));
+    const leak = join(dir, 'leak.ts');
+    writeFileSync(leak, `import { createHash } from 'node:crypto'; export const h = createHash('sha256');`);
+    await expect(build(browserBuild(`export * from ${JSON.stringify(leak)};`))).rejects.toThrow(/node:crypto/);
+  });
+});
