@@ -16,7 +16,7 @@
  * @module
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { concatBytes, isBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /** Largest n accepted by `int` and largest total weight: 2^53, so every result is a safe integer. */
 export const MAX_RANGE = 2 ** 53;
@@ -38,7 +38,7 @@ export class BetaStream implements ByteSource {
   #pos = 0;
 
   constructor(beta: Uint8Array) {
-    if (!(beta instanceof Uint8Array) || (beta.length !== 32 && beta.length !== 64))
+    if (!isBytes(beta) || (beta.length !== 32 && beta.length !== 64))
       throw new RangeError('beta must be a Uint8Array of 32 or 64 bytes');
     this.#beta = beta.slice();
     this.#prefix = concatBytes(utf8ToBytes(OUTCOME_DST), this.#beta);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { suites } from '../../vrf/index.ts';
-import { edwards25519, nistP256 } from '../../vrf/curves.ts';
+import { edwards25519, nistP256, type EcvrfCurve, type GroupPoint } from '../../vrf/curves.ts';
 import { fixedBaseMultiplier, multiplyShared, signedDigits } from '../../vrf/scalar-mul.ts';
 
 // P-256 secret keys must encode an integer in [1, q-1]; other 32-byte strings are refused.
@@ -76,37 +76,40 @@ describe('P-256 secret keys out of range', () => {
   });
 });
 
+function agreesWithNoble<P extends GroupPoint<P> & { equals(other: P): boolean }>(curve: EcvrfCurve<P>): void {
+  const { Point, order } = curve;
+  const bits = order.toString(2).length;
+  const edge = [0n, 1n, 2n, 7n, 8n, 9n, order - 1n, order - 2n, (1n << BigInt(bits - 1)) + 5n];
+  const scalar = fc.bigInt({ min: 0n, max: order - 1n });
+  const expected = (p: P, n: bigint) => (n === 0n ? Point.ZERO : p.multiplyUnsafe(n));
+
+  it(`${curve.name}: multiplyShared(H, [a, b]) = [a*H, b*H]`, () => {
+    const H = Point.BASE.multiplyUnsafe(123456789n);
+    for (const n of edge) expect(multiplyShared(Point.ZERO, H, [n, n], bits).map((p) => p.equals(expected(H, n)))).toEqual([true, true]);
+    fc.assert(
+      fc.property(scalar, scalar, (a, b) => {
+        const [A, B] = multiplyShared(Point.ZERO, H, [a, b], bits);
+        expect(A!.equals(expected(H, a)) && B!.equals(expected(H, b))).toBe(true);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it(`${curve.name}: fixedBaseMultiplier(B)(n) = n*B`, () => {
+    const mul = fixedBaseMultiplier(Point.BASE, Point.ZERO, bits);
+    for (const n of edge) expect(mul(n).equals(expected(Point.BASE, n))).toBe(true);
+    fc.assert(
+      fc.property(scalar, (n) => {
+        expect(mul(n).equals(expected(Point.BASE, n))).toBe(true);
+      }),
+      { numRuns: 20 },
+    );
+  });
+}
+
 describe('constant-operation scalar multiplication agrees with noble', () => {
-  for (const curve of [edwards25519, nistP256]) {
-    const { Point, order } = curve;
-    const bits = order.toString(2).length;
-    const edge = [0n, 1n, 2n, 7n, 8n, 9n, order - 1n, order - 2n, (1n << BigInt(bits - 1)) + 5n];
-    const scalar = fc.bigInt({ min: 0n, max: order - 1n });
-    const expected = (P: typeof Point.BASE, n: bigint) => (n === 0n ? Point.ZERO : P.multiplyUnsafe(n));
-
-    it(`${curve.name}: multiplyShared(H, [a, b]) = [a*H, b*H]`, () => {
-      const H = Point.BASE.multiplyUnsafe(123456789n);
-      for (const n of edge) expect(multiplyShared(Point.ZERO, H, [n, n], bits).map((p) => p.equals(expected(H, n)))).toEqual([true, true]);
-      fc.assert(
-        fc.property(scalar, scalar, (a, b) => {
-          const [A, B] = multiplyShared(Point.ZERO, H, [a, b], bits);
-          expect(A!.equals(expected(H, a)) && B!.equals(expected(H, b))).toBe(true);
-        }),
-        { numRuns: 20 },
-      );
-    });
-
-    it(`${curve.name}: fixedBaseMultiplier(B)(n) = n*B`, () => {
-      const mul = fixedBaseMultiplier(Point.BASE, Point.ZERO, bits);
-      for (const n of edge) expect(mul(n).equals(expected(Point.BASE, n))).toBe(true);
-      fc.assert(
-        fc.property(scalar, (n) => {
-          expect(mul(n).equals(expected(Point.BASE, n))).toBe(true);
-        }),
-        { numRuns: 20 },
-      );
-    });
-  }
+  agreesWithNoble(edwards25519);
+  agreesWithNoble(nistP256);
 
   it('signedDigits recodes exactly, with a length that depends on the bit length only', () => {
     fc.assert(
