@@ -1,0 +1,133 @@
+/**
+ * Entry point of `npm run bench`: runs the benchmark sections in order, prints each one's table,
+ * and exits with code 1 when any target is missed.
+ *
+ *   npx tsx test/bench/run.ts                 # every section
+ *   npx tsx test/bench/run.ts --only vrf      # some sections (comma-separated or repeated)
+ *   npx tsx test/bench/run.ts --samples 7 --min-ms 600
+ *   npx tsx test/bench/run.ts --list
+ *
+ * To add a benchmark (server, minting, ...), append a section to SECTIONS.
+ * @module
+ */
+import os from 'node:os';
+import type { MeasureOptions } from './harness.ts';
+import { benchVrf, type Target } from './vrf.bench.ts';
+
+interface SectionResult {
+  /** Printable table (or any text) of the section's measurements. */
+  table: string;
+  /** Ratios with a minimum; a missed one makes the run fail. */
+  targets: Target[];
+}
+
+interface Section {
+  name: string;
+  title: string;
+  run(opts: MeasureOptions): Promise<SectionResult>;
+}
+
+const SECTIONS: readonly Section[] = [
+  {
+    name: 'vrf',
+    title: 'VRF prove/verify vs @noble/curves signatures (ops/s: median sample; ratio: median of per-round ratios)',
+    run: (opts) => benchVrf(opts),
+  },
+];
+
+interface Args {
+  only: string[] | null;
+  list: boolean;
+  measure: MeasureOptions;
+}
+
+function usage(message: string): never {
+  console.error(`${message}\nusage: run.ts [--only name[,name]] [--samples n] [--min-ms ms] [--list]`);
+  process.exit(2);
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { only: null, list: false, measure: {} };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i]!;
+    const eq = raw.indexOf('=');
+    const flag = eq >= 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      const v = eq >= 0 ? raw.slice(eq + 1) : argv[++i];
+      if (v === undefined || v === '') usage(`${flag} needs a value`);
+      return v;
+    };
+    const positive = (): number => {
+      const n = Number(value());
+      if (!(n > 0) || !Number.isFinite(n)) usage(`${flag} needs a positive number`);
+      return n;
+    };
+    switch (flag) {
+      case '--only':
+        args.only = [...(args.only ?? []), ...value().split(',').filter(Boolean)];
+        break;
+      case '--samples':
+        args.measure.samples = Math.round(positive());
+        break;
+      case '--min-ms':
+        args.measure.minMs = positive();
+        break;
+      case '--list':
+        args.list = true;
+        break;
+      case '--help':
+      case '-h':
+        usage('');
+        break;
+      default:
+        usage(`unknown argument ${raw}`);
+    }
+  }
+  return args;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.list) {
+    for (const s of SECTIONS) console.log(`${s.name.padEnd(10)} ${s.title}`);
+    return 0;
+  }
+  const unknown = (args.only ?? []).filter((n) => !SECTIONS.some((s) => s.name === n));
+  if (unknown.length > 0)
+    usage(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`);
+  const selected = args.only ? SECTIONS.filter((s) => args.only!.includes(s.name)) : SECTIONS;
+
+  const cpus = os.cpus();
+  console.log(
+    `bench: node ${process.version}, ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), ` +
+      `${process.platform}-${process.arch}`,
+  );
+
+  const missed: Target[] = [];
+  for (const section of selected) {
+    const started = Date.now();
+    console.log(`\n== ${section.name}: ${section.title}`);
+    const result = await section.run(args.measure);
+    console.log(result.table);
+    console.log(`(${section.name}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    missed.push(...result.targets.filter((t) => !t.met));
+  }
+
+  if (missed.length > 0) {
+    console.log(`\n${missed.length} target(s) missed:`);
+    for (const t of missed) console.log(`  ${t.name}: ratio ${t.ratio.toFixed(3)} < target ${t.target.toFixed(2)}`);
+    return 1;
+  }
+  console.log('\nall targets met');
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,220 @@
+/**
+ * VRF throughput against plain signatures on the same curve, measured in one interleaved run:
+ * prove vs `sign` and verify vs `verify` of `@noble/curves` ed25519 / p256, for all four RFC 9381
+ * suites. The ratios are what we hold ourselves to (an ECVRF proof costs roughly two to three
+ * scalar multiplications more than a signature, so ~0.3-0.5x is the realistic range).
+ * @module
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { p256 } from '@noble/curves/nist.js';
+import { suites, type SuiteName } from '../../vrf/index.ts';
+import { type BenchCase, type Column, formatOps, formatTable, type MeasureOptions, measureInterleaved, pairedRatio } from './harness.ts';
+
+export interface VrfRow {
+  suite: SuiteName;
+  op: 'prove' | 'verify';
+  /** Median sample. */
+  opsPerSec: number;
+  baseline: string;
+  /** Median sample. */
+  baselineOpsPerSec: number;
+  /** Median of the per-round ratios (see `pairedRatio`); close to, not always equal to, the ratio of the two medians. */
+  ratio: number;
+  /** (max - min) / median of the per-round ratios. */
+  ratioSpread: number;
+  /** Minimum ratio, or null when the ratio is shown for information only. */
+  target: number | null;
+  met: boolean | null;
+}
+
+export interface Target {
+  name: string;
+  ratio: number;
+  target: number;
+  met: boolean;
+}
+
+export interface VrfBenchResult {
+  rows: VrfRow[];
+  targets: Target[];
+  /** The printable table of `rows`. */
+  table: string;
+}
+
+const POOL_SIZE = 64;
+/** Fixed secret key: first byte 0x01 so it is a valid P-256 scalar too. */
+const SECRET_KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 1) & 0xff);
+
+/** A fresh 32-byte message: a tag byte, then the counter (big endian), then a fixed filler. */
+function message(tag: number, counter: number): Uint8Array {
+  const m = new Uint8Array(32).fill(0x5a);
+  m[0] = tag;
+  new DataView(m.buffer).setUint32(1, counter >>> 0);
+  return m;
+}
+
+const TAG_PROVE = 0x01;
+const TAG_POOL = 0x02;
+
+const ED_SUITES = ['ECVRF-EDWARDS25519-SHA512-TAI', 'ECVRF-EDWARDS25519-SHA512-ELL2'] as const;
+const P256_SUITES = ['ECVRF-P256-SHA256-TAI', 'ECVRF-P256-SHA256-SSWU'] as const;
+
+interface Comparison {
+  suite: SuiteName;
+  op: 'prove' | 'verify';
+  baseline: string;
+  target: number | null;
+}
+
+const COMPARISONS: readonly Comparison[] = [
+  ...ED_SUITES.map((suite) => ({ suite, op: 'prove' as const, baseline: 'ed25519.sign', target: 0.3 })),
+  ...ED_SUITES.map((suite) => ({ suite, op: 'verify' as const, baseline: 'ed25519.verify', target: 0.45 })),
+  ...P256_SUITES.map((suite) => ({ suite, op: 'prove' as const, baseline: 'p256.sign', target: null })),
+  ...P256_SUITES.map((suite) => ({ suite, op: 'verify' as const, baseline: 'p256.verify', target: 0.45 })),
+];
+
+function baselineCases(): BenchCase[] {
+  const sk = SECRET_KEY;
+  const edPk = ed25519.getPublicKey(sk);
+  const pPk = p256.getPublicKey(sk);
+  // ECDSA over a 32-byte message hash: { prehash: false } signs the bytes as the digest.
+  const ecdsaOpts = { prehash: false } as const;
+  const edPool = Array.from({ length: POOL_SIZE }, (_, i) => {
+    const msg = message(TAG_POOL, i);
+    return { msg, sig: ed25519.sign(msg, sk) };
+  });
+  const pPool = Array.from({ length: POOL_SIZE }, (_, i) => {
+    const msg = message(TAG_POOL, i);
+    return { msg, sig: p256.sign(msg, sk, ecdsaOpts) };
+  });
+  for (const { msg, sig } of edPool)
+    if (!ed25519.verify(sig, msg, edPk)) throw new Error('baseline ed25519 pool does not verify');
+  for (const { msg, sig } of pPool)
+    if (!p256.verify(sig, msg, pPk, ecdsaOpts)) throw new Error('baseline p256 pool does not verify');
+  return [
+    { name: 'ed25519.sign', fn: (i) => ed25519.sign(message(TAG_PROVE, i), sk) },
+    {
+      name: 'ed25519.verify',
+      fn: (i) => {
+        const { msg, sig } = edPool[i % POOL_SIZE]!;
+        if (!ed25519.verify(sig, msg, edPk)) throw new Error('ed25519.verify failed');
+      },
+    },
+    { name: 'p256.sign', fn: (i) => p256.sign(message(TAG_PROVE, i), sk, ecdsaOpts) },
+    {
+      name: 'p256.verify',
+      fn: (i) => {
+        const { msg, sig } = pPool[i % POOL_SIZE]!;
+        if (!p256.verify(sig, msg, pPk, ecdsaOpts)) throw new Error('p256.verify failed');
+      },
+    },
+  ];
+}
+
+function vrfCases(name: SuiteName): { prove: BenchCase; verify: BenchCase } {
+  const suite = suites[name];
+  const sk = SECRET_KEY;
+  const pk = suite.publicKey(sk);
+  const pool = Array.from({ length: POOL_SIZE }, (_, i) => {
+    const alpha = message(TAG_POOL, i);
+    return { alpha, pi: suite.prove(sk, alpha) };
+  });
+  for (const { alpha, pi } of pool) {
+    const r = suite.verify(pk, alpha, pi);
+    if (!r.valid) throw new Error(`${name}: pool proof does not verify (${r.reason})`);
+  }
+  return {
+    prove: { name: `${name} prove`, fn: (i) => suite.prove(sk, message(TAG_PROVE, i)) },
+    verify: {
+      name: `${name} verify`,
+      fn: (i) => {
+        const { alpha, pi } = pool[i % POOL_SIZE]!;
+        const r = suite.verify(pk, alpha, pi);
+        if (!r.valid) throw new Error(`${name} verify failed: ${r.reason}`);
+        return r.beta;
+      },
+    },
+  };
+}
+
+const COLUMNS: readonly Column[] = [
+  { header: 'suite' },
+  { header: 'op' },
+  { header: 'ops/s', align: 'right' },
+  { header: 'baseline' },
+  { header: 'baseline ops/s', align: 'right' },
+  { header: 'ratio', align: 'right' },
+  { header: 'target', align: 'right' },
+  { header: 'result' },
+  { header: 'ratio range', align: 'right' },
+];
+
+export function formatVrfTable(rows: readonly VrfRow[]): string {
+  return formatTable(
+    COLUMNS,
+    rows.map((r) => [
+      r.suite,
+      r.op,
+      formatOps(r.opsPerSec),
+      r.baseline,
+      formatOps(r.baselineOpsPerSec),
+      r.ratio.toFixed(3),
+      r.target === null ? '-' : `>= ${r.target.toFixed(2)}`,
+      r.met === null ? 'info' : r.met ? 'PASS' : 'FAIL',
+      `±${((r.ratioSpread / 2) * 100).toFixed(1)}%`,
+    ]),
+  );
+}
+
+/**
+ * Measures the four baselines and prove/verify of every suite in one interleaved run. Cases are
+ * ordered so each baseline sits next to the candidates compared with it.
+ */
+export async function benchVrf(opts: MeasureOptions = {}): Promise<VrfBenchResult> {
+  const base = new Map(baselineCases().map((c) => [c.name, c]));
+  const vrf = new Map(Object.keys(suites).map((n) => [n, vrfCases(n as SuiteName)]));
+  const order: BenchCase[] = [];
+  const pick = (name: string): BenchCase => {
+    const [suiteName, op] = name.split(' ') as [SuiteName, 'prove' | 'verify' | undefined];
+    const c = op ? vrf.get(suiteName)?.[op] : base.get(name);
+    if (!c) throw new Error(`no bench case ${name}`);
+    return c;
+  };
+  for (const group of [
+    ['ed25519.sign', ...ED_SUITES.map((s) => `${s} prove`)],
+    ['ed25519.verify', ...ED_SUITES.map((s) => `${s} verify`)],
+    ['p256.sign', ...P256_SUITES.map((s) => `${s} prove`)],
+    ['p256.verify', ...P256_SUITES.map((s) => `${s} verify`)],
+  ])
+    order.push(...group.map(pick));
+
+  const results = new Map(measureInterleaved(order, opts).map((m) => [m.name, m]));
+  const get = (name: string) => {
+    const m = results.get(name);
+    if (!m) throw new Error(`no measurement for ${name}`);
+    return m;
+  };
+
+  const rows: VrfRow[] = COMPARISONS.map(({ suite, op, baseline, target }) => {
+    const cand = get(`${suite} ${op}`);
+    const ref = get(baseline);
+    const { ratio, spread } = pairedRatio(cand, ref);
+    return {
+      suite,
+      op,
+      opsPerSec: cand.opsPerSec,
+      baseline,
+      baselineOpsPerSec: ref.opsPerSec,
+      ratio,
+      ratioSpread: spread,
+      target,
+      met: target === null ? null : ratio >= target,
+    };
+  });
+  const targets: Target[] = rows.flatMap((r) =>
+    r.target === null
+      ? []
+      : [{ name: `${r.suite} ${r.op} / ${r.baseline}`, ratio: r.ratio, target: r.target, met: r.met === true }],
+  );
+  return { rows, targets, table: formatVrfTable(rows) };
+}
