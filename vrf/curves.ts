@@ -17,6 +17,8 @@ import {
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
+import { ChainEdPoint } from './ed25519-chain.ts';
+import { multiplyShared } from './scalar-mul.ts';
 
 /** What ECVRF uses of a `@noble/curves` point (projective coordinates, complete formulas). */
 export interface GroupPoint<P> {
@@ -59,6 +61,8 @@ export interface EcvrfCurve<P extends GroupPoint<P>> {
   hashValueToPoint(hash: Uint8Array): P | undefined;
   /** ECVRF_nonce_generation (RFC 9381 section 5.4.2). */
   nonce(secretKey: Uint8Array, hString: Uint8Array): bigint;
+  /** `scalars[i] * point` for secret scalars in [0, q), with a fixed operation sequence. */
+  multiplySecret(point: P, scalars: readonly bigint[]): P[];
   /** RFC 9380 hasher for the `h2c` encode-to-curve suites. */
   readonly hasher: H2CHasherLike<P>;
 }
@@ -114,6 +118,8 @@ export const edwards25519: EcvrfCurve<EdPoint> = {
     const truncated = sha512(secretKey).subarray(32, 64);
     return bytesToNumberLE(sha512(concatBytes(truncated, hString))) % ED_Q;
   },
+  multiplySecret: (point, scalars) =>
+    multiplyShared(ChainEdPoint.ZERO, ChainEdPoint.from(point), scalars, 253).map((p) => p.toNoble()),
   hasher: ed25519_hasher as unknown as H2CHasherLike<EdPoint>,
 };
 
@@ -158,5 +164,6 @@ export const nistP256: EcvrfCurve<P256Point> = {
       return k >= 1n && k < P256_Q ? k : undefined;
     });
   },
+  multiplySecret: (point, scalars) => multiplyShared(p256.Point.ZERO, point, scalars, 256),
   hasher: p256_hasher as unknown as H2CHasherLike<P256Point>,
 };

@@ -13,7 +13,7 @@ import { hash_to_field } from '@noble/curves/abstract/hash-to-curve.js';
 import type { CHash } from '@noble/hashes/utils.js';
 import { concatBytes, equalBytes, isBytes } from '@noble/curves/utils.js';
 import type { EcvrfCurve, GroupPoint, PointClass } from './curves.ts';
-import { fixedBaseMultiplier, multiplyShared } from './scalar-mul.ts';
+import { fixedBaseMultiplier } from './scalar-mul.ts';
 
 /** How a suite maps (public key, alpha) to the point H (RFC 9381 section 5.4.1). */
 export type EncodeToCurve =
@@ -152,7 +152,7 @@ export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): E
     const [hAffine] = encode([H]) as [Uint8Array];
     const k = curve.nonce(secretKey, hAffine);
     // Gamma = x*H and k*H share one doubling chain; k*B uses the precomputed base table.
-    const [gammaP, kH] = multiplyShared(Point.ZERO, H, [x, k], qBits) as [P, P];
+    const [gammaP, kH] = curve.multiplySecret(H, [x, k]) as [P, P];
     const kB = mulBase(k);
     const [gamma, u, v] = encode([gammaP, kB, kH]) as [Uint8Array, Uint8Array, Uint8Array];
     const c = challenge([pk, hAffine, gamma, u, v]);

@@ -15,7 +15,12 @@
  * level; what is fixed is the sequence of point operations and table accesses.
  * @module
  */
-import type { GroupPoint } from './curves.ts';
+/** The point operations a multiplication needs; noble's points and `ChainEdPoint` have them. */
+export interface ChainPoint<P> {
+  add(other: P): P;
+  double(): P;
+  negate(): P;
+}
 
 const WINDOW = 4;
 const HALF = 1 << (WINDOW - 1);
@@ -54,7 +59,7 @@ function select<P>(row: readonly P[], index: number): P {
  * Returns a function computing `n * base` for secret n in [0, 2^bits). The table (built on first
  * use) holds, per window j, the identity and the multiples 1..2^(w-1) of 2^(w*j) * base.
  */
-export function fixedBaseMultiplier<P extends GroupPoint<P>>(
+export function fixedBaseMultiplier<P extends ChainPoint<P>>(
   base: P,
   zero: P,
   bits: number,
@@ -91,7 +96,7 @@ export function fixedBaseMultiplier<P extends GroupPoint<P>>(
  * Returns `scalars[i] * point` for each i. Every scalar must be in [0, 2^bits).
  * `zero` is the group identity. Results are in projective form (normalize before encoding).
  */
-export function multiplyShared<P extends GroupPoint<P>>(
+export function multiplyShared<P extends ChainPoint<P>>(
   zero: P,
   point: P,
   scalars: readonly bigint[],

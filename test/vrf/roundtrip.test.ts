@@ -5,6 +5,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { suites } from '../../vrf/index.ts';
 import { edwards25519, nistP256, type EcvrfCurve, type GroupPoint } from '../../vrf/curves.ts';
 import { fixedBaseMultiplier, multiplyShared, signedDigits } from '../../vrf/scalar-mul.ts';
+import { ChainEdPoint } from '../../vrf/ed25519-chain.ts';
 
 // P-256 secret keys must encode an integer in [1, q-1]; other 32-byte strings are refused.
 const secretKey = (p256Suite: boolean) =>
@@ -95,6 +96,18 @@ function agreesWithNoble<P extends GroupPoint<P> & { equals(other: P): boolean }
     );
   });
 
+  it(`${curve.name}: the curve's multiplySecret(H, [a, b]) = [a*H, b*H]`, () => {
+    const H = Point.BASE.multiplyUnsafe(987654321n);
+    fc.assert(
+      fc.property(scalar, scalar, (a, b) => {
+        const [A, B] = curve.multiplySecret(H, [a, b]);
+        expect(A!.equals(expected(H, a)) && B!.equals(expected(H, b))).toBe(true);
+      }),
+      { numRuns: 20 },
+    );
+    for (const n of edge) expect(curve.multiplySecret(H, [n])[0]!.equals(expected(H, n))).toBe(true);
+  });
+
   it(`${curve.name}: fixedBaseMultiplier(B)(n) = n*B`, () => {
     const mul = fixedBaseMultiplier(Point.BASE, Point.ZERO, bits);
     for (const n of edge) expect(mul(n).equals(expected(Point.BASE, n))).toBe(true);
@@ -110,6 +123,26 @@ function agreesWithNoble<P extends GroupPoint<P> & { equals(other: P): boolean }
 describe('constant-operation scalar multiplication agrees with noble', () => {
   agreesWithNoble(edwards25519);
   agreesWithNoble(nistP256);
+
+  it('ChainEdPoint follows noble through random sequences of double, add and negate', () => {
+    const { Point } = ed25519;
+    const t8 = Point.fromHex('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a'); // order 8
+    const start = [Point.ZERO, Point.BASE, t8, Point.BASE.multiplyUnsafe(2n ** 200n + 3n).add(t8)];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('dbl', 'add', 'neg'), fc.nat(3)), { maxLength: 300 }), (steps) => {
+        let noble = start[1]!;
+        let chain = ChainEdPoint.from(noble);
+        for (const [op, i] of steps) {
+          if (op === 'dbl') [noble, chain] = [noble.double(), chain.double()];
+          else if (op === 'neg') [noble, chain] = [noble.negate(), chain.negate()];
+          else [noble, chain] = [noble.add(start[i]!), chain.add(ChainEdPoint.from(start[i]!))];
+        }
+        expect(chain.toNoble().equals(noble)).toBe(true);
+        if (!noble.is0()) expect(() => chain.toNoble().assertValidity()).not.toThrow(); // X*Y = Z*T too
+      }),
+      { numRuns: 60 },
+    );
+  });
 
   it('signedDigits recodes exactly, with a length that depends on the bit length only', () => {
     fc.assert(
