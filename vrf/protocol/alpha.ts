@@ -1,0 +1,54 @@
+/**
+ * alpha, the VRF input of a draw (FAIRNESS.md section 3): a versioned, length-prefixed encoding
+ * of everything that fixes the draw. No field is free for the server: the sequence number is
+ * strictly consecutive, the previous record hash pins the room's history, and the seeds are fresh
+ * player entropy the server first sees after it has signed the receipt.
+ * @module
+ */
+import { canonicalJson, concatBytes, field, hexBytes, u64, utf8ToBytes, type JsonValue } from './encoding.ts';
+
+export const PROTOCOL_TAG = 'fairplay-alpha';
+export const PROTOCOL_VERSION = 1;
+
+/** A player taking part in a draw, with the seed they revealed (32 bytes, hex). */
+export interface Participant {
+  readonly address: string;
+  readonly seed: string;
+}
+
+export interface AlphaInput {
+  readonly suite: string;
+  readonly keyId: string;
+  readonly roomId: string;
+  readonly drawSeq: number;
+  readonly game: string;
+  readonly kind: string;
+  readonly action: JsonValue;
+  readonly participants: readonly Participant[];
+  /** Hash of the record just before the draw's receipt record (64 zero digits for the first). */
+  readonly prevHash: string;
+}
+
+/** Participants in alpha order: by address bytes, ascending (lowercase hex order is byte order). */
+export function sortParticipants<T extends { address: string }>(ps: readonly T[]): T[] {
+  return [...ps].sort((a, b) => (a.address.toLowerCase() < b.address.toLowerCase() ? -1 : 1));
+}
+
+export function encodeAlpha(input: AlphaInput): Uint8Array {
+  const seeds = sortParticipants(input.participants).map((p) =>
+    concatBytes(hexBytes(p.address, 20, 'participant address'), hexBytes(p.seed, 32, 'seed')),
+  );
+  return concatBytes(
+    field(utf8ToBytes(PROTOCOL_TAG)),
+    field(Uint8Array.of(PROTOCOL_VERSION)),
+    field(utf8ToBytes(input.suite)),
+    field(hexBytes(input.keyId, 8, 'keyId')),
+    field(utf8ToBytes(input.roomId)),
+    field(u64(input.drawSeq)),
+    field(utf8ToBytes(input.game)),
+    field(utf8ToBytes(input.kind)),
+    field(utf8ToBytes(canonicalJson(input.action))),
+    field(concatBytes(...seeds)),
+    field(hexBytes(input.prevHash, 32, 'prevHash')),
+  );
+}

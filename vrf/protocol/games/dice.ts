@@ -1,0 +1,53 @@
+/**
+ * Dice, over/under (FAIRNESS.md section 6, mapping `dice-v1`). The roll is a uniform integer in
+ * [0, 9999] drawn from beta; the player wins with `under` if roll < target, with `over` if
+ * roll > target. The payout, stake included, is floor(stake * (10000 - edgeBps) / winningRolls):
+ * the published house edge, exactly, on every bet.
+ * @module
+ */
+import { z } from 'zod';
+import { OutcomeReader } from '../../outcome.ts';
+
+export const DICE_MAPPING = 'dice-v1';
+export const ROLLS = 10_000;
+/** Win chance bounds, in rolls out of 10,000: 1% to 98%. */
+export const MIN_WINNING_ROLLS = 100;
+export const MAX_WINNING_ROLLS = 9_800;
+
+export const DiceActionSchema = z.strictObject({
+  stake: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  target: z.number().int().min(0).max(ROLLS - 1),
+  direction: z.enum(['under', 'over']),
+  edgeBps: z.number().int().min(0).max(10_000),
+});
+export type DiceAction = z.infer<typeof DiceActionSchema>;
+
+export interface DiceResult {
+  readonly roll: number;
+  readonly win: boolean;
+  readonly payout: number;
+}
+
+/** How many of the 10,000 rolls win this bet. */
+export function winningRolls(a: Pick<DiceAction, 'target' | 'direction'>): number {
+  return a.direction === 'under' ? a.target : ROLLS - 1 - a.target;
+}
+
+/** Why a bet is not allowed, or undefined if it is. */
+export function diceActionProblem(a: DiceAction): string | undefined {
+  const w = winningRolls(a);
+  if (w < MIN_WINNING_ROLLS || w > MAX_WINNING_ROLLS)
+    return `win chance must be between ${MIN_WINNING_ROLLS / 100}% and ${MAX_WINNING_ROLLS / 100}%`;
+  return undefined;
+}
+
+/** Total paid back on a win, stake included. */
+export function payoutOnWin(a: DiceAction): number {
+  return Number((BigInt(a.stake) * BigInt(ROLLS - a.edgeBps)) / BigInt(winningRolls(a)));
+}
+
+export function diceOutcome(beta: Uint8Array, a: DiceAction): DiceResult {
+  const roll = new OutcomeReader(beta).int(ROLLS);
+  const win = a.direction === 'under' ? roll < a.target : roll > a.target;
+  return { roll, win, payout: win ? payoutOnWin(a) : 0 };
+}

@@ -1,0 +1,65 @@
+/**
+ * Draw records and the room's hash chain (FAIRNESS.md section 4). A draw leaves two records:
+ * a receipt (signed before any seed is revealed) and then an outcome, or a void if the players
+ * never revealed. Records are numbered consecutively; each holds the previous record's hash.
+ * @module
+ */
+import { z } from 'zod';
+import { jsonHash, type JsonValue } from './encoding.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `${bytes} bytes of lowercase hex`);
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an 0x address');
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const jsonObject = z.record(z.string(), z.json());
+
+const base = { seq, prev: hex(32), roomId: z.string().min(1).max(128), drawSeq: seq };
+
+export const ReceiptRecordSchema = z.strictObject({
+  ...base,
+  type: z.literal('receipt'),
+  game: z.string().min(1).max(32),
+  kind: z.string().min(1).max(32),
+  action: jsonObject,
+  players: z.array(address).min(1).max(64),
+  commitments: z.array(hex(32)).min(1).max(64),
+  suite: z.string(),
+  keyId: hex(8),
+  issuedAt: seq,
+  signature: z.string().regex(/^0x[0-9a-f]{130}$/, '65-byte signature'),
+});
+
+export const OutcomeRecordSchema = z.strictObject({
+  ...base,
+  type: z.literal('outcome'),
+  receiptSeq: seq,
+  seeds: z.array(hex(32)).min(1).max(64),
+  alpha: z.string().regex(/^[0-9a-f]*$/),
+  pi: z.string().regex(/^[0-9a-f]+$/),
+  beta: z.string().regex(/^[0-9a-f]+$/),
+  result: jsonObject,
+});
+
+export const VoidRecordSchema = z.strictObject({
+  ...base,
+  type: z.literal('void'),
+  receiptSeq: seq,
+  reason: z.string().max(200),
+});
+
+export const DrawRecordSchema = z.discriminatedUnion('type', [ReceiptRecordSchema, OutcomeRecordSchema, VoidRecordSchema]);
+
+export type ReceiptRecord = z.infer<typeof ReceiptRecordSchema>;
+export type OutcomeRecord = z.infer<typeof OutcomeRecordSchema>;
+export type VoidRecord = z.infer<typeof VoidRecordSchema>;
+export type DrawRecord = z.infer<typeof DrawRecordSchema>;
+
+/** A record as published: the record plus its hash. */
+export type HashedRecord = DrawRecord & { readonly hash: string };
+
+/** SHA-256 of the record's canonical JSON (without any `hash` field), hex. */
+export function recordHash(record: DrawRecord): string {
+  const { hash: _ignored, ...rest } = record as DrawRecord & { hash?: string };
+  return jsonHash(rest as unknown as JsonValue);
+}

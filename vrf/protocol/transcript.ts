@@ -1,0 +1,158 @@
+/**
+ * Verifies a room transcript or a single outcome (FAIRNESS.md section 7): the hash chain, the
+ * receipt signatures, each proof against the pinned key, alpha rebuilt from the records, the
+ * seeds against their commitments, and each result recomputed from beta. Input is untrusted:
+ * every problem is reported, nothing throws.
+ * @module
+ */
+import { z } from 'zod';
+import { getSuite } from '../index.ts';
+import { encodeAlpha } from './alpha.ts';
+import { seedCommitment, vrfKeyId } from './commitment.ts';
+import { bytesToHex, canonicalJson, hexToBytes } from './encoding.ts';
+import { outcomeMappings } from './games/index.ts';
+import { receiptSigner } from './receipt.ts';
+import {
+  DrawRecordSchema,
+  GENESIS_HASH,
+  recordHash,
+  type DrawRecord,
+  type OutcomeRecord,
+  type ReceiptRecord,
+} from './records.ts';
+
+export const TRANSCRIPT_FORMAT = 'fairplay-transcript-v1';
+
+export const TranscriptSchema = z.object({
+  format: z.literal(TRANSCRIPT_FORMAT),
+  roomId: z.string(),
+  suite: z.string(),
+  keyId: z.string(),
+  publicKey: z.string().regex(/^[0-9a-f]+$/),
+  receiptSigner: z.string(),
+  records: z.array(z.unknown()).max(1_000_000),
+});
+export type Transcript = Omit<z.infer<typeof TranscriptSchema>, 'records'> & { records: (DrawRecord & { hash: string })[] };
+
+/** The key material a verifier trusts: pinned from /fairness, never taken from the transcript. */
+export interface TrustedKeys {
+  readonly suite: string;
+  readonly publicKey: string;
+  readonly receiptSigner: string;
+}
+
+/** What is wrong with an outcome given its receipt, or [] when it checks out. */
+export function outcomeProblems(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys): string[] {
+  const problems: string[] = [];
+  if (outcome.drawSeq !== receipt.drawSeq || outcome.receiptSeq !== receipt.seq || outcome.roomId !== receipt.roomId)
+    problems.push('outcome does not name its receipt (room, drawSeq, receiptSeq)');
+  if (receipt.suite !== keys.suite) problems.push(`receipt names suite ${receipt.suite}, pinned ${keys.suite}`);
+  if (outcome.seeds.length !== receipt.commitments.length) problems.push('seed count differs from commitments');
+  outcome.seeds.forEach((seed, i) => {
+    if (seedCommitment(seed) !== receipt.commitments[i]) problems.push(`seed ${i} does not match its commitment`);
+  });
+  let alpha: string;
+  try {
+    alpha = bytesToHex(
+      encodeAlpha({
+        suite: receipt.suite,
+        keyId: receipt.keyId,
+        roomId: receipt.roomId,
+        drawSeq: receipt.drawSeq,
+        game: receipt.game,
+        kind: receipt.kind,
+        action: receipt.action,
+        participants: receipt.players.map((address, i) => ({ address, seed: outcome.seeds[i] ?? '' })),
+        prevHash: receipt.prev,
+      }),
+    );
+  } catch (e) {
+    return [...problems, `alpha cannot be rebuilt: ${(e as Error).message}`];
+  }
+  if (alpha !== outcome.alpha) problems.push('alpha differs from the one rebuilt from the receipt and seeds');
+  let suite;
+  try {
+    suite = getSuite(keys.suite);
+  } catch (e) {
+    return [...problems, (e as Error).message];
+  }
+  if (receipt.keyId !== vrfKeyId(suite.name, hexToBytes(keys.publicKey))) problems.push('receipt keyId is not the pinned key');
+  const verified = suite.verify(hexToBytes(keys.publicKey), hexToBytes(alpha), hexToBytes(outcome.pi));
+  if (!verified.valid) return [...problems, `proof: ${verified.reason}`];
+  if (bytesToHex(verified.beta) !== outcome.beta) problems.push('beta differs from the proof output');
+  const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
+  if (!mapping) return [...problems, `no published mapping for ${receipt.game}/${receipt.kind}`];
+  try {
+    const expected = mapping.result(verified.beta, receipt.action);
+    if (canonicalJson(expected) !== canonicalJson(outcome.result)) problems.push('result differs from the one computed from beta');
+  } catch (e) {
+    problems.push(`result cannot be recomputed: ${(e as Error).message}`);
+  }
+  return problems;
+}
+
+export interface RecordReport {
+  readonly seq: number;
+  readonly type: string;
+  readonly drawSeq?: number;
+  readonly problems: string[];
+}
+
+export interface TranscriptReport {
+  readonly ok: boolean;
+  readonly problems: string[];
+  readonly records: RecordReport[];
+  /** Draws receipted with neither outcome nor void yet: fine in a live room, misconduct in a closed one. */
+  readonly pendingDraws: number[];
+}
+
+export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptReport {
+  const parsed = TranscriptSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: [`not a transcript: ${parsed.error.issues[0]?.message}`], records: [], pendingDraws: [] };
+  const t = parsed.data;
+  const problems: string[] = [];
+  if (t.publicKey !== keys.publicKey) problems.push('transcript public key differs from the pinned key');
+  if (t.receiptSigner.toLowerCase() !== keys.receiptSigner.toLowerCase()) problems.push('transcript receipt signer differs from the pinned signer');
+  const receipts = new Map<number, ReceiptRecord>(); // by drawSeq
+  const settled = new Set<number>();
+  const reports: RecordReport[] = [];
+  let prev = GENESIS_HASH;
+  let nextDraw = 0;
+  t.records.forEach((raw, index) => {
+    const r = DrawRecordSchema.safeParse(raw);
+    if (!r.success) {
+      reports.push({ seq: index, type: 'malformed', problems: [r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')] });
+      prev = '';
+      return;
+    }
+    const rec = r.data;
+    const p: string[] = [];
+    if (rec.seq !== index) p.push(`seq ${rec.seq} where ${index} was expected`);
+    if (rec.roomId !== t.roomId) p.push('record belongs to another room');
+    if (rec.prev !== prev) p.push('prev is not the hash of the previous record');
+    const hash = recordHash(rec);
+    const claimed = (raw as { hash?: unknown }).hash;
+    if (claimed !== undefined && claimed !== hash) p.push('hash field differs from the record hash');
+    prev = hash;
+    if (rec.type === 'receipt') {
+      if (rec.drawSeq !== nextDraw) p.push(`drawSeq ${rec.drawSeq} where ${nextDraw} was expected`);
+      nextDraw = rec.drawSeq + 1;
+      try {
+        if (receiptSigner(rec).toLowerCase() !== keys.receiptSigner.toLowerCase()) p.push('receipt not signed by the pinned signer');
+      } catch (e) {
+        p.push(`receipt signature: ${(e as Error).message}`);
+      }
+      receipts.set(rec.drawSeq, rec);
+    } else {
+      const receipt = receipts.get(rec.drawSeq);
+      if (!receipt) p.push('no earlier receipt for this draw');
+      else if (settled.has(rec.drawSeq)) p.push('second outcome or void for one draw');
+      else if (rec.type === 'outcome') p.push(...outcomeProblems(receipt, rec, keys));
+      else if (rec.receiptSeq !== receipt.seq) p.push('void does not name its receipt');
+      settled.add(rec.drawSeq);
+    }
+    reports.push({ seq: rec.seq, type: rec.type, drawSeq: rec.drawSeq, problems: p });
+  });
+  const pendingDraws = [...receipts.keys()].filter((d) => !settled.has(d));
+  return { ok: problems.length === 0 && reports.every((r) => r.problems.length === 0), problems, records: reports, pendingDraws };
+}
