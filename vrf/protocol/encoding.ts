@@ -7,7 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /** Values a protocol record may hold: no floats, no undefined, so the encoding is unambiguous. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [k: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 
 /**
  * Canonical JSON (the RFC 8785 subset our records need): object keys sorted by UTF-16 code
@@ -20,7 +20,7 @@ export function canonicalJson(value: JsonValue): string {
     return String(value);
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as { readonly [k: string]: JsonValue };
+  const obj = value as { [k: string]: JsonValue };
   const keys = Object.keys(obj).sort();
   return `{${keys
     .map((k) => {

@@ -119,7 +119,8 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
   let prev = GENESIS_HASH;
   let nextDraw = 0;
   t.records.forEach((raw, index) => {
-    const r = DrawRecordSchema.safeParse(raw);
+    const { hash: claimed, ...bare } = (typeof raw === 'object' && raw !== null ? raw : { raw }) as { hash?: unknown };
+    const r = DrawRecordSchema.safeParse(bare);
     if (!r.success) {
       reports.push({ seq: index, type: 'malformed', problems: [r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')] });
       prev = '';
@@ -131,7 +132,6 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
     if (rec.roomId !== t.roomId) p.push('record belongs to another room');
     if (rec.prev !== prev) p.push('prev is not the hash of the previous record');
     const hash = recordHash(rec);
-    const claimed = (raw as { hash?: unknown }).hash;
     if (claimed !== undefined && claimed !== hash) p.push('hash field differs from the record hash');
     prev = hash;
     if (rec.type === 'receipt') {

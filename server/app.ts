@@ -1,0 +1,75 @@
+/**
+ * Builds the game server from its parts: keys, the prover pool, storage, sign-in, crash
+ * recovery, the Colyseus rooms and the HTTP routes, all on one port.
+ * @module
+ */
+import './node20-websocket.ts';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { defineRoom, defineServer } from '@colyseus/core';
+import { WebSocketTransport } from '@colyseus/ws-transport';
+import type { Logger } from 'pino';
+import { getSuite } from '../vrf/index.ts';
+import { JournalAwardSink } from './awards/award-sink.ts';
+import { SignInService } from './auth/siwe.ts';
+import { ChipLedger } from './chips/chip-ledger.ts';
+import type { Config } from './config.ts';
+import { createFairnessContext } from './fairness/context.ts';
+import { createProverPool } from './fairness/prover.ts';
+import { recoverRooms } from './fairness/recovery.ts';
+import { RoomStore } from './fairness/room-store.ts';
+import { installRoutes } from './http-routes.ts';
+import { loadOrCreateKeys } from './keys.ts';
+import { DiceRoom } from './rooms/dice-room.ts';
+import { provideServices } from './services.ts';
+
+export interface RunningServer {
+  readonly port: number;
+  /** Stops taking players, closes rooms (voiding unrevealed draws), flushes storage. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const suite = getSuite(config.vrfSuite);
+  const keys = loadOrCreateKeys({ dataDir: config.dataDir, suite, log: (msg, fields) => log.warn(fields ?? {}, msg) });
+  const prover = createProverPool({ suite: suite.name, secretKey: keys.vrfSecretKey.reveal() });
+  const ctx = createFairnessContext({
+    suite,
+    vrfPublicKey: keys.vrfPublicKey,
+    operatorKey: keys.operatorKey.reveal(),
+    operatorAddress: keys.operatorAddress,
+    prover,
+  });
+  const rooms = new RoomStore(config.dataDir, ctx);
+  await rooms.init();
+  const chips = await ChipLedger.open(join(config.dataDir, 'chips.jsonl'), config.startingChips);
+  const awards = await JournalAwardSink.open(join(config.dataDir, 'awards.jsonl'));
+  const signIn = new SignInService({ domain: config.siweDomain, uri: config.siweUri, nonceTtlMs: config.siweNonceTtlSeconds * 1000 });
+  provideServices({ config, log, rooms, chips, awards, signIn });
+
+  const recovered = await recoverRooms({ rooms, chips, awards, log });
+  if (recovered > 0) log.info({ recovered }, 'settled rooms left open by the previous run');
+
+  const transport = new WebSocketTransport({ maxPayload: config.maxPayloadBytes });
+  const server = defineServer({
+    rooms: { dice: defineRoom(DiceRoom) },
+    transport,
+    greet: false,
+    gracefullyShutdown: false,
+    express: (app) => installRoutes(app, ctx),
+  });
+  await server.listen(config.port, config.host);
+  const port = (transport.server?.address() as AddressInfo).port;
+  log.info({ port, suite: suite.name, keyId: ctx.keyId, receiptSigner: ctx.receiptSigner, dataDir: config.dataDir }, 'fairplay listening');
+
+  return {
+    port,
+    async close() {
+      await server.gracefullyShutdown(false);
+      await prover.close();
+      await chips.close();
+      await awards.close();
+      provideServices(undefined);
+    },
+  };
+}

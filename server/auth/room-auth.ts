@@ -1,0 +1,38 @@
+/**
+ * Room admission by Sign-In with Ethereum. The client's bearer token is base64url of
+ * `{"message": <EIP-4361 text>, "signature": "0x..."}`; a room knows each player by the address
+ * that signed it.
+ * @module
+ */
+import { ServerError } from '@colyseus/core';
+import { z } from 'zod';
+import { services } from '../services.ts';
+import { SignInError } from './siwe.ts';
+
+export interface PlayerAuth {
+  readonly address: string;
+}
+
+const TokenSchema = z.strictObject({ message: z.string().max(4096), signature: z.string().max(200) });
+
+export function encodeSignInToken(message: string, signature: string): string {
+  return btoa(JSON.stringify({ message, signature })).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** Verifies a sign-in token; refuses with HTTP 401 and the reason. */
+export async function authenticatePlayer(token: string | undefined): Promise<PlayerAuth> {
+  if (!token) throw new ServerError(401, 'sign-in required: no token');
+  let parsed: z.infer<typeof TokenSchema>;
+  try {
+    const json = atob(token.replaceAll('-', '+').replaceAll('_', '/'));
+    parsed = TokenSchema.parse(JSON.parse(json));
+  } catch {
+    throw new ServerError(401, 'sign-in refused (malformed): token is not base64url JSON {message, signature}');
+  }
+  try {
+    return await services().signIn.verify(parsed);
+  } catch (e) {
+    if (e instanceof SignInError) throw new ServerError(401, `sign-in refused (${e.reason}): ${e.message}`);
+    throw e;
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Sign-In with Ethereum (EIP-4361) for players joining rooms: issues single-use nonces and
+ * verifies signed sign-in messages, yielding the player's EIP-55 address.
+ *
+ * Only EOA signatures (ECDSA recovery via ethers `verifyMessage`) are accepted. EIP-1271 contract
+ * wallets are out of scope: checking them needs an RPC provider, and this server runs offline.
+ * That is also why `SiweMessage.verify` is not used: with no provider it falls through to its
+ * EIP-1271 path, logs recovery errors to the console, and re-serialises the parsed message
+ * instead of checking the exact text that was signed.
+ * @module
+ */
+import { getAddress, verifyMessage } from 'ethers';
+import { SiweMessage } from 'siwe';
+
+/** Machine-usable reason codes: clients can branch on these (e.g. `nonce` means fetch a new one). */
+export type SignInFailure =
+  | 'malformed'
+  | 'domain'
+  | 'uri'
+  | 'nonce'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'signature';
+
+export class SignInError extends Error {
+  override readonly name = 'SignInError';
+  constructor(
+    readonly reason: SignInFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SignInOptions {
+  /** RFC 3986 authority the message must name, compared exactly. */
+  domain: string;
+  /** The message's URI must equal this or lie under it (see `uriIsUnder`). */
+  uri: string;
+  /** How long an issued nonce stays usable; also the maximum age of the message's `issuedAt`. */
+  nonceTtlMs: number;
+  /** Cap on unused nonces held in memory; the oldest are evicted first. Default 100 000. */
+  maxOutstandingNonces?: number;
+  /** Milliseconds since the epoch; injectable so tests can move time. */
+  now?: () => number;
+}
+
+// Generous for a real message (about 500 bytes) yet small enough that the ABNF parser and
+// keccak never see attacker-sized input.
+const MAX_MESSAGE_CHARS = 4096;
+const SIGNATURE_FORMAT = /^0x[0-9a-fA-F]{130}$/;
+const CLOCK_SKEW_MS = 60_000;
+const NONCE_BYTES = 16; // 128 bits; EIP-4361 asks for at least 8 alphanumeric characters.
+
+export class SignInService {
+  private readonly domain: string;
+  private readonly uri: string;
+  private readonly nonceTtlMs: number;
+  private readonly maxOutstandingNonces: number;
+  private readonly now: () => number;
+  // Insertion order is issue order, so the first entries are the oldest: pruning and eviction
+  // only ever look at the front of the map.
+  private readonly outstanding = new Map<string, number>();
+
+  constructor(opts: SignInOptions) {
+    if (!opts.domain) throw new TypeError('SignInService: domain is required');
+    if (!opts.uri) throw new TypeError('SignInService: uri is required');
+    if (!Number.isFinite(opts.nonceTtlMs) || opts.nonceTtlMs <= 0)
+      throw new RangeError(`SignInService: nonceTtlMs must be a positive number, got ${opts.nonceTtlMs}`);
+    const max = opts.maxOutstandingNonces ?? 100_000;
+    if (!Number.isSafeInteger(max) || max < 1)
+      throw new RangeError(`SignInService: maxOutstandingNonces must be a positive integer, got ${max}`);
+    this.domain = opts.domain;
+    this.uri = opts.uri;
+    this.nonceTtlMs = opts.nonceTtlMs;
+    this.maxOutstandingNonces = max;
+    this.now = opts.now ?? Date.now;
+  }
+
+  issueNonce(): { nonce: string; expiresAt: string } {
+    const issuedAt = this.now();
+    this.pruneExpired(issuedAt);
+    while (this.outstanding.size >= this.maxOutstandingNonces) {
+      const oldest = this.outstanding.keys().next();
+      if (oldest.done) break;
+      this.outstanding.delete(oldest.value);
+    }
+    const nonce = randomHex(NONCE_BYTES);
+    this.outstanding.set(nonce, issuedAt);
+    return { nonce, expiresAt: new Date(issuedAt + this.nonceTtlMs).toISOString() };
+  }
+
+  /**
+   * Resolves with the signer's EIP-55 address, or rejects with a `SignInError`.
+   * Once the message parses, its nonce is spent whatever the outcome, so a captured message
+   * cannot be replayed and a nonce cannot be used to try signature after signature.
+   */
+  async verify(input: { message: string; signature: string }): Promise<{ address: string }> {
+    const { message, signature } = input;
+    if (typeof message !== 'string' || typeof signature !== 'string')
+      throw new SignInError('malformed', 'message and signature must be strings');
+    if (message.length > MAX_MESSAGE_CHARS)
+      throw new SignInError('malformed', `message is longer than ${MAX_MESSAGE_CHARS} characters`);
+    if (!SIGNATURE_FORMAT.test(signature))
+      throw new SignInError('malformed', 'signature must be 0x followed by 130 hex digits (65 bytes)');
+
+    const parsed = parseMessage(message);
+    const now = this.now();
+    this.consumeNonce(parsed.nonce, now);
+
+    if (parsed.domain !== this.domain)
+      throw new SignInError('domain', `message is for domain "${parsed.domain}", expected "${this.domain}"`);
+    if (!uriIsUnder(parsed.uri, this.uri))
+      throw new SignInError('uri', `message is for URI "${parsed.uri}", expected "${this.uri}"`);
+    if (parsed.version !== '1')
+      throw new SignInError('malformed', `unsupported message version "${parsed.version}"`);
+    this.checkTimes(parsed, now);
+
+    const claimed = getAddress(parsed.address);
+    let recovered: string;
+    try {
+      // The exact received text, not a re-serialisation: that is what the wallet signed.
+      recovered = verifyMessage(message, signature);
+    } catch {
+      throw new SignInError('signature', 'signature is not a valid secp256k1 signature');
+    }
+    if (recovered !== claimed)
+      throw new SignInError('signature', `signature was not made by ${claimed}`);
+    return { address: recovered };
+  }
+
+  private consumeNonce(nonce: string, now: number): void {
+    const issuedAt = this.outstanding.get(nonce);
+    this.outstanding.delete(nonce);
+    // Unknown and expired look alike to the client on purpose: whether an expired nonce has
+    // already been pruned is an internal detail, and either way the fix is a fresh nonce.
+    if (issuedAt === undefined)
+      throw new SignInError('nonce', 'nonce was not issued by this server or has already been used');
+    if (now - issuedAt >= this.nonceTtlMs) throw new SignInError('nonce', 'nonce has expired');
+  }
+
+  private checkTimes(parsed: SiweMessage, now: number): void {
+    const expirationTime = parseTime(parsed.expirationTime, 'expirationTime');
+    if (expirationTime !== undefined && now >= expirationTime)
+      throw new SignInError('expired', `message expired at ${parsed.expirationTime}`);
+    const notBefore = parseTime(parsed.notBefore, 'notBefore');
+    if (notBefore !== undefined && now < notBefore)
+      throw new SignInError('not-yet-valid', `message is not valid before ${parsed.notBefore}`);
+    const issuedAt = parseTime(parsed.issuedAt, 'issuedAt');
+    if (issuedAt === undefined) throw new SignInError('malformed', 'message has no issuedAt');
+    if (issuedAt > now + CLOCK_SKEW_MS)
+      throw new SignInError('not-yet-valid', `message issuedAt ${parsed.issuedAt} is in the future`);
+    // The skew allowance applies here too: a client clock running behind stamps an issuedAt
+    // earlier than the nonce it is using.
+    if (now - issuedAt > this.nonceTtlMs + CLOCK_SKEW_MS)
+      throw new SignInError('expired', `message issuedAt ${parsed.issuedAt} is too old`);
+  }
+
+  private pruneExpired(now: number): void {
+    for (const [nonce, issuedAt] of this.outstanding) {
+      if (now - issuedAt < this.nonceTtlMs) break;
+      this.outstanding.delete(nonce);
+    }
+  }
+}
+
+function parseMessage(message: string): SiweMessage {
+  try {
+    return new SiweMessage(message);
+  } catch (err) {
+    // The parser lists every grammar error, one per line; the first is enough for a client.
+    const detail = err instanceof Error ? (err.message.split('\n')[0] ?? '') : '';
+    throw new SignInError('malformed', `not an EIP-4361 message: ${detail}`.trim());
+  }
+}
+
+function parseTime(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new SignInError('malformed', `${field} is not a valid date: "${value}"`);
+  return ms;
+}
+
+/**
+ * Exact match, or a sub-path of `base`. A bare string prefix is not enough: it would let
+ * `https://fairplay.gg.evil.com` through for a base of `https://fairplay.gg`.
+ */
+function uriIsUnder(uri: string, base: string): boolean {
+  if (uri === base) return true;
+  if (!uri.startsWith(base)) return false;
+  return base.endsWith('/') || ['/', '?', '#'].includes(uri.charAt(base.length));
+}
+
+function randomHex(bytes: number): string {
+  const buf = crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(buf, (b) => b.toString(16).padStart(2, '0')).join('');
+}

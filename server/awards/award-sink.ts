@@ -1,0 +1,64 @@
+/**
+ * Awards: what players win that becomes tokens. Rooms report awards to an `AwardSink`; this
+ * one is the durable outbox (a journal, idempotent by award id) that the minter will drain.
+ * Every award names the draw record it came from.
+ * @module
+ */
+import { canonicalJson, sha256, utf8ToBytes, bytesToHex } from '../../vrf/protocol/encoding.ts';
+import { Journal } from '../storage/journal.ts';
+
+export interface AwardSource {
+  readonly roomId: string;
+  readonly drawSeq: number;
+  readonly recordSeq: number;
+  readonly recordHash: string;
+}
+
+export interface Award {
+  /** 32 bytes hex, derived from the source record: the same win always has the same id. */
+  readonly awardId: string;
+  readonly player: string;
+  readonly tokenId: number;
+  readonly amount: number;
+  readonly source: AwardSource;
+}
+
+export interface AwardSink {
+  /** Resolves once the awards are durable; awards recorded before are ignored. */
+  record(awards: readonly Award[]): Promise<void>;
+  awardsOf(player: string): Award[];
+}
+
+/** awardId = SHA-256(canonical JSON of {index, source}), hex. */
+export function awardId(source: AwardSource, index: number): string {
+  return bytesToHex(sha256(utf8ToBytes(canonicalJson({ index, source: { ...source } }))));
+}
+
+export class JournalAwardSink implements AwardSink {
+  readonly #byId = new Map<string, Award>();
+
+  private constructor(private readonly journal: Journal<Award>) {}
+
+  static async open(path: string): Promise<JournalAwardSink> {
+    const { journal, entries } = await Journal.open<Award>(path, (v) => v as Award);
+    const sink = new JournalAwardSink(journal);
+    for (const a of entries) sink.#byId.set(a.awardId, a);
+    return sink;
+  }
+
+  async record(awards: readonly Award[]): Promise<void> {
+    const fresh = awards.filter((a) => !this.#byId.has(a.awardId));
+    if (fresh.length === 0) return;
+    for (const a of fresh) this.#byId.set(a.awardId, a);
+    await this.journal.appendMany(fresh);
+  }
+
+  awardsOf(player: string): Award[] {
+    const key = player.toLowerCase();
+    return [...this.#byId.values()].filter((a) => a.player.toLowerCase() === key);
+  }
+
+  close(): Promise<void> {
+    return this.journal.close();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Server configuration from environment variables, validated once at startup so that a typo
+ * fails fast with a message naming the variable instead of surfacing later as odd behaviour.
+ * With nothing set, the defaults give a working local server (`npm start`).
+ *
+ * An empty variable (`PORT=`) counts as unset, because `.env` files and compose templates
+ * commonly produce empty strings for "not configured".
+ *
+ * Two more variables exist but are deliberately not part of `Config`, so that secrets never
+ * travel inside an object that gets logged or passed around (see `keys.ts`):
+ * - `VRF_SECRET_KEY`: hex secret key for the VRF suite; overrides `${DATA_DIR}/keys/vrf-<suite>.key`
+ *   and is never written to disk.
+ * - `OPERATOR_KEY`: hex secp256k1 private key (with or without `0x`) that signs EIP-712
+ *   receipts; overrides `${DATA_DIR}/keys/operator.key` and is never written to disk.
+ * @module
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import type { LevelWithSilent } from 'pino';
+import { isSuiteName, suites, type SuiteName } from '../vrf/index.ts';
+
+export interface Config {
+  /** `PORT`: TCP port to listen on. Default 2567; 0 picks any free port. */
+  readonly port: number;
+  /** `HOST`: interface to bind. Default `0.0.0.0` (all IPv4 interfaces). */
+  readonly host: string;
+  /** `DATA_DIR`: where keys and journals live. Default `./data`, resolved to an absolute path. */
+  readonly dataDir: string;
+  /** `LOG_LEVEL`: one of fatal, error, warn, info, debug, trace, silent. Default `info`. */
+  readonly logLevel: LevelWithSilent;
+  /** `VRF_SUITE`: RFC 9381 suite name. Default `ECVRF-EDWARDS25519-SHA512-TAI`. */
+  readonly vrfSuite: SuiteName;
+  /**
+   * `PUBLIC_URL`: the http(s) URL players use to reach the server, without path, query or
+   * fragment. Default `http://localhost:${PORT}` (with PORT=0 that default names no real port:
+   * set PUBLIC_URL explicitly when clients must sign in).
+   */
+  readonly publicUrl: string;
+  /** Sign-In-with-Ethereum `domain`: host[:port] of PUBLIC_URL (default ports omitted). */
+  readonly siweDomain: string;
+  /** Sign-In-with-Ethereum `uri`: PUBLIC_URL. */
+  readonly siweUri: string;
+  /** `SIWE_NONCE_TTL_SECONDS`: how long a sign-in nonce stays valid. Default 300, in [1, 86400]. */
+  readonly siweNonceTtlSeconds: number;
+  /** `RECONNECT_GRACE_SECONDS`: how long a dropped player keeps their seat. Default 20, in [0, 3600]. */
+  readonly reconnectGraceSeconds: number;
+  /** `MAX_MESSAGES_PER_SECOND`: per-client message rate limit. Default 20, in [1, 10000]. */
+  readonly maxMessagesPerSecond: number;
+  /** `MAX_PAYLOAD_BYTES`: largest accepted client message. Default 4096, in [64, 1048576]. */
+  readonly maxPayloadBytes: number;
+  /** `STARTING_CHIPS`: chips credited to a new player. Default 1000, in [0, 1000000000]. */
+  readonly startingChips: number;
+  /** `HOUSE_EDGE_BPS`: house edge in basis points (100 = 1%). Default 100, in [0, 1000]. */
+  readonly houseEdgeBps: number;
+  /** `MAX_BET`: largest single bet in chips. Default 100000, in [1, 1000000000]. */
+  readonly maxBet: number;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LevelWithSilent[];
+
+/** An unset or empty variable reads as undefined; the value is trimmed otherwise. */
+const raw = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+
+const got = (value: string) => `got ${JSON.stringify(value)}`;
+
+function integer(name: string, fallback: number, min: number, max: number) {
+  return raw.transform((value, ctx) => {
+    if (value === undefined) return fallback;
+    const n = /^[+-]?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+    ctx.addIssue({ code: 'custom', message: `${name} must be an integer in [${min}, ${max}], ${got(value)}` });
+    return z.NEVER;
+  });
+}
+
+const withDefault = (fallback: string) => raw.transform((value) => value ?? fallback);
+
+const schema = z.object({
+  PORT: integer('PORT', 2567, 0, 65535),
+  HOST: withDefault('0.0.0.0'),
+  DATA_DIR: withDefault('./data').transform((dir) => path.resolve(dir)),
+  LOG_LEVEL: withDefault('info').transform((value, ctx) => {
+    const level = LOG_LEVELS.find((known) => known === value.toLowerCase());
+    if (level) return level;
+    ctx.addIssue({ code: 'custom', message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, ${got(value)}` });
+    return z.NEVER;
+  }),
+  VRF_SUITE: raw.transform((value, ctx): SuiteName => {
+    const name = value ?? 'ECVRF-EDWARDS25519-SHA512-TAI';
+    if (isSuiteName(name)) return name;
+    ctx.addIssue({ code: 'custom', message: `VRF_SUITE must be one of ${Object.keys(suites).join(', ')}, ${got(name)}` });
+    return z.NEVER;
+  }),
+  PUBLIC_URL: raw.transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const url = parsePublicUrl(value);
+    if (typeof url !== 'string') return url;
+    ctx.addIssue({ code: 'custom', message: url });
+    return z.NEVER;
+  }),
+  SIWE_NONCE_TTL_SECONDS: integer('SIWE_NONCE_TTL_SECONDS', 300, 1, 86_400),
+  RECONNECT_GRACE_SECONDS: integer('RECONNECT_GRACE_SECONDS', 20, 0, 3600),
+  MAX_MESSAGES_PER_SECOND: integer('MAX_MESSAGES_PER_SECOND', 20, 1, 10_000),
+  MAX_PAYLOAD_BYTES: integer('MAX_PAYLOAD_BYTES', 4096, 64, 1_048_576),
+  STARTING_CHIPS: integer('STARTING_CHIPS', 1000, 0, 1_000_000_000),
+  HOUSE_EDGE_BPS: integer('HOUSE_EDGE_BPS', 100, 0, 1000),
+  MAX_BET: integer('MAX_BET', 100_000, 1, 1_000_000_000),
+});
+
+/**
+ * The public URL normalised to scheme://host[:port] (plus path prefix if any, no trailing
+ * slash), so that the SIWE uri a client builds from `location` matches byte for byte.
+ */
+function parsePublicUrl(value: string): { publicUrl: string; host: string } | string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `PUBLIC_URL must be an absolute http(s) URL, ${got(value)}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `PUBLIC_URL must use http or https, ${got(value)}`;
+  if (url.username || url.password || url.search || url.hash)
+    return `PUBLIC_URL must not contain credentials, a query or a fragment, ${got(value)}`;
+  return { publicUrl: url.origin + url.pathname.replace(/\/+$/, ''), host: url.host };
+}
+
+/** Reads and validates the configuration; throws one Error listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const v = parsed.data;
+  const url = v.PUBLIC_URL ?? { publicUrl: `http://localhost:${v.PORT}`, host: `localhost:${v.PORT}` };
+  return Object.freeze({
+    port: v.PORT,
+    host: v.HOST,
+    dataDir: v.DATA_DIR,
+    logLevel: v.LOG_LEVEL,
+    vrfSuite: v.VRF_SUITE,
+    publicUrl: url.publicUrl,
+    siweDomain: url.host,
+    siweUri: url.publicUrl,
+    siweNonceTtlSeconds: v.SIWE_NONCE_TTL_SECONDS,
+    reconnectGraceSeconds: v.RECONNECT_GRACE_SECONDS,
+    maxMessagesPerSecond: v.MAX_MESSAGES_PER_SECOND,
+    maxPayloadBytes: v.MAX_PAYLOAD_BYTES,
+    startingChips: v.STARTING_CHIPS,
+    houseEdgeBps: v.HOUSE_EDGE_BPS,
+    maxBet: v.MAX_BET,
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * What every room's fairness work shares: the VRF suite and key, the receipt signer and the
+ * prover pool. Built once at startup from the server's keys.
+ * @module
+ */
+import { SigningKey, TypedDataEncoder } from 'ethers';
+import type { EcvrfSuite } from '../../vrf/index.ts';
+import { vrfKeyId } from '../../vrf/protocol/commitment.ts';
+import { bytesToHex } from '../../vrf/protocol/encoding.ts';
+import { RECEIPT_DOMAIN, RECEIPT_TYPES, receiptMessage, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
+import type { Prover } from './prover.ts';
+
+export interface FairnessContext {
+  readonly suite: EcvrfSuite;
+  readonly keyId: string;
+  readonly publicKeyHex: string;
+  readonly receiptSigner: string;
+  /** EIP-712 signature of a receipt by the operator key (synchronous: it fixes record order). */
+  signReceipt(receipt: UnsignedReceipt): string;
+  readonly prover: Prover;
+  now(): number;
+}
+
+export function createFairnessContext(opts: {
+  suite: EcvrfSuite;
+  vrfPublicKey: Uint8Array;
+  operatorKey: string;
+  operatorAddress: string;
+  prover: Prover;
+  now?: () => number;
+}): FairnessContext {
+  const signer = new SigningKey(opts.operatorKey);
+  return {
+    suite: opts.suite,
+    keyId: vrfKeyId(opts.suite.name, opts.vrfPublicKey),
+    publicKeyHex: bytesToHex(opts.vrfPublicKey),
+    receiptSigner: opts.operatorAddress,
+    signReceipt: (r) => signer.sign(TypedDataEncoder.hash(RECEIPT_DOMAIN, RECEIPT_TYPES, receiptMessage(r))).serialized,
+    prover: opts.prover,
+    now: opts.now ?? Date.now,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Where room transcripts live: `rooms/open/<roomId>.jsonl` while a room runs (or until it is
+ * reconciled after a crash), then `rooms/closed/<roomId>.jsonl`, kept for auditors. Serves
+ * transcripts of live and finished rooms alike.
+ * @module
+ */
+import { mkdir, readdir, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Transcript } from '../../vrf/protocol/transcript.ts';
+import type { FairnessContext } from './context.ts';
+import { RoomTranscript } from './room-transcript.ts';
+
+const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isRoomId(id: string): boolean {
+  return ROOM_ID.test(id);
+}
+
+export class RoomStore {
+  readonly #live = new Map<string, RoomTranscript>();
+  readonly #openDir: string;
+  readonly #closedDir: string;
+
+  constructor(
+    dataDir: string,
+    private readonly ctx: FairnessContext,
+  ) {
+    this.#openDir = join(dataDir, 'rooms', 'open');
+    this.#closedDir = join(dataDir, 'rooms', 'closed');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.#openDir, { recursive: true, mode: 0o700 });
+    await mkdir(this.#closedDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Opens (or creates) a running room's transcript. */
+  async open(roomId: string): Promise<RoomTranscript> {
+    if (!isRoomId(roomId)) throw new Error(`invalid room id "${roomId}"`);
+    const room = await RoomTranscript.open(join(this.#openDir, `${roomId}.jsonl`), roomId, this.ctx);
+    this.#live.set(roomId, room);
+    return room;
+  }
+
+  /** Closes a room whose draws are all settled or voided and files its transcript as finished. */
+  async finish(room: RoomTranscript): Promise<void> {
+    if (room.pendingDraws().length > 0) throw new Error(`room ${room.roomId} still has pending draws`);
+    await room.close();
+    await rename(join(this.#openDir, `${room.roomId}.jsonl`), join(this.#closedDir, `${room.roomId}.jsonl`));
+    this.#live.delete(room.roomId);
+  }
+
+  /** Rooms left open by a previous run: the process stopped before they finished. */
+  async leftOpen(): Promise<string[]> {
+    const names = await readdir(this.#openDir);
+    return names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -6)).filter((id) => isRoomId(id) && !this.#live.has(id));
+  }
+
+  /** The transcript of a live or finished room, or undefined if there is no such room. */
+  async transcript(roomId: string): Promise<Transcript | undefined> {
+    if (!isRoomId(roomId)) return undefined;
+    const live = this.#live.get(roomId);
+    if (live) return live.transcript();
+    try {
+      return await RoomTranscript.load(join(this.#closedDir, `${roomId}.jsonl`), roomId, this.ctx);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+}

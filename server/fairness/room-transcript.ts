@@ -1,0 +1,253 @@
+/**
+ * One room's draws: receipts, reveals, proofs and the hash-chained transcript (FAIRNESS.md).
+ *
+ * Every record is on disk before anyone is told of it. Reveals are journaled too (privately)
+ * before proving, so a server that crashes after seeing the seeds settles the draw with the
+ * same, deterministic outcome on restart instead of being able to refund a bad one.
+ * @module
+ */
+import { encodeAlpha } from '../../vrf/protocol/alpha.ts';
+import { seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { bytesToHex, type JsonValue } from '../../vrf/protocol/encoding.ts';
+import { outcomeMappings } from '../../vrf/protocol/games/index.ts';
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { DrawRecordSchema, GENESIS_HASH, recordHash, type DrawRecord, type HashedRecord, type OutcomeRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { TRANSCRIPT_FORMAT, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { Journal } from '../storage/journal.ts';
+import type { FairnessContext } from './context.ts';
+
+/** A journal line: a public record, or a private reveal (a seed that matched its commitment). */
+export type RoomJournalEntry =
+  | { readonly record: HashedRecord }
+  | { readonly reveal: { readonly drawSeq: number; readonly address: string; readonly seed: string } };
+
+/** Refusal of a reveal; the draw stays pending for that player. */
+export class RevealError extends Error {
+  constructor(
+    readonly code: 'unknown-draw' | 'not-a-player' | 'already-revealed' | 'mismatch' | 'malformed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What the player receives with an outcome: everything needed to verify it alone. */
+export interface OutcomeMessage {
+  readonly suite: string;
+  readonly keyId: string;
+  readonly alpha: string;
+  readonly pi: string;
+  readonly beta: string;
+  readonly record: OutcomeRecord;
+  readonly recordHash: string;
+}
+
+const RevealEntrySchema = z.strictObject({
+  reveal: z.strictObject({ drawSeq: z.number().int().min(0), address: z.string(), seed: z.string().regex(/^[0-9a-f]{64}$/) }),
+});
+
+/** Journal lines are checked like any input: a damaged file fails loudly, not silently. */
+function parseEntry(value: unknown): RoomJournalEntry {
+  if (typeof value === 'object' && value !== null && 'record' in value) {
+    const raw = (value as { record: { hash?: unknown } }).record;
+    const record = DrawRecordSchema.parse(raw);
+    if (raw.hash !== recordHash(record)) throw new Error(`record ${record.seq} does not match its hash`);
+    return { record: { ...record, hash: raw.hash } };
+  }
+  return RevealEntrySchema.parse(value);
+}
+
+function transcriptHeader(roomId: string, ctx: FairnessContext): Omit<Transcript, 'records'> {
+  return {
+    format: TRANSCRIPT_FORMAT,
+    roomId,
+    suite: ctx.suite.name,
+    keyId: ctx.keyId,
+    publicKey: ctx.publicKeyHex,
+    receiptSigner: ctx.receiptSigner,
+  };
+}
+
+interface PendingDraw {
+  readonly receipt: ReceiptRecord;
+  readonly seeds: Map<string, string>; // lowercase address -> seed
+  settling?: Promise<OutcomeMessage>;
+}
+
+export class RoomTranscript {
+  readonly #records: HashedRecord[] = [];
+  readonly #pending = new Map<number, PendingDraw>();
+  #nextDraw = 0;
+
+  private constructor(
+    readonly roomId: string,
+    private readonly ctx: FairnessContext,
+    private readonly journal: Journal<RoomJournalEntry>,
+  ) {}
+
+  static async open(path: string, roomId: string, ctx: FairnessContext): Promise<RoomTranscript> {
+    const { journal, entries } = await Journal.open<RoomJournalEntry>(path, parseEntry);
+    const room = new RoomTranscript(roomId, ctx, journal);
+    for (const e of entries) {
+      if ('record' in e) room.#accept(e.record);
+      else room.#pending.get(e.reveal.drawSeq)?.seeds.set(e.reveal.address.toLowerCase(), e.reveal.seed);
+    }
+    return room;
+  }
+
+  /** The transcript of a finished room, read without opening its journal for writing. */
+  static async load(path: string, roomId: string, ctx: FairnessContext): Promise<Transcript> {
+    const text = await readFile(path, 'utf8');
+    const lines = text.split('\n');
+    lines.pop(); // the text after the last newline: empty, or a torn write that never completed
+    const records = lines.map((line) => parseEntry(JSON.parse(line))).flatMap((e) => ('record' in e ? [e.record] : []));
+    return { ...transcriptHeader(roomId, ctx), records };
+  }
+
+  get records(): readonly HashedRecord[] {
+    return this.#records;
+  }
+
+  get head(): string {
+    return this.#records.at(-1)?.hash ?? GENESIS_HASH;
+  }
+
+  /** Draws with a receipt and no outcome or void yet, oldest first. */
+  pendingDraws(): { receipt: ReceiptRecord; revealed: number }[] {
+    return [...this.#pending.values()].map((p) => ({ receipt: p.receipt, revealed: p.seeds.size }));
+  }
+
+  /** Signs and journals a receipt for a new draw; resolves once it is durable. */
+  async receipt(draw: {
+    game: string;
+    kind: string;
+    action: Record<string, JsonValue>;
+    players: readonly { address: string; commitment: string }[];
+  }): Promise<ReceiptRecord & { hash: string }> {
+    const { ctx } = this;
+    const unsigned = {
+      seq: this.#records.length,
+      prev: this.head,
+      roomId: this.roomId,
+      drawSeq: this.#nextDraw,
+      type: 'receipt' as const,
+      game: draw.game,
+      kind: draw.kind,
+      action: draw.action,
+      players: draw.players.map((p) => p.address),
+      commitments: draw.players.map((p) => p.commitment),
+      suite: ctx.suite.name,
+      keyId: ctx.keyId,
+      issuedAt: ctx.now(),
+    };
+    const record = { ...unsigned, signature: ctx.signReceipt(unsigned) };
+    return (await this.#append(record)) as ReceiptRecord & { hash: string };
+  }
+
+  /** Checks a seed against its commitment and journals it; true once every player revealed. */
+  async reveal(drawSeq: number, address: string, seed: string): Promise<boolean> {
+    const draw = this.#pending.get(drawSeq);
+    if (!draw) throw new RevealError('unknown-draw', `draw ${drawSeq} is not pending in this room`);
+    const index = draw.receipt.players.findIndex((p) => p.toLowerCase() === address.toLowerCase());
+    if (index < 0) throw new RevealError('not-a-player', `${address} is not a player of draw ${drawSeq}`);
+    const key = address.toLowerCase();
+    if (draw.seeds.has(key)) throw new RevealError('already-revealed', `seed for draw ${drawSeq} already revealed`);
+    let commitment: string;
+    try {
+      commitment = seedCommitment(seed);
+    } catch {
+      throw new RevealError('malformed', 'seed must be 32 bytes of hex');
+    }
+    if (commitment !== draw.receipt.commitments[index])
+      throw new RevealError('mismatch', `seed does not match the commitment of draw ${drawSeq}`);
+    draw.seeds.set(key, seed.toLowerCase());
+    await this.journal.append({ reveal: { drawSeq, address, seed: seed.toLowerCase() } });
+    return draw.seeds.size === draw.receipt.players.length;
+  }
+
+  /** Proves a fully revealed draw and journals its outcome. Idempotent while in flight. */
+  settle(drawSeq: number): Promise<OutcomeMessage> {
+    const draw = this.#pending.get(drawSeq);
+    if (!draw) return Promise.reject(new Error(`draw ${drawSeq} is not pending`));
+    draw.settling ??= this.#settle(draw);
+    return draw.settling;
+  }
+
+  async #settle({ receipt, seeds }: PendingDraw): Promise<OutcomeMessage> {
+    const ordered = receipt.players.map((p) => seeds.get(p.toLowerCase()));
+    if (ordered.some((s) => s === undefined)) throw new Error(`draw ${receipt.drawSeq} is missing seeds`);
+    const alpha = encodeAlpha({
+      suite: receipt.suite,
+      keyId: receipt.keyId,
+      roomId: receipt.roomId,
+      drawSeq: receipt.drawSeq,
+      game: receipt.game,
+      kind: receipt.kind,
+      action: receipt.action,
+      participants: receipt.players.map((address, i) => ({ address, seed: ordered[i]! })),
+      prevHash: receipt.prev,
+    });
+    const { pi, beta } = await this.ctx.prover.prove(alpha);
+    const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
+    if (!mapping) throw new Error(`no mapping for ${receipt.game}/${receipt.kind}`);
+    const record = (await this.#append({
+      seq: this.#records.length,
+      prev: this.head,
+      roomId: this.roomId,
+      drawSeq: receipt.drawSeq,
+      type: 'outcome',
+      receiptSeq: receipt.seq,
+      seeds: ordered as string[],
+      alpha: bytesToHex(alpha),
+      pi: bytesToHex(pi),
+      beta: bytesToHex(beta),
+      result: mapping.result(beta, receipt.action),
+    })) as OutcomeRecord & { hash: string };
+    const { hash, ...bare } = record;
+    return { suite: receipt.suite, keyId: receipt.keyId, alpha: record.alpha, pi: record.pi, beta: record.beta, record: bare, recordHash: hash };
+  }
+
+  /** Ends a draw without an outcome (its players never all revealed). */
+  async void(drawSeq: number, reason: string): Promise<HashedRecord> {
+    const draw = this.#pending.get(drawSeq);
+    if (!draw) throw new Error(`draw ${drawSeq} is not pending`);
+    if (draw.settling) throw new Error(`draw ${drawSeq} is being settled`);
+    return this.#append({
+      seq: this.#records.length,
+      prev: this.head,
+      roomId: this.roomId,
+      drawSeq,
+      type: 'void',
+      receiptSeq: draw.receipt.seq,
+      reason,
+    });
+  }
+
+  transcript(): Transcript {
+    return { ...transcriptHeader(this.roomId, this.ctx), records: [...this.#records] };
+  }
+
+  close(): Promise<void> {
+    return this.journal.close();
+  }
+
+  // Sequence numbers and prev hashes are assigned and the record accepted in one synchronous
+  // step, so concurrent draws interleave without gaps; the journal writes in the same order.
+  async #append(record: DrawRecord): Promise<HashedRecord> {
+    const hashed = { ...record, hash: recordHash(record) } as HashedRecord;
+    this.#accept(hashed);
+    await this.journal.append({ record: hashed });
+    return hashed;
+  }
+
+  #accept(r: HashedRecord): void {
+    if (r.seq !== this.#records.length || r.prev !== this.head)
+      throw new Error(`room ${this.roomId}: record ${r.seq} does not continue the chain`);
+    this.#records.push(r);
+    if (r.type === 'receipt') {
+      this.#pending.set(r.drawSeq, { receipt: r, seeds: new Map() });
+      this.#nextDraw = r.drawSeq + 1;
+    } else this.#pending.delete(r.drawSeq);
+  }
+}

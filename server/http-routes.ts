@@ -1,0 +1,57 @@
+/**
+ * The HTTP surface beside the game (DESIGN section 7): the fairness parameters that clients pin,
+ * room transcripts, sign-in nonces and health. Same port as the WebSocket transport.
+ * @module
+ */
+import type { Application, Request, Response } from 'express';
+import { PROTOCOL_TAG, PROTOCOL_VERSION } from '../vrf/protocol/alpha.ts';
+import { MAPPING_VERSIONS } from '../vrf/protocol/games/index.ts';
+import { RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
+import { TRANSCRIPT_FORMAT } from '../vrf/protocol/transcript.ts';
+import type { FairnessContext } from './fairness/context.ts';
+import { isRoomId } from './fairness/room-store.ts';
+import { services } from './services.ts';
+
+/** What GET /fairness answers: everything a verifier pins. */
+export function fairnessInfo(ctx: FairnessContext) {
+  const { config } = services();
+  return {
+    suite: ctx.suite.name,
+    keyId: ctx.keyId,
+    publicKey: ctx.publicKeyHex,
+    receiptSigner: ctx.receiptSigner,
+    protocol: { alpha: PROTOCOL_TAG, version: PROTOCOL_VERSION, transcript: TRANSCRIPT_FORMAT },
+    receipt: { domain: RECEIPT_DOMAIN, types: RECEIPT_TYPES, primaryType: 'DrawReceipt' },
+    mappings: MAPPING_VERSIONS,
+    dice: { houseEdgeBps: config.houseEdgeBps, maxBet: config.maxBet, startingChips: config.startingChips },
+  };
+}
+
+export function installRoutes(app: Application, ctx: FairnessContext): void {
+  app.get('/fairness', (_req: Request, res: Response) => {
+    res.json(fairnessInfo(ctx));
+  });
+
+  app.get('/rooms/:roomId/transcript', async (req: Request, res: Response) => {
+    const roomId = String(req.params['roomId']);
+    if (!isRoomId(roomId)) return void res.status(400).json({ error: 'room id must be 1 to 64 of A-Z a-z 0-9 _ -' });
+    const transcript = await services().rooms.transcript(roomId);
+    if (!transcript) return void res.status(404).json({ error: `no room ${roomId}` });
+    res.json(transcript);
+  });
+
+  app.get('/auth/nonce', (_req: Request, res: Response) => {
+    const { config, signIn } = services();
+    res.json({ ...signIn.issueNonce(), domain: config.siweDomain, uri: config.siweUri });
+  });
+
+  app.get('/players/:address/chips', (req: Request, res: Response) => {
+    const address = String(req.params['address']);
+    if (!/^0x[0-9a-fA-F]{40}$/.test(address)) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
+    res.json({ address, balance: services().chips.balance(address) });
+  });
+
+  app.get('/health', (_req: Request, res: Response) => {
+    res.json({ ok: true });
+  });
+}

@@ -1,0 +1,210 @@
+/**
+ * Dice, over/under: a wager room for several players. Game rules only; fairness, chips, awards
+ * and sign-in are services. A bet is a draw: the player commits to a seed, the room answers
+ * with a signed receipt (the stake is taken), the player reveals, the room proves and pays.
+ * @module
+ */
+import { Room, type Client } from '@colyseus/core';
+import { schema, t, type SchemaType } from '@colyseus/schema';
+import { z } from 'zod';
+import { DiceActionSchema, diceActionProblem, type DiceAction } from '../../vrf/protocol/games/dice.ts';
+import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { authenticatePlayer, type PlayerAuth } from '../auth/room-auth.ts';
+import { InsufficientChips } from '../chips/chip-ledger.ts';
+import { RevealError, type RoomTranscript } from '../fairness/room-transcript.ts';
+import { diceEffects } from '../games/dice-effects.ts';
+import { services } from '../services.ts';
+
+const DicePlayer = schema({ address: t.string(), balance: t.number().default(0), connected: t.boolean().default(true) }, 'DicePlayer');
+const DiceRoll = schema(
+  { drawSeq: t.number(), player: t.string(), target: t.number(), direction: t.string(), roll: t.number(), win: t.boolean(), payout: t.number() },
+  'DiceRoll',
+);
+export const DiceState = schema(
+  { players: t.map(DicePlayer), rolls: t.array(DiceRoll), houseEdgeBps: t.number().default(0), draws: t.number().default(0) },
+  'DiceState',
+);
+type DiceStateType = SchemaType<typeof DiceState>;
+
+const hex32 = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '32 bytes of hex');
+const BetMessage = z.strictObject({
+  stake: z.number().int().min(1),
+  target: z.number().int().min(0).max(9999),
+  direction: z.enum(['under', 'over']),
+  commitment: hex32,
+});
+const RevealMessage = z.strictObject({ drawSeq: z.number().int().min(0), seed: hex32 });
+
+/** Bets a player may have waiting for a reveal at once. */
+const MAX_PENDING_PER_PLAYER = 4;
+const RECENT_ROLLS = 20;
+/** A receipted bet whose seed is not revealed by then is voided and refunded. */
+const REVEAL_TIMEOUT_MS = 60_000;
+const KICKED = 4002;
+
+type DiceClient = Client<{ auth: PlayerAuth }>;
+
+/** onAuth admitted every client of this room, so each has an address. */
+const addressOf = (client: DiceClient): string => client.auth!.address;
+
+export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }> {
+  override maxClients = 16;
+  override state = new DiceState();
+  #transcript!: RoomTranscript;
+  readonly #pendingBy = new Map<string, Set<number>>(); // lowercase address -> drawSeqs
+
+  static override onAuth(token: string): Promise<PlayerAuth> {
+    return authenticatePlayer(token);
+  }
+
+  override async onCreate(): Promise<void> {
+    const { config, rooms } = services();
+    this.maxMessagesPerSecond = config.maxMessagesPerSecond;
+    this.state.houseEdgeBps = config.houseEdgeBps;
+    this.#transcript = await rooms.open(this.roomId);
+    this.onMessage('bet', (client, message) => this.#guard(client, () => this.#bet(client, message)));
+    this.onMessage('reveal', (client, message) => this.#guard(client, () => this.#reveal(client, message)));
+    this.onMessage('*', (client, type) => this.#refuse(client, 'unknown-message', `no message type "${String(type)}" in dice`));
+  }
+
+  override onJoin(client: DiceClient): void {
+    const address = addressOf(client);
+    const existing = this.state.players.get(address);
+    const player = existing ?? new DicePlayer();
+    player.address = address;
+    player.balance = services().chips.available(address);
+    player.connected = true;
+    if (!existing) this.state.players.set(address, player);
+  }
+
+  override async onDrop(client: DiceClient, code?: number): Promise<void> {
+    const player = this.state.players.get(addressOf(client));
+    if (player) player.connected = false;
+    // A client cut off for flooding or bad frames does not keep a reserved seat.
+    if (code === KICKED) return;
+    await this.allowReconnection(client, services().config.reconnectGraceSeconds).catch(() => undefined);
+  }
+
+  override onReconnect(client: DiceClient): void {
+    const player = this.state.players.get(addressOf(client));
+    if (player) player.connected = true;
+  }
+
+  override onLeave(client: DiceClient): void {
+    const address = addressOf(client);
+    if (!this.clients.some((c) => c.auth?.address === address)) this.state.players.delete(address);
+  }
+
+  override async onDispose(): Promise<void> {
+    for (const { receipt } of this.#transcript.pendingDraws())
+      await this.#void(receipt, 'the room closed before the seed was revealed');
+    await services().rooms.finish(this.#transcript);
+  }
+
+  async #bet(client: DiceClient, message: unknown): Promise<void> {
+    const { config, chips } = services();
+    const bet = BetMessage.safeParse(message);
+    if (!bet.success) return this.#refuse(client, 'bad-message', describe(bet.error));
+    const address = addressOf(client);
+    const action: DiceAction = { stake: bet.data.stake, target: bet.data.target, direction: bet.data.direction, edgeBps: config.houseEdgeBps };
+    const problem = diceActionProblem(action) ?? (action.stake > config.maxBet ? `stake above the maximum bet of ${config.maxBet}` : undefined);
+    if (problem) return this.#refuse(client, 'bad-bet', problem);
+    const pending = this.#pendingOf(address);
+    if (pending.size >= MAX_PENDING_PER_PLAYER) return this.#refuse(client, 'too-many-pending', `at most ${MAX_PENDING_PER_PLAYER} unrevealed bets`);
+    try {
+      chips.reserve(address, action.stake);
+    } catch (e) {
+      if (e instanceof InsufficientChips) return this.#refuse(client, 'insufficient-chips', e.message);
+      throw e;
+    }
+    let receipt: ReceiptRecord & { hash: string };
+    try {
+      receipt = await this.#transcript.receipt({
+        game: 'dice',
+        kind: 'roll',
+        action: { ...DiceActionSchema.parse(action) },
+        players: [{ address, commitment: bet.data.commitment.replace(/^0x/, '').toLowerCase() }],
+      });
+      await chips.apply(diceEffects(receipt, receipt).chips);
+    } finally {
+      chips.release(address, action.stake);
+    }
+    pending.add(receipt.drawSeq);
+    this.state.draws = receipt.drawSeq + 1;
+    this.#showBalance(address);
+    this.clock.setTimeout(() => {
+      if (this.#pendingOf(address).has(receipt.drawSeq)) void this.#void(receipt, 'the seed was not revealed in time');
+    }, REVEAL_TIMEOUT_MS);
+    client.send('receipt', receipt);
+  }
+
+  async #reveal(client: DiceClient, message: unknown): Promise<void> {
+    const reveal = RevealMessage.safeParse(message);
+    if (!reveal.success) return this.#refuse(client, 'bad-message', describe(reveal.error));
+    const { drawSeq, seed } = reveal.data;
+    const address = addressOf(client);
+    let complete: boolean;
+    try {
+      complete = await this.#transcript.reveal(drawSeq, address, seed.replace(/^0x/, ''));
+    } catch (e) {
+      if (e instanceof RevealError) return this.#refuse(client, `reveal-${e.code}`, e.message, drawSeq);
+      throw e;
+    }
+    if (!complete) return;
+    const outcome = await this.#transcript.settle(drawSeq);
+    const receipt = this.#transcript.records[outcome.record.receiptSeq] as ReceiptRecord;
+    await this.#applyEffects({ ...outcome.record, hash: outcome.recordHash }, receipt);
+    const { roll, win, payout } = outcome.record.result as { roll: number; win: boolean; payout: number };
+    const action = receipt.action as DiceAction;
+    this.state.rolls.push(new DiceRoll({ drawSeq, player: address, target: action.target, direction: action.direction, roll, win, payout }));
+    while (this.state.rolls.length > RECENT_ROLLS) this.state.rolls.shift();
+    client.send('outcome', outcome);
+  }
+
+  async #void(receipt: ReceiptRecord, reason: string): Promise<void> {
+    const record = await this.#transcript.void(receipt.drawSeq, reason);
+    await this.#applyEffects(record, receipt);
+    const player = receipt.players[0]!;
+    this.clients.find((c) => c.auth?.address === player)?.send('void', { drawSeq: receipt.drawSeq, reason, record });
+  }
+
+  async #applyEffects(record: Parameters<typeof diceEffects>[0], receipt: ReceiptRecord): Promise<void> {
+    const { chips, awards } = services();
+    const effects = diceEffects(record, receipt);
+    await chips.apply(effects.chips);
+    await awards.record(effects.awards);
+    const player = receipt.players[0]!;
+    this.#pendingOf(player).delete(record.drawSeq);
+    this.#showBalance(player);
+  }
+
+  #pendingOf(address: string): Set<number> {
+    const key = address.toLowerCase();
+    let set = this.#pendingBy.get(key);
+    if (!set) this.#pendingBy.set(key, (set = new Set()));
+    return set;
+  }
+
+  #showBalance(address: string): void {
+    const player = this.state.players.get(address);
+    if (player) player.balance = services().chips.available(address);
+  }
+
+  #refuse(client: DiceClient, code: string, message: string, drawSeq?: number): void {
+    client.send('error', drawSeq === undefined ? { code, message } : { code, message, drawSeq });
+  }
+
+  // A handler that fails unexpectedly answers the player and leaves the room running.
+  async #guard(client: DiceClient, handler: () => Promise<void>): Promise<void> {
+    try {
+      await handler();
+    } catch (e) {
+      services().log.error({ err: e, roomId: this.roomId }, 'dice handler failed');
+      this.#refuse(client, 'internal', 'the server could not complete this request');
+    }
+  }
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ');
+}

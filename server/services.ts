@@ -1,0 +1,32 @@
+/**
+ * The services rooms call: everything that is not a game rule. Colyseus builds rooms itself,
+ * one room registry per process, so the services are provided once at startup and rooms take
+ * them from here (not from join options, which clients control).
+ * @module
+ */
+import type { Logger } from 'pino';
+import type { AwardSink } from './awards/award-sink.ts';
+import type { SignInService } from './auth/siwe.ts';
+import type { ChipLedger } from './chips/chip-ledger.ts';
+import type { Config } from './config.ts';
+import type { RoomStore } from './fairness/room-store.ts';
+
+export interface GameServices {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly rooms: RoomStore;
+  readonly chips: ChipLedger;
+  readonly awards: AwardSink;
+  readonly signIn: SignInService;
+}
+
+let provided: GameServices | undefined;
+
+export function provideServices(services: GameServices | undefined): void {
+  provided = services;
+}
+
+export function services(): GameServices {
+  if (!provided) throw new Error('game services are not started');
+  return provided;
+}

@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+
+describe('loadConfig', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('has defaults that work with nothing set', () => {
+    expect(loadConfig({})).toEqual({
+      port: 2567,
+      host: '0.0.0.0',
+      dataDir: path.resolve('./data'),
+      logLevel: 'info',
+      vrfSuite: 'ECVRF-EDWARDS25519-SHA512-TAI',
+      publicUrl: 'http://localhost:2567',
+      siweDomain: 'localhost:2567',
+      siweUri: 'http://localhost:2567',
+      siweNonceTtlSeconds: 300,
+      reconnectGraceSeconds: 20,
+      maxMessagesPerSecond: 20,
+      maxPayloadBytes: 4096,
+      startingChips: 1000,
+      houseEdgeBps: 100,
+      maxBet: 100_000,
+    });
+  });
+
+  it('treats empty variables as unset and reads process.env by default', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '  ' }).port).toBe(2567);
+    vi.stubEnv('PORT', '4000');
+    expect(loadConfig().port).toBe(4000);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATA_DIR: '/var/lib/fairplay',
+      LOG_LEVEL: 'DEBUG',
+      VRF_SUITE: 'ECVRF-P256-SHA256-SSWU',
+      PUBLIC_URL: 'https://play.example.com/',
+      SIWE_NONCE_TTL_SECONDS: '60',
+      RECONNECT_GRACE_SECONDS: '0',
+      MAX_MESSAGES_PER_SECOND: '5',
+      MAX_PAYLOAD_BYTES: '1024',
+      STARTING_CHIPS: '0',
+      HOUSE_EDGE_BPS: '250',
+      MAX_BET: '500',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/var/lib/fairplay',
+      logLevel: 'debug',
+      vrfSuite: 'ECVRF-P256-SHA256-SSWU',
+      publicUrl: 'https://play.example.com',
+      siweDomain: 'play.example.com',
+      siweUri: 'https://play.example.com',
+      siweNonceTtlSeconds: 60,
+      reconnectGraceSeconds: 0,
+      maxMessagesPerSecond: 5,
+      maxPayloadBytes: 1024,
+      startingChips: 0,
+      houseEdgeBps: 250,
+      maxBet: 500,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('resolves a relative DATA_DIR to an absolute path', () => {
+    expect(loadConfig({ DATA_DIR: 'state/x' }).dataDir).toBe(path.resolve('state/x'));
+  });
+
+  it('derives the SIWE domain with a non-default port, and the default URL from PORT', () => {
+    const custom = loadConfig({ PUBLIC_URL: 'http://10.0.0.5:3000/game/' });
+    expect(custom.siweDomain).toBe('10.0.0.5:3000');
+    expect(custom.siweUri).toBe('http://10.0.0.5:3000/game');
+    expect(loadConfig({ PUBLIC_URL: 'https://example.com:443' }).siweDomain).toBe('example.com');
+    expect(loadConfig({ PORT: '9000' })).toMatchObject({ publicUrl: 'http://localhost:9000', siweDomain: 'localhost:9000' });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be an integer in [0, 65535], got "abc"'],
+    [{ PORT: '65536' }, 'PORT must be an integer in [0, 65535], got "65536"'],
+    [{ PORT: '80.5' }, 'PORT must be an integer in [0, 65535], got "80.5"'],
+    [{ HOUSE_EDGE_BPS: '1001' }, 'HOUSE_EDGE_BPS must be an integer in [0, 1000], got "1001"'],
+    [{ HOUSE_EDGE_BPS: '-1' }, 'HOUSE_EDGE_BPS must be an integer in [0, 1000], got "-1"'],
+    [{ MAX_BET: '0' }, 'MAX_BET must be an integer in [1, 1000000000], got "0"'],
+    [{ STARTING_CHIPS: '1e3' }, 'STARTING_CHIPS must be an integer'],
+    [{ SIWE_NONCE_TTL_SECONDS: '0' }, 'SIWE_NONCE_TTL_SECONDS must be an integer in [1, 86400]'],
+    [{ RECONNECT_GRACE_SECONDS: 'soon' }, 'RECONNECT_GRACE_SECONDS must be an integer'],
+    [{ MAX_MESSAGES_PER_SECOND: '0' }, 'MAX_MESSAGES_PER_SECOND must be an integer'],
+    [{ MAX_PAYLOAD_BYTES: '99999999' }, 'MAX_PAYLOAD_BYTES must be an integer'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    [{ VRF_SUITE: 'ECVRF-ED25519' }, 'VRF_SUITE must be one of ECVRF-P256-SHA256-TAI'],
+    [{ PUBLIC_URL: 'localhost:2567' }, 'PUBLIC_URL must use http or https'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL must be an absolute http(s) URL, got "not a url"'],
+    [{ PUBLIC_URL: 'https://example.com/?a=1' }, 'PUBLIC_URL must not contain credentials, a query or a fragment'],
+  ])('rejects %o naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('lists every bad variable in one error', () => {
+    expect(() => loadConfig({ PORT: 'x', MAX_BET: 'y' })).toThrow(/PORT must .*; MAX_BET must/);
+  });
+});

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getSuite } from '../../vrf/index.ts';
+import { hexToBytes } from '../../vrf/protocol/encoding.ts';
+import { payoutOnWin } from '../../vrf/protocol/games/dice.ts';
+import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
+
+let server: ServerProcess;
+let fairness: FairnessParams;
+
+beforeAll(async () => {
+  server = await startServerProcess();
+  fairness = await getJson<FairnessParams>(`${server.url}/fairness`);
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('a dice session of several players over real WebSockets', () => {
+  it('every outcome verifies against /fairness, the chain is intact, balances add up', async () => {
+    const first = await TestPlayer.join(server.url);
+    const others = await Promise.all([1, 2].map(() => TestPlayer.join(server.url, { roomId: first.room.roomId })));
+    const players = [first, ...others];
+    const spent = new Map<string, number>();
+    const bets = [
+      { stake: 10, target: 5000, direction: 'under' as const },
+      { stake: 25, target: 2000, direction: 'over' as const },
+      { stake: 5, target: 9700, direction: 'under' as const },
+    ];
+    const suite = getSuite(fairness.suite);
+    await Promise.all(
+      players.map(async (p) => {
+        for (const bet of bets) {
+          const { receipt, seed } = await p.bet(bet);
+          const outcome = await p.reveal(receipt.drawSeq, seed);
+          // The player's own checks: proof under the pinned key, alpha rebuilt, result recomputed.
+          expect(suite.verify(hexToBytes(fairness.publicKey), hexToBytes(outcome.alpha), hexToBytes(outcome.pi)).valid).toBe(true);
+          expect(outcomeProblems(receipt, outcome.record, fairness)).toEqual([]);
+          const { win, payout } = outcome.record.result;
+          expect(payout).toBe(win ? payoutOnWin({ ...bet, edgeBps: receipt.action.edgeBps }) : 0);
+          spent.set(p.address, (spent.get(p.address) ?? 0) + bet.stake - payout);
+        }
+      }),
+    );
+    const transcript = await getJson<Transcript>(`${server.url}/rooms/${first.room.roomId}/transcript`);
+    const report = verifyTranscript(transcript, fairness);
+    expect(report.records.filter((r) => r.problems.length)).toEqual([]);
+    expect(report).toMatchObject({ ok: true, pendingDraws: [] });
+    expect(transcript.records).toHaveLength(players.length * bets.length * 2);
+    await new Promise((r) => setTimeout(r, 150)); // one patch interval
+    for (const p of players) {
+      expect(p.room.state.players.get(p.address).balance).toBe(1000 - spent.get(p.address)!);
+      const chips = await getJson<{ balance: number }>(`${server.url}/players/${p.address}/chips`);
+      expect(chips.balance).toBe(1000 - spent.get(p.address)!);
+    }
+    await Promise.all(players.map((p) => p.room.leave()));
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * Sign-In with Ethereum: real secp256k1 wallets, a fake clock, and one test per way a sign-in
+ * must be refused, each pinned to its reason code.
+ */
+import { Wallet, type HDNodeWallet } from 'ethers';
+import { SiweMessage } from 'siwe';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSignInMessage, DEFAULT_SIGN_IN_STATEMENT } from '../../server/auth/siwe-message.ts';
+import { SignInError, SignInService, type SignInFailure, type SignInOptions } from '../../server/auth/siwe.ts';
+
+const DOMAIN = 'play.fairplay.test';
+const URI = 'https://play.fairplay.test';
+const TTL_MS = 5 * 60_000;
+const T0 = Date.parse('2030-01-01T00:00:00.000Z');
+
+let alice: HDNodeWallet;
+let mallory: HDNodeWallet;
+beforeAll(() => {
+  alice = Wallet.createRandom();
+  mallory = Wallet.createRandom();
+});
+
+function setup(extra: Partial<SignInOptions> = {}) {
+  let t = T0;
+  const clock = { now: () => t, advance: (ms: number) => void (t += ms) };
+  const service = new SignInService({ domain: DOMAIN, uri: URI, nonceTtlMs: TTL_MS, now: clock.now, ...extra });
+  return { service, clock };
+}
+
+type BuildParams = Parameters<typeof buildSignInMessage>[0];
+
+/** A message for `alice` on the service's domain, stamped with the fake clock's time. */
+function messageFor(nonce: string, now: number, overrides: Partial<BuildParams> = {}): string {
+  return buildSignInMessage({ domain: DOMAIN, uri: URI, address: alice.address, nonce, issuedAt: new Date(now), ...overrides });
+}
+
+async function expectRefused(attempt: Promise<unknown>, reason: SignInFailure): Promise<void> {
+  const err = await attempt.then(
+    () => expect.fail(`expected a SignInError with reason "${reason}", but sign-in succeeded`),
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(SignInError);
+  expect((err as SignInError).reason).toBe(reason);
+  expect((err as SignInError).message).not.toBe('');
+}
+
+describe('buildSignInMessage', () => {
+  it('produces EIP-4361 text with the default statement, chain 1, and a 10-minute expiry', () => {
+    const text = messageFor('abcdef0123456789', T0);
+    const parsed = new SiweMessage(text);
+    expect(parsed.domain).toBe(DOMAIN);
+    expect(parsed.address).toBe(alice.address);
+    expect(parsed.statement).toBe(DEFAULT_SIGN_IN_STATEMENT);
+    expect(parsed.chainId).toBe(1);
+    expect(parsed.version).toBe('1');
+    expect(parsed.issuedAt).toBe(new Date(T0).toISOString());
+    expect(parsed.expirationTime).toBe(new Date(T0 + 10 * 60_000).toISOString());
+  });
+
+  it('refuses to build without a nonce rather than inventing one', () => {
+    expect(() => messageFor('', T0)).toThrow(/nonce/);
+  });
+});
+
+describe('SignInService', () => {
+  it('accepts a good sign-in and returns the EIP-55 address, even if the client passed it lowercase', async () => {
+    const { service, clock } = setup();
+    const { nonce } = service.issueNonce();
+    const message = messageFor(nonce, clock.now(), { address: alice.address.toLowerCase() });
+    const signature = await alice.signMessage(message);
+    clock.advance(1_000);
+    const { address } = await service.verify({ message, signature });
+    expect(address).toBe(alice.address);
+    expect(address).not.toBe(address.toLowerCase());
+  });
+
+  it('issues unique alphanumeric nonces of at least 16 characters, expiring one TTL after issue', () => {
+    const { service } = setup();
+    const nonces = new Set<string>();
+    for (let i = 0; i < 1_000; i++) {
+      const { nonce, expiresAt } = service.issueNonce();
+      expect(nonce).toMatch(/^[A-Za-z0-9]{16,}$/);
+      expect(expiresAt).toBe(new Date(T0 + TTL_MS).toISOString());
+      nonces.add(nonce);
+    }
+    expect(nonces.size).toBe(1_000);
+  });
+
+  it('refuses a replay of the same message and signature (nonce)', async () => {
+    const { service, clock } = setup();
+    const message = messageFor(service.issueNonce().nonce, clock.now());
+    const signature = await alice.signMessage(message);
+    await expect(service.verify({ message, signature })).resolves.toEqual({ address: alice.address });
+    await expectRefused(service.verify({ message, signature }), 'nonce');
+  });
+
+  it('lets only one of two concurrent verifications of the same message through', async () => {
+    const { service, clock } = setup();
+    const message = messageFor(service.issueNonce().nonce, clock.now());
+    const signature = await alice.signMessage(message);
+    const results = await Promise.allSettled([service.verify({ message, signature }), service.verify({ message, signature })]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('refuses a nonce it never issued (nonce)', async () => {
+    const { service, clock } = setup();
+    service.issueNonce();
+    const message = messageFor('0123456789abcdef0123456789abcdef', clock.now());
+    await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'nonce');
+  });
+
+  it('accepts a nonce just inside its TTL and refuses one at its TTL (nonce)', async () => {
+    const { service, clock } = setup();
+    const fresh = service.issueNonce().nonce;
+    const stale = service.issueNonce().nonce;
+    clock.advance(TTL_MS - 1);
+    const ok = messageFor(fresh, clock.now());
+    await expect(service.verify({ message: ok, signature: await alice.signMessage(ok) })).resolves.toBeDefined();
+    clock.advance(1);
+    const late = messageFor(stale, clock.now());
+    await expectRefused(service.verify({ message: late, signature: await alice.signMessage(late) }), 'nonce');
+  });
+
+  it('refuses an expired nonce after it has been pruned too (nonce)', async () => {
+    const { service, clock } = setup();
+    const { nonce } = service.issueNonce();
+    clock.advance(TTL_MS + 1);
+    service.issueNonce(); // issuing prunes expired nonces
+    const message = messageFor(nonce, clock.now());
+    await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'nonce');
+  });
+
+  it('refuses a signature made by another wallet (signature)', async () => {
+    const { service, clock } = setup();
+    const message = messageFor(service.issueNonce().nonce, clock.now());
+    await expectRefused(service.verify({ message, signature: await mallory.signMessage(message) }), 'signature');
+  });
+
+  it('refuses a well-formed signature string that is not a valid signature (signature)', async () => {
+    const { service, clock } = setup();
+    const message = messageFor(service.issueNonce().nonce, clock.now());
+    await expectRefused(service.verify({ message, signature: `0x${'00'.repeat(65)}` }), 'signature');
+  });
+
+  it('spends the nonce on a failed attempt, so a correct retry with it fails (nonce)', async () => {
+    const { service, clock } = setup();
+    const message = messageFor(service.issueNonce().nonce, clock.now());
+    await expectRefused(service.verify({ message, signature: await mallory.signMessage(message) }), 'signature');
+    await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'nonce');
+  });
+
+  it('refuses a message signed for another domain (domain)', async () => {
+    const { service, clock } = setup();
+    const message = messageFor(service.issueNonce().nonce, clock.now(), { domain: 'fairplay.evil.test' });
+    await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'domain');
+  });
+
+  it('refuses a message signed for another URI, including a look-alike prefix (uri)', async () => {
+    const { service, clock } = setup();
+    for (const uri of ['https://evil.test', `${URI}.evil.test/`, 'http://play.fairplay.test']) {
+      const message = messageFor(service.issueNonce().nonce, clock.now(), { uri });
+      await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'uri');
+    }
+  });
+
+  it('accepts a URI under the configured one', async () => {
+    const { service, clock } = setup();
+    const message = messageFor(service.issueNonce().nonce, clock.now(), { uri: `${URI}/rooms/dice` });
+    await expect(service.verify({ message, signature: await alice.signMessage(message) })).resolves.toEqual({
+      address: alice.address,
+    });
+  });
+
+  it('refuses a message whose address was changed after signing (signature)', async () => {
+    const { service, clock } = setup();
+    const original = messageFor(service.issueNonce().nonce, clock.now());
+    const signature = await alice.signMessage(original);
+    const altered = original.replace(alice.address, mallory.address);
+    expect(altered).not.toBe(original);
+    await expectRefused(service.verify({ message: altered, signature }), 'signature');
+  });
+
+  it('refuses a message whose statement was changed after signing (signature)', async () => {
+    const { service, clock } = setup();
+    const original = messageFor(service.issueNonce().nonce, clock.now());
+    const signature = await alice.signMessage(original);
+    const altered = original.replace('does not authorize', 'does authorize');
+    expect(altered).not.toBe(original);
+    await expectRefused(service.verify({ message: altered, signature }), 'signature');
+  });
+
+  it('refuses a message past its expirationTime (expired)', async () => {
+    const { service, clock } = setup();
+    const message = messageFor(service.issueNonce().nonce, clock.now(), { expirationTime: new Date(clock.now() + 1_000) });
+    const signature = await alice.signMessage(message);
+    clock.advance(1_000);
+    await expectRefused(service.verify({ message, signature }), 'expired');
+  });
+
+  it('refuses a message whose notBefore is in the future (not-yet-valid)', async () => {
+    const { service, clock } = setup();
+    // buildSignInMessage never sets notBefore, so build this one by hand.
+    const message = new SiweMessage({
+      domain: DOMAIN,
+      address: alice.address,
+      uri: URI,
+      version: '1',
+      chainId: 1,
+      nonce: service.issueNonce().nonce,
+      issuedAt: new Date(clock.now()).toISOString(),
+      notBefore: new Date(clock.now() + 1_000).toISOString(),
+    }).prepareMessage();
+    await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'not-yet-valid');
+  });
+
+  it('allows 60 s of clock skew on issuedAt but refuses more (not-yet-valid)', async () => {
+    const { service, clock } = setup();
+    const skewed = messageFor(service.issueNonce().nonce, clock.now() + 60_000);
+    await expect(service.verify({ message: skewed, signature: await alice.signMessage(skewed) })).resolves.toBeDefined();
+    const future = messageFor(service.issueNonce().nonce, clock.now() + 60_001);
+    await expectRefused(service.verify({ message: future, signature: await alice.signMessage(future) }), 'not-yet-valid');
+  });
+
+  it('refuses an issuedAt older than the nonce TTL (expired)', async () => {
+    const { service, clock } = setup();
+    const old = new Date(clock.now() - TTL_MS - 60_001);
+    const message = messageFor(service.issueNonce().nonce, clock.now(), {
+      issuedAt: old,
+      expirationTime: new Date(clock.now() + 60_000),
+    });
+    await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'expired');
+  });
+
+  it('refuses text that is not an EIP-4361 message (malformed)', async () => {
+    const { service, clock } = setup();
+    await expectRefused(service.verify({ message: 'let me in', signature: await alice.signMessage('let me in') }), 'malformed');
+    // A non-checksummed address in the message itself violates EIP-4361.
+    const message = messageFor(service.issueNonce().nonce, clock.now()).replace(alice.address, alice.address.toLowerCase());
+    await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'malformed');
+  });
+
+  it('refuses an oversized message before parsing it (malformed)', async () => {
+    const { service, clock } = setup();
+    // Well-formed apart from its size, so only the size limit can reject it.
+    const message = new SiweMessage({
+      domain: DOMAIN,
+      address: alice.address,
+      uri: URI,
+      version: '1',
+      chainId: 1,
+      nonce: service.issueNonce().nonce,
+      issuedAt: new Date(clock.now()).toISOString(),
+      resources: Array.from({ length: 200 }, (_, i) => `${URI}/resource/${i}`),
+    }).prepareMessage();
+    expect(message.length).toBeGreaterThan(4096);
+    expect(() => new SiweMessage(message)).not.toThrow();
+    const err = await service.verify({ message, signature: await alice.signMessage(message) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SignInError);
+    expect((err as SignInError).reason).toBe('malformed');
+    expect((err as SignInError).message).toMatch(/longer than/);
+  });
+
+  it('refuses malformed signature strings (malformed)', async () => {
+    const { service, clock } = setup();
+    const message = messageFor(service.issueNonce().nonce, clock.now());
+    const good = await alice.signMessage(message);
+    for (const signature of ['', '0x1234', good.slice(2), `${good}00`, `0x${'zz'.repeat(65)}`]) {
+      await expectRefused(service.verify({ message, signature }), 'malformed');
+    }
+  });
+
+  it('evicts the oldest outstanding nonce when the bound is reached', async () => {
+    const { service, clock } = setup({ maxOutstandingNonces: 3 });
+    const [first, second, , fourth] = [1, 2, 3, 4].map(() => service.issueNonce().nonce);
+    const signed = async (nonce: string | undefined) => {
+      const message = messageFor(nonce ?? '', clock.now());
+      return { message, signature: await alice.signMessage(message) };
+    };
+    await expectRefused(service.verify(await signed(first)), 'nonce');
+    await expect(service.verify(await signed(second))).resolves.toEqual({ address: alice.address });
+    await expect(service.verify(await signed(fourth))).resolves.toEqual({ address: alice.address });
+  });
+
+  it('rejects nonsensical options', () => {
+    expect(() => setup({ nonceTtlMs: 0 })).toThrow(RangeError);
+    expect(() => setup({ maxOutstandingNonces: 0 })).toThrow(RangeError);
+  });
+});
