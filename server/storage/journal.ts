@@ -103,7 +103,10 @@ export class Journal<T> {
     return this.appendMany([entry]);
   }
 
-  /** Appends `entries` together: all of them reach disk in the same write, or none is acknowledged. */
+  /**
+   * Appends `entries` in one write, acknowledged together. Not atomic across a crash: a
+   * prefix of them may be replayed, so each entry must make sense on its own.
+   */
   appendMany(entries: readonly T[]): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closing) return Promise.reject(new Error(`journal ${this.path} is closed`));

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, type JsonValue } from '../../vrf/protocol/encoding.ts';
+import { verifyTranscript } from '../../vrf/protocol/transcript.ts';
+import { buildWorkedExample, inputs } from './worked-example.ts';
+
+const doc = readFileSync(fileURLToPath(new URL('../../FAIRNESS.md', import.meta.url)), 'utf8');
+const example = buildWorkedExample();
+const keys = { suite: inputs.suite, publicKey: example.publicKey, receiptSigner: example.operator };
+
+describe('FAIRNESS.md worked example', () => {
+  it('prints exactly the values the protocol code computes', () => {
+    const printed = [
+      example.publicKey,
+      `keyId         ${example.keyId}`,
+      `receiptSigner ${example.operator}`,
+      `player        ${example.player}`,
+      `commitment    ${example.commitment}`,
+      example.receiptDigest,
+      canonicalJson(example.receipt as unknown as JsonValue),
+      `hash of record 0  ${example.receiptHash}`,
+      `alpha  ${example.alpha}`,
+      `pi     ${example.pi}`,
+      `beta   ${example.beta}`,
+      canonicalJson(example.outcome as unknown as JsonValue),
+      `hash of record 1  ${example.outcomeHash}`,
+    ];
+    for (const value of printed) expect(doc).toContain(value);
+  });
+
+  it('its field-by-field alpha table concatenates to the alpha it prints', () => {
+    const table = doc.split('alpha, field by field')[1]!.split('```')[1]!;
+    const hex = table
+      .split('\n')
+      .map((line) => line.replace(/".*"|\b(version|suite|keyId|drawSeq|canonical|address|prevHash)\b.*$/g, ''))
+      .join('')
+      .replace(/[^0-9a-f]/g, '');
+    expect(hex).toBe(example.alpha);
+  });
+
+  it('checks out with the transcript verifier, and a changed roll does not', () => {
+    expect(verifyTranscript(example.transcript, keys)).toMatchObject({ ok: true, pendingDraws: [] });
+    const tampered = structuredClone(example.transcript);
+    (tampered.records[1] as { result: Record<string, JsonValue> }).result['roll'] = 1181;
+    const report = verifyTranscript(tampered, keys);
+    expect(report.ok).toBe(false);
+    expect(report.records[1]!.problems.join()).toMatch(/hash field differs|result differs/);
+  });
+
+  it('commitment and roll follow from the spec by independent arithmetic', () => {
+    const commitment = createHash('sha256').update('fairplay-seed-v1').update(Buffer.from(inputs.seed, 'hex')).digest('hex');
+    expect(commitment).toBe(example.commitment);
+    const first2 = parseInt(example.beta.slice(0, 4), 16);
+    expect(first2 & 0x3fff).toBe(example.outcome.result['roll']);
+    expect(Math.floor((10 * 9900) / 5000)).toBe(example.outcome.result['payout']);
+  });
+});
