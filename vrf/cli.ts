@@ -2,17 +2,24 @@
  * Command-line verifier for auditors:
  *
  *   npx tsx vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
+ *   npx tsx vrf/cli.ts verify-transcript FILE [--pk HEX --signer ADDRESS]
  *
- * Prints beta (hex) and exits 0 if the proof is valid; prints the reason and exits 1 if not;
- * exits 2 with a usage message on malformed arguments (bad hex, unknown suite, missing flag).
+ * `verify` prints beta (hex) and exits 0 if the proof is valid, or prints the reason and exits 1.
+ * `verify-transcript` checks a room transcript (FAIRNESS.md section 7) and prints one line per
+ * record; exits 0 if every record checks out, 1 if not. Pin --pk and --signer from the server's
+ * /fairness: without them the keys named in the file itself are used, which proves consistency,
+ * not identity. Both exit 2 with a usage message on malformed arguments.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { getSuite, suites } from './index.ts';
+import { verifyTranscript } from './protocol/transcript.ts';
 
 const USAGE = `usage: vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
+       vrf/cli.ts verify-transcript FILE [--pk HEX --signer ADDRESS]
 suites: ${Object.keys(suites).join(', ')}`;
 
 class UsageError extends Error {}
@@ -29,6 +36,7 @@ function hexArg(name: string, value: string | undefined): Uint8Array {
 export function main(argv: string[], out = console.log, err = console.error): number {
   try {
     const [command, ...rest] = argv;
+    if (command === 'verify-transcript') return verifyTranscriptFile(rest, out);
     if (command !== 'verify') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
     const { values } = parseArgs({
       args: rest,
@@ -53,6 +61,36 @@ export function main(argv: string[], out = console.log, err = console.error): nu
     err(`error: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
+}
+
+function verifyTranscriptFile(args: string[], out: (line: string) => void): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { pk: { type: 'string' }, signer: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError('verify-transcript takes exactly one FILE');
+  let input: unknown;
+  try {
+    input = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read ${file} as JSON: ${(e as Error).message}`);
+  }
+  const header = (input ?? {}) as { suite?: unknown; publicKey?: unknown; receiptSigner?: unknown };
+  if (!values.pk || !values.signer) out('warning: keys taken from the transcript itself; pin --pk and --signer from /fairness');
+  const keys = {
+    suite: String(header.suite),
+    publicKey: values.pk ?? String(header.publicKey),
+    receiptSigner: values.signer ?? String(header.receiptSigner),
+  };
+  const report = verifyTranscript(input, keys);
+  for (const p of report.problems) out(`transcript: ${p}`);
+  for (const r of report.records) out(`record ${r.seq} ${r.type}${r.drawSeq === undefined ? '' : ` draw ${r.drawSeq}`}: ${r.problems.length ? r.problems.join('; ') : 'ok'}`);
+  if (report.pendingDraws.length) out(`pending draws (receipt, no outcome yet): ${report.pendingDraws.join(', ')}`);
+  out(report.ok ? `verified: ${report.records.length} records` : 'FAILED');
+  return report.ok ? 0 : 1;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));

@@ -57,3 +57,26 @@ describe('FAIRNESS.md worked example', () => {
     expect(Math.floor((10 * 9900) / 5000)).toBe(example.outcome.result['payout']);
   });
 });
+
+describe('vrf/cli.ts verify-transcript', () => {
+  it('verifies the worked example with pinned keys and names a tampered record', async () => {
+    const { main } = await import('../../vrf/cli.ts');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'transcript-'));
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify(example.transcript));
+    const lines: string[] = [];
+    expect(main(['verify-transcript', good, '--pk', example.publicKey, '--signer', example.operator], (l) => lines.push(l))).toBe(0);
+    expect(lines.at(-1)).toBe('verified: 2 records');
+    const tampered = structuredClone(example.transcript);
+    const outcome = tampered.records[1] as { pi: string };
+    outcome.pi = outcome.pi.replace(/^../, '00');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify(tampered));
+    const badLines: string[] = [];
+    expect(main(['verify-transcript', bad, '--pk', example.publicKey, '--signer', example.operator], (l) => badLines.push(l))).toBe(1);
+    expect(badLines.join('\n')).toMatch(/record 1 outcome draw 0: .*(hash field differs|proof)/);
+  });
+});
