@@ -3,11 +3,11 @@
  * prover pool. Built once at startup from the server's keys.
  * @module
  */
-import { SigningKey, TypedDataEncoder } from 'ethers';
+import { SigningKey } from 'ethers';
 import type { EcvrfSuite } from '../../vrf/index.ts';
 import { vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
-import { RECEIPT_DOMAIN, RECEIPT_TYPES, receiptMessage, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
+import { receiptDigest, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
 import type { Prover } from './prover.ts';
 
 export interface FairnessContext {
@@ -35,7 +35,7 @@ export function createFairnessContext(opts: {
     keyId: vrfKeyId(opts.suite.name, opts.vrfPublicKey),
     publicKeyHex: bytesToHex(opts.vrfPublicKey),
     receiptSigner: opts.operatorAddress,
-    signReceipt: (r) => signer.sign(TypedDataEncoder.hash(RECEIPT_DOMAIN, RECEIPT_TYPES, receiptMessage(r))).serialized,
+    signReceipt: (r) => signer.sign(receiptDigest(r)).serialized,
     prover: opts.prover,
     now: opts.now ?? Date.now,
   };

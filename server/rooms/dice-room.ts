@@ -21,7 +21,14 @@ const DiceRoll = schema(
   'DiceRoll',
 );
 export const DiceState = schema(
-  { players: t.map(DicePlayer), rolls: t.array(DiceRoll), houseEdgeBps: t.number().default(0), draws: t.number().default(0) },
+  {
+    players: t.map(DicePlayer),
+    rolls: t.array(DiceRoll),
+    houseEdgeBps: t.number().default(0),
+    draws: t.number().default(0),
+    /** Server clock (ms), ticking 4 times a second: clients show reveal deadlines from it. */
+    serverTime: t.number().default(0),
+  },
   'DiceState',
 );
 type DiceStateType = SchemaType<typeof DiceState>;
@@ -41,6 +48,7 @@ const RECENT_ROLLS = 20;
 /** A receipted bet whose seed is not revealed by then is voided and refunded. */
 const REVEAL_TIMEOUT_MS = 60_000;
 const KICKED = 4002;
+const CLOCK_TICK_MS = 250;
 
 type DiceClient = Client<{ auth: PlayerAuth }>;
 
@@ -52,6 +60,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   override state = new DiceState();
   #transcript!: RoomTranscript;
   readonly #pendingBy = new Map<string, Set<number>>(); // lowercase address -> drawSeqs
+  readonly #chipWrites = new Set<Promise<void>>();
 
   static override onAuth(token: string): Promise<PlayerAuth> {
     return authenticatePlayer(token);
@@ -62,6 +71,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     this.maxMessagesPerSecond = config.maxMessagesPerSecond;
     this.state.houseEdgeBps = config.houseEdgeBps;
     this.#transcript = await rooms.open(this.roomId);
+    this.clock.setInterval(() => (this.state.serverTime = Date.now()), CLOCK_TICK_MS);
     this.onMessage('bet', (client, message) => this.#guard(client, () => this.#bet(client, message)));
     this.onMessage('reveal', (client, message) => this.#guard(client, () => this.#reveal(client, message)));
     this.onMessage('*', (client, type) => this.#refuse(client, 'unknown-message', `no message type "${String(type)}" in dice`));
@@ -98,6 +108,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   override async onDispose(): Promise<void> {
     for (const { receipt } of this.#transcript.pendingDraws())
       await this.#void(receipt, 'the room closed before the seed was revealed');
+    await Promise.all(this.#chipWrites);
     await services().rooms.finish(this.#transcript);
   }
 
@@ -125,7 +136,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
         action: { ...DiceActionSchema.parse(action) },
         players: [{ address, commitment: bet.data.commitment.replace(/^0x/, '').toLowerCase() }],
       });
-      await chips.apply(diceEffects(receipt, receipt).chips);
+      this.#track(chips.apply(diceEffects(receipt, receipt).chips));
     } finally {
       chips.release(address, action.stake);
     }
@@ -171,11 +182,22 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   async #applyEffects(record: Parameters<typeof diceEffects>[0], receipt: ReceiptRecord): Promise<void> {
     const { chips, awards } = services();
     const effects = diceEffects(record, receipt);
-    await chips.apply(effects.chips);
+    this.#track(chips.apply(effects.chips));
     await awards.record(effects.awards);
     const player = receipt.players[0]!;
     this.#pendingOf(player).delete(record.drawSeq);
     this.#showBalance(player);
+  }
+
+  // Chip entries follow from the room's own records, which are durable before anyone hears of
+  // them, and recovery re-applies every record of a room left open. So the room need not wait
+  // for the chip journal on each draw, only before the room is filed as finished.
+  #track(write: Promise<void>): void {
+    this.#chipWrites.add(write);
+    write.then(
+      () => this.#chipWrites.delete(write),
+      (err: unknown) => services().log.error({ err, roomId: this.roomId }, 'chip journal write failed'),
+    );
   }
 
   #pendingOf(address: string): Set<number> {

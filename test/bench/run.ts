@@ -12,6 +12,7 @@
  */
 import os from 'node:os';
 import type { MeasureOptions } from './harness.ts';
+import { benchDice } from './dice.bench.ts';
 import { benchVrf, type Target } from './vrf.bench.ts';
 
 interface SectionResult {
@@ -32,6 +33,11 @@ const SECTIONS: readonly Section[] = [
     name: 'vrf',
     title: 'VRF prove/verify vs @noble/curves signatures (ops/s: median sample; ratio: median of per-round ratios)',
     run: (opts) => benchVrf(opts),
+  },
+  {
+    name: 'dice',
+    title: 'dice on one server process: draws/s and latency under load, idle observers in other rooms',
+    run: () => benchDice(),
   },
 ];
 

@@ -44,11 +44,11 @@ export class TestPlayer {
     for (const type of ['receipt', 'outcome', 'error', 'void']) room.onMessage(type, (body) => this.#deliver(type, body));
   }
 
-  static async join(baseUrl: string, opts: { wallet?: Wallet; roomId?: string; token?: string } = {}): Promise<TestPlayer> {
+  static async join(baseUrl: string, opts: { wallet?: Wallet; roomId?: string; token?: string; create?: boolean } = {}): Promise<TestPlayer> {
     const wallet = opts.wallet ?? (Wallet.createRandom() as unknown as Wallet);
     const client = new Client(baseUrl);
     client.auth.token = opts.token ?? (await signInToken(baseUrl, wallet));
-    const room = opts.roomId ? await client.joinById(opts.roomId) : await client.joinOrCreate('dice');
+    const room = opts.create ? await client.create('dice') : opts.roomId ? await client.joinById(opts.roomId) : await client.joinOrCreate('dice');
     return new TestPlayer(wallet, room);
   }
 

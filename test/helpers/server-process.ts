@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,29 +39,28 @@ export interface ServerProcess {
 export async function startServerProcess(opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const port = opts.port ?? (await freePort());
-  const child: ChildProcess = spawn(tsx, ['server/main.ts'], {
+  // Node itself with tsx as its loader, not the tsx CLI: the CLI runs the script in a child
+  // process of its own, so a SIGKILL would stop only the CLI and leave the server running.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', process.env['FAIRPLAY_TEST_SERVER_ENTRY'] ?? 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('')}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      logs.push(chunk.toString());
-      if (chunk.toString().includes('fairplay listening')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => logs.push(c.toString()));
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${logs.join('')}`));
-    });
-  });
+  child.stdout!.on('data', (c: Buffer) => logs.push(c.toString()));
+  child.stderr!.on('data', (c: Buffer) => logs.push(c.toString()));
+  // Ready means answering HTTP, whatever the log level.
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (gone) throw new Error(`server exited before listening:\n${logs.join('')}`);
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${logs.join('')}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     url: `http://localhost:${port}`,
     port,

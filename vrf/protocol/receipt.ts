@@ -4,8 +4,9 @@
  * the server's signed promise broken: provable misconduct.
  * @module
  */
-import { verifyTypedData, type TypedDataField } from 'ethers';
-import { canonicalJson } from './encoding.ts';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { TypedDataEncoder, verifyTypedData, type TypedDataField } from 'ethers';
+import { canonicalJson, concatBytes, hexBytes, hexToBytes, utf8ToBytes } from './encoding.ts';
 import type { ReceiptRecord } from './records.ts';
 
 export const RECEIPT_DOMAIN = { name: 'Fairplay', version: '1' } as const;
@@ -46,6 +47,41 @@ export function receiptMessage(r: UnsignedReceipt): Record<string, unknown> {
     keyId: r.keyId,
     issuedAt: r.issuedAt,
   };
+}
+
+// The EIP-712 digest of this one struct, encoded directly: ethers' generic encoder costs about
+// 0.5 ms a receipt, on the room's event loop, for every draw. A test checks both agree.
+const DOMAIN_SEPARATOR = hexToBytes(TypedDataEncoder.hashDomain(RECEIPT_DOMAIN).slice(2));
+const TYPE_HASH = keccak_256(utf8ToBytes(TypedDataEncoder.from(RECEIPT_TYPES).encodeType('DrawReceipt')));
+const word = (n: number): Uint8Array => {
+  const out = new Uint8Array(32);
+  new DataView(out.buffer).setBigUint64(24, BigInt(n));
+  return out;
+};
+const text = (s: string): Uint8Array => keccak_256(utf8ToBytes(s));
+
+/** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(DrawReceipt)): what the operator signs. */
+export function receiptDigest(r: UnsignedReceipt): Uint8Array {
+  const players = concatBytes(...r.players.map((a) => concatBytes(new Uint8Array(12), hexBytes(a, 20, 'player address'))));
+  const commitments = concatBytes(...r.commitments.map((c) => hexBytes(c, 32, 'commitment')));
+  const struct = keccak_256(
+    concatBytes(
+      TYPE_HASH,
+      text(r.roomId),
+      word(r.drawSeq),
+      word(r.seq),
+      hexBytes(r.prev, 32, 'prev'),
+      text(r.game),
+      text(r.kind),
+      text(canonicalJson(r.action)),
+      keccak_256(players),
+      keccak_256(commitments),
+      text(r.suite),
+      text(r.keyId),
+      word(r.issuedAt),
+    ),
+  );
+  return keccak_256(concatBytes(Uint8Array.of(0x19, 0x01), DOMAIN_SEPARATOR, struct));
 }
 
 /** The address that signed a receipt record (throws on a malformed signature). */
