@@ -51,6 +51,16 @@ export function installRoutes(app: Application, ctx: FairnessContext): void {
     res.json({ address, balance: services().chips.balance(address) });
   });
 
+  // The browser client is not built yet; until it is, / says what this server offers.
+  app.get('/', (_req: Request, res: Response) => {
+    res.type('html').send(
+      '<!doctype html><title>Fairplay</title><h1>Fairplay</h1><p>A game server where every outcome carries a VRF proof.</p>' +
+        '<ul><li><a href="/fairness">/fairness</a>: the keys and protocol a verifier pins</li>' +
+        '<li>/rooms/&lt;roomId&gt;/transcript: a room\'s hash-chained draw records</li>' +
+        '<li>WebSocket room <code>dice</code>: play with @colyseus/sdk (see README)</li></ul>',
+    );
+  });
+
   app.get('/health', (_req: Request, res: Response) => {
     res.json({ ok: true });
   });
