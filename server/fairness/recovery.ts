@@ -21,10 +21,8 @@ export async function recoverRooms(deps: { rooms: RoomStore; chips: ChipLedger; 
   const ids = await deps.rooms.leftOpen();
   for (const roomId of ids) {
     const room = await deps.rooms.open(roomId);
-    for (const { receipt, revealed } of room.pendingDraws()) {
-      if (revealed === receipt.players.length) await room.settle(receipt.drawSeq);
-      else await room.void(receipt.drawSeq, 'the server restarted before every seed was revealed');
-    }
+    for (const { receipt } of room.pendingDraws())
+      await room.conclude(receipt.drawSeq, 'the server restarted before every seed was revealed');
     const receipts = new Map<number, ReceiptRecord>();
     for (const record of room.records) {
       if (record.type === 'receipt') receipts.set(record.drawSeq, record);

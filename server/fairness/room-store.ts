@@ -4,7 +4,7 @@
  * transcripts of live and finished rooms alike.
  * @module
  */
-import { mkdir, readdir, rename } from 'node:fs/promises';
+import { access, mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import type { FairnessContext } from './context.ts';
@@ -15,6 +15,8 @@ const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function isRoomId(id: string): boolean {
   return ROOM_ID.test(id);
 }
+
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
 export class RoomStore {
   readonly #live = new Map<string, RoomTranscript>();
@@ -37,6 +39,8 @@ export class RoomStore {
   /** Opens (or creates) a running room's transcript. */
   async open(roomId: string): Promise<RoomTranscript> {
     if (!isRoomId(roomId)) throw new Error(`invalid room id "${roomId}"`);
+    // A finished room's transcript is kept for auditors: a new room never takes its id.
+    if (await exists(join(this.#closedDir, `${roomId}.jsonl`))) throw new Error(`room id ${roomId} was used before`);
     const room = await RoomTranscript.open(join(this.#openDir, `${roomId}.jsonl`), roomId, this.ctx);
     this.#live.set(roomId, room);
     return room;

@@ -176,8 +176,24 @@ export class RoomTranscript {
   settle(drawSeq: number): Promise<OutcomeMessage> {
     const draw = this.#pending.get(drawSeq);
     if (!draw) return Promise.reject(new Error(`draw ${drawSeq} is not pending`));
-    draw.settling ??= this.#settle(draw);
+    // A failed proof must not leave the draw stuck: the next attempt proves again.
+    draw.settling ??= this.#settle(draw).catch((err: unknown) => {
+      draw.settling = undefined;
+      throw err;
+    });
     return draw.settling;
+  }
+
+  /**
+   * Ends a pending draw whatever its state: settled if every seed is in (its outcome is already
+   * fixed), voided with `voidReason` if not. For timeouts, room closing and crash recovery.
+   */
+  async conclude(drawSeq: number, voidReason: string): Promise<HashedRecord> {
+    const draw = this.#pending.get(drawSeq);
+    if (!draw) throw new Error(`draw ${drawSeq} is not pending`);
+    if (draw.seeds.size < draw.receipt.players.length) return this.void(drawSeq, voidReason);
+    const outcome = await this.settle(drawSeq);
+    return { ...outcome.record, hash: outcome.recordHash };
   }
 
   async #settle({ receipt, seeds, revealWrites }: PendingDraw): Promise<OutcomeMessage> {

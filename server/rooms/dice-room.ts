@@ -106,8 +106,9 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   }
 
   override async onDispose(): Promise<void> {
-    for (const { receipt } of this.#transcript.pendingDraws())
-      await this.#void(receipt, 'the room closed before the seed was revealed');
+    // Read afresh after every wait: draws whose proofs were under way settle in the meantime.
+    for (let draw = this.#transcript.pendingDraws()[0]; draw; draw = this.#transcript.pendingDraws()[0])
+      await this.#conclude(draw.receipt, 'the room closed before the seed was revealed');
     await Promise.all(this.#chipWrites);
     await services().rooms.finish(this.#transcript);
   }
@@ -143,9 +144,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     pending.add(receipt.drawSeq);
     this.state.draws = receipt.drawSeq + 1;
     this.#showBalance(address);
-    this.clock.setTimeout(() => {
-      if (this.#pendingOf(address).has(receipt.drawSeq)) void this.#void(receipt, 'the seed was not revealed in time');
-    }, REVEAL_TIMEOUT_MS);
+    this.clock.setTimeout(() => void this.#expire(receipt), REVEAL_TIMEOUT_MS);
     client.send('receipt', receipt);
   }
 
@@ -172,11 +171,21 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     client.send('outcome', outcome);
   }
 
-  async #void(receipt: ReceiptRecord, reason: string): Promise<void> {
-    const record = await this.#transcript.void(receipt.drawSeq, reason);
+  async #expire(receipt: ReceiptRecord): Promise<void> {
+    if (!this.#transcript.pendingDraws().some((d) => d.receipt.drawSeq === receipt.drawSeq)) return;
+    try {
+      await this.#conclude(receipt, 'the seed was not revealed in time');
+    } catch (err) {
+      services().log.error({ err, roomId: this.roomId, drawSeq: receipt.drawSeq }, 'could not end an expired draw');
+    }
+  }
+
+  /** Settles (all seeds in) or voids a pending draw, pays its effects and tells its player. */
+  async #conclude(receipt: ReceiptRecord, voidReason: string): Promise<void> {
+    const record = await this.#transcript.conclude(receipt.drawSeq, voidReason);
     await this.#applyEffects(record, receipt);
-    const player = receipt.players[0]!;
-    this.clients.find((c) => c.auth?.address === player)?.send('void', { drawSeq: receipt.drawSeq, reason, record });
+    if (record.type === 'void')
+      this.clients.find((c) => c.auth?.address === receipt.players[0])?.send('void', { drawSeq: receipt.drawSeq, reason: voidReason, record });
   }
 
   async #applyEffects(record: Parameters<typeof diceEffects>[0], receipt: ReceiptRecord): Promise<void> {

@@ -41,7 +41,7 @@ export async function startServerProcess(opts: { dataDir?: string; port?: number
   const port = opts.port ?? (await freePort());
   // Node itself with tsx as its loader, not the tsx CLI: the CLI runs the script in a child
   // process of its own, so a SIGKILL would stop only the CLI and leave the server running.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', process.env['FAIRPLAY_TEST_SERVER_ENTRY'] ?? 'server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

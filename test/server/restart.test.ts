@@ -1,0 +1,333 @@
+/**
+ * The server stopped mid-session, cleanly (SIGTERM) or not (SIGKILL), and started again on the
+ * same data directory: same keys, every transcript served and verifiable with nothing left
+ * pending, every receipted stake either settled or refunded, and not a chip created or lost.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, type Room } from '@colyseus/sdk';
+import { Wallet } from 'ethers';
+import { describe, expect, it } from 'vitest';
+import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+import { getJson, signInToken, type FairnessParams } from '../helpers/player.ts';
+
+const STARTING_CHIPS = 1000;
+// The clients below bet as fast as the server answers; the rate limit has its own test.
+const ENV = { MAX_MESSAGES_PER_SECOND: '10000' };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Bet = { stake: number; target: number; direction: 'under' | 'over' };
+
+/**
+ * A player that remembers every receipt and outcome the server told it, and gives up waiting
+ * (instead of timing out) once its connection is gone.
+ */
+class Gambler {
+  readonly receipts: any[] = [];
+  readonly outcomes: any[] = [];
+  readonly #waiters = new Set<{ match: (type: string, body: any) => boolean; resolve: (v: { type: string; body: any }) => void; reject: (e: Error) => void }>();
+  #gone: Error | undefined;
+
+  private constructor(
+    readonly wallet: Wallet,
+    readonly room: Room,
+  ) {
+    // After a kill the SDK would retry for a minute; these players just stop.
+    room.reconnection.enabled = false;
+    for (const type of ['receipt', 'outcome', 'error', 'void']) room.onMessage(type, (body) => this.#deliver(type, body));
+    room.onLeave((code) => this.#abort(new Error(`left the room (${code})`)));
+  }
+
+  static async enter(url: string, wallet: Wallet, roomId?: string): Promise<Gambler> {
+    const client = new Client(url);
+    client.auth.token = await signInToken(url, wallet);
+    return new Gambler(wallet, roomId ? await client.joinById(roomId) : await client.create('dice'));
+  }
+
+  get address(): string {
+    return this.wallet.address;
+  }
+
+  /** Places a bet; its receipt and seed, or the server's refusal. */
+  async bet(bet: Bet): Promise<{ receipt: any; seed: string } | { refused: string }> {
+    const seed = newSeed();
+    const commitment = seedCommitment(seed);
+    this.room.send('bet', { ...bet, commitment });
+    const { type, body } = await this.#wait((t, b) => (t === 'receipt' && b.commitments[0] === commitment) || (t === 'error' && !String(b.code).startsWith('reveal-')));
+    return type === 'receipt' ? { receipt: body, seed } : { refused: String(body.code) };
+  }
+
+  /** Sends the seed without waiting for anything. */
+  reveal(drawSeq: number, seed: string): void {
+    this.room.send('reveal', { drawSeq, seed });
+  }
+
+  async outcome(drawSeq: number): Promise<any> {
+    const { type, body } = await this.#wait((t, b) => (t === 'outcome' && b.record.drawSeq === drawSeq) || (t === 'error' && b.drawSeq === drawSeq));
+    if (type === 'error') throw new Error(`reveal of draw ${drawSeq} refused: ${body.code} ${body.message}`);
+    return body;
+  }
+
+  #wait(match: (type: string, body: any) => boolean): Promise<{ type: string; body: any }> {
+    if (this.#gone) return Promise.reject(this.#gone);
+    return new Promise((resolve, reject) => this.#waiters.add({ match, resolve, reject }));
+  }
+
+  #deliver(type: string, body: any): void {
+    if (type === 'receipt') this.receipts.push(body);
+    if (type === 'outcome') this.outcomes.push(body);
+    for (const w of this.#waiters)
+      if (w.match(type, body)) {
+        this.#waiters.delete(w);
+        return w.resolve({ type, body });
+      }
+  }
+
+  #abort(error: Error): void {
+    this.#gone = error;
+    for (const w of this.#waiters) w.reject(error);
+    this.#waiters.clear();
+  }
+}
+
+async function fairnessOf(server: ServerProcess): Promise<FairnessParams> {
+  const { suite, keyId, publicKey, receiptSigner } = await getJson<FairnessParams>(`${server.url}/fairness`);
+  return { suite, keyId, publicKey, receiptSigner };
+}
+
+async function chipsOf(server: ServerProcess, address: string): Promise<number> {
+  return (await getJson<{ balance: number }>(`${server.url}/players/${address}/chips`)).balance;
+}
+
+/** Nothing answers on the port any more: the server itself is dead, not just a wrapper of it. */
+async function expectDown(server: ServerProcess): Promise<void> {
+  const answered = await fetch(`${server.url}/health`).then(() => true, () => false);
+  expect(answered, 'a server still answers after the kill').toBe(false);
+}
+
+/** What the records of these transcripts did to each player's chips, worked out from them alone. */
+function chipDeltas(transcripts: readonly Transcript[]): Map<string, number> {
+  const deltas = new Map<string, number>();
+  const add = (address: string, delta: number) => deltas.set(address.toLowerCase(), (deltas.get(address.toLowerCase()) ?? 0) + delta);
+  for (const t of transcripts) {
+    const receipts = new Map<number, { player: string; stake: number }>();
+    for (const r of t.records) {
+      if (r.type === 'receipt') {
+        const draw = { player: r.players[0]!, stake: Number(r.action['stake']) };
+        receipts.set(r.drawSeq, draw);
+        add(draw.player, -draw.stake);
+      } else {
+        const draw = receipts.get(r.drawSeq)!;
+        add(draw.player, r.type === 'void' ? draw.stake : Number(r.result['payout']));
+      }
+    }
+  }
+  return deltas;
+}
+
+/** The transcript verifies under the pinned keys, and each receipt has exactly one outcome or void. */
+function expectSettled(transcript: Transcript, keys: FairnessParams): void {
+  const report = verifyTranscript(transcript, keys);
+  expect(report.records.filter((r) => r.problems.length)).toEqual([]);
+  expect(report.problems).toEqual([]);
+  expect(report).toMatchObject({ ok: true, pendingDraws: [] });
+  const ends = new Map<number, number>();
+  for (const r of transcript.records) if (r.type !== 'receipt') ends.set(r.drawSeq, (ends.get(r.drawSeq) ?? 0) + 1);
+  for (const r of transcript.records) if (r.type === 'receipt') expect(ends.get(r.drawSeq), `draw ${r.drawSeq}`).toBe(1);
+}
+
+describe('restart', () => {
+  it('after SIGTERM: same keys, the room closed cleanly, the unrevealed bet voided and refunded', { timeout: 30_000 }, async () => {
+    const first = await startServerProcess({ env: ENV });
+    const keys = await fairnessOf(first);
+    const a = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet);
+    const b = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet, a.room.roomId);
+    const roomId = a.room.roomId;
+    const bets: Bet[] = [
+      { stake: 10, target: 5000, direction: 'under' },
+      { stake: 30, target: 2500, direction: 'over' },
+      { stake: 5, target: 9000, direction: 'under' },
+    ];
+    await Promise.all(
+      [a, b].map(async (p) => {
+        for (const bet of bets) {
+          const placed = await p.bet(bet);
+          if ('refused' in placed) throw new Error(placed.refused);
+          p.reveal(placed.receipt.drawSeq, placed.seed);
+          await p.outcome(placed.receipt.drawSeq);
+        }
+      }),
+    );
+    const unrevealed = await a.bet({ stake: 37, target: 5000, direction: 'over' });
+    if ('refused' in unrevealed) throw new Error(unrevealed.refused);
+
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const second = await startServerProcess({ dataDir: first.dataDir, port: first.port, env: ENV });
+    try {
+      expect(await fairnessOf(second)).toEqual(keys);
+      // Shutdown closed the room itself: there was nothing left for crash recovery to do.
+      expect(second.logs.join('')).not.toMatch(/recovered a room left open/);
+
+      const transcript = await getJson<Transcript>(`${second.url}/rooms/${roomId}/transcript`);
+      expectSettled(transcript, keys);
+      expect(transcript.records).toHaveLength(2 * 2 * bets.length + 2);
+      const voided = transcript.records.filter((r) => r.type === 'void');
+      expect(voided).toEqual([expect.objectContaining({ drawSeq: unrevealed.receipt.drawSeq, receiptSeq: unrevealed.receipt.seq })]);
+      expect(voided[0]).toMatchObject({ reason: expect.stringMatching(/room closed/) });
+      // Every record a player was told of is the one on file.
+      for (const p of [a, b]) {
+        for (const r of p.receipts) expect(transcript.records[r.seq]?.hash).toBe(r.hash);
+        for (const o of p.outcomes) expect(transcript.records[o.record.seq]?.hash).toBe(o.recordHash);
+      }
+
+      const deltas = chipDeltas([transcript]);
+      for (const p of [a, b]) {
+        const expected = STARTING_CHIPS + (deltas.get(p.address.toLowerCase()) ?? 0);
+        // Worked out by hand too: stakes out, payouts in, the voided stake back.
+        const payouts = p.outcomes.reduce((sum, o) => sum + o.record.result.payout, 0);
+        expect(expected).toBe(STARTING_CHIPS - bets.reduce((s, x) => s + x.stake, 0) + payouts);
+        expect(await chipsOf(second, p.address)).toBe(expected);
+      }
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('after SIGTERM with reveals in flight: revealed draws are settled by the shutdown itself, not left to recovery', { timeout: 30_000 }, async () => {
+    const first = await startServerProcess({ env: ENV });
+    const keys = await fairnessOf(first);
+    const a = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet);
+    const b = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet, a.room.roomId);
+    const roomId = a.room.roomId;
+    const revealed: number[] = [];
+    await Promise.all(
+      [a, b].map(async (p) => {
+        const placed = [];
+        for (let n = 0; n < 3; n++) placed.push(await p.bet({ stake: 10 + n, target: 5000, direction: 'under' }));
+        for (const bet of placed.slice(0, 2)) {
+          if ('refused' in bet) throw new Error(bet.refused);
+          p.reveal(bet.receipt.drawSeq, bet.seed);
+          revealed.push(bet.receipt.drawSeq);
+        }
+      }),
+    );
+    await sleep(5); // the reveals reach the server; their proofs are under way
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(first.logs.join('')).not.toMatch(/onDispose error|being settled/);
+
+    const second = await startServerProcess({ dataDir: first.dataDir, port: first.port, env: ENV });
+    try {
+      expect(second.logs.join('')).not.toMatch(/recovered a room left open/);
+      const transcript = await getJson<Transcript>(`${second.url}/rooms/${roomId}/transcript`);
+      expectSettled(transcript, keys);
+      for (const r of transcript.records)
+        if (r.type === 'void') expect(r.reason, `draw ${r.drawSeq}`).toMatch(/room closed/);
+      const deltas = chipDeltas([transcript]);
+      for (const p of [a, b]) expect(await chipsOf(second, p.address)).toBe(STARTING_CHIPS + (deltas.get(p.address.toLowerCase()) ?? 0));
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('after repeated SIGKILLs: every transcript verifies, every draw ends once, no chip created or lost', { timeout: 60_000 }, async () => {
+    const dataDir = tempDataDir();
+    const port = await freePort();
+    const wallets = [0, 1, 2, 3].map(() => Wallet.createRandom() as unknown as Wallet);
+    const roomIds = new Set<string>();
+    const everyone: Gambler[] = [];
+    let keys: FairnessParams | undefined;
+
+    for (let round = 0; round < 3; round++) {
+      const server = await startServerProcess({ dataDir, port, env: ENV });
+      const roundKeys = await fairnessOf(server);
+      keys ??= roundKeys;
+      expect(roundKeys).toEqual(keys);
+
+      // Two rooms of two players; the same wallets every round, so balances span rooms and runs.
+      const [w0, w1, w2, w3] = wallets as [Wallet, Wallet, Wallet, Wallet];
+      const g0 = await Gambler.enter(server.url, w0);
+      const g2 = await Gambler.enter(server.url, w2);
+      const [g1, g3] = await Promise.all([Gambler.enter(server.url, w1, g0.room.roomId), Gambler.enter(server.url, w3, g2.room.roomId)]);
+      const players = [g0, g1, g2, g3];
+      everyone.push(...players);
+      roomIds.add(g0.room.roomId).add(g2.room.roomId);
+
+      let stopping = false;
+      const revealsSent: Promise<void>[] = [];
+      const play = async (p: Gambler, i: number) => {
+        let markSent!: () => void;
+        revealsSent.push(new Promise<void>((r) => (markSent = r)));
+        // Two settled bets, one left unrevealed, one revealed without waiting for its outcome.
+        for (let n = 0; n < 2; n++) {
+          const placed = await p.bet({ stake: 5 + n, target: 4000 + 1000 * i, direction: n ? 'over' : 'under' });
+          if ('refused' in placed) throw new Error(placed.refused);
+          p.reveal(placed.receipt.drawSeq, placed.seed);
+          await p.outcome(placed.receipt.drawSeq);
+        }
+        const kept = await p.bet({ stake: 11, target: 5000, direction: 'under' });
+        const sent = await p.bet({ stake: 13, target: 5000, direction: 'over' });
+        if ('refused' in kept || 'refused' in sent) throw new Error('refused');
+        p.reveal(sent.receipt.drawSeq, sent.seed);
+        markSent();
+        // Then bets at full speed, revealed or not, until the server dies under them.
+        while (!stopping) {
+          const placed = await p.bet({ stake: 1 + Math.floor(Math.random() * 20), target: 5000, direction: 'under' });
+          if ('refused' in placed) {
+            if (placed.refused !== 'too-many-pending') throw new Error(placed.refused);
+            await sleep(10);
+            continue;
+          }
+          const roll = Math.random();
+          if (roll < 0.2) continue; // never revealed
+          p.reveal(placed.receipt.drawSeq, placed.seed);
+          if (roll < 0.4) continue; // revealed, outcome not awaited
+          await p.outcome(placed.receipt.drawSeq);
+        }
+      };
+      const playing = players.map((p, i) => play(p, i));
+      // Failures before the kill are real; after it, waits end with "left the room".
+      const failedEarly = Promise.race(playing.map((run) => run.then(() => new Promise<never>(() => {}))));
+
+      if (round === 0) {
+        // Right after the last reveals were sent, before any answer can arrive.
+        await Promise.race([Promise.all(revealsSent), failedEarly]);
+      } else {
+        await Promise.race([Promise.all(revealsSent), failedEarly]);
+        await Promise.race([sleep(Math.floor(Math.random() * 400)), failedEarly]);
+      }
+      stopping = true;
+      expect(await server.stop('SIGKILL')).toBe(null);
+      await expectDown(server);
+      await Promise.allSettled(playing);
+    }
+
+    const final = await startServerProcess({ dataDir, port, env: ENV });
+    try {
+      expect(await fairnessOf(final)).toEqual(keys);
+      expect(readdirSync(join(dataDir, 'rooms', 'open'))).toEqual([]); // recovery filed every room
+
+      const transcripts: Transcript[] = [];
+      for (const roomId of roomIds) {
+        const transcript = await getJson<Transcript>(`${final.url}/rooms/${roomId}/transcript`);
+        expectSettled(transcript, keys!);
+        transcripts.push(transcript);
+      }
+      const byRoom = new Map(transcripts.map((t) => [t.roomId, t]));
+      // Anything a player was told is on file, unchanged: records are durable before they are sent.
+      for (const p of everyone) {
+        const t = byRoom.get(p.room.roomId)!;
+        for (const r of p.receipts) expect(t.records[r.seq]?.hash).toBe(r.hash);
+        for (const o of p.outcomes) expect(t.records[o.record.seq]?.hash).toBe(o.recordHash);
+      }
+      expect(everyone.reduce((n, p) => n + p.receipts.length, 0)).toBeGreaterThanOrEqual(3 * 4 * 4);
+
+      const deltas = chipDeltas(transcripts);
+      for (const w of wallets) expect(await chipsOf(final, w.address), w.address).toBe(STARTING_CHIPS + (deltas.get(w.address.toLowerCase()) ?? 0));
+    } finally {
+      await final.stop();
+    }
+  });
+});
