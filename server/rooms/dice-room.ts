@@ -26,8 +26,8 @@ export const DiceState = schema(
     rolls: t.array(DiceRoll),
     houseEdgeBps: t.number().default(0),
     draws: t.number().default(0),
-    /** Server clock (ms), ticking 4 times a second: clients show reveal deadlines from it. */
-    serverTime: t.number().default(0),
+    /** Server clock (ms since 1970, sub-ms), ticking 4 times a second: clients show reveal deadlines from it. */
+    serverTime: t.float64().default(0),
   },
   'DiceState',
 );
@@ -71,7 +71,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     this.maxMessagesPerSecond = config.maxMessagesPerSecond;
     this.state.houseEdgeBps = config.houseEdgeBps;
     this.#transcript = await rooms.open(this.roomId);
-    this.clock.setInterval(() => (this.state.serverTime = Date.now()), CLOCK_TICK_MS);
+    this.clock.setInterval(() => (this.state.serverTime = performance.timeOrigin + performance.now()), CLOCK_TICK_MS);
     this.onMessage('bet', (client, message) => this.#guard(client, () => this.#bet(client, message)));
     this.onMessage('reveal', (client, message) => this.#guard(client, () => this.#reveal(client, message)));
     this.onMessage('*', (client, type) => this.#refuse(client, 'unknown-message', `no message type "${String(type)}" in dice`));

@@ -1,11 +1,15 @@
 /**
- * Dice under load on one server process (issue: game server core, Speed): N players bet and
- * reveal as fast as their round trips allow, while idle observers in other rooms watch their
- * room's clock tick. Prints draws per second, reveal-to-outcome latency, and the observers'
+ * Dice under load on one server process: N players bet and reveal as fast as their round trips
+ * allow, while idle observers in other rooms (in a process of their own) watch their room's
+ * clock tick. Prints draws per second, reveal-to-outcome latency, and the observers'
  * patch latency with and without the load, next to the single-core prove throughput measured
  * in the same run (this process, one core).
  * @module
  */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { Wallet } from 'ethers';
 import { getSuite } from '../../vrf/index.ts';
 import { startServerProcess } from '../helpers/server-process.ts';
@@ -15,34 +19,38 @@ import type { Target } from './vrf.bench.ts';
 
 const PLAYERS = 48;
 const PLAYERS_PER_ROOM = 8;
-const OBSERVERS = 4;
+const OBSERVERS = 8;
 const LOAD_MS = 10_000;
-const IDLE_MS = 5_000;
+const IDLE_MS = 10_000;
+
+/** CPU seconds (user + system, all threads) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** Collects, per clock patch, how late it arrived: receive time minus the server time it carries. */
-function watchPatches(observers: readonly TestPlayer[]): { stop(): number[] } {
-  const lags: number[] = [];
-  const offs = observers.map((o) => {
-    let last = 0;
-    const handler = () => {
-      const t = o.room.state.serverTime as number;
-      if (t && t !== last) {
-        last = t;
-        lags.push(Date.now() - t);
-      }
-    };
-    o.room.onStateChange(handler);
-    return () => o.room.onStateChange.remove(handler);
+/** Observers in their own process (see observer-process.ts), driven phase by phase. */
+async function startObservers(url: string, count: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./observer-process.ts', import.meta.url)), url, String(count)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const nextLine = async () => String((await lines.next()).value);
+  if ((await nextLine()) !== 'ready') throw new Error('observers did not start');
   return {
-    stop() {
-      offs.forEach((off) => off());
-      return lags.sort((a, b) => a - b);
+    phase: (name: string) => child.stdin!.write(`phase ${name}\n`),
+    async report(): Promise<Record<string, number[]>> {
+      child.stdin!.write('report\n');
+      const phases = JSON.parse(await nextLine()) as Record<string, number[]>;
+      for (const lags of Object.values(phases)) lags.sort((a, b) => a - b);
+      return phases;
     },
   };
 }
@@ -70,34 +78,41 @@ export async function benchDice(): Promise<{ table: string; targets: Target[] }>
 
   const server = await startServerProcess({ env: { STARTING_CHIPS: '1000000', MAX_MESSAGES_PER_SECOND: '1000', LOG_LEVEL: 'warn' } });
   try {
-    const observers = await Promise.all(Array.from({ length: OBSERVERS }, () => TestPlayer.join(server.url, { create: true })));
-    const idle = watchPatches(observers);
+    const observers = await startObservers(server.url, OBSERVERS);
+    observers.phase('idle');
     await new Promise((r) => setTimeout(r, IDLE_MS));
-    const unloaded = idle.stop();
+    observers.phase('setup');
 
     const players: TestPlayer[] = [];
     for (let r = 0; r < PLAYERS / PLAYERS_PER_ROOM; r++) {
       const first = await TestPlayer.join(server.url, { create: true, wallet: Wallet.createRandom() as unknown as Wallet });
       players.push(first, ...(await Promise.all(Array.from({ length: PLAYERS_PER_ROOM - 1 }, () => TestPlayer.join(server.url, { roomId: first.room.roomId })))));
     }
-    const busy = watchPatches(observers);
+    observers.phase('loaded');
     const latencies: number[] = [];
+    const serverCpu0 = cpuSeconds(server.pid);
+    const clientCpu0 = process.cpuUsage();
     const start = performance.now();
     const counts = await Promise.all(players.map((p) => playUntil(p, Date.now() + LOAD_MS, latencies)));
     const seconds = (performance.now() - start) / 1000;
-    const loaded = busy.stop();
+    const serverCpu = cpuSeconds(server.pid) - serverCpu0;
+    const clientUsage = process.cpuUsage(clientCpu0);
+    const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
+    const { idle: unloaded = [], loaded = [] } = await observers.report();
     latencies.sort((a, b) => a - b);
     const drawsPerSec = counts.reduce((a, b) => a + b, 0) / seconds;
-    await Promise.all([...players, ...observers].map((p) => p.room.leave()));
+    await Promise.all(players.map((p) => p.room.leave()));
 
     const ratio = drawsPerSec / prove;
-    const patchRatio = percentile(loaded, 99) / Math.max(1, percentile(unloaded, 99));
+    const patchRatio = percentile(loaded, 99) / percentile(unloaded, 99);
     const rows = [
       ['single-core prove (this process)', `${prove.toFixed(0)} /s`],
       [`draws, ${PLAYERS} players in rooms of ${PLAYERS_PER_ROOM}`, `${drawsPerSec.toFixed(0)} /s (${ratio.toFixed(2)}x prove; target >= 0.60)`],
+      ['CPU: server process / these bots', `${((100 * serverCpu) / seconds).toFixed(0)}% / ${((100 * clientCpu) / seconds).toFixed(0)}% of one core`],
+      ['server CPU per draw', `${((1000 * serverCpu) / (drawsPerSec * seconds)).toFixed(2)} ms`],
       ['reveal -> outcome p50 / p99', `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} ms`],
-      [`observer patch lag p50 / p99, idle (${unloaded.length} patches)`, `${percentile(unloaded, 50)} / ${percentile(unloaded, 99)} ms`],
-      [`observer patch lag p50 / p99, loaded (${loaded.length} patches)`, `${percentile(loaded, 50)} / ${percentile(loaded, 99)} ms (${patchRatio.toFixed(2)}x idle; target < 2)`],
+      [`observer patch lag p50 / p99, idle (${unloaded.length} patches)`, `${ms(percentile(unloaded, 50))} / ${ms(percentile(unloaded, 99))}`],
+      [`observer patch lag p50 / p99, loaded (${loaded.length} patches)`, `${ms(percentile(loaded, 50))} / ${ms(percentile(loaded, 99))} (${patchRatio.toFixed(2)}x idle; target < 2)`],
     ];
     return {
       table: formatTable([{ header: 'measure' }, { header: 'value' }], rows),

@@ -31,6 +31,7 @@ export interface ServerProcess {
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
+  readonly pid: number;
   readonly logs: string[];
   /** Sends the signal and resolves with the exit code once the process is gone. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -65,6 +66,7 @@ export async function startServerProcess(opts: { dataDir?: string; port?: number
     url: `http://localhost:${port}`,
     port,
     dataDir,
+    pid: child.pid!,
     logs,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
