@@ -22,22 +22,32 @@ interface SectionResult {
   targets: Target[];
 }
 
+/** What earlier sections measured, for later ones that compare against it. */
+interface RunContext {
+  /** Prove ops/s of the default suite (ECVRF-EDWARDS25519-SHA512-TAI) on one core. */
+  proveOpsPerSec?: number;
+}
+
 interface Section {
   name: string;
   title: string;
-  run(opts: MeasureOptions): Promise<SectionResult>;
+  run(opts: MeasureOptions, context: RunContext): Promise<SectionResult>;
 }
 
 const SECTIONS: readonly Section[] = [
   {
     name: 'vrf',
     title: 'VRF prove/verify vs @noble/curves signatures (ops/s: median sample; ratio: median of per-round ratios)',
-    run: (opts) => benchVrf(opts),
+    run: async (opts, context) => {
+      const result = await benchVrf(opts);
+      context.proveOpsPerSec = result.rows.find((r) => r.suite === 'ECVRF-EDWARDS25519-SHA512-TAI' && r.op === 'prove')?.opsPerSec;
+      return result;
+    },
   },
   {
     name: 'dice',
     title: 'dice on one server process: draws/s and latency under load, idle observers in other rooms',
-    run: () => benchDice(),
+    run: (_opts, context) => benchDice(context.proveOpsPerSec),
   },
 ];
 
@@ -110,10 +120,11 @@ async function main(): Promise<number> {
   );
 
   const missed: Target[] = [];
+  const context: RunContext = {};
   for (const section of selected) {
     const started = Date.now();
     console.log(`\n== ${section.name}: ${section.title}`);
-    const result = await section.run(args.measure);
+    const result = await section.run(args.measure, context);
     console.log(result.table);
     console.log(`(${section.name}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     missed.push(...result.targets.filter((t) => !t.met));
