@@ -62,11 +62,15 @@ export interface ProveTrace {
   readonly c: bigint;
   readonly s: bigint;
   readonly pi: Uint8Array;
+  /** point_to_string(cofactor * Gamma), from which beta is hashed. */
+  readonly cofactorGamma: Uint8Array;
 }
 
 /** The suite API plus the RFC's intermediate steps, which tests check one by one. */
 export interface EcvrfSuiteInternals extends EcvrfSuite {
   proveTrace(secretKey: Uint8Array, alpha: Uint8Array): ProveTrace;
+  /** pi and its beta in one go: beta from the prover's own Gamma, with no decoding of pi. */
+  proveWithOutput(secretKey: Uint8Array, alpha: Uint8Array): { pi: Uint8Array; beta: Uint8Array };
   /** encode_to_curve; `ctr` is the try-and-increment counter that succeeded. */
   encodeToCurve(publicKey: Uint8Array, alpha: Uint8Array): { h: Uint8Array; ctr?: number };
   /** The RFC 9380 field element u of an h2c suite. */
@@ -154,11 +158,12 @@ export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): E
     // Gamma = x*H and k*H share one doubling chain; k*B uses the precomputed base table.
     const [gammaP, kH] = curve.multiplySecret(H, [x, k]) as [P, P];
     const kB = mulBase(k);
-    const [gamma, u, v] = encode([gammaP, kB, kH]) as [Uint8Array, Uint8Array, Uint8Array];
-    const c = challenge([pk, hAffine, gamma, u, v]);
+    // cofactor * Gamma shares the batch inversion, so beta costs three doublings, not a decode.
+    const [gamma, u, v, cofactorGamma] = encode(cofactor > 1 ? [gammaP, kB, kH, clearCofactor(gammaP)] : [gammaP, kB, kH]) as Uint8Array[];
+    const c = challenge([pk, hAffine, gamma!, u!, v!]);
     const s = (k + c * x) % q;
-    const pi = concatBytes(gamma, curve.intToBytes(c, C_LEN), curve.intToBytes(s, curve.scalarLength));
-    return { h: hAffine, k, gamma, u, v, c, s, pi };
+    const pi = concatBytes(gamma!, curve.intToBytes(c, C_LEN), curve.intToBytes(s, curve.scalarLength));
+    return { h: hAffine, k, gamma: gamma!, u: u!, v: v!, c, s, pi, cofactorGamma: cofactorGamma ?? gamma! };
   }
 
   function decodeProof(pi: Uint8Array): { Gamma: P; c: bigint; s: bigint } {
@@ -215,6 +220,10 @@ export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): E
     betaLength: hash.outputLen,
     publicKey: (secretKey: Uint8Array) => expandSecretKey(secretKey).pk.slice(),
     prove: (secretKey: Uint8Array, alpha: Uint8Array) => proveTrace(secretKey, alpha).pi,
+    proveWithOutput(secretKey: Uint8Array, alpha: Uint8Array) {
+      const { pi, cofactorGamma } = proveTrace(secretKey, alpha);
+      return { pi, beta: hashOfPoint(cofactorGamma) };
+    },
     verify(publicKey: Uint8Array, alpha: Uint8Array, proof: Uint8Array): VerifyResult {
       try {
         return { valid: true, beta: verifyOrThrow(publicKey, alpha, proof) };

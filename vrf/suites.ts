@@ -4,7 +4,7 @@
  * @module
  */
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
-import { createSuite } from './ecvrf.ts';
+import { createSuite, type EcvrfSuiteInternals } from './ecvrf.ts';
 import { edwards25519, nistP256 } from './curves.ts';
 
 export const ECVRF_P256_SHA256_TAI = createSuite({
@@ -38,3 +38,11 @@ export const ECVRF_EDWARDS25519_SHA512_ELL2 = createSuite({
   hash: sha512,
   encodeToCurve: { method: 'h2c', h2cSuiteId: 'edwards25519_XMD:SHA-512_ELL2_NU_' },
 });
+
+/** The suites with their internals, by RFC name (for the server's prover, and tests). */
+export const internalSuites: Readonly<Record<string, EcvrfSuiteInternals>> = {
+  [ECVRF_P256_SHA256_TAI.name]: ECVRF_P256_SHA256_TAI,
+  [ECVRF_P256_SHA256_SSWU.name]: ECVRF_P256_SHA256_SSWU,
+  [ECVRF_EDWARDS25519_SHA512_TAI.name]: ECVRF_EDWARDS25519_SHA512_TAI,
+  [ECVRF_EDWARDS25519_SHA512_ELL2.name]: ECVRF_EDWARDS25519_SHA512_ELL2,
+};

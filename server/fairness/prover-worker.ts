@@ -2,7 +2,7 @@
  * Worker thread that proves VRF draws, so a burst of proofs never stalls a room's event loop.
  * The secret key arrives once, in workerData, and never leaves this thread.
  */
-import { getSuite } from '../../vrf/index.ts';
+import { internalSuites } from '../../vrf/suites.ts';
 
 export interface ProverWorkerData {
   readonly suite: string;
@@ -20,9 +20,9 @@ export interface ProveResult {
 
 const { workerData } = await import('node:worker_threads');
 const data = workerData as ProverWorkerData;
-const suite = getSuite(data.suite);
+const suite = internalSuites[data.suite];
+if (!suite) throw new Error(`unknown VRF suite ${data.suite}`);
 
 export default function prove({ alpha }: ProveTask): ProveResult {
-  const pi = suite.prove(data.secretKey, alpha);
-  return { pi, beta: suite.proofToHash(pi) };
+  return suite!.proveWithOutput(data.secretKey, alpha);
 }

@@ -66,6 +66,8 @@ describe('RFC 9381 Appendix B vectors', () => {
             expect(t.s).toBe(toInt(e.s));
             expect(impl.nonce(sk, t.h)).toBe(toInt(e.k));
             if (e.k_string) expect(toInt(e.k_string) % curve.order).toBe(t.k);
+            const direct = impl.proveWithOutput(sk, alpha);
+            expect([bytesToHex(direct.pi), bytesToHex(direct.beta)]).toEqual([e.pi, e.beta]);
           });
 
           if (e.tai_ctr !== undefined) {

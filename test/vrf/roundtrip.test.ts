@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { suites } from '../../vrf/index.ts';
+import { internalSuites } from '../../vrf/suites.ts';
 import { edwards25519, nistP256, type EcvrfCurve, type GroupPoint } from '../../vrf/curves.ts';
 import { fixedBaseMultiplier, multiplyShared, signedDigits } from '../../vrf/scalar-mul.ts';
 import { ChainEdPoint } from '../../vrf/ed25519-chain.ts';
@@ -34,6 +35,15 @@ for (const [name, suite] of Object.entries(suites)) {
       for (const len of [55, 56, 63, 64, 65, 111, 112, 119, 120, 127, 128, 129, 191, 192, 256, 300]) {
         const alpha = Uint8Array.from({ length: len }, (_, i) => i * 7);
         expect(suite.verify(pk, alpha, suite.prove(sk, alpha)).valid).toBe(true);
+      }
+    });
+
+    it('proveWithOutput gives the proof and the beta that verify gives', () => {
+      const sk = new Uint8Array(32).fill(0x29);
+      for (const alpha of [Uint8Array.of(), Uint8Array.of(1, 2, 3)]) {
+        const { pi, beta } = internalSuites[name]!.proveWithOutput(sk, alpha);
+        expect(pi).toEqual(suite.prove(sk, alpha));
+        expect(suite.verify(suite.publicKey(sk), alpha, pi)).toEqual({ valid: true, beta });
       }
     });
 
