@@ -6,7 +6,7 @@
  * same, deterministic outcome on restart instead of being able to refund a bad one.
  * @module
  */
-import { encodeAlpha } from '../../vrf/protocol/alpha.ts';
+import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, type JsonValue } from '../../vrf/protocol/encoding.ts';
 import { outcomeMappings } from '../../vrf/protocol/games/index.ts';
@@ -199,17 +199,7 @@ export class RoomTranscript {
   async #settle({ receipt, seeds, revealWrites }: PendingDraw): Promise<OutcomeMessage> {
     const ordered = receipt.players.map((p) => seeds.get(p.toLowerCase()));
     if (ordered.some((s) => s === undefined)) throw new Error(`draw ${receipt.drawSeq} is missing seeds`);
-    const alpha = encodeAlpha({
-      suite: receipt.suite,
-      keyId: receipt.keyId,
-      roomId: receipt.roomId,
-      drawSeq: receipt.drawSeq,
-      game: receipt.game,
-      kind: receipt.kind,
-      action: receipt.action,
-      participants: receipt.players.map((address, i) => ({ address, seed: ordered[i]! })),
-      prevHash: receipt.prev,
-    });
+    const alpha = receiptAlpha(receipt, ordered as string[]);
     const [{ pi, beta }] = await Promise.all([this.ctx.prover.prove(alpha), ...revealWrites]);
     const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
     if (!mapping) throw new Error(`no mapping for ${receipt.game}/${receipt.kind}`);

@@ -72,6 +72,8 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     this.state.houseEdgeBps = config.houseEdgeBps;
     this.#transcript = await rooms.open(this.roomId);
     this.clock.setInterval(() => (this.state.serverTime = performance.timeOrigin + performance.now()), CLOCK_TICK_MS);
+    // Messages are checked with zod inside the handlers rather than with Colyseus' validate(),
+    // which disconnects the sender: a player with a malformed bet gets an error and plays on.
     this.onMessage('bet', (client, message) => this.#guard(client, () => this.#bet(client, message)));
     this.onMessage('reveal', (client, message) => this.#guard(client, () => this.#reveal(client, message)));
     this.onMessage('*', (client, type) => this.#refuse(client, 'unknown-message', `no message type "${String(type)}" in dice`));

@@ -6,6 +6,7 @@
  * @module
  */
 import { canonicalJson, concatBytes, field, hexBytes, u64, utf8ToBytes, type JsonValue } from './encoding.ts';
+import type { ReceiptRecord } from './records.ts';
 
 export const PROTOCOL_TAG = 'fairplay-alpha';
 export const PROTOCOL_VERSION = 1;
@@ -51,4 +52,20 @@ export function encodeAlpha(input: AlphaInput): Uint8Array {
     field(concatBytes(...seeds)),
     field(hexBytes(input.prevHash, 32, 'prevHash')),
   );
+}
+
+/** alpha of a receipted draw, given its players' seeds in the receipt's player order. */
+export function receiptAlpha(receipt: ReceiptRecord, seeds: readonly string[]): Uint8Array {
+  if (seeds.length !== receipt.players.length) throw new RangeError('one seed per player is needed');
+  return encodeAlpha({
+    suite: receipt.suite,
+    keyId: receipt.keyId,
+    roomId: receipt.roomId,
+    drawSeq: receipt.drawSeq,
+    game: receipt.game,
+    kind: receipt.kind,
+    action: receipt.action,
+    participants: receipt.players.map((address, i) => ({ address, seed: seeds[i]! })),
+    prevHash: receipt.prev,
+  });
 }

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { getSuite } from '../index.ts';
-import { encodeAlpha } from './alpha.ts';
+import { receiptAlpha } from './alpha.ts';
 import { seedCommitment, vrfKeyId } from './commitment.ts';
 import { bytesToHex, canonicalJson, hexToBytes } from './encoding.ts';
 import { outcomeMappings } from './games/index.ts';
@@ -53,19 +53,7 @@ export function outcomeProblems(receipt: ReceiptRecord, outcome: OutcomeRecord, 
   });
   let alpha: string;
   try {
-    alpha = bytesToHex(
-      encodeAlpha({
-        suite: receipt.suite,
-        keyId: receipt.keyId,
-        roomId: receipt.roomId,
-        drawSeq: receipt.drawSeq,
-        game: receipt.game,
-        kind: receipt.kind,
-        action: receipt.action,
-        participants: receipt.players.map((address, i) => ({ address, seed: outcome.seeds[i] ?? '' })),
-        prevHash: receipt.prev,
-      }),
-    );
+    alpha = bytesToHex(receiptAlpha(receipt, outcome.seeds));
   } catch (e) {
     return [...problems, `alpha cannot be rebuilt: ${(e as Error).message}`];
   }
