@@ -20,6 +20,9 @@ export function createProverPool(opts: { suite: string; secretKey: Uint8Array; t
     workerData,
     minThreads: threads,
     maxThreads: threads,
+    // Keep a few proofs queued inside each worker: with one at a time, a worker idles from the
+    // end of each proof until the busy main thread gets round to handing it the next.
+    concurrentTasksPerWorker: 8,
   });
   return {
     prove: (alpha) => pool.run({ alpha }) as Promise<ProveResult>,
