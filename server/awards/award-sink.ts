@@ -5,6 +5,7 @@
  * @module
  */
 import { canonicalJson, sha256, utf8ToBytes, bytesToHex } from '../../vrf/protocol/encoding.ts';
+import { z } from 'zod';
 import { Journal } from '../storage/journal.ts';
 
 export interface AwardSource {
@@ -29,6 +30,14 @@ export interface AwardSink {
   awardsOf(player: string): Award[];
 }
 
+const AwardSchema = z.strictObject({
+  awardId: z.string().regex(/^[0-9a-f]{64}$/),
+  player: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  tokenId: z.number().int().min(0),
+  amount: z.number().int().min(1),
+  source: z.strictObject({ roomId: z.string(), drawSeq: z.number().int().min(0), recordSeq: z.number().int().min(0), recordHash: z.string().regex(/^[0-9a-f]{64}$/) }),
+});
+
 /** awardId = SHA-256(canonical JSON of {index, source}), hex. */
 export function awardId(source: AwardSource, index: number): string {
   return bytesToHex(sha256(utf8ToBytes(canonicalJson({ index, source: { ...source } }))));
@@ -40,7 +49,7 @@ export class JournalAwardSink implements AwardSink {
   private constructor(private readonly journal: Journal<Award>) {}
 
   static async open(path: string): Promise<JournalAwardSink> {
-    const { journal, entries } = await Journal.open<Award>(path, (v) => v as Award);
+    const { journal, entries } = await Journal.open<Award>(path, (v) => AwardSchema.parse(v));
     const sink = new JournalAwardSink(journal);
     for (const a of entries) sink.#byId.set(a.awardId, a);
     return sink;

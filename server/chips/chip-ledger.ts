@@ -4,6 +4,7 @@
  * In-flight bets reserve chips in memory until their stake is journaled.
  * @module
  */
+import { z } from 'zod';
 import { Journal } from '../storage/journal.ts';
 
 export interface ChipEntry {
@@ -13,6 +14,13 @@ export interface ChipEntry {
   readonly delta: number;
   readonly reason: 'grant' | 'stake' | 'payout' | 'refund';
 }
+
+const ChipEntrySchema = z.strictObject({
+  ref: z.string().min(1),
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  delta: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  reason: z.enum(['grant', 'stake', 'payout', 'refund']),
+});
 
 export class InsufficientChips extends Error {}
 
@@ -27,7 +35,7 @@ export class ChipLedger {
   ) {}
 
   static async open(path: string, startingChips: number): Promise<ChipLedger> {
-    const { journal, entries } = await Journal.open<ChipEntry>(path, (v) => v as ChipEntry);
+    const { journal, entries } = await Journal.open<ChipEntry>(path, (v) => ChipEntrySchema.parse(v));
     const ledger = new ChipLedger(journal, startingChips);
     for (const e of entries) ledger.#take(e);
     return ledger;
@@ -72,10 +80,6 @@ export class ChipLedger {
     if (fresh.length === 0) return;
     for (const e of fresh) this.#take(e);
     await this.journal.appendMany(fresh);
-  }
-
-  has(ref: string): boolean {
-    return this.#refs.has(ref);
   }
 
   close(): Promise<void> {

@@ -60,7 +60,9 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   override state = new DiceState();
   #transcript!: RoomTranscript;
   readonly #pendingBy = new Map<string, Set<number>>(); // lowercase address -> drawSeqs
-  readonly #chipWrites = new Set<Promise<void>>();
+  /** Handlers and journal writes under way: the room is filed as finished only after them. */
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #betsInFlight = new Map<string, number>(); // lowercase address -> bets awaiting their receipt
 
   static override onAuth(token: string): Promise<PlayerAuth> {
     return authenticatePlayer(token);
@@ -108,10 +110,13 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   }
 
   override async onDispose(): Promise<void> {
+    // A draw whose record is written but whose payout is not would be lost if the room were
+    // filed now (recovery only re-reads rooms left open): let every handler finish first.
+    await Promise.allSettled([...this.#inFlight]);
     // Read afresh after every wait: draws whose proofs were under way settle in the meantime.
     for (let draw = this.#transcript.pendingDraws()[0]; draw; draw = this.#transcript.pendingDraws()[0])
       await this.#conclude(draw.receipt, 'the room closed before the seed was revealed');
-    await Promise.all(this.#chipWrites);
+    await Promise.allSettled([...this.#inFlight]);
     await services().rooms.finish(this.#transcript);
   }
 
@@ -124,13 +129,16 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     const problem = diceActionProblem(action) ?? (action.stake > config.maxBet ? `stake above the maximum bet of ${config.maxBet}` : undefined);
     if (problem) return this.#refuse(client, 'bad-bet', problem);
     const pending = this.#pendingOf(address);
-    if (pending.size >= MAX_PENDING_PER_PLAYER) return this.#refuse(client, 'too-many-pending', `at most ${MAX_PENDING_PER_PLAYER} unrevealed bets`);
+    const key = address.toLowerCase();
+    const inFlight = this.#betsInFlight.get(key) ?? 0;
+    if (pending.size + inFlight >= MAX_PENDING_PER_PLAYER) return this.#refuse(client, 'too-many-pending', `at most ${MAX_PENDING_PER_PLAYER} unrevealed bets`);
     try {
       chips.reserve(address, action.stake);
     } catch (e) {
       if (e instanceof InsufficientChips) return this.#refuse(client, 'insufficient-chips', e.message);
       throw e;
     }
+    this.#betsInFlight.set(key, inFlight + 1);
     let receipt: ReceiptRecord & { hash: string };
     try {
       receipt = await this.#transcript.receipt({
@@ -142,11 +150,12 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
       this.#track(chips.apply(diceEffects(receipt, receipt).chips));
     } finally {
       chips.release(address, action.stake);
+      this.#betsInFlight.set(key, (this.#betsInFlight.get(key) ?? 1) - 1);
     }
     pending.add(receipt.drawSeq);
     this.state.draws = receipt.drawSeq + 1;
     this.#showBalance(address);
-    this.clock.setTimeout(() => void this.#expire(receipt), REVEAL_TIMEOUT_MS);
+    this.clock.setTimeout(() => this.#track(this.#expire(receipt)), REVEAL_TIMEOUT_MS);
     client.send('receipt', receipt);
   }
 
@@ -203,11 +212,14 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   // Chip entries follow from the room's own records, which are durable before anyone hears of
   // them, and recovery re-applies every record of a room left open. So the room need not wait
   // for the chip journal on each draw, only before the room is filed as finished.
-  #track(write: Promise<void>): void {
-    this.#chipWrites.add(write);
-    write.then(
-      () => this.#chipWrites.delete(write),
-      (err: unknown) => services().log.error({ err, roomId: this.roomId }, 'chip journal write failed'),
+  #track(work: Promise<unknown>): void {
+    this.#inFlight.add(work);
+    work.then(
+      () => this.#inFlight.delete(work),
+      (err: unknown) => {
+        this.#inFlight.delete(work);
+        services().log.error({ err, roomId: this.roomId }, 'room work failed');
+      },
     );
   }
 
@@ -228,13 +240,13 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   }
 
   // A handler that fails unexpectedly answers the player and leaves the room running.
-  async #guard(client: DiceClient, handler: () => Promise<void>): Promise<void> {
-    try {
-      await handler();
-    } catch (e) {
-      services().log.error({ err: e, roomId: this.roomId }, 'dice handler failed');
-      this.#refuse(client, 'internal', 'the server could not complete this request');
-    }
+  #guard(client: DiceClient, handler: () => Promise<void>): void {
+    this.#track(
+      handler().catch((e: unknown) => {
+        services().log.error({ err: e, roomId: this.roomId }, 'dice handler failed');
+        this.#refuse(client, 'internal', 'the server could not complete this request');
+      }),
+    );
   }
 }
 

@@ -49,6 +49,23 @@ describe('FAIRNESS.md worked example', () => {
     expect(report.records[1]!.problems.join()).toMatch(/hash field differs|result differs/);
   });
 
+  it('reports hostile transcripts record by record instead of throwing', () => {
+    const oddPi = structuredClone(example.transcript);
+    (oddPi.records[1] as { pi: string }).pi += 'a';
+    expect(verifyTranscript(oddPi, keys).records[1]).toMatchObject({ type: 'malformed' });
+    const noHash = structuredClone(example.transcript) as { records: { hash?: string }[] };
+    delete noHash.records[0]!.hash;
+    expect(verifyTranscript(noHash, keys).records[0]!.problems).toContain('record has no hash field');
+    const twice = structuredClone(example.transcript);
+    const receipt = twice.records[0] as { players: string[]; commitments: string[] };
+    receipt.players.push(receipt.players[0]!.toLowerCase());
+    receipt.commitments.push(receipt.commitments[0]!);
+    expect(verifyTranscript(twice, keys).records[0]).toMatchObject({ type: 'malformed' });
+    expect(verifyTranscript({ format: 'nope' }, keys)).toMatchObject({ ok: false });
+    const otherKey = { ...keys, publicKey: example.publicKey.replace(/^../, '00') };
+    expect(verifyTranscript(example.transcript, otherKey).records[0]!.problems).toContain('receipt keyId is not the pinned key');
+  });
+
   it('commitment and roll follow from the spec by independent arithmetic', () => {
     const commitment = createHash('sha256').update('fairplay-seed-v1').update(Buffer.from(inputs.seed, 'hex')).digest('hex');
     expect(commitment).toBe(example.commitment);

@@ -3,10 +3,12 @@
  * the real `@colyseus/sdk` over WebSockets, checking nothing itself (tests do).
  */
 import { Client, type Room } from '@colyseus/sdk';
-import { Wallet } from 'ethers';
+import { Wallet, type HDNodeWallet } from 'ethers';
 import { buildSignInMessage } from '../../server/auth/siwe-message.ts';
 import { encodeSignInToken } from '../../server/auth/room-auth.ts';
+import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 
 export interface FairnessParams {
   suite: string;
@@ -15,6 +17,16 @@ export interface FairnessParams {
   receiptSigner: string;
 }
 
+/** What the dice room sends, by message type (FAIRNESS.md section 6). */
+export interface DiceMessages {
+  receipt: ReceiptRecord & { hash: string };
+  outcome: OutcomeMessage & { record: { result: { roll: number; win: boolean; payout: number } } };
+  error: { code: string; message: string; drawSeq?: number };
+  void: { drawSeq: number; reason: string; record: HashedRecord };
+}
+type MessageType = keyof DiceMessages;
+type Pending = { [K in MessageType]: { type: K; pred: (b: DiceMessages[K]) => boolean; resolve: (b: DiceMessages[K]) => void } }[MessageType];
+
 export async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
@@ -22,30 +34,28 @@ export async function getJson<T>(url: string): Promise<T> {
 }
 
 /** A signed-in token for this wallet, fresh nonce from the server. */
-export async function signInToken(baseUrl: string, wallet: Wallet, tamper?: { domain?: string }): Promise<string> {
+export async function signInToken(baseUrl: string, wallet: Wallet | HDNodeWallet, tamper?: { domain?: string }): Promise<string> {
   const { nonce, domain, uri } = await getJson<{ nonce: string; domain: string; uri: string }>(`${baseUrl}/auth/nonce`);
   const message = buildSignInMessage({ domain: tamper?.domain ?? domain, uri, address: wallet.address, nonce });
   return encodeSignInToken(message, await wallet.signMessage(message));
 }
 
-export interface Message {
-  type: string;
-  body: any;
-}
-
 export class TestPlayer {
-  readonly inbox: Message[] = [];
-  #waiters: { type: string; pred: (b: any) => boolean; resolve: (b: any) => void }[] = [];
+  readonly inbox: { [K in MessageType]: { type: K; body: DiceMessages[K] } }[MessageType][] = [];
+  #waiters: Pending[] = [];
 
   private constructor(
-    readonly wallet: Wallet,
+    readonly wallet: Wallet | HDNodeWallet,
     readonly room: Room,
   ) {
-    for (const type of ['receipt', 'outcome', 'error', 'void']) room.onMessage(type, (body) => this.#deliver(type, body));
+    for (const type of ['receipt', 'outcome', 'error', 'void'] as const) room.onMessage(type, (body) => this.#deliver(type, body));
   }
 
-  static async join(baseUrl: string, opts: { wallet?: Wallet; roomId?: string; token?: string; create?: boolean } = {}): Promise<TestPlayer> {
-    const wallet = opts.wallet ?? (Wallet.createRandom() as unknown as Wallet);
+  static async join(
+    baseUrl: string,
+    opts: { wallet?: Wallet | HDNodeWallet; roomId?: string; token?: string; create?: boolean } = {},
+  ): Promise<TestPlayer> {
+    const wallet = opts.wallet ?? Wallet.createRandom();
     const client = new Client(baseUrl);
     client.auth.token = opts.token ?? (await signInToken(baseUrl, wallet));
     const room = opts.create ? await client.create('dice') : opts.roomId ? await client.joinById(opts.roomId) : await client.joinOrCreate('dice');
@@ -56,17 +66,23 @@ export class TestPlayer {
     return this.wallet.address;
   }
 
-  next(type: string, pred: (b: any) => boolean = () => true, timeoutMs = 15_000): Promise<any> {
-    const i = this.inbox.findIndex((m) => m.type === type && pred(m.body));
-    if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0]!.body);
+  /** The next message of this type that satisfies `pred` (from the inbox, or when it arrives). */
+  next<K extends MessageType>(type: K, pred: (b: DiceMessages[K]) => boolean = () => true, timeoutMs = 15_000): Promise<DiceMessages[K]> {
+    const i = this.inbox.findIndex((m) => m.type === type && pred(m.body as DiceMessages[K]));
+    if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0]!.body as DiceMessages[K]);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${type}" message within ${timeoutMs} ms`)), timeoutMs);
-      this.#waiters.push({ type, pred, resolve: (b) => (clearTimeout(timer), resolve(b)) });
+      const waiter = { type, pred, resolve: (b: DiceMessages[K]) => (clearTimeout(timer), resolve(b)) } as unknown as Pending;
+      // A waiter that timed out must not swallow a later message meant for someone else.
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+        reject(new Error(`no "${type}" message within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiters.push(waiter);
     });
   }
 
   /** Places a bet and returns its receipt and the seed to reveal. */
-  async bet(bet: { stake: number; target: number; direction: 'under' | 'over' }): Promise<{ receipt: any; seed: string }> {
+  async bet(bet: { stake: number; target: number; direction: 'under' | 'over' }): Promise<{ receipt: DiceMessages['receipt']; seed: string }> {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
     this.room.send('bet', { ...bet, commitment });
@@ -74,14 +90,14 @@ export class TestPlayer {
     return { receipt, seed };
   }
 
-  async reveal(drawSeq: number, seed: string): Promise<any> {
+  reveal(drawSeq: number, seed: string): Promise<DiceMessages['outcome']> {
     this.room.send('reveal', { drawSeq, seed });
     return this.next('outcome', (o) => o.record.drawSeq === drawSeq);
   }
 
-  #deliver(type: string, body: any): void {
-    const w = this.#waiters.findIndex((x) => x.type === type && x.pred(body));
-    if (w >= 0) this.#waiters.splice(w, 1)[0]!.resolve(body);
-    else this.inbox.push({ type, body });
+  #deliver<K extends MessageType>(type: K, body: DiceMessages[K]): void {
+    const w = this.#waiters.findIndex((x) => x.type === type && (x.pred as (b: DiceMessages[K]) => boolean)(body));
+    if (w >= 0) (this.#waiters.splice(w, 1)[0]!.resolve as (b: DiceMessages[K]) => void)(body);
+    else this.inbox.push({ type, body } as TestPlayer['inbox'][number]);
   }
 }

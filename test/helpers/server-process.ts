@@ -57,7 +57,10 @@ export async function startServerProcess(opts: { dataDir?: string; port?: number
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (gone) throw new Error(`server exited before listening:\n${logs.join('')}`);
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${logs.join('')}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL'); // never leave a half-started server behind
+      throw new Error(`server did not start:\n${logs.join('')}`);
+    }
     const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));

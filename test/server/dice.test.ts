@@ -38,7 +38,8 @@ describe('a dice session of several players over real WebSockets', () => {
           expect(suite.verify(hexToBytes(fairness.publicKey), hexToBytes(outcome.alpha), hexToBytes(outcome.pi)).valid).toBe(true);
           expect(outcomeProblems(receipt, outcome.record, fairness)).toEqual([]);
           const { win, payout } = outcome.record.result;
-          expect(payout).toBe(win ? payoutOnWin({ ...bet, edgeBps: receipt.action.edgeBps }) : 0);
+          expect(receipt.action['edgeBps']).toBe(100); // the published house edge, in the signed receipt
+          expect(payout).toBe(win ? payoutOnWin({ ...bet, edgeBps: 100 }) : 0);
           spent.set(p.address, (spent.get(p.address) ?? 0) + bet.stake - payout);
         }
       }),

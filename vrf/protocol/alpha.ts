@@ -32,7 +32,8 @@ export interface AlphaInput {
 
 /** Participants in alpha order: by address bytes, ascending (lowercase hex order is byte order). */
 export function sortParticipants<T extends { address: string }>(ps: readonly T[]): T[] {
-  return [...ps].sort((a, b) => (a.address.toLowerCase() < b.address.toLowerCase() ? -1 : 1));
+  const key = (p: T) => p.address.toLowerCase();
+  return [...ps].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 export function encodeAlpha(input: AlphaInput): Uint8Array {

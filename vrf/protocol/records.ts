@@ -13,6 +13,7 @@ const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an 0x address');
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const jsonObject = z.record(z.string(), z.json());
+const evenHex = (what: string) => z.string().regex(/^(?:[0-9a-f]{2})+$/, `${what}: lowercase hex, whole bytes`);
 
 const base = { seq, prev: hex(32), roomId: z.string().min(1).max(128), drawSeq: seq };
 
@@ -28,16 +29,18 @@ export const ReceiptRecordSchema = z.strictObject({
   keyId: hex(8),
   issuedAt: seq,
   signature: z.string().regex(/^0x[0-9a-f]{130}$/, '65-byte signature'),
-});
+})
+  .refine((r) => r.commitments.length === r.players.length, 'one commitment per player')
+  .refine((r) => new Set(r.players.map((p) => p.toLowerCase())).size === r.players.length, 'players must be distinct');
 
 export const OutcomeRecordSchema = z.strictObject({
   ...base,
   type: z.literal('outcome'),
   receiptSeq: seq,
   seeds: z.array(hex(32)).min(1).max(64),
-  alpha: z.string().regex(/^[0-9a-f]*$/),
-  pi: z.string().regex(/^[0-9a-f]+$/),
-  beta: z.string().regex(/^[0-9a-f]+$/),
+  alpha: evenHex('alpha'),
+  pi: evenHex('pi'),
+  beta: evenHex('beta'),
   result: jsonObject,
 });
 

@@ -41,8 +41,16 @@ export interface TrustedKeys {
   readonly receiptSigner: string;
 }
 
-/** What is wrong with an outcome given its receipt, or [] when it checks out. */
+/** What is wrong with an outcome given its receipt, or [] when it checks out. Never throws. */
 export function outcomeProblems(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys): string[] {
+  try {
+    return checkOutcome(receipt, outcome, keys);
+  } catch (e) {
+    return [`outcome cannot be checked: ${(e as Error).message}`];
+  }
+}
+
+function checkOutcome(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys): string[] {
   const problems: string[] = [];
   if (outcome.drawSeq !== receipt.drawSeq || outcome.receiptSeq !== receipt.seq || outcome.roomId !== receipt.roomId)
     problems.push('outcome does not name its receipt (room, drawSeq, receiptSeq)');
@@ -101,6 +109,12 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
   const problems: string[] = [];
   if (t.publicKey !== keys.publicKey) problems.push('transcript public key differs from the pinned key');
   if (t.receiptSigner.toLowerCase() !== keys.receiptSigner.toLowerCase()) problems.push('transcript receipt signer differs from the pinned signer');
+  let pinnedKeyId = '';
+  try {
+    pinnedKeyId = vrfKeyId(keys.suite, hexToBytes(keys.publicKey));
+  } catch {
+    problems.push('the pinned public key is not hex');
+  }
   const receipts = new Map<number, ReceiptRecord>(); // by drawSeq
   const settled = new Set<number>();
   const reports: RecordReport[] = [];
@@ -116,31 +130,41 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
     }
     const rec = r.data;
     const p: string[] = [];
+    try {
+      checkRecord(rec, index, claimed, p);
+    } catch (e) {
+      p.push(`cannot be checked: ${(e as Error).message}`);
+    }
+    reports.push({ seq: rec.seq, type: rec.type, drawSeq: rec.drawSeq, problems: p });
+  });
+
+  function checkRecord(rec: DrawRecord, index: number, claimed: unknown, p: string[]): void {
     if (rec.seq !== index) p.push(`seq ${rec.seq} where ${index} was expected`);
     if (rec.roomId !== t.roomId) p.push('record belongs to another room');
     if (rec.prev !== prev) p.push('prev is not the hash of the previous record');
     const hash = recordHash(rec);
-    if (claimed !== undefined && claimed !== hash) p.push('hash field differs from the record hash');
+    if (claimed !== hash) p.push(claimed === undefined ? 'record has no hash field' : 'hash field differs from the record hash');
     prev = hash;
     if (rec.type === 'receipt') {
       if (rec.drawSeq !== nextDraw) p.push(`drawSeq ${rec.drawSeq} where ${nextDraw} was expected`);
       nextDraw = rec.drawSeq + 1;
+      if (rec.suite !== keys.suite) p.push(`receipt names suite ${rec.suite}, pinned ${keys.suite}`);
+      if (rec.keyId !== pinnedKeyId) p.push('receipt keyId is not the pinned key');
       try {
         if (receiptSigner(rec).toLowerCase() !== keys.receiptSigner.toLowerCase()) p.push('receipt not signed by the pinned signer');
       } catch (e) {
         p.push(`receipt signature: ${(e as Error).message}`);
       }
       receipts.set(rec.drawSeq, rec);
-    } else {
-      const receipt = receipts.get(rec.drawSeq);
-      if (!receipt) p.push('no earlier receipt for this draw');
-      else if (settled.has(rec.drawSeq)) p.push('second outcome or void for one draw');
-      else if (rec.type === 'outcome') p.push(...outcomeProblems(receipt, rec, keys));
-      else if (rec.receiptSeq !== receipt.seq) p.push('void does not name its receipt');
-      settled.add(rec.drawSeq);
+      return;
     }
-    reports.push({ seq: rec.seq, type: rec.type, drawSeq: rec.drawSeq, problems: p });
-  });
+    const receipt = receipts.get(rec.drawSeq);
+    if (!receipt) p.push('no earlier receipt for this draw');
+    else if (settled.has(rec.drawSeq)) p.push('second outcome or void for one draw');
+    else if (rec.type === 'outcome') p.push(...outcomeProblems(receipt, rec, keys));
+    else if (rec.receiptSeq !== receipt.seq) p.push('void does not name its receipt');
+    settled.add(rec.drawSeq);
+  }
   const pendingDraws = [...receipts.keys()].filter((d) => !settled.has(d));
   return { ok: problems.length === 0 && reports.every((r) => r.problems.length === 0), problems, records: reports, pendingDraws };
 }

@@ -1,5 +1,5 @@
 /**
- * Dice, over/under (FAIRNESS.md section 6, mapping `dice-v1`). The roll is a uniform integer in
+ * Dice, over/under (FAIRNESS.md section 8, mapping `dice-v1`). The roll is a uniform integer in
  * [0, 9999] drawn from beta; the player wins with `under` if roll < target, with `over` if
  * roll > target. The payout, stake included, is floor(stake * (10000 - edgeBps) / winningRolls):
  * the published house edge, exactly, on every bet.
