@@ -6,16 +6,11 @@
  * @module
  */
 import type { Logger } from 'pino';
-import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import type { Award, AwardSink } from '../awards/award-sink.ts';
-import type { ChipEntry, ChipLedger } from '../chips/chip-ledger.ts';
-import { diceEffects } from '../games/dice-effects.ts';
+import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { AwardSink } from '../awards/award-sink.ts';
+import type { ChipLedger } from '../chips/chip-ledger.ts';
+import { applyRecordEffects } from '../games/record-effects.ts';
 import type { RoomStore } from './room-store.ts';
-
-type Effects = (record: HashedRecord, receipt: ReceiptRecord) => { chips: ChipEntry[]; awards: Award[] };
-
-/** Each game's effects of a record on chips and awards. */
-export const effectsByGame: Readonly<Record<string, Effects>> = { dice: diceEffects };
 
 export async function recoverRooms(deps: { rooms: RoomStore; chips: ChipLedger; awards: AwardSink; log: Logger }): Promise<number> {
   const ids = await deps.rooms.leftOpen();
@@ -26,12 +21,8 @@ export async function recoverRooms(deps: { rooms: RoomStore; chips: ChipLedger; 
     const receipts = new Map<number, ReceiptRecord>();
     for (const record of room.records) {
       if (record.type === 'receipt') receipts.set(record.drawSeq, record);
-      const receipt = receipts.get(record.drawSeq)!;
-      const effects = effectsByGame[receipt.game];
-      if (!effects) throw new Error(`room ${roomId}: no effects for game ${receipt.game}`);
-      const { chips, awards } = effects(record, receipt);
-      await deps.chips.apply(chips);
-      await deps.awards.record(awards);
+      const { chips, awards } = applyRecordEffects(deps, record, receipts.get(record.drawSeq)!);
+      await Promise.all([chips, awards]);
     }
     await deps.rooms.finish(room);
     deps.log.info({ roomId, records: room.records.length }, 'recovered a room left open by the previous run');

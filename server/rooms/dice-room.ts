@@ -8,11 +8,11 @@ import { Room, type Client } from '@colyseus/core';
 import { schema, t, type SchemaType } from '@colyseus/schema';
 import { z } from 'zod';
 import { DiceActionSchema, diceActionProblem, type DiceAction } from '../../vrf/protocol/games/dice.ts';
-import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { authenticatePlayer, type PlayerAuth } from '../auth/room-auth.ts';
 import { InsufficientChips } from '../chips/chip-ledger.ts';
 import { RevealError, type RoomTranscript } from '../fairness/room-transcript.ts';
-import { diceEffects } from '../games/dice-effects.ts';
+import { applyRecordEffects } from '../games/record-effects.ts';
 import { services } from '../services.ts';
 
 const DicePlayer = schema({ address: t.string(), balance: t.number().default(0), connected: t.boolean().default(true) }, 'DicePlayer');
@@ -147,7 +147,9 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
         action: { ...DiceActionSchema.parse(action) },
         players: [{ address, commitment: bet.data.commitment.replace(/^0x/, '').toLowerCase() }],
       });
-      this.#track(chips.apply(diceEffects(receipt, receipt).chips));
+      const stake = applyRecordEffects(services(), receipt, receipt);
+      this.#track(stake.chips);
+      this.#track(stake.awards);
     } finally {
       chips.release(address, action.stake);
       this.#betsInFlight.set(key, (this.#betsInFlight.get(key) ?? 1) - 1);
@@ -199,11 +201,10 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
       this.clients.find((c) => c.auth?.address === receipt.players[0])?.send('void', { drawSeq: receipt.drawSeq, reason: voidReason, record });
   }
 
-  async #applyEffects(record: Parameters<typeof diceEffects>[0], receipt: ReceiptRecord): Promise<void> {
-    const { chips, awards } = services();
-    const effects = diceEffects(record, receipt);
-    this.#track(chips.apply(effects.chips));
-    await awards.record(effects.awards);
+  async #applyEffects(record: HashedRecord, receipt: ReceiptRecord): Promise<void> {
+    const { chips, awards } = applyRecordEffects(services(), record, receipt);
+    this.#track(chips);
+    await awards;
     const player = receipt.players[0]!;
     this.#pendingOf(player).delete(record.drawSeq);
     this.#showBalance(player);

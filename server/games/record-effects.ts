@@ -1,0 +1,30 @@
+/**
+ * What a draw record does to chips and awards, for every game, applied in one place: by the live
+ * room as records are written and by crash recovery over rooms left open. Each effect carries a
+ * unique reference, so applying a record again changes nothing.
+ * @module
+ */
+import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { Award, AwardSink } from '../awards/award-sink.ts';
+import type { ChipEntry, ChipLedger } from '../chips/chip-ledger.ts';
+import { diceEffects } from './dice-effects.ts';
+
+type Effects = (record: HashedRecord, receipt: ReceiptRecord) => { chips: ChipEntry[]; awards: Award[] };
+
+/** Each game's effects of a record on chips and awards. */
+const effectsByGame: Readonly<Record<string, Effects>> = { dice: diceEffects };
+
+/**
+ * Applies a record's effects. Chip balances change at once; `chips` resolves when the entries
+ * are durable and `awards` when the awards are (an award is durable before its winner is told).
+ */
+export function applyRecordEffects(
+  deps: { chips: ChipLedger; awards: AwardSink },
+  record: HashedRecord,
+  receipt: ReceiptRecord,
+): { chips: Promise<void>; awards: Promise<void> } {
+  const effects = effectsByGame[receipt.game];
+  if (!effects) throw new Error(`no effects for game ${receipt.game}`);
+  const { chips, awards } = effects(record, receipt);
+  return { chips: deps.chips.apply(chips), awards: deps.awards.record(awards) };
+}
