@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, type JsonValue } from '../../vrf/protocol/encoding.ts';
-import { verifyTranscript } from '../../vrf/protocol/transcript.ts';
+import { receiptProblems, verifyTranscript } from '../../vrf/protocol/transcript.ts';
 import { buildWorkedExample, inputs } from './worked-example.ts';
 
 const doc = readFileSync(fileURLToPath(new URL('../../FAIRNESS.md', import.meta.url)), 'utf8');
@@ -64,6 +64,23 @@ describe('FAIRNESS.md worked example', () => {
     expect(verifyTranscript({ format: 'nope' }, keys)).toMatchObject({ ok: false });
     const otherKey = { ...keys, publicKey: example.publicKey.replace(/^../, '00') };
     expect(verifyTranscript(example.transcript, otherKey).records[0]!.problems).toContain('receipt keyId is not the pinned key');
+  });
+
+  it('a player accepts its receipt, and refuses one that differs in any term', () => {
+    const intended = {
+      roomId: inputs.roomId,
+      game: 'dice',
+      kind: 'roll',
+      action: { stake: 10, target: 5000, direction: 'under' },
+      address: example.player,
+      commitment: example.commitment,
+    };
+    const edge = { edgeBps: 100 };
+    expect(receiptProblems(example.receipt, intended, keys, edge)).toEqual([]);
+    expect(receiptProblems(example.receipt, { ...intended, action: { ...intended.action, stake: 11 } }, keys, edge)).toHaveLength(1);
+    expect(receiptProblems(example.receipt, { ...intended, commitment: '00'.repeat(32) }, keys, edge)).toEqual(['receipt does not hold my commitment']);
+    expect(receiptProblems(example.receipt, intended, { ...keys, receiptSigner: example.player }, edge)).toEqual(['receipt not signed by the pinned signer']);
+    expect(receiptProblems({ ...example.receipt, signature: '0x00' }, intended, keys, edge)[0]).toMatch(/cannot be checked/);
   });
 
   it('commitment and roll follow from the spec by independent arithmetic', () => {

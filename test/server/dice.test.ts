@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSuite } from '../../vrf/index.ts';
+import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { payoutOnWin } from '../../vrf/protocol/games/dice.ts';
-import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { outcomeProblems, receiptProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 
@@ -33,6 +34,10 @@ describe('a dice session of several players over real WebSockets', () => {
       players.map(async (p) => {
         for (const bet of bets) {
           const { receipt, seed } = await p.bet(bet);
+          // Before revealing: the receipt is signed, for my bet at the published edge, with my commitment.
+          const intended = { roomId: first.room.roomId, game: 'dice', kind: 'roll', action: bet, address: p.address, commitment: seedCommitment(seed) };
+          expect(receiptProblems(receipt, intended, fairness, { edgeBps: 100 })).toEqual([]);
+          expect(receiptProblems(receipt, intended, fairness, { edgeBps: 200 })).toEqual(['receipt action differs from my bet and the published terms']);
           const outcome = await p.reveal(receipt.drawSeq, seed);
           // The player's own checks: proof under the pinned key, alpha rebuilt, result recomputed.
           expect(suite.verify(hexToBytes(fairness.publicKey), hexToBytes(outcome.alpha), hexToBytes(outcome.pi)).valid).toBe(true);

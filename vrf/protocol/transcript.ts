@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { getSuite } from '../index.ts';
 import { receiptAlpha } from './alpha.ts';
 import { seedCommitment, vrfKeyId } from './commitment.ts';
-import { bytesToHex, canonicalJson, hexToBytes } from './encoding.ts';
+import { bytesToHex, canonicalJson, hexToBytes, type JsonValue } from './encoding.ts';
 import { outcomeMappings } from './games/index.ts';
 import { receiptSigner } from './receipt.ts';
 import {
@@ -39,6 +39,45 @@ export interface TrustedKeys {
   readonly suite: string;
   readonly publicKey: string;
   readonly receiptSigner: string;
+}
+
+/** What the player asked for: checked against the receipt before the seed is revealed. */
+export interface IntendedDraw {
+  readonly roomId: string;
+  readonly game: string;
+  readonly kind: string;
+  readonly action: Record<string, JsonValue>;
+  readonly address: string;
+  readonly commitment: string;
+}
+
+/**
+ * What is wrong with a receipt, seen by the player who asked for it, or []: it must be signed by
+ * the pinned signer for the pinned key and carry exactly the player's bet (the server adds only
+ * the published terms, such as `edgeBps`, which `published` pins) and commitment. A player
+ * reveals only to a receipt that passes. Never throws.
+ */
+export function receiptProblems(
+  receipt: ReceiptRecord,
+  intended: IntendedDraw,
+  keys: TrustedKeys,
+  published: Record<string, JsonValue> = {},
+): string[] {
+  try {
+    const problems: string[] = [];
+    if (receiptSigner(receipt).toLowerCase() !== keys.receiptSigner.toLowerCase()) problems.push('receipt not signed by the pinned signer');
+    if (receipt.suite !== keys.suite || receipt.keyId !== vrfKeyId(keys.suite, hexToBytes(keys.publicKey)))
+      problems.push('receipt names another VRF key');
+    if (receipt.roomId !== intended.roomId || receipt.game !== intended.game || receipt.kind !== intended.kind)
+      problems.push('receipt is for another room or game');
+    const index = receipt.players.findIndex((p) => p.toLowerCase() === intended.address.toLowerCase());
+    if (index < 0 || receipt.commitments[index] !== intended.commitment) problems.push('receipt does not hold my commitment');
+    if (canonicalJson(receipt.action) !== canonicalJson({ ...intended.action, ...published }))
+      problems.push('receipt action differs from my bet and the published terms');
+    return problems;
+  } catch (e) {
+    return [`receipt cannot be checked: ${(e as Error).message}`];
+  }
 }
 
 /** What is wrong with an outcome given its receipt, or [] when it checks out. Never throws. */
