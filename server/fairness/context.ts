@@ -7,7 +7,7 @@ import { SigningKey } from 'ethers';
 import type { EcvrfSuite } from '../../vrf/index.ts';
 import { vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
-import { receiptDigest, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
+import { closeDigest, receiptDigest, type UnsignedClose, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
 import type { Prover } from './prover.ts';
 
 export interface FairnessContext {
@@ -17,6 +17,8 @@ export interface FairnessContext {
   readonly receiptSigner: string;
   /** EIP-712 signature of a receipt by the operator key (synchronous: it fixes record order). */
   signReceipt(receipt: UnsignedReceipt): string;
+  /** EIP-712 signature of a room's close record by the operator key. */
+  signClose(close: UnsignedClose): string;
   readonly prover: Prover;
   now(): number;
 }
@@ -36,6 +38,7 @@ export function createFairnessContext(opts: {
     publicKeyHex: bytesToHex(opts.vrfPublicKey),
     receiptSigner: opts.operatorAddress,
     signReceipt: (r) => signer.sign(receiptDigest(r)).serialized,
+    signClose: (r) => signer.sign(closeDigest(r)).serialized,
     prover: opts.prover,
     now: opts.now ?? Date.now,
   };

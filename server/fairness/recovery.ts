@@ -21,6 +21,7 @@ export async function recoverRooms(deps: { rooms: RoomStore; chips: ChipLedger; 
     const receipts = new Map<number, ReceiptRecord>();
     for (const record of room.records) {
       if (record.type === 'receipt') receipts.set(record.drawSeq, record);
+      if (record.type === 'close') continue;
       const { chips, awards } = applyRecordEffects(deps, record, receipts.get(record.drawSeq)!);
       await Promise.all([chips, awards]);
     }

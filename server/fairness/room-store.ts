@@ -48,8 +48,7 @@ export class RoomStore {
 
   /** Closes a room whose draws are all settled or voided and files its transcript as finished. */
   async finish(room: RoomTranscript): Promise<void> {
-    if (room.pendingDraws().length > 0) throw new Error(`room ${room.roomId} still has pending draws`);
-    await room.close();
+    await room.finish();
     await rename(join(this.#openDir, `${room.roomId}.jsonl`), join(this.#closedDir, `${room.roomId}.jsonl`));
     this.#live.delete(room.roomId);
   }

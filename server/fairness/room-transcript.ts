@@ -83,6 +83,7 @@ export class RoomTranscript {
   readonly #records: HashedRecord[] = [];
   readonly #pending = new Map<number, PendingDraw>();
   #nextDraw = 0;
+  #closed = false;
 
   private constructor(
     readonly roomId: string,
@@ -240,8 +241,17 @@ export class RoomTranscript {
     return { ...transcriptHeader(this.roomId, this.ctx), records: [...this.#records] };
   }
 
-  close(): Promise<void> {
-    return this.journal.close();
+  /**
+   * Files the room as finished: appends the signed close record (unless a previous run already
+   * did, before crashing) and closes the journal. Every draw must be settled or voided first.
+   */
+  async finish(): Promise<void> {
+    if (this.#pending.size > 0) throw new Error(`room ${this.roomId} still has pending draws`);
+    if (!this.#closed) {
+      const unsigned = { seq: this.#records.length, prev: this.head, roomId: this.roomId, drawSeq: this.#nextDraw, type: 'close' as const, closedAt: this.ctx.now() };
+      await this.#append({ ...unsigned, signature: this.ctx.signClose(unsigned) });
+    }
+    await this.journal.close();
   }
 
   // Sequence numbers and prev hashes are assigned and the record accepted in one synchronous
@@ -256,7 +266,12 @@ export class RoomTranscript {
   #accept(r: HashedRecord): void {
     if (r.seq !== this.#records.length || r.prev !== this.head)
       throw new Error(`room ${this.roomId}: record ${r.seq} does not continue the chain`);
+    if (this.#closed) throw new Error(`room ${this.roomId} is closed`);
     this.#records.push(r);
+    if (r.type === 'close') {
+      this.#closed = true;
+      return;
+    }
     if (r.type === 'receipt') {
       this.#pending.set(r.drawSeq, { receipt: r, seeds: new Map(), revealWrites: [] });
       this.#nextDraw = r.drawSeq + 1;

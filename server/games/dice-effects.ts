@@ -17,6 +17,7 @@ export function diceEffects(record: HashedRecord, receipt: ReceiptRecord): { chi
   const ref = `${record.roomId}/${record.drawSeq}`;
   if (record.type === 'receipt') return { chips: [{ ref: `${ref}/stake`, address: player, delta: -stake, reason: 'stake' }], awards: [] };
   if (record.type === 'void') return { chips: [{ ref: `${ref}/refund`, address: player, delta: stake, reason: 'refund' }], awards: [] };
+  if (record.type === 'close') return { chips: [], awards: [] };
   const payout = Number(record.result['payout'] ?? 0);
   if (payout === 0) return { chips: [], awards: [] };
   const source = { roomId: record.roomId, drawSeq: record.drawSeq, recordSeq: record.seq, recordHash: record.hash };

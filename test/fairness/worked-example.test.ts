@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, type JsonValue } from '../../vrf/protocol/encoding.ts';
+import { SigningKey } from 'ethers';
+import { closeDigest } from '../../vrf/protocol/receipt.ts';
+import { recordHash } from '../../vrf/protocol/records.ts';
 import { receiptProblems, verifyTranscript } from '../../vrf/protocol/transcript.ts';
 import { buildWorkedExample, inputs } from './worked-example.ts';
 
@@ -81,6 +84,24 @@ describe('FAIRNESS.md worked example', () => {
     expect(receiptProblems(example.receipt, { ...intended, commitment: '00'.repeat(32) }, keys, edge)).toEqual(['receipt does not hold my commitment']);
     expect(receiptProblems(example.receipt, intended, { ...keys, receiptSigner: example.player }, edge)).toEqual(['receipt not signed by the pinned signer']);
     expect(receiptProblems({ ...example.receipt, signature: '0x00' }, intended, keys, edge)[0]).toMatch(/cannot be checked/);
+  });
+
+  it('a finished room ends with a signed close record; nothing may follow it or stay open', () => {
+    const close = (records: typeof example.transcript.records, drawSeq: number, key: string = inputs.operatorKey) => {
+      const unsigned = { seq: records.length, prev: records.at(-1)!.hash, roomId: inputs.roomId, drawSeq, type: 'close' as const, closedAt: inputs.issuedAt + 5000 };
+      const record = { ...unsigned, signature: new SigningKey(key).sign(closeDigest(unsigned)).serialized };
+      return { ...record, hash: recordHash(record) };
+    };
+    const live = example.transcript;
+    expect(verifyTranscript(live, keys)).toMatchObject({ ok: true, closed: false });
+    const closed = { ...live, records: [...live.records, close(live.records, 1)] };
+    expect(verifyTranscript(closed, keys)).toMatchObject({ ok: true, closed: true });
+    const after = { ...closed, records: [...closed.records, { ...closed.records[1]!, seq: 3 }] };
+    expect(verifyTranscript(after, keys).records[3]!.problems.join()).toMatch(/after the room's close record/);
+    const early = { ...live, records: [live.records[0]!, close(live.records.slice(0, 1), 1)] };
+    expect(verifyTranscript(early, keys).records[1]!.problems.join()).toMatch(/draws 0 neither settled nor voided/);
+    const forged = { ...live, records: [...live.records, close(live.records, 1, inputs.playerKey)] };
+    expect(verifyTranscript(forged, keys).records[2]!.problems).toEqual(['close not signed by the pinned signer']);
   });
 
   it('commitment and roll follow from the spec by independent arithmetic', () => {

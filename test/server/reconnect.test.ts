@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** Colyseus close code MAY_TRY_RECONNECT: an unexpected drop, not a goodbye. */
 const DROPPED = 4010;
-import { outcomeProblems } from '../../vrf/protocol/transcript.ts';
+import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
@@ -54,7 +54,8 @@ describe('reconnection within the grace period', () => {
     // The empty room closes and voids the draw that can no longer be revealed.
     await new Promise((r) => setTimeout(r, 500));
     expect(await getJson(`${server.url}/players/${player.address}/chips`)).toMatchObject({ balance: 1000 });
-    const transcript = await getJson<{ records: { type: string }[] }>(`${server.url}/rooms/${player.room.roomId}/transcript`);
-    expect(transcript.records.map((r) => r.type)).toEqual(['receipt', 'void']);
+    const transcript = await getJson<Transcript>(`${server.url}/rooms/${player.room.roomId}/transcript`);
+    expect(transcript.records.map((r) => r.type)).toEqual(['receipt', 'void', 'close']);
+    expect(verifyTranscript(transcript, fairness)).toMatchObject({ ok: true, closed: true, pendingDraws: [] });
   });
 });

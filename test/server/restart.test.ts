@@ -119,7 +119,7 @@ function chipDeltas(transcripts: readonly Transcript[]): Map<string, number> {
         const draw = { player: r.players[0]!, stake: Number(r.action['stake']) };
         receipts.set(r.drawSeq, draw);
         add(draw.player, -draw.stake);
-      } else {
+      } else if (r.type !== 'close') {
         const draw = receipts.get(r.drawSeq)!;
         add(draw.player, r.type === 'void' ? draw.stake : Number(r.result['payout']));
       }
@@ -133,7 +133,7 @@ function expectSettled(transcript: Transcript, keys: FairnessParams): void {
   const report = verifyTranscript(transcript, keys);
   expect(report.records.filter((r) => r.problems.length)).toEqual([]);
   expect(report.problems).toEqual([]);
-  expect(report).toMatchObject({ ok: true, pendingDraws: [] });
+  expect(report).toMatchObject({ ok: true, pendingDraws: [], closed: true }); // finished rooms end with a signed close
   const ends = new Map<number, number>();
   for (const r of transcript.records) if (r.type !== 'receipt') ends.set(r.drawSeq, (ends.get(r.drawSeq) ?? 0) + 1);
   for (const r of transcript.records) if (r.type === 'receipt') expect(ends.get(r.drawSeq), `draw ${r.drawSeq}`).toBe(1);
@@ -173,7 +173,7 @@ describe('restart', () => {
 
       const transcript = await getJson<Transcript>(`${second.url}/rooms/${roomId}/transcript`);
       expectSettled(transcript, keys);
-      expect(transcript.records).toHaveLength(2 * 2 * bets.length + 2);
+      expect(transcript.records).toHaveLength(2 * 2 * bets.length + 2 + 1); // + the close record
       const voided = transcript.records.filter((r) => r.type === 'void');
       expect(voided).toEqual([expect.objectContaining({ drawSeq: unrevealed.receipt.drawSeq, receiptSeq: unrevealed.receipt.seq })]);
       expect(voided[0]).toMatchObject({ reason: expect.stringMatching(/room closed/) });

@@ -7,7 +7,7 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { TypedDataEncoder, verifyTypedData, type TypedDataField } from 'ethers';
 import { canonicalJson, concatBytes, hexBytes, hexToBytes, utf8ToBytes } from './encoding.ts';
-import type { ReceiptRecord } from './records.ts';
+import type { CloseRecord, ReceiptRecord } from './records.ts';
 
 export const RECEIPT_DOMAIN = { name: 'Fairplay', version: '1' } as const;
 
@@ -27,6 +27,33 @@ export const RECEIPT_TYPES: Record<string, TypedDataField[]> = {
     { name: 'issuedAt', type: 'uint64' },
   ],
 };
+
+/** The close record's typed data: signed once, when a room is filed as finished. */
+export const CLOSE_TYPES: Record<string, TypedDataField[]> = {
+  RoomClose: [
+    { name: 'roomId', type: 'string' },
+    { name: 'recordSeq', type: 'uint64' },
+    { name: 'prevHash', type: 'bytes32' },
+    { name: 'draws', type: 'uint64' },
+    { name: 'closedAt', type: 'uint64' },
+  ],
+};
+
+export type UnsignedClose = Omit<CloseRecord, 'signature'>;
+
+export function closeMessage(r: UnsignedClose): Record<string, unknown> {
+  return { roomId: r.roomId, recordSeq: r.seq, prevHash: '0x' + r.prev, draws: r.drawSeq, closedAt: r.closedAt };
+}
+
+/** EIP-712 digest of a close record (hex with 0x). */
+export function closeDigest(r: UnsignedClose): string {
+  return TypedDataEncoder.hash(RECEIPT_DOMAIN, CLOSE_TYPES, closeMessage(r));
+}
+
+/** The address that signed a close record (throws on a malformed signature). */
+export function closeSigner(r: CloseRecord): string {
+  return verifyTypedData(RECEIPT_DOMAIN, CLOSE_TYPES, closeMessage(r), r.signature);
+}
 
 /** The receipt record without its signature: what the operator signs. */
 export type UnsignedReceipt = Omit<ReceiptRecord, 'signature'>;

@@ -1,7 +1,8 @@
 /**
  * Draw records and the room's hash chain (FAIRNESS.md section 4). A draw leaves two records:
  * a receipt (signed before any seed is revealed) and then an outcome, or a void if the players
- * never revealed. Records are numbered consecutively; each holds the previous record's hash.
+ * never revealed; a finished room ends with a signed close record. Records are numbered
+ * consecutively; each holds the previous record's hash.
  * @module
  */
 import { z } from 'zod';
@@ -51,11 +52,20 @@ export const VoidRecordSchema = z.strictObject({
   reason: z.string().max(200),
 });
 
-export const DrawRecordSchema = z.discriminatedUnion('type', [ReceiptRecordSchema, OutcomeRecordSchema, VoidRecordSchema]);
+/** The last record of a finished room, signed: nothing may follow it, and no draw may be open. */
+export const CloseRecordSchema = z.strictObject({
+  ...base, // drawSeq here is the number of draws the room had: the next one that never came
+  type: z.literal('close'),
+  closedAt: seq,
+  signature: z.string().regex(/^0x[0-9a-f]{130}$/, '65-byte signature'),
+});
+
+export const DrawRecordSchema = z.discriminatedUnion('type', [ReceiptRecordSchema, OutcomeRecordSchema, VoidRecordSchema, CloseRecordSchema]);
 
 export type ReceiptRecord = z.infer<typeof ReceiptRecordSchema>;
 export type OutcomeRecord = z.infer<typeof OutcomeRecordSchema>;
 export type VoidRecord = z.infer<typeof VoidRecordSchema>;
+export type CloseRecord = z.infer<typeof CloseRecordSchema>;
 export type DrawRecord = z.infer<typeof DrawRecordSchema>;
 
 /** A record as published: the record plus its hash. */

@@ -11,7 +11,7 @@ import { receiptAlpha } from './alpha.ts';
 import { seedCommitment, vrfKeyId } from './commitment.ts';
 import { bytesToHex, canonicalJson, hexToBytes, type JsonValue } from './encoding.ts';
 import { outcomeMappings } from './games/index.ts';
-import { receiptSigner } from './receipt.ts';
+import { closeSigner, receiptSigner } from './receipt.ts';
 import {
   DrawRecordSchema,
   GENESIS_HASH,
@@ -139,11 +139,14 @@ export interface TranscriptReport {
   readonly records: RecordReport[];
   /** Draws receipted with neither outcome nor void yet: fine in a live room, misconduct in a closed one. */
   readonly pendingDraws: number[];
+  /** The transcript ends with a valid close record: the room is finished and nothing is missing. */
+  readonly closed: boolean;
 }
 
 export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptReport {
   const parsed = TranscriptSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: [`not a transcript: ${parsed.error.issues[0]?.message}`], records: [], pendingDraws: [] };
+  if (!parsed.success)
+    return { ok: false, problems: [`not a transcript: ${parsed.error.issues[0]?.message}`], records: [], pendingDraws: [], closed: false };
   const t = parsed.data;
   const problems: string[] = [];
   if (t.publicKey !== keys.publicKey) problems.push('transcript public key differs from the pinned key');
@@ -159,6 +162,7 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
   const reports: RecordReport[] = [];
   let prev = GENESIS_HASH;
   let nextDraw = 0;
+  let closedAt: number | undefined;
   t.records.forEach((raw, index) => {
     const { hash: claimed, ...bare } = (typeof raw === 'object' && raw !== null ? raw : { raw }) as { hash?: unknown };
     const r = DrawRecordSchema.safeParse(bare);
@@ -178,6 +182,7 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
   });
 
   function checkRecord(rec: DrawRecord, index: number, claimed: unknown, p: string[]): void {
+    if (closedAt !== undefined) p.push(`record after the room's close record ${closedAt}`);
     if (rec.seq !== index) p.push(`seq ${rec.seq} where ${index} was expected`);
     if (rec.roomId !== t.roomId) p.push('record belongs to another room');
     if (rec.prev !== prev) p.push('prev is not the hash of the previous record');
@@ -197,6 +202,18 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
       receipts.set(rec.drawSeq, rec);
       return;
     }
+    if (rec.type === 'close') {
+      closedAt = rec.seq;
+      if (rec.drawSeq !== nextDraw) p.push(`close counts ${rec.drawSeq} draws where there were ${nextDraw}`);
+      const open = [...receipts.keys()].filter((d) => !settled.has(d));
+      if (open.length) p.push(`room closed with draws ${open.join(', ')} neither settled nor voided`);
+      try {
+        if (closeSigner(rec).toLowerCase() !== keys.receiptSigner.toLowerCase()) p.push('close not signed by the pinned signer');
+      } catch (e) {
+        p.push(`close signature: ${(e as Error).message}`);
+      }
+      return;
+    }
     const receipt = receipts.get(rec.drawSeq);
     if (!receipt) p.push('no earlier receipt for this draw');
     else if (settled.has(rec.drawSeq)) p.push('second outcome or void for one draw');
@@ -205,5 +222,6 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
     settled.add(rec.drawSeq);
   }
   const pendingDraws = [...receipts.keys()].filter((d) => !settled.has(d));
-  return { ok: problems.length === 0 && reports.every((r) => r.problems.length === 0), problems, records: reports, pendingDraws };
+  const ok = problems.length === 0 && reports.every((r) => r.problems.length === 0);
+  return { ok, problems, records: reports, pendingDraws, closed: ok && closedAt !== undefined };
 }
