@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSuite } from '../../vrf/index.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
@@ -61,5 +63,21 @@ describe('a dice session of several players over real WebSockets', () => {
       expect(chips.balance).toBe(1000 - spent.get(p.address)!);
     }
     await Promise.all(players.map((p) => p.room.leave()));
+  });
+});
+
+describe('secrets', () => {
+  it('after the session: key files are 0600, their secrets in no log line and no HTTP answer', async () => {
+    const dir = join(server.dataDir, 'keys');
+    const files = readdirSync(dir);
+    expect(files.sort()).toEqual(['operator.key', `vrf-${fairness.suite}.key`]);
+    const answers = [JSON.stringify(fairness), await (await fetch(`${server.url}/`)).text()].join('');
+    for (const f of files) {
+      expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+      const secret = readFileSync(join(dir, f), 'utf8').trim().replace(/^0x/, '');
+      expect(secret).toMatch(/^[0-9a-f]{64}$/);
+      expect(server.logs.join('').toLowerCase()).not.toContain(secret);
+      expect(answers.toLowerCase()).not.toContain(secret);
+    }
   });
 });
