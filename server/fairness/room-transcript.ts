@@ -10,7 +10,6 @@ import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, type JsonValue } from '../../vrf/protocol/encoding.ts';
 import { outcomeMappings } from '../../vrf/protocol/games/index.ts';
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DrawRecordSchema, GENESIS_HASH, recordHash, type DrawRecord, type HashedRecord, type OutcomeRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT, type Transcript } from '../../vrf/protocol/transcript.ts';
@@ -103,11 +102,8 @@ export class RoomTranscript {
 
   /** The transcript of a finished room, read without opening its journal for writing. */
   static async load(path: string, roomId: string, ctx: FairnessContext): Promise<Transcript> {
-    const text = await readFile(path, 'utf8');
-    const lines = text.split('\n');
-    lines.pop(); // the text after the last newline: empty, or a torn write that never completed
-    const records = lines.map((line) => parseEntry(JSON.parse(line))).flatMap((e) => ('record' in e ? [e.record] : []));
-    return { ...transcriptHeader(roomId, ctx), records };
+    const entries = await Journal.read(path, parseEntry);
+    return { ...transcriptHeader(roomId, ctx), records: entries.flatMap((e) => ('record' in e ? [e.record] : [])) };
   }
 
   get records(): readonly HashedRecord[] {

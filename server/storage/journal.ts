@@ -59,6 +59,15 @@ export class Journal<T> {
   }
 
   /**
+   * Reads a journal without opening it for writing (a finished one, say): its complete entries,
+   * through `parse`; a torn last line is ignored, not truncated. Missing file: ENOENT.
+   */
+  static async read<T>(file: string, parse: (value: unknown) => T): Promise<T[]> {
+    const absolute = path.resolve(file);
+    return replay(await fsp.readFile(absolute), parse, absolute).entries;
+  }
+
+  /**
    * Opens (creating if missing) the journal at `file` and replays it through `parse`, which
    * may throw to reject an entry; that fails the open with the file and line number.
    */
