@@ -7,13 +7,14 @@ import type { Application, Request, Response } from 'express';
 import { PROTOCOL_TAG, PROTOCOL_VERSION } from '../vrf/protocol/alpha.ts';
 import { MAPPING_VERSIONS } from '../vrf/protocol/games/index.ts';
 import { RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
+import { AddressSchema } from '../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT } from '../vrf/protocol/transcript.ts';
 import type { FairnessContext } from './fairness/context.ts';
 import { isRoomId } from './fairness/room-store.ts';
 import { services } from './services.ts';
 
 /** What GET /fairness answers: everything a verifier pins. */
-export function fairnessInfo(ctx: FairnessContext) {
+export function fairnessInfo(ctx: FairnessContext): Record<string, unknown> {
   const { config } = services();
   return {
     suite: ctx.suite.name,
@@ -47,7 +48,7 @@ export function installRoutes(app: Application, ctx: FairnessContext): void {
 
   app.get('/players/:address/chips', (req: Request, res: Response) => {
     const address = String(req.params['address']);
-    if (!/^0x[0-9a-fA-F]{40}$/.test(address)) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
+    if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
     res.json({ address, balance: services().chips.balance(address) });
   });
 

@@ -6,6 +6,7 @@
  */
 import { canonicalJson, sha256, utf8ToBytes, bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { z } from 'zod';
+import { AddressSchema } from '../../vrf/protocol/records.ts';
 import { Journal } from '../storage/journal.ts';
 
 export interface AwardSource {
@@ -32,7 +33,7 @@ export interface AwardSink {
 
 const AwardSchema = z.strictObject({
   awardId: z.string().regex(/^[0-9a-f]{64}$/),
-  player: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  player: AddressSchema,
   tokenId: z.number().int().min(0),
   amount: z.number().int().min(1),
   source: z.strictObject({ roomId: z.string(), drawSeq: z.number().int().min(0), recordSeq: z.number().int().min(0), recordHash: z.string().regex(/^[0-9a-f]{64}$/) }),

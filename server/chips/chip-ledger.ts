@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod';
+import { AddressSchema } from '../../vrf/protocol/records.ts';
 import { Journal } from '../storage/journal.ts';
 
 export interface ChipEntry {
@@ -17,7 +18,7 @@ export interface ChipEntry {
 
 const ChipEntrySchema = z.strictObject({
   ref: z.string().min(1),
-  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  address: AddressSchema,
   delta: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
   reason: z.enum(['grant', 'stake', 'payout', 'refund']),
 });

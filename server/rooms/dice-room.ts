@@ -34,12 +34,8 @@ export const DiceState = schema(
 type DiceStateType = SchemaType<typeof DiceState>;
 
 const hex32 = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '32 bytes of hex');
-const BetMessage = z.strictObject({
-  stake: z.number().int().min(1),
-  target: z.number().int().min(0).max(9999),
-  direction: z.enum(['under', 'over']),
-  commitment: hex32,
-});
+/** A bet is the player's part of the dice action (the house edge is the server's) and a commitment. */
+const BetMessage = DiceActionSchema.omit({ edgeBps: true }).extend({ commitment: hex32 });
 const RevealMessage = z.strictObject({ drawSeq: z.number().int().min(0), seed: hex32 });
 
 /** Bets a player may have waiting for a reveal at once. */

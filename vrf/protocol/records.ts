@@ -11,7 +11,9 @@ import { jsonHash, type JsonValue } from './encoding.ts';
 export const GENESIS_HASH = '0'.repeat(64);
 
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `${bytes} bytes of lowercase hex`);
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an 0x address');
+/** An Ethereum address as records and messages carry it: 0x and 40 hex digits, any case. */
+export const AddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an 0x address (40 hex digits)');
+const address = AddressSchema;
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const jsonObject = z.record(z.string(), z.json());
 const evenHex = (what: string) => z.string().regex(/^(?:[0-9a-f]{2})+$/, `${what}: lowercase hex, whole bytes`);
