@@ -58,6 +58,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   readonly #pendingBy = new Map<string, Set<number>>(); // lowercase address -> drawSeqs
   /** Handlers and journal writes under way: the room is filed as finished only after them. */
   readonly #inFlight = new Set<Promise<unknown>>();
+  #clockTimer: ReturnType<typeof setInterval> | undefined;
   readonly #betsInFlight = new Map<string, number>(); // lowercase address -> bets awaiting their receipt
 
   static override onAuth(token: string): Promise<PlayerAuth> {
@@ -69,7 +70,9 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     this.maxMessagesPerSecond = config.maxMessagesPerSecond;
     this.state.houseEdgeBps = config.houseEdgeBps;
     this.#transcript = await rooms.open(this.roomId);
-    this.clock.setInterval(() => (this.state.serverTime = performance.timeOrigin + performance.now()), CLOCK_TICK_MS);
+    // A timer of its own, not Colyseus' clock (which ticks inside each patch): a clock change
+    // then waits for the next patch like any other change, and clients see real patch latency.
+    this.#clockTimer = setInterval(() => (this.state.serverTime = performance.timeOrigin + performance.now()), CLOCK_TICK_MS);
     // Messages are checked with zod inside the handlers rather than with Colyseus' validate(),
     // which disconnects the sender: a player with a malformed bet gets an error and plays on.
     this.onMessage('bet', (client, message) => this.#guard(client, () => this.#bet(client, message)));
@@ -106,6 +109,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   }
 
   override async onDispose(): Promise<void> {
+    clearInterval(this.#clockTimer);
     // A draw whose record is written but whose payout is not would be lost if the room were
     // filed now (recovery only re-reads rooms left open): let every handler finish first.
     await Promise.allSettled([...this.#inFlight]);
