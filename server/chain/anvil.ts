@@ -1,0 +1,72 @@
+/**
+ * Runs anvil (Foundry's Ethereum node, shipped as a binary inside its npm package) on loopback:
+ * the embedded chain of `npm start`, and the real node the contract tests run against.
+ * @module
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+
+export interface AnvilNode {
+  readonly url: string;
+  readonly port: number;
+  /** Stops the node; with a state file, SIGTERM lets it write its last state first. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** The anvil binary: `ANVIL_PATH`, else the one in `@foundry-rs/anvil-linux-amd64`. */
+export function anvilBinary(env: Record<string, string | undefined> = process.env): string {
+  if (env['ANVIL_PATH']) return env['ANVIL_PATH'];
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@foundry-rs/anvil-linux-amd64/package.json');
+    return join(dirname(pkg), 'bin', 'anvil');
+  } catch {
+    throw new Error('no anvil binary: the embedded chain needs Linux x64 (npm package @foundry-rs/anvil-linux-amd64) or ANVIL_PATH');
+  }
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startAnvil(opts: { stateFile?: string; port?: number } = {}): Promise<AnvilNode> {
+  const port = opts.port ?? (await freeLoopbackPort());
+  // --prune-history keeps the state file to current state: without it, history grows without bound.
+  const args = ['--host', '127.0.0.1', '--port', String(port), '--prune-history', '--silent'];
+  if (opts.stateFile) args.push('--state', opts.stateFile, '--state-interval', '1');
+  const child: ChildProcess = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const errors: string[] = [];
+  child.stderr!.on('data', (c: Buffer) => errors.push(c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`anvil exited (${child.exitCode}): ${errors.join('')}`);
+    const ready = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`anvil did not answer on ${url}: ${errors.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    port,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { Contract, ContractFactory, JsonRpcProvider, type JsonRpcSigner } from 'ethers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAnvil, type AnvilNode } from '../../server/chain/anvil.ts';
+import { compileGameAssets, readArtifact } from '../../server/chain/compile.ts';
+
+const EPOCH = 86_400;
+const COIN = 1n;
+const SWORD = 2n;
+const award = (n: number) => '0x' + n.toString(16).padStart(64, '0');
+
+let node: AnvilNode;
+let provider: JsonRpcProvider;
+let admin: JsonRpcSigner;
+let minter: JsonRpcSigner;
+let stranger: JsonRpcSigner;
+let assets: Contract;
+let asMinter: Contract;
+const players: string[] = [];
+
+/** The custom error a transaction reverted with, by name (fails the test if it did not revert). */
+async function revertOf(tx: Promise<unknown>): Promise<string> {
+  try {
+    await (await (tx as Promise<{ wait(): Promise<unknown> }>)).wait();
+  } catch (e) {
+    const data = (e as { data?: string; info?: { error?: { data?: string } } }).data ?? (e as { info?: { error?: { data?: string } } }).info?.error?.data;
+    const parsed = data ? assets.interface.parseError(data) : null;
+    return parsed?.name ?? `unparsed revert: ${(e as Error).message.slice(0, 200)}`;
+  }
+  throw new Error('expected a revert');
+}
+
+beforeAll(async () => {
+  node = await startAnvil();
+  provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
+  [admin, minter, stranger] = (await Promise.all([0, 1, 2].map((i) => provider.getSigner(i)))) as [JsonRpcSigner, JsonRpcSigner, JsonRpcSigner];
+  for (const i of [3, 4, 5]) players.push(await (await provider.getSigner(i)).getAddress());
+  const { abi, bytecode } = readArtifact();
+  const factory = new ContractFactory(abi as never, bytecode, admin);
+  assets = (await (await factory.deploy('https://fairplay.example/assets/{id}.json', await admin.getAddress(), EPOCH)).waitForDeployment()) as Contract;
+  asMinter = assets.connect(minter) as Contract;
+  await (await assets.getFunction('grantRole')(await assets.getFunction('MINTER_ROLE')(), await minter.getAddress())).wait();
+  await (await assets.getFunction('configureToken')(COIN, 1_000_000n, 100_000n)).wait();
+  await (await assets.getFunction('configureToken')(SWORD, 100n, 60n)).wait();
+});
+
+afterAll(async () => {
+  provider?.destroy();
+  await node?.stop();
+});
+
+describe('GameAssets artifact', () => {
+  it('is what the source compiles to today', () => {
+    const fresh = compileGameAssets();
+    const committed = readArtifact();
+    expect(fresh.bytecode).toBe(committed.bytecode);
+    expect(fresh.abi).toEqual(committed.abi);
+  });
+});
+
+describe('GameAssets on a real node (anvil)', () => {
+  it('mints a batch of awards for the minter role only, with an event per award', async () => {
+    const args = [[players[0], players[1]], [COIN, COIN], [10n, 20n], [award(1), award(2)]] as const;
+    expect(await revertOf(assets.connect(stranger).getFunction('mintAwards')(...args))).toBe('AccessControlUnauthorizedAccount');
+    const receipt = await (await asMinter.getFunction('mintAwards')(...args)).wait();
+    const events = receipt.logs.map((l: { topics: string[]; data: string }) => assets.interface.parseLog(l)).filter((e: { name: string } | null) => e?.name === 'AwardMinted');
+    expect(events.map((e: { args: { awardId: string; amount: bigint } }) => [e.args.awardId, e.args.amount])).toEqual([[award(1), 10n], [award(2), 20n]]);
+    expect(await assets.getFunction('balanceOf')(players[0], COIN)).toBe(10n);
+    expect(await assets.getFunction('awarded')(award(2))).toBe(true);
+  });
+
+  it('refuses an award id it has seen, also inside one batch, and mints nothing of that batch', async () => {
+    expect(await revertOf(asMinter.getFunction('mintAwards')([players[0], players[2]], [COIN, COIN], [5n, 5n], [award(3), award(1)]))).toBe('AwardAlreadyMinted');
+    expect(await revertOf(asMinter.getFunction('mintAwards')([players[2], players[2]], [COIN, COIN], [5n, 5n], [award(4), award(4)]))).toBe('AwardAlreadyMinted');
+    expect(await assets.getFunction('balanceOf')(players[2], COIN)).toBe(0n);
+    expect(await assets.getFunction('awarded')(award(3))).toBe(false);
+  });
+
+  it('refuses unknown token ids and mismatched arrays', async () => {
+    expect(await revertOf(asMinter.getFunction('mintAwards')([players[0]], [99n], [1n], [award(5)]))).toBe('UnknownToken');
+    expect(await revertOf(asMinter.getFunction('mintAwards')([players[0]], [COIN, COIN], [1n], [award(6)]))).toBe('LengthMismatch');
+  });
+
+  it('enforces the per-player and the per-epoch cap, and opens again next epoch', async () => {
+    await (await asMinter.getFunction('mintAwards')([players[0]], [SWORD], [60n], [award(10)])).wait();
+    expect(await revertOf(asMinter.getFunction('mintAwards')([players[0]], [SWORD], [1n], [award(11)]))).toBe('PlayerEpochCapExceeded');
+    await (await asMinter.getFunction('mintAwards')([players[1]], [SWORD], [40n], [award(12)])).wait();
+    expect(await revertOf(asMinter.getFunction('mintAwards')([players[2]], [SWORD], [1n], [award(13)]))).toBe('EpochCapExceeded');
+    const epoch = await assets.getFunction('currentEpoch')();
+    expect(await assets.getFunction('mintedInEpoch')(epoch, SWORD)).toBe(100n);
+    expect((await assets.getFunction('tokens')(SWORD)).slice(1)).toEqual([100n, 60n]);
+    await provider.send('evm_increaseTime', [EPOCH]);
+    await provider.send('evm_mine', []);
+    await (await asMinter.getFunction('mintAwards')([players[2]], [SWORD], [1n], [award(13)])).wait();
+    expect(await assets.getFunction('balanceOf')(players[2], SWORD)).toBe(1n);
+  });
+
+  it('keeps a registry of VRF keys that only grows, with an event per key', async () => {
+    const keyId = '0x0d919fdcbe9bb1e8';
+    const pk = '0xd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+    expect(await revertOf(assets.connect(stranger).getFunction('registerVrfKey')(keyId, 'ECVRF-EDWARDS25519-SHA512-TAI', pk, 1n))).toBe('AccessControlUnauthorizedAccount');
+    const receipt = await (await assets.getFunction('registerVrfKey')(keyId, 'ECVRF-EDWARDS25519-SHA512-TAI', pk, 1795300000n)).wait();
+    expect(receipt.logs.map((l: { topics: string[]; data: string }) => assets.interface.parseLog(l)?.name)).toContain('VrfKeyRegistered');
+    const key = await assets.getFunction('vrfKey')(keyId);
+    expect([key.suite, key.publicKey, key.activatedAt]).toEqual(['ECVRF-EDWARDS25519-SHA512-TAI', pk, 1795300000n]);
+    expect(await revertOf(assets.getFunction('registerVrfKey')(keyId, 'ECVRF-EDWARDS25519-SHA512-TAI', '0x01', 2n))).toBe('VrfKeyExists');
+    expect(await assets.getFunction('vrfKeyCount')()).toBe(1n);
+  });
+});
