@@ -1,0 +1,90 @@
+/**
+ * Puts GameAssets on a chain once and finds it again after: on first start it deploys the
+ * contract, declares the token ids with their caps, grants the minter role and registers the
+ * server's VRF key; it records the address in the data directory, and on later starts checks
+ * the recorded contract is still there (an embedded node that lost its state gets a fresh one)
+ * and that the current VRF key is registered.
+ * @module
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Contract, ContractFactory, type Provider, type Signer } from 'ethers';
+import { z } from 'zod';
+import { readArtifact } from './compile.ts';
+
+/** A token id players can win, with its published emission caps. */
+export interface TokenCaps {
+  readonly id: number;
+  readonly epochCap: bigint;
+  readonly playerEpochCap: bigint;
+}
+
+export interface DeploymentPlan {
+  /** Where the deployment is recorded, e.g. `${dataDir}/chain/deployment.json`. */
+  readonly recordFile: string;
+  readonly uri: string;
+  readonly epochSeconds: number;
+  readonly tokens: readonly TokenCaps[];
+  /** Receives MINTER_ROLE. */
+  readonly minter: string;
+  readonly vrfKey: { readonly keyId: string; readonly suite: string; readonly publicKey: string };
+}
+
+const RecordSchema = z.strictObject({ chainId: z.string(), address: z.string(), deployedAt: z.string() });
+export type DeploymentRecord = z.infer<typeof RecordSchema>;
+
+export interface Deployment {
+  readonly contract: Contract;
+  readonly record: DeploymentRecord;
+  /** True when this call deployed the contract (first start, or the old one was gone). */
+  readonly fresh: boolean;
+}
+
+async function readRecord(file: string): Promise<DeploymentRecord | undefined> {
+  try {
+    return RecordSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`${file} is not a deployment record: ${(e as Error).message}`);
+  }
+}
+
+async function writeRecord(file: string, record: DeploymentRecord): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeFile(`${file}.tmp`, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+  await rename(`${file}.tmp`, file);
+}
+
+/** Deploys GameAssets with `admin` unless a live recorded deployment exists; returns it ready to mint. */
+export async function ensureGameAssets(provider: Provider, admin: Signer, plan: DeploymentPlan): Promise<Deployment> {
+  const { abi, bytecode } = readArtifact();
+  const chainId = (await provider.getNetwork()).chainId.toString();
+  const recorded = await readRecord(plan.recordFile);
+  if (recorded && recorded.chainId === chainId && (await provider.getCode(recorded.address)) !== '0x') {
+    const contract = new Contract(recorded.address, abi as never, admin);
+    await registerKey(contract, plan.vrfKey);
+    return { contract, record: recorded, fresh: false };
+  }
+  const factory = new ContractFactory(abi as never, bytecode, admin);
+  const deployed = await (await factory.deploy(plan.uri, await admin.getAddress(), plan.epochSeconds)).waitForDeployment();
+  const contract = new Contract(await deployed.getAddress(), abi as never, admin);
+  for (const t of plan.tokens) await (await contract.getFunction('configureToken')(t.id, t.epochCap, t.playerEpochCap)).wait();
+  await (await contract.getFunction('grantRole')(await contract.getFunction('MINTER_ROLE')(), plan.minter)).wait();
+  await registerKey(contract, plan.vrfKey);
+  const record = { chainId, address: await contract.getAddress(), deployedAt: new Date().toISOString() };
+  await writeRecord(plan.recordFile, record);
+  return { contract, record, fresh: true };
+}
+
+/** Registers the VRF key unless it already is (keys are never replaced). */
+async function registerKey(contract: Contract, key: DeploymentPlan['vrfKey']): Promise<void> {
+  const keyId = '0x' + key.keyId;
+  const existing = (await contract.getFunction('vrfKey')(keyId)) as { publicKey: string };
+  if (existing.publicKey !== '0x') {
+    if (existing.publicKey.toLowerCase() !== '0x' + key.publicKey.toLowerCase())
+      throw new Error(`key id ${key.keyId} is registered on chain with another public key`);
+    return;
+  }
+  const activatedAt = BigInt(Math.floor(Date.now() / 1000));
+  await (await contract.getFunction('registerVrfKey')(keyId, key.suite, '0x' + key.publicKey, activatedAt)).wait();
+}
