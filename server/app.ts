@@ -11,6 +11,7 @@ import { WebSocketTransport } from '@colyseus/ws-transport';
 import type { Logger } from 'pino';
 import { getSuite } from '../vrf/index.ts';
 import { JournalAwardSink } from './awards/award-sink.ts';
+import { DICE_WIN_TOKEN_ID } from './games/dice-effects.ts';
 import { SignInService } from './auth/siwe.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
@@ -43,7 +44,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const rooms = new RoomStore(config.dataDir, ctx);
   await rooms.init();
   const chips = await ChipLedger.open(join(config.dataDir, 'chips.jsonl'), config.startingChips);
-  const awards = await JournalAwardSink.open(join(config.dataDir, 'awards.jsonl'));
+  const awards = await JournalAwardSink.open(join(config.dataDir, 'awards.jsonl'), [DICE_WIN_TOKEN_ID]);
   const signIn = new SignInService({ domain: config.siweDomain, uri: config.siweUri, nonceTtlMs: config.siweNonceTtlSeconds * 1000 });
   provideServices({ config, log, rooms, chips, awards, signIn });
 

@@ -44,19 +44,33 @@ export function awardId(source: AwardSource, index: number): string {
   return bytesToHex(sha256(utf8ToBytes(canonicalJson({ index, source: { ...source } }))));
 }
 
+/** An award the outbox refuses: it could never be minted, so it must not wait there. */
+export class InvalidAward extends Error {}
+
 export class JournalAwardSink implements AwardSink {
   readonly #byId = new Map<string, Award>();
 
-  private constructor(private readonly journal: Journal<Award>) {}
+  private constructor(
+    private readonly journal: Journal<Award>,
+    private readonly tokenIds: ReadonlySet<number>,
+  ) {}
 
-  static async open(path: string): Promise<JournalAwardSink> {
+  /** `tokenIds`: the token ids the contract knows; an award of any other id is refused. */
+  static async open(path: string, tokenIds: Iterable<number>): Promise<JournalAwardSink> {
     const { journal, entries } = await Journal.open<Award>(path, (v) => AwardSchema.parse(v));
-    const sink = new JournalAwardSink(journal);
+    const sink = new JournalAwardSink(journal, new Set(tokenIds));
     for (const a of entries) sink.#byId.set(a.awardId, a);
     return sink;
   }
 
+  /** Refuses the whole batch with InvalidAward if any award is malformed; nothing is written then. */
   async record(awards: readonly Award[]): Promise<void> {
+    for (const a of awards) {
+      const parsed = AwardSchema.safeParse(a);
+      if (!parsed.success)
+        throw new InvalidAward(`award ${String(a?.awardId)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!this.tokenIds.has(a.tokenId)) throw new InvalidAward(`award ${a.awardId}: unknown token id ${a.tokenId}`);
+    }
     const fresh = awards.filter((a) => !this.#byId.has(a.awardId));
     if (fresh.length === 0) return;
     for (const a of fresh) this.#byId.set(a.awardId, a);
