@@ -6,7 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface AnvilNode {
   readonly url: string;
@@ -37,12 +39,39 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/** Waits until the process in `pidFile` (a node a killed server left behind) has exited. */
+async function awaitPreviousNode(pidFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8'));
+  } catch {
+    return;
+  }
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 100 && Number.isInteger(pid) && pid > 0 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 export async function startAnvil(opts: { stateFile?: string; port?: number } = {}): Promise<AnvilNode> {
   const port = opts.port ?? (await freeLoopbackPort());
   // --prune-history keeps the state file to current state: without it, history grows without bound.
   const args = ['--host', '127.0.0.1', '--port', String(port), '--prune-history', '--silent'];
-  if (opts.stateFile) args.push('--state', opts.stateFile, '--state-interval', '1');
-  const child: ChildProcess = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const pidFile = opts.stateFile ? `${opts.stateFile}.pid` : undefined;
+  if (opts.stateFile) {
+    args.push('--state', opts.stateFile, '--state-interval', '1');
+    mkdirSync(dirname(opts.stateFile), { recursive: true, mode: 0o700 });
+    await awaitPreviousNode(pidFile!);
+  }
+  // Through a guard that stops the node when this process dies, however it dies.
+  const guard = fileURLToPath(new URL('./anvil-guard.mjs', import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, [guard, anvilBinary(), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (pidFile) writeFileSync(pidFile, String(child.pid));
   const errors: string[] = [];
   child.stderr!.on('data', (c: Buffer) => errors.push(c.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -84,3 +84,23 @@ describe('GameAssets deployment', () => {
     expect(await again.contract.getAddress()).toBe(await first.contract.getAddress());
   });
 });
+
+describe('the embedded node', () => {
+  it('stops when the process that started it is killed with SIGKILL', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const script = "const m = await import('./server/chain/anvil.ts'); const n = await m.startAnvil(); console.log(n.url); setInterval(() => {}, 1000);";
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const url = await new Promise<string>((resolve) => child.stdout!.once('data', (c: Buffer) => resolve(c.toString().trim())));
+    const ask = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' }).then((r) => r.ok, () => false);
+    expect(await ask()).toBe(true);
+    child.kill('SIGKILL');
+    let alive = true;
+    for (let i = 0; i < 30 && alive; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      alive = await ask();
+    }
+    expect(alive).toBe(false);
+  });
+});
