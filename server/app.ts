@@ -11,7 +11,8 @@ import { WebSocketTransport } from '@colyseus/ws-transport';
 import type { Logger } from 'pino';
 import { getSuite } from '../vrf/index.ts';
 import { JournalAwardSink } from './awards/award-sink.ts';
-import { DICE_WIN_TOKEN_ID } from './games/dice-effects.ts';
+import { TOKEN_IDS } from './awards/tokens.ts';
+import { startChain } from './chain/chain.ts';
 import { SignInService } from './auth/siwe.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
@@ -41,10 +42,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     operatorAddress: keys.operatorAddress,
     prover,
   });
+  const chain = await startChain(
+    config,
+    { minterKey: keys.minterKey.reveal(), vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex } },
+    log,
+  );
   const rooms = new RoomStore(config.dataDir, ctx);
   await rooms.init();
   const chips = await ChipLedger.open(join(config.dataDir, 'chips.jsonl'), config.startingChips);
-  const awards = await JournalAwardSink.open(join(config.dataDir, 'awards.jsonl'), [DICE_WIN_TOKEN_ID]);
+  const awards = await JournalAwardSink.open(join(config.dataDir, 'awards.jsonl'), TOKEN_IDS);
   const signIn = new SignInService({ domain: config.siweDomain, uri: config.siweUri, nonceTtlMs: config.siweNonceTtlSeconds * 1000 });
   provideServices({ config, log, rooms, chips, awards, signIn });
 
@@ -57,11 +63,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     transport,
     greet: false,
     gracefullyShutdown: false,
-    express: (app) => installRoutes(app, ctx),
+    express: (app) => installRoutes(app, ctx, chain),
   });
   await server.listen(config.port, config.host);
   const port = (transport.server?.address() as AddressInfo).port;
-  log.info({ port, suite: suite.name, keyId: ctx.keyId, receiptSigner: ctx.receiptSigner, dataDir: config.dataDir }, 'fairplay listening');
+  log.info(
+    { port, suite: suite.name, keyId: ctx.keyId, receiptSigner: ctx.receiptSigner, chainId: chain.chainId, gameAssets: chain.gameAssets, dataDir: config.dataDir },
+    'fairplay listening',
+  );
 
   return {
     port,
@@ -70,6 +79,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await prover.close();
       await chips.close();
       await awards.close();
+      await chain.close();
       provideServices(undefined);
     },
   };

@@ -54,6 +54,18 @@ export interface Config {
   readonly houseEdgeBps: number;
   /** `MAX_BET`: largest single bet in chips. Default 100000, in [1, 1000000000]. */
   readonly maxBet: number;
+  /**
+   * `CHAIN_RPC_URL`: JSON-RPC URL of the EVM chain awards are minted on. Unset (the default):
+   * the server runs its own node (anvil) on loopback, with its state in `${DATA_DIR}/chain`.
+   */
+  readonly chainRpcUrl: string | undefined;
+  /** `GAME_ASSETS_ADDRESS`: the deployed GameAssets contract; required with CHAIN_RPC_URL. */
+  readonly gameAssetsAddress: string | undefined;
+  /** `AWARD_EPOCH_SECONDS`: length of an emission-cap epoch on a newly deployed contract. Default 86400. */
+  readonly awardEpochSeconds: number;
+  /** `COIN_EPOCH_CAP` / `COIN_PLAYER_EPOCH_CAP`: coins (token 1) mintable per epoch, in all and per player. */
+  readonly coinEpochCap: number;
+  readonly coinPlayerEpochCap: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LevelWithSilent[];
@@ -108,6 +120,19 @@ const schema = z.object({
   STARTING_CHIPS: integer('STARTING_CHIPS', 1000, 0, 1_000_000_000),
   HOUSE_EDGE_BPS: integer('HOUSE_EDGE_BPS', 100, 0, 1000),
   MAX_BET: integer('MAX_BET', 100_000, 1, 1_000_000_000),
+  CHAIN_RPC_URL: raw.transform((value, ctx) => {
+    if (value === undefined || /^https?:\/\/[^\s]+$/.test(value)) return value;
+    ctx.addIssue({ code: 'custom', message: `CHAIN_RPC_URL must be an http(s) URL, ${got(value)}` });
+    return z.NEVER;
+  }),
+  GAME_ASSETS_ADDRESS: raw.transform((value, ctx) => {
+    if (value === undefined || /^0x[0-9a-fA-F]{40}$/.test(value)) return value;
+    ctx.addIssue({ code: 'custom', message: `GAME_ASSETS_ADDRESS must be 0x and 40 hex digits, ${got(value)}` });
+    return z.NEVER;
+  }),
+  AWARD_EPOCH_SECONDS: integer('AWARD_EPOCH_SECONDS', 86_400, 1, 31_536_000),
+  COIN_EPOCH_CAP: integer('COIN_EPOCH_CAP', 100_000_000, 0, Number.MAX_SAFE_INTEGER),
+  COIN_PLAYER_EPOCH_CAP: integer('COIN_PLAYER_EPOCH_CAP', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
 });
 
 /**
@@ -133,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
   const v = parsed.data;
+  if (v.CHAIN_RPC_URL && !v.GAME_ASSETS_ADDRESS) throw new Error('GAME_ASSETS_ADDRESS is required with CHAIN_RPC_URL');
   const url = v.PUBLIC_URL ?? { publicUrl: `http://localhost:${v.PORT}`, host: `localhost:${v.PORT}` };
   return Object.freeze({
     port: v.PORT,
@@ -150,5 +176,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     startingChips: v.STARTING_CHIPS,
     houseEdgeBps: v.HOUSE_EDGE_BPS,
     maxBet: v.MAX_BET,
+    chainRpcUrl: v.CHAIN_RPC_URL,
+    gameAssetsAddress: v.GAME_ASSETS_ADDRESS,
+    awardEpochSeconds: v.AWARD_EPOCH_SECONDS,
+    coinEpochCap: v.COIN_EPOCH_CAP,
+    coinPlayerEpochCap: v.COIN_PLAYER_EPOCH_CAP,
   });
 }

@@ -9,12 +9,13 @@ import { MAPPING_VERSIONS } from '../vrf/protocol/games/index.ts';
 import { RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
 import { AddressSchema } from '../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT } from '../vrf/protocol/transcript.ts';
+import type { Chain } from './chain/chain.ts';
 import type { FairnessContext } from './fairness/context.ts';
 import { isRoomId } from './fairness/room-store.ts';
 import { services } from './services.ts';
 
 /** What GET /fairness answers: everything a verifier pins. */
-export function fairnessInfo(ctx: FairnessContext): Record<string, unknown> {
+export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<string, unknown> {
   const { config } = services();
   return {
     suite: ctx.suite.name,
@@ -25,12 +26,16 @@ export function fairnessInfo(ctx: FairnessContext): Record<string, unknown> {
     receipt: { domain: RECEIPT_DOMAIN, types: RECEIPT_TYPES, primaryType: 'DrawReceipt' },
     mappings: MAPPING_VERSIONS,
     dice: { houseEdgeBps: config.houseEdgeBps, maxBet: config.maxBet, startingChips: config.startingChips },
+    chain: { chainId: chain.chainId, gameAssets: chain.gameAssets, ...(chain.embeddedRpcUrl ? { rpcUrl: chain.embeddedRpcUrl } : {}) },
   };
 }
 
-export function installRoutes(app: Application, ctx: FairnessContext): void {
+/** What /fairness tells of the chain: where the tokens and the VRF key registry are. */
+export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'embeddedRpcUrl'>;
+
+export function installRoutes(app: Application, ctx: FairnessContext, chain: ChainInfo): void {
   app.get('/fairness', (_req: Request, res: Response) => {
-    res.json(fairnessInfo(ctx));
+    res.json(fairnessInfo(ctx, chain));
   });
 
   app.get('/rooms/:roomId/transcript', async (req: Request, res: Response) => {

@@ -1,8 +1,8 @@
 /**
- * The server's two long-lived secrets: the VRF secret key that proves every outcome, and the
- * operator's secp256k1 key that signs EIP-712 receipts. Generated on first start under
- * `${dataDir}/keys/`, reused afterwards, or taken from `VRF_SECRET_KEY` / `OPERATOR_KEY`
- * (never written to disk). Losing or silently replacing either key breaks every published
+ * The server's long-lived secrets: the VRF secret key that proves every outcome, the
+ * operator's secp256k1 key that signs EIP-712 receipts, and the minter's key that sends mint
+ * transactions. Generated on first start under `${dataDir}/keys/`, reused afterwards, or taken
+ * from `VRF_SECRET_KEY` / `OPERATOR_KEY` / `MINTER_KEY` (never written to disk). Losing or silently replacing either key breaks every published
  * proof and receipt, so files are created exclusively and atomically and are never overwritten.
  *
  * An empty variable counts as unset. Error messages and log fields name files and variables,
@@ -25,6 +25,9 @@ export interface ServerKeys {
   readonly operatorKey: Secret<string>;
   /** EIP-55 checksummed address of `operatorKey`. */
   readonly operatorAddress: string;
+  /** 0x-prefixed secp256k1 private key that sends mint transactions (the minter role). */
+  readonly minterKey: Secret<string>;
+  readonly minterAddress: string;
 }
 
 /**
@@ -36,6 +39,11 @@ export type KeyLog = (msg: string, fields?: object) => void;
 /** Order of the secp256k1 group: valid private keys are integers in [1, n-1]. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
+function isSecp256k1Key(key: Uint8Array): boolean {
+  const k = BigInt(`0x${bytesToHex(key)}`);
+  return k > 0n && k < SECP256K1_N;
+}
+
 interface KeySpec {
   /** What the key is, for messages. */
   readonly label: string;
@@ -45,7 +53,7 @@ interface KeySpec {
   readonly isValid: (key: Uint8Array) => boolean;
 }
 
-/** Loads both keys from the environment or `${dataDir}/keys/`, creating missing key files. */
+/** Loads the keys from the environment or `${dataDir}/keys/`, creating missing key files. */
 export function loadOrCreateKeys(opts: {
   dataDir: string;
   suite: EcvrfSuite;
@@ -74,20 +82,31 @@ export function loadOrCreateKeys(opts: {
       envName: 'OPERATOR_KEY',
       file: path.join(keysDir, 'operator.key'),
       length: 32,
-      isValid: (key) => {
-        const k = BigInt(`0x${bytesToHex(key)}`);
-        return k > 0n && k < SECP256K1_N;
-      },
+      isValid: isSecp256k1Key,
     },
     env,
     log,
   );
+  const minterKeyBytes = loadKey(
+    {
+      label: 'secp256k1 minter key',
+      envName: 'MINTER_KEY',
+      file: path.join(keysDir, 'minter.key'),
+      length: 32,
+      isValid: isSecp256k1Key,
+    },
+    env,
+    log,
+  );
+  const minterKey = `0x${bytesToHex(minterKeyBytes)}`;
   const operatorKey = `0x${bytesToHex(operatorKeyBytes)}`;
   return Object.freeze({
     vrfSecretKey: new Secret(vrfSecretKey),
     vrfPublicKey: suite.publicKey(vrfSecretKey),
     operatorKey: new Secret(operatorKey),
     operatorAddress: computeAddress(operatorKey),
+    minterKey: new Secret(minterKey),
+    minterAddress: computeAddress(minterKey),
   });
 }
 

@@ -6,10 +6,11 @@
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { DiceActionSchema } from '../../vrf/protocol/games/dice.ts';
 import { awardId, type Award } from '../awards/award-sink.ts';
+import { COIN_TOKEN_ID } from '../awards/tokens.ts';
 import type { ChipEntry } from '../chips/chip-ledger.ts';
 
-/** Token id of the coin that dice winnings become. */
-export const DICE_WIN_TOKEN_ID = 1;
+/** Dice winnings become coins. */
+const DICE_WIN_TOKEN_ID = COIN_TOKEN_ID;
 
 export function diceEffects(record: HashedRecord, receipt: ReceiptRecord): { chips: ChipEntry[]; awards: Award[] } {
   const player = receipt.players[0]!;

@@ -24,7 +24,20 @@ describe('loadConfig', () => {
       startingChips: 1000,
       houseEdgeBps: 100,
       maxBet: 100_000,
+      chainRpcUrl: undefined,
+      gameAssetsAddress: undefined,
+      awardEpochSeconds: 86_400,
+      coinEpochCap: 100_000_000,
+      coinPlayerEpochCap: 1_000_000,
     });
+  });
+
+  it('points at an external chain only with a contract address, and checks both', () => {
+    expect(() => loadConfig({ CHAIN_RPC_URL: 'http://10.0.0.1:8545' })).toThrow('GAME_ASSETS_ADDRESS is required with CHAIN_RPC_URL');
+    expect(() => loadConfig({ CHAIN_RPC_URL: 'ftp://x' })).toThrow(/CHAIN_RPC_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ GAME_ASSETS_ADDRESS: '0x12' })).toThrow(/GAME_ASSETS_ADDRESS must be 0x and 40 hex digits/);
+    const c = loadConfig({ CHAIN_RPC_URL: 'https://rpc.example', GAME_ASSETS_ADDRESS: '0x' + 'ab'.repeat(20) });
+    expect([c.chainRpcUrl, c.gameAssetsAddress]).toEqual(['https://rpc.example', '0x' + 'ab'.repeat(20)]);
   });
 
   it('treats empty variables as unset and reads process.env by default', () => {
