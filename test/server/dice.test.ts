@@ -62,6 +62,21 @@ describe('a dice session of several players over real WebSockets', () => {
       const chips = await getJson<{ balance: number }>(`${server.url}/players/${p.address}/chips`);
       expect(chips.balance).toBe(1000 - spent.get(p.address)!);
     }
+    // Every win's net is an award in the outbox, naming its source draw; not minted yet.
+    for (const p of players) {
+      const { awards, balances } = await getJson<{ awards: { amount: number; status: string; source: { roomId: string; recordHash: string } }[]; balances: Record<string, string> }>(
+        `${server.url}/players/${p.address}/awards`,
+      );
+      // Awards are the net win: a win that pays back no more than the stake awards nothing.
+      const wins = transcript.records.filter((r) => {
+        if (r.type !== 'outcome') return false;
+        const receipt = transcript.records[r.receiptSeq];
+        return receipt?.type === 'receipt' && receipt.players[0] === p.address && Number(r.result['payout']) > Number(receipt.action['stake']);
+      });
+      expect(awards.map((a) => a.source.recordHash).sort()).toEqual(wins.map((w) => w.hash).sort());
+      expect(awards.every((a) => a.status === 'pending' && a.amount > 0 && a.source.roomId === first.room.roomId)).toBe(true);
+      expect(balances['1']).toBe('0');
+    }
     await Promise.all(players.map((p) => p.room.leave()));
   });
 });
