@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freeLoopbackPort } from '../free-port.ts';
 
 export interface AnvilNode {
   readonly url: string;
@@ -26,17 +26,6 @@ export function anvilBinary(env: Record<string, string | undefined> = process.en
   } catch {
     throw new Error('no anvil binary: the embedded chain needs Linux x64 (npm package @foundry-rs/anvil-linux-amd64) or ANVIL_PATH');
   }
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Waits until the process in `pidFile` (a node a killed server left behind) has exited. */
