@@ -200,16 +200,7 @@ describe('SignInService', () => {
   it('refuses a message whose notBefore is in the future (not-yet-valid)', async () => {
     const { service, clock } = setup();
     // buildSignInMessage never sets notBefore, so build this one by hand.
-    const message = new SiweMessage({
-      domain: DOMAIN,
-      address: alice.address,
-      uri: URI,
-      version: '1',
-      chainId: 1,
-      nonce: service.issueNonce().nonce,
-      issuedAt: new Date(clock.now()).toISOString(),
-      notBefore: new Date(clock.now() + 1_000).toISOString(),
-    }).prepareMessage();
+    const message = rawMessage(service.issueNonce().nonce, clock.now(), { notBefore: new Date(clock.now() + 1_000).toISOString() });
     await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'not-yet-valid');
   });
 
@@ -242,16 +233,9 @@ describe('SignInService', () => {
   it('refuses an oversized message before parsing it (malformed)', async () => {
     const { service, clock } = setup();
     // Well-formed apart from its size, so only the size limit can reject it.
-    const message = new SiweMessage({
-      domain: DOMAIN,
-      address: alice.address,
-      uri: URI,
-      version: '1',
-      chainId: 1,
-      nonce: service.issueNonce().nonce,
-      issuedAt: new Date(clock.now()).toISOString(),
+    const message = rawMessage(service.issueNonce().nonce, clock.now(), {
       resources: Array.from({ length: 200 }, (_, i) => `${URI}/resource/${i}`),
-    }).prepareMessage();
+    });
     expect(message.length).toBeGreaterThan(4096);
     expect(() => new SiweMessage(message)).not.toThrow();
     const err = await service.verify({ message, signature: await alice.signMessage(message) }).catch((e: unknown) => e);
@@ -286,3 +270,8 @@ describe('SignInService', () => {
     expect(() => setup({ maxOutstandingNonces: 0 })).toThrow(RangeError);
   });
 });
+
+/** An EIP-4361 message built with the siwe package directly, for fields buildSignInMessage never sets. */
+function rawMessage(nonce: string, now: number, extra: { notBefore?: string; resources?: string[] }): string {
+  return new SiweMessage({ domain: DOMAIN, address: alice.address, uri: URI, version: '1', chainId: 1, nonce, issuedAt: new Date(now).toISOString(), ...extra }).prepareMessage();
+}
