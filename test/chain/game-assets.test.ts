@@ -94,6 +94,21 @@ describe('GameAssets on a real node (anvil)', () => {
     expect(await assets.getFunction('balanceOf')(players[2], SWORD)).toBe(1n);
   });
 
+  it('mints runs of one player and token as one transfer, with caps summed over the run', async () => {
+    const [a, b] = [players[0]!, players[1]!];
+    const before = await Promise.all([a, b].map((p) => assets.getFunction('balanceOf')(p, COIN) as Promise<bigint>));
+    // a, a, b, a: two runs for a (split by b), one for b; every award keeps its own event.
+    const receipt = await (await asMinter.getFunction('mintAwards')([a, a, b, a], [COIN, COIN, COIN, COIN], [1n, 2n, 4n, 8n], [award(20), award(21), award(22), award(23)])).wait();
+    const parsed = receipt.logs.map((l: { topics: string[]; data: string }) => assets.interface.parseLog(l)?.name);
+    expect(parsed.filter((n: string | undefined) => n === 'AwardMinted')).toHaveLength(4);
+    expect(parsed.filter((n: string | undefined) => n === 'TransferSingle')).toHaveLength(3);
+    expect(await assets.getFunction('balanceOf')(a, COIN)).toBe(before[0]! + 11n);
+    expect(await assets.getFunction('balanceOf')(b, COIN)).toBe(before[1]! + 4n);
+    // SWORD's per-player cap is 60: a run of 30 + 31 to one player is over it as a whole.
+    const p2 = players[2]!;
+    expect(await revertOf(asMinter.getFunction('mintAwards')([p2, p2], [SWORD, SWORD], [30n, 31n], [award(24), award(25)]))).toBe('PlayerEpochCapExceeded');
+  });
+
   it('keeps a registry of VRF keys that only grows, with an event per key', async () => {
     const keyId = '0x0d919fdcbe9bb1e8';
     const pk = '0xd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';

@@ -82,6 +82,9 @@ contract GameAssets is ERC1155, AccessControl {
 
     /// Mints a batch of awards. Any award id seen before reverts the whole batch, so resending a
     /// transaction (or a batch that overlaps a mined one) can never mint anything twice.
+    /// Consecutive awards of one token id to one player are minted as one ERC-1155 transfer, so a
+    /// minter that sorts its batch by player and token id pays the transfer once per run, not
+    /// once per award; every award still gets its own AwardMinted event.
     function mintAwards(address[] calldata to, uint256[] calldata ids, uint256[] calldata amounts, bytes32[] calldata awardIds)
         external
         onlyRole(MINTER_ROLE)
@@ -89,12 +92,27 @@ contract GameAssets is ERC1155, AccessControl {
         uint256 n = awardIds.length;
         if (to.length != n || ids.length != n || amounts.length != n) revert LengthMismatch();
         uint256 epoch = currentEpoch();
-        for (uint256 i = 0; i < n; i++) _mintAward(to[i], ids[i], amounts[i], awardIds[i], epoch);
+        uint256 runStart = 0;
+        uint256 runAmount = 0;
+        for (uint256 i = 0; i < n; i++) {
+            _recordAward(awardIds[i], to[i], ids[i], amounts[i], epoch);
+            runAmount += amounts[i];
+            if (i + 1 == n || to[i + 1] != to[i] || ids[i + 1] != ids[i]) {
+                _mintRun(to[runStart], ids[runStart], runAmount, epoch);
+                runStart = i + 1;
+                runAmount = 0;
+            }
+        }
     }
 
-    function _mintAward(address to, uint256 id, uint256 amount, bytes32 awardId, uint256 epoch) private {
+    function _recordAward(bytes32 awardId, address to, uint256 id, uint256 amount, uint256 epoch) private {
         if (awarded[awardId]) revert AwardAlreadyMinted(awardId);
         awarded[awardId] = true;
+        emit AwardMinted(awardId, to, id, amount, epoch);
+    }
+
+    /// Mints `amount` of token `id` to `to` within the epoch's caps.
+    function _mintRun(address to, uint256 id, uint256 amount, uint256 epoch) private {
         TokenConfig storage token = tokens[id];
         if (!token.exists) revert UnknownToken(id);
         uint256 total = mintedInEpoch[epoch][id] + amount;
@@ -104,7 +122,6 @@ contract GameAssets is ERC1155, AccessControl {
         if (players > token.playerEpochCap) revert PlayerEpochCapExceeded(to, id, epoch);
         playerMintedInEpoch[epoch][to][id] = players;
         _mint(to, id, amount, "");
-        emit AwardMinted(awardId, to, id, amount, epoch);
     }
 
     function supportsInterface(bytes4 interfaceId) public view override(ERC1155, AccessControl) returns (bool) {
