@@ -11,6 +11,8 @@ import { WebSocketTransport } from '@colyseus/ws-transport';
 import type { Logger } from 'pino';
 import { getSuite } from '../vrf/index.ts';
 import { JournalAwardSink } from './awards/award-sink.ts';
+import { MintLog } from './awards/mint-log.ts';
+import { AwardMinter } from './awards/minter.ts';
 import { TOKEN_IDS } from './awards/tokens.ts';
 import { startChain } from './chain/chain.ts';
 import { SignInService } from './auth/siwe.ts';
@@ -51,11 +53,25 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   await rooms.init();
   const chips = await ChipLedger.open(join(config.dataDir, 'chips.jsonl'), config.startingChips);
   const awards = await JournalAwardSink.open(join(config.dataDir, 'awards.jsonl'), TOKEN_IDS);
+  const mints = await MintLog.open(join(config.dataDir, 'mints.jsonl'), chain.gameAssets);
+  const minter = new AwardMinter({
+    outbox: awards,
+    mints,
+    contract: chain.contract,
+    wallet: chain.minter,
+    provider: chain.provider,
+    chainId: BigInt(chain.chainId),
+    batchSize: config.mintBatchSize,
+    confirmations: config.mintConfirmations,
+    receiptTimeoutMs: config.mintReceiptTimeoutSeconds * 1000,
+    log: log.child({ component: 'minter' }),
+  });
   const signIn = new SignInService({ domain: config.siweDomain, uri: config.siweUri, nonceTtlMs: config.siweNonceTtlSeconds * 1000 });
   provideServices({ config, log, rooms, chips, awards, signIn });
 
   const recovered = await recoverRooms({ rooms, chips, awards, log });
   if (recovered > 0) log.info({ recovered }, 'settled rooms left open by the previous run');
+  minter.start();
 
   const transport = new WebSocketTransport({ maxPayload: config.maxPayloadBytes });
   const server = defineServer({
@@ -63,7 +79,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     transport,
     greet: false,
     gracefullyShutdown: false,
-    express: (app) => installRoutes(app, ctx, chain),
+    express: (app) => installRoutes(app, ctx, chain, minter),
   });
   await server.listen(config.port, config.host);
   const port = (transport.server?.address() as AddressInfo).port;
@@ -78,7 +94,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await server.gracefullyShutdown(false);
       await prover.close();
       await chips.close();
+      await minter.stop();
       await awards.close();
+      await mints.close();
       await chain.close();
       provideServices(undefined);
     },

@@ -66,6 +66,12 @@ export interface Config {
   /** `COIN_EPOCH_CAP` / `COIN_PLAYER_EPOCH_CAP`: coins (token 1) mintable per epoch, in all and per player. */
   readonly coinEpochCap: number;
   readonly coinPlayerEpochCap: number;
+  /** `MINT_BATCH_SIZE`: most awards in one mint transaction. Default 100, in [1, 500]. */
+  readonly mintBatchSize: number;
+  /** `MINT_CONFIRMATIONS`: blocks (the receipt's own included) before an award counts as minted. Default 1, in [1, 1000]. */
+  readonly mintConfirmations: number;
+  /** `MINT_RECEIPT_TIMEOUT_SECONDS`: wait for a receipt before re-checking the chain and resending. Default 30, in [1, 3600]. */
+  readonly mintReceiptTimeoutSeconds: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LevelWithSilent[];
@@ -133,6 +139,9 @@ const schema = z.object({
   AWARD_EPOCH_SECONDS: integer('AWARD_EPOCH_SECONDS', 86_400, 1, 31_536_000),
   COIN_EPOCH_CAP: integer('COIN_EPOCH_CAP', 100_000_000, 0, Number.MAX_SAFE_INTEGER),
   COIN_PLAYER_EPOCH_CAP: integer('COIN_PLAYER_EPOCH_CAP', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
+  MINT_BATCH_SIZE: integer('MINT_BATCH_SIZE', 100, 1, 500),
+  MINT_CONFIRMATIONS: integer('MINT_CONFIRMATIONS', 1, 1, 1000),
+  MINT_RECEIPT_TIMEOUT_SECONDS: integer('MINT_RECEIPT_TIMEOUT_SECONDS', 30, 1, 3600),
 });
 
 /**
@@ -181,5 +190,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     awardEpochSeconds: v.AWARD_EPOCH_SECONDS,
     coinEpochCap: v.COIN_EPOCH_CAP,
     coinPlayerEpochCap: v.COIN_PLAYER_EPOCH_CAP,
+    mintBatchSize: v.MINT_BATCH_SIZE,
+    mintConfirmations: v.MINT_CONFIRMATIONS,
+    mintReceiptTimeoutSeconds: v.MINT_RECEIPT_TIMEOUT_SECONDS,
   });
 }

@@ -10,6 +10,7 @@ import { RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
 import { AddressSchema } from '../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT } from '../vrf/protocol/transcript.ts';
 import { TOKEN_IDS } from './awards/tokens.ts';
+import type { AwardMinter } from './awards/minter.ts';
 import type { Chain } from './chain/chain.ts';
 import type { FairnessContext } from './fairness/context.ts';
 import { isRoomId } from './fairness/room-store.ts';
@@ -34,7 +35,7 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
 /** What /fairness tells of the chain: where the tokens and the VRF key registry are. */
 export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'embeddedRpcUrl' | 'contract'>;
 
-export function installRoutes(app: Application, ctx: FairnessContext, chain: ChainInfo): void {
+export function installRoutes(app: Application, ctx: FairnessContext, chain: ChainInfo, minter: Pick<AwardMinter, 'status'>): void {
   app.get('/fairness', (_req: Request, res: Response) => {
     res.json(fairnessInfo(ctx, chain));
   });
@@ -68,11 +69,11 @@ export function installRoutes(app: Application, ctx: FairnessContext, chain: Cha
     );
   });
 
-  // Status is `pending` until the minter confirms an award on chain; the balance is the chain's.
+  // Status: pending, capped (until the next epoch) or minted with its transaction; the balance is the chain's.
   app.get('/players/:address/awards', async (req: Request, res: Response) => {
     const address = String(req.params['address']);
     if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
-    const awards = services().awards.awardsOf(address).map((a) => ({ ...a, status: 'pending' }));
+    const awards = services().awards.awardsOf(address).map((a) => ({ ...a, ...minter.status(a.awardId) }));
     const tokenIds = [...new Set(awards.map((a) => a.tokenId).concat(TOKEN_IDS))];
     const balances = await Promise.all(tokenIds.map(async (id) => [id, String(await chain.contract.getFunction('balanceOf')(address, id))] as const));
     res.json({ address, awards, balances: Object.fromEntries(balances) });

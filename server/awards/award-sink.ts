@@ -49,6 +49,7 @@ export class InvalidAward extends Error {}
 
 export class JournalAwardSink implements AwardSink {
   readonly #byId = new Map<string, Award>();
+  readonly #listeners: ((awards: readonly Award[]) => void)[] = [];
 
   private constructor(
     private readonly journal: Journal<Award>,
@@ -75,6 +76,21 @@ export class JournalAwardSink implements AwardSink {
     if (fresh.length === 0) return;
     for (const a of fresh) this.#byId.set(a.awardId, a);
     await this.journal.appendMany(fresh);
+    for (const listener of this.#listeners) listener(fresh);
+  }
+
+  /** Every award, in the order recorded. */
+  all(): IterableIterator<Award> {
+    return this.#byId.values();
+  }
+
+  get(awardId: string): Award | undefined {
+    return this.#byId.get(awardId);
+  }
+
+  /** Called with each batch of new awards once it is durable (the minter's wake-up). */
+  onRecorded(listener: (awards: readonly Award[]) => void): void {
+    this.#listeners.push(listener);
   }
 
   awardsOf(player: string): Award[] {

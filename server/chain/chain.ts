@@ -21,6 +21,8 @@ export interface Chain {
   /** GameAssets connected to the minter's wallet. */
   readonly contract: Contract;
   readonly provider: JsonRpcProvider;
+  /** The minter key's wallet: only the award minter sends with it. */
+  readonly minter: Wallet;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startChain(config: Config, keys: ChainKeys, log: Logger): 
     const chainId = (await provider.getNetwork()).chainId.toString();
     return {
       chainId,
+      minter,
       gameAssets: await contract.getAddress(),
       embeddedRpcUrl: node?.url,
       contract,

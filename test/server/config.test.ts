@@ -29,6 +29,9 @@ describe('loadConfig', () => {
       awardEpochSeconds: 86_400,
       coinEpochCap: 100_000_000,
       coinPlayerEpochCap: 1_000_000,
+      mintBatchSize: 100,
+      mintConfirmations: 1,
+      mintReceiptTimeoutSeconds: 30,
     });
   });
 

@@ -62,11 +62,16 @@ describe('a dice session of several players over real WebSockets', () => {
       const chips = await getJson<{ balance: number }>(`${server.url}/players/${p.address}/chips`);
       expect(chips.balance).toBe(1000 - spent.get(p.address)!);
     }
-    // Every win's net is an award in the outbox, naming its source draw; not minted yet.
+    // Every win's net is an award naming its source draw, minted on the embedded chain.
+    type AwardsAnswer = { awards: { amount: number; status: string; txHash?: string; source: { roomId: string; recordHash: string } }[]; balances: Record<string, string> };
     for (const p of players) {
-      const { awards, balances } = await getJson<{ awards: { amount: number; status: string; source: { roomId: string; recordHash: string } }[]; balances: Record<string, string> }>(
-        `${server.url}/players/${p.address}/awards`,
-      );
+      const url = `${server.url}/players/${p.address}/awards`;
+      let answer = await getJson<AwardsAnswer>(url);
+      for (const deadline = Date.now() + 15_000; answer.awards.some((a) => a.status !== 'minted') && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 100));
+        answer = await getJson<AwardsAnswer>(url);
+      }
+      const { awards, balances } = answer;
       // Awards are the net win: a win that pays back no more than the stake awards nothing.
       const wins = transcript.records.filter((r) => {
         if (r.type !== 'outcome') return false;
@@ -74,8 +79,8 @@ describe('a dice session of several players over real WebSockets', () => {
         return receipt?.type === 'receipt' && receipt.players[0] === p.address && Number(r.result['payout']) > Number(receipt.action['stake']);
       });
       expect(awards.map((a) => a.source.recordHash).sort()).toEqual(wins.map((w) => w.hash).sort());
-      expect(awards.every((a) => a.status === 'pending' && a.amount > 0 && a.source.roomId === first.room.roomId)).toBe(true);
-      expect(balances['1']).toBe('0');
+      expect(awards.every((a) => a.status === 'minted' && /^0x[0-9a-f]{64}$/.test(a.txHash ?? '') && a.amount > 0 && a.source.roomId === first.room.roomId)).toBe(true);
+      expect(balances['1']).toBe(String(awards.reduce((sum, a) => sum + a.amount, 0)));
     }
     await Promise.all(players.map((p) => p.room.leave()));
   });

@@ -1,0 +1,94 @@
+/**
+ * The minter's questions to the chain, asked without ethers' caches: the key's nonce, whether
+ * the blocks holding our confirmed mints are still there, and where awards the contract knows
+ * were minted.
+ * @module
+ */
+import { toQuantity, type Contract, type JsonRpcProvider } from 'ethers';
+import type { Confirmation, SentTx } from './mint-log.ts';
+
+type NewConfirmation = Omit<Confirmation, 'kind' | 'contract'>;
+
+export class ChainLookup {
+  constructor(
+    private readonly provider: JsonRpcProvider,
+    private readonly contract: Contract,
+  ) {}
+
+  /** The key's transaction count: 'latest' counts mined ones, 'pending' the node's pool too. */
+  async nonceOf(address: string, tag: 'latest' | 'pending'): Promise<number> {
+    return Number(BigInt((await this.provider.send('eth_getTransactionCount', [address, tag])) as string));
+  }
+
+  /**
+   * Confirmations whose block the chain no longer has (it restarted from an older state, or
+   * reorganised). Walks from the newest block down and stops at the first block still there:
+   * every block below it is then there too (each block hash commits to its parent).
+   */
+  async lostConfirmations(newestFirst: readonly Confirmation[]): Promise<Confirmation[]> {
+    const lost: Confirmation[] = [];
+    const hashes = new Map<number, string | undefined>();
+    let presentBlock: number | undefined;
+    for (const c of newestFirst) {
+      if (presentBlock !== undefined && c.blockNumber < presentBlock) break;
+      if (!hashes.has(c.blockNumber)) {
+        const block = (await this.provider.send('eth_getBlockByNumber', [toQuantity(c.blockNumber), false])) as { hash?: string } | null;
+        hashes.set(c.blockNumber, block?.hash?.toLowerCase());
+      }
+      if (hashes.get(c.blockNumber) === c.blockHash) presentBlock = c.blockNumber;
+      else lost.push(c);
+    }
+    return lost;
+  }
+
+  /**
+   * Which of the awards the contract has minted, and in which transaction: first our own sent
+   * transactions that carried them (`sentWith`), then the contract's AwardMinted events.
+   */
+  async findMints(awardIds: readonly string[], sentWith: (awardId: string) => readonly SentTx[]): Promise<{ onChain: Set<string>; confirmations: NewConfirmation[] }> {
+    const flags = await Promise.all(awardIds.map((id) => this.contract.getFunction('awarded')('0x' + id) as Promise<boolean>));
+    const onChain = new Set(awardIds.filter((_, i) => flags[i]));
+    const confirmations: NewConfirmation[] = [];
+    const located = new Set<string>();
+    const record = (hash: string, blockNumber: number, blockHash: string, ids: string[]) => {
+      const fresh = ids.filter((id) => onChain.has(id) && !located.has(id));
+      for (const id of fresh) located.add(id);
+      if (fresh.length > 0) confirmations.push({ hash: hash.toLowerCase(), blockNumber, blockHash: blockHash.toLowerCase(), awardIds: fresh });
+    };
+    for (const id of onChain) {
+      if (located.has(id)) continue;
+      for (const tx of sentWith(id)) {
+        const receipt = await this.provider.getTransactionReceipt(tx.hash);
+        if (receipt?.status === 1) {
+          record(tx.hash, receipt.blockNumber, receipt.blockHash, tx.awardIds);
+          break;
+        }
+      }
+    }
+    const unlocated = [...onChain].filter((id) => !located.has(id));
+    if (unlocated.length > 0) {
+      const event = this.contract.interface.getEvent('AwardMinted')!;
+      const logs = await this.provider.getLogs({
+        address: await this.contract.getAddress(),
+        topics: [event.topicHash, unlocated.map((id) => '0x' + id)],
+        fromBlock: 0,
+        toBlock: 'latest',
+      });
+      for (const l of logs) record(l.transactionHash, l.blockNumber, l.blockHash, [l.topics[1]!.slice(2).toLowerCase()]);
+    }
+    return { onChain, confirmations };
+  }
+}
+
+/** The contract's custom error in a refused call, if that is why it failed. */
+export function revertOf(contract: Contract, e: unknown): { name: string; args: readonly unknown[] } | undefined {
+  const err = e as { code?: string; data?: string; info?: { error?: { data?: string } } };
+  const data = err.data ?? err.info?.error?.data;
+  if (typeof data !== 'string' || data.length < 10) return undefined;
+  try {
+    const parsed = contract.interface.parseError(data);
+    return parsed ? { name: parsed.name, args: [...parsed.args] } : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The minter's journal: every mint transaction it signs, written (fsync'd) before the
+ * transaction is broadcast, and what became of it: confirmed in a block, or void (reverted,
+ * its nonce taken by another transaction, or its block lost by the node). From it the minter
+ * knows after any crash which awards are minted, which transactions may still be in flight
+ * (it re-broadcasts their exact bytes: same hash, so never a second transaction), and which
+ * awards were once sent and must be checked on chain before they are sent again.
+ *
+ * Entries name the contract they mint on; entries for another contract (a new deployment) are
+ * kept on disk but ignored, so every award is pending again on the new contract.
+ * @module
+ */
+import { z } from 'zod';
+import { Journal } from '../storage/journal.ts';
+
+const Hash = z.string().regex(/^0x[0-9a-f]{64}$/);
+const AwardId = z.string().regex(/^[0-9a-f]{64}$/);
+
+const SentSchema = z.strictObject({
+  kind: z.literal('sent'),
+  contract: z.string(),
+  hash: Hash,
+  nonce: z.number().int().min(0),
+  /** The signed transaction, re-broadcast as is after a restart. */
+  raw: z.string().regex(/^0x[0-9a-f]+$/),
+  awardIds: z.array(AwardId).min(1),
+});
+const ConfirmedSchema = z.strictObject({
+  kind: z.literal('confirmed'),
+  contract: z.string(),
+  hash: Hash,
+  blockNumber: z.number().int().min(0),
+  blockHash: Hash,
+  awardIds: z.array(AwardId).min(1),
+});
+const VoidedSchema = z.strictObject({ kind: z.literal('voided'), contract: z.string(), hash: Hash, reason: z.string() });
+const EntrySchema = z.discriminatedUnion('kind', [SentSchema, ConfirmedSchema, VoidedSchema]);
+
+export type SentTx = z.infer<typeof SentSchema>;
+export type Confirmation = z.infer<typeof ConfirmedSchema>;
+type Entry = z.infer<typeof EntrySchema>;
+
+export class MintLog {
+  readonly #sent = new Map<string, SentTx>();
+  /** Sent transactions with neither a confirmation nor a void. */
+  readonly #unresolved = new Set<string>();
+  readonly #confirmations = new Map<string, Confirmation>();
+  readonly #mintedBy = new Map<string, Confirmation>();
+  /** Awards that were in some transaction: the chain may hold them even if no confirmation says so. */
+  readonly #everSent = new Set<string>();
+
+  private constructor(
+    private readonly journal: Journal<Entry>,
+    readonly contract: string,
+  ) {}
+
+  /** Opens the log of mints on `contract` (address, any case). */
+  static async open(path: string, contract: string): Promise<MintLog> {
+    const { journal, entries } = await Journal.open<Entry>(path, (v) => EntrySchema.parse(v));
+    const log = new MintLog(journal, contract.toLowerCase());
+    for (const e of entries) if (e.contract === log.contract) log.#apply(e);
+    return log;
+  }
+
+  #apply(e: Entry): void {
+    switch (e.kind) {
+      case 'sent':
+        this.#sent.set(e.hash, e);
+        this.#unresolved.add(e.hash);
+        for (const id of e.awardIds) this.#everSent.add(id);
+        break;
+      case 'confirmed':
+        this.#unresolved.delete(e.hash);
+        this.#confirmations.set(e.hash, e);
+        for (const id of e.awardIds) {
+          this.#mintedBy.set(id, e);
+          this.#everSent.add(id);
+        }
+        break;
+      case 'voided': {
+        this.#unresolved.delete(e.hash);
+        const confirmed = this.#confirmations.get(e.hash);
+        this.#confirmations.delete(e.hash);
+        for (const id of confirmed?.awardIds ?? []) if (this.#mintedBy.get(id) === confirmed) this.#mintedBy.delete(id);
+        break;
+      }
+    }
+  }
+
+  async #append(e: Entry): Promise<void> {
+    await this.journal.append(e);
+    this.#apply(e);
+  }
+
+  /** Durable before it resolves: only then may the transaction be broadcast. */
+  recordSent(tx: Omit<SentTx, 'kind' | 'contract'>): Promise<void> {
+    return this.#append({ kind: 'sent', contract: this.contract, ...tx });
+  }
+
+  recordConfirmed(c: Omit<Confirmation, 'kind' | 'contract'>): Promise<void> {
+    return this.#append({ kind: 'confirmed', contract: this.contract, ...c });
+  }
+
+  /** The transaction will never confirm (or its confirmation was lost with its block). */
+  recordVoided(hash: string, reason: string): Promise<void> {
+    return this.#append({ kind: 'voided', contract: this.contract, hash, reason });
+  }
+
+  mintOf(awardId: string): Confirmation | undefined {
+    return this.#mintedBy.get(awardId);
+  }
+
+  /** Once in a transaction, not confirmed: check the contract before sending it again. */
+  mayBeOnChain(awardId: string): boolean {
+    return this.#everSent.has(awardId) && !this.#mintedBy.has(awardId);
+  }
+
+  /** Our transactions that carried the award, newest first: where to look for it on chain. */
+  sentWith(awardId: string): SentTx[] {
+    return [...this.#sent.values()].filter((tx) => tx.awardIds.includes(awardId)).reverse();
+  }
+
+  /** Transactions awaiting a verdict, lowest nonce first. */
+  unresolved(): SentTx[] {
+    return [...this.#unresolved].map((h) => this.#sent.get(h)!).sort((a, b) => a.nonce - b.nonce);
+  }
+
+  /** Confirmations, newest block first, for checking that the node still has those blocks. */
+  confirmationsNewestFirst(): Confirmation[] {
+    return [...this.#confirmations.values()].sort((a, b) => b.blockNumber - a.blockNumber);
+  }
+
+  close(): Promise<void> {
+    return this.journal.close();
+  }
+}
