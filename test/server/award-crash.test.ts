@@ -1,0 +1,109 @@
+/**
+ * Exactly once under crashes: the real server, players winning as fast as it answers, and the
+ * server SIGKILLed at random moments while it mints, once together with its chain node (which
+ * then restarts from a state up to a second old and has lost the latest mints). At the end every
+ * award in the outbox has exactly one AwardMinted event on chain, each player's balance is the
+ * sum of their awards, and nothing is pending.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Contract, JsonRpcProvider, Wallet } from 'ethers';
+import { describe, expect, it } from 'vitest';
+import { readArtifact } from '../../server/chain/compile.ts';
+import { Gambler } from '../helpers/gambler.ts';
+import { getJson } from '../helpers/player.ts';
+import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+
+// Small batches: many transactions, so the kills land between and inside them.
+const ENV = { MAX_MESSAGES_PER_SECOND: '10000', MINT_BATCH_SIZE: '10', STARTING_CHIPS: '1000000' };
+const ROUNDS = 5;
+const NODE_KILL_ROUND = 2;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface OutboxAward {
+  awardId: string;
+  player: string;
+  tokenId: number;
+  amount: number;
+}
+
+/** Bets that win 98% of the time and pay one chip over the stake: nearly every bet is an award. */
+async function playUntilCut(p: Gambler): Promise<void> {
+  for (;;) {
+    const placed = await p.bet({ stake: 100, target: 9800, direction: 'under' }).catch(() => undefined);
+    if (!placed || 'refused' in placed) return;
+    p.reveal(placed.receipt.drawSeq, placed.seed);
+    if (!(await p.outcome(placed.receipt.drawSeq).catch(() => undefined))) return;
+  }
+}
+
+/** SIGKILLs the embedded anvil itself (not its guard, which would stop it gracefully). */
+function killNode(dataDir: string): void {
+  const guard = readFileSync(join(dataDir, 'chain', 'anvil-state.json.pid'), 'utf8').trim();
+  const pid = Number(execFileSync('pgrep', ['-P', guard]).toString().trim().split('\n')[0]);
+  process.kill(pid, 'SIGKILL');
+}
+
+async function awardsOf(server: ServerProcess, address: string) {
+  return getJson<{ awards: (OutboxAward & { status: string; txHash?: string })[]; balances: Record<string, string> }>(`${server.url}/players/${address}/awards`);
+}
+
+describe('awards under crashes', () => {
+  it('SIGKILLs while minting, once with the node: every award minted exactly once, balances add up, nothing pending', { timeout: 120_000 }, async () => {
+    const dataDir = tempDataDir();
+    const port = await freePort();
+    const wallets = [0, 1, 2, 3].map(() => Wallet.createRandom() as unknown as Wallet);
+    const kills: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const server = await startServerProcess({ dataDir, port, env: ENV });
+      const players = await Promise.all(wallets.map((w) => Gambler.enter(server.url, w)));
+      const play = Promise.all(players.map(playUntilCut));
+      const after = 400 + Math.floor(Math.random() * 1200);
+      kills.push(after);
+      await sleep(after);
+      if (round === NODE_KILL_ROUND) killNode(dataDir);
+      await server.stop('SIGKILL');
+      await play;
+    }
+
+    const server = await startServerProcess({ dataDir, port, env: ENV });
+    try {
+      const outbox = readFileSync(join(dataDir, 'awards.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as OutboxAward);
+      expect(outbox.length, `kills after ${kills.join(', ')} ms`).toBeGreaterThan(200);
+      // Nothing pending: every award says minted, with its transaction.
+      const deadline = Date.now() + 60_000;
+      let answers = await Promise.all(wallets.map((w) => awardsOf(server, w.address)));
+      while (answers.some((a) => a.awards.some((x) => x.status !== 'minted')) && Date.now() < deadline) {
+        await sleep(200);
+        answers = await Promise.all(wallets.map((w) => awardsOf(server, w.address)));
+      }
+      expect(answers.flatMap((a) => a.awards).filter((x) => x.status !== 'minted')).toEqual([]);
+      expect(answers.reduce((n, a) => n + a.awards.length, 0)).toBe(outbox.length);
+
+      // The chain itself: one AwardMinted per outbox award, none other, balances = sums.
+      const { chain } = await getJson<{ chain: { rpcUrl: string; gameAssets: string } }>(`${server.url}/fairness`);
+      const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+      try {
+        const assets = new Contract(chain.gameAssets, readArtifact().abi as never, provider);
+        const event = assets.interface.getEvent('AwardMinted')!;
+        const logs = await provider.getLogs({ address: chain.gameAssets, topics: [event.topicHash], fromBlock: 0 });
+        const mints = new Map<string, number>();
+        for (const l of logs) mints.set(l.topics[1]!.slice(2), (mints.get(l.topics[1]!.slice(2)) ?? 0) + 1);
+        expect(mints.size).toBe(outbox.length);
+        expect(outbox.filter((a) => mints.get(a.awardId) !== 1).map((a) => a.awardId)).toEqual([]);
+        for (const [i, w] of wallets.entries()) {
+          const sum = outbox.filter((a) => a.player === w.address).reduce((s, a) => s + BigInt(a.amount), 0n);
+          expect(await assets.getFunction('balanceOf')(w.address, 1)).toBe(sum);
+          expect(answers[i]!.balances['1']).toBe(String(sum));
+        }
+        const voided = readFileSync(join(dataDir, 'mints.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"voided"')).length;
+        console.log(`award crash test: ${outbox.length} awards, ${new Set(answers.flatMap((a) => a.awards.map((x) => x.txHash))).size} transactions, ${voided} voided, kills after ${kills.join(', ')} ms`);
+      } finally {
+        provider.destroy();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
