@@ -64,6 +64,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     batchSize: config.mintBatchSize,
     confirmations: config.mintConfirmations,
     receiptTimeoutMs: config.mintReceiptTimeoutSeconds * 1000,
+    // A public chain seals a block every few seconds: no need to ask 40 times a second.
+    pollMs: chain.embeddedRpcUrl ? 25 : 1000,
     log: log.child({ component: 'minter' }),
   });
   const signIn = new SignInService({ domain: config.siweDomain, uri: config.siweUri, nonceTtlMs: config.siweNonceTtlSeconds * 1000 });

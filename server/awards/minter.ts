@@ -31,7 +31,7 @@ export interface MinterOptions {
   readonly confirmations: number;
   readonly receiptTimeoutMs: number;
   readonly log: Logger;
-  /** Receipt polling interval; default 25 ms (a local node seals a block in milliseconds). */
+  /** Longest pause between receipt polls; default 25 ms (a local node seals a block in milliseconds). */
   readonly pollMs?: number;
 }
 
@@ -241,6 +241,8 @@ export class AwardMinter {
     const { provider, mints, log } = this.#o;
     let deadline = Date.now() + this.#o.receiptTimeoutMs;
     let doubt = !accepted;
+    // A local node seals the block within milliseconds: look soon, then back off to pollMs.
+    let pollMs = 1;
     while (!this.#stopped) {
       const receipt = await provider.getTransactionReceipt(tx.hash);
       if (receipt && receipt.status !== 1) {
@@ -249,7 +251,7 @@ export class AwardMinter {
         return;
       }
       if (receipt) {
-        const depth = (await provider.getBlockNumber()) - receipt.blockNumber + 1;
+        const depth = this.#o.confirmations === 1 ? 1 : (await provider.getBlockNumber()) - receipt.blockNumber + 1;
         if (depth >= this.#o.confirmations) {
           await mints.recordConfirmed({ hash: tx.hash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash, awardIds: tx.awardIds });
           for (const id of tx.awardIds) this.#pending.delete(id);
@@ -273,7 +275,8 @@ export class AwardMinter {
         doubt = !(await this.#broadcast(tx.raw));
         deadline = Date.now() + this.#o.receiptTimeoutMs;
       }
-      await this.#sleep(this.#o.pollMs ?? 25);
+      await this.#sleep(pollMs);
+      pollMs = Math.min(pollMs * 2, this.#o.pollMs ?? 25);
     }
   }
 

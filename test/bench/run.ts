@@ -12,6 +12,7 @@
  */
 import os from 'node:os';
 import type { MeasureOptions } from './harness.ts';
+import { benchAwards } from './awards.bench.ts';
 import { benchDice } from './dice.bench.ts';
 import { benchVrf, type Target } from './vrf.bench.ts';
 
@@ -48,6 +49,11 @@ const SECTIONS: readonly Section[] = [
     name: 'dice',
     title: 'dice on one server process: draws/s and latency under load, idle observers in other rooms',
     run: (_opts, context) => benchDice(context.proveOpsPerSec),
+  },
+  {
+    name: 'awards',
+    title: 'awards minted on the embedded node: end to end (outbox write to confirmed), and gas per award by batch size',
+    run: () => benchAwards(),
   },
 ];
 

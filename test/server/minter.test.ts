@@ -1,81 +1,21 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Contract, JsonRpcProvider, Wallet } from 'ethers';
-import { pino } from 'pino';
+import { readFileSync } from 'node:fs';
+import { Wallet } from 'ethers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awardId, JournalAwardSink, type Award } from '../../server/awards/award-sink.ts';
-import { MintLog } from '../../server/awards/mint-log.ts';
-import { AwardMinter } from '../../server/awards/minter.ts';
-import { startAnvil, type AnvilNode } from '../../server/chain/anvil.ts';
-import { ensureGameAssets } from '../../server/chain/deployment.ts';
-import { sha256, bytesToHex, utf8ToBytes } from '../../vrf/protocol/encoding.ts';
+import { bytesToHex, sha256, utf8ToBytes } from '../../vrf/protocol/encoding.ts';
+import { EPOCH_SECONDS, makeAwards as awardsTo, startMintChain, until } from '../helpers/mint-chain.ts';
 
-const EPOCH = 86_400;
-const nodes: AnvilNode[] = [];
-const minters: AwardMinter[] = [];
+const chains: Awaited<ReturnType<typeof startMintChain>>[] = [];
 afterEach(async () => {
-  await Promise.all(minters.splice(0).map((m) => m.stop()));
-  await Promise.all(nodes.splice(0).map((n) => n.stop()));
+  await Promise.all(chains.splice(0).map((c) => c.close()));
 });
 
 const PLAYERS = Array.from({ length: 5 }, (_, i) => new Wallet(bytesToHex(sha256(utf8ToBytes(`player ${i}`)))).address);
+const makeAwards = (from: number, count: number, players = PLAYERS) => awardsTo(from, count, players);
 
-function makeAwards(from: number, count: number, players = PLAYERS): Award[] {
-  return Array.from({ length: count }, (_, k) => {
-    const i = from + k;
-    const source = { roomId: 'minter-test', drawSeq: i, recordSeq: i + 1, recordHash: bytesToHex(sha256(utf8ToBytes(String(i)))) };
-    return { awardId: awardId(source, 0), player: players[i % players.length]!, tokenId: 1, amount: 1 + (i % 7), source };
-  });
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function setup(playerEpochCap = 1_000_000n) {
-  const dir = mkdtempSync(join(tmpdir(), 'minter-'));
-  const node = await startAnvil();
-  nodes.push(node);
-  const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
-  const wallet = Wallet.createRandom().connect(provider);
-  await provider.send('anvil_setBalance', [wallet.address, '0x3635c9adc5dea00000']);
-  const { contract } = await ensureGameAssets(provider, await provider.getSigner(0), {
-    recordFile: join(dir, 'deployment.json'),
-    uri: 'https://fairplay.example/assets/{id}.json',
-    epochSeconds: EPOCH,
-    tokens: [{ id: 1, epochCap: 1_000_000_000n, playerEpochCap }],
-    minter: wallet.address,
-    vrfKey: { keyId: '0d919fdcbe9bb1e8', suite: 'ECVRF-EDWARDS25519-SHA512-TAI', publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a' },
-  });
-  const assets = contract.connect(wallet) as Contract;
-  const outbox = await JournalAwardSink.open(join(dir, 'awards.jsonl'), [1]);
-  const mintsFile = join(dir, 'mints.jsonl');
-  const mints = await MintLog.open(mintsFile, await assets.getAddress());
-  const minter = () => {
-    const m = new AwardMinter({
-      outbox,
-      mints,
-      contract: assets,
-      wallet,
-      provider,
-      chainId: 31337n,
-      batchSize: 100,
-      confirmations: 1,
-      receiptTimeoutMs: 5_000,
-      log: pino({ level: 'silent' }),
-    });
-    minters.push(m);
-    m.start();
-    return m;
-  };
-  const balance = async (player: string) => (await assets.getFunction('balanceOf')(player, 1)) as bigint;
-  const expected = (player: string) => [...outbox.all()].filter((a) => a.player === player).reduce((s, a) => s + BigInt(a.amount), 0n);
-  return { provider, assets, outbox, mints, mintsFile, minter, balance, expected };
+async function setup(playerEpochCap?: bigint) {
+  const chain = await startMintChain(playerEpochCap === undefined ? {} : { playerEpochCap });
+  chains.push(chain);
+  return { ...chain, expected: chain.owed };
 }
 
 describe('the award minter on a real node', () => {
@@ -107,7 +47,7 @@ describe('the award minter on a real node', () => {
     expect(await t.balance(player)).toBe(14n);
     const capped = m.status(awards[2]!.awardId);
     expect(capped.status === 'capped' && Date.parse(capped.until) > Date.now()).toBe(true);
-    await t.provider.send('evm_increaseTime', [EPOCH]);
+    await t.provider.send('evm_increaseTime', [EPOCH_SECONDS]);
     await t.provider.send('evm_mine', []);
     await t.outbox.record(makeAwards(100, 1, [PLAYERS[1]!])); // wakes the minter
     await until('next epoch minted', () => m.pendingCount === 1);

@@ -1,0 +1,96 @@
+/**
+ * A real chain to mint on, for the minter tests and the minting bench: anvil on loopback,
+ * GameAssets deployed with a funded minter key, an award outbox and a mint log in a temporary
+ * directory, and minters built on them.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Contract, Wallet } from 'ethers';
+import { pino } from 'pino';
+import { awardId, JournalAwardSink, type Award } from '../../server/awards/award-sink.ts';
+import { MintLog } from '../../server/awards/mint-log.ts';
+import { AwardMinter } from '../../server/awards/minter.ts';
+import { startAnvil } from '../../server/chain/anvil.ts';
+import { rpcProvider } from '../../server/chain/chain.ts';
+import { ensureGameAssets } from '../../server/chain/deployment.ts';
+import { bytesToHex, sha256, utf8ToBytes } from '../../vrf/protocol/encoding.ts';
+
+export const EPOCH_SECONDS = 86_400;
+
+/** Awards numbered from `from`, to `players` in turn, each with its own source draw. */
+export function makeAwards(from: number, count: number, players: readonly string[], roomId = 'mint-chain'): Award[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    const source = { roomId, drawSeq: i, recordSeq: i + 1, recordHash: bytesToHex(sha256(utf8ToBytes(`${roomId} ${i}`))) };
+    return { awardId: awardId(source, 0), player: players[i % players.length]!, tokenId: 1, amount: 1 + (i % 7), source };
+  });
+}
+
+export async function startMintChain(opts: { playerEpochCap?: bigint; batchSize?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'mint-chain-'));
+  const node = await startAnvil();
+  const provider = rpcProvider(node.url);
+  const wallet = Wallet.createRandom().connect(provider);
+  await provider.send('anvil_setBalance', [wallet.address, '0x3635c9adc5dea00000']);
+  const { contract } = await ensureGameAssets(provider, await provider.getSigner(0), {
+    recordFile: join(dir, 'deployment.json'),
+    uri: 'https://fairplay.example/assets/{id}.json',
+    epochSeconds: EPOCH_SECONDS,
+    tokens: [{ id: 1, epochCap: 10n ** 30n, playerEpochCap: opts.playerEpochCap ?? 10n ** 30n }],
+    minter: wallet.address,
+    vrfKey: { keyId: '0d919fdcbe9bb1e8', suite: 'ECVRF-EDWARDS25519-SHA512-TAI', publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a' },
+  });
+  const assets = contract.connect(wallet) as Contract;
+  const outbox = await JournalAwardSink.open(join(dir, 'awards.jsonl'), [1]);
+  const mintsFile = join(dir, 'mints.jsonl');
+  const mints = await MintLog.open(mintsFile, await assets.getAddress());
+  const minters: AwardMinter[] = [];
+  return {
+    provider,
+    assets,
+    outbox,
+    mints,
+    mintsFile,
+    /** A started minter on this chain's outbox and log. */
+    minter(): AwardMinter {
+      const m = new AwardMinter({
+        outbox,
+        mints,
+        contract: assets,
+        wallet,
+        provider,
+        chainId: 31337n,
+        batchSize: opts.batchSize ?? 100,
+        confirmations: 1,
+        receiptTimeoutMs: 5_000,
+        log: pino({ level: 'silent' }),
+      });
+      minters.push(m);
+      m.start();
+      return m;
+    },
+    async balance(player: string): Promise<bigint> {
+      return (await assets.getFunction('balanceOf')(player, 1)) as bigint;
+    },
+    /** What the outbox owes the player. */
+    owed(player: string): bigint {
+      return [...outbox.all()].filter((a) => a.player === player).reduce((s, a) => s + BigInt(a.amount), 0n);
+    },
+    async close(): Promise<void> {
+      await Promise.all(minters.map((m) => m.stop()));
+      await outbox.close();
+      await mints.close();
+      provider.destroy();
+      await node.stop();
+    },
+  };
+}
+
+export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
