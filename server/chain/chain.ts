@@ -53,6 +53,11 @@ export async function startChain(config: Config, keys: ChainKeys, log: Logger): 
       contract = new Contract(address, readArtifact().abi as never, minter);
       const isMinter = (await contract.getFunction('hasRole')(await contract.getFunction('MINTER_ROLE')(), minter.address)) as boolean;
       if (!isMinter) log.warn({ minter: minter.address }, 'the minter key has no MINTER_ROLE on GameAssets: awards will wait in the outbox');
+      const registered = (await contract.getFunction('vrfKey')('0x' + keys.vrfKey.keyId)) as { publicKey: string };
+      if (registered.publicKey === '0x')
+        log.warn({ keyId: keys.vrfKey.keyId }, "the VRF key is not in GameAssets' key registry: register it so that auditors find it on chain (README: Another chain)");
+      else if (registered.publicKey.toLowerCase() !== '0x' + keys.vrfKey.publicKey.toLowerCase())
+        throw new Error(`GameAssets registers key id ${keys.vrfKey.keyId} with another public key`);
     } else {
       // The embedded chain's minter is also its admin; anvil funds it.
       await provider.send('anvil_setBalance', [minter.address, '0x3635c9adc5dea00000']); // 1000 ether

@@ -1,18 +1,22 @@
-import { Contract, JsonRpcProvider } from 'ethers';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Contract, ContractFactory, JsonRpcProvider, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
+import { startAnvil } from '../../server/chain/anvil.ts';
+import { rpcProvider } from '../../server/chain/chain.ts';
 import { readArtifact } from '../../server/chain/compile.ts';
-import { getJson } from '../helpers/player.ts';
+import { getJson, TestPlayer } from '../helpers/player.ts';
 import { startServerProcess } from '../helpers/server-process.ts';
 
 interface Fairness {
   keyId: string;
   suite: string;
   publicKey: string;
-  chain: { chainId: string; gameAssets: string; rpcUrl: string };
+  chain: { chainId: string; gameAssets: string; rpcUrl?: string };
 }
 
 async function onChain(f: Fairness) {
-  const provider = new JsonRpcProvider(f.chain.rpcUrl, undefined, { staticNetwork: true });
+  const provider = new JsonRpcProvider(f.chain.rpcUrl!, undefined, { staticNetwork: true });
   const contract = new Contract(f.chain.gameAssets, readArtifact().abi as never, provider);
   const key = (await contract.getFunction('vrfKey')('0x' + f.keyId)) as { suite: string; publicKey: string };
   const count = (await contract.getFunction('vrfKeyCount')()) as bigint;
@@ -39,5 +43,55 @@ describe('npm start with the embedded chain', () => {
     expect(f3.chain.gameAssets).toBe(f1.chain.gameAssets);
     expect(await onChain(f3)).toEqual({ suite: f1.suite, publicKey: '0x' + f1.publicKey, count: 1n });
     await third.stop();
+  });
+});
+
+describe('npm start on another chain (CHAIN_RPC_URL)', () => {
+  it('starts no node of its own, warns of what the contract lacks, and mints dice wins there', { timeout: 60_000 }, async () => {
+    const node = await startAnvil();
+    const provider = rpcProvider(node.url);
+    try {
+      const minterKey = Wallet.createRandom().privateKey;
+      const minter = new Wallet(minterKey);
+      await provider.send('anvil_setBalance', [minter.address, '0x3635c9adc5dea00000']);
+      const admin = await provider.getSigner(0);
+      const { abi, bytecode } = readArtifact();
+      const deployed = await (await new ContractFactory(abi as never, bytecode, admin).deploy('https://fairplay.example/assets/{id}.json', await admin.getAddress(), 86_400)).waitForDeployment();
+      const assets = new Contract(await deployed.getAddress(), abi as never, admin);
+      await (await assets.getFunction('configureToken')(1, 1_000_000n, 1_000_000n)).wait();
+      await (await assets.getFunction('grantRole')(await assets.getFunction('MINTER_ROLE')(), minter.address)).wait();
+
+      const server = await startServerProcess({
+        env: { CHAIN_RPC_URL: node.url, GAME_ASSETS_ADDRESS: await assets.getAddress(), MINTER_KEY: minterKey, MAX_MESSAGES_PER_SECOND: '10000' },
+      });
+      try {
+        expect(existsSync(join(server.dataDir, 'chain'))).toBe(false);
+        expect(server.logs.join('')).toMatch(/the VRF key is not in GameAssets' key registry/);
+        const f = await getJson<Fairness>(`${server.url}/fairness`);
+        expect(f.chain).toEqual({ chainId: '31337', gameAssets: await assets.getAddress() });
+
+        const player = await TestPlayer.join(server.url);
+        let won = 0;
+        while (won < 3) {
+          const { receipt, seed } = await player.bet({ stake: 100, target: 9800, direction: 'under' });
+          if ((await player.reveal(receipt.drawSeq, seed)).record.result['win']) won++;
+        }
+        await player.room.leave();
+        type Answer = { awards: { status: string; txHash?: string; amount: number }[]; balances: Record<string, string> };
+        let answer = await getJson<Answer>(`${server.url}/players/${player.address}/awards`);
+        for (const deadline = Date.now() + 15_000; answer.awards.some((a) => a.status !== 'minted') && Date.now() < deadline; )
+          answer = await new Promise((r) => setTimeout(r, 100)).then(() => getJson<Answer>(`${server.url}/players/${player.address}/awards`));
+        expect(answer.awards.length).toBe(won);
+        expect(answer.awards.every((a) => a.status === 'minted')).toBe(true);
+        const receipt = await provider.getTransactionReceipt(answer.awards[0]!.txHash!);
+        expect(receipt?.from).toBe(minter.address);
+        expect(await assets.getFunction('balanceOf')(player.address, 1)).toBe(BigInt(won));
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      provider.destroy();
+      await node.stop();
+    }
   });
 });
