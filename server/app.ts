@@ -66,6 +66,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     receiptTimeoutMs: config.mintReceiptTimeoutSeconds * 1000,
     // A public chain seals a block every few seconds: no need to ask 40 times a second.
     pollMs: chain.embeddedRpcUrl ? 25 : 1000,
+    whenChainReady: () => chain.whenReady(),
     log: log.child({ component: 'minter' }),
   });
   const signIn = new SignInService({ domain: config.siweDomain, uri: config.siweUri, nonceTtlMs: config.siweNonceTtlSeconds * 1000 });

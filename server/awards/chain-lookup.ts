@@ -55,21 +55,21 @@ export class ChainLookup {
       for (const id of fresh) located.add(id);
       if (fresh.length > 0) confirmations.push({ hash: hash.toLowerCase(), blockNumber, blockHash: blockHash.toLowerCase(), awardIds: fresh });
     };
+    const address = (await this.contract.getAddress()).toLowerCase();
+    const event = this.contract.interface.getEvent('AwardMinted')!;
     for (const id of onChain) {
-      if (located.has(id)) continue;
       for (const tx of sentWith(id)) {
+        if (located.has(id)) break;
         const receipt = await this.provider.getTransactionReceipt(tx.hash);
-        if (receipt?.status === 1) {
-          record(tx.hash, receipt.blockNumber, receipt.blockHash, tx.awardIds);
-          break;
-        }
+        if (receipt?.status !== 1) continue;
+        const minted = receipt.logs.filter((l) => l.address.toLowerCase() === address && l.topics[0] === event.topicHash).map((l) => l.topics[1]!.slice(2));
+        record(tx.hash, receipt.blockNumber, receipt.blockHash, minted);
       }
     }
     const unlocated = [...onChain].filter((id) => !located.has(id));
     if (unlocated.length > 0) {
-      const event = this.contract.interface.getEvent('AwardMinted')!;
       const logs = await this.provider.getLogs({
-        address: await this.contract.getAddress(),
+        address,
         topics: [event.topicHash, unlocated.map((id) => '0x' + id)],
         fromBlock: 0,
         toBlock: 'latest',

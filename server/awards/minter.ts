@@ -31,6 +31,8 @@ export interface MinterOptions {
   readonly confirmations: number;
   readonly receiptTimeoutMs: number;
   readonly log: Logger;
+  /** Awaited before each step: holds the minter while the chain is being brought back. */
+  readonly whenChainReady?: () => Promise<void>;
   /** Longest pause between receipt polls; default 25 ms (a local node seals a block in milliseconds). */
   readonly pollMs?: number;
 }
@@ -58,6 +60,8 @@ export class AwardMinter {
   #needsReconcile = true;
   #epochLength: bigint | undefined;
   #stopped = false;
+  #stop!: () => void;
+  readonly #stopSignal = new Promise<void>((resolve) => (this.#stop = resolve));
   #wake: (() => void) | undefined;
   #idleWaiters: (() => void)[] = [];
   #loop: Promise<void> | undefined;
@@ -80,6 +84,7 @@ export class AwardMinter {
   /** Stops after the current step; a transaction in flight is settled by the next start. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stop();
     this.#wake?.();
     await this.#loop;
   }
@@ -108,6 +113,8 @@ export class AwardMinter {
     let failures = 0;
     while (!this.#stopped) {
       try {
+        if (this.#o.whenChainReady) await Promise.race([this.#o.whenChainReady(), this.#stopSignal]);
+        if (this.#stopped) break;
         if (this.#needsReconcile) {
           this.#epochLength ??= (await this.#o.contract.getFunction('epochLength')()) as bigint;
           await this.#reconcile();
@@ -250,6 +257,13 @@ export class AwardMinter {
         this.#budget.invalidate();
         return;
       }
+      if (receipt && !this.#mintsAll(receipt.logs, tx.awardIds)) {
+        // Status 1 but not our mints: the call reached no contract (a node restarted from a
+        // state before the deployment), so nothing was minted.
+        await mints.recordVoided(tx.hash, 'its receipt holds no AwardMinted event for its awards');
+        this.#budget.invalidate();
+        return;
+      }
       if (receipt) {
         const depth = this.#o.confirmations === 1 ? 1 : (await provider.getBlockNumber()) - receipt.blockNumber + 1;
         if (depth >= this.#o.confirmations) {
@@ -278,6 +292,13 @@ export class AwardMinter {
       await this.#sleep(pollMs);
       pollMs = Math.min(pollMs * 2, this.#o.pollMs ?? 25);
     }
+  }
+
+  /** Whether the logs hold an AwardMinted event of our contract for every one of the awards. */
+  #mintsAll(logs: readonly { address: string; topics: readonly string[] }[], awardIds: readonly string[]): boolean {
+    const topic = this.#o.contract.interface.getEvent('AwardMinted')!.topicHash;
+    const minted = new Set(logs.filter((l) => l.address.toLowerCase() === this.#o.mints.contract && l.topics[0] === topic).map((l) => l.topics[1]!.slice(2)));
+    return awardIds.every((id) => minted.has(id));
   }
 
   async #reconcile(): Promise<void> {

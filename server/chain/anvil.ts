@@ -15,6 +15,8 @@ export interface AnvilNode {
   readonly port: number;
   /** Stops the node; with a state file, SIGTERM lets it write its last state first. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Resolves when the node has exited, stopped or not. */
+  readonly exited: Promise<void>;
 }
 
 /** The anvil binary: `ANVIL_PATH`, else the one in `@foundry-rs/anvil-linux-amd64`. */
@@ -84,6 +86,7 @@ export async function startAnvil(opts: { stateFile?: string; port?: number } = {
   return {
     url,
     port,
+    exited,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

@@ -23,6 +23,8 @@ export interface Chain {
   readonly provider: JsonRpcProvider;
   /** The minter key's wallet: only the award minter sends with it. */
   readonly minter: Wallet;
+  /** Resolves when the chain can take transactions (at once, unless the embedded node is being restarted). */
+  whenReady(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,52 +44,97 @@ export function rpcProvider(url: string): JsonRpcProvider {
 
 export async function startChain(config: Config, keys: ChainKeys, log: Logger): Promise<Chain> {
   let node: AnvilNode | undefined;
-  const url = config.chainRpcUrl ?? (node = await startAnvil({ stateFile: join(config.dataDir, 'chain', 'anvil-state.json') })).url;
-  const provider = rpcProvider(url);
+  let closing = false;
+  const stateFile = join(config.dataDir, 'chain', 'anvil-state.json');
+  if (!config.chainRpcUrl) node = await startAnvil({ stateFile });
+  const provider = rpcProvider(config.chainRpcUrl ?? node!.url);
+  const minter = new Wallet(keys.minterKey, provider);
   try {
-    const minter = new Wallet(keys.minterKey, provider);
-    let contract: Contract;
-    if (config.chainRpcUrl) {
-      const address = config.gameAssetsAddress!;
-      if ((await provider.getCode(address)) === '0x') throw new Error(`no contract at GAME_ASSETS_ADDRESS ${address}`);
-      contract = new Contract(address, readArtifact().abi as never, minter);
-      const isMinter = (await contract.getFunction('hasRole')(await contract.getFunction('MINTER_ROLE')(), minter.address)) as boolean;
-      if (!isMinter) log.warn({ minter: minter.address }, 'the minter key has no MINTER_ROLE on GameAssets: awards will wait in the outbox');
-      const registered = (await contract.getFunction('vrfKey')('0x' + keys.vrfKey.keyId)) as { publicKey: string };
-      if (registered.publicKey === '0x')
-        log.warn({ keyId: keys.vrfKey.keyId }, "the VRF key is not in GameAssets' key registry: register it so that auditors find it on chain (README: Another chain)");
-      else if (registered.publicKey.toLowerCase() !== '0x' + keys.vrfKey.publicKey.toLowerCase())
-        throw new Error(`GameAssets registers key id ${keys.vrfKey.keyId} with another public key`);
-    } else {
-      // The embedded chain's minter is also its admin; anvil funds it.
-      await provider.send('anvil_setBalance', [minter.address, '0x3635c9adc5dea00000']); // 1000 ether
-      const deployment = await ensureGameAssets(provider, minter, {
-        recordFile: join(config.dataDir, 'chain', 'deployment.json'),
-        uri: `${config.publicUrl}/assets/{id}.json`,
-        epochSeconds: config.awardEpochSeconds,
-        tokens: [{ id: COIN_TOKEN_ID, epochCap: BigInt(config.coinEpochCap), playerEpochCap: BigInt(config.coinPlayerEpochCap) }],
-        minter: minter.address,
-        vrfKey: keys.vrfKey,
+    const contract = config.chainRpcUrl ? await checkExternal(config, keys, minter, log) : await deployEmbedded(config, keys, minter, log);
+    const gameAssets = await contract.getAddress();
+    // An embedded node that dies is started again from its state file, on the same port, and
+    // GameAssets deployed again if that state predates it (same deployer, same nonce: same
+    // address). Until then `whenReady` holds the minter back: the deployer and the minter
+    // share a key, so they must not send at the same time.
+    let ready: Promise<void> = Promise.resolve();
+    const supervise = (running: AnvilNode): void => {
+      void running.exited.then(async () => {
+        let open!: () => void;
+        ready = new Promise<void>((resolve) => (open = resolve));
+        try {
+          let restarted: AnvilNode | undefined;
+          for (let attempt = 1; !closing; attempt++) {
+            try {
+              if (!restarted) {
+                log.error({ attempt }, 'the embedded chain node exited; starting it again from its state file');
+                node = restarted = await startAnvil({ stateFile, port: running.port });
+                if (closing) return await restarted.stop('SIGTERM');
+              }
+              const again = await deployEmbedded(config, keys, minter, log);
+              if ((await again.getAddress()) !== gameAssets)
+                log.error({ gameAssets: await again.getAddress() }, 'GameAssets moved to another address: restart the server to mint there');
+              return supervise(restarted);
+            } catch (e) {
+              log.error({ err: (e as Error).message }, 'the embedded chain is not back yet');
+              await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+            }
+          }
+        } finally {
+          open();
+        }
       });
-      contract = deployment.contract;
-      if (deployment.fresh) log.info({ gameAssets: deployment.record.address }, 'deployed GameAssets on the embedded chain');
-    }
+    };
+    if (node) supervise(node);
     const chainId = (await provider.getNetwork()).chainId.toString();
     return {
       chainId,
       minter,
-      gameAssets: await contract.getAddress(),
+      gameAssets,
       embeddedRpcUrl: node?.url,
       contract,
       provider,
+      whenReady: () => ready,
       async close() {
+        closing = true;
         provider.destroy();
         await node?.stop('SIGTERM');
       },
     };
   } catch (e) {
+    closing = true;
     provider.destroy();
     await node?.stop('SIGTERM');
     throw e;
   }
+}
+
+/** An existing deployment on another chain: there, and how far the minter key may use it. */
+async function checkExternal(config: Config, keys: ChainKeys, minter: Wallet, log: Logger): Promise<Contract> {
+  const address = config.gameAssetsAddress!;
+  if ((await minter.provider!.getCode(address)) === '0x') throw new Error(`no contract at GAME_ASSETS_ADDRESS ${address}`);
+  const contract = new Contract(address, readArtifact().abi as never, minter);
+  const isMinter = (await contract.getFunction('hasRole')(await contract.getFunction('MINTER_ROLE')(), minter.address)) as boolean;
+  if (!isMinter) log.warn({ minter: minter.address }, 'the minter key has no MINTER_ROLE on GameAssets: awards will wait in the outbox');
+  const registered = (await contract.getFunction('vrfKey')('0x' + keys.vrfKey.keyId)) as { publicKey: string };
+  if (registered.publicKey === '0x')
+    log.warn({ keyId: keys.vrfKey.keyId }, "the VRF key is not in GameAssets' key registry: register it so that auditors find it on chain (README: Another chain)");
+  else if (registered.publicKey.toLowerCase() !== '0x' + keys.vrfKey.publicKey.toLowerCase())
+    throw new Error(`GameAssets registers key id ${keys.vrfKey.keyId} with another public key`);
+  return contract;
+}
+
+/** GameAssets on the embedded chain, deployed if the node does not have it; the minter is its admin. */
+async function deployEmbedded(config: Config, keys: ChainKeys, minter: Wallet, log: Logger): Promise<Contract> {
+  const provider = minter.provider as JsonRpcProvider;
+  await provider.send('anvil_setBalance', [minter.address, '0x3635c9adc5dea00000']); // 1000 ether
+  const deployment = await ensureGameAssets(provider, minter, {
+    recordFile: join(config.dataDir, 'chain', 'deployment.json'),
+    uri: `${config.publicUrl}/assets/{id}.json`,
+    epochSeconds: config.awardEpochSeconds,
+    tokens: [{ id: COIN_TOKEN_ID, epochCap: BigInt(config.coinEpochCap), playerEpochCap: BigInt(config.coinPlayerEpochCap) }],
+    minter: minter.address,
+    vrfKey: keys.vrfKey,
+  });
+  if (deployment.fresh) log.info({ gameAssets: deployment.record.address }, 'deployed GameAssets on the embedded chain');
+  return deployment.contract;
 }

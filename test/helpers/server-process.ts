@@ -3,8 +3,8 @@
  * `npm start` does, so tests can stop it with SIGTERM or SIGKILL and start it again on the same
  * data directory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,4 +67,11 @@ export async function startServerProcess(opts: { dataDir?: string; port?: number
       return exited;
     },
   };
+}
+
+/** SIGKILLs the server's embedded anvil itself (not its guard, which would stop it gracefully). */
+export function killEmbeddedNode(dataDir: string): void {
+  const guard = readFileSync(join(dataDir, 'chain', 'anvil-state.json.pid'), 'utf8').trim();
+  const pid = Number(execFileSync('pgrep', ['-P', guard]).toString().trim().split('\n')[0]);
+  process.kill(pid, 'SIGKILL');
 }

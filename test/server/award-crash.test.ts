@@ -5,7 +5,6 @@
  * award in the outbox has exactly one AwardMinted event on chain, each player's balance is the
  * sum of their awards, and nothing is pending.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Contract, JsonRpcProvider, Wallet } from 'ethers';
@@ -13,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { readArtifact } from '../../server/chain/compile.ts';
 import { Gambler } from '../helpers/gambler.ts';
 import { getJson } from '../helpers/player.ts';
-import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+import { freePort, killEmbeddedNode, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
 
 // Small batches: many transactions, so the kills land between and inside them.
 const ENV = { MAX_MESSAGES_PER_SECOND: '10000', MINT_BATCH_SIZE: '10', STARTING_CHIPS: '1000000' };
@@ -38,13 +37,6 @@ async function playUntilCut(p: Gambler): Promise<void> {
   }
 }
 
-/** SIGKILLs the embedded anvil itself (not its guard, which would stop it gracefully). */
-function killNode(dataDir: string): void {
-  const guard = readFileSync(join(dataDir, 'chain', 'anvil-state.json.pid'), 'utf8').trim();
-  const pid = Number(execFileSync('pgrep', ['-P', guard]).toString().trim().split('\n')[0]);
-  process.kill(pid, 'SIGKILL');
-}
-
 async function awardsOf(server: ServerProcess, address: string) {
   return getJson<{ awards: (OutboxAward & { status: string; txHash?: string })[]; balances: Record<string, string> }>(`${server.url}/players/${address}/awards`);
 }
@@ -62,7 +54,7 @@ describe('awards under crashes', () => {
       const after = 400 + Math.floor(Math.random() * 1200);
       kills.push(after);
       await sleep(after);
-      if (round === NODE_KILL_ROUND) killNode(dataDir);
+      if (round === NODE_KILL_ROUND) killEmbeddedNode(dataDir);
       await server.stop('SIGKILL');
       await play;
     }

@@ -6,7 +6,7 @@ import { startAnvil } from '../../server/chain/anvil.ts';
 import { rpcProvider } from '../../server/chain/chain.ts';
 import { readArtifact } from '../../server/chain/compile.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
-import { startServerProcess } from '../helpers/server-process.ts';
+import { killEmbeddedNode, startServerProcess } from '../helpers/server-process.ts';
 
 interface Fairness {
   keyId: string;
@@ -46,6 +46,47 @@ describe('npm start with the embedded chain', () => {
   });
 });
 
+/** Bets that win 98% of the time, one chip over the stake, until `wins` awards. */
+async function winAwards(player: TestPlayer, wins: number): Promise<number> {
+  let won = 0;
+  while (won < wins) {
+    const { receipt, seed } = await player.bet({ stake: 100, target: 9800, direction: 'under' });
+    if ((await player.reveal(receipt.drawSeq, seed)).record.result['win']) won++;
+  }
+  return won;
+}
+
+type AwardsAnswer = { awards: { status: string; txHash?: string; amount: number }[]; balances: Record<string, string> | null };
+
+/** The player's awards once none is pending any more (or after 15 s). */
+async function settledAwards(baseUrl: string, address: string): Promise<AwardsAnswer> {
+  let answer = await getJson<AwardsAnswer>(`${baseUrl}/players/${address}/awards`);
+  for (const deadline = Date.now() + 15_000; answer.awards.some((a) => a.status !== 'minted') && Date.now() < deadline; )
+    answer = await new Promise((r) => setTimeout(r, 100)).then(() => getJson<AwardsAnswer>(`${baseUrl}/players/${address}/awards`));
+  return answer;
+}
+
+describe('the embedded node dies under a running server', () => {
+  it('is started again from its state file, and the awards are minted', { timeout: 60_000 }, async () => {
+    const server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '10000' } });
+    try {
+      const player = await TestPlayer.join(server.url);
+      const before = await winAwards(player, 2);
+      killEmbeddedNode(server.dataDir);
+      const after = await winAwards(player, 2); // the game goes on; awards wait in the outbox
+      await player.room.leave();
+      const answer = await settledAwards(server.url, player.address);
+      expect(answer.awards.filter((a) => a.status !== 'minted')).toEqual([]);
+      expect(answer.awards).toHaveLength(before + after);
+      expect(answer.balances?.['1']).toBe(String(before + after));
+      expect(server.logs.join('')).toMatch(/the embedded chain node exited; starting it again/);
+    } finally {
+      await server.stop();
+      console.log('DEBUG', server.logs.join('').split('\n').filter((l) => !l.includes('recovered a room')).join('\n').slice(0, 4000));
+    }
+  });
+});
+
 describe('npm start on another chain (CHAIN_RPC_URL)', () => {
   it('starts no node of its own, warns of what the contract lacks, and mints dice wins there', { timeout: 60_000 }, async () => {
     const node = await startAnvil();
@@ -71,16 +112,9 @@ describe('npm start on another chain (CHAIN_RPC_URL)', () => {
         expect(f.chain).toEqual({ chainId: '31337', gameAssets: await assets.getAddress() });
 
         const player = await TestPlayer.join(server.url);
-        let won = 0;
-        while (won < 3) {
-          const { receipt, seed } = await player.bet({ stake: 100, target: 9800, direction: 'under' });
-          if ((await player.reveal(receipt.drawSeq, seed)).record.result['win']) won++;
-        }
+        const won = await winAwards(player, 3);
         await player.room.leave();
-        type Answer = { awards: { status: string; txHash?: string; amount: number }[]; balances: Record<string, string> };
-        let answer = await getJson<Answer>(`${server.url}/players/${player.address}/awards`);
-        for (const deadline = Date.now() + 15_000; answer.awards.some((a) => a.status !== 'minted') && Date.now() < deadline; )
-          answer = await new Promise((r) => setTimeout(r, 100)).then(() => getJson<Answer>(`${server.url}/players/${player.address}/awards`));
+        const answer = await settledAwards(server.url, player.address);
         expect(answer.awards.length).toBe(won);
         expect(answer.awards.every((a) => a.status === 'minted')).toBe(true);
         const receipt = await provider.getTransactionReceipt(answer.awards[0]!.txHash!);
