@@ -168,6 +168,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
   const v = parsed.data;
   if (v.CHAIN_RPC_URL && !v.GAME_ASSETS_ADDRESS) throw new Error('GAME_ASSETS_ADDRESS is required with CHAIN_RPC_URL');
+  if (!v.CHAIN_RPC_URL && v.MINT_CONFIRMATIONS > 1)
+    throw new Error('MINT_CONFIRMATIONS above 1 needs CHAIN_RPC_URL: the embedded node seals a block only when a transaction arrives');
   const url = v.PUBLIC_URL ?? { publicUrl: `http://localhost:${v.PORT}`, host: `localhost:${v.PORT}` };
   return Object.freeze({
     port: v.PORT,

@@ -8,6 +8,12 @@
 import type { Contract } from 'ethers';
 import type { Award } from './award-sink.ts';
 
+/**
+ * Reads at the pending block: its timestamp is now, while the latest block of a node that seals
+ * blocks only for transactions (the embedded one) may be from an epoch long gone.
+ */
+const PENDING = { blockTag: 'pending' } as const;
+
 export type CapVerdict = 'fits' | 'capped' | 'unknown-token';
 
 interface TokenCaps {
@@ -27,7 +33,7 @@ export class CapBudget {
 
   /** The epoch the budget is for; call at the start of every batch. Re-reads after a change. */
   async refresh(): Promise<bigint> {
-    const epoch = (await this.contract.getFunction('currentEpoch')()) as bigint;
+    const epoch = (await this.contract.getFunction('currentEpoch')(PENDING)) as bigint;
     if (epoch !== this.#epoch) this.invalidate(epoch);
     return epoch;
   }
@@ -50,9 +56,9 @@ export class CapBudget {
     if (!caps.exists) return 'unknown-token';
     const key = `${award.player.toLowerCase()}:${award.tokenId}`;
     let total = this.#mintedInEpoch.get(award.tokenId);
-    if (total === undefined) total = (await this.contract.getFunction('mintedInEpoch')(epoch, award.tokenId)) as bigint;
+    if (total === undefined) total = (await this.contract.getFunction('mintedInEpoch')(epoch, award.tokenId, PENDING)) as bigint;
     let player = this.#playerMinted.get(key);
-    if (player === undefined) player = (await this.contract.getFunction('playerMintedInEpoch')(epoch, award.player, award.tokenId)) as bigint;
+    if (player === undefined) player = (await this.contract.getFunction('playerMintedInEpoch')(epoch, award.player, award.tokenId, PENDING)) as bigint;
     this.#mintedInEpoch.set(award.tokenId, total);
     this.#playerMinted.set(key, player);
     const amount = BigInt(award.amount);
@@ -65,7 +71,7 @@ export class CapBudget {
   async #caps(tokenId: number): Promise<TokenCaps> {
     let caps = this.#tokens.get(tokenId);
     if (!caps) {
-      const [exists, epochCap, playerEpochCap] = (await this.contract.getFunction('tokens')(tokenId)) as [boolean, bigint, bigint];
+      const [exists, epochCap, playerEpochCap] = (await this.contract.getFunction('tokens')(tokenId, PENDING)) as [boolean, bigint, bigint];
       caps = { exists, epochCap, playerEpochCap };
       this.#tokens.set(tokenId, caps);
     }

@@ -20,6 +20,12 @@ export class ChainLookup {
     return Number(BigInt((await this.provider.send('eth_getTransactionCount', [address, tag])) as string));
   }
 
+  /** Whether the chain's block at that height is the one with that hash. */
+  async hasBlock(blockNumber: number, blockHash: string): Promise<boolean> {
+    const block = (await this.provider.send('eth_getBlockByNumber', [toQuantity(blockNumber), false])) as { hash?: string } | null;
+    return block?.hash?.toLowerCase() === blockHash;
+  }
+
   /**
    * Confirmations whose block the chain no longer has (it restarted from an older state, or
    * reorganised). Walks from the newest block down and stops at the first block still there:
@@ -27,15 +33,13 @@ export class ChainLookup {
    */
   async lostConfirmations(newestFirst: readonly Confirmation[]): Promise<Confirmation[]> {
     const lost: Confirmation[] = [];
-    const hashes = new Map<number, string | undefined>();
+    const verdicts = new Map<string, boolean>();
     let presentBlock: number | undefined;
     for (const c of newestFirst) {
       if (presentBlock !== undefined && c.blockNumber < presentBlock) break;
-      if (!hashes.has(c.blockNumber)) {
-        const block = (await this.provider.send('eth_getBlockByNumber', [toQuantity(c.blockNumber), false])) as { hash?: string } | null;
-        hashes.set(c.blockNumber, block?.hash?.toLowerCase());
-      }
-      if (hashes.get(c.blockNumber) === c.blockHash) presentBlock = c.blockNumber;
+      const key = `${c.blockNumber}:${c.blockHash}`;
+      if (!verdicts.has(key)) verdicts.set(key, await this.hasBlock(c.blockNumber, c.blockHash));
+      if (verdicts.get(key)) presentBlock = c.blockNumber;
       else lost.push(c);
     }
     return lost;
@@ -68,12 +72,14 @@ export class ChainLookup {
     }
     const unlocated = [...onChain].filter((id) => !located.has(id));
     if (unlocated.length > 0) {
+      // Not in any transaction of ours (another sender with this key?): ask the contract's
+      // events. Hosted nodes may refuse so long a range; the awards then stay unlocated.
       const logs = await this.provider.getLogs({
         address,
         topics: [event.topicHash, unlocated.map((id) => '0x' + id)],
         fromBlock: 0,
         toBlock: 'latest',
-      });
+      }).catch(() => []);
       for (const l of logs) record(l.transactionHash, l.blockNumber, l.blockHash, [l.topics[1]!.slice(2).toLowerCase()]);
     }
     return { onChain, confirmations };

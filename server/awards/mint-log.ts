@@ -48,6 +48,7 @@ export class MintLog {
   readonly #mintedBy = new Map<string, Confirmation>();
   /** Awards that were in some transaction: the chain may hold them even if no confirmation says so. */
   readonly #everSent = new Set<string>();
+  #newest: Confirmation | undefined;
 
   private constructor(
     private readonly journal: Journal<Entry>,
@@ -69,19 +70,29 @@ export class MintLog {
         this.#unresolved.add(e.hash);
         for (const id of e.awardIds) this.#everSent.add(id);
         break;
-      case 'confirmed':
+      case 'confirmed': {
         this.#unresolved.delete(e.hash);
-        this.#confirmations.set(e.hash, e);
-        for (const id of e.awardIds) {
-          this.#mintedBy.set(id, e);
+        // Awards of one transaction may be confirmed in several entries (found one by one).
+        const earlier = this.#confirmations.get(e.hash);
+        const merged = earlier ? { ...e, awardIds: [...new Set([...earlier.awardIds, ...e.awardIds])] } : e;
+        this.#confirmations.set(e.hash, merged);
+        if (!this.#newest || merged.blockNumber >= this.#newest.blockNumber) this.#newest = merged;
+        for (const id of merged.awardIds) {
+          this.#mintedBy.set(id, merged);
           this.#everSent.add(id);
         }
         break;
+      }
       case 'voided': {
         this.#unresolved.delete(e.hash);
         const confirmed = this.#confirmations.get(e.hash);
         this.#confirmations.delete(e.hash);
-        for (const id of confirmed?.awardIds ?? []) if (this.#mintedBy.get(id) === confirmed) this.#mintedBy.delete(id);
+        for (const id of confirmed?.awardIds ?? []) if (this.#mintedBy.get(id)?.hash === e.hash) this.#mintedBy.delete(id);
+        if (this.#newest?.hash === e.hash) {
+          // Rare (the chain lost blocks): find the next newest.
+          this.#newest = undefined;
+          for (const c of this.#confirmations.values()) if (!this.#newest || c.blockNumber > this.#newest.blockNumber) this.#newest = c;
+        }
         break;
       }
     }
@@ -123,6 +134,11 @@ export class MintLog {
   /** Transactions awaiting a verdict, lowest nonce first. */
   unresolved(): SentTx[] {
     return [...this.#unresolved].map((h) => this.#sent.get(h)!).sort((a, b) => a.nonce - b.nonce);
+  }
+
+  /** The confirmation in the highest block: if the chain still has that block, it has all of them. */
+  newestConfirmation(): Confirmation | undefined {
+    return this.#newest;
   }
 
   /** Confirmations, newest block first, for checking that the node still has those blocks. */

@@ -1,22 +1,22 @@
 /**
  * The minter: drains the award outbox onto GameAssets, exactly once across crashes.
  *
- * One minter per chain key, one transaction in flight: it assigns nonces itself, signs each
- * batch, journals the signed bytes (MintLog) and only then broadcasts them, polls for the
- * receipt with a timeout (re-checking the chain and re-sending the same bytes when none comes),
- * and marks awards minted only when a receipt with enough confirmations says so. After a
- * restart or any failure it reconciles first: confirmations whose blocks the node lost are
- * voided (those awards are minted again), transactions in doubt are looked up or re-sent, and
- * an award that was ever sent is checked with `awarded(id)` before it is sent again. The
- * contract refuses a known award id, so even a wrong guess here cannot mint twice.
+ * One minter per chain key, one transaction in flight. It batches pending awards, leaving out
+ * those over the contract's caps (held until the next epoch) and those the contract refuses
+ * (found by halving the batch), and hands each batch to the MintSender, which journals, sends
+ * and settles it. After a restart or any failure it reconciles first: confirmations whose blocks
+ * the node lost are voided (those awards are minted again), transactions in doubt are looked up
+ * or re-sent, and an award that was ever sent is checked with `awarded(id)` before it is sent
+ * again. The contract refuses a known award id, so even a wrong guess here cannot mint twice.
  * @module
  */
-import { keccak256, type BaseWallet, type Contract, type JsonRpcProvider } from 'ethers';
+import { type BaseWallet, type Contract, type JsonRpcProvider } from 'ethers';
 import type { Logger } from 'pino';
 import type { Award, JournalAwardSink } from './award-sink.ts';
 import { CapBudget } from './cap-budget.ts';
-import type { MintLog, SentTx } from './mint-log.ts';
 import { ChainLookup, revertOf } from './chain-lookup.ts';
+import type { MintLog } from './mint-log.ts';
+import { MintSender, type Verdict } from './mint-sender.ts';
 
 export interface MinterOptions {
   readonly outbox: JournalAwardSink;
@@ -43,25 +43,32 @@ export type AwardStatus =
   | { readonly status: 'minted'; readonly txHash: string; readonly blockNumber: number };
 
 const IDLE_WAIT_MS = 60_000;
+const CAP_ERRORS = ['EpochCapExceeded', 'PlayerEpochCapExceeded', 'UnknownToken'];
 
 export class AwardMinter {
   readonly #o: MinterOptions;
   readonly #budget: CapBudget;
   readonly #chain: ChainLookup;
+  readonly #sender: MintSender;
   /** Awards not confirmed on chain, in outbox order. */
   readonly #pending = new Map<string, Award>();
   /** Award id -> the epoch whose cap it did not fit. */
   readonly #capped = new Map<string, bigint>();
-  /** Award id -> why the chain cannot take it now (e.g. its token is not configured there). */
+  /** Award id -> why the chain cannot take it now (e.g. its token is not configured there); retried when idle. */
   readonly #held = new Map<string, string>();
+  /** Award id -> the contract's refusal of it alone; retried after a restart. */
+  readonly #refused = new Map<string, string>();
   /** Once sent, checked since, and absent from the chain: may be sent again. */
   readonly #checkedAbsent = new Set<string>();
-  #nonce: number | undefined;
+  /** Below batchSize while a refused batch is being halved to find the award it chokes on. */
+  #probeSize: number | undefined;
   #needsReconcile = true;
   #epochLength: bigint | undefined;
   #stopped = false;
   #stop!: () => void;
   readonly #stopSignal = new Promise<void>((resolve) => (this.#stop = resolve));
+  /** Every pending sleep's early end: stop() ends them all. */
+  readonly #sleepers = new Set<() => void>();
   #wake: (() => void) | undefined;
   #idleWaiters: (() => void)[] = [];
   #loop: Promise<void> | undefined;
@@ -70,6 +77,20 @@ export class AwardMinter {
     this.#o = options;
     this.#budget = new CapBudget(options.contract);
     this.#chain = new ChainLookup(options.provider, options.contract);
+    this.#sender = new MintSender({
+      ...options,
+      chain: this.#chain,
+      pollMs: options.pollMs ?? 25,
+      stopped: () => this.#stopped,
+      sleep: (ms) => this.#sleep(ms, false),
+      onLost: (ids) => {
+        for (const id of ids) {
+          const award = options.outbox.get(id);
+          if (award && !options.mints.mintOf(id)) this.#pending.set(id, award);
+        }
+        this.#budget.invalidate();
+      },
+    });
     for (const a of options.outbox.all()) if (!options.mints.mintOf(a.awardId)) this.#pending.set(a.awardId, a);
     options.outbox.onRecorded((awards) => {
       for (const a of awards) if (!options.mints.mintOf(a.awardId)) this.#pending.set(a.awardId, a);
@@ -85,7 +106,7 @@ export class AwardMinter {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#stop();
-    this.#wake?.();
+    for (const done of [...this.#sleepers]) done();
     await this.#loop;
   }
 
@@ -95,8 +116,8 @@ export class AwardMinter {
     const epoch = this.#capped.get(awardId);
     if (epoch !== undefined && this.#epochLength)
       return { status: 'capped', until: new Date(Number((epoch + 1n) * this.#epochLength) * 1000).toISOString() };
-    const held = this.#held.get(awardId);
-    return held ? { status: 'pending', note: held } : { status: 'pending' };
+    const note = this.#held.get(awardId) ?? this.#refused.get(awardId);
+    return note ? { status: 'pending', note } : { status: 'pending' };
   }
 
   /** Awards not yet minted, capped ones included. */
@@ -119,13 +140,13 @@ export class AwardMinter {
           this.#epochLength ??= (await this.#o.contract.getFunction('epochLength')()) as bigint;
           await this.#reconcile();
           this.#needsReconcile = false;
-        }
+        } else await this.#sender.voidLost(); // the node may have lost blocks while we were idle
         const batch = await this.#nextBatch();
         if (batch === 'again') continue;
         if (batch.length > 0) await this.#mint(batch);
         else {
           for (const resolve of this.#idleWaiters.splice(0)) resolve();
-          await this.#sleep(this.#idleWaitMs());
+          await this.#sleep(this.#idleWaitMs(), true);
           this.#held.clear();
         }
         failures = 0;
@@ -133,11 +154,11 @@ export class AwardMinter {
         if (this.#stopped) break;
         failures++;
         this.#needsReconcile = true;
-        this.#nonce = undefined;
+        this.#sender.resetNonce();
         this.#budget.invalidate();
         const delay = Math.min(30_000, 200 * 2 ** Math.min(failures - 1, 8)) * (0.75 + Math.random() / 2);
         this.#o.log.warn({ err: (e as Error).message.slice(0, 300), retryInMs: Math.round(delay) }, 'minting failed; will reconcile and retry');
-        await this.#sleep(delay);
+        await this.#sleep(delay, false);
       }
     }
   }
@@ -149,8 +170,8 @@ export class AwardMinter {
     const batch: Award[] = [];
     const toCheck: Award[] = [];
     for (const a of this.#pending.values()) {
-      if (batch.length >= this.#o.batchSize || toCheck.length >= this.#o.batchSize) break;
-      if (this.#capped.has(a.awardId) || this.#held.has(a.awardId)) continue;
+      if (batch.length >= (this.#probeSize ?? this.#o.batchSize) || toCheck.length >= this.#o.batchSize) break;
+      if (this.#capped.has(a.awardId) || this.#held.has(a.awardId) || this.#refused.has(a.awardId)) continue;
       if (this.#o.mints.mayBeOnChain(a.awardId) && !this.#checkedAbsent.has(a.awardId)) {
         toCheck.push(a);
         continue;
@@ -171,14 +192,14 @@ export class AwardMinter {
     const found = await this.#chain.findMints(awards.map((a) => a.awardId), (id) => this.#o.mints.sentWith(id));
     for (const a of awards) if (!found.onChain.has(a.awardId)) this.#checkedAbsent.add(a.awardId);
     for (const c of found.confirmations) {
-      await this.#o.mints.recordConfirmed(c);
+      await this.#sender.recordConfirmed(c);
       for (const id of c.awardIds) this.#pending.delete(id);
     }
     for (const id of found.onChain) if (!this.#o.mints.mintOf(id)) this.#held.set(id, 'on chain, but its transaction was not found');
   }
 
   async #mint(batch: Award[]): Promise<void> {
-    const { contract, wallet, provider, mints } = this.#o;
+    const { contract, wallet, provider } = this.#o;
     // Sorted by player and token: the contract mints each run as one transfer.
     batch.sort((a, b) => (a.player.toLowerCase() < b.player.toLowerCase() ? -1 : a.player.toLowerCase() > b.player.toLowerCase() ? 1 : a.tokenId - b.tokenId));
     const data = contract.interface.encodeFunctionData('mintAwards', [
@@ -187,139 +208,61 @@ export class AwardMinter {
       batch.map((a) => a.amount),
       batch.map((a) => '0x' + a.awardId),
     ]);
-    const to = await contract.getAddress();
     let gas: bigint;
     try {
-      gas = await provider.estimateGas({ from: wallet.address, to, data });
+      gas = await provider.estimateGas({ from: wallet.address, to: await contract.getAddress(), data });
     } catch (e) {
-      const refusal = revertOf(contract, e);
+      const refusal = revertOf(contract, e) ?? ((e as { code?: string }).code === 'CALL_EXCEPTION' ? { name: 'a revert without reason', args: [] } : undefined);
       if (!refusal) throw e;
-      return this.#refused(batch, refusal);
+      return this.#onRefusal(batch, refusal);
     }
-    const nonce = this.#nonce ?? (await this.#chain.nonceOf(wallet.address, 'pending'));
-    const fee = await provider.getFeeData();
-    const raw = await wallet.signTransaction({
-      type: 2,
-      chainId: this.#o.chainId,
-      nonce,
-      to,
-      data,
-      gasLimit: (gas * 6n) / 5n,
-      maxFeePerGas: fee.maxFeePerGas,
-      maxPriorityFeePerGas: fee.maxPriorityFeePerGas,
-    });
-    const tx: Omit<SentTx, 'kind' | 'contract'> = { hash: keccak256(raw), nonce, raw, awardIds: batch.map((a) => a.awardId) };
-    await mints.recordSent(tx);
-    this.#nonce = nonce + 1;
+    this.#probeSize = undefined;
     for (const a of batch) this.#checkedAbsent.delete(a.awardId);
-    await this.#settle({ ...tx, kind: 'sent', contract: mints.contract }, await this.#broadcast(raw));
+    this.#afterVerdict(batch, await this.#sender.send(data, batch.map((a) => a.awardId), gas));
   }
 
-  async #refused(batch: readonly Award[], refusal: { name: string; args: readonly unknown[] }): Promise<void> {
+  #afterVerdict(awards: readonly { awardId: string }[], verdict: Verdict): void {
+    if (verdict.kind === 'confirmed') for (const a of awards) this.#pending.delete(a.awardId);
+    if (verdict.kind !== 'voided') return;
+    this.#budget.invalidate();
+    // A nonce not where we left it: the node may have lost blocks; look before going on.
+    if (verdict.nonceTrouble) this.#needsReconcile = true;
+  }
+
+  async #onRefusal(batch: readonly Award[], refusal: { name: string; args: readonly unknown[] }): Promise<void> {
     this.#budget.invalidate();
     if (refusal.name === 'AwardAlreadyMinted') {
       const id = String(refusal.args[0]).slice(2).toLowerCase();
       const award = batch.find((a) => a.awardId === id);
       if (award) return this.#adoptOrClear([award]);
     }
-    if (['EpochCapExceeded', 'PlayerEpochCapExceeded', 'UnknownToken'].includes(refusal.name)) {
+    if (CAP_ERRORS.includes(refusal.name)) {
       this.#o.log.warn({ refusal: refusal.name }, 'the contract refused a batch the cap budget allowed; re-reading the caps');
-      await this.#sleep(1000);
+      await this.#sleep(1000, false);
       return;
     }
-    throw new Error(`GameAssets refused the batch: ${refusal.name}(${refusal.args.map(String).join(', ')})`);
-  }
-
-  /** Sends the signed bytes; false when the node says their nonce is already taken. */
-  async #broadcast(raw: string): Promise<boolean> {
-    try {
-      await this.#o.provider.send('eth_sendRawTransaction', [raw]);
-      return true;
-    } catch (e) {
-      const text = errorText(e);
-      if (/already known|known transaction|already imported/i.test(text)) return true;
-      if (/nonce too low|nonce.*(used|taken)|underpriced/i.test(text)) return false;
-      throw e;
+    if (batch.length > 1) {
+      // Some award in it cannot be minted (a receiver that rejects ERC-1155, say): halve until it is alone.
+      this.#probeSize = Math.ceil(batch.length / 2);
+      return;
     }
-  }
-
-  /** Waits for the transaction's verdict and records it. */
-  async #settle(tx: SentTx, accepted: boolean): Promise<void> {
-    const { provider, mints, log } = this.#o;
-    let deadline = Date.now() + this.#o.receiptTimeoutMs;
-    let doubt = !accepted;
-    // A local node seals the block within milliseconds: look soon, then back off to pollMs.
-    let pollMs = 1;
-    while (!this.#stopped) {
-      const receipt = await provider.getTransactionReceipt(tx.hash);
-      if (receipt && receipt.status !== 1) {
-        await mints.recordVoided(tx.hash, 'reverted');
-        this.#budget.invalidate();
-        return;
-      }
-      if (receipt && !this.#mintsAll(receipt.logs, tx.awardIds)) {
-        // Status 1 but not our mints: the call reached no contract (a node restarted from a
-        // state before the deployment), so nothing was minted.
-        await mints.recordVoided(tx.hash, 'its receipt holds no AwardMinted event for its awards');
-        this.#budget.invalidate();
-        return;
-      }
-      if (receipt) {
-        const depth = this.#o.confirmations === 1 ? 1 : (await provider.getBlockNumber()) - receipt.blockNumber + 1;
-        if (depth >= this.#o.confirmations) {
-          await mints.recordConfirmed({ hash: tx.hash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash, awardIds: tx.awardIds });
-          for (const id of tx.awardIds) this.#pending.delete(id);
-          log.debug({ txHash: tx.hash, awards: tx.awardIds.length, block: receipt.blockNumber }, 'awards minted');
-          return;
-        }
-      } else if (doubt || Date.now() > deadline) {
-        const mined = await this.#chain.nonceOf(this.#o.wallet.address, 'latest');
-        if (mined > tx.nonce && !(await provider.getTransactionReceipt(tx.hash))) {
-          await mints.recordVoided(tx.hash, 'its nonce was taken by another transaction');
-          this.#nonce = undefined;
-          return;
-        }
-        if (mined < tx.nonce) {
-          // An earlier nonce is missing (the node lost it): this one can never be mined.
-          await mints.recordVoided(tx.hash, 'an earlier nonce is missing on chain');
-          this.#nonce = undefined;
-          return;
-        }
-        if (!doubt) log.warn({ txHash: tx.hash, nonce: tx.nonce }, 'no receipt in time; sending the same transaction again');
-        doubt = !(await this.#broadcast(tx.raw));
-        deadline = Date.now() + this.#o.receiptTimeoutMs;
-      }
-      await this.#sleep(pollMs);
-      pollMs = Math.min(pollMs * 2, this.#o.pollMs ?? 25);
-    }
-  }
-
-  /** Whether the logs hold an AwardMinted event of our contract for every one of the awards. */
-  #mintsAll(logs: readonly { address: string; topics: readonly string[] }[], awardIds: readonly string[]): boolean {
-    const topic = this.#o.contract.interface.getEvent('AwardMinted')!.topicHash;
-    const minted = new Set(logs.filter((l) => l.address.toLowerCase() === this.#o.mints.contract && l.topics[0] === topic).map((l) => l.topics[1]!.slice(2)));
-    return awardIds.every((id) => minted.has(id));
+    const note = `refused by the contract: ${refusal.name}${refusal.args.length ? `(${refusal.args.map(String).join(', ')})` : ''}; retried after a restart`;
+    this.#o.log.error({ awardId: batch[0]!.awardId, player: batch[0]!.player, refusal: refusal.name }, 'the contract refuses this award; holding it');
+    this.#refused.set(batch[0]!.awardId, note);
+    this.#probeSize = undefined;
   }
 
   async #reconcile(): Promise<void> {
-    const { mints, outbox, log } = this.#o;
-    const lost = await this.#chain.lostConfirmations(mints.confirmationsNewestFirst());
-    for (const c of lost) {
-      await mints.recordVoided(c.hash, 'its block is no longer on the chain');
-      for (const id of c.awardIds) {
-        const award = outbox.get(id);
-        if (award && !mints.mintOf(id)) this.#pending.set(id, award);
-      }
-    }
-    if (lost.length > 0) log.warn({ transactions: lost.length }, 'the chain lost blocks with our mints: minting those awards again');
-    this.#nonce = undefined;
-    for (const tx of mints.unresolved()) {
+    await this.#sender.voidLost();
+    this.#sender.resetNonce();
+    for (const tx of this.#o.mints.unresolved()) {
       if (this.#stopped) return;
-      // No receipt: send the same bytes again and check the nonce at once (it may be taken or unreachable).
-      const known = (await this.#o.provider.getTransactionReceipt(tx.hash)) !== null;
-      if (!known) await this.#broadcast(tx.raw);
-      await this.#settle(tx, known);
+      this.#afterVerdict(
+        tx.awardIds.map((awardId) => ({ awardId })),
+        await this.#sender.resume(tx),
+      );
     }
+    this.#needsReconcile = false;
     this.#checkedAbsent.clear();
     this.#budget.invalidate();
   }
@@ -330,22 +273,19 @@ export class AwardMinter {
     return Math.min(IDLE_WAIT_MS, epochMs - (Date.now() % epochMs) + 1000);
   }
 
-  #sleep(ms: number): Promise<void> {
+  /** `wakeable`: new awards end the sleep (idle waits), or only stop() does (backoff, polling). */
+  #sleep(ms: number, wakeable: boolean): Promise<void> {
     if (this.#stopped) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        if (self.#wake === done) self.#wake = undefined;
+        this.#sleepers.delete(done);
+        if (this.#wake === done) this.#wake = undefined;
         resolve();
-      }
-      this.#wake = done;
+      };
+      const timer = setTimeout(done, ms);
+      this.#sleepers.add(done);
+      if (wakeable) this.#wake = done;
     });
   }
-}
-
-function errorText(e: unknown): string {
-  const err = e as { message?: string; error?: { message?: string }; info?: { error?: { message?: string } } };
-  return [err.message, err.error?.message, err.info?.error?.message].filter(Boolean).join(' ');
 }

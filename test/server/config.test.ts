@@ -37,6 +37,8 @@ describe('loadConfig', () => {
 
   it('points at an external chain only with a contract address, and checks both', () => {
     expect(() => loadConfig({ CHAIN_RPC_URL: 'http://10.0.0.1:8545' })).toThrow('GAME_ASSETS_ADDRESS is required with CHAIN_RPC_URL');
+    expect(() => loadConfig({ MINT_CONFIRMATIONS: '12' })).toThrow(/MINT_CONFIRMATIONS above 1 needs CHAIN_RPC_URL/);
+    expect(loadConfig({ MINT_CONFIRMATIONS: '12', CHAIN_RPC_URL: 'http://10.0.0.1:8545', GAME_ASSETS_ADDRESS: '0x' + '1'.repeat(40) }).mintConfirmations).toBe(12);
     expect(() => loadConfig({ CHAIN_RPC_URL: 'ftp://x' })).toThrow(/CHAIN_RPC_URL must be an http\(s\) URL/);
     expect(() => loadConfig({ GAME_ASSETS_ADDRESS: '0x12' })).toThrow(/GAME_ASSETS_ADDRESS must be 0x and 40 hex digits/);
     const c = loadConfig({ CHAIN_RPC_URL: 'https://rpc.example', GAME_ASSETS_ADDRESS: '0x' + 'ab'.repeat(20) });

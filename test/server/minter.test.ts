@@ -47,8 +47,8 @@ describe('the award minter on a real node', () => {
     expect(await t.balance(player)).toBe(14n);
     const capped = m.status(awards[2]!.awardId);
     expect(capped.status === 'capped' && Date.parse(capped.until) > Date.now()).toBe(true);
+    // No block is sealed: the embedded node's latest block stays in the old epoch, the pending one does not.
     await t.provider.send('evm_increaseTime', [EPOCH_SECONDS]);
-    await t.provider.send('evm_mine', []);
     await t.outbox.record(makeAwards(100, 1, [PLAYERS[1]!])); // wakes the minter
     await until('next epoch minted', () => m.pendingCount === 1);
     expect(await t.balance(player)).toBe(28n);
@@ -73,6 +73,34 @@ describe('the award minter on a real node', () => {
     const voided = readFileSync(t.mintsFile, 'utf8').split('\n').filter((l) => l.includes('"voided"'));
     expect(voided.length).toBeGreaterThan(0);
     expect(voided.every((l) => l.includes('no longer on the chain'))).toBe(true);
+  });
+
+  it('mints again what the node lost while the minter was idle', async () => {
+    const t = await setup();
+    const m = t.minter();
+    await t.outbox.record(makeAwards(0, 10));
+    await until('first awards minted', () => m.pendingCount === 0);
+    const snapshot = await t.provider.send('evm_snapshot', []);
+    await t.outbox.record(makeAwards(10, 10));
+    await until('second awards minted', () => m.pendingCount === 0);
+    await t.provider.send('evm_revert', [snapshot]); // the minter sleeps: no call of its own fails
+    await t.outbox.record(makeAwards(20, 10));
+    await until('all minted again', async () => m.pendingCount === 0 && (await t.balance(PLAYERS[0]!)) === t.expected(PLAYERS[0]!));
+    for (const p of PLAYERS) expect(await t.balance(p)).toBe(t.expected(p));
+    expect([...t.outbox.all()].every((a) => m.status(a.awardId).status === 'minted')).toBe(true);
+  });
+
+  it('holds an award the contract refuses (a receiver that rejects ERC-1155) and mints the others', async () => {
+    const t = await setup();
+    const rejecter = new Wallet(bytesToHex(sha256(utf8ToBytes('rejecter')))).address;
+    await t.provider.send('anvil_setCode', [rejecter, '0x60006000fd']); // revert(0, 0) on any call
+    const awards = makeAwards(0, 21, [...PLAYERS, rejecter]);
+    const m = t.minter();
+    await t.outbox.record(awards);
+    const poisoned = awards.filter((a) => a.player === rejecter);
+    await until('the others minted', () => m.pendingCount === poisoned.length);
+    for (const p of PLAYERS) expect(await t.balance(p)).toBe(t.expected(p));
+    for (const a of poisoned) expect(m.status(a.awardId)).toEqual({ status: 'pending', note: expect.stringMatching(/^refused by the contract: ERC1155InvalidReceiver/) });
   });
 
   it('after a crash with a transaction in doubt, sends the same bytes again (one transaction, never two)', async () => {
