@@ -9,7 +9,7 @@ import { MAPPING_VERSIONS } from '../vrf/protocol/games/index.ts';
 import { RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
 import { AddressSchema } from '../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT } from '../vrf/protocol/transcript.ts';
-import { TOKEN_IDS } from './awards/tokens.ts';
+import { TOKEN_IDS, TOKENS } from './awards/tokens.ts';
 import type { AwardMinter } from './awards/minter.ts';
 import type { Chain } from './chain/chain.ts';
 import type { FairnessContext } from './fairness/context.ts';
@@ -82,6 +82,14 @@ export function installRoutes(app: Application, ctx: FairnessContext, chain: Cha
       // The awards are ours to tell; only the balances need the chain.
       res.json({ address, awards, balances: null, chainError: `the chain did not answer: ${(e as Error).message.slice(0, 200)}` });
     }
+  });
+
+  // ERC-1155 metadata at the contract's URI; the client substitutes {id} as 64 hex digits.
+  app.get('/assets/:file', (req: Request, res: Response) => {
+    const match = /^([0-9a-fA-F]{64})\.json$/.exec(String(req.params['file']));
+    const token = match ? TOKENS.get(Number.parseInt(match[1]!, 16)) : undefined;
+    if (!token) return void res.status(404).json({ error: 'no such token: the URI is /assets/<id as 64 hex digits>.json' });
+    res.json(token);
   });
 
   app.get('/health', (_req: Request, res: Response) => {

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Contract, JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readArtifact } from '../../server/chain/compile.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
@@ -83,6 +85,20 @@ describe('a dice session of several players over real WebSockets', () => {
       expect(balances['1']).toBe(String(awards.reduce((sum, a) => sum + a.amount, 0)));
     }
     await Promise.all(players.map((p) => p.room.leave()));
+  });
+});
+
+describe('token metadata', () => {
+  it("is served where the contract's uri points, for every token id players can win, and 404 otherwise", async () => {
+    const { chain } = await getJson<{ chain: { rpcUrl: string; gameAssets: string } }>(`${server.url}/fairness`);
+    const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true });
+    const uri = (await new Contract(chain.gameAssets, readArtifact().abi as never, provider).getFunction('uri')(1)) as string;
+    provider.destroy();
+    expect(uri).toBe(`${server.url}/assets/{id}.json`);
+    const coin = await getJson<{ name: string; decimals: number }>(uri.replace('{id}', (1).toString(16).padStart(64, '0')));
+    expect(coin).toMatchObject({ name: 'Fairplay coin', decimals: 0 });
+    expect((await fetch(uri.replace('{id}', (99).toString(16).padStart(64, '0')))).status).toBe(404);
+    expect((await fetch(`${server.url}/assets/1.json`)).status).toBe(404);
   });
 });
 
