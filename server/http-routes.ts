@@ -3,7 +3,9 @@
  * room transcripts, sign-in nonces and health. Same port as the WebSocket transport.
  * @module
  */
-import type { Application, Request, Response } from 'express';
+import { join } from 'node:path';
+import { matchMaker } from '@colyseus/core';
+import express, { type Application, type Request, type Response } from 'express';
 import { PROTOCOL_TAG, PROTOCOL_VERSION } from '../vrf/protocol/alpha.ts';
 import { MAPPING_VERSIONS } from '../vrf/protocol/games/index.ts';
 import { RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
@@ -14,7 +16,11 @@ import type { AwardMinter } from './awards/minter.ts';
 import type { Chain } from './chain/chain.ts';
 import type { FairnessContext } from './fairness/context.ts';
 import { isRoomId } from './fairness/room-store.ts';
+import { CLIENT_DIST } from './client-build.ts';
 import { services } from './services.ts';
+
+/** The room names players may list. */
+const GAMES = ['dice'];
 
 /** What GET /fairness answers: everything a verifier pins. */
 export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<string, unknown> {
@@ -59,14 +65,16 @@ export function installRoutes(app: Application, ctx: FairnessContext, chain: Cha
     res.json({ address, balance: services().chips.balance(address) });
   });
 
-  // The browser client is not built yet; until it is, / says what this server offers.
-  app.get('/', (_req: Request, res: Response) => {
-    res.type('html').send(
-      '<!doctype html><title>Fairplay</title><h1>Fairplay</h1><p>A game server where every outcome carries a VRF proof.</p>' +
-        '<ul><li><a href="/fairness">/fairness</a>: the keys and protocol a verifier pins</li>' +
-        '<li>/rooms/&lt;roomId&gt;/transcript: a room\'s hash-chained draw records</li>' +
-        '<li>WebSocket room <code>dice</code>: play with @colyseus/sdk (see README)</li></ul>',
-    );
+  // The browser client (built by npm start): the game at /, the transcript verifier at /verify.
+  app.get('/verify', (_req: Request, res: Response) => res.sendFile(join(CLIENT_DIST, 'verify.html')));
+  app.use(express.static(CLIENT_DIST, { index: 'index.html', dotfiles: 'ignore' }));
+
+  // The lobby's room list (Colyseus' own listing is not in the 0.18 client).
+  app.get('/rooms', async (req: Request, res: Response) => {
+    const game = String(req.query['game'] ?? '');
+    if (!GAMES.includes(game)) return void res.status(400).json({ error: `game must be one of ${GAMES.join(', ')}` });
+    const rooms = await matchMaker.query({ name: game, private: false });
+    res.json(rooms.filter((r) => !r.locked).map((r) => ({ roomId: r.roomId, clients: r.clients, maxClients: r.maxClients })));
   });
 
   // Status: pending, capped (until the next epoch) or minted with its transaction; the balance is the chain's.

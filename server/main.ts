@@ -4,6 +4,7 @@
  * flushed).
  */
 import { startServer } from './app.ts';
+import { ensureClientBuilt } from './client-build.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 
@@ -18,6 +19,7 @@ const config = (() => {
 const log = createLogger({ level: config.logLevel });
 
 try {
+  await ensureClientBuilt((msg) => log.info(msg));
   const server = await startServer(config, log);
   let stopping = false;
   const stop = (signal: string) => {

@@ -15,9 +15,6 @@ export interface PlayerAuth {
 
 const TokenSchema = z.strictObject({ message: z.string().max(4096), signature: z.string().max(200) });
 
-export function encodeSignInToken(message: string, signature: string): string {
-  return btoa(JSON.stringify({ message, signature })).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
 
 /** Verifies a sign-in token; refuses with HTTP 401 and the reason. */
 export async function authenticatePlayer(token: string | undefined): Promise<PlayerAuth> {

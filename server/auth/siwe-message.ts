@@ -1,12 +1,13 @@
 /**
  * Builds the Sign-In with Ethereum (EIP-4361) text a player's wallet signs to join a room.
  *
- * Isomorphic on purpose (no `node:` imports): the browser client builds the message with this
- * module and the server tests build theirs with it too, so both sides agree on the exact text.
+ * Isomorphic on purpose (no `node:` imports, no Buffer): the browser client builds the message
+ * with this module and the server tests build theirs with it too, so both sides agree on the
+ * exact text. The server parses and checks it with the `siwe` package; a test checks this text
+ * is what `siwe` itself prepares for the same fields.
  * @module
  */
 import { getAddress } from 'ethers';
-import { SiweMessage } from 'siwe';
 
 /** Shown by the wallet; says plainly that signing cannot move funds. */
 export const DEFAULT_SIGN_IN_STATEMENT =
@@ -30,21 +31,31 @@ export interface SignInMessageParams {
 
 /** Returns the EIP-4361 message text; throws if any field would make it unparseable. */
 export function buildSignInMessage(p: SignInMessageParams): string {
-  // SiweMessage silently invents a nonce when given none, which the server would never accept.
+  // A message without the server's nonce would be refused after the user already signed.
   if (!p.nonce) throw new Error('buildSignInMessage: nonce is required (get one from the server)');
+  if (!/^[A-Za-z0-9]{8,}$/.test(p.nonce)) throw new Error('buildSignInMessage: the nonce must be 8 or more letters and digits');
+  if (!/^[^\s/?#]+$/.test(p.domain)) throw new Error(`buildSignInMessage: domain must be an RFC 3986 authority, got ${JSON.stringify(p.domain)}`);
+  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(p.uri)) throw new Error(`buildSignInMessage: uri must be an RFC 3986 URI, got ${JSON.stringify(p.uri)}`);
+  const statement = p.statement ?? DEFAULT_SIGN_IN_STATEMENT;
+  if (statement.includes('\n')) throw new Error('buildSignInMessage: the statement must be one line');
   const issuedAt = p.issuedAt ?? new Date();
   const expirationTime = p.expirationTime ?? new Date(issuedAt.getTime() + DEFAULT_VALIDITY_MS);
-  // The object form of SiweMessage re-parses its own output, so invalid fields throw here
-  // rather than producing a message the server would reject after the user already signed.
-  return new SiweMessage({
-    domain: p.domain,
-    address: getAddress(p.address),
-    statement: p.statement ?? DEFAULT_SIGN_IN_STATEMENT,
-    uri: p.uri,
-    version: '1',
-    chainId: p.chainId ?? 1,
-    nonce: p.nonce,
-    issuedAt: issuedAt.toISOString(),
-    expirationTime: expirationTime.toISOString(),
-  }).prepareMessage();
+  return [
+    `${p.domain} wants you to sign in with your Ethereum account:`,
+    getAddress(p.address),
+    '',
+    statement,
+    '',
+    `URI: ${p.uri}`,
+    'Version: 1',
+    `Chain ID: ${p.chainId ?? 1}`,
+    `Nonce: ${p.nonce}`,
+    `Issued At: ${issuedAt.toISOString()}`,
+    `Expiration Time: ${expirationTime.toISOString()}`,
+  ].join('\n');
+}
+
+/** The bearer token a client sends to join a room: base64url of {message, signature}. */
+export function encodeSignInToken(message: string, signature: string): string {
+  return btoa(JSON.stringify({ message, signature })).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }

@@ -4,8 +4,7 @@
  */
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet, type HDNodeWallet } from 'ethers';
-import { buildSignInMessage } from '../../server/auth/siwe-message.ts';
-import { encodeSignInToken } from '../../server/auth/room-auth.ts';
+import { buildSignInMessage, encodeSignInToken } from '../../server/auth/siwe-message.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';

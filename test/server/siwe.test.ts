@@ -57,6 +57,25 @@ describe('buildSignInMessage', () => {
     expect(parsed.expirationTime).toBe(new Date(T0 + 10 * 60_000).toISOString());
   });
 
+  it('is byte for byte the text the siwe package prepares for the same fields', () => {
+    const text = messageFor('abcdef0123456789', T0, { address: alice.address.toLowerCase(), chainId: 10 });
+    const reference = new SiweMessage({
+      domain: DOMAIN,
+      address: alice.address,
+      statement: DEFAULT_SIGN_IN_STATEMENT,
+      uri: URI,
+      version: '1',
+      chainId: 10,
+      nonce: 'abcdef0123456789',
+      issuedAt: new Date(T0).toISOString(),
+      expirationTime: new Date(T0 + 10 * 60_000).toISOString(),
+    }).prepareMessage();
+    expect(text).toBe(reference);
+    expect(() => messageFor('short', T0)).toThrow(/nonce/);
+    expect(() => messageFor('abcdef0123456789', T0, { domain: 'evil.test/path' })).toThrow(/domain/);
+    expect(() => messageFor('abcdef0123456789', T0, { statement: 'two\nlines' })).toThrow(/one line/);
+  });
+
   it('refuses to build without a nonce rather than inventing one', () => {
     expect(() => messageFor('', T0)).toThrow(/nonce/);
   });

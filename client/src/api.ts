@@ -1,0 +1,65 @@
+/**
+ * What the browser asks the server: the fairness parameters (pinned on first sight), sign-in
+ * nonces, awards and room listings. Same origin as the page.
+ * @module
+ */
+import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
+
+export interface Fairness extends TrustedKeys {
+  readonly keyId: string;
+  readonly dice: { readonly houseEdgeBps: number; readonly maxBet: number; readonly startingChips: number };
+  readonly chain: { readonly chainId: string; readonly gameAssets: string; readonly rpcUrl?: string };
+}
+
+export interface AwardView {
+  readonly awardId: string;
+  readonly tokenId: number;
+  readonly amount: number;
+  readonly status: 'pending' | 'capped' | 'minted';
+  readonly txHash?: string;
+  readonly until?: string;
+  readonly note?: string;
+  readonly source: { readonly roomId: string; readonly drawSeq: number; readonly recordHash: string };
+}
+
+export interface RoomListing {
+  readonly roomId: string;
+  readonly clients: number;
+  readonly maxClients: number;
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+const PIN_KEY = 'fairplay.pinnedKeys';
+
+export interface PinnedKeys {
+  readonly keys: Fairness;
+  /** Set when the server now shows other keys than the ones pinned on first visit. */
+  readonly changed?: { readonly pinned: TrustedKeys; readonly live: TrustedKeys };
+}
+
+/**
+ * The server's keys, pinned the first time this browser saw them. If the server later shows
+ * different keys, the pinned ones stay in force and the caller warns the player.
+ */
+export async function pinnedFairness(): Promise<PinnedKeys> {
+  const live = await getJson<Fairness>('/fairness');
+  const stored = localStorage.getItem(PIN_KEY);
+  const pin = (k: TrustedKeys) => JSON.stringify({ suite: k.suite, publicKey: k.publicKey, receiptSigner: k.receiptSigner });
+  if (!stored) {
+    localStorage.setItem(PIN_KEY, pin(live));
+    return { keys: live };
+  }
+  const pinned = JSON.parse(stored) as TrustedKeys;
+  if (pin(pinned) === pin(live)) return { keys: live };
+  return { keys: { ...live, ...pinned }, changed: { pinned, live } };
+}
+
+/** Accept the server's current keys as the new pin (after the player was warned). */
+export function repin(keys: TrustedKeys): void {
+  localStorage.setItem(PIN_KEY, JSON.stringify({ suite: keys.suite, publicKey: keys.publicKey, receiptSigner: keys.receiptSigner }));
+}

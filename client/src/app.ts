@@ -1,0 +1,110 @@
+/**
+ * The game page: pins the server's keys, signs the player in, lists rooms, runs the dice table
+ * and shows the inventory (token balances from the chain, each award with its source draw).
+ * @module
+ */
+import { Client, type Room } from '@colyseus/sdk';
+import { getJson, pinnedFairness, repin, type AwardView, type Fairness, type RoomListing } from './api.ts';
+import { DiceView } from './dice-view.ts';
+import { exportLocalKey, hasInjectedWallet, injectedSigner, localSigner, signIn, type PlayerSigner } from './sign-in.ts';
+import { Verifier } from './verifier.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const show = (id: string, on: boolean) => ($(id).hidden = !on);
+
+async function main(): Promise<void> {
+  const pinned = await pinnedFairness();
+  const keys: Fairness = pinned.keys;
+  if (pinned.changed) {
+    const warning = $('key-warning');
+    warning.textContent = `The server now shows a different VRF key or receipt signer than the one this browser pinned (${pinned.changed.pinned.publicKey.slice(0, 16)}…). Outcomes are checked against the pinned key and will fail if the server changed it. `;
+    const accept = document.createElement('button');
+    accept.textContent = 'Trust the new key';
+    accept.onclick = () => (repin(pinned.changed!.live), location.reload());
+    warning.append(accept);
+    warning.hidden = false;
+  }
+  const verifier = new Verifier();
+  const client = new Client(location.origin);
+  show('sign-in-wallet', hasInjectedWallet());
+
+  const start = async (signer: PlayerSigner) => {
+    client.auth.token = await signIn(signer);
+    $('identity').textContent = `${signer.address} (${signer.kind === 'wallet' ? 'wallet' : 'browser key'})`;
+    $('identity').dataset['address'] = signer.address;
+    show('sign-in', false);
+    show('export-key', signer.kind === 'local');
+    await lobby(client, signer, keys, verifier);
+    await inventory(signer.address);
+  };
+  $('sign-in-wallet').onclick = () => void injectedSigner().then(start, (e: Error) => alert(`wallet sign-in failed: ${e.message}`));
+  $('sign-in-local').onclick = () => void start(localSigner());
+  $('export-key').onclick = () => {
+    const out = $('exported-key');
+    out.textContent = `Private key of your browser account. Anyone who sees it controls your tokens:\n${exportLocalKey() ?? '(none)'}`;
+    out.hidden = false;
+  };
+  $('refresh-inventory').onclick = () => void inventory($('identity').dataset['address']!);
+}
+
+async function lobby(client: Client, signer: PlayerSigner, keys: Fairness, verifier: Verifier): Promise<void> {
+  show('lobby', true);
+  show('inventory', true);
+  const enter = async (join: Promise<Room>) => {
+    const room = await join;
+    show('lobby', false);
+    show('dice', true);
+    $('rolls').replaceChildren();
+    $<HTMLAnchorElement>('export-transcript').href = `/rooms/${room.roomId}/transcript`;
+    $<HTMLAnchorElement>('export-transcript').download = `fairplay-${room.roomId}.json`;
+    new DiceView(room, signer.address, keys, verifier, () => void inventory(signer.address));
+    $('leave-dice').onclick = () => {
+      void room.leave();
+      show('dice', false);
+      void list();
+    };
+  };
+  const list = async () => {
+    show('lobby', true);
+    const rooms = await getJson<RoomListing[]>('/rooms?game=dice');
+    $('dice-rooms').querySelector('tbody')!.replaceChildren(
+      ...rooms.map((r) => {
+        const tr = document.createElement('tr');
+        const join = document.createElement('button');
+        join.textContent = 'Join';
+        join.disabled = r.clients >= r.maxClients;
+        join.onclick = () => void enter(client.joinById(r.roomId));
+        tr.append(...[r.roomId, `${r.clients}/${r.maxClients}`].map((t) => Object.assign(document.createElement('td'), { textContent: t })), join);
+        return tr;
+      }),
+    );
+  };
+  $('create-dice').onclick = () => void enter(client.create('dice'));
+  $('refresh-rooms').onclick = () => void list();
+  await list();
+}
+
+let inventoryTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Shows the player's tokens and awards; while some are pending, looks again every second. */
+async function inventory(address: string): Promise<void> {
+  clearTimeout(inventoryTimer);
+  const { awards, balances } = await getJson<{ awards: AwardView[]; balances: Record<string, string> | null }>(`/players/${address}/awards`);
+  $('token-balances').textContent = balances ? Object.entries(balances).map(([id, n]) => `token ${id}: ${n}`).join(', ') : 'the chain does not answer';
+  $('awards').querySelector('tbody')!.replaceChildren(
+    ...awards.map((a) => {
+      const tr = document.createElement('tr');
+      tr.dataset['status'] = a.status;
+      const status = a.status === 'minted' ? `minted in ${a.txHash}` : a.status === 'capped' ? `capped until ${a.until}` : `pending${a.note ? `: ${a.note}` : ''}`;
+      tr.append(
+        ...[`${a.amount} of token ${a.tokenId}`, status, `room ${a.source.roomId}, draw ${a.source.drawSeq}`].map((t) => Object.assign(document.createElement('td'), { textContent: t })),
+      );
+      return tr;
+    }),
+  );
+  if (awards.some((a) => a.status === 'pending')) inventoryTimer = setTimeout(() => void inventory(address), 1000);
+}
+
+main().catch((e: Error) => {
+  document.body.prepend(Object.assign(document.createElement('div'), { className: 'banner fail', textContent: `Fairplay could not start: ${e.message}` }));
+});

@@ -1,0 +1,58 @@
+/**
+ * Who the player is: an injected wallet (EIP-1193, `window.ethereum`) when the browser has one,
+ * else a key kept in this browser's storage. Either signs the server's Sign-In-with-Ethereum
+ * message; the signed message is the token rooms check.
+ * @module
+ */
+import { Wallet, hexlify, toUtf8Bytes } from 'ethers';
+import { buildSignInMessage, encodeSignInToken } from '../../server/auth/siwe-message.ts';
+import { getJson } from './api.ts';
+
+export interface PlayerSigner {
+  readonly address: string;
+  readonly kind: 'wallet' | 'local';
+  signMessage(message: string): Promise<string>;
+}
+
+interface Eip1193 {
+  request(args: { method: string; params?: unknown[] }): Promise<unknown>;
+}
+
+const LOCAL_KEY = 'fairplay.localKey';
+
+export function hasInjectedWallet(): boolean {
+  return typeof (window as { ethereum?: Eip1193 }).ethereum?.request === 'function';
+}
+
+export async function injectedSigner(): Promise<PlayerSigner> {
+  const ethereum = (window as { ethereum?: Eip1193 }).ethereum!;
+  const [address] = (await ethereum.request({ method: 'eth_requestAccounts' })) as string[];
+  if (!address) throw new Error('the wallet shared no account');
+  return {
+    address,
+    kind: 'wallet',
+    signMessage: async (message) => (await ethereum.request({ method: 'personal_sign', params: [hexlify(toUtf8Bytes(message)), address] })) as string,
+  };
+}
+
+/** The key this browser keeps (created on first use). Anyone with access to this browser profile can use it. */
+export function localSigner(): PlayerSigner {
+  let key = localStorage.getItem(LOCAL_KEY);
+  if (!key) {
+    key = Wallet.createRandom().privateKey;
+    localStorage.setItem(LOCAL_KEY, key);
+  }
+  const wallet = new Wallet(key);
+  return { address: wallet.address, kind: 'local', signMessage: (m) => wallet.signMessage(m) };
+}
+
+export function exportLocalKey(): string | undefined {
+  return localStorage.getItem(LOCAL_KEY) ?? undefined;
+}
+
+/** Signs a fresh server nonce; the result is the room join token. */
+export async function signIn(signer: PlayerSigner): Promise<string> {
+  const { nonce, domain, uri } = await getJson<{ nonce: string; domain: string; uri: string }>('/auth/nonce');
+  const message = buildSignInMessage({ domain, uri, address: signer.address, nonce });
+  return encodeSignInToken(message, await signer.signMessage(message));
+}

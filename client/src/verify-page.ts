@@ -1,0 +1,121 @@
+/**
+ * /verify: checks an exported room transcript offline against keys the user supplies, shows the
+ * verdict per record (the bad ones named), and a histogram of dice rolls against the uniform
+ * distribution they must follow.
+ * @module
+ */
+import type { TranscriptReport, TrustedKeys } from '../../vrf/protocol/transcript.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const BINS = 10;
+const ROLLS = 10_000;
+
+interface LooseRecord {
+  seq: number;
+  type: string;
+  drawSeq: number;
+  game?: string;
+  result?: Record<string, unknown>;
+}
+
+async function prefillKeys(): Promise<void> {
+  try {
+    const f = (await (await fetch('/fairness')).json()) as TrustedKeys;
+    $<HTMLSelectElement>('suite').value = f.suite;
+    $<HTMLInputElement>('public-key').value = f.publicKey;
+    $<HTMLInputElement>('receipt-signer').value = f.receiptSigner;
+    $('key-source').textContent = `Keys filled in from ${location.origin}/fairness: replace them with keys you obtained elsewhere to check this server against itself.`;
+  } catch {
+    /* offline: the user types the keys */
+  }
+}
+
+async function transcriptText(): Promise<string> {
+  const file = $<HTMLInputElement>('file').files?.[0];
+  return file ? file.text() : $<HTMLTextAreaElement>('paste').value;
+}
+
+function cell(text: string): HTMLTableCellElement {
+  return Object.assign(document.createElement('td'), { textContent: text });
+}
+
+function histogram(records: readonly LooseRecord[]): void {
+  const rolls = records.filter((r) => r.type === 'outcome' && typeof r.result?.['roll'] === 'number').map((r) => r.result!['roll'] as number);
+  const counts = new Array<number>(BINS).fill(0);
+  for (const roll of rolls) counts[Math.min(BINS - 1, Math.floor((roll * BINS) / ROLLS))]!++;
+  const expected = rolls.length / BINS;
+  const max = Math.max(expected, ...counts, 1);
+  $('histogram').replaceChildren(
+    ...counts.flatMap((count, i) => {
+      const bar = Object.assign(document.createElement('div'), { className: 'bar' });
+      bar.style.width = `${(count / max) * 100}%`;
+      const line = Object.assign(document.createElement('div'), { className: 'expected', title: `expected ${expected.toFixed(1)}` });
+      line.style.left = `${(expected / max) * 100}%`;
+      const track = document.createElement('div');
+      track.style.position = 'relative';
+      track.append(bar, line);
+      return [Object.assign(document.createElement('span'), { textContent: `${(i * ROLLS) / BINS}-${((i + 1) * ROLLS) / BINS - 1}` }), track, Object.assign(document.createElement('span'), { textContent: String(count) })];
+    }),
+  );
+  const chi = counts.reduce((s, c) => s + (c - expected) ** 2 / (expected || 1), 0);
+  $('chi').textContent = rolls.length
+    ? `${rolls.length} rolls; dashed line: the expected ${expected.toFixed(1)} per bin. Chi-square ${chi.toFixed(2)} with ${BINS - 1} degrees of freedom (above 21.67 happens by chance 1% of the time).`
+    : 'No dice rolls in this transcript.';
+}
+
+function render(transcript: { records?: LooseRecord[] }, report: TranscriptReport, ms: number): void {
+  const records = Array.isArray(transcript.records) ? transcript.records : [];
+  const bad = report.records.filter((r) => r.problems.length);
+  const summary = $('summary');
+  summary.className = report.ok ? 'mark ok' : 'mark fail';
+  summary.dataset['ok'] = String(report.ok);
+  summary.textContent = report.ok
+    ? `✓ All ${report.records.length} records verified${report.closed ? ', room closed' : ', room still open'} (${(ms / 1000).toFixed(2)} s)`
+    : `✗ Verification FAILED: ${bad.length} bad record(s)${report.problems.length ? ' and transcript problems' : ''}`;
+  $('problems').replaceChildren(
+    ...report.problems.map((p) => Object.assign(document.createElement('li'), { textContent: p, className: 'fail' })),
+    ...bad.map((r) => Object.assign(document.createElement('li'), { textContent: `record ${r.seq} (${r.type}, draw ${r.drawSeq ?? '-'}): ${r.problems.join('; ')}`, className: 'fail' })),
+  );
+  histogram(records);
+  $('records').querySelector('tbody')!.replaceChildren(
+    ...report.records.map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset['seq'] = String(r.seq);
+      tr.dataset['ok'] = String(r.problems.length === 0);
+      const result = records[r.seq]?.result;
+      const check = cell(r.problems.length ? `✗ ${r.problems.join('; ')}` : '✓');
+      check.className = r.problems.length ? 'mark fail' : 'mark ok';
+      tr.append(cell(String(r.seq)), cell(r.type), cell(String(r.drawSeq ?? '')), cell(result ? JSON.stringify(result) : ''), check);
+      return tr;
+    }),
+  );
+  $('report').hidden = false;
+}
+
+async function verify(): Promise<void> {
+  const keys: TrustedKeys = {
+    suite: $<HTMLSelectElement>('suite').value,
+    publicKey: $<HTMLInputElement>('public-key').value.trim().replace(/^0x/, '').toLowerCase(),
+    receiptSigner: $<HTMLInputElement>('receipt-signer').value.trim(),
+  };
+  let transcript: unknown;
+  try {
+    transcript = JSON.parse(await transcriptText());
+  } catch (e) {
+    $('summary').textContent = `✗ Not JSON: ${(e as Error).message}`;
+    $('report').hidden = false;
+    return;
+  }
+  $('verify').setAttribute('disabled', '');
+  $('summary').textContent = 'verifying…';
+  const worker = new Worker(new URL('./transcript.worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (e: MessageEvent<{ report: TranscriptReport; ms: number }>) => {
+    render(transcript as { records?: LooseRecord[] }, e.data.report, e.data.ms);
+    $('verify').removeAttribute('disabled');
+    worker.terminate();
+  };
+  worker.postMessage({ transcript, keys });
+}
+
+$('verify').onclick = () => void verify();
+void prefillKeys();

@@ -1,0 +1,43 @@
+/**
+ * The browser client as static files: `npm start` builds it (Vite) when its sources are newer
+ * than the last build, and the server serves `dist/client` at `/` and `/verify`.
+ * @module
+ */
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+export const CLIENT_DIST = join(root, 'dist', 'client');
+const STAMP = join(CLIENT_DIST, '.built');
+/** What the bundle is made of: the client, the vrf/ code it verifies with, the sign-in message, the build config. */
+const SOURCES = ['client', 'vrf', 'server/auth/siwe-message.ts', 'vite.config.ts', 'package-lock.json'];
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
+}
+
+export function clientIsStale(): boolean {
+  if (!existsSync(STAMP)) return true;
+  const built = statSync(STAMP).mtimeMs;
+  return SOURCES.some((s) => existsSync(join(root, s)) && newestMtime(join(root, s)) > built);
+}
+
+/** Builds the client if it is missing or older than its sources; returns whether it built. */
+export async function ensureClientBuilt(log: (msg: string) => void): Promise<boolean> {
+  if (!clientIsStale()) return false;
+  log('building the browser client (vite)');
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'error' });
+  writeFileSync(STAMP, new Date().toISOString());
+  return true;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // `npm run build`: build now, whatever the stamp says.
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'vite.config.ts') });
+  writeFileSync(STAMP, new Date().toISOString());
+}

@@ -1,0 +1,21 @@
+/**
+ * Builds the browser client (client/) into static files the game server serves: the game at `/`
+ * and the standalone verifier at `/verify`. Proof checks run in a module worker.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  root: here('./client'),
+  base: '/',
+  logLevel: 'warn',
+  build: {
+    outDir: here('./dist/client'),
+    emptyOutDir: true,
+    target: 'es2022',
+    rollupOptions: { input: { main: here('./client/index.html'), verify: here('./client/verify.html') } },
+  },
+  worker: { format: 'es' },
+});
