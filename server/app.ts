@@ -25,6 +25,7 @@ import { RoomStore } from './fairness/room-store.ts';
 import { installRoutes } from './http-routes.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { DiceRoom } from './rooms/dice-room.ts';
+import { RaidRoom } from './rooms/raid-room.ts';
 import { provideServices } from './services.ts';
 
 export interface RunningServer {
@@ -78,7 +79,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
   const transport = new WebSocketTransport({ maxPayload: config.maxPayloadBytes });
   const server = defineServer({
-    rooms: { dice: defineRoom(DiceRoom) },
+    rooms: { dice: defineRoom(DiceRoom), raid: defineRoom(RaidRoom) },
     transport,
     greet: false,
     gracefullyShutdown: false,

@@ -66,6 +66,8 @@ export interface Config {
   /** `COIN_EPOCH_CAP` / `COIN_PLAYER_EPOCH_CAP`: coins (token 1) mintable per epoch, in all and per player. */
   readonly coinEpochCap: number;
   readonly coinPlayerEpochCap: number;
+  /** `RAID_ROUND_SECONDS`: how long a treasure-raid round lasts once its chests stand. Default 90, in [5, 3600]. */
+  readonly raidRoundSeconds: number;
   /** `MINT_BATCH_SIZE`: most awards in one mint transaction. Default 100, in [1, 500]. */
   readonly mintBatchSize: number;
   /** `MINT_CONFIRMATIONS`: blocks (the receipt's own included) before an award counts as minted. Default 1, in [1, 1000]. */
@@ -140,6 +142,7 @@ const schema = z.object({
   COIN_EPOCH_CAP: integer('COIN_EPOCH_CAP', 100_000_000, 0, Number.MAX_SAFE_INTEGER),
   COIN_PLAYER_EPOCH_CAP: integer('COIN_PLAYER_EPOCH_CAP', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
   MINT_BATCH_SIZE: integer('MINT_BATCH_SIZE', 100, 1, 500),
+  RAID_ROUND_SECONDS: integer('RAID_ROUND_SECONDS', 90, 5, 3600),
   MINT_CONFIRMATIONS: integer('MINT_CONFIRMATIONS', 1, 1, 1000),
   MINT_RECEIPT_TIMEOUT_SECONDS: integer('MINT_RECEIPT_TIMEOUT_SECONDS', 30, 1, 3600),
 });
@@ -193,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     coinEpochCap: v.COIN_EPOCH_CAP,
     coinPlayerEpochCap: v.COIN_PLAYER_EPOCH_CAP,
     mintBatchSize: v.MINT_BATCH_SIZE,
+    raidRoundSeconds: v.RAID_ROUND_SECONDS,
     mintConfirmations: v.MINT_CONFIRMATIONS,
     mintReceiptTimeoutSeconds: v.MINT_RECEIPT_TIMEOUT_SECONDS,
   });

@@ -20,7 +20,7 @@ import { CLIENT_DIST } from './client-build.ts';
 import { services } from './services.ts';
 
 /** The room names players may list. */
-const GAMES = ['dice'];
+const GAMES = ['dice', 'raid'];
 
 /** What GET /fairness answers: everything a verifier pins. */
 export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<string, unknown> {

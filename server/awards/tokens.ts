@@ -1,9 +1,11 @@
 /**
  * The token ids players can win (GameAssets ERC-1155 ids) and their ERC-1155 metadata, served
  * at the contract's URI (`${PUBLIC_URL}/assets/{id}.json`). Items join the coin with the
- * treasure raid.
+ * treasure raid's loot table.
  * @module
  */
+import { LOOT_TABLE } from '../../vrf/protocol/games/raid.ts';
+
 export const COIN_TOKEN_ID = 1;
 
 export interface TokenMetadata {
@@ -14,7 +16,7 @@ export interface TokenMetadata {
   readonly properties: Readonly<Record<string, string>>;
 }
 
-export const TOKENS: ReadonlyMap<number, TokenMetadata> = new Map([
+export const TOKENS: ReadonlyMap<number, TokenMetadata> = new Map<number, TokenMetadata>([
   [
     COIN_TOKEN_ID,
     {
@@ -24,6 +26,21 @@ export const TOKENS: ReadonlyMap<number, TokenMetadata> = new Map([
       properties: { kind: 'currency' },
     },
   ],
+  ...LOOT_TABLE.filter((l) => l.tokenId !== COIN_TOKEN_ID).map(
+    (l) =>
+      [
+        l.tokenId,
+        {
+          name: `Fairplay ${l.item}`,
+          description: `A ${l.rarity} find from a treasure-raid chest; its draw is in a public room transcript.`,
+          decimals: 0,
+          properties: { kind: 'item', rarity: l.rarity },
+        },
+      ] as [number, TokenMetadata],
+  ),
 ]);
+
+/** Per-epoch caps of the item tokens on a new deployment: in all, and per player. The coin's come from the configuration. */
+export const ITEM_CAPS = { epochCap: 100_000n, playerEpochCap: 1_000n } as const;
 
 export const TOKEN_IDS: readonly number[] = [...TOKENS.keys()];

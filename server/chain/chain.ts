@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import type { Logger } from 'pino';
-import { COIN_TOKEN_ID } from '../awards/tokens.ts';
+import { COIN_TOKEN_ID, ITEM_CAPS, TOKEN_IDS } from '../awards/tokens.ts';
 import type { Config } from '../config.ts';
 import { startAnvil, type AnvilNode } from './anvil.ts';
 import { readArtifact } from './compile.ts';
@@ -131,7 +131,9 @@ async function deployEmbedded(config: Config, keys: ChainKeys, minter: Wallet, l
     recordFile: join(config.dataDir, 'chain', 'deployment.json'),
     uri: `${config.publicUrl}/assets/{id}.json`,
     epochSeconds: config.awardEpochSeconds,
-    tokens: [{ id: COIN_TOKEN_ID, epochCap: BigInt(config.coinEpochCap), playerEpochCap: BigInt(config.coinPlayerEpochCap) }],
+    tokens: TOKEN_IDS.map((id) =>
+      id === COIN_TOKEN_ID ? { id, epochCap: BigInt(config.coinEpochCap), playerEpochCap: BigInt(config.coinPlayerEpochCap) } : { id, ...ITEM_CAPS },
+    ),
     minter: minter.address,
     vrfKey: keys.vrfKey,
   });

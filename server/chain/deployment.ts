@@ -62,6 +62,9 @@ export async function ensureGameAssets(provider: Provider, admin: Signer, plan: 
   const recorded = await readRecord(plan.recordFile);
   if (recorded && recorded.chainId === chainId && (await provider.getCode(recorded.address)) !== '0x') {
     const contract = new Contract(recorded.address, abi as never, admin);
+    // Token ids added since the deployment (new games, new loot) are declared now.
+    for (const t of plan.tokens)
+      if (!((await contract.getFunction('tokens')(t.id)) as [boolean])[0]) await (await contract.getFunction('configureToken')(t.id, t.epochCap, t.playerEpochCap)).wait();
     await registerKey(contract, plan.vrfKey);
     return { contract, record: recorded, fresh: false };
   }

@@ -8,11 +8,12 @@ import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts'
 import type { Award, AwardSink } from '../awards/award-sink.ts';
 import type { ChipEntry, ChipLedger } from '../chips/chip-ledger.ts';
 import { diceEffects } from './dice-effects.ts';
+import { raidEffects } from './raid-effects.ts';
 
 type Effects = (record: HashedRecord, receipt: ReceiptRecord) => { chips: ChipEntry[]; awards: Award[] };
 
 /** Each game's effects of a record on chips and awards. */
-const effectsByGame: Readonly<Record<string, Effects>> = { dice: diceEffects };
+const effectsByGame: Readonly<Record<string, Effects>> = { dice: diceEffects, raid: raidEffects };
 
 /**
  * Applies a record's effects. Chip balances change at once; `chips` resolves when the entries

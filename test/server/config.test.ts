@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       coinEpochCap: 100_000_000,
       coinPlayerEpochCap: 1_000_000,
       mintBatchSize: 100,
+      raidRoundSeconds: 90,
       mintConfirmations: 1,
       mintReceiptTimeoutSeconds: 30,
     });

@@ -5,6 +5,7 @@
  */
 import type { JsonValue } from '../encoding.ts';
 import { DICE_MAPPING, DiceActionSchema, diceActionProblem, diceOutcome } from './dice.ts';
+import { ChestsActionSchema, chestsOutcome, LootActionSchema, lootOutcome, RAID_CHESTS_MAPPING, RAID_LOOT_MAPPING } from './raid.ts';
 
 export interface OutcomeMapping {
   readonly version: string;
@@ -21,6 +22,14 @@ export const outcomeMappings: Readonly<Record<string, OutcomeMapping>> = {
       if (problem) throw new Error(problem);
       return { ...diceOutcome(beta, a) };
     },
+  },
+  'raid/chests': {
+    version: RAID_CHESTS_MAPPING,
+    result: (beta, action) => chestsOutcome(beta, ChestsActionSchema.parse(action)),
+  },
+  'raid/loot': {
+    version: RAID_LOOT_MAPPING,
+    result: (beta, action) => lootOutcome(beta, LootActionSchema.parse(action)),
   },
 };
 

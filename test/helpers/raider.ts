@@ -1,0 +1,119 @@
+/**
+ * A treasure-raid player for tests: signs in, answers commitment requests and reveals its seeds,
+ * walks along the shortest tile path to a chest (steering the way a player's keys would), opens
+ * it, and keeps every message the room sent.
+ */
+import { Client, type Room } from '@colyseus/sdk';
+import { Wallet, type HDNodeWallet } from 'ethers';
+import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { isWall } from '../../vrf/protocol/games/raid.ts';
+import { signInToken } from './player.ts';
+
+export interface RaidView {
+  phase: string;
+  round: number;
+  players: Map<string, { x: number; y: number; score: number; finds: string[] }>;
+  chests: { id: number; x: number; y: number; openedBy: string; opening: string; loot: string }[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Raider {
+  readonly messages: { type: string; body: any }[] = [];
+  readonly #seeds = new Map<string, string>(); // commitment -> seed
+  autoReveal = true;
+
+  private constructor(
+    readonly wallet: Wallet | HDNodeWallet,
+    readonly room: Room,
+  ) {
+    for (const type of ['commit-request', 'receipt', 'outcome', 'void', 'error']) room.onMessage(type, (body) => this.#on(type, body));
+  }
+
+  static async join(baseUrl: string, roomId?: string): Promise<Raider> {
+    const wallet = Wallet.createRandom();
+    const client = new Client(baseUrl);
+    client.auth.token = await signInToken(baseUrl, wallet);
+    return new Raider(wallet, roomId ? await client.joinById(roomId) : await client.create('raid'));
+  }
+
+  get address(): string {
+    return this.wallet.address;
+  }
+
+  get state(): RaidView {
+    return this.room.state as unknown as RaidView;
+  }
+
+  #commitment(): string {
+    const seed = newSeed();
+    const commitment = seedCommitment(seed);
+    this.#seeds.set(commitment, seed);
+    return commitment;
+  }
+
+  #on(type: string, body: any): void {
+    this.messages.push({ type, body });
+    if (type === 'commit-request') this.room.send('commit', { round: body.round, commitment: this.#commitment() });
+    if (type === 'receipt' && this.autoReveal) {
+      const i = (body.players as string[]).findIndex((p) => p.toLowerCase() === this.address.toLowerCase());
+      const seed = i >= 0 ? this.#seeds.get(body.commitments[i]) : undefined;
+      if (seed) this.room.send('reveal', { drawSeq: body.drawSeq, seed });
+    }
+  }
+
+  async until<T>(what: string, check: () => T | undefined | false, ms = 20_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = check();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`${this.address.slice(0, 8)}: timed out waiting for ${what}`);
+      await sleep(20);
+    }
+  }
+
+  me(): { x: number; y: number; score: number; finds: string[] } | undefined {
+    return this.state.players?.get(this.address);
+  }
+
+  /** Walks to the tile next to (or on) the target, along the shortest path of free tiles. */
+  async walkTo(tx: number, ty: number): Promise<void> {
+    const me = await this.until('my position', () => this.me());
+    const path = shortestPath([Math.floor(me.x), Math.floor(me.y)], [tx, ty]);
+    for (const [x, y] of path) {
+      await this.until(`reaching ${x},${y}`, () => {
+        const p = this.me()!;
+        const [dx, dy] = [x + 0.5 - p.x, y + 0.5 - p.y];
+        const d = Math.hypot(dx, dy);
+        if (d < 0.15) return true;
+        this.room.send('move', { dx: dx / d, dy: dy / d });
+        return false;
+      });
+    }
+    this.room.send('move', { dx: 0, dy: 0 });
+  }
+
+  open(chest: number): void {
+    this.room.send('open', { chest, commitment: this.#commitment() });
+  }
+}
+
+/** Tiles from `from` to `to` (both included), by breadth-first search over free tiles. */
+export function shortestPath(from: [number, number], to: [number, number]): [number, number][] {
+  const key = (x: number, y: number) => `${x},${y}`;
+  const prev = new Map<string, [number, number] | null>([[key(...from), null]]);
+  const queue: [number, number][] = [from];
+  while (queue.length) {
+    const [x, y] = queue.shift()!;
+    if (x === to[0] && y === to[1]) break;
+    for (const [nx, ny] of [[x + 1, y], [x - 1, y], [x, y + 1], [x, y - 1]] as [number, number][])
+      if (!isWall(nx, ny) && !prev.has(key(nx, ny))) {
+        prev.set(key(nx, ny), [x, y]);
+        queue.push([nx, ny]);
+      }
+  }
+  const path: [number, number][] = [];
+  for (let at: [number, number] | null | undefined = to; at; at = prev.get(key(...at))) path.unshift(at);
+  if (path[0]?.[0] !== from[0] || path[0]?.[1] !== from[1]) throw new Error(`no path from ${from} to ${to}`);
+  return path;
+}

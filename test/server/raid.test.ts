@@ -1,0 +1,84 @@
+/**
+ * Treasure raid over real WebSockets: two players in one room commit to seeds for the round's
+ * chest draw, the chests stand where that draw says, one player walks to a chest and opens it,
+ * and the loot is a token award. Every draw of the room's transcript verifies.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHESTS_PER_ROUND } from '../../server/rooms/raid-room.ts';
+import { chestsOutcome, FREE_TILES, LOOT_TABLE, stepPlayer } from '../../vrf/protocol/games/raid.ts';
+import { hexToBytes } from '../../vrf/protocol/encoding.ts';
+import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { getJson, type FairnessParams } from '../helpers/player.ts';
+import { Raider } from '../helpers/raider.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+
+let server: ServerProcess;
+let fairness: FairnessParams;
+beforeAll(async () => {
+  server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '100', RAID_ROUND_SECONDS: '60' } });
+  fairness = await getJson<FairnessParams>(`${server.url}/fairness`);
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('the raid mappings', () => {
+  it('place distinct chests on free tiles, and pick loot by the published weights', () => {
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 2000; i++) {
+      const beta = new Uint8Array(64).map((_, j) => (i * 131 + j * 17 + ((i * j) % 251)) & 0xff);
+      const { tiles } = chestsOutcome(beta, { round: 1, count: CHESTS_PER_ROUND });
+      expect(new Set(tiles.map(String)).size).toBe(CHESTS_PER_ROUND);
+      for (const t of tiles) expect(FREE_TILES.some((f) => f[0] === t[0] && f[1] === t[1])).toBe(true);
+      seen.set(String(tiles[0]), (seen.get(String(tiles[0])) ?? 0) + 1);
+    }
+    expect(seen.size).toBeGreaterThan(FREE_TILES.length / 2);
+    expect(LOOT_TABLE.reduce((s, l) => s + l.weight, 0)).toBe(100);
+  });
+
+  it('move players at the published speed and never into a wall', () => {
+    let p = { x: 1.5, y: 1.5 };
+    for (let i = 0; i < 200; i++) {
+      const next = stepPlayer(p, { dx: 1, dy: 0 }, 0.05);
+      expect(Math.hypot(next.x - p.x, next.y - p.y)).toBeLessThanOrEqual(4 * 0.05 * 1.0001);
+      p = next;
+    }
+    expect(p.x).toBeCloseTo(7 - 0.3, 5); // against the wall at x = 7 on row 1, body radius 0.3
+    expect(stepPlayer({ x: 1.5, y: 1.5 }, { dx: 1, dy: 1 }, 0.1)).toEqual(stepPlayer({ x: 1.5, y: 1.5 }, { dx: 0.7071067811865476, dy: 0.7071067811865476 }, 0.1));
+  });
+});
+
+describe('a treasure-raid round over real WebSockets', () => {
+  it('places the chests by a draw over both players\' seeds, opens one, awards its loot; every draw verifies', async () => {
+    const a = await Raider.join(server.url);
+    const b = await Raider.join(server.url, a.room.roomId);
+    const chestOutcome = await a.until('the chest draw', () => a.messages.find((m) => m.type === 'outcome' && m.body.record.drawSeq >= 0 && a.state.phase === 'playing')?.body);
+    const receipt = a.messages.find((m) => m.type === 'receipt' && m.body.kind === 'chests')!.body;
+    expect(receipt.players.map((p: string) => p.toLowerCase()).sort()).toEqual([a.address, b.address].map((x) => x.toLowerCase()).sort());
+    expect(outcomeProblems(receipt, chestOutcome.record, fairness)).toEqual([]);
+    const tiles = chestOutcome.record.result.tiles as [number, number][];
+    expect(a.state.chests.map((c) => [c.x, c.y])).toEqual(tiles);
+    expect(tiles).toEqual(chestsOutcome(hexToBytes(chestOutcome.record.beta), { round: receipt.action.round, count: CHESTS_PER_ROUND }).tiles);
+
+    // A opens the chest nearest to it; B sees it happen.
+    const me = a.me()!;
+    const chest = [...a.state.chests].sort((p, q) => Math.hypot(p.x - me.x, p.y - me.y) - Math.hypot(q.x - me.x, q.y - me.y))[0]!;
+    a.open(chest.id);
+    expect((await a.until('a refusal', () => a.messages.find((m) => m.type === 'error')))?.body.code).toMatch(/too-far|^$/);
+    await a.walkTo(chest.x, chest.y);
+    a.open(chest.id);
+    const loot = await a.until('the loot', () => a.messages.find((m) => m.type === 'outcome' && m.body.record.result.item)?.body);
+    await b.until('B sees the chest open', () => b.state.chests.find((c) => c.id === chest.id)?.openedBy === a.address);
+    expect([...a.me()!.finds]).toEqual([loot.record.result.item]);
+
+    const transcript = await getJson<Transcript>(`${server.url}/rooms/${a.room.roomId}/transcript`);
+    const report = verifyTranscript(transcript, fairness);
+    expect(report.records.filter((r) => r.problems.length)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(transcript.records.filter((r) => r.type === 'outcome')).toHaveLength(2);
+
+    const awards = await getJson<{ awards: { tokenId: number; amount: number; source: { recordHash: string } }[] }>(`${server.url}/players/${a.address}/awards`);
+    expect(awards.awards).toEqual([expect.objectContaining({ tokenId: loot.record.result.tokenId, amount: loot.record.result.amount, source: expect.objectContaining({ recordHash: loot.recordHash }) })]);
+    await Promise.all([a.room.leave(), b.room.leave()]);
+  });
+});

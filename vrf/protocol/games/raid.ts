@@ -1,0 +1,113 @@
+/**
+ * Treasure raid (mappings `raid-chests-v1` and `raid-loot-v1`): the published map, where a
+ * round's chests stand, and what a chest holds. Chest tiles: the map's free tiles in row-major
+ * order, then `count` distinct ones picked by successive `int(remaining)` draws from beta (a
+ * partial Fisher-Yates). Loot: `weighted` over the published table. Movement rules live here too
+ * so the server and the client's prediction step players identically.
+ * @module
+ */
+import { z } from 'zod';
+import { OutcomeReader } from '../../outcome.ts';
+
+export const RAID_CHESTS_MAPPING = 'raid-chests-v1';
+export const RAID_LOOT_MAPPING = 'raid-loot-v1';
+
+/** '#' wall, '.' floor. 20 x 12 tiles; (0, 0) is the top left tile. */
+export const RAID_MAP: readonly string[] = [
+  '####################',
+  '#......#...........#',
+  '#.##...#....###....#',
+  '#.#..........#.....#',
+  '#.#...####...#..#..#',
+  '#.....#......#..#..#',
+  '#..#..#...#.....#..#',
+  '#..#......#..####..#',
+  '#..####...#........#',
+  '#.........#...##...#',
+  '#....#.........#...#',
+  '####################',
+];
+export const RAID_WIDTH = RAID_MAP[0]!.length;
+export const RAID_HEIGHT = RAID_MAP.length;
+
+export function isWall(x: number, y: number): boolean {
+  return RAID_MAP[y]?.[x] !== '.';
+}
+
+/** Free tiles, row-major: the list chest draws index into. */
+export const FREE_TILES: readonly (readonly [number, number])[] = RAID_MAP.flatMap((row, y) =>
+  [...row].flatMap((c, x) => (c === '.' ? [[x, y] as const] : [])),
+);
+
+export const ChestsActionSchema = z.strictObject({
+  round: z.number().int().min(0),
+  count: z.number().int().min(1).max(16),
+});
+export type ChestsAction = z.infer<typeof ChestsActionSchema>;
+
+export function chestsOutcome(beta: Uint8Array, a: ChestsAction): { tiles: [number, number][] } {
+  const reader = new OutcomeReader(beta);
+  const pool = FREE_TILES.map((t) => [t[0], t[1]] as [number, number]);
+  const tiles: [number, number][] = [];
+  for (let i = 0; i < a.count; i++) {
+    const j = reader.int(pool.length);
+    tiles.push(pool[j]!);
+    pool[j] = pool[pool.length - 1]!;
+    pool.pop();
+  }
+  return { tiles };
+}
+
+/** What a chest may hold, with its weight out of the table's total (100). */
+export const LOOT_TABLE = [
+  { item: 'coins', tokenId: 1, amount: 10, weight: 50, rarity: 'common' },
+  { item: 'coins', tokenId: 1, amount: 25, weight: 25, rarity: 'common' },
+  { item: 'emerald', tokenId: 101, amount: 1, weight: 15, rarity: 'uncommon' },
+  { item: 'ruby', tokenId: 102, amount: 1, weight: 8, rarity: 'rare' },
+  { item: 'crown', tokenId: 103, amount: 1, weight: 2, rarity: 'legendary' },
+] as const;
+
+export const LootActionSchema = z.strictObject({
+  round: z.number().int().min(0),
+  chest: z.number().int().min(0).max(15),
+  table: z.literal(RAID_LOOT_MAPPING),
+});
+export type LootAction = z.infer<typeof LootActionSchema>;
+
+export function lootOutcome(beta: Uint8Array, _a: LootAction): { item: string; tokenId: number; amount: number; rarity: string } {
+  const pick = LOOT_TABLE[new OutcomeReader(beta).weighted(LOOT_TABLE.map((l) => l.weight))]!;
+  return { item: pick.item, tokenId: pick.tokenId, amount: pick.amount, rarity: pick.rarity };
+}
+
+/** Tiles per second. */
+export const RAID_SPEED = 4;
+/** Half the side of a player's square body, in tiles. */
+export const RAID_RADIUS = 0.3;
+/** How close (centre to centre, in tiles) a player must stand to open a chest. */
+export const RAID_REACH = 1.2;
+
+/** Where a player at (x, y) ends after moving along (dx, dy) for `dt` seconds, sliding along walls. */
+export function stepPlayer(pos: { x: number; y: number }, dir: { dx: number; dy: number }, dt: number): { x: number; y: number } {
+  const len = Math.hypot(dir.dx, dir.dy);
+  if (len === 0 || dt <= 0) return { x: pos.x, y: pos.y };
+  const scale = (RAID_SPEED * Math.min(dt, 0.25)) / Math.max(1, len);
+  let { x, y } = pos;
+  x = slide(x + dir.dx * scale, dir.dx, (v) => blocked(v, y), x);
+  y = slide(y + dir.dy * scale, dir.dy, (v) => blocked(x, v), y);
+  return { x, y };
+}
+
+/** The wanted coordinate if free; else as far as the body goes towards it, flush with the wall. */
+function slide(wanted: number, direction: number, hits: (v: number) => boolean, from: number): number {
+  if (!hits(wanted)) return wanted;
+  const flush = direction > 0 ? Math.floor(wanted + RAID_RADIUS) - RAID_RADIUS - 1e-9 : Math.floor(wanted - RAID_RADIUS) + 1 + RAID_RADIUS + 1e-9;
+  return (direction > 0 ? flush > from : flush < from) && !hits(flush) ? flush : from;
+}
+
+/** Whether a body centred at (x, y) overlaps a wall. */
+export function blocked(x: number, y: number): boolean {
+  const r = RAID_RADIUS;
+  for (const [cx, cy] of [[x - r, y - r], [x + r, y - r], [x - r, y + r], [x + r, y + r]] as const)
+    if (isWall(Math.floor(cx), Math.floor(cy))) return true;
+  return false;
+}
