@@ -4,8 +4,10 @@
  * @module
  */
 import { Client, type Room } from '@colyseus/sdk';
+import { LOOT_TABLE } from '../../vrf/protocol/games/raid.ts';
 import { getJson, pinnedFairness, repin, type AwardView, type Fairness, type RoomListing } from './api.ts';
 import { DiceView } from './dice-view.ts';
+import { RaidView } from './raid-view.ts';
 import { exportLocalKey, hasInjectedWallet, injectedSigner, localSigner, signIn, type PlayerSigner } from './sign-in.ts';
 import { Verifier } from './verifier.ts';
 
@@ -50,39 +52,54 @@ async function main(): Promise<void> {
 async function lobby(client: Client, signer: PlayerSigner, keys: Fairness, verifier: Verifier): Promise<void> {
   show('lobby', true);
   show('inventory', true);
-  const enter = async (join: Promise<Room>) => {
+  const refresh = () => void inventory(signer.address);
+  const enter = async (game: 'dice' | 'raid', join: Promise<Room>) => {
     const room = await join;
     show('lobby', false);
-    show('dice', true);
-    $('rolls').replaceChildren();
-    $<HTMLAnchorElement>('export-transcript').href = `/rooms/${room.roomId}/transcript`;
-    $<HTMLAnchorElement>('export-transcript').download = `fairplay-${room.roomId}.json`;
-    new DiceView(room, signer.address, keys, verifier, () => void inventory(signer.address));
-    $('leave-dice').onclick = () => {
-      void room.leave();
-      show('dice', false);
+    show(game, true);
+    const transcript = $<HTMLAnchorElement>(game === 'dice' ? 'export-transcript' : 'export-raid-transcript');
+    transcript.href = `/rooms/${room.roomId}/transcript`;
+    transcript.download = `fairplay-${room.roomId}.json`;
+    let leave: () => void;
+    if (game === 'dice') {
+      $('rolls').replaceChildren();
+      new DiceView(room, signer.address, keys, verifier, refresh);
+      leave = () => void room.leave();
+    } else {
+      const view = new RaidView(room, signer.address, keys, verifier, refresh);
+      leave = () => view.close();
+    }
+    $(game === 'dice' ? 'leave-dice' : 'leave-raid').onclick = () => {
+      leave();
+      show(game, false);
       void list();
     };
   };
   const list = async () => {
     show('lobby', true);
-    const rooms = await getJson<RoomListing[]>('/rooms?game=dice');
-    $('dice-rooms').querySelector('tbody')!.replaceChildren(
-      ...rooms.map((r) => {
-        const tr = document.createElement('tr');
-        const join = document.createElement('button');
-        join.textContent = 'Join';
-        join.disabled = r.clients >= r.maxClients;
-        join.onclick = () => void enter(client.joinById(r.roomId));
-        tr.append(...[r.roomId, `${r.clients}/${r.maxClients}`].map((t) => Object.assign(document.createElement('td'), { textContent: t })), join);
-        return tr;
-      }),
-    );
+    for (const game of ['dice', 'raid'] as const) {
+      const rooms = await getJson<RoomListing[]>(`/rooms?game=${game}`);
+      $(`${game}-rooms`).querySelector('tbody')!.replaceChildren(
+        ...rooms.map((r) => {
+          const tr = document.createElement('tr');
+          tr.dataset['roomId'] = r.roomId;
+          const join = document.createElement('button');
+          join.textContent = 'Join';
+          join.disabled = r.clients >= r.maxClients;
+          join.onclick = () => void enter(game, client.joinById(r.roomId));
+          tr.append(...[r.roomId, `${r.clients}/${r.maxClients}`].map((t) => Object.assign(document.createElement('td'), { textContent: t })), join);
+          return tr;
+        }),
+      );
+    }
   };
-  $('create-dice').onclick = () => void enter(client.create('dice'));
+  $('create-dice').onclick = () => void enter('dice', client.create('dice'));
+  $('create-raid').onclick = () => void enter('raid', client.create('raid'));
   $('refresh-rooms').onclick = () => void list();
   await list();
 }
+
+const TOKEN_NAMES = new Map<number, string>(LOOT_TABLE.map((l) => [l.tokenId, l.tokenId === 1 ? 'coins' : l.item]));
 
 let inventoryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -90,14 +107,16 @@ let inventoryTimer: ReturnType<typeof setTimeout> | undefined;
 async function inventory(address: string): Promise<void> {
   clearTimeout(inventoryTimer);
   const { awards, balances } = await getJson<{ awards: AwardView[]; balances: Record<string, string> | null }>(`/players/${address}/awards`);
-  $('token-balances').textContent = balances ? Object.entries(balances).map(([id, n]) => `token ${id}: ${n}`).join(', ') : 'the chain does not answer';
+  $('token-balances').textContent = balances
+    ? Object.entries(balances).map(([id, n]) => `${TOKEN_NAMES.get(Number(id)) ?? `token ${id}`}: ${n}`).join(', ')
+    : 'the chain does not answer';
   $('awards').querySelector('tbody')!.replaceChildren(
     ...awards.map((a) => {
       const tr = document.createElement('tr');
       tr.dataset['status'] = a.status;
       const status = a.status === 'minted' ? `minted in ${a.txHash}` : a.status === 'capped' ? `capped until ${a.until}` : `pending${a.note ? `: ${a.note}` : ''}`;
       tr.append(
-        ...[`${a.amount} of token ${a.tokenId}`, status, `room ${a.source.roomId}, draw ${a.source.drawSeq}`].map((t) => Object.assign(document.createElement('td'), { textContent: t })),
+        ...[`${a.amount} ${TOKEN_NAMES.get(a.tokenId) ?? `of token ${a.tokenId}`}`, status, `room ${a.source.roomId}, draw ${a.source.drawSeq}`].map((t) => Object.assign(document.createElement('td'), { textContent: t })),
       );
       return tr;
     }),

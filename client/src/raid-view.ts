@@ -1,0 +1,242 @@
+/**
+ * The treasure raid in the page: draws the map, moves the player with the keyboard or the touch
+ * pad (predicted here with the server's own step function, then pulled towards the server's
+ * position), answers commitment requests, and checks every receipt before revealing and every
+ * outcome (the round's chests and each chest's loot, anyone's) in the verification worker.
+ * @module
+ */
+import type { Room } from '@colyseus/sdk';
+import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { RAID_HEIGHT, RAID_LOOT_MAPPING, RAID_WIDTH, RAID_REACH, isWall, stepPlayer } from '../../vrf/protocol/games/raid.ts';
+import type { OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { Fairness } from './api.ts';
+import type { Verifier } from './verifier.ts';
+
+interface PlayerView {
+  address: string;
+  x: number;
+  y: number;
+  score: number;
+  finds: Iterable<string>;
+}
+interface ChestView {
+  id: number;
+  x: number;
+  y: number;
+  openedBy: string;
+  opening: string;
+  loot: string;
+}
+interface RaidStateView {
+  players: Map<string, PlayerView>;
+  chests: Iterable<ChestView>;
+  round: number;
+  phase: string;
+  phaseEndsAt: number;
+}
+type Receipt = ReceiptRecord & { hash: string };
+/** Chests per round: the published action of the chest draw. */
+const CHESTS = 6;
+const TILE = 32;
+const COLORS = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bf8700', '#e16f24', '#1b7c83', '#d1242f'];
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+export class RaidView {
+  readonly #seeds = new Map<string, string>(); // commitment -> seed
+  /** What this player asked for under each commitment: the action its receipt must carry. */
+  readonly #asked = new Map<string, Record<string, string | number>>();
+  #frames = 0;
+  readonly #receipts = new Map<number, Receipt>();
+  readonly #keys = new Set<string>();
+  #padDir = { dx: 0, dy: 0 };
+  #sentDir = '0,0';
+  #me: { x: number; y: number } | undefined;
+  readonly #shown = new Map<string, { x: number; y: number }>();
+  #frame = 0;
+  #last = performance.now();
+  #closed = false;
+
+  constructor(
+    private readonly room: Room,
+    private readonly address: string,
+    private readonly keys: Fairness,
+    private readonly verifier: Verifier,
+    private readonly onLoot: () => void,
+  ) {
+    $('raid-room-id').textContent = room.roomId;
+    $('raid-log').replaceChildren();
+    room.onMessage('commit-request', (m: { round: number }) => room.send('commit', { round: m.round, commitment: this.#commitment({ round: m.round, count: CHESTS }) }));
+    room.onMessage('receipt', (r: Receipt) => void this.#onReceipt(r));
+    room.onMessage('outcome', (o: { record: OutcomeRecord; recordHash: string }) => void this.#onOutcome(o));
+    room.onMessage('void', (v: { drawSeq: number; reason: string }) => this.#log(`draw ${v.drawSeq} voided: ${v.reason}`));
+    room.onMessage('error', (e: { code: string; message: string }) => this.#log(`refused: ${e.message}`));
+    const key = (e: KeyboardEvent, down: boolean) => {
+      const k = e.key.toLowerCase();
+      if (['arrowup', 'arrowdown', 'arrowleft', 'arrowright', 'w', 'a', 's', 'd'].includes(k)) {
+        e.preventDefault();
+        if (down) this.#keys.add(k);
+        else this.#keys.delete(k);
+      } else if (down && (k === 'e' || k === ' ')) {
+        e.preventDefault();
+        this.open();
+      }
+    };
+    this.#onKeyDown = (e) => key(e, true);
+    this.#onKeyUp = (e) => key(e, false);
+    window.addEventListener('keydown', this.#onKeyDown);
+    window.addEventListener('keyup', this.#onKeyUp);
+    document.querySelectorAll<HTMLButtonElement>('.pad button[data-dir]').forEach((b) => {
+      const [dx, dy] = b.dataset['dir']!.split(',').map(Number) as [number, number];
+      b.onpointerdown = () => (this.#padDir = { dx, dy });
+      b.onpointerup = b.onpointerleave = () => (this.#padDir = { dx: 0, dy: 0 });
+    });
+    $('raid-open').onclick = () => this.open();
+    this.#frame = requestAnimationFrame(() => this.#loop());
+  }
+
+  readonly #onKeyDown: (e: KeyboardEvent) => void;
+  readonly #onKeyUp: (e: KeyboardEvent) => void;
+
+  close(): void {
+    this.#closed = true;
+    cancelAnimationFrame(this.#frame);
+    window.removeEventListener('keydown', this.#onKeyDown);
+    window.removeEventListener('keyup', this.#onKeyUp);
+    void this.room.leave();
+  }
+
+  get #state(): RaidStateView {
+    return this.room.state as unknown as RaidStateView;
+  }
+
+  #commitment(action: Record<string, string | number>): string {
+    const seed = newSeed();
+    const commitment = seedCommitment(seed);
+    this.#seeds.set(commitment, seed);
+    this.#asked.set(commitment, action);
+    return commitment;
+  }
+
+  /** Opens the nearest closed chest within reach. */
+  open(): void {
+    const me = this.#me;
+    if (!me) return;
+    const near = [...this.#state.chests]
+      .filter((c) => !c.openedBy && !c.opening && Math.hypot(me.x - c.x - 0.5, me.y - c.y - 0.5) <= RAID_REACH)
+      .sort((a, b) => Math.hypot(me.x - a.x, me.y - a.y) - Math.hypot(me.x - b.x, me.y - b.y))[0];
+    if (near) this.room.send('open', { chest: near.id, commitment: this.#commitment({ round: this.#state.round, chest: near.id, table: RAID_LOOT_MAPPING }) });
+    else this.#log('no closed chest within reach');
+  }
+
+  #log(text: string, problems?: string[], data: Record<string, string> = {}): void {
+    const li = document.createElement('li');
+    Object.assign(li.dataset, data);
+    if (problems) {
+      const mark = Object.assign(document.createElement('span'), {
+        className: problems.length ? 'mark fail' : 'mark ok',
+        textContent: problems.length ? `✗ FAILED: ${problems.join('; ')}` : '✓ verified',
+      });
+      li.dataset['verified'] = String(problems.length === 0);
+      li.append(`${text} `, mark);
+    } else li.textContent = text;
+    $('raid-log').prepend(li);
+  }
+
+  async #onReceipt(receipt: Receipt): Promise<void> {
+    this.#receipts.set(receipt.drawSeq, receipt);
+    const i = receipt.players.findIndex((p) => p.toLowerCase() === this.address.toLowerCase());
+    const seed = i >= 0 ? this.#seeds.get(receipt.commitments[i]!) : undefined;
+    const action = i >= 0 ? this.#asked.get(receipt.commitments[i]!) : undefined;
+    if (!seed || !action) return;
+    const intended = { roomId: this.room.roomId, game: 'raid', kind: receipt.kind, action, address: this.address, commitment: receipt.commitments[i]! };
+    const problems = await this.verifier.check({ kind: 'receipt', keys: this.keys, receipt, intended, published: {} });
+    if (problems.length) return this.#log(`draw ${receipt.drawSeq} (${receipt.kind}): receipt refused, seed kept secret`, problems, { draw: String(receipt.drawSeq) });
+    this.room.send('reveal', { drawSeq: receipt.drawSeq, seed });
+  }
+
+  async #onOutcome(o: { record: OutcomeRecord; recordHash: string }): Promise<void> {
+    const receipt = this.#receipts.get(o.record.drawSeq);
+    const { hash: _h, ...record } = receipt ?? ({} as Receipt);
+    const problems = receipt
+      ? await this.verifier.check({ kind: 'outcome', keys: this.keys, receipt: record as ReceiptRecord, outcome: o.record, hash: o.recordHash })
+      : ['no receipt seen for this draw'];
+    const r = o.record.result as { tiles?: number[][]; item?: string; amount?: number };
+    const who = receipt?.players[0]?.toLowerCase() === this.address.toLowerCase() ? 'you' : `${receipt?.players[0]?.slice(0, 8)}…`;
+    const text = r.tiles ? `round ${(receipt?.action as { round?: number })?.round}: chests placed by ${receipt?.players.length} players' seeds` : `${who} found ${r.item}${r.item === 'coins' ? ` (${r.amount})` : ''}`;
+    this.#log(`draw ${o.record.drawSeq}: ${text}`, problems, { draw: String(o.record.drawSeq), kind: r.tiles ? 'chests' : 'loot' });
+    if (!r.tiles && who === 'you') this.onLoot();
+  }
+
+  #direction(): { dx: number; dy: number } {
+    const k = this.#keys;
+    const dx = (k.has('arrowright') || k.has('d') ? 1 : 0) - (k.has('arrowleft') || k.has('a') ? 1 : 0) + this.#padDir.dx;
+    const dy = (k.has('arrowdown') || k.has('s') ? 1 : 0) - (k.has('arrowup') || k.has('w') ? 1 : 0) + this.#padDir.dy;
+    const len = Math.hypot(dx, dy) || 1;
+    return { dx: Math.max(-1, Math.min(1, dx / len)), dy: Math.max(-1, Math.min(1, dy / len)) };
+  }
+
+  #loop(): void {
+    if (this.#closed) return;
+    const now = performance.now();
+    const dt = (now - this.#last) / 1000;
+    this.#last = now;
+    const dir = this.#direction();
+    const key = `${dir.dx.toFixed(3)},${dir.dy.toFixed(3)}`;
+    if (key !== this.#sentDir) {
+      this.#sentDir = key;
+      this.room.send('move', dir);
+    }
+    const server = this.#state.players?.get(this.address);
+    if (server) {
+      // Predict with the server's step, then close a fraction of any gap to the server's word.
+      const predicted = this.#me ? stepPlayer(this.#me, dir, dt) : { x: server.x, y: server.y };
+      const gap = Math.hypot(server.x - predicted.x, server.y - predicted.y);
+      const pull = gap > 1.5 ? 1 : Math.min(1, dt * 4);
+      this.#me = { x: predicted.x + (server.x - predicted.x) * pull, y: predicted.y + (server.y - predicted.y) * pull };
+    }
+    this.#draw(dt);
+    if (this.#me) Object.assign($('raid-map').dataset, { x: this.#me.x.toFixed(2), y: this.#me.y.toFixed(2) });
+    this.#frame = requestAnimationFrame(() => this.#loop());
+  }
+
+  #draw(dt: number): void {
+    const canvas = $<HTMLCanvasElement>('raid-map');
+    const g = canvas.getContext('2d')!;
+    for (let y = 0; y < RAID_HEIGHT; y++)
+      for (let x = 0; x < RAID_WIDTH; x++) {
+        g.fillStyle = isWall(x, y) ? '#57606a' : (x + y) % 2 ? '#e6dcc3' : '#efe6cf';
+        g.fillRect(x * TILE, y * TILE, TILE, TILE);
+      }
+    const state = this.#state;
+    for (const c of state.chests ?? []) {
+      g.fillStyle = c.openedBy ? '#8c959f' : c.opening ? '#e16f24' : '#bf8700';
+      g.fillRect(c.x * TILE + 6, c.y * TILE + 8, TILE - 12, TILE - 14);
+    }
+    const rows: HTMLTableRowElement[] = [];
+    let i = 0;
+    for (const [address, p] of state.players ?? new Map<string, PlayerView>()) {
+      const mine = address.toLowerCase() === this.address.toLowerCase();
+      const target = mine && this.#me ? this.#me : { x: p.x, y: p.y };
+      const prev = this.#shown.get(address) ?? target;
+      const k = mine ? 1 : Math.min(1, dt * 12); // others glide towards their last known position
+      const shown = { x: prev.x + (target.x - prev.x) * k, y: prev.y + (target.y - prev.y) * k };
+      this.#shown.set(address, shown);
+      g.fillStyle = COLORS[i++ % COLORS.length]!;
+      g.fillRect((shown.x - 0.3) * TILE, (shown.y - 0.3) * TILE, 0.6 * TILE, 0.6 * TILE);
+      if (mine) {
+        g.strokeStyle = '#000';
+        g.strokeRect((shown.x - 0.35) * TILE, (shown.y - 0.35) * TILE, 0.7 * TILE, 0.7 * TILE);
+      }
+      const tr = document.createElement('tr');
+      Object.assign(tr.dataset, { address, x: p.x.toFixed(2), y: p.y.toFixed(2) });
+      tr.append(...[mine ? 'you' : `${address.slice(0, 10)}…`, String(p.score), [...p.finds].join(', ')].map((t) => Object.assign(document.createElement('td'), { textContent: t })));
+      rows.push(tr);
+    }
+    if (this.#frames++ % 10 === 0) $('scoreboard').querySelector('tbody')!.replaceChildren(...rows);
+    const left = Math.max(0, Math.round((state.phaseEndsAt - Date.now()) / 1000));
+    const phase = { waiting: 'waiting for players', placing: 'placing chests: every player commits a seed', playing: `find the chests: ${left} s left`, scores: `round over: next in ${left} s` }[state.phase] ?? state.phase;
+    $('raid-status').textContent = `Round ${state.round}: ${phase}`;
+    $('raid-status').dataset['phase'] = state.phase;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Two browser contexts in one treasure raid against the real server: each sees the other move,
+ * one walks to a chest with the keyboard and opens it, every draw shows verified, and the loot
+ * reaches the inventory once minted.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectPageErrors, launchChromium, screenshot } from '../helpers/browser.ts';
+import { FREE_TILES } from '../../vrf/protocol/games/raid.ts';
+import { shortestPath } from '../helpers/raider.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+
+let server: ServerProcess;
+let browser: Browser;
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '100', RAID_ROUND_SECONDS: '120' } }), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signedIn(): Promise<{ page: Page; address: string; errors: string[] }> {
+  const page = await (await browser.newContext()).newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(server.url);
+  await page.click('#sign-in-local');
+  await page.waitForSelector('#lobby:not([hidden])');
+  return { page, address: (await page.locator('#identity').getAttribute('data-address'))!, errors };
+}
+
+/** Where `page` shows the player `address` (the server's position, from the scoreboard). */
+async function seenAt(page: Page, address: string): Promise<[number, number]> {
+  const row = page.locator(`#scoreboard tr[data-address="${address}"]`);
+  return [Number(await row.getAttribute('data-x')), Number(await row.getAttribute('data-y'))];
+}
+
+async function myPosition(page: Page): Promise<[number, number]> {
+  const canvas = page.locator('#raid-map');
+  return [Number(await canvas.getAttribute('data-x')), Number(await canvas.getAttribute('data-y'))];
+}
+
+/** Holds arrow keys along the shortest tile path, one tile at a time. */
+async function walk(page: Page, to: [number, number]): Promise<void> {
+  const [x0, y0] = await myPosition(page);
+  for (const [tx, ty] of shortestPath([Math.floor(x0), Math.floor(y0)], to).slice(1)) {
+    for (let tries = 0; tries < 200; tries++) {
+      const [x, y] = await myPosition(page);
+      const [dx, dy] = [tx + 0.5 - x, ty + 0.5 - y];
+      if (Math.abs(dx) < 0.25 && Math.abs(dy) < 0.25) break;
+      const key = Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? 'ArrowRight' : 'ArrowLeft') : dy > 0 ? 'ArrowDown' : 'ArrowUp';
+      await page.keyboard.down(key);
+      await page.waitForTimeout(Math.min(120, Math.max(15, (Math.max(Math.abs(dx), Math.abs(dy)) / 4) * 1000 * 0.6)));
+      await page.keyboard.up(key);
+    }
+  }
+}
+
+describe('treasure raid in two browsers', () => {
+  it('both see each other move; one opens a chest; every draw verified; the loot is minted into the inventory', async () => {
+    const a = await signedIn();
+    const b = await signedIn();
+    await a.page.click('#create-raid');
+    await a.page.waitForSelector('#raid:not([hidden])');
+    await b.page.click('#refresh-rooms');
+    await b.page.locator('#raid-rooms tbody tr button').first().click();
+    await b.page.waitForSelector('#raid:not([hidden])');
+    await a.page.waitForSelector('#raid-status[data-phase="playing"]', { timeout: 20_000 });
+    // The chest draw took both players' seeds, and both pages verified it.
+    for (const p of [a.page, b.page]) {
+      const chests = p.locator('#raid-log li[data-kind="chests"]');
+      await chests.first().waitFor();
+      expect(await chests.first().innerText()).toMatch(/placed by 2 players' seeds ✓ verified/);
+    }
+
+    // A moves; B sees it, and the other way round.
+    await expect.poll(() => seenAt(b.page, a.address).then(([x]) => x), { timeout: 5_000 }).toBeGreaterThan(0);
+    const before = await seenAt(b.page, a.address);
+    const [ax, ay] = await myPosition(a.page);
+    const step = FREE_TILES.find(([x, y]) => Math.abs(x - Math.floor(ax)) + Math.abs(y - Math.floor(ay)) === 1)!;
+    await walk(a.page, [step[0], step[1]]);
+    await expect.poll(() => seenAt(b.page, a.address), { timeout: 5_000 }).not.toEqual(before);
+    const bBefore = await seenAt(a.page, b.address);
+    await b.page.keyboard.down('s');
+    await b.page.waitForTimeout(300);
+    await b.page.keyboard.up('s');
+    await b.page.keyboard.down('d');
+    await b.page.waitForTimeout(300);
+    await b.page.keyboard.up('d');
+    await expect.poll(() => seenAt(a.page, b.address), { timeout: 5_000 }).not.toEqual(bBefore);
+    await screenshot(a.page, 'raid-playing');
+
+    // A walks to the nearest chest (its tile from the room's public transcript) and opens it with E.
+    const transcript = (await (await fetch(`${server.url}/rooms/${await a.page.locator('#raid-room-id').innerText()}/transcript`)).json()) as {
+      records: { type: string; result?: { tiles?: [number, number][] } }[];
+    };
+    const tiles = transcript.records.find((r) => r.type === 'outcome' && r.result?.tiles)!.result!.tiles!;
+    const [mx, my] = await myPosition(a.page);
+    const nearest = [...tiles].sort((p, q) => shortestPath([Math.floor(mx), Math.floor(my)], p).length - shortestPath([Math.floor(mx), Math.floor(my)], q).length)[0]!;
+    await walk(a.page, nearest);
+    await a.page.keyboard.press('e');
+    const loot = a.page.locator('#raid-log li[data-kind="loot"]');
+    await loot.first().waitFor({ timeout: 10_000 });
+    expect(await loot.first().innerText()).toMatch(/you found .* ✓ verified/);
+    const lootB = b.page.locator('#raid-log li[data-kind="loot"]');
+    await lootB.first().waitFor({ timeout: 10_000 });
+    expect(await lootB.first().innerText()).toMatch(/found .* ✓ verified/);
+
+    // The loot is minted, and the inventory says so with its transaction.
+    await a.page.locator('#awards tbody tr[data-status="minted"]').first().waitFor({ timeout: 20_000 });
+    expect(await a.page.locator('#awards tbody tr').first().innerText()).toMatch(/minted in 0x[0-9a-f]{64}/);
+    await screenshot(a.page, 'raid-loot');
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+});
