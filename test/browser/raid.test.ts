@@ -112,4 +112,31 @@ describe('treasure raid in two browsers', () => {
     await screenshot(a.page, 'raid-loot');
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
+
+  it('plays on a phone-sized touch screen: the touch pad moves the player', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.click('#sign-in-local');
+    await page.waitForSelector('#lobby:not([hidden])');
+    await screenshot(page, 'phone-lobby', { fullPage: false });
+    await page.click('#create-raid');
+    await page.waitForSelector('#raid-status[data-phase="playing"]', { timeout: 20_000 });
+    expect(await page.locator('.pad').isVisible()).toBe(true);
+    const address = (await page.locator('#identity').getAttribute('data-address'))!;
+    const before = await seenAt(page, address);
+    for (const dir of ['down', 'right']) {
+      const button = page.locator(`.pad button[aria-label="${dir}"]`);
+      await button.dispatchEvent('pointerdown');
+      await page.waitForTimeout(250);
+      await button.dispatchEvent('pointerup');
+    }
+    const moved = async () => {
+      const [x, y] = await seenAt(page, address);
+      return Math.hypot(x - before[0], y - before[1]);
+    };
+    await expect.poll(moved, { timeout: 5_000 }).toBeGreaterThan(0.5);
+    await screenshot(page, 'phone-raid', { fullPage: false });
+    await context.close();
+  });
 });
