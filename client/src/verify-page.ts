@@ -69,6 +69,7 @@ function render(transcript: { records?: LooseRecord[] }, report: TranscriptRepor
   const summary = $('summary');
   summary.className = report.ok ? 'mark ok' : 'mark fail';
   summary.dataset['ok'] = String(report.ok);
+  summary.dataset['ms'] = ms.toFixed(1);
   summary.textContent = report.ok
     ? `✓ All ${report.records.length} records verified${report.closed ? ', room closed' : ', room still open'} (${(ms / 1000).toFixed(2)} s)`
     : `✗ Verification FAILED: ${bad.length} bad record(s)${report.problems.length ? ' and transcript problems' : ''}`;

@@ -13,6 +13,7 @@
 import os from 'node:os';
 import type { MeasureOptions } from './harness.ts';
 import { benchAwards } from './awards.bench.ts';
+import { benchBrowser } from './browser.bench.ts';
 import { benchDice } from './dice.bench.ts';
 import { benchVrf, type Target } from './vrf.bench.ts';
 
@@ -54,6 +55,11 @@ const SECTIONS: readonly Section[] = [
     name: 'awards',
     title: 'awards minted on the embedded node: end to end (outbox write to confirmed), and gas per award by batch size',
     run: () => benchAwards(),
+  },
+  {
+    name: 'browser',
+    title: 'transcript verification in headless Chromium (/verify) next to Node, same code, same transcript',
+    run: () => benchBrowser(),
   },
 ];
 
