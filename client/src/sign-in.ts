@@ -4,7 +4,7 @@
  * message; the signed message is the token rooms check.
  * @module
  */
-import { Wallet, hexlify, toUtf8Bytes } from 'ethers';
+import { getAddress, Wallet, hexlify, toUtf8Bytes } from 'ethers';
 import { buildSignInMessage, encodeSignInToken } from '../../server/auth/siwe-message.ts';
 import { getJson } from './api.ts';
 
@@ -26,8 +26,10 @@ export function hasInjectedWallet(): boolean {
 
 export async function injectedSigner(): Promise<PlayerSigner> {
   const ethereum = (window as { ethereum?: Eip1193 }).ethereum!;
-  const [address] = (await ethereum.request({ method: 'eth_requestAccounts' })) as string[];
-  if (!address) throw new Error('the wallet shared no account');
+  const [account] = (await ethereum.request({ method: 'eth_requestAccounts' })) as string[];
+  if (!account) throw new Error('the wallet shared no account');
+  // Wallets often answer lowercase; the server and the room state use EIP-55.
+  const address = getAddress(account);
   return {
     address,
     kind: 'wallet',

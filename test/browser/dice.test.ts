@@ -3,6 +3,7 @@
  * every outcome verified in the page, a proof tampered with on the wire shown as a failure, and
  * /verify on a good and a tampered transcript. Screenshots land in test-results/screenshots.
  */
+import { getBytes, Wallet } from 'ethers';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium, screenshot } from '../helpers/browser.ts';
@@ -146,6 +147,55 @@ describe('dice in the browser', () => {
     expect(await page.locator('#problems').innerText()).toMatch(new RegExp(`record ${outcome.seq} \\(outcome`));
     await screenshot(page, 'verify-tampered');
     await page.close();
+  });
+});
+
+describe('identity and key pinning in the browser', () => {
+  it('signs in through an injected EIP-1193 wallet when the page has one', async () => {
+    const context = await browser.newContext();
+    const wallet = Wallet.createRandom();
+    await context.exposeFunction('testWalletSign', (hexMessage: string) => wallet.signMessage(getBytes(hexMessage)));
+    await context.addInitScript((address: string) => {
+      (window as unknown as { ethereum: unknown }).ethereum = {
+        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+          if (method === 'eth_requestAccounts') return [address.toLowerCase()];
+          if (method === 'personal_sign') return (window as unknown as { testWalletSign(m: string): Promise<string> }).testWalletSign(params![0] as string);
+          throw new Error(`unsupported ${method}`);
+        },
+      };
+    }, wallet.address);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.click('#sign-in-wallet');
+    await page.waitForSelector('#lobby:not([hidden])');
+    expect(await page.locator('#identity').innerText()).toBe(`${wallet.address} (wallet)`);
+    expect(await page.locator('#export-key').isHidden()).toBe(true);
+    await page.click('#create-dice');
+    await page.waitForSelector('#dice:not([hidden])');
+    expect((await roll(page, 0)).verified).toBe(true);
+    await context.close();
+  });
+
+  it('warns when the server shows another key than the one pinned, and checks against the pinned one', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const live = await getJson<{ suite: string; publicKey: string; receiptSigner: string }>(`${server.url}/fairness`);
+    // This browser pinned another server key on an earlier visit.
+    const other = { ...live, publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a' };
+    await page.evaluate((pin) => localStorage.setItem('fairplay.pinnedKeys', JSON.stringify(pin)), other);
+    await page.reload();
+    await page.waitForSelector('#key-warning:not([hidden])');
+    expect(await page.locator('#key-warning').innerText()).toMatch(/different VRF key/);
+    await page.click('#sign-in-local');
+    await page.waitForSelector('#lobby:not([hidden])');
+    await page.click('#create-dice');
+    await page.waitForSelector('#dice:not([hidden])');
+    const r = await roll(page, 0);
+    expect(r.verified).toBe(false);
+    expect(r.text).toMatch(/receipt refused, seed kept secret: ✗ FAILED: .*another VRF key/);
+    await screenshot(page, 'key-changed');
+    await context.close();
   });
 });
 
