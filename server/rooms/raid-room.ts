@@ -175,7 +175,9 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
   /** The chest draw over every commitment in; without any, the round starts over. */
   async #placeChests(): Promise<void> {
     if (this.#chestDraw !== undefined || this.state.phase !== 'placing') return;
-    const players = [...this.#commits].map(([address, commitment]) => ({ address, commitment }));
+    // Only players still here: one who left would never reveal, and the draw would be voided.
+    const present = new Set(this.clients.map(addressOf));
+    const players = [...this.#commits].filter(([address]) => present.has(address)).map(([address, commitment]) => ({ address, commitment }));
     if (players.length === 0) return this.#startRound();
     this.#chestDraw = -1;
     const receipt = await this.#transcript.receipt({ game: 'raid', kind: 'chests', action: { round: this.state.round, count: CHESTS_PER_ROUND }, players });
