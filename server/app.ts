@@ -23,6 +23,7 @@ import { createProverPool } from './fairness/prover.ts';
 import { recoverRooms } from './fairness/recovery.ts';
 import { RoomStore } from './fairness/room-store.ts';
 import { installRoutes } from './http-routes.ts';
+import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { DiceRoom } from './rooms/dice-room.ts';
 import { RaidRoom } from './rooms/raid-room.ts';
@@ -37,13 +38,15 @@ export interface RunningServer {
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const suite = getSuite(config.vrfSuite);
   const keys = loadOrCreateKeys({ dataDir: config.dataDir, suite, log: (msg, fields) => log.warn(fields ?? {}, msg) });
-  const prover = createProverPool({ suite: suite.name, secretKey: keys.vrfSecretKey.reveal() });
+  const metrics = createMetrics();
+  const prover = metrics.timed(createProverPool({ suite: suite.name, secretKey: keys.vrfSecretKey.reveal() }));
   const ctx = createFairnessContext({
     suite,
     vrfPublicKey: keys.vrfPublicKey,
     operatorKey: keys.operatorKey.reveal(),
     operatorAddress: keys.operatorAddress,
     prover,
+    onRecord: metrics.recorded,
   });
   const chain = await startChain(
     config,
@@ -68,6 +71,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     // A public chain seals a block every few seconds: no need to ask 40 times a second.
     pollMs: chain.embeddedRpcUrl ? 25 : 1000,
     whenChainReady: () => chain.whenReady(),
+    observer: { minted: metrics.minted, failed: metrics.mintFailed },
     log: log.child({ component: 'minter' }),
   });
   const signIn = new SignInService({ domain: config.siweDomain, uri: config.siweUri, nonceTtlMs: config.siweNonceTtlSeconds * 1000 });
@@ -75,6 +79,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
   const recovered = await recoverRooms({ rooms, chips, awards, log });
   if (recovered > 0) log.info({ recovered }, 'settled rooms left open by the previous run');
+  metrics.watchOutbox(() => minter.pendingCount);
   minter.start();
 
   const transport = new WebSocketTransport({ maxPayload: config.maxPayloadBytes });
@@ -83,7 +88,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     transport,
     greet: false,
     gracefullyShutdown: false,
-    express: (app) => installRoutes(app, ctx, chain, minter),
+    express: (app) => installRoutes(app, ctx, chain, minter, metrics),
   });
   await server.listen(config.port, config.host);
   const port = (transport.server?.address() as AddressInfo).port;

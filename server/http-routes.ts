@@ -3,6 +3,7 @@
  * room transcripts, sign-in nonces and health. Same port as the WebSocket transport.
  * @module
  */
+import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { matchMaker } from '@colyseus/core';
 import express, { type Application, type Request, type Response } from 'express';
@@ -17,6 +18,7 @@ import type { Chain } from './chain/chain.ts';
 import type { FairnessContext } from './fairness/context.ts';
 import { isRoomId } from './fairness/room-store.ts';
 import { CLIENT_DIST } from './client-build.ts';
+import type { ServerMetrics } from './metrics.ts';
 import { services } from './services.ts';
 
 /** The room names players may list. */
@@ -41,7 +43,7 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
 /** What /fairness tells of the chain: where the tokens and the VRF key registry are. */
 export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'embeddedRpcUrl' | 'contract'>;
 
-export function installRoutes(app: Application, ctx: FairnessContext, chain: ChainInfo, minter: Pick<AwardMinter, 'status'>): void {
+export function installRoutes(app: Application, ctx: FairnessContext, chain: ChainInfo, minter: Pick<AwardMinter, 'status'>, metrics: ServerMetrics): void {
   app.get('/fairness', (_req: Request, res: Response) => {
     res.json(fairnessInfo(ctx, chain));
   });
@@ -100,7 +102,26 @@ export function installRoutes(app: Application, ctx: FairnessContext, chain: Cha
     res.json(token);
   });
 
-  app.get('/health', (_req: Request, res: Response) => {
-    res.json({ ok: true });
+  app.get('/metrics', async (_req: Request, res: Response) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+
+  // 200 when storage and chain answer, 503 with what failed otherwise. The game itself runs
+  // without the chain (awards wait in the outbox), so a 503 for the chain alone is a warning.
+  app.get('/health', async (_req: Request, res: Response) => {
+    const { config } = services();
+    const [storage, chainState] = await Promise.all([
+      access(config.dataDir, constants.W_OK).then(() => ({ ok: true }), (e: Error) => ({ ok: false, error: e.message })),
+      withTimeout(chain.contract.runner!.provider!.getBlockNumber(), 2000).then(
+        (blockNumber) => ({ ok: true, blockNumber }),
+        (e: Error) => ({ ok: false, error: e.message.slice(0, 200) }),
+      ),
+    ]);
+    const ok = storage.ok && chainState.ok;
+    res.status(ok ? 200 : 503).json({ ok, storage, chain: chainState, redis: { ok: true, configured: false } });
+  });
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
 }

@@ -33,6 +33,8 @@ export interface MinterOptions {
   readonly log: Logger;
   /** Awaited before each step: holds the minter while the chain is being brought back. */
   readonly whenChainReady?: () => Promise<void>;
+  /** Told of confirmed awards (with how long each waited here) and of failed steps: metrics. */
+  readonly observer?: { minted(count: number, waitedSeconds: readonly number[]): void; failed(): void };
   /** Longest pause between receipt polls; default 25 ms (a local node seals a block in milliseconds). */
   readonly pollMs?: number;
 }
@@ -52,6 +54,8 @@ export class AwardMinter {
   readonly #sender: MintSender;
   /** Awards not confirmed on chain, in outbox order. */
   readonly #pending = new Map<string, Award>();
+  /** When each pending award reached this minter (ms, performance clock). */
+  readonly #since = new Map<string, number>();
   /** Award id -> the epoch whose cap it did not fit. */
   readonly #capped = new Map<string, bigint>();
   /** Award id -> why the chain cannot take it now (e.g. its token is not configured there); retried when idle. */
@@ -93,7 +97,12 @@ export class AwardMinter {
     });
     for (const a of options.outbox.all()) if (!options.mints.mintOf(a.awardId)) this.#pending.set(a.awardId, a);
     options.outbox.onRecorded((awards) => {
-      for (const a of awards) if (!options.mints.mintOf(a.awardId)) this.#pending.set(a.awardId, a);
+      const now = performance.now();
+      for (const a of awards)
+        if (!options.mints.mintOf(a.awardId)) {
+          this.#pending.set(a.awardId, a);
+          this.#since.set(a.awardId, now);
+        }
       this.#wake?.();
     });
   }
@@ -153,6 +162,7 @@ export class AwardMinter {
       } catch (e) {
         if (this.#stopped) break;
         failures++;
+        this.#o.observer?.failed();
         this.#needsReconcile = true;
         this.#sender.resetNonce();
         this.#budget.invalidate();
@@ -222,7 +232,17 @@ export class AwardMinter {
   }
 
   #afterVerdict(awards: readonly { awardId: string }[], verdict: Verdict): void {
-    if (verdict.kind === 'confirmed') for (const a of awards) this.#pending.delete(a.awardId);
+    if (verdict.kind === 'confirmed') {
+      const now = performance.now();
+      const waited: number[] = [];
+      for (const a of awards) {
+        this.#pending.delete(a.awardId);
+        const since = this.#since.get(a.awardId);
+        if (since !== undefined) waited.push((now - since) / 1000);
+        this.#since.delete(a.awardId);
+      }
+      this.#o.observer?.minted(awards.length, waited);
+    }
     if (verdict.kind !== 'voided') return;
     this.#budget.invalidate();
     // A nonce not where we left it: the node may have lost blocks; look before going on.

@@ -8,6 +8,7 @@ import type { EcvrfSuite } from '../../vrf/index.ts';
 import { vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { closeDigest, receiptDigest, type UnsignedClose, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
+import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import type { Prover } from './prover.ts';
 
 export interface FairnessContext {
@@ -21,6 +22,8 @@ export interface FairnessContext {
   signClose(close: UnsignedClose): string;
   readonly prover: Prover;
   now(): number;
+  /** Told of every record a room journals (metrics). */
+  readonly onRecord?: (record: HashedRecord, game: string) => void;
 }
 
 export function createFairnessContext(opts: {
@@ -30,6 +33,7 @@ export function createFairnessContext(opts: {
   operatorAddress: string;
   prover: Prover;
   now?: () => number;
+  onRecord?: (record: HashedRecord, game: string) => void;
 }): FairnessContext {
   const signer = new SigningKey(opts.operatorKey);
   return {
@@ -41,5 +45,6 @@ export function createFairnessContext(opts: {
     signClose: (r) => signer.sign(closeDigest(r)).serialized,
     prover: opts.prover,
     now: opts.now ?? Date.now,
+    ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
   };
 }

@@ -256,7 +256,15 @@ export class RoomTranscript {
     const hashed = { ...record, hash: recordHash(record) } as HashedRecord;
     this.#accept(hashed);
     await this.journal.append({ record: hashed });
+    this.ctx.onRecord?.(hashed, this.#gameOf(hashed));
     return hashed;
+  }
+
+  #gameOf(r: HashedRecord): string {
+    if (r.type === 'receipt') return r.game;
+    if (r.type === 'close') return 'none';
+    const receipt = this.#records[r.receiptSeq];
+    return receipt?.type === 'receipt' ? receipt.game : 'unknown';
   }
 
   #accept(r: HashedRecord): void {

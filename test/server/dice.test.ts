@@ -88,6 +88,30 @@ describe('a dice session of several players over real WebSockets', () => {
   });
 });
 
+describe('operating', () => {
+  it('GET /metrics counts the session\'s draws, proofs and mints; GET /health reports storage and chain', async () => {
+    const transcripts = readdirSync(join(server.dataDir, 'rooms', 'closed')).concat(readdirSync(join(server.dataDir, 'rooms', 'open')));
+    expect(transcripts.length).toBeGreaterThan(0);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const value = (line: RegExp) => Number(text.match(line)?.[1] ?? Number.NaN);
+    const outcomes = value(/^fairplay_draw_records_total\{game="dice",type="outcome"\} (\d+)$/m);
+    expect(outcomes).toBeGreaterThanOrEqual(9); // three players, three bets each
+    expect(value(/^fairplay_draw_records_total\{game="dice",type="receipt"\} (\d+)$/m)).toBe(outcomes);
+    expect(value(/^fairplay_prove_seconds_count (\d+)$/m)).toBe(outcomes);
+    expect(value(/^fairplay_outbox_pending (\d+)$/m)).toBe(0);
+    // The session's test waited for every award to be minted.
+    const awards = readFileSync(join(server.dataDir, 'awards.jsonl'), 'utf8').split('\n').filter(Boolean).length;
+    expect(value(/^fairplay_awards_minted_total (\d+)$/m)).toBe(awards);
+    expect(text).toMatch(/^fairplay_rooms \d+$/m);
+    expect(text).toMatch(/^fairplay_clients \d+$/m);
+    expect(text).toMatch(/^fairplay_mint_failures_total 0$/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds [\d.e-]+$/m);
+    const health = await getJson<{ ok: boolean; storage: { ok: boolean }; chain: { ok: boolean; blockNumber: number } }>(`${server.url}/health`);
+    expect(health).toMatchObject({ ok: true, storage: { ok: true }, chain: { ok: true } });
+    expect(health.chain.blockNumber).toBeGreaterThan(0);
+  });
+});
+
 describe('token metadata', () => {
   it("is served where the contract's uri points, for every token id players can win, and 404 otherwise", async () => {
     const { chain } = await getJson<{ chain: { rpcUrl: string; gameAssets: string } }>(`${server.url}/fairness`);

@@ -1,0 +1,89 @@
+/**
+ * `GET /metrics` (Prometheus text format, prom-client): rooms and clients, draw records by game
+ * and type, proof latency, the award outbox's depth, minting latency and failures, and Node's
+ * own (event loop lag, memory, GC: prom-client's default metrics).
+ * @module
+ */
+import { matchMaker } from '@colyseus/core';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { HashedRecord } from '../vrf/protocol/records.ts';
+import type { Prover } from './fairness/prover.ts';
+
+export interface ServerMetrics {
+  readonly registry: Registry;
+  /** Counts a record a room journaled. */
+  recorded(record: HashedRecord, game: string): void;
+  /** The prover, timing each proof. */
+  timed(prover: Prover): Prover;
+  /** Awards confirmed on chain, with how long each waited since the minter took it in (when known). */
+  minted(count: number, waitedSeconds: readonly number[]): void;
+  mintFailed(): void;
+  /** Where the outbox depth comes from (read at each scrape). */
+  watchOutbox(depth: () => number): void;
+}
+
+export function createMetrics(): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  let outboxDepth: () => number = () => 0;
+  new Gauge({
+    name: 'fairplay_rooms',
+    help: 'Rooms open in this process',
+    registers: [registry],
+    collect() {
+      this.set(matchMaker.stats.local.roomCount);
+    },
+  });
+  new Gauge({
+    name: 'fairplay_clients',
+    help: 'Clients connected to this process',
+    registers: [registry],
+    collect() {
+      this.set(matchMaker.stats.local.ccu);
+    },
+  });
+  new Gauge({
+    name: 'fairplay_outbox_pending',
+    help: 'Awards in the outbox not yet minted (capped ones included)',
+    registers: [registry],
+    collect() {
+      this.set(outboxDepth());
+    },
+  });
+  const records = new Counter({ name: 'fairplay_draw_records_total', help: 'Draw records journaled, by game and type', labelNames: ['game', 'type'], registers: [registry] });
+  const prove = new Histogram({
+    name: 'fairplay_prove_seconds',
+    help: 'Time to prove a draw on the prover pool (queueing included)',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const mintWait = new Histogram({
+    name: 'fairplay_mint_seconds',
+    help: 'Time from an award reaching the minter to its confirmation on chain',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300],
+    registers: [registry],
+  });
+  const minted = new Counter({ name: 'fairplay_awards_minted_total', help: 'Awards confirmed on chain', registers: [registry] });
+  const failures = new Counter({ name: 'fairplay_mint_failures_total', help: 'Minting steps that failed and were retried', registers: [registry] });
+  return {
+    registry,
+    recorded: (record, game) => records.inc({ game, type: record.type }),
+    timed: (prover) => ({
+      prove: async (alpha) => {
+        const end = prove.startTimer();
+        try {
+          return await prover.prove(alpha);
+        } finally {
+          end();
+        }
+      },
+      close: () => prover.close(),
+    }),
+    minted: (count, waited) => {
+      minted.inc(count);
+      for (const s of waited) mintWait.observe(s);
+    },
+    mintFailed: () => failures.inc(),
+    watchOutbox: (depth) => (outboxDepth = depth),
+  };
+}
