@@ -29,6 +29,10 @@ export class DiceView {
   #last: { seq: number; hash: string } | undefined;
   readonly #waiting = new Map<string, (r: Receipt) => void>();
   readonly #outcomes = new Map<number, (o: Outcome) => void>();
+  /** Ends the bet under way when the server refuses it or voids it. */
+  #abort: ((reason: string) => void) | undefined;
+  /** Draws whose seed this page revealed: a void of one of them is the server's misconduct or a crash. */
+  readonly #revealed = new Set<number>();
   #busy = false;
 
   constructor(
@@ -40,8 +44,16 @@ export class DiceView {
   ) {
     room.onMessage('receipt', (r: Receipt) => this.#waiting.get(r.commitments[0]!)?.(r));
     room.onMessage('outcome', (o: Outcome) => this.#outcomes.get(o.record.drawSeq)?.(o));
-    room.onMessage('void', (v: { drawSeq: number; reason: string }) => this.#row(v.drawSeq).replaceChildren(`draw ${v.drawSeq} voided: ${v.reason}`));
-    room.onMessage('error', (e: { code: string; message: string }) => this.#status(`refused: ${e.code}: ${e.message}`));
+    room.onMessage('void', (v: { drawSeq: number; reason: string }) => {
+      const li = this.#row(v.drawSeq);
+      if (this.#revealed.has(v.drawSeq)) this.#mark(li, [`voided after this page revealed its seed ("${v.reason}"): the server knows the seed and could re-roll`], `draw ${v.drawSeq}:`);
+      else li.replaceChildren(`draw ${v.drawSeq} voided: ${v.reason}`);
+      this.#abort?.(`voided: ${v.reason}`);
+    });
+    room.onMessage('error', (e: { code: string; message: string }) => {
+      this.#status(`refused: ${e.code}: ${e.message}`);
+      this.#abort?.(e.message);
+    });
     room.onStateChange((state: { players: Map<string, { balance: number }> }) => {
       const me = state.players.get(this.address);
       if (me) $('balance').textContent = String(me.balance);
@@ -97,16 +109,34 @@ export class DiceView {
     li.replaceChildren(`${text} `, mark);
   }
 
+  /** Waits for the server's answer; a refusal, a void or 20 s of silence ends the bet. */
+  #answer<T>(register: (resolve: (v: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer from the server in 20 s')), 20_000);
+      this.#abort = (reason) => (clearTimeout(timer), reject(new Error(reason)));
+      register((v) => (clearTimeout(timer), resolve(v)));
+    }).finally(() => (this.#abort = undefined));
+  }
+
   async play(bet: Bet): Promise<void> {
     this.#busy = true;
     try {
+      await this.#play(bet);
+    } catch {
+      // Refused, voided or unanswered: already shown; the table takes the next bet.
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #play(bet: Bet): Promise<void> {
+    {
       const seed = newSeed();
       const commitment = seedCommitment(seed);
-      const receipt = await new Promise<Receipt>((resolve) => {
+      const receipt = await this.#answer<Receipt>((resolve) => {
         this.#waiting.set(commitment, resolve);
         this.room.send('bet', { ...bet, commitment });
-      });
-      this.#waiting.delete(commitment);
+      }).finally(() => this.#waiting.delete(commitment));
       const li = this.#row(receipt.drawSeq);
       const intended = { roomId: this.room.roomId, game: 'dice', kind: 'roll', action: { ...bet }, address: this.address, commitment };
       const receiptIssues = [
@@ -115,14 +145,13 @@ export class DiceView {
       ];
       if (receiptIssues.length) return this.#mark(li, receiptIssues, `draw ${receipt.drawSeq}: receipt refused, seed kept secret:`);
       li.textContent = `draw ${receipt.drawSeq}: rolling…`;
-      const outcome = await new Promise<Outcome>((resolve) => {
+      const outcome = await this.#answer<Outcome>((resolve) => {
         this.#outcomes.set(receipt.drawSeq, resolve);
+        this.#revealed.add(receipt.drawSeq);
         this.room.send('reveal', { drawSeq: receipt.drawSeq, seed });
-      });
-      this.#outcomes.delete(receipt.drawSeq);
-      const { hash: _h, ...receiptRecord } = receipt;
+      }).finally(() => this.#outcomes.delete(receipt.drawSeq));
       const problems = [
-        ...(await this.verifier.check({ kind: 'outcome', keys: this.keys, receipt: receiptRecord, outcome: outcome.record, hash: outcome.recordHash })),
+        ...(await this.verifier.check({ kind: 'outcome', keys: this.keys, receipt, outcome: outcome.record, hash: outcome.recordHash })),
         ...this.#chainProblems(outcome.record, outcome.recordHash),
       ];
       const { roll, win, payout } = outcome.record.result;
@@ -130,8 +159,6 @@ export class DiceView {
       li.dataset['stake'] = String(bet.stake);
       this.#mark(li, problems, `draw ${receipt.drawSeq}: rolled ${roll} (${bet.direction} ${bet.target}) ${win ? `win, paid ${payout}` : 'lose'}`);
       this.onSettled();
-    } finally {
-      this.#busy = false;
     }
   }
 }

@@ -44,8 +44,15 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 export class RaidView {
   readonly #seeds = new Map<string, string>(); // commitment -> seed
-  /** What this player asked for under each commitment: the action its receipt must carry. */
-  readonly #asked = new Map<string, Record<string, string | number>>();
+  /** What this player asked for under each commitment: the draw kind and action its receipt must carry. */
+  readonly #asked = new Map<string, { kind: string; action: Record<string, string | number> }>();
+  /** Commitments whose seed this page revealed: never again. */
+  readonly #spent = new Set<string>();
+  /** Round -> this page's commitment for its chest draw (dropped if the room refused it). */
+  readonly #committedRounds = new Map<number, string>();
+  readonly #revealedDraws = new Set<number>();
+  /** Chest draws that left out this page's commitment. */
+  readonly #excluded = new Set<number>();
   #frames = 0;
   readonly #receipts = new Map<number, Receipt>();
   readonly #keys = new Set<string>();
@@ -66,11 +73,23 @@ export class RaidView {
   ) {
     $('raid-room-id').textContent = room.roomId;
     $('raid-log').replaceChildren();
-    room.onMessage('commit-request', (m: { round: number }) => room.send('commit', { round: m.round, commitment: this.#commitment({ round: m.round, count: CHESTS }) }));
+    room.onMessage('commit-request', (m: { round: number }) => {
+      const commitment = this.#commitment('chests', { round: m.round, count: CHESTS });
+      this.#committedRounds.set(m.round, commitment);
+      room.send('commit', { round: m.round, commitment });
+    });
     room.onMessage('receipt', (r: Receipt) => void this.#onReceipt(r));
     room.onMessage('outcome', (o: { record: OutcomeRecord; recordHash: string }) => void this.#onOutcome(o));
-    room.onMessage('void', (v: { drawSeq: number; reason: string }) => this.#log(`draw ${v.drawSeq} voided: ${v.reason}`));
-    room.onMessage('error', (e: { code: string; message: string }) => this.#log(`refused: ${e.message}`));
+    room.onMessage('void', (v: { drawSeq: number; reason: string }) =>
+      this.#revealedDraws.has(v.drawSeq)
+        ? this.#log(`draw ${v.drawSeq}:`, [`voided after this page revealed its seed ("${v.reason}"): the server knows the seed and could re-roll`], { draw: String(v.drawSeq) })
+        : this.#log(`draw ${v.drawSeq} voided: ${v.reason}`),
+    );
+    room.onMessage('error', (e: { code: string; message: string; round?: number }) => {
+      // A commitment the room refused (too late for the round): its absence from the draw is no fault.
+      if (e.code === 'not-now' && typeof e.round === 'number') this.#committedRounds.delete(e.round);
+      this.#log(`refused: ${e.message}`);
+    });
     const key = (e: KeyboardEvent, down: boolean) => {
       const k = e.key.toLowerCase();
       if (['arrowup', 'arrowdown', 'arrowleft', 'arrowright', 'w', 'a', 's', 'd'].includes(k)) {
@@ -110,11 +129,11 @@ export class RaidView {
     return this.room.state as unknown as RaidStateView;
   }
 
-  #commitment(action: Record<string, string | number>): string {
+  #commitment(kind: string, action: Record<string, string | number>): string {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
     this.#seeds.set(commitment, seed);
-    this.#asked.set(commitment, action);
+    this.#asked.set(commitment, { kind, action });
     return commitment;
   }
 
@@ -125,7 +144,7 @@ export class RaidView {
     const near = [...this.#state.chests]
       .filter((c) => !c.openedBy && !c.opening && Math.hypot(me.x - c.x - 0.5, me.y - c.y - 0.5) <= RAID_REACH)
       .sort((a, b) => Math.hypot(me.x - a.x, me.y - a.y) - Math.hypot(me.x - b.x, me.y - b.y))[0];
-    if (near) this.room.send('open', { chest: near.id, commitment: this.#commitment({ round: this.#state.round, chest: near.id, table: RAID_LOOT_MAPPING }) });
+    if (near) this.room.send('open', { chest: near.id, commitment: this.#commitment('loot', { round: this.#state.round, chest: near.id, table: RAID_LOOT_MAPPING }) });
     else this.#log('no closed chest within reach');
   }
 
@@ -144,26 +163,42 @@ export class RaidView {
   }
 
   async #onReceipt(receipt: Receipt): Promise<void> {
+    const draw = { draw: String(receipt.drawSeq) };
+    const known = this.#receipts.get(receipt.drawSeq);
+    if (known && known.hash !== receipt.hash) return this.#log(`draw ${receipt.drawSeq}:`, ['a second, different receipt for this draw'], draw);
     this.#receipts.set(receipt.drawSeq, receipt);
+    if (receipt.kind === 'chests') {
+      const mine = this.#committedRounds.get(Number(receipt.action['round']));
+      if (mine && !receipt.commitments.includes(mine)) {
+        this.#excluded.add(receipt.drawSeq);
+        this.#log(`draw ${receipt.drawSeq} (chests):`, ['the chest draw leaves out the commitment this page sent for its round'], draw);
+      }
+    }
     const i = receipt.players.findIndex((p) => p.toLowerCase() === this.address.toLowerCase());
-    const seed = i >= 0 ? this.#seeds.get(receipt.commitments[i]!) : undefined;
-    const action = i >= 0 ? this.#asked.get(receipt.commitments[i]!) : undefined;
-    if (!seed || !action) return;
-    const intended = { roomId: this.room.roomId, game: 'raid', kind: receipt.kind, action, address: this.address, commitment: receipt.commitments[i]! };
+    if (i < 0) return;
+    const commitment = receipt.commitments[i]!;
+    if (this.#spent.has(commitment)) return this.#log(`draw ${receipt.drawSeq}: receipt refused, seed not revealed again:`, ['it reuses a commitment whose seed this page already revealed'], draw);
+    const seed = this.#seeds.get(commitment);
+    const asked = this.#asked.get(commitment);
+    if (!seed || !asked) return this.#log(`draw ${receipt.drawSeq}:`, ['a receipt in my name for a commitment this page never made'], draw);
+    const intended = { roomId: this.room.roomId, game: 'raid', kind: asked.kind, action: asked.action, address: this.address, commitment };
     const problems = await this.verifier.check({ kind: 'receipt', keys: this.keys, receipt, intended, published: {} });
-    if (problems.length) return this.#log(`draw ${receipt.drawSeq} (${receipt.kind}): receipt refused, seed kept secret`, problems, { draw: String(receipt.drawSeq) });
+    if (problems.length) return this.#log(`draw ${receipt.drawSeq} (${receipt.kind}): receipt refused, seed kept secret:`, problems, draw);
+    this.#spent.add(commitment);
+    this.#seeds.delete(commitment);
+    this.#revealedDraws.add(receipt.drawSeq);
     this.room.send('reveal', { drawSeq: receipt.drawSeq, seed });
   }
 
   async #onOutcome(o: { record: OutcomeRecord; recordHash: string }): Promise<void> {
     const receipt = this.#receipts.get(o.record.drawSeq);
-    const { hash: _h, ...record } = receipt ?? ({} as Receipt);
     const problems = receipt
-      ? await this.verifier.check({ kind: 'outcome', keys: this.keys, receipt: record as ReceiptRecord, outcome: o.record, hash: o.recordHash })
+      ? await this.verifier.check({ kind: 'outcome', keys: this.keys, receipt, outcome: o.record, hash: o.recordHash })
       : ['no receipt seen for this draw'];
+    if (this.#excluded.has(o.record.drawSeq)) problems.push('the chest draw left out the commitment this page sent');
     const r = o.record.result as { tiles?: number[][]; item?: string; amount?: number };
     const who = receipt?.players[0]?.toLowerCase() === this.address.toLowerCase() ? 'you' : `${receipt?.players[0]?.slice(0, 8)}…`;
-    const text = r.tiles ? `round ${(receipt?.action as { round?: number })?.round}: chests placed by ${receipt?.players.length} players' seeds` : `${who} found ${r.item}${r.item === 'coins' ? ` (${r.amount})` : ''}`;
+    const text = r.tiles ? `round ${receipt?.action['round']}: chests placed by ${receipt?.players.length} players' seeds` : `${who} found ${r.item}${r.item === 'coins' ? ` (${r.amount})` : ''}`;
     this.#log(`draw ${o.record.drawSeq}: ${text}`, problems, { draw: String(o.record.drawSeq), kind: r.tiles ? 'chests' : 'loot' });
     if (!r.tiles && who === 'you') this.onLoot();
   }

@@ -5,12 +5,13 @@
  * @module
  */
 import { recordHash, type OutcomeRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { receiptSigner } from '../../vrf/protocol/receipt.ts';
 import { outcomeProblems, receiptProblems, type IntendedDraw, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 
 export type VerifyRequest =
   | { id: number; kind: 'receipt'; keys: TrustedKeys; receipt: ReceiptRecord & { hash: string }; intended: IntendedDraw; published: Record<string, JsonValue> }
-  | { id: number; kind: 'outcome'; keys: TrustedKeys; receipt: ReceiptRecord; outcome: OutcomeRecord; hash: string };
+  | { id: number; kind: 'outcome'; keys: TrustedKeys; receipt: ReceiptRecord & { hash: string }; outcome: OutcomeRecord; hash: string };
 
 export interface VerifyAnswer {
   id: number;
@@ -30,7 +31,16 @@ function check(req: VerifyRequest): string[] {
     const { hash, ...receipt } = req.receipt;
     return [...receiptProblems(receipt, req.intended, req.keys, req.published), ...hashProblems(receipt, hash)];
   }
-  return [...outcomeProblems(req.receipt, req.outcome, req.keys), ...hashProblems(req.outcome, req.hash)];
+  // The receipt may be another player's, never checked on this page before: its signature and hash too.
+  const { hash: receiptHash, ...receipt } = req.receipt;
+  const signer = (() => {
+    try {
+      return receiptSigner(receipt).toLowerCase() === req.keys.receiptSigner.toLowerCase() ? [] : ['receipt not signed by the pinned signer'];
+    } catch (e) {
+      return [`receipt signature: ${(e as Error).message}`];
+    }
+  })();
+  return [...signer, ...hashProblems(receipt, receiptHash), ...outcomeProblems(receipt, req.outcome, req.keys), ...hashProblems(req.outcome, req.hash)];
 }
 
 self.onmessage = (event: MessageEvent<VerifyRequest>) => {

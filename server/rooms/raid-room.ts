@@ -66,6 +66,8 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
   readonly #inFlight = new Set<Promise<unknown>>();
   #chestDraw: number | undefined;
   #countdownEnds = 0;
+  /** Draws already applied to the game: a reveal and an expiry may both settle the same draw. */
+  readonly #settledDraws = new Set<number>();
   #phaseTimer: { clear(): void } | undefined;
 
   static override onAuth(token: string): Promise<PlayerAuth> {
@@ -109,6 +111,9 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
   override onReconnect(client: RaidClient): void {
     const player = this.state.players.get(addressOf(client));
     if (player) player.connected = true;
+    // Everyone may have dropped meanwhile, leaving the room waiting.
+    if (this.state.phase === 'waiting') this.#startRound();
+    else if (this.state.phase === 'placing' && this.#chestDraw === undefined) client.send('commit-request', { round: this.state.round });
   }
 
   override onLeave(client: RaidClient): void {
@@ -167,7 +172,7 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
     const m = CommitMessage.safeParse(message);
     if (!m.success) return this.#refuse(client, 'bad-message', m.error.issues[0]?.message ?? 'bad commit');
     if (this.state.phase !== 'placing' || m.data.round !== this.state.round || this.#chestDraw !== undefined)
-      return this.#refuse(client, 'not-now', `round ${m.data.round} takes no commitments now`);
+      return this.#refuse(client, 'not-now', `round ${m.data.round} takes no commitments now`, { round: m.data.round });
     this.#commits.set(addressOf(client), strip(m.data.commitment));
     this.#placeIfAllCommitted();
   }
@@ -221,24 +226,28 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
 
   /** Applies an outcome to the game, awards first: loot is durable before anyone sees it. */
   async #settled(outcome: OutcomeMessage): Promise<void> {
+    if (this.#settledDraws.has(outcome.record.drawSeq)) return;
+    this.#settledDraws.add(outcome.record.drawSeq);
     const receipt = this.#transcript.records[outcome.record.receiptSeq] as ReceiptRecord;
+    const current = (receipt.action as { round: number }).round === this.state.round;
     await applyRecordEffects(services(), { ...outcome.record, hash: outcome.recordHash }, receipt).awards;
     if (receipt.kind === 'chests') {
       const tiles = (outcome.record.result as { tiles: [number, number][] }).tiles;
-      if (receipt.drawSeq === this.#chestDraw && this.state.round === (receipt.action as { round: number }).round) {
+      if (receipt.drawSeq === this.#chestDraw && current) {
         tiles.forEach(([x, y], id) => this.state.chests.push(new Chest({ id, x, y })));
         this.#phase('playing', services().config.raidRoundSeconds * 1000, () => this.#endRound());
       }
     } else {
       const loot = outcome.record.result as ReturnType<typeof lootOutcome>;
-      const chest = this.state.chests.find((c) => c.id === (receipt.action as { chest: number }).chest);
+      // A loot draw of an earlier round (revealed late) still awards its loot, but this round's chests are not its.
+      const chest = current ? this.state.chests.find((c) => c.id === (receipt.action as { chest: number }).chest) : undefined;
       const player = this.state.players.get(receipt.players[0]!);
       if (chest) Object.assign(chest, { openedBy: receipt.players[0]!, opening: '', loot: loot.item });
       if (player) {
         player.finds.push(loot.item);
         player.score += loot.tokenId === LOOT_TABLE[0].tokenId ? loot.amount : (POINTS[loot.rarity] ?? 0);
       }
-      if (this.state.chests.every((c) => c.openedBy)) this.#endRound();
+      if (current && this.state.chests.every((c) => c.openedBy)) this.#endRound();
     }
     this.broadcast('outcome', outcome);
   }
@@ -260,8 +269,9 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
     if (pending && pending.revealed === receipt.players.length) return this.#settled(await this.#transcript.settle(receipt.drawSeq));
     const record: HashedRecord = await this.#transcript.conclude(receipt.drawSeq, reason);
     await applyRecordEffects(services(), record, receipt).awards;
-    const chest = this.state.chests.find((c) => receipt.kind === 'loot' && c.id === (receipt.action as { chest: number }).chest);
-    if (chest && !chest.openedBy) chest.opening = '';
+    const current = (receipt.action as { round: number }).round === this.state.round;
+    const chest = this.state.chests.find((c) => current && receipt.kind === 'loot' && c.id === (receipt.action as { chest: number }).chest);
+    if (chest && !chest.openedBy && chest.opening === receipt.players[0]) chest.opening = '';
     this.broadcast('void', { drawSeq: receipt.drawSeq, reason, record });
   }
 
@@ -292,7 +302,7 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
     }
   }
 
-  #refuse(client: RaidClient, code: string, message: string): void {
-    client.send('error', { code, message });
+  #refuse(client: RaidClient, code: string, message: string, extra: Record<string, number> = {}): void {
+    client.send('error', { code, message, ...extra });
   }
 }

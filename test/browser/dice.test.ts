@@ -69,6 +69,16 @@ describe('dice in the browser', () => {
       expect(r.stake).toBe(Number(bet.stake));
       expected += r.payout - r.stake;
     }
+    // A bet the server refuses (99% win chance, above the 98% limit) is shown, and the table plays on.
+    await page.fill('#stake', '10');
+    await page.locator('#target').fill('9900');
+    await page.check('input[name=direction][value=under]');
+    await page.press('#stake', 'Enter');
+    await expect.poll(() => page.locator('#rolls').innerText()).toMatch(/refused: bad-bet/);
+    await page.locator('#target').fill('5000');
+    const after = await roll(page, bets.length);
+    expect(after.verified).toBe(true);
+    expected += after.payout - after.stake;
     await expect.poll(() => page.locator('#balance').innerText()).toBe(String(expected));
     expect((await getJson<{ balance: number }>(`${server.url}/players/${address}/chips`)).balance).toBe(expected);
     await screenshot(page, 'dice-played');

@@ -21,6 +21,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Raider {
   readonly messages: { type: string; body: any }[] = [];
   readonly #seeds = new Map<string, string>(); // commitment -> seed
+  /** Reveal loot draws at once (chest draws always are). */
   autoReveal = true;
 
   private constructor(
@@ -55,11 +56,14 @@ export class Raider {
   #on(type: string, body: any): void {
     this.messages.push({ type, body });
     if (type === 'commit-request') this.room.send('commit', { round: body.round, commitment: this.#commitment() });
-    if (type === 'receipt' && this.autoReveal) {
-      const i = (body.players as string[]).findIndex((p) => p.toLowerCase() === this.address.toLowerCase());
-      const seed = i >= 0 ? this.#seeds.get(body.commitments[i]) : undefined;
-      if (seed) this.room.send('reveal', { drawSeq: body.drawSeq, seed });
-    }
+    if (type === 'receipt' && (this.autoReveal || body.kind === 'chests')) this.reveal(body);
+  }
+
+  /** Reveals this player's seed for the receipt, if it holds one of this player's commitments. */
+  reveal(receipt: { players: string[]; commitments: string[]; drawSeq: number }): void {
+    const i = receipt.players.findIndex((p) => p.toLowerCase() === this.address.toLowerCase());
+    const seed = i >= 0 ? this.#seeds.get(receipt.commitments[i]!) : undefined;
+    if (seed) this.room.send('reveal', { drawSeq: receipt.drawSeq, seed });
   }
 
   async until<T>(what: string, check: () => T | undefined | false, ms = 20_000): Promise<T> {

@@ -159,6 +159,8 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
   }
   const receipts = new Map<number, ReceiptRecord>(); // by drawSeq
   const settled = new Set<number>();
+  /** Commitment -> the receipt that first carried it. */
+  const commitmentsSeen = new Map<string, number>();
   const reports: RecordReport[] = [];
   let prev = GENESIS_HASH;
   let nextDraw = 0;
@@ -198,6 +200,13 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
         if (receiptSigner(rec).toLowerCase() !== keys.receiptSigner.toLowerCase()) p.push('receipt not signed by the pinned signer');
       } catch (e) {
         p.push(`receipt signature: ${(e as Error).message}`);
+      }
+      // A seed is revealed once: a second draw on the same commitment would let the server,
+      // who knows the seed by then, pick among re-rolls (after voiding the first draw, say).
+      for (const c of rec.commitments) {
+        const first = commitmentsSeen.get(c);
+        if (first !== undefined) p.push(`commitment ${c.slice(0, 16)}… was already used in receipt ${first}: a revealed seed reused`);
+        else commitmentsSeen.set(c, rec.seq);
       }
       receipts.set(rec.drawSeq, rec);
       return;

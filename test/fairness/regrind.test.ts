@@ -1,0 +1,47 @@
+/**
+ * A server that voids a draw after the player revealed, then issues a new draw on the same
+ * commitment, knows the seed and could pick among re-rolls: the transcript verifier refuses a
+ * commitment used twice.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Wallet } from 'ethers';
+import { describe, expect, it } from 'vitest';
+import { createFairnessContext } from '../../server/fairness/context.ts';
+import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
+import { getSuite } from '../../vrf/index.ts';
+import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { bytesToHex } from '../../vrf/protocol/encoding.ts';
+import { verifyTranscript } from '../../vrf/protocol/transcript.ts';
+
+describe('a revealed seed reused in a second draw', () => {
+  it('is refused by the transcript verifier, naming the receipt that reused it', async () => {
+    const suite = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
+    const sk = crypto.getRandomValues(new Uint8Array(32));
+    const operator = Wallet.createRandom();
+    const ctx = createFairnessContext({
+      suite,
+      vrfPublicKey: suite.publicKey(sk),
+      operatorKey: operator.privateKey,
+      operatorAddress: operator.address,
+      prover: { prove: async (alpha) => ({ pi: suite.prove(sk, alpha), beta: suite.proofToHash(suite.prove(sk, alpha)) }), close: async () => undefined },
+    });
+    const room = await RoomTranscript.open(join(mkdtempSync(join(tmpdir(), 'regrind-')), 'room.jsonl'), 'regrind', ctx);
+    const player = Wallet.createRandom().address;
+    const seed = newSeed();
+    const draw = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under', edgeBps: 100 }, players: [{ address: player, commitment: seedCommitment(seed) }] };
+    const first = await room.receipt(draw);
+    await room.reveal(first.drawSeq, player, seed);
+    await room.void(first.drawSeq, 'the seed was not revealed in time'); // a lie: it was
+    const second = await room.receipt(draw);
+    await room.reveal(second.drawSeq, player, seed);
+    await room.settle(second.drawSeq);
+
+    const keys = { suite: suite.name, publicKey: bytesToHex(suite.publicKey(sk)), receiptSigner: operator.address };
+    const report = verifyTranscript(room.transcript(), keys);
+    expect(report.ok).toBe(false);
+    const flagged = report.records.filter((r) => r.problems.length);
+    expect(flagged).toEqual([{ seq: second.seq, type: 'receipt', drawSeq: second.drawSeq, problems: [expect.stringMatching(new RegExp(`already used in receipt ${first.seq}: a revealed seed reused`))] }]);
+  });
+});
