@@ -63,7 +63,10 @@ export async function startAnvil(opts: { stateFile?: string; port?: number } = {
   }
   // Through a guard that stops the node when this process dies, however it dies.
   const guard = fileURLToPath(new URL('./anvil-guard.mjs', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, [guard, anvilBinary(), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [guard, anvilBinary(), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ANVIL_GUARD_PARENT: String(process.pid) },
+  });
   if (pidFile) writeFileSync(pidFile, String(child.pid));
   const errors: string[] = [];
   child.stderr!.on('data', (c: Buffer) => errors.push(c.toString()));

@@ -103,4 +103,24 @@ describe('the embedded node', () => {
     }
     expect(alive).toBe(false);
   });
+
+  it('stops even when its starter died before the guard came up (the starter names itself)', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const { anvilBinary } = await import('../../server/chain/anvil.ts');
+    const { freeLoopbackPort } = await import('../../server/free-port.ts');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a pid whose process is gone
+    const port = await freeLoopbackPort();
+    const guard = fileURLToPath(new URL('../../server/chain/anvil-guard.mjs', import.meta.url));
+    const child = spawn(process.execPath, [guard, anvilBinary(), '--host', '127.0.0.1', '--port', String(port), '--silent'], {
+      stdio: 'ignore',
+      env: { ...process.env, ANVIL_GUARD_PARENT: String(dead) },
+    });
+    const exited = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 10_000);
+      child.once('exit', () => (clearTimeout(timer), resolve(true)));
+    });
+    if (!exited) child.kill('SIGKILL');
+    expect(exited).toBe(true);
+  });
 });
