@@ -4,6 +4,7 @@
  * @module
  */
 import './node20-websocket.ts';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer } from '@colyseus/core';
@@ -82,7 +83,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   metrics.watchOutbox(() => minter.pendingCount);
   minter.start();
 
-  const transport = new WebSocketTransport({ maxPayload: config.maxPayloadBytes });
+  // Slow clients are cut off: headers must arrive within the timeout, a whole request within
+  // three times it, checked every second (Node's default check runs every 30 s).
+  const http = createServer({
+    headersTimeout: config.httpHeadersTimeoutSeconds * 1000,
+    requestTimeout: config.httpHeadersTimeoutSeconds * 3000,
+    connectionsCheckingInterval: 1000,
+  });
+  const transport = new WebSocketTransport({ maxPayload: config.maxPayloadBytes, server: http });
   const server = defineServer({
     rooms: { dice: defineRoom(DiceRoom), raid: defineRoom(RaidRoom) },
     transport,

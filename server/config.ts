@@ -66,6 +66,8 @@ export interface Config {
   /** `COIN_EPOCH_CAP` / `COIN_PLAYER_EPOCH_CAP`: coins (token 1) mintable per epoch, in all and per player. */
   readonly coinEpochCap: number;
   readonly coinPlayerEpochCap: number;
+  /** `HTTP_HEADERS_TIMEOUT_SECONDS`: a connection whose request headers take longer is closed (slow-loris). Default 10, in [1, 300]. */
+  readonly httpHeadersTimeoutSeconds: number;
   /** `RAID_ROUND_SECONDS`: how long a treasure-raid round lasts once its chests stand. Default 90, in [5, 3600]. */
   readonly raidRoundSeconds: number;
   /** `MINT_BATCH_SIZE`: most awards in one mint transaction. Default 100, in [1, 500]. */
@@ -143,6 +145,7 @@ const schema = z.object({
   COIN_PLAYER_EPOCH_CAP: integer('COIN_PLAYER_EPOCH_CAP', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
   MINT_BATCH_SIZE: integer('MINT_BATCH_SIZE', 100, 1, 500),
   RAID_ROUND_SECONDS: integer('RAID_ROUND_SECONDS', 90, 5, 3600),
+  HTTP_HEADERS_TIMEOUT_SECONDS: integer('HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 300),
   MINT_CONFIRMATIONS: integer('MINT_CONFIRMATIONS', 1, 1, 1000),
   MINT_RECEIPT_TIMEOUT_SECONDS: integer('MINT_RECEIPT_TIMEOUT_SECONDS', 30, 1, 3600),
 });
@@ -197,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     coinPlayerEpochCap: v.COIN_PLAYER_EPOCH_CAP,
     mintBatchSize: v.MINT_BATCH_SIZE,
     raidRoundSeconds: v.RAID_ROUND_SECONDS,
+    httpHeadersTimeoutSeconds: v.HTTP_HEADERS_TIMEOUT_SECONDS,
     mintConfirmations: v.MINT_CONFIRMATIONS,
     mintReceiptTimeoutSeconds: v.MINT_RECEIPT_TIMEOUT_SECONDS,
   });

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       coinPlayerEpochCap: 1_000_000,
       mintBatchSize: 100,
       raidRoundSeconds: 90,
+      httpHeadersTimeoutSeconds: 10,
       mintConfirmations: 1,
       mintReceiptTimeoutSeconds: 30,
     });
