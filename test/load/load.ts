@@ -1,0 +1,219 @@
+/**
+ * `npm run load`: N bot players sign in and really play, half dice (a bet every second), half
+ * treasure raid (rooms of 8, wandering and opening chests), against a server this tool starts on
+ * loopback. Bounded: at most 2,000 players and 600 s, and it stops by itself. Prints every 5 s and
+ * at the end: clients connected, draws/s, reveal-to-outcome p50/p95/p99, state patch latency p99
+ * (the room's server clock against this machine's), errors, server CPU and memory.
+ *
+ *   npm run load -- --players 500 --seconds 30 [--raid-share 0.5]
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { Client, type Room } from '@colyseus/sdk';
+import { Wallet } from 'ethers';
+import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { signInToken } from '../helpers/player.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+
+interface Args {
+  players: number;
+  seconds: number;
+  raidShare: number;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { players: 200, seconds: 30, raidShare: 0.5 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], Number(argv[i + 1])];
+    if (!Number.isFinite(value)) throw new Error(`${flag} needs a number`);
+    if (flag === '--players') args.players = Math.min(2000, Math.max(1, Math.round(value)));
+    else if (flag === '--seconds') args.seconds = Math.min(600, Math.max(5, value));
+    else if (flag === '--raid-share') args.raidShare = Math.min(1, Math.max(0, value));
+    else throw new Error(`unknown argument ${flag}; usage: --players N --seconds S --raid-share F`);
+  }
+  return args;
+}
+
+const stats = { connected: 0, draws: 0, errors: 0, revealToOutcome: [] as number[], patch: [] as number[], errorKinds: new Map<string, number>() };
+let running = true;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function error(kind: string): void {
+  stats.errors++;
+  stats.errorKinds.set(kind, (stats.errorKinds.get(kind) ?? 0) + 1);
+}
+
+/** Watches the room's server clock: now minus the clock in each patch is the patch's latency. */
+function watchPatches(room: Room): void {
+  let last = 0;
+  room.onStateChange((state: { serverTime?: number }) => {
+    // Only patches that carry a new clock value: others (a balance, a chest) leave it stale.
+    if (!state.serverTime || state.serverTime === last) return;
+    last = state.serverTime;
+    stats.patch.push(Date.now() - state.serverTime);
+  });
+}
+
+/** Refusals a fair player meets in a crowded raid (another player reached the chest first). */
+const RACES = new Set(['chest-taken', 'too-far', 'not-now']);
+
+async function join(url: string, game: 'dice' | 'raid', roomId?: string): Promise<{ room: Room; address: string }> {
+  const client = new Client(url);
+  const wallet = Wallet.createRandom();
+  client.auth.token = await signInToken(url, wallet);
+  const room = roomId ? await client.joinById(roomId) : await client.create(game);
+  room.reconnection.enabled = false;
+  stats.connected++;
+  room.onLeave(() => {
+    stats.connected--;
+    if (running) error('disconnected');
+  });
+  room.onMessage('error', (e: { code: string }) => RACES.has(e.code) || error(`refused: ${e.code}`));
+  watchPatches(room);
+  return { room, address: wallet.address };
+}
+
+async function diceBot(room: Room): Promise<void> {
+  const outcomes = new Map<number, (v: unknown) => void>();
+  const receipts = new Map<string, (r: { drawSeq: number }) => void>();
+  room.onMessage('receipt', (r: { drawSeq: number; commitments: string[] }) => receipts.get(r.commitments[0]!)?.(r));
+  room.onMessage('outcome', (o: { record: { drawSeq: number } }) => outcomes.get(o.record.drawSeq)?.(o));
+  room.onMessage('void', () => error('void'));
+  await sleep(Math.random() * 1000);
+  while (running) {
+    const seed = newSeed();
+    const commitment = seedCommitment(seed);
+    const receipt = await Promise.race([new Promise<{ drawSeq: number }>((r) => receipts.set(commitment, r) && room.send('bet', { stake: 1, target: 5000, direction: 'under', commitment })), sleep(10_000).then(() => undefined)]);
+    receipts.delete(commitment);
+    if (!receipt) {
+      error('no receipt in 10 s');
+      continue;
+    }
+    const t0 = performance.now();
+    const outcome = await Promise.race([new Promise((r) => outcomes.set(receipt.drawSeq, r) && room.send('reveal', { drawSeq: receipt.drawSeq, seed })), sleep(10_000).then(() => undefined)]);
+    outcomes.delete(receipt.drawSeq);
+    if (!outcome) error('no outcome in 10 s');
+    else {
+      stats.draws++;
+      stats.revealToOutcome.push(performance.now() - t0);
+    }
+    await sleep(1000);
+  }
+}
+
+async function raidBot(room: Room, address: string): Promise<void> {
+  const seeds = new Map<string, string>();
+  const revealedAt = new Map<number, number>();
+  const commit = () => {
+    const seed = newSeed();
+    const c = seedCommitment(seed);
+    seeds.set(c, seed);
+    return c;
+  };
+  room.onMessage('commit-request', (m: { round: number }) => room.send('commit', { round: m.round, commitment: commit() }));
+  room.onMessage('receipt', (r: { drawSeq: number; commitments: string[] }) => {
+    for (const c of r.commitments) {
+      const seed = seeds.get(c);
+      if (!seed) continue;
+      seeds.delete(c);
+      revealedAt.set(r.drawSeq, performance.now());
+      room.send('reveal', { drawSeq: r.drawSeq, seed });
+    }
+  });
+  room.onMessage('outcome', (o: { record: { drawSeq: number } }) => {
+    const t0 = revealedAt.get(o.record.drawSeq);
+    if (t0 === undefined) return;
+    revealedAt.delete(o.record.drawSeq);
+    stats.draws++;
+    stats.revealToOutcome.push(performance.now() - t0);
+  });
+  room.onMessage('void', () => undefined); // a chest draw voided when a player left: the room redraws
+  const state = () => room.state as unknown as { players?: Map<string, { x: number; y: number }>; chests?: Iterable<{ id: number; x: number; y: number; openedBy: string; opening: string }> };
+  while (running) {
+    room.send('move', { dx: Math.random() * 2 - 1, dy: Math.random() * 2 - 1 });
+    await sleep(500);
+    const me = state().players?.get(address);
+    for (const c of state().chests ?? []) {
+      if (!c.openedBy && !c.opening && me && Math.hypot(me.x - c.x - 0.5, me.y - c.y - 0.5) < 1.1) room.send('open', { chest: c.id, commitment: commit() });
+    }
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const server: ServerProcess = await startServerProcess({ env: { LOG_LEVEL: 'warn', RAID_ROUND_SECONDS: '60', STARTING_CHIPS: '1000000', MAX_MESSAGES_PER_SECOND: '20' } });
+  console.log(`load: ${args.players} players (${Math.round(args.players * args.raidShare)} raid, the rest dice) for ${args.seconds} s against ${server.url} (pid ${server.pid})`);
+  const bots: Promise<void>[] = [];
+  const raidPlayers = Math.round(args.players * args.raidShare);
+  try {
+    // Players arrive over the first few seconds, as a crowd does, not in one instant.
+    let raidRoom: string | undefined;
+    let inRaidRoom = 0;
+    for (let i = 0; i < args.players; i++) {
+      const raid = i < raidPlayers;
+      try {
+        const { room, address } = await join(server.url, raid ? 'raid' : 'dice', raid && inRaidRoom < 8 ? raidRoom : undefined);
+        if (raid) {
+          if (room.roomId !== raidRoom) [raidRoom, inRaidRoom] = [room.roomId, 0];
+          inRaidRoom++;
+        }
+        bots.push((raid ? raidBot(room, address) : diceBot(room)).catch(() => error('bot crashed')));
+      } catch (e) {
+        error(`join failed: ${(e as Error).message.slice(0, 60)}`);
+      }
+    }
+    const start = performance.now();
+    const cpu0 = cpuSeconds(server.pid);
+    let [lastDraws, lastT, lastCpu] = [stats.draws, start, cpu0];
+    stats.revealToOutcome.length = 0;
+    stats.patch.length = 0;
+    while (performance.now() - start < args.seconds * 1000) {
+      await sleep(5000);
+      const now = performance.now();
+      const cpu = cpuSeconds(server.pid);
+      console.log(
+        `${((now - start) / 1000).toFixed(0).padStart(4)} s  clients ${stats.connected}  draws/s ${(((stats.draws - lastDraws) / (now - lastT)) * 1000).toFixed(0)}  ` +
+          `server CPU ${(((cpu - lastCpu) / ((now - lastT) / 1000)) * 100).toFixed(0)}%  RSS ${rssMb(server.pid).toFixed(0)} MB  errors ${stats.errors}`,
+      );
+      [lastDraws, lastT, lastCpu] = [stats.draws, now, cpu];
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const measuredDraws = stats.revealToOutcome.length;
+    console.log('\nresult');
+    console.log(`  clients connected      ${stats.connected} of ${args.players}`);
+    console.log(`  draws/s                ${(measuredDraws / seconds).toFixed(0)}`);
+    console.log(`  reveal to outcome      p50 ${percentile(stats.revealToOutcome, 50).toFixed(1)} ms, p95 ${percentile(stats.revealToOutcome, 95).toFixed(1)} ms, p99 ${percentile(stats.revealToOutcome, 99).toFixed(1)} ms`);
+    console.log(`  state patch latency    p99 ${percentile(stats.patch, 99).toFixed(1)} ms (p50 ${percentile(stats.patch, 50).toFixed(1)} ms)`);
+    console.log(`  errors                 ${stats.errors}${stats.errorKinds.size ? ` (${[...stats.errorKinds].map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}`);
+    console.log(`  server CPU             ${(((cpuSeconds(server.pid) - cpu0) / seconds) * 100).toFixed(0)}% of one core (${seconds.toFixed(0)} s)`);
+    console.log(`  server memory          ${rssMb(server.pid).toFixed(0)} MB RSS`);
+  } finally {
+    running = false;
+    await Promise.race([Promise.allSettled(bots), sleep(15_000)]);
+    await server.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
