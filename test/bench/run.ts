@@ -14,6 +14,7 @@ import os from 'node:os';
 import type { MeasureOptions } from './harness.ts';
 import { benchAwards } from './awards.bench.ts';
 import { benchBrowser } from './browser.bench.ts';
+import { benchSoak } from './soak.bench.ts';
 import { benchDice } from './dice.bench.ts';
 import { benchVrf, type Target } from './vrf.bench.ts';
 
@@ -33,6 +34,8 @@ interface RunContext {
 interface Section {
   name: string;
   title: string;
+  /** Runs only when named with --only (long runs). */
+  onRequest?: boolean;
   run(opts: MeasureOptions, context: RunContext): Promise<SectionResult>;
 }
 
@@ -60,6 +63,12 @@ const SECTIONS: readonly Section[] = [
     name: 'browser',
     title: 'transcript verification in headless Chromium (/verify) next to Node, same code, same transcript',
     run: () => benchBrowser(),
+  },
+  {
+    name: 'soak',
+    title: '10-minute soak: 300 players, server memory and open handles flat after warm-up (only with --only soak)',
+    onRequest: true,
+    run: () => benchSoak(),
   },
 ];
 
@@ -123,7 +132,7 @@ async function main(): Promise<number> {
   const unknown = (args.only ?? []).filter((n) => !SECTIONS.some((s) => s.name === n));
   if (unknown.length > 0)
     usage(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`);
-  const selected = args.only ? SECTIONS.filter((s) => args.only!.includes(s.name)) : SECTIONS;
+  const selected = args.only ? SECTIONS.filter((s) => args.only!.includes(s.name)) : SECTIONS.filter((s) => !s.onRequest);
 
   const cpus = os.cpus();
   console.log(

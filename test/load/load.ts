@@ -8,7 +8,8 @@
  *   npm run load -- --players 500 --seconds 30 [--raid-share 0.5]
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet } from 'ethers';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
@@ -155,14 +156,39 @@ function rssMb(pid: number): number {
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+export interface LoadOptions {
+  readonly players: number;
+  readonly seconds: number;
+  readonly raidShare: number;
+  /** Called every `sampleSeconds` with the server's state (the soak run's probe). */
+  readonly sample?: (s: { atSeconds: number; rssMb: number; openFds: number; clients: number; errors: number }) => void;
+  readonly sampleSeconds?: number;
+  readonly quiet?: boolean;
+}
+
+export interface LoadResult {
+  readonly clients: number;
+  readonly drawsPerSec: number;
+  readonly revealToOutcome: { p50: number; p95: number; p99: number };
+  readonly patchP99: number;
+  readonly errors: number;
+  readonly serverCpuPercent: number;
+  readonly serverRssMb: number;
+}
+
+function openFds(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
+}
+
+export async function runLoad(args: LoadOptions): Promise<LoadResult> {
+  const log = args.quiet ? () => undefined : (line: string) => console.log(line);
+  running = true;
   const server: ServerProcess = await startServerProcess({ env: { LOG_LEVEL: 'warn', RAID_ROUND_SECONDS: '60', STARTING_CHIPS: '1000000', MAX_MESSAGES_PER_SECOND: '20' } });
-  console.log(`load: ${args.players} players (${Math.round(args.players * args.raidShare)} raid, the rest dice) for ${args.seconds} s against ${server.url} (pid ${server.pid})`);
+  log(`load: ${args.players} players (${Math.round(args.players * args.raidShare)} raid, the rest dice) for ${args.seconds} s against ${server.url} (pid ${server.pid})`);
   const bots: Promise<void>[] = [];
   const raidPlayers = Math.round(args.players * args.raidShare);
   try {
-    // Players arrive over the first few seconds, as a crowd does, not in one instant.
+    // Players arrive one after another, as a crowd does, not in one instant.
     let raidRoom: string | undefined;
     let inRaidRoom = 0;
     for (let i = 0; i < args.players; i++) {
@@ -180,29 +206,35 @@ async function main(): Promise<void> {
     }
     const start = performance.now();
     const cpu0 = cpuSeconds(server.pid);
-    let [lastDraws, lastT, lastCpu] = [stats.draws, start, cpu0];
+    let [lastDraws, lastT, lastCpu, lastSample] = [stats.draws, start, cpu0, start];
     stats.revealToOutcome.length = 0;
     stats.patch.length = 0;
     while (performance.now() - start < args.seconds * 1000) {
       await sleep(5000);
       const now = performance.now();
       const cpu = cpuSeconds(server.pid);
-      console.log(
+      log(
         `${((now - start) / 1000).toFixed(0).padStart(4)} s  clients ${stats.connected}  draws/s ${(((stats.draws - lastDraws) / (now - lastT)) * 1000).toFixed(0)}  ` +
-          `server CPU ${(((cpu - lastCpu) / ((now - lastT) / 1000)) * 100).toFixed(0)}%  RSS ${rssMb(server.pid).toFixed(0)} MB  errors ${stats.errors}`,
+          `server CPU ${(((cpu - lastCpu) / ((now - lastT) / 1000)) * 100).toFixed(0)}%  RSS ${rssMb(server.pid).toFixed(0)} MB  fds ${openFds(server.pid)}  errors ${stats.errors}`,
       );
       [lastDraws, lastT, lastCpu] = [stats.draws, now, cpu];
+      if (args.sample && now - lastSample >= (args.sampleSeconds ?? 30) * 1000 - 1) {
+        lastSample = now;
+        args.sample({ atSeconds: (now - start) / 1000, rssMb: rssMb(server.pid), openFds: openFds(server.pid), clients: stats.connected, errors: stats.errors });
+      }
+      // Keep the percentile buffers bounded on long runs: a uniform thinning keeps their shape.
+      for (const values of [stats.revealToOutcome, stats.patch]) if (values.length > 200_000) values.splice(0, values.length, ...values.filter((_, i) => i % 2 === 0));
     }
     const seconds = (performance.now() - start) / 1000;
-    const measuredDraws = stats.revealToOutcome.length;
-    console.log('\nresult');
-    console.log(`  clients connected      ${stats.connected} of ${args.players}`);
-    console.log(`  draws/s                ${(measuredDraws / seconds).toFixed(0)}`);
-    console.log(`  reveal to outcome      p50 ${percentile(stats.revealToOutcome, 50).toFixed(1)} ms, p95 ${percentile(stats.revealToOutcome, 95).toFixed(1)} ms, p99 ${percentile(stats.revealToOutcome, 99).toFixed(1)} ms`);
-    console.log(`  state patch latency    p99 ${percentile(stats.patch, 99).toFixed(1)} ms (p50 ${percentile(stats.patch, 50).toFixed(1)} ms)`);
-    console.log(`  errors                 ${stats.errors}${stats.errorKinds.size ? ` (${[...stats.errorKinds].map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}`);
-    console.log(`  server CPU             ${(((cpuSeconds(server.pid) - cpu0) / seconds) * 100).toFixed(0)}% of one core (${seconds.toFixed(0)} s)`);
-    console.log(`  server memory          ${rssMb(server.pid).toFixed(0)} MB RSS`);
+    return {
+      clients: stats.connected,
+      drawsPerSec: stats.revealToOutcome.length / seconds,
+      revealToOutcome: { p50: percentile(stats.revealToOutcome, 50), p95: percentile(stats.revealToOutcome, 95), p99: percentile(stats.revealToOutcome, 99) },
+      patchP99: percentile(stats.patch, 99),
+      errors: stats.errors,
+      serverCpuPercent: ((cpuSeconds(server.pid) - cpu0) / seconds) * 100,
+      serverRssMb: rssMb(server.pid),
+    };
   } finally {
     running = false;
     await Promise.race([Promise.allSettled(bots), sleep(15_000)]);
@@ -210,10 +242,24 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const r = await runLoad(args);
+  console.log('\nresult');
+  console.log(`  clients connected      ${r.clients} of ${args.players}`);
+  console.log(`  draws/s                ${r.drawsPerSec.toFixed(0)}`);
+  console.log(`  reveal to outcome      p50 ${r.revealToOutcome.p50.toFixed(1)} ms, p95 ${r.revealToOutcome.p95.toFixed(1)} ms, p99 ${r.revealToOutcome.p99.toFixed(1)} ms`);
+  console.log(`  state patch latency    p99 ${r.patchP99.toFixed(1)} ms`);
+  console.log(`  errors                 ${r.errors}${stats.errorKinds.size ? ` (${[...stats.errorKinds].map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}`);
+  console.log(`  server CPU             ${r.serverCpuPercent.toFixed(0)}% of one core`);
+  console.log(`  server memory          ${r.serverRssMb.toFixed(0)} MB RSS`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
