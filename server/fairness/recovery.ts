@@ -19,14 +19,15 @@ export async function recoverRooms(deps: { rooms: RoomStore; chips: ChipLedger; 
     for (const { receipt } of room.pendingDraws())
       await room.conclude(receipt.drawSeq, 'the server restarted before every seed was revealed');
     const receipts = new Map<number, ReceiptRecord>();
-    for (const record of room.records) {
+    const records = await room.readRecords();
+    for (const record of records) {
       if (record.type === 'receipt') receipts.set(record.drawSeq, record);
       if (record.type === 'close') continue;
       const { chips, awards } = applyRecordEffects(deps, record, receipts.get(record.drawSeq)!);
       await Promise.all([chips, awards]);
     }
     await deps.rooms.finish(room);
-    deps.log.info({ roomId, records: room.records.length }, 'recovered a room left open by the previous run');
+    deps.log.info({ roomId, records: room.recordCount }, 'recovered a room left open by the previous run');
   }
   return ids.length;
 }

@@ -63,7 +63,7 @@ export class RoomStore {
   async transcript(roomId: string): Promise<Transcript | undefined> {
     if (!isRoomId(roomId)) return undefined;
     const live = this.#live.get(roomId);
-    if (live) return live.transcript();
+    if (live) return await live.transcript();
     try {
       return await RoomTranscript.load(join(this.#closedDir, `${roomId}.jsonl`), roomId, this.ctx);
     } catch (e) {

@@ -78,8 +78,15 @@ interface PendingDraw {
   settling?: Promise<OutcomeMessage>;
 }
 
+/** Receipts of settled draws kept for the room's effects right after settling; older ones are on disk. */
+const RECENT_RECEIPTS = 1024;
+
 export class RoomTranscript {
-  readonly #records: HashedRecord[] = [];
+  // Records are on disk, not in memory: a long-lived room would otherwise grow without bound.
+  // In memory: the chain's head, the count, the pending draws, and a few recent receipts.
+  #count = 0;
+  #head = GENESIS_HASH;
+  readonly #recent = new Map<number, ReceiptRecord>(); // drawSeq -> receipt of a settled draw
   readonly #pending = new Map<number, PendingDraw>();
   #nextDraw = 0;
   #closed = false;
@@ -106,12 +113,23 @@ export class RoomTranscript {
     return { ...transcriptHeader(roomId, ctx), records: entries.flatMap((e) => ('record' in e ? [e.record] : [])) };
   }
 
-  get records(): readonly HashedRecord[] {
-    return this.#records;
+  /** Every record written so far, read from the journal (durable ones only). */
+  async readRecords(): Promise<HashedRecord[]> {
+    const entries = await Journal.read(this.journal.path, parseEntry);
+    return entries.flatMap((e) => ('record' in e ? [e.record] : []));
+  }
+
+  /** The receipt of a pending or recently settled draw (for the room's effects of its outcome). */
+  receiptOf(drawSeq: number): ReceiptRecord | undefined {
+    return this.#pending.get(drawSeq)?.receipt ?? this.#recent.get(drawSeq);
+  }
+
+  get recordCount(): number {
+    return this.#count;
   }
 
   get head(): string {
-    return this.#records.at(-1)?.hash ?? GENESIS_HASH;
+    return this.#head;
   }
 
   /** Draws with a receipt and no outcome or void yet, oldest first. */
@@ -128,7 +146,7 @@ export class RoomTranscript {
   }): Promise<ReceiptRecord & { hash: string }> {
     const { ctx } = this;
     const unsigned = {
-      seq: this.#records.length,
+      seq: this.#count,
       prev: this.head,
       roomId: this.roomId,
       drawSeq: this.#nextDraw,
@@ -201,7 +219,7 @@ export class RoomTranscript {
     const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
     if (!mapping) throw new Error(`no mapping for ${receipt.game}/${receipt.kind}`);
     const record = (await this.#append({
-      seq: this.#records.length,
+      seq: this.#count,
       prev: this.head,
       roomId: this.roomId,
       drawSeq: receipt.drawSeq,
@@ -223,7 +241,7 @@ export class RoomTranscript {
     if (!draw) throw new Error(`draw ${drawSeq} is not pending`);
     if (draw.settling) throw new Error(`draw ${drawSeq} is being settled`);
     return this.#append({
-      seq: this.#records.length,
+      seq: this.#count,
       prev: this.head,
       roomId: this.roomId,
       drawSeq,
@@ -233,8 +251,8 @@ export class RoomTranscript {
     });
   }
 
-  transcript(): Transcript {
-    return { ...transcriptHeader(this.roomId, this.ctx), records: [...this.#records] };
+  async transcript(): Promise<Transcript> {
+    return { ...transcriptHeader(this.roomId, this.ctx), records: await this.readRecords() };
   }
 
   /**
@@ -244,7 +262,7 @@ export class RoomTranscript {
   async finish(): Promise<void> {
     if (this.#pending.size > 0) throw new Error(`room ${this.roomId} still has pending draws`);
     if (!this.#closed) {
-      const unsigned = { seq: this.#records.length, prev: this.head, roomId: this.roomId, drawSeq: this.#nextDraw, type: 'close' as const, closedAt: this.ctx.now() };
+      const unsigned = { seq: this.#count, prev: this.head, roomId: this.roomId, drawSeq: this.#nextDraw, type: 'close' as const, closedAt: this.ctx.now() };
       await this.#append({ ...unsigned, signature: this.ctx.signClose(unsigned) });
     }
     await this.journal.close();
@@ -254,24 +272,19 @@ export class RoomTranscript {
   // step, so concurrent draws interleave without gaps; the journal writes in the same order.
   async #append(record: DrawRecord): Promise<HashedRecord> {
     const hashed = { ...record, hash: recordHash(record) } as HashedRecord;
+    const game = record.type === 'receipt' ? record.game : record.type === 'close' ? 'none' : (this.receiptOf(record.drawSeq)?.game ?? 'unknown');
     this.#accept(hashed);
     await this.journal.append({ record: hashed });
-    this.ctx.onRecord?.(hashed, this.#gameOf(hashed));
+    this.ctx.onRecord?.(hashed, game);
     return hashed;
   }
 
-  #gameOf(r: HashedRecord): string {
-    if (r.type === 'receipt') return r.game;
-    if (r.type === 'close') return 'none';
-    const receipt = this.#records[r.receiptSeq];
-    return receipt?.type === 'receipt' ? receipt.game : 'unknown';
-  }
-
   #accept(r: HashedRecord): void {
-    if (r.seq !== this.#records.length || r.prev !== this.head)
+    if (r.seq !== this.#count || r.prev !== this.head)
       throw new Error(`room ${this.roomId}: record ${r.seq} does not continue the chain`);
     if (this.#closed) throw new Error(`room ${this.roomId} is closed`);
-    this.#records.push(r);
+    this.#count++;
+    this.#head = r.hash;
     if (r.type === 'close') {
       this.#closed = true;
       return;
@@ -279,6 +292,13 @@ export class RoomTranscript {
     if (r.type === 'receipt') {
       this.#pending.set(r.drawSeq, { receipt: r, seeds: new Map(), revealWrites: [] });
       this.#nextDraw = r.drawSeq + 1;
-    } else this.#pending.delete(r.drawSeq);
+      return;
+    }
+    const settled = this.#pending.get(r.drawSeq)?.receipt;
+    this.#pending.delete(r.drawSeq);
+    if (settled) {
+      this.#recent.set(r.drawSeq, settled);
+      if (this.#recent.size > RECENT_RECEIPTS) this.#recent.delete(this.#recent.keys().next().value!);
+    }
   }
 }

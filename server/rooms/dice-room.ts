@@ -175,7 +175,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     }
     if (!complete) return;
     const outcome = await this.#transcript.settle(drawSeq);
-    const receipt = this.#transcript.records[outcome.record.receiptSeq] as ReceiptRecord;
+    const receipt = this.#transcript.receiptOf(outcome.record.drawSeq)!;
     await this.#applyEffects({ ...outcome.record, hash: outcome.recordHash }, receipt);
     const { roll, win, payout } = outcome.record.result as { roll: number; win: boolean; payout: number };
     const action = receipt.action as DiceAction;

@@ -228,7 +228,7 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
   async #settled(outcome: OutcomeMessage): Promise<void> {
     if (this.#settledDraws.has(outcome.record.drawSeq)) return;
     this.#settledDraws.add(outcome.record.drawSeq);
-    const receipt = this.#transcript.records[outcome.record.receiptSeq] as ReceiptRecord;
+    const receipt = this.#transcript.receiptOf(outcome.record.drawSeq)!;
     const current = (receipt.action as { round: number }).round === this.state.round;
     await applyRecordEffects(services(), { ...outcome.record, hash: outcome.recordHash }, receipt).awards;
     if (receipt.kind === 'chests') {

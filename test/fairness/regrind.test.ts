@@ -39,7 +39,7 @@ describe('a revealed seed reused in a second draw', () => {
     await room.settle(second.drawSeq);
 
     const keys = { suite: suite.name, publicKey: bytesToHex(suite.publicKey(sk)), receiptSigner: operator.address };
-    const report = verifyTranscript(room.transcript(), keys);
+    const report = verifyTranscript(await room.transcript(), keys);
     expect(report.ok).toBe(false);
     const flagged = report.records.filter((r) => r.problems.length);
     expect(flagged).toEqual([{ seq: second.seq, type: 'receipt', drawSeq: second.drawSeq, problems: [expect.stringMatching(new RegExp(`already used in receipt ${first.seq}: a revealed seed reused`))] }]);
