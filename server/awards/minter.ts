@@ -166,7 +166,7 @@ export class AwardMinter {
         this.#needsReconcile = true;
         this.#sender.resetNonce();
         this.#budget.invalidate();
-        const delay = Math.min(30_000, 200 * 2 ** Math.min(failures - 1, 8)) * (0.75 + Math.random() / 2);
+        const delay = Math.min(30_000, 200 * 2 ** Math.min(failures - 1, 8)) * (0.75 + jitter() / 2);
         this.#o.log.warn({ err: (e as Error).message.slice(0, 300), retryInMs: Math.round(delay) }, 'minting failed; will reconcile and retry');
         await this.#sleep(delay, false);
       }
@@ -308,4 +308,9 @@ export class AwardMinter {
       if (wakeable) this.#wake = done;
     });
   }
+}
+
+/** In [0, 1): spreads retries of processes that failed together. Not a game outcome. */
+function jitter(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
 }

@@ -14,6 +14,7 @@ import { InsufficientChips } from '../chips/chip-ledger.ts';
 import { RevealError, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { applyRecordEffects } from '../games/record-effects.ts';
 import { services } from '../services.ts';
+import { RoomWork } from './room-work.ts';
 
 const DicePlayer = schema({ address: t.string(), balance: t.number().default(0), connected: t.boolean().default(true) }, 'DicePlayer');
 const DiceRoll = schema(
@@ -57,7 +58,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   #transcript!: RoomTranscript;
   readonly #pendingBy = new Map<string, Set<number>>(); // lowercase address -> drawSeqs
   /** Handlers and journal writes under way: the room is filed as finished only after them. */
-  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #work = new RoomWork((err) => services().log.error({ err, roomId: this.roomId }, 'room work failed'));
   #clockTimer: ReturnType<typeof setInterval> | undefined;
   readonly #betsInFlight = new Map<string, number>(); // lowercase address -> bets awaiting their receipt
 
@@ -112,11 +113,11 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     clearInterval(this.#clockTimer);
     // A draw whose record is written but whose payout is not would be lost if the room were
     // filed now (recovery only re-reads rooms left open): let every handler finish first.
-    await Promise.allSettled([...this.#inFlight]);
+    await this.#work.settled();
     // Read afresh after every wait: draws whose proofs were under way settle in the meantime.
     for (let draw = this.#transcript.pendingDraws()[0]; draw; draw = this.#transcript.pendingDraws()[0])
       await this.#conclude(draw.receipt, 'the room closed before the seed was revealed');
-    await Promise.allSettled([...this.#inFlight]);
+    await this.#work.settled();
     await services().rooms.finish(this.#transcript);
   }
 
@@ -148,8 +149,8 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
         players: [{ address, commitment: bet.data.commitment.replace(/^0x/, '').toLowerCase() }],
       });
       const stake = applyRecordEffects(services(), receipt, receipt);
-      this.#track(stake.chips);
-      this.#track(stake.awards);
+      this.#work.track(stake.chips);
+      this.#work.track(stake.awards);
     } finally {
       chips.release(address, action.stake);
       this.#betsInFlight.set(key, (this.#betsInFlight.get(key) ?? 1) - 1);
@@ -157,7 +158,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     pending.add(receipt.drawSeq);
     this.state.draws = receipt.drawSeq + 1;
     this.#showBalance(address);
-    this.clock.setTimeout(() => this.#track(this.#expire(receipt)), REVEAL_TIMEOUT_MS);
+    this.clock.setTimeout(() => this.#work.track(this.#expire(receipt)), REVEAL_TIMEOUT_MS);
     client.send('receipt', receipt);
   }
 
@@ -203,25 +204,14 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
 
   async #applyEffects(record: HashedRecord, receipt: ReceiptRecord): Promise<void> {
     const { chips, awards } = applyRecordEffects(services(), record, receipt);
-    this.#track(chips);
+    // Chip entries follow from the room's own records, which are durable before anyone hears of
+    // them, and recovery re-applies every record of a room left open. So the room need not wait
+    // for the chip journal on each draw, only before the room is filed as finished.
+    this.#work.track(chips);
     await awards;
     const player = receipt.players[0]!;
     this.#pendingOf(player).delete(record.drawSeq);
     this.#showBalance(player);
-  }
-
-  // Chip entries follow from the room's own records, which are durable before anyone hears of
-  // them, and recovery re-applies every record of a room left open. So the room need not wait
-  // for the chip journal on each draw, only before the room is filed as finished.
-  #track(work: Promise<unknown>): void {
-    this.#inFlight.add(work);
-    work.then(
-      () => this.#inFlight.delete(work),
-      (err: unknown) => {
-        this.#inFlight.delete(work);
-        services().log.error({ err, roomId: this.roomId }, 'room work failed');
-      },
-    );
   }
 
   #pendingOf(address: string): Set<number> {
@@ -242,7 +232,7 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
 
   // A handler that fails unexpectedly answers the player and leaves the room running.
   #guard(client: DiceClient, handler: () => Promise<void>): void {
-    this.#track(
+    this.#work.track(
       handler().catch((e: unknown) => {
         services().log.error({ err: e, roomId: this.roomId }, 'dice handler failed');
         this.#refuse(client, 'internal', 'the server could not complete this request');

@@ -16,6 +16,7 @@ import { authenticatePlayer, type PlayerAuth } from '../auth/room-auth.ts';
 import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { applyRecordEffects } from '../games/record-effects.ts';
 import { services } from '../services.ts';
+import { RoomWork } from './room-work.ts';
 
 const RaidPlayer = schema(
   { address: t.string(), x: t.float32(), y: t.float32(), score: t.number().default(0), finds: t.array('string'), connected: t.boolean().default(true) },
@@ -63,7 +64,7 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
   #transcript!: RoomTranscript;
   readonly #dirs = new Map<string, { dx: number; dy: number }>();
   readonly #commits = new Map<string, string>();
-  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #work = new RoomWork((err) => services().log.error({ err, roomId: this.roomId }, 'room work failed'));
   #chestDraw: number | undefined;
   #countdownEnds = 0;
   /** Draws already applied to the game: a reveal and an expiry may both settle the same draw. */
@@ -124,10 +125,10 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
 
   override async onDispose(): Promise<void> {
     this.#phaseTimer?.clear();
-    await Promise.allSettled([...this.#inFlight]);
+    await this.#work.settled();
     for (let draw = this.#transcript.pendingDraws()[0]; draw; draw = this.#transcript.pendingDraws()[0])
       await this.#conclude(draw.receipt, 'the room closed before every seed was revealed');
-    await Promise.allSettled([...this.#inFlight]);
+    await this.#work.settled();
     await services().rooms.finish(this.#transcript);
   }
 
@@ -156,7 +157,7 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
     this.state.chests.clear();
     this.#commits.clear();
     this.#chestDraw = undefined;
-    this.#phase('placing', COMMIT_MS, () => this.#track(this.#placeChests()));
+    this.#phase('placing', COMMIT_MS, () => this.#work.track(this.#placeChests()));
     this.#countdownEnds = Date.now() + COUNTDOWN_MS;
     this.clock.setTimeout(() => this.#placeIfAllCommitted(), COUNTDOWN_MS);
     this.broadcast('commit-request', { round: this.state.round });
@@ -165,7 +166,7 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
   /** After the countdown, the draw need not wait out the commit window once everyone is in. */
   #placeIfAllCommitted(): void {
     if (Date.now() < this.#countdownEnds || this.clients.length === 0) return;
-    if (this.clients.every((c) => this.#commits.has(addressOf(c)))) this.#track(this.#placeChests());
+    if (this.clients.every((c) => this.#commits.has(addressOf(c)))) this.#work.track(this.#placeChests());
   }
 
   #commit(client: RaidClient, message: unknown): void {
@@ -188,7 +189,7 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
     const receipt = await this.#transcript.receipt({ game: 'raid', kind: 'chests', action: { round: this.state.round, count: CHESTS_PER_ROUND }, players });
     this.#chestDraw = receipt.drawSeq;
     this.broadcast('receipt', receipt);
-    this.#phase('placing', REVEAL_MS, () => this.#track(this.#expire(receipt, true)));
+    this.#phase('placing', REVEAL_MS, () => this.#work.track(this.#expire(receipt, true)));
   }
 
   #open(client: RaidClient, message: unknown): Promise<void> | void {
@@ -201,12 +202,12 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
     if (chest.openedBy || chest.opening) return this.#refuse(client, 'chest-taken', `chest ${chest.id} is ${chest.openedBy ? 'open' : 'being opened'}`);
     if (Math.hypot(me.x - (chest.x + 0.5), me.y - (chest.y + 0.5)) > RAID_REACH) return this.#refuse(client, 'too-far', `stand within ${RAID_REACH} tiles of the chest`);
     chest.opening = address;
-    return this.#track(
+    return this.#work.track(
       this.#transcript
         .receipt({ game: 'raid', kind: 'loot', action: { round: this.state.round, chest: chest.id, table: RAID_LOOT_MAPPING }, players: [{ address, commitment: strip(m.data.commitment) }] })
         .then((receipt) => {
           this.broadcast('receipt', receipt);
-          this.clock.setTimeout(() => this.#track(this.#expire(receipt, false)), REVEAL_MS);
+          this.clock.setTimeout(() => this.#work.track(this.#expire(receipt, false)), REVEAL_MS);
         }, (err: unknown) => ((chest.opening = ''), Promise.reject(err))),
     );
   }
@@ -281,21 +282,11 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
     this.#dirs.set(addressOf(client), m.data);
   }
 
-  #track(work: Promise<unknown>): void {
-    this.#inFlight.add(work);
-    work.then(
-      () => this.#inFlight.delete(work),
-      (err: unknown) => {
-        this.#inFlight.delete(work);
-        services().log.error({ err, roomId: this.roomId }, 'room work failed');
-      },
-    );
-  }
 
   #guard(client: RaidClient, handler: () => Promise<void> | void): void {
     try {
       const result = handler();
-      if (result) this.#track(result);
+      if (result) this.#work.track(result);
     } catch (err) {
       services().log.error({ err, roomId: this.roomId }, 'raid handler failed');
       this.#refuse(client, 'server-error', 'the server could not handle this message');
