@@ -130,35 +130,33 @@ export class DiceView {
   }
 
   async #play(bet: Bet): Promise<void> {
-    {
-      const seed = newSeed();
-      const commitment = seedCommitment(seed);
-      const receipt = await this.#answer<Receipt>((resolve) => {
-        this.#waiting.set(commitment, resolve);
-        this.room.send('bet', { ...bet, commitment });
-      }).finally(() => this.#waiting.delete(commitment));
-      const li = this.#row(receipt.drawSeq);
-      const intended = { roomId: this.room.roomId, game: 'dice', kind: 'roll', action: { ...bet }, address: this.address, commitment };
-      const receiptIssues = [
-        ...(await this.verifier.check({ kind: 'receipt', keys: this.keys, receipt, intended, published: { edgeBps: this.keys.dice.houseEdgeBps } })),
-        ...this.#chainProblems(receipt, receipt.hash),
-      ];
-      if (receiptIssues.length) return this.#mark(li, receiptIssues, `draw ${receipt.drawSeq}: receipt refused, seed kept secret:`);
-      li.textContent = `draw ${receipt.drawSeq}: rolling…`;
-      const outcome = await this.#answer<Outcome>((resolve) => {
-        this.#outcomes.set(receipt.drawSeq, resolve);
-        this.#revealed.add(receipt.drawSeq);
-        this.room.send('reveal', { drawSeq: receipt.drawSeq, seed });
-      }).finally(() => this.#outcomes.delete(receipt.drawSeq));
-      const problems = [
-        ...(await this.verifier.check({ kind: 'outcome', keys: this.keys, receipt, outcome: outcome.record, hash: outcome.recordHash })),
-        ...this.#chainProblems(outcome.record, outcome.recordHash),
-      ];
-      const { roll, win, payout } = outcome.record.result;
-      li.dataset['payout'] = String(payout);
-      li.dataset['stake'] = String(bet.stake);
-      this.#mark(li, problems, `draw ${receipt.drawSeq}: rolled ${roll} (${bet.direction} ${bet.target}) ${win ? `win, paid ${payout}` : 'lose'}`);
-      this.onSettled();
-    }
+    const seed = newSeed();
+    const commitment = seedCommitment(seed);
+    const receipt = await this.#answer<Receipt>((resolve) => {
+      this.#waiting.set(commitment, resolve);
+      this.room.send('bet', { ...bet, commitment });
+    }).finally(() => this.#waiting.delete(commitment));
+    const li = this.#row(receipt.drawSeq);
+    const intended = { roomId: this.room.roomId, game: 'dice', kind: 'roll', action: { ...bet }, address: this.address, commitment };
+    const receiptIssues = [
+      ...(await this.verifier.check({ kind: 'receipt', keys: this.keys, receipt, intended, published: { edgeBps: this.keys.dice.houseEdgeBps } })),
+      ...this.#chainProblems(receipt, receipt.hash),
+    ];
+    if (receiptIssues.length) return this.#mark(li, receiptIssues, `draw ${receipt.drawSeq}: receipt refused, seed kept secret:`);
+    li.textContent = `draw ${receipt.drawSeq}: rolling…`;
+    const outcome = await this.#answer<Outcome>((resolve) => {
+      this.#outcomes.set(receipt.drawSeq, resolve);
+      this.#revealed.add(receipt.drawSeq);
+      this.room.send('reveal', { drawSeq: receipt.drawSeq, seed });
+    }).finally(() => this.#outcomes.delete(receipt.drawSeq));
+    const problems = [
+      ...(await this.verifier.check({ kind: 'outcome', keys: this.keys, receipt, outcome: outcome.record, hash: outcome.recordHash })),
+      ...this.#chainProblems(outcome.record, outcome.recordHash),
+    ];
+    const { roll, win, payout } = outcome.record.result;
+    li.dataset['payout'] = String(payout);
+    li.dataset['stake'] = String(bet.stake);
+    this.#mark(li, problems, `draw ${receipt.drawSeq}: rolled ${roll} (${bet.direction} ${bet.target}) ${win ? `win, paid ${payout}` : 'lose'}`);
+    this.onSettled();
   }
 }
