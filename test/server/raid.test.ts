@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHESTS_PER_ROUND } from '../../server/rooms/raid-room.ts';
-import { chestsOutcome, FREE_TILES, LOOT_TABLE, stepPlayer } from '../../vrf/protocol/games/raid.ts';
+import { chestsOutcome, FREE_TILES, LOOT_TABLE, RAID_REACH, stepPlayer } from '../../vrf/protocol/games/raid.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { getJson, type FairnessParams } from '../helpers/player.ts';
@@ -62,9 +62,13 @@ describe('a treasure-raid round over real WebSockets', () => {
 
     // A opens the chest nearest to it; B sees it happen.
     const me = a.me()!;
-    const chest = [...a.state.chests].sort((p, q) => Math.hypot(p.x - me.x, p.y - me.y) - Math.hypot(q.x - me.x, q.y - me.y))[0]!;
-    a.open(chest.id);
-    expect((await a.until('a refusal', () => a.messages.find((m) => m.type === 'error')))?.body.code).toMatch(/too-far|^$/);
+    const byDistance = [...a.state.chests].sort((p, q) => Math.hypot(p.x - me.x, p.y - me.y) - Math.hypot(q.x - me.x, q.y - me.y));
+    const chest = byDistance[0]!;
+    // The farthest chest is out of reach (6 distinct tiles cannot all be within 1.2 tiles): refused.
+    const far = byDistance.at(-1)!;
+    expect(Math.hypot(far.x + 0.5 - me.x, far.y + 0.5 - me.y)).toBeGreaterThan(RAID_REACH);
+    a.open(far.id);
+    expect((await a.until('a refusal', () => a.messages.find((m) => m.type === 'error')))?.body.code).toBe('too-far');
     await a.walkTo(chest.x, chest.y);
     a.open(chest.id);
     const loot = await a.until('the loot', () => a.messages.find((m) => m.type === 'outcome' && m.body.record.result.item)?.body);
