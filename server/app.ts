@@ -4,19 +4,28 @@
  * @module
  */
 import './node20-websocket.ts';
+import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import type { Logger } from 'pino';
 import { getSuite } from '../vrf/index.ts';
+import { RedisDriver } from '@colyseus/redis-driver';
+import { RedisPresence } from '@colyseus/redis-presence';
 import { JournalAwardSink } from './awards/award-sink.ts';
+import { LeasedMinter } from './awards/leased-minter.ts';
 import { MintLog } from './awards/mint-log.ts';
 import { AwardMinter } from './awards/minter.ts';
 import { TOKEN_IDS } from './awards/tokens.ts';
 import { startChain } from './chain/chain.ts';
+import { MemorySeatRegistry } from './auth/seats.ts';
 import { SignInService } from './auth/siwe.ts';
+import { ClusterNode } from './cluster/cluster-node.ts';
+import { PeerSync } from './cluster/peer-sync.ts';
+import { RedisNonceStore } from './cluster/redis-nonces.ts';
+import { RedisSeatRegistry } from './cluster/redis-seats.ts';
+import { fewestRoomsPlacement } from './cluster/room-placement.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import { createFairnessContext } from './fairness/context.ts';
@@ -29,6 +38,7 @@ import { loadOrCreateKeys } from './keys.ts';
 import { DiceRoom } from './rooms/dice-room.ts';
 import { RaidRoom } from './rooms/raid-room.ts';
 import { provideServices } from './services.ts';
+import { dataLayout, nodeFiles } from './storage/data-layout.ts';
 
 export interface RunningServer {
   readonly port: number;
@@ -36,9 +46,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger,
+  /** Called when this process must stop at once (it lost its place in the cluster). */
+  onFatal: (reason: string) => void = (reason) => log.fatal(reason),
+): Promise<RunningServer> {
   const suite = getSuite(config.vrfSuite);
   const keys = loadOrCreateKeys({ dataDir: config.dataDir, suite, log: (msg, fields) => log.warn(fields ?? {}, msg) });
+  const cluster = config.redisUrl ? await ClusterNode.join(config.redisUrl, config.nodeId, onFatal) : undefined;
+  const layout = dataLayout(config.dataDir, cluster?.nodeId);
   const metrics = createMetrics();
   const prover = metrics.timed(createProverPool({ suite: suite.name, secretKey: keys.vrfSecretKey.reveal() }));
   const ctx = createFairnessContext({
@@ -54,34 +71,55 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     { minterKey: keys.minterKey.reveal(), vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex } },
     log,
   );
-  const rooms = new RoomStore(config.dataDir, ctx);
+  const { nodesDir } = layout;
+  const peerDirs = async (): Promise<string[]> =>
+    nodesDir ? (await readdir(nodesDir).catch(() => [])).filter((id) => id !== cluster?.nodeId).map((id) => nodeFiles(nodesDir, id).openRooms) : [];
+  const rooms = new RoomStore({ openDir: layout.openRooms, closedDir: layout.closedRooms, peerOpenDirs: peerDirs }, ctx);
   await rooms.init();
-  const chips = await ChipLedger.open(join(config.dataDir, 'chips.jsonl'), config.startingChips);
-  const awards = await JournalAwardSink.open(join(config.dataDir, 'awards.jsonl'), TOKEN_IDS);
-  const mints = await MintLog.open(join(config.dataDir, 'mints.jsonl'), chain.gameAssets);
-  const minter = new AwardMinter({
-    outbox: awards,
-    mints,
-    contract: chain.contract,
-    wallet: chain.minter,
-    provider: chain.provider,
-    chainId: BigInt(chain.chainId),
-    batchSize: config.mintBatchSize,
-    confirmations: config.mintConfirmations,
-    receiptTimeoutMs: config.mintReceiptTimeoutSeconds * 1000,
-    // A public chain seals a block every few seconds: no need to ask 40 times a second.
-    pollMs: chain.embeddedRpcUrl ? 25 : 1000,
-    whenChainReady: () => chain.whenReady(),
-    observer: { minted: metrics.minted, failed: metrics.mintFailed },
-    log: log.child({ component: 'minter' }),
+  const chips = await ChipLedger.open(layout.chips, config.startingChips);
+  const awards = await JournalAwardSink.open(layout.awards, TOKEN_IDS);
+  const makeMinter = (mints: MintLog) =>
+    new AwardMinter({
+      outbox: awards,
+      mints,
+      contract: chain.contract,
+      wallet: chain.minter,
+      provider: chain.provider,
+      chainId: BigInt(chain.chainId),
+      batchSize: config.mintBatchSize,
+      confirmations: config.mintConfirmations,
+      receiptTimeoutMs: config.mintReceiptTimeoutSeconds * 1000,
+      // A public chain seals a block every few seconds: no need to ask 40 times a second.
+      pollMs: chain.embeddedRpcUrl ? 25 : 1000,
+      whenChainReady: () => chain.whenReady(),
+      observer: { minted: metrics.minted, failed: metrics.mintFailed },
+      log: log.child({ component: 'minter' }),
+    });
+  const minting = cluster
+    ? new LeasedMinter({ lease: cluster.lease('minter', 10_000), mintsPath: layout.mints, contract: chain.gameAssets, outbox: awards, makeMinter, log })
+    : soloMinter(await MintLog.open(layout.mints, chain.gameAssets), makeMinter);
+  const signIn = new SignInService({
+    domain: config.siweDomain,
+    uri: config.siweUri,
+    nonceTtlMs: config.siweNonceTtlSeconds * 1000,
+    ...(cluster ? { nonces: new RedisNonceStore(cluster.redis) } : {}),
   });
-  const signIn = new SignInService({ domain: config.siweDomain, uri: config.siweUri, nonceTtlMs: config.siweNonceTtlSeconds * 1000 });
-  provideServices({ config, log, rooms, chips, awards, signIn });
+  const seats = cluster ? new RedisSeatRegistry(cluster.redis, cluster.nodeId, config.maxSeatsPerAddress) : new MemorySeatRegistry(config.maxSeatsPerAddress);
+  const recover = (openDir: string) =>
+    recoverRooms({ rooms: new RoomStore({ openDir, closedDir: layout.closedRooms }, ctx), chips, awards, log });
+  const peers = cluster && nodesDir ? new PeerSync({ nodesDir, node: cluster, chips, awards, recover, log }) : undefined;
+  await peers?.catchUp();
+  provideServices({ config, log, rooms, chips, awards, signIn, seats, syncPeers: () => peers?.catchUp() ?? Promise.resolve() });
 
+  // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
+  const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
+  while (ownRecovery && !(await ownRecovery.acquire())) await new Promise((r) => setTimeout(r, 500));
   const recovered = await recoverRooms({ rooms, chips, awards, log });
+  await ownRecovery?.release();
   if (recovered > 0) log.info({ recovered }, 'settled rooms left open by the previous run');
-  metrics.watchOutbox(() => minter.pendingCount);
-  minter.start();
+  metrics.watchOutbox(() => minting.pendingCount);
+  minting.start();
+  peers?.start();
 
   // Slow clients are cut off: headers must arrive within the timeout, a whole request within
   // three times it, checked every second (Node's default check runs every 30 s).
@@ -96,12 +134,20 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     transport,
     greet: false,
     gracefullyShutdown: false,
-    express: (app) => installRoutes(app, ctx, chain, minter, metrics),
+    ...(cluster && config.redisUrl
+      ? {
+          presence: new RedisPresence(config.redisUrl),
+          driver: new RedisDriver(config.redisUrl),
+          publicAddress: config.publicAddress,
+          selectProcessIdToCreateRoom: fewestRoomsPlacement(cluster.redis),
+        }
+      : {}),
+    express: (app) => installRoutes(app, ctx, chain, minting, metrics, cluster ? () => cluster.ping() : undefined),
   });
   await server.listen(config.port, config.host);
   const port = (transport.server?.address() as AddressInfo).port;
   log.info(
-    { port, suite: suite.name, keyId: ctx.keyId, receiptSigner: ctx.receiptSigner, chainId: chain.chainId, gameAssets: chain.gameAssets, dataDir: config.dataDir },
+    { port, suite: suite.name, keyId: ctx.keyId, receiptSigner: ctx.receiptSigner, chainId: chain.chainId, gameAssets: chain.gameAssets, dataDir: config.dataDir, ...(cluster ? { nodeId: cluster.nodeId } : {}) },
     'fairplay listening',
   );
 
@@ -109,13 +155,31 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     port,
     async close() {
       await server.gracefullyShutdown(false);
+      await peers?.stop();
       await prover.close();
       await chips.close();
-      await minter.stop();
+      await minting.stop();
+      await seats.close();
       await awards.close();
-      await mints.close();
+      await cluster?.leave();
       await chain.close();
       provideServices(undefined);
+    },
+  };
+}
+
+/** The one process's minter, with the same face as the cluster's leased one. */
+function soloMinter(mints: MintLog, makeMinter: (mints: MintLog) => AwardMinter) {
+  const minter = makeMinter(mints);
+  return {
+    start: () => minter.start(),
+    async stop() {
+      await minter.stop();
+      await mints.close();
+    },
+    status: (awardId: string) => minter.status(awardId),
+    get pendingCount() {
+      return minter.pendingCount;
     },
   };
 }

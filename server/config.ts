@@ -14,6 +14,7 @@
  *   receipts; overrides `${DATA_DIR}/keys/operator.key` and is never written to disk.
  * @module
  */
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { LevelWithSilent } from 'pino';
@@ -76,6 +77,18 @@ export interface Config {
   readonly mintConfirmations: number;
   /** `MINT_RECEIPT_TIMEOUT_SECONDS`: wait for a receipt before re-checking the chain and resending. Default 30, in [1, 3600]. */
   readonly mintReceiptTimeoutSeconds: number;
+  /** `MAX_SEATS_PER_ADDRESS`: rooms one player may sit in at once (across the cluster). Default 4, in [1, 100]. */
+  readonly maxSeatsPerAddress: number;
+  /**
+   * `REDIS_URL`: redis:// URL of the Redis that several server processes share (matchmaking,
+   * sign-in nonces, seats, leases). Unset: one process on its own. Needs CHAIN_RPC_URL, and every
+   * process of the cluster needs the same DATA_DIR (a shared directory or volume).
+   */
+  readonly redisUrl: string | undefined;
+  /** `NODE_ID`: this process's name in the cluster, unique and stable across its restarts. Default `<hostname>-<PORT>`. */
+  readonly nodeId: string;
+  /** `PUBLIC_ADDRESS`: host:port where clients reach this very process (Colyseus' publicAddress). Default: none (one process). */
+  readonly publicAddress: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LevelWithSilent[];
@@ -148,6 +161,22 @@ const schema = z.object({
   HTTP_HEADERS_TIMEOUT_SECONDS: integer('HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 300),
   MINT_CONFIRMATIONS: integer('MINT_CONFIRMATIONS', 1, 1, 1000),
   MINT_RECEIPT_TIMEOUT_SECONDS: integer('MINT_RECEIPT_TIMEOUT_SECONDS', 30, 1, 3600),
+  MAX_SEATS_PER_ADDRESS: integer('MAX_SEATS_PER_ADDRESS', 4, 1, 100),
+  REDIS_URL: raw.transform((value, ctx) => {
+    if (value === undefined || /^rediss?:\/\/[^\s]+$/.test(value)) return value;
+    ctx.addIssue({ code: 'custom', message: `REDIS_URL must be a redis:// or rediss:// URL, ${got(value)}` });
+    return z.NEVER;
+  }),
+  NODE_ID: raw.transform((value, ctx) => {
+    if (value === undefined || /^[A-Za-z0-9_.-]{1,64}$/.test(value)) return value;
+    ctx.addIssue({ code: 'custom', message: `NODE_ID must be 1-64 letters, digits, '.', '_' or '-', ${got(value)}` });
+    return z.NEVER;
+  }),
+  PUBLIC_ADDRESS: raw.transform((value, ctx) => {
+    if (value === undefined || /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(value)) return value;
+    ctx.addIssue({ code: 'custom', message: `PUBLIC_ADDRESS must be host or host:port, ${got(value)}` });
+    return z.NEVER;
+  }),
 });
 
 /**
@@ -176,6 +205,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (v.CHAIN_RPC_URL && !v.GAME_ASSETS_ADDRESS) throw new Error('GAME_ASSETS_ADDRESS is required with CHAIN_RPC_URL');
   if (!v.CHAIN_RPC_URL && v.MINT_CONFIRMATIONS > 1)
     throw new Error('MINT_CONFIRMATIONS above 1 needs CHAIN_RPC_URL: the embedded node seals a block only when a transaction arrives');
+  // One embedded node per process would give each process a chain of its own.
+  if (v.REDIS_URL && !v.CHAIN_RPC_URL) throw new Error('REDIS_URL (several processes) needs CHAIN_RPC_URL: the processes must mint on one chain');
   const url = v.PUBLIC_URL ?? { publicUrl: `http://localhost:${v.PORT}`, host: `localhost:${v.PORT}` };
   return Object.freeze({
     port: v.PORT,
@@ -203,5 +234,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpHeadersTimeoutSeconds: v.HTTP_HEADERS_TIMEOUT_SECONDS,
     mintConfirmations: v.MINT_CONFIRMATIONS,
     mintReceiptTimeoutSeconds: v.MINT_RECEIPT_TIMEOUT_SECONDS,
+    maxSeatsPerAddress: v.MAX_SEATS_PER_ADDRESS,
+    redisUrl: v.REDIS_URL,
+    nodeId: v.NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50)}-${v.PORT}`,
+    publicAddress: v.PUBLIC_ADDRESS,
   });
 }

@@ -43,7 +43,15 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
 /** What /fairness tells of the chain: where the tokens and the VRF key registry are. */
 export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'embeddedRpcUrl' | 'contract'>;
 
-export function installRoutes(app: Application, ctx: FairnessContext, chain: ChainInfo, minter: Pick<AwardMinter, 'status'>, metrics: ServerMetrics): void {
+export function installRoutes(
+  app: Application,
+  ctx: FairnessContext,
+  chain: ChainInfo,
+  minter: Pick<AwardMinter, 'status'>,
+  metrics: ServerMetrics,
+  /** Whether the cluster's Redis answers; undefined for one process. */
+  redisAnswers?: () => Promise<boolean>,
+): void {
   app.get('/fairness', (_req: Request, res: Response) => {
     res.json(fairnessInfo(ctx, chain));
   });
@@ -56,14 +64,15 @@ export function installRoutes(app: Application, ctx: FairnessContext, chain: Cha
     res.json(transcript);
   });
 
-  app.get('/auth/nonce', (_req: Request, res: Response) => {
+  app.get('/auth/nonce', async (_req: Request, res: Response) => {
     const { config, signIn } = services();
-    res.json({ ...signIn.issueNonce(), domain: config.siweDomain, uri: config.siweUri });
+    res.json({ ...(await signIn.issueNonce()), domain: config.siweDomain, uri: config.siweUri });
   });
 
-  app.get('/players/:address/chips', (req: Request, res: Response) => {
+  app.get('/players/:address/chips', async (req: Request, res: Response) => {
     const address = String(req.params['address']);
     if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
+    await services().syncPeers();
     res.json({ address, balance: services().chips.balance(address) });
   });
 
@@ -83,6 +92,7 @@ export function installRoutes(app: Application, ctx: FairnessContext, chain: Cha
   app.get('/players/:address/awards', async (req: Request, res: Response) => {
     const address = String(req.params['address']);
     if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
+    await services().syncPeers();
     const awards = services().awards.awardsOf(address).map((a) => ({ ...a, ...minter.status(a.awardId) }));
     const tokenIds = [...new Set(awards.map((a) => a.tokenId).concat(TOKEN_IDS))];
     try {
@@ -110,15 +120,18 @@ export function installRoutes(app: Application, ctx: FairnessContext, chain: Cha
   // without the chain (awards wait in the outbox), so a 503 for the chain alone is a warning.
   app.get('/health', async (_req: Request, res: Response) => {
     const { config } = services();
-    const [storage, chainState] = await Promise.all([
+    const [storage, chainState, redis] = await Promise.all([
       access(config.dataDir, constants.W_OK).then(() => ({ ok: true }), (e: Error) => ({ ok: false, error: e.message })),
       withTimeout(chain.contract.runner!.provider!.getBlockNumber(), 2000).then(
         (blockNumber) => ({ ok: true, blockNumber }),
         (e: Error) => ({ ok: false, error: e.message.slice(0, 200) }),
       ),
+      redisAnswers
+        ? redisAnswers().then((ok) => (ok ? { ok, configured: true } : { ok, configured: true, error: 'Redis did not answer PING within 2 s' }))
+        : { ok: true, configured: false },
     ]);
-    const ok = storage.ok && chainState.ok;
-    res.status(ok ? 200 : 503).json({ ok, storage, chain: chainState, redis: { ok: true, configured: false } });
+    const ok = storage.ok && chainState.ok && redis.ok;
+    res.status(ok ? 200 : 503).json({ ok, storage, chain: chainState, redis });
   });
 }
 

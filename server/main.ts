@@ -20,7 +20,11 @@ const log = createLogger({ level: config.logLevel });
 
 try {
   await ensureClientBuilt((msg) => log.info(msg));
-  const server = await startServer(config, log);
+  const server = await startServer(config, log, (reason) => {
+    // Another process may already be doing this one's work: stop writing now, not gracefully.
+    log.fatal(reason);
+    process.exit(70);
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

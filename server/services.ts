@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { AwardSink } from './awards/award-sink.ts';
+import type { SeatRegistry } from './auth/seats.ts';
 import type { SignInService } from './auth/siwe.ts';
 import type { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
@@ -18,6 +19,9 @@ export interface GameServices {
   readonly chips: ChipLedger;
   readonly awards: AwardSink;
   readonly signIn: SignInService;
+  readonly seats: SeatRegistry;
+  /** Reads what other processes of a cluster have journaled since (chips, awards); no-op alone. */
+  readonly syncPeers: () => Promise<void>;
 }
 
 let provided: GameServices | undefined;

@@ -7,6 +7,7 @@
 import { ServerError } from '@colyseus/core';
 import { z } from 'zod';
 import { services } from '../services.ts';
+import { SeatRefused, type Seat } from './seats.ts';
 import { SignInError } from './siwe.ts';
 
 export interface PlayerAuth {
@@ -32,4 +33,22 @@ export async function authenticatePlayer(token: string | undefined): Promise<Pla
     if (e instanceof SignInError) throw new ServerError(401, `sign-in refused (${e.reason}): ${e.message}`);
     throw e;
   }
+}
+
+function seatOf(game: string, roomId: string, client: { sessionId: string; auth?: PlayerAuth }): Seat {
+  return { game, roomId, sessionId: client.sessionId, address: client.auth!.address };
+}
+
+/** Claims the joining player's seat; a refusal reaches the client as a 403 with its reason. */
+export async function claimSeat(game: string, roomId: string, client: { sessionId: string; auth?: PlayerAuth }): Promise<void> {
+  try {
+    await services().seats.claim(seatOf(game, roomId, client));
+  } catch (e) {
+    if (e instanceof SeatRefused) throw new ServerError(403, `seat refused (${e.reason}): ${e.message}`);
+    throw e;
+  }
+}
+
+export async function releaseSeat(game: string, roomId: string, client: { sessionId: string; auth?: PlayerAuth }): Promise<void> {
+  await services().seats.release(seatOf(game, roomId, client)).catch((err: unknown) => services().log.warn({ err, roomId }, 'seat release failed (it lapses on its own)'));
 }

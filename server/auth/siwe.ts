@@ -41,6 +41,8 @@ export interface SignInOptions {
   nonceTtlMs: number;
   /** Cap on unused nonces held in memory; the oldest are evicted first. Default 100 000. */
   maxOutstandingNonces?: number;
+  /** Where issued nonces wait to be used. Default: this process's memory; a cluster shares one. */
+  nonces?: NonceStore;
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now?: () => number;
 }
@@ -52,41 +54,67 @@ const SIGNATURE_FORMAT = /^0x[0-9a-fA-F]{130}$/;
 const CLOCK_SKEW_MS = 60_000;
 const NONCE_BYTES = 16; // 128 bits; EIP-4361 asks for at least 8 alphanumeric characters.
 
+/** Issued, unused nonces. `take` is atomic: of two verifications of one nonce, one gets it. */
+export interface NonceStore {
+  put(nonce: string, issuedAt: number, ttlMs: number): Promise<void>;
+  /** Forgets the nonce and returns when it was issued, or undefined if it is unknown or expired. */
+  take(nonce: string, now: number): Promise<number | undefined>;
+}
+
+/** Nonces in this process's memory, at most `max` of them (the oldest evicted first). */
+export class MemoryNonceStore implements NonceStore {
+  // Insertion order is issue order, so the first entries are the oldest: pruning and eviction
+  // only ever look at the front of the map.
+  readonly #outstanding = new Map<string, { issuedAt: number; expiresAt: number }>();
+
+  constructor(private readonly max: number) {
+    if (!Number.isSafeInteger(max) || max < 1)
+      throw new RangeError(`SignInService: maxOutstandingNonces must be a positive integer, got ${max}`);
+  }
+
+  async put(nonce: string, issuedAt: number, ttlMs: number): Promise<void> {
+    for (const [key, { expiresAt }] of this.#outstanding) {
+      if (issuedAt < expiresAt) break;
+      this.#outstanding.delete(key);
+    }
+    while (this.#outstanding.size >= this.max) {
+      const oldest = this.#outstanding.keys().next();
+      if (oldest.done) break;
+      this.#outstanding.delete(oldest.value);
+    }
+    this.#outstanding.set(nonce, { issuedAt, expiresAt: issuedAt + ttlMs });
+  }
+
+  async take(nonce: string, now: number): Promise<number | undefined> {
+    const entry = this.#outstanding.get(nonce);
+    this.#outstanding.delete(nonce);
+    return entry && now < entry.expiresAt ? entry.issuedAt : undefined;
+  }
+}
+
 export class SignInService {
   private readonly domain: string;
   private readonly uri: string;
   private readonly nonceTtlMs: number;
-  private readonly maxOutstandingNonces: number;
+  private readonly nonces: NonceStore;
   private readonly now: () => number;
-  // Insertion order is issue order, so the first entries are the oldest: pruning and eviction
-  // only ever look at the front of the map.
-  private readonly outstanding = new Map<string, number>();
 
   constructor(opts: SignInOptions) {
     if (!opts.domain) throw new TypeError('SignInService: domain is required');
     if (!opts.uri) throw new TypeError('SignInService: uri is required');
     if (!Number.isFinite(opts.nonceTtlMs) || opts.nonceTtlMs <= 0)
       throw new RangeError(`SignInService: nonceTtlMs must be a positive number, got ${opts.nonceTtlMs}`);
-    const max = opts.maxOutstandingNonces ?? 100_000;
-    if (!Number.isSafeInteger(max) || max < 1)
-      throw new RangeError(`SignInService: maxOutstandingNonces must be a positive integer, got ${max}`);
     this.domain = opts.domain;
     this.uri = opts.uri;
     this.nonceTtlMs = opts.nonceTtlMs;
-    this.maxOutstandingNonces = max;
+    this.nonces = opts.nonces ?? new MemoryNonceStore(opts.maxOutstandingNonces ?? 100_000);
     this.now = opts.now ?? Date.now;
   }
 
-  issueNonce(): { nonce: string; expiresAt: string } {
+  async issueNonce(): Promise<{ nonce: string; expiresAt: string }> {
     const issuedAt = this.now();
-    this.pruneExpired(issuedAt);
-    while (this.outstanding.size >= this.maxOutstandingNonces) {
-      const oldest = this.outstanding.keys().next();
-      if (oldest.done) break;
-      this.outstanding.delete(oldest.value);
-    }
     const nonce = randomHex(NONCE_BYTES);
-    this.outstanding.set(nonce, issuedAt);
+    await this.nonces.put(nonce, issuedAt, this.nonceTtlMs);
     return { nonce, expiresAt: new Date(issuedAt + this.nonceTtlMs).toISOString() };
   }
 
@@ -106,7 +134,7 @@ export class SignInService {
 
     const parsed = parseMessage(message);
     const now = this.now();
-    this.consumeNonce(parsed.nonce, now);
+    await this.consumeNonce(parsed.nonce, now);
 
     if (parsed.domain !== this.domain)
       throw new SignInError('domain', `message is for domain "${parsed.domain}", expected "${this.domain}"`);
@@ -129,14 +157,11 @@ export class SignInService {
     return { address: recovered };
   }
 
-  private consumeNonce(nonce: string, now: number): void {
-    const issuedAt = this.outstanding.get(nonce);
-    this.outstanding.delete(nonce);
+  private async consumeNonce(nonce: string, now: number): Promise<void> {
     // Unknown and expired look alike to the client on purpose: whether an expired nonce has
     // already been pruned is an internal detail, and either way the fix is a fresh nonce.
-    if (issuedAt === undefined)
-      throw new SignInError('nonce', 'nonce was not issued by this server or has already been used');
-    if (now - issuedAt >= this.nonceTtlMs) throw new SignInError('nonce', 'nonce has expired');
+    if ((await this.nonces.take(nonce, now)) === undefined)
+      throw new SignInError('nonce', 'nonce was not issued by this server, has already been used, or has expired');
   }
 
   private checkTimes(parsed: SiweMessage, now: number): void {
@@ -156,12 +181,6 @@ export class SignInService {
       throw new SignInError('expired', `message issuedAt ${parsed.issuedAt} is too old`);
   }
 
-  private pruneExpired(now: number): void {
-    for (const [nonce, issuedAt] of this.outstanding) {
-      if (now - issuedAt < this.nonceTtlMs) break;
-      this.outstanding.delete(nonce);
-    }
-  }
 }
 
 function parseMessage(message: string): SiweMessage {

@@ -39,6 +39,8 @@ const AwardSchema = z.strictObject({
   source: z.strictObject({ roomId: z.string(), drawSeq: z.number().int().min(0), recordSeq: z.number().int().min(0), recordHash: z.string().regex(/^[0-9a-f]{64}$/) }),
 });
 
+export const parseAward = (value: unknown): Award => AwardSchema.parse(value);
+
 /** awardId = SHA-256(canonical JSON of {index, source}), hex. */
 export function awardId(source: AwardSource, index: number): string {
   return bytesToHex(sha256(utf8ToBytes(canonicalJson({ index, source: { ...source } }))));
@@ -58,7 +60,7 @@ export class JournalAwardSink implements AwardSink {
 
   /** `tokenIds`: the token ids the contract knows; an award of any other id is refused. */
   static async open(path: string, tokenIds: Iterable<number>): Promise<JournalAwardSink> {
-    const { journal, entries } = await Journal.open<Award>(path, (v) => AwardSchema.parse(v));
+    const { journal, entries } = await Journal.open<Award>(path, parseAward);
     const sink = new JournalAwardSink(journal, new Set(tokenIds));
     for (const a of entries) sink.#byId.set(a.awardId, a);
     return sink;
@@ -79,6 +81,14 @@ export class JournalAwardSink implements AwardSink {
     for (const listener of this.#listeners) listener(fresh);
   }
 
+  /** Awards another process of the cluster recorded (already durable there): known, not written again. */
+  absorb(awards: readonly Award[]): void {
+    const fresh = awards.filter((a) => !this.#byId.has(a.awardId));
+    if (fresh.length === 0) return;
+    for (const a of fresh) this.#byId.set(a.awardId, a);
+    for (const listener of this.#listeners) listener(fresh);
+  }
+
   /** Every award, in the order recorded. */
   all(): IterableIterator<Award> {
     return this.#byId.values();
@@ -89,8 +99,12 @@ export class JournalAwardSink implements AwardSink {
   }
 
   /** Called with each batch of new awards once it is durable (the minter's wake-up). */
-  onRecorded(listener: (awards: readonly Award[]) => void): void {
+  onRecorded(listener: (awards: readonly Award[]) => void): () => void {
     this.#listeners.push(listener);
+    return () => {
+      const at = this.#listeners.indexOf(listener);
+      if (at >= 0) this.#listeners.splice(at, 1);
+    };
   }
 
   awardsOf(player: string): Award[] {

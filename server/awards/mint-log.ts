@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { Journal } from '../storage/journal.ts';
+import { JournalFollower } from '../storage/journal-follower.ts';
 
 const Hash = z.string().regex(/^0x[0-9a-f]{64}$/);
 const AwardId = z.string().regex(/^[0-9a-f]{64}$/);
@@ -49,11 +50,26 @@ export class MintLog {
   /** Awards that were in some transaction: the chain may hold them even if no confirmation says so. */
   readonly #everSent = new Set<string>();
   #newest: Confirmation | undefined;
+  #follower: JournalFollower<Entry> | undefined;
 
   private constructor(
-    private readonly journal: Journal<Entry>,
+    private readonly journal: Journal<Entry> | undefined,
     readonly contract: string,
   ) {}
+
+  /**
+   * A read-only view of the log while another process of the cluster mints: `catchUp()` reads
+   * what it has written since, so this process can tell players which awards are minted.
+   */
+  static follow(path: string, contract: string): MintLog {
+    const log = new MintLog(undefined, contract.toLowerCase());
+    log.#follower = new JournalFollower<Entry>(path, (v) => EntrySchema.parse(v));
+    return log;
+  }
+
+  async catchUp(): Promise<void> {
+    for (const e of (await this.#follower?.poll()) ?? []) if (e.contract === this.contract) this.#apply(e);
+  }
 
   /** Opens the log of mints on `contract` (address, any case). */
   static async open(path: string, contract: string): Promise<MintLog> {
@@ -99,6 +115,7 @@ export class MintLog {
   }
 
   async #append(e: Entry): Promise<void> {
+    if (!this.journal) throw new Error('this mint log is a read-only view: another process mints');
     await this.journal.append(e);
     this.#apply(e);
   }
@@ -146,7 +163,7 @@ export class MintLog {
     return [...this.#confirmations.values()].sort((a, b) => b.blockNumber - a.blockNumber);
   }
 
-  close(): Promise<void> {
-    return this.journal.close();
+  async close(): Promise<void> {
+    await this.journal?.close();
   }
 }

@@ -76,6 +76,7 @@ export class AwardMinter {
   #wake: (() => void) | undefined;
   #idleWaiters: (() => void)[] = [];
   #loop: Promise<void> | undefined;
+  readonly #unsubscribe: () => void;
 
   constructor(options: MinterOptions) {
     this.#o = options;
@@ -96,7 +97,7 @@ export class AwardMinter {
       },
     });
     for (const a of options.outbox.all()) if (!options.mints.mintOf(a.awardId)) this.#pending.set(a.awardId, a);
-    options.outbox.onRecorded((awards) => {
+    this.#unsubscribe = options.outbox.onRecorded((awards) => {
       const now = performance.now();
       for (const a of awards)
         if (!options.mints.mintOf(a.awardId)) {
@@ -114,6 +115,7 @@ export class AwardMinter {
   /** Stops after the current step; a transaction in flight is settled by the next start. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#unsubscribe();
     this.#stop();
     for (const done of [...this.#sleepers]) done();
     await this.#loop;

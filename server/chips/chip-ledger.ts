@@ -23,6 +23,8 @@ const ChipEntrySchema = z.strictObject({
   reason: z.enum(['grant', 'stake', 'payout', 'refund']),
 });
 
+export const parseChipEntry = (value: unknown): ChipEntry => ChipEntrySchema.parse(value);
+
 export class InsufficientChips extends Error {}
 
 export class ChipLedger {
@@ -36,7 +38,7 @@ export class ChipLedger {
   ) {}
 
   static async open(path: string, startingChips: number): Promise<ChipLedger> {
-    const { journal, entries } = await Journal.open<ChipEntry>(path, (v) => ChipEntrySchema.parse(v));
+    const { journal, entries } = await Journal.open<ChipEntry>(path, parseChipEntry);
     const ledger = new ChipLedger(journal, startingChips);
     for (const e of entries) ledger.#take(e);
     return ledger;
@@ -81,6 +83,14 @@ export class ChipLedger {
     if (fresh.length === 0) return;
     for (const e of fresh) this.#take(e);
     await this.journal.appendMany(fresh);
+  }
+
+  /**
+   * Entries another process of the cluster journaled. Refs make merging idempotent: an effect
+   * both processes applied (say, a refund by a survivor and by the restarted owner) counts once.
+   */
+  absorb(entries: readonly ChipEntry[]): void {
+    for (const e of entries) this.#take(e);
   }
 
   close(): Promise<void> {

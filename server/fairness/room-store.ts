@@ -18,17 +18,27 @@ export function isRoomId(id: string): boolean {
 
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
+export interface RoomDirs {
+  /** Transcripts of the rooms this store runs. */
+  readonly openDir: string;
+  readonly closedDir: string;
+  /** Where other processes of a cluster keep the transcripts of rooms they run. */
+  readonly peerOpenDirs?: () => Promise<string[]>;
+}
+
 export class RoomStore {
   readonly #live = new Map<string, RoomTranscript>();
   readonly #openDir: string;
   readonly #closedDir: string;
+  readonly #peerOpenDirs: () => Promise<string[]>;
 
   constructor(
-    dataDir: string,
+    dirs: RoomDirs,
     private readonly ctx: FairnessContext,
   ) {
-    this.#openDir = join(dataDir, 'rooms', 'open');
-    this.#closedDir = join(dataDir, 'rooms', 'closed');
+    this.#openDir = dirs.openDir;
+    this.#closedDir = dirs.closedDir;
+    this.#peerOpenDirs = dirs.peerOpenDirs ?? (async () => []);
   }
 
   async init(): Promise<void> {
@@ -64,11 +74,14 @@ export class RoomStore {
     if (!isRoomId(roomId)) return undefined;
     const live = this.#live.get(roomId);
     if (live) return await live.transcript();
-    try {
-      return await RoomTranscript.load(join(this.#closedDir, `${roomId}.jsonl`), roomId, this.ctx);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
+    // Finished first: a room filed while we look moves from its open directory to this one.
+    for (const dir of [this.#closedDir, ...(await this.#peerOpenDirs()), this.#closedDir]) {
+      try {
+        return await RoomTranscript.load(join(dir, `${roomId}.jsonl`), roomId, this.ctx);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
     }
+    return undefined;
   }
 }

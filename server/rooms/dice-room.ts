@@ -9,7 +9,7 @@ import { schema, t, type SchemaType } from '@colyseus/schema';
 import { z } from 'zod';
 import { DiceActionSchema, diceActionProblem, type DiceAction } from '../../vrf/protocol/games/dice.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { authenticatePlayer, type PlayerAuth } from '../auth/room-auth.ts';
+import { authenticatePlayer, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
 import { InsufficientChips } from '../chips/chip-ledger.ts';
 import { RevealError, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { applyRecordEffects } from '../games/record-effects.ts';
@@ -81,7 +81,10 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     this.onMessage('*', (client, type) => this.#refuse(client, 'unknown-message', `no message type "${String(type)}" in dice`));
   }
 
-  override onJoin(client: DiceClient): void {
+  override async onJoin(client: DiceClient): Promise<void> {
+    await claimSeat('dice', this.roomId, client);
+    // Chips this player won or got back on another process count here from the first bet.
+    await services().syncPeers();
     const address = addressOf(client);
     const existing = this.state.players.get(address);
     const player = existing ?? new DicePlayer();
@@ -104,9 +107,10 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
     if (player) player.connected = true;
   }
 
-  override onLeave(client: DiceClient): void {
+  override async onLeave(client: DiceClient): Promise<void> {
     const address = addressOf(client);
     if (!this.clients.some((c) => c.auth?.address === address)) this.state.players.delete(address);
+    await releaseSeat('dice', this.roomId, client);
   }
 
   override async onDispose(): Promise<void> {

@@ -12,7 +12,7 @@ import { schema, t, type SchemaType } from '@colyseus/schema';
 import { z } from 'zod';
 import { FREE_TILES, LOOT_TABLE, RAID_LOOT_MAPPING, RAID_REACH, stepPlayer, type lootOutcome } from '../../vrf/protocol/games/raid.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { authenticatePlayer, type PlayerAuth } from '../auth/room-auth.ts';
+import { authenticatePlayer, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
 import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { applyRecordEffects } from '../games/record-effects.ts';
 import { services } from '../services.ts';
@@ -88,7 +88,8 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
     this.onMessage('*', (client, type) => this.#refuse(client, 'unknown-message', `no message type "${String(type)}" in raid`));
   }
 
-  override onJoin(client: RaidClient): void {
+  override async onJoin(client: RaidClient): Promise<void> {
+    await claimSeat('raid', this.roomId, client);
     const address = addressOf(client);
     const player = this.state.players.get(address) ?? new RaidPlayer();
     if (!this.state.players.has(address)) {
@@ -117,10 +118,11 @@ export class RaidRoom extends Room<{ state: RaidStateType; client: RaidClient }>
     else if (this.state.phase === 'placing' && this.#chestDraw === undefined) client.send('commit-request', { round: this.state.round });
   }
 
-  override onLeave(client: RaidClient): void {
+  override async onLeave(client: RaidClient): Promise<void> {
     const address = addressOf(client);
     this.#dirs.delete(address);
     if (!this.clients.some((c) => c.auth?.address === address)) this.state.players.delete(address);
+    await releaseSeat('raid', this.roomId, client);
   }
 
   override async onDispose(): Promise<void> {

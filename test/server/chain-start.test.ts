@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Contract, ContractFactory, JsonRpcProvider, Wallet } from 'ethers';
+import { Contract, JsonRpcProvider } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { startAnvil } from '../../server/chain/anvil.ts';
-import { rpcProvider } from '../../server/chain/chain.ts';
 import { readArtifact } from '../../server/chain/compile.ts';
+import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import { killEmbeddedNode, startServerProcess } from '../helpers/server-process.ts';
 
@@ -89,21 +88,11 @@ describe('the embedded node dies under a running server', () => {
 
 describe('npm start on another chain (CHAIN_RPC_URL)', () => {
   it('starts no node of its own, warns of what the contract lacks, and mints dice wins there', { timeout: 60_000 }, async () => {
-    const node = await startAnvil();
-    const provider = rpcProvider(node.url);
+    const chain = await startExternalChain();
+    const { provider, assets } = chain;
     try {
-      const minterKey = Wallet.createRandom().privateKey;
-      const minter = new Wallet(minterKey);
-      await provider.send('anvil_setBalance', [minter.address, '0x3635c9adc5dea00000']);
-      const admin = await provider.getSigner(0);
-      const { abi, bytecode } = readArtifact();
-      const deployed = await (await new ContractFactory(abi as never, bytecode, admin).deploy('https://fairplay.example/assets/{id}.json', await admin.getAddress(), 86_400)).waitForDeployment();
-      const assets = new Contract(await deployed.getAddress(), abi as never, admin);
-      await (await assets.getFunction('configureToken')(1, 1_000_000n, 1_000_000n)).wait();
-      await (await assets.getFunction('grantRole')(await assets.getFunction('MINTER_ROLE')(), minter.address)).wait();
-
       const server = await startServerProcess({
-        env: { CHAIN_RPC_URL: node.url, GAME_ASSETS_ADDRESS: await assets.getAddress(), MINTER_KEY: minterKey, MAX_MESSAGES_PER_SECOND: '10000' },
+        env: { ...chain.env, MAX_MESSAGES_PER_SECOND: '10000' },
       });
       try {
         expect(existsSync(join(server.dataDir, 'chain'))).toBe(false);
@@ -118,14 +107,13 @@ describe('npm start on another chain (CHAIN_RPC_URL)', () => {
         expect(answer.awards.length).toBe(won);
         expect(answer.awards.every((a) => a.status === 'minted')).toBe(true);
         const receipt = await provider.getTransactionReceipt(answer.awards[0]!.txHash!);
-        expect(receipt?.from).toBe(minter.address);
+        expect(receipt?.from).toBe(chain.minterAddress);
         expect(await assets.getFunction('balanceOf')(player.address, 1)).toBe(BigInt(won));
       } finally {
         await server.stop();
       }
     } finally {
-      provider.destroy();
-      await node.stop();
+      await chain.stop();
     }
   });
 });

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
@@ -34,7 +35,22 @@ describe('loadConfig', () => {
       httpHeadersTimeoutSeconds: 10,
       mintConfirmations: 1,
       mintReceiptTimeoutSeconds: 30,
+      maxSeatsPerAddress: 4,
+      redisUrl: undefined,
+      nodeId: `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50)}-2567`,
+      publicAddress: undefined,
     });
+  });
+
+  it('runs a cluster only on a shared chain, and checks the cluster variables', () => {
+    const chain = { CHAIN_RPC_URL: 'http://10.0.0.1:8545', GAME_ASSETS_ADDRESS: '0x' + '1'.repeat(40) };
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL \(several processes\) needs CHAIN_RPC_URL/);
+    const c = loadConfig({ ...chain, REDIS_URL: 'redis://127.0.0.1:6379', NODE_ID: 'game-2', PUBLIC_ADDRESS: 'game-2.internal:2567', MAX_SEATS_PER_ADDRESS: '2' });
+    expect([c.redisUrl, c.nodeId, c.publicAddress, c.maxSeatsPerAddress]).toEqual(['redis://127.0.0.1:6379', 'game-2', 'game-2.internal:2567', 2]);
+    expect(() => loadConfig({ ...chain, REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => loadConfig({ NODE_ID: 'a/b' })).toThrow(/NODE_ID must be 1-64 letters/);
+    expect(() => loadConfig({ PUBLIC_ADDRESS: 'http://x:1' })).toThrow(/PUBLIC_ADDRESS must be host or host:port/);
+    expect(() => loadConfig({ MAX_SEATS_PER_ADDRESS: '0' })).toThrow(/MAX_SEATS_PER_ADDRESS must be an integer in \[1, 100\]/);
   });
 
   it('points at an external chain only with a contract address, and checks both', () => {

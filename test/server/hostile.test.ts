@@ -121,6 +121,25 @@ describe('bursts and slow clients', () => {
     await honest.room.leave();
   });
 
+  it('one address holds at most MAX_SEATS_PER_ADDRESS seats (4): the next join is refused with the reason, a leave frees one', async () => {
+    const wallet = Wallet.createRandom();
+    const join = async (game: 'dice' | 'raid') => {
+      const c = new Client(server.url);
+      c.auth.token = await signInToken(server.url, wallet);
+      return c.create(game);
+    };
+    const seated = [await join('dice'), await join('raid'), await join('raid'), await join('dice')];
+    await expect(join('raid')).rejects.toThrow(/seat refused \(seat-cap\): this address already sits in 4 rooms/);
+    await expect(join('dice')).rejects.toThrow(/seat-cap/);
+    // Another player is not affected by this one's cap.
+    const other = await TestPlayer.join(server.url);
+    await other.room.leave();
+    await seated.pop()!.leave();
+    await new Promise((r) => setTimeout(r, 200)); // the leave reaches the room after the close frame
+    const again = await join('raid');
+    await Promise.all([...seated, again].map((room) => room.leave()));
+  });
+
   it('slow-loris: connections that dribble their headers are closed; an honest request is served meanwhile', async () => {
     const slow: Socket[] = [];
     const closed: Promise<number>[] = [];

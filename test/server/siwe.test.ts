@@ -84,7 +84,7 @@ describe('buildSignInMessage', () => {
 describe('SignInService', () => {
   it('accepts a good sign-in and returns the EIP-55 address, even if the client passed it lowercase', async () => {
     const { service, clock } = setup();
-    const { nonce } = service.issueNonce();
+    const { nonce } = await service.issueNonce();
     const message = messageFor(nonce, clock.now(), { address: alice.address.toLowerCase() });
     const signature = await alice.signMessage(message);
     clock.advance(1_000);
@@ -93,11 +93,11 @@ describe('SignInService', () => {
     expect(address).not.toBe(address.toLowerCase());
   });
 
-  it('issues unique alphanumeric nonces of at least 16 characters, expiring one TTL after issue', () => {
+  it('issues unique alphanumeric nonces of at least 16 characters, expiring one TTL after issue', async () => {
     const { service } = setup();
     const nonces = new Set<string>();
     for (let i = 0; i < 1_000; i++) {
-      const { nonce, expiresAt } = service.issueNonce();
+      const { nonce, expiresAt } = await service.issueNonce();
       expect(nonce).toMatch(/^[A-Za-z0-9]{16,}$/);
       expect(expiresAt).toBe(new Date(T0 + TTL_MS).toISOString());
       nonces.add(nonce);
@@ -107,7 +107,7 @@ describe('SignInService', () => {
 
   it('refuses a replay of the same message and signature (nonce)', async () => {
     const { service, clock } = setup();
-    const message = messageFor(service.issueNonce().nonce, clock.now());
+    const message = messageFor((await service.issueNonce()).nonce, clock.now());
     const signature = await alice.signMessage(message);
     await expect(service.verify({ message, signature })).resolves.toEqual({ address: alice.address });
     await expectRefused(service.verify({ message, signature }), 'nonce');
@@ -115,7 +115,7 @@ describe('SignInService', () => {
 
   it('lets only one of two concurrent verifications of the same message through', async () => {
     const { service, clock } = setup();
-    const message = messageFor(service.issueNonce().nonce, clock.now());
+    const message = messageFor((await service.issueNonce()).nonce, clock.now());
     const signature = await alice.signMessage(message);
     const results = await Promise.allSettled([service.verify({ message, signature }), service.verify({ message, signature })]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
@@ -123,15 +123,15 @@ describe('SignInService', () => {
 
   it('refuses a nonce it never issued (nonce)', async () => {
     const { service, clock } = setup();
-    service.issueNonce();
+    await service.issueNonce();
     const message = messageFor('0123456789abcdef0123456789abcdef', clock.now());
     await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'nonce');
   });
 
   it('accepts a nonce just inside its TTL and refuses one at its TTL (nonce)', async () => {
     const { service, clock } = setup();
-    const fresh = service.issueNonce().nonce;
-    const stale = service.issueNonce().nonce;
+    const fresh = (await service.issueNonce()).nonce;
+    const stale = (await service.issueNonce()).nonce;
     clock.advance(TTL_MS - 1);
     const ok = messageFor(fresh, clock.now());
     await expect(service.verify({ message: ok, signature: await alice.signMessage(ok) })).resolves.toBeDefined();
@@ -142,49 +142,49 @@ describe('SignInService', () => {
 
   it('refuses an expired nonce after it has been pruned too (nonce)', async () => {
     const { service, clock } = setup();
-    const { nonce } = service.issueNonce();
+    const { nonce } = await service.issueNonce();
     clock.advance(TTL_MS + 1);
-    service.issueNonce(); // issuing prunes expired nonces
+    await service.issueNonce(); // issuing prunes expired nonces
     const message = messageFor(nonce, clock.now());
     await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'nonce');
   });
 
   it('refuses a signature made by another wallet (signature)', async () => {
     const { service, clock } = setup();
-    const message = messageFor(service.issueNonce().nonce, clock.now());
+    const message = messageFor((await service.issueNonce()).nonce, clock.now());
     await expectRefused(service.verify({ message, signature: await mallory.signMessage(message) }), 'signature');
   });
 
   it('refuses a well-formed signature string that is not a valid signature (signature)', async () => {
     const { service, clock } = setup();
-    const message = messageFor(service.issueNonce().nonce, clock.now());
+    const message = messageFor((await service.issueNonce()).nonce, clock.now());
     await expectRefused(service.verify({ message, signature: `0x${'00'.repeat(65)}` }), 'signature');
   });
 
   it('spends the nonce on a failed attempt, so a correct retry with it fails (nonce)', async () => {
     const { service, clock } = setup();
-    const message = messageFor(service.issueNonce().nonce, clock.now());
+    const message = messageFor((await service.issueNonce()).nonce, clock.now());
     await expectRefused(service.verify({ message, signature: await mallory.signMessage(message) }), 'signature');
     await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'nonce');
   });
 
   it('refuses a message signed for another domain (domain)', async () => {
     const { service, clock } = setup();
-    const message = messageFor(service.issueNonce().nonce, clock.now(), { domain: 'fairplay.evil.test' });
+    const message = messageFor((await service.issueNonce()).nonce, clock.now(), { domain: 'fairplay.evil.test' });
     await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'domain');
   });
 
   it('refuses a message signed for another URI, including a look-alike prefix (uri)', async () => {
     const { service, clock } = setup();
     for (const uri of ['https://evil.test', `${URI}.evil.test/`, 'http://play.fairplay.test']) {
-      const message = messageFor(service.issueNonce().nonce, clock.now(), { uri });
+      const message = messageFor((await service.issueNonce()).nonce, clock.now(), { uri });
       await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'uri');
     }
   });
 
   it('accepts a URI under the configured one', async () => {
     const { service, clock } = setup();
-    const message = messageFor(service.issueNonce().nonce, clock.now(), { uri: `${URI}/rooms/dice` });
+    const message = messageFor((await service.issueNonce()).nonce, clock.now(), { uri: `${URI}/rooms/dice` });
     await expect(service.verify({ message, signature: await alice.signMessage(message) })).resolves.toEqual({
       address: alice.address,
     });
@@ -192,7 +192,7 @@ describe('SignInService', () => {
 
   it('refuses a message whose address was changed after signing (signature)', async () => {
     const { service, clock } = setup();
-    const original = messageFor(service.issueNonce().nonce, clock.now());
+    const original = messageFor((await service.issueNonce()).nonce, clock.now());
     const signature = await alice.signMessage(original);
     const altered = original.replace(alice.address, mallory.address);
     expect(altered).not.toBe(original);
@@ -201,7 +201,7 @@ describe('SignInService', () => {
 
   it('refuses a message whose statement was changed after signing (signature)', async () => {
     const { service, clock } = setup();
-    const original = messageFor(service.issueNonce().nonce, clock.now());
+    const original = messageFor((await service.issueNonce()).nonce, clock.now());
     const signature = await alice.signMessage(original);
     const altered = original.replace('does not authorize', 'does authorize');
     expect(altered).not.toBe(original);
@@ -210,7 +210,7 @@ describe('SignInService', () => {
 
   it('refuses a message past its expirationTime (expired)', async () => {
     const { service, clock } = setup();
-    const message = messageFor(service.issueNonce().nonce, clock.now(), { expirationTime: new Date(clock.now() + 1_000) });
+    const message = messageFor((await service.issueNonce()).nonce, clock.now(), { expirationTime: new Date(clock.now() + 1_000) });
     const signature = await alice.signMessage(message);
     clock.advance(1_000);
     await expectRefused(service.verify({ message, signature }), 'expired');
@@ -219,22 +219,22 @@ describe('SignInService', () => {
   it('refuses a message whose notBefore is in the future (not-yet-valid)', async () => {
     const { service, clock } = setup();
     // buildSignInMessage never sets notBefore, so build this one by hand.
-    const message = rawMessage(service.issueNonce().nonce, clock.now(), { notBefore: new Date(clock.now() + 1_000).toISOString() });
+    const message = rawMessage((await service.issueNonce()).nonce, clock.now(), { notBefore: new Date(clock.now() + 1_000).toISOString() });
     await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'not-yet-valid');
   });
 
   it('allows 60 s of clock skew on issuedAt but refuses more (not-yet-valid)', async () => {
     const { service, clock } = setup();
-    const skewed = messageFor(service.issueNonce().nonce, clock.now() + 60_000);
+    const skewed = messageFor((await service.issueNonce()).nonce, clock.now() + 60_000);
     await expect(service.verify({ message: skewed, signature: await alice.signMessage(skewed) })).resolves.toBeDefined();
-    const future = messageFor(service.issueNonce().nonce, clock.now() + 60_001);
+    const future = messageFor((await service.issueNonce()).nonce, clock.now() + 60_001);
     await expectRefused(service.verify({ message: future, signature: await alice.signMessage(future) }), 'not-yet-valid');
   });
 
   it('refuses an issuedAt older than the nonce TTL (expired)', async () => {
     const { service, clock } = setup();
     const old = new Date(clock.now() - TTL_MS - 60_001);
-    const message = messageFor(service.issueNonce().nonce, clock.now(), {
+    const message = messageFor((await service.issueNonce()).nonce, clock.now(), {
       issuedAt: old,
       expirationTime: new Date(clock.now() + 60_000),
     });
@@ -245,14 +245,14 @@ describe('SignInService', () => {
     const { service, clock } = setup();
     await expectRefused(service.verify({ message: 'let me in', signature: await alice.signMessage('let me in') }), 'malformed');
     // A non-checksummed address in the message itself violates EIP-4361.
-    const message = messageFor(service.issueNonce().nonce, clock.now()).replace(alice.address, alice.address.toLowerCase());
+    const message = messageFor((await service.issueNonce()).nonce, clock.now()).replace(alice.address, alice.address.toLowerCase());
     await expectRefused(service.verify({ message, signature: await alice.signMessage(message) }), 'malformed');
   });
 
   it('refuses an oversized message before parsing it (malformed)', async () => {
     const { service, clock } = setup();
     // Well-formed apart from its size, so only the size limit can reject it.
-    const message = rawMessage(service.issueNonce().nonce, clock.now(), {
+    const message = rawMessage((await service.issueNonce()).nonce, clock.now(), {
       resources: Array.from({ length: 200 }, (_, i) => `${URI}/resource/${i}`),
     });
     expect(message.length).toBeGreaterThan(4096);
@@ -265,7 +265,7 @@ describe('SignInService', () => {
 
   it('refuses malformed signature strings (malformed)', async () => {
     const { service, clock } = setup();
-    const message = messageFor(service.issueNonce().nonce, clock.now());
+    const message = messageFor((await service.issueNonce()).nonce, clock.now());
     const good = await alice.signMessage(message);
     for (const signature of ['', '0x1234', good.slice(2), `${good}00`, `0x${'zz'.repeat(65)}`]) {
       await expectRefused(service.verify({ message, signature }), 'malformed');
@@ -274,7 +274,9 @@ describe('SignInService', () => {
 
   it('evicts the oldest outstanding nonce when the bound is reached', async () => {
     const { service, clock } = setup({ maxOutstandingNonces: 3 });
-    const [first, second, , fourth] = [1, 2, 3, 4].map(() => service.issueNonce().nonce);
+    const issued: string[] = [];
+    for (let i = 0; i < 4; i++) issued.push((await service.issueNonce()).nonce);
+    const [first, second, , fourth] = issued;
     const signed = async (nonce: string | undefined) => {
       const message = messageFor(nonce ?? '', clock.now());
       return { message, signature: await alice.signMessage(message) };

@@ -1,0 +1,63 @@
+/**
+ * Who sits where: a player may hold at most a few seats at once (MAX_SEATS_PER_ADDRESS), so one
+ * address cannot fill the server with rooms. Seats are claimed when a player joins a room and
+ * released when they leave it (a dropped player keeps theirs through the reconnection grace).
+ * @module
+ */
+
+export interface Seat {
+  readonly address: string;
+  readonly game: string;
+  readonly roomId: string;
+  readonly sessionId: string;
+}
+
+export type SeatRefusal = 'seat-cap' | 'chips-elsewhere';
+
+export class SeatRefused extends Error {
+  override readonly name = 'SeatRefused';
+  constructor(
+    readonly reason: SeatRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SeatRegistry {
+  /** Claims the seat or throws SeatRefused; claiming a seat already held is a no-op. */
+  claim(seat: Seat): Promise<void>;
+  /** Releases the seat if held. */
+  release(seat: Seat): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function seatCapMessage(cap: number): string {
+  return `this address already sits in ${cap} rooms (the most one player may hold at once): leave one first`;
+}
+
+/** Seats of one process. */
+export class MemorySeatRegistry implements SeatRegistry {
+  readonly #seats = new Map<string, Set<string>>();
+
+  constructor(private readonly cap: number) {}
+
+  async claim(seat: Seat): Promise<void> {
+    const key = seat.address.toLowerCase();
+    const held = this.#seats.get(key) ?? new Set<string>();
+    const id = `${seat.roomId}/${seat.sessionId}`;
+    if (held.has(id)) return;
+    if (held.size >= this.cap) throw new SeatRefused('seat-cap', seatCapMessage(this.cap));
+    held.add(id);
+    this.#seats.set(key, held);
+  }
+
+  async release(seat: Seat): Promise<void> {
+    const key = seat.address.toLowerCase();
+    const held = this.#seats.get(key);
+    held?.delete(`${seat.roomId}/${seat.sessionId}`);
+    if (held?.size === 0) this.#seats.delete(key);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,116 @@
+/**
+ * This process's membership of a cluster of server processes sharing one Redis: a liveness key
+ * it renews while it runs, and leases for work that must have one owner at a time. A lease has
+ * a time to live, so when its holder dies another process takes it over.
+ *
+ * Liveness is what lets a survivor settle a dead process's rooms; a process that finds its own
+ * liveness key gone (it stalled past the time to live) may have been declared dead, so it must
+ * stop at once rather than write beside whoever took over its work.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+export const KEY_PREFIX = 'fairplay:';
+const LIVENESS_MS = 6_000;
+const HEARTBEAT_MS = 2_000;
+
+// Extend or delete a key only while it still holds our token: never someone else's.
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export class Lease {
+  readonly #key: string;
+  #validUntil = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    name: string,
+    private readonly token: string,
+    readonly ttlMs: number,
+  ) {
+    this.#key = `${KEY_PREFIX}lease:${name}`;
+  }
+
+  /** True while the lease is ours by our own clock (renewals keep it so). */
+  get held(): boolean {
+    return Date.now() < this.#validUntil;
+  }
+
+  /** Takes the lease if it is free, renews it if it is ours; false if another process holds it. */
+  async acquire(): Promise<boolean> {
+    const started = Date.now();
+    const ok =
+      (await this.redis.set(this.#key, this.token, 'PX', this.ttlMs, 'NX')) === 'OK' ||
+      (await this.redis.eval(RENEW, 1, this.#key, this.token, this.ttlMs)) === 1;
+    // Counted from before the request: the lease may have been granted at any moment since.
+    this.#validUntil = ok ? started + this.ttlMs : 0;
+    return ok;
+  }
+
+  async release(): Promise<void> {
+    this.#validUntil = 0;
+    await this.redis.eval(RELEASE, 1, this.#key, this.token);
+  }
+}
+
+export class ClusterNode {
+  readonly token = randomBytes(16).toString('hex');
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+
+  private constructor(
+    readonly redis: Redis,
+    readonly nodeId: string,
+  ) {}
+
+  /**
+   * Connects and claims `nodeId`, waiting out the liveness of a previous run that died; fails if
+   * a live process holds the name. `onLost` is called if this process's liveness lapses.
+   */
+  static async join(url: string, nodeId: string, onLost: (reason: string) => void): Promise<ClusterNode> {
+    // Bounded waits: while Redis is away, cluster calls fail instead of hanging rooms and routes.
+    const redis = new Redis(url, { commandTimeout: 2_000, maxRetriesPerRequest: 2, lazyConnect: true });
+    await redis.connect();
+    const node = new ClusterNode(redis, nodeId);
+    const key = node.#livenessKey(nodeId);
+    const deadline = Date.now() + LIVENESS_MS + 1_000;
+    while ((await redis.set(key, node.token, 'PX', LIVENESS_MS, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) {
+        redis.disconnect();
+        throw new Error(`another live process runs as NODE_ID ${nodeId}: give each process its own`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    node.#heartbeat = setInterval(() => {
+      redis.eval(RENEW, 1, key, node.token, LIVENESS_MS).then(
+        (renewed) => renewed === 1 || onLost(`liveness key of ${nodeId} expired: another process may have taken over its rooms`),
+        () => undefined, // Redis unreachable for a moment: the next beat tries again
+      );
+    }, HEARTBEAT_MS);
+    node.#heartbeat.unref();
+    return node;
+  }
+
+  lease(name: string, ttlMs: number): Lease {
+    return new Lease(this.redis, name, this.token, ttlMs);
+  }
+
+  async isLive(nodeId: string): Promise<boolean> {
+    return (await this.redis.exists(this.#livenessKey(nodeId))) === 1;
+  }
+
+  /** Redis answers within the command timeout. */
+  async ping(): Promise<boolean> {
+    return this.redis.ping().then((r) => r === 'PONG', () => false);
+  }
+
+  async leave(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    await this.redis.eval(RELEASE, 1, this.#livenessKey(this.nodeId), this.token).catch(() => undefined);
+    this.redis.disconnect();
+  }
+
+  #livenessKey(nodeId: string): string {
+    return `${KEY_PREFIX}node:${nodeId}`;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * What the other processes of a cluster write, made known here: their chip entries and awards
+ * are read from their journals as they grow (so balances and the outbox are the cluster's), and
+ * the rooms of a process that died are settled by a survivor, as its own restart would have.
+ * @module
+ */
+import { readdir } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { parseAward, type JournalAwardSink } from '../awards/award-sink.ts';
+import { parseChipEntry, type ChipEntry, type ChipLedger } from '../chips/chip-ledger.ts';
+import type { Award } from '../awards/award-sink.ts';
+import { nodeFiles } from '../storage/data-layout.ts';
+import { JournalFollower } from '../storage/journal-follower.ts';
+import type { ClusterNode } from './cluster-node.ts';
+
+const FOLLOW_MS = 250;
+const RECOVER_MS = 2_000;
+
+export interface PeerSyncOptions {
+  readonly nodesDir: string;
+  readonly node: ClusterNode;
+  readonly chips: ChipLedger;
+  readonly awards: JournalAwardSink;
+  /** Settles and files every room left open in `openDir`; resolves with how many. */
+  readonly recover: (openDir: string) => Promise<number>;
+  readonly log: Logger;
+}
+
+export class PeerSync {
+  readonly #followers = new Map<string, { chips: JournalFollower<ChipEntry>; awards: JournalFollower<Award> }>();
+  readonly #timers: ReturnType<typeof setInterval>[] = [];
+  #catchingUp: Promise<void> | undefined;
+  #recovering: Promise<void> | undefined;
+
+  constructor(private readonly o: PeerSyncOptions) {}
+
+  start(): void {
+    const every = (ms: number, work: () => Promise<void>, what: string) => {
+      const timer = setInterval(() => void work().catch((err: unknown) => this.o.log.warn({ err }, `${what} failed`)), ms);
+      timer.unref();
+      this.#timers.push(timer);
+    };
+    every(FOLLOW_MS, () => this.catchUp(), 'reading other processes\' journals');
+    every(RECOVER_MS, () => this.recoverDeadPeers(), 'settling a dead process\'s rooms');
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    await Promise.allSettled([this.#catchingUp, this.#recovering]);
+  }
+
+  /** Reads what the other processes appended since the last call (one pass at a time). */
+  catchUp(): Promise<void> {
+    this.#catchingUp ??= this.#catchUp().finally(() => (this.#catchingUp = undefined));
+    return this.#catchingUp;
+  }
+
+  /** Settles the open rooms of every process whose liveness lapsed (one survivor each, by lease). */
+  recoverDeadPeers(): Promise<void> {
+    this.#recovering ??= this.#recoverDeadPeers().finally(() => (this.#recovering = undefined));
+    return this.#recovering;
+  }
+
+  async #catchUp(): Promise<void> {
+    for (const id of await this.#peers()) {
+      let follower = this.#followers.get(id);
+      if (!follower) {
+        const files = nodeFiles(this.o.nodesDir, id);
+        follower = { chips: new JournalFollower(files.chips, parseChipEntry), awards: new JournalFollower(files.awards, parseAward) };
+        this.#followers.set(id, follower);
+      }
+      this.o.chips.absorb(await follower.chips.poll());
+      this.o.awards.absorb(await follower.awards.poll());
+    }
+  }
+
+  async #recoverDeadPeers(): Promise<void> {
+    for (const id of await this.#peers()) {
+      const { openRooms } = nodeFiles(this.o.nodesDir, id);
+      const open = await readdir(openRooms).catch(() => [] as string[]);
+      if (!open.some((name) => name.endsWith('.jsonl')) || (await this.o.node.isLive(id))) continue;
+      const lease = this.o.node.lease(`recover:${id}`, 60_000);
+      if (!(await lease.acquire())) continue;
+      try {
+        // Its last entries first, so its effects are known here before any is applied again.
+        await this.catchUp();
+        if (await this.o.node.isLive(id)) continue; // it came back and settles its own rooms
+        const recovered = await this.o.recover(openRooms);
+        if (recovered > 0) this.o.log.warn({ node: id, rooms: recovered }, 'settled the rooms of a process that died');
+      } finally {
+        await lease.release().catch(() => undefined);
+      }
+    }
+  }
+
+  async #peers(): Promise<string[]> {
+    const entries = await readdir(this.o.nodesDir, { withFileTypes: true }).catch(() => []);
+    return entries.filter((e) => e.isDirectory() && e.name !== this.o.node.nodeId).map((e) => e.name);
+  }
+}

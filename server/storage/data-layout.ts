@@ -1,0 +1,33 @@
+/**
+ * Where each journal lives in DATA_DIR. One process keeps its journals at the top. In a
+ * cluster every process shares DATA_DIR and owns what it writes under `nodes/<NODE_ID>/`, so
+ * no file has two writers; finished transcripts, keys and the minter's log (one writer at a
+ * time, by lease) stay shared at the top.
+ * @module
+ */
+import { join } from 'node:path';
+
+export interface DataLayout {
+  readonly chips: string;
+  readonly awards: string;
+  /** Transcripts of the rooms this process runs. */
+  readonly openRooms: string;
+  readonly closedRooms: string;
+  readonly mints: string;
+  /** Where cluster processes keep their own journals; undefined for one process. */
+  readonly nodesDir: string | undefined;
+}
+
+export function dataLayout(dataDir: string, clusterNodeId?: string): DataLayout {
+  const shared = { closedRooms: join(dataDir, 'rooms', 'closed'), mints: join(dataDir, 'mints.jsonl') };
+  if (clusterNodeId === undefined)
+    return { ...shared, chips: join(dataDir, 'chips.jsonl'), awards: join(dataDir, 'awards.jsonl'), openRooms: join(dataDir, 'rooms', 'open'), nodesDir: undefined };
+  const own = nodeFiles(join(dataDir, 'nodes'), clusterNodeId);
+  return { ...shared, ...own, nodesDir: join(dataDir, 'nodes') };
+}
+
+/** The journals a cluster process owns. */
+export function nodeFiles(nodesDir: string, nodeId: string): Pick<DataLayout, 'chips' | 'awards' | 'openRooms'> {
+  const dir = join(nodesDir, nodeId);
+  return { chips: join(dir, 'chips.jsonl'), awards: join(dir, 'awards.jsonl'), openRooms: join(dir, 'rooms-open') };
+}

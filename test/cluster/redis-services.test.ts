@@ -1,0 +1,92 @@
+/**
+ * The cluster's Redis-backed services against a real redis-server: node names, leases, shared
+ * sign-in nonces and seats.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterNode } from '../../server/cluster/cluster-node.ts';
+import { RedisNonceStore } from '../../server/cluster/redis-nonces.ts';
+import { RedisSeatRegistry } from '../../server/cluster/redis-seats.ts';
+import { startRedis, type TestRedis } from '../helpers/redis.ts';
+
+let redis: TestRedis;
+const nodes: ClusterNode[] = [];
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.leave()));
+  await redis?.stop();
+});
+
+const lost: string[] = [];
+async function join(id: string): Promise<ClusterNode> {
+  const node = await ClusterNode.join(redis.url, id, (reason) => lost.push(reason));
+  nodes.push(node);
+  return node;
+}
+const seat = (address: string, game: string, roomId: string) => ({ address, game, roomId, sessionId: `s-${roomId}` });
+const ALICE = '0x' + 'a1'.repeat(20);
+
+describe('cluster node', () => {
+  it('refuses a second live process with the same NODE_ID, and sees which nodes are live', { timeout: 20_000 }, async () => {
+    const a = await join('n1');
+    await expect(ClusterNode.join(redis.url, 'n1', () => undefined)).rejects.toThrow(/another live process runs as NODE_ID n1/);
+    expect(await a.isLive('n1')).toBe(true);
+    expect(await a.isLive('n-never')).toBe(false);
+    expect(await a.ping()).toBe(true);
+    expect(lost).toEqual([]);
+  });
+
+  it('gives a lease to one holder; another takes it once it lapses', async () => {
+    const [a, b] = [await join('l1'), await join('l2')];
+    const [la, lb] = [a.lease('work', 300), b.lease('work', 300)];
+    expect(await la.acquire()).toBe(true);
+    expect(await lb.acquire()).toBe(false);
+    expect(await la.acquire()).toBe(true); // renewal by the holder
+    expect([la.held, lb.held]).toEqual([true, false]);
+    await new Promise((r) => setTimeout(r, 400)); // a holder that stops renewing
+    expect(la.held).toBe(false);
+    expect(await lb.acquire()).toBe(true);
+    expect(await la.acquire()).toBe(false);
+    await la.release(); // not its own any more: releases nothing
+    expect(await lb.acquire()).toBe(true);
+  });
+});
+
+describe('shared sign-in nonces', () => {
+  it('a nonce put by one process is taken once, by whichever process asks first; none after its TTL', async () => {
+    const [a, b] = [await join('s1'), await join('s2')];
+    const [na, nb] = [new RedisNonceStore(a.redis), new RedisNonceStore(b.redis)];
+    await na.put('n0nce1', 1_000, 60_000);
+    const takes = await Promise.all([na.take('n0nce1'), nb.take('n0nce1'), nb.take('n0nce1')]);
+    expect(takes.filter((t) => t === 1_000)).toHaveLength(1);
+    expect(takes.filter((t) => t === undefined)).toHaveLength(2);
+    await na.put('n0nce2', 1_000, 50);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await nb.take('n0nce2')).toBeUndefined();
+  });
+});
+
+describe('seats across processes', () => {
+  it('caps one address across processes and keeps its dice seats on one process', async () => {
+    const [a, b] = [await join('t1'), await join('t2')];
+    const [sa, sb] = [new RedisSeatRegistry(a.redis, 't1', 3), new RedisSeatRegistry(b.redis, 't2', 3)];
+    await sa.claim(seat(ALICE, 'dice', 'r1'));
+    await sa.claim(seat(ALICE, 'dice', 'r1')); // the same seat again: no second one
+    await expect(sb.claim(seat(ALICE, 'dice', 'r2'))).rejects.toMatchObject({ reason: 'chips-elsewhere' });
+    await sb.claim(seat(ALICE, 'raid', 'r3'));
+    await sa.claim(seat(ALICE, 'dice', 'r4'));
+    await expect(sb.claim(seat(ALICE, 'raid', 'r5'))).rejects.toMatchObject({ reason: 'seat-cap' });
+    await sa.release(seat(ALICE, 'dice', 'r4'));
+    await sb.claim(seat(ALICE, 'raid', 'r5'));
+    // Once a's dice seats are gone, b may seat Alice at dice.
+    await sa.release(seat(ALICE, 'dice', 'r1'));
+    await sb.release(seat(ALICE, 'raid', 'r5'));
+    await sb.claim(seat(ALICE, 'dice', 'r6'));
+    await Promise.all([sa.close(), sb.close()]);
+    // close() gives up every seat the process held.
+    const sc = new RedisSeatRegistry(a.redis, 't3', 1);
+    await sc.claim(seat(ALICE, 'dice', 'r7'));
+    await sc.close();
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * Two server processes behind one Redis (Debian's redis-server), sharing a data directory and
+ * an external chain: players matched through one process play in rooms hosted on the other,
+ * every draw verifies, and when the process holding the minter lease is SIGKILLed with a bet in
+ * flight, the survivor takes over minting and settles the dead process's rooms: every award is
+ * minted exactly once and every chip is accounted for.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@colyseus/sdk';
+import { Wallet } from 'ethers';
+import { describe, expect, it } from 'vitest';
+import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { startExternalChain } from '../helpers/external-chain.ts';
+import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
+import { startRedis } from '../helpers/redis.ts';
+import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+
+type AwardsAnswer = { awards: { awardId: string; status: string; amount: number }[]; balances: Record<string, string> | null };
+const BET = { stake: 10, target: 5000, direction: 'under' } as const;
+
+interface Seated {
+  player: TestPlayer;
+  host: 'a' | 'b';
+  staked: number;
+  paid: number;
+  wins: number;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 40_000): Promise<T> {
+  for (const deadline = Date.now() + ms; ; ) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function play(s: Seated, bets: number): Promise<void> {
+  for (let i = 0; i < bets; i++) {
+    const { receipt, seed } = await s.player.bet(BET);
+    const outcome = await s.player.reveal(receipt.drawSeq, seed);
+    s.staked += BET.stake;
+    s.paid += outcome.record.result.payout;
+    if (outcome.record.result.win) s.wins++;
+  }
+}
+
+describe('two processes behind Redis', () => {
+  it('match on one, play on the other; the minter process dies mid-bet: no award or chip lost, none doubled', { timeout: 180_000 }, async () => {
+    const redis = await startRedis();
+    const chain = await startExternalChain();
+    const dataDir = tempDataDir();
+    const ports = { a: await freePort(), b: await freePort() };
+    const common = { ...chain.env, REDIS_URL: redis.url, PUBLIC_URL: `http://localhost:${ports.a}`, MAX_MESSAGES_PER_SECOND: '10000' };
+    const start = (id: 'a' | 'b') =>
+      startServerProcess({ dataDir, port: ports[id], env: { ...common, NODE_ID: id, PUBLIC_ADDRESS: `127.0.0.1:${ports[id]}` } });
+    const servers: Record<'a' | 'b', ServerProcess> = { a: await start('a'), b: await start('b') };
+    const url = (id: 'a' | 'b') => servers[id].url;
+    const hostOf = (roomId: string): 'a' | 'b' => (existsSync(join(dataDir, 'nodes', 'a', 'rooms-open', `${roomId}.jsonl`)) ? 'a' : 'b');
+    try {
+      for (const id of ['a', 'b'] as const)
+        expect((await getJson<{ redis: unknown }>(`${url(id)}/health`)).redis).toEqual({ ok: true, configured: true });
+      const fairness = await getJson<FairnessParams>(`${url('a')}/fairness`);
+      expect(await getJson<FairnessParams>(`${url('b')}/fairness`)).toEqual(fairness);
+
+      // Six players sign in with a nonce from b and are all matched through a; Colyseus puts
+      // each new room on the process with the fewest, so a share of them play on b.
+      const seated: Seated[] = [];
+      for (let i = 0; i < 6; i++) {
+        const wallet = Wallet.createRandom();
+        const player = await TestPlayer.join(url('a'), { wallet, token: await signInToken(url('b'), wallet), create: true });
+        seated.push({ player, host: hostOf(player.room.roomId), staked: 0, paid: 0, wins: 0 });
+      }
+      expect(seated.filter((s) => s.host === 'b').length).toBeGreaterThan(0);
+      expect(seated.filter((s) => s.host === 'a').length).toBeGreaterThan(0);
+
+      // A player's chips are held by one process: a dice seat on the other is refused while they sit.
+      const first = seated[0]!;
+      const elsewhere = seated.find((s) => s.host !== first.host)!;
+      const client = new Client(url('a'));
+      client.auth.token = await signInToken(url('a'), first.player.wallet);
+      await expect(client.joinById(elsewhere.player.room.roomId)).rejects.toThrow(/seat refused \(chips-elsewhere\)/);
+
+      await Promise.all(seated.map((s) => play(s, 6)));
+
+      // The minter's process dies with a bet of its own players in flight.
+      const minterId = (['a', 'b'] as const).find((id) => servers[id].logs.join('').includes('holds the minter lease'))!;
+      expect(minterId).toBeDefined();
+      const survivor = minterId === 'a' ? 'b' : 'a';
+      const caught = seated.find((s) => s.host === minterId)!;
+      await caught.player.bet(BET);
+      await servers[minterId].stop('SIGKILL');
+
+      // The survivor's players play on until someone wins an award the new minter must mint.
+      const live = seated.filter((s) => s.host === survivor);
+      const winsBefore = live.reduce((n, s) => n + s.wins, 0);
+      for (let round = 0; round < 20 && live.reduce((n, s) => n + s.wins, 0) === winsBefore; round++) await Promise.all(live.map((s) => play(s, 1)));
+      expect(live.reduce((n, s) => n + s.wins, 0)).toBeGreaterThan(winsBefore);
+
+      // Once the dead process's liveness lapses, the survivor settles its rooms: the unrevealed
+      // bet is voided and refunded, as the dead process's own restart would have done.
+      await until('the survivor to settle the dead process\'s rooms', async () =>
+        servers[survivor].logs.join('').includes('settled the rooms of a process that died') || undefined,
+      );
+
+      // Chips: every player's balance, read through the survivor, is what their draws say.
+      for (const s of seated) {
+        const expected = 1000 - s.staked + s.paid;
+        await until(`chips of ${s.player.address} = ${expected}`, async () => {
+          const { balance } = await getJson<{ balance: number }>(`${url(survivor)}/players/${s.player.address}/chips`);
+          return balance === expected ? balance : undefined;
+        });
+      }
+
+      // Every room's transcript, live or filed by either process, verifies through the survivor.
+      for (const s of seated) {
+        const transcript = await getJson<Transcript>(`${url(survivor)}/rooms/${s.player.room.roomId}/transcript`);
+        const report = verifyTranscript(transcript, fairness);
+        expect(report.problems).toEqual([]);
+        expect(report.ok).toBe(true);
+        if (s === caught) expect(transcript.records.some((r) => r.type === 'void')).toBe(true);
+      }
+
+      // Awards: both processes' outboxes, each award minted once, all shown minted by the survivor.
+      const outbox = readdirSync(join(dataDir, 'nodes')).flatMap((id) =>
+        readFileSync(join(dataDir, 'nodes', id, 'awards.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { awardId: string; player: string; amount: number }),
+      );
+      const hosts = new Set(readdirSync(join(dataDir, 'nodes')).filter((id) => readFileSync(join(dataDir, 'nodes', id, 'awards.jsonl'), 'utf8').length > 0));
+      expect(hosts).toEqual(new Set(['a', 'b']));
+      for (const s of seated) {
+        await until(`awards of ${s.player.address} minted`, async () => {
+          const answer = await getJson<AwardsAnswer>(`${url(survivor)}/players/${s.player.address}/awards`);
+          return answer.awards.length === s.wins && answer.awards.every((a) => a.status === 'minted') ? answer : undefined;
+        });
+      }
+      const event = chain.assets.interface.getEvent('AwardMinted')!;
+      const logs = await chain.provider.getLogs({ address: await chain.assets.getAddress(), topics: [event.topicHash], fromBlock: 0 });
+      const minted = new Map<string, number>();
+      for (const l of logs) minted.set(l.topics[1]!.slice(2), (minted.get(l.topics[1]!.slice(2)) ?? 0) + 1);
+      const ids = new Set(outbox.map((a) => a.awardId));
+      expect(minted.size).toBe(ids.size);
+      expect([...ids].filter((id) => minted.get(id) !== 1)).toEqual([]);
+      for (const s of seated) {
+        const sum = outbox.filter((a) => a.player === s.player.address).reduce((n, a) => n + BigInt(a.amount), 0n);
+        expect(await chain.assets.getFunction('balanceOf')(s.player.address, 1)).toBe(sum);
+      }
+      expect(servers[survivor].logs.join('')).toMatch(/holds the minter lease/);
+      await Promise.all(live.map((s) => s.player.room.leave()));
+    } finally {
+      await Promise.all([servers.a.stop(), servers.b.stop()]);
+      await chain.stop();
+      await redis.stop();
+    }
+  });
+});
