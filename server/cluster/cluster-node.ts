@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 
 export const KEY_PREFIX = 'fairplay:';
-const LIVENESS_MS = 6_000;
+/** A process whose key has been absent this long is dead: survivors may settle its rooms. */
+export const LIVENESS_MS = 6_000;
 const HEARTBEAT_MS = 2_000;
 
 // Extend or delete a key only while it still holds our token: never someone else's.
@@ -81,12 +82,19 @@ export class ClusterNode {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-    node.#heartbeat = setInterval(() => {
-      redis.eval(RENEW, 1, key, node.token, LIVENESS_MS).then(
-        (renewed) => renewed === 1 || onLost(`liveness key of ${nodeId} expired: another process may have taken over its rooms`),
-        () => undefined, // Redis unreachable for a moment: the next beat tries again
-      );
-    }, HEARTBEAT_MS);
+    let renewedAt = Date.now();
+    const beat = async (): Promise<void> => {
+      const started = Date.now();
+      if ((await redis.eval(RENEW, 1, key, node.token, LIVENESS_MS)) === 1) return void (renewedAt = started);
+      // The key is gone before its time: Redis lost it (a restart). Survivors wait a whole
+      // LIVENESS_MS of absence before settling a process's rooms, so taking it back within
+      // that time is safe; later, or if another process holds the name, it is not.
+      const early = started - renewedAt < LIVENESS_MS - HEARTBEAT_MS / 2;
+      if (early && (await redis.set(key, node.token, 'PX', LIVENESS_MS, 'NX')) === 'OK') return void (renewedAt = started);
+      onLost(`liveness key of ${nodeId} lapsed: another process may be settling its rooms`);
+    };
+    // Redis unreachable for a moment: the next beat tries again (and the lapse check counts).
+    node.#heartbeat = setInterval(() => void beat().catch(() => undefined), HEARTBEAT_MS);
     node.#heartbeat.unref();
     return node;
   }

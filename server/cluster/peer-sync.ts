@@ -11,7 +11,7 @@ import { parseChipEntry, type ChipEntry, type ChipLedger } from '../chips/chip-l
 import type { Award } from '../awards/award-sink.ts';
 import { nodeFiles } from '../storage/data-layout.ts';
 import { JournalFollower } from '../storage/journal-follower.ts';
-import type { ClusterNode } from './cluster-node.ts';
+import { LIVENESS_MS, type ClusterNode } from './cluster-node.ts';
 
 const FOLLOW_MS = 250;
 const RECOVER_MS = 2_000;
@@ -31,6 +31,7 @@ export class PeerSync {
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   #catchingUp: Promise<void> | undefined;
   #recovering: Promise<void> | undefined;
+  readonly #absentSince = new Map<string, number>();
 
   constructor(private readonly o: PeerSyncOptions) {}
 
@@ -78,7 +79,16 @@ export class PeerSync {
     for (const id of await this.#peers()) {
       const { openRooms } = nodeFiles(this.o.nodesDir, id);
       const open = await readdir(openRooms).catch(() => [] as string[]);
-      if (!open.some((name) => name.endsWith('.jsonl')) || (await this.o.node.isLive(id))) continue;
+      if (!open.some((name) => name.endsWith('.jsonl'))) continue;
+      if (await this.o.node.isLive(id)) {
+        this.#absentSince.delete(id);
+        continue;
+      }
+      // Absent for a whole liveness period, not just now: a key Redis lost in a restart is
+      // taken back by its live owner within that time (cluster-node.ts).
+      const since = this.#absentSince.get(id) ?? Date.now();
+      this.#absentSince.set(id, since);
+      if (Date.now() - since < LIVENESS_MS) continue;
       const lease = this.o.node.lease(`recover:${id}`, 60_000);
       if (!(await lease.acquire())) continue;
       try {
@@ -86,6 +96,7 @@ export class PeerSync {
         await this.catchUp();
         if (await this.o.node.isLive(id)) continue; // it came back and settles its own rooms
         const recovered = await this.o.recover(openRooms);
+        this.#absentSince.delete(id);
         if (recovered > 0) this.o.log.warn({ node: id, rooms: recovered }, 'settled the rooms of a process that died');
       } finally {
         await lease.release().catch(() => undefined);

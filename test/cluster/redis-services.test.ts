@@ -37,6 +37,16 @@ describe('cluster node', () => {
     expect(lost).toEqual([]);
   });
 
+  it('takes its liveness key back when Redis loses it (a restart), without declaring itself lost', { timeout: 10_000 }, async () => {
+    const node = await join('r1');
+    const before = lost.length;
+    await node.redis.flushall();
+    expect(await node.isLive('r1')).toBe(false);
+    await new Promise((r) => setTimeout(r, 2_500)); // one heartbeat
+    expect(await node.isLive('r1')).toBe(true);
+    expect(lost.slice(before)).toEqual([]);
+  });
+
   it('gives a lease to one holder; another takes it once it lapses', async () => {
     const [a, b] = [await join('l1'), await join('l2')];
     const [la, lb] = [a.lease('work', 300), b.lease('work', 300)];

@@ -5,7 +5,11 @@
  * at the end: clients connected, draws/s, reveal-to-outcome p50/p95/p99, state patch latency p99
  * (the room's server clock against this machine's), errors, server CPU and memory.
  *
- *   npm run load -- --players 500 --seconds 30 [--raid-share 0.5]
+ *   npm run load -- --players 500 --seconds 30 [--raid-share 0.5] [--processes 2]
+ *
+ * With `--processes 2` it starts a Redis (Debian's redis-server) and an external chain (anvil),
+ * and two server processes sharing them and one data directory; players are matched through
+ * either process in turn, and CPU and memory are the two processes' sums.
  * @module
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,23 +18,27 @@ import { Client, type Room } from '@colyseus/sdk';
 import { Wallet } from 'ethers';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { signInToken } from '../helpers/player.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { startExternalChain } from '../helpers/external-chain.ts';
+import { startRedis } from '../helpers/redis.ts';
+import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
 
 interface Args {
   players: number;
   seconds: number;
   raidShare: number;
+  processes: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { players: 200, seconds: 30, raidShare: 0.5 };
+  const args: Args = { players: 200, seconds: 30, raidShare: 0.5, processes: 1 };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], Number(argv[i + 1])];
     if (!Number.isFinite(value)) throw new Error(`${flag} needs a number`);
     if (flag === '--players') args.players = Math.min(2000, Math.max(1, Math.round(value)));
     else if (flag === '--seconds') args.seconds = Math.min(600, Math.max(5, value));
     else if (flag === '--raid-share') args.raidShare = Math.min(1, Math.max(0, value));
-    else throw new Error(`unknown argument ${flag}; usage: --players N --seconds S --raid-share F`);
+    else if (flag === '--processes') args.processes = Math.min(2, Math.max(1, Math.round(value)));
+    else throw new Error(`unknown argument ${flag}; usage: --players N --seconds S --raid-share F --processes 1|2`);
   }
   return args;
 }
@@ -160,6 +168,8 @@ export interface LoadOptions {
   readonly players: number;
   readonly seconds: number;
   readonly raidShare: number;
+  /** Server processes: 1, or 2 behind a Redis of this tool's own. Default 1. */
+  readonly processes?: number;
   /** Called every `sampleSeconds` with the server's state (the soak run's probe). */
   readonly sample?: (s: { atSeconds: number; rssMb: number; openFds: number; clients: number; errors: number }) => void;
   readonly sampleSeconds?: number;
@@ -183,8 +193,11 @@ function openFds(pid: number): number {
 export async function runLoad(args: LoadOptions): Promise<LoadResult> {
   const log = args.quiet ? () => undefined : (line: string) => console.log(line);
   running = true;
-  const server: ServerProcess = await startServerProcess({ env: { LOG_LEVEL: 'warn', RAID_ROUND_SECONDS: '60', STARTING_CHIPS: '1000000', MAX_MESSAGES_PER_SECOND: '20' } });
-  log(`load: ${args.players} players (${Math.round(args.players * args.raidShare)} raid, the rest dice) for ${args.seconds} s against ${server.url} (pid ${server.pid})`);
+  const cluster = await startServers(args.processes ?? 1);
+  const { servers } = cluster;
+  const urls = servers.map((s) => s.url);
+  const server = { pids: servers.map((s) => s.pid) };
+  log(`load: ${args.players} players (${Math.round(args.players * args.raidShare)} raid, the rest dice) for ${args.seconds} s against ${urls.join(' and ')} (pid ${server.pids.join(', ')})`);
   const bots: Promise<void>[] = [];
   const raidPlayers = Math.round(args.players * args.raidShare);
   try {
@@ -194,7 +207,7 @@ export async function runLoad(args: LoadOptions): Promise<LoadResult> {
     for (let i = 0; i < args.players; i++) {
       const raid = i < raidPlayers;
       try {
-        const { room, address } = await join(server.url, raid ? 'raid' : 'dice', raid && inRaidRoom < 8 ? raidRoom : undefined);
+        const { room, address } = await join(urls[i % urls.length]!, raid ? 'raid' : 'dice', raid && inRaidRoom < 8 ? raidRoom : undefined);
         if (raid) {
           if (room.roomId !== raidRoom) [raidRoom, inRaidRoom] = [room.roomId, 0];
           inRaidRoom++;
@@ -205,22 +218,22 @@ export async function runLoad(args: LoadOptions): Promise<LoadResult> {
       }
     }
     const start = performance.now();
-    const cpu0 = cpuSeconds(server.pid);
+    const cpu0 = sum(server.pids, cpuSeconds);
     let [lastDraws, lastT, lastCpu, lastSample] = [stats.draws, start, cpu0, start];
     stats.revealToOutcome.length = 0;
     stats.patch.length = 0;
     while (performance.now() - start < args.seconds * 1000) {
       await sleep(5000);
       const now = performance.now();
-      const cpu = cpuSeconds(server.pid);
+      const cpu = sum(server.pids, cpuSeconds);
       log(
         `${((now - start) / 1000).toFixed(0).padStart(4)} s  clients ${stats.connected}  draws/s ${(((stats.draws - lastDraws) / (now - lastT)) * 1000).toFixed(0)}  ` +
-          `server CPU ${(((cpu - lastCpu) / ((now - lastT) / 1000)) * 100).toFixed(0)}%  RSS ${rssMb(server.pid).toFixed(0)} MB  fds ${openFds(server.pid)}  errors ${stats.errors}`,
+          `server CPU ${(((cpu - lastCpu) / ((now - lastT) / 1000)) * 100).toFixed(0)}%  RSS ${sum(server.pids, rssMb).toFixed(0)} MB  fds ${sum(server.pids, openFds)}  errors ${stats.errors}`,
       );
       [lastDraws, lastT, lastCpu] = [stats.draws, now, cpu];
       if (args.sample && now - lastSample >= (args.sampleSeconds ?? 30) * 1000 - 1) {
         lastSample = now;
-        args.sample({ atSeconds: (now - start) / 1000, rssMb: rssMb(server.pid), openFds: openFds(server.pid), clients: stats.connected, errors: stats.errors });
+        args.sample({ atSeconds: (now - start) / 1000, rssMb: sum(server.pids, rssMb), openFds: sum(server.pids, openFds), clients: stats.connected, errors: stats.errors });
       }
       // Keep the percentile buffers bounded on long runs: a uniform thinning keeps their shape.
       for (const values of [stats.revealToOutcome, stats.patch]) if (values.length > 200_000) values.splice(0, values.length, ...values.filter((_, i) => i % 2 === 0));
@@ -232,20 +245,49 @@ export async function runLoad(args: LoadOptions): Promise<LoadResult> {
       revealToOutcome: { p50: percentile(stats.revealToOutcome, 50), p95: percentile(stats.revealToOutcome, 95), p99: percentile(stats.revealToOutcome, 99) },
       patchP99: percentile(stats.patch, 99),
       errors: stats.errors,
-      serverCpuPercent: ((cpuSeconds(server.pid) - cpu0) / seconds) * 100,
-      serverRssMb: rssMb(server.pid),
+      serverCpuPercent: ((sum(server.pids, cpuSeconds) - cpu0) / seconds) * 100,
+      serverRssMb: sum(server.pids, rssMb),
     };
   } finally {
     running = false;
     await Promise.race([Promise.allSettled(bots), sleep(15_000)]);
-    await server.stop();
+    await cluster.stop();
   }
+}
+
+const sum = (pids: readonly number[], measure: (pid: number) => number): number => pids.reduce((total, pid) => total + measure(pid), 0);
+
+const SERVER_ENV = { LOG_LEVEL: 'warn', RAID_ROUND_SECONDS: '60', STARTING_CHIPS: '1000000', MAX_MESSAGES_PER_SECOND: '20' };
+
+/** One server with its embedded chain, or two sharing a Redis, a data directory and a chain. */
+async function startServers(processes: number): Promise<{ servers: ServerProcess[]; stop(): Promise<void> }> {
+  if (processes === 1) {
+    const server = await startServerProcess({ env: SERVER_ENV });
+    return { servers: [server], stop: async () => void (await server.stop()) };
+  }
+  const redis = await startRedis();
+  const chain = await startExternalChain();
+  const dataDir = tempDataDir();
+  const ports = [await freePort(), await freePort()];
+  const servers: ServerProcess[] = [];
+  for (const [i, port] of ports.entries()) {
+    const env = { ...SERVER_ENV, ...chain.env, REDIS_URL: redis.url, NODE_ID: `n${i}`, PUBLIC_ADDRESS: `127.0.0.1:${port}`, PUBLIC_URL: `http://localhost:${ports[0]}` };
+    servers.push(await startServerProcess({ dataDir, port, env }));
+  }
+  return {
+    servers,
+    async stop() {
+      await Promise.all(servers.map((s) => s.stop()));
+      await chain.stop();
+      await redis.stop();
+    },
+  };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const r = await runLoad(args);
-  console.log('\nresult');
+  console.log(args.processes > 1 ? `\nresult (${args.processes} processes behind Redis; CPU and memory are their sums)` : '\nresult');
   console.log(`  clients connected      ${r.clients} of ${args.players}`);
   console.log(`  draws/s                ${r.drawsPerSec.toFixed(0)}`);
   console.log(`  reveal to outcome      p50 ${r.revealToOutcome.p50.toFixed(1)} ms, p95 ${r.revealToOutcome.p95.toFixed(1)} ms, p99 ${r.revealToOutcome.p99.toFixed(1)} ms`);
