@@ -21,7 +21,7 @@ import { TOKEN_IDS } from './awards/tokens.ts';
 import { startChain } from './chain/chain.ts';
 import { MemorySeatRegistry } from './auth/seats.ts';
 import { SignInService } from './auth/siwe.ts';
-import { ClusterNode } from './cluster/cluster-node.ts';
+import { ClusterNode, type Lease } from './cluster/cluster-node.ts';
 import { PeerSync } from './cluster/peer-sync.ts';
 import { RedisNonceStore } from './cluster/redis-nonces.ts';
 import { RedisSeatRegistry } from './cluster/redis-seats.ts';
@@ -78,8 +78,9 @@ export async function startServer(
   await rooms.init();
   const chips = await ChipLedger.open(layout.chips, config.startingChips);
   const awards = await JournalAwardSink.open(layout.awards, TOKEN_IDS);
-  const makeMinter = (mints: MintLog) =>
+  const makeMinter = (mints: MintLog, mayBroadcast?: () => boolean) =>
     new AwardMinter({
+      ...(mayBroadcast ? { mayBroadcast } : {}),
       outbox: awards,
       mints,
       contract: chain.contract,
@@ -105,8 +106,8 @@ export async function startServer(
     ...(cluster ? { nonces: new RedisNonceStore(cluster.redis) } : {}),
   });
   const seats = cluster ? new RedisSeatRegistry(cluster.redis, cluster.nodeId, config.maxSeatsPerAddress) : new MemorySeatRegistry(config.maxSeatsPerAddress);
-  const recover = (openDir: string) =>
-    recoverRooms({ rooms: new RoomStore({ openDir, closedDir: layout.closedRooms }, ctx), chips, awards, log });
+  const recover = (openDir: string, lease: Lease) =>
+    recoverRooms({ rooms: new RoomStore({ openDir, closedDir: layout.closedRooms }, ctx), chips, awards, log, mayGoOn: () => lease.acquire() });
   const peers = cluster && nodesDir ? new PeerSync({ nodesDir, node: cluster, chips, awards, recover, log }) : undefined;
   await peers?.catchUp();
   provideServices({ config, log, rooms, chips, awards, signIn, seats, syncPeers: () => peers?.catchUp() ?? Promise.resolve() });
@@ -114,7 +115,7 @@ export async function startServer(
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
   while (ownRecovery && !(await ownRecovery.acquire())) await new Promise((r) => setTimeout(r, 500));
-  const recovered = await recoverRooms({ rooms, chips, awards, log });
+  const recovered = await recoverRooms({ rooms, chips, awards, log, ...(ownRecovery ? { mayGoOn: () => ownRecovery.acquire() } : {}) });
   await ownRecovery?.release();
   if (recovered > 0) log.info({ recovered }, 'settled rooms left open by the previous run');
   metrics.watchOutbox(() => minting.pendingCount);

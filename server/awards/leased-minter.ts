@@ -22,7 +22,7 @@ export interface LeasedMinterOptions {
   readonly mintsPath: string;
   readonly contract: string;
   readonly outbox: JournalAwardSink;
-  readonly makeMinter: (mints: MintLog) => AwardMinter;
+  readonly makeMinter: (mints: MintLog, mayBroadcast: () => boolean) => AwardMinter;
   readonly log: Logger;
 }
 
@@ -90,7 +90,9 @@ export class LeasedMinter {
     if (this.#stopped || !(await this.#o.lease.acquire())) return;
     // Opening for writing replays the whole log: the new minter starts where the last one stopped.
     const mints = await MintLog.open(this.#o.mintsPath, this.#o.contract);
-    const minter = this.#o.makeMinter(mints);
+    // A transaction goes out only with time to spare on the lease: a holder that stalled past
+    // it must not send beside its successor.
+    const minter = this.#o.makeMinter(mints, () => this.#o.lease.heldFor(STEP_MS));
     this.#running = { minter, mints };
     minter.start();
     this.#o.log.info('holds the minter lease: this process mints for the cluster');

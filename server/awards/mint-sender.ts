@@ -31,6 +31,8 @@ export interface SenderOptions {
   readonly pollMs: number;
   readonly log: Logger;
   readonly stopped: () => boolean;
+  /** Asked right before a new transaction is journaled and sent (a cluster's minter lease). */
+  readonly mayBroadcast?: () => boolean;
   readonly sleep: (ms: number) => Promise<void>;
   /** Awards of confirmations the chain lost: the minter mints them again. */
   readonly onLost: (awardIds: readonly string[]) => void;
@@ -61,6 +63,7 @@ export class MintSender {
       maxPriorityFeePerGas: fee.maxPriorityFeePerGas,
     });
     const tx: SentTx = { kind: 'sent', contract: mints.contract, hash: keccak256(raw), nonce, raw, awardIds: [...awardIds] };
+    if (this.o.mayBroadcast && !this.o.mayBroadcast()) return { kind: 'stopped' };
     await mints.recordSent(tx);
     this.#nonce = nonce + 1;
     return this.settle(tx, await this.#broadcast(raw));

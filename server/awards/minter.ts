@@ -35,6 +35,8 @@ export interface MinterOptions {
   readonly whenChainReady?: () => Promise<void>;
   /** Told of confirmed awards (with how long each waited here) and of failed steps: metrics. */
   readonly observer?: { minted(count: number, waitedSeconds: readonly number[]): void; failed(): void };
+  /** Asked right before each new transaction is journaled and sent; false: not now (a cluster's lease is at risk). */
+  readonly mayBroadcast?: () => boolean;
   /** Longest pause between receipt polls; default 25 ms (a local node seals a block in milliseconds). */
   readonly pollMs?: number;
 }
@@ -152,6 +154,10 @@ export class AwardMinter {
           await this.#reconcile();
           this.#needsReconcile = false;
         } else await this.#sender.voidLost(); // the node may have lost blocks while we were idle
+        if (this.#o.mayBroadcast && !this.#o.mayBroadcast()) {
+          await this.#sleep(250, false); // the lease is being renewed, or is lost and this minter stops
+          continue;
+        }
         const batch = await this.#nextBatch();
         if (batch === 'again') continue;
         if (batch.length > 0) await this.#mint(batch);

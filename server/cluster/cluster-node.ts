@@ -15,6 +15,8 @@ export const KEY_PREFIX = 'fairplay:';
 /** A process whose key has been absent this long is dead: survivors may settle its rooms. */
 export const LIVENESS_MS = 6_000;
 const HEARTBEAT_MS = 2_000;
+/** A process that has not renewed its liveness for this long stops itself (well before it lapses). */
+const FENCE_MS = LIVENESS_MS - 1_500;
 
 // Extend or delete a key only while it still holds our token: never someone else's.
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -33,14 +35,19 @@ export class Lease {
     this.#key = `${KEY_PREFIX}lease:${name}`;
   }
 
-  /** True while the lease is ours by our own clock (renewals keep it so). */
+  /** True while the lease is ours by our own (monotonic) clock; renewals keep it so. */
   get held(): boolean {
-    return Date.now() < this.#validUntil;
+    return performance.now() < this.#validUntil;
+  }
+
+  /** Held, and for at least `ms` more without another renewal. */
+  heldFor(ms: number): boolean {
+    return performance.now() + ms < this.#validUntil;
   }
 
   /** Takes the lease if it is free, renews it if it is ours; false if another process holds it. */
   async acquire(): Promise<boolean> {
-    const started = Date.now();
+    const started = performance.now();
     const ok =
       (await this.redis.set(this.#key, this.token, 'PX', this.ttlMs, 'NX')) === 'OK' ||
       (await this.redis.eval(RENEW, 1, this.#key, this.token, this.ttlMs)) === 1;
@@ -58,6 +65,7 @@ export class Lease {
 export class ClusterNode {
   readonly token = randomBytes(16).toString('hex');
   #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #watchdog: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
     readonly redis: Redis,
@@ -82,20 +90,33 @@ export class ClusterNode {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-    let renewedAt = Date.now();
+    // Monotonic time: a wall-clock step must not stretch or shrink a liveness period.
+    let renewedAt = performance.now();
+    let lost = false;
+    const lose = (reason: string): void => {
+      if (lost) return;
+      lost = true;
+      clearInterval(node.#heartbeat);
+      clearInterval(node.#watchdog);
+      onLost(reason);
+    };
     const beat = async (): Promise<void> => {
-      const started = Date.now();
+      const started = performance.now();
       if ((await redis.eval(RENEW, 1, key, node.token, LIVENESS_MS)) === 1) return void (renewedAt = started);
       // The key is gone before its time: Redis lost it (a restart). Survivors wait a whole
       // LIVENESS_MS of absence before settling a process's rooms, so taking it back within
       // that time is safe; later, or if another process holds the name, it is not.
-      const early = started - renewedAt < LIVENESS_MS - HEARTBEAT_MS / 2;
-      if (early && (await redis.set(key, node.token, 'PX', LIVENESS_MS, 'NX')) === 'OK') return void (renewedAt = started);
-      onLost(`liveness key of ${nodeId} lapsed: another process may be settling its rooms`);
+      if (started - renewedAt < FENCE_MS && (await redis.set(key, node.token, 'PX', LIVENESS_MS, 'NX')) === 'OK') return void (renewedAt = started);
+      lose(`liveness key of ${nodeId} lapsed: another process may be settling its rooms`);
     };
-    // Redis unreachable for a moment: the next beat tries again (and the lapse check counts).
     node.#heartbeat = setInterval(() => void beat().catch(() => undefined), HEARTBEAT_MS);
+    // Whether or not Redis answers (a partition, or this process stalled): without a renewal
+    // for FENCE_MS the key may lapse at any moment, so stop writing before a survivor may start.
+    node.#watchdog = setInterval(() => {
+      if (performance.now() - renewedAt > FENCE_MS) lose(`no liveness renewal for ${FENCE_MS} ms (Redis unreachable, or this process stalled)`);
+    }, 250);
     node.#heartbeat.unref();
+    node.#watchdog.unref();
     return node;
   }
 
@@ -114,6 +135,7 @@ export class ClusterNode {
 
   async leave(): Promise<void> {
     clearInterval(this.#heartbeat);
+    clearInterval(this.#watchdog);
     await this.redis.eval(RELEASE, 1, this.#livenessKey(this.nodeId), this.token).catch(() => undefined);
     this.redis.disconnect();
   }

@@ -11,7 +11,7 @@ import { parseChipEntry, type ChipEntry, type ChipLedger } from '../chips/chip-l
 import type { Award } from '../awards/award-sink.ts';
 import { nodeFiles } from '../storage/data-layout.ts';
 import { JournalFollower } from '../storage/journal-follower.ts';
-import { LIVENESS_MS, type ClusterNode } from './cluster-node.ts';
+import { LIVENESS_MS, type ClusterNode, type Lease } from './cluster-node.ts';
 
 const FOLLOW_MS = 250;
 const RECOVER_MS = 2_000;
@@ -21,17 +21,20 @@ export interface PeerSyncOptions {
   readonly node: ClusterNode;
   readonly chips: ChipLedger;
   readonly awards: JournalAwardSink;
-  /** Settles and files every room left open in `openDir`; resolves with how many. */
-  readonly recover: (openDir: string) => Promise<number>;
+  /** Settles and files every room left open in `openDir` while `lease` stays ours; resolves with how many. */
+  readonly recover: (openDir: string, lease: Lease) => Promise<number>;
   readonly log: Logger;
 }
 
 export class PeerSync {
   readonly #followers = new Map<string, { chips: JournalFollower<ChipEntry>; awards: JournalFollower<Award> }>();
   readonly #timers: ReturnType<typeof setInterval>[] = [];
-  #catchingUp: Promise<void> | undefined;
+  #lastPass: Promise<unknown> = Promise.resolve();
+  #nextPass: Promise<void> | undefined;
   #recovering: Promise<void> | undefined;
   readonly #absentSince = new Map<string, number>();
+  /** The last read failure logged per peer: logged once, not every pass. */
+  readonly #reported = new Map<string, string>();
 
   constructor(private readonly o: PeerSyncOptions) {}
 
@@ -47,13 +50,24 @@ export class PeerSync {
 
   async stop(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
-    await Promise.allSettled([this.#catchingUp, this.#recovering]);
+    await Promise.allSettled([this.#lastPass, this.#recovering]);
   }
 
-  /** Reads what the other processes appended since the last call (one pass at a time). */
+  /**
+   * Reads what the other processes appended before this call. Passes run one at a time; a call
+   * during a pass waits for the next one (the running pass may have read a file before the
+   * caller's entry landed), and calls waiting together share it.
+   */
   catchUp(): Promise<void> {
-    this.#catchingUp ??= this.#catchUp().finally(() => (this.#catchingUp = undefined));
-    return this.#catchingUp;
+    if (!this.#nextPass) {
+      const pass = this.#lastPass.then(() => {
+        this.#nextPass = undefined;
+        return this.#catchUp();
+      });
+      this.#nextPass = pass;
+      this.#lastPass = pass.catch(() => undefined);
+    }
+    return this.#nextPass;
   }
 
   /** Settles the open rooms of every process whose liveness lapsed (one survivor each, by lease). */
@@ -70,8 +84,15 @@ export class PeerSync {
         follower = { chips: new JournalFollower(files.chips, parseChipEntry), awards: new JournalFollower(files.awards, parseAward) };
         this.#followers.set(id, follower);
       }
-      this.o.chips.absorb(await follower.chips.poll());
-      this.o.awards.absorb(await follower.awards.poll());
+      // One peer's unreadable journal must not stop reading the others (nor settling the dead).
+      try {
+        this.o.chips.absorb(await follower.chips.poll());
+        this.o.awards.absorb(await follower.awards.poll());
+      } catch (err) {
+        const reason = String((err as Error).message);
+        if (this.#reported.get(id) !== reason) this.o.log.error({ err, node: id }, 'cannot read another process\'s journal');
+        this.#reported.set(id, reason);
+      }
     }
   }
 
@@ -95,7 +116,7 @@ export class PeerSync {
         // Its last entries first, so its effects are known here before any is applied again.
         await this.catchUp();
         if (await this.o.node.isLive(id)) continue; // it came back and settles its own rooms
-        const recovered = await this.o.recover(openRooms);
+        const recovered = await this.o.recover(openRooms, lease);
         this.#absentSince.delete(id);
         if (recovered > 0) this.o.log.warn({ node: id, rooms: recovered }, 'settled the rooms of a process that died');
       } finally {

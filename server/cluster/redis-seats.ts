@@ -15,23 +15,35 @@ import { KEY_PREFIX } from './cluster-node.ts';
 const SEAT_TTL_MS = 15_000;
 const RENEW_MS = 5_000;
 
-// ARGV: now, expiry, member, cap, game, node. Members are game|node|room|session.
-const CLAIM = `
-redis.call('zremrangebyscore', KEYS[1], '-inf', ARGV[1])
-if redis.call('zscore', KEYS[1], ARGV[3]) then
-  redis.call('zadd', KEYS[1], ARGV[2], ARGV[3])
+// Times come from Redis' clock, not from each process's: one host's clock running ahead must
+// not expire another's live seats.
+const NOW_MS = `local t = redis.call('time'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+// ARGV: ttl, member, cap, game, node. Members are game|node|room|session.
+const CLAIM = `${NOW_MS}
+redis.call('zremrangebyscore', KEYS[1], '-inf', now)
+local expiry = now + tonumber(ARGV[1])
+if redis.call('zscore', KEYS[1], ARGV[2]) then
+  redis.call('zadd', KEYS[1], expiry, ARGV[2])
   return 'ok'
 end
 local seats = redis.call('zrange', KEYS[1], 0, -1)
-if #seats >= tonumber(ARGV[4]) then return 'seat-cap' end
-if ARGV[5] == 'dice' then
+if #seats >= tonumber(ARGV[3]) then return 'seat-cap' end
+if ARGV[4] == 'dice' then
   for _, seat in ipairs(seats) do
     local game, node = string.match(seat, '^([^|]*)|([^|]*)|')
-    if game == 'dice' and node ~= ARGV[6] then return 'chips-elsewhere' end
+    if game == 'dice' and node ~= ARGV[5] then return 'chips-elsewhere' end
   end
 end
-redis.call('zadd', KEYS[1], ARGV[2], ARGV[3])
-redis.call('pexpireat', KEYS[1], ARGV[2])
+redis.call('zadd', KEYS[1], expiry, ARGV[2])
+redis.call('pexpireat', KEYS[1], expiry)
+return 'ok'`;
+
+// ARGV: ttl, members. The host of a seat is its authority: seats Redis lost are put back.
+const RENEW = `${NOW_MS}
+local expiry = now + tonumber(ARGV[1])
+for i = 2, #ARGV do redis.call('zadd', KEYS[1], expiry, ARGV[i]) end
+redis.call('pexpireat', KEYS[1], expiry)
 return 'ok'`;
 
 export class RedisSeatRegistry implements SeatRegistry {
@@ -44,15 +56,14 @@ export class RedisSeatRegistry implements SeatRegistry {
     private readonly nodeId: string,
     private readonly cap: number,
   ) {
-    this.#renewal = setInterval(() => void this.#renew().catch(() => undefined), RENEW_MS);
+    this.#renewal = setInterval(() => void this.renew().catch(() => undefined), RENEW_MS);
     this.#renewal.unref();
   }
 
   async claim(seat: Seat): Promise<void> {
     const key = this.#key(seat.address);
     const member = this.#member(seat);
-    const now = Date.now();
-    const verdict = await this.redis.eval(CLAIM, 1, key, now, now + SEAT_TTL_MS, member, this.cap, seat.game, this.nodeId);
+    const verdict = await this.redis.eval(CLAIM, 1, key, SEAT_TTL_MS, member, this.cap, seat.game, this.nodeId);
     if (verdict === 'seat-cap') throw new SeatRefused('seat-cap', seatCapMessage(this.cap));
     if (verdict === 'chips-elsewhere')
       throw new SeatRefused('chips-elsewhere', 'this address is at a dice table hosted by another server process: leave it first (chips are held by one process at a time)');
@@ -78,14 +89,11 @@ export class RedisSeatRegistry implements SeatRegistry {
     await pipeline.exec().catch(() => undefined);
   }
 
-  async #renew(): Promise<void> {
+  /** Re-asserts every seat this process hosts; runs every RENEW_MS on its own. */
+  async renew(): Promise<void> {
     if (this.#hosted.size === 0) return;
-    const expiry = Date.now() + SEAT_TTL_MS;
     const pipeline = this.redis.pipeline();
-    for (const [key, members] of this.#hosted) {
-      for (const member of members) pipeline.zadd(key, 'XX', expiry, member);
-      pipeline.pexpireat(key, expiry);
-    }
+    for (const [key, members] of this.#hosted) pipeline.eval(RENEW, 1, key, SEAT_TTL_MS, ...members);
     await pipeline.exec();
   }
 

@@ -12,9 +12,17 @@ import type { ChipLedger } from '../chips/chip-ledger.ts';
 import { applyRecordEffects } from '../games/record-effects.ts';
 import type { RoomStore } from './room-store.ts';
 
-export async function recoverRooms(deps: { rooms: RoomStore; chips: ChipLedger; awards: AwardSink; log: Logger }): Promise<number> {
+export async function recoverRooms(deps: {
+  rooms: RoomStore;
+  chips: ChipLedger;
+  awards: AwardSink;
+  log: Logger;
+  /** Asked before each room (in a cluster: renew the lease on this work); false stops here. */
+  mayGoOn?: () => Promise<boolean>;
+}): Promise<number> {
   const ids = await deps.rooms.leftOpen();
   for (const roomId of ids) {
+    if (deps.mayGoOn && !(await deps.mayGoOn())) throw new Error(`stopped settling rooms left open: the lease on that work was lost (at room ${roomId})`);
     const room = await deps.rooms.open(roomId);
     for (const { receipt } of room.pendingDraws())
       await room.conclude(receipt.drawSeq, 'the server restarted before every seed was revealed');

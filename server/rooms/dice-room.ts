@@ -110,6 +110,9 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
   override async onLeave(client: DiceClient): Promise<void> {
     const address = addressOf(client);
     if (!this.clients.some((c) => c.auth?.address === address)) this.state.players.delete(address);
+    // Its bets' stakes must be journaled before the seat frees: another process may seat the
+    // player at dice next, and reads this process's chips from the journal, not from memory.
+    await this.#work.settled();
     await releaseSeat('dice', this.roomId, client);
   }
 

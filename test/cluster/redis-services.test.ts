@@ -2,6 +2,7 @@
  * The cluster's Redis-backed services against a real redis-server: node names, leases, shared
  * sign-in nonces and seats.
  */
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterNode } from '../../server/cluster/cluster-node.ts';
 import { RedisNonceStore } from '../../server/cluster/redis-nonces.ts';
@@ -45,6 +46,40 @@ describe('cluster node', () => {
     await new Promise((r) => setTimeout(r, 2_500)); // one heartbeat
     expect(await node.isLive('r1')).toBe(true);
     expect(lost.slice(before)).toEqual([]);
+  });
+
+  it('a process cut off from Redis stops itself before its liveness could lapse', { timeout: 15_000 }, async () => {
+    // A proxy that black-holes traffic while the connections stay up: a network partition.
+    let partitioned = false;
+    const sockets: Socket[] = [];
+    const proxy = createServer((client) => {
+      const upstream = createConnection({ host: '127.0.0.1', port: Number(new URL(redis.url).port) });
+      sockets.push(client, upstream);
+      client.on('data', (d) => partitioned || upstream.write(d));
+      upstream.on('data', (d) => partitioned || client.write(d));
+      for (const s of [client, upstream]) s.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const fenced: number[] = [];
+    const cut = await ClusterNode.join(`redis://127.0.0.1:${(proxy.address() as AddressInfo).port}`, 'p1', () => fenced.push(performance.now()));
+    const survivor = await join('p2');
+    try {
+      const t0 = performance.now();
+      partitioned = true;
+      let lapsedAt: number | undefined;
+      while (performance.now() - t0 < 8_000 && lapsedAt === undefined) {
+        if (!(await survivor.isLive('p1'))) lapsedAt = performance.now();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Survivors settle its rooms only LIVENESS_MS after they see it gone; it stopped before it was gone.
+      expect(fenced).toHaveLength(1);
+      expect(lapsedAt).toBeDefined();
+      expect(fenced[0]!).toBeLessThan(lapsedAt!);
+    } finally {
+      cut.redis.disconnect();
+      for (const s of sockets) s.destroy();
+      proxy.close();
+    }
   });
 
   it('gives a lease to one holder; another takes it once it lapses', async () => {
@@ -93,6 +128,10 @@ describe('seats across processes', () => {
     await sa.release(seat(ALICE, 'dice', 'r1'));
     await sb.release(seat(ALICE, 'raid', 'r5'));
     await sb.claim(seat(ALICE, 'dice', 'r6'));
+    // Redis loses every key (a restart): the hosts put their seats back, and the rules hold again.
+    await a.redis.flushall();
+    await Promise.all([sa.renew(), sb.renew()]);
+    await expect(sa.claim(seat(ALICE, 'dice', 'r8'))).rejects.toMatchObject({ reason: 'chips-elsewhere' });
     await Promise.all([sa.close(), sb.close()]);
     // close() gives up every seat the process held.
     const sc = new RedisSeatRegistry(a.redis, 't3', 1);
