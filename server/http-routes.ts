@@ -93,7 +93,7 @@ export function installRoutes(
     const address = String(req.params['address']);
     if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
     await services().syncPeers();
-    const awards = services().awards.awardsOf(address).map((a) => ({ ...a, ...minter.status(a.awardId) }));
+    const awards = (await services().awards.awardsOf(address)).map((a) => ({ ...a, ...minter.status(a.awardId) }));
     const tokenIds = [...new Set(awards.map((a) => a.tokenId).concat(TOKEN_IDS))];
     try {
       const balances = await Promise.all(tokenIds.map(async (id) => [id, String(await chain.contract.getFunction('balanceOf')(address, id))] as const));

@@ -2,8 +2,12 @@
  * Awards: what players win that becomes tokens. Rooms report awards to an `AwardSink`; this
  * one is the durable outbox (a journal, idempotent by award id) that the minter will drain.
  * Every award names the draw record it came from.
+ *
+ * Awards stay on disk: memory holds only where each one is (a few dozen bytes an award, as in
+ * Bitcask's key directory), so a server that runs for weeks does not grow by its history.
  * @module
  */
+import { open, type FileHandle } from 'node:fs/promises';
 import { canonicalJson, sha256, utf8ToBytes, bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { z } from 'zod';
 import { AddressSchema } from '../../vrf/protocol/records.ts';
@@ -28,7 +32,7 @@ export interface Award {
 export interface AwardSink {
   /** Resolves once the awards are durable; awards recorded before are ignored. */
   record(awards: readonly Award[]): Promise<void>;
-  awardsOf(player: string): Award[];
+  awardsOf(player: string): Promise<Award[]>;
 }
 
 const AwardSchema = z.strictObject({
@@ -49,21 +53,41 @@ export function awardId(source: AwardSource, index: number): string {
 /** An award the outbox refuses: it could never be minted, so it must not wait there. */
 export class InvalidAward extends Error {}
 
+/** A place is a file number and a byte offset in one safe integer (files up to 1 TiB). */
+const FILE_SPAN = 2 ** 40;
+/** An award id's first 13 hex digits (52 bits) as a number: a compact key, checked on disk. */
+const keyOf = (awardId: string): number => Number.parseInt(awardId.slice(0, 13), 16);
+const LINE_GUESS = 1024;
+
 export class JournalAwardSink implements AwardSink {
-  readonly #byId = new Map<string, Award>();
+  /** Award key -> place; the few ids whose key another id took first are in #collisions. */
+  readonly #byKey = new Map<number, number>();
+  readonly #collisions = new Map<string, number>();
+  readonly #byPlayer = new Map<string, number[]>();
+  /** Journals awards are read from: ours first, then other processes' (absorb). */
+  readonly #files: string[];
+  readonly #handles = new Map<number, Promise<FileHandle>>();
   readonly #listeners: ((awards: readonly Award[]) => void)[] = [];
+  #count = 0;
 
   private constructor(
     private readonly journal: Journal<Award>,
     private readonly tokenIds: ReadonlySet<number>,
-  ) {}
+  ) {
+    this.#files = [journal.path];
+  }
 
   /** `tokenIds`: the token ids the contract knows; an award of any other id is refused. */
   static async open(path: string, tokenIds: Iterable<number>): Promise<JournalAwardSink> {
-    const { journal, entries } = await Journal.open<Award>(path, parseAward);
+    const { journal, entries, offsets } = await Journal.open<Award>(path, parseAward);
     const sink = new JournalAwardSink(journal, new Set(tokenIds));
-    for (const a of entries) sink.#byId.set(a.awardId, a);
+    entries.forEach((a, i) => sink.#place(a, offsets[i]!));
     return sink;
+  }
+
+  /** Awards recorded (here or absorbed), each once. */
+  get count(): number {
+    return this.#count;
   }
 
   /** Refuses the whole batch with InvalidAward if any award is malformed; nothing is written then. */
@@ -74,28 +98,50 @@ export class JournalAwardSink implements AwardSink {
         throw new InvalidAward(`award ${String(a?.awardId)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       if (!this.tokenIds.has(a.tokenId)) throw new InvalidAward(`award ${a.awardId}: unknown token id ${a.tokenId}`);
     }
-    const fresh = awards.filter((a) => !this.#byId.has(a.awardId));
+    const fresh: Award[] = [];
+    for (const a of awards) {
+      if (fresh.some((f) => f.awardId === a.awardId)) continue;
+      // No await before the award is placed unless its key is taken: a second record() of the
+      // same award, made meanwhile, then finds it.
+      if (this.#placeOf(a.awardId) !== undefined && (await this.has(a.awardId))) continue;
+      fresh.push(a);
+    }
     if (fresh.length === 0) return;
-    for (const a of fresh) this.#byId.set(a.awardId, a);
-    await this.journal.appendMany(fresh);
+    const { offsets, written } = this.journal.appendPlaced(fresh);
+    fresh.forEach((a, i) => this.#place(a, offsets[i]!));
+    await written;
     for (const listener of this.#listeners) listener(fresh);
   }
 
-  /** Awards another process of the cluster recorded (already durable there): known, not written again. */
-  absorb(awards: readonly Award[]): void {
-    const fresh = awards.filter((a) => !this.#byId.has(a.awardId));
-    if (fresh.length === 0) return;
-    for (const a of fresh) this.#byId.set(a.awardId, a);
-    for (const listener of this.#listeners) listener(fresh);
+  /**
+   * Awards another process of the cluster recorded (already durable there, in `path` at the
+   * given offsets): known here, not written again.
+   */
+  absorb(path: string, placed: readonly { value: Award; offset: number }[]): void {
+    let file = this.#files.indexOf(path);
+    if (file < 0) file = this.#files.push(path) - 1;
+    const fresh = placed.filter(({ value }) => this.#placeOf(value.awardId) === undefined);
+    for (const { value, offset } of fresh) this.#place(value, file * FILE_SPAN + offset);
+    if (fresh.length > 0) for (const listener of this.#listeners) listener(fresh.map((p) => p.value));
   }
 
-  /** Every award, in the order recorded. */
-  all(): IterableIterator<Award> {
-    return this.#byId.values();
+  async has(awardId: string): Promise<boolean> {
+    return (await this.get(awardId)) !== undefined;
   }
 
-  get(awardId: string): Award | undefined {
-    return this.#byId.get(awardId);
+  async get(awardId: string): Promise<Award | undefined> {
+    const place = this.#placeOf(awardId);
+    if (place === undefined) return undefined;
+    const award = await this.#read(place);
+    if (award.awardId === awardId) return award;
+    // Another id with the same key: this one is among the collisions, or unknown.
+    const other = this.#collisions.get(awardId);
+    return other === undefined ? undefined : this.#read(other);
+  }
+
+  /** Every award, in the order recorded, read from disk one file at a time (for the minter's start). */
+  async scan(visit: (award: Award) => void): Promise<void> {
+    for (const path of this.#files) for (const a of await Journal.read(path, parseAward).catch(() => [] as Award[])) visit(a);
   }
 
   /** Called with each batch of new awards once it is durable (the minter's wake-up). */
@@ -107,12 +153,45 @@ export class JournalAwardSink implements AwardSink {
     };
   }
 
-  awardsOf(player: string): Award[] {
-    const key = player.toLowerCase();
-    return [...this.#byId.values()].filter((a) => a.player.toLowerCase() === key);
+  async awardsOf(player: string): Promise<Award[]> {
+    return Promise.all((this.#byPlayer.get(player.toLowerCase()) ?? []).map((place) => this.#read(place)));
   }
 
-  close(): Promise<void> {
-    return this.journal.close();
+  async close(): Promise<void> {
+    await this.journal.close();
+    for (const handle of this.#handles.values()) await (await handle.catch(() => undefined))?.close();
+  }
+
+  #placeOf(awardId: string): number | undefined {
+    return this.#collisions.get(awardId) ?? this.#byKey.get(keyOf(awardId));
+  }
+
+  #place(award: Award, place: number): void {
+    const key = keyOf(award.awardId);
+    if (this.#byKey.has(key)) this.#collisions.set(award.awardId, place);
+    else this.#byKey.set(key, place);
+    const player = award.player.toLowerCase();
+    const places = this.#byPlayer.get(player);
+    if (places) places.push(place);
+    else this.#byPlayer.set(player, [place]);
+    this.#count++;
+  }
+
+  async #read(place: number): Promise<Award> {
+    const file = Math.floor(place / FILE_SPAN);
+    const offset = place % FILE_SPAN;
+    let handle = this.#handles.get(file);
+    if (!handle) {
+      handle = open(this.#files[file]!, 'r');
+      this.#handles.set(file, handle);
+    }
+    const fd = await handle;
+    for (let size = LINE_GUESS; ; size *= 4) {
+      const buffer = Buffer.alloc(size);
+      const { bytesRead } = await fd.read(buffer, 0, size, offset);
+      const end = buffer.subarray(0, bytesRead).indexOf(0x0a);
+      if (end >= 0) return parseAward(JSON.parse(buffer.subarray(0, end).toString('utf8')));
+      if (bytesRead < size) throw new Error(`${this.#files[file]}: no whole award at byte ${offset}`);
+    }
   }
 }

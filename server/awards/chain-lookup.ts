@@ -5,7 +5,7 @@
  * @module
  */
 import { toQuantity, type Contract, type JsonRpcProvider } from 'ethers';
-import type { Confirmation, SentTx } from './mint-log.ts';
+import type { Confirmation, SettledTx } from './mint-log.ts';
 
 type NewConfirmation = Omit<Confirmation, 'kind' | 'contract'>;
 
@@ -49,7 +49,7 @@ export class ChainLookup {
    * Which of the awards the contract has minted, and in which transaction: first our own sent
    * transactions that carried them (`sentWith`), then the contract's AwardMinted events.
    */
-  async findMints(awardIds: readonly string[], sentWith: (awardId: string) => readonly SentTx[]): Promise<{ onChain: Set<string>; confirmations: NewConfirmation[] }> {
+  async findMints(awardIds: readonly string[], sentWith: (awardId: string) => readonly SettledTx[]): Promise<{ onChain: Set<string>; confirmations: NewConfirmation[] }> {
     const flags = await Promise.all(awardIds.map((id) => this.contract.getFunction('awarded')('0x' + id) as Promise<boolean>));
     const onChain = new Set(awardIds.filter((_, i) => flags[i]));
     const confirmations: NewConfirmation[] = [];

@@ -71,9 +71,7 @@ export class LeasedMinter {
 
   get pendingCount(): number {
     if (this.#running) return this.#running.minter.pendingCount;
-    let pending = 0;
-    for (const a of this.#o.outbox.all()) if (!this.#view.mintOf(a.awardId)) pending++;
-    return pending;
+    return Math.max(0, this.#o.outbox.count - this.#view.mintedCount);
   }
 
   async #tick(): Promise<void> {

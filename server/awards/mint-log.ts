@@ -38,11 +38,13 @@ const VoidedSchema = z.strictObject({ kind: z.literal('voided'), contract: z.str
 const EntrySchema = z.discriminatedUnion('kind', [SentSchema, ConfirmedSchema, VoidedSchema]);
 
 export type SentTx = z.infer<typeof SentSchema>;
+/** A sent transaction with a verdict: its signed bytes are never sent again, so not kept. */
+export type SettledTx = Omit<SentTx, 'raw'>;
 export type Confirmation = z.infer<typeof ConfirmedSchema>;
 type Entry = z.infer<typeof EntrySchema>;
 
 export class MintLog {
-  readonly #sent = new Map<string, SentTx>();
+  readonly #sent = new Map<string, SentTx | SettledTx>();
   /** Sent transactions with neither a confirmation nor a void. */
   readonly #unresolved = new Set<string>();
   readonly #confirmations = new Map<string, Confirmation>();
@@ -87,7 +89,7 @@ export class MintLog {
         for (const id of e.awardIds) this.#everSent.add(id);
         break;
       case 'confirmed': {
-        this.#unresolved.delete(e.hash);
+        this.#settle(e.hash);
         // Awards of one transaction may be confirmed in several entries (found one by one).
         const earlier = this.#confirmations.get(e.hash);
         const merged = earlier ? { ...e, awardIds: [...new Set([...earlier.awardIds, ...e.awardIds])] } : e;
@@ -100,7 +102,7 @@ export class MintLog {
         break;
       }
       case 'voided': {
-        this.#unresolved.delete(e.hash);
+        this.#settle(e.hash);
         const confirmed = this.#confirmations.get(e.hash);
         this.#confirmations.delete(e.hash);
         for (const id of confirmed?.awardIds ?? []) if (this.#mintedBy.get(id)?.hash === e.hash) this.#mintedBy.delete(id);
@@ -111,6 +113,15 @@ export class MintLog {
         }
         break;
       }
+    }
+  }
+
+  #settle(hash: string): void {
+    this.#unresolved.delete(hash);
+    const tx = this.#sent.get(hash);
+    if (tx && 'raw' in tx) {
+      const { raw: _raw, ...settled } = tx;
+      this.#sent.set(hash, settled);
     }
   }
 
@@ -134,6 +145,11 @@ export class MintLog {
     return this.#append({ kind: 'voided', contract: this.contract, hash, reason });
   }
 
+  /** Awards minted, by the confirmations known. */
+  get mintedCount(): number {
+    return this.#mintedBy.size;
+  }
+
   mintOf(awardId: string): Confirmation | undefined {
     return this.#mintedBy.get(awardId);
   }
@@ -144,13 +160,13 @@ export class MintLog {
   }
 
   /** Our transactions that carried the award, newest first: where to look for it on chain. */
-  sentWith(awardId: string): SentTx[] {
+  sentWith(awardId: string): SettledTx[] {
     return [...this.#sent.values()].filter((tx) => tx.awardIds.includes(awardId)).reverse();
   }
 
   /** Transactions awaiting a verdict, lowest nonce first. */
   unresolved(): SentTx[] {
-    return [...this.#unresolved].map((h) => this.#sent.get(h)!).sort((a, b) => a.nonce - b.nonce);
+    return [...this.#unresolved].map((h) => this.#sent.get(h) as SentTx).sort((a, b) => a.nonce - b.nonce);
   }
 
   /** The confirmation in the highest block: if the chain still has that block, it has all of them. */

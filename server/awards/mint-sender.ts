@@ -35,7 +35,7 @@ export interface SenderOptions {
   readonly mayBroadcast?: () => boolean;
   readonly sleep: (ms: number) => Promise<void>;
   /** Awards of confirmations the chain lost: the minter mints them again. */
-  readonly onLost: (awardIds: readonly string[]) => void;
+  readonly onLost: (awardIds: readonly string[]) => Promise<void>;
 }
 
 export class MintSender {
@@ -154,7 +154,7 @@ export class MintSender {
     const lost = await this.o.chain.lostConfirmations(this.o.mints.confirmationsNewestFirst());
     for (const c of lost) {
       await this.o.mints.recordVoided(c.hash, 'its block is no longer on the chain');
-      this.o.onLost(c.awardIds);
+      await this.o.onLost(c.awardIds);
     }
     if (lost.length > 0) {
       this.#nonce = undefined;

@@ -69,6 +69,8 @@ export class AwardMinter {
   /** Below batchSize while a refused batch is being halved to find the award it chokes on. */
   #probeSize: number | undefined;
   #needsReconcile = true;
+  /** Whether #pending holds the outbox's unminted awards yet (read from disk at start). */
+  #loaded = false;
   #epochLength: bigint | undefined;
   #stopped = false;
   #stop!: () => void;
@@ -90,15 +92,14 @@ export class AwardMinter {
       pollMs: options.pollMs ?? 25,
       stopped: () => this.#stopped,
       sleep: (ms) => this.#sleep(ms, false),
-      onLost: (ids) => {
+      onLost: async (ids) => {
+        this.#budget.invalidate();
         for (const id of ids) {
-          const award = options.outbox.get(id);
+          const award = await options.outbox.get(id);
           if (award && !options.mints.mintOf(id)) this.#pending.set(id, award);
         }
-        this.#budget.invalidate();
       },
     });
-    for (const a of options.outbox.all()) if (!options.mints.mintOf(a.awardId)) this.#pending.set(a.awardId, a);
     this.#unsubscribe = options.outbox.onRecorded((awards) => {
       const now = performance.now();
       for (const a of awards)
@@ -133,14 +134,24 @@ export class AwardMinter {
     return note ? { status: 'pending', note } : { status: 'pending' };
   }
 
-  /** Awards not yet minted, capped ones included. */
+  /** Awards not yet minted, capped ones included (until the outbox is read at start: by count). */
   get pendingCount(): number {
-    return this.#pending.size;
+    return this.#loaded ? this.#pending.size : Math.max(0, this.#o.outbox.count - this.#o.mints.mintedCount);
   }
 
   /** Resolves the next time the minter finds nothing it can mint now. */
   idle(): Promise<void> {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** The outbox's awards not minted, read from disk; older than any recorded since, so first. */
+  async #loadPending(): Promise<void> {
+    const recordedMeanwhile = [...this.#pending.values()];
+    this.#pending.clear();
+    await this.#o.outbox.scan((a) => {
+      if (!this.#o.mints.mintOf(a.awardId)) this.#pending.set(a.awardId, a);
+    });
+    for (const a of recordedMeanwhile) if (!this.#o.mints.mintOf(a.awardId)) this.#pending.set(a.awardId, a);
   }
 
   async #run(): Promise<void> {
@@ -149,6 +160,10 @@ export class AwardMinter {
       try {
         if (this.#o.whenChainReady) await Promise.race([this.#o.whenChainReady(), this.#stopSignal]);
         if (this.#stopped) break;
+        if (!this.#loaded) {
+          await this.#loadPending();
+          this.#loaded = true;
+        }
         if (this.#needsReconcile) {
           this.#epochLength ??= (await this.#o.contract.getFunction('epochLength')()) as bigint;
           await this.#reconcile();

@@ -87,7 +87,7 @@ export class PeerSync {
       // One peer's unreadable journal must not stop reading the others (nor settling the dead).
       try {
         this.o.chips.absorb(await follower.chips.poll());
-        this.o.awards.absorb(await follower.awards.poll());
+        this.o.awards.absorb(follower.awards.path, await follower.awards.pollPlaced());
       } catch (err) {
         const reason = String((err as Error).message);
         if (this.#reported.get(id) !== reason) this.o.log.error({ err, node: id }, 'cannot read another process\'s journal');

@@ -25,6 +25,11 @@ export class JournalFollower<T> {
 
   /** New complete entries; none if the file does not exist (yet). */
   async poll(): Promise<T[]> {
+    return (await this.pollPlaced()).map((e) => e.value);
+  }
+
+  /** As poll, with where each entry starts in the file. */
+  async pollPlaced(): Promise<{ value: T; offset: number }[]> {
     let handle: fsp.FileHandle;
     try {
       handle = await fsp.open(this.path, 'r');
@@ -43,11 +48,13 @@ export class JournalFollower<T> {
         if (bytesRead === this.chunkBytes) throw new Error(`${this.path}:${this.#line + 1}: a line longer than ${this.chunkBytes} bytes`);
         return [];
       }
-      const entries: T[] = [];
+      const entries: { value: T; offset: number }[] = [];
       const lines = data.subarray(0, end).toString('utf8').split('\n');
+      let offset = this.#offset;
       for (const [i, text] of lines.entries()) {
         try {
-          entries.push(this.parse(JSON.parse(text)));
+          entries.push({ value: this.parse(JSON.parse(text)), offset });
+          offset += Buffer.byteLength(text, 'utf8') + 1;
         } catch (cause) {
           throw new Error(`${this.path}:${this.#line + i + 1}: journal entry rejected`, { cause });
         }

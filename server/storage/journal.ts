@@ -25,6 +25,8 @@ export interface JournalOpenResult<T> {
   journal: Journal<T>;
   /** Every entry on disk, in append order. */
   entries: T[];
+  /** Where each entry starts in the file, in bytes. */
+  offsets: number[];
   /** True if an unterminated last line was found and truncated away. */
   tornTail: boolean;
   /** Warning-level notes about the recovery (the torn tail), for the caller's log. */
@@ -45,16 +47,19 @@ export class Journal<T> {
   readonly #handle: FileHandle;
   readonly #options: JournalOptions;
   #size: number;
+  /** File length in bytes once every queued append is written: where the next entry starts. */
+  #bytes: number;
   #queue: PendingAppend[] = [];
   /** The running flush loop, if any; close() waits for it. */
   #flushing: Promise<void> | undefined;
   #failure: Error | undefined;
   #closing: Promise<void> | undefined;
 
-  private constructor(file: string, handle: FileHandle, size: number, options: JournalOptions) {
+  private constructor(file: string, handle: FileHandle, size: number, bytes: number, options: JournalOptions) {
     this.path = file;
     this.#handle = handle;
     this.#size = size;
+    this.#bytes = bytes;
     this.#options = options;
   }
 
@@ -87,15 +92,15 @@ export class Journal<T> {
         for (let d = dir; d !== top && d !== path.dirname(d); ) await fsyncDir((d = path.dirname(d)));
       }
       const data = await handle.readFile();
-      const { entries, validLength } = replay(data, parse, absolute);
+      const { entries, offsets, validLength } = replay(data, parse, absolute);
       const warnings: string[] = [];
       if (validLength < data.length) {
         await handle.truncate(validLength);
         await handle.sync();
         warnings.push(`${absolute}:${entries.length + 1}: dropped a torn last line (${data.length - validLength} bytes without a newline) left by an interrupted write`);
       }
-      const journal = new Journal<T>(absolute, handle, entries.length, options);
-      return { journal, entries, tornTail: warnings.length > 0, warnings };
+      const journal = new Journal<T>(absolute, handle, entries.length, validLength, options);
+      return { journal, entries, offsets, tornTail: warnings.length > 0, warnings };
     } catch (err) {
       await handle.close();
       throw err;
@@ -117,19 +122,34 @@ export class Journal<T> {
    * prefix of them may be replayed, so each entry must make sense on its own.
    */
   appendMany(entries: readonly T[]): Promise<void> {
-    if (this.#failure) return Promise.reject(this.#failure);
-    if (this.#closing) return Promise.reject(new Error(`journal ${this.path} is closed`));
-    let text: string;
+    return this.appendPlaced(entries).written;
+  }
+
+  /**
+   * As appendMany, and tells at once where each entry will start in the file (appends are
+   * written in the order they are made), so a reader can find it there once `written` resolves.
+   */
+  appendPlaced(entries: readonly T[]): { offsets: number[]; written: Promise<void> } {
+    if (this.#failure) return { offsets: [], written: Promise.reject(this.#failure) };
+    if (this.#closing) return { offsets: [], written: Promise.reject(new Error(`journal ${this.path} is closed`)) };
+    let lines: string[];
     try {
-      text = entries.map((entry) => serialize(entry)).join('');
+      lines = entries.map((entry) => serialize(entry));
     } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      return { offsets: [], written: Promise.reject(err instanceof Error ? err : new Error(String(err))) };
     }
-    return new Promise((resolve, reject) => {
+    const offsets: number[] = [];
+    for (const line of lines) {
+      offsets.push(this.#bytes);
+      this.#bytes += Buffer.byteLength(line, 'utf8');
+    }
+    const text = lines.join('');
+    const written = new Promise<void>((resolve, reject) => {
       this.#queue.push({ text, count: entries.length, resolve, reject });
       // Start on a microtask, so that appends issued in the same tick share the first commit.
       this.#flushing ??= Promise.resolve().then(() => this.#flush());
     });
+    return { offsets, written };
   }
 
   /** Waits for pending appends, then closes the file. Later appends reject. */
@@ -182,9 +202,10 @@ function serialize(entry: unknown): string {
 }
 
 /** Parses every complete line; `validLength` ends after the last newline. */
-function replay<T>(data: Buffer, parse: (value: unknown) => T, file: string): { entries: T[]; validLength: number } {
+function replay<T>(data: Buffer, parse: (value: unknown) => T, file: string): { entries: T[]; offsets: number[]; validLength: number } {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const entries: T[] = [];
+  const offsets: number[] = [];
   let start = 0;
   for (let end = data.indexOf(NEWLINE); end !== -1; end = data.indexOf(NEWLINE, start)) {
     const line = entries.length + 1;
@@ -196,13 +217,14 @@ function replay<T>(data: Buffer, parse: (value: unknown) => T, file: string): { 
     }
     try {
       entries.push(parse(value));
+      offsets.push(start);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new Error(`${file}:${line}: journal entry rejected: ${reason}`, { cause });
     }
     start = end + 1;
   }
-  return { entries, validLength: start };
+  return { entries, offsets, validLength: start };
 }
 
 async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {

@@ -73,9 +73,11 @@ export async function startMintChain(opts: { playerEpochCap?: bigint; batchSize?
     async balance(player: string): Promise<bigint> {
       return (await assets.getFunction('balanceOf')(player, 1)) as bigint;
     },
-    /** What the outbox owes the player. */
-    owed(player: string): bigint {
-      return [...outbox.all()].filter((a) => a.player === player).reduce((s, a) => s + BigInt(a.amount), 0n);
+    /** Every award in the outbox, read from its journal. */
+    async all(): Promise<Award[]> {
+      const awards: Award[] = [];
+      await outbox.scan((a) => awards.push(a));
+      return awards;
     },
     async close(): Promise<void> {
       await Promise.all(minters.map((m) => m.stop()));

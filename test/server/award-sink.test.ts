@@ -15,7 +15,7 @@ describe('the award outbox', () => {
     await sink.record([good]);
     await sink.close();
     const again = await JournalAwardSink.open(file, [1]);
-    expect(again.awardsOf(good.player.toLowerCase())).toEqual([good]);
+    expect(await again.awardsOf(good.player.toLowerCase())).toEqual([good]);
     expect(awardId(source, 0)).not.toBe(awardId(source, 1));
     await again.close();
   });
@@ -27,10 +27,40 @@ describe('the award outbox', () => {
     await expect(sink.record([other, { ...good, player: '0x1234' }])).rejects.toThrow(InvalidAward);
     await expect(sink.record([other, { ...good, tokenId: 99 }])).rejects.toThrow(/unknown token id 99/);
     await expect(sink.record([{ ...good, amount: 0 }])).rejects.toThrow(/amount/);
-    expect(sink.awardsOf(good.player)).toEqual([]);
+    expect(await sink.awardsOf(good.player)).toEqual([]);
     await sink.close();
     const again = await JournalAwardSink.open(file, [1]);
-    expect(again.awardsOf(good.player)).toEqual([]);
+    expect(await again.awardsOf(good.player)).toEqual([]);
     await again.close();
+  });
+
+  it('keeps only where each award is: reads it back by id and by player, also from another process\'s journal, also when two ids share a key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awards-'));
+    const sink = await JournalAwardSink.open(join(dir, 'awards.jsonl'), [1]);
+    const twin = (i: number): Award => ({ ...good, awardId: 'c0ffee0c0ffee' + String(i).repeat(51), amount: i });
+    await sink.record([good, twin(1), twin(2)]);
+    await sink.record([twin(2)]); // the same id again: not written twice
+    expect(await sink.get(twin(2).awardId)).toEqual(twin(2));
+    expect(await sink.get('c0ffee0c0ffee' + '3'.repeat(51))).toBeUndefined(); // shares the key, unknown
+    expect((await sink.awardsOf(good.player)).map((a) => a.amount)).toEqual([9, 1, 2]);
+    // Another process's journal, absorbed with its offsets.
+    const peer = await JournalAwardSink.open(join(dir, 'peer.jsonl'), [1]);
+    const theirs = { ...good, awardId: awardId(source, 5), amount: 5 };
+    await peer.record([theirs]);
+    await peer.close();
+    const { JournalFollower } = await import('../../server/storage/journal-follower.ts');
+    const { parseAward } = await import('../../server/awards/award-sink.ts');
+    const follower = new JournalFollower(join(dir, 'peer.jsonl'), parseAward);
+    const heard: Award[] = [];
+    sink.onRecorded((a) => heard.push(...a));
+    sink.absorb(follower.path, await follower.pollPlaced());
+    expect(heard).toEqual([theirs]);
+    expect(await sink.get(theirs.awardId)).toEqual(theirs);
+    expect((await sink.awardsOf(good.player)).map((a) => a.amount)).toEqual([9, 1, 2, 5]);
+    const scanned: string[] = [];
+    await sink.scan((a) => scanned.push(a.awardId));
+    expect(scanned).toEqual([good, twin(1), twin(2), theirs].map((a) => a.awardId));
+    expect(sink.count).toBe(4);
+    await sink.close();
   });
 });
