@@ -72,8 +72,8 @@ export async function startServer(
     log,
   );
   const { nodesDir } = layout;
-  const peerIds = async (): Promise<string[]> => (nodesDir ? (await readdir(nodesDir).catch(() => [])).filter((id) => id !== cluster?.nodeId) : []);
-  const peerDirs = async () => (await peerIds()).map((id) => nodeFiles(nodesDir!, id).openRooms);
+  const peerDirs = async (): Promise<string[]> =>
+    nodesDir ? (await readdir(nodesDir).catch(() => [])).filter((id) => id !== cluster?.nodeId).map((id) => nodeFiles(nodesDir, id).openRooms) : [];
   const rooms = new RoomStore({ openDir: layout.openRooms, closedDir: layout.closedRooms, peerOpenDirs: peerDirs }, ctx);
   await rooms.init();
   const chips = await ChipLedger.open(layout.chips, config.startingChips);
@@ -106,14 +106,8 @@ export async function startServer(
     ...(cluster ? { nonces: new RedisNonceStore(cluster.redis) } : {}),
   });
   const seats = cluster ? new RedisSeatRegistry(cluster.redis, cluster.nodeId, config.maxSeatsPerAddress) : new MemorySeatRegistry(config.maxSeatsPerAddress);
-  const recover = async (openDir: string, lease: Lease) => {
-    await chips.beginSettling((await peerIds()).map((id) => nodeFiles(nodesDir!, id).chips));
-    try {
-      return await recoverRooms({ rooms: new RoomStore({ openDir, closedDir: layout.closedRooms }, ctx), chips, awards, log, mayGoOn: () => lease.acquire() });
-    } finally {
-      chips.endSettling();
-    }
-  };
+  const recover = (openDir: string, lease: Lease) =>
+    recoverRooms({ rooms: new RoomStore({ openDir, closedDir: layout.closedRooms }, ctx), chips, awards, log, mayGoOn: () => lease.acquire() });
   const peers = cluster && nodesDir ? new PeerSync({ nodesDir, node: cluster, chips, awards, recover, log }) : undefined;
   await peers?.catchUp();
   provideServices({ config, log, rooms, chips, awards, signIn, seats, syncPeers: () => peers?.catchUp() ?? Promise.resolve() });
@@ -121,11 +115,7 @@ export async function startServer(
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
   while (ownRecovery && !(await ownRecovery.acquire())) await new Promise((r) => setTimeout(r, 500));
-  // The ledger opened holding its journal's references; another process may have settled some
-  // of these rooms' effects (a survivor interrupted), so its journals count too.
-  await chips.beginSettling((await peerIds()).map((id) => nodeFiles(nodesDir!, id).chips));
   const recovered = await recoverRooms({ rooms, chips, awards, log, ...(ownRecovery ? { mayGoOn: () => ownRecovery.acquire() } : {}) });
-  chips.endSettling();
   await ownRecovery?.release();
   if (recovered > 0) log.info({ recovered }, 'settled rooms left open by the previous run');
   metrics.watchOutbox(() => minting.pendingCount);

@@ -1,11 +1,7 @@
 /**
  * Players' chip balances, kept durably: a journal of entries, each with a unique reference, so
- * applying the same effect twice (a replay after a crash) changes nothing.
+ * applying the same effect twice (a retry, a replay after a crash) changes nothing.
  * In-flight bets reserve chips in memory until their stake is journaled.
- *
- * A live room applies each effect once; only settling rooms left open by a crash applies them
- * again. So the references are held in memory only while that happens (from the journals,
- * then dropped), and the ledger's memory is its balances: one number a player.
  * @module
  */
 import { z } from 'zod';
@@ -34,38 +30,18 @@ export class InsufficientChips extends Error {}
 export class ChipLedger {
   readonly #balances = new Map<string, number>();
   readonly #reserved = new Map<string, number>();
-  /** References already applied, held while rooms left open are being settled (else undefined). */
-  #refs: Set<string> | undefined = new Set<string>();
+  readonly #refs = new Set<string>();
 
   private constructor(
     private readonly journal: Journal<ChipEntry>,
     readonly startingChips: number,
   ) {}
 
-  /** Opens the ledger settling: references are held until endSettling(). */
   static async open(path: string, startingChips: number): Promise<ChipLedger> {
     const { journal, entries } = await Journal.open<ChipEntry>(path, parseChipEntry);
     const ledger = new ChipLedger(journal, startingChips);
     for (const e of entries) ledger.#take(e);
     return ledger;
-  }
-
-  /**
-   * Before settling rooms a crash left open: holds the references of every entry in this
-   * ledger's journal and in `otherJournals` (other processes'), so effects applied before are
-   * not applied again. Reads the journals whole; endSettling() lets the references go.
-   */
-  async beginSettling(otherJournals: readonly string[] = []): Promise<void> {
-    const refs = new Set<string>();
-    for (const path of [this.journal.path, ...otherJournals])
-      for (const e of await Journal.read(path, parseChipEntry).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err))))
-        refs.add(e.ref);
-    for (const ref of this.#refs ?? []) refs.add(ref);
-    this.#refs = refs;
-  }
-
-  endSettling(): void {
-    this.#refs = undefined;
   }
 
   /** Balance, including the starting allowance of a player never seen before. */
@@ -97,7 +73,7 @@ export class ChipLedger {
     const fresh: ChipEntry[] = [];
     const seen = new Set<string>();
     for (const e of entries) {
-      if (this.#refs?.has(e.ref) || seen.has(e.ref)) continue;
+      if (this.#refs.has(e.ref) || seen.has(e.ref)) continue;
       const key = e.address.toLowerCase();
       if (!this.#balances.has(key) && !fresh.some((f) => f.address.toLowerCase() === key))
         fresh.push({ ref: `grant/${key}`, address: e.address, delta: this.startingChips, reason: 'grant' });
@@ -110,9 +86,8 @@ export class ChipLedger {
   }
 
   /**
-   * Entries another process of the cluster journaled, each read once from its journal. An
-   * effect is journaled by one process only: whoever settles a dead process's rooms first reads
-   * every journal's references (beginSettling).
+   * Entries another process of the cluster journaled. Refs make merging idempotent: an effect
+   * both processes applied (say, a refund by a survivor and by the restarted owner) counts once.
    */
   absorb(entries: readonly ChipEntry[]): void {
     for (const e of entries) this.#take(e);
@@ -123,8 +98,8 @@ export class ChipLedger {
   }
 
   #take(e: ChipEntry): void {
-    if (this.#refs?.has(e.ref)) return;
-    this.#refs?.add(e.ref);
+    if (this.#refs.has(e.ref)) return;
+    this.#refs.add(e.ref);
     const key = e.address.toLowerCase();
     this.#balances.set(key, (this.#balances.get(key) ?? 0) + e.delta);
   }
