@@ -68,6 +68,10 @@ export class JournalAwardSink implements AwardSink {
   readonly #files: string[];
   readonly #handles = new Map<number, Promise<FileHandle>>();
   readonly #listeners: ((awards: readonly Award[]) => void)[] = [];
+  /** Awards appended but not on disk yet, by place: read from here until their write lands. */
+  readonly #unwritten = new Map<number, Award>();
+  /** record() admits one batch at a time, so a duplicate made meanwhile is always seen. */
+  #admitting: Promise<unknown> = Promise.resolve();
   #count = 0;
 
   private constructor(
@@ -98,19 +102,36 @@ export class JournalAwardSink implements AwardSink {
         throw new InvalidAward(`award ${String(a?.awardId)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       if (!this.tokenIds.has(a.tokenId)) throw new InvalidAward(`award ${a.awardId}: unknown token id ${a.tokenId}`);
     }
+    const admitted = this.#admitting.then(() => this.#admit(awards));
+    this.#admitting = admitted.catch(() => undefined);
+    const { fresh, places, written } = await admitted;
+    if (fresh.length === 0) return;
+    try {
+      await written;
+    } catch (err) {
+      for (const [i, a] of fresh.entries()) this.#unplace(a, places[i]!);
+      throw err;
+    } finally {
+      for (const place of places) this.#unwritten.delete(place);
+    }
+    for (const listener of this.#listeners) listener(fresh);
+  }
+
+  async #admit(awards: readonly Award[]): Promise<{ fresh: Award[]; places: number[]; written: Promise<void> }> {
     const fresh: Award[] = [];
     for (const a of awards) {
       if (fresh.some((f) => f.awardId === a.awardId)) continue;
-      // No await before the award is placed unless its key is taken: a second record() of the
-      // same award, made meanwhile, then finds it.
+      // A known key is checked against the award it names (on disk, or not yet written).
       if (this.#placeOf(a.awardId) !== undefined && (await this.has(a.awardId))) continue;
       fresh.push(a);
     }
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return { fresh, places: [], written: Promise.resolve() };
     const { offsets, written } = this.journal.appendPlaced(fresh);
-    fresh.forEach((a, i) => this.#place(a, offsets[i]!));
-    await written;
-    for (const listener of this.#listeners) listener(fresh);
+    fresh.forEach((a, i) => {
+      this.#place(a, offsets[i]!);
+      this.#unwritten.set(offsets[i]!, a);
+    });
+    return { fresh, places: offsets, written };
   }
 
   /**
@@ -139,9 +160,12 @@ export class JournalAwardSink implements AwardSink {
     return other === undefined ? undefined : this.#read(other);
   }
 
-  /** Every award, in the order recorded, read from disk one file at a time (for the minter's start). */
+  /** Every award on disk, in the order recorded, read one file at a time (for the minter's start). */
   async scan(visit: (award: Award) => void): Promise<void> {
-    for (const path of this.#files) for (const a of await Journal.read(path, parseAward).catch(() => [] as Award[])) visit(a);
+    for (const path of this.#files) {
+      const awards = await Journal.read(path, parseAward).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
+      for (const a of awards) visit(a);
+    }
   }
 
   /** Called with each batch of new awards once it is durable (the minter's wake-up). */
@@ -166,6 +190,15 @@ export class JournalAwardSink implements AwardSink {
     return this.#collisions.get(awardId) ?? this.#byKey.get(keyOf(awardId));
   }
 
+  #unplace(award: Award, place: number): void {
+    if (this.#collisions.get(award.awardId) === place) this.#collisions.delete(award.awardId);
+    else if (this.#byKey.get(keyOf(award.awardId)) === place) this.#byKey.delete(keyOf(award.awardId));
+    const places = this.#byPlayer.get(award.player.toLowerCase()) ?? [];
+    const at = places.indexOf(place);
+    if (at >= 0) places.splice(at, 1);
+    this.#count--;
+  }
+
   #place(award: Award, place: number): void {
     const key = keyOf(award.awardId);
     if (this.#byKey.has(key)) this.#collisions.set(award.awardId, place);
@@ -178,6 +211,8 @@ export class JournalAwardSink implements AwardSink {
   }
 
   async #read(place: number): Promise<Award> {
+    const unwritten = this.#unwritten.get(place);
+    if (unwritten) return unwritten;
     const file = Math.floor(place / FILE_SPAN);
     const offset = place % FILE_SPAN;
     let handle = this.#handles.get(file);

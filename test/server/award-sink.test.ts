@@ -63,4 +63,27 @@ describe('the award outbox', () => {
     expect(sink.count).toBe(4);
     await sink.close();
   });
+
+  it('records of one award made at once write it once; listings during the writes never fail or show half an award', async () => {
+    const sink = await JournalAwardSink.open(join(mkdtempSync(join(tmpdir(), 'awards-')), 'awards.jsonl'), [1]);
+    for (let round = 0; round < 20; round++) {
+      const a = { ...good, awardId: awardId(source, 100 + round) };
+      const b = { ...good, awardId: awardId(source, 200 + round) };
+      let done = false;
+      const all = Promise.allSettled([sink.record([a]), sink.record([b, a]), sink.record([a])]).finally(() => (done = true));
+      // Listings while the writes are in flight: never a half-written award, never an error.
+      const listings: Promise<Award[]>[] = [];
+      while (!done) {
+        listings.push(sink.awardsOf(good.player));
+        await new Promise((r) => setImmediate(r));
+      }
+      expect((await all).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      for (const listing of await Promise.all(listings)) expect(listing.every((x) => x.player === good.player)).toBe(true);
+    }
+    const ids = (await sink.awardsOf(good.player)).map((x) => x.awardId);
+    expect(ids.length).toBe(40);
+    expect(new Set(ids).size).toBe(40);
+    expect(sink.count).toBe(40);
+    await sink.close();
+  });
 });
