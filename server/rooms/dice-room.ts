@@ -182,8 +182,9 @@ export class DiceRoom extends Room<{ state: DiceStateType; client: DiceClient }>
       throw e;
     }
     if (!complete) return;
+    // Taken while the draw is pending: once settled, only a few recent receipts stay in memory.
+    const receipt = this.#transcript.receiptOf(drawSeq)!;
     const outcome = await this.#transcript.settle(drawSeq);
-    const receipt = this.#transcript.receiptOf(outcome.record.drawSeq)!;
     await this.#applyEffects({ ...outcome.record, hash: outcome.recordHash }, receipt);
     const { roll, win, payout } = outcome.record.result as { roll: number; win: boolean; payout: number };
     const action = receipt.action as DiceAction;
