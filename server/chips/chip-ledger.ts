@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AddressSchema } from '../../vrf/protocol/records.ts';
 import { Journal } from '../storage/journal.ts';
+import { AppliedRefs } from './applied-refs.ts';
 
 export interface ChipEntry {
   /** Unique per effect, e.g. `room/draw/stake`; an entry whose ref was applied before is skipped. */
@@ -30,7 +31,7 @@ export class InsufficientChips extends Error {}
 export class ChipLedger {
   readonly #balances = new Map<string, number>();
   readonly #reserved = new Map<string, number>();
-  readonly #refs = new Set<string>();
+  readonly #refs = new AppliedRefs();
 
   private constructor(
     private readonly journal: Journal<ChipEntry>,
