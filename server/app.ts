@@ -4,7 +4,6 @@
  * @module
  */
 import './node20-websocket.ts';
-import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer } from '@colyseus/core';
@@ -38,7 +37,7 @@ import { loadOrCreateKeys } from './keys.ts';
 import { DiceRoom } from './rooms/dice-room.ts';
 import { RaidRoom } from './rooms/raid-room.ts';
 import { provideServices } from './services.ts';
-import { dataLayout, nodeFiles } from './storage/data-layout.ts';
+import { dataLayout, nodeFiles, peerIds } from './storage/data-layout.ts';
 
 export interface RunningServer {
   readonly port: number;
@@ -73,7 +72,7 @@ export async function startServer(
   );
   const { nodesDir } = layout;
   const peerDirs = async (): Promise<string[]> =>
-    nodesDir ? (await readdir(nodesDir).catch(() => [])).filter((id) => id !== cluster?.nodeId).map((id) => nodeFiles(nodesDir, id).openRooms) : [];
+    nodesDir && cluster ? (await peerIds(nodesDir, cluster.nodeId)).map((id) => nodeFiles(nodesDir, id).openRooms) : [];
   const rooms = new RoomStore({ openDir: layout.openRooms, closedDir: layout.closedRooms, peerOpenDirs: peerDirs }, ctx);
   await rooms.init();
   const chips = await ChipLedger.open(layout.chips, config.startingChips);
@@ -135,10 +134,10 @@ export async function startServer(
     transport,
     greet: false,
     gracefullyShutdown: false,
-    ...(cluster && config.redisUrl
+    ...(cluster
       ? {
-          presence: new RedisPresence(config.redisUrl),
-          driver: new RedisDriver(config.redisUrl),
+          presence: new RedisPresence(cluster.url),
+          driver: new RedisDriver(cluster.url),
           publicAddress: config.publicAddress,
           selectProcessIdToCreateRoom: fewestRoomsPlacement(cluster.redis),
         }

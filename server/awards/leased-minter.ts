@@ -39,11 +39,6 @@ export class LeasedMinter {
     this.#view = MintLog.follow(options.mintsPath, options.contract);
   }
 
-  /** True while this process is the cluster's minter. */
-  get minting(): boolean {
-    return this.#running !== undefined;
-  }
-
   start(): void {
     const tick = (): void => {
       this.#step = this.#tick()

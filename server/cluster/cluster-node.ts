@@ -70,6 +70,8 @@ export class ClusterNode {
   private constructor(
     readonly redis: Redis,
     readonly nodeId: string,
+    /** The Redis URL, for the Colyseus presence and driver of this process. */
+    readonly url: string,
   ) {}
 
   /**
@@ -80,7 +82,7 @@ export class ClusterNode {
     // Bounded waits: while Redis is away, cluster calls fail instead of hanging rooms and routes.
     const redis = new Redis(url, { commandTimeout: 2_000, maxRetriesPerRequest: 2, lazyConnect: true });
     await redis.connect();
-    const node = new ClusterNode(redis, nodeId);
+    const node = new ClusterNode(redis, nodeId, url);
     const key = node.#livenessKey(nodeId);
     const deadline = Date.now() + LIVENESS_MS + 1_000;
     while ((await redis.set(key, node.token, 'PX', LIVENESS_MS, 'NX')) !== 'OK') {

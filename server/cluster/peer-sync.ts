@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { parseAward, type JournalAwardSink } from '../awards/award-sink.ts';
 import { parseChipEntry, type ChipEntry, type ChipLedger } from '../chips/chip-ledger.ts';
 import type { Award } from '../awards/award-sink.ts';
-import { nodeFiles } from '../storage/data-layout.ts';
+import { nodeFiles, peerIds } from '../storage/data-layout.ts';
 import { JournalFollower } from '../storage/journal-follower.ts';
 import { LIVENESS_MS, type ClusterNode, type Lease } from './cluster-node.ts';
 
@@ -125,8 +125,7 @@ export class PeerSync {
     }
   }
 
-  async #peers(): Promise<string[]> {
-    const entries = await readdir(this.o.nodesDir, { withFileTypes: true }).catch(() => []);
-    return entries.filter((e) => e.isDirectory() && e.name !== this.o.node.nodeId).map((e) => e.name);
+  #peers(): Promise<string[]> {
+    return peerIds(this.o.nodesDir, this.o.node.nodeId);
   }
 }

@@ -5,6 +5,7 @@
  * time, by lease) stay shared at the top.
  * @module
  */
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface DataLayout {
@@ -24,6 +25,12 @@ export function dataLayout(dataDir: string, clusterNodeId?: string): DataLayout 
     return { ...shared, chips: join(dataDir, 'chips.jsonl'), awards: join(dataDir, 'awards.jsonl'), openRooms: join(dataDir, 'rooms', 'open'), nodesDir: undefined };
   const own = nodeFiles(join(dataDir, 'nodes'), clusterNodeId);
   return { ...shared, ...own, nodesDir: join(dataDir, 'nodes') };
+}
+
+/** The NODE_IDs of the other processes that have written to `nodesDir`. */
+export async function peerIds(nodesDir: string, ownId: string): Promise<string[]> {
+  const entries = await readdir(nodesDir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory() && e.name !== ownId).map((e) => e.name);
 }
 
 /** The journals a cluster process owns. */

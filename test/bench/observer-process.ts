@@ -30,6 +30,6 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (cmd === 'report') {
     console.log(JSON.stringify(phases));
     await Promise.all(observers.map((o) => o.room.leave()));
-    process.exit(0);
+    process.exit(0); // the report is the last word: the parent reads it and waits for this exit
   }
 }

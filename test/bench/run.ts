@@ -80,7 +80,7 @@ interface Args {
 
 function usage(message: string): never {
   console.error(`${message}\nusage: run.ts [--only name[,name]] [--samples n] [--min-ms ms] [--list]`);
-  process.exit(2);
+  process.exit(2); // a bad command line: exit code 2, as usage errors do
 }
 
 function parseArgs(argv: readonly string[]): Args {

@@ -297,6 +297,7 @@ async function main(): Promise<void> {
   console.log(`  server memory          ${r.serverRssMb.toFixed(0)} MB RSS`);
 }
 
+// Exit explicitly: bot sockets and timers of players still leaving would keep the loop alive.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
   main().then(
     () => process.exit(0),
