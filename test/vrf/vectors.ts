@@ -1,4 +1,4 @@
-/** RFC 9381 Appendix B test vectors from ../shared/vectors, typed for the tests. */
+/** RFC 9381 Appendix B test vectors (test/vectors/rfc9381.json, committed), typed for the tests. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hexToBytes } from '@noble/hashes/utils.js';
@@ -32,7 +32,7 @@ export interface VectorSuite {
   examples: VectorExample[];
 }
 
-const path = fileURLToPath(new URL('../../../shared/vectors/rfc9381.json', import.meta.url));
+const path = fileURLToPath(new URL('../vectors/rfc9381.json', import.meta.url));
 const file = JSON.parse(readFileSync(path, 'utf8')) as { suites: Record<string, VectorSuite> };
 
 export const vectorSuites: Record<string, VectorSuite> = file.suites;
