@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 export const CLIENT_DIST = join(root, 'dist', 'client');
 const STAMP = join(CLIENT_DIST, '.built');
-/** What the bundle is made of: the client, the vrf/ code it verifies with, the sign-in message, the build config. */
-const SOURCES = ['client', 'vrf', 'server/auth/siwe-message.ts', 'vite.config.ts', 'package-lock.json'];
+/** What the bundle is made of: the client, the vrf/ code it verifies with, the games' rules and views, the build config. */
+const SOURCES = ['client', 'vrf', 'games', 'vite.config.ts', 'package-lock.json'];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);

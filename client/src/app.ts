@@ -4,7 +4,7 @@
  * @module
  */
 import { Client, type Room } from '@colyseus/sdk';
-import { LOOT_TABLE } from '../../vrf/protocol/games/raid.ts';
+import { LOOT_TABLE } from '../../games/raid/rules.ts';
 import { getJson, pinnedFairness, repin, type AwardView, type Fairness, type RoomListing } from './api.ts';
 import { DiceView } from './dice-view.ts';
 import { RaidView } from './raid-view.ts';

@@ -7,7 +7,7 @@
  */
 import type { Room } from '@colyseus/sdk';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
-import { RAID_HEIGHT, RAID_LOOT_MAPPING, RAID_WIDTH, RAID_REACH, isWall, stepPlayer } from '../../vrf/protocol/games/raid.ts';
+import { RAID_HEIGHT, RAID_LOOT_MAPPING, RAID_WIDTH, RAID_REACH, isWall, stepPlayer } from '../../games/raid/rules.ts';
 import type { OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { Fairness } from './api.ts';
 import type { Verifier } from './verifier.ts';

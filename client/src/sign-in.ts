@@ -5,7 +5,7 @@
  * @module
  */
 import { getAddress, Wallet, hexlify, toUtf8Bytes } from 'ethers';
-import { buildSignInMessage, encodeSignInToken } from '../../server/auth/siwe-message.ts';
+import { buildSignInMessage, encodeSignInToken } from '../../vrf/protocol/sign-in-message.ts';
 import { getJson } from './api.ts';
 
 export interface PlayerSigner {

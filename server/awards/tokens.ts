@@ -4,7 +4,7 @@
  * treasure raid's loot table.
  * @module
  */
-import { LOOT_TABLE } from '../../vrf/protocol/games/raid.ts';
+import { LOOT_TABLE } from '../../games/raid/rules.ts';
 
 export const COIN_TOKEN_ID = 1;
 

@@ -9,7 +9,7 @@
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, type JsonValue } from '../../vrf/protocol/encoding.ts';
-import { outcomeMappings } from '../../vrf/protocol/games/index.ts';
+import { outcomeMappings } from '../../games/registry.ts';
 import { z } from 'zod';
 import { DrawRecordSchema, GENESIS_HASH, recordHash, type DrawRecord, type HashedRecord, type OutcomeRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT, type Transcript } from '../../vrf/protocol/transcript.ts';
@@ -75,6 +75,10 @@ interface PendingDraw {
   readonly seeds: Map<string, string>; // lowercase address -> seed
   /** Journal writes of this draw's reveals: the outcome is recorded only after they are durable. */
   readonly revealWrites: Promise<void>[];
+  /** Moves recorded on this draw so far (games with play after the draw). */
+  readonly moves: string[];
+  /** The proof, once asked for: before the outcome when the game deals from beta as it is played. */
+  proving?: Promise<{ alpha: Uint8Array; pi: Uint8Array; beta: Uint8Array }>;
   settling?: Promise<OutcomeMessage>;
 }
 
@@ -216,11 +220,44 @@ export class RoomTranscript {
     return { ...outcome.record, hash: outcome.recordHash };
   }
 
-  async #settle({ receipt, seeds, revealWrites }: PendingDraw): Promise<OutcomeMessage> {
+  /**
+   * The draw's beta, for a game that deals from it while its player moves: proven once every
+   * seed is in and kept with the pending draw; the outcome record publishes it at the end. Only
+   * the room sees it before then.
+   */
+  async beta(drawSeq: number): Promise<Uint8Array> {
+    const draw = this.#pending.get(drawSeq);
+    if (!draw) throw new Error(`draw ${drawSeq} is not pending`);
+    return (await this.#prove(draw)).beta;
+  }
+
+  /** Journals a move of the draw's player; resolves once it is durable. The room checks it is legal. */
+  async move(drawSeq: number, player: string, move: string): Promise<HashedRecord> {
+    const draw = this.#pending.get(drawSeq);
+    if (!draw) throw new Error(`draw ${drawSeq} is not pending`);
+    if (draw.settling) throw new Error(`draw ${drawSeq} is being settled`);
+    return this.#append({ seq: this.#count, prev: this.head, roomId: this.roomId, drawSeq, type: 'move', receiptSeq: draw.receipt.seq, player, move });
+  }
+
+  #prove(draw: PendingDraw): Promise<{ alpha: Uint8Array; pi: Uint8Array; beta: Uint8Array }> {
+    const { receipt, seeds, revealWrites } = draw;
     const ordered = receipt.players.map((p) => seeds.get(p.toLowerCase()));
-    if (ordered.some((s) => s === undefined)) throw new Error(`draw ${receipt.drawSeq} is missing seeds`);
+    if (ordered.some((s) => s === undefined)) return Promise.reject(new Error(`draw ${receipt.drawSeq} is missing seeds`));
     const alpha = receiptAlpha(receipt, ordered as string[]);
-    const [{ pi, beta }] = await Promise.all([this.ctx.prover.prove(alpha), ...revealWrites]);
+    draw.proving ??= Promise.all([this.ctx.prover.prove(alpha), ...revealWrites]).then(
+      ([{ pi, beta }]) => ({ alpha, pi, beta }),
+      (err: unknown) => {
+        draw.proving = undefined;
+        throw err;
+      },
+    );
+    return draw.proving;
+  }
+
+  async #settle(draw: PendingDraw): Promise<OutcomeMessage> {
+    const { receipt, seeds, moves } = draw;
+    const ordered = receipt.players.map((p) => seeds.get(p.toLowerCase())!);
+    const { alpha, pi, beta } = await this.#prove(draw);
     const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
     if (!mapping) throw new Error(`no mapping for ${receipt.game}/${receipt.kind}`);
     const record = (await this.#append({
@@ -230,11 +267,11 @@ export class RoomTranscript {
       drawSeq: receipt.drawSeq,
       type: 'outcome',
       receiptSeq: receipt.seq,
-      seeds: ordered as string[],
+      seeds: ordered,
       alpha: bytesToHex(alpha),
       pi: bytesToHex(pi),
       beta: bytesToHex(beta),
-      result: mapping.result(beta, receipt.action),
+      result: mapping.result(beta, receipt.action, moves),
     })) as OutcomeRecord & { hash: string };
     const { hash, ...bare } = record;
     return { suite: receipt.suite, keyId: receipt.keyId, alpha: record.alpha, pi: record.pi, beta: record.beta, record: bare, recordHash: hash };
@@ -295,8 +332,12 @@ export class RoomTranscript {
       return;
     }
     if (r.type === 'receipt') {
-      this.#pending.set(r.drawSeq, { receipt: r, seeds: new Map(), revealWrites: [] });
+      this.#pending.set(r.drawSeq, { receipt: r, seeds: new Map(), revealWrites: [], moves: [] });
       this.#nextDraw = r.drawSeq + 1;
+      return;
+    }
+    if (r.type === 'move') {
+      this.#pending.get(r.drawSeq)?.moves.push(r.move);
       return;
     }
     const settled = this.#pending.get(r.drawSeq)?.receipt;

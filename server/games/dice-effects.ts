@@ -4,7 +4,7 @@
  * @module
  */
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { DiceActionSchema } from '../../vrf/protocol/games/dice.ts';
+import { DiceActionSchema } from '../../games/dice/rules.ts';
 import { awardId, type Award } from '../awards/award-sink.ts';
 import { COIN_TOKEN_ID } from '../awards/tokens.ts';
 import type { ChipEntry } from '../chips/chip-ledger.ts';
@@ -18,7 +18,7 @@ export function diceEffects(record: HashedRecord, receipt: ReceiptRecord): { chi
   const ref = `${record.roomId}/${record.drawSeq}`;
   if (record.type === 'receipt') return { chips: [{ ref: `${ref}/stake`, address: player, delta: -stake, reason: 'stake' }], awards: [] };
   if (record.type === 'void') return { chips: [{ ref: `${ref}/refund`, address: player, delta: stake, reason: 'refund' }], awards: [] };
-  if (record.type === 'close') return { chips: [], awards: [] };
+  if (record.type !== 'outcome') return { chips: [], awards: [] };
   const payout = Number(record.result['payout'] ?? 0);
   if (payout === 0) return { chips: [], awards: [] };
   const source = { roomId: record.roomId, drawSeq: record.drawSeq, recordSeq: record.seq, recordHash: record.hash };

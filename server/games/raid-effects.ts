@@ -3,7 +3,7 @@
  * who opened it; chest placement and voids do nothing to chips or awards.
  * @module
  */
-import { LootActionSchema, lootOutcome } from '../../vrf/protocol/games/raid.ts';
+import { LootActionSchema, lootOutcome } from '../../games/raid/rules.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { awardId, type Award } from '../awards/award-sink.ts';
 import type { ChipEntry } from '../chips/chip-ledger.ts';

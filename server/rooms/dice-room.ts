@@ -7,7 +7,7 @@
 import { Room, type Client } from '@colyseus/core';
 import { schema, t, type SchemaType } from '@colyseus/schema';
 import { z } from 'zod';
-import { DiceActionSchema, diceActionProblem, type DiceAction } from '../../vrf/protocol/games/dice.ts';
+import { DiceActionSchema, diceActionProblem, type DiceAction } from '../../games/dice/rules.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { authenticatePlayer, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
 import { InsufficientChips } from '../chips/chip-ledger.ts';

@@ -10,7 +10,7 @@
 import { Room, type Client } from '@colyseus/core';
 import { schema, t, type SchemaType } from '@colyseus/schema';
 import { z } from 'zod';
-import { FREE_TILES, LOOT_TABLE, RAID_LOOT_MAPPING, RAID_REACH, stepPlayer, type lootOutcome } from '../../vrf/protocol/games/raid.ts';
+import { FREE_TILES, LOOT_TABLE, RAID_LOOT_MAPPING, RAID_REACH, stepPlayer, type lootOutcome } from '../../games/raid/rules.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { authenticatePlayer, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
 import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';

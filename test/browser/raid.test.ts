@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium, screenshot } from '../helpers/browser.ts';
-import { FREE_TILES } from '../../vrf/protocol/games/raid.ts';
+import { FREE_TILES } from '../../games/raid/rules.ts';
 import { shortestPath } from '../helpers/raider.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 

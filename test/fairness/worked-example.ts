@@ -7,7 +7,7 @@ import { getSuite } from '../../vrf/index.ts';
 import { encodeAlpha } from '../../vrf/protocol/alpha.ts';
 import { seedCommitment, vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, hexToBytes } from '../../vrf/protocol/encoding.ts';
-import { outcomeMappings } from '../../vrf/protocol/games/index.ts';
+import { outcomeMappings } from '../../games/registry.ts';
 import { RECEIPT_DOMAIN, RECEIPT_TYPES, receiptMessage } from '../../vrf/protocol/receipt.ts';
 import { GENESIS_HASH, recordHash, type OutcomeRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT, type Transcript } from '../../vrf/protocol/transcript.ts';
@@ -72,7 +72,7 @@ export function buildWorkedExample() {
     alpha: bytesToHex(alpha),
     pi: bytesToHex(pi),
     beta: bytesToHex(beta),
-    result: outcomeMappings['dice/roll']!.result(beta, receipt.action),
+    result: outcomeMappings['dice/roll']!.result(beta, receipt.action, []),
   };
   const outcomeHash = recordHash(outcome);
   const transcript: Transcript = {

@@ -4,7 +4,7 @@
  */
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet, type HDNodeWallet } from 'ethers';
-import { buildSignInMessage, encodeSignInToken } from '../../server/auth/siwe-message.ts';
+import { buildSignInMessage, encodeSignInToken } from '../../vrf/protocol/sign-in-message.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';

@@ -6,7 +6,7 @@
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet, type HDNodeWallet } from 'ethers';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
-import { isWall } from '../../vrf/protocol/games/raid.ts';
+import { isWall } from '../../games/raid/rules.ts';
 import { signInToken } from './player.ts';
 
 export interface RaidView {

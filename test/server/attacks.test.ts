@@ -6,7 +6,7 @@
 import { Client } from '@colyseus/sdk';
 import { Wallet } from 'ethers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildSignInMessage, encodeSignInToken } from '../../server/auth/siwe-message.ts';
+import { buildSignInMessage, encodeSignInToken } from '../../vrf/protocol/sign-in-message.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';

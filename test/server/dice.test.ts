@@ -6,7 +6,7 @@ import { readArtifact } from '../../server/chain/compile.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
-import { payoutOnWin } from '../../vrf/protocol/games/dice.ts';
+import { payoutOnWin } from '../../games/dice/rules.ts';
 import { outcomeProblems, receiptProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';

@@ -7,7 +7,7 @@
 import { connect, type Socket } from 'node:net';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RAID_SPEED } from '../../vrf/protocol/games/raid.ts';
+import { RAID_SPEED } from '../../games/raid/rules.ts';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { Raider } from '../helpers/raider.ts';

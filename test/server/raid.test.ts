@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHESTS_PER_ROUND } from '../../server/rooms/raid-room.ts';
-import { chestsOutcome, FREE_TILES, LOOT_TABLE, RAID_REACH, stepPlayer } from '../../vrf/protocol/games/raid.ts';
+import { chestsOutcome, FREE_TILES, LOOT_TABLE, RAID_REACH, stepPlayer } from '../../games/raid/rules.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { getJson, type FairnessParams } from '../helpers/player.ts';

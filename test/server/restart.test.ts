@@ -44,7 +44,7 @@ function chipDeltas(transcripts: readonly Transcript[]): Map<string, number> {
         const draw = { player: r.players[0]!, stake: Number(r.action['stake']) };
         receipts.set(r.drawSeq, draw);
         add(draw.player, -draw.stake);
-      } else if (r.type !== 'close') {
+      } else if (r.type === 'void' || r.type === 'outcome') {
         const draw = receipts.get(r.drawSeq)!;
         add(draw.player, r.type === 'void' ? draw.stake : Number(r.result['payout']));
       }

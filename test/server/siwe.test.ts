@@ -5,7 +5,7 @@
 import { Wallet, type HDNodeWallet } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildSignInMessage, DEFAULT_SIGN_IN_STATEMENT } from '../../server/auth/siwe-message.ts';
+import { buildSignInMessage, DEFAULT_SIGN_IN_STATEMENT } from '../../vrf/protocol/sign-in-message.ts';
 import { SignInError, SignInService, type SignInFailure, type SignInOptions } from '../../server/auth/siwe.ts';
 
 const DOMAIN = 'play.fairplay.test';

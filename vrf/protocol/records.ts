@@ -1,8 +1,9 @@
 /**
- * Draw records and the room's hash chain (FAIRNESS.md section 4). A draw leaves two records:
- * a receipt (signed before any seed is revealed) and then an outcome, or a void if the players
- * never revealed; a finished room ends with a signed close record. Records are numbered
- * consecutively; each holds the previous record's hash.
+ * Draw records and the room's hash chain (FAIRNESS.md section 4). A draw leaves a receipt
+ * (signed before any seed is revealed), the moves its player made if the game has play after
+ * the draw, and then an outcome, or a void if the players never revealed; a finished room ends
+ * with a signed close record. Records are numbered consecutively; each holds the previous
+ * record's hash.
  * @module
  */
 import { z } from 'zod';
@@ -54,6 +55,19 @@ export const VoidRecordSchema = z.strictObject({
   reason: z.string().max(200),
 });
 
+/**
+ * A player's move on a draw whose outcome depends on play after the draw (a blackjack hit, say):
+ * recorded after the draw's receipt and before its outcome, in the order played. The outcome's
+ * result is the mapping's over beta, the action and these moves.
+ */
+export const MoveRecordSchema = z.strictObject({
+  ...base,
+  type: z.literal('move'),
+  receiptSeq: seq,
+  player: address,
+  move: z.string().min(1).max(32),
+});
+
 /** The last record of a finished room, signed: nothing may follow it, and no draw may be open. */
 export const CloseRecordSchema = z.strictObject({
   ...base, // drawSeq here is the number of draws the room had: the next one that never came
@@ -62,11 +76,12 @@ export const CloseRecordSchema = z.strictObject({
   signature: z.string().regex(/^0x[0-9a-f]{130}$/, '65-byte signature'),
 });
 
-export const DrawRecordSchema = z.discriminatedUnion('type', [ReceiptRecordSchema, OutcomeRecordSchema, VoidRecordSchema, CloseRecordSchema]);
+export const DrawRecordSchema = z.discriminatedUnion('type', [ReceiptRecordSchema, OutcomeRecordSchema, VoidRecordSchema, MoveRecordSchema, CloseRecordSchema]);
 
 export type ReceiptRecord = z.infer<typeof ReceiptRecordSchema>;
 export type OutcomeRecord = z.infer<typeof OutcomeRecordSchema>;
 export type VoidRecord = z.infer<typeof VoidRecordSchema>;
+export type MoveRecord = z.infer<typeof MoveRecordSchema>;
 export type CloseRecord = z.infer<typeof CloseRecordSchema>;
 export type DrawRecord = z.infer<typeof DrawRecordSchema>;
 

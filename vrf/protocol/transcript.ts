@@ -10,7 +10,7 @@ import { getSuite } from '../index.ts';
 import { receiptAlpha } from './alpha.ts';
 import { seedCommitment, vrfKeyId } from './commitment.ts';
 import { bytesToHex, canonicalJson, hexToBytes, type JsonValue } from './encoding.ts';
-import { outcomeMappings } from './games/index.ts';
+import { outcomeMappings } from '../../games/registry.ts';
 import { closeSigner, receiptSigner } from './receipt.ts';
 import {
   DrawRecordSchema,
@@ -81,15 +81,15 @@ export function receiptProblems(
 }
 
 /** What is wrong with an outcome given its receipt, or [] when it checks out. Never throws. */
-export function outcomeProblems(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys): string[] {
+export function outcomeProblems(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys, moves: readonly string[] = []): string[] {
   try {
-    return checkOutcome(receipt, outcome, keys);
+    return checkOutcome(receipt, outcome, keys, moves);
   } catch (e) {
     return [`outcome cannot be checked: ${(e as Error).message}`];
   }
 }
 
-function checkOutcome(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys): string[] {
+function checkOutcome(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys, moves: readonly string[]): string[] {
   const problems: string[] = [];
   if (outcome.drawSeq !== receipt.drawSeq || outcome.receiptSeq !== receipt.seq || outcome.roomId !== receipt.roomId)
     problems.push('outcome does not name its receipt (room, drawSeq, receiptSeq)');
@@ -118,7 +118,7 @@ function checkOutcome(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: Trus
   const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
   if (!mapping) return [...problems, `no published mapping for ${receipt.game}/${receipt.kind}`];
   try {
-    const expected = mapping.result(verified.beta, receipt.action);
+    const expected = mapping.result(verified.beta, receipt.action, moves);
     if (canonicalJson(expected) !== canonicalJson(outcome.result)) problems.push('result differs from the one computed from beta');
   } catch (e) {
     problems.push(`result cannot be recomputed: ${(e as Error).message}`);
@@ -159,6 +159,8 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
   }
   const receipts = new Map<number, ReceiptRecord>(); // by drawSeq
   const settled = new Set<number>();
+  /** Moves recorded on each pending draw, in order. */
+  const movesOf = new Map<number, string[]>();
   /** Commitment -> the receipt that first carried it. */
   const commitmentsSeen = new Map<string, number>();
   const reports: RecordReport[] = [];
@@ -224,9 +226,18 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
       return;
     }
     const receipt = receipts.get(rec.drawSeq);
+    if (rec.type === 'move') {
+      if (!receipt) return void p.push('move on a draw with no earlier receipt');
+      if (settled.has(rec.drawSeq)) return void p.push('move on a draw already settled or voided');
+      if (rec.receiptSeq !== receipt.seq) p.push('move does not name its receipt');
+      if (!receipt.players.some((a) => a.toLowerCase() === rec.player.toLowerCase())) p.push('move by someone who is not a player of the draw');
+      if (!outcomeMappings[`${receipt.game}/${receipt.kind}`]?.takesMoves) p.push(`${receipt.game}/${receipt.kind} draws take no moves`);
+      movesOf.set(rec.drawSeq, [...(movesOf.get(rec.drawSeq) ?? []), rec.move]);
+      return;
+    }
     if (!receipt) p.push('no earlier receipt for this draw');
     else if (settled.has(rec.drawSeq)) p.push('second outcome or void for one draw');
-    else if (rec.type === 'outcome') p.push(...outcomeProblems(receipt, rec, keys));
+    else if (rec.type === 'outcome') p.push(...outcomeProblems(receipt, rec, keys, movesOf.get(rec.drawSeq) ?? []));
     else if (rec.receiptSeq !== receipt.seq) p.push('void does not name its receipt');
     settled.add(rec.drawSeq);
   }

@@ -7,7 +7,8 @@
  * @module
  */
 import { z } from 'zod';
-import { OutcomeReader } from '../../outcome.ts';
+import { OutcomeReader } from '../../vrf/outcome.ts';
+import { noMoves, type GameRules } from '../game-rules.ts';
 
 export const RAID_CHESTS_MAPPING = 'raid-chests-v1';
 export const RAID_LOOT_MAPPING = 'raid-loot-v1';
@@ -111,3 +112,16 @@ export function blocked(x: number, y: number): boolean {
     if (isWall(Math.floor(cx), Math.floor(cy))) return true;
   return false;
 }
+
+/** Chests a round places: the `count` of every chest draw. */
+export const CHESTS_PER_ROUND = 6;
+
+export const raid: GameRules = {
+  id: 'raid',
+  title: 'Treasure raid',
+  maxClients: 8,
+  mappings: {
+    chests: { version: RAID_CHESTS_MAPPING, result: (beta, action, moves) => (noMoves(moves), chestsOutcome(beta, ChestsActionSchema.parse(action))) },
+    loot: { version: RAID_LOOT_MAPPING, result: (beta, action, moves) => (noMoves(moves), lootOutcome(beta, LootActionSchema.parse(action))) },
+  },
+};

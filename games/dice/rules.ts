@@ -6,7 +6,8 @@
  * @module
  */
 import { z } from 'zod';
-import { OutcomeReader } from '../../outcome.ts';
+import { OutcomeReader } from '../../vrf/outcome.ts';
+import { noMoves, type GameRules } from '../game-rules.ts';
 
 export const DICE_MAPPING = 'dice-v1';
 export const ROLLS = 10_000;
@@ -51,3 +52,21 @@ export function diceOutcome(beta: Uint8Array, a: DiceAction): DiceResult {
   const win = a.direction === 'under' ? roll < a.target : roll > a.target;
   return { roll, win, payout: win ? payoutOnWin(a) : 0 };
 }
+
+export const dice: GameRules = {
+  id: 'dice',
+  title: 'Dice',
+  maxClients: 16,
+  mappings: {
+    roll: {
+      version: DICE_MAPPING,
+      result(beta, action, moves) {
+        noMoves(moves);
+        const a = DiceActionSchema.parse(action);
+        const problem = diceActionProblem(a);
+        if (problem) throw new Error(problem);
+        return { ...diceOutcome(beta, a) };
+      },
+    },
+  },
+};

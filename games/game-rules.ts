@@ -1,0 +1,35 @@
+/**
+ * What a game publishes: its name, its seats, and for each kind of draw the outcome mapping that
+ * turns a verified beta (and the draw's recorded moves, for games where players act after the
+ * draw) into the recorded result. The server, the browser and every verifier read these; they
+ * import nothing of the server or the page.
+ * @module
+ */
+import type { JsonValue } from '../vrf/protocol/encoding.ts';
+
+export interface OutcomeMapping {
+  /** Published name of this mapping, e.g. `dice-v1`: a changed rule gets a new name. */
+  readonly version: string;
+  /**
+   * The result for this beta, the receipt's action and the moves the draw's player recorded
+   * after it (in order). Throws on an action or a move list the mapping does not accept.
+   */
+  result(beta: Uint8Array, action: Record<string, JsonValue>, moves: readonly string[]): Record<string, JsonValue>;
+  /** Whether players record moves on a draw of this kind (between its receipt and its outcome). */
+  readonly takesMoves?: boolean;
+}
+
+export interface GameRules {
+  /** The room name and the `game` field of its records. */
+  readonly id: string;
+  /** What players see in the lobby. */
+  readonly title: string;
+  readonly maxClients: number;
+  /** The outcome mapping of each kind of draw, by `kind`. */
+  readonly mappings: Readonly<Record<string, OutcomeMapping>>;
+}
+
+/** For mappings whose draws take no moves: refuses any. */
+export function noMoves(moves: readonly string[]): void {
+  if (moves.length > 0) throw new Error('this draw takes no moves');
+}
