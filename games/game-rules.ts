@@ -27,6 +27,17 @@ export interface GameRules {
   readonly maxClients: number;
   /** The outcome mapping of each kind of draw, by `kind`. */
   readonly mappings: Readonly<Record<string, OutcomeMapping>>;
+  /** Item tokens players can win in this game (ERC-1155 ids beside the coin, id 1). */
+  readonly items?: readonly GameItem[];
+}
+
+/** An item token a game awards: declared on chain at deploy, described at its metadata URI. */
+export interface GameItem {
+  readonly tokenId: number;
+  readonly name: string;
+  readonly rarity: string;
+  /** Where it comes from, for its metadata: "a treasure-raid chest". */
+  readonly foundIn: string;
 }
 
 /** For mappings whose draws take no moves: refuses any. */

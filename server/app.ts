@@ -34,8 +34,7 @@ import { RoomStore } from './fairness/room-store.ts';
 import { installRoutes } from './http-routes.ts';
 import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
-import { DiceRoom } from './rooms/dice-room.ts';
-import { RaidRoom } from './rooms/raid-room.ts';
+import { loadServerGames } from './games.ts';
 import { provideServices } from './services.ts';
 import { dataLayout, nodeFiles, peerIds } from './storage/data-layout.ts';
 
@@ -52,6 +51,7 @@ export async function startServer(
   onFatal: (reason: string) => void = (reason) => log.fatal(reason),
 ): Promise<RunningServer> {
   const suite = getSuite(config.vrfSuite);
+  const games = await loadServerGames();
   const keys = loadOrCreateKeys({ dataDir: config.dataDir, suite, log: (msg, fields) => log.warn(fields ?? {}, msg) });
   const cluster = config.redisUrl ? await ClusterNode.join(config.redisUrl, config.nodeId, onFatal) : undefined;
   const layout = dataLayout(config.dataDir, cluster?.nodeId);
@@ -130,7 +130,7 @@ export async function startServer(
   });
   const transport = new WebSocketTransport({ maxPayload: config.maxPayloadBytes, server: http });
   const server = defineServer({
-    rooms: { dice: defineRoom(DiceRoom), raid: defineRoom(RaidRoom) },
+    rooms: Object.fromEntries([...games].map(([id, game]) => [id, defineRoom(game.room)])),
     transport,
     greet: false,
     gracefullyShutdown: false,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { matchMaker } from '@colyseus/core';
 import express, { type Application, type Request, type Response } from 'express';
 import { PROTOCOL_TAG, PROTOCOL_VERSION } from '../vrf/protocol/alpha.ts';
-import { MAPPING_VERSIONS } from '../games/registry.ts';
+import { GAMES, gameRules, MAPPING_VERSIONS } from '../games/registry.ts';
 import { RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
 import { AddressSchema } from '../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT } from '../vrf/protocol/transcript.ts';
@@ -20,9 +20,6 @@ import { isRoomId } from './fairness/room-store.ts';
 import { CLIENT_DIST } from './client-build.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { services } from './services.ts';
-
-/** The room names players may list. */
-const GAMES = ['dice', 'raid'];
 
 /** What GET /fairness answers: everything a verifier pins. */
 export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<string, unknown> {
@@ -83,7 +80,7 @@ export function installRoutes(
   // The lobby's room list (Colyseus' own listing is not in the 0.18 client).
   app.get('/rooms', async (req: Request, res: Response) => {
     const game = String(req.query['game'] ?? '');
-    if (!GAMES.includes(game)) return void res.status(400).json({ error: `game must be one of ${GAMES.join(', ')}` });
+    if (!gameRules(game)) return void res.status(400).json({ error: `game must be one of ${GAMES.map((g) => g.id).join(', ')}` });
     const rooms = await matchMaker.query({ name: game, private: false });
     res.json(rooms.filter((r) => !r.locked).map((r) => ({ roomId: r.roomId, clients: r.clients, maxClients: r.maxClients })));
   });

@@ -35,20 +35,26 @@ export async function authenticatePlayer(token: string | undefined): Promise<Pla
   }
 }
 
-function seatOf(game: string, roomId: string, client: { sessionId: string; auth?: PlayerAuth }): Seat {
-  return { game, roomId, sessionId: client.sessionId, address: client.auth!.address };
+/** The game a seat is at, and whether it stakes chips (such seats keep to one process in a cluster). */
+export interface SeatKind {
+  readonly game: string;
+  readonly stakesChips: boolean;
+}
+
+function seatOf(kind: SeatKind, roomId: string, client: { sessionId: string; auth?: PlayerAuth }): Seat {
+  return { ...kind, roomId, sessionId: client.sessionId, address: client.auth!.address };
 }
 
 /** Claims the joining player's seat; a refusal reaches the client as a 403 with its reason. */
-export async function claimSeat(game: string, roomId: string, client: { sessionId: string; auth?: PlayerAuth }): Promise<void> {
+export async function claimSeat(kind: SeatKind, roomId: string, client: { sessionId: string; auth?: PlayerAuth }): Promise<void> {
   try {
-    await services().seats.claim(seatOf(game, roomId, client));
+    await services().seats.claim(seatOf(kind, roomId, client));
   } catch (e) {
     if (e instanceof SeatRefused) throw new ServerError(403, `seat refused (${e.reason}): ${e.message}`);
     throw e;
   }
 }
 
-export async function releaseSeat(game: string, roomId: string, client: { sessionId: string; auth?: PlayerAuth }): Promise<void> {
-  await services().seats.release(seatOf(game, roomId, client)).catch((err: unknown) => services().log.warn({ err, roomId }, 'seat release failed (it lapses on its own)'));
+export async function releaseSeat(kind: SeatKind, roomId: string, client: { sessionId: string; auth?: PlayerAuth }): Promise<void> {
+  await services().seats.release(seatOf(kind, roomId, client)).catch((err: unknown) => services().log.warn({ err, roomId }, 'seat release failed (it lapses on its own)'));
 }

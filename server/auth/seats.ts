@@ -8,6 +8,8 @@
 export interface Seat {
   readonly address: string;
   readonly game: string;
+  /** The game stakes chips, which one process holds for an address at a time. */
+  readonly stakesChips: boolean;
   readonly roomId: string;
   readonly sessionId: string;
 }

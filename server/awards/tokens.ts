@@ -1,10 +1,10 @@
 /**
  * The token ids players can win (GameAssets ERC-1155 ids) and their ERC-1155 metadata, served
- * at the contract's URI (`${PUBLIC_URL}/assets/{id}.json`). Items join the coin with the
- * treasure raid's loot table.
+ * at the contract's URI (`${PUBLIC_URL}/assets/{id}.json`): the coin, and the items each game
+ * declares in its rules.
  * @module
  */
-import { LOOT_TABLE } from '../../games/raid/rules.ts';
+import { GAMES } from '../../games/registry.ts';
 
 export const COIN_TOKEN_ID = 1;
 
@@ -26,15 +26,15 @@ export const TOKENS: ReadonlyMap<number, TokenMetadata> = new Map<number, TokenM
       properties: { kind: 'currency' },
     },
   ],
-  ...LOOT_TABLE.filter((l) => l.tokenId !== COIN_TOKEN_ID).map(
-    (l) =>
+  ...GAMES.flatMap((g) => g.items ?? []).map(
+    (item) =>
       [
-        l.tokenId,
+        item.tokenId,
         {
-          name: `Fairplay ${l.item}`,
-          description: `A ${l.rarity} find from a treasure-raid chest; its draw is in a public room transcript.`,
+          name: `Fairplay ${item.name}`,
+          description: `A ${item.rarity} find from ${item.foundIn}; its draw is in a public room transcript.`,
           decimals: 0,
-          properties: { kind: 'item', rarity: l.rarity },
+          properties: { kind: 'item', rarity: item.rarity },
         },
       ] as [number, TokenMetadata],
   ),

@@ -3,7 +3,7 @@
  * whose scores are expiry times, renewed by the process hosting each seat, so a dead process's
  * seats lapse on their own.
  *
- * Dice seats of one address must all be on one process: chips are reserved for bets in the
+ * Seats of one address at games that stake chips (dice, blackjack) must all be on one process: chips are reserved for bets in the
  * memory of the process that takes them, and two processes each reserving the whole balance
  * would let a player stake it twice.
  * @module
@@ -19,7 +19,8 @@ const RENEW_MS = 5_000;
 // not expire another's live seats.
 const NOW_MS = `local t = redis.call('time'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-// ARGV: ttl, member, cap, game, node. Members are game|node|room|session.
+// ARGV: ttl, member, cap, stake kind, node. Members are kind|node|room|session, where kind is
+// 'chips' for a game that stakes chips and 'free' for one that does not.
 const CLAIM = `${NOW_MS}
 redis.call('zremrangebyscore', KEYS[1], '-inf', now)
 local expiry = now + tonumber(ARGV[1])
@@ -29,10 +30,10 @@ if redis.call('zscore', KEYS[1], ARGV[2]) then
 end
 local seats = redis.call('zrange', KEYS[1], 0, -1)
 if #seats >= tonumber(ARGV[3]) then return 'seat-cap' end
-if ARGV[4] == 'dice' then
+if ARGV[4] == 'chips' then
   for _, seat in ipairs(seats) do
-    local game, node = string.match(seat, '^([^|]*)|([^|]*)|')
-    if game == 'dice' and node ~= ARGV[5] then return 'chips-elsewhere' end
+    local kind, node = string.match(seat, '^([^|]*)|([^|]*)|')
+    if kind == 'chips' and node ~= ARGV[5] then return 'chips-elsewhere' end
   end
 end
 redis.call('zadd', KEYS[1], expiry, ARGV[2])
@@ -63,10 +64,10 @@ export class RedisSeatRegistry implements SeatRegistry {
   async claim(seat: Seat): Promise<void> {
     const key = this.#key(seat.address);
     const member = this.#member(seat);
-    const verdict = await this.redis.eval(CLAIM, 1, key, SEAT_TTL_MS, member, this.cap, seat.game, this.nodeId);
+    const verdict = await this.redis.eval(CLAIM, 1, key, SEAT_TTL_MS, member, this.cap, stakeKind(seat), this.nodeId);
     if (verdict === 'seat-cap') throw new SeatRefused('seat-cap', seatCapMessage(this.cap));
     if (verdict === 'chips-elsewhere')
-      throw new SeatRefused('chips-elsewhere', 'this address is at a dice table hosted by another server process: leave it first (chips are held by one process at a time)');
+      throw new SeatRefused('chips-elsewhere', 'this address sits at a table that stakes chips on another server process: leave it first (chips are held by one process at a time)');
     const held = this.#hosted.get(key) ?? new Set<string>();
     held.add(member);
     this.#hosted.set(key, held);
@@ -102,6 +103,8 @@ export class RedisSeatRegistry implements SeatRegistry {
   }
 
   #member(seat: Seat): string {
-    return `${seat.game}|${this.nodeId}|${seat.roomId}|${seat.sessionId}`;
+    return `${stakeKind(seat)}|${this.nodeId}|${seat.roomId}|${seat.sessionId}`;
   }
 }
+
+const stakeKind = (seat: Seat): 'chips' | 'free' => (seat.stakesChips ? 'chips' : 'free');

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { AwardSink } from '../awards/award-sink.ts';
 import type { ChipLedger } from '../chips/chip-ledger.ts';
-import { applyRecordEffects } from '../games/record-effects.ts';
+import { applyRecordEffects } from '../rooms/record-effects.ts';
 import type { RoomStore } from './room-store.ts';
 
 export async function recoverRooms(deps: {

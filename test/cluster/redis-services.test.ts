@@ -25,7 +25,7 @@ async function join(id: string): Promise<ClusterNode> {
   nodes.push(node);
   return node;
 }
-const seat = (address: string, game: string, roomId: string) => ({ address, game, roomId, sessionId: `s-${roomId}` });
+const seat = (address: string, game: string, roomId: string) => ({ address, game, stakesChips: game === 'dice', roomId, sessionId: `s-${roomId}` });
 const ALICE = '0x' + 'a1'.repeat(20);
 
 describe('cluster node', () => {

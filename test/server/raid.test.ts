@@ -4,8 +4,7 @@
  * and the loot is a token award. Every draw of the room's transcript verifies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHESTS_PER_ROUND } from '../../server/rooms/raid-room.ts';
-import { chestsOutcome, FREE_TILES, LOOT_TABLE, RAID_REACH, stepPlayer } from '../../games/raid/rules.ts';
+import { CHESTS_PER_ROUND, chestsOutcome, FREE_TILES, LOOT_TABLE, RAID_REACH, stepPlayer } from '../../games/raid/rules.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { getJson, type FairnessParams } from '../helpers/player.ts';

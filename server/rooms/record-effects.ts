@@ -5,15 +5,9 @@
  * @module
  */
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import type { Award, AwardSink } from '../awards/award-sink.ts';
-import type { ChipEntry, ChipLedger } from '../chips/chip-ledger.ts';
-import { diceEffects } from './dice-effects.ts';
-import { raidEffects } from './raid-effects.ts';
-
-type Effects = (record: HashedRecord, receipt: ReceiptRecord) => { chips: ChipEntry[]; awards: Award[] };
-
-/** Each game's effects of a record on chips and awards. */
-const effectsByGame: Readonly<Record<string, Effects>> = { dice: diceEffects, raid: raidEffects };
+import type { AwardSink } from '../awards/award-sink.ts';
+import type { ChipLedger } from '../chips/chip-ledger.ts';
+import { serverGame } from '../games.ts';
 
 /**
  * Applies a record's effects. Chip balances change at once; `chips` resolves when the entries
@@ -24,8 +18,8 @@ export function applyRecordEffects(
   record: HashedRecord,
   receipt: ReceiptRecord,
 ): { chips: Promise<void>; awards: Promise<void> } {
-  const effects = effectsByGame[receipt.game];
-  if (!effects) throw new Error(`no effects for game ${receipt.game}`);
-  const { chips, awards } = effects(record, receipt);
+  const game = serverGame(receipt.game);
+  if (!game) throw new Error(`no effects for game ${receipt.game}: it is not among the loaded games`);
+  const { chips, awards } = game.effects(record, receipt);
   return { chips: deps.chips.apply(chips), awards: deps.awards.record(awards) };
 }

@@ -1,0 +1,157 @@
+/**
+ * Dice, over/under, on the server: a wager room for several players. A bet is a draw: the player
+ * commits to a seed, the room answers with a signed receipt (the stake is taken), the player
+ * reveals, the room proves and pays. Everything but the betting rules is the base room's.
+ * @module
+ */
+import { schema, t, type SchemaType } from '@colyseus/schema';
+import { z } from 'zod';
+import { awardId } from '../../server/awards/award-sink.ts';
+import { COIN_TOKEN_ID } from '../../server/awards/tokens.ts';
+import { InsufficientChips } from '../../server/chips/chip-ledger.ts';
+import { addressOf, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
+import { NO_EFFECTS, sourceOf, type RecordEffects, type ServerGame } from '../../server/rooms/server-game.ts';
+import { services } from '../../server/services.ts';
+import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
+import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { dice, DiceActionSchema, diceActionProblem, type DiceAction, type DiceResult } from './rules.ts';
+
+const DicePlayer = schema({ address: t.string(), balance: t.number().default(0), connected: t.boolean().default(true) }, 'DicePlayer');
+const DiceRoll = schema(
+  { drawSeq: t.number(), player: t.string(), target: t.number(), direction: t.string(), roll: t.number(), win: t.boolean(), payout: t.number() },
+  'DiceRoll',
+);
+export const DiceState = schema(
+  {
+    players: t.map(DicePlayer),
+    rolls: t.array(DiceRoll),
+    houseEdgeBps: t.number().default(0),
+    draws: t.number().default(0),
+    /** Server clock (ms since 1970, sub-ms), ticking 4 times a second: clients show reveal deadlines from it. */
+    serverTime: t.float64().default(0),
+  },
+  'DiceState',
+);
+type DiceStateType = SchemaType<typeof DiceState>;
+
+/** A bet is the player's part of the dice action (the house edge is the server's) and a commitment. */
+const BetMessage = DiceActionSchema.omit({ edgeBps: true }).extend({ commitment: Hex32Schema });
+
+/** Bets a player may have waiting for a reveal at once. */
+const MAX_PENDING_PER_PLAYER = 4;
+const RECENT_ROLLS = 20;
+const CLOCK_TICK_MS = 250;
+
+class DiceRoom extends GameRoom<DiceStateType> {
+  protected override readonly rules = dice;
+  protected override readonly stakesChips = true;
+  override state = new DiceState();
+  /** Bets per player (lowercase address) receipted or on their way to a receipt, not yet ended. */
+  readonly #open = new Map<string, number>();
+  #clockTimer: ReturnType<typeof setInterval> | undefined;
+
+  protected override setUp(): void {
+    this.state.houseEdgeBps = services().config.houseEdgeBps;
+    // A timer of its own, not Colyseus' clock (which ticks inside each patch): a clock change
+    // then waits for the next patch like any other change, and clients see real patch latency.
+    this.#clockTimer = setInterval(() => (this.state.serverTime = performance.timeOrigin + performance.now()), CLOCK_TICK_MS);
+    this.on('bet', BetMessage, (client, bet) => this.#bet(client, bet));
+  }
+
+  protected override async playerJoined(client: PlayerClient): Promise<void> {
+    // Chips this player won or got back on another process count here from the first bet.
+    await services().syncPeers();
+    const address = addressOf(client);
+    const player = this.state.players.get(address) ?? new DicePlayer();
+    player.address = address;
+    player.connected = true;
+    if (!this.state.players.has(address)) this.state.players.set(address, player);
+    this.#showBalance(address);
+  }
+
+  protected override playerAway(address: string, left: boolean): void {
+    const player = this.state.players.get(address);
+    if (player) player.connected = false;
+    if (left && !this.clients.some((c) => c.auth?.address === address)) this.state.players.delete(address);
+  }
+
+  protected override tearDown(): void {
+    clearInterval(this.#clockTimer);
+  }
+
+  async #bet(client: PlayerClient, bet: z.output<typeof BetMessage>): Promise<void> {
+    const { config, chips } = services();
+    const address = addressOf(client);
+    const action: DiceAction = { stake: bet.stake, target: bet.target, direction: bet.direction, edgeBps: config.houseEdgeBps };
+    const problem = diceActionProblem(action) ?? (action.stake > config.maxBet ? `stake above the maximum bet of ${config.maxBet}` : undefined);
+    if (problem) throw new Refusal('bad-bet', problem);
+    const key = address.toLowerCase();
+    const open = this.#open.get(key) ?? 0;
+    if (open >= MAX_PENDING_PER_PLAYER) throw new Refusal('too-many-pending', `at most ${MAX_PENDING_PER_PLAYER} unrevealed bets`);
+    try {
+      chips.reserve(address, action.stake);
+    } catch (e) {
+      if (e instanceof InsufficientChips) throw new Refusal('insufficient-chips', e.message);
+      throw e;
+    }
+    this.#open.set(key, open + 1);
+    try {
+      const receipt = await this.openDraw({ kind: 'roll', action: { ...action }, players: [{ address, commitment: bet.commitment }] });
+      this.state.draws = receipt.drawSeq + 1;
+    } catch (e) {
+      this.#open.set(key, (this.#open.get(key) ?? 1) - 1);
+      throw e;
+    } finally {
+      // The receipt's stake entry has taken the chips by now (or the bet failed): the hold ends.
+      chips.release(address, action.stake);
+      this.#showBalance(address);
+    }
+  }
+
+  protected override drawSettled(outcome: OutcomeMessage, receipt: ReceiptRecord): void {
+    const { roll, win, payout } = outcome.record.result as unknown as DiceResult;
+    const action = receipt.action as DiceAction;
+    const player = receipt.players[0]!;
+    this.state.rolls.push(new DiceRoll({ drawSeq: receipt.drawSeq, player, target: action.target, direction: action.direction, roll, win, payout }));
+    while (this.state.rolls.length > RECENT_ROLLS) this.state.rolls.shift();
+    this.#ended(player);
+  }
+
+  protected override drawVoided(receipt: ReceiptRecord): void {
+    this.#ended(receipt.players[0]!);
+  }
+
+  #ended(player: string): void {
+    const key = player.toLowerCase();
+    this.#open.set(key, Math.max(0, (this.#open.get(key) ?? 1) - 1));
+    this.#showBalance(player);
+  }
+
+  #showBalance(address: string): void {
+    const player = this.state.players.get(address);
+    if (player) player.balance = services().chips.available(address);
+  }
+}
+
+/** Dice winnings become coins. */
+const DICE_WIN_TOKEN_ID = COIN_TOKEN_ID;
+
+/** The stake is taken at the receipt, refunded by a void, and a win pays out (and mints the profit as coins). */
+function diceEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffects {
+  const player = receipt.players[0]!;
+  const { stake } = DiceActionSchema.parse(receipt.action);
+  const ref = `${record.roomId}/${record.drawSeq}`;
+  if (record.type === 'receipt') return { chips: [{ ref: `${ref}/stake`, address: player, delta: -stake, reason: 'stake' }], awards: [] };
+  if (record.type === 'void') return { chips: [{ ref: `${ref}/refund`, address: player, delta: stake, reason: 'refund' }], awards: [] };
+  if (record.type !== 'outcome') return NO_EFFECTS;
+  const payout = Number(record.result['payout'] ?? 0);
+  if (payout === 0) return NO_EFFECTS;
+  const source = sourceOf(record);
+  const won = payout - stake;
+  return {
+    chips: [{ ref: `${ref}/payout`, address: player, delta: payout, reason: 'payout' }],
+    awards: won > 0 ? [{ awardId: awardId(source, 0), player, tokenId: DICE_WIN_TOKEN_ID, amount: won, source }] : [],
+  };
+}
+
+export default { rules: dice, room: DiceRoom, effects: diceEffects } satisfies ServerGame;

@@ -1,0 +1,244 @@
+/**
+ * What every game's room repeats, so a game's room holds its rules only: sign-in and seats,
+ * reconnection and drop, the draw lifecycle (receipt, reveal, expiry, settle or void), effects
+ * on chips and awards durable before anyone is told, one answer for any refused or failed
+ * message (sync or async), and shutdown that settles or voids every open draw before the room is
+ * filed as finished.
+ * @module
+ */
+import { Room, type Client } from '@colyseus/core';
+import type { Schema } from '@colyseus/schema';
+import { z } from 'zod';
+import type { GameRules } from '../../games/game-rules.ts';
+import type { JsonValue } from '../../vrf/protocol/encoding.ts';
+import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { authenticatePlayer, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
+import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
+import { services } from '../services.ts';
+import { applyRecordEffects } from './record-effects.ts';
+import { RoomWork } from './room-work.ts';
+
+export type PlayerClient = Client<{ auth: PlayerAuth }>;
+export type Receipt = ReceiptRecord & { hash: string };
+
+/** A message a room refuses: the sender is told `code` and why, and the room plays on. */
+export class Refusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly extra: Readonly<Record<string, JsonValue>> = {},
+  ) {
+    super(message);
+  }
+}
+
+const hex32 = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '32 bytes of hex');
+/** A seed commitment or a seed as messages carry them: 32 bytes of hex, 0x optional, any case. */
+export const Hex32Schema = hex32.transform((h) => h.replace(/^0x/, '').toLowerCase());
+const RevealMessage = z.strictObject({ drawSeq: z.number().int().min(0), seed: Hex32Schema });
+
+/** Colyseus' close code for a client it cut off (flooding, undecodable frames). */
+const KICKED = 4002;
+
+/** The player a client signed in as: onAuth admitted every client of a game room. */
+export const addressOf = (client: PlayerClient): string => client.auth!.address;
+
+export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client: PlayerClient }> {
+  /** The game's published rules: its id names the room, its records and its seats. */
+  protected abstract readonly rules: GameRules;
+  /** Whether the game stakes chips: such seats of one address keep to the process holding its chips. */
+  protected readonly stakesChips: boolean = false;
+  /** Who hears of a draw's receipt, outcome and void: its players, or every client of the room. */
+  protected readonly drawNews: 'players' | 'room' = 'players';
+  /** A draw whose seeds are not all revealed by then is voided. */
+  protected readonly revealTimeoutMs: number = 60_000;
+
+  protected transcript!: RoomTranscript;
+  /** Handlers, journal writes and timers' work under way: the room is filed only after them. */
+  protected readonly work = new RoomWork((err) => services().log.error({ err, roomId: this.roomId }, 'room work failed'));
+  /** Draws already applied to the game: a reveal and an expiry may both end the same draw. */
+  readonly #ended = new Set<number>();
+
+  static override onAuth(token: string): Promise<PlayerAuth> {
+    return authenticatePlayer(token);
+  }
+
+  // --- what a game fills in ---
+
+  /** After the transcript is open: register the game's messages, start its timers. */
+  protected abstract setUp(): void | Promise<void>;
+  /** A player took a seat (`returning` when they were here before, e.g. a reconnect). */
+  protected playerJoined(_client: PlayerClient, _returning: boolean): void | Promise<void> {}
+  /** A player's connection dropped (they may come back within the grace) or they left. */
+  protected playerAway(_address: string, _left: boolean): void {}
+  /** Every seed of the draw is in: by default the draw is settled at once. */
+  protected allRevealed(receipt: ReceiptRecord): Promise<void> {
+    return this.settleDraw(receipt.drawSeq);
+  }
+  /** A draw's outcome is recorded and its effects durable; the players hear of it next. */
+  protected drawSettled(_outcome: OutcomeMessage, _receipt: ReceiptRecord): void | Promise<void> {}
+  /** A draw was voided and its effects (a refund) durable; the players hear of it next. */
+  protected drawVoided(_receipt: ReceiptRecord, _reason: string): void {}
+  /** Before the room settles its open draws and is filed: stop the game's timers. */
+  protected tearDown(): void {}
+
+  // --- the lifecycle ---
+
+  override async onCreate(): Promise<void> {
+    const { config, rooms } = services();
+    this.maxClients = this.rules.maxClients;
+    this.maxMessagesPerSecond = config.maxMessagesPerSecond;
+    this.transcript = await rooms.open(this.roomId);
+    // Messages are checked with zod inside the handlers rather than with Colyseus' validate(),
+    // which disconnects the sender: a player with a malformed message gets an error and plays on.
+    this.on('reveal', RevealMessage, (client, m) => this.#reveal(client, m.drawSeq, m.seed));
+    this.onMessage('*', (client, type) => this.refuse(client, new Refusal('unknown-message', `no message type "${String(type)}" in ${this.rules.id}`)));
+    await this.setUp();
+  }
+
+  override async onJoin(client: PlayerClient): Promise<void> {
+    await claimSeat({ game: this.rules.id, stakesChips: this.stakesChips }, this.roomId, client);
+    const returning = this.clients.some((c) => c !== client && c.auth?.address === addressOf(client));
+    await this.playerJoined(client, returning);
+  }
+
+  override async onDrop(client: PlayerClient, code?: number): Promise<void> {
+    this.playerAway(addressOf(client), false);
+    // A client cut off for flooding or bad frames does not keep a reserved seat.
+    if (code === KICKED) return;
+    await this.allowReconnection(client, services().config.reconnectGraceSeconds).catch(() => undefined);
+  }
+
+  override async onReconnect(client: PlayerClient): Promise<void> {
+    await this.playerJoined(client, true);
+  }
+
+  override async onLeave(client: PlayerClient): Promise<void> {
+    this.playerAway(addressOf(client), true);
+    // The player's stakes must be journaled before the seat frees: another process may seat
+    // them next, and reads this process's chips from the journal, not from memory.
+    await this.work.settled();
+    await releaseSeat({ game: this.rules.id, stakesChips: this.stakesChips }, this.roomId, client);
+  }
+
+  override async onDispose(): Promise<void> {
+    this.tearDown();
+    // A draw whose record is written but whose effects are not would be lost if the room were
+    // filed now (recovery only re-reads rooms left open): let every handler finish first.
+    await this.work.settled();
+    // Read afresh after every wait: draws whose proofs were under way settle in the meantime.
+    for (let draw = this.transcript.pendingDraws()[0]; draw; draw = this.transcript.pendingDraws()[0])
+      await this.concludeDraw(draw.receipt, 'the room closed before every seed was revealed');
+    await this.work.settled();
+    await services().rooms.finish(this.transcript);
+  }
+
+  // --- what a game calls ---
+
+  /**
+   * Registers a message: checked against `schema`, then handled. A Refusal (thrown or rejected)
+   * answers the sender with its code; anything else is logged and answered `internal`.
+   */
+  protected on<T extends z.ZodType>(type: string, schema: T, handler: (client: PlayerClient, message: z.output<T>) => void | Promise<void>): void {
+    this.onMessage(type, (client: PlayerClient, raw: unknown) => {
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) return this.refuse(client, new Refusal('bad-message', describe(parsed.error)));
+      let result: void | Promise<void>;
+      try {
+        result = handler(client, parsed.data);
+      } catch (e) {
+        return this.#failed(client, e);
+      }
+      if (result) this.work.track(result.catch((e: unknown) => this.#failed(client, e)));
+    });
+  }
+
+  protected refuse(client: PlayerClient, refusal: Refusal): void {
+    client.send('error', { code: refusal.code, message: refusal.message, ...refusal.extra });
+  }
+
+  /** Signs and journals a receipt, applies its effects (a stake), tells its players, starts its reveal clock. */
+  protected async openDraw(draw: { kind: string; action: Record<string, JsonValue>; players: readonly { address: string; commitment: string }[] }): Promise<Receipt> {
+    const receipt = await this.transcript.receipt({ game: this.rules.id, ...draw });
+    const effects = applyRecordEffects(services(), receipt, receipt);
+    this.work.track(effects.chips);
+    this.work.track(effects.awards);
+    this.clock.setTimeout(() => this.work.track(this.#expire(receipt)), this.revealTimeoutMs);
+    this.tell(receipt, 'receipt', receipt);
+    return receipt;
+  }
+
+  /** Proves and records a fully revealed draw, applies its effects, then tells its players. Once per draw. */
+  protected async settleDraw(drawSeq: number): Promise<void> {
+    const receipt = this.transcript.receiptOf(drawSeq);
+    if (!receipt || this.#ended.has(drawSeq)) return;
+    const outcome = await this.transcript.settle(drawSeq);
+    if (this.#ended.has(drawSeq)) return;
+    this.#ended.add(drawSeq);
+    await this.#applyEffects({ ...outcome.record, hash: outcome.recordHash }, receipt);
+    await this.drawSettled(outcome, receipt);
+    this.tell(receipt, 'outcome', outcome);
+  }
+
+  /** Ends a pending draw: settled if every seed is in (its outcome is already fixed), else voided. */
+  protected async concludeDraw(receipt: ReceiptRecord, voidReason: string): Promise<void> {
+    const pending = this.transcript.pendingDraws().find((d) => d.receipt.drawSeq === receipt.drawSeq);
+    if (!pending) return;
+    if (pending.revealed === receipt.players.length) return this.settleDraw(receipt.drawSeq);
+    const record = await this.transcript.conclude(receipt.drawSeq, voidReason);
+    if (this.#ended.has(receipt.drawSeq)) return;
+    this.#ended.add(receipt.drawSeq);
+    await this.#applyEffects(record, receipt);
+    this.drawVoided(receipt, voidReason);
+    this.tell(receipt, 'void', { drawSeq: receipt.drawSeq, reason: voidReason, record });
+  }
+
+  /** Sends a draw's news to whoever the game says hears of it. */
+  protected tell(receipt: ReceiptRecord, type: string, message: unknown): void {
+    if (this.drawNews === 'room') return this.broadcast(type, message);
+    const players = new Set(receipt.players.map((p) => p.toLowerCase()));
+    for (const c of this.clients) if (players.has(addressOf(c).toLowerCase())) c.send(type, message);
+  }
+
+  // --- inside ---
+
+  async #reveal(client: PlayerClient, drawSeq: number, seed: string): Promise<void> {
+    let complete: boolean;
+    try {
+      complete = await this.transcript.reveal(drawSeq, addressOf(client), seed);
+    } catch (e) {
+      if (e instanceof RevealError) throw new Refusal(`reveal-${e.code}`, e.message, { drawSeq });
+      throw e;
+    }
+    // Taken while the draw is pending: once settled, only a few recent receipts stay in memory.
+    const receipt = this.transcript.receiptOf(drawSeq);
+    if (complete && receipt) await this.allRevealed(receipt);
+  }
+
+  async #expire(receipt: ReceiptRecord): Promise<void> {
+    try {
+      await this.concludeDraw(receipt, 'not every seed was revealed in time');
+    } catch (err) {
+      services().log.error({ err, roomId: this.roomId, drawSeq: receipt.drawSeq }, 'could not end an expired draw');
+    }
+  }
+
+  // Chip entries follow from the room's own records, which are durable before anyone hears of
+  // them, and recovery re-applies every record of a room left open: the room need not wait for
+  // the chip journal on each draw, only before it is filed. Awards are durable before the news.
+  async #applyEffects(record: HashedRecord, receipt: ReceiptRecord): Promise<void> {
+    const { chips, awards } = applyRecordEffects(services(), record, receipt);
+    this.work.track(chips);
+    await awards;
+  }
+
+  #failed(client: PlayerClient, e: unknown): void {
+    if (e instanceof Refusal) return this.refuse(client, e);
+    services().log.error({ err: e, roomId: this.roomId }, `${this.rules.id} handler failed`);
+    this.refuse(client, new Refusal('internal', 'the server could not complete this request'));
+  }
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ');
+}
