@@ -1,14 +1,16 @@
 /**
- * The browser client as static files: `npm start` builds it (Vite) when its sources are newer
- * than the last build, and the server serves `dist/client` at `/` and `/verify`.
+ * Builds the browser client into `dist/client` with Vite, which the server serves at `/` and
+ * `/verify`. Development time only: `npm start` runs this (`--if-stale`: only when the sources
+ * are newer than the last build) before it starts the server, which never loads Vite.
  * @module
  */
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { CLIENT_DIST } from './client-dist.ts';
+
 const root = fileURLToPath(new URL('../', import.meta.url));
-export const CLIENT_DIST = join(root, 'dist', 'client');
 const STAMP = join(CLIENT_DIST, '.built');
 /** What the bundle is made of: the client, the vrf/ code it verifies with, the games' rules and views, the build config. */
 const SOURCES = ['client', 'vrf', 'games', 'vite.config.ts', 'package-lock.json'];
@@ -36,8 +38,13 @@ export async function ensureClientBuilt(log: (msg: string) => void): Promise<boo
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  // `npm run build`: build now, whatever the stamp says.
-  const { build } = await import('vite');
-  await build({ configFile: join(root, 'vite.config.ts') });
-  writeFileSync(STAMP, new Date().toISOString());
+  if (process.argv.includes('--if-stale')) {
+    // `npm start`: build only when the sources changed since the last build.
+    await ensureClientBuilt((msg) => console.log(`fairplay: ${msg}`));
+  } else {
+    // `npm run build`: build now, whatever the stamp says.
+    const { build } = await import('vite');
+    await build({ configFile: join(root, 'vite.config.ts') });
+    writeFileSync(STAMP, new Date().toISOString());
+  }
 }

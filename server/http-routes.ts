@@ -1,5 +1,5 @@
 /**
- * The HTTP surface beside the game (DESIGN section 7): the fairness parameters that clients pin,
+ * The HTTP surface beside the game: the fairness parameters that clients pin,
  * room transcripts, sign-in nonces and health. Same port as the WebSocket transport.
  * @module
  */
@@ -17,7 +17,7 @@ import type { AwardMinter } from './awards/minter.ts';
 import type { Chain } from './chain/chain.ts';
 import type { FairnessContext } from './fairness/context.ts';
 import { isRoomId } from './fairness/room-store.ts';
-import { CLIENT_DIST } from './client-build.ts';
+import { CLIENT_DIST } from './client-dist.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { services } from './services.ts';
 

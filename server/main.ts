@@ -1,10 +1,10 @@
 /**
- * `npm start`: runs the game server with the configuration from the environment, and stops it
+ * `npm start` (after building the browser client if it is stale): runs the game server with
+ * the configuration from the environment, and stops it
  * cleanly on SIGINT or SIGTERM (rooms closed, unrevealed draws voided and refunded, journals
  * flushed).
  */
 import { startServer } from './app.ts';
-import { ensureClientBuilt } from './client-build.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 
@@ -19,7 +19,6 @@ const config = (() => {
 const log = createLogger({ level: config.logLevel });
 
 try {
-  await ensureClientBuilt((msg) => log.info(msg));
   const server = await startServer(config, log, (reason) => {
     // Another process may already be doing this one's work: stop writing now, not gracefully.
     log.fatal(reason);

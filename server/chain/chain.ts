@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { COIN_TOKEN_ID, ITEM_CAPS, TOKEN_IDS } from '../awards/tokens.ts';
 import type { Config } from '../config.ts';
 import { startAnvil, type AnvilNode } from './anvil.ts';
-import { readArtifact } from './compile.ts';
+import { readArtifact } from './artifact.ts';
 import { ensureGameAssets } from './deployment.ts';
 
 export interface Chain {

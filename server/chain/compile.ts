@@ -2,26 +2,22 @@
  * Compiles GameAssets.sol with solc-js (the compiler ships inside the npm package: no network,
  * no separate toolchain) against OpenZeppelin from node_modules. `npm run compile-contracts`
  * writes the artifact that the server deploys; a test recompiles and checks it still matches.
+ * Development time only: the server reads the artifact (artifact.ts) and never loads solc.
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { ARTIFACT, type Artifact } from './artifact.ts';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import solc from 'solc';
+
 const require = createRequire(import.meta.url);
-const solc = require('solc') as { compile(input: string, opts: { import: (p: string) => { contents: string } | { error: string } }): string; version(): string };
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SOURCE = join(here, 'contracts', 'GameAssets.sol');
-export const ARTIFACT = join(here, 'artifacts', 'GameAssets.json');
-
-export interface Artifact {
-  readonly contractName: 'GameAssets';
-  readonly compiler: string;
-  readonly abi: unknown[];
-  readonly bytecode: string;
-}
+export { ARTIFACT, readArtifact, type Artifact } from './artifact.ts';
 
 function findImport(path: string): { contents: string } | { error: string } {
   try {
@@ -50,10 +46,6 @@ export function compileGameAssets(): Artifact {
   if (errors.length) throw new Error(`GameAssets.sol does not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
   const contract = output.contracts['GameAssets.sol']!['GameAssets']!;
   return { contractName: 'GameAssets', compiler: solc.version(), abi: contract.abi, bytecode: '0x' + contract.evm.bytecode.object };
-}
-
-export function readArtifact(): Artifact {
-  return JSON.parse(readFileSync(ARTIFACT, 'utf8')) as Artifact;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -10,7 +10,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Contract, ContractFactory, type Provider, type Signer } from 'ethers';
 import { z } from 'zod';
-import { readArtifact } from './compile.ts';
+import { readArtifact } from './artifact.ts';
 
 /** A token id players can win, with its published emission caps. */
 export interface TokenCaps {
