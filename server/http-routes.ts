@@ -19,6 +19,7 @@ import type { FairnessContext } from './fairness/context.ts';
 import { isRoomId } from './fairness/room-store.ts';
 import { CLIENT_DIST } from './client-dist.ts';
 import type { ServerMetrics } from './metrics.ts';
+import { serverGame } from './games.ts';
 import { services } from './services.ts';
 
 /** What GET /fairness answers: everything a verifier pins. */
@@ -32,6 +33,19 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
     protocol: { alpha: PROTOCOL_TAG, version: PROTOCOL_VERSION, transcript: TRANSCRIPT_FORMAT },
     receipt: { domain: RECEIPT_DOMAIN, types: RECEIPT_TYPES, primaryType: 'DrawReceipt' },
     mappings: MAPPING_VERSIONS,
+    chips: { startingChips: config.startingChips },
+    games: Object.fromEntries(
+      GAMES.map((g) => [
+        g.id,
+        {
+          title: g.title,
+          maxClients: g.maxClients,
+          mappings: Object.fromEntries(Object.entries(g.mappings).map(([kind, m]) => [kind, m.version])),
+          terms: serverGame(g.id)?.terms?.(config) ?? {},
+        },
+      ]),
+    ),
+    // Read by pages built before `games` (the dice table's edge): the same figures as games.dice.terms.
     dice: { houseEdgeBps: config.houseEdgeBps, maxBet: config.maxBet, startingChips: config.startingChips },
     chain: { chainId: chain.chainId, gameAssets: chain.gameAssets, ...(chain.embeddedRpcUrl ? { rpcUrl: chain.embeddedRpcUrl } : {}) },
   };

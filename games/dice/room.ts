@@ -154,4 +154,10 @@ function diceEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffect
   };
 }
 
-export default { rules: dice, room: DiceRoom, effects: diceEffects } satisfies ServerGame;
+export default {
+  rules: dice,
+  room: DiceRoom,
+  effects: diceEffects,
+  // The receipt's action carries the edge as `edgeBps`: a player checks it against this before revealing.
+  terms: (config) => ({ houseEdgeBps: config.houseEdgeBps, maxBet: config.maxBet }),
+} satisfies ServerGame;

@@ -216,4 +216,9 @@ function raidEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffect
   return { chips: [], awards: [{ awardId: awardId(source, 0), player: receipt.players[0]!, tokenId, amount, source }] };
 }
 
-export default { rules: raid, room: RaidRoom, effects: raidEffects } satisfies ServerGame;
+export default {
+  rules: raid,
+  room: RaidRoom,
+  effects: raidEffects,
+  terms: (config) => ({ roundSeconds: config.raidRoundSeconds, chestsPerRound: CHESTS_PER_ROUND, revealSeconds: REVEAL_MS / 1000 }),
+} satisfies ServerGame;

@@ -6,6 +6,8 @@
  */
 import type { defineRoom } from '@colyseus/core';
 import type { GameRules } from '../../games/game-rules.ts';
+import type { JsonValue } from '../../vrf/protocol/encoding.ts';
+import type { Config } from '../config.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { Award } from '../awards/award-sink.ts';
 import type { ChipEntry } from '../chips/chip-ledger.ts';
@@ -25,6 +27,8 @@ export interface ServerGame {
    * never counted twice.
    */
   effects(record: HashedRecord, receipt: ReceiptRecord): RecordEffects;
+  /** The terms this server sets for the game (a house edge, a round's length), published at /fairness. */
+  terms?(config: Config): Record<string, JsonValue>;
 }
 
 export const NO_EFFECTS: RecordEffects = Object.freeze({ chips: [], awards: [] });
