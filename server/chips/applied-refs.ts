@@ -1,11 +1,12 @@
 /**
  * The references of the chip effects a ledger has applied, held compactly: most are
- * `<roomId>/<drawSeq>/<stake|payout|refund>`, kept as one small integer in a set per room
+ * `<roomId>/<drawSeq>/<stake|payout|refund|double>`, kept as one small integer in a set per room
  * (about a sixth of the memory of the string); any other reference is kept as it is.
  * @module
  */
-const DRAW_REF = /^([^/]+)\/(0|[1-9]\d{0,8})\/(stake|payout|refund)$/; // no leading zeros: one number, one string
-const KINDS = ['stake', 'payout', 'refund'];
+const DRAW_REF = /^([^/]+)\/(0|[1-9]\d{0,8})\/(stake|payout|refund|double)$/; // no leading zeros: one number, one string
+/** At most four kinds: a draw's references share the integers drawSeq * 4 + kind. */
+const KINDS = ['stake', 'payout', 'refund', 'double'];
 
 export class AppliedRefs {
   readonly #byRoom = new Map<string, Set<number>>();

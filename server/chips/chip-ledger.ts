@@ -14,14 +14,14 @@ export interface ChipEntry {
   readonly ref: string;
   readonly address: string;
   readonly delta: number;
-  readonly reason: 'grant' | 'stake' | 'payout' | 'refund';
+  readonly reason: 'grant' | 'stake' | 'double' | 'payout' | 'refund';
 }
 
 const ChipEntrySchema = z.strictObject({
   ref: z.string().min(1),
   address: AddressSchema,
   delta: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
-  reason: z.enum(['grant', 'stake', 'payout', 'refund']),
+  reason: z.enum(['grant', 'stake', 'double', 'payout', 'refund']),
 });
 
 export const parseChipEntry = (value: unknown): ChipEntry => ChipEntrySchema.parse(value);

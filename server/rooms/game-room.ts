@@ -180,6 +180,16 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     this.tell(receipt, 'outcome', outcome);
   }
 
+  /** Journals a player's move on a pending draw, applies its effects (a doubled stake), then tells the draw's players. */
+  protected async recordMove(receipt: ReceiptRecord, player: string, move: string): Promise<HashedRecord> {
+    const record = await this.transcript.move(receipt.drawSeq, player, move);
+    const effects = applyRecordEffects(services(), record, receipt);
+    this.work.track(effects.chips);
+    await effects.awards;
+    this.tell(receipt, 'move', record);
+    return record;
+  }
+
   /** Ends a pending draw: settled if every seed is in (its outcome is already fixed), else voided. */
   protected async concludeDraw(receipt: ReceiptRecord, voidReason: string): Promise<void> {
     const pending = this.transcript.pendingDraws().find((d) => d.receipt.drawSeq === receipt.drawSeq);

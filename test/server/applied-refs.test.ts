@@ -5,7 +5,7 @@ import { AppliedRefs } from '../../server/chips/applied-refs.ts';
 describe('AppliedRefs', () => {
   it('holds exactly the references added, compact or not', () => {
     const ref = fc.oneof(
-      fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/), fc.nat({ max: 999_999_999 }), fc.constantFrom('stake', 'payout', 'refund')).map(([room, seq, kind]) => `${room}/${seq}/${kind}`),
+      fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/), fc.nat({ max: 999_999_999 }), fc.constantFrom('stake', 'payout', 'refund', 'double')).map(([room, seq, kind]) => `${room}/${seq}/${kind}`),
       fc.string({ maxLength: 30 }),
       fc.constantFrom('grant/0xabc', 'r1/1/stake', 'r1/1/payout', 'r1/01/stake', 'r1/1/bonus', 'r/1/2/stake'),
     );

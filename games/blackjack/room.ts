@@ -1,0 +1,190 @@
+/**
+ * Blackjack on the server: one player's table. A hand is one draw: the player bets with a seed
+ * commitment, the room signs a receipt (the stake is taken), the player reveals, the room proves
+ * and deals from the shuffled deck, showing only the player's cards and the dealer's up card.
+ * Each hit, stand or double is a move record on disk before the next card is shown; when the
+ * player's turn ends the outcome record publishes beta, the whole deck and the dealer's play.
+ * A hand the player stops playing (the 60 s hand clock, a dropped player, the room closing, a
+ * crash) is completed as a stand by the published mapping.
+ * @module
+ */
+import { schema, t, type SchemaType } from '@colyseus/schema';
+import { z } from 'zod';
+import { awardId } from '../../server/awards/award-sink.ts';
+import { COIN_TOKEN_ID } from '../../server/awards/tokens.ts';
+import { InsufficientChips } from '../../server/chips/chip-ledger.ts';
+import { addressOf, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
+import { NO_EFFECTS, sourceOf, type RecordEffects, type ServerGame } from '../../server/rooms/server-game.ts';
+import { services } from '../../server/services.ts';
+import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { blackjack, BlackjackActionSchema, BlackjackMoveSchema, deckOf, handState, stakeOf, type HandResult, type HandState } from './rules.ts';
+
+export const BlackjackState = schema(
+  {
+    balance: t.number().default(0),
+    /** betting (no hand), dealing (receipt out, waiting for the seed or the proof), playing, or settling */
+    phase: t.string().default('betting'),
+    drawSeq: t.number().default(-1),
+    serverTime: t.float64().default(0),
+  },
+  'BlackjackState',
+);
+type BlackjackStateType = SchemaType<typeof BlackjackState>;
+
+const BetMessage = BlackjackActionSchema.extend({ commitment: Hex32Schema });
+const MoveMessage = z.strictObject({ drawSeq: z.number().int().min(0), move: BlackjackMoveSchema });
+
+/** The hand under way: its receipt, and its deck once the seed is in (the room's eyes only). */
+interface OpenHand {
+  readonly receipt: ReceiptRecord;
+  deck?: number[];
+  readonly moves: string[];
+  /** A move is being journaled: the next waits for its card. */
+  busy: boolean;
+}
+
+/** What the player is shown of a hand: never the hole card or an undealt card before it is done. */
+export type DealMessage = { drawSeq: number } & HandState;
+
+class BlackjackRoom extends GameRoom<BlackjackStateType> {
+  protected override readonly rules = blackjack;
+  protected override readonly stakesChips = true;
+  override state = new BlackjackState();
+  #hand: OpenHand | undefined;
+
+  protected override setUp(): void {
+    this.on('bet', BetMessage, (client, bet) => this.#bet(client, bet));
+    this.on('move', MoveMessage, (client, m) => this.#move(client, m.drawSeq, m.move));
+  }
+
+  protected override async playerJoined(client: PlayerClient): Promise<void> {
+    await services().syncPeers();
+    this.#showBalance(addressOf(client));
+    // Back after a drop: the hand goes on where it was.
+    if (this.#hand?.deck) client.send('deal', this.#view(this.#hand));
+  }
+
+  async #bet(client: PlayerClient, bet: z.output<typeof BetMessage>): Promise<void> {
+    const { config, chips } = services();
+    if (this.#hand) throw new Refusal('hand-open', `draw ${this.#hand.receipt.drawSeq} is still being played`);
+    if (bet.stake > config.maxBet) throw new Refusal('bad-bet', `stake above the maximum bet of ${config.maxBet}`);
+    const address = addressOf(client);
+    this.#reserve(address, bet.stake);
+    this.state.phase = 'dealing';
+    try {
+      const receipt = await this.openDraw({ kind: 'hand', action: { stake: bet.stake }, players: [{ address, commitment: bet.commitment }] });
+      this.#hand = { receipt, moves: [], busy: false };
+      this.state.drawSeq = receipt.drawSeq;
+    } catch (e) {
+      this.state.phase = 'betting';
+      throw e;
+    } finally {
+      chips.release(address, bet.stake);
+      this.#showBalance(address);
+    }
+  }
+
+  /** The seed is in: prove, deal, and end at once on a natural. */
+  protected override async allRevealed(receipt: ReceiptRecord): Promise<void> {
+    const hand = this.#hand;
+    if (!hand || hand.receipt.drawSeq !== receipt.drawSeq) return this.settleDraw(receipt.drawSeq);
+    hand.deck = deckOf(await this.transcript.beta(receipt.drawSeq));
+    this.state.phase = 'playing';
+    const view = this.#view(hand);
+    this.tell(receipt, 'deal', view);
+    if (view.done) await this.#finish(hand);
+  }
+
+  async #move(client: PlayerClient, drawSeq: number, move: string): Promise<void> {
+    const hand = this.#hand;
+    if (!hand?.deck || hand.receipt.drawSeq !== drawSeq) throw new Refusal('not-now', `draw ${drawSeq} is not a hand being played here`, { drawSeq });
+    if (hand.busy) throw new Refusal('busy', 'the previous move is still being recorded', { drawSeq });
+    const legal = handState(hand.deck, hand.moves).legalMoves as string[];
+    if (!legal.includes(move)) throw new Refusal('illegal-move', `${move} is not allowed now (allowed: ${legal.join(', ') || 'none'})`, { drawSeq });
+    const address = addressOf(client);
+    const stake = BlackjackActionSchema.parse(hand.receipt.action).stake;
+    hand.busy = true;
+    // A double puts in a second stake: held like a bet until the move record takes it.
+    if (move === 'double') this.#reserve(address, stake);
+    try {
+      await this.recordMove(hand.receipt, address, move);
+      hand.moves.push(move);
+    } finally {
+      if (move === 'double') services().chips.release(address, stake);
+      hand.busy = false;
+      this.#showBalance(address);
+    }
+    const view = this.#view(hand);
+    this.tell(hand.receipt, 'deal', view);
+    if (view.done) await this.#finish(hand);
+  }
+
+  async #finish(hand: OpenHand): Promise<void> {
+    this.state.phase = 'settling';
+    await this.settleDraw(hand.receipt.drawSeq);
+  }
+
+  protected override drawSettled(): void {
+    this.#handEnded();
+  }
+
+  protected override drawVoided(): void {
+    this.#handEnded();
+  }
+
+  #handEnded(): void {
+    const player = this.#hand?.receipt.players[0];
+    this.#hand = undefined;
+    this.state.phase = 'betting';
+    if (player) this.#showBalance(player);
+  }
+
+  #view(hand: OpenHand): DealMessage {
+    return { drawSeq: hand.receipt.drawSeq, ...handState(hand.deck!, hand.moves) };
+  }
+
+  #reserve(address: string, amount: number): void {
+    try {
+      services().chips.reserve(address, amount);
+    } catch (e) {
+      if (e instanceof InsufficientChips) throw new Refusal('insufficient-chips', e.message);
+      throw e;
+    }
+  }
+
+  #showBalance(address: string): void {
+    this.state.balance = services().chips.available(address);
+    this.state.serverTime = Date.now();
+  }
+}
+
+/**
+ * The stake is taken at the receipt and a double's second stake at its move; a void refunds the
+ * stake (a hand is voided only before its seed is in, so before any move); the outcome pays its
+ * payout, and the profit over what was staked is minted as coins, as at dice.
+ */
+function blackjackEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffects {
+  const player = receipt.players[0]!;
+  const action = BlackjackActionSchema.parse(receipt.action);
+  const ref = `${record.roomId}/${record.drawSeq}`;
+  if (record.type === 'receipt') return { chips: [{ ref: `${ref}/stake`, address: player, delta: -action.stake, reason: 'stake' }], awards: [] };
+  if (record.type === 'move')
+    return record.move === 'double' ? { chips: [{ ref: `${ref}/double`, address: player, delta: -action.stake, reason: 'double' }], awards: [] } : NO_EFFECTS;
+  if (record.type === 'void') return { chips: [{ ref: `${ref}/refund`, address: player, delta: action.stake, reason: 'refund' }], awards: [] };
+  if (record.type !== 'outcome') return NO_EFFECTS;
+  const result = record.result as unknown as HandResult;
+  if (result.payout === 0) return NO_EFFECTS;
+  const source = sourceOf(record);
+  const won = result.payout - stakeOf(action, result.moves);
+  return {
+    chips: [{ ref: `${ref}/payout`, address: player, delta: result.payout, reason: 'payout' }],
+    awards: won > 0 ? [{ awardId: awardId(source, 0), player, tokenId: COIN_TOKEN_ID, amount: won, source }] : [],
+  };
+}
+
+export default {
+  rules: blackjack,
+  room: BlackjackRoom,
+  effects: blackjackEffects,
+  terms: (config) => ({ maxBet: config.maxBet, handSeconds: 60 }),
+} satisfies ServerGame;
