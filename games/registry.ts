@@ -4,11 +4,12 @@
  * verifier takes the outcome mappings from the rules listed here.
  * @module
  */
+import { blackjack } from './blackjack/rules.ts';
 import { dice } from './dice/rules.ts';
 import type { GameRules, OutcomeMapping } from './game-rules.ts';
 import { raid } from './raid/rules.ts';
 
-export const GAMES: readonly GameRules[] = [dice, raid];
+export const GAMES: readonly GameRules[] = [dice, raid, blackjack];
 
 export function gameRules(id: string): GameRules | undefined {
   return GAMES.find((g) => g.id === id);

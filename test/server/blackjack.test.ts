@@ -1,0 +1,194 @@
+/**
+ * Blackjack over real WebSockets against a real server process: hands bet, revealed, dealt and
+ * played with hits, stands and doubles; every card shown before the end is the deck's; the
+ * transcript (move records included) verifies; the balance is the sum of the hands. A hand the
+ * player stops playing is completed as a stand when the room closes, and verifies too.
+ */
+import { Client, type Room } from '@colyseus/sdk';
+import { Wallet } from 'ethers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blackjack, handResult, type HandResult } from '../../games/blackjack/rules.ts';
+import type { DealMessage } from '../../games/blackjack/room.ts';
+import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
+import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { getJson, signInToken, type FairnessParams } from '../helpers/player.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+
+let server: ServerProcess;
+let fairness: FairnessParams;
+
+beforeAll(async () => {
+  // Hands here follow each other faster than a person plays: above the default 20 messages a
+  // second a client is cut off (4002), which hostile.test.ts checks.
+  server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '200' } });
+  fairness = await getJson<FairnessParams>(`${server.url}/fairness`);
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** Collects a room's messages by type; `next` waits for one that matches. */
+function inbox(room: Room) {
+  const seen: { type: string; body: Record<string, unknown> }[] = [];
+  const waiters: { type: string; pred: (b: Record<string, unknown>) => boolean; resolve: (b: Record<string, unknown>) => void }[] = [];
+  for (const type of ['receipt', 'deal', 'move', 'outcome', 'void', 'error'])
+    room.onMessage(type, (body: Record<string, unknown>) => {
+      const w = waiters.findIndex((x) => x.type === type && x.pred(body));
+      if (w >= 0) waiters.splice(w, 1)[0]!.resolve(body);
+      else seen.push({ type, body });
+    });
+  return <T>(type: string, pred: (b: Record<string, unknown>) => boolean = () => true): Promise<T> => {
+    const i = seen.findIndex((m) => m.type === type && pred(m.body));
+    if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!.body as T);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "${type}" message within 20 s; unclaimed: ${JSON.stringify(seen.map((m) => m.type))}`)), 20_000);
+      waiters.push({ type, pred, resolve: (b) => (clearTimeout(timer), resolve(b as T)) });
+    });
+  };
+}
+
+async function sitDown(wallet = Wallet.createRandom()) {
+  const client = new Client(server.url);
+  client.auth.token = await signInToken(server.url, wallet);
+  const room = await client.create(blackjack.id);
+  return { wallet, room, next: inbox(room) };
+}
+
+/** A simple strategy: hit below 17, double a hard 10 or 11 as the first move. */
+function choose(deal: DealMessage): string {
+  if (deal.legalMoves.includes('double') && !deal.soft && (deal.total === 10 || deal.total === 11)) return 'double';
+  return deal.total < 17 ? 'hit' : 'stand';
+}
+
+describe('blackjack over real WebSockets', () => {
+  it('plays hands to the end: every card shown is the deck\'s, the transcript verifies, chips add up', async () => {
+    const { wallet, room, next } = await sitDown();
+    const start = await getJson<{ balance: number }>(`${server.url}/players/${wallet.address}/chips`);
+    let net = 0;
+    const moveCounts: number[] = [];
+    for (let hand = 0; hand < 6; hand++) {
+      const seed = newSeed();
+      const commitment = seedCommitment(seed);
+      room.send('bet', { stake: 10, commitment });
+      const receipt = await next<{ drawSeq: number; commitments: string[] }>('receipt', (r) => (r['commitments'] as string[])[0] === commitment);
+      room.send('reveal', { drawSeq: receipt.drawSeq, seed });
+      const shown: DealMessage[] = [];
+      let deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === receipt.drawSeq);
+      shown.push(deal);
+      const moves: string[] = [];
+      while (!deal.done) {
+        // Before the hand ends the dealer's hand is not shown.
+        expect(deal.dealer).toBeUndefined();
+        const move = choose(deal);
+        moves.push(move);
+        room.send('move', { drawSeq: receipt.drawSeq, move });
+        // Each move is answered by one deal message, in order.
+        deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === receipt.drawSeq);
+        shown.push(deal);
+      }
+      const outcome = await next<OutcomeMessage>('outcome', (o) => (o['record'] as { drawSeq: number }).drawSeq === receipt.drawSeq);
+      const result = outcome.record.result as unknown as HandResult;
+      // The recorded hand is the mapping's over the deck and the moves played, and every card shown was dealt from it.
+      expect(result).toEqual(handResult(result.deck, { stake: 10 }, moves));
+      for (const view of shown) {
+        expect(view.player).toEqual(result.player.slice(0, view.player.length));
+        expect(view.dealerUp).toBe(result.dealer[0]);
+      }
+      expect(deal.dealer).toEqual(result.dealer);
+      moveCounts.push(moves.length);
+      net += result.payout - (result.moves[0] === 'double' ? 20 : 10);
+    }
+    // An illegal move is refused with a reason and the table plays on.
+    room.send('move', { drawSeq: 999, move: 'hit' });
+    expect((await next<{ code: string }>('error')).code).toBe('not-now');
+    room.send('bet', { stake: 3, commitment: seedCommitment(newSeed()) });
+    expect((await next<{ code: string; message: string }>('error')).message).toMatch(/even/);
+
+    const transcript = await getJson<Transcript>(`${server.url}/rooms/${room.roomId}/transcript`);
+    const report = verifyTranscript(transcript, fairness);
+    expect(report.records.filter((r) => r.problems.length)).toEqual([]);
+    expect(report).toMatchObject({ ok: true, pendingDraws: [] });
+    expect(transcript.records.filter((r) => r.type === 'move')).toHaveLength(moveCounts.reduce((a, b) => a + b, 0));
+    const end = await getJson<{ balance: number }>(`${server.url}/players/${wallet.address}/chips`);
+    expect(end.balance - start.balance).toBe(net);
+    await room.leave();
+  });
+
+  it('a hand the player walks away from is finished as a stand when the room closes, and verifies', async () => {
+    const { room, next } = await sitDown();
+    let deal: DealMessage;
+    let drawSeq: number;
+    // Find a hand that is not decided at the deal (no natural), then leave without moving.
+    do {
+      const seed = newSeed();
+      const commitment = seedCommitment(seed);
+      room.send('bet', { stake: 2, commitment });
+      drawSeq = (await next<{ drawSeq: number }>('receipt', (r) => (r['commitments'] as string[])[0] === commitment)).drawSeq;
+      room.send('reveal', { drawSeq, seed });
+      deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === drawSeq);
+      if (deal.done) await next('outcome', (o) => (o['record'] as { drawSeq: number }).drawSeq === drawSeq);
+    } while (deal.done);
+    const roomId = room.roomId;
+    await room.leave();
+    let transcript: Transcript;
+    // The room closes once its only player left; its transcript then ends with the close record.
+    for (;;) {
+      transcript = await getJson<Transcript>(`${server.url}/rooms/${roomId}/transcript`);
+      if (transcript.records.at(-1)?.type === 'close') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const report = verifyTranscript(transcript, fairness);
+    expect(report.records.filter((r) => r.problems.length)).toEqual([]);
+    expect(report).toMatchObject({ ok: true, closed: true });
+    const outcome = transcript.records.find((r) => r.type === 'outcome' && r.drawSeq === drawSeq)!;
+    expect(outcome.type === 'outcome' && (outcome.result as unknown as HandResult).moves).toEqual(['stand']);
+  });
+
+  it('a hand in play when the server is SIGKILLed is finished on restart with its recorded moves, then a stand', async () => {
+    const own = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '200' } });
+    const ownKeys = await getJson<FairnessParams>(`${own.url}/fairness`);
+    const wallet = Wallet.createRandom();
+    const client = new Client(own.url);
+    client.auth.token = await signInToken(own.url, wallet);
+    const room = await client.create(blackjack.id);
+    const next = inbox(room);
+    const before = (await getJson<{ balance: number }>(`${own.url}/players/${wallet.address}/chips`)).balance;
+    // A hand still open after one hit (not decided at the deal, and the hit leaves it open).
+    let drawSeq = -1;
+    let staked = 0;
+    let paid = 0;
+    for (;;) {
+      const seed = newSeed();
+      const commitment = seedCommitment(seed);
+      room.send('bet', { stake: 4, commitment });
+      drawSeq = (await next<{ drawSeq: number }>('receipt', (r) => (r['commitments'] as string[])[0] === commitment)).drawSeq;
+      staked += 4;
+      room.send('reveal', { drawSeq, seed });
+      let deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === drawSeq);
+      if (!deal.done) {
+        room.send('move', { drawSeq, move: 'hit' });
+        deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === drawSeq);
+        if (!deal.done) break;
+        room.send('move', { drawSeq: 999, move: 'hit' }); // any answer: the hit's effects are applied by then
+      }
+      const outcome = await next<OutcomeMessage>('outcome', (o) => (o['record'] as { drawSeq: number }).drawSeq === drawSeq);
+      paid += (outcome.record.result as unknown as HandResult).payout;
+    }
+    await own.stop('SIGKILL');
+    const again = await startServerProcess({ dataDir: own.dataDir, port: own.port });
+    try {
+      const transcript = await getJson<Transcript>(`${again.url}/rooms/${room.roomId}/transcript`);
+      const report = verifyTranscript(transcript, ownKeys);
+      expect(report.records.filter((r) => r.problems.length)).toEqual([]);
+      expect(report).toMatchObject({ ok: true, closed: true });
+      const outcome = transcript.records.find((r) => r.type === 'outcome' && r.drawSeq === drawSeq);
+      const result = outcome?.type === 'outcome' ? (outcome.result as unknown as HandResult) : undefined;
+      expect(result?.moves).toEqual(['hit', 'stand']);
+      const after = (await getJson<{ balance: number }>(`${again.url}/players/${wallet.address}/chips`)).balance;
+      expect(after - before).toBe(paid + result!.payout - staked);
+    } finally {
+      await again.stop();
+    }
+  });
+});
