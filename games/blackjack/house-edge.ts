@@ -365,7 +365,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const c = crossCheck(hands, seed, e.strategy);
   console.log(
     `  check 1: ${hands} hands (seed ${seed}) played with that strategy through blackjack.mappings.hand.result: ` +
-      `${c.mismatches} differ from the plain model of the rules used below; sample return ${c.mean.toFixed(4)} ± ${(1.96 * c.se).toFixed(4)} (95%) (${secs(t)})`,
+      `${c.mismatches} differ from modelReturn, the plain model of the rules that check 2 sums over; sample return ${c.mean.toFixed(4)} ± ${(1.96 * c.se).toFixed(4)} (95%) (${secs(t)})`,
   );
   if (!process.argv.includes('--quick')) {
     t = performance.now();
