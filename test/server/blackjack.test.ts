@@ -4,6 +4,9 @@
  * transcript (move records included) verifies; the balance is the sum of the hands. A hand the
  * player stops playing is completed as a stand when the room closes, and verifies too.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +14,7 @@ import { blackjack, handResult, type HandResult } from '../../games/blackjack/ru
 import type { DealMessage } from '../../games/blackjack/room.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
+import { main } from '../../vrf/cli.ts';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { getJson, signInToken, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
@@ -110,6 +114,19 @@ describe('blackjack over real WebSockets', () => {
     expect(report.records.filter((r) => r.problems.length)).toEqual([]);
     expect(report).toMatchObject({ ok: true, pendingDraws: [] });
     expect(transcript.records.filter((r) => r.type === 'move')).toHaveLength(moveCounts.reduce((a, b) => a + b, 0));
+    // The auditor's CLI agrees, and refuses the transcript once a recorded move is changed.
+    const file = join(mkdtempSync(join(tmpdir(), 'fairplay-bj-')), 'transcript.json');
+    writeFileSync(file, JSON.stringify(transcript));
+    const cli = (f: string) => main(['verify-transcript', f, '--pk', fairness.publicKey, '--signer', fairness.receiptSigner], () => undefined, () => undefined);
+    expect(cli(file)).toBe(0);
+    const moved = transcript.records.findIndex((r) => r.type === 'move');
+    if (moved >= 0) {
+      const forged = structuredClone(transcript);
+      const record = forged.records[moved]!;
+      if (record.type === 'move') record.move = record.move === 'hit' ? 'stand' : 'hit';
+      writeFileSync(file, JSON.stringify(forged));
+      expect(cli(file)).toBe(1);
+    }
     const end = await getJson<{ balance: number }>(`${server.url}/players/${wallet.address}/chips`);
     expect(end.balance - start.balance).toBe(net);
     await room.leave();
