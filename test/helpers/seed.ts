@@ -47,6 +47,8 @@ export interface SeededRandom {
   next(): number;
   /** An integer in [min, max] (both included). */
   int(min: number, max: number): number;
+  /** An independent generator for one part of the test (a player, a round), so that concurrent parts drawing in any order still replay. */
+  fork(label: string): SeededRandom;
 }
 
 /** Prints how to replay, now and again should the running test fail. */
@@ -60,15 +62,20 @@ function announce(label: string): void {
   }
 }
 
-/** A generator for one test's random choices, seeded from TEST_SEED and the label. */
-export function seededRandom(label: string): SeededRandom {
-  announce(label);
+function generator(label: string): SeededRandom {
   const next = mulberry32(TEST_SEED ^ fnv1a(label));
   return {
     seed: TEST_SEED,
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    fork: (part) => generator(`${label}/${part}`),
   };
+}
+
+/** A generator for one test's random choices, seeded from TEST_SEED and the label. */
+export function seededRandom(label: string): SeededRandom {
+  announce(label);
+  return generator(label);
 }
 
 /** fast-check parameters with the run's seed: `fc.assert(property, propertyParams('label', { numRuns: 40 }))`. */
