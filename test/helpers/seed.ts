@@ -51,10 +51,10 @@ export interface SeededRandom {
   fork(label: string): SeededRandom;
 }
 
-/** Prints how to replay, now and again should the running test fail. */
-function announce(label: string): void {
+/** Prints how to replay, now (unless `quiet`) and again should the running test fail. */
+function announce(label: string, quiet = false): void {
   const line = `${label}: TEST_SEED=${TEST_SEED} replays this run's random choices`;
-  console.log(line);
+  if (!quiet) console.log(line);
   try {
     onTestFailed(() => console.error(`failed with ${line}`));
   } catch {
@@ -78,8 +78,15 @@ export function seededRandom(label: string): SeededRandom {
   return generator(label);
 }
 
-/** fast-check parameters with the run's seed: `fc.assert(property, propertyParams('label', { numRuns: 40 }))`. */
+let propertiesAnnounced = false;
+
+/**
+ * fast-check parameters with the run's seed: `fc.assert(property, propertyParams('label', { numRuns: 40 }))`.
+ * The seed is printed once per file, and again with the label if a property fails.
+ */
 export function propertyParams<P extends object>(label: string, params?: P): P & { seed: number } {
-  announce(label);
+  if (!propertiesAnnounced) console.log(`fast-check properties: TEST_SEED=${TEST_SEED} replays their inputs`);
+  propertiesAnnounced = true;
+  announce(label, true);
   return { ...(params ?? ({} as P)), seed: (TEST_SEED ^ fnv1a(label)) | 0 };
 }
