@@ -15,6 +15,7 @@ import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 type AwardsAnswer = { awards: { awardId: string; status: string; amount: number }[]; balances: Record<string, string> | null };
 const BET = { stake: 10, target: 5000, direction: 'under' } as const;
@@ -27,13 +28,9 @@ interface Seated {
   wins: number;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 40_000): Promise<T> {
-  for (const deadline = Date.now() + ms; ; ) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Polls `probe` (a failed probe counts as "not yet") until it gives a value. */
+function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  return waitFor(probe, { what, timeout: ms, interval: 200, retryErrors: true });
 }
 
 async function play(s: Seated, bets: number): Promise<void> {
