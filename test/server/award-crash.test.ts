@@ -17,7 +17,7 @@ import { readArtifact } from '../../server/chain/compile.ts';
 import { Gambler } from '../helpers/gambler.ts';
 import { getJson } from '../helpers/player.ts';
 import { seededRandom } from '../helpers/seed.ts';
-import { freePort, killEmbeddedNode, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+import { freePort, killEmbeddedNode, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 // Small batches: many transactions, so the kills land between and inside them.
@@ -58,7 +58,7 @@ async function awardsOf(server: ServerProcess, address: string) {
 }
 
 describe('awards under crashes', () => {
-  it('SIGKILLs while minting, once with the node: every award minted exactly once, balances add up, nothing pending', { timeout: 240_000 }, async () => {
+  it('SIGKILLs while minting, once with the node: every award minted exactly once, balances add up, nothing pending', { timeout: timeoutWithStarts(ROUNDS + 1, ROUNDS * 90_000 + 90_000) }, async () => {
     const random = seededRandom('award crash kill points');
     const dataDir = tempDataDir();
     const port = await freePort();

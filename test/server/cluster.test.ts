@@ -14,7 +14,7 @@ import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript
 import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startRedis } from '../helpers/redis.ts';
-import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 type AwardsAnswer = { awards: { awardId: string; status: string; amount: number }[]; balances: Record<string, string> | null };
@@ -44,7 +44,7 @@ async function play(s: Seated, bets: number): Promise<void> {
 }
 
 describe('two processes behind Redis', () => {
-  it('match on one, play on the other; the minter process dies mid-bet: no award or chip lost, none doubled', { timeout: 180_000 }, async () => {
+  it('match on one, play on the other; the minter process dies mid-bet: no award or chip lost, none doubled', { timeout: timeoutWithStarts(2, 240_000) }, async () => {
     const redis = await startRedis();
     const chain = await startExternalChain();
     const dataDir = tempDataDir();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
-import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { Gambler, type Bet } from '../helpers/gambler.ts';
 import { getJson, type FairnessParams } from '../helpers/player.ts';
 import { seededRandom } from '../helpers/seed.ts';
@@ -72,7 +72,7 @@ function expectSettled(transcript: Transcript, keys: FairnessParams): void {
 }
 
 describe('restart', () => {
-  it('after SIGTERM: same keys, the room closed cleanly, the unrevealed bet voided and refunded', { timeout: 30_000 }, async () => {
+  it('after SIGTERM: same keys, the room closed cleanly, the unrevealed bet voided and refunded', { timeout: timeoutWithStarts(2, 60_000) }, async () => {
     const first = await startServerProcess({ env: ENV });
     const keys = await fairnessOf(first);
     const a = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet);
@@ -128,7 +128,7 @@ describe('restart', () => {
     }
   });
 
-  it('after SIGTERM with reveals in flight: revealed draws are settled by the shutdown itself, not left to recovery', { timeout: 30_000 }, async () => {
+  it('after SIGTERM with reveals in flight: revealed draws are settled by the shutdown itself, not left to recovery', { timeout: timeoutWithStarts(2, 60_000) }, async () => {
     const first = await startServerProcess({ env: ENV });
     const keys = await fairnessOf(first);
     const a = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet);
@@ -165,7 +165,7 @@ describe('restart', () => {
     }
   });
 
-  it('after repeated SIGKILLs: every transcript verifies, every draw ends once, no chip created or lost', { timeout: 120_000 }, async () => {
+  it('after repeated SIGKILLs: every transcript verifies, every draw ends once, no chip created or lost', { timeout: timeoutWithStarts(4, 120_000) }, async () => {
     const random = seededRandom('restart SIGKILLs');
     const dataDir = tempDataDir();
     const port = await freePort();
