@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   const open = joined.splice(0).filter((p) => p.room.connection.isOpen);
-  await Promise.all(open.map((p) => Promise.race([p.room.leave(), sleep(2000)])));
+  await Promise.all(open.map((p) => Promise.race([p.room.leave(), sleep(2000)]))); // a leave nobody answers does not hold up the next test
 });
 afterAll(async () => {
   await server?.stop();

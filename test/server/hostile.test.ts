@@ -171,6 +171,7 @@ describe('bursts and slow clients', () => {
     // Each keeps sending header lines, so none is ever idle: only the headers timeout can end them.
     const drip = setInterval(() => slow.forEach((s) => s.writable && s.write(`X-Slow-${Date.now()}: 1\r\n`)), 500);
     try {
+      // Served while the slow connections hang on (how fast is no claim of this test).
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
       // HTTP_HEADERS_TIMEOUT_SECONDS=2, checked every second. Node's own defaults would hold them 60 s
       // and more: the bound tells the two apart with room to spare on a busy machine.

@@ -14,13 +14,12 @@ import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type Serv
 import { Gambler, type Bet } from '../helpers/gambler.ts';
 import { getJson, type FairnessParams } from '../helpers/player.ts';
 import { seededRandom } from '../helpers/seed.ts';
-import { waitFor } from '../helpers/wait-for.ts';
+import { elapse, waitFor } from '../helpers/wait-for.ts';
 
 const STARTING_CHIPS = 1000;
 // The clients below bet as fast as the server answers; the rate limit has its own test.
 const ENV = { MAX_MESSAGES_PER_SECOND: '10000' };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Bytes the SDK handed its WebSocket that are not yet written to the socket. */
 const unsent = (g: Gambler): number => (g.room.connection.transport as unknown as { ws: { bufferedAmount: number } }).ws.bufferedAmount;
@@ -212,7 +211,7 @@ describe('restart', () => {
           const placed = await p.bet({ stake: mine.int(1, 20), target: 5000, direction: 'under' });
           if ('refused' in placed) {
             if (placed.refused !== 'too-many-pending') throw new Error(placed.refused);
-            await sleep(10);
+            await elapse(10); // back off while its reveals catch up, then bet again
             continue;
           }
           const roll = mine.next();
@@ -232,7 +231,7 @@ describe('restart', () => {
       } else {
         await Promise.race([Promise.all(revealsSent), failedEarly]);
         // A random moment of full-speed play: the kill lands anywhere in a bet's life.
-        await Promise.race([sleep(random.fork(`round ${round}`).int(0, 400)), failedEarly]);
+        await Promise.race([elapse(random.fork(`round ${round}`).int(0, 400)), failedEarly]);
       }
       stopping = true;
       expect(await server.stop('SIGKILL')).toBe(null);
