@@ -5,6 +5,7 @@ import { JsonRpcProvider, type JsonRpcSigner } from 'ethers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilNode } from '../../server/chain/anvil.ts';
 import { ensureGameAssets, type DeploymentPlan } from '../../server/chain/deployment.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const nodes: AnvilNode[] = [];
 afterEach(async () => {
@@ -96,12 +97,7 @@ describe('the embedded node', () => {
     const ask = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' }).then((r) => r.ok, () => false);
     expect(await ask()).toBe(true);
     child.kill('SIGKILL');
-    let alive = true;
-    for (let i = 0; i < 30 && alive; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      alive = await ask();
-    }
-    expect(alive).toBe(false);
+    await waitFor(async () => !(await ask()), { what: 'the embedded node to stop after its starter was SIGKILLed', timeout: 30_000, interval: 100 });
   });
 
   it('stops even when its starter died before the guard came up (the starter names itself)', async () => {
@@ -117,7 +113,7 @@ describe('the embedded node', () => {
       env: { ...process.env, ANVIL_GUARD_PARENT: String(dead) },
     });
     const exited = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 10_000);
+      const timer = setTimeout(() => resolve(false), 30_000); // bounds a hang, no speed claim
       child.once('exit', () => (clearTimeout(timer), resolve(true)));
     });
     if (!exited) child.kill('SIGKILL');

@@ -15,6 +15,7 @@ import { startAnvil } from '../../server/chain/anvil.ts';
 import { rpcProvider } from '../../server/chain/chain.ts';
 import { ensureGameAssets } from '../../server/chain/deployment.ts';
 import { bytesToHex, sha256, utf8ToBytes } from '../../vrf/protocol/encoding.ts';
+import { waitFor } from './wait-for.ts';
 
 export const EPOCH_SECONDS = 86_400;
 
@@ -89,10 +90,7 @@ export async function startMintChain(opts: { playerEpochCap?: bigint; batchSize?
   };
 }
 
-export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/** Polls `check` every 5 ms until it holds (the bench times with it, hence the short interval). */
+export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+  await waitFor(check, { what, timeout: ms, interval: 5 });
 }

@@ -8,6 +8,7 @@ import { Wallet, type HDNodeWallet } from 'ethers';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { isWall } from '../../games/raid/rules.ts';
 import { signInToken } from './player.ts';
+import { waitFor } from './wait-for.ts';
 
 export interface RaidView {
   phase: string;
@@ -15,8 +16,6 @@ export interface RaidView {
   players: Map<string, { x: number; y: number; score: number; finds: string[] }>;
   chests: { id: number; x: number; y: number; openedBy: string; opening: string; loot: string }[];
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Raider {
   readonly messages: { type: string; body: any }[] = [];
@@ -66,14 +65,9 @@ export class Raider {
     if (seed) this.room.send('reveal', { drawSeq: receipt.drawSeq, seed });
   }
 
-  async until<T>(what: string, check: () => T | undefined | false, ms = 20_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = check();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`${this.address.slice(0, 8)}: timed out waiting for ${what}`);
-      await sleep(20);
-    }
+  /** Polls `check` until it gives a truthy value (the timeout bounds a hang; it is no speed claim). */
+  until<T>(what: string, check: () => T | undefined | false, ms = 30_000): Promise<T> {
+    return waitFor(check, { what: `${this.address.slice(0, 8)}: ${what}`, timeout: ms, interval: 20 });
   }
 
   me(): { x: number; y: number; score: number; finds: string[] } | undefined {

@@ -14,6 +14,16 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export const freePort = freeLoopbackPort;
 
+/**
+ * How long a server may take to answer its first HTTP request before `startServerProcess` gives up:
+ * a bound on a hang, not a speed claim. A start loads the code, starts and deploys to the
+ * embedded chain node: 5 s on a quiet machine, 15 s and more on a busy 2-core one.
+ */
+export const START_TIMEOUT_MS = 60_000;
+
+/** A test's timeout when its body starts `starts` servers: their bounds, plus `rest` ms for everything else it waits on. */
+export const timeoutWithStarts = (starts: number, rest: number): number => starts * START_TIMEOUT_MS + rest;
+
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'fairplay-test-'));
 }
@@ -45,12 +55,12 @@ export async function startServerProcess(opts: { dataDir?: string; port?: number
   // Ready means answering HTTP, whatever the log level.
   let gone = false;
   void exited.then(() => (gone = true));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (gone) throw new Error(`server exited before listening:\n${logs.join('')}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL'); // never leave a half-started server behind
-      throw new Error(`server did not start:\n${logs.join('')}`);
+      throw new Error(`server did not answer within ${START_TIMEOUT_MS} ms of its start:\n${logs.join('')}`);
     }
     const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
     if (ok) break;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyParams } from '../helpers/seed.ts';
 import { AppliedRefs } from '../../server/chips/applied-refs.ts';
 
 describe('AppliedRefs', () => {
@@ -15,6 +16,7 @@ describe('AppliedRefs', () => {
         for (const r of added) refs.add(r);
         for (const r of [...added, ...probed]) expect(refs.has(r)).toBe(added.includes(r));
       }),
+      propertyParams('AppliedRefs holds exactly the references added'),
     );
   });
 });

@@ -11,23 +11,28 @@ import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const STARTING_CHIPS = 1000;
 // Above the starting balance, so that "more than the balance" and "more than the maximum bet"
 // are two different refusals.
 const MAX_BET = 5000;
+// Far longer than any wait below, so that "removed at once" cannot be passed by the grace period running out.
+const RECONNECT_GRACE_SECONDS = 600;
 
 let server: ServerProcess;
 let fairness: FairnessParams;
 const joined: TestPlayer[] = [];
 
 beforeAll(async () => {
-  server = await startServerProcess({ env: { STARTING_CHIPS: String(STARTING_CHIPS), MAX_BET: String(MAX_BET) } });
+  server = await startServerProcess({
+    env: { STARTING_CHIPS: String(STARTING_CHIPS), MAX_BET: String(MAX_BET), RECONNECT_GRACE_SECONDS: String(RECONNECT_GRACE_SECONDS) },
+  });
   fairness = await getJson<FairnessParams>(`${server.url}/fairness`);
 });
 afterEach(async () => {
   const open = joined.splice(0).filter((p) => p.room.connection.isOpen);
-  await Promise.all(open.map((p) => Promise.race([p.room.leave(), sleep(2000)])));
+  await Promise.all(open.map((p) => Promise.race([p.room.leave(), sleep(2000)]))); // a leave nobody answers does not hold up the next test
 });
 afterAll(async () => {
   await server?.stop();
@@ -52,13 +57,25 @@ async function chipsOf(address: string): Promise<number> {
   return (await getJson<{ balance: number }>(`${server.url}/players/${address}/chips`)).balance;
 }
 
-/** The room still serves an honest player: a full bet and reveal, checked as a player would. */
-async function expectHonestRoundTrip(honest: TestPlayer): Promise<void> {
+/** The room still serves an honest player: a full bet and reveal, checked as a player would. Returns the new balance. */
+async function expectHonestRoundTrip(honest: TestPlayer): Promise<number> {
   const before = await chipsOf(honest.address);
   const { receipt, seed } = await honest.bet({ stake: 10, target: 5000, direction: 'under' });
   const outcome = await honest.reveal(receipt.drawSeq, seed);
   expect(outcomeProblems(receipt, outcome.record, fairness)).toEqual([]);
-  expect(await chipsOf(honest.address)).toBe(before - 10 + outcome.record.result.payout);
+  const after = before - 10 + outcome.record.result.payout;
+  expect(await chipsOf(honest.address)).toBe(after);
+  return after;
+}
+
+/**
+ * Waits until `viewer`'s copy of the room state shows the honest player's balance after a round
+ * trip made after everything under test: patches arrive in order, so the view then holds every
+ * change the room made before (a wrong one included).
+ */
+async function stateCaughtUp(viewer: TestPlayer, honest: TestPlayer): Promise<void> {
+  const balance = await expectHonestRoundTrip(honest);
+  await waitFor(() => viewer.room.state.players.get(honest.address)?.balance === balance, { what: `the room state to show ${honest.address.slice(0, 8)}'s balance ${balance}` });
 }
 
 /** Sends something and returns the `error` the server answers with. */
@@ -189,10 +206,9 @@ describe('sign-in', () => {
     expect(garbageJson.code).toBe(401);
     expect(garbageJson.message).toMatch(/malformed/);
 
-    await sleep(150); // one patch
+    await stateCaughtUp(honest, honest);
     expect([...honest.room.state.players.keys()].sort()).toEqual([honest.address, wallet.address].sort());
     expect(honest.room.state.players.has(victim.address)).toBe(false);
-    await expectHonestRoundTrip(honest);
   });
 });
 
@@ -239,7 +255,7 @@ describe('bets', () => {
       expect(err.code).toBe('bad-message');
     }
 
-    await sleep(150); // one patch
+    await stateCaughtUp(attacker, honest);
     expect(attacker.room.state.players.get(attacker.address).balance).toBe(STARTING_CHIPS);
     expect(await chipsOf(attacker.address)).toBe(STARTING_CHIPS);
     const transcript = await expectIntactTranscript(roomId);
@@ -262,8 +278,7 @@ describe('abuse of the connection', () => {
     const code = await left;
     expect(code).toBe(1009); // WebSocket "message too big"
     expect(attacker.room.connection.isOpen).toBe(false);
-    await sleep(150); // one patch
-    expect(honest.room.state.players.get(attacker.address)?.connected ?? false).toBe(false);
+    await waitFor(() => !(honest.room.state.players.get(attacker.address)?.connected ?? false), { what: 'the room state to show the attacker disconnected' });
 
     await expectHonestRoundTrip(honest);
     await expectHonestRoundTrip(bystander);
@@ -275,16 +290,14 @@ describe('abuse of the connection', () => {
   it('a flood gets its sender kicked (4002) without a reserved seat; the others play on', async () => {
     const { honest, attacker } = await honestAndAttacker();
     const bystander = await join({ roomId: honest.room.roomId });
-    await sleep(150); // the attacker is listed before the flood
-    expect(honest.room.state.players.has(attacker.address)).toBe(true);
+    await waitFor(() => honest.room.state.players.has(attacker.address), { what: 'the attacker listed in the room state before the flood' });
 
     const left = leaveCode(attacker);
     for (let i = 0; i < 60; i++) attacker.room.send('reveal', { drawSeq: 1000 + i, seed: newSeed() });
     expect(await left).toBe(4002);
 
-    // Kicked players are removed at once, not kept for the reconnection grace period.
-    await sleep(300);
-    expect(honest.room.state.players.has(attacker.address)).toBe(false);
+    // Kicked players are removed at once, not kept for the reconnection grace period (600 s here).
+    await waitFor(() => !honest.room.state.players.has(attacker.address), { what: 'the kicked attacker removed from the room state', timeout: 60_000 });
     const comeback = new Client(server.url).reconnect(attacker.room.reconnectionToken);
     await expect(comeback).rejects.toThrow(/reconnection token invalid or expired|failed to reconnect|already consumed/);
 

@@ -4,6 +4,10 @@
  * then restarts from a state up to a second old and has lost the latest mints). At the end every
  * award in the outbox has exactly one AwardMinted event on chain, each player's balance is the
  * sum of their awards, and nothing is pending.
+ *
+ * The moments are counted in awards, not milliseconds: each round is killed once the outbox has
+ * grown by a random number of awards (seeded: TEST_SEED replays the choice), so a slow machine
+ * runs the same scenario, only slower.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,13 +16,16 @@ import { describe, expect, it } from 'vitest';
 import { readArtifact } from '../../server/chain/compile.ts';
 import { Gambler } from '../helpers/gambler.ts';
 import { getJson } from '../helpers/player.ts';
-import { freePort, killEmbeddedNode, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+import { seededRandom } from '../helpers/seed.ts';
+import { freePort, killEmbeddedNode, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 // Small batches: many transactions, so the kills land between and inside them.
 const ENV = { MAX_MESSAGES_PER_SECOND: '10000', MINT_BATCH_SIZE: '10', STARTING_CHIPS: '1000000' };
 const ROUNDS = 5;
 const NODE_KILL_ROUND = 2;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Awards written in a round before its kill: at least a few batches, so kills land between and inside transactions. */
+const AWARDS_PER_ROUND = { min: 20, max: 80 };
 
 interface OutboxAward {
   awardId: string;
@@ -37,12 +44,22 @@ async function playUntilCut(p: Gambler): Promise<void> {
   }
 }
 
+/** Awards in the outbox file so far (complete lines: a torn last line is not yet an award). */
+function outboxCount(dataDir: string): number {
+  try {
+    return readFileSync(join(dataDir, 'awards.jsonl'), 'utf8').split('\n').length - 1;
+  } catch {
+    return 0;
+  }
+}
+
 async function awardsOf(server: ServerProcess, address: string) {
   return getJson<{ awards: (OutboxAward & { status: string; txHash?: string })[]; balances: Record<string, string> }>(`${server.url}/players/${address}/awards`);
 }
 
 describe('awards under crashes', () => {
-  it('SIGKILLs while minting, once with the node: every award minted exactly once, balances add up, nothing pending', { timeout: 120_000 }, async () => {
+  it('SIGKILLs while minting, once with the node: every award minted exactly once, balances add up, nothing pending', { timeout: timeoutWithStarts(ROUNDS + 1, ROUNDS * 90_000 + 90_000) }, async () => {
+    const random = seededRandom('award crash kill points');
     const dataDir = tempDataDir();
     const port = await freePort();
     const wallets = [0, 1, 2, 3].map(() => Wallet.createRandom() as unknown as Wallet);
@@ -51,9 +68,10 @@ describe('awards under crashes', () => {
       const server = await startServerProcess({ dataDir, port, env: ENV });
       const players = await Promise.all(wallets.map((w) => Gambler.enter(server.url, w)));
       const play = Promise.all(players.map(playUntilCut));
-      const after = 400 + Math.floor(Math.random() * 1200);
-      kills.push(after);
-      await sleep(after);
+      const target = outboxCount(dataDir) + random.int(AWARDS_PER_ROUND.min, AWARDS_PER_ROUND.max);
+      kills.push(target);
+      const failedEarly = play.then(() => Promise.reject(new Error(`round ${round}: every player stopped before the kill`)));
+      await Promise.race([waitFor(() => outboxCount(dataDir) >= target, { what: `round ${round}: ${target} awards in the outbox`, timeout: 90_000, interval: 20 }), failedEarly]);
       if (round === NODE_KILL_ROUND) killEmbeddedNode(dataDir);
       await server.stop('SIGKILL');
       await play;
@@ -62,14 +80,16 @@ describe('awards under crashes', () => {
     const server = await startServerProcess({ dataDir, port, env: ENV });
     try {
       const outbox = readFileSync(join(dataDir, 'awards.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as OutboxAward);
-      expect(outbox.length, `kills after ${kills.join(', ')} ms`).toBeGreaterThan(200);
+      // Every award on file before a kill is still there (the outbox is durable before it is counted).
+      expect(outbox.length, `kills at ${kills.join(', ')} awards`).toBeGreaterThanOrEqual(kills.at(-1)!);
       // Nothing pending: every award says minted, with its transaction.
-      const deadline = Date.now() + 60_000;
-      let answers = await Promise.all(wallets.map((w) => awardsOf(server, w.address)));
-      while (answers.some((a) => a.awards.some((x) => x.status !== 'minted')) && Date.now() < deadline) {
-        await sleep(200);
-        answers = await Promise.all(wallets.map((w) => awardsOf(server, w.address)));
-      }
+      const answers = await waitFor(
+        async () => {
+          const all = await Promise.all(wallets.map((w) => awardsOf(server, w.address)));
+          return all.every((a) => a.awards.every((x) => x.status === 'minted')) && all;
+        },
+        { what: `all ${outbox.length} awards minted after the last restart`, timeout: 90_000, interval: 200 },
+      );
       expect(answers.flatMap((a) => a.awards).filter((x) => x.status !== 'minted')).toEqual([]);
       expect(answers.reduce((n, a) => n + a.awards.length, 0)).toBe(outbox.length);
 
@@ -90,7 +110,7 @@ describe('awards under crashes', () => {
           expect(answers[i]!.balances['1']).toBe(String(sum));
         }
         const voided = readFileSync(join(dataDir, 'mints.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"voided"')).length;
-        console.log(`award crash test: ${outbox.length} awards, ${new Set(answers.flatMap((a) => a.awards.map((x) => x.txHash))).size} transactions, ${voided} voided, kills after ${kills.join(', ')} ms`);
+        console.log(`award crash test: ${outbox.length} awards, ${new Set(answers.flatMap((a) => a.awards.map((x) => x.txHash))).size} transactions, ${voided} voided, kills at ${kills.join(', ')} awards`);
       } finally {
         provider.destroy();
       }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Contract, JsonRpcProvider } from 'ethers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { readArtifact } from '../../server/chain/compile.ts';
 import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
-import { killEmbeddedNode, startServerProcess } from '../helpers/server-process.ts';
+import { killEmbeddedNode, startServerProcess, timeoutWithStarts } from '../helpers/server-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 interface Fairness {
   keyId: string;
@@ -24,7 +25,7 @@ async function onChain(f: Fairness) {
 }
 
 describe('npm start with the embedded chain', () => {
-  it('deploys GameAssets with the VRF key on first start, and finds it again after SIGTERM and SIGKILL', async () => {
+  it('deploys GameAssets with the VRF key on first start, and finds it again after SIGTERM and SIGKILL', { timeout: timeoutWithStarts(3, 30_000) }, async () => {
     const first = await startServerProcess();
     const f1 = await getJson<Fairness>(`${first.url}/fairness`);
     expect(f1.chain).toMatchObject({ chainId: '31337', gameAssets: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), rpcUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
@@ -57,17 +58,22 @@ async function winAwards(player: TestPlayer, wins: number): Promise<number> {
 
 type AwardsAnswer = { awards: { status: string; txHash?: string; amount: number }[]; balances: Record<string, string> | null };
 
-/** The player's awards once none is pending any more (or after 15 s). */
+/** The player's awards once none is pending any more. */
 async function settledAwards(baseUrl: string, address: string): Promise<AwardsAnswer> {
-  let answer = await getJson<AwardsAnswer>(`${baseUrl}/players/${address}/awards`);
-  for (const deadline = Date.now() + 15_000; answer.awards.some((a) => a.status !== 'minted') && Date.now() < deadline; )
-    answer = await new Promise((r) => setTimeout(r, 100)).then(() => getJson<AwardsAnswer>(`${baseUrl}/players/${address}/awards`));
-  return answer;
+  return waitFor(
+    async () => {
+      const answer = await getJson<AwardsAnswer>(`${baseUrl}/players/${address}/awards`);
+      return answer.awards.every((a) => a.status === 'minted') && answer;
+    },
+    // The minter backs off up to 30 s between failed attempts, and the node's own restart up to 30 s.
+    { what: `${address}'s awards minted`, timeout: 120_000, interval: 100 },
+  );
 }
 
 describe('the embedded node dies under a running server', () => {
-  it('is started again from its state file, and the awards are minted', { timeout: 60_000 }, async () => {
+  it('is started again from its state file, and the awards are minted', { timeout: timeoutWithStarts(1, 180_000) }, async () => {
     const server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '10000' } });
+    onTestFailed(() => console.log('server log:\n' + server.logs.join('').split('\n').filter((l) => !l.includes('recovered a room')).join('\n').slice(-4000)));
     try {
       const player = await TestPlayer.join(server.url);
       const before = await winAwards(player, 2);
@@ -81,13 +87,12 @@ describe('the embedded node dies under a running server', () => {
       expect(server.logs.join('')).toMatch(/the embedded chain node exited; starting it again/);
     } finally {
       await server.stop();
-      console.log('DEBUG', server.logs.join('').split('\n').filter((l) => !l.includes('recovered a room')).join('\n').slice(0, 4000));
     }
   });
 });
 
 describe('npm start on another chain (CHAIN_RPC_URL)', () => {
-  it('starts no node of its own, warns of what the contract lacks, and mints dice wins there', { timeout: 60_000 }, async () => {
+  it('starts no node of its own, warns of what the contract lacks, and mints dice wins there', { timeout: timeoutWithStarts(1, 120_000) }, async () => {
     const chain = await startExternalChain();
     const { provider, assets } = chain;
     try {

@@ -14,7 +14,8 @@ import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript
 import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startRedis } from '../helpers/redis.ts';
-import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 type AwardsAnswer = { awards: { awardId: string; status: string; amount: number }[]; balances: Record<string, string> | null };
 const BET = { stake: 10, target: 5000, direction: 'under' } as const;
@@ -27,13 +28,9 @@ interface Seated {
   wins: number;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 40_000): Promise<T> {
-  for (const deadline = Date.now() + ms; ; ) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Polls `probe` (a failed probe counts as "not yet") until it gives a value. */
+function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  return waitFor(probe, { what, timeout: ms, interval: 200, retryErrors: true });
 }
 
 async function play(s: Seated, bets: number): Promise<void> {
@@ -47,7 +44,7 @@ async function play(s: Seated, bets: number): Promise<void> {
 }
 
 describe('two processes behind Redis', () => {
-  it('match on one, play on the other; the minter process dies mid-bet: no award or chip lost, none doubled', { timeout: 180_000 }, async () => {
+  it('match on one, play on the other; the minter process dies mid-bet: no award or chip lost, none doubled', { timeout: timeoutWithStarts(2, 240_000) }, async () => {
     const redis = await startRedis();
     const chain = await startExternalChain();
     const dataDir = tempDataDir();

@@ -10,6 +10,7 @@ import { payoutOnWin } from '../../games/dice/rules.ts';
 import { outcomeProblems, receiptProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 let server: ServerProcess;
 let fairness: FairnessParams;
@@ -58,9 +59,9 @@ describe('a dice session of several players over real WebSockets', () => {
     expect(report.records.filter((r) => r.problems.length)).toEqual([]);
     expect(report).toMatchObject({ ok: true, pendingDraws: [] });
     expect(transcript.records).toHaveLength(players.length * bets.length * 2);
-    await new Promise((r) => setTimeout(r, 150)); // one patch interval
     for (const p of players) {
-      expect(p.room.state.players.get(p.address).balance).toBe(1000 - spent.get(p.address)!);
+      const balance = 1000 - spent.get(p.address)!;
+      await waitFor(() => p.room.state.players.get(p.address)?.balance === balance, { what: `${p.address}'s balance ${balance} in the room state` });
       const chips = await getJson<{ balance: number }>(`${server.url}/players/${p.address}/chips`);
       expect(chips.balance).toBe(1000 - spent.get(p.address)!);
     }
@@ -68,12 +69,13 @@ describe('a dice session of several players over real WebSockets', () => {
     type AwardsAnswer = { awards: { amount: number; status: string; txHash?: string; source: { roomId: string; recordHash: string } }[]; balances: Record<string, string> };
     for (const p of players) {
       const url = `${server.url}/players/${p.address}/awards`;
-      let answer = await getJson<AwardsAnswer>(url);
-      for (const deadline = Date.now() + 15_000; answer.awards.some((a) => a.status !== 'minted') && Date.now() < deadline; ) {
-        await new Promise((r) => setTimeout(r, 100));
-        answer = await getJson<AwardsAnswer>(url);
-      }
-      const { awards, balances } = answer;
+      const { awards, balances } = await waitFor(
+        async () => {
+          const answer = await getJson<AwardsAnswer>(url);
+          return answer.awards.every((a) => a.status === 'minted') && answer;
+        },
+        { what: `${p.address}'s awards minted`, interval: 100 },
+      );
       // Awards are the net win: a win that pays back no more than the stake awards nothing.
       const wins = transcript.records.filter((r) => {
         if (r.type !== 'outcome') return false;

@@ -4,6 +4,7 @@
  * joins, and slow-loris HTTP clients. Each time the attacker is refused or cut off with a reason,
  * and an honest player sees no effect.
  */
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { Raider } from '../helpers/raider.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { Client } from '@colyseus/sdk';
 
 let server: ServerProcess;
@@ -24,7 +26,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const errorsOf = (r: Raider) => r.messages.filter((m) => m.type === 'error').map((m) => m.body.code as string);
 
 describe('hostile raid players', () => {
@@ -75,44 +76,55 @@ describe('hostile raid players', () => {
     const runner = await Raider.join(server.url);
     await runner.until('my position', () => runner.me());
     const start = { ...runner.me()! };
+    let patches = 0;
+    runner.room.onStateChange(() => patches++);
     const t0 = Date.now();
     for (let i = 0; i < 300; i++) runner.room.send('move', { dx: i % 2 ? 1 : -1, dy: i % 3 ? 1 : -1 });
     runner.room.send('move', { dx: 1, dy: 1 });
-    await sleep(1000);
+    // A client's messages are handled in order: once this one is refused, the whole flood was handled.
+    runner.room.send('move', { dx: 'done' });
+    await runner.until('the refusal after the flood', () => errorsOf(runner).includes('bad-message'));
+    // Then two more patches, so that the position seen includes ticks after the flood.
+    const seen = patches;
+    await runner.until('two patches after the flood', () => patches >= seen + 2);
     const end = runner.me()!;
     const elapsed = (Date.now() - t0) / 1000;
+    // Not a speed claim about the server: however slowly it ran, no tick moves a player further than the published speed allows.
     expect(Math.hypot(end.x - start.x, end.y - start.y)).toBeLessThanOrEqual(RAID_SPEED * (elapsed + 0.1));
     await runner.room.leave();
   });
 });
 
 describe('bursts and slow clients', () => {
-  it('1,000 joins in a burst: each answered (seat or clear refusal), the server stays responsive, a player mid-game is unaffected', { timeout: 120_000 }, async () => {
+  it('1,000 joins in a burst: each answered (seat or clear refusal), the server stays responsive, a player mid-game is unaffected', { timeout: 180_000 }, async () => {
+    // Wallets from random private keys, not Wallet.createRandom(): that derives a BIP-39 mnemonic and an
+    // HD path for each, seconds of blocked event loop for 1,000, during which the server closed the
+    // pooled keep-alive connections and the next fetches failed with "other side closed"
+    // (test/repro/keep-alive-race.ts).
+    const wallets = Array.from({ length: 1000 }, () => new Wallet('0x' + randomBytes(32).toString('hex')));
+    // Signed in a hundred at a time: 1,000 signatures at once would block the test's event loop the same way.
+    const tokens: string[] = [];
+    for (let i = 0; i < wallets.length; i += 100) tokens.push(...(await Promise.all(wallets.slice(i, i + 100).map((w) => signInToken(server.url, w)))));
     const honest = await TestPlayer.join(server.url);
-    const wallets = Array.from({ length: 1000 }, () => Wallet.createRandom());
-    const tokens = await Promise.all(wallets.map((w) => signInToken(server.url, w)));
-    const tokenOf = new Map(wallets.map((w, i) => [w.address, tokens[i]!]));
-    const clients = wallets.map((w) => {
+    const clients = wallets.map((w, i) => {
       const c = new Client(server.url);
-      c.auth.token = tokenOf.get(w.address)!;
+      c.auth.token = tokens[i]!;
       return c;
     });
     const burst = Promise.allSettled(clients.map((c) => c.joinOrCreate('dice')));
-    // While the burst lands, the honest player bets and the server answers HTTP.
-    const t0 = Date.now();
+    // While the burst lands, the honest player bets and reveals and the server answers HTTP. How fast
+    // is for the bench (npm run bench -- --only dice); here it must be answered at all, and right.
     const { receipt, seed } = await honest.bet({ stake: 10, target: 5000, direction: 'under' });
     const outcome = await honest.reveal(receipt.drawSeq, seed);
     expect(outcome.record.drawSeq).toBe(receipt.drawSeq);
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
-    const honestMs = Date.now() - t0;
     const results = await burst;
     const joined = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ leave(): Promise<unknown> }>).value);
     const refused = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason?.message ?? r));
     expect(joined.length + refused.length).toBe(1000);
     for (const reason of refused) expect(reason).not.toBe('');
-    expect(joined.length).toBeGreaterThan(900);
-    expect(honestMs).toBeLessThan(15_000);
+    expect(joined.length, `refusals: ${[...new Set(refused)].slice(0, 5).join(' | ')}`).toBeGreaterThan(900);
     // A token is single-use: replaying one of the burst's tokens is refused with the reason.
     const replay = new Client(server.url);
     replay.auth.token = tokens[0]!;
@@ -135,30 +147,40 @@ describe('bursts and slow clients', () => {
     const other = await TestPlayer.join(server.url);
     await other.room.leave();
     await seated.pop()!.leave();
-    await new Promise((r) => setTimeout(r, 200)); // the leave reaches the room after the close frame
-    const again = await join('raid');
+    // The leave reaches the room after the close frame: until then the cap still refuses.
+    const again = await waitFor(() => join('raid').catch((e: Error) => (/seat-cap/.test(e.message) ? undefined : Promise.reject(e))), {
+      what: 'a seat freed by the leave',
+      timeout: 20_000,
+    });
     await Promise.all([...seated, again].map((room) => room.leave()));
   });
 
-  it('slow-loris: connections that dribble their headers are closed; an honest request is served meanwhile', async () => {
+  it('slow-loris: connections that dribble their headers are closed; an honest request is served meanwhile', { timeout: 60_000 }, async () => {
     const slow: Socket[] = [];
-    const closed: Promise<number>[] = [];
-    const t0 = Date.now();
+    const answers: string[] = [];
+    let closed = 0;
     for (let i = 0; i < 100; i++) {
       const s = connect(server.port, '127.0.0.1');
       slow.push(s);
       s.on('error', () => undefined);
-      closed.push(new Promise((resolve) => s.once('close', () => resolve(Date.now() - t0))));
+      answers[i] = '';
+      s.on('data', (d: Buffer) => (answers[i] += d.toString('latin1')));
+      s.once('close', () => closed++);
       s.write('GET /health HTTP/1.1\r\nHost: localhost\r\n');
     }
+    // Each keeps sending header lines, so none is ever idle: only the headers timeout can end them.
     const drip = setInterval(() => slow.forEach((s) => s.writable && s.write(`X-Slow-${Date.now()}: 1\r\n`)), 500);
     try {
-      const started = Date.now();
+      // Served while the slow connections hang on (how fast is no claim of this test).
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
-      expect(Date.now() - started).toBeLessThan(1000);
-      const closedAfter = await Promise.all(closed);
-      // HTTP_HEADERS_TIMEOUT_SECONDS=2, checked every second.
-      expect(Math.max(...closedAfter)).toBeLessThan(6000);
+      // HTTP_HEADERS_TIMEOUT_SECONDS=2, checked every second. Node's own defaults would hold them 60 s
+      // and more: the bound tells the two apart with room to spare on a busy machine.
+      await waitFor(() => closed === slow.length, {
+        what: 'the server to close 100 connections dribbling their headers (HTTP_HEADERS_TIMEOUT_SECONDS=2)',
+        timeout: 30_000,
+      });
+      // Each was told why, as Node does when a request times out.
+      for (const answer of answers) expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     } finally {
       clearInterval(drip);
       slow.forEach((s) => s.destroy());

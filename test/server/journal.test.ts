@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Journal, type JournalOptions } from '../../server/storage/journal.ts';
+import { seededRandom } from '../helpers/seed.ts';
 
 const Entry = z.object({ n: z.number().int() });
 type Entry = z.infer<typeof Entry>;
@@ -196,9 +197,10 @@ describe('Journal', () => {
        }`,
     );
     const journalUrl = pathToFileURL(path.resolve('server/storage/journal.ts')).href;
+    const random = seededRandom('journal SIGKILLs');
     let acked = 0;
     for (let round = 0; round < 3; round++) {
-      const target = acked + 200 + Math.floor(Math.random() * 300);
+      const target = acked + random.int(200, 499); // the kill comes once this many entries are acknowledged
       acked = await runUntilKilled(['--import', 'tsx', child, journalUrl, file], target);
       const { journal, entries } = await open();
       expect(numbers(entries)).toEqual(range(0, entries.length));

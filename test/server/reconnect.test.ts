@@ -6,6 +6,7 @@ const DROPPED = 4010;
 import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 let server: ServerProcess;
 let fairness: FairnessParams;
@@ -21,15 +22,17 @@ afterAll(async () => {
 describe('reconnection within the grace period', () => {
   it('keeps the seat, the pending draw and the balance', async () => {
     const player = await TestPlayer.join(server.url);
+    // Another player in the room, who sees the drop in the room's state.
+    const observer = await TestPlayer.join(server.url, { roomId: player.room.roomId });
     const { receipt, seed } = await player.bet({ stake: 40, target: 5000, direction: 'over' });
     const { roomId, sessionId, reconnectionToken } = player.room;
-    await new Promise((r) => setTimeout(r, 150));
-    expect(player.room.state.players.get(player.address).balance).toBe(960);
+    await waitFor(() => player.room.state.players.get(player.address)?.balance === 960, { what: 'the stake of 40 taken in the room state' });
 
     // The connection drops without a goodbye, as when a phone loses its network.
     player.room.reconnection.enabled = false;
     player.room.connection.close(DROPPED);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => observer.room.state.players.get(player.address)?.connected === false, { what: 'the room to see the player dropped' });
+    expect(observer.room.state.players.has(player.address)).toBe(true); // the seat is kept
 
     const back = await new Client(server.url).reconnect(reconnectionToken);
     expect([back.roomId, back.sessionId]).toEqual([roomId, sessionId]);
@@ -38,9 +41,10 @@ describe('reconnection within the grace period', () => {
     back.send('reveal', { drawSeq: receipt.drawSeq, seed });
     const o = await outcome;
     expect(outcomeProblems(receipt, o.record, fairness)).toEqual([]);
-    await new Promise((r) => setTimeout(r, 150));
-    expect(back.state.players.get(player.address).balance).toBe(960 + o.record.result.payout);
-    await back.leave();
+    const balance = 960 + o.record.result.payout;
+    await waitFor(() => back.state.players.get(player.address)?.balance === balance, { what: `the balance ${balance} in the room state` });
+    expect(observer.room.state.players.get(player.address)?.connected).toBe(true);
+    await Promise.all([back.leave(), observer.room.leave()]);
   });
 
   it('gives the seat up after the grace period; the unrevealed bet is voided and refunded', async () => {
@@ -49,13 +53,18 @@ describe('reconnection within the grace period', () => {
     const token = player.room.reconnectionToken;
     player.room.reconnection.enabled = false;
     player.room.connection.close(DROPPED);
-    await new Promise((r) => setTimeout(r, 5_600));
-    await expect(new Client(server.url).reconnect(token)).rejects.toThrow();
-    // The empty room closes and voids the draw that can no longer be revealed.
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await getJson(`${server.url}/players/${player.address}/chips`)).toMatchObject({ balance: 1000 });
-    const transcript = await getJson<Transcript>(`${server.url}/rooms/${player.room.roomId}/transcript`);
+    // RECONNECT_GRACE_SECONDS=5 later the seat is given up; the empty room closes and voids the
+    // draw that can no longer be revealed.
+    const transcript = await waitFor(
+      async () => {
+        const t = await getJson<Transcript>(`${server.url}/rooms/${player.room.roomId}/transcript`);
+        return t.records.some((r) => r.type === 'close') && t;
+      },
+      { what: 'the room to close once the grace period is over', timeout: 60_000, interval: 250 },
+    );
     expect(transcript.records.map((r) => r.type)).toEqual(['receipt', 'void', 'close']);
+    await expect(new Client(server.url).reconnect(token)).rejects.toThrow();
+    expect(await getJson(`${server.url}/players/${player.address}/chips`)).toMatchObject({ balance: 1000 });
     expect(verifyTranscript(transcript, fairness)).toMatchObject({ ok: true, closed: true, pendingDraws: [] });
   });
 });

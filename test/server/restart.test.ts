@@ -2,21 +2,27 @@
  * The server stopped mid-session, cleanly (SIGTERM) or not (SIGKILL), and started again on the
  * same data directory: same keys, every transcript served and verifiable with nothing left
  * pending, every receipted stake either settled or refunded, and not a chip created or lost.
+ * The SIGKILL test's random choices (stakes, which bets to reveal, when to kill) are seeded:
+ * it prints TEST_SEED=<n>, and TEST_SEED=<n> replays them.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
-import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { Gambler, type Bet } from '../helpers/gambler.ts';
 import { getJson, type FairnessParams } from '../helpers/player.ts';
+import { seededRandom } from '../helpers/seed.ts';
+import { elapse, waitFor } from '../helpers/wait-for.ts';
 
 const STARTING_CHIPS = 1000;
 // The clients below bet as fast as the server answers; the rate limit has its own test.
 const ENV = { MAX_MESSAGES_PER_SECOND: '10000' };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Bytes the SDK handed its WebSocket that are not yet written to the socket. */
+const unsent = (g: Gambler): number => (g.room.connection.transport as unknown as { ws: { bufferedAmount: number } }).ws.bufferedAmount;
 
 async function fairnessOf(server: ServerProcess): Promise<FairnessParams> {
   const { suite, keyId, publicKey, receiptSigner } = await getJson<FairnessParams>(`${server.url}/fairness`);
@@ -65,7 +71,7 @@ function expectSettled(transcript: Transcript, keys: FairnessParams): void {
 }
 
 describe('restart', () => {
-  it('after SIGTERM: same keys, the room closed cleanly, the unrevealed bet voided and refunded', { timeout: 30_000 }, async () => {
+  it('after SIGTERM: same keys, the room closed cleanly, the unrevealed bet voided and refunded', { timeout: timeoutWithStarts(2, 60_000) }, async () => {
     const first = await startServerProcess({ env: ENV });
     const keys = await fairnessOf(first);
     const a = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet);
@@ -121,7 +127,7 @@ describe('restart', () => {
     }
   });
 
-  it('after SIGTERM with reveals in flight: revealed draws are settled by the shutdown itself, not left to recovery', { timeout: 30_000 }, async () => {
+  it('after SIGTERM with reveals in flight: revealed draws are settled by the shutdown itself, not left to recovery', { timeout: timeoutWithStarts(2, 60_000) }, async () => {
     const first = await startServerProcess({ env: ENV });
     const keys = await fairnessOf(first);
     const a = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet);
@@ -139,7 +145,8 @@ describe('restart', () => {
         }
       }),
     );
-    await sleep(5); // the reveals reach the server; their proofs are under way
+    // The reveals are on their way to the server (written to loopback); their proofs are under way.
+    await waitFor(() => [a, b].every((p) => unsent(p) === 0), { what: 'the reveals written to the sockets', interval: 1 });
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.logs.join('')).not.toMatch(/onDispose error|being settled/);
 
@@ -157,7 +164,8 @@ describe('restart', () => {
     }
   });
 
-  it('after repeated SIGKILLs: every transcript verifies, every draw ends once, no chip created or lost', { timeout: 60_000 }, async () => {
+  it('after repeated SIGKILLs: every transcript verifies, every draw ends once, no chip created or lost', { timeout: timeoutWithStarts(4, 120_000) }, async () => {
+    const random = seededRandom('restart SIGKILLs');
     const dataDir = tempDataDir();
     const port = await freePort();
     const wallets = [0, 1, 2, 3].map(() => Wallet.createRandom() as unknown as Wallet);
@@ -183,6 +191,7 @@ describe('restart', () => {
       let stopping = false;
       const revealsSent: Promise<void>[] = [];
       const play = async (p: Gambler, i: number) => {
+        const mine = random.fork(`round ${round} player ${i}`);
         let markSent!: () => void;
         revealsSent.push(new Promise<void>((r) => (markSent = r)));
         // Two settled bets, one left unrevealed, one revealed without waiting for its outcome.
@@ -199,13 +208,13 @@ describe('restart', () => {
         markSent();
         // Then bets at full speed, revealed or not, until the server dies under them.
         while (!stopping) {
-          const placed = await p.bet({ stake: 1 + Math.floor(Math.random() * 20), target: 5000, direction: 'under' });
+          const placed = await p.bet({ stake: mine.int(1, 20), target: 5000, direction: 'under' });
           if ('refused' in placed) {
             if (placed.refused !== 'too-many-pending') throw new Error(placed.refused);
-            await sleep(10);
+            await elapse(10); // back off while its reveals catch up, then bet again
             continue;
           }
-          const roll = Math.random();
+          const roll = mine.next();
           if (roll < 0.2) continue; // never revealed
           p.reveal(placed.receipt.drawSeq, placed.seed);
           if (roll < 0.4) continue; // revealed, outcome not awaited
@@ -221,7 +230,8 @@ describe('restart', () => {
         await Promise.race([Promise.all(revealsSent), failedEarly]);
       } else {
         await Promise.race([Promise.all(revealsSent), failedEarly]);
-        await Promise.race([sleep(Math.floor(Math.random() * 400)), failedEarly]);
+        // A random moment of full-speed play: the kill lands anywhere in a bet's life.
+        await Promise.race([elapse(random.fork(`round ${round}`).int(0, 400)), failedEarly]);
       }
       stopping = true;
       expect(await server.stop('SIGKILL')).toBe(null);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyParams } from '../helpers/seed.ts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { suites } from '../../vrf/index.ts';
@@ -25,7 +26,7 @@ for (const [name, suite] of Object.entries(suites)) {
           expect(result).toEqual({ valid: true, beta: suite.proofToHash(pi) });
           if (result.valid) expect(result.beta).toHaveLength(suite.betaLength);
         }),
-        { numRuns: 40 },
+        propertyParams(`${name} round trip`, { numRuns: 40 }),
       );
     });
 
@@ -102,7 +103,7 @@ function agreesWithNoble<P extends GroupPoint<P> & { equals(other: P): boolean }
         const [A, B] = multiplyShared(Point.ZERO, H, [a, b], bits);
         expect(A!.equals(expected(H, a)) && B!.equals(expected(H, b))).toBe(true);
       }),
-      { numRuns: 20 },
+      propertyParams(`${curve.name} multiplyShared`, { numRuns: 20 }),
     );
   });
 
@@ -113,7 +114,7 @@ function agreesWithNoble<P extends GroupPoint<P> & { equals(other: P): boolean }
         const [A, B] = curve.multiplySecret(H, [a, b]);
         expect(A!.equals(expected(H, a)) && B!.equals(expected(H, b))).toBe(true);
       }),
-      { numRuns: 20 },
+      propertyParams(`${curve.name} multiplySecret`, { numRuns: 20 }),
     );
     for (const n of edge) expect(curve.multiplySecret(H, [n])[0]!.equals(expected(H, n))).toBe(true);
   });
@@ -125,7 +126,7 @@ function agreesWithNoble<P extends GroupPoint<P> & { equals(other: P): boolean }
       fc.property(scalar, (n) => {
         expect(mul(n).equals(expected(Point.BASE, n))).toBe(true);
       }),
-      { numRuns: 20 },
+      propertyParams(`${curve.name} fixedBaseMultiplier`, { numRuns: 20 }),
     );
   });
 }
@@ -150,7 +151,7 @@ describe('constant-operation scalar multiplication agrees with noble', () => {
         expect(chain.toNoble().equals(noble)).toBe(true);
         if (!noble.is0()) expect(() => chain.toNoble().assertValidity()).not.toThrow(); // X*Y = Z*T too
       }),
-      { numRuns: 60 },
+      propertyParams('ChainEdPoint follows noble', { numRuns: 60 }),
     );
   });
 
@@ -164,6 +165,7 @@ describe('constant-operation scalar multiplication agrees with noble', () => {
         expect(back).toBe(n);
         for (const d of digits) expect(d > -(1 << (w - 1)) && d <= 1 << (w - 1)).toBe(true);
       }),
+      propertyParams('signedDigits recodes exactly'),
     );
     expect(() => signedDigits(1n << 253n, 4, 253)).not.toThrow(); // carry window absorbs it
     expect(() => signedDigits(1n << 300n, 4, 253)).toThrow(/wider/);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyParams } from '../helpers/seed.ts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { numberToBytesBE } from '@noble/curves/utils.js';
@@ -95,7 +96,7 @@ for (const [name, vs] of Object.entries(vectorSuites)) {
           const take = (n: number) => Uint8Array.from(bytes.take(n));
           expect(suite.verify(take(kl), a, take(pl)).valid).toBe(false);
         }),
-        { numRuns: 60 },
+        propertyParams(`${name} verify never throws`, { numRuns: 60 }),
       );
     });
   });
