@@ -9,7 +9,7 @@ import { matchMaker } from '@colyseus/core';
 import express, { type Application, type Request, type Response } from 'express';
 import { PROTOCOL_TAG, PROTOCOL_VERSION } from '../vrf/protocol/alpha.ts';
 import { GAMES, gameRules, MAPPING_VERSIONS } from '../games/registry.ts';
-import { RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
+import { CLOSE_TYPES, RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
 import { AddressSchema } from '../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT } from '../vrf/protocol/transcript.ts';
 import { TOKEN_IDS, TOKENS } from './awards/tokens.ts';
@@ -32,6 +32,7 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
     receiptSigner: ctx.receiptSigner,
     protocol: { alpha: PROTOCOL_TAG, version: PROTOCOL_VERSION, transcript: TRANSCRIPT_FORMAT },
     receipt: { domain: RECEIPT_DOMAIN, types: RECEIPT_TYPES, primaryType: 'DrawReceipt' },
+    close: { domain: RECEIPT_DOMAIN, types: CLOSE_TYPES, primaryType: 'RoomClose' },
     mappings: MAPPING_VERSIONS,
     chips: { startingChips: config.startingChips },
     games: Object.fromEntries(

@@ -18,6 +18,7 @@ import { main } from '../../vrf/cli.ts';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { getJson, signInToken, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 let server: ServerProcess;
 let fairness: FairnessParams;
@@ -148,13 +149,14 @@ describe('blackjack over real WebSockets', () => {
     } while (deal.done);
     const roomId = room.roomId;
     await room.leave();
-    let transcript: Transcript;
     // The room closes once its only player left; its transcript then ends with the close record.
-    for (;;) {
-      transcript = await getJson<Transcript>(`${server.url}/rooms/${roomId}/transcript`);
-      if (transcript.records.at(-1)?.type === 'close') break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const transcript = await waitFor(
+      async () => {
+        const t = await getJson<Transcript>(`${server.url}/rooms/${roomId}/transcript`);
+        return t.records.at(-1)?.type === 'close' ? t : undefined;
+      },
+      { what: 'the room to close' },
+    );
     const report = verifyTranscript(transcript, fairness);
     expect(report.records.filter((r) => r.problems.length)).toEqual([]);
     expect(report).toMatchObject({ ok: true, closed: true });
