@@ -7,6 +7,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import { LOOT_TABLE } from '../../games/raid/rules.ts';
 import { getJson, pinnedFairness, repin, type AwardView, type Fairness, type RoomListing } from './api.ts';
 import { DiceView } from './dice-view.ts';
+import { historyLine } from './marks.ts';
 import { RaidView } from './raid-view.ts';
 import { exportLocalKey, hasInjectedWallet, injectedSigner, localSigner, signIn, type PlayerSigner } from './sign-in.ts';
 import { Verifier } from './verifier.ts';
@@ -60,17 +61,17 @@ async function lobby(client: Client, signer: PlayerSigner, keys: Fairness, verif
     const transcript = $<HTMLAnchorElement>(game === 'dice' ? 'export-transcript' : 'export-raid-transcript');
     transcript.href = `/rooms/${room.roomId}/transcript`;
     transcript.download = `fairplay-${room.roomId}.json`;
-    let leave: () => void;
-    if (game === 'dice') {
-      $('rolls').replaceChildren();
-      new DiceView(room, signer.address, keys, verifier, refresh);
-      leave = () => void room.leave();
-    } else {
-      const view = new RaidView(room, signer.address, keys, verifier, refresh);
-      leave = () => view.close();
-    }
+    // Every record heard in the room goes through its chain in the worker, which starts from the room's transcript.
+    const chain = verifier.follow(room.roomId, keys, (v) => {
+      const li = Object.assign(document.createElement('li'), { textContent: `${historyLine(v)} ✗ FAILED: ${v.problems.join('; ')}`, className: 'fail' });
+      $(game === 'dice' ? 'rolls' : 'raid-log').prepend(li);
+    });
+    const view =
+      game === 'dice' ? new DiceView(room, signer.address, keys, verifier, chain, refresh) : new RaidView(room, signer.address, keys, verifier, chain, refresh);
     $(game === 'dice' ? 'leave-dice' : 'leave-raid').onclick = () => {
-      leave();
+      view.close();
+      chain.forget();
+      void room.leave();
       show(game, false);
       void list();
     };
