@@ -9,7 +9,8 @@ import { getJson, pinnedFairness, repin, type AwardView, type Fairness, type Roo
 import { DiceView } from './dice-view.ts';
 import { historyLine } from './marks.ts';
 import { RaidView } from './raid-view.ts';
-import { exportLocalKey, hasInjectedWallet, injectedSigner, localSigner, signIn, type PlayerSigner } from './sign-in.ts';
+import { Session } from './session.ts';
+import { exportLocalKey, hasInjectedWallet, injectedSigner, localSigner, type PlayerSigner } from './sign-in.ts';
 import { Verifier } from './verifier.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -32,12 +33,12 @@ async function main(): Promise<void> {
   show('sign-in-wallet', hasInjectedWallet());
 
   const start = async (signer: PlayerSigner) => {
-    client.auth.token = await signIn(signer);
+    const session = Session.start(signer);
     $('identity').textContent = `${signer.address} (${signer.kind === 'wallet' ? 'wallet' : 'browser key'})`;
     $('identity').dataset['address'] = signer.address;
     show('sign-in', false);
     show('export-key', signer.kind === 'local');
-    await lobby(client, signer, keys, verifier);
+    await lobby(client, session, keys, verifier);
     await inventory(signer.address);
   };
   $('sign-in-wallet').onclick = () => void injectedSigner().then(start, (e: Error) => alert(`wallet sign-in failed: ${e.message}`));
@@ -50,12 +51,15 @@ async function main(): Promise<void> {
   $('refresh-inventory').onclick = () => void inventory($('identity').dataset['address']!);
 }
 
-async function lobby(client: Client, signer: PlayerSigner, keys: Fairness, verifier: Verifier): Promise<void> {
+async function lobby(client: Client, session: Session, keys: Fairness, verifier: Verifier): Promise<void> {
+  const { signer } = session;
   show('lobby', true);
   show('inventory', true);
   const refresh = () => void inventory(signer.address);
-  const enter = async (game: 'dice' | 'raid', join: Promise<Room>) => {
-    const room = await join;
+  /** Each join signs a fresh nonce: the server takes each once (a reused token is refused with 401). */
+  const enter = async (game: 'dice' | 'raid', join: () => Promise<Room>) => {
+    client.auth.token = await session.joinToken();
+    const room = await join();
     show('lobby', false);
     show(game, true);
     const transcript = $<HTMLAnchorElement>(game === 'dice' ? 'export-transcript' : 'export-raid-transcript');
@@ -87,15 +91,15 @@ async function lobby(client: Client, signer: PlayerSigner, keys: Fairness, verif
           const join = document.createElement('button');
           join.textContent = 'Join';
           join.disabled = r.clients >= r.maxClients;
-          join.onclick = () => void enter(game, client.joinById(r.roomId));
+          join.onclick = () => void enter(game, () => client.joinById(r.roomId));
           tr.append(...[r.roomId, `${r.clients}/${r.maxClients}`].map((t) => Object.assign(document.createElement('td'), { textContent: t })), join);
           return tr;
         }),
       );
     }
   };
-  $('create-dice').onclick = () => void enter('dice', client.create('dice'));
-  $('create-raid').onclick = () => void enter('raid', client.create('raid'));
+  $('create-dice').onclick = () => void enter('dice', () => client.create('dice'));
+  $('create-raid').onclick = () => void enter('raid', () => client.create('raid'));
   $('refresh-rooms').onclick = () => void list();
   await list();
 }

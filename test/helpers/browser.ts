@@ -33,3 +33,21 @@ export function collectPageErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/** A fresh browser context (its own storage) signed in with a browser key, in the lobby. */
+export async function signedInPage(browser: Browser, url: string): Promise<{ page: Page; address: string; errors: string[] }> {
+  const page = await (await browser.newContext()).newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(url);
+  await page.click('#sign-in-local');
+  await page.waitForSelector('#lobby:not([hidden])');
+  return { page, address: (await page.locator('#identity').getAttribute('data-address'))!, errors };
+}
+
+/** Rolls once at the dice table with the form as it is; resolves with the row of draw `draw` once it has its mark. */
+export async function rollDice(page: Page, draw: number): Promise<{ verified: string | null; text: string }> {
+  await page.press('#stake', 'Enter');
+  const row = page.locator(`#rolls li[data-draw="${draw}"][data-verified]`);
+  await row.waitFor({ timeout: 15_000 });
+  return { verified: await row.getAttribute('data-verified'), text: await row.innerText() };
+}
