@@ -5,7 +5,8 @@
  */
 import { Client, type Room } from '@colyseus/sdk';
 import { LOOT_TABLE } from '../../games/raid/rules.ts';
-import { getJson, pinnedFairness, repin, type AwardView, type Fairness, type RoomListing } from './api.ts';
+import { getJson, pinnedFairness, repin, type AwardView, type Fairness } from './api.ts';
+import { Lobby, type Game } from './lobby.ts';
 import { DiceView } from './dice-view.ts';
 import { historyLine } from './marks.ts';
 import { RaidView } from './raid-view.ts';
@@ -53,14 +54,21 @@ async function main(): Promise<void> {
 
 async function lobby(client: Client, session: Session, keys: Fairness, verifier: Verifier): Promise<void> {
   const { signer } = session;
-  show('lobby', true);
   show('inventory', true);
   const refresh = () => void inventory(signer.address);
   /** Each join signs a fresh nonce: the server takes each once (a reused token is refused with 401). */
-  const enter = async (game: 'dice' | 'raid', join: () => Promise<Room>) => {
-    client.auth.token = await session.joinToken();
-    const room = await join();
-    show('lobby', false);
+  const enter = async (game: Game, join: () => Promise<Room>, roomId?: string) => {
+    let room: Room;
+    try {
+      client.auth.token = await session.joinToken();
+      room = await join();
+    } catch (e) {
+      const reason = (e as Error).message || String(e);
+      if (roomId) lobby.joinFailed(roomId, reason);
+      else lobby.say(`Could not open a ${game} room: ${reason}`);
+      return;
+    }
+    lobby.hide();
     show(game, true);
     const transcript = $<HTMLAnchorElement>(game === 'dice' ? 'export-transcript' : 'export-raid-transcript');
     transcript.href = `/rooms/${room.roomId}/transcript`;
@@ -77,31 +85,14 @@ async function lobby(client: Client, session: Session, keys: Fairness, verifier:
       chain.forget();
       void room.leave();
       show(game, false);
-      void list();
+      lobby.show();
     };
   };
-  const list = async () => {
-    show('lobby', true);
-    for (const game of ['dice', 'raid'] as const) {
-      const rooms = await getJson<RoomListing[]>(`/rooms?game=${game}`);
-      $(`${game}-rooms`).querySelector('tbody')!.replaceChildren(
-        ...rooms.map((r) => {
-          const tr = document.createElement('tr');
-          tr.dataset['roomId'] = r.roomId;
-          const join = document.createElement('button');
-          join.textContent = 'Join';
-          join.disabled = r.clients >= r.maxClients;
-          join.onclick = () => void enter(game, () => client.joinById(r.roomId));
-          tr.append(...[r.roomId, `${r.clients}/${r.maxClients}`].map((t) => Object.assign(document.createElement('td'), { textContent: t })), join);
-          return tr;
-        }),
-      );
-    }
-  };
-  $('create-dice').onclick = () => void enter('dice', () => client.create('dice'));
-  $('create-raid').onclick = () => void enter('raid', () => client.create('raid'));
-  $('refresh-rooms').onclick = () => void list();
-  await list();
+  const lobby = new Lobby({
+    create: (game) => enter(game, () => client.create(game)),
+    join: (game, roomId) => enter(game, () => client.joinById(roomId), roomId),
+  });
+  lobby.show();
 }
 
 const TOKEN_NAMES = new Map<number, string>(LOOT_TABLE.map((l) => [l.tokenId, l.tokenId === 1 ? 'coins' : l.item]));
