@@ -1,25 +1,24 @@
 /**
- * The game page: pins the server's keys, signs the player in, lists rooms, runs the dice table
- * and shows the inventory (token balances from the chain, each award with its source draw).
+ * The game page: pins the server's keys, signs the player in (or back in, after a reload), and
+ * moves them between the lobby and a room. The pieces: session.ts (who plays, a fresh join token
+ * per join), lobby.ts (rooms, kept fresh), game-room.ts (a room across drops and reloads),
+ * the views (dice, raid) and inventory.ts.
  * @module
  */
 import { Client, type Room } from '@colyseus/sdk';
-import { LOOT_TABLE } from '../../games/raid/rules.ts';
-import { getJson, pinnedFairness, repin, type AwardView, type Fairness } from './api.ts';
+import { pinnedFairness, repin } from './api.ts';
+import { GameRoom, type RoomDeps } from './game-room.ts';
+import { Inventory } from './inventory.ts';
 import { Lobby, type Game } from './lobby.ts';
-import { DiceView } from './dice-view.ts';
-import { historyLine } from './marks.ts';
-import { RaidView } from './raid-view.ts';
 import { Session } from './session.ts';
 import { exportLocalKey, hasInjectedWallet, injectedSigner, localSigner, type PlayerSigner } from './sign-in.ts';
 import { Verifier } from './verifier.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const show = (id: string, on: boolean) => ($(id).hidden = !on);
 
 async function main(): Promise<void> {
   const pinned = await pinnedFairness();
-  const keys: Fairness = pinned.keys;
+  const keys = pinned.keys;
   if (pinned.changed) {
     const warning = $('key-warning');
     warning.textContent = `The server now shows a different VRF key or receipt signer than the one this browser pinned (${pinned.changed.pinned.publicKey.slice(0, 16)}…). Outcomes are checked against the pinned key and will fail if the server changed it. `;
@@ -31,93 +30,54 @@ async function main(): Promise<void> {
   }
   const verifier = new Verifier();
   const client = new Client(location.origin);
-  show('sign-in-wallet', hasInjectedWallet());
+  $('sign-in-wallet').hidden = !hasInjectedWallet();
 
-  const start = async (signer: PlayerSigner) => {
-    const session = Session.start(signer);
-    $('identity').textContent = `${signer.address} (${signer.kind === 'wallet' ? 'wallet' : 'browser key'})`;
-    $('identity').dataset['address'] = signer.address;
-    show('sign-in', false);
-    show('export-key', signer.kind === 'local');
-    await lobby(client, session, keys, verifier);
-    await inventory(signer.address);
-  };
-  $('sign-in-wallet').onclick = () => void injectedSigner().then(start, (e: Error) => alert(`wallet sign-in failed: ${e.message}`));
-  $('sign-in-local').onclick = () => void start(localSigner());
-  $('export-key').onclick = () => {
-    const out = $('exported-key');
-    out.textContent = `Private key of your browser account. Anyone who sees it controls your tokens:\n${exportLocalKey() ?? '(none)'}`;
-    out.hidden = false;
-  };
-  $('refresh-inventory').onclick = () => void inventory($('identity').dataset['address']!);
-}
-
-async function lobby(client: Client, session: Session, keys: Fairness, verifier: Verifier): Promise<void> {
-  const { signer } = session;
-  show('inventory', true);
-  const refresh = () => void inventory(signer.address);
-  /** Each join signs a fresh nonce: the server takes each once (a reused token is refused with 401). */
+  let deps: RoomDeps | undefined;
+  let joining = false;
+  /** Joins or creates a room with a fresh sign-in token; a failure is said in the lobby. */
   const enter = async (game: Game, join: () => Promise<Room>, roomId?: string) => {
-    let room: Room;
+    if (!deps || joining) return;
+    joining = true;
     try {
-      client.auth.token = await session.joinToken();
-      room = await join();
+      client.auth.token = await deps.session.joinToken();
+      const room = await join();
+      lobby.hide();
+      GameRoom.enter(deps, game, room);
     } catch (e) {
       const reason = (e as Error).message || String(e);
       if (roomId) lobby.joinFailed(roomId, reason);
       else lobby.say(`Could not open a ${game} room: ${reason}`);
-      return;
+    } finally {
+      joining = false;
     }
-    lobby.hide();
-    show(game, true);
-    const transcript = $<HTMLAnchorElement>(game === 'dice' ? 'export-transcript' : 'export-raid-transcript');
-    transcript.href = `/rooms/${room.roomId}/transcript`;
-    transcript.download = `fairplay-${room.roomId}.json`;
-    // Every record heard in the room goes through its chain in the worker, which starts from the room's transcript.
-    const chain = verifier.follow(room.roomId, keys, (v) => {
-      const li = Object.assign(document.createElement('li'), { textContent: `${historyLine(v)} ✗ FAILED: ${v.problems.join('; ')}`, className: 'fail' });
-      $(game === 'dice' ? 'rolls' : 'raid-log').prepend(li);
-    });
-    const view =
-      game === 'dice' ? new DiceView(room, signer.address, keys, verifier, chain, refresh) : new RaidView(room, signer.address, keys, verifier, chain, refresh);
-    $(game === 'dice' ? 'leave-dice' : 'leave-raid').onclick = () => {
-      view.close();
-      chain.forget();
-      void room.leave();
-      show(game, false);
-      lobby.show();
-    };
   };
   const lobby = new Lobby({
     create: (game) => enter(game, () => client.create(game)),
     join: (game, roomId) => enter(game, () => client.joinById(roomId), roomId),
   });
-  lobby.show();
-}
 
-const TOKEN_NAMES = new Map<number, string>(LOOT_TABLE.map((l) => [l.tokenId, l.tokenId === 1 ? 'coins' : l.item]));
-
-let inventoryTimer: ReturnType<typeof setTimeout> | undefined;
-
-/** Shows the player's tokens and awards; while some are pending, looks again every second. */
-async function inventory(address: string): Promise<void> {
-  clearTimeout(inventoryTimer);
-  const { awards, balances } = await getJson<{ awards: AwardView[]; balances: Record<string, string> | null }>(`/players/${address}/awards`);
-  $('token-balances').textContent = balances
-    ? Object.entries(balances).map(([id, n]) => `${TOKEN_NAMES.get(Number(id)) ?? `token ${id}`}: ${n}`).join(', ')
-    : 'the chain does not answer';
-  $('awards').querySelector('tbody')!.replaceChildren(
-    ...awards.map((a) => {
-      const tr = document.createElement('tr');
-      tr.dataset['status'] = a.status;
-      const status = a.status === 'minted' ? `minted in ${a.txHash}` : a.status === 'capped' ? `capped until ${a.until}` : `pending${a.note ? `: ${a.note}` : ''}`;
-      tr.append(
-        ...[`${a.amount} ${TOKEN_NAMES.get(a.tokenId) ?? `of token ${a.tokenId}`}`, status, `room ${a.source.roomId}, draw ${a.source.drawSeq}`].map((t) => Object.assign(document.createElement('td'), { textContent: t })),
-      );
-      return tr;
-    }),
-  );
-  if (awards.some((a) => a.status === 'pending')) inventoryTimer = setTimeout(() => void inventory(address), 1000);
+  const signedIn = async (session: Session) => {
+    const { signer } = session;
+    $('identity').textContent = `${signer.address} (${signer.kind === 'wallet' ? 'wallet' : 'browser key'})`;
+    $('identity').dataset['address'] = signer.address;
+    $('sign-in').hidden = true;
+    $('export-key').hidden = signer.kind !== 'local';
+    const inventory = new Inventory(signer.address);
+    void inventory.refresh().catch(() => undefined);
+    deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => void inventory.refresh().catch(() => undefined) };
+    const resumed = await GameRoom.resume(deps);
+    if (!(resumed instanceof GameRoom)) lobby.show(resumed);
+  };
+  const start = (signer: PlayerSigner) => void signedIn(Session.start(signer));
+  $('sign-in-wallet').onclick = () => void injectedSigner().then(start, (e: Error) => alert(`wallet sign-in failed: ${e.message}`));
+  $('sign-in-local').onclick = () => start(localSigner());
+  $('export-key').onclick = () => {
+    const out = $('exported-key');
+    out.textContent = `Private key of your browser account. Anyone who sees it controls your tokens:\n${exportLocalKey() ?? '(none)'}`;
+    out.hidden = false;
+  };
+  const session = await Session.resume();
+  if (session) await signedIn(session);
 }
 
 main().catch((e: Error) => {
