@@ -92,12 +92,20 @@ export function installRoutes(
   app.get('/verify', (_req: Request, res: Response) => res.sendFile(join(CLIENT_DIST, 'verify.html')));
   app.use(express.static(CLIENT_DIST, { index: 'index.html', dotfiles: 'ignore' }));
 
-  // The lobby's room list (Colyseus' own listing is not in the 0.18 client).
+  // The lobby's room list (Colyseus' own listing is not in the 0.18 client). Colyseus' listing
+  // counts a dropped player's seat until the reconnection grace (RECONNECT_GRACE_SECONDS) runs
+  // out, so a room everyone dropped out of would stay listed that long with nobody in it: rooms
+  // of this process are counted by their connected clients and left out at none. (Another
+  // process's rooms keep the listing's count: the count of its clients is not in the listing.)
   app.get('/rooms', async (req: Request, res: Response) => {
     const game = String(req.query['game'] ?? '');
     if (!gameRules(game)) return void res.status(400).json({ error: `game must be one of ${GAMES.map((g) => g.id).join(', ')}` });
     const rooms = await matchMaker.query({ name: game, private: false });
-    res.json(rooms.filter((r) => !r.locked).map((r) => ({ roomId: r.roomId, clients: r.clients, maxClients: r.maxClients })));
+    const listed = rooms
+      .filter((r) => !r.locked)
+      .map((r) => ({ roomId: r.roomId, clients: r.clients, connected: matchMaker.getLocalRoomById(r.roomId)?.clients.length ?? r.clients, maxClients: r.maxClients }))
+      .filter((r) => r.connected > 0);
+    res.json(listed);
   });
 
   // Status: pending, capped (until the next epoch) or minted with its transaction; the balance is the chain's.

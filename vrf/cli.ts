@@ -16,7 +16,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { getSuite, suites } from './index.ts';
-import { verifyTranscript } from './protocol/transcript.ts';
+import { headerProblems, TranscriptSchema } from './protocol/transcript.ts';
+import { TranscriptVerifier } from './protocol/verifier.ts';
 
 const USAGE = `usage: vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
        vrf/cli.ts verify-transcript FILE [--pk HEX --signer ADDRESS]
@@ -85,12 +86,27 @@ function verifyTranscriptFile(args: string[], out: (line: string) => void): numb
     publicKey: values.pk ?? String(header.publicKey),
     receiptSigner: values.signer ?? String(header.receiptSigner),
   };
-  const report = verifyTranscript(input, keys);
-  for (const p of report.problems) out(`transcript: ${p}`);
-  for (const r of report.records) out(`record ${r.seq} ${r.type}${r.drawSeq === undefined ? '' : ` draw ${r.drawSeq}`}: ${r.problems.length ? r.problems.join('; ') : 'ok'}`);
-  if (report.pendingDraws.length) out(`pending draws (receipt, no outcome yet): ${report.pendingDraws.join(', ')}`);
-  out(report.ok ? `verified: ${report.records.length} records` : 'FAILED');
-  return report.ok ? 0 : 1;
+  const parsed = TranscriptSchema.safeParse(input);
+  if (!parsed.success) {
+    out(`transcript: not a transcript: ${parsed.error.issues[0]?.message}`);
+    out('FAILED');
+    return 1;
+  }
+  // Record by record through the one verifier, each line printed as its record is checked.
+  const problems = headerProblems(parsed.data, keys);
+  for (const p of problems) out(`transcript: ${p}`);
+  const verifier = new TranscriptVerifier(parsed.data.roomId, keys);
+  let bad = 0;
+  for (const raw of parsed.data.records) {
+    const r = verifier.accept(raw);
+    if (r.problems.length) bad++;
+    out(`record ${r.seq} ${r.type}${r.drawSeq === undefined ? '' : ` draw ${r.drawSeq}`}: ${r.problems.length ? r.problems.join('; ') : 'ok'}`);
+  }
+  const pending = verifier.pendingDraws();
+  if (pending.length) out(`pending draws (receipt, no outcome yet): ${pending.join(', ')}`);
+  const ok = problems.length === 0 && bad === 0;
+  out(ok ? `verified: ${parsed.data.records.length} records${verifier.closed ? ', room closed' : ''}` : 'FAILED');
+  return ok ? 0 : 1;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));

@@ -24,7 +24,10 @@ export interface AwardView {
 
 export interface RoomListing {
   readonly roomId: string;
+  /** Seats taken, counting those held for dropped players during the reconnection grace. */
   readonly clients: number;
+  /** Players connected now (for rooms of the process that answered). */
+  readonly connected?: number;
   readonly maxClients: number;
 }
 

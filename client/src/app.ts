@@ -1,22 +1,24 @@
 /**
- * The game page: pins the server's keys, signs the player in, lists rooms, runs the dice table
- * and shows the inventory (token balances from the chain, each award with its source draw).
+ * The game page: pins the server's keys, signs the player in (or back in, after a reload), and
+ * moves them between the lobby and a room. The pieces: session.ts (who plays, a fresh join token
+ * per join), lobby.ts (rooms, kept fresh), game-room.ts (a room across drops and reloads),
+ * the views (dice, raid) and inventory.ts.
  * @module
  */
 import { Client, type Room } from '@colyseus/sdk';
-import { LOOT_TABLE } from '../../games/raid/rules.ts';
-import { getJson, pinnedFairness, repin, type AwardView, type Fairness, type RoomListing } from './api.ts';
-import { DiceView } from './dice-view.ts';
-import { RaidView } from './raid-view.ts';
-import { exportLocalKey, hasInjectedWallet, injectedSigner, localSigner, signIn, type PlayerSigner } from './sign-in.ts';
+import { pinnedFairness, repin } from './api.ts';
+import { GameRoom, type RoomDeps } from './game-room.ts';
+import { Inventory } from './inventory.ts';
+import { Lobby, type Game } from './lobby.ts';
+import { Session } from './session.ts';
+import { exportLocalKey, hasInjectedWallet, injectedSigner, localSigner, type PlayerSigner } from './sign-in.ts';
 import { Verifier } from './verifier.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const show = (id: string, on: boolean) => ($(id).hidden = !on);
 
 async function main(): Promise<void> {
   const pinned = await pinnedFairness();
-  const keys: Fairness = pinned.keys;
+  const keys = pinned.keys;
   if (pinned.changed) {
     const warning = $('key-warning');
     warning.textContent = `The server now shows a different VRF key or receipt signer than the one this browser pinned (${pinned.changed.pinned.publicKey.slice(0, 16)}…). Outcomes are checked against the pinned key and will fail if the server changed it. `;
@@ -28,100 +30,54 @@ async function main(): Promise<void> {
   }
   const verifier = new Verifier();
   const client = new Client(location.origin);
-  show('sign-in-wallet', hasInjectedWallet());
+  $('sign-in-wallet').hidden = !hasInjectedWallet();
 
-  const start = async (signer: PlayerSigner) => {
-    client.auth.token = await signIn(signer);
+  let deps: RoomDeps | undefined;
+  let joining = false;
+  /** Joins or creates a room with a fresh sign-in token; a failure is said in the lobby. */
+  const enter = async (game: Game, join: () => Promise<Room>, roomId?: string) => {
+    if (!deps || joining) return;
+    joining = true;
+    try {
+      client.auth.token = await deps.session.joinToken();
+      const room = await join();
+      lobby.hide();
+      GameRoom.enter(deps, game, room);
+    } catch (e) {
+      const reason = (e as Error).message || String(e);
+      if (roomId) lobby.joinFailed(roomId, reason);
+      else lobby.say(`Could not open a ${game} room: ${reason}`);
+    } finally {
+      joining = false;
+    }
+  };
+  const lobby = new Lobby({
+    create: (game) => enter(game, () => client.create(game)),
+    join: (game, roomId) => enter(game, () => client.joinById(roomId), roomId),
+  });
+
+  const signedIn = async (session: Session) => {
+    const { signer } = session;
     $('identity').textContent = `${signer.address} (${signer.kind === 'wallet' ? 'wallet' : 'browser key'})`;
     $('identity').dataset['address'] = signer.address;
-    show('sign-in', false);
-    show('export-key', signer.kind === 'local');
-    await lobby(client, signer, keys, verifier);
-    await inventory(signer.address);
+    $('sign-in').hidden = true;
+    $('export-key').hidden = signer.kind !== 'local';
+    const inventory = new Inventory(signer.address);
+    void inventory.refresh().catch(() => undefined);
+    deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => void inventory.refresh().catch(() => undefined) };
+    const resumed = await GameRoom.resume(deps);
+    if (!(resumed instanceof GameRoom)) lobby.show(resumed);
   };
+  const start = (signer: PlayerSigner) => void signedIn(Session.start(signer));
   $('sign-in-wallet').onclick = () => void injectedSigner().then(start, (e: Error) => alert(`wallet sign-in failed: ${e.message}`));
-  $('sign-in-local').onclick = () => void start(localSigner());
+  $('sign-in-local').onclick = () => start(localSigner());
   $('export-key').onclick = () => {
     const out = $('exported-key');
     out.textContent = `Private key of your browser account. Anyone who sees it controls your tokens:\n${exportLocalKey() ?? '(none)'}`;
     out.hidden = false;
   };
-  $('refresh-inventory').onclick = () => void inventory($('identity').dataset['address']!);
-}
-
-async function lobby(client: Client, signer: PlayerSigner, keys: Fairness, verifier: Verifier): Promise<void> {
-  show('lobby', true);
-  show('inventory', true);
-  const refresh = () => void inventory(signer.address);
-  const enter = async (game: 'dice' | 'raid', join: Promise<Room>) => {
-    const room = await join;
-    show('lobby', false);
-    show(game, true);
-    const transcript = $<HTMLAnchorElement>(game === 'dice' ? 'export-transcript' : 'export-raid-transcript');
-    transcript.href = `/rooms/${room.roomId}/transcript`;
-    transcript.download = `fairplay-${room.roomId}.json`;
-    let leave: () => void;
-    if (game === 'dice') {
-      $('rolls').replaceChildren();
-      new DiceView(room, signer.address, keys, verifier, refresh);
-      leave = () => void room.leave();
-    } else {
-      const view = new RaidView(room, signer.address, keys, verifier, refresh);
-      leave = () => view.close();
-    }
-    $(game === 'dice' ? 'leave-dice' : 'leave-raid').onclick = () => {
-      leave();
-      show(game, false);
-      void list();
-    };
-  };
-  const list = async () => {
-    show('lobby', true);
-    for (const game of ['dice', 'raid'] as const) {
-      const rooms = await getJson<RoomListing[]>(`/rooms?game=${game}`);
-      $(`${game}-rooms`).querySelector('tbody')!.replaceChildren(
-        ...rooms.map((r) => {
-          const tr = document.createElement('tr');
-          tr.dataset['roomId'] = r.roomId;
-          const join = document.createElement('button');
-          join.textContent = 'Join';
-          join.disabled = r.clients >= r.maxClients;
-          join.onclick = () => void enter(game, client.joinById(r.roomId));
-          tr.append(...[r.roomId, `${r.clients}/${r.maxClients}`].map((t) => Object.assign(document.createElement('td'), { textContent: t })), join);
-          return tr;
-        }),
-      );
-    }
-  };
-  $('create-dice').onclick = () => void enter('dice', client.create('dice'));
-  $('create-raid').onclick = () => void enter('raid', client.create('raid'));
-  $('refresh-rooms').onclick = () => void list();
-  await list();
-}
-
-const TOKEN_NAMES = new Map<number, string>(LOOT_TABLE.map((l) => [l.tokenId, l.tokenId === 1 ? 'coins' : l.item]));
-
-let inventoryTimer: ReturnType<typeof setTimeout> | undefined;
-
-/** Shows the player's tokens and awards; while some are pending, looks again every second. */
-async function inventory(address: string): Promise<void> {
-  clearTimeout(inventoryTimer);
-  const { awards, balances } = await getJson<{ awards: AwardView[]; balances: Record<string, string> | null }>(`/players/${address}/awards`);
-  $('token-balances').textContent = balances
-    ? Object.entries(balances).map(([id, n]) => `${TOKEN_NAMES.get(Number(id)) ?? `token ${id}`}: ${n}`).join(', ')
-    : 'the chain does not answer';
-  $('awards').querySelector('tbody')!.replaceChildren(
-    ...awards.map((a) => {
-      const tr = document.createElement('tr');
-      tr.dataset['status'] = a.status;
-      const status = a.status === 'minted' ? `minted in ${a.txHash}` : a.status === 'capped' ? `capped until ${a.until}` : `pending${a.note ? `: ${a.note}` : ''}`;
-      tr.append(
-        ...[`${a.amount} ${TOKEN_NAMES.get(a.tokenId) ?? `of token ${a.tokenId}`}`, status, `room ${a.source.roomId}, draw ${a.source.drawSeq}`].map((t) => Object.assign(document.createElement('td'), { textContent: t })),
-      );
-      return tr;
-    }),
-  );
-  if (awards.some((a) => a.status === 'pending')) inventoryTimer = setTimeout(() => void inventory(address), 1000);
+  const session = await Session.resume();
+  if (session) await signedIn(session);
 }
 
 main().catch((e: Error) => {

@@ -1,14 +1,19 @@
 /**
- * The dice table: bets over/under, and every receipt and outcome checked in the worker before
- * it is shown, with a verified mark or a failure that names the check. The receipt is checked
- * before the seed is revealed: a receipt that fails is never answered.
+ * The dice table: bets over/under. Every record the room sends goes through the room's chain in
+ * the verification worker; my receipt is also checked as mine (my bet, my commitment) before the
+ * seed is revealed, so a receipt that fails is never answered. Each draw shows a verified mark
+ * or a failure that names the check.
  * @module
  */
 import type { Room } from '@colyseus/sdk';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
-import type { OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { winningRolls } from '../../games/dice/rules.ts';
 import type { Fairness } from './api.ts';
-import type { Verifier } from './verifier.ts';
+import type { Verdict } from './live-transcript.ts';
+import { historyLine, markRow, receiptNote } from './marks.ts';
+import type { RoomChain, Verifier } from './verifier.ts';
+import type { GameView } from './game-view.ts';
 
 type Direction = 'under' | 'over';
 interface Bet {
@@ -17,53 +22,39 @@ interface Bet {
   direction: Direction;
 }
 type Receipt = ReceiptRecord & { hash: string };
-interface Outcome {
-  record: OutcomeRecord & { result: { roll: number; win: boolean; payout: number } };
-  recordHash: string;
+type DiceOutcome = OutcomeRecord & { result: { roll: number; win: boolean; payout: number } };
+/** A record as heard, with its verdict from the room's chain (on its way). */
+interface Heard<T> {
+  record: T;
+  verdict: Promise<Verdict>;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-export class DiceView {
-  /** The newest record of this room the page has checked: the next one must chain onto it. */
-  #last: { seq: number; hash: string } | undefined;
-  readonly #waiting = new Map<string, (r: Receipt) => void>();
-  readonly #outcomes = new Map<number, (o: Outcome) => void>();
-  /** Ends the bet under way when the server refuses it or voids it. */
+export class DiceView implements GameView {
+  #room!: Room;
+  readonly #waiting = new Map<string, (r: Heard<Receipt>) => void>();
+  readonly #outcomes = new Map<number, (o: Heard<DiceOutcome>) => void>();
+  /** Ends the bet under way when the server refuses it or voids it, or the page leaves the room. */
   #abort: ((reason: string) => void) | undefined;
   /** Draws whose seed this page revealed: a void of one of them is the server's misconduct or a crash. */
   readonly #revealed = new Set<number>();
   #busy = false;
 
   constructor(
-    private readonly room: Room,
+    room: Room,
     private readonly address: string,
     private readonly keys: Fairness,
     private readonly verifier: Verifier,
+    private readonly chain: RoomChain,
     private readonly onSettled: () => void,
   ) {
-    room.onMessage('receipt', (r: Receipt) => this.#waiting.get(r.commitments[0]!)?.(r));
-    room.onMessage('outcome', (o: Outcome) => this.#outcomes.get(o.record.drawSeq)?.(o));
-    room.onMessage('void', (v: { drawSeq: number; reason: string }) => {
-      const li = this.#row(v.drawSeq);
-      if (this.#revealed.has(v.drawSeq)) this.#mark(li, [`voided after this page revealed its seed ("${v.reason}"): the server knows the seed and could re-roll`], `draw ${v.drawSeq}:`);
-      else li.replaceChildren(`draw ${v.drawSeq} voided: ${v.reason}`);
-      this.#abort?.(`voided: ${v.reason}`);
-    });
-    room.onMessage('error', (e: { code: string; message: string }) => {
-      this.#status(`refused: ${e.code}: ${e.message}`);
-      this.#abort?.(e.message);
-    });
-    room.onStateChange((state: { players: Map<string, { balance: number }> }) => {
-      const me = state.players.get(this.address);
-      if (me) $('balance').textContent = String(me.balance);
-    });
-    $('dice-room-id').textContent = room.roomId;
+    $('rolls').replaceChildren();
+    this.attach(room);
     const target = $<HTMLInputElement>('target');
     const odds = () => {
       $('target-out').textContent = target.value;
-      const t = Number(target.value);
-      const wins = this.#direction() === 'under' ? t : 9999 - t;
+      const wins = winningRolls({ target: Number(target.value), direction: this.#direction() });
       $('odds').textContent = `win chance ${(wins / 100).toFixed(2)}%, house edge ${keys.dice.houseEdgeBps / 100}%`;
     };
     target.oninput = odds;
@@ -75,14 +66,50 @@ export class DiceView {
     };
   }
 
+  /** Listens to the room: the one joined, or the one a reconnection gave back. */
+  attach(room: Room): void {
+    this.#room = room;
+    $('dice-room-id').textContent = room.roomId;
+    const heard = <T>(record: T, hash?: string): Heard<T> => ({ record, verdict: this.chain.record(hash ? { ...record, hash } : record) });
+    room.onMessage('receipt', (r: Receipt) => {
+      const h = heard(r);
+      const mine = this.#waiting.get(r.commitments[0]!);
+      if (mine) mine(h);
+      else void h.verdict.then((v) => this.#showFailure(v));
+    });
+    room.onMessage('outcome', (o: { record: DiceOutcome; recordHash: string }) => {
+      const h = heard(o.record, o.recordHash);
+      const mine = this.#outcomes.get(o.record.drawSeq);
+      if (mine) mine(h);
+      else void this.#showOutcome(h); // a draw of mine from before a reload or a drop
+    });
+    room.onMessage('void', (v: { drawSeq: number; reason: string; record?: HashedRecord }) => void this.#onVoid(v));
+    // Every record of the room, once the room sends them to all (see the client README notes).
+    room.onMessage('record', (r: HashedRecord) => void this.chain.record(r).then((v) => this.#showFailure(v)));
+    room.onMessage('error', (e: { code: string; message: string }) => {
+      this.#status(`refused: ${e.code}: ${e.message}`);
+      this.#abort?.(e.message);
+    });
+    room.onStateChange((state: { players: Map<string, { balance: number }> }) => {
+      const me = state.players.get(this.address);
+      if (me) $('balance').textContent = String(me.balance);
+    });
+  }
+
+  close(): void {
+    this.#abort?.('left the room');
+    $<HTMLFormElement>('bet-form').onsubmit = (e) => e.preventDefault();
+  }
+
   #direction(): Direction {
     return (document.querySelector<HTMLInputElement>('input[name=direction]:checked')?.value ?? 'under') as Direction;
   }
 
-  #status(text: string): void {
+  #status(text: string): HTMLLIElement {
     const li = document.createElement('li');
     li.textContent = text;
     $('rolls').prepend(li);
+    return li;
   }
 
   #row(drawSeq: number): HTMLElement {
@@ -95,21 +122,33 @@ export class DiceView {
     return li;
   }
 
-  #chainProblems(record: { seq: number; prev: string }, hash: string): string[] {
-    const problems = this.#last && record.seq === this.#last.seq + 1 && record.prev !== this.#last.hash ? ['hash chain broken: prev is not the record before'] : [];
-    if (!this.#last || record.seq > this.#last.seq) this.#last = { seq: record.seq, hash };
-    return problems;
+  /** A record no bet of this page waits for: shown only if it fails. */
+  #showFailure(v: Verdict): void {
+    if (v.problems.length) markRow(this.#status(''), historyLine(v), v.problems);
   }
 
-  #mark(li: HTMLElement, problems: string[], text: string): void {
-    const mark = document.createElement('span');
-    mark.className = problems.length ? 'mark fail' : 'mark ok';
-    mark.textContent = problems.length ? `✗ FAILED: ${problems.join('; ')}` : '✓ verified';
-    li.dataset['verified'] = problems.length ? 'false' : 'true';
-    li.replaceChildren(`${text} `, mark);
+  async #onVoid(v: { drawSeq: number; reason: string; record?: HashedRecord }): Promise<void> {
+    const verdict = v.record ? await this.chain.record(v.record) : undefined;
+    const li = this.#row(v.drawSeq);
+    const problems = [...(verdict?.problems ?? [])];
+    if (this.#revealed.has(v.drawSeq)) problems.push(`voided after this page revealed its seed ("${v.reason}"): the server knows the seed and could re-roll`);
+    if (problems.length || verdict) markRow(li, `draw ${v.drawSeq} voided: ${v.reason}`, problems, verdict?.unplaced);
+    else li.replaceChildren(`draw ${v.drawSeq} voided: ${v.reason}`);
+    this.#abort?.(`voided: ${v.reason}`);
   }
 
-  /** Waits for the server's answer; a refusal, a void or 20 s of silence ends the bet. */
+  async #showOutcome({ record, verdict }: Heard<DiceOutcome>, bet?: Bet): Promise<void> {
+    const v = await verdict;
+    const { roll, win, payout } = record.result;
+    const action = (v.receipt?.action ?? bet ?? {}) as Partial<Bet>;
+    const li = this.#row(record.drawSeq);
+    li.dataset['payout'] = String(payout);
+    if (action.stake !== undefined) li.dataset['stake'] = String(action.stake);
+    markRow(li, `draw ${record.drawSeq}: rolled ${roll} (${action.direction} ${action.target}) ${win ? `win, paid ${payout}` : 'lose'}${receiptNote(v)}`, v.problems, v.unplaced);
+    this.onSettled();
+  }
+
+  /** Waits for the server's answer; a refusal, a void, leaving or 20 s of silence ends the bet. */
   #answer<T>(register: (resolve: (v: T) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no answer from the server in 20 s')), 20_000);
@@ -132,31 +171,23 @@ export class DiceView {
   async #play(bet: Bet): Promise<void> {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
-    const receipt = await this.#answer<Receipt>((resolve) => {
+    const receipt = await this.#answer<Heard<Receipt>>((resolve) => {
       this.#waiting.set(commitment, resolve);
-      this.room.send('bet', { ...bet, commitment });
+      this.#room.send('bet', { ...bet, commitment });
     }).finally(() => this.#waiting.delete(commitment));
-    const li = this.#row(receipt.drawSeq);
-    const intended = { roomId: this.room.roomId, game: 'dice', kind: 'roll', action: { ...bet }, address: this.address, commitment };
-    const receiptIssues = [
-      ...(await this.verifier.check({ kind: 'receipt', keys: this.keys, receipt, intended, published: { edgeBps: this.keys.dice.houseEdgeBps } })),
-      ...this.#chainProblems(receipt, receipt.hash),
-    ];
-    if (receiptIssues.length) return this.#mark(li, receiptIssues, `draw ${receipt.drawSeq}: receipt refused, seed kept secret:`);
-    li.textContent = `draw ${receipt.drawSeq}: rolling…`;
-    const outcome = await this.#answer<Outcome>((resolve) => {
-      this.#outcomes.set(receipt.drawSeq, resolve);
-      this.#revealed.add(receipt.drawSeq);
-      this.room.send('reveal', { drawSeq: receipt.drawSeq, seed });
-    }).finally(() => this.#outcomes.delete(receipt.drawSeq));
-    const problems = [
-      ...(await this.verifier.check({ kind: 'outcome', keys: this.keys, receipt, outcome: outcome.record, hash: outcome.recordHash })),
-      ...this.#chainProblems(outcome.record, outcome.recordHash),
-    ];
-    const { roll, win, payout } = outcome.record.result;
-    li.dataset['payout'] = String(payout);
-    li.dataset['stake'] = String(bet.stake);
-    this.#mark(li, problems, `draw ${receipt.drawSeq}: rolled ${roll} (${bet.direction} ${bet.target}) ${win ? `win, paid ${payout}` : 'lose'}`);
-    this.onSettled();
+    const { drawSeq } = receipt.record;
+    const li = this.#row(drawSeq);
+    const intended = { roomId: this.#room.roomId, game: 'dice', kind: 'roll', action: { ...bet }, address: this.address, commitment };
+    const published = { edgeBps: this.keys.dice.houseEdgeBps };
+    const [mine, chained] = await Promise.all([this.verifier.receiptProblems({ keys: this.keys, receipt: receipt.record, intended, published }), receipt.verdict]);
+    const problems = [...mine, ...chained.problems];
+    if (problems.length) return markRow(li, `draw ${drawSeq}: receipt refused, seed kept secret:`, problems);
+    li.textContent = `draw ${drawSeq}: rolling…`;
+    const outcome = await this.#answer<Heard<DiceOutcome>>((resolve) => {
+      this.#outcomes.set(drawSeq, resolve);
+      this.#revealed.add(drawSeq);
+      this.#room.send('reveal', { drawSeq, seed });
+    }).finally(() => this.#outcomes.delete(drawSeq));
+    await this.#showOutcome(outcome, bet);
   }
 }

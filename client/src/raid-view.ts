@@ -1,16 +1,21 @@
 /**
  * The treasure raid in the page: draws the map, moves the player with the keyboard or the touch
  * pad (predicted here with the server's own step function, then pulled towards the server's
- * position), answers commitment requests, and checks every receipt before revealing and every
- * outcome (the round's chests and each chest's loot, anyone's) in the verification worker.
+ * position) and answers commitment requests. Every record the room sends (anyone's receipt,
+ * outcome or void) goes through the room's chain in the verification worker; my receipt is also
+ * checked as mine before my seed is revealed. A draw whose receipt came before this page joined
+ * is verified from the room's transcript and says so.
  * @module
  */
 import type { Room } from '@colyseus/sdk';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
-import { RAID_HEIGHT, RAID_LOOT_MAPPING, RAID_WIDTH, RAID_REACH, isWall, stepPlayer } from '../../games/raid/rules.ts';
-import type { OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { CHESTS_PER_ROUND, RAID_HEIGHT, RAID_LOOT_MAPPING, RAID_WIDTH, RAID_REACH, isWall, stepPlayer } from '../../games/raid/rules.ts';
+import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { Fairness } from './api.ts';
-import type { Verifier } from './verifier.ts';
+import type { GameView } from './game-view.ts';
+import type { Verdict } from './live-transcript.ts';
+import { historyLine, markRow, receiptNote } from './marks.ts';
+import type { RoomChain, Verifier } from './verifier.ts';
 
 interface PlayerView {
   address: string;
@@ -35,14 +40,13 @@ interface RaidStateView {
   phaseEndsAt: number;
 }
 type Receipt = ReceiptRecord & { hash: string };
-/** Chests per round: the published action of the chest draw. */
-const CHESTS = 6;
 const TILE = 32;
 const COLORS = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bf8700', '#e16f24', '#1b7c83', '#d1242f'];
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-export class RaidView {
+export class RaidView implements GameView {
+  #room!: Room;
   readonly #seeds = new Map<string, string>(); // commitment -> seed
   /** What this player asked for under each commitment: the draw kind and action its receipt must carry. */
   readonly #asked = new Map<string, { kind: string; action: Record<string, string | number> }>();
@@ -54,7 +58,6 @@ export class RaidView {
   /** Chest draws that left out this page's commitment. */
   readonly #excluded = new Set<number>();
   #frames = 0;
-  readonly #receipts = new Map<number, Receipt>();
   readonly #keys = new Set<string>();
   #padDir = { dx: 0, dy: 0 };
   #sentDir = '0,0';
@@ -65,31 +68,15 @@ export class RaidView {
   #closed = false;
 
   constructor(
-    private readonly room: Room,
+    room: Room,
     private readonly address: string,
     private readonly keys: Fairness,
     private readonly verifier: Verifier,
+    private readonly chain: RoomChain,
     private readonly onLoot: () => void,
   ) {
-    $('raid-room-id').textContent = room.roomId;
     $('raid-log').replaceChildren();
-    room.onMessage('commit-request', (m: { round: number }) => {
-      const commitment = this.#commitment('chests', { round: m.round, count: CHESTS });
-      this.#committedRounds.set(m.round, commitment);
-      room.send('commit', { round: m.round, commitment });
-    });
-    room.onMessage('receipt', (r: Receipt) => void this.#onReceipt(r));
-    room.onMessage('outcome', (o: { record: OutcomeRecord; recordHash: string }) => void this.#onOutcome(o));
-    room.onMessage('void', (v: { drawSeq: number; reason: string }) =>
-      this.#revealedDraws.has(v.drawSeq)
-        ? this.#log(`draw ${v.drawSeq}:`, [`voided after this page revealed its seed ("${v.reason}"): the server knows the seed and could re-roll`], { draw: String(v.drawSeq) })
-        : this.#log(`draw ${v.drawSeq} voided: ${v.reason}`),
-    );
-    room.onMessage('error', (e: { code: string; message: string; round?: number }) => {
-      // A commitment the room refused (too late for the round): its absence from the draw is no fault.
-      if (e.code === 'not-now' && typeof e.round === 'number') this.#committedRounds.delete(e.round);
-      this.#log(`refused: ${e.message}`);
-    });
+    this.attach(room);
     const key = (e: KeyboardEvent, down: boolean) => {
       const k = e.key.toLowerCase();
       if (['arrowup', 'arrowdown', 'arrowleft', 'arrowright', 'w', 'a', 's', 'd'].includes(k)) {
@@ -114,6 +101,27 @@ export class RaidView {
     this.#frame = requestAnimationFrame(() => this.#loop());
   }
 
+  /** Listens to the room: the one joined, or the one a reconnection gave back. */
+  attach(room: Room): void {
+    this.#room = room;
+    $('raid-room-id').textContent = room.roomId;
+    room.onMessage('commit-request', (m: { round: number }) => {
+      const commitment = this.#commitment('chests', { round: m.round, count: CHESTS_PER_ROUND });
+      this.#committedRounds.set(m.round, commitment);
+      room.send('commit', { round: m.round, commitment });
+    });
+    room.onMessage('receipt', (r: Receipt) => void this.#onReceipt(r, this.chain.record(r)));
+    room.onMessage('outcome', (o: { record: OutcomeRecord; recordHash: string }) => void this.#onOutcome(o.record, this.chain.record({ ...o.record, hash: o.recordHash })));
+    room.onMessage('void', (v: { drawSeq: number; reason: string; record?: HashedRecord }) => void this.#onVoid(v));
+    // Every record of the room, once the room sends them to all: only failures show.
+    room.onMessage('record', (r: HashedRecord) => void this.chain.record(r).then((v) => v.problems.length && this.#log(historyLine(v), v.problems)));
+    room.onMessage('error', (e: { code: string; message: string; round?: number }) => {
+      // A commitment the room refused (too late for the round): its absence from the draw is no fault.
+      if (e.code === 'not-now' && typeof e.round === 'number') this.#committedRounds.delete(e.round);
+      this.#log(`refused: ${e.message}`);
+    });
+  }
+
   readonly #onKeyDown: (e: KeyboardEvent) => void;
   readonly #onKeyUp: (e: KeyboardEvent) => void;
 
@@ -122,11 +130,10 @@ export class RaidView {
     cancelAnimationFrame(this.#frame);
     window.removeEventListener('keydown', this.#onKeyDown);
     window.removeEventListener('keyup', this.#onKeyUp);
-    void this.room.leave();
   }
 
   get #state(): RaidStateView {
-    return this.room.state as unknown as RaidStateView;
+    return this.#room.state as unknown as RaidStateView;
   }
 
   #commitment(kind: string, action: Record<string, string | number>): string {
@@ -144,29 +151,20 @@ export class RaidView {
     const near = [...this.#state.chests]
       .filter((c) => !c.openedBy && !c.opening && Math.hypot(me.x - c.x - 0.5, me.y - c.y - 0.5) <= RAID_REACH)
       .sort((a, b) => Math.hypot(me.x - a.x, me.y - a.y) - Math.hypot(me.x - b.x, me.y - b.y))[0];
-    if (near) this.room.send('open', { chest: near.id, commitment: this.#commitment('loot', { round: this.#state.round, chest: near.id, table: RAID_LOOT_MAPPING }) });
+    if (near) this.#room.send('open', { chest: near.id, commitment: this.#commitment('loot', { round: this.#state.round, chest: near.id, table: RAID_LOOT_MAPPING }) });
     else this.#log('no closed chest within reach');
   }
 
-  #log(text: string, problems?: string[], data: Record<string, string> = {}): void {
+  #log(text: string, problems?: string[], data: Record<string, string> = {}, unplaced?: string): void {
     const li = document.createElement('li');
     Object.assign(li.dataset, data);
-    if (problems) {
-      const mark = Object.assign(document.createElement('span'), {
-        className: problems.length ? 'mark fail' : 'mark ok',
-        textContent: problems.length ? `✗ FAILED: ${problems.join('; ')}` : '✓ verified',
-      });
-      li.dataset['verified'] = String(problems.length === 0);
-      li.append(`${text} `, mark);
-    } else li.textContent = text;
+    if (problems) markRow(li, text, problems, unplaced);
+    else li.textContent = text;
     $('raid-log').prepend(li);
   }
 
-  async #onReceipt(receipt: Receipt): Promise<void> {
+  async #onReceipt(receipt: Receipt, chained: Promise<Verdict>): Promise<void> {
     const draw = { draw: String(receipt.drawSeq) };
-    const known = this.#receipts.get(receipt.drawSeq);
-    if (known && known.hash !== receipt.hash) return this.#log(`draw ${receipt.drawSeq}:`, ['a second, different receipt for this draw'], draw);
-    this.#receipts.set(receipt.drawSeq, receipt);
     if (receipt.kind === 'chests') {
       const mine = this.#committedRounds.get(Number(receipt.action['round']));
       if (mine && !receipt.commitments.includes(mine)) {
@@ -175,32 +173,45 @@ export class RaidView {
       }
     }
     const i = receipt.players.findIndex((p) => p.toLowerCase() === this.address.toLowerCase());
-    if (i < 0) return;
+    if (i < 0) {
+      const v = await chained;
+      return void (v.problems.length && this.#log(`draw ${receipt.drawSeq} (${receipt.kind}):`, v.problems, draw));
+    }
     const commitment = receipt.commitments[i]!;
     if (this.#spent.has(commitment)) return this.#log(`draw ${receipt.drawSeq}: receipt refused, seed not revealed again:`, ['it reuses a commitment whose seed this page already revealed'], draw);
     const seed = this.#seeds.get(commitment);
     const asked = this.#asked.get(commitment);
     if (!seed || !asked) return this.#log(`draw ${receipt.drawSeq}:`, ['a receipt in my name for a commitment this page never made'], draw);
-    const intended = { roomId: this.room.roomId, game: 'raid', kind: asked.kind, action: asked.action, address: this.address, commitment };
-    const problems = await this.verifier.check({ kind: 'receipt', keys: this.keys, receipt, intended, published: {} });
+    const intended = { roomId: this.#room.roomId, game: 'raid', kind: asked.kind, action: asked.action, address: this.address, commitment };
+    const [mine, v] = await Promise.all([this.verifier.receiptProblems({ keys: this.keys, receipt, intended, published: {} }), chained]);
+    const problems = [...mine, ...v.problems];
     if (problems.length) return this.#log(`draw ${receipt.drawSeq} (${receipt.kind}): receipt refused, seed kept secret:`, problems, draw);
     this.#spent.add(commitment);
     this.#seeds.delete(commitment);
     this.#revealedDraws.add(receipt.drawSeq);
-    this.room.send('reveal', { drawSeq: receipt.drawSeq, seed });
+    this.#room.send('reveal', { drawSeq: receipt.drawSeq, seed });
   }
 
-  async #onOutcome(o: { record: OutcomeRecord; recordHash: string }): Promise<void> {
-    const receipt = this.#receipts.get(o.record.drawSeq);
-    const problems = receipt
-      ? await this.verifier.check({ kind: 'outcome', keys: this.keys, receipt, outcome: o.record, hash: o.recordHash })
-      : ['no receipt seen for this draw'];
-    if (this.#excluded.has(o.record.drawSeq)) problems.push('the chest draw left out the commitment this page sent');
-    const r = o.record.result as { tiles?: number[][]; item?: string; amount?: number };
-    const who = receipt?.players[0]?.toLowerCase() === this.address.toLowerCase() ? 'you' : `${receipt?.players[0]?.slice(0, 8)}…`;
-    const text = r.tiles ? `round ${receipt?.action['round']}: chests placed by ${receipt?.players.length} players' seeds` : `${who} found ${r.item}${r.item === 'coins' ? ` (${r.amount})` : ''}`;
-    this.#log(`draw ${o.record.drawSeq}: ${text}`, problems, { draw: String(o.record.drawSeq), kind: r.tiles ? 'chests' : 'loot' });
+  async #onOutcome(record: OutcomeRecord, chained: Promise<Verdict>): Promise<void> {
+    const v = await chained;
+    const problems = [...v.problems];
+    if (this.#excluded.has(record.drawSeq)) problems.push('the chest draw left out the commitment this page sent');
+    const receipt = v.receipt;
+    const r = record.result as { tiles?: number[][]; item?: string; amount?: number };
+    const who = receipt?.players[0]?.toLowerCase() === this.address.toLowerCase() ? 'you' : `${receipt?.players[0]?.slice(0, 8) ?? 'someone'}…`;
+    const text = r.tiles
+      ? `round ${receipt?.action['round'] ?? '?'}: chests placed by ${receipt?.players.length ?? '?'} players' seeds`
+      : `${who} found ${r.item}${r.item === 'coins' ? ` (${r.amount})` : ''}`;
+    this.#log(`draw ${record.drawSeq}: ${text}${receiptNote(v)}`, problems, { draw: String(record.drawSeq), kind: r.tiles ? 'chests' : 'loot' }, v.unplaced);
     if (!r.tiles && who === 'you') this.onLoot();
+  }
+
+  async #onVoid(v: { drawSeq: number; reason: string; record?: HashedRecord }): Promise<void> {
+    const verdict = v.record ? await this.chain.record(v.record) : undefined;
+    const problems = [...(verdict?.problems ?? [])];
+    if (this.#revealedDraws.has(v.drawSeq)) problems.push(`voided after this page revealed its seed ("${v.reason}"): the server knows the seed and could re-roll`);
+    if (problems.length) this.#log(`draw ${v.drawSeq} voided: ${v.reason}:`, problems, { draw: String(v.drawSeq) });
+    else this.#log(`draw ${v.drawSeq} voided: ${v.reason}`);
   }
 
   #direction(): { dx: number; dy: number } {
@@ -220,7 +231,7 @@ export class RaidView {
     const key = `${dir.dx.toFixed(3)},${dir.dy.toFixed(3)}`;
     if (key !== this.#sentDir) {
       this.#sentDir = key;
-      this.room.send('move', dir);
+      this.#room.send('move', dir);
     }
     const server = this.#state.players?.get(this.address);
     if (server) {

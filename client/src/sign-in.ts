@@ -24,9 +24,13 @@ export function hasInjectedWallet(): boolean {
   return typeof (window as { ethereum?: Eip1193 }).ethereum?.request === 'function';
 }
 
-export async function injectedSigner(): Promise<PlayerSigner> {
+/**
+ * The injected wallet's account. `eth_requestAccounts` may ask the player to connect;
+ * `eth_accounts` (for a reload) never asks and answers only an account already connected.
+ */
+export async function injectedSigner(method: 'eth_requestAccounts' | 'eth_accounts' = 'eth_requestAccounts'): Promise<PlayerSigner> {
   const ethereum = (window as { ethereum?: Eip1193 }).ethereum!;
-  const [account] = (await ethereum.request({ method: 'eth_requestAccounts' })) as string[];
+  const [account] = (await ethereum.request({ method })) as string[];
   if (!account) throw new Error('the wallet shared no account');
   // Wallets often answer lowercase; the server and the room state use EIP-55.
   const address = getAddress(account);
@@ -48,11 +52,16 @@ export function localSigner(): PlayerSigner {
   return { address: wallet.address, kind: 'local', signMessage: (m) => wallet.signMessage(m) };
 }
 
+/** The key this browser already keeps, if any (a reload must not make a new identity). */
+export function existingLocalSigner(): PlayerSigner | undefined {
+  return localStorage.getItem(LOCAL_KEY) ? localSigner() : undefined;
+}
+
 export function exportLocalKey(): string | undefined {
   return localStorage.getItem(LOCAL_KEY) ?? undefined;
 }
 
-/** Signs a fresh server nonce; the result is the room join token. */
+/** Signs a fresh server nonce; the result is a room join token, good for one join (the server takes each nonce once). */
 export async function signIn(signer: PlayerSigner): Promise<string> {
   const { nonce, domain, uri } = await getJson<{ nonce: string; domain: string; uri: string }>('/auth/nonce');
   const message = buildSignInMessage({ domain, uri, address: signer.address, nonce });

@@ -1,4 +1,7 @@
-/** Verifies a whole transcript off the main thread; answers the report and how long it took. */
+/**
+ * /verify's worker: a whole transcript through `verifyTranscript` (the one step-by-step verifier,
+ * fed every record from the first), off the main thread; answers the report and how long it took.
+ */
 import { verifyTranscript, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
 
 self.onmessage = (event: MessageEvent<{ transcript: unknown; keys: TrustedKeys }>) => {

@@ -1,26 +1,81 @@
-/** The page's side of the verification worker: a promise per check. */
-import type { VerifyAnswer, VerifyRequest } from './verify.worker.ts';
+/**
+ * The page's side of the verification worker: a promise per check, and a `RoomChain` per room
+ * the page is in, which every record heard in that room goes through.
+ * @module
+ */
+import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
+import type { Verdict } from './live-transcript.ts';
+import type { WorkerAnswer, WorkerRequest } from './verify.worker.ts';
 
-type Request = VerifyRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+type ReceiptCheck = Omit<Extract<WorkerRequest, { op: 'receipt' }>, 'id' | 'op'>;
 
 export class Verifier {
   readonly #worker = new Worker(new URL('./verify.worker.ts', import.meta.url), { type: 'module' });
-  readonly #waiting = new Map<number, (problems: string[]) => void>();
+  readonly #waiting = new Map<number, (answer: WorkerAnswer) => void>();
+  readonly #history = new Map<string, (v: Verdict) => void>();
   #next = 0;
 
   constructor() {
-    this.#worker.onmessage = (e: MessageEvent<VerifyAnswer>) => {
-      this.#waiting.get(e.data.id)?.(e.data.problems);
-      this.#waiting.delete(e.data.id);
+    this.#worker.onmessage = (e: MessageEvent<WorkerAnswer>) => {
+      const a = e.data;
+      if ('history' in a) return this.#history.get(a.roomId)?.(a.history);
+      this.#waiting.get(a.id)?.(a);
+      this.#waiting.delete(a.id);
     };
   }
 
-  /** Resolves with the failed checks, none when the receipt or outcome holds. */
-  check(request: Request): Promise<string[]> {
+  #ask(request: Request): Promise<WorkerAnswer> {
     const id = this.#next++;
     return new Promise((resolve) => {
       this.#waiting.set(id, resolve);
       this.#worker.postMessage({ ...request, id });
     });
+  }
+
+  /** What is wrong with my receipt (the check before revealing my seed): none when it is mine, as I asked. */
+  async receiptProblems(check: ReceiptCheck): Promise<string[]> {
+    const a = await this.#ask({ op: 'receipt', ...check });
+    return 'problems' in a ? a.problems : ['the verification worker gave no answer'];
+  }
+
+  /**
+   * Starts following a room: its transcript so far is fetched and verified in the worker, and
+   * each record heard is then checked in chain order. `onHistory` hears of transcript records
+   * no one on this page heard that fail.
+   */
+  follow(roomId: string, keys: TrustedKeys, onHistory: (v: Verdict) => void): RoomChain {
+    this.#history.set(roomId, onHistory);
+    const chain = new RoomChain(roomId, (r) => this.#ask(r), () => this.#history.delete(roomId));
+    void chain.catchUp(keys);
+    return chain;
+  }
+}
+
+/** One room's records, checked in the worker in chain order. */
+export class RoomChain {
+  #keys: TrustedKeys | undefined;
+
+  constructor(
+    readonly roomId: string,
+    private readonly ask: (r: Request) => Promise<WorkerAnswer>,
+    private readonly onForget: () => void,
+  ) {}
+
+  /** Verifies what the room's transcript holds beyond what this page checked (on joining, and back after a drop). */
+  async catchUp(keys = this.#keys): Promise<void> {
+    this.#keys = keys;
+    if (keys) await this.ask({ op: 'follow', roomId: this.roomId, keys });
+  }
+
+  /** A record heard in the room: its verdict once the chain reaches it. */
+  async record(record: unknown): Promise<Verdict> {
+    const a = await this.ask({ op: 'record', roomId: this.roomId, record });
+    return 'verdict' in a ? a.verdict : { seq: -1, type: 'unknown', problems: ['the verification worker gave no answer'] };
+  }
+
+  forget(): void {
+    this.onForget();
+    void this.ask({ op: 'forget', roomId: this.roomId });
   }
 }

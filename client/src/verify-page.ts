@@ -4,11 +4,11 @@
  * distribution they must follow.
  * @module
  */
+import { ROLLS } from '../../games/dice/rules.ts';
 import type { TranscriptReport, TrustedKeys } from '../../vrf/protocol/transcript.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const BINS = 10;
-const ROLLS = 10_000;
 
 interface LooseRecord {
   seq: number;

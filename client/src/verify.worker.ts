@@ -1,49 +1,69 @@
 /**
- * Checks proofs off the main thread, so verification never stalls the game: each request is a
- * receipt (before the seed is revealed) or an outcome, with the keys the page pinned; the answer
- * lists what failed, empty when all holds. The same vrf/ code as the server runs here.
+ * Checks off the main thread, so verification never stalls the game. Two kinds of work:
+ * - the player's own receipt before revealing (`receiptProblems`: the pinned signer, exactly my
+ *   bet and my commitment), stateless;
+ * - every record the page hears in a room, fed to that room's `LiveTranscript` (one per room,
+ *   kept while the page follows it), which checks it in chain order with the one transcript
+ *   verifier, fetching the room's transcript to start and to fill gaps.
+ * The same vrf/ code as the server and the CLI runs here.
  * @module
  */
-import { recordHash, type OutcomeRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { receiptSigner } from '../../vrf/protocol/receipt.ts';
-import { outcomeProblems, receiptProblems, type IntendedDraw, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
+import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { receiptProblems, type IntendedDraw, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
+import { LiveTranscript, type Verdict } from './live-transcript.ts';
 
-export type VerifyRequest =
-  | { id: number; kind: 'receipt'; keys: TrustedKeys; receipt: ReceiptRecord & { hash: string }; intended: IntendedDraw; published: Record<string, JsonValue> }
-  | { id: number; kind: 'outcome'; keys: TrustedKeys; receipt: ReceiptRecord & { hash: string }; outcome: OutcomeRecord; hash: string };
+export type WorkerRequest =
+  | { id: number; op: 'receipt'; keys: TrustedKeys; receipt: ReceiptRecord; intended: IntendedDraw; published: Record<string, JsonValue> }
+  /** Starts following a room (its transcript so far is fetched and verified), or catches up one already followed. */
+  | { id: number; op: 'follow'; roomId: string; keys: TrustedKeys }
+  | { id: number; op: 'record'; roomId: string; record: unknown }
+  | { id: number; op: 'forget'; roomId: string };
 
-export interface VerifyAnswer {
-  id: number;
-  problems: string[];
+export type WorkerAnswer =
+  | { id: number; problems: string[] }
+  | { id: number; verdict: Verdict }
+  | { id: number; done: true }
+  /** A record of the room's transcript, heard by no one on this page, that fails. */
+  | { roomId: string; history: Verdict };
+
+const rooms = new Map<string, LiveTranscript>();
+
+function follow(roomId: string, keys: TrustedKeys): Promise<void> {
+  let room = rooms.get(roomId);
+  if (!room) {
+    const url = new URL(`/rooms/${encodeURIComponent(roomId)}/transcript`, self.location.origin);
+    const fetchTranscript = async () => {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return res.json() as Promise<unknown>;
+    };
+    room = new LiveTranscript(roomId, keys, fetchTranscript, (history) => post({ roomId, history }));
+    rooms.set(roomId, room);
+  }
+  return room.catchUp();
 }
 
-function hashProblems(record: ReceiptRecord | OutcomeRecord, claimed: string): string[] {
-  try {
-    return recordHash(record) === claimed ? [] : ['record hash differs from the record'];
-  } catch (e) {
-    return [`record cannot be hashed: ${(e as Error).message}`];
-  }
-}
-
-function check(req: VerifyRequest): string[] {
-  if (req.kind === 'receipt') {
-    const { hash, ...receipt } = req.receipt;
-    return [...receiptProblems(receipt, req.intended, req.keys, req.published), ...hashProblems(receipt, hash)];
-  }
-  // The receipt may be another player's, never checked on this page before: its signature and hash too.
-  const { hash: receiptHash, ...receipt } = req.receipt;
-  const signer = (() => {
-    try {
-      return receiptSigner(receipt).toLowerCase() === req.keys.receiptSigner.toLowerCase() ? [] : ['receipt not signed by the pinned signer'];
-    } catch (e) {
-      return [`receipt signature: ${(e as Error).message}`];
+async function answer(req: WorkerRequest): Promise<WorkerAnswer> {
+  switch (req.op) {
+    case 'receipt':
+      return { id: req.id, problems: receiptProblems(req.receipt, req.intended, req.keys, req.published) };
+    case 'follow':
+      await follow(req.roomId, req.keys);
+      return { id: req.id, done: true };
+    case 'record': {
+      const room = rooms.get(req.roomId);
+      if (!room) return { id: req.id, verdict: { seq: -1, type: 'unknown', problems: [], unplaced: 'this page does not follow the room' } };
+      return { id: req.id, verdict: await room.receive(req.record) };
     }
-  })();
-  return [...signer, ...hashProblems(receipt, receiptHash), ...outcomeProblems(receipt, req.outcome, req.keys), ...hashProblems(req.outcome, req.hash)];
+    case 'forget':
+      rooms.delete(req.roomId);
+      return { id: req.id, done: true };
+  }
 }
 
-self.onmessage = (event: MessageEvent<VerifyRequest>) => {
-  const answer: VerifyAnswer = { id: event.data.id, problems: check(event.data) };
-  self.postMessage(answer);
-};
+function post(message: WorkerAnswer): void {
+  self.postMessage(message);
+}
+
+self.onmessage = (event: MessageEvent<WorkerRequest>) => void answer(event.data).then(post);

@@ -7,7 +7,7 @@ import { getBytes, Wallet } from 'ethers';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium, screenshot } from '../helpers/browser.ts';
-import { getJson } from '../helpers/player.ts';
+import { getJson, TestPlayer } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 let server: ServerProcess;
@@ -86,6 +86,25 @@ describe('dice in the browser', () => {
     await page.waitForSelector('#lobby:not([hidden])');
     await screenshot(page, 'lobby');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('two players at one table: the page hears only its own draws and fills the gaps from the transcript, all verified', async () => {
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await signInAndCreateDice(page);
+    const roomId = (await page.locator('#dice-room-id').innerText()).trim();
+    const other = await TestPlayer.join(server.url, { roomId });
+    for (let i = 0; i < 3; i++) {
+      // Another player's draw (receipt and outcome the page never hears) between each of the page's.
+      const { receipt, seed } = await other.bet({ stake: 5, target: 5000, direction: 'under' });
+      await other.reveal(receipt.drawSeq, seed);
+      const r = await roll(page, 2 * i + 1);
+      expect(r.verified, r.text).toBe(true);
+    }
+    expect(await page.locator('#rolls').innerText()).not.toMatch(/FAILED|not verified/);
+    expect(errors).toEqual([]);
+    await other.room.leave();
     await page.close();
   });
 

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
@@ -32,4 +32,50 @@ export function collectPageErrors(page: Page): string[] {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   return errors;
+}
+
+/** A fresh browser context (its own storage) signed in with a browser key, in the lobby. */
+export async function signedInPage(browser: Browser, url: string, opts: { tracked?: boolean } = {}): Promise<{ page: Page; address: string; errors: string[] }> {
+  const context = await browser.newContext();
+  if (opts.tracked) await trackSockets(context);
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(url);
+  await page.click('#sign-in-local');
+  await page.waitForSelector('#lobby:not([hidden])');
+  return { page, address: (await page.locator('#identity').getAttribute('data-address'))!, errors };
+}
+
+/** Rolls once at the dice table with the form as it is; resolves with the row of draw `draw` once it has its mark. */
+export async function rollDice(page: Page, draw: number): Promise<{ verified: string | null; text: string }> {
+  await page.press('#stake', 'Enter');
+  const row = page.locator(`#rolls li[data-draw="${draw}"][data-verified]`);
+  await row.waitFor({ timeout: 15_000 });
+  return { verified: await row.getAttribute('data-verified'), text: await row.innerText() };
+}
+
+/** Keeps every WebSocket the context's pages open, so a test can cut them (see `dropSockets`). */
+export async function trackSockets(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const sockets: WebSocket[] = [];
+    (window as unknown as { testSockets: WebSocket[] }).testSockets = sockets;
+    window.WebSocket = class extends window.WebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+  });
+}
+
+/**
+ * Cuts the page's open sockets as a lost network would look to the server: a close that is not
+ * a goodbye (4010, "may try to reconnect"), so the room holds the seat for the grace period.
+ */
+export async function dropSockets(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const open = (window as unknown as { testSockets: WebSocket[] }).testSockets.filter((s) => s.readyState === WebSocket.OPEN);
+    open.forEach((s) => s.close(4010, 'test: network lost'));
+    return open.length;
+  });
 }

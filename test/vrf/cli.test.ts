@@ -52,3 +52,31 @@ describe('vrf/cli.ts verify', () => {
     expect(missing.stderr).toMatch(/missing --alpha/);
   });
 });
+
+describe('vrf/cli.ts verify-transcript', () => {
+  it('checks a closed room record by record through the one verifier, and names a record left out', async () => {
+    const { main } = await import('../../vrf/cli.ts');
+    const { mixedRoom } = await import('../fairness/room-fixture.ts');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { room, keys } = await mixedRoom('cli');
+    await room.void(4, 'the seed was not revealed in time');
+    await room.finish();
+    const transcript = await room.transcript();
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const run = (t: unknown) => {
+      const file = join(dir, 'transcript.json');
+      writeFileSync(file, JSON.stringify(t));
+      const lines: string[] = [];
+      const code = main(['verify-transcript', file, '--pk', keys.publicKey, '--signer', keys.receiptSigner], (l) => lines.push(l));
+      return { code, lines };
+    };
+    const good = run(transcript);
+    expect(good.code).toBe(0);
+    expect(good.lines.at(-1)).toBe(`verified: ${transcript.records.length} records, room closed`);
+    const gap = run({ ...transcript, records: transcript.records.filter((r) => r.seq !== 3) });
+    expect(gap.code).toBe(1);
+    expect(gap.lines).toContain('record 4 receipt draw 2: seq 4 where 3 was expected; prev is not the hash of the previous record');
+  });
+});

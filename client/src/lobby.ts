@@ -1,0 +1,88 @@
+/**
+ * The lobby: each game's open rooms, refreshed every few seconds while it shows, and the
+ * buttons that create or join one. The server lists a room only while someone is connected to
+ * it (a room whose players all dropped keeps their seats for the grace period, but nobody is
+ * there to play with). A room that is gone by the time Join is pressed drops out of the list
+ * with a message.
+ * @module
+ */
+import { getJson, type RoomListing } from './api.ts';
+
+export type Game = 'dice' | 'raid';
+const GAMES: readonly Game[] = ['dice', 'raid'];
+/** How often the list is fetched again while the lobby shows. */
+export const LOBBY_REFRESH_MS = 3000;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+export interface LobbyActions {
+  create(game: Game): Promise<void>;
+  join(game: Game, roomId: string): Promise<void>;
+}
+
+export class Lobby {
+  #timer: ReturnType<typeof setInterval> | undefined;
+  /** Rooms whose Join failed: not offered again (a listing fetched meanwhile may still hold them). */
+  readonly #gone = new Set<string>();
+
+  constructor(private readonly actions: LobbyActions) {
+    for (const game of GAMES) $(`create-${game}`).onclick = () => void actions.create(game);
+    $('refresh-rooms').onclick = () => void this.refresh();
+  }
+
+  /** Shows the lobby (with `message`, if any) and keeps its list fresh. */
+  show(message?: string): void {
+    $('lobby').hidden = false;
+    this.say(message ?? '');
+    void this.refresh();
+    clearInterval(this.#timer);
+    this.#timer = setInterval(() => void this.refresh(), LOBBY_REFRESH_MS);
+  }
+
+  hide(): void {
+    clearInterval(this.#timer);
+    $('lobby').hidden = true;
+  }
+
+  /** A message for the player (role=status): why they are here, or what failed. */
+  say(message: string): void {
+    const out = $('lobby-message');
+    out.textContent = message;
+    out.hidden = message === '';
+  }
+
+  /** A listed room could not be joined: it leaves the list, and the player is told. */
+  joinFailed(roomId: string, reason: string): void {
+    this.#gone.add(roomId);
+    document.querySelector(`#lobby tr[data-room-id="${CSS.escape(roomId)}"]`)?.remove();
+    this.say(`Room ${roomId} could not be joined (${reason}); it is no longer listed.`);
+    void this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    let listings: RoomListing[][];
+    try {
+      listings = await Promise.all(GAMES.map((game) => getJson<RoomListing[]>(`/rooms?game=${game}`)));
+    } catch {
+      return void ($('lobby').dataset['stale'] = 'true'); // the server does not answer: keep the last list, try again soon
+    }
+    delete $('lobby').dataset['stale'];
+    GAMES.forEach((game, i) => this.#render(game, listings[i]!.filter((r) => !this.#gone.has(r.roomId))));
+  }
+
+  #render(game: Game, rooms: readonly RoomListing[]): void {
+    $(`${game}-rooms`).querySelector('tbody')!.replaceChildren(
+      ...rooms.map((r) => {
+        const tr = document.createElement('tr');
+        tr.dataset['roomId'] = r.roomId;
+        const join = document.createElement('button');
+        join.textContent = 'Join';
+        join.disabled = r.clients >= r.maxClients;
+        join.onclick = () => void this.actions.join(game, r.roomId);
+        const players = `${r.connected ?? r.clients}/${r.maxClients}`;
+        tr.append(...[r.roomId, players].map((t) => Object.assign(document.createElement('td'), { textContent: t })), join);
+        return tr;
+      }),
+    );
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * A room's transcript made by the server's own RoomTranscript with a throwaway key, for the
+ * verifier tests: dice draws settled, one voided, one left open, and a two-player raid chest draw.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Wallet } from 'ethers';
+import { createFairnessContext } from '../../server/fairness/context.ts';
+import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
+import { getSuite } from '../../vrf/index.ts';
+import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { bytesToHex } from '../../vrf/protocol/encoding.ts';
+import type { TrustedKeys } from '../../vrf/protocol/verifier.ts';
+
+export async function openRoom(roomId = 'fixture'): Promise<{ room: RoomTranscript; keys: TrustedKeys }> {
+  const suite = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
+  const sk = crypto.getRandomValues(new Uint8Array(32));
+  const operator = Wallet.createRandom();
+  const ctx = createFairnessContext({
+    suite,
+    vrfPublicKey: suite.publicKey(sk),
+    operatorKey: operator.privateKey,
+    operatorAddress: operator.address,
+    prover: { prove: async (alpha) => ({ pi: suite.prove(sk, alpha), beta: suite.proofToHash(suite.prove(sk, alpha)) }), close: async () => undefined },
+  });
+  const room = await RoomTranscript.open(join(mkdtempSync(join(tmpdir(), 'verifier-')), 'room.jsonl'), roomId, ctx);
+  return { room, keys: { suite: suite.name, publicKey: bytesToHex(suite.publicKey(sk)), receiptSigner: operator.address } };
+}
+
+/** One dice draw by a fresh player; settled unless `reveal` is false. */
+export async function diceDraw(room: RoomTranscript, reveal = true): Promise<number> {
+  const player = Wallet.createRandom().address;
+  const seed = newSeed();
+  const receipt = await room.receipt({
+    game: 'dice',
+    kind: 'roll',
+    action: { stake: 10, target: 5000, direction: 'under', edgeBps: 100 },
+    players: [{ address: player, commitment: seedCommitment(seed) }],
+  });
+  if (reveal) {
+    await room.reveal(receipt.drawSeq, player, seed);
+    await room.settle(receipt.drawSeq);
+  }
+  return receipt.drawSeq;
+}
+
+/** A chest draw over two players' seeds, settled. */
+export async function chestDraw(room: RoomTranscript, round: number): Promise<void> {
+  const players = [0, 1].map(() => ({ address: Wallet.createRandom().address, seed: newSeed() }));
+  const receipt = await room.receipt({
+    game: 'raid',
+    kind: 'chests',
+    action: { round, count: 6 },
+    players: players.map((p) => ({ address: p.address, commitment: seedCommitment(p.seed) })),
+  });
+  for (const p of players) await room.reveal(receipt.drawSeq, p.address, p.seed);
+  await room.settle(receipt.drawSeq);
+}
+
+/** receipt+outcome, receipt+outcome, chests receipt+outcome, receipt+void, an open receipt: 9 records. */
+export async function mixedRoom(roomId = 'fixture') {
+  const { room, keys } = await openRoom(roomId);
+  await diceDraw(room);
+  await diceDraw(room);
+  await chestDraw(room, 1);
+  const voided = await diceDraw(room, false);
+  await room.void(voided, 'the seed was not revealed in time');
+  await diceDraw(room, false);
+  return { room, keys, transcript: await room.transcript() };
+}

@@ -1,0 +1,232 @@
+/**
+ * The one transcript verifier (FAIRNESS.md section 7), fed one record at a time. Everything
+ * that checks a room's records goes through it: `verifyTranscript` (a loop over it), the CLI,
+ * /verify, and the game page's worker, which keeps one per room and feeds it each record as it
+ * arrives. One code path means a check added here is made everywhere.
+ *
+ * For every record it checks the chain link (seq, prev, hash), and by type: a receipt's signer,
+ * key id, draw number and commitments (never one used before: a revealed seed drawn on again
+ * would let the server pick among re-rolls); a move's draw and player; an outcome's seeds
+ * against the commitments, alpha rebuilt, the proof under the pinned key and the result
+ * recomputed by the published mapping with the draw's moves; a void's receipt; a close's
+ * signer and that no draw is left open. Input is untrusted: problems are reported, nothing
+ * throws.
+ * @module
+ */
+import { getSuite } from '../index.ts';
+import { outcomeMappings } from '../../games/registry.ts';
+import { receiptAlpha } from './alpha.ts';
+import { seedCommitment, vrfKeyId } from './commitment.ts';
+import { bytesToHex, canonicalJson, hexToBytes } from './encoding.ts';
+import { closeSigner, receiptSigner } from './receipt.ts';
+import { DrawRecordSchema, GENESIS_HASH, recordHash, type DrawRecord, type OutcomeRecord, type ReceiptRecord } from './records.ts';
+
+/** The key material a verifier trusts: pinned from /fairness, never taken from the transcript. */
+export interface TrustedKeys {
+  readonly suite: string;
+  readonly publicKey: string;
+  readonly receiptSigner: string;
+}
+
+export interface RecordReport {
+  readonly seq: number;
+  /** The record's type, or `malformed` when it does not parse as a record. */
+  readonly type: string;
+  readonly drawSeq?: number;
+  readonly problems: string[];
+}
+
+/** What `accept` says of a record: its report, and the receipt of its draw (for outcomes, moves, voids). */
+export interface Accepted extends RecordReport {
+  readonly receipt?: ReceiptRecord;
+}
+
+/** What is wrong with an outcome given its receipt, or [] when it checks out. Never throws. */
+export function outcomeProblems(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys, moves: readonly string[] = []): string[] {
+  try {
+    return checkOutcome(receipt, outcome, keys, moves);
+  } catch (e) {
+    return [`outcome cannot be checked: ${(e as Error).message}`];
+  }
+}
+
+function checkOutcome(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys, moves: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (outcome.drawSeq !== receipt.drawSeq || outcome.receiptSeq !== receipt.seq || outcome.roomId !== receipt.roomId)
+    problems.push('outcome does not name its receipt (room, drawSeq, receiptSeq)');
+  if (receipt.suite !== keys.suite) problems.push(`receipt names suite ${receipt.suite}, pinned ${keys.suite}`);
+  if (outcome.seeds.length !== receipt.commitments.length) problems.push('seed count differs from commitments');
+  outcome.seeds.forEach((seed, i) => {
+    if (seedCommitment(seed) !== receipt.commitments[i]) problems.push(`seed ${i} does not match its commitment`);
+  });
+  let alpha: string;
+  try {
+    alpha = bytesToHex(receiptAlpha(receipt, outcome.seeds));
+  } catch (e) {
+    return [...problems, `alpha cannot be rebuilt: ${(e as Error).message}`];
+  }
+  if (alpha !== outcome.alpha) problems.push('alpha differs from the one rebuilt from the receipt and seeds');
+  let suite;
+  try {
+    suite = getSuite(keys.suite);
+  } catch (e) {
+    return [...problems, (e as Error).message];
+  }
+  if (receipt.keyId !== vrfKeyId(suite.name, hexToBytes(keys.publicKey))) problems.push('receipt keyId is not the pinned key');
+  const verified = suite.verify(hexToBytes(keys.publicKey), hexToBytes(alpha), hexToBytes(outcome.pi));
+  if (!verified.valid) return [...problems, `proof: ${verified.reason}`];
+  if (bytesToHex(verified.beta) !== outcome.beta) problems.push('beta differs from the proof output');
+  const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
+  if (!mapping) return [...problems, `no published mapping for ${receipt.game}/${receipt.kind}`];
+  try {
+    const expected = mapping.result(verified.beta, receipt.action, moves);
+    if (canonicalJson(expected) !== canonicalJson(outcome.result)) problems.push('result differs from the one computed from beta');
+  } catch (e) {
+    problems.push(`result cannot be recomputed: ${(e as Error).message}`);
+  }
+  return problems;
+}
+
+/** A draw with a receipt and neither outcome nor void yet, with the moves recorded on it. */
+interface OpenDraw {
+  readonly receipt: ReceiptRecord;
+  readonly moves: string[];
+}
+
+/**
+ * A room's records, checked in order from its first. Keeps only what later records are checked
+ * against: the chain head, the open draws (receipt and moves), every commitment seen and whether
+ * the room closed; a settled draw's receipt is let go, so a long room costs little memory.
+ */
+export class TranscriptVerifier {
+  #next = 0;
+  #head = GENESIS_HASH;
+  #nextDraw = 0;
+  #closedAt: number | undefined;
+  readonly #open = new Map<number, OpenDraw>(); // by drawSeq
+  /** Commitment -> the seq of the receipt that first carried it. */
+  readonly #commitments = new Map<string, number>();
+  readonly #pinnedKeyId: string | undefined;
+
+  constructor(
+    /** The room whose records these must be. */
+    readonly roomId: string,
+    private readonly keys: TrustedKeys,
+  ) {
+    try {
+      this.#pinnedKeyId = vrfKeyId(keys.suite, hexToBytes(keys.publicKey));
+    } catch {
+      this.#pinnedKeyId = undefined; // every receipt then fails the key check
+    }
+  }
+
+  /** The seq the next record must have: how many records were accepted. */
+  get next(): number {
+    return this.#next;
+  }
+
+  /** Hash of the last record accepted, as it claims (the genesis hash at first, '' after a malformed one). */
+  get head(): string {
+    return this.#head;
+  }
+
+  /** A close record was accepted: nothing may follow. */
+  get closed(): boolean {
+    return this.#closedAt !== undefined;
+  }
+
+  /** Draws receipted with neither outcome nor void yet: fine in a live room, misconduct in a closed one. */
+  pendingDraws(): number[] {
+    return [...this.#open.keys()];
+  }
+
+  /** Checks `raw` as the room's next record and takes it in. Never throws. */
+  accept(raw: unknown): Accepted {
+    const seq = this.#next++;
+    const { hash: claimed, ...bare } = (typeof raw === 'object' && raw !== null ? raw : { raw }) as { hash?: unknown };
+    const parsed = DrawRecordSchema.safeParse(bare);
+    if (!parsed.success) {
+      this.#head = ''; // what follows cannot chain onto a record that is not one
+      return { seq, type: 'malformed', problems: [parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')] };
+    }
+    const rec = parsed.data;
+    const problems: string[] = [];
+    let receipt: ReceiptRecord | undefined;
+    try {
+      this.#link(rec, seq, claimed, problems);
+      receipt = this.#check(rec, problems);
+    } catch (e) {
+      problems.push(`cannot be checked: ${(e as Error).message}`);
+    }
+    return { seq: rec.seq, type: rec.type, drawSeq: rec.drawSeq, problems, ...(receipt && rec.type !== 'receipt' ? { receipt } : {}) };
+  }
+
+  /** The chain link: seq, prev, hash, room; the head moves on to this record whatever its faults. */
+  #link(rec: DrawRecord, seq: number, claimed: unknown, p: string[]): void {
+    if (this.#closedAt !== undefined) p.push(`record after the room's close record ${this.#closedAt}`);
+    if (rec.seq !== seq) p.push(`seq ${rec.seq} where ${seq} was expected`);
+    if (rec.roomId !== this.roomId) p.push('record belongs to another room');
+    if (rec.prev !== this.#head) p.push('prev is not the hash of the previous record');
+    const hash = recordHash(rec);
+    if (claimed !== hash) p.push(claimed === undefined ? 'record has no hash field' : 'hash field differs from the record hash');
+    // The next record links to the hash this one claims: a record altered after it was hashed
+    // fails alone, instead of taking the honest record after it down too.
+    this.#head = typeof claimed === 'string' && /^[0-9a-f]{64}$/.test(claimed) ? claimed : hash;
+  }
+
+  /** The checks of the record's type; returns the receipt of its draw when there is one. */
+  #check(rec: DrawRecord, p: string[]): ReceiptRecord | undefined {
+    if (rec.type === 'receipt') {
+      this.#receipt(rec, p);
+      return rec;
+    }
+    if (rec.type === 'close') return void this.#close(rec, p);
+    const open = this.#open.get(rec.drawSeq);
+    const settled = !open && rec.drawSeq < this.#nextDraw;
+    if (rec.type === 'move') {
+      if (!open) return void p.push(settled ? 'move on a draw already settled or voided' : 'move on a draw with no earlier receipt');
+      const { receipt } = open;
+      if (rec.receiptSeq !== receipt.seq) p.push('move does not name its receipt');
+      if (!receipt.players.some((a) => a.toLowerCase() === rec.player.toLowerCase())) p.push('move by someone who is not a player of the draw');
+      if (!outcomeMappings[`${receipt.game}/${receipt.kind}`]?.takesMoves) p.push(`${receipt.game}/${receipt.kind} draws take no moves`);
+      open.moves.push(rec.move);
+      return receipt;
+    }
+    if (!open) return void p.push(settled ? 'second outcome or void for one draw' : 'no earlier receipt for this draw');
+    if (rec.type === 'outcome') p.push(...outcomeProblems(open.receipt, rec, this.keys, open.moves));
+    else if (rec.receiptSeq !== open.receipt.seq) p.push('void does not name its receipt');
+    this.#open.delete(rec.drawSeq);
+    return open.receipt;
+  }
+
+  #receipt(rec: ReceiptRecord, p: string[]): void {
+    if (rec.drawSeq !== this.#nextDraw) p.push(`drawSeq ${rec.drawSeq} where ${this.#nextDraw} was expected`);
+    this.#nextDraw = rec.drawSeq + 1;
+    if (rec.suite !== this.keys.suite) p.push(`receipt names suite ${rec.suite}, pinned ${this.keys.suite}`);
+    if (rec.keyId !== this.#pinnedKeyId) p.push('receipt keyId is not the pinned key');
+    try {
+      if (receiptSigner(rec).toLowerCase() !== this.keys.receiptSigner.toLowerCase()) p.push('receipt not signed by the pinned signer');
+    } catch (e) {
+      p.push(`receipt signature: ${(e as Error).message}`);
+    }
+    // A seed is revealed once: a second draw on the same commitment would let the server, who
+    // knows the seed by then, pick among re-rolls (after voiding the first draw, say).
+    for (const c of rec.commitments) {
+      const first = this.#commitments.get(c);
+      if (first !== undefined) p.push(`commitment ${c.slice(0, 16)}… was already used in receipt ${first}: a revealed seed reused`);
+      else this.#commitments.set(c, rec.seq);
+    }
+    this.#open.set(rec.drawSeq, { receipt: rec, moves: [] });
+  }
+
+  #close(rec: Extract<DrawRecord, { type: 'close' }>, p: string[]): void {
+    this.#closedAt = rec.seq;
+    if (rec.drawSeq !== this.#nextDraw) p.push(`close counts ${rec.drawSeq} draws where there were ${this.#nextDraw}`);
+    if (this.#open.size) p.push(`room closed with draws ${[...this.#open.keys()].join(', ')} neither settled nor voided`);
+    try {
+      if (closeSigner(rec).toLowerCase() !== this.keys.receiptSigner.toLowerCase()) p.push('close not signed by the pinned signer');
+    } catch (e) {
+      p.push(`close signature: ${(e as Error).message}`);
+    }
+  }
+}
