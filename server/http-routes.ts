@@ -46,8 +46,6 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
         },
       ]),
     ),
-    // Read by pages built before `games` (the dice table's edge): the same figures as games.dice.terms.
-    dice: { houseEdgeBps: config.houseEdgeBps, maxBet: config.maxBet, startingChips: config.startingChips },
     chain: { chainId: chain.chainId, gameAssets: chain.gameAssets, ...(chain.embeddedRpcUrl ? { rpcUrl: chain.embeddedRpcUrl } : {}) },
   };
 }

@@ -7,7 +7,8 @@ import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
 
 export interface Fairness extends TrustedKeys {
   readonly keyId: string;
-  readonly dice: { readonly houseEdgeBps: number; readonly maxBet: number; readonly startingChips: number };
+  /** Each game's published mappings and the terms this server sets for it (a house edge, a round's length). */
+  readonly games: Readonly<Record<string, { readonly title: string; readonly terms: Readonly<Record<string, unknown>> }>>;
   readonly chain: { readonly chainId: string; readonly gameAssets: string; readonly rpcUrl?: string };
 }
 

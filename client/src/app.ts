@@ -2,7 +2,7 @@
  * The game page: pins the server's keys, signs the player in (or back in, after a reload), and
  * moves them between the lobby and a room. The pieces: session.ts (who plays, a fresh join token
  * per join), lobby.ts (rooms, kept fresh), game-room.ts (a room across drops and reloads),
- * the views (dice, raid) and inventory.ts.
+ * the games' views (views.ts finds each game's `games/<id>/view.ts`) and inventory.ts.
  * @module
  */
 import { Client, type Room } from '@colyseus/sdk';
@@ -13,10 +13,12 @@ import { Lobby, type Game } from './lobby.ts';
 import { Session } from './session.ts';
 import { exportLocalKey, hasInjectedWallet, injectedSigner, localSigner, type PlayerSigner } from './sign-in.ts';
 import { Verifier } from './verifier.ts';
+import { buildGameSections } from './views.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 async function main(): Promise<void> {
+  buildGameSections($('game-sections'));
   const pinned = await pinnedFairness();
   const keys = pinned.keys;
   if (pinned.changed) {

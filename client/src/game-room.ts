@@ -11,11 +11,10 @@
  */
 import { CloseCode, type Client, type Room } from '@colyseus/sdk';
 import type { Fairness } from './api.ts';
-import { DiceView } from './dice-view.ts';
 import type { GameView } from './game-view.ts';
 import type { Game } from './lobby.ts';
 import { historyLine } from './marks.ts';
-import { RaidView } from './raid-view.ts';
+import { viewOf } from './views.ts';
 import { connectionBanner, reconnect } from './reconnect.ts';
 import type { Session } from './session.ts';
 import type { RoomChain, Verifier } from './verifier.ts';
@@ -54,18 +53,17 @@ export class GameRoom {
     this.#room = room;
     const { keys, verifier, session } = deps;
     const section = $(game);
+    $(`${game}-history`).replaceChildren();
     this.#chain = verifier.follow(room.roomId, keys, (v) => {
       const li = Object.assign(document.createElement('li'), { textContent: `${historyLine(v)} ✗ FAILED: ${v.problems.join('; ')}`, className: 'fail' });
-      $(game === 'dice' ? 'rolls' : 'raid-log').prepend(li);
+      $(`${game}-history`).prepend(li);
     });
-    this.#view =
-      game === 'dice'
-        ? new DiceView(room, session.address, keys, verifier, this.#chain, deps.onWin)
-        : new RaidView(room, session.address, keys, verifier, this.#chain, deps.onWin);
-    const transcript = $<HTMLAnchorElement>(game === 'dice' ? 'export-transcript' : 'export-raid-transcript');
+    $(`${game}-room-id`).textContent = room.roomId;
+    this.#view = viewOf(game)({ mount: $(`${game}-view`), room, address: session.address, keys, verifier, chain: this.#chain, onSettled: () => deps.onWin() });
+    const transcript = $<HTMLAnchorElement>(`export-${game}-transcript`);
     transcript.href = `/rooms/${room.roomId}/transcript`;
     transcript.download = `fairplay-${room.roomId}.json`;
-    $(game === 'dice' ? 'leave-dice' : 'leave-raid').onclick = () => this.leave();
+    $(`leave-${game}`).onclick = () => this.leave();
     section.hidden = false;
     this.#watch(room);
   }

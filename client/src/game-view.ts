@@ -1,5 +1,11 @@
-/** What the page asks of a game's view while the player is in its room. */
+/**
+ * What a game's view is to the page: each game's `games/<id>/view.ts` exports, as its default, a
+ * function that draws the game into the room's section and returns its `GameView`.
+ * @module
+ */
 import type { Room } from '@colyseus/sdk';
+import type { Fairness } from './api.ts';
+import type { RoomChain, Verifier } from './verifier.ts';
 
 export interface GameView {
   /** Listens to the room: the one joined, or the one a reconnection gave back (a new Room object). */
@@ -7,3 +13,21 @@ export interface GameView {
   /** Stops what the view runs (loops, keys, a bet waiting for its answer); leaving the room is the caller's. */
   close(): void;
 }
+
+/** What a view is given when the player enters a room of its game. */
+export interface GameViewContext {
+  /** Where the view draws itself (the page owns the section's title, Leave and export link). */
+  readonly mount: HTMLElement;
+  readonly room: Room;
+  /** The signed-in player. */
+  readonly address: string;
+  /** The pinned keys and the server's published terms (`/fairness`). */
+  readonly keys: Fairness;
+  readonly verifier: Verifier;
+  /** The room's records in chain order: every record the view hears goes through it. */
+  readonly chain: RoomChain;
+  /** A draw paid or awarded something: the inventory may have changed. */
+  onSettled(): void;
+}
+
+export type GameViewFactory = (ctx: GameViewContext) => GameView;

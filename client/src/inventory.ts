@@ -4,10 +4,11 @@
  * again every second.
  * @module
  */
-import { LOOT_TABLE } from '../../games/raid/rules.ts';
+import { GAMES } from '../../games/registry.ts';
 import { getJson, type AwardView } from './api.ts';
 
-const TOKEN_NAMES = new Map<number, string>(LOOT_TABLE.map((l) => [l.tokenId, l.tokenId === 1 ? 'coins' : l.item]));
+/** Token 1 is the coin; every other token is an item a game declares in its rules. */
+const TOKEN_NAMES = new Map<number, string>([[1, 'coins'], ...GAMES.flatMap((g) => g.items ?? []).map((i) => [i.tokenId, i.name] as [number, string])]);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 export class Inventory {

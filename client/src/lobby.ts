@@ -6,10 +6,12 @@
  * with a message.
  * @module
  */
+import { GAMES as GAME_RULES } from '../../games/registry.ts';
 import { getJson, type RoomListing } from './api.ts';
 
-export type Game = 'dice' | 'raid';
-const GAMES: readonly Game[] = ['dice', 'raid'];
+/** A game's id, as the registry lists it. */
+export type Game = string;
+const GAMES: readonly Game[] = GAME_RULES.map((g) => g.id);
 /** How often the list is fetched again while the lobby shows. */
 export const LOBBY_REFRESH_MS = 3000;
 
@@ -26,7 +28,16 @@ export class Lobby {
   readonly #gone = new Set<string>();
 
   constructor(private readonly actions: LobbyActions) {
-    for (const game of GAMES) $(`create-${game}`).onclick = () => void actions.create(game);
+    // A table and a New button per game, in the registry's order.
+    $('lobby-games').replaceChildren(
+      ...GAME_RULES.flatMap((g) => {
+        const table = Object.assign(document.createElement('table'), { id: `${g.id}-rooms` });
+        table.innerHTML = '<thead><tr><th>room</th><th>players</th><th></th></tr></thead><tbody></tbody>';
+        const create = Object.assign(document.createElement('button'), { id: `create-${g.id}`, textContent: `New ${g.title.toLowerCase()} room` });
+        create.onclick = () => void actions.create(g.id);
+        return [Object.assign(document.createElement('h2'), { textContent: `${g.title} rooms` }), table, create];
+      }),
+    );
     $('refresh-rooms').onclick = () => void this.refresh();
   }
 

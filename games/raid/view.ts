@@ -9,13 +9,13 @@
  */
 import type { Room } from '@colyseus/sdk';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
-import { CHESTS_PER_ROUND, RAID_HEIGHT, RAID_LOOT_MAPPING, RAID_WIDTH, RAID_REACH, isWall, stepPlayer } from '../../games/raid/rules.ts';
+import { CHESTS_PER_ROUND, RAID_HEIGHT, RAID_LOOT_MAPPING, RAID_WIDTH, RAID_REACH, isWall, stepPlayer } from './rules.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import type { Fairness } from './api.ts';
-import type { GameView } from './game-view.ts';
-import type { Verdict } from './live-transcript.ts';
-import { historyLine, markRow, receiptNote } from './marks.ts';
-import type { RoomChain, Verifier } from './verifier.ts';
+import type { Fairness } from '../../client/src/api.ts';
+import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
+import type { Verdict } from '../../client/src/live-transcript.ts';
+import { historyLine, markRow, receiptNote } from '../../client/src/marks.ts';
+import type { RoomChain, Verifier } from '../../client/src/verifier.ts';
 
 interface PlayerView {
   address: string;
@@ -45,7 +45,21 @@ const COLORS = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bf8700', '#e16f24'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-export class RaidView implements GameView {
+const MARKUP = `
+  <p id="raid-status" class="small"></p>
+  <canvas id="raid-map" width="${RAID_WIDTH * 32}" height="${RAID_HEIGHT * 32}" tabindex="0" aria-label="the raid map: move with arrow keys or WASD, open a chest with E or Space"></canvas>
+  <div class="pad" aria-label="touch controls">
+    <button data-dir="0,-1" aria-label="up">▲</button>
+    <button data-dir="-1,0" aria-label="left">◀</button>
+    <button id="raid-open">Open</button>
+    <button data-dir="1,0" aria-label="right">▶</button>
+    <button data-dir="0,1" aria-label="down">▼</button>
+  </div>
+  <p class="muted small">Arrows or WASD (or hold the pad's arrows) to move; E, Space or Open to open a chest you stand next to.</p>
+  <table id="scoreboard"><thead><tr><th>player</th><th>score</th><th>finds</th></tr></thead><tbody></tbody></table>
+  <ol id="raid-log" class="rolls"></ol>`;
+
+class RaidView implements GameView {
   #room!: Room;
   readonly #seeds = new Map<string, string>(); // commitment -> seed
   /** What this player asked for under each commitment: the draw kind and action its receipt must carry. */
@@ -68,6 +82,7 @@ export class RaidView implements GameView {
   #closed = false;
 
   constructor(
+    mount: HTMLElement,
     room: Room,
     private readonly address: string,
     private readonly keys: Fairness,
@@ -75,7 +90,7 @@ export class RaidView implements GameView {
     private readonly chain: RoomChain,
     private readonly onLoot: () => void,
   ) {
-    $('raid-log').replaceChildren();
+    mount.innerHTML = MARKUP;
     this.attach(room);
     const key = (e: KeyboardEvent, down: boolean) => {
       const k = e.key.toLowerCase();
@@ -104,7 +119,6 @@ export class RaidView implements GameView {
   /** Listens to the room: the one joined, or the one a reconnection gave back. */
   attach(room: Room): void {
     this.#room = room;
-    $('raid-room-id').textContent = room.roomId;
     room.onMessage('commit-request', (m: { round: number }) => {
       const commitment = this.#commitment('chests', { round: m.round, count: CHESTS_PER_ROUND });
       this.#committedRounds.set(m.round, commitment);
@@ -286,3 +300,5 @@ export class RaidView implements GameView {
     $('raid-status').dataset['phase'] = state.phase;
   }
 }
+
+export default (ctx: GameViewContext): GameView => new RaidView(ctx.mount, ctx.room, ctx.address, ctx.keys, ctx.verifier, ctx.chain, () => ctx.onSettled());

@@ -8,12 +8,12 @@
 import type { Room } from '@colyseus/sdk';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { winningRolls } from '../../games/dice/rules.ts';
-import type { Fairness } from './api.ts';
-import type { Verdict } from './live-transcript.ts';
-import { historyLine, markRow, receiptNote } from './marks.ts';
-import type { RoomChain, Verifier } from './verifier.ts';
-import type { GameView } from './game-view.ts';
+import { MIN_WINNING_ROLLS, ROLLS, winningRolls } from './rules.ts';
+import type { Fairness } from '../../client/src/api.ts';
+import type { Verdict } from '../../client/src/live-transcript.ts';
+import { historyLine, markRow, receiptNote } from '../../client/src/marks.ts';
+import type { RoomChain, Verifier } from '../../client/src/verifier.ts';
+import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
 
 type Direction = 'under' | 'over';
 interface Bet {
@@ -31,7 +31,21 @@ interface Heard<T> {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-export class DiceView implements GameView {
+const MARKUP = `
+  <p>Balance: <strong id="balance">?</strong> chips</p>
+  <form id="bet-form">
+    <label>Stake <input id="stake" type="number" min="1" value="10" inputmode="numeric" /></label>
+    <label>Target <input id="target" type="range" min="${MIN_WINNING_ROLLS}" max="${ROLLS - MIN_WINNING_ROLLS}" step="50" value="5000" /><output id="target-out">5000</output></label>
+    <fieldset>
+      <label><input type="radio" name="direction" value="under" checked /> roll under</label>
+      <label><input type="radio" name="direction" value="over" /> roll over</label>
+    </fieldset>
+    <p class="muted small" id="odds"></p>
+    <button id="roll" type="submit">Roll (Enter)</button>
+  </form>
+  <ol id="rolls" class="rolls"></ol>`;
+
+class DiceView implements GameView {
   #room!: Room;
   readonly #waiting = new Map<string, (r: Heard<Receipt>) => void>();
   readonly #outcomes = new Map<number, (o: Heard<DiceOutcome>) => void>();
@@ -42,6 +56,7 @@ export class DiceView implements GameView {
   #busy = false;
 
   constructor(
+    mount: HTMLElement,
     room: Room,
     private readonly address: string,
     private readonly keys: Fairness,
@@ -49,13 +64,13 @@ export class DiceView implements GameView {
     private readonly chain: RoomChain,
     private readonly onSettled: () => void,
   ) {
-    $('rolls').replaceChildren();
+    mount.innerHTML = MARKUP;
     this.attach(room);
     const target = $<HTMLInputElement>('target');
     const odds = () => {
       $('target-out').textContent = target.value;
       const wins = winningRolls({ target: Number(target.value), direction: this.#direction() });
-      $('odds').textContent = `win chance ${(wins / 100).toFixed(2)}%, house edge ${keys.dice.houseEdgeBps / 100}%`;
+      $('odds').textContent = `win chance ${(wins / 100).toFixed(2)}%, house edge ${this.#edgeBps() / 100}%`;
     };
     target.oninput = odds;
     document.querySelectorAll<HTMLInputElement>('input[name=direction]').forEach((r) => (r.onchange = odds));
@@ -69,7 +84,6 @@ export class DiceView implements GameView {
   /** Listens to the room: the one joined, or the one a reconnection gave back. */
   attach(room: Room): void {
     this.#room = room;
-    $('dice-room-id').textContent = room.roomId;
     const heard = <T>(record: T, hash?: string): Heard<T> => ({ record, verdict: this.chain.record(hash ? { ...record, hash } : record) });
     room.onMessage('receipt', (r: Receipt) => {
       const h = heard(r);
@@ -99,6 +113,11 @@ export class DiceView implements GameView {
   close(): void {
     this.#abort?.('left the room');
     $<HTMLFormElement>('bet-form').onsubmit = (e) => e.preventDefault();
+  }
+
+  /** The house edge this server publishes for dice, which my receipt must carry. */
+  #edgeBps(): number {
+    return Number(this.keys.games['dice']?.terms['houseEdgeBps']);
   }
 
   #direction(): Direction {
@@ -178,7 +197,7 @@ export class DiceView implements GameView {
     const { drawSeq } = receipt.record;
     const li = this.#row(drawSeq);
     const intended = { roomId: this.#room.roomId, game: 'dice', kind: 'roll', action: { ...bet }, address: this.address, commitment };
-    const published = { edgeBps: this.keys.dice.houseEdgeBps };
+    const published = { edgeBps: this.#edgeBps() };
     const [mine, chained] = await Promise.all([this.verifier.receiptProblems({ keys: this.keys, receipt: receipt.record, intended, published }), receipt.verdict]);
     const problems = [...mine, ...chained.problems];
     if (problems.length) return markRow(li, `draw ${drawSeq}: receipt refused, seed kept secret:`, problems);
@@ -191,3 +210,5 @@ export class DiceView implements GameView {
     await this.#showOutcome(outcome, bet);
   }
 }
+
+export default (ctx: GameViewContext): GameView => new DiceView(ctx.mount, ctx.room, ctx.address, ctx.keys, ctx.verifier, ctx.chain, () => ctx.onSettled());

@@ -1,0 +1,180 @@
+/**
+ * The blackjack table in the page. A hand: my receipt is checked as mine (my stake, my
+ * commitment) before the seed is revealed; each `deal` shows my cards and the dealer's up card;
+ * when the hand ends the outcome goes through the room's chain (proof, alpha, the deck from beta,
+ * the moves and the dealer's play recomputed by the published mapping), and every card this page
+ * was shown during the hand is checked against the verified deck, in the order dealt.
+ * @module
+ */
+import type { Room } from '@colyseus/sdk';
+import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { Verdict } from '../../client/src/live-transcript.ts';
+import { historyLine, markRow, receiptNote } from '../../client/src/marks.ts';
+import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
+import { cardName, MIN_STAKE, type HandResult, type HandState } from './rules.ts';
+
+type Receipt = ReceiptRecord & { hash: string };
+type Deal = { drawSeq: number } & HandState;
+interface Hand {
+  readonly drawSeq: number;
+  readonly stake: number;
+  /** Every deal this page was shown, in order: checked against the deck once it is published. */
+  readonly shown: Deal[];
+  readonly row: HTMLLIElement;
+}
+
+const MARKUP = `
+  <p>Balance: <strong data-bj="balance">?</strong> chips</p>
+  <div class="table" data-bj="table" aria-live="polite">
+    <p>Dealer: <span class="cards" data-bj="dealer">–</span></p>
+    <p>You: <span class="cards" data-bj="player">–</span> <span data-bj="total"></span></p>
+  </div>
+  <form data-bj="bet-form">
+    <label>Stake (even) <input data-bj="stake" type="number" min="${MIN_STAKE}" step="2" value="10" inputmode="numeric" /></label>
+    <button data-bj="deal-button" type="submit">Deal</button>
+    <button data-bj="hit" type="button" disabled>Hit</button>
+    <button data-bj="stand" type="button" disabled>Stand</button>
+    <button data-bj="double" type="button" disabled>Double</button>
+  </form>
+  <p class="muted small">Dealer stands on soft 17, blackjack pays 3:2, double on your first two cards, no split. A hand you stop playing stands after 60 s.</p>
+  <ol class="rolls" data-bj="hands"></ol>`;
+
+export default class BlackjackView implements GameView {
+  #room!: Room;
+  readonly #el: (name: string) => HTMLElement;
+  #hand: Hand | undefined;
+  #seed: { seed: string; commitment: string; stake: number } | undefined;
+
+  constructor(private readonly ctx: GameViewContext) {
+    ctx.mount.innerHTML = MARKUP;
+    this.#el = (name) => ctx.mount.querySelector<HTMLElement>(`[data-bj="${name}"]`)!;
+    this.#el('bet-form').onsubmit = (e) => {
+      e.preventDefault();
+      this.#bet(Number((this.#el('stake') as HTMLInputElement).value));
+    };
+    for (const move of ['hit', 'stand', 'double'] as const) this.#el(move).onclick = () => this.#move(move);
+    this.attach(ctx.room);
+  }
+
+  attach(room: Room): void {
+    this.#room = room;
+    const chain = this.ctx.chain;
+    room.onMessage('receipt', (r: Receipt) => void this.#onReceipt(r, chain.record(r)));
+    room.onMessage('deal', (d: Deal) => this.#onDeal(d));
+    room.onMessage('move', (m: HashedRecord) => void chain.record(m).then((v) => this.#showFailure(v)));
+    room.onMessage('outcome', (o: { record: OutcomeRecord; recordHash: string }) => void this.#onOutcome(o.record, chain.record({ ...o.record, hash: o.recordHash })));
+    room.onMessage('void', (v: { drawSeq: number; reason: string; record: HashedRecord }) => void this.#onVoid(v, chain.record(v.record)));
+    room.onMessage('error', (e: { code: string; message: string }) => {
+      this.#log(`refused: ${e.message}`);
+      if (!this.#hand) this.#seed = undefined;
+      this.#buttons();
+    });
+    room.onStateChange((state: { balance: number }) => (this.#el('balance').textContent = String(state.balance)));
+  }
+
+  close(): void {
+    this.#hand = undefined;
+    this.#seed = undefined;
+  }
+
+  #bet(stake: number): void {
+    if (this.#hand || this.#seed) return;
+    const seed = newSeed();
+    this.#seed = { seed, commitment: seedCommitment(seed), stake };
+    this.#el('dealer').textContent = '–';
+    this.#el('player').textContent = '–';
+    this.#el('total').textContent = '';
+    this.#buttons();
+    this.#room.send('bet', { stake, commitment: this.#seed.commitment });
+  }
+
+  async #onReceipt(receipt: Receipt, verdict: Promise<Verdict>): Promise<void> {
+    const mine = this.#seed;
+    if (!mine || receipt.commitments[0] !== mine.commitment) return void verdict.then((v) => this.#showFailure(v));
+    const row = this.#log(`hand ${receipt.drawSeq}: shuffling…`);
+    row.dataset['draw'] = String(receipt.drawSeq);
+    const intended = { roomId: this.#room.roomId, game: 'blackjack', kind: 'hand', action: { stake: mine.stake }, address: this.ctx.address, commitment: mine.commitment };
+    const [own, chained] = await Promise.all([this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt, intended, published: {} }), verdict]);
+    const problems = [...own, ...chained.problems];
+    this.#seed = undefined;
+    if (problems.length) return markRow(row, `hand ${receipt.drawSeq}: receipt refused, seed kept secret:`, problems);
+    this.#hand = { drawSeq: receipt.drawSeq, stake: mine.stake, shown: [], row };
+    this.#room.send('reveal', { drawSeq: receipt.drawSeq, seed: mine.seed });
+  }
+
+  #onDeal(deal: Deal): void {
+    if (!this.#hand) this.#hand = { drawSeq: deal.drawSeq, stake: 0, shown: [], row: this.#log(`hand ${deal.drawSeq} (from before a reload or a drop)`) };
+    if (deal.drawSeq !== this.#hand.drawSeq) return;
+    this.#hand.shown.push(deal);
+    const hole = deal.dealer ? deal.dealer.slice(1).map(cardName).join(' ') : '🂠';
+    this.#el('dealer').textContent = `${cardName(deal.dealerUp)} ${hole}${deal.dealerTotal === undefined ? '' : ` (${deal.dealerTotal})`}`;
+    this.#el('player').textContent = deal.player.map(cardName).join(' ');
+    this.#el('total').textContent = `${deal.soft ? 'soft ' : ''}${deal.total}${deal.doubled ? ', doubled' : ''}`;
+    this.#hand.row.firstChild!.textContent = `hand ${deal.drawSeq}: ${deal.done ? `${deal.outcome}, checking…` : 'your move'}`;
+    this.#buttons(deal);
+  }
+
+  #move(move: 'hit' | 'stand' | 'double'): void {
+    if (!this.#hand) return;
+    this.#buttons();
+    this.#room.send('move', { drawSeq: this.#hand.drawSeq, move });
+  }
+
+  async #onOutcome(record: OutcomeRecord, verdict: Promise<Verdict>): Promise<void> {
+    const v = await verdict;
+    const hand = this.#hand?.drawSeq === record.drawSeq ? this.#hand : undefined;
+    const result = record.result as unknown as HandResult;
+    // Every card the page was shown must be the verified deck's, dealt in order.
+    const problems = [...v.problems, ...(hand ? shownProblems(hand.shown, result) : [])];
+    const row = hand?.row ?? this.#log('');
+    const staked = result.moves[0] === 'double' ? 2 : 1;
+    markRow(
+      row,
+      `hand ${record.drawSeq}: you ${result.player.map(cardName).join(' ')} (${result.playerTotal}), dealer ${result.dealer.map(cardName).join(' ')} (${result.dealerTotal}): ${result.outcome}, paid ${result.payout}${hand ? ` on ${hand.stake * staked}` : ''}${receiptNote(v)}`,
+      problems,
+      v.unplaced,
+    );
+    row.dataset['payout'] = String(result.payout);
+    if (hand) this.#hand = undefined;
+    this.#buttons();
+    this.ctx.onSettled();
+  }
+
+  async #onVoid(v: { drawSeq: number; reason: string }, verdict: Promise<Verdict>): Promise<void> {
+    const checked = await verdict;
+    const row = this.#hand?.drawSeq === v.drawSeq ? this.#hand.row : this.#log('');
+    markRow(row, `hand ${v.drawSeq} voided: ${v.reason}`, checked.problems, checked.unplaced);
+    if (this.#hand?.drawSeq === v.drawSeq) this.#hand = undefined;
+    this.#buttons();
+  }
+
+  #showFailure(v: Verdict): void {
+    if (v.problems.length) markRow(this.#log(''), historyLine(v), v.problems);
+  }
+
+  #buttons(deal?: Deal): void {
+    const legal = new Set(deal && !deal.done ? deal.legalMoves : []);
+    for (const move of ['hit', 'stand', 'double'] as const) (this.#el(move) as HTMLButtonElement).disabled = !legal.has(move);
+    (this.#el('deal-button') as HTMLButtonElement).disabled = Boolean(this.#hand || this.#seed);
+    if (legal.size) (this.#el(legal.has('hit') ? 'hit' : 'stand') as HTMLButtonElement).focus();
+  }
+
+  #log(text: string): HTMLLIElement {
+    const li = document.createElement('li');
+    li.append(text);
+    this.#el('hands').prepend(li);
+    return li;
+  }
+}
+
+/** What is wrong with the cards this page was shown, given the verified hand: none when each was the deck's, in order. */
+export function shownProblems(shown: readonly Deal[], result: HandResult): string[] {
+  const problems: string[] = [];
+  for (const d of shown) {
+    if (d.dealerUp !== result.dealer[0]) problems.push(`the dealer's up card shown (${cardName(d.dealerUp)}) is not the deck's (${cardName(result.dealer[0]!)})`);
+    if (d.player.some((c, i) => c !== result.player[i])) problems.push(`the cards shown (${d.player.map(cardName).join(' ')}) are not the deck's, dealt in order`);
+    if (d.dealer && d.dealer.some((c, i) => c !== result.dealer[i])) problems.push("the dealer's cards shown are not the deck's");
+  }
+  return problems;
+}
