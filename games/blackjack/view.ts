@@ -40,7 +40,7 @@ const MARKUP = `
   <p class="muted small">Dealer stands on soft 17, blackjack pays 3:2, double on your first two cards, no split. A hand you stop playing stands after 60 s.</p>
   <ol class="rolls" data-bj="hands"></ol>`;
 
-export default class BlackjackView implements GameView {
+class BlackjackView implements GameView {
   #room!: Room;
   readonly #el: (name: string) => HTMLElement;
   #hand: Hand | undefined;
@@ -167,6 +167,8 @@ export default class BlackjackView implements GameView {
     return li;
   }
 }
+
+export default (ctx: GameViewContext): GameView => new BlackjackView(ctx);
 
 /** What is wrong with the cards this page was shown, given the verified hand: none when each was the deck's, in order. */
 export function shownProblems(shown: readonly Deal[], result: HandResult): string[] {

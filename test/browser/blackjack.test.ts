@@ -1,0 +1,108 @@
+/**
+ * Blackjack in Debian's Chromium against the real server: the table is found through the game
+ * registry like every game, hands are dealt and played with the buttons, and every hand is
+ * verified in the page (the deck from the proof, and each card shown against it). A dealer's up
+ * card altered on the wire is caught when the hand's deck is published.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectPageErrors, launchChromium, screenshot } from '../helpers/browser.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+
+let server: ServerProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServerProcess(), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openTable(page: Page): Promise<void> {
+  await page.goto(server.url);
+  await page.click('#sign-in-local');
+  await page.waitForSelector('#lobby:not([hidden])');
+  await page.click('#create-blackjack');
+  await page.waitForSelector('#blackjack:not([hidden])');
+}
+
+/** Deals a hand and plays it with the buttons (hit below 17, else stand); resolves with its row once verified or failed. */
+async function playHand(page: Page, hand: number): Promise<{ verified: string | null; text: string }> {
+  await page.click('[data-bj="deal-button"]');
+  const row = page.locator(`[data-bj="hands"] li[data-draw="${hand}"]`);
+  const marked = page.locator(`[data-bj="hands"] li[data-draw="${hand}"][data-verified]`);
+  for (;;) {
+    // Either the hand is over (the row has its mark) or a move is offered.
+    await page.waitForFunction(
+      (n) => Boolean(document.querySelector(`[data-bj="hands"] li[data-draw="${n}"][data-verified]`)) || !(document.querySelector('[data-bj="stand"]') as HTMLButtonElement).disabled,
+      hand,
+      { timeout: 20_000 },
+    );
+    if (await marked.count()) break;
+    const total = Number(/\d+/.exec(await page.locator('[data-bj="total"]').innerText())?.[0]);
+    await page.click(total < 17 ? '[data-bj="hit"]' : '[data-bj="stand"]');
+  }
+  return { verified: await row.getAttribute('data-verified'), text: await row.innerText() };
+}
+
+describe('blackjack in the browser', () => {
+  it('deals and plays hands with the buttons; every hand verified, the balance follows', async () => {
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await openTable(page);
+    for (let hand = 0; hand < 3; hand++) {
+      const { verified, text } = await playHand(page, hand);
+      expect(verified, text).toBe('true');
+      expect(text).toMatch(/✓ verified/);
+    }
+    const address = (await page.locator('#identity').getAttribute('data-address'))!;
+    const { balance } = (await (await fetch(`${server.url}/players/${address}/chips`)).json()) as { balance: number };
+    await expect.poll(() => page.locator('[data-bj="balance"]').innerText()).toBe(String(balance));
+    await screenshot(page, 'blackjack');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("says FAILED when the dealer's up card shown differs from the proven deck", async () => {
+    const page = await browser.newPage();
+    let tampered = 0;
+    // The first frame carrying a deal: its dealerUp (a msgpack fixint, 0..51) becomes another card.
+    await page.routeWebSocket(/.*/, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((m) => upstream.send(m));
+      upstream.onMessage((m) => {
+        if (typeof m !== 'string' && tampered === 0) {
+          const at = m.indexOf(Buffer.from('dealerUp'));
+          if (at >= 0) {
+            const altered = Buffer.from(m);
+            const value = at + 'dealerUp'.length;
+            altered[value] = (altered[value]! + 1) % 52;
+            tampered++;
+            return ws.send(altered);
+          }
+        }
+        ws.send(m);
+      });
+    });
+    // As in the dice test: a routed WebSocket must throw on non-string protocols, as a browser's does.
+    await page.addInitScript(() => {
+      const Routed = window.WebSocket;
+      window.WebSocket = class extends Routed {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          const list = protocols === undefined ? [] : Array.isArray(protocols) ? protocols : [protocols];
+          if (list.some((p) => typeof p !== 'string')) throw new DOMException('protocols must be strings', 'SyntaxError');
+          super(url, protocols);
+        }
+      } as typeof WebSocket;
+    });
+    await openTable(page);
+    const first = await playHand(page, 0);
+    expect(tampered).toBe(1);
+    expect(first.verified).toBe('false');
+    expect(first.text).toMatch(/✗ FAILED: .*up card/);
+    await screenshot(page, 'blackjack-tampered');
+    await page.close();
+  });
+});
