@@ -104,6 +104,8 @@ export class GameRoom {
     room.reconnection.enabled = false;
     const stored: Stored = { game: this.game, token: room.reconnectionToken };
     sessionStorage.setItem(STORED, JSON.stringify(stored));
+    // Every record of the room from now on (the view listens for `record`): the chain has no gaps to fetch.
+    room.send('follow', {});
     room.onLeave((code) => {
       if (this.#done || room !== this.#room) return;
       // A consented close the player did not ask for: the room let the seat go (no grace to wait out).

@@ -63,6 +63,7 @@ class BlackjackView implements GameView {
     room.onMessage('receipt', (r: Receipt) => void this.#onReceipt(r, chain.record(r)));
     room.onMessage('deal', (d: Deal) => this.#onDeal(d));
     room.onMessage('move', (m: HashedRecord) => void chain.record(m).then((v) => this.#showFailure(v)));
+    room.onMessage('record', (r: HashedRecord) => void chain.record(r).then((v) => this.#showFailure(v)));
     room.onMessage('outcome', (o: { record: OutcomeRecord; recordHash: string }) => void this.#onOutcome(o.record, chain.record({ ...o.record, hash: o.recordHash })));
     room.onMessage('void', (v: { drawSeq: number; reason: string; record: HashedRecord }) => void this.#onVoid(v, chain.record(v.record)));
     room.onMessage('error', (e: { code: string; message: string }) => {

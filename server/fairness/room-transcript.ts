@@ -99,6 +99,7 @@ export class RoomTranscript {
   readonly #pending = new Map<number, PendingDraw>();
   #nextDraw = 0;
   #closed = false;
+  #onDurable: ((record: HashedRecord) => void) | undefined;
 
   private constructor(
     readonly roomId: string,
@@ -131,6 +132,11 @@ export class RoomTranscript {
   /** The receipt of a pending or recently settled draw (for the room's effects of its outcome). */
   receiptOf(drawSeq: number): ReceiptRecord | undefined {
     return this.#pending.get(drawSeq)?.receipt ?? this.#recent.get(drawSeq);
+  }
+
+  /** Told of each record once it is on disk, in the order written (the room passes them on to players who follow it). */
+  onDurable(listener: (record: HashedRecord) => void): void {
+    this.#onDurable = listener;
   }
 
   get recordCount(): number {
@@ -318,6 +324,7 @@ export class RoomTranscript {
     this.#accept(hashed);
     await this.journal.append({ record: hashed });
     this.ctx.onRecord?.(hashed, game);
+    this.#onDurable?.(hashed);
     return hashed;
   }
 

@@ -58,6 +58,8 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   protected readonly work = new RoomWork((err) => services().log.error({ err, roomId: this.roomId }, 'room work failed'));
   /** Draws already applied to the game: a reveal and an expiry may both end the same draw. */
   readonly #ended = new Set<number>();
+  /** Clients that asked (`follow`) for every record of the room as it is written, to keep its chain: each gets a `record` message for every record it is not told of otherwise. */
+  readonly #followers = new Set<PlayerClient>();
 
   static override onAuth(token: string): Promise<PlayerAuth> {
     return authenticatePlayer(token);
@@ -92,6 +94,11 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     // Messages are checked with zod inside the handlers rather than with Colyseus' validate(),
     // which disconnects the sender: a player with a malformed message gets an error and plays on.
     this.on('reveal', RevealMessage, (client, m) => this.#reveal(client, m.drawSeq, m.seed));
+    // A page keeps the room's whole chain: without every record it must fetch the transcript at each gap.
+    this.on('follow', z.strictObject({}), (client) => void this.#followers.add(client));
+    this.transcript.onDurable((record) => {
+      for (const c of this.#followers) if (!this.#toldOf(record, c)) c.send('record', record);
+    });
     this.onMessage('*', (client, type) => this.refuse(client, new Refusal('unknown-message', `no message type "${String(type)}" in ${this.rules.id}`)));
     await this.setUp();
   }
@@ -103,6 +110,7 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   }
 
   override async onDrop(client: PlayerClient, code?: number): Promise<void> {
+    this.#followers.delete(client);
     this.playerAway(addressOf(client), false);
     // A client cut off for flooding or bad frames does not keep a reserved seat.
     if (code === KICKED) return;
@@ -114,6 +122,7 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   }
 
   override async onLeave(client: PlayerClient): Promise<void> {
+    this.#followers.delete(client);
     this.playerAway(addressOf(client), true);
     // The player's stakes must be journaled before the seat frees: another process may seat
     // them next, and reads this process's chips from the journal, not from memory.
@@ -211,6 +220,14 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   }
 
   // --- inside ---
+
+  /** Whether the client hears of this record anyway (as a receipt, move, outcome or void of a draw it is told of). */
+  #toldOf(record: HashedRecord, client: PlayerClient): boolean {
+    if (record.type === 'close') return false;
+    if (this.drawNews === 'room') return true;
+    const me = addressOf(client).toLowerCase();
+    return this.transcript.receiptOf(record.drawSeq)?.players.some((p) => p.toLowerCase() === me) ?? false;
+  }
 
   async #reveal(client: PlayerClient, drawSeq: number, seed: string): Promise<void> {
     let complete: boolean;
