@@ -9,10 +9,8 @@ import type { Room } from '@colyseus/sdk';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { MIN_WINNING_ROLLS, ROLLS, winningRolls } from './rules.ts';
-import type { Fairness } from '../../client/src/api.ts';
 import type { Verdict } from '../../client/src/live-transcript.ts';
 import { historyLine, markRow, receiptNote } from '../../client/src/marks.ts';
-import type { RoomChain, Verifier } from '../../client/src/verifier.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
 
 type Direction = 'under' | 'over';
@@ -55,17 +53,9 @@ class DiceView implements GameView {
   readonly #revealed = new Set<number>();
   #busy = false;
 
-  constructor(
-    mount: HTMLElement,
-    room: Room,
-    private readonly address: string,
-    private readonly keys: Fairness,
-    private readonly verifier: Verifier,
-    private readonly chain: RoomChain,
-    private readonly onSettled: () => void,
-  ) {
-    mount.innerHTML = MARKUP;
-    this.attach(room);
+  constructor(private readonly ctx: GameViewContext) {
+    ctx.mount.innerHTML = MARKUP;
+    this.attach(ctx.room);
     const target = $<HTMLInputElement>('target');
     const odds = () => {
       $('target-out').textContent = target.value;
@@ -84,7 +74,7 @@ class DiceView implements GameView {
   /** Listens to the room: the one joined, or the one a reconnection gave back. */
   attach(room: Room): void {
     this.#room = room;
-    const heard = <T>(record: T, hash?: string): Heard<T> => ({ record, verdict: this.chain.record(hash ? { ...record, hash } : record) });
+    const heard = <T>(record: T, hash?: string): Heard<T> => ({ record, verdict: this.ctx.chain.record(hash ? { ...record, hash } : record) });
     room.onMessage('receipt', (r: Receipt) => {
       const h = heard(r);
       const mine = this.#waiting.get(r.commitments[0]!);
@@ -99,13 +89,13 @@ class DiceView implements GameView {
     });
     room.onMessage('void', (v: { drawSeq: number; reason: string; record?: HashedRecord }) => void this.#onVoid(v));
     // Every record of the room, once the room sends them to all (see the client README notes).
-    room.onMessage('record', (r: HashedRecord) => void this.chain.record(r).then((v) => this.#showFailure(v)));
+    room.onMessage('record', (r: HashedRecord) => void this.ctx.chain.record(r).then((v) => this.#showFailure(v)));
     room.onMessage('error', (e: { code: string; message: string }) => {
       this.#status(`refused: ${e.code}: ${e.message}`);
       this.#abort?.(e.message);
     });
     room.onStateChange((state: { players: Map<string, { balance: number }> }) => {
-      const me = state.players.get(this.address);
+      const me = state.players.get(this.ctx.address);
       if (me) $('balance').textContent = String(me.balance);
     });
   }
@@ -117,7 +107,7 @@ class DiceView implements GameView {
 
   /** The house edge this server publishes for dice, which my receipt must carry. */
   #edgeBps(): number {
-    return Number(this.keys.games['dice']?.terms['houseEdgeBps']);
+    return Number(this.ctx.keys.games['dice']?.terms['houseEdgeBps']);
   }
 
   #direction(): Direction {
@@ -147,7 +137,7 @@ class DiceView implements GameView {
   }
 
   async #onVoid(v: { drawSeq: number; reason: string; record?: HashedRecord }): Promise<void> {
-    const verdict = v.record ? await this.chain.record(v.record) : undefined;
+    const verdict = v.record ? await this.ctx.chain.record(v.record) : undefined;
     const li = this.#row(v.drawSeq);
     const problems = [...(verdict?.problems ?? [])];
     if (this.#revealed.has(v.drawSeq)) problems.push(`voided after this page revealed its seed ("${v.reason}"): the server knows the seed and could re-roll`);
@@ -164,7 +154,7 @@ class DiceView implements GameView {
     li.dataset['payout'] = String(payout);
     if (action.stake !== undefined) li.dataset['stake'] = String(action.stake);
     markRow(li, `draw ${record.drawSeq}: rolled ${roll} (${action.direction} ${action.target}) ${win ? `win, paid ${payout}` : 'lose'}${receiptNote(v)}`, v.problems, v.unplaced);
-    this.onSettled();
+    this.ctx.onSettled();
   }
 
   /** Waits for the server's answer; a refusal, a void, leaving or 20 s of silence ends the bet. */
@@ -196,9 +186,9 @@ class DiceView implements GameView {
     }).finally(() => this.#waiting.delete(commitment));
     const { drawSeq } = receipt.record;
     const li = this.#row(drawSeq);
-    const intended = { roomId: this.#room.roomId, game: 'dice', kind: 'roll', action: { ...bet }, address: this.address, commitment };
+    const intended = { roomId: this.#room.roomId, game: 'dice', kind: 'roll', action: { ...bet }, address: this.ctx.address, commitment };
     const published = { edgeBps: this.#edgeBps() };
-    const [mine, chained] = await Promise.all([this.verifier.receiptProblems({ keys: this.keys, receipt: receipt.record, intended, published }), receipt.verdict]);
+    const [mine, chained] = await Promise.all([this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt: receipt.record, intended, published }), receipt.verdict]);
     const problems = [...mine, ...chained.problems];
     if (problems.length) return markRow(li, `draw ${drawSeq}: receipt refused, seed kept secret:`, problems);
     li.textContent = `draw ${drawSeq}: rolling…`;
@@ -211,4 +201,4 @@ class DiceView implements GameView {
   }
 }
 
-export default (ctx: GameViewContext): GameView => new DiceView(ctx.mount, ctx.room, ctx.address, ctx.keys, ctx.verifier, ctx.chain, () => ctx.onSettled());
+export default (ctx: GameViewContext): GameView => new DiceView(ctx);

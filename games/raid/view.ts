@@ -11,11 +11,9 @@ import type { Room } from '@colyseus/sdk';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { CHESTS_PER_ROUND, RAID_HEIGHT, RAID_LOOT_MAPPING, RAID_WIDTH, RAID_REACH, isWall, stepPlayer } from './rules.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import type { Fairness } from '../../client/src/api.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
 import type { Verdict } from '../../client/src/live-transcript.ts';
 import { historyLine, markRow, receiptNote } from '../../client/src/marks.ts';
-import type { RoomChain, Verifier } from '../../client/src/verifier.ts';
 
 interface PlayerView {
   address: string;
@@ -81,17 +79,9 @@ class RaidView implements GameView {
   #last = performance.now();
   #closed = false;
 
-  constructor(
-    mount: HTMLElement,
-    room: Room,
-    private readonly address: string,
-    private readonly keys: Fairness,
-    private readonly verifier: Verifier,
-    private readonly chain: RoomChain,
-    private readonly onLoot: () => void,
-  ) {
-    mount.innerHTML = MARKUP;
-    this.attach(room);
+  constructor(private readonly ctx: GameViewContext) {
+    ctx.mount.innerHTML = MARKUP;
+    this.attach(ctx.room);
     const key = (e: KeyboardEvent, down: boolean) => {
       const k = e.key.toLowerCase();
       if (['arrowup', 'arrowdown', 'arrowleft', 'arrowright', 'w', 'a', 's', 'd'].includes(k)) {
@@ -124,11 +114,11 @@ class RaidView implements GameView {
       this.#committedRounds.set(m.round, commitment);
       room.send('commit', { round: m.round, commitment });
     });
-    room.onMessage('receipt', (r: Receipt) => void this.#onReceipt(r, this.chain.record(r)));
-    room.onMessage('outcome', (o: { record: OutcomeRecord; recordHash: string }) => void this.#onOutcome(o.record, this.chain.record({ ...o.record, hash: o.recordHash })));
+    room.onMessage('receipt', (r: Receipt) => void this.#onReceipt(r, this.ctx.chain.record(r)));
+    room.onMessage('outcome', (o: { record: OutcomeRecord; recordHash: string }) => void this.#onOutcome(o.record, this.ctx.chain.record({ ...o.record, hash: o.recordHash })));
     room.onMessage('void', (v: { drawSeq: number; reason: string; record?: HashedRecord }) => void this.#onVoid(v));
     // Every record of the room, once the room sends them to all: only failures show.
-    room.onMessage('record', (r: HashedRecord) => void this.chain.record(r).then((v) => v.problems.length && this.#log(historyLine(v), v.problems)));
+    room.onMessage('record', (r: HashedRecord) => void this.ctx.chain.record(r).then((v) => v.problems.length && this.#log(historyLine(v), v.problems)));
     room.onMessage('error', (e: { code: string; message: string; round?: number }) => {
       // A commitment the room refused (too late for the round): its absence from the draw is no fault.
       if (e.code === 'not-now' && typeof e.round === 'number') this.#committedRounds.delete(e.round);
@@ -186,7 +176,7 @@ class RaidView implements GameView {
         this.#log(`draw ${receipt.drawSeq} (chests):`, ['the chest draw leaves out the commitment this page sent for its round'], draw);
       }
     }
-    const i = receipt.players.findIndex((p) => p.toLowerCase() === this.address.toLowerCase());
+    const i = receipt.players.findIndex((p) => p.toLowerCase() === this.ctx.address.toLowerCase());
     if (i < 0) {
       const v = await chained;
       return void (v.problems.length && this.#log(`draw ${receipt.drawSeq} (${receipt.kind}):`, v.problems, draw));
@@ -196,8 +186,8 @@ class RaidView implements GameView {
     const seed = this.#seeds.get(commitment);
     const asked = this.#asked.get(commitment);
     if (!seed || !asked) return this.#log(`draw ${receipt.drawSeq}:`, ['a receipt in my name for a commitment this page never made'], draw);
-    const intended = { roomId: this.#room.roomId, game: 'raid', kind: asked.kind, action: asked.action, address: this.address, commitment };
-    const [mine, v] = await Promise.all([this.verifier.receiptProblems({ keys: this.keys, receipt, intended, published: {} }), chained]);
+    const intended = { roomId: this.#room.roomId, game: 'raid', kind: asked.kind, action: asked.action, address: this.ctx.address, commitment };
+    const [mine, v] = await Promise.all([this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt, intended, published: {} }), chained]);
     const problems = [...mine, ...v.problems];
     if (problems.length) return this.#log(`draw ${receipt.drawSeq} (${receipt.kind}): receipt refused, seed kept secret:`, problems, draw);
     this.#spent.add(commitment);
@@ -212,16 +202,16 @@ class RaidView implements GameView {
     if (this.#excluded.has(record.drawSeq)) problems.push('the chest draw left out the commitment this page sent');
     const receipt = v.receipt;
     const r = record.result as { tiles?: number[][]; item?: string; amount?: number };
-    const who = receipt?.players[0]?.toLowerCase() === this.address.toLowerCase() ? 'you' : `${receipt?.players[0]?.slice(0, 8) ?? 'someone'}…`;
+    const who = receipt?.players[0]?.toLowerCase() === this.ctx.address.toLowerCase() ? 'you' : `${receipt?.players[0]?.slice(0, 8) ?? 'someone'}…`;
     const text = r.tiles
       ? `round ${receipt?.action['round'] ?? '?'}: chests placed by ${receipt?.players.length ?? '?'} players' seeds`
       : `${who} found ${r.item}${r.item === 'coins' ? ` (${r.amount})` : ''}`;
     this.#log(`draw ${record.drawSeq}: ${text}${receiptNote(v)}`, problems, { draw: String(record.drawSeq), kind: r.tiles ? 'chests' : 'loot' }, v.unplaced);
-    if (!r.tiles && who === 'you') this.onLoot();
+    if (!r.tiles && who === 'you') this.ctx.onSettled();
   }
 
   async #onVoid(v: { drawSeq: number; reason: string; record?: HashedRecord }): Promise<void> {
-    const verdict = v.record ? await this.chain.record(v.record) : undefined;
+    const verdict = v.record ? await this.ctx.chain.record(v.record) : undefined;
     const problems = [...(verdict?.problems ?? [])];
     if (this.#revealedDraws.has(v.drawSeq)) problems.push(`voided after this page revealed its seed ("${v.reason}"): the server knows the seed and could re-roll`);
     if (problems.length) this.#log(`draw ${v.drawSeq} voided: ${v.reason}:`, problems, { draw: String(v.drawSeq) });
@@ -247,7 +237,7 @@ class RaidView implements GameView {
       this.#sentDir = key;
       this.#room.send('move', dir);
     }
-    const server = this.#state.players?.get(this.address);
+    const server = this.#state.players?.get(this.ctx.address);
     if (server) {
       // Predict with the server's step, then close a fraction of any gap to the server's word.
       const predicted = this.#me ? stepPlayer(this.#me, dir, dt) : { x: server.x, y: server.y };
@@ -276,7 +266,7 @@ class RaidView implements GameView {
     const rows: HTMLTableRowElement[] = [];
     let i = 0;
     for (const [address, p] of state.players ?? new Map<string, PlayerView>()) {
-      const mine = address.toLowerCase() === this.address.toLowerCase();
+      const mine = address.toLowerCase() === this.ctx.address.toLowerCase();
       const target = mine && this.#me ? this.#me : { x: p.x, y: p.y };
       const prev = this.#shown.get(address) ?? target;
       const k = mine ? 1 : Math.min(1, dt * 12); // others glide towards their last known position
@@ -301,4 +291,4 @@ class RaidView implements GameView {
   }
 }
 
-export default (ctx: GameViewContext): GameView => new RaidView(ctx.mount, ctx.room, ctx.address, ctx.keys, ctx.verifier, ctx.chain, () => ctx.onSettled());
+export default (ctx: GameViewContext): GameView => new RaidView(ctx);

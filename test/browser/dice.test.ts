@@ -89,7 +89,7 @@ describe('dice in the browser', () => {
     await page.close();
   });
 
-  it('two players at one table: the page keeps the room's whole chain (its own draws, the other's as followed records), all verified', async () => {
+  it('two players at one table: the page keeps the whole chain of the room (its own draws, and those of the other player as followed records), all verified', async () => {
     const page = await browser.newPage();
     const errors = collectPageErrors(page);
     await signInAndCreateDice(page);
