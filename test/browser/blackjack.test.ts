@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, screenshot } from '../helpers/browser.ts';
+import { collectPageErrors, launchChromium, rewriteServerFrames, screenshot } from '../helpers/browser.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 let server: ServerProcess;
@@ -69,33 +69,14 @@ describe('blackjack in the browser', () => {
     const page = await browser.newPage();
     let tampered = 0;
     // The first frame carrying a deal: its dealerUp (a msgpack fixint, 0..51) becomes another card.
-    await page.routeWebSocket(/.*/, (ws) => {
-      const upstream = ws.connectToServer();
-      ws.onMessage((m) => upstream.send(m));
-      upstream.onMessage((m) => {
-        if (typeof m !== 'string' && tampered === 0) {
-          const at = m.indexOf(Buffer.from('dealerUp'));
-          if (at >= 0) {
-            const altered = Buffer.from(m);
-            const value = at + 'dealerUp'.length;
-            altered[value] = (altered[value]! + 1) % 52;
-            tampered++;
-            return ws.send(altered);
-          }
-        }
-        ws.send(m);
-      });
-    });
-    // As in the dice test: a routed WebSocket must throw on non-string protocols, as a browser's does.
-    await page.addInitScript(() => {
-      const Routed = window.WebSocket;
-      window.WebSocket = class extends Routed {
-        constructor(url: string | URL, protocols?: string | string[]) {
-          const list = protocols === undefined ? [] : Array.isArray(protocols) ? protocols : [protocols];
-          if (list.some((p) => typeof p !== 'string')) throw new DOMException('protocols must be strings', 'SyntaxError');
-          super(url, protocols);
-        }
-      } as typeof WebSocket;
+    await rewriteServerFrames(page, (frame) => {
+      const at = tampered === 0 ? frame.indexOf(Buffer.from('dealerUp')) : -1;
+      if (at < 0) return undefined;
+      const altered = Buffer.from(frame);
+      const value = at + 'dealerUp'.length;
+      altered[value] = (altered[value]! + 1) % 52;
+      tampered++;
+      return altered;
     });
     await openTable(page);
     const first = await playHand(page, 0);

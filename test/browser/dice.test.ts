@@ -6,7 +6,7 @@
 import { getBytes, Wallet } from 'ethers';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, screenshot } from '../helpers/browser.ts';
+import { collectPageErrors, launchChromium, rewriteServerFrames, screenshot } from '../helpers/browser.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
@@ -112,32 +112,10 @@ describe('dice in the browser', () => {
     const page = await browser.newPage();
     let tampered = 0;
     // Rewrite the first server frame that carries a proof: one hex digit of every "pi" in it.
-    await page.routeWebSocket(/.*/, (ws) => {
-      const upstream = ws.connectToServer();
-      ws.onMessage((m) => upstream.send(m));
-      upstream.onMessage((m) => {
-        if (typeof m !== 'string' && tampered === 0) {
-          const altered = flipProofDigit(m);
-          if (altered) {
-            tampered++;
-            return ws.send(altered);
-          }
-        }
-        ws.send(m);
-      });
-    });
-    // Playwright's routed WebSocket reports a protocols argument that is not strings later, as
-    // an error event, where a browser's throws at once; the SDK relies on that throw (it tries
-    // Node's constructor form first). Restore the browser's behaviour in front of the route.
-    await page.addInitScript(() => {
-      const Routed = window.WebSocket;
-      window.WebSocket = class extends Routed {
-        constructor(url: string | URL, protocols?: string | string[]) {
-          const list = protocols === undefined ? [] : Array.isArray(protocols) ? protocols : [protocols];
-          if (list.some((p) => typeof p !== 'string')) throw new DOMException('protocols must be strings', 'SyntaxError');
-          super(url, protocols);
-        }
-      } as typeof WebSocket;
+    await rewriteServerFrames(page, (frame) => {
+      const altered = tampered === 0 ? flipProofDigit(frame) : undefined;
+      if (altered) tampered++;
+      return altered;
     });
     await signInAndCreateDice(page);
     const first = await roll(page, 0);

@@ -79,3 +79,28 @@ export async function dropSockets(page: Page): Promise<number> {
     return open.length;
   });
 }
+
+/**
+ * Passes the page's WebSocket frames through `rewrite` on their way from the server: it returns
+ * the frame to deliver instead, or undefined to deliver it as it is. A routed WebSocket reports a
+ * protocols argument that is not strings later, as an error event, where a browser's throws at
+ * once; the SDK relies on that throw (it tries Node's constructor form first), so the browser's
+ * behaviour is restored in front of the route.
+ */
+export async function rewriteServerFrames(page: Page, rewrite: (frame: Buffer) => Buffer | undefined): Promise<void> {
+  await page.routeWebSocket(/.*/, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((m) => upstream.send(m));
+    upstream.onMessage((m) => ws.send(typeof m === 'string' ? m : (rewrite(m) ?? m)));
+  });
+  await page.addInitScript(() => {
+    const Routed = window.WebSocket;
+    window.WebSocket = class extends Routed {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        const list = protocols === undefined ? [] : Array.isArray(protocols) ? protocols : [protocols];
+        if (list.some((p) => typeof p !== 'string')) throw new DOMException('protocols must be strings', 'SyntaxError');
+        super(url, protocols);
+      }
+    } as typeof WebSocket;
+  });
+}

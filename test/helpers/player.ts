@@ -8,6 +8,8 @@ import { buildSignInMessage, encodeSignInToken } from '../../vrf/protocol/sign-i
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { Transcript } from '../../vrf/protocol/transcript.ts';
+import { waitFor } from './wait-for.ts';
 
 export interface FairnessParams {
   suite: string;
@@ -25,6 +27,17 @@ export interface DiceMessages {
 }
 type MessageType = keyof DiceMessages;
 type Pending = { [K in MessageType]: { type: K; pred: (b: DiceMessages[K]) => boolean; resolve: (b: DiceMessages[K]) => void } }[MessageType];
+
+/** A room's transcript once it ends with its close record (the room was filed as finished). */
+export async function closedTranscript(baseUrl: string, roomId: string): Promise<Transcript> {
+  return waitFor(
+    async () => {
+      const t = await getJson<Transcript>(`${baseUrl}/rooms/${roomId}/transcript`);
+      return t.records.at(-1)?.type === 'close' ? t : undefined;
+    },
+    { what: `room ${roomId} to close` },
+  );
+}
 
 export async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);

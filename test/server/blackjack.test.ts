@@ -16,9 +16,8 @@ import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import { main } from '../../vrf/cli.ts';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
-import { getJson, signInToken, type FairnessParams } from '../helpers/player.ts';
+import { closedTranscript, getJson, signInToken, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
-import { waitFor } from '../helpers/wait-for.ts';
 
 let server: ServerProcess;
 let fairness: FairnessParams;
@@ -150,13 +149,7 @@ describe('blackjack over real WebSockets', () => {
     const roomId = room.roomId;
     await room.leave();
     // The room closes once its only player left; its transcript then ends with the close record.
-    const transcript = await waitFor(
-      async () => {
-        const t = await getJson<Transcript>(`${server.url}/rooms/${roomId}/transcript`);
-        return t.records.at(-1)?.type === 'close' ? t : undefined;
-      },
-      { what: 'the room to close' },
-    );
+    const transcript = await closedTranscript(server.url, roomId);
     const report = verifyTranscript(transcript, fairness);
     expect(report.records.filter((r) => r.problems.length)).toEqual([]);
     expect(report).toMatchObject({ ok: true, closed: true });

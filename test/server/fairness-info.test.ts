@@ -7,10 +7,8 @@ import { Client } from '@colyseus/sdk';
 import { verifyTypedData, Wallet, type TypedDataField } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GAMES, MAPPING_VERSIONS } from '../../games/registry.ts';
-import type { Transcript } from '../../vrf/protocol/transcript.ts';
-import { getJson, signInToken } from '../helpers/player.ts';
+import { closedTranscript, getJson, signInToken } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
-import { waitFor } from '../helpers/wait-for.ts';
 
 interface Published {
   receiptSigner: string;
@@ -50,13 +48,7 @@ describe('GET /fairness', () => {
     const roomId = room.roomId;
     await room.leave();
     // The room closes once its only player left: the unrevealed hand is voided, then the close record.
-    const transcript = await waitFor(
-      async () => {
-        const t = await getJson<Transcript>(`${server.url}/rooms/${roomId}/transcript`);
-        return t.records.at(-1)?.type === 'close' ? t : undefined;
-      },
-      { what: 'the room to close' },
-    );
+    const transcript = await closedTranscript(server.url, roomId);
     const receipt = transcript.records[0]!;
     const close = transcript.records.at(-1)!;
     if (receipt.type !== 'receipt' || close.type !== 'close') throw new Error('expected a receipt first and a close last');
