@@ -10,16 +10,11 @@ import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, type JsonValue } from '../../vrf/protocol/encoding.ts';
 import { outcomeMappings } from '../../games/registry.ts';
-import { z } from 'zod';
-import { DrawRecordSchema, GENESIS_HASH, recordHash, type DrawRecord, type HashedRecord, type OutcomeRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { TRANSCRIPT_FORMAT, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { GENESIS_HASH, recordHash, type DrawRecord, type HashedRecord, type OutcomeRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import { Journal } from '../storage/journal.ts';
+import { parseEntry, transcriptHeader, type RoomJournalEntry } from './room-journal.ts';
 import type { FairnessContext } from './context.ts';
-
-/** A journal line: a public record, or a private reveal (a seed that matched its commitment). */
-export type RoomJournalEntry =
-  | { readonly record: HashedRecord }
-  | { readonly reveal: { readonly drawSeq: number; readonly address: string; readonly seed: string } };
 
 /** Refusal of a reveal; the draw stays pending for that player. */
 export class RevealError extends Error {
@@ -40,34 +35,6 @@ export interface OutcomeMessage {
   readonly beta: string;
   readonly record: OutcomeRecord;
   readonly recordHash: string;
-}
-
-const RevealEntrySchema = z.strictObject({
-  reveal: z.strictObject({ drawSeq: z.number().int().min(0), address: z.string(), seed: z.string().regex(/^[0-9a-f]{64}$/) }),
-});
-
-/** Journal lines are checked like any input: a damaged file fails loudly, not silently. */
-function parseEntry(value: unknown): RoomJournalEntry {
-  if (typeof value === 'object' && value !== null && 'record' in value) {
-    // The record schemas are strict and the hash is not part of the record: check it apart.
-    const { hash, ...bare } = (value as { record: { hash?: unknown } }).record;
-    const record = DrawRecordSchema.parse(bare);
-    const expected = recordHash(record);
-    if (hash !== expected) throw new Error(`record ${record.seq} does not match its hash`);
-    return { record: { ...record, hash: expected } };
-  }
-  return RevealEntrySchema.parse(value);
-}
-
-function transcriptHeader(roomId: string, ctx: FairnessContext): Omit<Transcript, 'records'> {
-  return {
-    format: TRANSCRIPT_FORMAT,
-    roomId,
-    suite: ctx.suite.name,
-    keyId: ctx.keyId,
-    publicKey: ctx.publicKeyHex,
-    receiptSigner: ctx.receiptSigner,
-  };
 }
 
 interface PendingDraw {
