@@ -59,6 +59,8 @@ class RaidRoom extends GameRoom<RaidStateType> {
   readonly #dirs = new Map<string, { dx: number; dy: number }>();
   readonly #commits = new Map<string, string>();
   #chestDraw: number | undefined;
+  /** Players whose seed the last chest draw never got: left out of the redraw, so one player cannot stall the room. */
+  #benched = new Set<string>();
   #countdownEnds = 0;
   #phaseTimer: { clear(): void } | undefined;
 
@@ -142,8 +144,12 @@ class RaidRoom extends GameRoom<RaidStateType> {
   async #placeChests(): Promise<void> {
     if (this.#chestDraw !== undefined || this.state.phase !== 'placing') return;
     // Only players still here: one who left would never reveal, and the draw would be voided.
+    // Nor one who withheld the seed of the last chest draw: the redraw goes on without them.
     const present = new Set(this.clients.map(addressOf));
-    const players = [...this.#commits].filter(([address]) => present.has(address)).map(([address, commitment]) => ({ address, commitment }));
+    const players = [...this.#commits]
+      .filter(([address]) => present.has(address) && !this.#benched.has(address.toLowerCase()))
+      .map(([address, commitment]) => ({ address, commitment }));
+    this.#benched.clear();
     if (players.length === 0) return this.#startRound();
     this.#chestDraw = -1;
     const receipt = await this.openDraw({ kind: 'chests', action: { round: this.state.round, count: CHESTS_PER_ROUND }, players });
@@ -190,11 +196,14 @@ class RaidRoom extends GameRoom<RaidStateType> {
     if (current && this.state.chests.every((c) => c.openedBy)) this.#endRound();
   }
 
-  /** A voided chest draw starts the round over; a voided loot draw frees its chest. */
-  protected override drawVoided(receipt: ReceiptRecord): void {
+  /** A voided chest draw starts the round over without the players who withheld their seeds; a voided loot draw frees its chest. */
+  protected override drawVoided(receipt: ReceiptRecord, missing: readonly string[]): void {
     const current = roundOf(receipt) === this.state.round;
     if (receipt.kind === 'chests') {
-      if (this.state.phase === 'placing' && this.#chestDraw === receipt.drawSeq) this.#startRound();
+      if (this.state.phase === 'placing' && this.#chestDraw === receipt.drawSeq) {
+        this.#benched = new Set(missing.map((a) => a.toLowerCase()));
+        this.#startRound();
+      }
       return;
     }
     const chest = current ? this.state.chests.find((c) => c.id === (receipt.action as { chest: number }).chest) : undefined;

@@ -115,8 +115,12 @@ export class RoomTranscript {
   }
 
   /** Draws with a receipt and no outcome or void yet, oldest first. */
-  pendingDraws(): { receipt: ReceiptRecord; revealed: number }[] {
-    return [...this.#pending.values()].map((p) => ({ receipt: p.receipt, revealed: p.seeds.size }));
+  pendingDraws(): { receipt: ReceiptRecord; revealed: number; missing: string[] }[] {
+    return [...this.#pending.values()].map((p) => ({
+      receipt: p.receipt,
+      revealed: p.seeds.size,
+      missing: p.receipt.players.filter((a) => !p.seeds.has(a.toLowerCase())),
+    }));
   }
 
   /** Signs and journals a receipt for a new draw; resolves once it is durable. */

@@ -79,8 +79,8 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   }
   /** A draw's outcome is recorded and its effects durable; the players hear of it next. */
   protected drawSettled(_outcome: OutcomeMessage, _receipt: ReceiptRecord): void | Promise<void> {}
-  /** A draw was voided and its effects (a refund) durable; the players hear of it next. */
-  protected drawVoided(_receipt: ReceiptRecord, _reason: string): void {}
+  /** A draw was voided (`missing`: the players whose seeds never came) and its effects (a refund) durable; the players hear of it next. */
+  protected drawVoided(_receipt: ReceiptRecord, _missing: readonly string[]): void {}
   /** Before the room settles its open draws and is filed: stop the game's timers. */
   protected tearDown(): void {}
 
@@ -199,17 +199,23 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     return record;
   }
 
-  /** Ends a pending draw: settled if every seed is in (its outcome is already fixed), else voided. */
+  /**
+   * Ends a pending draw: settled if every seed is in (its outcome is already fixed), else voided.
+   * A void's reason names the players whose seeds never came, by their place in the receipt's
+   * `players` (addresses would not fit the reason's 200 characters for a room of eight).
+   */
   protected async concludeDraw(receipt: ReceiptRecord, voidReason: string): Promise<void> {
     const pending = this.transcript.pendingDraws().find((d) => d.receipt.drawSeq === receipt.drawSeq);
     if (!pending) return;
-    if (pending.revealed === receipt.players.length) return this.settleDraw(receipt.drawSeq);
-    const record = await this.transcript.conclude(receipt.drawSeq, voidReason);
+    if (pending.missing.length === 0) return this.settleDraw(receipt.drawSeq);
+    const places = pending.missing.map((a) => receipt.players.indexOf(a));
+    const reason = `${voidReason}: no seed from players [${places.join(', ')}] of the receipt`;
+    const record = await this.transcript.conclude(receipt.drawSeq, reason);
     if (this.#ended.has(receipt.drawSeq)) return;
     this.#ended.add(receipt.drawSeq);
     await this.#applyEffects(record, receipt);
-    this.drawVoided(receipt, voidReason);
-    this.tell(receipt, 'void', { drawSeq: receipt.drawSeq, reason: voidReason, record });
+    this.drawVoided(receipt, pending.missing);
+    this.tell(receipt, 'void', { drawSeq: receipt.drawSeq, reason, record });
   }
 
   /** Sends a draw's news to whoever the game says hears of it. */

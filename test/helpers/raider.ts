@@ -20,8 +20,10 @@ export interface RaidView {
 export class Raider {
   readonly messages: { type: string; body: any }[] = [];
   readonly #seeds = new Map<string, string>(); // commitment -> seed
-  /** Reveal loot draws at once (chest draws always are). */
+  /** Reveal loot draws at once. */
   autoReveal = true;
+  /** Reveal chest draws at once (false: a player who withholds, to veto the placement). */
+  revealChests = true;
 
   private constructor(
     readonly wallet: Wallet | HDNodeWallet,
@@ -55,7 +57,7 @@ export class Raider {
   #on(type: string, body: any): void {
     this.messages.push({ type, body });
     if (type === 'commit-request') this.room.send('commit', { round: body.round, commitment: this.#commitment() });
-    if (type === 'receipt' && (this.autoReveal || body.kind === 'chests')) this.reveal(body);
+    if (type === 'receipt' && (body.kind === 'chests' ? this.revealChests : this.autoReveal)) this.reveal(body);
   }
 
   /** Reveals this player's seed for the receipt, if it holds one of this player's commitments. */

@@ -84,4 +84,28 @@ describe('a treasure-raid round over real WebSockets', () => {
     expect(awards.awards).toEqual([expect.objectContaining({ tokenId: loot.record.result.tokenId, amount: loot.record.result.amount, source: expect.objectContaining({ recordHash: loot.recordHash }) })]);
     await Promise.all([a.room.leave(), b.room.leave()]);
   });
+
+  it('a player who never reveals a chest seed is left out of the redraw: the chests stand within two rounds', async () => {
+    const honest = await Raider.join(server.url);
+    const staller = await Raider.join(server.url, honest.room.roomId);
+    staller.revealChests = false;
+    const placed = await honest.until(
+      'chests placed',
+      () => honest.state.phase === 'playing' && honest.messages.find((m) => m.type === 'outcome' && m.body.record.result.tiles)?.body,
+      60_000,
+    );
+    const voids = honest.messages.filter((m) => m.type === 'void');
+    // The first chest draw waited for the staller's seed and was voided, naming the staller's place in its receipt.
+    expect(voids).toHaveLength(1);
+    const voided = honest.messages.find((m) => m.type === 'receipt' && m.body.drawSeq === voids[0]!.body.drawSeq)!.body;
+    const place = voided.players.findIndex((p: string) => p.toLowerCase() === staller.address.toLowerCase());
+    expect(voids[0]!.body.reason).toMatch(new RegExp(`no seed from players \\[${place}\\] of the receipt`));
+    // The redraw, in the next round, left the staller out and placed the chests.
+    const redraw = honest.messages.find((m) => m.type === 'receipt' && m.body.drawSeq === placed.record.drawSeq)!.body;
+    expect(redraw.players.map((p: string) => p.toLowerCase())).toEqual([honest.address.toLowerCase()]);
+    expect(redraw.action.round).toBe(voided.action.round + 1);
+    const transcript = await getJson<Transcript>(`${server.url}/rooms/${honest.room.roomId}/transcript`);
+    expect(verifyTranscript(transcript, fairness).records.filter((r) => r.problems.length)).toEqual([]);
+    await Promise.all([honest.room.leave(), staller.room.leave()]);
+  });
 });
