@@ -22,9 +22,12 @@ const UNIT = [
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
-    // Bounds on a hang, not speed claims: a test that starts servers waits for them (about 15 s each
-    // on a busy 2-core machine), and each wait inside a test has a bound of its own with a message.
-    testTimeout: 60_000,
+    // A backstop against a hang, not a speed claim. Each wait inside a test has a bound of its own
+    // that names what it waited for (waitFor, Playwright's waits, a start's START_TIMEOUT_MS); the
+    // backstop must exceed their sum, or a slow step is reported only as "timed out in N ms" (as
+    // the two-browser raid test was at 60 s, under load, with waits of 20 + 30 + 30 + 10 + 10 + 20 s).
+    // Tests that start servers in their body set their own, from timeoutWithStarts().
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },

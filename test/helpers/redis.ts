@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { freeLoopbackPort } from '../../server/free-port.ts';
+import { reapWhenOrphaned } from './reaper.ts';
 
 export interface TestRedis {
   readonly url: string;
@@ -14,6 +15,7 @@ export interface TestRedis {
 export async function startRedis(): Promise<TestRedis> {
   const port = await freeLoopbackPort();
   const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  if (child.pid) reapWhenOrphaned(child.pid);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const failed = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`redis-server could not start (apt-get install redis-server): ${e.message}`))));
   const deadline = Date.now() + 10_000;

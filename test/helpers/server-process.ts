@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeLoopbackPort } from '../../server/free-port.ts';
+import { reapWhenOrphaned } from './reaper.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -49,6 +50,7 @@ export async function startServerProcess(opts: { dataDir?: string; port?: number
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
+  reapWhenOrphaned(child.pid!);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stdout!.on('data', (c: Buffer) => logs.push(c.toString()));
   child.stderr!.on('data', (c: Buffer) => logs.push(c.toString()));
