@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   const start = (signer: PlayerSigner) => void signedIn(Session.start(signer));
   $('sign-in-wallet').onclick = () => void injectedSigner().then(start, (e: Error) => alert(`wallet sign-in failed: ${e.message}`));
   $('sign-in-local').onclick = () => start(localSigner());
+  // Enabled only now that they do something: a click while the page was still fetching its keys was lost.
+  for (const id of ['sign-in-wallet', 'sign-in-local']) ($(id) as HTMLButtonElement).disabled = false;
   $('export-key').onclick = () => {
     const out = $('exported-key');
     out.textContent = `Private key of your browser account. Anyone who sees it controls your tokens:\n${exportLocalKey() ?? '(none)'}`;

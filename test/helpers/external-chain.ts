@@ -7,7 +7,7 @@ import { Contract, ContractFactory, Wallet, type JsonRpcProvider } from 'ethers'
 import { TOKEN_IDS } from '../../server/awards/tokens.ts';
 import { startAnvil } from '../../server/chain/anvil.ts';
 import { rpcProvider } from '../../server/chain/chain.ts';
-import { readArtifact } from '../../server/chain/compile.ts';
+import { readArtifact } from '../../server/chain/artifact.ts';
 
 export interface ExternalChain {
   readonly url: string;

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { readArtifact } from '../../server/chain/compile.ts';
+import { readArtifact } from '../../server/chain/artifact.ts';
 import { Gambler } from '../helpers/gambler.ts';
 import { getJson } from '../helpers/player.ts';
 import { seededRandom } from '../helpers/seed.ts';

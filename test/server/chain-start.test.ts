@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Contract, JsonRpcProvider } from 'ethers';
 import { describe, expect, it, onTestFailed } from 'vitest';
-import { readArtifact } from '../../server/chain/compile.ts';
+import { readArtifact } from '../../server/chain/artifact.ts';
 import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import { killEmbeddedNode, startServerProcess, timeoutWithStarts } from '../helpers/server-process.ts';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Contract, JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readArtifact } from '../../server/chain/compile.ts';
+import { readArtifact } from '../../server/chain/artifact.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
