@@ -7,6 +7,7 @@ import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { matchMaker } from '@colyseus/core';
 import express, { type Application, type Request, type Response } from 'express';
+import { z } from 'zod';
 import { PROTOCOL_TAG, PROTOCOL_VERSION } from '../vrf/protocol/alpha.ts';
 import { GAMES, gameRules, MAPPING_VERSIONS } from '../games/registry.ts';
 import { CLOSE_TYPES, RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
@@ -53,6 +54,12 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
 /** What /fairness tells of the chain: where the tokens and the VRF key registry are. */
 export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'embeddedRpcUrl' | 'contract'>;
 
+/** Records in a transcript page unless `limit` says fewer; and the most a page may hold. */
+const TRANSCRIPT_PAGE = 1000;
+const MAX_TRANSCRIPT_PAGE = 10_000;
+const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const TranscriptPageQuery = z.strictObject({ from: count.optional(), limit: count.min(1).max(MAX_TRANSCRIPT_PAGE).optional() });
+
 export function installRoutes(
   app: Application,
   ctx: FairnessContext,
@@ -66,12 +73,20 @@ export function installRoutes(
     res.json(fairnessInfo(ctx, chain));
   });
 
+  // The whole transcript, or with `from` and/or `limit` a page of its records: records[from ..
+  // from + limit), with `from`, `total` (records so far) and `next` (null on the last page).
   app.get('/rooms/:roomId/transcript', async (req: Request, res: Response) => {
     const roomId = String(req.params['roomId']);
     if (!isRoomId(roomId)) return void res.status(400).json({ error: 'room id must be 1 to 64 of A-Z a-z 0-9 _ -' });
+    const page = TranscriptPageQuery.safeParse(req.query);
+    if (!page.success) return void res.status(400).json({ error: page.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
     const transcript = await services().rooms.transcript(roomId);
     if (!transcript) return void res.status(404).json({ error: `no room ${roomId}` });
-    res.json(transcript);
+    if (page.data.from === undefined && page.data.limit === undefined) return void res.json(transcript);
+    const from = page.data.from ?? 0;
+    const end = Math.min(transcript.records.length, from + (page.data.limit ?? TRANSCRIPT_PAGE));
+    const next = end < transcript.records.length ? end : null;
+    res.json({ ...transcript, records: transcript.records.slice(from, end), from, total: transcript.records.length, next });
   });
 
   app.get('/auth/nonce', async (_req: Request, res: Response) => {
