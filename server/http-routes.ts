@@ -60,6 +60,12 @@ const MAX_TRANSCRIPT_PAGE = 10_000;
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const TranscriptPageQuery = z.strictObject({ from: count.optional(), limit: count.min(1).max(MAX_TRANSCRIPT_PAGE).optional() });
 
+const ClosedRoomsQuery = z.strictObject({
+  status: z.literal('closed'),
+  after: z.string().regex(/^\d{1,16}\.[A-Za-z0-9_-]{1,64}$/, 'a cursor from the previous page').optional(),
+  limit: count.min(1).max(1000).optional(),
+});
+
 export function installRoutes(
   app: Application,
   ctx: FairnessContext,
@@ -110,6 +116,14 @@ export function installRoutes(
   // out, so a room everyone dropped out of would stay listed that long with nobody in it: rooms
   // of this process are counted by their connected clients and left out at none. (Another
   // process's rooms keep the listing's count: the count of its clients is not in the listing.)
+  // Finished rooms (`?status=closed`, paged by `after`): where each transcript ends, so every one can be fetched and checked whole.
+  app.get('/rooms', async (req: Request, res: Response, next) => {
+    if (req.query['status'] === undefined) return next();
+    const query = ClosedRoomsQuery.safeParse(req.query);
+    if (!query.success) return void res.status(400).json({ error: query.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ') });
+    res.json(await services().rooms.closedRooms({ ...(query.data.after ? { after: query.data.after } : {}), limit: query.data.limit ?? 100 }));
+  });
+
   app.get('/rooms', async (req: Request, res: Response) => {
     const game = String(req.query['game'] ?? '');
     if (!gameRules(game)) return void res.status(400).json({ error: `game must be one of ${GAMES.map((g) => g.id).join(', ')}` });

@@ -4,10 +4,11 @@
  * transcripts of live and finished rooms alike.
  * @module
  */
-import { access, mkdir, readdir, rename } from 'node:fs/promises';
+import { access, mkdir, open as openFile, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import type { FairnessContext } from './context.ts';
+import { listClosedRooms, type ClosedRoomsPage } from './closed-rooms.ts';
 import { RoomTranscript } from './room-transcript.ts';
 
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -69,11 +70,23 @@ export class RoomStore {
     return names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -6)).filter((id) => isRoomId(id) && !this.#live.has(id));
   }
 
+  /** The finished rooms, in the order they were filed, a page at a time. */
+  closedRooms(opts: { after?: string; limit: number }): Promise<ClosedRoomsPage> {
+    return listClosedRooms(this.#closedDir, opts);
+  }
+
   /** The transcript of a live or finished room, or undefined if there is no such room. */
   async transcript(roomId: string): Promise<Transcript | undefined> {
     if (!isRoomId(roomId)) return undefined;
     const live = this.#live.get(roomId);
-    if (live) return await live.transcript();
+    if (live) {
+      try {
+        return await live.transcript();
+      } catch (e) {
+        // Filed as finished while we read: its transcript has just moved to the closed directory.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
     // Finished first: a room filed while we look moves from its open directory to this one.
     for (const dir of [this.#closedDir, ...(await this.#peerOpenDirs()), this.#closedDir]) {
       try {
