@@ -80,6 +80,8 @@ export interface TranscriptReport {
   readonly pendingDraws: number[];
   /** The transcript ends with a valid close record: the room is finished and nothing is missing. */
   readonly closed: boolean;
+  /** The protocol version it was checked as (its `format`): 1 proves nothing of who asked for each draw. */
+  readonly version?: 1 | 2;
 }
 
 /** The transcript header's problems against the pinned keys (the records are checked apart). */
@@ -108,5 +110,5 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
     return report;
   });
   const ok = problems.length === 0 && records.every((r) => r.problems.length === 0);
-  return { ok, problems, records, pendingDraws: verifier.pendingDraws(), closed: ok && verifier.closed };
+  return { ok, problems, records, pendingDraws: verifier.pendingDraws(), closed: ok && verifier.closed, version: verifier.version };
 }
