@@ -6,6 +6,9 @@
  * Also: what a genuine authorisation is (a session key under a delegation, or the address
  * itself), and the ways one can fail to be it.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Wallet, type HDNodeWallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import type { RoomTranscript } from '../../server/fairness/room-transcript.ts';
@@ -15,6 +18,7 @@ import { recordHash, type HashedRecord } from '../../vrf/protocol/records.ts';
 import { buildSignInMessage } from '../../vrf/protocol/sign-in-message.ts';
 import { TRANSCRIPT_FORMAT_V1, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import type { TrustedKeys } from '../../vrf/protocol/verifier.ts';
+import { main } from '../../vrf/cli.ts';
 import { openRoom } from './room-fixture.ts';
 
 const DICE = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under', edgeBps: 100 } };
@@ -67,6 +71,12 @@ describe('an operator forging a draw in a player\'s name', () => {
     const report = verifyTranscript(stripped, keys);
     expect(report.ok).toBe(false);
     expect(report.records.map((r) => r.problems)).toEqual([['receipt carries no authorizations: no player asked for this draw'], []]);
+    // The auditor's CLI goes through the same verifier.
+    const file = join(mkdtempSync(join(tmpdir(), 'forgery-')), 'transcript.json');
+    writeFileSync(file, JSON.stringify(stripped));
+    const lines: string[] = [];
+    expect(main(['verify-transcript', file, '--pk', keys.publicKey, '--signer', keys.receiptSigner], (l) => lines.push(l))).toBe(1);
+    expect(lines).toContain('record 0 receipt draw 0: receipt carries no authorizations: no player asked for this draw');
   });
 
   it('with an authorization the operator signed itself: refused, naming the player', async () => {
