@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { PROTOCOL_TAG, PROTOCOL_VERSION } from '../vrf/protocol/alpha.ts';
 import { GAMES, gameRules, MAPPING_VERSIONS } from '../games/registry.ts';
 import { CLOSE_TYPES, RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
+import { DRAW_REQUEST_DOMAIN, DRAW_REQUEST_TYPES, SESSION_KEY_URN } from '../vrf/protocol/authorization.ts';
 import { AddressSchema } from '../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT } from '../vrf/protocol/transcript.ts';
 import { TOKEN_IDS, TOKENS } from './awards/tokens.ts';
@@ -31,8 +32,10 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
     keyId: ctx.keyId,
     publicKey: ctx.publicKeyHex,
     receiptSigner: ctx.receiptSigner,
-    protocol: { alpha: PROTOCOL_TAG, version: PROTOCOL_VERSION, transcript: TRANSCRIPT_FORMAT },
+    // version 2: every draw is authorised by its players (drawRequest); alpha's own encoding is still version 1.
+    protocol: { alpha: PROTOCOL_TAG, version: 2, alphaVersion: PROTOCOL_VERSION, transcript: TRANSCRIPT_FORMAT },
     receipt: { domain: RECEIPT_DOMAIN, types: RECEIPT_TYPES, primaryType: 'DrawReceipt' },
+    drawRequest: { domain: DRAW_REQUEST_DOMAIN, types: DRAW_REQUEST_TYPES, primaryType: 'DrawRequest', sessionKeyResource: `${SESSION_KEY_URN}<address>` },
     close: { domain: RECEIPT_DOMAIN, types: CLOSE_TYPES, primaryType: 'RoomClose' },
     mappings: MAPPING_VERSIONS,
     chips: { startingChips: config.startingChips },

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { getSuite, suites } from './index.ts';
-import { headerProblems, TranscriptSchema } from './protocol/transcript.ts';
+import { formatVersion, headerProblems, TranscriptSchema } from './protocol/transcript.ts';
 import { TranscriptVerifier } from './protocol/verifier.ts';
 
 const USAGE = `usage: vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
@@ -95,7 +95,8 @@ function verifyTranscriptFile(args: string[], out: (line: string) => void): numb
   // Record by record through the one verifier, each line printed as its record is checked.
   const problems = headerProblems(parsed.data, keys);
   for (const p of problems) out(`transcript: ${p}`);
-  const verifier = new TranscriptVerifier(parsed.data.roomId, keys);
+  const verifier = new TranscriptVerifier(parsed.data.roomId, keys, formatVersion(parsed.data.format));
+  out(`format: ${parsed.data.format}${verifier.version === 1 ? ' (v1: draws are not authorised by their players)' : ''}`);
   let bad = 0;
   for (const raw of parsed.data.records) {
     const r = verifier.accept(raw);

@@ -59,7 +59,8 @@ export class GameRoom {
       $(`${game}-history`).prepend(li);
     });
     $(`${game}-room-id`).textContent = room.roomId;
-    this.#view = viewOf(game)({ mount: $(`${game}-view`), room, address: session.address, keys, verifier, chain: this.#chain, onSettled: () => deps.onWin() });
+    this.#view = viewOf(game)({ mount: $(`${game}-view`), room, address: session.address, keys, verifier, chain: this.#chain, onSettled: () => deps.onWin(),
+      authorize: (draw) => session.authorize({ roomId: room.roomId, game, ...draw }) });
     const transcript = $<HTMLAnchorElement>(`export-${game}-transcript`);
     transcript.href = `/rooms/${room.roomId}/transcript`;
     transcript.download = `fairplay-${room.roomId}.json`;

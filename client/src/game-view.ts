@@ -4,6 +4,7 @@
  * @module
  */
 import type { Room } from '@colyseus/sdk';
+import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { Fairness } from './api.ts';
 import type { RoomChain, Verifier } from './verifier.ts';
 
@@ -28,6 +29,12 @@ export interface GameViewContext {
   readonly chain: RoomChain;
   /** A draw paid or awarded something: the inventory may have changed. */
   onSettled(): void;
+  /**
+   * The `authorization` every draw-opening message carries (protocol v2): the player's signature
+   * of a request for a draw of this game in this room, with `action` exactly as the receipt will
+   * hold it (dice: the bet plus the published `edgeBps`).
+   */
+  authorize(draw: { kind: string; action: JsonValue; commitment: string }): Promise<string>;
 }
 
 export type GameViewFactory = (ctx: GameViewContext) => GameView;

@@ -9,11 +9,29 @@
  *
  * Being signed in lasts for the tab (sessionStorage): a reload signs back in without a click,
  * with the browser key at once, or with a wallet whose account is still connected.
+ *
+ * Every sign-in names a fresh session key (protocol v2, FAIRNESS.md section 5a): the room keeps
+ * it with the player, and it signs each draw request (a bet, a commitment, a chest opening)
+ * without asking. It is kept for the tab too, so a reload that reconnects to its room can still
+ * sign; without one the wallet itself signs each draw.
  * @module
  */
+import { Wallet } from 'ethers';
+import { signDrawRequest, type DrawRequest, type TypedDataSigner } from '../../vrf/protocol/authorization.ts';
 import { existingLocalSigner, hasInjectedWallet, injectedSigner, signIn, type PlayerSigner } from './sign-in.ts';
 
 const SIGNED_IN = 'fairplay.signedIn';
+const SESSION_KEY = 'fairplay.sessionKey';
+
+/** The session key of this tab's last sign-in, if it is still kept. */
+function keptSessionKey(): TypedDataSigner | undefined {
+  const key = sessionStorage.getItem(SESSION_KEY);
+  try {
+    return key ? new Wallet(key) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 interface Saved {
   readonly kind: PlayerSigner['kind'];
@@ -21,12 +39,15 @@ interface Saved {
 }
 
 export class Session {
+  #sessionKey: TypedDataSigner | undefined = keptSessionKey();
+
   private constructor(readonly signer: PlayerSigner) {}
 
   /** Signs in (in this tab) as `signer`. */
   static start(signer: PlayerSigner): Session {
     const saved: Saved = { kind: signer.kind, address: signer.address };
     sessionStorage.setItem(SIGNED_IN, JSON.stringify(saved));
+    sessionStorage.removeItem(SESSION_KEY); // another player's, if any
     return new Session(signer);
   }
 
@@ -50,8 +71,17 @@ export class Session {
     return this.signer.address;
   }
 
-  /** A sign-in token for one join: the server takes each nonce once. */
-  joinToken(): Promise<string> {
-    return signIn(this.signer);
+  /** A sign-in token for one join (the server takes each nonce once), delegating to a fresh session key. */
+  async joinToken(): Promise<string> {
+    const key = Wallet.createRandom();
+    const token = await signIn(this.signer, key.address);
+    this.#sessionKey = key;
+    sessionStorage.setItem(SESSION_KEY, key.privateKey);
+    return token;
+  }
+
+  /** The `authorization` of a draw-opening message: the session key's signature of the request (the wallet's, if there is none). */
+  authorize(request: DrawRequest): Promise<string> {
+    return signDrawRequest(this.#sessionKey ?? this.signer, request);
   }
 }

@@ -1,14 +1,16 @@
 /**
  * Who the player is: an injected wallet (EIP-1193, `window.ethereum`) when the browser has one,
  * else a key kept in this browser's storage. Either signs the server's Sign-In-with-Ethereum
- * message; the signed message is the token rooms check.
+ * message; the signed message is the token rooms check. The message names a fresh session key
+ * (protocol v2) which then signs the player's draw requests without asking.
  * @module
  */
-import { getAddress, Wallet, hexlify, toUtf8Bytes } from 'ethers';
+import { getAddress, Signature, TypedDataEncoder, Wallet, hexlify, toUtf8Bytes } from 'ethers';
+import type { TypedDataSigner } from '../../vrf/protocol/authorization.ts';
 import { buildSignInMessage, encodeSignInToken } from '../../vrf/protocol/sign-in-message.ts';
 import { getJson } from './api.ts';
 
-export interface PlayerSigner {
+export interface PlayerSigner extends TypedDataSigner {
   readonly address: string;
   readonly kind: 'wallet' | 'local';
   signMessage(message: string): Promise<string>;
@@ -38,6 +40,12 @@ export async function injectedSigner(method: 'eth_requestAccounts' | 'eth_accoun
     address,
     kind: 'wallet',
     signMessage: async (message) => (await ethereum.request({ method: 'personal_sign', params: [hexlify(toUtf8Bytes(message)), address] })) as string,
+    // Only when a draw has no session key to sign it (the page always makes one at sign-in).
+    // Some wallets answer v as 0/1: the serialised form is the 27/28 one receipts hold.
+    signTypedData: async (domain, types, value) =>
+      Signature.from(
+        (await ethereum.request({ method: 'eth_signTypedData_v4', params: [address, JSON.stringify(TypedDataEncoder.getPayload(domain, types, value))] })) as string,
+      ).serialized,
   };
 }
 
@@ -49,7 +57,7 @@ export function localSigner(): PlayerSigner {
     localStorage.setItem(LOCAL_KEY, key);
   }
   const wallet = new Wallet(key);
-  return { address: wallet.address, kind: 'local', signMessage: (m) => wallet.signMessage(m) };
+  return { address: wallet.address, kind: 'local', signMessage: (m) => wallet.signMessage(m), signTypedData: (d, t, v) => wallet.signTypedData(d, t, v) };
 }
 
 /** The key this browser already keeps, if any (a reload must not make a new identity). */
@@ -61,9 +69,12 @@ export function exportLocalKey(): string | undefined {
   return localStorage.getItem(LOCAL_KEY) ?? undefined;
 }
 
-/** Signs a fresh server nonce; the result is a room join token, good for one join (the server takes each nonce once). */
-export async function signIn(signer: PlayerSigner): Promise<string> {
+/**
+ * Signs a fresh server nonce; the result is a room join token, good for one join (the server
+ * takes each nonce once). The message delegates the player's draw requests to `sessionKey`.
+ */
+export async function signIn(signer: PlayerSigner, sessionKey: string): Promise<string> {
   const { nonce, domain, uri } = await getJson<{ nonce: string; domain: string; uri: string }>('/auth/nonce');
-  const message = buildSignInMessage({ domain, uri, address: signer.address, nonce });
+  const message = buildSignInMessage({ domain, uri, address: signer.address, nonce, sessionKey });
   return encodeSignInToken(message, await signer.signMessage(message));
 }

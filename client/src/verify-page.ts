@@ -71,7 +71,7 @@ function render(transcript: { records?: LooseRecord[] }, report: TranscriptRepor
   summary.dataset['ok'] = String(report.ok);
   summary.dataset['ms'] = ms.toFixed(1);
   summary.textContent = report.ok
-    ? `✓ All ${report.records.length} records verified${report.closed ? ', room closed' : ', room still open'} (${(ms / 1000).toFixed(2)} s)`
+    ? `✓ All ${report.records.length} records verified${report.closed ? ', room closed' : ', room still open'}${report.version === 1 ? ' as protocol version 1 (draws not authorised by their players)' : ''} (${(ms / 1000).toFixed(2)} s)`
     : `✗ Verification FAILED: ${bad.length} bad record(s)${report.problems.length ? ' and transcript problems' : ''}`;
   $('problems').replaceChildren(
     ...report.problems.map((p) => Object.assign(document.createElement('li'), { textContent: p, className: 'fail' })),

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { awardId } from '../../server/awards/award-sink.ts';
 import { COIN_TOKEN_ID } from '../../server/awards/tokens.ts';
 import { InsufficientChips } from '../../server/chips/chip-ledger.ts';
-import { addressOf, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
+import { addressOf, AuthorizationSchema, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
 import { NO_EFFECTS, sourceOf, type RecordEffects, type ServerGame } from '../../server/rooms/server-game.ts';
 import { services } from '../../server/services.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
@@ -31,7 +31,7 @@ export const BlackjackState = schema(
 );
 type BlackjackStateType = SchemaType<typeof BlackjackState>;
 
-const BetMessage = BlackjackActionSchema.extend({ commitment: Hex32Schema });
+const BetMessage = BlackjackActionSchema.extend({ commitment: Hex32Schema, authorization: AuthorizationSchema });
 const MoveMessage = z.strictObject({ drawSeq: z.number().int().min(0), move: BlackjackMoveSchema });
 
 /** The hand under way: its receipt, and its deck once the seed is in (the room's eyes only). */
@@ -68,11 +68,12 @@ class BlackjackRoom extends GameRoom<BlackjackStateType> {
     const { config, chips } = services();
     if (this.#hand) throw new Refusal('hand-open', `draw ${this.#hand.receipt.drawSeq} is still being played`);
     if (bet.stake > config.maxBet) throw new Refusal('bad-bet', `stake above the maximum bet of ${config.maxBet}`);
+    const authorization = this.authorize(client, { kind: 'hand', action: { stake: bet.stake }, commitment: bet.commitment }, bet.authorization);
     const address = addressOf(client);
     this.#reserve(address, bet.stake);
     this.state.phase = 'dealing';
     try {
-      const receipt = await this.openDraw({ kind: 'hand', action: { stake: bet.stake }, players: [{ address, commitment: bet.commitment }] });
+      const receipt = await this.openDraw({ kind: 'hand', action: { stake: bet.stake }, players: [{ address, commitment: bet.commitment, authorization }] });
       this.#hand = { receipt, moves: [], busy: false };
       this.state.drawSeq = receipt.drawSeq;
     } catch (e) {

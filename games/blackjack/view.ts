@@ -87,7 +87,15 @@ class BlackjackView implements GameView {
     this.#el('player').textContent = '–';
     this.#el('total').textContent = '';
     this.#buttons();
-    this.#room.send('bet', { stake, commitment: this.#seed.commitment });
+    const { commitment } = this.#seed;
+    void this.ctx.authorize({ kind: 'hand', action: { stake }, commitment }).then(
+      (authorization) => this.#room.send('bet', { stake, commitment, authorization }),
+      (e: Error) => {
+        this.#seed = undefined;
+        this.#buttons();
+        this.#log(`hand not dealt: the bet could not be signed (${e.message})`);
+      },
+    );
   }
 
   async #onReceipt(receipt: Receipt, verdict: Promise<Verdict>): Promise<void> {

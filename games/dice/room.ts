@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { awardId } from '../../server/awards/award-sink.ts';
 import { COIN_TOKEN_ID } from '../../server/awards/tokens.ts';
 import { InsufficientChips } from '../../server/chips/chip-ledger.ts';
-import { addressOf, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
+import { addressOf, AuthorizationSchema, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
 import { NO_EFFECTS, sourceOf, type RecordEffects, type ServerGame } from '../../server/rooms/server-game.ts';
 import { services } from '../../server/services.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
@@ -34,8 +34,8 @@ export const DiceState = schema(
 );
 type DiceStateType = SchemaType<typeof DiceState>;
 
-/** A bet is the player's part of the dice action (the house edge is the server's) and a commitment. */
-const BetMessage = DiceActionSchema.omit({ edgeBps: true }).extend({ commitment: Hex32Schema });
+/** A bet is the player's part of the dice action (the house edge is the server's), a commitment, and the player's signature of the draw request (the action with the published edge). */
+const BetMessage = DiceActionSchema.omit({ edgeBps: true }).extend({ commitment: Hex32Schema, authorization: AuthorizationSchema });
 
 /** Bets a player may have waiting for a reveal at once. */
 const MAX_PENDING_PER_PLAYER = 4;
@@ -85,6 +85,7 @@ class DiceRoom extends GameRoom<DiceStateType> {
     const action: DiceAction = { stake: bet.stake, target: bet.target, direction: bet.direction, edgeBps: config.houseEdgeBps };
     const problem = diceActionProblem(action) ?? (action.stake > config.maxBet ? `stake above the maximum bet of ${config.maxBet}` : undefined);
     if (problem) throw new Refusal('bad-bet', problem);
+    const authorization = this.authorize(client, { kind: 'roll', action: { ...action }, commitment: bet.commitment }, bet.authorization);
     const key = address.toLowerCase();
     const open = this.#open.get(key) ?? 0;
     if (open >= MAX_PENDING_PER_PLAYER) throw new Refusal('too-many-pending', `at most ${MAX_PENDING_PER_PLAYER} unrevealed bets`);
@@ -96,7 +97,7 @@ class DiceRoom extends GameRoom<DiceStateType> {
     }
     this.#open.set(key, open + 1);
     try {
-      const receipt = await this.openDraw({ kind: 'roll', action: { ...action }, players: [{ address, commitment: bet.commitment }] });
+      const receipt = await this.openDraw({ kind: 'roll', action: { ...action }, players: [{ address, commitment: bet.commitment, authorization }] });
       this.state.draws = receipt.drawSeq + 1;
     } catch (e) {
       this.#open.set(key, (this.#open.get(key) ?? 1) - 1);

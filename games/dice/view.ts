@@ -180,9 +180,11 @@ class DiceView implements GameView {
   async #play(bet: Bet): Promise<void> {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
+    // The player asks for exactly the action the receipt must hold: the bet and the published edge.
+    const authorization = await this.ctx.authorize({ kind: 'roll', action: { ...bet, edgeBps: this.#edgeBps() }, commitment });
     const receipt = await this.#answer<Heard<Receipt>>((resolve) => {
       this.#waiting.set(commitment, resolve);
-      this.#room.send('bet', { ...bet, commitment });
+      this.#room.send('bet', { ...bet, commitment, authorization });
     }).finally(() => this.#waiting.delete(commitment));
     const { drawSeq } = receipt.record;
     const li = this.#row(drawSeq);

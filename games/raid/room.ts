@@ -11,9 +11,10 @@ import { schema, t, type SchemaType } from '@colyseus/schema';
 import { z } from 'zod';
 import { awardId } from '../../server/awards/award-sink.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
-import { addressOf, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
+import { addressOf, AuthorizationSchema, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
 import { NO_EFFECTS, sourceOf, type RecordEffects, type ServerGame } from '../../server/rooms/server-game.ts';
 import { services } from '../../server/services.ts';
+import type { DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { CHESTS_PER_ROUND, FREE_TILES, LOOT_TABLE, LootActionSchema, raid, RAID_LOOT_MAPPING, RAID_REACH, stepPlayer, type lootOutcome } from './rules.ts';
 
@@ -37,8 +38,9 @@ export const RaidState = schema(
 type RaidStateType = SchemaType<typeof RaidState>;
 
 const MoveMessage = z.strictObject({ dx: z.number().min(-1).max(1), dy: z.number().min(-1).max(1) });
-const CommitMessage = z.strictObject({ round: z.number().int().min(0), commitment: Hex32Schema });
-const OpenMessage = z.strictObject({ chest: z.number().int().min(0), commitment: Hex32Schema });
+/** Each carries the player's signature of the draw request: chests `{round, count}`, loot `{round, chest, table}`. */
+const CommitMessage = z.strictObject({ round: z.number().int().min(0), commitment: Hex32Schema, authorization: AuthorizationSchema });
+const OpenMessage = z.strictObject({ chest: z.number().int().min(0), commitment: Hex32Schema, authorization: AuthorizationSchema });
 
 const TICK_MS = 50;
 const COMMIT_MS = 5_000;
@@ -57,7 +59,7 @@ class RaidRoom extends GameRoom<RaidStateType> {
   protected override readonly revealTimeoutMs = REVEAL_MS;
   override state = new RaidState();
   readonly #dirs = new Map<string, { dx: number; dy: number }>();
-  readonly #commits = new Map<string, string>();
+  readonly #commits = new Map<string, { commitment: string; authorization: DrawAuthorization }>();
   #chestDraw: number | undefined;
   /** Players whose seed the last chest draw never got: left out of the redraw, so one player cannot stall the room. */
   #benched = new Set<string>();
@@ -136,7 +138,8 @@ class RaidRoom extends GameRoom<RaidStateType> {
   #commit(client: PlayerClient, m: z.output<typeof CommitMessage>): void {
     if (this.state.phase !== 'placing' || m.round !== this.state.round || this.#chestDraw !== undefined)
       throw new Refusal('not-now', `round ${m.round} takes no commitments now`, { round: m.round });
-    this.#commits.set(addressOf(client), m.commitment);
+    const authorization = this.authorize(client, { kind: 'chests', action: { round: m.round, count: CHESTS_PER_ROUND }, commitment: m.commitment }, m.authorization);
+    this.#commits.set(addressOf(client), { commitment: m.commitment, authorization });
     this.#placeIfAllCommitted();
   }
 
@@ -148,7 +151,7 @@ class RaidRoom extends GameRoom<RaidStateType> {
     const present = new Set(this.clients.map(addressOf));
     const players = [...this.#commits]
       .filter(([address]) => present.has(address) && !this.#benched.has(address.toLowerCase()))
-      .map(([address, commitment]) => ({ address, commitment }));
+      .map(([address, commit]) => ({ address, ...commit }));
     this.#benched.clear();
     if (players.length === 0) return this.#startRound();
     this.#chestDraw = -1;
@@ -164,9 +167,11 @@ class RaidRoom extends GameRoom<RaidStateType> {
     if (this.state.phase !== 'playing' || !chest || !me) throw new Refusal('not-now', 'no such chest to open now');
     if (chest.openedBy || chest.opening) throw new Refusal('chest-taken', `chest ${chest.id} is ${chest.openedBy ? 'open' : 'being opened'}`);
     if (Math.hypot(me.x - (chest.x + 0.5), me.y - (chest.y + 0.5)) > RAID_REACH) throw new Refusal('too-far', `stand within ${RAID_REACH} tiles of the chest`);
+    const action = { round: this.state.round, chest: chest.id, table: RAID_LOOT_MAPPING };
+    const authorization = this.authorize(client, { kind: 'loot', action, commitment: m.commitment }, m.authorization);
     chest.opening = address;
     try {
-      await this.openDraw({ kind: 'loot', action: { round: this.state.round, chest: chest.id, table: RAID_LOOT_MAPPING }, players: [{ address, commitment: m.commitment }] });
+      await this.openDraw({ kind: 'loot', action, players: [{ address, commitment: m.commitment, authorization }] });
     } catch (e) {
       chest.opening = '';
       throw e;

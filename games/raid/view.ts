@@ -110,9 +110,10 @@ class RaidView implements GameView {
   attach(room: Room): void {
     this.#room = room;
     room.onMessage('commit-request', (m: { round: number }) => {
-      const commitment = this.#commitment('chests', { round: m.round, count: CHESTS_PER_ROUND });
+      const action = { round: m.round, count: CHESTS_PER_ROUND };
+      const commitment = this.#commitment('chests', action);
       this.#committedRounds.set(m.round, commitment);
-      room.send('commit', { round: m.round, commitment });
+      void this.#send('commit', { round: m.round }, 'chests', action, commitment);
     });
     room.onMessage('receipt', (r: Receipt) => void this.#onReceipt(r, this.ctx.chain.record(r)));
     room.onMessage('outcome', (o: { record: OutcomeRecord; recordHash: string }) => void this.#onOutcome(o.record, this.ctx.chain.record({ ...o.record, hash: o.recordHash })));
@@ -155,8 +156,19 @@ class RaidView implements GameView {
     const near = [...this.#state.chests]
       .filter((c) => !c.openedBy && !c.opening && Math.hypot(me.x - c.x - 0.5, me.y - c.y - 0.5) <= RAID_REACH)
       .sort((a, b) => Math.hypot(me.x - a.x, me.y - a.y) - Math.hypot(me.x - b.x, me.y - b.y))[0];
-    if (near) this.#room.send('open', { chest: near.id, commitment: this.#commitment('loot', { round: this.#state.round, chest: near.id, table: RAID_LOOT_MAPPING }) });
-    else this.#log('no closed chest within reach');
+    if (!near) return this.#log('no closed chest within reach');
+    const action = { round: this.#state.round, chest: near.id, table: RAID_LOOT_MAPPING };
+    void this.#send('open', { chest: near.id }, 'loot', action, this.#commitment('loot', action));
+  }
+
+  /** Sends a draw-opening message once the player's authorization of the draw is signed (protocol v2). */
+  async #send(type: string, body: Record<string, number>, kind: string, action: Record<string, string | number>, commitment: string): Promise<void> {
+    try {
+      const authorization = await this.ctx.authorize({ kind, action, commitment });
+      this.#room.send(type, { ...body, commitment, authorization });
+    } catch (e) {
+      this.#log(`${type}: the draw request could not be signed`, [(e as Error).message]);
+    }
   }
 
   #log(text: string, problems?: string[], data: Record<string, string> = {}, unplaced?: string): void {

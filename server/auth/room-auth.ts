@@ -1,18 +1,18 @@
 /**
  * Room admission by Sign-In with Ethereum. The client's bearer token is base64url of
  * `{"message": <EIP-4361 text>, "signature": "0x..."}`; a room knows each player by the address
- * that signed it.
+ * that signed it, and keeps the session key the message delegates to (with the delegation
+ * itself), which signs the player's draw requests (protocol v2).
  * @module
  */
 import { ServerError } from '@colyseus/core';
 import { z } from 'zod';
 import { services } from '../services.ts';
 import { SeatRefused, type Seat } from './seats.ts';
-import { SignInError } from './siwe.ts';
+import { SignInError, type SignedIn } from './siwe.ts';
 
-export interface PlayerAuth {
-  readonly address: string;
-}
+/** A signed-in player: the address, and the session key (with its delegation) that signs their draws, if the sign-in named one. */
+export type PlayerAuth = SignedIn;
 
 const TokenSchema = z.strictObject({ message: z.string().max(4096), signature: z.string().max(200) });
 

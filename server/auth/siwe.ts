@@ -11,6 +11,15 @@
  */
 import { getAddress, verifyMessage } from 'ethers';
 import { SiweMessage } from 'siwe';
+import { parseDelegation, SESSION_KEY_URN, type Delegation } from '../../vrf/protocol/authorization.ts';
+
+/** Who signed in, and the session key the sign-in delegated draw requests to (if it named one). */
+export interface SignedIn {
+  readonly address: string;
+  readonly sessionKey?: string;
+  /** The exact text and signature that delegate to `sessionKey`: every receipt of this player's draws carries them. */
+  readonly delegation?: Delegation;
+}
 
 /** Machine-usable reason codes: clients can branch on these (e.g. `nonce` means fetch a new one). */
 export type SignInFailure =
@@ -122,8 +131,9 @@ export class SignInService {
    * Resolves with the signer's EIP-55 address, or rejects with a `SignInError`.
    * Once the message parses, its nonce is spent whatever the outcome, so a captured message
    * cannot be replayed and a nonce cannot be used to try signature after signature.
+   * A message naming a session key (`urn:fairplay:session-key:…`) is read as verifiers read it.
    */
-  async verify(input: { message: string; signature: string }): Promise<{ address: string }> {
+  async verify(input: { message: string; signature: string }): Promise<SignedIn> {
     const { message, signature } = input;
     if (typeof message !== 'string' || typeof signature !== 'string')
       throw new SignInError('malformed', 'message and signature must be strings');
@@ -154,7 +164,14 @@ export class SignInService {
     }
     if (recovered !== claimed)
       throw new SignInError('signature', `signature was not made by ${claimed}`);
-    return { address: recovered };
+    if (!parsed.resources?.some((r) => r.startsWith(SESSION_KEY_URN))) return { address: recovered };
+    let sessionKey: string;
+    try {
+      sessionKey = parseDelegation(message).sessionKey;
+    } catch (e) {
+      throw new SignInError('malformed', (e as Error).message);
+    }
+    return { address: recovered, sessionKey, delegation: { message, signature: signature.toLowerCase() } };
   }
 
   private async consumeNonce(nonce: string, now: number): Promise<void> {

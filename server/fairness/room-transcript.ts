@@ -7,6 +7,7 @@
  * @module
  */
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
+import type { DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, type JsonValue } from '../../vrf/protocol/encoding.ts';
 import { outcomeMappings } from '../../games/registry.ts';
@@ -128,7 +129,8 @@ export class RoomTranscript {
     game: string;
     kind: string;
     action: Record<string, JsonValue>;
-    players: readonly { address: string; commitment: string }[];
+    /** Each with the player's authorisation of this draw (protocol v2): the receipt carries them, in `players` order. */
+    players: readonly { address: string; commitment: string; authorization: DrawAuthorization }[];
   }): Promise<ReceiptRecord & { hash: string }> {
     const { ctx } = this;
     const unsigned = {
@@ -146,7 +148,10 @@ export class RoomTranscript {
       keyId: ctx.keyId,
       issuedAt: ctx.now(),
     };
-    const record = { ...unsigned, signature: ctx.signReceipt(unsigned) };
+    const authorizations = draw.players.map((p) => p.authorization);
+    // The operator signs the receipt's terms as in v1; the authorisations are the players' own
+    // signatures, covered by the record hash (FAIRNESS.md section 5a).
+    const record = { ...unsigned, signature: ctx.signReceipt(unsigned), authorizations };
     return (await this.#append(record)) as ReceiptRecord & { hash: string };
   }
 

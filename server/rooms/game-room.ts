@@ -10,6 +10,7 @@ import { Room, type Client } from '@colyseus/core';
 import type { Schema } from '@colyseus/schema';
 import { z } from 'zod';
 import type { GameRules } from '../../games/game-rules.ts';
+import { drawRequestSigner, type DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { authenticatePlayer, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
@@ -35,6 +36,13 @@ export class Refusal extends Error {
 const hex32 = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '32 bytes of hex');
 /** A seed commitment or a seed as messages carry them: 32 bytes of hex, 0x optional, any case. */
 export const Hex32Schema = hex32.transform((h) => h.replace(/^0x/, '').toLowerCase());
+/**
+ * A draw request's signature as a draw-opening message carries it (`authorization`): 0x and 65
+ * bytes of hex. Checked by `authorize`, not here, so that a missing or malformed one is refused
+ * as `bad-authorization` like a wrong one.
+ */
+export const AuthorizationSchema = z.string().max(200).optional();
+const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
 const RevealMessage = z.strictObject({ drawSeq: z.number().int().min(0), seed: Hex32Schema });
 
 /** Colyseus' close code for a client it cut off (flooding, undecodable frames). */
@@ -166,8 +174,36 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     client.send('error', { code: refusal.code, message: refusal.message, ...refusal.extra });
   }
 
-  /** Signs and journals a receipt, applies its effects (a stake), tells its players, starts its reveal clock. */
-  protected async openDraw(draw: { kind: string; action: Record<string, JsonValue>; players: readonly { address: string; commitment: string }[] }): Promise<Receipt> {
+  /**
+   * The client's authorisation of a draw of this game (FAIRNESS.md section 5a), or a Refusal
+   * `bad-authorization`: `signature` must sign the DrawRequest of exactly this kind, action and
+   * commitment in this room, by the session key the client's sign-in delegated to (the receipt
+   * then carries the delegation) or by the player's address itself. The delegation was checked
+   * at sign-in as a verifier checks it, so one recovery here is the verifier's whole check.
+   */
+  protected authorize(client: PlayerClient, draw: { kind: string; action: Record<string, JsonValue>; commitment: string }, authorization: string | undefined): DrawAuthorization {
+    const auth = client.auth!;
+    if (authorization === undefined) throw new Refusal('bad-authorization', 'no authorization: sign the draw request (FAIRNESS.md section 5a)');
+    if (!SIGNATURE.test(authorization)) throw new Refusal('bad-authorization', 'authorization must be 0x and 65 bytes of hex');
+    const signature = authorization.toLowerCase();
+    let signer: string;
+    try {
+      signer = drawRequestSigner({ roomId: this.roomId, game: this.rules.id, ...draw }, signature);
+    } catch (e) {
+      throw new Refusal('bad-authorization', `authorization cannot be read: ${(e as Error).message}`);
+    }
+    const key = signer.toLowerCase();
+    if (auth.sessionKey && auth.delegation && key === auth.sessionKey.toLowerCase()) return { signature, delegation: auth.delegation };
+    if (key === auth.address.toLowerCase()) return { signature };
+    throw new Refusal('bad-authorization', 'authorization is not a signature of this draw request by your session key or your address');
+  }
+
+  /** Signs and journals a receipt (with each player's authorisation, from `authorize`), applies its effects (a stake), tells its players, starts its reveal clock. */
+  protected async openDraw(draw: {
+    kind: string;
+    action: Record<string, JsonValue>;
+    players: readonly { address: string; commitment: string; authorization: DrawAuthorization }[];
+  }): Promise<Receipt> {
     const receipt = await this.transcript.receipt({ game: this.rules.id, ...draw });
     const effects = applyRecordEffects(services(), receipt, receipt);
     this.work.track(effects.chips);

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium, rewriteServerFrames, screenshot } from '../helpers/browser.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
+import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 let server: ServerProcess;
@@ -81,6 +82,13 @@ describe('dice in the browser', () => {
     expected += after.payout - after.stake;
     await expect.poll(() => page.locator('#balance').innerText()).toBe(String(expected));
     expect((await getJson<{ balance: number }>(`${server.url}/players/${address}/chips`)).balance).toBe(expected);
+    // Every bet was asked for by the page's session key, delegated by the sign-in (protocol v2): no click per bet.
+    const roomId = await page.locator('#dice-room-id').innerText();
+    const transcript = await getJson<Transcript>(`${server.url}/rooms/${roomId}/transcript`);
+    expect(transcript.format).toBe('fairplay-transcript-v2');
+    const receipts = transcript.records.filter((r) => r.type === 'receipt');
+    expect(receipts).toHaveLength(bets.length + 1);
+    for (const r of receipts) expect(r.authorizations?.[0]?.delegation?.message).toMatch(new RegExp(`^[^\\n]+\\n${address}\\n[^]*\\nResources:\\n- urn:fairplay:session-key:0x[0-9a-fA-F]{40}$`));
     await screenshot(page, 'dice-played');
     await page.click('#leave-dice');
     await page.waitForSelector('#lobby:not([hidden])');

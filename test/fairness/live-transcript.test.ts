@@ -10,7 +10,7 @@ import { recordHash } from '../../vrf/protocol/records.ts';
 import type { RoomTranscript } from '../../server/fairness/room-transcript.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { Wallet } from 'ethers';
-import { diceDraw, mixedRoom, openRoom } from './room-fixture.ts';
+import { authorizedPlayer, diceDraw, mixedRoom, openRoom } from './room-fixture.ts';
 
 /** A fetch of the room's transcript that counts its calls, and can be held or made to fail. */
 function fetcher(room: RoomTranscript) {
@@ -33,9 +33,9 @@ describe('LiveTranscript', () => {
   it('a late joiner verifies the transcript, then the outcome of a draw whose receipt it never heard', async () => {
     const { room, keys } = await openRoom('late');
     await diceDraw(room);
-    const player = Wallet.createRandom().address;
-    const seed = newSeed();
-    const receipt = await room.receipt({ game: 'raid', kind: 'chests', action: { round: 1, count: 6 }, players: [{ address: player, commitment: seedCommitment(seed) }] });
+    const draw = { game: 'raid', kind: 'chests', action: { round: 1, count: 6 } };
+    const { address: player, seed, ...signed } = await authorizedPlayer(room, draw);
+    const receipt = await room.receipt({ ...draw, players: [{ address: player, ...signed }] });
     const f = fetcher(room);
     const live = new LiveTranscript('late', keys, f.fetch);
     await live.catchUp();

@@ -14,6 +14,7 @@ import { getSuite } from '../../vrf/index.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { verifyTranscript } from '../../vrf/protocol/transcript.ts';
+import { authorizedPlayer } from './room-fixture.ts';
 
 describe('a revealed seed reused in a second draw', () => {
   it('is refused by the transcript verifier, naming the receipt that reused it', async () => {
@@ -28,9 +29,9 @@ describe('a revealed seed reused in a second draw', () => {
       prover: { prove: async (alpha) => ({ pi: suite.prove(sk, alpha), beta: suite.proofToHash(suite.prove(sk, alpha)) }), close: async () => undefined },
     });
     const room = await RoomTranscript.open(join(mkdtempSync(join(tmpdir(), 'regrind-')), 'room.jsonl'), 'regrind', ctx);
-    const player = Wallet.createRandom().address;
-    const seed = newSeed();
-    const draw = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under', edgeBps: 100 }, players: [{ address: player, commitment: seedCommitment(seed) }] };
+    const terms = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under', edgeBps: 100 } };
+    const { address: player, seed, ...signed } = await authorizedPlayer(room, terms);
+    const draw = { ...terms, players: [{ address: player, ...signed }] };
     const first = await room.receipt(draw);
     await room.reveal(first.drawSeq, player, seed);
     await room.void(first.drawSeq, 'the seed was not revealed in time'); // a lie: it was

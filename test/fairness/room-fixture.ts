@@ -11,7 +11,21 @@ import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
+import { signDrawRequest, type DrawAuthorization } from '../../vrf/protocol/authorization.ts';
+import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { TrustedKeys } from '../../vrf/protocol/verifier.ts';
+
+/** A fresh player with a fresh seed who signed (with the wallet itself) the request for this draw in `room`. */
+export async function authorizedPlayer(
+  room: RoomTranscript,
+  draw: { game: string; kind: string; action: Record<string, JsonValue> },
+): Promise<{ address: string; seed: string; commitment: string; authorization: DrawAuthorization }> {
+  const wallet = Wallet.createRandom();
+  const seed = newSeed();
+  const commitment = seedCommitment(seed);
+  const signature = await signDrawRequest(wallet, { roomId: room.roomId, ...draw, commitment });
+  return { address: wallet.address, seed, commitment, authorization: { signature } };
+}
 
 export async function openRoom(roomId = 'fixture'): Promise<{ room: RoomTranscript; keys: TrustedKeys }> {
   const suite = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
@@ -30,16 +44,11 @@ export async function openRoom(roomId = 'fixture'): Promise<{ room: RoomTranscri
 
 /** One dice draw by a fresh player; settled unless `reveal` is false. */
 export async function diceDraw(room: RoomTranscript, reveal = true): Promise<number> {
-  const player = Wallet.createRandom().address;
-  const seed = newSeed();
-  const receipt = await room.receipt({
-    game: 'dice',
-    kind: 'roll',
-    action: { stake: 10, target: 5000, direction: 'under', edgeBps: 100 },
-    players: [{ address: player, commitment: seedCommitment(seed) }],
-  });
+  const draw = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under', edgeBps: 100 } };
+  const player = await authorizedPlayer(room, draw);
+  const receipt = await room.receipt({ ...draw, players: [player] });
   if (reveal) {
-    await room.reveal(receipt.drawSeq, player, seed);
+    await room.reveal(receipt.drawSeq, player.address, player.seed);
     await room.settle(receipt.drawSeq);
   }
   return receipt.drawSeq;
@@ -47,13 +56,9 @@ export async function diceDraw(room: RoomTranscript, reveal = true): Promise<num
 
 /** A chest draw over two players' seeds, settled. */
 export async function chestDraw(room: RoomTranscript, round: number): Promise<void> {
-  const players = [0, 1].map(() => ({ address: Wallet.createRandom().address, seed: newSeed() }));
-  const receipt = await room.receipt({
-    game: 'raid',
-    kind: 'chests',
-    action: { round, count: 6 },
-    players: players.map((p) => ({ address: p.address, commitment: seedCommitment(p.seed) })),
-  });
+  const draw = { game: 'raid', kind: 'chests', action: { round, count: 6 } };
+  const players = [await authorizedPlayer(room, draw), await authorizedPlayer(room, draw)];
+  const receipt = await room.receipt({ ...draw, players });
   for (const p of players) await room.reveal(receipt.drawSeq, p.address, p.seed);
   await room.settle(receipt.drawSeq);
 }

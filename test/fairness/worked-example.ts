@@ -10,7 +10,7 @@ import { bytesToHex, hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { outcomeMappings } from '../../games/registry.ts';
 import { RECEIPT_DOMAIN, RECEIPT_TYPES, receiptMessage } from '../../vrf/protocol/receipt.ts';
 import { GENESIS_HASH, recordHash, type OutcomeRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { TRANSCRIPT_FORMAT, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { TRANSCRIPT_FORMAT_V1, type Transcript } from '../../vrf/protocol/transcript.ts';
 
 export const inputs = {
   suite: 'ECVRF-EDWARDS25519-SHA512-TAI',
@@ -76,7 +76,7 @@ export function buildWorkedExample() {
   };
   const outcomeHash = recordHash(outcome);
   const transcript: Transcript = {
-    format: TRANSCRIPT_FORMAT,
+    format: TRANSCRIPT_FORMAT_V1, // the worked example is a v1 transcript: section 9 is unchanged
     roomId: inputs.roomId,
     suite: suite.name,
     keyId,

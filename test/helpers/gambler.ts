@@ -5,7 +5,8 @@
 import { Client, type Room } from '@colyseus/sdk';
 import type { Wallet } from 'ethers';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
-import { signInToken } from './player.ts';
+import type { HDNodeWallet } from 'ethers';
+import { authorize, diceEdge, sessionSignIn } from './player.ts';
 
 export type Bet = { stake: number; target: number; direction: 'under' | 'over' };
 
@@ -18,6 +19,9 @@ export class Gambler {
   private constructor(
     readonly wallet: Wallet,
     readonly room: Room,
+    /** Signs the draw requests: the session key this sign-in delegated to. */
+    readonly sessionKey: HDNodeWallet,
+    readonly edgeBps: number,
   ) {
     // After a kill the SDK would retry for a minute; these players just stop.
     room.reconnection.enabled = false;
@@ -27,8 +31,10 @@ export class Gambler {
 
   static async enter(url: string, wallet: Wallet, roomId?: string): Promise<Gambler> {
     const client = new Client(url);
-    client.auth.token = await signInToken(url, wallet);
-    return new Gambler(wallet, roomId ? await client.joinById(roomId) : await client.create('dice'));
+    const { token, sessionKey } = await sessionSignIn(url, wallet);
+    client.auth.token = token;
+    const edgeBps = await diceEdge(url);
+    return new Gambler(wallet, roomId ? await client.joinById(roomId) : await client.create('dice'), sessionKey, edgeBps);
   }
 
   get address(): string {
@@ -39,7 +45,8 @@ export class Gambler {
   async bet(bet: Bet): Promise<{ receipt: any; seed: string } | { refused: string }> {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
-    this.room.send('bet', { ...bet, commitment });
+    const action = { stake: bet.stake, target: bet.target, direction: bet.direction, edgeBps: this.edgeBps };
+    this.room.send('bet', { ...bet, commitment, authorization: await authorize(this.sessionKey, this.room.roomId, 'dice', 'roll', action, commitment) });
     const { type, body } = await this.#wait((t, b) => (t === 'receipt' && b.commitments[0] === commitment) || (t === 'error' && !String(b.code).startsWith('reveal-')));
     return type === 'receipt' ? { receipt: body, seed } : { refused: String(body.code) };
   }

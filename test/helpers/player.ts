@@ -1,10 +1,13 @@
 /**
- * A player as tests drive one: an Ethereum wallet that signs in with SIWE and plays dice through
- * the real `@colyseus/sdk` over WebSockets, checking nothing itself (tests do).
+ * A player as tests drive one: an Ethereum wallet that signs in with SIWE, delegating to a fresh
+ * session key that signs its draw requests (protocol v2), and plays dice through the real
+ * `@colyseus/sdk` over WebSockets, checking nothing itself (tests do).
  */
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet, type HDNodeWallet } from 'ethers';
 import { buildSignInMessage, encodeSignInToken } from '../../vrf/protocol/sign-in-message.ts';
+import { signDrawRequest, type TypedDataSigner } from '../../vrf/protocol/authorization.ts';
+import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
@@ -45,11 +48,31 @@ export async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** A signed-in token for this wallet, fresh nonce from the server. */
-export async function signInToken(baseUrl: string, wallet: Wallet | HDNodeWallet, tamper?: { domain?: string }): Promise<string> {
+/**
+ * A signed-in token for this wallet, fresh nonce from the server; with `sessionKey`, the message
+ * delegates draw requests to it. Without one, the wallet itself must sign its draws.
+ */
+export async function signInToken(baseUrl: string, wallet: Wallet | HDNodeWallet, opts: { domain?: string; sessionKey?: string } = {}): Promise<string> {
   const { nonce, domain, uri } = await getJson<{ nonce: string; domain: string; uri: string }>(`${baseUrl}/auth/nonce`);
-  const message = buildSignInMessage({ domain: tamper?.domain ?? domain, uri, address: wallet.address, nonce });
+  const message = buildSignInMessage({ domain: opts.domain ?? domain, uri, address: wallet.address, nonce, ...(opts.sessionKey ? { sessionKey: opts.sessionKey } : {}) });
   return encodeSignInToken(message, await wallet.signMessage(message));
+}
+
+/** A token delegating to a fresh session key, and that key (which signs the player's draws). */
+export async function sessionSignIn(baseUrl: string, wallet: Wallet | HDNodeWallet): Promise<{ token: string; sessionKey: HDNodeWallet }> {
+  const sessionKey = Wallet.createRandom();
+  return { token: await signInToken(baseUrl, wallet, { sessionKey: sessionKey.address }), sessionKey };
+}
+
+/** The `authorization` of a draw-opening message: `signer`'s EIP-712 DrawRequest signature. */
+export function authorize(signer: TypedDataSigner, roomId: string, game: string, kind: string, action: JsonValue, commitment: string): Promise<string> {
+  return signDrawRequest(signer, { roomId, game, kind, action, commitment });
+}
+
+/** The dice edge every receipt carries, as /fairness publishes it: part of the action a bet signs. */
+export async function diceEdge(baseUrl: string): Promise<number> {
+  const f = await getJson<{ games: { dice: { terms: { houseEdgeBps: number } } } }>(`${baseUrl}/fairness`);
+  return f.games.dice.terms.houseEdgeBps;
 }
 
 export class TestPlayer {
@@ -59,19 +82,26 @@ export class TestPlayer {
   private constructor(
     readonly wallet: Wallet | HDNodeWallet,
     readonly room: Room,
+    /** Signs this player's draw requests: the session key its sign-in delegated to, or the wallet. */
+    readonly drawSigner: TypedDataSigner,
+    /** The published dice edge (/fairness), part of every bet's signed action. */
+    readonly edgeBps: number,
   ) {
     for (const type of ['receipt', 'outcome', 'error', 'void'] as const) room.onMessage(type, (body) => this.#deliver(type, body));
   }
 
+  /** Joins dice, signing in with a fresh session key; a given `token` (which names none) leaves the wallet to sign the draws. */
   static async join(
     baseUrl: string,
     opts: { wallet?: Wallet | HDNodeWallet; roomId?: string; token?: string; create?: boolean } = {},
   ): Promise<TestPlayer> {
     const wallet = opts.wallet ?? Wallet.createRandom();
     const client = new Client(baseUrl);
-    client.auth.token = opts.token ?? (await signInToken(baseUrl, wallet));
+    const signIn = opts.token ? { token: opts.token, sessionKey: wallet } : await sessionSignIn(baseUrl, wallet);
+    client.auth.token = signIn.token;
+    const edgeBps = await diceEdge(baseUrl);
     const room = opts.create ? await client.create('dice') : opts.roomId ? await client.joinById(opts.roomId) : await client.joinOrCreate('dice');
-    return new TestPlayer(wallet, room);
+    return new TestPlayer(wallet, room, signIn.sessionKey, edgeBps);
   }
 
   get address(): string {
@@ -97,7 +127,9 @@ export class TestPlayer {
   async bet(bet: { stake: number; target: number; direction: 'under' | 'over' }): Promise<{ receipt: DiceMessages['receipt']; seed: string }> {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
-    this.room.send('bet', { ...bet, commitment });
+    const action = { stake: bet.stake, target: bet.target, direction: bet.direction, edgeBps: this.edgeBps };
+    const authorization = await authorize(this.drawSigner, this.room.roomId, 'dice', 'roll', action, commitment);
+    this.room.send('bet', { ...bet, commitment, authorization });
     const receipt = await this.next('receipt', (r) => r.commitments[0] === commitment);
     return { receipt, seed };
   }

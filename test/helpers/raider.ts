@@ -1,13 +1,14 @@
 /**
- * A treasure-raid player for tests: signs in, answers commitment requests and reveals its seeds,
+ * A treasure-raid player for tests: signs in (delegating to a session key that signs every
+ * commitment and chest opening: protocol v2), answers commitment requests and reveals its seeds,
  * walks along the shortest tile path to a chest (steering the way a player's keys would), opens
  * it, and keeps every message the room sent.
  */
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet, type HDNodeWallet } from 'ethers';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
-import { isWall } from '../../games/raid/rules.ts';
-import { signInToken } from './player.ts';
+import { CHESTS_PER_ROUND, isWall, RAID_LOOT_MAPPING } from '../../games/raid/rules.ts';
+import { authorize, sessionSignIn } from './player.ts';
 import { waitFor } from './wait-for.ts';
 
 export interface RaidView {
@@ -28,6 +29,7 @@ export class Raider {
   private constructor(
     readonly wallet: Wallet | HDNodeWallet,
     readonly room: Room,
+    readonly sessionKey: HDNodeWallet,
   ) {
     for (const type of ['commit-request', 'receipt', 'outcome', 'void', 'error']) room.onMessage(type, (body) => this.#on(type, body));
   }
@@ -35,8 +37,9 @@ export class Raider {
   static async join(baseUrl: string, roomId?: string): Promise<Raider> {
     const wallet = Wallet.createRandom();
     const client = new Client(baseUrl);
-    client.auth.token = await signInToken(baseUrl, wallet);
-    return new Raider(wallet, roomId ? await client.joinById(roomId) : await client.create('raid'));
+    const { token, sessionKey } = await sessionSignIn(baseUrl, wallet);
+    client.auth.token = token;
+    return new Raider(wallet, roomId ? await client.joinById(roomId) : await client.create('raid'), sessionKey);
   }
 
   get address(): string {
@@ -56,7 +59,7 @@ export class Raider {
 
   #on(type: string, body: any): void {
     this.messages.push({ type, body });
-    if (type === 'commit-request') this.room.send('commit', { round: body.round, commitment: this.#commitment() });
+    if (type === 'commit-request') void this.#send('commit', { round: body.round }, 'chests', { round: body.round, count: CHESTS_PER_ROUND });
     if (type === 'receipt' && (body.kind === 'chests' ? this.revealChests : this.autoReveal)) this.reveal(body);
   }
 
@@ -93,8 +96,16 @@ export class Raider {
     this.room.send('move', { dx: 0, dy: 0 });
   }
 
-  open(chest: number): void {
-    this.room.send('open', { chest, commitment: this.#commitment() });
+  /** Asks to open a chest (the message goes once its draw request is signed). */
+  open(chest: number): Promise<void> {
+    return this.#send('open', { chest }, 'loot', { round: this.state.round, chest, table: RAID_LOOT_MAPPING });
+  }
+
+  /** Sends a draw-opening message with a fresh commitment and the session key's authorisation of the draw. */
+  async #send(type: string, body: Record<string, number>, kind: string, action: Record<string, string | number>): Promise<void> {
+    const commitment = this.#commitment();
+    const authorization = await authorize(this.sessionKey, this.room.roomId, 'raid', kind, action, commitment);
+    this.room.send(type, { ...body, commitment, authorization });
   }
 }
 

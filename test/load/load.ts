@@ -15,9 +15,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client, type Room } from '@colyseus/sdk';
-import { Wallet } from 'ethers';
+import { Wallet, type HDNodeWallet } from 'ethers';
+import { CHESTS_PER_ROUND, RAID_LOOT_MAPPING } from '../../games/raid/rules.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
-import { signInToken } from '../helpers/player.ts';
+import { authorize, diceEdge, sessionSignIn } from '../helpers/player.ts';
 import { startExternalChain } from '../helpers/external-chain.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
@@ -66,10 +67,12 @@ function watchPatches(room: Room): void {
 /** Refusals a fair player meets in a crowded raid (another player reached the chest first). */
 const RACES = new Set(['chest-taken', 'too-far', 'not-now']);
 
-async function join(url: string, game: 'dice' | 'raid', roomId?: string): Promise<{ room: Room; address: string }> {
+/** A bot signs in delegating to a session key, which signs each of its draws (protocol v2), as the page does. */
+async function join(url: string, game: 'dice' | 'raid', roomId?: string): Promise<{ room: Room; address: string; sessionKey: HDNodeWallet }> {
   const client = new Client(url);
   const wallet = Wallet.createRandom();
-  client.auth.token = await signInToken(url, wallet);
+  const { token, sessionKey } = await sessionSignIn(url, wallet);
+  client.auth.token = token;
   const room = roomId ? await client.joinById(roomId) : await client.create(game);
   room.reconnection.enabled = false;
   stats.connected++;
@@ -79,10 +82,10 @@ async function join(url: string, game: 'dice' | 'raid', roomId?: string): Promis
   });
   room.onMessage('error', (e: { code: string }) => RACES.has(e.code) || error(`refused: ${e.code}`));
   watchPatches(room);
-  return { room, address: wallet.address };
+  return { room, address: wallet.address, sessionKey };
 }
 
-async function diceBot(room: Room): Promise<void> {
+async function diceBot(room: Room, sessionKey: HDNodeWallet, edgeBps: number): Promise<void> {
   const outcomes = new Map<number, (v: unknown) => void>();
   const receipts = new Map<string, (r: { drawSeq: number }) => void>();
   room.onMessage('receipt', (r: { drawSeq: number; commitments: string[] }) => receipts.get(r.commitments[0]!)?.(r));
@@ -92,7 +95,9 @@ async function diceBot(room: Room): Promise<void> {
   while (running) {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
-    const receipt = await Promise.race([new Promise<{ drawSeq: number }>((r) => receipts.set(commitment, r) && room.send('bet', { stake: 1, target: 5000, direction: 'under', commitment })), sleep(10_000).then(() => undefined)]);
+    const bet = { stake: 1, target: 5000, direction: 'under' };
+    const authorization = await authorize(sessionKey, room.roomId, 'dice', 'roll', { ...bet, edgeBps }, commitment);
+    const receipt = await Promise.race([new Promise<{ drawSeq: number }>((r) => receipts.set(commitment, r) && room.send('bet', { ...bet, commitment, authorization })), sleep(10_000).then(() => undefined)]);
     receipts.delete(commitment);
     if (!receipt) {
       error('no receipt in 10 s');
@@ -110,7 +115,7 @@ async function diceBot(room: Room): Promise<void> {
   }
 }
 
-async function raidBot(room: Room, address: string): Promise<void> {
+async function raidBot(room: Room, address: string, sessionKey: HDNodeWallet): Promise<void> {
   const seeds = new Map<string, string>();
   const revealedAt = new Map<number, number>();
   const commit = () => {
@@ -119,7 +124,12 @@ async function raidBot(room: Room, address: string): Promise<void> {
     seeds.set(c, seed);
     return c;
   };
-  room.onMessage('commit-request', (m: { round: number }) => room.send('commit', { round: m.round, commitment: commit() }));
+  /** Sends a draw-opening message with a fresh commitment, signed by the session key. */
+  const request = async (type: string, body: Record<string, number>, kind: string, action: Record<string, string | number>) => {
+    const commitment = commit();
+    room.send(type, { ...body, commitment, authorization: await authorize(sessionKey, room.roomId, 'raid', kind, action, commitment) });
+  };
+  room.onMessage('commit-request', (m: { round: number }) => void request('commit', { round: m.round }, 'chests', { round: m.round, count: CHESTS_PER_ROUND }));
   room.onMessage('receipt', (r: { drawSeq: number; commitments: string[] }) => {
     for (const c of r.commitments) {
       const seed = seeds.get(c);
@@ -137,13 +147,13 @@ async function raidBot(room: Room, address: string): Promise<void> {
     stats.revealToOutcome.push(performance.now() - t0);
   });
   room.onMessage('void', () => undefined); // a chest draw voided when a player left: the room redraws
-  const state = () => room.state as unknown as { players?: Map<string, { x: number; y: number }>; chests?: Iterable<{ id: number; x: number; y: number; openedBy: string; opening: string }> };
+  const state = () => room.state as unknown as { round?: number; players?: Map<string, { x: number; y: number }>; chests?: Iterable<{ id: number; x: number; y: number; openedBy: string; opening: string }> };
   while (running) {
     room.send('move', { dx: Math.random() * 2 - 1, dy: Math.random() * 2 - 1 });
     await sleep(500);
     const me = state().players?.get(address);
     for (const c of state().chests ?? []) {
-      if (!c.openedBy && !c.opening && me && Math.hypot(me.x - c.x - 0.5, me.y - c.y - 0.5) < 1.1) room.send('open', { chest: c.id, commitment: commit() });
+      if (!c.openedBy && !c.opening && me && Math.hypot(me.x - c.x - 0.5, me.y - c.y - 0.5) < 1.1) await request('open', { chest: c.id }, 'loot', { round: state().round ?? 0, chest: c.id, table: RAID_LOOT_MAPPING });
     }
   }
 }
@@ -199,6 +209,7 @@ export async function runLoad(args: LoadOptions): Promise<LoadResult> {
   const server = { pids: servers.map((s) => s.pid) };
   log(`load: ${args.players} players (${Math.round(args.players * args.raidShare)} raid, the rest dice) for ${args.seconds} s against ${urls.join(' and ')} (pid ${server.pids.join(', ')})`);
   const bots: Promise<void>[] = [];
+  const edgeBps = await diceEdge(urls[0]!);
   const raidPlayers = Math.round(args.players * args.raidShare);
   try {
     // Players arrive one after another, as a crowd does, not in one instant.
@@ -207,12 +218,12 @@ export async function runLoad(args: LoadOptions): Promise<LoadResult> {
     for (let i = 0; i < args.players; i++) {
       const raid = i < raidPlayers;
       try {
-        const { room, address } = await join(urls[i % urls.length]!, raid ? 'raid' : 'dice', raid && inRaidRoom < 8 ? raidRoom : undefined);
+        const { room, address, sessionKey } = await join(urls[i % urls.length]!, raid ? 'raid' : 'dice', raid && inRaidRoom < 8 ? raidRoom : undefined);
         if (raid) {
           if (room.roomId !== raidRoom) [raidRoom, inRaidRoom] = [room.roomId, 0];
           inRaidRoom++;
         }
-        bots.push((raid ? raidBot(room, address) : diceBot(room)).catch(() => error('bot crashed')));
+        bots.push((raid ? raidBot(room, address, sessionKey) : diceBot(room, sessionKey, edgeBps)).catch(() => error('bot crashed')));
       } catch (e) {
         error(`join failed: ${(e as Error).message.slice(0, 60)}`);
       }

@@ -10,7 +10,8 @@ import { buildSignInMessage, encodeSignInToken } from '../../vrf/protocol/sign-i
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
-import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
+import { authorize, getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
+import type { TypedDataSigner } from '../../vrf/protocol/authorization.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const STARTING_CHIPS = 1000;
@@ -103,7 +104,48 @@ function leaveCode(player: TestPlayer): Promise<number> {
   return new Promise((resolve) => player.room.onLeave((code: number) => resolve(code)));
 }
 
-const goodBet = () => ({ stake: 10, target: 5000, direction: 'under', commitment: seedCommitment(newSeed()) });
+/** A well-formed bet whose authorization is no one's signature: refused for its other fault first, or as bad-authorization. */
+const goodBet = () => ({ stake: 10, target: 5000, direction: 'under', commitment: seedCommitment(newSeed()), authorization: '0x' + '11'.repeat(65) });
+
+/** A bet signed as `signer` signs it (by default the player's session key), for `over` fields of the signed request. */
+async function signedBet(player: TestPlayer, bet: { stake: number; target: number; direction: 'under' | 'over' }, over: { roomId?: string; stake?: number; signer?: TypedDataSigner } = {}) {
+  const commitment = seedCommitment(newSeed());
+  const action = { stake: over.stake ?? bet.stake, target: bet.target, direction: bet.direction, edgeBps: player.edgeBps };
+  const authorization = await authorize(over.signer ?? player.drawSigner, over.roomId ?? player.room.roomId, 'dice', 'roll', action, commitment);
+  return { ...bet, commitment, authorization };
+}
+
+describe('draw authorisation (protocol v2)', () => {
+  it('a bet without, or with a wrong, authorization is refused as bad-authorization; the room plays on', async () => {
+    const { honest, attacker } = await honestAndAttacker();
+    const bet = { stake: 10, target: 5000, direction: 'under' } as const;
+    const { authorization: _none, ...unsigned } = goodBet();
+    const cases: [string, unknown][] = [
+      ['no authorization', unsigned],
+      ['a malformed authorization', { ...goodBet(), authorization: '0x1234' }],
+      ['a signature of nothing', goodBet()],
+      ['signed for another stake', await signedBet(attacker, bet, { stake: 11 })],
+      ['signed for another room', await signedBet(attacker, bet, { roomId: 'another-room' })],
+      ['signed by a key the player never delegated to', await signedBet(attacker, bet, { signer: Wallet.createRandom() })],
+      ["signed by another player's session key", await signedBet(attacker, bet, { signer: honest.drawSigner })],
+    ];
+    for (const [name, payload] of cases) {
+      const err = await refusal(attacker, () => attacker.room.send('bet', payload));
+      expect({ name, code: err.code }).toEqual({ name, code: 'bad-authorization' });
+    }
+    expect(await chipsOf(attacker.address)).toBe(STARTING_CHIPS);
+    const transcript = await expectIntactTranscript(honest.room.roomId);
+    expect(transcript.records.filter((r) => r.type === 'receipt' && r.players.includes(attacker.address))).toEqual([]);
+    await expectHonestRoundTrip(honest);
+    // The wallet itself may sign instead of its session key: the receipt then carries no delegation.
+    attacker.room.send('bet', await signedBet(attacker, bet, { signer: attacker.wallet }));
+    const receipt = await attacker.next('receipt');
+    expect(receipt.authorizations).toEqual([{ signature: expect.stringMatching(/^0x[0-9a-f]{130}$/) }]);
+    const { receipt: delegated } = await attacker.bet(bet);
+    expect(delegated.authorizations?.[0]?.delegation?.message).toMatch(/\nResources:\n- urn:fairplay:session-key:0x[0-9a-fA-F]{40}$/);
+    await expectIntactTranscript(honest.room.roomId);
+  });
+});
 
 describe('reveals', () => {
   it('a seed that does not match its commitment is refused and the draw stays pending for its player', async () => {
@@ -217,7 +259,7 @@ describe('bets', () => {
     const { honest, attacker } = await honestAndAttacker();
     const roomId = honest.room.roomId;
     const cases: [string, unknown, string][] = [
-      ['more than the balance', { ...goodBet(), stake: STARTING_CHIPS + 1 }, 'insufficient-chips'],
+      ['more than the balance', await signedBet(attacker, { stake: STARTING_CHIPS + 1, target: 5000, direction: 'under' }), 'insufficient-chips'],
       ['above MAX_BET', { ...goodBet(), stake: MAX_BET + 1 }, 'bad-bet'],
       ['win chance below 1%', { ...goodBet(), target: 99, direction: 'under' }, 'bad-bet'],
       ['win chance above 98%', { ...goodBet(), target: 9801, direction: 'under' }, 'bad-bet'],

@@ -16,7 +16,8 @@ import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import { main } from '../../vrf/cli.ts';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
-import { closedTranscript, getJson, signInToken, type FairnessParams } from '../helpers/player.ts';
+import type { TypedDataSigner } from '../../vrf/protocol/authorization.ts';
+import { authorize, closedTranscript, getJson, sessionSignIn, signInToken, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 let server: ServerProcess;
@@ -52,11 +53,18 @@ function inbox(room: Room) {
   };
 }
 
+/** Sends a bet signed by `signer` (protocol v2: the player authorises every hand). */
+function better(room: Room, signer: TypedDataSigner) {
+  return async (stake: number, commitment: string): Promise<void> =>
+    room.send('bet', { stake, commitment, authorization: await authorize(signer, room.roomId, 'blackjack', 'hand', { stake }, commitment) });
+}
+
 async function sitDown(wallet = Wallet.createRandom()) {
   const client = new Client(server.url);
-  client.auth.token = await signInToken(server.url, wallet);
+  const { token, sessionKey } = await sessionSignIn(server.url, wallet);
+  client.auth.token = token;
   const room = await client.create(blackjack.id);
-  return { wallet, room, next: inbox(room) };
+  return { wallet, room, next: inbox(room), bet: better(room, sessionKey) };
 }
 
 /** A simple strategy: hit below 17, double a hard 10 or 11 as the first move. */
@@ -67,14 +75,14 @@ function choose(deal: DealMessage): string {
 
 describe('blackjack over real WebSockets', () => {
   it('plays hands to the end: every card shown is the deck\'s, the transcript verifies, chips add up', async () => {
-    const { wallet, room, next } = await sitDown();
+    const { wallet, room, next, bet } = await sitDown();
     const start = await getJson<{ balance: number }>(`${server.url}/players/${wallet.address}/chips`);
     let net = 0;
     const moveCounts: number[] = [];
     for (let hand = 0; hand < 6; hand++) {
       const seed = newSeed();
       const commitment = seedCommitment(seed);
-      room.send('bet', { stake: 10, commitment });
+      await bet(10, commitment);
       const receipt = await next<{ drawSeq: number; commitments: string[] }>('receipt', (r) => (r['commitments'] as string[])[0] === commitment);
       room.send('reveal', { drawSeq: receipt.drawSeq, seed });
       const shown: DealMessage[] = [];
@@ -106,7 +114,7 @@ describe('blackjack over real WebSockets', () => {
     // An illegal move is refused with a reason and the table plays on.
     room.send('move', { drawSeq: 999, move: 'hit' });
     expect((await next<{ code: string }>('error')).code).toBe('not-now');
-    room.send('bet', { stake: 3, commitment: seedCommitment(newSeed()) });
+    await bet(3, seedCommitment(newSeed()));
     expect((await next<{ code: string; message: string }>('error')).message).toMatch(/even/);
 
     const transcript = await getJson<Transcript>(`${server.url}/rooms/${room.roomId}/transcript`);
@@ -133,14 +141,14 @@ describe('blackjack over real WebSockets', () => {
   });
 
   it('a hand the player walks away from is finished as a stand when the room closes, and verifies', async () => {
-    const { room, next } = await sitDown();
+    const { room, next, bet } = await sitDown();
     let deal: DealMessage;
     let drawSeq: number;
     // Find a hand that is not decided at the deal (no natural), then leave without moving.
     do {
       const seed = newSeed();
       const commitment = seedCommitment(seed);
-      room.send('bet', { stake: 2, commitment });
+      await bet(2, commitment);
       drawSeq = (await next<{ drawSeq: number }>('receipt', (r) => (r['commitments'] as string[])[0] === commitment)).drawSeq;
       room.send('reveal', { drawSeq, seed });
       deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === drawSeq);
@@ -165,6 +173,7 @@ describe('blackjack over real WebSockets', () => {
     client.auth.token = await signInToken(own.url, wallet);
     const room = await client.create(blackjack.id);
     const next = inbox(room);
+    const bet = better(room, wallet); // a sign-in without a session key: the wallet signs its hands itself
     const before = (await getJson<{ balance: number }>(`${own.url}/players/${wallet.address}/chips`)).balance;
     // A hand still open after one hit (not decided at the deal, and the hit leaves it open).
     let drawSeq = -1;
@@ -173,7 +182,7 @@ describe('blackjack over real WebSockets', () => {
     for (;;) {
       const seed = newSeed();
       const commitment = seedCommitment(seed);
-      room.send('bet', { stake: 4, commitment });
+      await bet(4, commitment);
       drawSeq = (await next<{ drawSeq: number }>('receipt', (r) => (r['commitments'] as string[])[0] === commitment)).drawSeq;
       staked += 4;
       room.send('reveal', { drawSeq, seed });

@@ -7,7 +7,7 @@ import { Client } from '@colyseus/sdk';
 import { verifyTypedData, Wallet, type TypedDataField } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GAMES, MAPPING_VERSIONS } from '../../games/registry.ts';
-import { closedTranscript, getJson, signInToken } from '../helpers/player.ts';
+import { closedTranscript, getJson, authorize, signInToken } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 interface Published {
@@ -41,9 +41,11 @@ describe('GET /fairness', () => {
   it('publishes the typed data that recovers the signer of a real receipt and close record', async () => {
     const f = await getJson<Published>(`${server.url}/fairness`);
     const client = new Client(server.url);
-    client.auth.token = await signInToken(server.url, Wallet.createRandom());
+    const wallet = Wallet.createRandom();
+    client.auth.token = await signInToken(server.url, wallet);
     const room = await client.create('blackjack');
-    room.send('bet', { stake: 2, commitment: 'ab'.repeat(32) });
+    const commitment = 'ab'.repeat(32);
+    room.send('bet', { stake: 2, commitment, authorization: await authorize(wallet, room.roomId, 'blackjack', 'hand', { stake: 2 }, commitment) });
     await new Promise<void>((resolve) => room.onMessage('receipt', () => resolve()));
     const roomId = room.roomId;
     await room.leave();

@@ -66,10 +66,10 @@ describe('a treasure-raid round over real WebSockets', () => {
     // The farthest chest is out of reach (6 distinct tiles cannot all be within 1.2 tiles): refused.
     const far = byDistance.at(-1)!;
     expect(Math.hypot(far.x + 0.5 - me.x, far.y + 0.5 - me.y)).toBeGreaterThan(RAID_REACH);
-    a.open(far.id);
+    await a.open(far.id);
     expect((await a.until('a refusal', () => a.messages.find((m) => m.type === 'error')))?.body.code).toBe('too-far');
     await a.walkTo(chest.x, chest.y);
-    a.open(chest.id);
+    await a.open(chest.id);
     const loot = await a.until('the loot', () => a.messages.find((m) => m.type === 'outcome' && m.body.record.result.item)?.body);
     await b.until('B sees the chest open', () => b.state.chests.find((c) => c.id === chest.id)?.openedBy === a.address);
     expect([...a.me()!.finds]).toEqual([loot.record.result.item]);

@@ -6,6 +6,7 @@ import { Wallet, type HDNodeWallet } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSignInMessage, DEFAULT_SIGN_IN_STATEMENT } from '../../vrf/protocol/sign-in-message.ts';
+import { parseDelegation } from '../../vrf/protocol/authorization.ts';
 import { SignInError, SignInService, type SignInFailure, type SignInOptions } from '../../server/auth/siwe.ts';
 
 const DOMAIN = 'play.fairplay.test';
@@ -76,12 +77,37 @@ describe('buildSignInMessage', () => {
     expect(() => messageFor('abcdef0123456789', T0, { statement: 'two\nlines' })).toThrow(/one line/);
   });
 
+  it('with a session key, ends with its resource line, as siwe prepares it, and parses to the same key', () => {
+    const key = Wallet.createRandom().address;
+    const text = messageFor('abcdef0123456789', T0, { sessionKey: key.toLowerCase() });
+    const reference = new SiweMessage({
+      domain: DOMAIN, address: alice.address, statement: DEFAULT_SIGN_IN_STATEMENT, uri: URI, version: '1', chainId: 1, nonce: 'abcdef0123456789',
+      issuedAt: new Date(T0).toISOString(), expirationTime: new Date(T0 + 10 * 60_000).toISOString(), resources: [`urn:fairplay:session-key:${key}`],
+    }).prepareMessage();
+    expect(text).toBe(reference);
+    expect(text.endsWith(`\nResources:\n- urn:fairplay:session-key:${key}`)).toBe(true);
+    expect(parseDelegation(text)).toEqual({ address: alice.address, sessionKey: key });
+  });
+
   it('refuses to build without a nonce rather than inventing one', () => {
     expect(() => messageFor('', T0)).toThrow(/nonce/);
   });
 });
 
 describe('SignInService', () => {
+  it('keeps the session key a sign-in delegates to, with the exact text and signature (the delegation)', async () => {
+    const { service, clock } = setup();
+    const key = Wallet.createRandom().address;
+    const message = messageFor((await service.issueNonce()).nonce, clock.now(), { sessionKey: key });
+    const signature = await alice.signMessage(message);
+    expect(await service.verify({ message, signature })).toEqual({ address: alice.address, sessionKey: key, delegation: { message, signature } });
+    const plain = messageFor((await service.issueNonce()).nonce, clock.now());
+    expect(await service.verify({ message: plain, signature: await alice.signMessage(plain) })).toEqual({ address: alice.address });
+    // A resource that names a session key but not as one address: the sign-in is refused, not joined without it.
+    const bad = `${messageFor((await service.issueNonce()).nonce, clock.now())}\nResources:\n- urn:fairplay:session-key:0x1234`;
+    await expectRefused(service.verify({ message: bad, signature: await alice.signMessage(bad) }), 'malformed');
+  });
+
   it('accepts a good sign-in and returns the EIP-55 address, even if the client passed it lowercase', async () => {
     const { service, clock } = setup();
     const { nonce } = await service.issueNonce();

@@ -19,6 +19,13 @@ const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const jsonObject = z.record(z.string(), z.json());
 const evenHex = (what: string) => z.string().regex(/^(?:[0-9a-f]{2})+$/, `${what}: lowercase hex, whole bytes`);
 
+const signature65 = z.string().regex(/^0x[0-9a-f]{130}$/, '65-byte signature');
+/** A player's authorisation of a draw (protocol v2, FAIRNESS.md section 5a). */
+export const AuthorizationSchema = z.strictObject({
+  signature: signature65,
+  delegation: z.strictObject({ message: z.string().min(1).max(4096), signature: signature65 }).optional(),
+});
+
 const base = { seq, prev: hex(32), roomId: z.string().min(1).max(128), drawSeq: seq };
 
 export const ReceiptRecordSchema = z.strictObject({
@@ -32,9 +39,12 @@ export const ReceiptRecordSchema = z.strictObject({
   suite: z.string(),
   keyId: hex(8),
   issuedAt: seq,
-  signature: z.string().regex(/^0x[0-9a-f]{130}$/, '65-byte signature'),
+  signature: signature65,
+  /** v2: one per player, in `players` order. Absent in v1 transcripts. */
+  authorizations: z.array(AuthorizationSchema).min(1).max(64).optional(),
 })
   .refine((r) => r.commitments.length === r.players.length, 'one commitment per player')
+  .refine((r) => r.authorizations === undefined || r.authorizations.length === r.players.length, 'one authorization per player')
   .refine((r) => new Set(r.players.map((p) => p.toLowerCase())).size === r.players.length, 'players must be distinct');
 
 export const OutcomeRecordSchema = z.strictObject({

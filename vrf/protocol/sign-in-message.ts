@@ -8,6 +8,7 @@
  * @module
  */
 import { getAddress } from 'ethers';
+import { sessionKeyResource } from './authorization.ts';
 
 /** Shown by the wallet; says plainly that signing cannot move funds. */
 export const DEFAULT_SIGN_IN_STATEMENT =
@@ -27,6 +28,11 @@ export interface SignInMessageParams {
   issuedAt?: Date;
   expirationTime?: Date;
   statement?: string;
+  /**
+   * A fresh key this sign-in delegates draw requests to (FAIRNESS.md section 5a): the message
+   * then ends with `Resources:` and the line `- urn:fairplay:session-key:<EIP-55 address>`.
+   */
+  sessionKey?: string;
 }
 
 /** Returns the EIP-4361 message text; throws if any field would make it unparseable. */
@@ -52,6 +58,7 @@ export function buildSignInMessage(p: SignInMessageParams): string {
     `Nonce: ${p.nonce}`,
     `Issued At: ${issuedAt.toISOString()}`,
     `Expiration Time: ${expirationTime.toISOString()}`,
+    ...(p.sessionKey ? ['Resources:', `- ${sessionKeyResource(p.sessionKey)}`] : []),
   ].join('\n');
 }
 

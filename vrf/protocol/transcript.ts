@@ -14,10 +14,16 @@ import { TranscriptVerifier, type RecordReport, type TrustedKeys } from './verif
 
 export { outcomeProblems, TranscriptVerifier, type RecordReport, type TrustedKeys } from './verifier.ts';
 
-export const TRANSCRIPT_FORMAT = 'fairplay-transcript-v1';
+/** The format the server writes: protocol v2, every receipt authorised by its players. */
+export const TRANSCRIPT_FORMAT = 'fairplay-transcript-v2';
+/** Transcripts written before draw authorisation: still verified, as v1 (no authorisations). */
+export const TRANSCRIPT_FORMAT_V1 = 'fairplay-transcript-v1';
+
+/** The protocol version a transcript format declares. */
+export const formatVersion = (format: string): 1 | 2 => (format === TRANSCRIPT_FORMAT_V1 ? 1 : 2);
 
 export const TranscriptSchema = z.object({
-  format: z.literal(TRANSCRIPT_FORMAT),
+  format: z.enum([TRANSCRIPT_FORMAT, TRANSCRIPT_FORMAT_V1]),
   roomId: z.string(),
   suite: z.string(),
   keyId: z.string(),
@@ -74,6 +80,8 @@ export interface TranscriptReport {
   readonly pendingDraws: number[];
   /** The transcript ends with a valid close record: the room is finished and nothing is missing. */
   readonly closed: boolean;
+  /** The protocol version it was checked as (its `format`): 1 proves nothing of who asked for each draw. */
+  readonly version?: 1 | 2;
 }
 
 /** The transcript header's problems against the pinned keys (the records are checked apart). */
@@ -96,11 +104,11 @@ export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptR
     return { ok: false, problems: [`not a transcript: ${parsed.error.issues[0]?.message}`], records: [], pendingDraws: [], closed: false };
   const t = parsed.data;
   const problems = headerProblems(t, keys);
-  const verifier = new TranscriptVerifier(t.roomId, keys);
+  const verifier = new TranscriptVerifier(t.roomId, keys, formatVersion(t.format));
   const records: RecordReport[] = t.records.map((raw) => {
     const { receipt: _draw, ...report } = verifier.accept(raw);
     return report;
   });
   const ok = problems.length === 0 && records.every((r) => r.problems.length === 0);
-  return { ok, problems, records, pendingDraws: verifier.pendingDraws(), closed: ok && verifier.closed };
+  return { ok, problems, records, pendingDraws: verifier.pendingDraws(), closed: ok && verifier.closed, version: verifier.version };
 }

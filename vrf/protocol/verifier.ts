@@ -5,7 +5,7 @@
  * arrives. One code path means a check added here is made everywhere.
  *
  * For every record it checks the chain link (seq, prev, hash), and by type: a receipt's signer,
- * key id, draw number and commitments (never one used before: a revealed seed drawn on again
+ * key id, draw number, players' authorisations (protocol v2: no draw no player asked for) and commitments (never one used before: a revealed seed drawn on again
  * would let the server pick among re-rolls); a move's draw and player; an outcome's seeds
  * against the commitments, alpha rebuilt, the proof under the pinned key and the result
  * recomputed by the published mapping with the draw's moves; a void's receipt; a close's
@@ -16,6 +16,7 @@
 import { getSuite } from '../index.ts';
 import { outcomeMappings } from '../../games/registry.ts';
 import { receiptAlpha } from './alpha.ts';
+import { authorizationProblem } from './authorization.ts';
 import { seedCommitment, vrfKeyId } from './commitment.ts';
 import { bytesToHex, canonicalJson, hexToBytes } from './encoding.ts';
 import { closeSigner, receiptSigner } from './receipt.ts';
@@ -87,6 +88,21 @@ function checkOutcome(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: Trus
   return problems;
 }
 
+/**
+ * What is wrong with a v2 receipt's authorisations, or []: each player's must authorise exactly
+ * this receipt's room, game, kind, action and that player's commitment. Never throws.
+ */
+export function receiptAuthorizationProblems(receipt: ReceiptRecord): string[] {
+  if (!receipt.authorizations) return ['receipt carries no authorizations: no player asked for this draw'];
+  const problems: string[] = [];
+  receipt.players.forEach((player, i) => {
+    const request = { roomId: receipt.roomId, game: receipt.game, kind: receipt.kind, action: receipt.action, commitment: receipt.commitments[i]! };
+    const problem = authorizationProblem(request, player, receipt.authorizations?.[i]);
+    if (problem) problems.push(`player ${i}: ${problem}`);
+  });
+  return problems;
+}
+
 /** A draw with a receipt and neither outcome nor void yet, with the moves recorded on it. */
 interface OpenDraw {
   readonly receipt: ReceiptRecord;
@@ -112,6 +128,8 @@ export class TranscriptVerifier {
     /** The room whose records these must be. */
     readonly roomId: string,
     private readonly keys: TrustedKeys,
+    /** The transcript's protocol version: 2 requires every receipt to carry its players' authorisations. */
+    readonly version: 1 | 2 = 2,
   ) {
     try {
       this.#pinnedKeyId = vrfKeyId(keys.suite, hexToBytes(keys.publicKey));
@@ -209,6 +227,8 @@ export class TranscriptVerifier {
     } catch (e) {
       p.push(`receipt signature: ${(e as Error).message}`);
     }
+    if (this.version === 2) p.push(...receiptAuthorizationProblems(rec));
+    else if (rec.authorizations) p.push('a v1 receipt carries authorizations');
     // A seed is revealed once: a second draw on the same commitment would let the server, who
     // knows the seed by then, pick among re-rolls (after voiding the first draw, say).
     for (const c of rec.commitments) {
