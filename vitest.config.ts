@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 const UNIT = [
   'test/fairness/**/*.test.ts',
+  'test/games/**/*.test.ts',
   'test/vrf/**/*.test.ts',
   'test/server/applied-refs.test.ts',
   'test/server/award-sink.test.ts',
@@ -16,7 +17,9 @@ const UNIT = [
   'test/server/keys.test.ts',
   'test/server/log.test.ts',
   'test/server/mint-log.test.ts',
+  'test/server/room-auth.test.ts',
   'test/server/siwe.test.ts',
+  'test/server/start-imports.test.ts',
 ];
 
 export default defineConfig({

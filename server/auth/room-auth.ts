@@ -17,6 +17,21 @@ export type PlayerAuth = SignedIn;
 const TokenSchema = z.strictObject({ message: z.string().max(4096), signature: z.string().max(200) });
 
 
+/**
+ * Colyseus retries a join or joinOrCreate request up to five times when a seat reservation fails
+ * (a room filling up under a burst) and calls onAuth again on each try, with the same request's
+ * context. The token's nonce is spent on the first try, so each later try would be refused as a
+ * replay: one request's tries share the first try's verdict. A new request (a replayed token)
+ * has a context of its own and is checked afresh.
+ */
+const verdicts = new WeakMap<object, Promise<PlayerAuth>>();
+
+export function authenticateRequest(token: string | undefined, request: object): Promise<PlayerAuth> {
+  let verdict = verdicts.get(request);
+  if (!verdict) verdicts.set(request, (verdict = authenticatePlayer(token)));
+  return verdict;
+}
+
 /** Verifies a sign-in token; refuses with HTTP 401 and the reason. */
 export async function authenticatePlayer(token: string | undefined): Promise<PlayerAuth> {
   if (!token) throw new ServerError(401, 'sign-in required: no token');

@@ -13,7 +13,7 @@ import type { GameRules } from '../../games/game-rules.ts';
 import { drawRequestSigner, type DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { authenticatePlayer, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
+import { authenticateRequest, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
 import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { services } from '../services.ts';
 import { applyRecordEffects } from './record-effects.ts';
@@ -69,8 +69,8 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   /** Clients that asked (`follow`) for every record of the room as it is written, to keep its chain: each gets a `record` message for every record it is not told of otherwise. */
   readonly #followers = new Set<PlayerClient>();
 
-  static override onAuth(token: string): Promise<PlayerAuth> {
-    return authenticatePlayer(token);
+  static override onAuth(token: string, _options: unknown, request: object): Promise<PlayerAuth> {
+    return authenticateRequest(token, request);
   }
 
   // --- what a game fills in ---
