@@ -13,8 +13,10 @@
  * Isomorphic (the page's bundle carries it): the EIP-4361 text is parsed here, not with `siwe`.
  * @module
  */
-import { getAddress, verifyMessage, verifyTypedData, type TypedDataField } from 'ethers';
-import { canonicalJson, type JsonValue } from './encoding.ts';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { getAddress, TypedDataEncoder, verifyMessage, type TypedDataField } from 'ethers';
+import { bytesToHex, canonicalJson, concatBytes, hexBytes, hexToBytes, utf8ToBytes, type JsonValue } from './encoding.ts';
 
 export const DRAW_REQUEST_DOMAIN = { name: 'Fairplay', version: '2' } as const;
 
@@ -70,9 +72,38 @@ export function signDrawRequest(signer: TypedDataSigner, r: DrawRequest): Promis
   return signer.signTypedData(DRAW_REQUEST_DOMAIN, DRAW_REQUEST_TYPES, drawRequestMessage(r));
 }
 
-/** The address that signed a draw request (throws on a malformed signature). */
+// The EIP-712 digest of this one struct, encoded directly, and the signer recovered with
+// @noble/curves: ethers' generic encoder and recovery cost about 4.6 ms a draw on the room's
+// event loop (0.7 + 3.9, measured 2026-12-01 on the 2-core machine), this about 2.6. A test
+// checks both agree with ethers' verifyTypedData on random requests and signatures.
+const REQUEST_DOMAIN_SEPARATOR = hexToBytes(TypedDataEncoder.hashDomain(DRAW_REQUEST_DOMAIN).slice(2));
+const REQUEST_TYPE_HASH = keccak_256(utf8ToBytes(TypedDataEncoder.from(DRAW_REQUEST_TYPES).encodeType('DrawRequest')));
+const text = (s: string): Uint8Array => keccak_256(utf8ToBytes(s));
+const HALF_N = secp256k1.Point.CURVE().n >> 1n;
+
+/** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(DrawRequest)): what a draw's authorization signs. */
+export function drawRequestDigest(r: DrawRequest): Uint8Array {
+  if (!/^[0-9a-f]{64}$/.test(r.commitment)) throw new Error('commitment must be 64 lowercase hex digits');
+  const struct = keccak_256(
+    concatBytes(REQUEST_TYPE_HASH, text(r.roomId), text(r.game), text(r.kind), text(canonicalJson(r.action)), hexBytes(r.commitment, 32, 'commitment')),
+  );
+  return keccak_256(concatBytes(Uint8Array.of(0x19, 0x01), REQUEST_DOMAIN_SEPARATOR, struct));
+}
+
+/**
+ * The address that signed a draw request. Throws on a malformed signature: not 0x and 65 bytes,
+ * `v` not 27/28 (or 0/1), or a high `s` (EIP-2, as ethers refuses it).
+ */
 export function drawRequestSigner(r: DrawRequest, signature: string): string {
-  return verifyTypedData(DRAW_REQUEST_DOMAIN, DRAW_REQUEST_TYPES, drawRequestMessage(r), signature);
+  if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) throw new Error('signature must be 0x and 65 bytes of hex');
+  const bytes = hexToBytes(signature.slice(2).toLowerCase());
+  const v = bytes[64]!;
+  const recovery = v === 27 || v === 28 ? v - 27 : v === 0 || v === 1 ? v : -1;
+  if (recovery < 0) throw new Error(`signature v must be 27 or 28, got ${v}`);
+  const sig = secp256k1.Signature.fromBytes(bytes.subarray(0, 64), 'compact');
+  if (sig.s > HALF_N) throw new Error('non-canonical s: the signature is not in its low-s form');
+  const publicKey = sig.addRecoveryBit(recovery).recoverPublicKey(drawRequestDigest(r)).toBytes(false);
+  return getAddress('0x' + bytesToHex(keccak_256(publicKey.subarray(1)).subarray(12)));
 }
 
 /** The resource line naming a session key (EIP-55 address). */
