@@ -135,6 +135,23 @@ export function parseDelegation(message: string): { address: string; sessionKey:
 }
 
 const SIGNATURE = /^0x[0-9a-f]{130}$/;
+
+/**
+ * Delegations already recovered, by signature: every receipt of a sign-in carries the same one,
+ * so a transcript's check recovers it once, not once a draw (a recovery is about 2.5 ms). The
+ * message is compared too: a signature paired with another text is recovered afresh.
+ */
+const recovered = new Map<string, { readonly message: string; readonly signer: string }>();
+const RECOVERED_KEPT = 256;
+
+function delegationSigner(d: Delegation): string {
+  const known = recovered.get(d.signature);
+  if (known?.message === d.message) return known.signer;
+  const signer = verifyMessage(d.message, d.signature);
+  if (recovered.size >= RECOVERED_KEPT) recovered.delete(recovered.keys().next().value!);
+  recovered.set(d.signature, { message: d.message, signer });
+  return signer;
+}
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
@@ -151,7 +168,7 @@ export function authorizationProblem(request: DrawRequest, player: string, auth:
     const { address, sessionKey } = parseDelegation(auth.delegation.message);
     if (!same(address, player)) return 'delegation is for another address than the player';
     if (!SIGNATURE.test(auth.delegation.signature)) return 'delegation signature is not 0x and 65 bytes of lowercase hex';
-    if (!same(verifyMessage(auth.delegation.message, auth.delegation.signature), player)) return 'delegation not signed by the player';
+    if (!same(delegationSigner(auth.delegation), player)) return 'delegation not signed by the player';
     return same(signer, sessionKey) ? undefined : 'authorization not signed by the delegated session key';
   } catch (e) {
     return `authorization cannot be checked: ${(e as Error).message}`;
