@@ -44,9 +44,11 @@ describe('a late joiner in a treasure raid', () => {
 
     const b = await signedIn();
     await b.page.click('#refresh-rooms');
+    // The late page starts its chain from the room's transcript, which holds the chest receipt.
+    const transcript = b.page.waitForResponse((r) => r.url().includes(`/rooms/${roomId}/transcript`));
     await b.page.locator(`#raid-rooms tr[data-room-id="${roomId}"] button`).click();
     await b.page.waitForSelector('#raid:not([hidden])');
-    await b.page.waitForTimeout(500); // the late page has the room's transcript by now, or fetches it when the outcome comes
+    await transcript;
     Raider.prototype.reveal.call(raider, receipt);
 
     const late = b.page.locator('#raid-log li[data-kind="chests"]');
