@@ -148,33 +148,30 @@ export function computeEdge(): EdgeFigures {
     return best;
   }
 
-  function hitValue(hard: number, ace: boolean): number {
+  /** The expected value of `value(r)` over the next card's value index r, drawn from the remaining deck. */
+  function overNextCard(value: (r: number) => number): number {
     let v = 0;
     for (let r = 0; r < 10; r++) {
       const c = counts[r]!;
       if (c === 0) continue;
       const p = c / n;
       take(r);
-      v += p * playerValue(hard + r + 1, ace || r === ACE);
+      v += p * value(r);
       put(r);
     }
     return v;
   }
 
+  function hitValue(hard: number, ace: boolean): number {
+    return overNextCard((r) => playerValue(hard + r + 1, ace || r === ACE));
+  }
+
   function doubleValue(hard: number, ace: boolean): number {
-    let v = 0;
-    for (let r = 0; r < 10; r++) {
-      const c = counts[r]!;
-      if (c === 0) continue;
-      const p = c / n;
-      take(r);
+    return overNextCard((r) => {
       const h = hard + r + 1;
-      const a = ace || r === ACE;
-      const total = a && h + 10 <= 21 ? h + 10 : h;
-      v += p * 2 * (total > 21 ? -noDealerNatural() : standValue(total));
-      put(r);
-    }
-    return v;
+      const total = (ace || r === ACE) && h + 10 <= 21 ? h + 10 : h;
+      return 2 * (total > 21 ? -noDealerNatural() : standValue(total));
+    });
   }
 
   const rootMove = new Map<number, BlackjackMove>(); // key * 10 + up after the deal
