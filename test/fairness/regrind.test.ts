@@ -3,32 +3,13 @@
  * commitment, knows the seed and could pick among re-rolls: the transcript verifier refuses a
  * commitment used twice.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { createFairnessContext } from '../../server/fairness/context.ts';
-import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
-import { getSuite } from '../../vrf/index.ts';
-import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
-import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { verifyTranscript } from '../../vrf/protocol/transcript.ts';
-import { authorizedPlayer } from './room-fixture.ts';
+import { authorizedPlayer, openRoom } from './room-fixture.ts';
 
 describe('a revealed seed reused in a second draw', () => {
   it('is refused by the transcript verifier, naming the receipt that reused it', async () => {
-    const suite = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
-    const sk = crypto.getRandomValues(new Uint8Array(32));
-    const operator = Wallet.createRandom();
-    const ctx = createFairnessContext({
-      suite,
-      vrfPublicKey: suite.publicKey(sk),
-      operatorKey: operator.privateKey,
-      operatorAddress: operator.address,
-      prover: { prove: async (alpha) => ({ pi: suite.prove(sk, alpha), beta: suite.proofToHash(suite.prove(sk, alpha)) }), close: async () => undefined },
-    });
-    const room = await RoomTranscript.open(join(mkdtempSync(join(tmpdir(), 'regrind-')), 'room.jsonl'), 'regrind', ctx);
+    const { room, keys } = await openRoom('regrind');
     const terms = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under', edgeBps: 100 } };
     const { address: player, seed, ...signed } = await authorizedPlayer(room, terms);
     const draw = { ...terms, players: [{ address: player, ...signed }] };
@@ -39,7 +20,6 @@ describe('a revealed seed reused in a second draw', () => {
     await room.reveal(second.drawSeq, player, seed);
     await room.settle(second.drawSeq);
 
-    const keys = { suite: suite.name, publicKey: bytesToHex(suite.publicKey(sk)), receiptSigner: operator.address };
     const report = verifyTranscript(await room.transcript(), keys);
     expect(report.ok).toBe(false);
     const flagged = report.records.filter((r) => r.problems.length);

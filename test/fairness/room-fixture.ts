@@ -36,7 +36,13 @@ export async function openRoom(roomId = 'fixture'): Promise<{ room: RoomTranscri
     vrfPublicKey: suite.publicKey(sk),
     operatorKey: operator.privateKey,
     operatorAddress: operator.address,
-    prover: { prove: async (alpha) => ({ pi: suite.prove(sk, alpha), beta: suite.proofToHash(suite.prove(sk, alpha)) }), close: async () => undefined },
+    prover: {
+      prove: async (alpha) => {
+        const pi = suite.prove(sk, alpha);
+        return { pi, beta: suite.proofToHash(pi) };
+      },
+      close: async () => undefined,
+    },
   });
   const room = await RoomTranscript.open(join(mkdtempSync(join(tmpdir(), 'verifier-')), 'room.jsonl'), roomId, ctx);
   return { room, keys: { suite: suite.name, publicKey: bytesToHex(suite.publicKey(sk)), receiptSigner: operator.address } };
