@@ -25,7 +25,6 @@ export const BlackjackState = schema(
     /** betting (no hand), dealing (receipt out, waiting for the seed or the proof), playing, or settling */
     phase: t.string().default('betting'),
     drawSeq: t.number().default(-1),
-    serverTime: t.float64().default(0),
   },
   'BlackjackState',
 );
@@ -46,8 +45,12 @@ interface OpenHand {
 /** What the player is shown of a hand: never the hole card or an undealt card before it is done. */
 export type DealMessage = { drawSeq: number } & HandState;
 
+/** A hand's clock, from its receipt: a seed not in by then voids it, moves not made by then stand. */
+const HAND_SECONDS = 60;
+
 class BlackjackRoom extends GameRoom<BlackjackStateType> {
   protected override readonly rules = blackjack;
+  protected override readonly revealTimeoutMs = HAND_SECONDS * 1000;
   protected override readonly stakesChips = true;
   override state = new BlackjackState();
   #hand: OpenHand | undefined;
@@ -155,7 +158,6 @@ class BlackjackRoom extends GameRoom<BlackjackStateType> {
 
   #showBalance(address: string): void {
     this.state.balance = services().chips.available(address);
-    this.state.serverTime = Date.now();
   }
 }
 
@@ -187,5 +189,5 @@ export default {
   rules: blackjack,
   room: BlackjackRoom,
   effects: blackjackEffects,
-  terms: (config) => ({ maxBet: config.maxBet, handSeconds: 60 }),
+  terms: (config) => ({ maxBet: config.maxBet, handSeconds: HAND_SECONDS }),
 } satisfies ServerGame;

@@ -37,7 +37,7 @@ const MARKUP = `
     <button data-bj="stand" type="button" disabled>Stand</button>
     <button data-bj="double" type="button" disabled>Double</button>
   </form>
-  <p class="muted small">Dealer stands on soft 17, blackjack pays 3:2, double on your first two cards, no split. A hand you stop playing stands after 60 s.</p>
+  <p class="muted small">Dealer stands on soft 17, blackjack pays 3:2, double on your first two cards, no split. A hand you stop playing stands <span data-bj="hand-clock">after a minute</span>.</p>
   <ol class="rolls" data-bj="hands"></ol>`;
 
 class BlackjackView implements GameView {
@@ -49,6 +49,8 @@ class BlackjackView implements GameView {
   constructor(private readonly ctx: GameViewContext) {
     ctx.mount.innerHTML = MARKUP;
     this.#el = (name) => ctx.mount.querySelector<HTMLElement>(`[data-bj="${name}"]`)!;
+    const handSeconds = ctx.keys.games['blackjack']?.terms['handSeconds'];
+    if (typeof handSeconds === 'number') this.#el('hand-clock').textContent = `${handSeconds} s after the deal's receipt`;
     this.#el('bet-form').onsubmit = (e) => {
       e.preventDefault();
       this.#bet(Number((this.#el('stake') as HTMLInputElement).value));
