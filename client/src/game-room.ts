@@ -18,6 +18,7 @@ import { viewOf } from './views.ts';
 import { connectionBanner, reconnect } from './reconnect.ts';
 import type { Session } from './session.ts';
 import type { RoomChain, Verifier } from './verifier.ts';
+import { readTabJson } from './tab-storage.ts';
 
 /** What a room needs from the page. */
 export interface RoomDeps {
@@ -76,12 +77,7 @@ export class GameRoom {
 
   /** Back into the room this tab was in before a reload, if it still has the seat; else why not (undefined: there was none). */
   static async resume(deps: RoomDeps): Promise<GameRoom | string | undefined> {
-    let stored: Stored | undefined;
-    try {
-      stored = JSON.parse(sessionStorage.getItem(STORED) ?? 'null') ?? undefined;
-    } catch {
-      stored = undefined;
-    }
+    const stored = readTabJson<Stored>(STORED);
     if (!stored) return undefined;
     connectionBanner(`Rejoining your ${stored.game} room…`);
     const back = await reconnect(deps.client, stored.token);

@@ -19,6 +19,7 @@
 import { Wallet } from 'ethers';
 import { signDrawRequest, type DrawRequest, type TypedDataSigner } from '../../vrf/protocol/authorization.ts';
 import { existingLocalSigner, hasInjectedWallet, injectedSigner, signIn, type PlayerSigner } from './sign-in.ts';
+import { readTabJson } from './tab-storage.ts';
 
 const SIGNED_IN = 'fairplay.signedIn';
 const SESSION_KEY = 'fairplay.sessionKey';
@@ -53,12 +54,7 @@ export class Session {
 
   /** The player this tab was signed in as before a reload, if their key or wallet account is still at hand. */
   static async resume(): Promise<Session | undefined> {
-    let saved: Saved | undefined;
-    try {
-      saved = JSON.parse(sessionStorage.getItem(SIGNED_IN) ?? 'null') ?? undefined;
-    } catch {
-      saved = undefined;
-    }
+    const saved = readTabJson<Saved>(SIGNED_IN);
     if (!saved) return undefined;
     const signer =
       saved.kind === 'local' ? existingLocalSigner() : hasInjectedWallet() ? await injectedSigner('eth_accounts').catch(() => undefined) : undefined;
