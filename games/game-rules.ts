@@ -7,14 +7,18 @@
  */
 import type { JsonValue } from '../vrf/protocol/encoding.ts';
 
+export type RulesTerms = Readonly<Record<string, JsonValue>>;
+
 export interface OutcomeMapping {
   /** Published name of this mapping, e.g. `dice-v1`: a changed rule gets a new name. */
   readonly version: string;
   /**
    * The result for this beta, the receipt's action and the moves the draw's player recorded
-   * after it (in order). Throws on an action or a move list the mapping does not accept.
+   * after it (in order), under the game's rules terms (the `terms` of the rules document the
+   * receipt names; undefined for a protocol v1 receipt, which named none). Throws on an action,
+   * a move list or terms the mapping does not accept.
    */
-  result(beta: Uint8Array, action: Record<string, JsonValue>, moves: readonly string[]): Record<string, JsonValue>;
+  result(beta: Uint8Array, action: Record<string, JsonValue>, moves: readonly string[], terms: RulesTerms | undefined): Record<string, JsonValue>;
   /** Whether players record moves on a draw of this kind (between its receipt and its outcome). */
   readonly takesMoves?: boolean;
 }
@@ -27,6 +31,13 @@ export interface GameRules {
   readonly maxClients: number;
   /** The outcome mapping of each kind of draw, by `kind`. */
   readonly mappings: Readonly<Record<string, OutcomeMapping>>;
+  /**
+   * Everything besides the mappings' code that fixes an outcome or a payout (a house edge, a map,
+   * a loot table): published in the game's rules document, whose hash every v2 receipt carries.
+   */
+  readonly terms: RulesTerms;
+  /** The terms an operator may set (dice: `edgeBps`); every other term is fixed by the code. */
+  readonly configurableTerms?: readonly string[];
   /** Item tokens players can win in this game (ERC-1155 ids beside the coin, id 1). */
   readonly items?: readonly GameItem[];
 }

@@ -8,6 +8,8 @@ import { blackjack } from './blackjack/rules.ts';
 import { dice } from './dice/rules.ts';
 import type { GameRules, OutcomeMapping } from './game-rules.ts';
 import { raid } from './raid/rules.ts';
+import { rulesDocument, type RulesDocument } from './rules-document.ts';
+import { canonicalJson, type JsonValue } from '../vrf/protocol/encoding.ts';
 
 export const GAMES: readonly GameRules[] = [dice, raid, blackjack];
 
@@ -24,3 +26,25 @@ export const outcomeMappings: Readonly<Record<string, OutcomeMapping>> = Object.
 export const MAPPING_VERSIONS: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(outcomeMappings).map(([k, m]) => [k, m.version]),
 );
+
+/** Each game's rules document as published with the code's default terms (FAIRNESS.md prints them). */
+export const PUBLISHED_RULES: Readonly<Record<string, RulesDocument>> = Object.fromEntries(GAMES.map((g) => [g.id, rulesDocument(g)]));
+
+/**
+ * Why a verifier cannot play draws by `doc` (an operator's published rules), or undefined: it
+ * must be a known game's document with the code's mapping versions and terms, differing only in
+ * the terms an operator may set.
+ */
+export function rulesProblem(doc: RulesDocument): string | undefined {
+  const rules = gameRules(doc.game);
+  if (!rules) return `no game ${doc.game}`;
+  let settings: Record<string, JsonValue>;
+  try {
+    settings = Object.fromEntries(Object.entries(doc.terms).filter(([k]) => rules.configurableTerms?.includes(k)));
+    if (canonicalJson(doc as unknown as JsonValue) !== canonicalJson(rulesDocument(rules, settings) as unknown as JsonValue))
+      return `the rules of ${doc.game} differ from the published ones in more than the terms an operator may set (${(rules.configurableTerms ?? []).join(', ') || 'none'})`;
+  } catch (e) {
+    return `the rules of ${doc.game} cannot be read: ${(e as Error).message}`;
+  }
+  return undefined;
+}

@@ -34,7 +34,7 @@ import { RoomStore } from './fairness/room-store.ts';
 import { installRoutes } from './http-routes.ts';
 import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
-import { loadServerGames } from './games.ts';
+import { loadServerGames, servedRules } from './games.ts';
 import { provideServices } from './services.ts';
 import { dataLayout, nodeFiles, peerIds } from './storage/data-layout.ts';
 
@@ -63,6 +63,7 @@ export async function startServer(
     operatorKey: keys.operatorKey.reveal(),
     operatorAddress: keys.operatorAddress,
     prover,
+    rules: servedRules(config),
     onRecord: metrics.recorded,
   });
   const chain = await startChain(
@@ -109,7 +110,7 @@ export async function startServer(
     recoverRooms({ rooms: new RoomStore({ openDir, closedDir: layout.closedRooms }, ctx), chips, awards, log, mayGoOn: () => lease.acquire() });
   const peers = cluster && nodesDir ? new PeerSync({ nodesDir, node: cluster, chips, awards, recover, log }) : undefined;
   await peers?.catchUp();
-  provideServices({ config, log, rooms, chips, awards, signIn, seats, syncPeers: () => peers?.catchUp() ?? Promise.resolve() });
+  provideServices({ config, log, rooms, fairness: ctx, chips, awards, signIn, seats, syncPeers: () => peers?.catchUp() ?? Promise.resolve() });
 
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);

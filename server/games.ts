@@ -4,6 +4,8 @@
  * @module
  */
 import { GAMES } from '../games/registry.ts';
+import { rulesDocument, type RulesDocument } from '../games/rules-document.ts';
+import type { Config } from './config.ts';
 import type { ServerGame } from './rooms/server-game.ts';
 
 let loaded: ReadonlyMap<string, ServerGame> | undefined;
@@ -22,4 +24,9 @@ export async function loadServerGames(): Promise<ReadonlyMap<string, ServerGame>
 /** A loaded game by id (after loadServerGames). */
 export function serverGame(id: string): ServerGame | undefined {
   return loaded?.get(id);
+}
+
+/** The rules document of every game served, with this server's settings (after loadServerGames). */
+export function servedRules(config: Config): RulesDocument[] {
+  return [...(loaded?.values() ?? [])].map((g) => rulesDocument(g.rules, g.ruleSettings?.(config)));
 }

@@ -10,8 +10,8 @@ import express, { type Application, type Request, type Response } from 'express'
 import { z } from 'zod';
 import { PROTOCOL_TAG, PROTOCOL_VERSION } from '../vrf/protocol/alpha.ts';
 import { GAMES, gameRules, MAPPING_VERSIONS } from '../games/registry.ts';
-import { CLOSE_TYPES, RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
-import { DRAW_REQUEST_DOMAIN, DRAW_REQUEST_TYPES, SESSION_KEY_URN } from '../vrf/protocol/authorization.ts';
+import { DOMAIN_V2, DRAW_RECEIPT, RECORD_SEAL } from '../vrf/protocol/receipt.ts';
+import { DRAW_MOVE, DRAW_REQUEST, SESSION_KEY_URN } from '../vrf/protocol/authorization.ts';
 import { AddressSchema } from '../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT } from '../vrf/protocol/transcript.ts';
 import { TOKEN_IDS, TOKENS } from './awards/tokens.ts';
@@ -32,12 +32,16 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
     keyId: ctx.keyId,
     publicKey: ctx.publicKeyHex,
     receiptSigner: ctx.receiptSigner,
-    // version 2: every draw is authorised by its players (drawRequest); alpha's own encoding is still version 1.
+    // version 2: every draw and move is authorised by its players, rules pinned by hash, every
+    // record signed; alpha's own encoding is still version 1.
     protocol: { alpha: PROTOCOL_TAG, version: 2, alphaVersion: PROTOCOL_VERSION, transcript: TRANSCRIPT_FORMAT },
-    receipt: { domain: RECEIPT_DOMAIN, types: RECEIPT_TYPES, primaryType: 'DrawReceipt' },
-    drawRequest: { domain: DRAW_REQUEST_DOMAIN, types: DRAW_REQUEST_TYPES, primaryType: 'DrawRequest', sessionKeyResource: `${SESSION_KEY_URN}<address>` },
-    close: { domain: RECEIPT_DOMAIN, types: CLOSE_TYPES, primaryType: 'RoomClose' },
+    receipt: { domain: DOMAIN_V2, types: DRAW_RECEIPT.types, primaryType: DRAW_RECEIPT.name },
+    seal: { domain: DOMAIN_V2, types: RECORD_SEAL.types, primaryType: RECORD_SEAL.name },
+    drawRequest: { domain: DOMAIN_V2, types: DRAW_REQUEST.types, primaryType: DRAW_REQUEST.name, sessionKeyResource: `${SESSION_KEY_URN}<address>` },
+    drawMove: { domain: DOMAIN_V2, types: DRAW_MOVE.types, primaryType: DRAW_MOVE.name },
     mappings: MAPPING_VERSIONS,
+    // The rules document of each game, as verifiers pin it; its hash is every receipt's rulesHash.
+    rules: Object.fromEntries(Object.entries(ctx.rules).map(([game, r]) => [game, r.document])),
     chips: { startingChips: config.startingChips },
     games: Object.fromEntries(
       GAMES.map((g) => [
@@ -46,6 +50,7 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
           title: g.title,
           maxClients: g.maxClients,
           mappings: Object.fromEntries(Object.entries(g.mappings).map(([kind, m]) => [kind, m.version])),
+          rulesHash: ctx.rules[g.id]?.hash ?? null,
           terms: serverGame(g.id)?.terms?.(config) ?? {},
         },
       ]),

@@ -11,11 +11,14 @@ import type { SignInService } from './auth/siwe.ts';
 import type { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import type { RoomStore } from './fairness/room-store.ts';
+import type { FairnessContext } from './fairness/context.ts';
 
 export interface GameServices {
   readonly config: Config;
   readonly log: Logger;
   readonly rooms: RoomStore;
+  /** The VRF key, the operator's signer and the rules each game is served under. */
+  readonly fairness: FairnessContext;
   readonly chips: ChipLedger;
   readonly awards: AwardSink;
   readonly signIn: SignInService;

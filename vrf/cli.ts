@@ -2,13 +2,16 @@
  * Command-line verifier for auditors:
  *
  *   npx tsx vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
- *   npx tsx vrf/cli.ts verify-transcript FILE [--pk HEX --signer ADDRESS]
+ *   npx tsx vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE]
  *
  * `verify` prints beta (hex) and exits 0 if the proof is valid, or prints the reason and exits 1.
- * `verify-transcript` checks a room transcript (FAIRNESS.md section 7) and prints one line per
- * record; exits 0 if every record checks out, 1 if not. Pin --pk and --signer from the server's
- * /fairness: without them the keys named in the file itself are used, which proves consistency,
- * not identity. Both exit 2 with a usage message on malformed arguments.
+ * `verify-transcript` checks room transcripts (FAIRNESS.md section 7) and prints one line per
+ * record; exits 0 if every record checks out, 1 if not. Several transcripts of one key are
+ * checked with one log of commitments, so a seed drawn on in two rooms is flagged. Pin --pk and
+ * --signer from the server's /fairness: without them the keys named in the file itself are used,
+ * which proves consistency, not identity. Rules are the published ones unless --rules names a
+ * file holding the server's (its /fairness, or its `rules` object). Both exit 2 with a usage
+ * message on malformed arguments.
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -17,10 +20,11 @@ import { parseArgs } from 'node:util';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { getSuite, suites } from './index.ts';
 import { formatVersion, headerProblems, TranscriptSchema } from './protocol/transcript.ts';
-import { TranscriptVerifier } from './protocol/verifier.ts';
+import { TranscriptVerifier, type CommitmentLog, type TrustedKeys } from './protocol/verifier.ts';
+import type { RulesDocument } from '../games/rules-document.ts';
 
 const USAGE = `usage: vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
-       vrf/cli.ts verify-transcript FILE [--pk HEX --signer ADDRESS]
+       vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE]
 suites: ${Object.keys(suites).join(', ')}`;
 
 class UsageError extends Error {}
@@ -64,38 +68,61 @@ export function main(argv: string[], out = console.log, err = console.error): nu
   }
 }
 
-function verifyTranscriptFile(args: string[], out: (line: string) => void): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { pk: { type: 'string' }, signer: { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  const file = positionals[0];
-  if (!file || positionals.length > 1) throw new UsageError('verify-transcript takes exactly one FILE');
-  let input: unknown;
+function readJson(file: string): unknown {
   try {
-    input = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new UsageError(`cannot read ${file} as JSON: ${(e as Error).message}`);
   }
-  const header = (input ?? {}) as { suite?: unknown; publicKey?: unknown; receiptSigner?: unknown };
+}
+
+/** The rules a --rules file holds: a /fairness document's `rules`, or the rules object itself. */
+function rulesArg(file: string | undefined): Record<string, RulesDocument> | undefined {
+  if (file === undefined) return undefined;
+  const json = readJson(file) as { rules?: unknown } | null;
+  const rules = (json && typeof json === 'object' && 'rules' in json ? json.rules : json) as unknown;
+  if (!rules || typeof rules !== 'object') throw new UsageError(`${file} holds no rules object`);
+  return rules as Record<string, RulesDocument>;
+}
+
+function verifyTranscriptFile(args: string[], out: (line: string) => void): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { pk: { type: 'string' }, signer: { type: 'string' }, rules: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length === 0) throw new UsageError('verify-transcript takes one FILE or more');
+  const rules = rulesArg(values.rules);
   if (!values.pk || !values.signer) out('warning: keys taken from the transcript itself; pin --pk and --signer from /fairness');
-  const keys = {
-    suite: String(header.suite),
-    publicKey: values.pk ?? String(header.publicKey),
-    receiptSigner: values.signer ?? String(header.receiptSigner),
-  };
+  const commitments: CommitmentLog = new Map();
+  let failed = 0;
+  for (const file of positionals) {
+    const input = readJson(file);
+    const prefix = positionals.length > 1 ? `${file}: ` : '';
+    const header = (input ?? {}) as { suite?: unknown; publicKey?: unknown; receiptSigner?: unknown };
+    const keys: TrustedKeys = {
+      suite: String(header.suite),
+      publicKey: values.pk ?? String(header.publicKey),
+      receiptSigner: values.signer ?? String(header.receiptSigner),
+      ...(rules ? { rules } : {}),
+    };
+    if (!verifyOne(input, keys, commitments, (line) => out(prefix + line))) failed++;
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+/** Checks one transcript record by record through the one verifier, each line printed as its record is checked. */
+function verifyOne(input: unknown, keys: TrustedKeys, commitments: CommitmentLog, out: (line: string) => void): boolean {
   const parsed = TranscriptSchema.safeParse(input);
   if (!parsed.success) {
     out(`transcript: not a transcript: ${parsed.error.issues[0]?.message}`);
     out('FAILED');
-    return 1;
+    return false;
   }
-  // Record by record through the one verifier, each line printed as its record is checked.
   const problems = headerProblems(parsed.data, keys);
   for (const p of problems) out(`transcript: ${p}`);
-  const verifier = new TranscriptVerifier(parsed.data.roomId, keys, formatVersion(parsed.data.format));
+  const verifier = new TranscriptVerifier(parsed.data.roomId, keys, formatVersion(parsed.data.format), commitments);
   out(`format: ${parsed.data.format}${verifier.version === 1 ? ' (v1: draws are not authorised by their players)' : ''}`);
   let bad = 0;
   for (const raw of parsed.data.records) {
@@ -107,7 +134,7 @@ function verifyTranscriptFile(args: string[], out: (line: string) => void): numb
   if (pending.length) out(`pending draws (receipt, no outcome yet): ${pending.join(', ')}`);
   const ok = problems.length === 0 && bad === 0;
   out(ok ? `verified: ${parsed.data.records.length} records${verifier.closed ? ', room closed' : ''}` : 'FAILED');
-  return ok ? 0 : 1;
+  return ok;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));

@@ -7,8 +7,8 @@ import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
 
 export interface Fairness extends TrustedKeys {
   readonly keyId: string;
-  /** Each game's published mappings and the terms this server sets for it (a house edge, a round's length). */
-  readonly games: Readonly<Record<string, { readonly title: string; readonly terms: Readonly<Record<string, unknown>> }>>;
+  /** Each game's title, the hash of its rules document, and the server's policy for it (a bet limit, a round's length). */
+  readonly games: Readonly<Record<string, { readonly title: string; readonly rulesHash: string; readonly terms: Readonly<Record<string, unknown>> }>>;
   readonly chain: { readonly chainId: string; readonly gameAssets: string; readonly rpcUrl?: string };
 }
 
@@ -53,17 +53,23 @@ export interface PinnedKeys {
 export async function pinnedFairness(): Promise<PinnedKeys> {
   const live = await getJson<Fairness>('/fairness');
   const stored = localStorage.getItem(PIN_KEY);
-  const pin = (k: TrustedKeys) => JSON.stringify({ suite: k.suite, publicKey: k.publicKey, receiptSigner: k.receiptSigner });
+  // The rules are pinned with the keys: a changed edge warns the player as a changed key does.
+  const pin = (k: TrustedKeys) => JSON.stringify({ suite: k.suite, publicKey: k.publicKey, receiptSigner: k.receiptSigner, rules: k.rules ?? null });
   if (!stored) {
     localStorage.setItem(PIN_KEY, pin(live));
     return { keys: live };
   }
-  const pinned = JSON.parse(stored) as TrustedKeys;
+  let pinned = JSON.parse(stored) as TrustedKeys;
+  if (!('rules' in pinned)) {
+    // Pinned before rules were published: this is the first sight of them.
+    pinned = { ...pinned, ...(live.rules ? { rules: live.rules } : {}) };
+    localStorage.setItem(PIN_KEY, pin(pinned));
+  }
   if (pin(pinned) === pin(live)) return { keys: live };
   return { keys: { ...live, ...pinned }, changed: { pinned, live } };
 }
 
 /** Accept the server's current keys as the new pin (after the player was warned). */
 export function repin(keys: TrustedKeys): void {
-  localStorage.setItem(PIN_KEY, JSON.stringify({ suite: keys.suite, publicKey: keys.publicKey, receiptSigner: keys.receiptSigner }));
+  localStorage.setItem(PIN_KEY, JSON.stringify({ suite: keys.suite, publicKey: keys.publicKey, receiptSigner: keys.receiptSigner, rules: keys.rules ?? null }));
 }

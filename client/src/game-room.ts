@@ -54,6 +54,7 @@ export class GameRoom {
     this.#room = room;
     const { keys, verifier, session } = deps;
     const section = $(game);
+    const rulesHash = keys.games[game]?.rulesHash ?? '';
     $(`${game}-history`).replaceChildren();
     this.#chain = verifier.follow(room.roomId, keys, (v) => {
       const li = Object.assign(document.createElement('li'), { textContent: `${historyLine(v)} ✗ FAILED: ${v.problems.join('; ')}`, className: 'fail' });
@@ -61,7 +62,8 @@ export class GameRoom {
     });
     $(`${game}-room-id`).textContent = room.roomId;
     this.#view = viewOf(game)({ mount: $(`${game}-view`), room, address: session.address, keys, verifier, chain: this.#chain, onSettled: () => deps.onWin(),
-      authorize: (draw) => session.authorize({ roomId: room.roomId, game, ...draw }) });
+      rulesHash, authorize: (draw) => session.authorize({ roomId: room.roomId, game, rulesHash, ...draw }),
+      authorizeMove: (move) => session.authorizeMove({ roomId: room.roomId, ...move }) });
     const transcript = $<HTMLAnchorElement>(`export-${game}-transcript`);
     transcript.href = `/rooms/${room.roomId}/transcript`;
     transcript.download = `fairplay-${room.roomId}.json`;

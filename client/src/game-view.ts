@@ -29,12 +29,16 @@ export interface GameViewContext {
   readonly chain: RoomChain;
   /** A draw paid or awarded something: the inventory may have changed. */
   onSettled(): void;
+  /** The hash of the pinned rules document of this game: what every draw request signs for, and every receipt must name. */
+  readonly rulesHash: string;
   /**
    * The `authorization` every draw-opening message carries (protocol v2): the player's signature
-   * of a request for a draw of this game in this room, with `action` exactly as the receipt will
-   * hold it (dice: the bet plus the published `edgeBps`).
+   * of a request for a draw of this game in this room under `rulesHash`, with `action` exactly as
+   * the receipt will hold it.
    */
   authorize(draw: { kind: string; action: JsonValue; commitment: string }): Promise<string>;
+  /** The `authorization` of a move: the player's signature of it as the draw's `moveIndex`-th move (from 0). */
+  authorizeMove(move: { drawSeq: number; moveIndex: number; move: string }): Promise<string>;
 }
 
 export type GameViewFactory = (ctx: GameViewContext) => GameView;

@@ -17,7 +17,7 @@
  * @module
  */
 import { Wallet } from 'ethers';
-import { signDrawRequest, type DrawRequest, type TypedDataSigner } from '../../vrf/protocol/authorization.ts';
+import { signDrawMove, signDrawRequest, type DrawMove, type DrawRequest, type TypedDataSigner } from '../../vrf/protocol/authorization.ts';
 import { existingLocalSigner, hasInjectedWallet, injectedSigner, signIn, type PlayerSigner } from './sign-in.ts';
 import { readTabJson } from './tab-storage.ts';
 
@@ -79,5 +79,10 @@ export class Session {
   /** The `authorization` of a draw-opening message: the session key's signature of the request (the wallet's, if there is none). */
   authorize(request: DrawRequest): Promise<string> {
     return signDrawRequest(this.#sessionKey ?? this.signer, request);
+  }
+
+  /** The `authorization` of a move message: the session key's signature of the move (the wallet's, if there is none). */
+  authorizeMove(move: DrawMove): Promise<string> {
+    return signDrawMove(this.#sessionKey ?? this.signer, move);
   }
 }

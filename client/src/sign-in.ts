@@ -69,12 +69,18 @@ export function exportLocalKey(): string | undefined {
   return localStorage.getItem(LOCAL_KEY) ?? undefined;
 }
 
+/** How long a sign-in's delegation to its session key lasts. */
+const SESSION_VALIDITY_MS = 24 * 60 * 60 * 1000;
+
 /**
  * Signs a fresh server nonce; the result is a room join token, good for one join (the server
  * takes each nonce once). The message delegates the player's draw requests to `sessionKey`.
  */
 export async function signIn(signer: PlayerSigner, sessionKey: string): Promise<string> {
-  const { nonce, domain, uri } = await getJson<{ nonce: string; domain: string; uri: string }>('/auth/nonce');
-  const message = buildSignInMessage({ domain, uri, address: signer.address, nonce, sessionKey });
+  const { nonce, issuedAt, domain, uri } = await getJson<{ nonce: string; issuedAt: string; domain: string; uri: string }>('/auth/nonce');
+  // Stamped with the server's clock, valid for a day of play: the delegation to the session key
+  // must cover every draw it signs (FAIRNESS.md section 5a).
+  const start = new Date(issuedAt);
+  const message = buildSignInMessage({ domain, uri, address: signer.address, nonce, sessionKey, issuedAt: start, expirationTime: new Date(start.getTime() + SESSION_VALIDITY_MS) });
   return encodeSignInToken(message, await signer.signMessage(message));
 }

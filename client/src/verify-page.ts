@@ -18,13 +18,17 @@ interface LooseRecord {
   result?: Record<string, unknown>;
 }
 
+/** The rules documents this server publishes (its /fairness); the published defaults until they arrive. */
+let servedRules: TrustedKeys['rules'];
+
 async function prefillKeys(): Promise<void> {
   try {
     const f = (await (await fetch('/fairness')).json()) as TrustedKeys;
     $<HTMLSelectElement>('suite').value = f.suite;
     $<HTMLInputElement>('public-key').value = f.publicKey;
     $<HTMLInputElement>('receipt-signer').value = f.receiptSigner;
-    $('key-source').textContent = `Keys filled in from ${location.origin}/fairness: replace them with keys you obtained elsewhere to check this server against itself.`;
+    servedRules = f.rules;
+    $('key-source').textContent = `Keys and game rules filled in from ${location.origin}/fairness: replace the keys with ones you obtained elsewhere to check this server against itself. Receipts must name these rules (and no rule but an operator's edge may differ from the published ones).`;
   } catch {
     /* offline: the user types the keys */
   }
@@ -98,6 +102,7 @@ async function verify(): Promise<void> {
     suite: $<HTMLSelectElement>('suite').value,
     publicKey: $<HTMLInputElement>('public-key').value.trim().replace(/^0x/, '').toLowerCase(),
     receiptSigner: $<HTMLInputElement>('receipt-signer').value.trim(),
+    ...(servedRules ? { rules: servedRules } : {}),
   };
   let transcript: unknown;
   try {

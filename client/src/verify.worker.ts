@@ -8,13 +8,12 @@
  * The same vrf/ code as the server and the CLI runs here.
  * @module
  */
-import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { receiptProblems, type IntendedDraw, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { LiveTranscript, type Verdict } from './live-transcript.ts';
 
 export type WorkerRequest =
-  | { id: number; op: 'receipt'; keys: TrustedKeys; receipt: ReceiptRecord; intended: IntendedDraw; published: Record<string, JsonValue> }
+  | { id: number; op: 'receipt'; keys: TrustedKeys; receipt: ReceiptRecord; intended: IntendedDraw}
   /** Starts following a room (its transcript so far is fetched and verified), or catches up one already followed. */
   | { id: number; op: 'follow'; roomId: string; keys: TrustedKeys }
   | { id: number; op: 'record'; roomId: string; record: unknown }
@@ -47,7 +46,7 @@ function follow(roomId: string, keys: TrustedKeys): Promise<void> {
 async function answer(req: WorkerRequest): Promise<WorkerAnswer> {
   switch (req.op) {
     case 'receipt':
-      return { id: req.id, problems: receiptProblems(req.receipt, req.intended, req.keys, req.published) };
+      return { id: req.id, problems: receiptProblems(req.receipt, req.intended, req.keys) };
     case 'follow':
       await follow(req.roomId, req.keys);
       return { id: req.id, done: true };

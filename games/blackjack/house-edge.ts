@@ -328,7 +328,7 @@ export function crossCheck(hands: number, seed: number, strategy: EdgeFigures['s
       moves.push(m);
       if (m === 'stand') break;
     }
-    const r = blackjack.mappings.hand!.result(beta, { stake }, moves);
+    const r = blackjack.mappings.hand!.result(beta, { stake }, moves, blackjack.terms);
     const staked = moves[0] === 'double' ? 2 * stake : stake;
     const ret = ((r.payout as number) - staked) / stake;
     if (ret !== modelReturn(deck.map(cardValue), strategy)) mismatches++;

@@ -31,7 +31,8 @@ export const BlackjackState = schema(
 type BlackjackStateType = SchemaType<typeof BlackjackState>;
 
 const BetMessage = BlackjackActionSchema.extend({ commitment: Hex32Schema, authorization: AuthorizationSchema });
-const MoveMessage = z.strictObject({ drawSeq: z.number().int().min(0), move: BlackjackMoveSchema });
+/** A move, with the player's signature of it as the hand's next move (a `DrawMove`). */
+const MoveMessage = z.strictObject({ drawSeq: z.number().int().min(0), move: BlackjackMoveSchema, authorization: AuthorizationSchema });
 
 /** The hand under way: its receipt, and its deck once the seed is in (the room's eyes only). */
 interface OpenHand {
@@ -43,7 +44,8 @@ interface OpenHand {
 }
 
 /** What the player is shown of a hand: never the hole card or an undealt card before it is done. */
-export type DealMessage = { drawSeq: number } & HandState;
+/** A deal: the hand's state, and how many moves are recorded on it (the next move's `moveIndex`). */
+export type DealMessage = { drawSeq: number; moveCount: number } & HandState;
 
 /** A hand's clock, from its receipt: a seed not in by then voids it, moves not made by then stand. */
 const HAND_SECONDS = 60;
@@ -57,7 +59,7 @@ class BlackjackRoom extends GameRoom<BlackjackStateType> {
 
   protected override setUp(): void {
     this.on('bet', BetMessage, (client, bet) => this.#bet(client, bet));
-    this.on('move', MoveMessage, (client, m) => this.#move(client, m.drawSeq, m.move));
+    this.on('move', MoveMessage, (client, m) => this.#move(client, m.drawSeq, m.move, m.authorization));
   }
 
   protected override async playerJoined(client: PlayerClient): Promise<void> {
@@ -99,19 +101,20 @@ class BlackjackRoom extends GameRoom<BlackjackStateType> {
     if (view.done) await this.#finish(hand);
   }
 
-  async #move(client: PlayerClient, drawSeq: number, move: string): Promise<void> {
+  async #move(client: PlayerClient, drawSeq: number, move: string, signature: string | undefined): Promise<void> {
     const hand = this.#hand;
     if (!hand?.deck || hand.receipt.drawSeq !== drawSeq) throw new Refusal('not-now', `draw ${drawSeq} is not a hand being played here`, { drawSeq });
     if (hand.busy) throw new Refusal('busy', 'the previous move is still being recorded', { drawSeq });
     const legal = handState(hand.deck, hand.moves).legalMoves as string[];
     if (!legal.includes(move)) throw new Refusal('illegal-move', `${move} is not allowed now (allowed: ${legal.join(', ') || 'none'})`, { drawSeq });
     const address = addressOf(client);
+    const authorization = this.authorizeMove(client, hand.receipt, move, signature);
     const stake = BlackjackActionSchema.parse(hand.receipt.action).stake;
     hand.busy = true;
     // A double puts in a second stake: held like a bet until the move record takes it.
     if (move === 'double') this.#reserve(address, stake);
     try {
-      await this.recordMove(hand.receipt, address, move);
+      await this.recordMove(hand.receipt, address, move, authorization);
       hand.moves.push(move);
     } finally {
       if (move === 'double') services().chips.release(address, stake);
@@ -144,7 +147,8 @@ class BlackjackRoom extends GameRoom<BlackjackStateType> {
   }
 
   #view(hand: OpenHand): DealMessage {
-    return { drawSeq: hand.receipt.drawSeq, ...handState(hand.deck!, hand.moves) };
+    // moveCount: the `moveIndex` the player's next move is signed with.
+    return { drawSeq: hand.receipt.drawSeq, moveCount: hand.moves.length, ...handState(hand.deck!, hand.moves) };
   }
 
   #reserve(address: string, amount: number): void {

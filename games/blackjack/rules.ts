@@ -271,6 +271,18 @@ export const blackjack: GameRules = {
   // One player per table: each hand is one player's draw (their seed, their moves), so a table is
   // that player's own; more players means more tables.
   maxClients: 1,
+  // The table rules the mapping plays by (the module comment), as the rules document publishes them.
+  terms: {
+    decks: 1,
+    shuffle: 'fresh deck each hand',
+    dealerStandsOn: DEALER_STANDS_ON,
+    dealerSoft17: 'stands',
+    naturalPays: '3:2',
+    double: 'first move only, one card',
+    split: false,
+    insurance: false,
+    surrender: false,
+  },
   mappings: {
     hand: {
       version: BLACKJACK_HAND_MAPPING,

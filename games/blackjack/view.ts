@@ -15,7 +15,8 @@ import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
 import { cardName, MIN_STAKE, type HandResult, type HandState } from './rules.ts';
 
 type Receipt = ReceiptRecord & { hash: string };
-type Deal = { drawSeq: number } & HandState;
+/** What the room deals: the hand's state, and how many moves are recorded on it (the next move's `moveIndex`). */
+type Deal = { drawSeq: number; moveCount: number } & HandState;
 interface Hand {
   readonly drawSeq: number;
   readonly stake: number;
@@ -105,8 +106,8 @@ class BlackjackView implements GameView {
     if (!mine || receipt.commitments[0] !== mine.commitment) return void verdict.then((v) => this.#showFailure(v));
     const row = this.#log(`hand ${receipt.drawSeq}: shuffling…`);
     row.dataset['draw'] = String(receipt.drawSeq);
-    const intended = { roomId: this.#room.roomId, game: 'blackjack', kind: 'hand', action: { stake: mine.stake }, address: this.ctx.address, commitment: mine.commitment };
-    const [own, chained] = await Promise.all([this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt, intended, published: {} }), verdict]);
+    const intended = { roomId: this.#room.roomId, game: 'blackjack', kind: 'hand', action: { stake: mine.stake }, address: this.ctx.address, commitment: mine.commitment, rulesHash: this.ctx.rulesHash };
+    const [own, chained] = await Promise.all([this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt, intended }), verdict]);
     const problems = [...own, ...chained.problems];
     this.#seed = undefined;
     if (problems.length) return markRow(row, `hand ${receipt.drawSeq}: receipt refused, seed kept secret:`, problems);
@@ -127,9 +128,18 @@ class BlackjackView implements GameView {
   }
 
   #move(move: 'hit' | 'stand' | 'double'): void {
-    if (!this.#hand) return;
+    const hand = this.#hand;
+    const last = hand?.shown.at(-1);
+    if (!hand || !last) return;
     this.#buttons();
-    this.#room.send('move', { drawSeq: this.#hand.drawSeq, move });
+    // Signed as the hand's next move: the server records it only as that, so it cannot be replayed.
+    void this.ctx.authorizeMove({ drawSeq: hand.drawSeq, moveIndex: last.moveCount, move }).then(
+      (authorization) => this.#room.send('move', { drawSeq: hand.drawSeq, move, authorization }),
+      (e: Error) => {
+        this.#buttons(last);
+        this.#log(`${move}: the move could not be signed (${e.message})`);
+      },
+    );
   }
 
   async #onOutcome(record: OutcomeRecord, verdict: Promise<Verdict>): Promise<void> {

@@ -14,7 +14,7 @@ import { NO_EFFECTS, sourceOf, type RecordEffects, type ServerGame } from '../..
 import { services } from '../../server/services.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { dice, DiceActionSchema, diceActionProblem, type DiceAction, type DiceResult } from './rules.ts';
+import { dice, DiceBetSchema, diceActionProblem, type DiceBet, type DiceResult } from './rules.ts';
 
 const DicePlayer = schema({ address: t.string(), balance: t.number().default(0), connected: t.boolean().default(true) }, 'DicePlayer');
 const DiceRoll = schema(
@@ -34,8 +34,8 @@ export const DiceState = schema(
 );
 type DiceStateType = SchemaType<typeof DiceState>;
 
-/** A bet is the player's part of the dice action (the house edge is the server's), a commitment, and the player's signature of the draw request (the action with the published edge). */
-const BetMessage = DiceActionSchema.omit({ edgeBps: true }).extend({ commitment: Hex32Schema, authorization: AuthorizationSchema });
+/** A bet: the dice action, a commitment, and the player's signature of the draw request (the action under the served rules, whose hash pins the edge). */
+const BetMessage = DiceBetSchema.extend({ commitment: Hex32Schema, authorization: AuthorizationSchema });
 
 /** Bets a player may have waiting for a reveal at once. */
 const MAX_PENDING_PER_PLAYER = 4;
@@ -51,7 +51,7 @@ class DiceRoom extends GameRoom<DiceStateType> {
   #clockTimer: ReturnType<typeof setInterval> | undefined;
 
   protected override setUp(): void {
-    this.state.houseEdgeBps = services().config.houseEdgeBps;
+    this.state.houseEdgeBps = servedEdgeBps();
     // A timer of its own, not Colyseus' clock (which ticks inside each patch): a clock change
     // then waits for the next patch like any other change, and clients see real patch latency.
     this.#clockTimer = setInterval(() => (this.state.serverTime = performance.timeOrigin + performance.now()), CLOCK_TICK_MS);
@@ -82,8 +82,8 @@ class DiceRoom extends GameRoom<DiceStateType> {
   async #bet(client: PlayerClient, bet: z.output<typeof BetMessage>): Promise<void> {
     const { config, chips } = services();
     const address = addressOf(client);
-    const action: DiceAction = { stake: bet.stake, target: bet.target, direction: bet.direction, edgeBps: config.houseEdgeBps };
-    const problem = diceActionProblem(action) ?? (action.stake > config.maxBet ? `stake above the maximum bet of ${config.maxBet}` : undefined);
+    const action: DiceBet = { stake: bet.stake, target: bet.target, direction: bet.direction };
+    const problem = diceActionProblem({ ...action, edgeBps: servedEdgeBps() }) ?? (action.stake > config.maxBet ? `stake above the maximum bet of ${config.maxBet}` : undefined);
     if (problem) throw new Refusal('bad-bet', problem);
     const authorization = this.authorize(client, { kind: 'roll', action: { ...action }, commitment: bet.commitment }, bet.authorization);
     const key = address.toLowerCase();
@@ -111,7 +111,7 @@ class DiceRoom extends GameRoom<DiceStateType> {
 
   protected override drawSettled(outcome: OutcomeMessage, receipt: ReceiptRecord): void {
     const { roll, win, payout } = outcome.record.result as unknown as DiceResult;
-    const action = receipt.action as DiceAction;
+    const action = receipt.action as DiceBet;
     const player = receipt.players[0]!;
     this.state.rolls.push(new DiceRoll({ drawSeq: receipt.drawSeq, player, target: action.target, direction: action.direction, roll, win, payout }));
     while (this.state.rolls.length > RECENT_ROLLS) this.state.rolls.shift();
@@ -134,13 +134,19 @@ class DiceRoom extends GameRoom<DiceStateType> {
   }
 }
 
+/** The edge of the rules this server serves dice under. */
+const servedEdgeBps = (): number => Number(services().fairness.rules['dice']?.document.terms['edgeBps']);
+
+/** The stake of a receipt's action, v1 (with `edgeBps`) or v2. */
+const StakeOf = z.object({ stake: DiceBetSchema.shape.stake });
+
 /** Dice winnings become coins. */
 const DICE_WIN_TOKEN_ID = COIN_TOKEN_ID;
 
 /** The stake is taken at the receipt, refunded by a void, and a win pays out (and mints the profit as coins). */
 function diceEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffects {
   const player = receipt.players[0]!;
-  const { stake } = DiceActionSchema.parse(receipt.action);
+  const { stake } = StakeOf.parse(receipt.action);
   const ref = `${record.roomId}/${record.drawSeq}`;
   if (record.type === 'receipt') return { chips: [{ ref: `${ref}/stake`, address: player, delta: -stake, reason: 'stake' }], awards: [] };
   if (record.type === 'void') return { chips: [{ ref: `${ref}/refund`, address: player, delta: stake, reason: 'refund' }], awards: [] };
@@ -159,6 +165,7 @@ export default {
   rules: dice,
   room: DiceRoom,
   effects: diceEffects,
-  // The receipt's action carries the edge as `edgeBps`: a player checks it against this before revealing.
-  terms: (config) => ({ houseEdgeBps: config.houseEdgeBps, maxBet: config.maxBet }),
+  // The edge is a term of the rules: the receipt's rulesHash pins it, and the player signs that hash.
+  ruleSettings: (config) => ({ edgeBps: config.houseEdgeBps }),
+  terms: (config) => ({ maxBet: config.maxBet }),
 } satisfies ServerGame;

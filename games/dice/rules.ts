@@ -1,27 +1,34 @@
 /**
- * Dice, over/under (FAIRNESS.md section 8, mapping `dice-v1`). The roll is a uniform integer in
+ * Dice, over/under (FAIRNESS.md section 8, mapping `dice-v2`). The roll is a uniform integer in
  * [0, 9999] drawn from beta; the player wins with `under` if roll < target, with `over` if
  * roll > target. The payout, stake included, is floor(stake * (10000 - edgeBps) / winningRolls):
- * the published house edge, exactly, on every bet.
+ * the published house edge, exactly, on every bet. In v2 the edge is a term of the rules document
+ * (the receipt pins its hash); a v1 receipt (`dice-v1`) carried it in the action.
  * @module
  */
 import { z } from 'zod';
 import { OutcomeReader } from '../../vrf/outcome.ts';
 import { noMoves, type GameRules } from '../game-rules.ts';
 
-export const DICE_MAPPING = 'dice-v1';
+export const DICE_MAPPING = 'dice-v2';
 export const ROLLS = 10_000;
 /** Win chance bounds, in rolls out of 10,000: 1% to 98%. */
 export const MIN_WINNING_ROLLS = 100;
 export const MAX_WINNING_ROLLS = 9_800;
 
-export const DiceActionSchema = z.strictObject({
+/** A bet as the player makes it and a v2 receipt holds it. */
+export const DiceBetSchema = z.strictObject({
   stake: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   target: z.number().int().min(0).max(ROLLS - 1),
   direction: z.enum(['under', 'over']),
-  edgeBps: z.number().int().min(0).max(10_000),
 });
+export type DiceBet = z.infer<typeof DiceBetSchema>;
+const EdgeSchema = z.number().int().min(0).max(10_000);
+/** A bet with the edge it is played at: a v1 receipt's action, and what the payout is computed from. */
+export const DiceActionSchema = DiceBetSchema.extend({ edgeBps: EdgeSchema });
 export type DiceAction = z.infer<typeof DiceActionSchema>;
+/** The house edge of the published rules, in basis points (100 = 1%). */
+export const DEFAULT_EDGE_BPS = 100;
 
 export interface DiceResult {
   readonly roll: number;
@@ -53,16 +60,21 @@ export function diceOutcome(beta: Uint8Array, a: DiceAction): DiceResult {
   return { roll, win, payout: win ? payoutOnWin(a) : 0 };
 }
 
+const DiceTermsSchema = z.object({ edgeBps: EdgeSchema });
+
 export const dice: GameRules = {
   id: 'dice',
   title: 'Dice',
   maxClients: 16,
+  terms: { edgeBps: DEFAULT_EDGE_BPS, rolls: ROLLS, minWinningRolls: MIN_WINNING_ROLLS, maxWinningRolls: MAX_WINNING_ROLLS },
+  configurableTerms: ['edgeBps'],
   mappings: {
     roll: {
       version: DICE_MAPPING,
-      result(beta, action, moves) {
+      result(beta, action, moves, terms) {
         noMoves(moves);
-        const a = DiceActionSchema.parse(action);
+        // v2: the bet alone, the edge from the rules; v1: the edge was in the action.
+        const a = terms === undefined ? DiceActionSchema.parse(action) : { ...DiceBetSchema.parse(action), edgeBps: DiceTermsSchema.parse(terms).edgeBps };
         const problem = diceActionProblem(a);
         if (problem) throw new Error(problem);
         return { ...diceOutcome(beta, a) };

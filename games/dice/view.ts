@@ -105,9 +105,9 @@ class DiceView implements GameView {
     $<HTMLFormElement>('bet-form').onsubmit = (e) => e.preventDefault();
   }
 
-  /** The house edge this server publishes for dice, which my receipt must carry. */
+  /** The house edge of the pinned dice rules, which every bet signs for (by their hash). */
   #edgeBps(): number {
-    return Number(this.ctx.keys.games['dice']?.terms['houseEdgeBps']);
+    return Number(this.ctx.keys.rules?.['dice']?.terms['edgeBps']);
   }
 
   #direction(): Direction {
@@ -180,17 +180,16 @@ class DiceView implements GameView {
   async #play(bet: Bet): Promise<void> {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
-    // The player asks for exactly the action the receipt must hold: the bet and the published edge.
-    const authorization = await this.ctx.authorize({ kind: 'roll', action: { ...bet, edgeBps: this.#edgeBps() }, commitment });
+    // The player asks for exactly the action the receipt must hold, under the pinned rules (their hash pins the edge).
+    const authorization = await this.ctx.authorize({ kind: 'roll', action: { ...bet }, commitment });
     const receipt = await this.#answer<Heard<Receipt>>((resolve) => {
       this.#waiting.set(commitment, resolve);
       this.#room.send('bet', { ...bet, commitment, authorization });
     }).finally(() => this.#waiting.delete(commitment));
     const { drawSeq } = receipt.record;
     const li = this.#row(drawSeq);
-    const intended = { roomId: this.#room.roomId, game: 'dice', kind: 'roll', action: { ...bet }, address: this.ctx.address, commitment };
-    const published = { edgeBps: this.#edgeBps() };
-    const [mine, chained] = await Promise.all([this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt: receipt.record, intended, published }), receipt.verdict]);
+    const intended = { roomId: this.#room.roomId, game: 'dice', kind: 'roll', action: { ...bet }, address: this.ctx.address, commitment, rulesHash: this.ctx.rulesHash };
+    const [mine, chained] = await Promise.all([this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt: receipt.record, intended }), receipt.verdict]);
     const problems = [...mine, ...chained.problems];
     if (problems.length) return markRow(li, `draw ${drawSeq}: receipt refused, seed kept secret:`, problems);
     li.textContent = `draw ${drawSeq}: rolling…`;

@@ -120,6 +120,7 @@ export const raid: GameRules = {
   id: 'raid',
   title: 'Treasure raid',
   maxClients: 8,
+  terms: { map: [...RAID_MAP], chestsPerRound: CHESTS_PER_ROUND, lootTable: LOOT_TABLE.map((l) => ({ ...l })) },
   items: LOOT_TABLE.filter((l) => l.item !== 'coins').map((l) => ({ tokenId: l.tokenId, name: l.item, rarity: l.rarity, foundIn: 'a treasure-raid chest' })),
   mappings: {
     chests: { version: RAID_CHESTS_MAPPING, result: (beta, action, moves) => (noMoves(moves), chestsOutcome(beta, ChestsActionSchema.parse(action))) },

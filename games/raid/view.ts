@@ -198,8 +198,8 @@ class RaidView implements GameView {
     const seed = this.#seeds.get(commitment);
     const asked = this.#asked.get(commitment);
     if (!seed || !asked) return this.#log(`draw ${receipt.drawSeq}:`, ['a receipt in my name for a commitment this page never made'], draw);
-    const intended = { roomId: this.#room.roomId, game: 'raid', kind: asked.kind, action: asked.action, address: this.ctx.address, commitment };
-    const [mine, v] = await Promise.all([this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt, intended, published: {} }), chained]);
+    const intended = { roomId: this.#room.roomId, game: 'raid', kind: asked.kind, action: asked.action, address: this.ctx.address, commitment, rulesHash: this.ctx.rulesHash };
+    const [mine, v] = await Promise.all([this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt, intended }), chained]);
     const problems = [...mine, ...v.problems];
     if (problems.length) return this.#log(`draw ${receipt.drawSeq} (${receipt.kind}): receipt refused, seed kept secret:`, problems, draw);
     this.#spent.add(commitment);

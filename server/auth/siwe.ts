@@ -11,7 +11,7 @@
  */
 import { getAddress, verifyMessage } from 'ethers';
 import { SiweMessage } from 'siwe';
-import { parseDelegation, SESSION_KEY_URN, type Delegation } from '../../vrf/protocol/authorization.ts';
+import { parseDelegation, SESSION_KEY_URN, type Delegation, type DelegationTerms } from '../../vrf/protocol/authorization.ts';
 
 /** Who signed in, and the session key the sign-in delegated draw requests to (if it named one). */
 export interface SignedIn {
@@ -19,6 +19,9 @@ export interface SignedIn {
   readonly sessionKey?: string;
   /** The exact text and signature that delegate to `sessionKey`: every receipt of this player's draws carries them. */
   readonly delegation?: Delegation;
+  /** When the delegation starts and ends (ms since 1970): a draw outside would not verify. */
+  readonly delegationIssuedAt?: number;
+  readonly delegationExpiresAt?: number;
 }
 
 /** Machine-usable reason codes: clients can branch on these (e.g. `nonce` means fetch a new one). */
@@ -120,11 +123,13 @@ export class SignInService {
     this.now = opts.now ?? Date.now;
   }
 
-  async issueNonce(): Promise<{ nonce: string; expiresAt: string }> {
+  async issueNonce(): Promise<{ nonce: string; issuedAt: string; expiresAt: string }> {
     const issuedAt = this.now();
     const nonce = randomHex(NONCE_BYTES);
     await this.nonces.put(nonce, issuedAt, this.nonceTtlMs);
-    return { nonce, expiresAt: new Date(issuedAt + this.nonceTtlMs).toISOString() };
+    // `issuedAt` is the server's clock: a client stamps its sign-in with it, so a delegation
+    // never starts after the server's first receipt under it, however the client's clock runs.
+    return { nonce, issuedAt: new Date(issuedAt).toISOString(), expiresAt: new Date(issuedAt + this.nonceTtlMs).toISOString() };
   }
 
   /**
@@ -165,13 +170,19 @@ export class SignInService {
     if (recovered !== claimed)
       throw new SignInError('signature', `signature was not made by ${claimed}`);
     if (!parsed.resources?.some((r) => r.startsWith(SESSION_KEY_URN))) return { address: recovered };
-    let sessionKey: string;
+    let terms: DelegationTerms;
     try {
-      sessionKey = parseDelegation(message).sessionKey;
+      terms = parseDelegation(message);
     } catch (e) {
       throw new SignInError('malformed', (e as Error).message);
     }
-    return { address: recovered, sessionKey, delegation: { message, signature: signature.toLowerCase() } };
+    return {
+      address: recovered,
+      sessionKey: terms.sessionKey,
+      delegation: { message, signature: signature.toLowerCase() },
+      delegationIssuedAt: terms.issuedAt,
+      ...(terms.expiresAt === undefined ? {} : { delegationExpiresAt: terms.expiresAt }),
+    };
   }
 
   private async consumeNonce(nonce: string, now: number): Promise<void> {

@@ -1,13 +1,15 @@
 /**
- * What every room's fairness work shares: the VRF suite and key, the receipt signer and the
- * prover pool. Built once at startup from the server's keys.
+ * What every room's fairness work shares: the VRF suite and key, the operator's signer, the
+ * rules document of each game and the prover pool. Built once at startup from the server's keys
+ * and configuration.
  * @module
  */
 import { SigningKey } from 'ethers';
 import type { EcvrfSuite } from '../../vrf/index.ts';
 import { vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
-import { closeDigest, receiptDigest, type UnsignedClose, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
+import { receiptDigest, sealDigest, type Sealable, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
+import { rulesHash, type RulesDocument } from '../../games/rules-document.ts';
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import type { Prover } from './prover.ts';
 
@@ -18,8 +20,10 @@ export interface FairnessContext {
   readonly receiptSigner: string;
   /** EIP-712 signature of a receipt by the operator key (synchronous: it fixes record order). */
   signReceipt(receipt: UnsignedReceipt): string;
-  /** EIP-712 signature of a room's close record by the operator key. */
-  signClose(close: UnsignedClose): string;
+  /** The operator's seal of any other record (protocol v2, FAIRNESS.md section 5b). */
+  seal(record: Sealable): string;
+  /** The rules each game's draws are played under, and the hash receipts carry, by game id. */
+  readonly rules: Readonly<Record<string, { readonly document: RulesDocument; readonly hash: string }>>;
   readonly prover: Prover;
   now(): number;
   /** Told of every record a room journals (metrics). */
@@ -32,6 +36,8 @@ export function createFairnessContext(opts: {
   operatorKey: string;
   operatorAddress: string;
   prover: Prover;
+  /** The rules document of each game served. */
+  rules: readonly RulesDocument[];
   now?: () => number;
   onRecord?: (record: HashedRecord, game: string) => void;
 }): FairnessContext {
@@ -42,7 +48,8 @@ export function createFairnessContext(opts: {
     publicKeyHex: bytesToHex(opts.vrfPublicKey),
     receiptSigner: opts.operatorAddress,
     signReceipt: (r) => signer.sign(receiptDigest(r)).serialized,
-    signClose: (r) => signer.sign(closeDigest(r)).serialized,
+    seal: (r) => signer.sign(sealDigest(r)).serialized,
+    rules: Object.fromEntries(opts.rules.map((document) => [document.game, { document, hash: rulesHash(document) }])),
     prover: opts.prover,
     now: opts.now ?? Date.now,
     ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),

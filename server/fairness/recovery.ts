@@ -25,7 +25,7 @@ export async function recoverRooms(deps: {
     if (deps.mayGoOn && !(await deps.mayGoOn())) throw new Error(`stopped settling rooms left open: the lease on that work was lost (at room ${roomId})`);
     const room = await deps.rooms.open(roomId);
     for (const { receipt } of room.pendingDraws())
-      await room.conclude(receipt.drawSeq, 'the server restarted before every seed was revealed');
+      await room.conclude(receipt.drawSeq, 'server-restart');
     const receipts = new Map<number, ReceiptRecord>();
     const records = await room.readRecords();
     for (const record of records) {

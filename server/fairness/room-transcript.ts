@@ -11,7 +11,8 @@ import type { DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, type JsonValue } from '../../vrf/protocol/encoding.ts';
 import { outcomeMappings } from '../../games/registry.ts';
-import { GENESIS_HASH, recordHash, type DrawRecord, type HashedRecord, type OutcomeRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { GENESIS_HASH, recordHash, type DrawRecord, type HashedRecord, type OutcomeRecord, type ReceiptRecord, type VoidReason } from '../../vrf/protocol/records.ts';
+import type { Sealable } from '../../vrf/protocol/receipt.ts';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import { Journal } from '../storage/journal.ts';
 import { parseEntry, transcriptHeader, type RoomJournalEntry } from './room-journal.ts';
@@ -133,6 +134,8 @@ export class RoomTranscript {
     players: readonly { address: string; commitment: string; authorization: DrawAuthorization }[];
   }): Promise<ReceiptRecord & { hash: string }> {
     const { ctx } = this;
+    const rules = ctx.rules[draw.game];
+    if (!rules) throw new Error(`no rules document for ${draw.game}`);
     const unsigned = {
       seq: this.#count,
       prev: this.head,
@@ -147,9 +150,10 @@ export class RoomTranscript {
       suite: ctx.suite.name,
       keyId: ctx.keyId,
       issuedAt: ctx.now(),
+      rulesHash: rules.hash,
     };
     const authorizations = draw.players.map((p) => p.authorization);
-    // The operator signs the receipt's terms as in v1; the authorisations are the players' own
+    // The operator signs the receipt's terms; the authorisations are the players' own
     // signatures, covered by the record hash (FAIRNESS.md section 5a).
     const record = { ...unsigned, signature: ctx.signReceipt(unsigned), authorizations };
     return (await this.#append(record)) as ReceiptRecord & { hash: string };
@@ -194,7 +198,7 @@ export class RoomTranscript {
    * Ends a pending draw whatever its state: settled if every seed is in (its outcome is already
    * fixed), voided with `voidReason` if not. For timeouts, room closing and crash recovery.
    */
-  async conclude(drawSeq: number, voidReason: string): Promise<HashedRecord> {
+  async conclude(drawSeq: number, voidReason: VoidReason): Promise<HashedRecord> {
     const draw = this.#pending.get(drawSeq);
     if (!draw) throw new Error(`draw ${drawSeq} is not pending`);
     if (draw.seeds.size < draw.receipt.players.length) return this.void(drawSeq, voidReason);
@@ -213,12 +217,20 @@ export class RoomTranscript {
     return (await this.#prove(draw)).beta;
   }
 
-  /** Journals a move of the draw's player; resolves once it is durable. The room checks it is legal. */
-  async move(drawSeq: number, player: string, move: string): Promise<HashedRecord> {
+  /** How many moves a pending draw has: the `moveIndex` its next move is signed with. */
+  moveCount(drawSeq: number): number {
+    return this.#pending.get(drawSeq)?.moves.length ?? 0;
+  }
+
+  /**
+   * Journals a move of the draw's player with the player's signature of it; resolves once it is
+   * durable. The room checks it is legal and authorised.
+   */
+  async move(drawSeq: number, player: string, move: string, authorization: DrawAuthorization): Promise<HashedRecord> {
     const draw = this.#pending.get(drawSeq);
     if (!draw) throw new Error(`draw ${drawSeq} is not pending`);
     if (draw.settling) throw new Error(`draw ${drawSeq} is being settled`);
-    return this.#append({ seq: this.#count, prev: this.head, roomId: this.roomId, drawSeq, type: 'move', receiptSeq: draw.receipt.seq, player, move });
+    return this.#append(this.#sealed({ seq: this.#count, prev: this.head, roomId: this.roomId, drawSeq, type: 'move', receiptSeq: draw.receipt.seq, player, move, authorization }));
   }
 
   #prove(draw: PendingDraw): Promise<{ alpha: Uint8Array; pi: Uint8Array; beta: Uint8Array }> {
@@ -242,7 +254,8 @@ export class RoomTranscript {
     const { alpha, pi, beta } = await this.#prove(draw);
     const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
     if (!mapping) throw new Error(`no mapping for ${receipt.game}/${receipt.kind}`);
-    const record = (await this.#append({
+    const terms = receipt.rulesHash === undefined ? undefined : this.ctx.rules[receipt.game]?.document.terms;
+    const record = (await this.#append(this.#sealed({
       seq: this.#count,
       prev: this.head,
       roomId: this.roomId,
@@ -253,26 +266,25 @@ export class RoomTranscript {
       alpha: bytesToHex(alpha),
       pi: bytesToHex(pi),
       beta: bytesToHex(beta),
-      result: mapping.result(beta, receipt.action, moves),
-    })) as OutcomeRecord & { hash: string };
+      result: mapping.result(beta, receipt.action, moves, terms),
+    }))) as OutcomeRecord & { hash: string };
     const { hash, ...bare } = record;
     return { suite: receipt.suite, keyId: receipt.keyId, alpha: record.alpha, pi: record.pi, beta: record.beta, record: bare, recordHash: hash };
   }
 
-  /** Ends a draw without an outcome (its players never all revealed). */
-  async void(drawSeq: number, reason: string): Promise<HashedRecord> {
+  /** Ends a draw without an outcome, naming the players whose seeds never came (by their place in the receipt). */
+  async void(drawSeq: number, reason: VoidReason): Promise<HashedRecord> {
     const draw = this.#pending.get(drawSeq);
     if (!draw) throw new Error(`draw ${drawSeq} is not pending`);
     if (draw.settling) throw new Error(`draw ${drawSeq} is being settled`);
-    return this.#append({
-      seq: this.#count,
-      prev: this.head,
-      roomId: this.roomId,
-      drawSeq,
-      type: 'void',
-      receiptSeq: draw.receipt.seq,
-      reason,
-    });
+    const missing = draw.receipt.players.flatMap((a, i) => (draw.seeds.has(a.toLowerCase()) ? [] : [i]));
+    if (missing.length === 0) throw new Error(`draw ${drawSeq} has every seed: it is settled, not voided`);
+    return this.#append(this.#sealed({ seq: this.#count, prev: this.head, roomId: this.roomId, drawSeq, type: 'void', receiptSeq: draw.receipt.seq, reason, missing }));
+  }
+
+  /** The record with the operator's seal (FAIRNESS.md section 5b). */
+  #sealed<R extends Sealable>(record: R): R & { signature: string } {
+    return { ...record, signature: this.ctx.seal(record) };
   }
 
   async transcript(): Promise<Transcript> {
@@ -287,7 +299,7 @@ export class RoomTranscript {
     if (this.#pending.size > 0) throw new Error(`room ${this.roomId} still has pending draws`);
     if (!this.#closed) {
       const unsigned = { seq: this.#count, prev: this.head, roomId: this.roomId, drawSeq: this.#nextDraw, type: 'close' as const, closedAt: this.ctx.now() };
-      await this.#append({ ...unsigned, signature: this.ctx.signClose(unsigned) });
+      await this.#append(this.#sealed(unsigned));
     }
     await this.journal.close();
   }

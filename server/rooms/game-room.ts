@@ -10,9 +10,10 @@ import { Room, type Client } from '@colyseus/core';
 import type { Schema } from '@colyseus/schema';
 import { z } from 'zod';
 import type { GameRules } from '../../games/game-rules.ts';
-import { drawRequestSigner, type DrawAuthorization } from '../../vrf/protocol/authorization.ts';
+import { drawMoveDigest, drawRequestDigest, type DrawAuthorization } from '../../vrf/protocol/authorization.ts';
+import { recoverSigner } from '../../vrf/protocol/eip712.ts';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
-import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { HashedRecord, ReceiptRecord, VoidReason } from '../../vrf/protocol/records.ts';
 import { authenticateRequest, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
 import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { services } from '../services.ts';
@@ -43,6 +44,8 @@ export const Hex32Schema = hex32.transform((h) => h.replace(/^0x/, '').toLowerCa
  */
 export const AuthorizationSchema = z.string().max(200).optional();
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
+/** A draw is refused this long before its delegation expires: its receipt is issued a moment after the check. */
+const DELEGATION_MARGIN_MS = 30_000;
 const RevealMessage = z.strictObject({ drawSeq: z.number().int().min(0), seed: Hex32Schema });
 
 /** Colyseus' close code for a client it cut off (flooding, undecodable frames). */
@@ -145,7 +148,7 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     await this.work.settled();
     // Read afresh after every wait: draws whose proofs were under way settle in the meantime.
     for (let draw = this.transcript.pendingDraws()[0]; draw; draw = this.transcript.pendingDraws()[0])
-      await this.concludeDraw(draw.receipt, 'the room closed before every seed was revealed');
+      await this.concludeDraw(draw.receipt, 'room-closed');
     await this.work.settled();
     await services().rooms.finish(this.transcript);
   }
@@ -177,25 +180,46 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   /**
    * The client's authorisation of a draw of this game (FAIRNESS.md section 5a), or a Refusal
    * `bad-authorization`: `signature` must sign the DrawRequest of exactly this kind, action and
-   * commitment in this room, by the session key the client's sign-in delegated to (the receipt
-   * then carries the delegation) or by the player's address itself. The delegation was checked
-   * at sign-in as a verifier checks it, so one recovery here is the verifier's whole check.
+   * commitment in this room under the game's served rules, by the session key the client's
+   * sign-in delegated to (the receipt then carries the delegation) or by the player's address
+   * itself. The delegation was checked at sign-in as a verifier checks it, so one recovery here
+   * is the verifier's whole check.
    */
   protected authorize(client: PlayerClient, draw: { kind: string; action: Record<string, JsonValue>; commitment: string }, authorization: string | undefined): DrawAuthorization {
+    const rulesHash = services().fairness.rules[this.rules.id]?.hash ?? '';
+    return this.#authorization(client, authorization, () => drawRequestDigest({ roomId: this.roomId, game: this.rules.id, ...draw, rulesHash }));
+  }
+
+  /** The client's signature of its next move on a draw (a `DrawMove`), or a Refusal `bad-authorization`. */
+  protected authorizeMove(client: PlayerClient, receipt: ReceiptRecord, move: string, authorization: string | undefined): DrawAuthorization {
+    const moveIndex = this.transcript.moveCount(receipt.drawSeq);
+    return this.#authorization(client, authorization, () => drawMoveDigest({ roomId: this.roomId, drawSeq: receipt.drawSeq, moveIndex, move }));
+  }
+
+  #authorization(client: PlayerClient, authorization: string | undefined, digest: () => Uint8Array): DrawAuthorization {
     const auth = client.auth!;
-    if (authorization === undefined) throw new Refusal('bad-authorization', 'no authorization: sign the draw request (FAIRNESS.md section 5a)');
+    if (authorization === undefined) throw new Refusal('bad-authorization', 'no authorization: sign the request (FAIRNESS.md section 5a)');
     if (!SIGNATURE.test(authorization)) throw new Refusal('bad-authorization', 'authorization must be 0x and 65 bytes of hex');
     const signature = authorization.toLowerCase();
     let signer: string;
     try {
-      signer = drawRequestSigner({ roomId: this.roomId, game: this.rules.id, ...draw }, signature);
+      signer = recoverSigner(digest(), signature);
     } catch (e) {
       throw new Refusal('bad-authorization', `authorization cannot be read: ${(e as Error).message}`);
     }
     const key = signer.toLowerCase();
-    if (auth.sessionKey && auth.delegation && key === auth.sessionKey.toLowerCase()) return { signature, delegation: auth.delegation };
+    if (auth.sessionKey && auth.delegation && key === auth.sessionKey.toLowerCase()) {
+      // A draw outside its delegation's time would not verify: refused (before expiry with a
+      // margin for the receipt's own time, which comes a moment later).
+      const now = Date.now();
+      if (auth.delegationIssuedAt !== undefined && now < auth.delegationIssuedAt)
+        throw new Refusal('delegation-not-yet-valid', 'your sign-in is stamped later than the server clock: sign in again');
+      if (auth.delegationExpiresAt !== undefined && now + DELEGATION_MARGIN_MS >= auth.delegationExpiresAt)
+        throw new Refusal('delegation-expired', 'your session key has expired: sign in again');
+      return { signature, delegation: auth.delegation };
+    }
     if (key === auth.address.toLowerCase()) return { signature };
-    throw new Refusal('bad-authorization', 'authorization is not a signature of this draw request by your session key or your address');
+    throw new Refusal('bad-authorization', 'authorization is not a signature of this request by your session key or your address');
   }
 
   /** Signs and journals a receipt (with each player's authorisation, from `authorize`), applies its effects (a stake), tells its players, starts its reveal clock. */
@@ -226,8 +250,8 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   }
 
   /** Journals a player's move on a pending draw, applies its effects (a doubled stake), then tells the draw's players. */
-  protected async recordMove(receipt: ReceiptRecord, player: string, move: string): Promise<HashedRecord> {
-    const record = await this.transcript.move(receipt.drawSeq, player, move);
+  protected async recordMove(receipt: ReceiptRecord, player: string, move: string, authorization: DrawAuthorization): Promise<HashedRecord> {
+    const record = await this.transcript.move(receipt.drawSeq, player, move, authorization);
     const effects = applyRecordEffects(services(), record, receipt);
     this.work.track(effects.chips);
     await effects.awards;
@@ -236,16 +260,13 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   }
 
   /**
-   * Ends a pending draw: settled if every seed is in (its outcome is already fixed), else voided.
-   * A void's reason names the players whose seeds never came, by their place in the receipt's
-   * `players` (addresses would not fit the reason's 200 characters for a room of eight).
+   * Ends a pending draw: settled if every seed is in (its outcome is already fixed), else voided,
+   * the void naming the players whose seeds never came by their place in the receipt's `players`.
    */
-  protected async concludeDraw(receipt: ReceiptRecord, voidReason: string): Promise<void> {
+  protected async concludeDraw(receipt: ReceiptRecord, reason: VoidReason): Promise<void> {
     const pending = this.transcript.pendingDraws().find((d) => d.receipt.drawSeq === receipt.drawSeq);
     if (!pending) return;
     if (pending.missing.length === 0) return this.settleDraw(receipt.drawSeq);
-    const places = pending.missing.map((a) => receipt.players.indexOf(a));
-    const reason = `${voidReason}: no seed from players [${places.join(', ')}] of the receipt`;
     const record = await this.transcript.conclude(receipt.drawSeq, reason);
     if (this.#ended.has(receipt.drawSeq)) return;
     this.#ended.add(receipt.drawSeq);
@@ -286,7 +307,7 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
 
   async #expire(receipt: ReceiptRecord): Promise<void> {
     try {
-      await this.concludeDraw(receipt, 'not every seed was revealed in time');
+      await this.concludeDraw(receipt, 'reveal-timeout');
     } catch (err) {
       services().log.error({ err, roomId: this.roomId, drawSeq: receipt.drawSeq }, 'could not end an expired draw');
     }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { defineRoom } from '@colyseus/core';
-import type { GameRules } from '../../games/game-rules.ts';
+import type { GameRules, RulesTerms } from '../../games/game-rules.ts';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { Config } from '../config.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
@@ -27,8 +27,10 @@ export interface ServerGame {
    * never counted twice.
    */
   effects(record: HashedRecord, receipt: ReceiptRecord): RecordEffects;
-  /** The terms this server sets for the game (a house edge, a round's length), published at /fairness. */
+  /** The server's policy for the game (a bet limit, a round's length), published at /fairness; nothing an outcome depends on. */
   terms?(config: Config): Record<string, JsonValue>;
+  /** The operator's values of the rules' configurable terms (dice: the house edge): they go into the rules document. */
+  ruleSettings?(config: Config): RulesTerms;
 }
 
 export const NO_EFFECTS: RecordEffects = Object.freeze({ chips: [], awards: [] });

@@ -1,42 +1,61 @@
+/**
+ * The protocol's EIP-712 structs, encoded directly (vrf/protocol/eip712.ts), agree with ethers'
+ * generic typed-data code on random values: every receipt (v1 and v2), seal, close, draw request
+ * and move digest, and the signer recovered from each.
+ */
 import fc from 'fast-check';
-import { TypedDataEncoder } from 'ethers';
+import { TypedDataEncoder, verifyTypedData, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { propertyParams } from '../helpers/seed.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
-import { RECEIPT_DOMAIN, RECEIPT_TYPES, receiptDigest, receiptMessage, receiptSigner } from '../../vrf/protocol/receipt.ts';
+import { recoverSigner, type StructValue, type TypedStruct } from '../../vrf/protocol/eip712.ts';
+import { DRAW_MOVE, DRAW_REQUEST } from '../../vrf/protocol/authorization.ts';
+import { DRAW_RECEIPT, DRAW_RECEIPT_V1, RECEIPT_DOMAIN, DOMAIN_V2, RECORD_SEAL, receiptSigner, ROOM_CLOSE_V1 } from '../../vrf/protocol/receipt.ts';
+import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { buildWorkedExample } from './worked-example.ts';
 
 const hex = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map(bytesToHex);
-const receipt = fc.record({
-  seq: fc.nat(),
-  prev: hex(32),
-  roomId: fc.string({ maxLength: 40 }),
-  drawSeq: fc.nat(),
-  type: fc.constant('receipt' as const),
-  game: fc.string({ maxLength: 10 }),
-  kind: fc.string({ maxLength: 10 }),
-  action: fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer())),
-  players: fc.array(hex(20).map((h) => '0x' + h), { minLength: 1, maxLength: 4 }),
-  commitments: fc.array(hex(32), { minLength: 1, maxLength: 4 }),
-  suite: fc.string({ maxLength: 40 }),
-  keyId: hex(8),
-  issuedAt: fc.nat(),
-});
+const arbitrary: Record<string, fc.Arbitrary<unknown>> = {
+  string: fc.string({ maxLength: 40 }),
+  uint64: fc.maxSafeNat(),
+  bytes32: hex(32),
+  'address[]': fc.array(hex(20).map((h) => '0x' + h), { minLength: 0, maxLength: 4 }),
+  'bytes32[]': fc.array(hex(32), { minLength: 0, maxLength: 4 }),
+};
+const valueOf = (s: TypedStruct): fc.Arbitrary<StructValue> =>
+  fc.record(Object.fromEntries(s.types[s.name]!.map((f) => [f.name, arbitrary[f.type]!]))) as fc.Arbitrary<StructValue>;
 
-describe('EIP-712 receipt digest', () => {
-  it('equals ethers TypedDataEncoder.hash for any receipt', () => {
-    fc.assert(
-      fc.property(receipt, (r) => {
-        expect('0x' + bytesToHex(receiptDigest(r))).toBe(TypedDataEncoder.hash(RECEIPT_DOMAIN, RECEIPT_TYPES, receiptMessage(r)));
-      }),
-      propertyParams('receipt digest = TypedDataEncoder.hash', { numRuns: 200 }),
-    );
-  });
+const STRUCTS: [TypedStruct, typeof RECEIPT_DOMAIN | typeof DOMAIN_V2][] = [
+  [DRAW_RECEIPT_V1, RECEIPT_DOMAIN],
+  [ROOM_CLOSE_V1, RECEIPT_DOMAIN],
+  [DRAW_RECEIPT, DOMAIN_V2],
+  [RECORD_SEAL, DOMAIN_V2],
+  [DRAW_REQUEST, DOMAIN_V2],
+  [DRAW_MOVE, DOMAIN_V2],
+];
 
-  it('a signed receipt recovers its signer; any changed field does not', () => {
-    const { receipt: signed, operator } = buildWorkedExample();
+describe('EIP-712 structs', () => {
+  for (const [struct, domain] of STRUCTS)
+    it(`${struct.name} (domain version ${domain.version}): digest and signer agree with ethers`, async () => {
+      const wallet = Wallet.createRandom();
+      await fc.assert(
+        fc.asyncProperty(valueOf(struct), async (v) => {
+          const message = struct.message(v);
+          expect('0x' + bytesToHex(struct.digest(v))).toBe(TypedDataEncoder.hash(domain, struct.types, message));
+          const signature = await wallet.signTypedData(domain, struct.types, message);
+          expect(recoverSigner(struct.digest(v), signature)).toBe(verifyTypedData(domain, struct.types, message, signature));
+        }),
+        propertyParams(`${struct.name} digest = TypedDataEncoder.hash`, { numRuns: 40 }),
+      );
+    });
+
+  it('a signed receipt recovers its signer; any changed field, its rules included, does not', async () => {
+    const { dice, keys } = await buildWorkedExample();
+    const signed = dice.records[0] as ReceiptRecord;
+    const operator = keys.receiptSigner;
     expect(receiptSigner(signed)).toBe(operator);
     expect(receiptSigner({ ...signed, drawSeq: 1 })).not.toBe(operator);
     expect(receiptSigner({ ...signed, action: { ...signed.action, stake: 11 } })).not.toBe(operator);
+    expect(receiptSigner({ ...signed, rulesHash: 'ab'.repeat(32) })).not.toBe(operator);
   });
 });

@@ -10,12 +10,13 @@ import { authorizedPlayer, openRoom } from './room-fixture.ts';
 describe('a revealed seed reused in a second draw', () => {
   it('is refused by the transcript verifier, naming the receipt that reused it', async () => {
     const { room, keys } = await openRoom('regrind');
-    const terms = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under', edgeBps: 100 } };
+    const terms = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under' } };
     const { address: player, seed, ...signed } = await authorizedPlayer(room, terms);
     const draw = { ...terms, players: [{ address: player, ...signed }] };
     const first = await room.receipt(draw);
-    await room.reveal(first.drawSeq, player, seed);
-    await room.void(first.drawSeq, 'the seed was not revealed in time'); // a lie: it was
+    // The server heard the seed but voids the draw as if it never came (it keeps the reveal out
+    // of its journal): a lie no record shows, until the commitment comes back.
+    await room.void(first.drawSeq, 'reveal-timeout');
     const second = await room.receipt(draw);
     await room.reveal(second.drawSeq, player, seed);
     await room.settle(second.drawSeq);
@@ -23,6 +24,6 @@ describe('a revealed seed reused in a second draw', () => {
     const report = verifyTranscript(await room.transcript(), keys);
     expect(report.ok).toBe(false);
     const flagged = report.records.filter((r) => r.problems.length);
-    expect(flagged).toEqual([{ seq: second.seq, type: 'receipt', drawSeq: second.drawSeq, problems: [expect.stringMatching(new RegExp(`already used in receipt ${first.seq}: a revealed seed reused`))] }]);
+    expect(flagged).toEqual([{ seq: second.seq, type: 'receipt', drawSeq: second.drawSeq, problems: [expect.stringMatching(new RegExp(`already used \\(room regrind receipt ${first.seq}\\): a revealed seed reused`))] }]);
   });
 });

@@ -5,7 +5,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Wallet } from 'ethers';
+import { Wallet, type HDNodeWallet } from 'ethers';
+import { PUBLISHED_RULES } from '../../games/registry.ts';
+import { rulesHash } from '../../games/rules-document.ts';
 import { createFairnessContext } from '../../server/fairness/context.ts';
 import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
 import { getSuite } from '../../vrf/index.ts';
@@ -23,11 +25,15 @@ export async function authorizedPlayer(
   const wallet = Wallet.createRandom();
   const seed = newSeed();
   const commitment = seedCommitment(seed);
-  const signature = await signDrawRequest(wallet, { roomId: room.roomId, ...draw, commitment });
+  const signature = await signDrawRequest(wallet, { roomId: room.roomId, ...draw, commitment, rulesHash: publishedRulesHash(draw.game) });
   return { address: wallet.address, seed, commitment, authorization: { signature } };
 }
 
-export async function openRoom(roomId = 'fixture'): Promise<{ room: RoomTranscript; keys: TrustedKeys }> {
+/** The hash of a game's published rules: what the fixture's draws are played under. */
+export const publishedRulesHash = (game: string): string => rulesHash(PUBLISHED_RULES[game]!);
+
+/** A room of a throwaway server (its operator key returned too, for tests that play the operator). */
+export async function openRoom(roomId = 'fixture'): Promise<{ room: RoomTranscript; keys: TrustedKeys; operator: Wallet | HDNodeWallet }> {
   const suite = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
   const sk = crypto.getRandomValues(new Uint8Array(32));
   const operator = Wallet.createRandom();
@@ -43,14 +49,15 @@ export async function openRoom(roomId = 'fixture'): Promise<{ room: RoomTranscri
       },
       close: async () => undefined,
     },
+    rules: Object.values(PUBLISHED_RULES),
   });
   const room = await RoomTranscript.open(join(mkdtempSync(join(tmpdir(), 'verifier-')), 'room.jsonl'), roomId, ctx);
-  return { room, keys: { suite: suite.name, publicKey: bytesToHex(suite.publicKey(sk)), receiptSigner: operator.address } };
+  return { room, keys: { suite: suite.name, publicKey: bytesToHex(suite.publicKey(sk)), receiptSigner: operator.address }, operator };
 }
 
 /** One dice draw by a fresh player; settled unless `reveal` is false. */
 export async function diceDraw(room: RoomTranscript, reveal = true): Promise<number> {
-  const draw = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under', edgeBps: 100 } };
+  const draw = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under' } };
   const player = await authorizedPlayer(room, draw);
   const receipt = await room.receipt({ ...draw, players: [player] });
   if (reveal) {
@@ -76,7 +83,7 @@ export async function mixedRoom(roomId = 'fixture') {
   await diceDraw(room);
   await chestDraw(room, 1);
   const voided = await diceDraw(room, false);
-  await room.void(voided, 'the seed was not revealed in time');
+  await room.void(voided, 'reveal-timeout');
   await diceDraw(room, false);
   return { room, keys, transcript: await room.transcript() };
 }

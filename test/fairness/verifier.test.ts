@@ -28,7 +28,7 @@ describe('TranscriptVerifier', () => {
     const verifier = new TranscriptVerifier(transcript.roomId, keys);
     transcript.records.forEach((r) => verifier.accept(r));
     await diceDraw(room);
-    await room.void(4, 'the seed was not revealed in time'); // the draw left open
+    await room.void(4, 'reveal-timeout'); // the draw left open
     await room.finish();
     const later = await room.transcript();
     const rest = later.records.slice(verifier.next).map((r) => verifier.accept(r));
@@ -53,7 +53,8 @@ describe('TranscriptVerifier', () => {
     const rewritten = new TranscriptVerifier(transcript.roomId, keys);
     rewritten.accept(r0);
     const forged = { ...r1!, prev: r3!.hash };
-    expect(rewritten.accept({ ...forged, hash: recordHash(forged) }).problems).toEqual(['prev is not the hash of the previous record']);
+    // Its seal covers prev: only the operator could have linked it elsewhere.
+    expect(rewritten.accept({ ...forged, hash: recordHash(forged) }).problems).toEqual(['prev is not the hash of the previous record', 'outcome not sealed by the pinned signer']);
 
     const twice = new TranscriptVerifier(transcript.roomId, keys);
     twice.accept(r0);

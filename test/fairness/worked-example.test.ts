@@ -1,137 +1,155 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { canonicalJson, type JsonValue } from '../../vrf/protocol/encoding.ts';
 import { SigningKey } from 'ethers';
-import { closeDigest } from '../../vrf/protocol/receipt.ts';
-import { recordHash } from '../../vrf/protocol/records.ts';
-import { receiptProblems, verifyTranscript } from '../../vrf/protocol/transcript.ts';
-import { buildWorkedExample, inputs } from './worked-example.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PUBLISHED_RULES } from '../../games/registry.ts';
+import { rulesHash } from '../../games/rules-document.ts';
+import { main } from '../../vrf/cli.ts';
+import { seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { canonicalJson, type JsonValue } from '../../vrf/protocol/encoding.ts';
+import { sealDigest } from '../../vrf/protocol/receipt.ts';
+import { recordHash, type HashedRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { receiptProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { buildWorkedExample, inputs, workedExampleMarkdown, type WorkedExample } from './worked-example.ts';
 
 const doc = readFileSync(fileURLToPath(new URL('../../FAIRNESS.md', import.meta.url)), 'utf8');
-const example = buildWorkedExample();
-const keys = { suite: inputs.suite, publicKey: example.publicKey, receiptSigner: example.operator };
+const v1 = JSON.parse(readFileSync(fileURLToPath(new URL('../vectors/transcript-v1.json', import.meta.url)), 'utf8')) as { keys: WorkedExample['keys']; transcript: Transcript };
+let example: WorkedExample;
+beforeAll(async () => {
+  example = await buildWorkedExample();
+});
 
-describe('FAIRNESS.md worked example', () => {
-  it('prints exactly the values the protocol code computes', () => {
-    const printed = [
-      example.publicKey,
-      `keyId         ${example.keyId}`,
-      `receiptSigner ${example.operator}`,
-      `player        ${example.player}`,
-      `commitment    ${example.commitment}`,
-      example.receiptDigest,
-      canonicalJson(example.receipt as unknown as JsonValue),
-      `hash of record 0  ${example.receiptHash}`,
-      `alpha  ${example.alpha}`,
-      `pi     ${example.pi}`,
-      `beta   ${example.beta}`,
-      canonicalJson(example.outcome as unknown as JsonValue),
-      `hash of record 1  ${example.outcomeHash}`,
-    ];
-    for (const value of printed) expect(doc).toContain(value);
+/** A record appended to `t` and sealed with `key`, as the server would write it. */
+function appendSealed(t: Transcript, record: Record<string, unknown>, key: string = inputs.operatorKey): Transcript {
+  const unsigned = { ...record, seq: t.records.length, prev: t.records.at(-1)!.hash, roomId: t.roomId } as unknown as HashedRecord;
+  const sealed = { ...unsigned, signature: new SigningKey(key).sign(sealDigest(unsigned)).serialized } as HashedRecord;
+  return { ...t, records: [...t.records, { ...sealed, hash: recordHash(sealed) }] };
+}
+
+describe('FAIRNESS.md worked example (protocol v2)', () => {
+  it('section 9 is exactly what the protocol code prints for the three rooms', () => {
+    expect(doc).toContain(workedExampleMarkdown(example));
   });
 
-  it('its field-by-field alpha table concatenates to the alpha it prints', () => {
-    const table = doc.split('alpha, field by field')[1]!.split('```')[1]!;
-    const hex = table
-      .split('\n')
-      .map((line) => line.replace(/".*"|\b(version|suite|keyId|drawSeq|canonical|address|prevHash)\b.*$/g, ''))
-      .join('')
-      .replace(/[^0-9a-f]/g, '');
-    expect(hex).toBe(example.alpha);
+  it('prints every rules document in full, with the hash receipts carry', () => {
+    for (const [game, rules] of Object.entries(PUBLISHED_RULES)) {
+      expect(doc).toContain(canonicalJson(rules as unknown as JsonValue));
+      expect(doc).toContain(rulesHash(rules));
+      expect(example[game as 'dice' | 'raid' | 'blackjack'].records[0]).toMatchObject({ type: 'receipt', rulesHash: rulesHash(rules) });
+    }
   });
 
-  it('checks out with the transcript verifier, and a changed roll does not', () => {
-    expect(verifyTranscript(example.transcript, keys)).toMatchObject({ ok: true, pendingDraws: [] });
-    const tampered = structuredClone(example.transcript);
-    (tampered.records[1] as { result: Record<string, JsonValue> }).result['roll'] = 1181;
-    const report = verifyTranscript(tampered, keys);
-    expect(report.ok).toBe(false);
-    expect(report.records[1]!.problems.join()).toMatch(/hash field differs|result differs/);
+  it('every room verifies as v2, closed', () => {
+    for (const t of [example.dice, example.raid, example.blackjack]) expect(verifyTranscript(t, example.keys)).toMatchObject({ ok: true, closed: true, pendingDraws: [], version: 2 });
+    expect(example.blackjack.records.map((r) => r.type)).toEqual(['receipt', 'move', 'move', 'outcome', 'close']);
+  });
+
+  it('a changed roll, a changed move or a dropped move fails', () => {
+    const roll = structuredClone(example.dice);
+    (roll.records[1] as { result: Record<string, JsonValue> }).result['roll'] = 1;
+    expect(verifyTranscript(roll, example.keys).records[1]!.problems.join()).toMatch(/hash field differs|result differs/);
+    const moved = structuredClone(example.blackjack);
+    (moved.records[1] as { move: string }).move = 'stand';
+    expect(verifyTranscript(moved, example.keys).records[1]!.problems.join()).toMatch(/hash field differs/);
+    const recomputed = { ...moved.records[1]!, hash: recordHash(moved.records[1]!) };
+    const report = verifyTranscript({ ...moved, records: [moved.records[0]!, recomputed, ...moved.records.slice(2)] }, example.keys);
+    expect(report.records[1]!.problems).toEqual(expect.arrayContaining([expect.stringMatching(/move not authorised by its player/), 'move not sealed by the pinned signer']));
   });
 
   it('reports hostile transcripts record by record instead of throwing', () => {
-    const oddPi = structuredClone(example.transcript);
+    const keys = example.keys;
+    const oddPi = structuredClone(example.dice);
     (oddPi.records[1] as { pi: string }).pi += 'a';
     expect(verifyTranscript(oddPi, keys).records[1]).toMatchObject({ type: 'malformed' });
-    const noHash = structuredClone(example.transcript) as { records: { hash?: string }[] };
+    const noHash = structuredClone(example.dice) as { records: { hash?: string }[] };
     delete noHash.records[0]!.hash;
     expect(verifyTranscript(noHash, keys).records[0]!.problems).toContain('record has no hash field');
-    const twice = structuredClone(example.transcript);
+    const twice = structuredClone(example.dice);
     const receipt = twice.records[0] as { players: string[]; commitments: string[] };
     receipt.players.push(receipt.players[0]!.toLowerCase());
     receipt.commitments.push(receipt.commitments[0]!);
     expect(verifyTranscript(twice, keys).records[0]).toMatchObject({ type: 'malformed' });
     expect(verifyTranscript({ format: 'nope' }, keys)).toMatchObject({ ok: false });
-    const otherKey = { ...keys, publicKey: example.publicKey.replace(/^../, '00') };
-    expect(verifyTranscript(example.transcript, otherKey).records[0]!.problems).toContain('receipt keyId is not the pinned key');
+    const otherKey = { ...keys, publicKey: keys.publicKey.replace(/^../, '00') };
+    expect(verifyTranscript(example.dice, otherKey).records[0]!.problems).toContain('receipt keyId is not the pinned key');
   });
 
   it('a player accepts its receipt, and refuses one that differs in any term', () => {
-    const intended = {
-      roomId: inputs.roomId,
-      game: 'dice',
-      kind: 'roll',
-      action: { stake: 10, target: 5000, direction: 'under' },
-      address: example.player,
-      commitment: example.commitment,
-    };
-    const edge = { edgeBps: 100 };
-    expect(receiptProblems(example.receipt, intended, keys, edge)).toEqual([]);
-    expect(receiptProblems(example.receipt, { ...intended, action: { ...intended.action, stake: 11 } }, keys, edge)).toHaveLength(1);
-    expect(receiptProblems(example.receipt, { ...intended, commitment: '00'.repeat(32) }, keys, edge)).toEqual(['receipt does not hold my commitment']);
-    expect(receiptProblems(example.receipt, intended, { ...keys, receiptSigner: example.player }, edge)).toEqual(['receipt not signed by the pinned signer']);
-    expect(receiptProblems({ ...example.receipt, signature: '0x00' }, intended, keys, edge)[0]).toMatch(/cannot be checked/);
+    const r = example.dice.records[0] as ReceiptRecord;
+    const intended = { roomId: 'worked-dice', game: 'dice', kind: 'roll', action: { ...inputs.dice }, address: example.alice, commitment: seedCommitment(inputs.seeds.dice), rulesHash: rulesHash(PUBLISHED_RULES['dice']!) };
+    const keys = example.keys;
+    expect(receiptProblems(r, intended, keys)).toEqual([]);
+    expect(receiptProblems(r, { ...intended, action: { ...intended.action, stake: 11 } }, keys)).toEqual(['receipt action differs from my request']);
+    expect(receiptProblems(r, { ...intended, commitment: '00'.repeat(32) }, keys)).toEqual(['receipt does not hold my commitment']);
+    expect(receiptProblems(r, { ...intended, rulesHash: 'ab'.repeat(32) }, keys)).toEqual(['receipt names other rules than the ones I signed for']);
+    expect(receiptProblems(r, intended, { ...keys, receiptSigner: example.alice })).toEqual(['receipt not signed by the pinned signer']);
+    expect(receiptProblems({ ...r, signature: '0x00' }, intended, keys)[0]).toMatch(/cannot be checked/);
   });
 
-  it('a finished room ends with a signed close record; nothing may follow it or stay open', () => {
-    const close = (records: typeof example.transcript.records, drawSeq: number, key: string = inputs.operatorKey) => {
-      const unsigned = { seq: records.length, prev: records.at(-1)!.hash, roomId: inputs.roomId, drawSeq, type: 'close' as const, closedAt: inputs.issuedAt + 5000 };
-      const record = { ...unsigned, signature: new SigningKey(key).sign(closeDigest(unsigned)).serialized };
-      return { ...record, hash: recordHash(record) };
-    };
-    const live = example.transcript;
+  it('a finished room ends with a sealed close record; nothing may follow it or stay open', () => {
+    const keys = example.keys;
+    const close = (draws: number) => ({ type: 'close', drawSeq: draws, closedAt: inputs.now });
+    const live = { ...example.raid, records: example.raid.records.slice(0, -1) };
     expect(verifyTranscript(live, keys)).toMatchObject({ ok: true, closed: false });
-    const closed = { ...live, records: [...live.records, close(live.records, 1)] };
+    const closed = appendSealed(live, close(1));
     expect(verifyTranscript(closed, keys)).toMatchObject({ ok: true, closed: true });
     const after = { ...closed, records: [...closed.records, { ...closed.records[1]!, seq: 3 }] };
     expect(verifyTranscript(after, keys).records[3]!.problems.join()).toMatch(/after the room's close record/);
-    const early = { ...live, records: [live.records[0]!, close(live.records.slice(0, 1), 1)] };
+    const early = appendSealed({ ...live, records: [live.records[0]!] }, close(1));
     expect(verifyTranscript(early, keys).records[1]!.problems.join()).toMatch(/draws 0 neither settled nor voided/);
-    const forged = { ...live, records: [...live.records, close(live.records, 1, inputs.playerKey)] };
-    expect(verifyTranscript(forged, keys).records[2]!.problems).toEqual(['close not signed by the pinned signer']);
+    const forged = appendSealed(live, close(1), inputs.aliceKey);
+    expect(verifyTranscript(forged, keys).records[2]!.problems).toEqual(['close not sealed by the pinned signer']);
   });
 
-  it('commitment and roll follow from the spec by independent arithmetic', () => {
-    const commitment = createHash('sha256').update('fairplay-seed-v1').update(Buffer.from(inputs.seed, 'hex')).digest('hex');
-    expect(commitment).toBe(example.commitment);
-    const first2 = parseInt(example.beta.slice(0, 4), 16);
-    expect(first2 & 0x3fff).toBe(example.outcome.result['roll']);
-    expect(Math.floor((10 * 9900) / 5000)).toBe(example.outcome.result['payout']);
+  it('commitment, roll and rules hash follow from the spec by independent arithmetic', () => {
+    const commitment = createHash('sha256').update('fairplay-seed-v1').update(Buffer.from(inputs.seeds.dice, 'hex')).digest('hex');
+    expect((example.dice.records[0] as ReceiptRecord).commitments[0]).toBe(commitment);
+    const outcome = example.dice.records[1] as unknown as { beta: string; result: { roll: number; payout: number } };
+    expect(parseInt(outcome.beta.slice(0, 4), 16) & 0x3fff).toBe(outcome.result.roll);
+    expect(outcome.result.payout).toBe(Math.floor((inputs.dice.stake * 9900) / inputs.dice.target));
+    const dice = createHash('sha256').update(canonicalJson(PUBLISHED_RULES['dice'] as unknown as JsonValue)).digest('hex');
+    expect((example.dice.records[0] as ReceiptRecord).rulesHash).toBe(dice);
+  });
+
+  it('a version 1 transcript (test/vectors/transcript-v1.json) still verifies, as version 1', () => {
+    expect(verifyTranscript(v1.transcript, v1.keys)).toMatchObject({ ok: true, version: 1, pendingDraws: [] });
+    const tampered = structuredClone(v1.transcript);
+    (tampered.records[1] as { result: Record<string, JsonValue> }).result['roll'] = 1181;
+    expect(verifyTranscript(tampered, v1.keys).ok).toBe(false);
   });
 });
 
 describe('vrf/cli.ts verify-transcript', () => {
-  it('verifies the worked example with pinned keys and names a tampered record', async () => {
-    const { main } = await import('../../vrf/cli.ts');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
+  it('verifies the worked example with pinned keys and names a tampered record', () => {
     const dir = mkdtempSync(join(tmpdir(), 'transcript-'));
     const good = join(dir, 'good.json');
-    writeFileSync(good, JSON.stringify(example.transcript));
+    writeFileSync(good, JSON.stringify(example.dice));
     const lines: string[] = [];
-    expect(main(['verify-transcript', good, '--pk', example.publicKey, '--signer', example.operator], (l) => lines.push(l))).toBe(0);
-    expect(lines.at(-1)).toBe('verified: 2 records');
-    const tampered = structuredClone(example.transcript);
+    expect(main(['verify-transcript', good, '--pk', example.keys.publicKey, '--signer', example.keys.receiptSigner], (l) => lines.push(l))).toBe(0);
+    expect(lines.at(-1)).toBe('verified: 3 records, room closed');
+    const tampered = structuredClone(example.dice);
     const outcome = tampered.records[1] as { pi: string };
     outcome.pi = outcome.pi.replace(/^../, '00');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify(tampered));
     const badLines: string[] = [];
-    expect(main(['verify-transcript', bad, '--pk', example.publicKey, '--signer', example.operator], (l) => badLines.push(l))).toBe(1);
+    expect(main(['verify-transcript', bad, '--pk', example.keys.publicKey, '--signer', example.keys.receiptSigner], (l) => badLines.push(l))).toBe(1);
     expect(badLines.join('\n')).toMatch(/record 1 outcome draw 0: .*(hash field differs|proof)/);
+  });
+
+  it('takes the rules a server publishes with --rules, and refuses a receipt under others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    const file = join(dir, 'dice.json');
+    writeFileSync(file, JSON.stringify(example.dice));
+    const fairness = join(dir, 'fairness.json');
+    const run = (rules: unknown) => {
+      writeFileSync(fairness, JSON.stringify({ rules }));
+      return main(['verify-transcript', file, '--pk', example.keys.publicKey, '--signer', example.keys.receiptSigner, '--rules', fairness], () => undefined);
+    };
+    expect(run(PUBLISHED_RULES)).toBe(0);
+    expect(run({ ...PUBLISHED_RULES, dice: { ...PUBLISHED_RULES['dice']!, terms: { ...PUBLISHED_RULES['dice']!.terms, edgeBps: 200 } } })).toBe(1);
   });
 });

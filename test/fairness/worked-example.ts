@@ -1,91 +1,242 @@
 /**
- * The worked example of FAIRNESS.md section 9, computed from fixed inputs with the protocol
- * code. The test checks that every value printed in FAIRNESS.md is the one computed here.
+ * The worked example of FAIRNESS.md section 9: three rooms (a dice roll, a raid chest draw over
+ * two players, a blackjack hand with signed moves), each then closed, played with fixed keys, seeds and clock
+ * through the server's own RoomTranscript, so every record is exactly what the server writes.
+ * `workedExampleMarkdown()` renders the section; the test checks FAIRNESS.md holds it verbatim.
+ * Run this file to print it: `npx tsx test/fairness/worked-example.ts`.
  */
-import { SigningKey, TypedDataEncoder, Wallet } from 'ethers';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Wallet } from 'ethers';
+import { PUBLISHED_RULES } from '../../games/registry.ts';
+import { rulesHash } from '../../games/rules-document.ts';
+import { cardName, deckOf, handState } from '../../games/blackjack/rules.ts';
+import { FREE_TILES } from '../../games/raid/rules.ts';
+import { createFairnessContext } from '../../server/fairness/context.ts';
+import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
 import { getSuite } from '../../vrf/index.ts';
-import { encodeAlpha } from '../../vrf/protocol/alpha.ts';
+import { OutcomeReader } from '../../vrf/outcome.ts';
+import { signDrawMove, signDrawRequest, type DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import { seedCommitment, vrfKeyId } from '../../vrf/protocol/commitment.ts';
-import { bytesToHex, hexToBytes } from '../../vrf/protocol/encoding.ts';
-import { outcomeMappings } from '../../games/registry.ts';
-import { RECEIPT_DOMAIN, RECEIPT_TYPES, receiptMessage } from '../../vrf/protocol/receipt.ts';
-import { GENESIS_HASH, recordHash, type OutcomeRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { TRANSCRIPT_FORMAT_V1, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { bytesToHex, canonicalJson, hexToBytes, type JsonValue } from '../../vrf/protocol/encoding.ts';
+import { bodyHash, receiptDigest, sealDigest } from '../../vrf/protocol/receipt.ts';
+import type { HashedRecord } from '../../vrf/protocol/records.ts';
+import { buildSignInMessage } from '../../vrf/protocol/sign-in-message.ts';
+import type { Transcript } from '../../vrf/protocol/transcript.ts';
 
 export const inputs = {
   suite: 'ECVRF-EDWARDS25519-SHA512-TAI',
   vrfSecretKey: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
   operatorKey: '0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318',
-  playerKey: '0x0123456789012345678901234567890123456789012345678901234567890123',
-  seed: '5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed',
-  roomId: 'worked-example',
-  issuedAt: 1795300000000,
-  action: { stake: 10, target: 5000, direction: 'under', edgeBps: 100 },
+  /** Alice signs in with a wallet that delegates to a session key; Bob signs his own requests. */
+  aliceKey: '0x0123456789012345678901234567890123456789012345678901234567890123',
+  aliceSessionKey: '0x1111111111111111111111111111111111111111111111111111111111111111',
+  bobKey: '0x2222222222222222222222222222222222222222222222222222222222222222',
+  signIn: { domain: 'play.example', uri: 'https://play.example', nonce: 'workedexample1', issuedAt: '2026-11-22T12:00:00.000Z', expirationTime: '2026-11-23T12:00:00.000Z' },
+  /** Every record's clock: receipts' issuedAt and the close's closedAt. */
+  now: 1795353600000,
+  seeds: {
+    dice: '5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed',
+    raidAlice: 'a11ce000a11ce000a11ce000a11ce000a11ce000a11ce000a11ce000a11ce000',
+    raidBob: 'b0b00000b0b00000b0b00000b0b00000b0b00000b0b00000b0b00000b0b00000',
+    blackjack: 'b1ac4ac5b1ac4ac5b1ac4ac5b1ac4ac5b1ac4ac5b1ac4ac5b1ac4ac5b1ac4ac5', // chosen so that Alice hits, then stands
+  },
+  dice: { stake: 10, target: 5000, direction: 'under' },
+  raid: { round: 1, count: 6 },
+  blackjack: { stake: 10 },
 } as const;
 
-export function buildWorkedExample() {
-  const suite = getSuite(inputs.suite);
-  const vrfPublicKey = suite.publicKey(hexToBytes(inputs.vrfSecretKey));
-  const keyId = vrfKeyId(suite.name, vrfPublicKey);
-  const operator = new Wallet(inputs.operatorKey);
-  const player = new Wallet(inputs.playerKey).address;
-  const commitment = seedCommitment(inputs.seed);
-  const unsigned = {
-    seq: 0,
-    prev: GENESIS_HASH,
-    roomId: inputs.roomId,
-    drawSeq: 0,
-    type: 'receipt' as const,
-    game: 'dice',
-    kind: 'roll',
-    action: { ...inputs.action },
-    players: [player],
-    commitments: [commitment],
-    suite: suite.name,
-    keyId,
-    issuedAt: inputs.issuedAt,
-  };
-  const receiptDigest = TypedDataEncoder.hash(RECEIPT_DOMAIN, RECEIPT_TYPES, receiptMessage(unsigned));
-  const receipt: ReceiptRecord = { ...unsigned, signature: new SigningKey(inputs.operatorKey).sign(receiptDigest).serialized };
-  const receiptHash = recordHash(receipt);
-  const alpha = encodeAlpha({
-    suite: suite.name,
-    keyId,
-    roomId: inputs.roomId,
-    drawSeq: 0,
-    game: 'dice',
-    kind: 'roll',
-    action: receipt.action,
-    participants: [{ address: player, seed: inputs.seed }],
-    prevHash: GENESIS_HASH,
-  });
-  const pi = suite.prove(hexToBytes(inputs.vrfSecretKey), alpha);
-  const beta = suite.proofToHash(pi);
-  const outcome: OutcomeRecord = {
-    seq: 1,
-    prev: receiptHash,
-    roomId: inputs.roomId,
-    drawSeq: 0,
-    type: 'outcome',
-    receiptSeq: 0,
-    seeds: [inputs.seed],
-    alpha: bytesToHex(alpha),
-    pi: bytesToHex(pi),
-    beta: bytesToHex(beta),
-    result: outcomeMappings['dice/roll']!.result(beta, receipt.action, []),
-  };
-  const outcomeHash = recordHash(outcome);
-  const transcript: Transcript = {
-    format: TRANSCRIPT_FORMAT_V1, // the worked example is a v1 transcript: section 9 is unchanged
-    roomId: inputs.roomId,
-    suite: suite.name,
-    keyId,
-    publicKey: bytesToHex(vrfPublicKey),
-    receiptSigner: operator.address,
-    records: [
-      { ...receipt, hash: receiptHash },
-      { ...outcome, hash: outcomeHash },
-    ],
-  };
-  return { publicKey: bytesToHex(vrfPublicKey), keyId, operator: operator.address, player, commitment, receiptDigest, receipt, receiptHash, alpha: bytesToHex(alpha), pi: bytesToHex(pi), beta: bytesToHex(beta), outcome, outcomeHash, transcript };
+export interface WorkedExample {
+  readonly keys: { suite: string; publicKey: string; receiptSigner: string };
+  readonly keyId: string;
+  readonly alice: string;
+  readonly aliceSession: string;
+  readonly bob: string;
+  readonly delegation: { message: string; signature: string };
+  readonly dice: Transcript;
+  readonly raid: Transcript;
+  readonly blackjack: Transcript;
 }
+
+/** Plays the three rooms and returns their transcripts (each room in its own temporary journal). */
+export async function buildWorkedExample(): Promise<WorkedExample> {
+  const suite = getSuite(inputs.suite);
+  const sk = hexToBytes(inputs.vrfSecretKey);
+  const operator = new Wallet(inputs.operatorKey);
+  const ctx = createFairnessContext({
+    suite,
+    vrfPublicKey: suite.publicKey(sk),
+    operatorKey: inputs.operatorKey,
+    operatorAddress: operator.address,
+    prover: { prove: async (alpha) => ({ pi: suite.prove(sk, alpha), beta: suite.proofToHash(suite.prove(sk, alpha)) }), close: async () => undefined },
+    rules: Object.values(PUBLISHED_RULES),
+    now: () => inputs.now,
+  });
+  const alice = new Wallet(inputs.aliceKey);
+  const session = new Wallet(inputs.aliceSessionKey);
+  const bob = new Wallet(inputs.bobKey);
+  const message = buildSignInMessage({
+    ...inputs.signIn,
+    address: alice.address,
+    sessionKey: session.address,
+    issuedAt: new Date(inputs.signIn.issuedAt),
+    expirationTime: new Date(inputs.signIn.expirationTime),
+  });
+  const delegation = { message, signature: await alice.signMessage(message) };
+  const dir = mkdtempSync(join(tmpdir(), 'worked-example-'));
+  const open = (roomId: string) => RoomTranscript.open(join(dir, `${roomId}.jsonl`), roomId, ctx);
+  const ask = async (room: RoomTranscript, game: string, kind: string, action: Record<string, JsonValue>, seed: string, signer: Wallet, delegated: boolean): Promise<DrawAuthorization> => {
+    const signature = await signDrawRequest(signer, { roomId: room.roomId, game, kind, action, commitment: seedCommitment(seed), rulesHash: rulesHash(PUBLISHED_RULES[game]!) });
+    return delegated ? { signature, delegation } : { signature };
+  };
+
+  const dice = await open('worked-dice');
+  const diceAuth = await ask(dice, 'dice', 'roll', inputs.dice, inputs.seeds.dice, session, true);
+  const roll = await dice.receipt({ game: 'dice', kind: 'roll', action: { ...inputs.dice }, players: [{ address: alice.address, commitment: seedCommitment(inputs.seeds.dice), authorization: diceAuth }] });
+  await dice.reveal(roll.drawSeq, alice.address, inputs.seeds.dice);
+  await dice.settle(roll.drawSeq);
+  await dice.finish();
+
+  const raid = await open('worked-raid');
+  const chests = await raid.receipt({
+    game: 'raid',
+    kind: 'chests',
+    action: { ...inputs.raid },
+    players: [
+      { address: alice.address, commitment: seedCommitment(inputs.seeds.raidAlice), authorization: await ask(raid, 'raid', 'chests', inputs.raid, inputs.seeds.raidAlice, session, true) },
+      { address: bob.address, commitment: seedCommitment(inputs.seeds.raidBob), authorization: await ask(raid, 'raid', 'chests', inputs.raid, inputs.seeds.raidBob, bob, false) },
+    ],
+  });
+  await raid.reveal(chests.drawSeq, alice.address, inputs.seeds.raidAlice);
+  await raid.reveal(chests.drawSeq, bob.address, inputs.seeds.raidBob);
+  await raid.settle(chests.drawSeq);
+  await raid.finish();
+
+  const table = await open('worked-blackjack');
+  const hand = await table.receipt({
+    game: 'blackjack',
+    kind: 'hand',
+    action: { ...inputs.blackjack },
+    players: [{ address: alice.address, commitment: seedCommitment(inputs.seeds.blackjack), authorization: await ask(table, 'blackjack', 'hand', inputs.blackjack, inputs.seeds.blackjack, session, true) }],
+  });
+  await table.reveal(hand.drawSeq, alice.address, inputs.seeds.blackjack);
+  // Alice plays as the page lets her: hit below 17, else stand, while her turn is open.
+  const cards = deckOf(await table.beta(hand.drawSeq));
+  const moves: string[] = [];
+  for (let s = handState(cards, moves); !s.done; s = handState(cards, moves)) {
+    const move = s.total < 17 ? 'hit' : 'stand';
+    const signature = await signDrawMove(session, { roomId: table.roomId, drawSeq: hand.drawSeq, moveIndex: moves.length, move });
+    await table.move(hand.drawSeq, alice.address, move, { signature, delegation });
+    moves.push(move);
+  }
+  await table.settle(hand.drawSeq);
+  await table.finish();
+
+  const publicKey = bytesToHex(suite.publicKey(sk));
+  return {
+    keys: { suite: suite.name, publicKey, receiptSigner: operator.address },
+    keyId: vrfKeyId(suite.name, suite.publicKey(sk)),
+    alice: alice.address,
+    aliceSession: session.address,
+    bob: bob.address,
+    delegation,
+    dice: await RoomTranscript.load(join(dir, 'worked-dice.jsonl'), 'worked-dice', ctx),
+    raid: await RoomTranscript.load(join(dir, 'worked-raid.jsonl'), 'worked-raid', ctx),
+    blackjack: await RoomTranscript.load(join(dir, 'worked-blackjack.jsonl'), 'worked-blackjack', ctx),
+  };
+}
+
+const json = (v: unknown): string => canonicalJson(v as JsonValue);
+const fence = (...lines: string[]): string => ['```', ...lines, '```'].join('\n');
+
+/** Each record in canonical JSON (without its hash), the digest its operator signature signs, and its hash. */
+function recordBlock(r: HashedRecord): string {
+  const { hash, ...bare } = r;
+  const signed =
+    r.type === 'receipt'
+      ? `EIP-712 digest (DrawReceipt) 0x${bytesToHex(receiptDigest(r))}`
+      : `bodyHash ${bodyHash(bare as HashedRecord)}  seal digest (RecordSeal) 0x${bytesToHex(sealDigest(bare as HashedRecord))}`;
+  return [`Record ${r.seq}, ${r.type}:`, '', fence(json(bare)), '', fence(signed, `hash of record ${r.seq}  ${hash}`)].join('\n');
+}
+
+/** alpha split into its length-prefixed fields (section 3), each with what it is. */
+function alphaFields(alphaHex: string): string {
+  const labels = ['"fairplay-alpha"', 'version 1', 'suite', 'keyId', 'roomId', 'drawSeq', 'game', 'kind', 'canonical action', 'address ‖ seed, per participant', 'prevHash'];
+  const lines: string[] = [];
+  for (let at = 0, i = 0; at < alphaHex.length; i++) {
+    const len = parseInt(alphaHex.slice(at, at + 8), 16);
+    const content = alphaHex.slice(at + 8, at + 8 + 2 * len);
+    lines.push(`${alphaHex.slice(at, at + 8)} ${content}`, `         ${labels[i] ?? '?'}`);
+    at += 8 + 2 * len;
+  }
+  return fence(...lines);
+}
+
+const outcomeOf = (t: Transcript) => t.records.find((r) => r.type === 'outcome')!;
+
+/** FAIRNESS.md section 9, as the test expects it there verbatim. */
+export function workedExampleMarkdown(e: WorkedExample): string {
+  const diceOutcome = outcomeOf(e.dice);
+  const raidOutcome = outcomeOf(e.raid);
+  const hand = outcomeOf(e.blackjack);
+  const betaOf = (t: Transcript) => hexToBytes((outcomeOf(t) as { beta: string }).beta);
+  const reader = new OutcomeReader(betaOf(e.raid));
+  const picks = Array.from({ length: inputs.raid.count }, (_, i) => reader.int(FREE_TILES.length - i));
+  const deck = deckOf(betaOf(e.blackjack));
+  const diceBeta = (diceOutcome as { beta: string }).beta;
+  return [
+    'Three rooms, played with fixed inputs through the server\'s own code (`test/fairness/worked-example.ts`',
+    'builds them; `test/fairness/worked-example.test.ts` checks that this section is exactly what it',
+    'prints and that every transcript verifies). Keys: the VRF secret key is RFC 8032 test 1,',
+    `\`${inputs.vrfSecretKey}\`; the operator key is \`${inputs.operatorKey}\`;`,
+    `Alice's wallet key \`${inputs.aliceKey}\` delegates to the session key \`${inputs.aliceSessionKey}\`;`,
+    `Bob's key \`${inputs.bobKey}\` signs his own request. Every record's clock is ${inputs.now}.`,
+    '',
+    fence(
+      `publicKey     ${e.keys.publicKey}`,
+      `keyId         ${e.keyId}`,
+      `receiptSigner ${e.keys.receiptSigner}`,
+      `alice         ${e.alice}`,
+      `session key   ${e.aliceSession}`,
+      `bob           ${e.bob}`,
+      ...Object.entries(PUBLISHED_RULES).map(([game, doc]) => `rulesHash     ${game.padEnd(10)}${rulesHash(doc)}`),
+    ),
+    '',
+    "Alice's delegation (the sign-in text she signed, then her EIP-191 signature of it), carried by",
+    'every authorisation her session key made:',
+    '',
+    fence(e.delegation.message),
+    '',
+    fence(e.delegation.signature),
+    '',
+    `**Dice** (room \`worked-dice\`). Alice bets ${json(inputs.dice)} with seed \`${inputs.seeds.dice}\`.`,
+    '',
+    ...e.dice.records.flatMap((r) => [recordBlock(r), '']),
+    'Its alpha, field by field (u32 length, then content; section 3):',
+    '',
+    alphaFields((diceOutcome as { alpha: string }).alpha),
+    '',
+    `Mapping: the first two bytes of beta, \`${diceBeta.slice(0, 4)}\`, are ${parseInt(diceBeta.slice(0, 4), 16)}; int(10000) keeps the low 14 bits,`,
+    `${parseInt(diceBeta.slice(0, 4), 16) & 0x3fff}${(parseInt(diceBeta.slice(0, 4), 16) & 0x3fff) < 10000 ? ' < 10000, so `roll` = ' + (parseInt(diceBeta.slice(0, 4), 16) & 0x3fff) : ' ≥ 10000, rejected; read on'}. Result: \`${json((diceOutcome as { result: unknown }).result)}\`.`,
+    '',
+    `**Raid chests** (room \`worked-raid\`). Round ${inputs.raid.round}, ${inputs.raid.count} chests, over Alice's seed \`${inputs.seeds.raidAlice}\``,
+    `(by her session key) and Bob's \`${inputs.seeds.raidBob}\` (by his own key).`,
+    '',
+    ...e.raid.records.flatMap((r) => [recordBlock(r), '']),
+    `Mapping: the successive draws are int(${FREE_TILES.length}), int(${FREE_TILES.length - 1}), … giving j = ${picks.join(', ')};`,
+    `the chests stand on ${json((raidOutcome as unknown as { result: { tiles: unknown } }).result.tiles)}.`,
+    '',
+    `**Blackjack** (room \`worked-blackjack\`). Alice stakes ${inputs.blackjack.stake}, seed \`${inputs.seeds.blackjack}\`; she hits below 17 and`,
+    "stands otherwise. Each move is her session key's `DrawMove` signature (moveIndex 0, 1, …).",
+    '',
+    ...e.blackjack.records.flatMap((r) => [recordBlock(r), '']),
+    `Mapping: the deck (card ids in deal order) is ${deck.join(' ')}: Alice ${cardName(deck[0]!)} ${cardName(deck[2]!)},`,
+    `the dealer ${cardName(deck[1]!)} up and ${cardName(deck[3]!)} in the hole; then ${cardName(deck[4]!)}, ${cardName(deck[5]!)}, ${cardName(deck[6]!)}, … in order.`,
+    `Alice's total is ${(hand as unknown as { result: { playerTotal: number } }).result.playerTotal}, the dealer's ${(hand as unknown as { result: { dealerTotal: number } }).result.dealerTotal}: \`${(hand as unknown as { result: { outcome: string } }).result.outcome}\`, payout ${(hand as unknown as { result: { payout: number } }).result.payout}.`,
+  ].join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) console.log(workedExampleMarkdown(await buildWorkedExample()));
+

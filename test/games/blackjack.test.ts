@@ -281,8 +281,8 @@ describe('payouts (stake included) and stakes', () => {
     expect(BlackjackActionSchema.safeParse({ stake: 10, extra: 1 }).success).toBe(false);
     const deck = stacked('A♠', '9♦', 'K♥', '10♠');
     expect(() => handResult(deck, bet(3), [])).toThrow();
-    expect(() => blackjack.mappings.hand!.result(betaOf(0), { stake: 3 }, [])).toThrow();
-    expect(() => blackjack.mappings.hand!.result(betaOf(0), { stake: 4, target: 1 }, [])).toThrow();
+    expect(() => blackjack.mappings.hand!.result(betaOf(0), { stake: 3 }, [], blackjack.terms)).toThrow();
+    expect(() => blackjack.mappings.hand!.result(betaOf(0), { stake: 4, target: 1 }, [], blackjack.terms)).toThrow();
   });
 });
 
@@ -355,9 +355,9 @@ describe('the published mapping', () => {
       } catch {
         moves = []; // that move list is illegal for this deck (a natural, or the turn ended): none then
       }
-      const r = blackjack.mappings.hand!.result(beta, { stake: 10 }, moves);
+      const r = blackjack.mappings.hand!.result(beta, { stake: 10 }, moves, blackjack.terms);
       expect(r).toEqual(handResult(deckOf(beta), bet(10), moves));
-      expect(canonicalJson(r)).toBe(canonicalJson(blackjack.mappings.hand!.result(beta, { stake: 10 }, moves)));
+      expect(canonicalJson(r)).toBe(canonicalJson(blackjack.mappings.hand!.result(beta, { stake: 10 }, moves, blackjack.terms)));
       expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     }
   });
@@ -484,6 +484,6 @@ describe('vectors: beta → deck → result', () => {
   it.each(VECTORS)('$name', (v) => {
     const beta = hexToBytes(v.beta);
     expect(deckOf(beta)).toEqual(v.deck);
-    expect(blackjack.mappings.hand!.result(beta, v.action, v.moves)).toEqual({ deck: v.deck, ...v.result });
+    expect(blackjack.mappings.hand!.result(beta, v.action, v.moves, blackjack.terms)).toEqual({ deck: v.deck, ...v.result });
   });
 });

@@ -6,7 +6,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import type { Wallet } from 'ethers';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HDNodeWallet } from 'ethers';
-import { authorize, diceEdge, sessionSignIn } from './player.ts';
+import { authorize, servedRulesHash, sessionSignIn } from './player.ts';
 
 export type Bet = { stake: number; target: number; direction: 'under' | 'over' };
 
@@ -21,7 +21,7 @@ export class Gambler {
     readonly room: Room,
     /** Signs the draw requests: the session key this sign-in delegated to. */
     readonly sessionKey: HDNodeWallet,
-    readonly edgeBps: number,
+    readonly rulesHash: string,
   ) {
     // After a kill the SDK would retry for a minute; these players just stop.
     room.reconnection.enabled = false;
@@ -33,8 +33,8 @@ export class Gambler {
     const client = new Client(url);
     const { token, sessionKey } = await sessionSignIn(url, wallet);
     client.auth.token = token;
-    const edgeBps = await diceEdge(url);
-    return new Gambler(wallet, roomId ? await client.joinById(roomId) : await client.create('dice'), sessionKey, edgeBps);
+    const rules = await servedRulesHash(url, 'dice');
+    return new Gambler(wallet, roomId ? await client.joinById(roomId) : await client.create('dice'), sessionKey, rules);
   }
 
   get address(): string {
@@ -45,8 +45,8 @@ export class Gambler {
   async bet(bet: Bet): Promise<{ receipt: any; seed: string } | { refused: string }> {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
-    const action = { stake: bet.stake, target: bet.target, direction: bet.direction, edgeBps: this.edgeBps };
-    this.room.send('bet', { ...bet, commitment, authorization: await authorize(this.sessionKey, this.room.roomId, 'dice', 'roll', action, commitment) });
+    const action = { stake: bet.stake, target: bet.target, direction: bet.direction };
+    this.room.send('bet', { ...bet, commitment, authorization: await authorize(this.sessionKey, this.room.roomId, 'dice', 'roll', action, commitment, this.rulesHash) });
     const { type, body } = await this.#wait((t, b) => (t === 'receipt' && b.commitments[0] === commitment) || (t === 'error' && !String(b.code).startsWith('reveal-')));
     return type === 'receipt' ? { receipt: body, seed } : { refused: String(body.code) };
   }

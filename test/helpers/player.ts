@@ -8,6 +8,8 @@ import { Wallet, type HDNodeWallet } from 'ethers';
 import { buildSignInMessage, encodeSignInToken } from '../../vrf/protocol/sign-in-message.ts';
 import { signDrawRequest, type TypedDataSigner } from '../../vrf/protocol/authorization.ts';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
+import { PUBLISHED_RULES } from '../../games/registry.ts';
+import { rulesHash } from '../../games/rules-document.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
@@ -64,15 +66,18 @@ export async function sessionSignIn(baseUrl: string, wallet: Wallet | HDNodeWall
   return { token: await signInToken(baseUrl, wallet, { sessionKey: sessionKey.address }), sessionKey };
 }
 
-/** The `authorization` of a draw-opening message: `signer`'s EIP-712 DrawRequest signature. */
-export function authorize(signer: TypedDataSigner, roomId: string, game: string, kind: string, action: JsonValue, commitment: string): Promise<string> {
-  return signDrawRequest(signer, { roomId, game, kind, action, commitment });
+/**
+ * The `authorization` of a draw-opening message: `signer`'s EIP-712 DrawRequest signature, under
+ * the game's published default rules unless `rules` names others (a server with its own edge).
+ */
+export function authorize(signer: TypedDataSigner, roomId: string, game: string, kind: string, action: JsonValue, commitment: string, rules?: string): Promise<string> {
+  return signDrawRequest(signer, { roomId, game, kind, action, commitment, rulesHash: rules ?? rulesHash(PUBLISHED_RULES[game]!) });
 }
 
-/** The dice edge every receipt carries, as /fairness publishes it: part of the action a bet signs. */
-export async function diceEdge(baseUrl: string): Promise<number> {
-  const f = await getJson<{ games: { dice: { terms: { houseEdgeBps: number } } } }>(`${baseUrl}/fairness`);
-  return f.games.dice.terms.houseEdgeBps;
+/** The hash of the rules a server serves `game` under, from /fairness. */
+export async function servedRulesHash(baseUrl: string, game: string): Promise<string> {
+  const f = await getJson<{ games: Record<string, { rulesHash: string }> }>(`${baseUrl}/fairness`);
+  return f.games[game]!.rulesHash;
 }
 
 export class TestPlayer {
@@ -84,8 +89,8 @@ export class TestPlayer {
     readonly room: Room,
     /** Signs this player's draw requests: the session key its sign-in delegated to, or the wallet. */
     readonly drawSigner: TypedDataSigner,
-    /** The published dice edge (/fairness), part of every bet's signed action. */
-    readonly edgeBps: number,
+    /** The hash of the dice rules the server serves (/fairness): every bet signs for it. */
+    readonly rulesHash: string,
   ) {
     for (const type of ['receipt', 'outcome', 'error', 'void'] as const) room.onMessage(type, (body) => this.#deliver(type, body));
   }
@@ -99,9 +104,9 @@ export class TestPlayer {
     const client = new Client(baseUrl);
     const signIn = opts.token ? { token: opts.token, sessionKey: wallet } : await sessionSignIn(baseUrl, wallet);
     client.auth.token = signIn.token;
-    const edgeBps = await diceEdge(baseUrl);
+    const rules = await servedRulesHash(baseUrl, 'dice');
     const room = opts.create ? await client.create('dice') : opts.roomId ? await client.joinById(opts.roomId) : await client.joinOrCreate('dice');
-    return new TestPlayer(wallet, room, signIn.sessionKey, edgeBps);
+    return new TestPlayer(wallet, room, signIn.sessionKey, rules);
   }
 
   get address(): string {
@@ -127,8 +132,8 @@ export class TestPlayer {
   async bet(bet: { stake: number; target: number; direction: 'under' | 'over' }): Promise<{ receipt: DiceMessages['receipt']; seed: string }> {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
-    const action = { stake: bet.stake, target: bet.target, direction: bet.direction, edgeBps: this.edgeBps };
-    const authorization = await authorize(this.drawSigner, this.room.roomId, 'dice', 'roll', action, commitment);
+    const action = { stake: bet.stake, target: bet.target, direction: bet.direction };
+    const authorization = await authorize(this.drawSigner, this.room.roomId, 'dice', 'roll', action, commitment, this.rulesHash);
     this.room.send('bet', { ...bet, commitment, authorization });
     const receipt = await this.next('receipt', (r) => r.commitments[0] === commitment);
     return { receipt, seed };

@@ -18,7 +18,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import { Wallet, type HDNodeWallet } from 'ethers';
 import { CHESTS_PER_ROUND, RAID_LOOT_MAPPING } from '../../games/raid/rules.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
-import { authorize, diceEdge, sessionSignIn } from '../helpers/player.ts';
+import { authorize, servedRulesHash, sessionSignIn } from '../helpers/player.ts';
 import { startExternalChain } from '../helpers/external-chain.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
@@ -85,7 +85,7 @@ async function join(url: string, game: 'dice' | 'raid', roomId?: string): Promis
   return { room, address: wallet.address, sessionKey };
 }
 
-async function diceBot(room: Room, sessionKey: HDNodeWallet, edgeBps: number): Promise<void> {
+async function diceBot(room: Room, sessionKey: HDNodeWallet, rulesHash: string): Promise<void> {
   const outcomes = new Map<number, (v: unknown) => void>();
   const receipts = new Map<string, (r: { drawSeq: number }) => void>();
   room.onMessage('receipt', (r: { drawSeq: number; commitments: string[] }) => receipts.get(r.commitments[0]!)?.(r));
@@ -96,7 +96,7 @@ async function diceBot(room: Room, sessionKey: HDNodeWallet, edgeBps: number): P
     const seed = newSeed();
     const commitment = seedCommitment(seed);
     const bet = { stake: 1, target: 5000, direction: 'under' };
-    const authorization = await authorize(sessionKey, room.roomId, 'dice', 'roll', { ...bet, edgeBps }, commitment);
+    const authorization = await authorize(sessionKey, room.roomId, 'dice', 'roll', { ...bet }, commitment, rulesHash);
     const receipt = await Promise.race([new Promise<{ drawSeq: number }>((r) => receipts.set(commitment, r) && room.send('bet', { ...bet, commitment, authorization })), sleep(10_000).then(() => undefined)]);
     receipts.delete(commitment);
     if (!receipt) {
@@ -209,7 +209,7 @@ export async function runLoad(args: LoadOptions): Promise<LoadResult> {
   const server = { pids: servers.map((s) => s.pid) };
   log(`load: ${args.players} players (${Math.round(args.players * args.raidShare)} raid, the rest dice) for ${args.seconds} s against ${urls.join(' and ')} (pid ${server.pids.join(', ')})`);
   const bots: Promise<void>[] = [];
-  const edgeBps = await diceEdge(urls[0]!);
+  const diceRules = await servedRulesHash(urls[0]!, 'dice');
   const raidPlayers = Math.round(args.players * args.raidShare);
   try {
     // Players arrive one after another, as a crowd does, not in one instant.
@@ -223,7 +223,7 @@ export async function runLoad(args: LoadOptions): Promise<LoadResult> {
           if (room.roomId !== raidRoom) [raidRoom, inRaidRoom] = [room.roomId, 0];
           inRaidRoom++;
         }
-        bots.push((raid ? raidBot(room, address, sessionKey) : diceBot(room, sessionKey, edgeBps)).catch(() => error('bot crashed')));
+        bots.push((raid ? raidBot(room, address, sessionKey) : diceBot(room, sessionKey, diceRules)).catch(() => error('bot crashed')));
       } catch (e) {
         error(`join failed: ${(e as Error).message.slice(0, 60)}`);
       }

@@ -110,8 +110,8 @@ const goodBet = () => ({ stake: 10, target: 5000, direction: 'under', commitment
 /** A bet signed as `signer` signs it (by default the player's session key), for `over` fields of the signed request. */
 async function signedBet(player: TestPlayer, bet: { stake: number; target: number; direction: 'under' | 'over' }, over: { roomId?: string; stake?: number; signer?: TypedDataSigner } = {}) {
   const commitment = seedCommitment(newSeed());
-  const action = { stake: over.stake ?? bet.stake, target: bet.target, direction: bet.direction, edgeBps: player.edgeBps };
-  const authorization = await authorize(over.signer ?? player.drawSigner, over.roomId ?? player.room.roomId, 'dice', 'roll', action, commitment);
+  const action = { stake: over.stake ?? bet.stake, target: bet.target, direction: bet.direction };
+  const authorization = await authorize(over.signer ?? player.drawSigner, over.roomId ?? player.room.roomId, 'dice', 'roll', action, commitment, player.rulesHash);
   return { ...bet, commitment, authorization };
 }
 

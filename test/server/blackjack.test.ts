@@ -16,7 +16,7 @@ import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import { main } from '../../vrf/cli.ts';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
-import type { TypedDataSigner } from '../../vrf/protocol/authorization.ts';
+import { signDrawMove, type TypedDataSigner } from '../../vrf/protocol/authorization.ts';
 import { authorize, closedTranscript, getJson, sessionSignIn, signInToken, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
@@ -64,7 +64,10 @@ async function sitDown(wallet = Wallet.createRandom()) {
   const { token, sessionKey } = await sessionSignIn(server.url, wallet);
   client.auth.token = token;
   const room = await client.create(blackjack.id);
-  return { wallet, room, next: inbox(room), bet: better(room, sessionKey) };
+  /** Sends a move signed by the session key as the hand's `moveIndex`-th move (protocol v2). */
+  const move = async (drawSeq: number, moveIndex: number, m: string): Promise<void> =>
+    room.send('move', { drawSeq, move: m, authorization: await signDrawMove(sessionKey, { roomId: room.roomId, drawSeq, moveIndex, move: m }) });
+  return { wallet, room, next: inbox(room), bet: better(room, sessionKey), move };
 }
 
 /** A simple strategy: hit below 17, double a hard 10 or 11 as the first move. */
@@ -75,7 +78,7 @@ function choose(deal: DealMessage): string {
 
 describe('blackjack over real WebSockets', () => {
   it('plays hands to the end: every card shown is the deck\'s, the transcript verifies, chips add up', async () => {
-    const { wallet, room, next, bet } = await sitDown();
+    const { wallet, room, next, bet, move: sendMove } = await sitDown();
     const start = await getJson<{ balance: number }>(`${server.url}/players/${wallet.address}/chips`);
     let net = 0;
     const moveCounts: number[] = [];
@@ -94,7 +97,7 @@ describe('blackjack over real WebSockets', () => {
         expect(deal.dealer).toBeUndefined();
         const move = choose(deal);
         moves.push(move);
-        room.send('move', { drawSeq: receipt.drawSeq, move });
+        await sendMove(receipt.drawSeq, deal.moveCount, move);
         // Each move is answered by one deal message, in order.
         deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === receipt.drawSeq);
         shown.push(deal);
@@ -112,7 +115,7 @@ describe('blackjack over real WebSockets', () => {
       net += result.payout - (result.moves[0] === 'double' ? 20 : 10);
     }
     // An illegal move is refused with a reason and the table plays on.
-    room.send('move', { drawSeq: 999, move: 'hit' });
+    await sendMove(999, 0, 'hit');
     expect((await next<{ code: string }>('error')).code).toBe('not-now');
     await bet(3, seedCommitment(newSeed()));
     expect((await next<{ code: string; message: string }>('error')).message).toMatch(/even/);
@@ -141,7 +144,7 @@ describe('blackjack over real WebSockets', () => {
   });
 
   it('a hand the player walks away from is finished as a stand when the room closes, and verifies', async () => {
-    const { room, next, bet } = await sitDown();
+    const { room, next, bet, move: sendMove } = await sitDown();
     let deal: DealMessage;
     let drawSeq: number;
     // Find a hand that is not decided at the deal (no natural), then leave without moving.
@@ -173,7 +176,9 @@ describe('blackjack over real WebSockets', () => {
     client.auth.token = await signInToken(own.url, wallet);
     const room = await client.create(blackjack.id);
     const next = inbox(room);
-    const bet = better(room, wallet); // a sign-in without a session key: the wallet signs its hands itself
+    const bet = better(room, wallet); // a sign-in without a session key: the wallet signs its hands (and moves) itself
+    const sendMove = async (d: number, moveIndex: number, m: string): Promise<void> =>
+      room.send('move', { drawSeq: d, move: m, authorization: await signDrawMove(wallet, { roomId: room.roomId, drawSeq: d, moveIndex, move: m }) });
     const before = (await getJson<{ balance: number }>(`${own.url}/players/${wallet.address}/chips`)).balance;
     // A hand still open after one hit (not decided at the deal, and the hit leaves it open).
     let drawSeq = -1;
@@ -188,10 +193,10 @@ describe('blackjack over real WebSockets', () => {
       room.send('reveal', { drawSeq, seed });
       let deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === drawSeq);
       if (!deal.done) {
-        room.send('move', { drawSeq, move: 'hit' });
+        await sendMove(drawSeq, deal.moveCount, 'hit');
         deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === drawSeq);
         if (!deal.done) break;
-        room.send('move', { drawSeq: 999, move: 'hit' }); // any answer: the hit's effects are applied by then
+        await sendMove(999, 0, 'hit'); // any answer: the hit's effects are applied by then
       }
       const outcome = await next<OutcomeMessage>('outcome', (o) => (o['record'] as { drawSeq: number }).drawSeq === drawSeq);
       paid += (outcome.record.result as unknown as HandResult).payout;

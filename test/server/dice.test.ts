@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Contract, JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArtifact } from '../../server/chain/artifact.ts';
+import { PUBLISHED_RULES } from '../../games/registry.ts';
+import { rulesHash } from '../../games/rules-document.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
@@ -40,15 +42,15 @@ describe('a dice session of several players over real WebSockets', () => {
         for (const bet of bets) {
           const { receipt, seed } = await p.bet(bet);
           // Before revealing: the receipt is signed, for my bet at the published edge, with my commitment.
-          const intended = { roomId: first.room.roomId, game: 'dice', kind: 'roll', action: bet, address: p.address, commitment: seedCommitment(seed) };
-          expect(receiptProblems(receipt, intended, fairness, { edgeBps: 100 })).toEqual([]);
-          expect(receiptProblems(receipt, intended, fairness, { edgeBps: 200 })).toEqual(['receipt action differs from my bet and the published terms']);
+          const intended = { roomId: first.room.roomId, game: 'dice', kind: 'roll', action: bet, address: p.address, commitment: seedCommitment(seed), rulesHash: p.rulesHash };
+          expect(receiptProblems(receipt, intended, fairness)).toEqual([]);
+          expect(receiptProblems(receipt, { ...intended, rulesHash: '0'.repeat(64) }, fairness)).toEqual(['receipt names other rules than the ones I signed for']);
           const outcome = await p.reveal(receipt.drawSeq, seed);
           // The player's own checks: proof under the pinned key, alpha rebuilt, result recomputed.
           expect(suite.verify(hexToBytes(fairness.publicKey), hexToBytes(outcome.alpha), hexToBytes(outcome.pi)).valid).toBe(true);
           expect(outcomeProblems(receipt, outcome.record, fairness)).toEqual([]);
           const { win, payout } = outcome.record.result;
-          expect(receipt.action['edgeBps']).toBe(100); // the published house edge, in the signed receipt
+          expect(receipt.rulesHash).toBe(rulesHash(PUBLISHED_RULES['dice']!)); // the published rules (edge 100 bps), in the signed receipt
           expect(payout).toBe(win ? payoutOnWin({ ...bet, edgeBps: 100 }) : 0);
           spent.set(p.address, (spent.get(p.address) ?? 0) + bet.stake - payout);
         }

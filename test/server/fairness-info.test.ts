@@ -1,10 +1,13 @@
 /**
  * GET /fairness publishes what an auditor pins, from the games' own definitions: every game with
- * its mappings and terms, and the EIP-712 types of both signed records, which recover the
- * receipt signer from a real room's receipt and close record with nothing but what it published.
+ * its mappings, rules document (with the operator's edge) and policy terms, and the EIP-712
+ * types of the receipt and the seal, which recover the receipt signer from a real room's
+ * receipt, void and close record with nothing but what it published.
  */
 import { Client } from '@colyseus/sdk';
+import { createHash } from 'node:crypto';
 import { verifyTypedData, Wallet, type TypedDataField } from 'ethers';
+import { canonicalJson, type JsonValue } from '../../vrf/protocol/encoding.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GAMES, MAPPING_VERSIONS } from '../../games/registry.ts';
 import { closedTranscript, getJson, authorize, signInToken } from '../helpers/player.ts';
@@ -14,8 +17,9 @@ interface Published {
   receiptSigner: string;
   mappings: Record<string, string>;
   receipt: { domain: Record<string, string>; types: Record<string, TypedDataField[]>; primaryType: string };
-  close: { domain: Record<string, string>; types: Record<string, TypedDataField[]>; primaryType: string };
-  games: Record<string, { title: string; maxClients: number; mappings: Record<string, string>; terms: Record<string, unknown> }>;
+  seal: { domain: Record<string, string>; types: Record<string, TypedDataField[]>; primaryType: string };
+  rules: Record<string, { game: string; mappings: Record<string, string>; terms: Record<string, unknown> }>;
+  games: Record<string, { title: string; maxClients: number; mappings: Record<string, string>; rulesHash: string; terms: Record<string, unknown> }>;
 }
 
 let server: ServerProcess;
@@ -27,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('GET /fairness', () => {
-  it('lists every registered game with its mappings and the terms this server sets', async () => {
+  it('lists every registered game with its mappings, its rules (with this server\'s edge) and their hash', async () => {
     const f = await getJson<Published>(`${server.url}/fairness`);
     expect(Object.keys(f.games)).toEqual(GAMES.map((g) => g.id));
     for (const g of GAMES) {
@@ -35,34 +39,44 @@ describe('GET /fairness', () => {
       for (const [kind, version] of Object.entries(f.games[g.id]!.mappings)) expect(MAPPING_VERSIONS[`${g.id}/${kind}`]).toBe(version);
     }
     expect(f.mappings).toEqual(MAPPING_VERSIONS);
-    expect(f.games['dice']!.terms).toMatchObject({ houseEdgeBps: 150 });
+    expect(f.rules['dice']!.terms).toMatchObject({ edgeBps: 150 });
+    for (const g of GAMES) {
+      expect(f.rules[g.id]!.mappings).toEqual(f.games[g.id]!.mappings);
+      const hash = createHash('sha256').update(canonicalJson(f.rules[g.id] as unknown as JsonValue)).digest('hex');
+      expect(f.games[g.id]!.rulesHash).toBe(hash);
+    }
   });
 
-  it('publishes the typed data that recovers the signer of a real receipt and close record', async () => {
+  it('publishes the typed data that recovers the signer of a real receipt, void and close record', async () => {
     const f = await getJson<Published>(`${server.url}/fairness`);
     const client = new Client(server.url);
     const wallet = Wallet.createRandom();
     client.auth.token = await signInToken(server.url, wallet);
     const room = await client.create('blackjack');
     const commitment = 'ab'.repeat(32);
-    room.send('bet', { stake: 2, commitment, authorization: await authorize(wallet, room.roomId, 'blackjack', 'hand', { stake: 2 }, commitment) });
+    room.send('bet', { stake: 2, commitment, authorization: await authorize(wallet, room.roomId, 'blackjack', 'hand', { stake: 2 }, commitment, f.games['blackjack']!.rulesHash) });
     await new Promise<void>((resolve) => room.onMessage('receipt', () => resolve()));
     const roomId = room.roomId;
     await room.leave();
     // The room closes once its only player left: the unrevealed hand is voided, then the close record.
     const transcript = await closedTranscript(server.url, roomId);
-    const receipt = transcript.records[0]!;
-    const close = transcript.records.at(-1)!;
-    if (receipt.type !== 'receipt' || close.type !== 'close') throw new Error('expected a receipt first and a close last');
-    // Built from the record exactly as FAIRNESS.md section 5 says, with the published types only.
+    const [receipt, voided, close] = transcript.records;
+    if (receipt?.type !== 'receipt' || voided?.type !== 'void' || close?.type !== 'close') throw new Error('expected a receipt, a void and a close');
+    expect(receipt.rulesHash).toBe(f.games['blackjack']!.rulesHash);
+    expect(voided).toMatchObject({ reason: 'room-closed', missing: [0] });
+    // Built from the records exactly as FAIRNESS.md sections 5 and 5b say, with the published types only.
     const receiptMessage = {
       roomId: receipt.roomId, drawSeq: receipt.drawSeq, recordSeq: receipt.seq, prevHash: '0x' + receipt.prev, game: receipt.game, kind: receipt.kind,
       action: JSON.stringify(receipt.action), players: receipt.players, commitments: receipt.commitments.map((c) => '0x' + c),
-      suite: receipt.suite, keyId: receipt.keyId, issuedAt: receipt.issuedAt,
+      suite: receipt.suite, keyId: receipt.keyId, issuedAt: receipt.issuedAt, rulesHash: '0x' + receipt.rulesHash,
     };
-    const closeMessage = { roomId: close.roomId, recordSeq: close.seq, prevHash: '0x' + close.prev, draws: close.drawSeq, closedAt: close.closedAt };
     expect(verifyTypedData(f.receipt.domain, f.receipt.types, receiptMessage, receipt.signature)).toBe(f.receiptSigner);
-    expect(verifyTypedData(f.close.domain, f.close.types, closeMessage, close.signature)).toBe(f.receiptSigner);
-    expect(verifyTypedData(f.close.domain, f.close.types, { ...closeMessage, draws: close.drawSeq + 1 }, close.signature)).not.toBe(f.receiptSigner);
+    for (const record of [voided, close]) {
+      const { signature, hash: _hash, ...body } = record;
+      const bodyHash = '0x' + createHash('sha256').update(canonicalJson(body as unknown as JsonValue)).digest('hex');
+      const seal = { roomId: record.roomId, recordSeq: record.seq, prevHash: '0x' + record.prev, bodyHash };
+      expect(verifyTypedData(f.seal.domain, f.seal.types, seal, signature!)).toBe(f.receiptSigner);
+      expect(verifyTypedData(f.seal.domain, f.seal.types, { ...seal, recordSeq: record.seq + 1 }, signature!)).not.toBe(f.receiptSigner);
+    }
   });
 });

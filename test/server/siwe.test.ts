@@ -86,7 +86,7 @@ describe('buildSignInMessage', () => {
     }).prepareMessage();
     expect(text).toBe(reference);
     expect(text.endsWith(`\nResources:\n- urn:fairplay:session-key:${key}`)).toBe(true);
-    expect(parseDelegation(text)).toEqual({ address: alice.address, sessionKey: key });
+    expect(parseDelegation(text)).toEqual({ address: alice.address, sessionKey: key, issuedAt: T0, expiresAt: T0 + 10 * 60_000 });
   });
 
   it('refuses to build without a nonce rather than inventing one', () => {
@@ -100,7 +100,13 @@ describe('SignInService', () => {
     const key = Wallet.createRandom().address;
     const message = messageFor((await service.issueNonce()).nonce, clock.now(), { sessionKey: key });
     const signature = await alice.signMessage(message);
-    expect(await service.verify({ message, signature })).toEqual({ address: alice.address, sessionKey: key, delegation: { message, signature } });
+    expect(await service.verify({ message, signature })).toEqual({
+      address: alice.address,
+      sessionKey: key,
+      delegation: { message, signature },
+      delegationIssuedAt: clock.now(),
+      delegationExpiresAt: clock.now() + 10 * 60_000,
+    });
     const plain = messageFor((await service.issueNonce()).nonce, clock.now());
     expect(await service.verify({ message: plain, signature: await alice.signMessage(plain) })).toEqual({ address: alice.address });
     // A resource that names a session key but not as one address: the sign-in is refused, not joined without it.

@@ -61,7 +61,7 @@ describe('vrf/cli.ts verify-transcript', () => {
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const { room, keys } = await mixedRoom('cli');
-    await room.void(4, 'the seed was not revealed in time');
+    await room.void(4, 'reveal-timeout');
     await room.finish();
     const transcript = await room.transcript();
     const dir = mkdtempSync(join(tmpdir(), 'cli-'));

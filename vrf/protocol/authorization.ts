@@ -1,7 +1,8 @@
 /**
  * Draw authorisation (FAIRNESS.md section 5a, protocol version 2): every draw is asked for by its
- * player, who signs an EIP-712 `DrawRequest` over the room, game, kind, action and seed
- * commitment. Without it an operator holding its own keys could write a receipt in any player's
+ * player, who signs an EIP-712 `DrawRequest` over the room, game, kind, action, seed
+ * commitment and the hash of the rules the draw is played under; a move on an open draw is a
+ * `DrawMove` the player signs the same way. Without it an operator holding its own keys could write a receipt in any player's
  * name with a commitment of its own (so a seed it knows) and grind until the outcome suits it.
  *
  * A wallet signs once per sign-in: the EIP-4361 message names a fresh session key as a resource
@@ -13,22 +14,30 @@
  * Isomorphic (the page's bundle carries it): the EIP-4361 text is parsed here, not with `siwe`.
  * @module
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { keccak_256 } from '@noble/hashes/sha3.js';
-import { getAddress, TypedDataEncoder, verifyMessage, type TypedDataField } from 'ethers';
-import { bytesToHex, canonicalJson, concatBytes, hexBytes, hexToBytes, utf8ToBytes, type JsonValue } from './encoding.ts';
+import { getAddress, verifyMessage, type TypedDataField } from 'ethers';
+import { canonicalJson, type JsonValue } from './encoding.ts';
+import { defineStruct, recoverSigner } from './eip712.ts';
+import { DOMAIN_V2 } from './receipt.ts';
 
-export const DRAW_REQUEST_DOMAIN = { name: 'Fairplay', version: '2' } as const;
+export const DRAW_REQUEST_DOMAIN = DOMAIN_V2;
 
-export const DRAW_REQUEST_TYPES: Record<string, TypedDataField[]> = {
-  DrawRequest: [
-    { name: 'roomId', type: 'string' },
-    { name: 'game', type: 'string' },
-    { name: 'kind', type: 'string' },
-    { name: 'action', type: 'string' },
-    { name: 'commitment', type: 'bytes32' },
-  ],
-};
+export const DRAW_REQUEST = defineStruct(DOMAIN_V2, 'DrawRequest', [
+  ['roomId', 'string'],
+  ['game', 'string'],
+  ['kind', 'string'],
+  ['action', 'string'],
+  ['commitment', 'bytes32'],
+  ['rulesHash', 'bytes32'],
+]);
+export const DRAW_REQUEST_TYPES = DRAW_REQUEST.types;
+
+/** A player's move on an open draw (a blackjack hit): its place among the draw's moves, so it cannot be replayed. */
+export const DRAW_MOVE = defineStruct(DOMAIN_V2, 'DrawMove', [
+  ['roomId', 'string'],
+  ['drawSeq', 'uint64'],
+  ['moveIndex', 'uint64'],
+  ['move', 'string'],
+]);
 
 /** The resource line's prefix in a sign-in message that delegates to a session key. */
 export const SESSION_KEY_URN = 'urn:fairplay:session-key:';
@@ -41,6 +50,16 @@ export interface DrawRequest {
   readonly action: JsonValue;
   /** The seed commitment, 64 lowercase hex digits (no 0x). */
   readonly commitment: string;
+  /** The hash of the game's rules document the player plays under (64 hex digits). */
+  readonly rulesHash: string;
+}
+
+/** A move a player makes on a draw of theirs: the `moveIndex`-th move of the draw (from 0). */
+export interface DrawMove {
+  readonly roomId: string;
+  readonly drawSeq: number;
+  readonly moveIndex: number;
+  readonly move: string;
 }
 
 /** A delegation: the EIP-4361 text naming the session key, and the wallet's EIP-191 signature of it. */
@@ -49,7 +68,7 @@ export interface Delegation {
   readonly signature: string;
 }
 
-/** One player's authorisation of a draw, as a v2 receipt carries it. */
+/** One player's authorisation of a draw or a move, as v2 records carry it. */
 export interface DrawAuthorization {
   readonly signature: string;
   /** Present when a session key signed; absent when the player's address signed itself. */
@@ -58,52 +77,38 @@ export interface DrawAuthorization {
 
 /** Anything that signs EIP-712 typed data (an ethers Wallet, a session key, a wallet bridge). */
 export interface TypedDataSigner {
-  signTypedData(domain: typeof DRAW_REQUEST_DOMAIN, types: Record<string, TypedDataField[]>, value: Record<string, unknown>): Promise<string>;
+  signTypedData(domain: typeof DOMAIN_V2, types: Record<string, TypedDataField[]>, value: Record<string, unknown>): Promise<string>;
 }
 
-/** The EIP-712 message of a draw request: action as canonical JSON, commitment as 0x bytes32. */
-export function drawRequestMessage(r: DrawRequest): Record<string, unknown> {
-  if (!/^[0-9a-f]{64}$/.test(r.commitment)) throw new Error('commitment must be 64 lowercase hex digits');
-  return { roomId: r.roomId, game: r.game, kind: r.kind, action: canonicalJson(r.action), commitment: '0x' + r.commitment };
+/** The EIP-712 message of a draw request: action as canonical JSON. */
+export function drawRequestMessage(r: DrawRequest): Record<string, string> {
+  for (const [name, v] of [['commitment', r.commitment], ['rulesHash', r.rulesHash]] as const)
+    if (!/^[0-9a-f]{64}$/.test(v)) throw new Error(`${name} must be 64 lowercase hex digits`);
+  return { roomId: r.roomId, game: r.game, kind: r.kind, action: canonicalJson(r.action), commitment: r.commitment, rulesHash: r.rulesHash };
+}
+
+/** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(DrawRequest)): what a draw's authorization signs. */
+export function drawRequestDigest(r: DrawRequest): Uint8Array {
+  return DRAW_REQUEST.digest(drawRequestMessage(r));
 }
 
 /** Signs a draw request: the `authorization` a draw-opening message carries. */
 export function signDrawRequest(signer: TypedDataSigner, r: DrawRequest): Promise<string> {
-  return signer.signTypedData(DRAW_REQUEST_DOMAIN, DRAW_REQUEST_TYPES, drawRequestMessage(r));
+  return signer.signTypedData(DOMAIN_V2, DRAW_REQUEST.types, DRAW_REQUEST.message(drawRequestMessage(r)));
 }
 
-// The EIP-712 digest of this one struct, encoded directly, and the signer recovered with
-// @noble/curves: ethers' generic encoder and recovery cost about 4.6 ms a draw on the room's
-// event loop (0.7 + 3.9, measured 2026-12-01 on the 2-core machine), this about 2.6. A test
-// checks both agree with ethers' verifyTypedData on random requests and signatures.
-const REQUEST_DOMAIN_SEPARATOR = hexToBytes(TypedDataEncoder.hashDomain(DRAW_REQUEST_DOMAIN).slice(2));
-const REQUEST_TYPE_HASH = keccak_256(utf8ToBytes(TypedDataEncoder.from(DRAW_REQUEST_TYPES).encodeType('DrawRequest')));
-const text = (s: string): Uint8Array => keccak_256(utf8ToBytes(s));
-const HALF_N = secp256k1.Point.CURVE().n >> 1n;
-
-/** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(DrawRequest)): what a draw's authorization signs. */
-export function drawRequestDigest(r: DrawRequest): Uint8Array {
-  if (!/^[0-9a-f]{64}$/.test(r.commitment)) throw new Error('commitment must be 64 lowercase hex digits');
-  const struct = keccak_256(
-    concatBytes(REQUEST_TYPE_HASH, text(r.roomId), text(r.game), text(r.kind), text(canonicalJson(r.action)), hexBytes(r.commitment, 32, 'commitment')),
-  );
-  return keccak_256(concatBytes(Uint8Array.of(0x19, 0x01), REQUEST_DOMAIN_SEPARATOR, struct));
+/** Signs a move: the `authorization` a move message carries. */
+export function signDrawMove(signer: TypedDataSigner, m: DrawMove): Promise<string> {
+  return signer.signTypedData(DOMAIN_V2, DRAW_MOVE.types, DRAW_MOVE.message({ ...m }));
 }
 
-/**
- * The address that signed a draw request. Throws on a malformed signature: not 0x and 65 bytes,
- * `v` not 27/28 (or 0/1), or a high `s` (EIP-2, as ethers refuses it).
- */
+export function drawMoveDigest(m: DrawMove): Uint8Array {
+  return DRAW_MOVE.digest({ ...m });
+}
+
+/** The address that signed a draw request (throws on a malformed signature: see `recoverSigner`). */
 export function drawRequestSigner(r: DrawRequest, signature: string): string {
-  if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) throw new Error('signature must be 0x and 65 bytes of hex');
-  const bytes = hexToBytes(signature.slice(2).toLowerCase());
-  const v = bytes[64]!;
-  const recovery = v === 27 || v === 28 ? v - 27 : v === 0 || v === 1 ? v : -1;
-  if (recovery < 0) throw new Error(`signature v must be 27 or 28, got ${v}`);
-  const sig = secp256k1.Signature.fromBytes(bytes.subarray(0, 64), 'compact');
-  if (sig.s > HALF_N) throw new Error('non-canonical s: the signature is not in its low-s form');
-  const publicKey = sig.addRecoveryBit(recovery).recoverPublicKey(drawRequestDigest(r)).toBytes(false);
-  return getAddress('0x' + bytesToHex(keccak_256(publicKey.subarray(1)).subarray(12)));
+  return recoverSigner(drawRequestDigest(r), signature);
 }
 
 /** The resource line naming a session key (EIP-55 address). */
@@ -113,12 +118,32 @@ export function sessionKeyResource(address: string): string {
 
 const HEADER = ' wants you to sign in with your Ethereum account:';
 
+/** What a delegation says: who delegated to which session key, and for when (ms since 1970). */
+export interface DelegationTerms {
+  readonly address: string;
+  readonly sessionKey: string;
+  readonly issuedAt: number;
+  /** Absent when the message has no `Expiration Time`: then the delegation does not expire. */
+  readonly expiresAt?: number;
+}
+
+function timeField(lines: readonly string[], name: string): number | undefined {
+  const line = lines.find((l) => l.startsWith(`${name}: `));
+  if (line === undefined) return undefined;
+  const text = line.slice(name.length + 2);
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(text) || Number.isNaN(ms))
+    throw new Error(`delegation message: ${name} is not an RFC 3339 time`);
+  return ms;
+}
+
 /**
- * The account and session key of an EIP-4361 message: the account is line 2; the session key is
- * the one `- urn:fairplay:session-key:0x…` line of the `Resources:` list, which ends the message.
- * Throws when the text is not of that shape or names no, or two, session keys.
+ * The account, session key and validity of an EIP-4361 message: the account is line 2; the
+ * session key is the one `- urn:fairplay:session-key:0x…` line of the `Resources:` list, which
+ * ends the message; `Issued At` is required, `Expiration Time` optional. Throws when the text is
+ * not of that shape or names no, or two, session keys.
  */
-export function parseDelegation(message: string): { address: string; sessionKey: string } {
+export function parseDelegation(message: string): DelegationTerms {
   if (typeof message !== 'string' || message.length > 4096) throw new Error('delegation message is not a string of at most 4096 characters');
   const lines = message.split('\n');
   if (!lines[0]?.endsWith(HEADER) || lines[0].length === HEADER.length) throw new Error('delegation message is not an EIP-4361 sign-in message');
@@ -131,7 +156,16 @@ export function parseDelegation(message: string): { address: string; sessionKey:
   if (keys.length !== 1) throw new Error(`delegation message names ${keys.length} session keys, not one`);
   const key = keys[0]!.slice(SESSION_KEY_URN.length);
   if (!/^0x[0-9a-fA-F]{40}$/.test(key)) throw new Error('delegation message: the session key is not an 0x address');
-  return { address: getAddress(lines[1]!.toLowerCase()), sessionKey: getAddress(key.toLowerCase()) };
+  const head = lines.slice(0, start);
+  const issuedAt = timeField(head, 'Issued At');
+  if (issuedAt === undefined) throw new Error('delegation message has no Issued At');
+  const expiresAt = timeField(head, 'Expiration Time');
+  return {
+    address: getAddress(lines[1]!.toLowerCase()),
+    sessionKey: getAddress(key.toLowerCase()),
+    issuedAt,
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+  };
 }
 
 const SIGNATURE = /^0x[0-9a-f]{130}$/;
@@ -155,22 +189,32 @@ function delegationSigner(d: Delegation): string {
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
- * Why `auth` does not authorise `request` for `player`, or undefined when it does: the draw
- * request recovers to the player's address, or to the session key named by a delegation whose
- * EIP-191 signature recovers to the player's address. Never throws.
+ * Why `auth` is not `player`'s signature of `digest` (a draw request's or a move's) at time `at`
+ * (the receipt's `issuedAt`), or undefined when it is: the digest recovers to the player's
+ * address, or to the session key named by a delegation whose EIP-191 signature recovers to the
+ * player's address and whose validity covers `at`. Never throws.
  */
-export function authorizationProblem(request: DrawRequest, player: string, auth: DrawAuthorization | undefined): string | undefined {
+export function authorizationProblem(digest: Uint8Array, player: string, auth: DrawAuthorization | undefined, at: number): string | undefined {
   try {
     if (!auth) return 'no authorization';
     if (!SIGNATURE.test(auth.signature)) return 'authorization is not 0x and 65 bytes of lowercase hex';
-    const signer = drawRequestSigner(request, auth.signature);
+    const signer = recoverSigner(digest, auth.signature);
     if (!auth.delegation) return same(signer, player) ? undefined : 'authorization not signed by the player (and no delegation)';
-    const { address, sessionKey } = parseDelegation(auth.delegation.message);
-    if (!same(address, player)) return 'delegation is for another address than the player';
+    const terms = parseDelegation(auth.delegation.message);
+    if (!same(terms.address, player)) return 'delegation is for another address than the player';
     if (!SIGNATURE.test(auth.delegation.signature)) return 'delegation signature is not 0x and 65 bytes of lowercase hex';
     if (!same(delegationSigner(auth.delegation), player)) return 'delegation not signed by the player';
-    return same(signer, sessionKey) ? undefined : 'authorization not signed by the delegated session key';
+    if (!same(signer, terms.sessionKey)) return 'authorization not signed by the delegated session key';
+    return delegationTimeProblem(terms, at);
   } catch (e) {
     return `authorization cannot be checked: ${(e as Error).message}`;
   }
+}
+
+/** Why a delegation does not cover time `at`, or undefined. */
+export function delegationTimeProblem(terms: Pick<DelegationTerms, 'issuedAt' | 'expiresAt'>, at: number): string | undefined {
+  if (at < terms.issuedAt) return `the draw was issued at ${new Date(at).toISOString()}, before its delegation (issued ${new Date(terms.issuedAt).toISOString()})`;
+  if (terms.expiresAt !== undefined && at >= terms.expiresAt)
+    return `the draw was issued at ${new Date(at).toISOString()}, after its delegation expired (${new Date(terms.expiresAt).toISOString()})`;
+  return undefined;
 }

@@ -1,117 +1,120 @@
 /**
- * The draw receipt (FAIRNESS.md section 5): EIP-712 typed data signed by the server's operator
- * key before any seed of the draw is revealed. A receipt with no outcome later in the chain is
- * the server's signed promise broken: provable misconduct.
+ * The operator's signatures (FAIRNESS.md sections 5 and 5b). A receipt is EIP-712 `DrawReceipt`
+ * typed data, signed before any seed of the draw is revealed: a receipt with no outcome later in
+ * the chain is the server's signed promise broken. In protocol v2 every other record the server
+ * writes (outcome, move, void, close) carries a seal: the operator's EIP-712 `RecordSeal` of the
+ * record's body, so no one without the operator key can rewrite a transcript's tail.
+ *
+ * v1 (domain version 1): receipts without `rulesHash`, and `RoomClose` for closes; nothing else
+ * was signed. v2 (domain version 2): receipts with `rulesHash`, and seals.
  * @module
  */
-import { keccak_256 } from '@noble/hashes/sha3.js';
-import { TypedDataEncoder, verifyTypedData, type TypedDataField } from 'ethers';
-import { canonicalJson, concatBytes, hexBytes, hexToBytes, utf8ToBytes } from './encoding.ts';
-import type { CloseRecord, ReceiptRecord } from './records.ts';
+import { canonicalJson, jsonHash, type JsonValue } from './encoding.ts';
+import { defineStruct, recoverSigner, type StructValue } from './eip712.ts';
+import type { CloseRecord, DrawRecord, ReceiptRecord } from './records.ts';
 
+/** The EIP-712 domain of protocol v1's receipts and closes. */
 export const RECEIPT_DOMAIN = { name: 'Fairplay', version: '1' } as const;
+/** The EIP-712 domain of everything signed in protocol v2: receipts, seals, draw requests and moves. */
+export const DOMAIN_V2 = { name: 'Fairplay', version: '2' } as const;
 
-export const RECEIPT_TYPES: Record<string, TypedDataField[]> = {
-  DrawReceipt: [
-    { name: 'roomId', type: 'string' },
-    { name: 'drawSeq', type: 'uint64' },
-    { name: 'recordSeq', type: 'uint64' },
-    { name: 'prevHash', type: 'bytes32' },
-    { name: 'game', type: 'string' },
-    { name: 'kind', type: 'string' },
-    { name: 'action', type: 'string' },
-    { name: 'players', type: 'address[]' },
-    { name: 'commitments', type: 'bytes32[]' },
-    { name: 'suite', type: 'string' },
-    { name: 'keyId', type: 'string' },
-    { name: 'issuedAt', type: 'uint64' },
-  ],
-};
+const RECEIPT_FIELDS = [
+  ['roomId', 'string'],
+  ['drawSeq', 'uint64'],
+  ['recordSeq', 'uint64'],
+  ['prevHash', 'bytes32'],
+  ['game', 'string'],
+  ['kind', 'string'],
+  ['action', 'string'],
+  ['players', 'address[]'],
+  ['commitments', 'bytes32[]'],
+  ['suite', 'string'],
+  ['keyId', 'string'],
+  ['issuedAt', 'uint64'],
+] as const;
 
-/** The close record's typed data: signed once, when a room is filed as finished. */
-export const CLOSE_TYPES: Record<string, TypedDataField[]> = {
-  RoomClose: [
-    { name: 'roomId', type: 'string' },
-    { name: 'recordSeq', type: 'uint64' },
-    { name: 'prevHash', type: 'bytes32' },
-    { name: 'draws', type: 'uint64' },
-    { name: 'closedAt', type: 'uint64' },
-  ],
-};
+export const DRAW_RECEIPT_V1 = defineStruct(RECEIPT_DOMAIN, 'DrawReceipt', RECEIPT_FIELDS);
+export const DRAW_RECEIPT = defineStruct(DOMAIN_V2, 'DrawReceipt', [...RECEIPT_FIELDS, ['rulesHash', 'bytes32']]);
+export const ROOM_CLOSE_V1 = defineStruct(RECEIPT_DOMAIN, 'RoomClose', [
+  ['roomId', 'string'],
+  ['recordSeq', 'uint64'],
+  ['prevHash', 'bytes32'],
+  ['draws', 'uint64'],
+  ['closedAt', 'uint64'],
+]);
+export const RECORD_SEAL = defineStruct(DOMAIN_V2, 'RecordSeal', [
+  ['roomId', 'string'],
+  ['recordSeq', 'uint64'],
+  ['prevHash', 'bytes32'],
+  ['bodyHash', 'bytes32'],
+]);
 
+/** The receipt record without its signature (and the players' authorisations): what the operator signs. */
+export type UnsignedReceipt = Omit<ReceiptRecord, 'signature' | 'authorizations'>;
 export type UnsignedClose = Omit<CloseRecord, 'signature'>;
+/** A record the operator seals (v2): any but a receipt, without its seal. */
+export type Sealable = Exclude<DrawRecord, ReceiptRecord> extends infer R ? (R extends DrawRecord ? Omit<R, 'signature'> : never) : never;
 
-export function closeMessage(r: UnsignedClose): Record<string, unknown> {
-  return { roomId: r.roomId, recordSeq: r.seq, prevHash: '0x' + r.prev, draws: r.drawSeq, closedAt: r.closedAt };
-}
+/** The struct a receipt is signed as: v2 when it names its rules, v1 otherwise. */
+const receiptStruct = (r: UnsignedReceipt) => (r.rulesHash === undefined ? DRAW_RECEIPT_V1 : DRAW_RECEIPT);
 
-/** EIP-712 digest of a close record (hex with 0x). */
-export function closeDigest(r: UnsignedClose): string {
-  return TypedDataEncoder.hash(RECEIPT_DOMAIN, CLOSE_TYPES, closeMessage(r));
-}
-
-/** The address that signed a close record (throws on a malformed signature). */
-export function closeSigner(r: CloseRecord): string {
-  return verifyTypedData(RECEIPT_DOMAIN, CLOSE_TYPES, closeMessage(r), r.signature);
-}
-
-/** The receipt record without its signature: what the operator signs. */
-export type UnsignedReceipt = Omit<ReceiptRecord, 'signature'>;
-
-/** The EIP-712 message of a receipt record (action as canonical JSON, hashes as 0x bytes32). */
-export function receiptMessage(r: UnsignedReceipt): Record<string, unknown> {
+/** The EIP-712 message of a receipt record (action as canonical JSON). */
+export function receiptMessage(r: UnsignedReceipt): StructValue {
   return {
     roomId: r.roomId,
     drawSeq: r.drawSeq,
     recordSeq: r.seq,
-    prevHash: '0x' + r.prev,
+    prevHash: r.prev,
     game: r.game,
     kind: r.kind,
     action: canonicalJson(r.action),
     players: r.players,
-    commitments: r.commitments.map((c) => '0x' + c),
+    commitments: r.commitments,
     suite: r.suite,
     keyId: r.keyId,
     issuedAt: r.issuedAt,
+    ...(r.rulesHash === undefined ? {} : { rulesHash: r.rulesHash }),
   };
 }
 
-// The EIP-712 digest of this one struct, encoded directly: ethers' generic encoder costs about
-// 0.5 ms a receipt, on the room's event loop, for every draw. A test checks both agree.
-const DOMAIN_SEPARATOR = hexToBytes(TypedDataEncoder.hashDomain(RECEIPT_DOMAIN).slice(2));
-const TYPE_HASH = keccak_256(utf8ToBytes(TypedDataEncoder.from(RECEIPT_TYPES).encodeType('DrawReceipt')));
-const word = (n: number): Uint8Array => {
-  const out = new Uint8Array(32);
-  new DataView(out.buffer).setBigUint64(24, BigInt(n));
-  return out;
-};
-const text = (s: string): Uint8Array => keccak_256(utf8ToBytes(s));
-
-/** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(DrawReceipt)): what the operator signs. */
+/** What the operator signs for a receipt: its EIP-712 digest. */
 export function receiptDigest(r: UnsignedReceipt): Uint8Array {
-  const players = concatBytes(...r.players.map((a) => concatBytes(new Uint8Array(12), hexBytes(a, 20, 'player address'))));
-  const commitments = concatBytes(...r.commitments.map((c) => hexBytes(c, 32, 'commitment')));
-  const struct = keccak_256(
-    concatBytes(
-      TYPE_HASH,
-      text(r.roomId),
-      word(r.drawSeq),
-      word(r.seq),
-      hexBytes(r.prev, 32, 'prev'),
-      text(r.game),
-      text(r.kind),
-      text(canonicalJson(r.action)),
-      keccak_256(players),
-      keccak_256(commitments),
-      text(r.suite),
-      text(r.keyId),
-      word(r.issuedAt),
-    ),
-  );
-  return keccak_256(concatBytes(Uint8Array.of(0x19, 0x01), DOMAIN_SEPARATOR, struct));
+  return receiptStruct(r).digest(receiptMessage(r));
 }
 
 /** The address that signed a receipt record (throws on a malformed signature). */
 export function receiptSigner(r: ReceiptRecord): string {
-  return verifyTypedData(RECEIPT_DOMAIN, RECEIPT_TYPES, receiptMessage(r), r.signature);
+  return recoverSigner(receiptDigest(r), r.signature);
+}
+
+function closeMessage(r: UnsignedClose): StructValue {
+  return { roomId: r.roomId, recordSeq: r.seq, prevHash: r.prev, draws: r.drawSeq, closedAt: r.closedAt };
+}
+
+/** A v1 close record's digest. */
+export function closeDigestV1(r: UnsignedClose): Uint8Array {
+  return ROOM_CLOSE_V1.digest(closeMessage(r));
+}
+
+/** The address that signed a v1 close record (throws on a malformed signature). */
+export function closeSignerV1(r: CloseRecord): string {
+  return recoverSigner(closeDigestV1(r), r.signature);
+}
+
+/** SHA-256 of the record's canonical JSON without its `signature` and `hash`: what a seal covers. */
+export function bodyHash(r: Sealable | DrawRecord): string {
+  const { signature: _s, hash: _h, ...body } = r as DrawRecord & { signature?: string; hash?: string };
+  return jsonHash(body as unknown as JsonValue);
+}
+
+/** What the operator signs to seal a v2 record. */
+export function sealDigest(r: Sealable | DrawRecord): Uint8Array {
+  return RECORD_SEAL.digest({ roomId: r.roomId, recordSeq: r.seq, prevHash: r.prev, bodyHash: bodyHash(r) });
+}
+
+/** The address that sealed a v2 record (throws when it carries no seal or a malformed one). */
+export function sealSigner(r: DrawRecord): string {
+  const signature = (r as { signature?: string }).signature;
+  if (signature === undefined) throw new Error('the record carries no seal');
+  return recoverSigner(sealDigest(r), signature);
 }

@@ -42,6 +42,8 @@ export const ReceiptRecordSchema = z.strictObject({
   signature: signature65,
   /** v2: one per player, in `players` order. Absent in v1 transcripts. */
   authorizations: z.array(AuthorizationSchema).min(1).max(64).optional(),
+  /** v2: SHA-256 of the game's rules document (FAIRNESS.md section 8), which the draw is played under. */
+  rulesHash: hex(32).optional(),
 })
   .refine((r) => r.commitments.length === r.players.length, 'one commitment per player')
   .refine((r) => r.authorizations === undefined || r.authorizations.length === r.players.length, 'one authorization per player')
@@ -56,14 +58,25 @@ export const OutcomeRecordSchema = z.strictObject({
   pi: evenHex('pi'),
   beta: evenHex('beta'),
   result: jsonObject,
+  /** v2: the operator's seal (FAIRNESS.md section 5b). */
+  signature: signature65.optional(),
 });
 
 export const VoidRecordSchema = z.strictObject({
   ...base,
   type: z.literal('void'),
   receiptSeq: seq,
+  /** v2: one of VOID_REASONS; v1: free text. */
   reason: z.string().max(200),
+  /** v2: the places in the receipt's `players` of those whose seeds never came, ascending. */
+  missing: z.array(z.number().int().min(0).max(63)).min(1).max(64).optional(),
+  /** v2: the operator's seal. */
+  signature: signature65.optional(),
 });
+
+/** Why a v2 draw was voided: its reveal clock ran out, its room closed, or the server restarted, each before every seed came. */
+export const VOID_REASONS = ['reveal-timeout', 'room-closed', 'server-restart'] as const;
+export type VoidReason = (typeof VOID_REASONS)[number];
 
 /**
  * A player's move on a draw whose outcome depends on play after the draw (a blackjack hit, say):
@@ -76,6 +89,10 @@ export const MoveRecordSchema = z.strictObject({
   receiptSeq: seq,
   player: address,
   move: z.string().min(1).max(32),
+  /** v2: the player's signature of this move (a `DrawMove`, FAIRNESS.md section 5a). */
+  authorization: AuthorizationSchema.optional(),
+  /** v2: the operator's seal. */
+  signature: signature65.optional(),
 });
 
 /** The last record of a finished room, signed: nothing may follow it, and no draw may be open. */
@@ -83,7 +100,8 @@ export const CloseRecordSchema = z.strictObject({
   ...base, // drawSeq here is the number of draws the room had: the next one that never came
   type: z.literal('close'),
   closedAt: seq,
-  signature: z.string().regex(/^0x[0-9a-f]{130}$/, '65-byte signature'),
+  /** v1: the operator's `RoomClose` signature; v2: its seal. */
+  signature: signature65,
 });
 
 export const DrawRecordSchema = z.discriminatedUnion('type', [ReceiptRecordSchema, OutcomeRecordSchema, VoidRecordSchema, MoveRecordSchema, CloseRecordSchema]);

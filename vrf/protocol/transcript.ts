@@ -41,20 +41,16 @@ export interface IntendedDraw {
   readonly action: Record<string, JsonValue>;
   readonly address: string;
   readonly commitment: string;
+  /** The hash of the rules the player signed for: the pinned rules document of the game. */
+  readonly rulesHash: string;
 }
 
 /**
  * What is wrong with a receipt, seen by the player who asked for it, or []: it must be signed by
- * the pinned signer for the pinned key and carry exactly the player's bet (the server adds only
- * the published terms, such as `edgeBps`, which `published` pins) and commitment. A player
- * reveals only to a receipt that passes. Never throws.
+ * the pinned signer for the pinned key and carry exactly the player's action, commitment and the
+ * rules the player signed for. A player reveals only to a receipt that passes. Never throws.
  */
-export function receiptProblems(
-  receipt: ReceiptRecord,
-  intended: IntendedDraw,
-  keys: TrustedKeys,
-  published: Record<string, JsonValue> = {},
-): string[] {
+export function receiptProblems(receipt: ReceiptRecord, intended: IntendedDraw, keys: TrustedKeys): string[] {
   try {
     const problems: string[] = [];
     if (receiptSigner(receipt).toLowerCase() !== keys.receiptSigner.toLowerCase()) problems.push('receipt not signed by the pinned signer');
@@ -64,8 +60,8 @@ export function receiptProblems(
       problems.push('receipt is for another room or game');
     const index = receipt.players.findIndex((p) => p.toLowerCase() === intended.address.toLowerCase());
     if (index < 0 || receipt.commitments[index] !== intended.commitment) problems.push('receipt does not hold my commitment');
-    if (canonicalJson(receipt.action) !== canonicalJson({ ...intended.action, ...published }))
-      problems.push('receipt action differs from my bet and the published terms');
+    if (canonicalJson(receipt.action) !== canonicalJson(intended.action)) problems.push('receipt action differs from my request');
+    if (receipt.rulesHash !== intended.rulesHash) problems.push('receipt names other rules than the ones I signed for');
     return problems;
   } catch (e) {
     return [`receipt cannot be checked: ${(e as Error).message}`];

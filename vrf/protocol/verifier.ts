@@ -5,28 +5,71 @@
  * arrives. One code path means a check added here is made everywhere.
  *
  * For every record it checks the chain link (seq, prev, hash), and by type: a receipt's signer,
- * key id, draw number, players' authorisations (protocol v2: no draw no player asked for) and commitments (never one used before: a revealed seed drawn on again
- * would let the server pick among re-rolls); a move's draw and player; an outcome's seeds
- * against the commitments, alpha rebuilt, the proof under the pinned key and the result
- * recomputed by the published mapping with the draw's moves; a void's receipt; a close's
- * signer and that no draw is left open. Input is untrusted: problems are reported, nothing
- * throws.
+ * key id, draw number, rules (v2: the hash of the pinned rules document of its game), players'
+ * authorisations (v2: no draw no player asked for) and commitments (never one used before, in
+ * this room or any other transcript checked with the same log: a revealed seed drawn on again
+ * would let the server pick among re-rolls); a move's draw, player and (v2) the player's
+ * signature of it; an outcome's seeds against the commitments, alpha rebuilt, the proof under
+ * the pinned key and the result recomputed by the published mapping with the draw's moves and
+ * the pinned rules' terms; a void's receipt and (v2) its reason and missing players; a close's
+ * signature and that no draw is left open. In v2 every record but a receipt must carry the
+ * operator's seal. Input is untrusted: problems are reported, nothing throws.
  * @module
  */
 import { getSuite } from '../index.ts';
-import { outcomeMappings } from '../../games/registry.ts';
+import type { RulesTerms } from '../../games/game-rules.ts';
+import { outcomeMappings, PUBLISHED_RULES, rulesProblem } from '../../games/registry.ts';
+import { rulesHash, type RulesDocument } from '../../games/rules-document.ts';
 import { receiptAlpha } from './alpha.ts';
-import { authorizationProblem } from './authorization.ts';
+import { authorizationProblem, drawMoveDigest, drawRequestDigest } from './authorization.ts';
 import { seedCommitment, vrfKeyId } from './commitment.ts';
 import { bytesToHex, canonicalJson, hexToBytes } from './encoding.ts';
-import { closeSigner, receiptSigner } from './receipt.ts';
-import { DrawRecordSchema, GENESIS_HASH, recordHash, type DrawRecord, type OutcomeRecord, type ReceiptRecord } from './records.ts';
+import { closeSignerV1, receiptSigner, sealSigner } from './receipt.ts';
+import {
+  DrawRecordSchema,
+  GENESIS_HASH,
+  recordHash,
+  VOID_REASONS,
+  type DrawRecord,
+  type MoveRecord,
+  type OutcomeRecord,
+  type ReceiptRecord,
+  type VoidRecord,
+} from './records.ts';
 
-/** The key material a verifier trusts: pinned from /fairness, never taken from the transcript. */
+/** What a verifier trusts: pinned from /fairness (or the chain), never taken from the transcript. */
 export interface TrustedKeys {
   readonly suite: string;
   readonly publicKey: string;
   readonly receiptSigner: string;
+  /** The rules document of each game, by game id: the published defaults when absent. */
+  readonly rules?: Readonly<Record<string, RulesDocument>>;
+}
+
+/** Every commitment seen, across all the transcripts checked with one log: commitment -> where it was first used. */
+export type CommitmentLog = Map<string, string>;
+
+/**
+ * The terms of the rules a v2 receipt names, or a problem: the receipt's `rulesHash` must be the
+ * hash of the pinned rules document of its game, and that document one the mappings can play.
+ */
+export function receiptTerms(receipt: ReceiptRecord, keys: TrustedKeys): { terms?: RulesTerms; problem?: string } {
+  if (receipt.rulesHash === undefined) return {};
+  const doc = (keys.rules ?? PUBLISHED_RULES)[receipt.game];
+  if (!doc) return { problem: `no pinned rules for ${receipt.game}` };
+  const unusable = rulesProblem(doc);
+  if (unusable) return { problem: unusable };
+  if (rulesHash(doc) !== receipt.rulesHash) return { problem: `rulesHash ${receipt.rulesHash.slice(0, 16)}… is not the hash of the pinned rules of ${receipt.game}` };
+  return { terms: doc.terms };
+}
+
+/** Why a v2 record is not sealed by the pinned signer, or undefined. */
+function sealProblem(rec: DrawRecord, keys: TrustedKeys): string | undefined {
+  try {
+    return sealSigner(rec).toLowerCase() === keys.receiptSigner.toLowerCase() ? undefined : `${rec.type} not sealed by the pinned signer`;
+  } catch (e) {
+    return `${rec.type} seal: ${(e as Error).message}`;
+  }
 }
 
 export interface RecordReport {
@@ -53,6 +96,13 @@ export function outcomeProblems(receipt: ReceiptRecord, outcome: OutcomeRecord, 
 
 function checkOutcome(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys, moves: readonly string[]): string[] {
   const problems: string[] = [];
+  const v2 = receipt.rulesHash !== undefined;
+  if (v2) {
+    const unsealed = sealProblem(outcome, keys);
+    if (unsealed) problems.push(unsealed);
+  } else if (outcome.signature !== undefined) problems.push('an outcome of a v1 receipt carries a seal');
+  const { terms, problem } = receiptTerms(receipt, keys);
+  if (problem) return [...problems, problem];
   if (outcome.drawSeq !== receipt.drawSeq || outcome.receiptSeq !== receipt.seq || outcome.roomId !== receipt.roomId)
     problems.push('outcome does not name its receipt (room, drawSeq, receiptSeq)');
   if (receipt.suite !== keys.suite) problems.push(`receipt names suite ${receipt.suite}, pinned ${keys.suite}`);
@@ -80,7 +130,7 @@ function checkOutcome(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: Trus
   const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
   if (!mapping) return [...problems, `no published mapping for ${receipt.game}/${receipt.kind}`];
   try {
-    const expected = mapping.result(verified.beta, receipt.action, moves);
+    const expected = mapping.result(verified.beta, receipt.action, moves, terms);
     if (canonicalJson(expected) !== canonicalJson(outcome.result)) problems.push('result differs from the one computed from beta');
   } catch (e) {
     problems.push(`result cannot be recomputed: ${(e as Error).message}`);
@@ -94,10 +144,12 @@ function checkOutcome(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: Trus
  */
 export function receiptAuthorizationProblems(receipt: ReceiptRecord): string[] {
   if (!receipt.authorizations) return ['receipt carries no authorizations: no player asked for this draw'];
+  if (receipt.rulesHash === undefined) return ['receipt names no rules (rulesHash): no player agreed to its terms'];
+  const { rulesHash } = receipt;
   const problems: string[] = [];
   receipt.players.forEach((player, i) => {
-    const request = { roomId: receipt.roomId, game: receipt.game, kind: receipt.kind, action: receipt.action, commitment: receipt.commitments[i]! };
-    const problem = authorizationProblem(request, player, receipt.authorizations?.[i]);
+    const request = { roomId: receipt.roomId, game: receipt.game, kind: receipt.kind, action: receipt.action, commitment: receipt.commitments[i]!, rulesHash };
+    const problem = authorizationProblem(drawRequestDigest(request), player, receipt.authorizations?.[i], receipt.issuedAt);
     if (problem) problems.push(`player ${i}: ${problem}`);
   });
   return problems;
@@ -107,6 +159,24 @@ export function receiptAuthorizationProblems(receipt: ReceiptRecord): string[] {
 interface OpenDraw {
   readonly receipt: ReceiptRecord;
   readonly moves: string[];
+}
+
+/** A v2 move's problems: the player's signature of it as the draw's `moveIndex`-th move. */
+function moveAuthorizationProblem(rec: MoveRecord, receipt: ReceiptRecord, moveIndex: number): string | undefined {
+  const digest = drawMoveDigest({ roomId: rec.roomId, drawSeq: rec.drawSeq, moveIndex, move: rec.move });
+  const problem = authorizationProblem(digest, rec.player, rec.authorization, receipt.issuedAt);
+  return problem && `move not authorised by its player: ${problem}`;
+}
+
+/** A v2 void's problems: a published reason, and the players whose seeds never came. */
+function voidProblems(rec: VoidRecord, receipt: ReceiptRecord): string[] {
+  const problems: string[] = [];
+  if (!(VOID_REASONS as readonly string[]).includes(rec.reason)) problems.push(`void reason "${rec.reason}" is not one of ${VOID_REASONS.join(', ')}`);
+  const missing = rec.missing ?? [];
+  if (missing.length === 0) problems.push('void names no player whose seed never came');
+  if (missing.some((m, i) => m >= receipt.players.length || (i > 0 && m <= missing[i - 1]!)))
+    problems.push('void missing list must be ascending places in the receipt players');
+  return problems;
 }
 
 /**
@@ -120,16 +190,16 @@ export class TranscriptVerifier {
   #nextDraw = 0;
   #closedAt: number | undefined;
   readonly #open = new Map<number, OpenDraw>(); // by drawSeq
-  /** Commitment -> the seq of the receipt that first carried it. */
-  readonly #commitments = new Map<string, number>();
   readonly #pinnedKeyId: string | undefined;
 
   constructor(
     /** The room whose records these must be. */
     readonly roomId: string,
     private readonly keys: TrustedKeys,
-    /** The transcript's protocol version: 2 requires every receipt to carry its players' authorisations. */
+    /** The transcript's protocol version: 2 requires authorised receipts and moves, pinned rules and sealed records. */
     readonly version: 1 | 2 = 2,
+    /** Shared by the verifiers of several transcripts of one key, a commitment reused across rooms is flagged too. */
+    private readonly commitments: CommitmentLog = new Map(),
   ) {
     try {
       this.#pinnedKeyId = vrfKeyId(keys.suite, hexToBytes(keys.publicKey));
@@ -199,6 +269,10 @@ export class TranscriptVerifier {
       return rec;
     }
     if (rec.type === 'close') return void this.#close(rec, p);
+    if (this.version === 2) {
+      const unsealed = rec.type === 'outcome' ? undefined : sealProblem(rec, this.keys); // an outcome's is checked with it
+      if (unsealed) p.push(unsealed);
+    } else if (rec.type !== 'outcome' && rec.signature !== undefined) p.push(`a v1 ${rec.type} carries a seal`);
     const open = this.#open.get(rec.drawSeq);
     const settled = !open && rec.drawSeq < this.#nextDraw;
     if (rec.type === 'move') {
@@ -207,12 +281,20 @@ export class TranscriptVerifier {
       if (rec.receiptSeq !== receipt.seq) p.push('move does not name its receipt');
       if (!receipt.players.some((a) => a.toLowerCase() === rec.player.toLowerCase())) p.push('move by someone who is not a player of the draw');
       if (!outcomeMappings[`${receipt.game}/${receipt.kind}`]?.takesMoves) p.push(`${receipt.game}/${receipt.kind} draws take no moves`);
+      if (this.version === 2) {
+        const unauthorised = moveAuthorizationProblem(rec, receipt, open.moves.length);
+        if (unauthorised) p.push(unauthorised);
+      } else if (rec.authorization) p.push('a v1 move carries an authorization');
       open.moves.push(rec.move);
       return receipt;
     }
     if (!open) return void p.push(settled ? 'second outcome or void for one draw' : 'no earlier receipt for this draw');
     if (rec.type === 'outcome') p.push(...outcomeProblems(open.receipt, rec, this.keys, open.moves));
-    else if (rec.receiptSeq !== open.receipt.seq) p.push('void does not name its receipt');
+    else {
+      if (rec.receiptSeq !== open.receipt.seq) p.push('void does not name its receipt');
+      if (this.version === 2) p.push(...voidProblems(rec, open.receipt));
+      else if (rec.missing) p.push('a v1 void carries a missing list');
+    }
     this.#open.delete(rec.drawSeq);
     return open.receipt;
   }
@@ -227,14 +309,17 @@ export class TranscriptVerifier {
     } catch (e) {
       p.push(`receipt signature: ${(e as Error).message}`);
     }
-    if (this.version === 2) p.push(...receiptAuthorizationProblems(rec));
-    else if (rec.authorizations) p.push('a v1 receipt carries authorizations');
+    if (this.version === 2) {
+      p.push(...receiptAuthorizationProblems(rec));
+      const { problem } = receiptTerms(rec, this.keys);
+      if (problem) p.push(problem);
+    } else if (rec.authorizations || rec.rulesHash !== undefined) p.push('a v1 receipt carries v2 fields (authorizations, rulesHash)');
     // A seed is revealed once: a second draw on the same commitment would let the server, who
     // knows the seed by then, pick among re-rolls (after voiding the first draw, say).
     for (const c of rec.commitments) {
-      const first = this.#commitments.get(c);
-      if (first !== undefined) p.push(`commitment ${c.slice(0, 16)}… was already used in receipt ${first}: a revealed seed reused`);
-      else this.#commitments.set(c, rec.seq);
+      const first = this.commitments.get(c);
+      if (first !== undefined) p.push(`commitment ${c.slice(0, 16)}… was already used (${first}): a revealed seed reused`);
+      else this.commitments.set(c, `room ${rec.roomId} receipt ${rec.seq}`);
     }
     this.#open.set(rec.drawSeq, { receipt: rec, moves: [] });
   }
@@ -243,8 +328,13 @@ export class TranscriptVerifier {
     this.#closedAt = rec.seq;
     if (rec.drawSeq !== this.#nextDraw) p.push(`close counts ${rec.drawSeq} draws where there were ${this.#nextDraw}`);
     if (this.#open.size) p.push(`room closed with draws ${[...this.#open.keys()].join(', ')} neither settled nor voided`);
+    if (this.version === 2) {
+      const unsealed = sealProblem(rec, this.keys);
+      if (unsealed) p.push(unsealed);
+      return;
+    }
     try {
-      if (closeSigner(rec).toLowerCase() !== this.keys.receiptSigner.toLowerCase()) p.push('close not signed by the pinned signer');
+      if (closeSignerV1(rec).toLowerCase() !== this.keys.receiptSigner.toLowerCase()) p.push('close not signed by the pinned signer');
     } catch (e) {
       p.push(`close signature: ${(e as Error).message}`);
     }
