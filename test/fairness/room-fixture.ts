@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { createFairnessContext } from '../../server/fairness/context.ts';
 import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
+import type { CommitmentRegistry } from '../../server/indexes/commitments.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
@@ -27,7 +28,8 @@ export async function authorizedPlayer(
   return { address: wallet.address, seed, commitment, authorization: { signature } };
 }
 
-export async function openRoom(roomId = 'fixture'): Promise<{ room: RoomTranscript; keys: TrustedKeys }> {
+/** With `commitments`, the room claims its draws' commitments there (the default registry is the room's own, in memory). */
+export async function openRoom(roomId = 'fixture', opts: { commitments?: CommitmentRegistry } = {}): Promise<{ room: RoomTranscript; keys: TrustedKeys }> {
   const suite = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
   const sk = crypto.getRandomValues(new Uint8Array(32));
   const operator = Wallet.createRandom();
@@ -43,6 +45,7 @@ export async function openRoom(roomId = 'fixture'): Promise<{ room: RoomTranscri
       },
       close: async () => undefined,
     },
+    ...(opts.commitments ? { commitments: opts.commitments } : {}),
   });
   const room = await RoomTranscript.open(join(mkdtempSync(join(tmpdir(), 'verifier-')), 'room.jsonl'), roomId, ctx);
   return { room, keys: { suite: suite.name, publicKey: bytesToHex(suite.publicKey(sk)), receiptSigner: operator.address } };
