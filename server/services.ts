@@ -11,11 +11,14 @@ import type { SignInService } from './auth/siwe.ts';
 import type { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import type { RoomStore } from './fairness/room-store.ts';
+import type { DrawIndex } from './indexes/draws.ts';
 
 export interface GameServices {
   readonly config: Config;
   readonly log: Logger;
   readonly rooms: RoomStore;
+  /** Every player's draws, for GET /players/:address/draws. */
+  readonly draws: DrawIndex;
   readonly chips: ChipLedger;
   readonly awards: AwardSink;
   readonly signIn: SignInService;

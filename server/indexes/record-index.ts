@@ -11,7 +11,7 @@
  * at start. Feeding a record twice changes nothing.
  * @module
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
@@ -51,6 +51,12 @@ export function allOf(indexes: readonly RecordIndex[]): RecordIndex & { readonly
 const roomIdsIn = async (dir: string): Promise<string[]> =>
   (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length));
 
+/** Rooms in the order their files were last written (filing order, for filed rooms), then by id. */
+async function inWriteOrder(rooms: { id: string; dir: string }[]): Promise<{ id: string; dir: string }[]> {
+  const timed = await Promise.all(rooms.map(async (r) => ({ ...r, at: (await stat(join(r.dir, `${r.id}.jsonl`)).catch(() => undefined))?.mtimeMs ?? Infinity })));
+  return timed.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(({ id, dir }) => ({ id, dir }));
+}
+
 /**
  * Feeds each index what it lacks: the filed rooms it never saw and, for an index that lost its
  * contents, every room of `openDirs` too (rooms other processes are running). Each index is fed
@@ -66,7 +72,8 @@ export async function catchUpIndexes(
   const open = needs.some((n) => n.lost) ? (await Promise.all((await dirs.openDirs()).map(async (dir) => (await roomIdsIn(dir)).map((id) => ({ id, dir }))))).flat() : [];
   const rooms = new Map<string, { id: string; dir: string; for: RecordIndex[] }>();
   for (const need of needs) {
-    const wanted = [...need.rooms.map((id) => ({ id, dir: dirs.closedDir })), ...(need.lost ? open : [])];
+    // Filed rooms in the order they were filed, so a rebuilt draw index lists their draws oldest first, room by room.
+    const wanted = [...(await inWriteOrder(need.rooms.map((id) => ({ id, dir: dirs.closedDir })))), ...(need.lost ? open : [])];
     for (const room of wanted) {
       const entry = rooms.get(room.id) ?? { ...room, for: [] };
       entry.for.push(need.index);
