@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { CHESTS_PER_ROUND } from '../../games/raid/rules.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
-import { authorize, closedTranscript, getJson, sessionSignIn, TestPlayer } from '../helpers/player.ts';
+import { authorize, closedTranscript, getJson, playerDraws, sessionSignIn, TestPlayer, type ListedDraw } from '../helpers/player.ts';
 import { Raider } from '../helpers/raider.ts';
 import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -22,49 +22,9 @@ import { waitFor } from '../helpers/wait-for.ts';
 const ENV = { MAX_MESSAGES_PER_SECOND: '200' };
 const BET = { stake: 10, target: 5000, direction: 'under' } as const;
 
-interface Draw {
-  roomId: string;
-  drawSeq: number;
-  receiptSeq: number;
-  receiptHash: string;
-  game: string;
-  kind: string;
-  issuedAt: number;
-  status: 'open' | 'settled' | 'void';
-  endSeq?: number;
-  endHash?: string;
-}
-type Page = { address: string; draws: Draw[]; next: string | null };
-
-/** Every page of the address's draws, `limit` at a time, until `next` is null. */
-async function drawsOf(url: string, address: string, limit = 2): Promise<Draw[]> {
-  const draws: Draw[] = [];
-  for (let after: string | null | undefined, pages = 0; after !== null; pages++) {
-    const page = await getJson<Page>(`${url}/players/${address}/draws?limit=${limit}${after ? `&after=${after}` : ''}`);
-    expect(page.draws.length).toBeLessThanOrEqual(limit);
-    expect(pages).toBeLessThan(50);
-    draws.push(...page.draws);
-    after = page.next;
-  }
-  return draws;
-}
+type Page = { address: string; draws: ListedDraw[]; next: string | null };
 
 const chips = async (url: string, address: string): Promise<number> => (await getJson<{ balance: number }>(`${url}/players/${address}/chips`)).balance;
-
-/** Sends a dice bet on `commitment`; its receipt, or the server's refusal naming the commitment. */
-async function diceBetOn(player: TestPlayer, commitment: string): Promise<{ receipt?: { drawSeq: number }; error?: { code: string; message: string; commitment?: string } }> {
-  const action = { ...BET, edgeBps: player.edgeBps };
-  player.room.send('bet', { ...BET, commitment, authorization: await authorize(player.drawSigner, player.room.roomId, 'dice', 'roll', action, commitment) });
-  // From the player's inbox (where messages no waiter asked for go): no waiter is left behind for a later bet.
-  const answer = await waitFor(
-    () => {
-      const i = player.inbox.findIndex((m) => (m.type === 'receipt' && m.body.commitments[0] === commitment) || (m.type === 'error' && (m.body as { commitment?: string }).commitment === commitment));
-      return i >= 0 && player.inbox.splice(i, 1)[0]!;
-    },
-    { what: `an answer to the bet on ${commitment}`, interval: 20 },
-  );
-  return answer.type === 'receipt' ? { receipt: answer.body as { drawSeq: number } } : { error: answer.body as { code: string; message: string; commitment?: string } };
-}
 
 /** A blackjack table for `wallet`: bets on a given commitment, hands played to a stand. */
 async function blackjackTable(url: string, wallet: HDNodeWallet) {
@@ -74,7 +34,7 @@ async function blackjackTable(url: string, wallet: HDNodeWallet) {
   const room: Room = await client.create('blackjack');
   room.reconnection.enabled = false; // the server is killed under it below
   const inbox: { type: string; body: any }[] = [];
-  for (const type of ['receipt', 'deal', 'outcome', 'void', 'error']) room.onMessage(type, (body) => inbox.push({ type, body }));
+  for (const type of ['receipt', 'deal', 'move', 'outcome', 'void', 'error']) room.onMessage(type, (body) => inbox.push({ type, body }));
   const next = (type: string, pred: (b: any) => boolean = () => true): Promise<any> =>
     waitFor(
       () => {
@@ -109,7 +69,7 @@ async function recordAt(url: string, roomId: string, seq: number): Promise<{ has
 }
 
 /** Each listed draw's receipt and end are where the listing says, in the room's transcript. */
-async function expectFoundInTranscripts(url: string, draws: readonly Draw[]): Promise<void> {
+async function expectFoundInTranscripts(url: string, draws: readonly ListedDraw[]): Promise<void> {
   for (const d of draws) {
     expect(await recordAt(url, d.roomId, d.receiptSeq)).toMatchObject({ type: 'receipt', drawSeq: d.drawSeq, hash: d.receiptHash });
     if (d.status !== 'open') expect(await recordAt(url, d.roomId, d.endSeq!)).toMatchObject({ type: d.status === 'void' ? 'void' : 'outcome', drawSeq: d.drawSeq, hash: d.endHash });
@@ -127,7 +87,7 @@ describe('used commitments and players\' draws, one process', () => {
       const dice = await TestPlayer.join(server.url, { wallet, create: true });
       const usedSeed = newSeed();
       const used = seedCommitment(usedSeed);
-      const first = await diceBetOn(dice, used);
+      const first = await dice.betOn(used);
       await dice.reveal(first.receipt!.drawSeq, usedSeed);
       const { receipt: unrevealed } = await dice.bet(BET);
       // Another player at the same table: not among my draws.
@@ -136,7 +96,7 @@ describe('used commitments and players\' draws, one process', () => {
       await other.reveal(theirs.drawSeq, theirSeed);
       // The same commitment again, at the same table: refused, nothing taken.
       const before = await chips(server.url, me);
-      expect((await diceBetOn(dice, used)).error).toMatchObject({ code: 'commitment-used', commitment: used, message: expect.stringContaining(used) });
+      expect((await dice.betOn(used)).error).toMatchObject({ code: 'commitment-used', commitment: used, message: expect.stringContaining(used) });
 
       // Blackjack, another room: the used commitment refused with the stake untouched and no
       // record written; then the table plays a hand.
@@ -147,7 +107,7 @@ describe('used commitments and players\' draws, one process', () => {
       expect((await getJson<Transcript>(`${server.url}/rooms/${table.room.roomId}/transcript`)).records).toEqual([]);
       const hand = await table.play(newSeed());
 
-      const mine = await drawsOf(server.url, me);
+      const mine = await playerDraws(server.url, me);
       expect(mine.map((d) => [d.roomId, d.drawSeq, d.game, d.kind, d.status])).toEqual([
         [dice.room.roomId, first.receipt!.drawSeq, 'dice', 'roll', 'settled'],
         [dice.room.roomId, unrevealed.drawSeq, 'dice', 'roll', 'open'],
@@ -155,7 +115,7 @@ describe('used commitments and players\' draws, one process', () => {
       ]);
       expect(mine[2]).toMatchObject({ receiptSeq: hand.seq, receiptHash: hand.hash });
       await expectFoundInTranscripts(server.url, mine);
-      expect((await drawsOf(server.url, other.address.toLowerCase(), 1)).map((d) => [d.roomId, d.drawSeq])).toEqual([[dice.room.roomId, theirs.drawSeq]]);
+      expect((await playerDraws(server.url, other.address.toLowerCase(), 1)).map((d) => [d.roomId, d.drawSeq])).toEqual([[dice.room.roomId, theirs.drawSeq]]);
       // The address in any case; one page of them all.
       const all = await getJson<Page>(`${server.url}/players/${me.toUpperCase().replace('0X', '0x')}/draws`);
       expect(all).toMatchObject({ draws: mine, next: null });
@@ -163,7 +123,7 @@ describe('used commitments and players\' draws, one process', () => {
       // The dice room closes: the unrevealed roll is voided, and its status follows.
       await Promise.all([dice.room.leave(), other.room.leave()]);
       await closedTranscript(server.url, dice.room.roomId);
-      const voided = await waitFor(async () => (await drawsOf(server.url, me)).find((d) => d.drawSeq === unrevealed.drawSeq && d.roomId === dice.room.roomId && d.status === 'void'), {
+      const voided = await waitFor(async () => (await playerDraws(server.url, me)).find((d) => d.drawSeq === unrevealed.drawSeq && d.roomId === dice.room.roomId && d.status === 'void'), {
         what: 'the unrevealed roll to be listed void',
       });
       await expectFoundInTranscripts(server.url, [voided]);
@@ -194,7 +154,7 @@ describe('used commitments and players\' draws, one process', () => {
       expect(await server.stop('SIGKILL')).toBe(null);
       server = await startServerProcess({ dataDir: server.dataDir, port: server.port, env: ENV });
 
-      const afterKill = await drawsOf(server.url, me, 3);
+      const afterKill = await playerDraws(server.url, me, 3);
       expect(afterKill.slice(0, 3)).toEqual([mine[0], { ...mine[1], ...voided }, mine[2]]);
       expect(afterKill.slice(3).map((d) => [d.roomId, d.drawSeq, d.game, d.status])).toEqual([[table.room.roomId, inFlight.drawSeq, 'blackjack', 'void']]);
       await expectFoundInTranscripts(server.url, afterKill);
@@ -202,25 +162,25 @@ describe('used commitments and players\' draws, one process', () => {
       // Both commitments stay used: the one revealed, and the one of the receipt the kill cut short.
       const again = await TestPlayer.join(server.url, { wallet, create: true });
       const stake = await chips(server.url, me);
-      for (const c of [used, seedCommitment(killedSeed)]) expect((await diceBetOn(again, c)).error).toMatchObject({ code: 'commitment-used', commitment: c });
+      for (const c of [used, seedCommitment(killedSeed)]) expect((await again.betOn(c)).error).toMatchObject({ code: 'commitment-used', commitment: c });
       expect(await chips(server.url, me)).toBe(stake);
       const fresh = await again.bet(BET);
       await again.reveal(fresh.receipt.drawSeq, fresh.seed);
-      const beforeRebuild = await drawsOf(server.url, me, 100);
+      const beforeRebuild = await playerDraws(server.url, me, 100);
       expect(beforeRebuild).toHaveLength(5);
 
       // Stopped cleanly, the index files deleted: the next start reads every filed room once and
       // serves the same draws, refusing the same commitments.
       await again.room.leave();
-      await waitFor(async () => (await drawsOf(server.url, me, 100)).every((d) => d.status !== 'open'), { what: 'every draw of mine to end' });
-      const ended = await drawsOf(server.url, me, 100);
+      await waitFor(async () => (await playerDraws(server.url, me, 100)).every((d) => d.status !== 'open'), { what: 'every draw of mine to end' });
+      const ended = await playerDraws(server.url, me, 100);
       expect(await server.stop('SIGTERM')).toBe(0);
       rmSync(join(server.dataDir, 'index'), { recursive: true });
       server = await startServerProcess({ dataDir: server.dataDir, port: server.port, env: ENV });
       expect(server.logs.join('')).toMatch(/indexed transcripts the indexes lacked/);
-      expect(await drawsOf(server.url, me, 2)).toEqual(ended);
+      expect(await playerDraws(server.url, me, 2)).toEqual(ended);
       const last = await TestPlayer.join(server.url, { wallet, create: true });
-      expect((await diceBetOn(last, used)).error).toMatchObject({ code: 'commitment-used' });
+      expect((await last.betOn(used)).error).toMatchObject({ code: 'commitment-used' });
       await last.room.leave();
     } finally {
       await server.stop();
