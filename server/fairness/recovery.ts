@@ -33,7 +33,7 @@ export async function recoverRooms(deps: {
     const receipts = new Map<number, ReceiptRecord>();
     const records = await room.readRecords();
     for (const record of records) {
-      // The indexes may lack records the crash cut short of them (those written just above they were told of).
+      // The crash may have cut the indexes' lines of this room short; fed again, what they hold stays once.
       deps.index?.record(record);
       if (record.type === 'receipt') receipts.set(record.drawSeq, record);
       if (record.type === 'close') continue;
