@@ -12,6 +12,7 @@ const UNIT = [
   'test/server/applied-refs.test.ts',
   'test/server/award-sink.test.ts',
   'test/server/config.test.ts',
+  'test/server/indexes.test.ts',
   'test/server/journal.test.ts',
   'test/server/journal-follower.test.ts',
   'test/server/keys.test.ts',

@@ -10,6 +10,7 @@ import { defineRoom, defineServer } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import type { Logger } from 'pino';
 import { getSuite } from '../vrf/index.ts';
+import { vrfKeyId } from '../vrf/protocol/commitment.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
 import { JournalAwardSink } from './awards/award-sink.ts';
@@ -22,12 +23,17 @@ import { MemorySeatRegistry } from './auth/seats.ts';
 import { SignInService } from './auth/siwe.ts';
 import { ClusterNode, type Lease } from './cluster/cluster-node.ts';
 import { PeerSync } from './cluster/peer-sync.ts';
+import { RedisCommitmentRegistry } from './cluster/redis-commitments.ts';
+import { RedisDrawIndex } from './cluster/redis-draws.ts';
 import { RedisNonceStore } from './cluster/redis-nonces.ts';
 import { RedisSeatRegistry } from './cluster/redis-seats.ts';
 import { fewestRoomsPlacement } from './cluster/room-placement.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import { createFairnessContext } from './fairness/context.ts';
+import { LocalCommitmentRegistry } from './indexes/commitments.ts';
+import { LocalDrawIndex } from './indexes/draws.ts';
+import { allOf, catchUpIndexes } from './indexes/record-index.ts';
 import { createProverPool } from './fairness/prover.ts';
 import { recoverRooms } from './fairness/recovery.ts';
 import { RoomStore } from './fairness/room-store.ts';
@@ -56,6 +62,20 @@ export async function startServer(
   const cluster = config.redisUrl ? await ClusterNode.join(config.redisUrl, config.nodeId, onFatal) : undefined;
   const layout = dataLayout(config.dataDir, cluster?.nodeId);
   const metrics = createMetrics();
+  const { nodesDir } = layout;
+  const peerDirs = async (): Promise<string[]> =>
+    nodesDir && cluster ? (await peerIds(nodesDir, cluster.nodeId)).map((id) => nodeFiles(nodesDir, id).openRooms) : [];
+  // The indexes over the transcripts, used commitments and players' draws: files of this
+  // process's own, or Redis for a cluster (rebuilt from the transcripts if Redis loses them).
+  const catchUp = async (): Promise<void> => {
+    const read = await catchUpIndexes(index.parts, { closedDir: layout.closedRooms, openDirs: async () => [layout.openRooms, ...(await peerDirs())] }, log);
+    if (read > 0) log.info({ transcripts: read }, 'indexed transcripts the indexes lacked');
+  };
+  const keyId = vrfKeyId(suite.name, keys.vrfPublicKey);
+  const { commitments, draws } = cluster
+    ? { commitments: new RedisCommitmentRegistry(cluster.redis, keyId, catchUp), draws: new RedisDrawIndex(cluster.redis, keyId, catchUp) }
+    : { commitments: await LocalCommitmentRegistry.open(layout.index!.commitments), draws: await LocalDrawIndex.open(layout.index!.draws) };
+  const index = allOf([commitments, draws]);
   const prover = metrics.timed(createProverPool({ suite: suite.name, secretKey: keys.vrfSecretKey.reveal() }));
   const ctx = createFairnessContext({
     suite,
@@ -65,15 +85,14 @@ export async function startServer(
     prover,
     rules: servedRules(config),
     onRecord: metrics.recorded,
+    commitments,
+    index,
   });
   const chain = await startChain(
     config,
     { minterKey: keys.minterKey.reveal(), vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex } },
     log,
   );
-  const { nodesDir } = layout;
-  const peerDirs = async (): Promise<string[]> =>
-    nodesDir && cluster ? (await peerIds(nodesDir, cluster.nodeId)).map((id) => nodeFiles(nodesDir, id).openRooms) : [];
   const rooms = new RoomStore({ openDir: layout.openRooms, closedDir: layout.closedRooms, peerOpenDirs: peerDirs }, ctx);
   await rooms.init();
   const chips = await ChipLedger.open(layout.chips, config.startingChips);
@@ -107,17 +126,19 @@ export async function startServer(
   });
   const seats = cluster ? new RedisSeatRegistry(cluster.redis, cluster.nodeId, config.maxSeatsPerAddress) : new MemorySeatRegistry(config.maxSeatsPerAddress);
   const recover = (openDir: string, lease: Lease) =>
-    recoverRooms({ rooms: new RoomStore({ openDir, closedDir: layout.closedRooms }, ctx), chips, awards, log, mayGoOn: () => lease.acquire() });
+    recoverRooms({ rooms: new RoomStore({ openDir, closedDir: layout.closedRooms }, ctx), chips, awards, index, log, mayGoOn: () => lease.acquire() });
   const peers = cluster && nodesDir ? new PeerSync({ nodesDir, node: cluster, chips, awards, recover, log }) : undefined;
   await peers?.catchUp();
-  provideServices({ config, log, rooms, fairness: ctx, chips, awards, signIn, seats, syncPeers: () => peers?.catchUp() ?? Promise.resolve() });
+  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, syncPeers: () => peers?.catchUp() ?? Promise.resolve() });
 
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
   while (ownRecovery && !(await ownRecovery.acquire())) await new Promise((r) => setTimeout(r, 500));
-  const recovered = await recoverRooms({ rooms, chips, awards, log, ...(ownRecovery ? { mayGoOn: () => ownRecovery.acquire() } : {}) });
+  const recovered = await recoverRooms({ rooms, chips, awards, index, log, ...(ownRecovery ? { mayGoOn: () => ownRecovery.acquire() } : {}) });
   await ownRecovery?.release();
   if (recovered > 0) log.info({ recovered }, 'settled rooms left open by the previous run');
+  // Filed rooms the indexes never saw (a first start, a lost index file, an empty Redis): read once, before any draw.
+  await catchUp();
   metrics.watchOutbox(() => minting.pendingCount);
   minting.start();
   peers?.start();
@@ -157,6 +178,8 @@ export async function startServer(
     async close() {
       await server.gracefullyShutdown(false);
       await peers?.stop();
+      if (commitments instanceof LocalCommitmentRegistry) await commitments.close();
+      if (draws instanceof LocalDrawIndex) await draws.close();
       await prover.close();
       await chips.close();
       await minting.stop();

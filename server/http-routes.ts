@@ -1,6 +1,7 @@
 /**
- * The HTTP surface beside the game: the fairness parameters that clients pin,
- * room transcripts, sign-in nonces and health. Same port as the WebSocket transport.
+ * The HTTP surface beside the game: the fairness parameters that clients pin, room
+ * transcripts, players' chips, awards and draws, sign-in nonces and health. Same port as the
+ * WebSocket transport.
  * @module
  */
 import { access, constants } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import type { AwardMinter } from './awards/minter.ts';
 import type { Chain } from './chain/chain.ts';
 import type { FairnessContext } from './fairness/context.ts';
 import { isRoomId } from './fairness/room-store.ts';
+import { DRAW_CURSOR } from './indexes/draws.ts';
 import { CLIENT_DIST } from './client-dist.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { serverGame } from './games.ts';
@@ -74,6 +76,11 @@ const ClosedRoomsQuery = z.strictObject({
   limit: count.min(1).max(1000).optional(),
 });
 
+const DrawsQuery = z.strictObject({
+  after: z.string().regex(DRAW_CURSOR, 'a cursor from the previous page (its next)').optional(),
+  limit: count.min(1).max(1000).optional(),
+});
+
 export function installRoutes(
   app: Application,
   ctx: FairnessContext,
@@ -113,6 +120,18 @@ export function installRoutes(
     if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
     await services().syncPeers();
     res.json({ address, balance: services().chips.balance(address) });
+  });
+
+  // Every draw the address was a player of, oldest first, a page at a time (`after`: the previous
+  // page's `next`; null after the last): where each receipt is in its room's transcript, and
+  // whether the draw ended. From the draw index, so a page costs what it holds.
+  app.get('/players/:address/draws', async (req: Request, res: Response) => {
+    const address = String(req.params['address']);
+    if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
+    const query = DrawsQuery.safeParse(req.query);
+    if (!query.success) return void res.status(400).json({ error: query.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ') });
+    const { after, limit = 100 } = query.data;
+    res.json({ address, ...(await services().draws.draws(address, { ...(after === undefined ? {} : { after }), limit })) });
   });
 
   // The browser client (built by npm start): the game at /, the transcript verifier at /verify.

@@ -12,6 +12,7 @@ import type { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import type { RoomStore } from './fairness/room-store.ts';
 import type { FairnessContext } from './fairness/context.ts';
+import type { DrawIndex } from './indexes/draws.ts';
 
 export interface GameServices {
   readonly config: Config;
@@ -19,6 +20,8 @@ export interface GameServices {
   readonly rooms: RoomStore;
   /** The VRF key, the operator's signer and the rules each game is served under. */
   readonly fairness: FairnessContext;
+  /** Every player's draws, for GET /players/:address/draws. */
+  readonly draws: DrawIndex;
   readonly chips: ChipLedger;
   readonly awards: AwardSink;
   readonly signIn: SignInService;

@@ -155,7 +155,19 @@ class RaidRoom extends GameRoom<RaidStateType> {
     this.#benched.clear();
     if (players.length === 0) return this.#startRound();
     this.#chestDraw = -1;
-    const receipt = await this.openDraw({ kind: 'chests', action: { round: this.state.round, count: CHESTS_PER_ROUND }, players });
+    let receipt: ReceiptRecord;
+    try {
+      receipt = await this.openDraw({ kind: 'chests', action: { round: this.state.round, count: CHESTS_PER_ROUND }, players });
+    } catch (e) {
+      if (!(e instanceof Refusal && e.code === 'commitment-used')) throw e;
+      // A commitment used before: the draw goes on without whoever sent it, who is told why.
+      this.#chestDraw = undefined;
+      for (const p of players.filter((p) => p.commitment === e.extra['commitment'])) {
+        this.#commits.delete(p.address);
+        for (const c of this.clients) if (addressOf(c) === p.address) this.refuse(c, e);
+      }
+      return this.#placeChests();
+    }
     this.#chestDraw = receipt.drawSeq;
     this.#phase('placing', REVEAL_MS);
   }

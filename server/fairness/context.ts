@@ -1,7 +1,7 @@
 /**
  * What every room's fairness work shares: the VRF suite and key, the operator's signer, the
- * rules document of each game and the prover pool. Built once at startup from the server's keys
- * and configuration.
+ * rules document of each game, the prover pool, the registry of used seed commitments and the
+ * indexes fed from the records. Built once at startup from the server's keys and configuration.
  * @module
  */
 import { SigningKey } from 'ethers';
@@ -11,6 +11,8 @@ import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { receiptDigest, sealDigest, type Sealable, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
 import { rulesHash, type RulesDocument } from '../../games/rules-document.ts';
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
+import { LocalCommitmentRegistry, type CommitmentRegistry } from '../indexes/commitments.ts';
+import type { RecordIndex } from '../indexes/record-index.ts';
 import type { Prover } from './prover.ts';
 
 export interface FairnessContext {
@@ -26,7 +28,11 @@ export interface FairnessContext {
   readonly rules: Readonly<Record<string, { readonly document: RulesDocument; readonly hash: string }>>;
   readonly prover: Prover;
   now(): number;
-  /** Told of every record a room journals (metrics). */
+  /** Seed commitments already used under this key: a receipt claims its commitments first. */
+  readonly commitments: CommitmentRegistry;
+  /** The indexes fed from the records (players' draws, used commitments): a room is filed only once they hold its records. */
+  readonly index?: RecordIndex;
+  /** Told of every record a room journals, once it is durable (metrics, and the indexes). */
   readonly onRecord?: (record: HashedRecord, game: string) => void;
 }
 
@@ -40,8 +46,12 @@ export function createFairnessContext(opts: {
   rules: readonly RulesDocument[];
   now?: () => number;
   onRecord?: (record: HashedRecord, game: string) => void;
+  /** Default: in memory, for this context alone. */
+  commitments?: CommitmentRegistry;
+  index?: RecordIndex;
 }): FairnessContext {
   const signer = new SigningKey(opts.operatorKey);
+  const { index, onRecord } = opts;
   return {
     suite: opts.suite,
     keyId: vrfKeyId(opts.suite.name, opts.vrfPublicKey),
@@ -52,6 +62,15 @@ export function createFairnessContext(opts: {
     rules: Object.fromEntries(opts.rules.map((document) => [document.game, { document, hash: rulesHash(document) }])),
     prover: opts.prover,
     now: opts.now ?? Date.now,
-    ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
+    commitments: opts.commitments ?? new LocalCommitmentRegistry(),
+    ...(index ? { index } : {}),
+    ...(onRecord || index
+      ? {
+          onRecord: (record: HashedRecord, game: string) => {
+            onRecord?.(record, game);
+            index?.record(record);
+          },
+        }
+      : {}),
   };
 }

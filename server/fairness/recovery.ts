@@ -2,7 +2,8 @@
  * After a crash: every room left open by the previous run is settled and filed. A draw whose
  * seeds were all revealed (and journaled) is proven and paid: the VRF makes its outcome the one
  * it would have had. A draw still waiting for a seed is voided and its stake refunded. Then every
- * record's effects are applied again; they are idempotent, so what was already applied stays once.
+ * record's effects are applied again, and every record is fed to the indexes again; both are
+ * idempotent, so what was already applied or indexed stays once.
  * @module
  */
 import type { Logger } from 'pino';
@@ -10,6 +11,7 @@ import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { AwardSink } from '../awards/award-sink.ts';
 import type { ChipLedger } from '../chips/chip-ledger.ts';
 import { applyRecordEffects } from '../rooms/record-effects.ts';
+import type { RecordIndex } from '../indexes/record-index.ts';
 import type { RoomStore } from './room-store.ts';
 
 export async function recoverRooms(deps: {
@@ -17,6 +19,8 @@ export async function recoverRooms(deps: {
   chips: ChipLedger;
   awards: AwardSink;
   log: Logger;
+  /** The indexes fed from the records (players' draws, used commitments). */
+  index?: RecordIndex | undefined;
   /** Asked before each room (in a cluster: renew the lease on this work); false stops here. */
   mayGoOn?: () => Promise<boolean>;
 }): Promise<number> {
@@ -29,6 +33,8 @@ export async function recoverRooms(deps: {
     const receipts = new Map<number, ReceiptRecord>();
     const records = await room.readRecords();
     for (const record of records) {
+      // The crash may have cut the indexes' lines of this room short; fed again, what they hold stays once.
+      deps.index?.record(record);
       if (record.type === 'receipt') receipts.set(record.drawSeq, record);
       if (record.type === 'close') continue;
       const { chips, awards } = applyRecordEffects(deps, record, receipts.get(record.drawSeq)!);

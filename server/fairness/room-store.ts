@@ -60,6 +60,8 @@ export class RoomStore {
   /** Closes a room whose draws are all settled or voided and files its transcript as finished. */
   async finish(room: RoomTranscript): Promise<void> {
     await room.finish();
+    // Filed only once the indexes hold its records: a start reads again only rooms still open (recovery) and rooms the indexes never saw.
+    await this.ctx.index?.flush(room.roomId);
     await rename(join(this.#openDir, `${room.roomId}.jsonl`), join(this.#closedDir, `${room.roomId}.jsonl`));
     this.#live.delete(room.roomId);
   }

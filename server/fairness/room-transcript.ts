@@ -134,6 +134,8 @@ export class RoomTranscript {
     players: readonly { address: string; commitment: string; authorization: DrawAuthorization }[];
   }): Promise<ReceiptRecord & { hash: string }> {
     const { ctx } = this;
+    // Before anything is signed: a commitment is used once under this key (throws CommitmentUsed).
+    await ctx.commitments.claim(draw.players.map((p) => p.commitment));
     const rules = ctx.rules[draw.game];
     if (!rules) throw new Error(`no rules document for ${draw.game}`);
     const unsigned = {

@@ -16,6 +16,7 @@ import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { HashedRecord, ReceiptRecord, VoidReason } from '../../vrf/protocol/records.ts';
 import { authenticateRequest, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
 import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
+import { CommitmentUsed } from '../indexes/commitments.ts';
 import { services } from '../services.ts';
 import { applyRecordEffects } from './record-effects.ts';
 import { RoomWork } from './room-work.ts';
@@ -222,13 +223,23 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     throw new Refusal('bad-authorization', 'authorization is not a signature of this request by your session key or your address');
   }
 
-  /** Signs and journals a receipt (with each player's authorisation, from `authorize`), applies its effects (a stake), tells its players, starts its reveal clock. */
+  /**
+   * Signs and journals a receipt (with each player's authorisation, from `authorize`), applies its
+   * effects (a stake), tells its players, starts its reveal clock. A commitment used before
+   * (under this key, in any room) is refused as `commitment-used`, naming it, and nothing is opened.
+   */
   protected async openDraw(draw: {
     kind: string;
     action: Record<string, JsonValue>;
     players: readonly { address: string; commitment: string; authorization: DrawAuthorization }[];
   }): Promise<Receipt> {
-    const receipt = await this.transcript.receipt({ game: this.rules.id, ...draw });
+    let receipt: Receipt;
+    try {
+      receipt = await this.transcript.receipt({ game: this.rules.id, ...draw });
+    } catch (e) {
+      if (e instanceof CommitmentUsed) throw new Refusal('commitment-used', e.message, { commitment: e.commitment });
+      throw e;
+    }
     const effects = applyRecordEffects(services(), receipt, receipt);
     this.work.track(effects.chips);
     this.work.track(effects.awards);

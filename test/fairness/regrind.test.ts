@@ -9,7 +9,8 @@ import { authorizedPlayer, openRoom } from './room-fixture.ts';
 
 describe('a revealed seed reused in a second draw', () => {
   it('is refused by the transcript verifier, naming the receipt that reused it', async () => {
-    const { room, keys } = await openRoom('regrind');
+    // A dishonest server: it skips the registry that refuses a commitment used before.
+    const { room, keys } = await openRoom('regrind', { commitments: { claim: async () => undefined } });
     const terms = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under' } };
     const { address: player, seed, ...signed } = await authorizedPlayer(room, terms);
     const draw = { ...terms, players: [{ address: player, ...signed }] };

@@ -10,6 +10,7 @@ import { PUBLISHED_RULES } from '../../games/registry.ts';
 import { rulesHash } from '../../games/rules-document.ts';
 import { createFairnessContext } from '../../server/fairness/context.ts';
 import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
+import type { CommitmentRegistry } from '../../server/indexes/commitments.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
@@ -32,8 +33,14 @@ export async function authorizedPlayer(
 /** The hash of a game's published rules: what the fixture's draws are played under. */
 export const publishedRulesHash = (game: string): string => rulesHash(PUBLISHED_RULES[game]!);
 
-/** A room of a throwaway server (its operator key returned too, for tests that play the operator). */
-export async function openRoom(roomId = 'fixture'): Promise<{ room: RoomTranscript; keys: TrustedKeys; operator: Wallet | HDNodeWallet }> {
+/**
+ * A room of a throwaway server (its operator key returned too, for tests that play the operator).
+ * With `commitments`, the room claims its draws' commitments there (the default registry is the room's own, in memory).
+ */
+export async function openRoom(
+  roomId = 'fixture',
+  opts: { commitments?: CommitmentRegistry } = {},
+): Promise<{ room: RoomTranscript; keys: TrustedKeys; operator: Wallet | HDNodeWallet }> {
   const suite = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
   const sk = crypto.getRandomValues(new Uint8Array(32));
   const operator = Wallet.createRandom();
@@ -50,6 +57,7 @@ export async function openRoom(roomId = 'fixture'): Promise<{ room: RoomTranscri
       close: async () => undefined,
     },
     rules: Object.values(PUBLISHED_RULES),
+    ...(opts.commitments ? { commitments: opts.commitments } : {}),
   });
   const room = await RoomTranscript.open(join(mkdtempSync(join(tmpdir(), 'verifier-')), 'room.jsonl'), roomId, ctx);
   return { room, keys: { suite: suite.name, publicKey: bytesToHex(suite.publicKey(sk)), receiptSigner: operator.address }, operator };

@@ -44,6 +44,33 @@ export async function closedTranscript(baseUrl: string, roomId: string): Promise
   );
 }
 
+/** A draw as `GET /players/:address/draws` lists it. */
+export interface ListedDraw {
+  roomId: string;
+  drawSeq: number;
+  receiptSeq: number;
+  receiptHash: string;
+  game: string;
+  kind: string;
+  issuedAt: number;
+  status: 'open' | 'settled' | 'void';
+  endSeq?: number;
+  endHash?: string;
+}
+
+/** Every draw of the address, read `limit` at a time until a page's `next` is null. */
+export async function playerDraws(baseUrl: string, address: string, limit = 2): Promise<ListedDraw[]> {
+  const draws: ListedDraw[] = [];
+  for (let after: string | null | undefined, pages = 0; after !== null; pages++) {
+    const page = await getJson<{ draws: ListedDraw[]; next: string | null }>(`${baseUrl}/players/${address}/draws?limit=${limit}${after ? `&after=${after}` : ''}`);
+    if (page.draws.length > limit) throw new Error(`a page of ${page.draws.length} draws, above the limit of ${limit}`);
+    if (pages > 1000) throw new Error('more than 1000 pages');
+    draws.push(...page.draws);
+    after = page.next;
+  }
+  return draws;
+}
+
 export async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
@@ -137,6 +164,23 @@ export class TestPlayer {
     this.room.send('bet', { ...bet, commitment, authorization });
     const receipt = await this.next('receipt', (r) => r.commitments[0] === commitment);
     return { receipt, seed };
+  }
+
+  /**
+   * Places a bet on a given commitment (a used one, say): its receipt, or the server's refusal
+   * if it names the commitment. Read from the inbox, so no waiter is left behind for a later bet.
+   */
+  async betOn(commitment: string, bet: { stake: number; target: number; direction: 'under' | 'over' } = { stake: 10, target: 5000, direction: 'under' }): Promise<{ receipt?: DiceMessages['receipt']; error?: DiceMessages['error'] & { commitment: string } }> {
+    const action = { stake: bet.stake, target: bet.target, direction: bet.direction };
+    this.room.send('bet', { ...bet, commitment, authorization: await authorize(this.drawSigner, this.room.roomId, 'dice', 'roll', action, commitment, this.rulesHash) });
+    const answer = await waitFor(
+      () => {
+        const i = this.inbox.findIndex((m) => (m.type === 'receipt' && m.body.commitments[0] === commitment) || (m.type === 'error' && (m.body as { commitment?: string }).commitment === commitment));
+        return i >= 0 && this.inbox.splice(i, 1)[0]!;
+      },
+      { what: `an answer to the bet on ${commitment}`, interval: 20 },
+    );
+    return answer.type === 'receipt' ? { receipt: answer.body as DiceMessages['receipt'] } : { error: answer.body as DiceMessages['error'] & { commitment: string } };
   }
 
   reveal(drawSeq: number, seed: string): Promise<DiceMessages['outcome']> {
