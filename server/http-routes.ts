@@ -9,6 +9,7 @@ import { matchMaker } from '@colyseus/core';
 import express, { type Application, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { PROTOCOL_TAG, PROTOCOL_VERSION } from '../vrf/protocol/alpha.ts';
+import { UNITS_PER_CHIP } from '../games/chips.ts';
 import { GAMES, gameRules, MAPPING_VERSIONS } from '../games/registry.ts';
 import { CLOSE_TYPES, RECEIPT_DOMAIN, RECEIPT_TYPES } from '../vrf/protocol/receipt.ts';
 import { DRAW_REQUEST_DOMAIN, DRAW_REQUEST_TYPES, SESSION_KEY_URN } from '../vrf/protocol/authorization.ts';
@@ -38,7 +39,8 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
     drawRequest: { domain: DRAW_REQUEST_DOMAIN, types: DRAW_REQUEST_TYPES, primaryType: 'DrawRequest', sessionKeyResource: `${SESSION_KEY_URN}<address>` },
     close: { domain: RECEIPT_DOMAIN, types: CLOSE_TYPES, primaryType: 'RoomClose' },
     mappings: MAPPING_VERSIONS,
-    chips: { startingChips: config.startingChips },
+    // Amounts in records and balances are units; the terms and startingChips are whole chips.
+    chips: { unitsPerChip: UNITS_PER_CHIP, startingChips: config.startingChips },
     games: Object.fromEntries(
       GAMES.map((g) => [
         g.id,

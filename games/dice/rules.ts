@@ -2,7 +2,8 @@
  * Dice, over/under (FAIRNESS.md section 8, mapping `dice-v1`). The roll is a uniform integer in
  * [0, 9999] drawn from beta; the player wins with `under` if roll < target, with `over` if
  * roll > target. The payout, stake included, is floor(stake * (10000 - edgeBps) / winningRolls):
- * the published house edge, exactly, on every bet.
+ * the published house edge, exactly, on every bet. `stake` and `payout` are in units, 10^6 to the
+ * chip (`games/chips.ts`), so the rounding down costs the player less than one unit.
  * @module
  */
 import { z } from 'zod';
@@ -16,6 +17,7 @@ export const MIN_WINNING_ROLLS = 100;
 export const MAX_WINNING_ROLLS = 9_800;
 
 export const DiceActionSchema = z.strictObject({
+  /** In units (`games/chips.ts`). */
   stake: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   target: z.number().int().min(0).max(ROLLS - 1),
   direction: z.enum(['under', 'over']),
@@ -26,6 +28,7 @@ export type DiceAction = z.infer<typeof DiceActionSchema>;
 export interface DiceResult {
   readonly roll: number;
   readonly win: boolean;
+  /** In units, stake included; 0 on a loss. */
   readonly payout: number;
 }
 
@@ -42,7 +45,7 @@ export function diceActionProblem(a: DiceAction): string | undefined {
   return undefined;
 }
 
-/** Total paid back on a win, stake included. */
+/** Total paid back on a win, stake included, in units: rounded down, so exact to one unit. */
 export function payoutOnWin(a: DiceAction): number {
   return Number((BigInt(a.stake) * BigInt(ROLLS - a.edgeBps)) / BigInt(winningRolls(a)));
 }

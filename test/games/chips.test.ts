@@ -102,3 +102,13 @@ describe('unitsOfChips', () => {
     expect(() => unitsOfChips(10_000_000_000)).toThrow(RangeError);
   });
 });
+
+describe('parseChips with fewer decimals (a form taking cents)', () => {
+  it('refuses more decimals than asked for, never more than 6', () => {
+    expect(parseChips('1.25', 2)).toBe(1_250_000);
+    expect(parseChips('7', 0)).toBe(7_000_000);
+    expect(() => parseChips('1.255', 2)).toThrow('at most 2 decimals');
+    expect(() => parseChips('1.5', 0)).toThrow('at most 0 decimals');
+    expect(() => parseChips('1.1234567', 9)).toThrow('at most 6 decimals');
+  });
+});
