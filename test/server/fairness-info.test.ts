@@ -16,11 +16,12 @@ interface Published {
   receipt: { domain: Record<string, string>; types: Record<string, TypedDataField[]>; primaryType: string };
   close: { domain: Record<string, string>; types: Record<string, TypedDataField[]>; primaryType: string };
   games: Record<string, { title: string; maxClients: number; mappings: Record<string, string>; terms: Record<string, unknown> }>;
+  chips: { unitsPerChip: number; startingChips: number };
 }
 
 let server: ServerProcess;
 beforeAll(async () => {
-  server = await startServerProcess({ env: { HOUSE_EDGE_BPS: '150' } });
+  server = await startServerProcess({ env: { HOUSE_EDGE_BPS: '150', MAX_BET: '2500' } });
 });
 afterAll(async () => {
   await server?.stop();
@@ -35,7 +36,10 @@ describe('GET /fairness', () => {
       for (const [kind, version] of Object.entries(f.games[g.id]!.mappings)) expect(MAPPING_VERSIONS[`${g.id}/${kind}`]).toBe(version);
     }
     expect(f.mappings).toEqual(MAPPING_VERSIONS);
-    expect(f.games['dice']!.terms).toMatchObject({ houseEdgeBps: 150 });
+    // Bet limits and the starting allowance in chips; the unit that stakes, payouts and balances are counted in.
+    expect(f.games['dice']!.terms).toMatchObject({ houseEdgeBps: 150, minBet: 0.01, maxBet: 2500 });
+    expect(f.games['blackjack']!.terms).toMatchObject({ minBet: 0.01, maxBet: 2500 });
+    expect(f.chips).toEqual({ unitsPerChip: 1_000_000, startingChips: 1000 });
   });
 
   it('publishes the typed data that recovers the signer of a real receipt and close record', async () => {
@@ -45,7 +49,7 @@ describe('GET /fairness', () => {
     client.auth.token = await signInToken(server.url, wallet);
     const room = await client.create('blackjack');
     const commitment = 'ab'.repeat(32);
-    room.send('bet', { stake: 2, commitment, authorization: await authorize(wallet, room.roomId, 'blackjack', 'hand', { stake: 2 }, commitment) });
+    room.send('bet', { stake: 20_000, commitment, authorization: await authorize(wallet, room.roomId, 'blackjack', 'hand', { stake: 20_000 }, commitment) });
     await new Promise<void>((resolve) => room.onMessage('receipt', () => resolve()));
     const roomId = room.roomId;
     await room.leave();
