@@ -11,6 +11,7 @@ const UNIT = [
   'test/vrf/**/*.test.ts',
   'test/server/applied-refs.test.ts',
   'test/server/award-sink.test.ts',
+  'test/server/chip-ledger.test.ts',
   'test/server/config.test.ts',
   'test/server/indexes.test.ts',
   'test/server/journal.test.ts',

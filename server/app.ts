@@ -95,7 +95,7 @@ export async function startServer(
   );
   const rooms = new RoomStore({ openDir: layout.openRooms, closedDir: layout.closedRooms, peerOpenDirs: peerDirs }, ctx);
   await rooms.init();
-  const chips = await ChipLedger.open(layout.chips, config.startingChips);
+  const chips = await ChipLedger.open(layout.chips, config.startingUnits);
   const awards = await JournalAwardSink.open(layout.awards, TOKEN_IDS);
   const makeMinter = (mints: MintLog, mayBroadcast?: () => boolean) =>
     new AwardMinter({

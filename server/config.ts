@@ -18,6 +18,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { LevelWithSilent } from 'pino';
+import { unitsOfChips } from '../games/chips.ts';
 import { isSuiteName, suites, type SuiteName } from '../vrf/index.ts';
 
 export interface Config {
@@ -49,12 +50,19 @@ export interface Config {
   readonly maxMessagesPerSecond: number;
   /** `MAX_PAYLOAD_BYTES`: largest accepted client message. Default 4096, in [64, 1048576]. */
   readonly maxPayloadBytes: number;
-  /** `STARTING_CHIPS`: chips credited to a new player. Default 1000, in [0, 1000000000]. */
+  /** `STARTING_CHIPS`: whole chips credited to a new player. Default 1000, in [0, 1000000000]. */
   readonly startingChips: number;
+  /** STARTING_CHIPS in units (`games/chips.ts`), what the ledger credits. */
+  readonly startingUnits: number;
   /** `HOUSE_EDGE_BPS`: house edge in basis points (100 = 1%). Default 100, in [0, 1000]. */
   readonly houseEdgeBps: number;
-  /** `MAX_BET`: largest single bet in chips. Default 100000, in [1, 1000000000]. */
+  /**
+   * `MAX_BET`: largest single stake in whole chips. Default 100000, in [1, 10000000] (so that a
+   * win at the longest odds, 100 times the stake in units, is still a safe integer).
+   */
   readonly maxBet: number;
+  /** MAX_BET in units (`games/chips.ts`), what rooms compare a stake with. */
+  readonly maxBetUnits: number;
   /**
    * `CHAIN_RPC_URL`: JSON-RPC URL of the EVM chain awards are minted on. Unset (the default):
    * the server runs its own node (anvil) on loopback, with its state in `${DATA_DIR}/chain`.
@@ -142,7 +150,7 @@ const schema = z.object({
   MAX_PAYLOAD_BYTES: integer('MAX_PAYLOAD_BYTES', 4096, 64, 1_048_576),
   STARTING_CHIPS: integer('STARTING_CHIPS', 1000, 0, 1_000_000_000),
   HOUSE_EDGE_BPS: integer('HOUSE_EDGE_BPS', 100, 0, 1000),
-  MAX_BET: integer('MAX_BET', 100_000, 1, 1_000_000_000),
+  MAX_BET: integer('MAX_BET', 100_000, 1, 10_000_000),
   CHAIN_RPC_URL: raw.transform((value, ctx) => {
     if (value === undefined || /^https?:\/\/[^\s]+$/.test(value)) return value;
     ctx.addIssue({ code: 'custom', message: `CHAIN_RPC_URL must be an http(s) URL, ${got(value)}` });
@@ -222,8 +230,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxMessagesPerSecond: v.MAX_MESSAGES_PER_SECOND,
     maxPayloadBytes: v.MAX_PAYLOAD_BYTES,
     startingChips: v.STARTING_CHIPS,
+    startingUnits: unitsOfChips(v.STARTING_CHIPS),
     houseEdgeBps: v.HOUSE_EDGE_BPS,
     maxBet: v.MAX_BET,
+    maxBetUnits: unitsOfChips(v.MAX_BET),
     chainRpcUrl: v.CHAIN_RPC_URL,
     gameAssetsAddress: v.GAME_ASSETS_ADDRESS,
     awardEpochSeconds: v.AWARD_EPOCH_SECONDS,

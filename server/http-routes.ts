@@ -10,6 +10,7 @@ import { matchMaker } from '@colyseus/core';
 import express, { type Application, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { PROTOCOL_TAG, PROTOCOL_VERSION } from '../vrf/protocol/alpha.ts';
+import { UNITS_PER_CHIP } from '../games/chips.ts';
 import { GAMES, gameRules, MAPPING_VERSIONS } from '../games/registry.ts';
 import { DOMAIN_V2, DRAW_RECEIPT, RECORD_SEAL } from '../vrf/protocol/receipt.ts';
 import { DRAW_MOVE, DRAW_REQUEST, SESSION_KEY_URN } from '../vrf/protocol/authorization.ts';
@@ -44,7 +45,8 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
     mappings: MAPPING_VERSIONS,
     // The rules document of each game, as verifiers pin it; its hash is every receipt's rulesHash.
     rules: Object.fromEntries(Object.entries(ctx.rules).map(([game, r]) => [game, r.document])),
-    chips: { startingChips: config.startingChips },
+    // Amounts in records and balances are units; the terms and startingChips are whole chips.
+    chips: { unitsPerChip: UNITS_PER_CHIP, startingChips: config.startingChips },
     games: Object.fromEntries(
       GAMES.map((g) => [
         g.id,

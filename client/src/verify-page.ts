@@ -4,6 +4,7 @@
  * distribution they must follow.
  * @module
  */
+import { formatChips } from '../../games/chips.ts';
 import { ROLLS } from '../../games/dice/rules.ts';
 import type { TranscriptReport, TrustedKeys } from '../../vrf/protocol/transcript.ts';
 
@@ -41,6 +42,12 @@ async function transcriptText(): Promise<string> {
 
 function cell(text: string): HTMLTableCellElement {
   return Object.assign(document.createElement('td'), { textContent: text });
+}
+
+/** A result as recorded (amounts in units), and its payout in chips. */
+function resultText(result: Record<string, unknown>): string {
+  const payout = result['payout'];
+  return `${JSON.stringify(result)}${Number.isSafeInteger(payout) ? ` (payout ${formatChips(payout as number)} chips)` : ''}`;
 }
 
 function histogram(records: readonly LooseRecord[]): void {
@@ -90,7 +97,7 @@ function render(transcript: { records?: LooseRecord[] }, report: TranscriptRepor
       const result = records[r.seq]?.result;
       const check = cell(r.problems.length ? `✗ ${r.problems.join('; ')}` : '✓');
       check.className = r.problems.length ? 'mark fail' : 'mark ok';
-      tr.append(cell(String(r.seq)), cell(r.type), cell(String(r.drawSeq ?? '')), cell(result ? JSON.stringify(result) : ''), check);
+      tr.append(cell(String(r.seq)), cell(r.type), cell(String(r.drawSeq ?? '')), cell(result ? resultText(result) : ''), check);
       return tr;
     }),
   );

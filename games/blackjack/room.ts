@@ -5,7 +5,8 @@
  * Each hit, stand or double is a move record on disk before the next card is shown; when the
  * player's turn ends the outcome record publishes beta, the whole deck and the dealer's play.
  * A hand the player stops playing (the 60 s hand clock, a dropped player, the room closing, a
- * crash) is completed as a stand by the published mapping.
+ * crash) is completed as a stand by the published mapping. Stakes, payouts and the balance are in
+ * units (`games/chips.ts`).
  * @module
  */
 import { schema, t, type SchemaType } from '@colyseus/schema';
@@ -13,6 +14,7 @@ import { z } from 'zod';
 import { awardId } from '../../server/awards/award-sink.ts';
 import { COIN_TOKEN_ID } from '../../server/awards/tokens.ts';
 import { InsufficientChips } from '../../server/chips/chip-ledger.ts';
+import { MIN_STAKE_UNITS, stakeProblem, UNITS_PER_CHIP, wholeChips } from '../chips.ts';
 import { addressOf, AuthorizationSchema, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
 import { NO_EFFECTS, sourceOf, type RecordEffects, type ServerGame } from '../../server/rooms/server-game.ts';
 import { services } from '../../server/services.ts';
@@ -72,7 +74,8 @@ class BlackjackRoom extends GameRoom<BlackjackStateType> {
   async #bet(client: PlayerClient, bet: z.output<typeof BetMessage>): Promise<void> {
     const { config, chips } = services();
     if (this.#hand) throw new Refusal('hand-open', `draw ${this.#hand.receipt.drawSeq} is still being played`);
-    if (bet.stake > config.maxBet) throw new Refusal('bad-bet', `stake above the maximum bet of ${config.maxBet}`);
+    const problem = stakeProblem(bet.stake, config.maxBetUnits);
+    if (problem) throw new Refusal('bad-bet', problem);
     const authorization = this.authorize(client, { kind: 'hand', action: { stake: bet.stake }, commitment: bet.commitment }, bet.authorization);
     const address = addressOf(client);
     this.#reserve(address, bet.stake);
@@ -168,7 +171,7 @@ class BlackjackRoom extends GameRoom<BlackjackStateType> {
 /**
  * The stake is taken at the receipt and a double's second stake at its move; a void refunds the
  * stake (a hand is voided only before its seed is in, so before any move); the outcome pays its
- * payout, and the profit over what was staked is minted as coins, as at dice.
+ * payout, and the profit over what was staked is minted as coins, one a whole chip, as at dice.
  */
 function blackjackEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffects {
   const player = receipt.players[0]!;
@@ -182,10 +185,10 @@ function blackjackEffects(record: HashedRecord, receipt: ReceiptRecord): RecordE
   const result = record.result as unknown as HandResult;
   if (result.payout === 0) return NO_EFFECTS;
   const source = sourceOf(record);
-  const won = result.payout - stakeOf(action, result.moves);
+  const coins = wholeChips(result.payout - stakeOf(action, result.moves));
   return {
     chips: [{ ref: `${ref}/payout`, address: player, delta: result.payout, reason: 'payout' }],
-    awards: won > 0 ? [{ awardId: awardId(source, 0), player, tokenId: COIN_TOKEN_ID, amount: won, source }] : [],
+    awards: coins > 0 ? [{ awardId: awardId(source, 0), player, tokenId: COIN_TOKEN_ID, amount: coins, source }] : [],
   };
 }
 
@@ -193,5 +196,6 @@ export default {
   rules: blackjack,
   room: BlackjackRoom,
   effects: blackjackEffects,
-  terms: (config) => ({ maxBet: config.maxBet, handSeconds: HAND_SECONDS }),
+  // The bet limits are in chips (a stake is in units).
+  terms: (config) => ({ minBet: MIN_STAKE_UNITS / UNITS_PER_CHIP, maxBet: config.maxBet, handSeconds: HAND_SECONDS }),
 } satisfies ServerGame;

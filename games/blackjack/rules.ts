@@ -24,9 +24,10 @@
  *   player stopped acting: timeout, disconnect, room closing).
  * - Then the dealer, unless the player busted, draws while the dealer's total is below 17 and
  *   stands on every 17, soft 17 included (S17).
- * - Stakes are even (2, 4, 6, …) so every payout is an exact number of chips. Payouts, stake
- *   included: natural stake × 5/2; win 2 × staked; push staked back; lose, bust or dealer natural
- *   0 — where staked is the stake, or twice it after a double.
+ * - Stakes and payouts are in units, 10^6 to the chip (`games/chips.ts`). Stakes are even (2, 4,
+ *   6, … units) so every payout is an exact number of units. Payouts, stake included: natural
+ *   stake × 5/2; win 2 × staked; push staked back; lose, bust or dealer natural 0 — where staked
+ *   is the stake, or twice it after a double.
  * @module
  */
 import { z } from 'zod';
@@ -39,9 +40,9 @@ export const RANKS = ['A', '2', '3', '4', '5', '6', '7', '8', '9', '10', 'J', 'Q
 export const SUITS = ['♣', '♦', '♥', '♠'] as const;
 /** The dealer stands on every total of at least this, soft or hard. */
 export const DEALER_STANDS_ON = 17;
-/** Smallest stake; stakes are multiples of it so that a natural's 3:2 is whole chips. */
+/** Smallest stake, in units; stakes are multiples of it so that a natural's 3:2 is whole units. */
 export const MIN_STAKE = 2;
-/** Largest stake: four times it (a won double) is still a safe integer. Even, like every stake. */
+/** Largest stake, in units: four times it (a won double) is still a safe integer. Even, like every stake. */
 export const MAX_STAKE = 2 * Math.floor(Number.MAX_SAFE_INTEGER / 8);
 
 export const BlackjackActionSchema = z.strictObject({
@@ -107,7 +108,7 @@ export function isNatural(cards: readonly number[]): boolean {
   return cards.length === 2 && handTotal(cards).total === 21;
 }
 
-/** Total paid back, stake included (see the module comment). `stake` is the action's stake. */
+/** Total paid back in units, stake included (see the module comment). `stake` is the action's stake. */
 export function payoutOf(stake: number, outcome: BlackjackOutcome, doubled: boolean): number {
   const staked = doubled ? 2 * stake : stake;
   switch (outcome) {
@@ -124,7 +125,7 @@ export function payoutOf(stake: number, outcome: BlackjackOutcome, doubled: bool
   }
 }
 
-/** Chips the player has put in on this hand: the stake, and a second one after a double. */
+/** Units the player has put in on this hand: the stake, and a second one after a double. */
 export function stakeOf(action: BlackjackAction, moves: readonly string[]): number {
   return moves[0] === 'double' ? 2 * action.stake : action.stake;
 }
@@ -243,7 +244,7 @@ export interface HandResult {
   playerTotal: number;
   dealerTotal: number;
   outcome: BlackjackOutcome;
-  /** Paid back to the player, stake included. */
+  /** Paid back to the player in units, stake included. */
   payout: number;
 }
 

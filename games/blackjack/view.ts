@@ -3,7 +3,8 @@
  * commitment) before the seed is revealed; each `deal` shows my cards and the dealer's up card;
  * when the hand ends the outcome goes through the room's chain (proof, alpha, the deck from beta,
  * the moves and the dealer's play recomputed by the published mapping), and every card this page
- * was shown during the hand is checked against the verified deck, in the order dealt.
+ * was shown during the hand is checked against the verified deck, in the order dealt. Amounts are
+ * typed and shown in chips and sent and recorded in units (`games/chips.ts`).
  * @module
  */
 import type { Room } from '@colyseus/sdk';
@@ -12,13 +13,15 @@ import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/proto
 import type { Verdict } from '../../client/src/live-transcript.ts';
 import { historyLine, markRow, receiptNote } from '../../client/src/marks.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
-import { cardName, MIN_STAKE, type HandResult, type HandState } from './rules.ts';
+import { cardName, type HandResult, type HandState } from './rules.ts';
+import { formatChips, MIN_STAKE_UNITS, parseChips } from '../chips.ts';
 
 type Receipt = ReceiptRecord & { hash: string };
 /** What the room deals: the hand's state, and how many moves are recorded on it (the next move's `moveIndex`). */
 type Deal = { drawSeq: number; moveCount: number } & HandState;
 interface Hand {
   readonly drawSeq: number;
+  /** In units. */
   readonly stake: number;
   /** Every deal this page was shown, in order: checked against the deck once it is published. */
   readonly shown: Deal[];
@@ -32,7 +35,7 @@ const MARKUP = `
     <p>You: <span class="cards" data-bj="player">–</span> <span data-bj="total"></span></p>
   </div>
   <form data-bj="bet-form">
-    <label>Stake (even) <input data-bj="stake" type="number" min="${MIN_STAKE}" step="2" value="10" inputmode="numeric" /></label>
+    <label>Stake <input data-bj="stake" type="number" min="${formatChips(MIN_STAKE_UNITS)}" step="0.01" value="10" inputmode="decimal" /> chips</label>
     <button data-bj="deal-button" type="submit">Deal</button>
     <button data-bj="hit" type="button" disabled>Hit</button>
     <button data-bj="stand" type="button" disabled>Stand</button>
@@ -54,7 +57,14 @@ class BlackjackView implements GameView {
     if (typeof handSeconds === 'number') this.#el('hand-clock').textContent = `${handSeconds} s after the deal's receipt`;
     this.#el('bet-form').onsubmit = (e) => {
       e.preventDefault();
-      this.#bet(Number((this.#el('stake') as HTMLInputElement).value));
+      const text = (this.#el('stake') as HTMLInputElement).value;
+      let stake: number;
+      try {
+        stake = parseChips(text, 2); // whole cents: an even number of units, as the mapping asks
+      } catch {
+        return void this.#log(`not a stake: ${JSON.stringify(text)} (chips, up to 2 decimals)`);
+      }
+      this.#bet(stake);
     };
     for (const move of ['hit', 'stand', 'double'] as const) this.#el(move).onclick = () => this.#move(move);
     this.attach(ctx.room);
@@ -74,7 +84,7 @@ class BlackjackView implements GameView {
       if (!this.#hand) this.#seed = undefined;
       this.#buttons();
     });
-    room.onStateChange((state: { balance: number }) => (this.#el('balance').textContent = String(state.balance)));
+    room.onStateChange((state: { balance: number }) => (this.#el('balance').textContent = formatChips(state.balance)));
   }
 
   close(): void {
@@ -152,7 +162,7 @@ class BlackjackView implements GameView {
     const staked = result.moves[0] === 'double' ? 2 : 1;
     markRow(
       row,
-      `hand ${record.drawSeq}: you ${result.player.map(cardName).join(' ')} (${result.playerTotal}), dealer ${result.dealer.map(cardName).join(' ')} (${result.dealerTotal}): ${result.outcome}, paid ${result.payout}${hand ? ` on ${hand.stake * staked}` : ''}${receiptNote(v)}`,
+      `hand ${record.drawSeq}: you ${result.player.map(cardName).join(' ')} (${result.playerTotal}), dealer ${result.dealer.map(cardName).join(' ')} (${result.dealerTotal}): ${result.outcome}, paid ${formatChips(result.payout)}${hand?.stake ? ` on ${formatChips(hand.stake * staked)}` : ''}${receiptNote(v)}`,
       problems,
       v.unplaced,
     );

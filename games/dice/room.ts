@@ -2,6 +2,7 @@
  * Dice, over/under, on the server: a wager room for several players. A bet is a draw: the player
  * commits to a seed, the room answers with a signed receipt (the stake is taken), the player
  * reveals, the room proves and pays. Everything but the betting rules is the base room's.
+ * Stakes, payouts and balances are in units (`games/chips.ts`).
  * @module
  */
 import { schema, t, type SchemaType } from '@colyseus/schema';
@@ -9,6 +10,7 @@ import { z } from 'zod';
 import { awardId } from '../../server/awards/award-sink.ts';
 import { COIN_TOKEN_ID } from '../../server/awards/tokens.ts';
 import { InsufficientChips } from '../../server/chips/chip-ledger.ts';
+import { MIN_STAKE_UNITS, stakeProblem, UNITS_PER_CHIP, wholeChips } from '../chips.ts';
 import { addressOf, AuthorizationSchema, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
 import { NO_EFFECTS, sourceOf, type RecordEffects, type ServerGame } from '../../server/rooms/server-game.ts';
 import { services } from '../../server/services.ts';
@@ -16,6 +18,7 @@ import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { dice, DiceBetSchema, diceActionProblem, type DiceBet, type DiceResult } from './rules.ts';
 
+/** `balance` and a roll's `payout` are in units. */
 const DicePlayer = schema({ address: t.string(), balance: t.number().default(0), connected: t.boolean().default(true) }, 'DicePlayer');
 const DiceRoll = schema(
   { drawSeq: t.number(), player: t.string(), target: t.number(), direction: t.string(), roll: t.number(), win: t.boolean(), payout: t.number() },
@@ -34,7 +37,7 @@ export const DiceState = schema(
 );
 type DiceStateType = SchemaType<typeof DiceState>;
 
-/** A bet: the dice action, a commitment, and the player's signature of the draw request (the action under the served rules, whose hash pins the edge). */
+/** A bet: the dice action (the stake in units), a commitment, and the player's signature of the draw request (the action under the served rules, whose hash pins the edge). */
 const BetMessage = DiceBetSchema.extend({ commitment: Hex32Schema, authorization: AuthorizationSchema });
 
 /** Bets a player may have waiting for a reveal at once. */
@@ -83,7 +86,7 @@ class DiceRoom extends GameRoom<DiceStateType> {
     const { config, chips } = services();
     const address = addressOf(client);
     const action: DiceBet = { stake: bet.stake, target: bet.target, direction: bet.direction };
-    const problem = diceActionProblem({ ...action, edgeBps: servedEdgeBps() }) ?? (action.stake > config.maxBet ? `stake above the maximum bet of ${config.maxBet}` : undefined);
+    const problem = diceActionProblem({ ...action, edgeBps: servedEdgeBps() }) ?? stakeProblem(action.stake, config.maxBetUnits);
     if (problem) throw new Refusal('bad-bet', problem);
     const authorization = this.authorize(client, { kind: 'roll', action: { ...action }, commitment: bet.commitment }, bet.authorization);
     const key = address.toLowerCase();
@@ -143,7 +146,10 @@ const StakeOf = z.object({ stake: DiceBetSchema.shape.stake });
 /** Dice winnings become coins. */
 const DICE_WIN_TOKEN_ID = COIN_TOKEN_ID;
 
-/** The stake is taken at the receipt, refunded by a void, and a win pays out (and mints the profit as coins). */
+/**
+ * The stake is taken at the receipt, refunded by a void, and a win pays out; the profit mints as
+ * coins, one a whole chip of it (rounded down; none under a chip).
+ */
 function diceEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffects {
   const player = receipt.players[0]!;
   const { stake } = StakeOf.parse(receipt.action);
@@ -154,10 +160,10 @@ function diceEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffect
   const payout = Number(record.result['payout'] ?? 0);
   if (payout === 0) return NO_EFFECTS;
   const source = sourceOf(record);
-  const won = payout - stake;
+  const coins = wholeChips(payout - stake);
   return {
     chips: [{ ref: `${ref}/payout`, address: player, delta: payout, reason: 'payout' }],
-    awards: won > 0 ? [{ awardId: awardId(source, 0), player, tokenId: DICE_WIN_TOKEN_ID, amount: won, source }] : [],
+    awards: coins > 0 ? [{ awardId: awardId(source, 0), player, tokenId: DICE_WIN_TOKEN_ID, amount: coins, source }] : [],
   };
 }
 
@@ -167,5 +173,6 @@ export default {
   effects: diceEffects,
   // The edge is a term of the rules: the receipt's rulesHash pins it, and the player signs that hash.
   ruleSettings: (config) => ({ edgeBps: config.houseEdgeBps }),
-  terms: (config) => ({ maxBet: config.maxBet }),
+  // The bet limits are in chips (a stake is in units: `minBet` is 10,000 units).
+  terms: (config) => ({ minBet: MIN_STAKE_UNITS / UNITS_PER_CHIP, maxBet: config.maxBet }),
 } satisfies ServerGame;

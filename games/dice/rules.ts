@@ -2,8 +2,10 @@
  * Dice, over/under (FAIRNESS.md section 8, mapping `dice-v2`). The roll is a uniform integer in
  * [0, 9999] drawn from beta; the player wins with `under` if roll < target, with `over` if
  * roll > target. The payout, stake included, is floor(stake * (10000 - edgeBps) / winningRolls):
- * the published house edge, exactly, on every bet. In v2 the edge is a term of the rules document
- * (the receipt pins its hash); a v1 receipt (`dice-v1`) carried it in the action.
+ * the published house edge, exactly, on every bet. `stake` and `payout` are in units, 10^6 to the
+ * chip (`games/chips.ts`), so the rounding down costs the player less than one unit. In v2 the
+ * edge is a term of the rules document (the receipt pins its hash); a v1 receipt (`dice-v1`)
+ * carried it in the action.
  * @module
  */
 import { z } from 'zod';
@@ -18,6 +20,7 @@ export const MAX_WINNING_ROLLS = 9_800;
 
 /** A bet as the player makes it and a v2 receipt holds it. */
 export const DiceBetSchema = z.strictObject({
+  /** In units (`games/chips.ts`). */
   stake: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   target: z.number().int().min(0).max(ROLLS - 1),
   direction: z.enum(['under', 'over']),
@@ -33,6 +36,7 @@ export const DEFAULT_EDGE_BPS = 100;
 export interface DiceResult {
   readonly roll: number;
   readonly win: boolean;
+  /** In units, stake included; 0 on a loss. */
   readonly payout: number;
 }
 
@@ -49,7 +53,7 @@ export function diceActionProblem(a: DiceAction): string | undefined {
   return undefined;
 }
 
-/** Total paid back on a win, stake included. */
+/** Total paid back on a win, stake included, in units: rounded down, so exact to one unit. */
 export function payoutOnWin(a: DiceAction): number {
   return Number((BigInt(a.stake) * BigInt(ROLLS - a.edgeBps)) / BigInt(winningRolls(a)));
 }

@@ -2,19 +2,22 @@
  * The dice table: bets over/under. Every record the room sends goes through the room's chain in
  * the verification worker; my receipt is also checked as mine (my bet, my commitment) before the
  * seed is revealed, so a receipt that fails is never answered. Each draw shows a verified mark
- * or a failure that names the check.
+ * or a failure that names the check. Amounts are typed and shown in chips and sent and recorded in
+ * units (`games/chips.ts`).
  * @module
  */
 import type { Room } from '@colyseus/sdk';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { MIN_WINNING_ROLLS, ROLLS, winningRolls } from './rules.ts';
+import { MIN_WINNING_ROLLS, payoutOnWin, ROLLS, winningRolls } from './rules.ts';
+import { formatChips, MIN_STAKE_UNITS, parseChips } from '../chips.ts';
 import type { Verdict } from '../../client/src/live-transcript.ts';
 import { historyLine, markRow, receiptNote } from '../../client/src/marks.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
 
 type Direction = 'under' | 'over';
 interface Bet {
+  /** In units. */
   stake: number;
   target: number;
   direction: Direction;
@@ -32,7 +35,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const MARKUP = `
   <p>Balance: <strong id="balance">?</strong> chips</p>
   <form id="bet-form">
-    <label>Stake <input id="stake" type="number" min="1" value="10" inputmode="numeric" /></label>
+    <label>Stake <input id="stake" type="number" min="${formatChips(MIN_STAKE_UNITS)}" step="0.01" value="10" inputmode="decimal" /> chips</label>
     <label>Target <input id="target" type="range" min="${MIN_WINNING_ROLLS}" max="${ROLLS - MIN_WINNING_ROLLS}" step="50" value="5000" /><output id="target-out">5000</output></label>
     <fieldset>
       <label><input type="radio" name="direction" value="under" checked /> roll under</label>
@@ -57,17 +60,26 @@ class DiceView implements GameView {
     ctx.mount.innerHTML = MARKUP;
     this.attach(ctx.room);
     const target = $<HTMLInputElement>('target');
+    const stake = $<HTMLInputElement>('stake');
     const odds = () => {
       $('target-out').textContent = target.value;
-      const wins = winningRolls({ target: Number(target.value), direction: this.#direction() });
-      $('odds').textContent = `win chance ${(wins / 100).toFixed(2)}%, house edge ${this.#edgeBps() / 100}%`;
+      const bet = { target: Number(target.value), direction: this.#direction() };
+      const wins = winningRolls(bet);
+      const edgeBps = this.#edgeBps();
+      const units = stakeUnits(stake.value);
+      const pays = units === undefined ? '' : `, a win pays ${formatChips(payoutOnWin({ ...bet, stake: units, edgeBps }))} chips`;
+      $('odds').textContent = `win chance ${(wins / 100).toFixed(2)}%, pays ×${multiplier(edgeBps, wins)}${pays}, house edge ${edgeBps / 100}%`;
     };
     target.oninput = odds;
+    stake.oninput = odds;
     document.querySelectorAll<HTMLInputElement>('input[name=direction]').forEach((r) => (r.onchange = odds));
     odds();
     $<HTMLFormElement>('bet-form').onsubmit = (e) => {
       e.preventDefault();
-      if (!this.#busy) void this.play({ stake: Number($<HTMLInputElement>('stake').value), target: Number(target.value), direction: this.#direction() });
+      if (this.#busy) return;
+      const units = stakeUnits(stake.value);
+      if (units === undefined) return void this.#status(`not a stake: ${JSON.stringify(stake.value)} (chips, up to 2 decimals)`);
+      void this.play({ stake: units, target: Number(target.value), direction: this.#direction() });
     };
   }
 
@@ -96,7 +108,7 @@ class DiceView implements GameView {
     });
     room.onStateChange((state: { players: Map<string, { balance: number }> }) => {
       const me = state.players.get(this.ctx.address);
-      if (me) $('balance').textContent = String(me.balance);
+      if (me) $('balance').textContent = formatChips(me.balance);
     });
   }
 
@@ -153,7 +165,8 @@ class DiceView implements GameView {
     const li = this.#row(record.drawSeq);
     li.dataset['payout'] = String(payout);
     if (action.stake !== undefined) li.dataset['stake'] = String(action.stake);
-    markRow(li, `draw ${record.drawSeq}: rolled ${roll} (${action.direction} ${action.target}) ${win ? `win, paid ${payout}` : 'lose'}${receiptNote(v)}`, v.problems, v.unplaced);
+    const staked = action.stake === undefined ? '' : `, staked ${formatChips(action.stake)}`;
+    markRow(li, `draw ${record.drawSeq}: rolled ${roll} (${action.direction} ${action.target}${staked}) ${win ? `win, paid ${formatChips(payout)}` : 'lose'}${receiptNote(v)}`, v.problems, v.unplaced);
     this.ctx.onSettled();
   }
 
@@ -203,3 +216,17 @@ class DiceView implements GameView {
 }
 
 export default (ctx: GameViewContext): GameView => new DiceView(ctx);
+
+/** The stake typed (chips, up to 2 decimals) in units, or undefined if it is not one. */
+function stakeUnits(text: string): number | undefined {
+  try {
+    return parseChips(text, 2);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a win pays per chip staked, (10000 − edge) / winning rolls, to 4 decimals at most: "1.98". */
+function multiplier(edgeBps: number, wins: number): string {
+  return String(Number(((ROLLS - edgeBps) / wins).toFixed(4)));
+}

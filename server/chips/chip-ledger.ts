@@ -2,17 +2,23 @@
  * Players' chip balances, kept durably: a journal of entries, each with a unique reference, so
  * applying the same effect twice (a retry, a replay after a crash) changes nothing.
  * In-flight bets reserve chips in memory until their stake is journaled.
+ *
+ * Every amount here (balances, reservations, entries' deltas, the starting allowance) is an
+ * integer count of units, `UNITS_PER_CHIP` to the chip (`games/chips.ts`), and stays a safe
+ * integer: an entry that would take a balance past one is refused before it is journaled.
  * @module
  */
 import { z } from 'zod';
 import { AddressSchema } from '../../vrf/protocol/records.ts';
 import { Journal } from '../storage/journal.ts';
+import { formatChips } from '../../games/chips.ts';
 import { AppliedRefs } from './applied-refs.ts';
 
 export interface ChipEntry {
   /** Unique per effect, e.g. `room/draw/stake`; an entry whose ref was applied before is skipped. */
   readonly ref: string;
   readonly address: string;
+  /** In units. */
   readonly delta: number;
   readonly reason: 'grant' | 'stake' | 'double' | 'payout' | 'refund';
 }
@@ -35,29 +41,33 @@ export class ChipLedger {
 
   private constructor(
     private readonly journal: Journal<ChipEntry>,
-    readonly startingChips: number,
+    /** Units credited to an address the first time it is seen. */
+    readonly startingUnits: number,
   ) {}
 
-  static async open(path: string, startingChips: number): Promise<ChipLedger> {
+  static async open(path: string, startingUnits: number): Promise<ChipLedger> {
+    if (!Number.isSafeInteger(startingUnits) || startingUnits < 0) throw new RangeError(`the starting allowance must be a safe integer of units, got ${startingUnits}`);
     const { journal, entries } = await Journal.open<ChipEntry>(path, parseChipEntry);
-    const ledger = new ChipLedger(journal, startingChips);
+    const ledger = new ChipLedger(journal, startingUnits);
     for (const e of entries) ledger.#take(e);
     return ledger;
   }
 
-  /** Balance, including the starting allowance of a player never seen before. */
+  /** Balance in units, including the starting allowance of a player never seen before. */
   balance(address: string): number {
-    return this.#balances.get(address.toLowerCase()) ?? this.startingChips;
+    return this.#balances.get(address.toLowerCase()) ?? this.startingUnits;
   }
 
-  /** Balance less the chips held by bets not yet staked. */
+  /** Balance less the units held by bets not yet staked. */
   available(address: string): number {
     return this.balance(address) - (this.#reserved.get(address.toLowerCase()) ?? 0);
   }
 
+  /** Holds `amount` units (a positive safe integer) of the available balance for a bet on its way to its stake entry. */
   reserve(address: string, amount: number): void {
+    if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`a reservation must be a positive safe integer of units, got ${amount}`);
     if (amount > this.available(address))
-      throw new InsufficientChips(`bet of ${amount} exceeds the available balance of ${this.available(address)}`);
+      throw new InsufficientChips(`bet of ${formatChips(amount)} chips exceeds the available balance of ${formatChips(this.available(address))}`);
     const key = address.toLowerCase();
     this.#reserved.set(key, (this.#reserved.get(key) ?? 0) + amount);
   }
@@ -77,11 +87,12 @@ export class ChipLedger {
       if (this.#refs.has(e.ref) || seen.has(e.ref)) continue;
       const key = e.address.toLowerCase();
       if (!this.#balances.has(key) && !fresh.some((f) => f.address.toLowerCase() === key))
-        fresh.push({ ref: `grant/${key}`, address: e.address, delta: this.startingChips, reason: 'grant' });
+        fresh.push({ ref: `grant/${key}`, address: e.address, delta: this.startingUnits, reason: 'grant' });
       fresh.push(e);
       seen.add(e.ref);
     }
     if (fresh.length === 0) return;
+    this.#checkSafe(fresh);
     for (const e of fresh) this.#take(e);
     await this.journal.appendMany(fresh);
   }
@@ -96,6 +107,17 @@ export class ChipLedger {
 
   close(): Promise<void> {
     return this.journal.close();
+  }
+
+  /** Throws, changing nothing, if these entries would take a balance out of the safe integers. */
+  #checkSafe(entries: readonly ChipEntry[]): void {
+    const after = new Map<string, number>();
+    for (const e of entries) {
+      const key = e.address.toLowerCase();
+      const balance = (after.get(key) ?? this.#balances.get(key) ?? 0) + e.delta;
+      if (!Number.isSafeInteger(balance)) throw new RangeError(`entry ${e.ref} would take ${e.address}'s balance out of the safe integers`);
+      after.set(key, balance);
+    }
   }
 
   #take(e: ChipEntry): void {

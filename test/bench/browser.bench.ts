@@ -10,6 +10,7 @@ import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess } from '../helpers/server-process.ts';
 import { median } from './harness.ts';
 import type { Target } from './vrf.bench.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 const DRAWS = 1000;
 const PLAYERS = 4;
@@ -24,7 +25,7 @@ export async function benchBrowser(): Promise<{ table: string; targets: Target[]
     await Promise.all(
       players.map(async (p) => {
         for (let i = 0; i < DRAWS / PLAYERS; i++) {
-          const { receipt, seed } = await p.bet({ stake: 1, target: 5000, direction: 'under' });
+          const { receipt, seed } = await p.bet({ stake: UNITS_PER_CHIP, target: 5000, direction: 'under' });
           await p.reveal(receipt.drawSeq, seed);
         }
       }),

@@ -19,6 +19,7 @@ import { startServerProcess } from '../helpers/server-process.ts';
 import { TestPlayer } from '../helpers/player.ts';
 import { formatTable, measure } from './harness.ts';
 import type { Target } from './vrf.bench.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 const PLAYERS = 48;
 const PLAYERS_PER_ROOM = 8;
@@ -78,7 +79,7 @@ function measureProve(): number {
 async function playUntil(p: TestPlayer, deadline: number, latencies: number[]): Promise<number> {
   let draws = 0;
   while (Date.now() < deadline) {
-    const { receipt, seed } = await p.bet({ stake: 1, target: 4950, direction: 'under' });
+    const { receipt, seed } = await p.bet({ stake: UNITS_PER_CHIP, target: 4950, direction: 'under' }); // one chip: a win pays 2, one coin of profit
     const t0 = performance.now();
     await p.reveal(receipt.drawSeq, seed);
     latencies.push(performance.now() - t0);

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium, rewriteServerFrames, screenshot } from '../helpers/browser.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { formatChips } from '../../games/chips.ts';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -52,14 +53,19 @@ describe('blackjack in the browser', () => {
     const page = await browser.newPage();
     const errors = collectPageErrors(page);
     await openTable(page);
+    await expect.poll(() => page.locator('[data-bj="balance"]').innerText()).toBe('1,000');
+    // A stake in chips with decimals: a natural's 3:2 of 2.5 chips is 3.75, paid exactly.
+    await page.fill('[data-bj="stake"]', '2.5');
     for (let hand = 0; hand < 3; hand++) {
       const { verified, text } = await playHand(page, hand);
       expect(verified, text).toBe('true');
       expect(text).toMatch(/✓ verified/);
+      // Amounts in chips (hits and stands only: the stake is never doubled).
+      expect(text).toMatch(/: (natural, paid 6\.25|win, paid 5|push, paid 2\.5|(lose|bust|dealer-natural), paid 0) on 2\.5 ✓ verified$/);
     }
     const address = (await page.locator('#identity').getAttribute('data-address'))!;
     const { balance } = (await (await fetch(`${server.url}/players/${address}/chips`)).json()) as { balance: number };
-    await expect.poll(() => page.locator('[data-bj="balance"]').innerText()).toBe(String(balance));
+    await expect.poll(() => page.locator('[data-bj="balance"]').innerText()).toBe(formatChips(balance));
     await screenshot(page, 'blackjack');
     expect(errors).toEqual([]);
     await page.close();

@@ -10,6 +10,7 @@ import { collectPageErrors, launchChromium, rewriteServerFrames, screenshot } fr
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { formatChips, parseChips, UNITS_PER_CHIP } from '../../games/chips.ts';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -52,14 +53,22 @@ describe('dice in the browser', () => {
     await screenshot(page, 'sign-in');
     const address = await signInAndCreateDice(page);
     await screenshot(page, 'dice-empty');
+    // Before a bet: the multiplier and what a win pays, in chips, for the stake typed.
+    await page.fill('#stake', '1');
+    await page.locator('#target').fill('5000');
+    await expect.poll(() => page.locator('#odds').innerText()).toBe('win chance 50.00%, pays ×1.98, a win pays 1.98 chips, house edge 1%');
+    await page.fill('#stake', '2.5');
+    await page.locator('#target').fill('2500');
+    await expect.poll(() => page.locator('#odds').innerText()).toBe('win chance 25.00%, pays ×3.96, a win pays 9.9 chips, house edge 1%');
+    // Stakes typed in chips, with decimals; the page sends them in units.
     const bets = [
       { stake: '10', target: '5000', direction: 'under' },
-      { stake: '25', target: '3000', direction: 'over' },
+      { stake: '25.5', target: '3000', direction: 'over' },
       { stake: '5', target: '9000', direction: 'under' },
-      { stake: '40', target: '7000', direction: 'over' },
-      { stake: '15', target: '2500', direction: 'under' },
+      { stake: '0.4', target: '7000', direction: 'over' },
+      { stake: '15.25', target: '2500', direction: 'under' },
     ];
-    let expected = 1000;
+    let expected = 1000 * UNITS_PER_CHIP;
     for (const [i, bet] of bets.entries()) {
       await page.fill('#stake', bet.stake);
       await page.locator('#target').fill(bet.target);
@@ -67,11 +76,14 @@ describe('dice in the browser', () => {
       const r = await roll(page, i);
       expect(r.verified, r.text).toBe(true);
       expect(r.text).toMatch(/✓ verified/);
-      expect(r.stake).toBe(Number(bet.stake));
+      expect(r.stake).toBe(parseChips(bet.stake));
+      // Amounts shown in chips, never in units.
+      expect(r.text).toContain(`staked ${bet.stake}`);
+      if (r.payout) expect(r.text).toContain(`win, paid ${formatChips(r.payout)} ✓`);
       expected += r.payout - r.stake;
     }
     // A bet the server refuses (99% win chance, above the 98% limit) is shown, and the table plays on.
-    await page.fill('#stake', '10');
+    await page.fill('#stake', '1.5');
     await page.locator('#target').fill('9900');
     await page.check('input[name=direction][value=under]');
     await page.press('#stake', 'Enter');
@@ -80,7 +92,7 @@ describe('dice in the browser', () => {
     const after = await roll(page, bets.length);
     expect(after.verified).toBe(true);
     expected += after.payout - after.stake;
-    await expect.poll(() => page.locator('#balance').innerText()).toBe(String(expected));
+    await expect.poll(() => page.locator('#balance').innerText()).toBe(formatChips(expected));
     expect((await getJson<{ balance: number }>(`${server.url}/players/${address}/chips`)).balance).toBe(expected);
     // Every bet was asked for by the page's session key, delegated by the sign-in (protocol v2): no click per bet.
     const roomId = await page.locator('#dice-room-id').innerText();
@@ -105,7 +117,7 @@ describe('dice in the browser', () => {
     const other = await TestPlayer.join(server.url, { roomId });
     for (let i = 0; i < 3; i++) {
       // Another player's draw (receipt and outcome the page never hears) between each of the page's.
-      const { receipt, seed } = await other.bet({ stake: 5, target: 5000, direction: 'under' });
+      const { receipt, seed } = await other.bet({ stake: 5 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
       await other.reveal(receipt.drawSeq, seed);
       const r = await roll(page, 2 * i + 1);
       expect(r.verified, r.text).toBe(true);

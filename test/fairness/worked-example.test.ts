@@ -108,7 +108,11 @@ describe('FAIRNESS.md worked example (protocol v2)', () => {
     const commitment = createHash('sha256').update('fairplay-seed-v1').update(Buffer.from(inputs.seeds.dice, 'hex')).digest('hex');
     expect((example.dice.records[0] as ReceiptRecord).commitments[0]).toBe(commitment);
     const outcome = example.dice.records[1] as unknown as { beta: string; result: { roll: number; payout: number } };
-    expect(parseInt(outcome.beta.slice(0, 4), 16) & 0x3fff).toBe(outcome.result.roll);
+    // int(10000): two bytes at a time, low 14 bits, until one is below 10000 (within beta's 64 bytes here).
+    let at = 0;
+    while ((parseInt(outcome.beta.slice(at, at + 4), 16) & 0x3fff) >= 10000) at += 4;
+    expect(at).toBeLessThan(outcome.beta.length);
+    expect(parseInt(outcome.beta.slice(at, at + 4), 16) & 0x3fff).toBe(outcome.result.roll);
     expect(outcome.result.payout).toBe(Math.floor((inputs.dice.stake * 9900) / inputs.dice.target));
     const dice = createHash('sha256').update(canonicalJson(PUBLISHED_RULES['dice'] as unknown as JsonValue)).digest('hex');
     expect((example.dice.records[0] as ReceiptRecord).rulesHash).toBe(dice);

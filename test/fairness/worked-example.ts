@@ -17,7 +17,7 @@ import { FREE_TILES } from '../../games/raid/rules.ts';
 import { createFairnessContext } from '../../server/fairness/context.ts';
 import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
 import { getSuite } from '../../vrf/index.ts';
-import { OutcomeReader } from '../../vrf/outcome.ts';
+import { BetaStream, OutcomeReader } from '../../vrf/outcome.ts';
 import { signDrawMove, signDrawRequest, type DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import { seedCommitment, vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, canonicalJson, hexToBytes, type JsonValue } from '../../vrf/protocol/encoding.ts';
@@ -41,11 +41,12 @@ export const inputs = {
     dice: '5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed',
     raidAlice: 'a11ce000a11ce000a11ce000a11ce000a11ce000a11ce000a11ce000a11ce000',
     raidBob: 'b0b00000b0b00000b0b00000b0b00000b0b00000b0b00000b0b00000b0b00000',
-    blackjack: 'b1ac4ac5b1ac4ac5b1ac4ac5b1ac4ac5b1ac4ac5b1ac4ac5b1ac4ac5b1ac4ac5', // chosen so that Alice hits, then stands
+    blackjack: 'b1ac4ac2b1ac4ac2b1ac4ac2b1ac4ac2b1ac4ac2b1ac4ac2b1ac4ac2b1ac4ac2', // chosen so that Alice hits, then stands
   },
-  dice: { stake: 10, target: 5000, direction: 'under' },
+  /** Stakes in units, 10^6 to the chip: 10 chips each. */
+  dice: { stake: 10_000_000, target: 5000, direction: 'under' },
   raid: { round: 1, count: 6 },
-  blackjack: { stake: 10 },
+  blackjack: { stake: 10_000_000 },
 } as const;
 
 export interface WorkedExample {
@@ -174,6 +175,29 @@ function alphaFields(alphaHex: string): string {
   return fence(...lines);
 }
 
+/** How dice-v2 reads its roll from beta's byte stream, read by read, and the payout. */
+function diceMapping(beta: Uint8Array, payout: number): string {
+  const stream = new BetaStream(beta);
+  const reads: string[] = [];
+  let roll: number;
+  for (;;) {
+    const bytes = [stream.next(), stream.next()];
+    const value = ((bytes[0]! << 8) | bytes[1]!) & 0x3fff;
+    const hex = bytes.map((x) => x.toString(16).padStart(2, '0')).join('');
+    reads.push(`\`${hex}\`, low 14 bits ${value}${value < 10000 ? ' < 10000' : ' ≥ 10000, rejected'}`);
+    if (value < 10000) {
+      roll = value;
+      break;
+    }
+  }
+  const { stake, target } = inputs.dice;
+  return [
+    `Mapping: int(10000) has b = 14, k = 2; it reads ${reads.join('; then ')}: \`roll\` = ${roll}.`,
+    `Under ${target} ${roll < target ? 'wins' : 'loses'}; winningRolls = ${target}, and a win pays floor(${stake} × 9900 / ${target}) = ${Math.floor((stake * 9900) / target)} units`,
+    `(${Math.floor((stake * 9900) / target) / 1_000_000} chips). The outcome records \`payout\` ${payout}.`,
+  ].join('\n');
+}
+
 const outcomeOf = (t: Transcript) => t.records.find((r) => r.type === 'outcome')!;
 
 /** FAIRNESS.md section 9, as the test expects it there verbatim. */
@@ -211,15 +235,14 @@ export function workedExampleMarkdown(e: WorkedExample): string {
     '',
     fence(e.delegation.signature),
     '',
-    `**Dice** (room \`worked-dice\`). Alice bets ${json(inputs.dice)} with seed \`${inputs.seeds.dice}\`.`,
+    `**Dice** (room \`worked-dice\`). Alice bets ${json(inputs.dice)} (10 chips, in units) with seed \`${inputs.seeds.dice}\`.`,
     '',
     ...e.dice.records.flatMap((r) => [recordBlock(r), '']),
     'Its alpha, field by field (u32 length, then content; section 3):',
     '',
     alphaFields((diceOutcome as { alpha: string }).alpha),
     '',
-    `Mapping: the first two bytes of beta, \`${diceBeta.slice(0, 4)}\`, are ${parseInt(diceBeta.slice(0, 4), 16)}; int(10000) keeps the low 14 bits,`,
-    `${parseInt(diceBeta.slice(0, 4), 16) & 0x3fff}${(parseInt(diceBeta.slice(0, 4), 16) & 0x3fff) < 10000 ? ' < 10000, so `roll` = ' + (parseInt(diceBeta.slice(0, 4), 16) & 0x3fff) : ' ≥ 10000, rejected; read on'}. Result: \`${json((diceOutcome as { result: unknown }).result)}\`.`,
+    diceMapping(hexToBytes(diceBeta), (diceOutcome as unknown as { result: { payout: number } }).result.payout),
     '',
     `**Raid chests** (room \`worked-raid\`). Round ${inputs.raid.round}, ${inputs.raid.count} chests, over Alice's seed \`${inputs.seeds.raidAlice}\``,
     `(by her session key) and Bob's \`${inputs.seeds.raidBob}\` (by his own key).`,
@@ -228,13 +251,13 @@ export function workedExampleMarkdown(e: WorkedExample): string {
     `Mapping: the successive draws are int(${FREE_TILES.length}), int(${FREE_TILES.length - 1}), … giving j = ${picks.join(', ')};`,
     `the chests stand on ${json((raidOutcome as unknown as { result: { tiles: unknown } }).result.tiles)}.`,
     '',
-    `**Blackjack** (room \`worked-blackjack\`). Alice stakes ${inputs.blackjack.stake}, seed \`${inputs.seeds.blackjack}\`; she hits below 17 and`,
+    `**Blackjack** (room \`worked-blackjack\`). Alice stakes ${inputs.blackjack.stake} units (10 chips), seed \`${inputs.seeds.blackjack}\`; she hits below 17 and`,
     "stands otherwise. Each move is her session key's `DrawMove` signature (moveIndex 0, 1, …).",
     '',
     ...e.blackjack.records.flatMap((r) => [recordBlock(r), '']),
     `Mapping: the deck (card ids in deal order) is ${deck.join(' ')}: Alice ${cardName(deck[0]!)} ${cardName(deck[2]!)},`,
     `the dealer ${cardName(deck[1]!)} up and ${cardName(deck[3]!)} in the hole; then ${cardName(deck[4]!)}, ${cardName(deck[5]!)}, ${cardName(deck[6]!)}, … in order.`,
-    `Alice's total is ${(hand as unknown as { result: { playerTotal: number } }).result.playerTotal}, the dealer's ${(hand as unknown as { result: { dealerTotal: number } }).result.dealerTotal}: \`${(hand as unknown as { result: { outcome: string } }).result.outcome}\`, payout ${(hand as unknown as { result: { payout: number } }).result.payout}.`,
+    `Alice's total is ${(hand as unknown as { result: { playerTotal: number } }).result.playerTotal}, the dealer's ${(hand as unknown as { result: { dealerTotal: number } }).result.dealerTotal}: \`${(hand as unknown as { result: { outcome: string } }).result.outcome}\`, payout ${(hand as unknown as { result: { payout: number } }).result.payout} units.`,
   ].join('\n');
 }
 

@@ -8,6 +8,7 @@ import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HDNodeWallet } from 'ethers';
 import { authorize, servedRulesHash, sessionSignIn } from './player.ts';
 
+/** A dice bet; `stake` in units (`games/chips.ts`). */
 export type Bet = { stake: number; target: number; direction: 'under' | 'over' };
 
 export class Gambler {

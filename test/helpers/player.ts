@@ -26,6 +26,7 @@ export interface FairnessParams {
 /** What the dice room sends, by message type (FAIRNESS.md section 6). */
 export interface DiceMessages {
   receipt: ReceiptRecord & { hash: string };
+  /** `payout` in units. */
   outcome: OutcomeMessage & { record: { result: { roll: number; win: boolean; payout: number } } };
   error: { code: string; message: string; drawSeq?: number };
   void: { drawSeq: number; reason: string; record: HashedRecord };
@@ -155,7 +156,7 @@ export class TestPlayer {
     });
   }
 
-  /** Places a bet and returns its receipt and the seed to reveal. */
+  /** Places a bet (`stake` in units, `games/chips.ts`) and returns its receipt and the seed to reveal. */
   async bet(bet: { stake: number; target: number; direction: 'under' | 'over' }): Promise<{ receipt: DiceMessages['receipt']; seed: string }> {
     const seed = newSeed();
     const commitment = seedCommitment(seed);

@@ -22,6 +22,7 @@ import { authorize, servedRulesHash, sessionSignIn } from '../helpers/player.ts'
 import { startExternalChain } from '../helpers/external-chain.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 interface Args {
   players: number;
@@ -95,7 +96,7 @@ async function diceBot(room: Room, sessionKey: HDNodeWallet, rulesHash: string):
   while (running) {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
-    const bet = { stake: 1, target: 5000, direction: 'under' };
+    const bet = { stake: UNITS_PER_CHIP, target: 5000, direction: 'under' }; // one chip, in units
     const authorization = await authorize(sessionKey, room.roomId, 'dice', 'roll', { ...bet }, commitment, rulesHash);
     const receipt = await Promise.race([new Promise<{ drawSeq: number }>((r) => receipts.set(commitment, r) && room.send('bet', { ...bet, commitment, authorization })), sleep(10_000).then(() => undefined)]);
     receipts.delete(commitment);

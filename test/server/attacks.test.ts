@@ -13,8 +13,12 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 import { authorize, getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import type { TypedDataSigner } from '../../vrf/protocol/authorization.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { MIN_STAKE_UNITS, UNITS_PER_CHIP } from '../../games/chips.ts';
 
 const STARTING_CHIPS = 1000;
+/** Balances, stakes and payouts are in units. */
+const STARTING_UNITS = STARTING_CHIPS * UNITS_PER_CHIP;
+const TEN = 10 * UNITS_PER_CHIP;
 // Above the starting balance, so that "more than the balance" and "more than the maximum bet"
 // are two different refusals.
 const MAX_BET = 5000;
@@ -61,10 +65,10 @@ async function chipsOf(address: string): Promise<number> {
 /** The room still serves an honest player: a full bet and reveal, checked as a player would. Returns the new balance. */
 async function expectHonestRoundTrip(honest: TestPlayer): Promise<number> {
   const before = await chipsOf(honest.address);
-  const { receipt, seed } = await honest.bet({ stake: 10, target: 5000, direction: 'under' });
+  const { receipt, seed } = await honest.bet({ stake: TEN, target: 5000, direction: 'under' });
   const outcome = await honest.reveal(receipt.drawSeq, seed);
   expect(outcomeProblems(receipt, outcome.record, fairness)).toEqual([]);
-  const after = before - 10 + outcome.record.result.payout;
+  const after = before - TEN + outcome.record.result.payout;
   expect(await chipsOf(honest.address)).toBe(after);
   return after;
 }
@@ -105,7 +109,7 @@ function leaveCode(player: TestPlayer): Promise<number> {
 }
 
 /** A well-formed bet whose authorization is no one's signature: refused for its other fault first, or as bad-authorization. */
-const goodBet = () => ({ stake: 10, target: 5000, direction: 'under', commitment: seedCommitment(newSeed()), authorization: '0x' + '11'.repeat(65) });
+const goodBet = () => ({ stake: TEN, target: 5000, direction: 'under', commitment: seedCommitment(newSeed()), authorization: '0x' + '11'.repeat(65) });
 
 /** A bet signed as `signer` signs it (by default the player's session key), for `over` fields of the signed request. */
 async function signedBet(player: TestPlayer, bet: { stake: number; target: number; direction: 'under' | 'over' }, over: { roomId?: string; stake?: number; signer?: TypedDataSigner } = {}) {
@@ -118,13 +122,13 @@ async function signedBet(player: TestPlayer, bet: { stake: number; target: numbe
 describe('draw authorisation (protocol v2)', () => {
   it('a bet without, or with a wrong, authorization is refused as bad-authorization; the room plays on', async () => {
     const { honest, attacker } = await honestAndAttacker();
-    const bet = { stake: 10, target: 5000, direction: 'under' } as const;
+    const bet = { stake: TEN, target: 5000, direction: 'under' } as const;
     const { authorization: _none, ...unsigned } = goodBet();
     const cases: [string, unknown][] = [
       ['no authorization', unsigned],
       ['a malformed authorization', { ...goodBet(), authorization: '0x1234' }],
       ['a signature of nothing', goodBet()],
-      ['signed for another stake', await signedBet(attacker, bet, { stake: 11 })],
+      ['signed for another stake', await signedBet(attacker, bet, { stake: TEN + 1 })],
       ['signed for another room', await signedBet(attacker, bet, { roomId: 'another-room' })],
       ['signed by a key the player never delegated to', await signedBet(attacker, bet, { signer: Wallet.createRandom() })],
       ["signed by another player's session key", await signedBet(attacker, bet, { signer: honest.drawSigner })],
@@ -133,7 +137,7 @@ describe('draw authorisation (protocol v2)', () => {
       const err = await refusal(attacker, () => attacker.room.send('bet', payload));
       expect({ name, code: err.code }).toEqual({ name, code: 'bad-authorization' });
     }
-    expect(await chipsOf(attacker.address)).toBe(STARTING_CHIPS);
+    expect(await chipsOf(attacker.address)).toBe(STARTING_UNITS);
     const transcript = await expectIntactTranscript(honest.room.roomId);
     expect(transcript.records.filter((r) => r.type === 'receipt' && r.players.includes(attacker.address))).toEqual([]);
     await expectHonestRoundTrip(honest);
@@ -150,7 +154,7 @@ describe('draw authorisation (protocol v2)', () => {
 describe('reveals', () => {
   it('a seed that does not match its commitment is refused and the draw stays pending for its player', async () => {
     const { honest, attacker } = await honestAndAttacker();
-    const { receipt, seed } = await attacker.bet({ stake: 20, target: 3000, direction: 'over' });
+    const { receipt, seed } = await attacker.bet({ stake: 2 * TEN, target: 3000, direction: 'over' });
 
     const err = await refusal(attacker, () => attacker.room.send('reveal', { drawSeq: receipt.drawSeq, seed: newSeed() }));
     expect(err).toMatchObject({ code: 'reveal-mismatch', drawSeq: receipt.drawSeq });
@@ -163,7 +167,7 @@ describe('reveals', () => {
     // The right seed afterwards settles the draw as if nothing had happened.
     const outcome = await attacker.reveal(receipt.drawSeq, seed);
     expect(outcomeProblems(receipt, outcome.record, fairness)).toEqual([]);
-    expect(await chipsOf(attacker.address)).toBe(STARTING_CHIPS - 20 + outcome.record.result.payout);
+    expect(await chipsOf(attacker.address)).toBe(STARTING_UNITS - 2 * TEN + outcome.record.result.payout);
     const transcript = await expectIntactTranscript(honest.room.roomId);
     expect(verifyTranscript(transcript, fairness).pendingDraws).toEqual([]);
   });
@@ -172,7 +176,7 @@ describe('reveals', () => {
     const { honest, attacker } = await honestAndAttacker();
 
     // Even with the right seed (say it leaked), a draw can only be revealed by its player.
-    const theirs = await honest.bet({ stake: 10, target: 5000, direction: 'under' });
+    const theirs = await honest.bet({ stake: TEN, target: 5000, direction: 'under' });
     const stolen = await refusal(attacker, () => attacker.room.send('reveal', { drawSeq: theirs.receipt.drawSeq, seed: theirs.seed }));
     expect(stolen).toMatchObject({ code: 'reveal-not-a-player', drawSeq: theirs.receipt.drawSeq });
     const theirOutcome = await honest.reveal(theirs.receipt.drawSeq, theirs.seed);
@@ -183,7 +187,7 @@ describe('reveals', () => {
     await expectHonestRoundTrip(honest);
 
     // Two reveals back to back: the second finds the seed already in, or the draw settled.
-    const own = await attacker.bet({ stake: 10, target: 5000, direction: 'over' });
+    const own = await attacker.bet({ stake: TEN, target: 5000, direction: 'over' });
     attacker.room.send('reveal', { drawSeq: own.receipt.drawSeq, seed: own.seed });
     const again = await refusal(attacker, () => attacker.room.send('reveal', { drawSeq: own.receipt.drawSeq, seed: own.seed }));
     expect(['reveal-already-revealed', 'reveal-unknown-draw']).toContain(again.code);
@@ -197,7 +201,7 @@ describe('reveals', () => {
 
     const transcript = await expectIntactTranscript(honest.room.roomId);
     expect(transcript.records.filter((r) => r.type === 'outcome' && r.drawSeq === own.receipt.drawSeq)).toHaveLength(1);
-    expect(await chipsOf(attacker.address)).toBe(STARTING_CHIPS - 10 + outcome.record.result.payout);
+    expect(await chipsOf(attacker.address)).toBe(STARTING_UNITS - TEN + outcome.record.result.payout);
   });
 });
 
@@ -259,19 +263,21 @@ describe('bets', () => {
     const { honest, attacker } = await honestAndAttacker();
     const roomId = honest.room.roomId;
     const cases: [string, unknown, string][] = [
-      ['more than the balance', await signedBet(attacker, { stake: STARTING_CHIPS + 1, target: 5000, direction: 'under' }), 'insufficient-chips'],
-      ['above MAX_BET', { ...goodBet(), stake: MAX_BET + 1 }, 'bad-bet'],
+      ['more than the balance', await signedBet(attacker, { stake: STARTING_UNITS + 1, target: 5000, direction: 'under' }), 'insufficient-chips'],
+      ['above MAX_BET', { ...goodBet(), stake: MAX_BET * UNITS_PER_CHIP + 1 }, 'bad-bet'],
+      ['below the minimum bet of 0.01 chip', await signedBet(attacker, { stake: MIN_STAKE_UNITS - 1, target: 5000, direction: 'under' }), 'bad-bet'],
       ['win chance below 1%', { ...goodBet(), target: 99, direction: 'under' }, 'bad-bet'],
       ['win chance above 98%', { ...goodBet(), target: 9801, direction: 'under' }, 'bad-bet'],
       ['win chance of 0', { ...goodBet(), target: 9999, direction: 'over' }, 'bad-bet'],
       ['stake as a string', { ...goodBet(), stake: '10' }, 'bad-message'],
       ['target as a string', { ...goodBet(), target: '5000' }, 'bad-message'],
       ['no stake', { target: 5000, direction: 'under', commitment: seedCommitment(newSeed()) }, 'bad-message'],
-      ['no commitment', { stake: 10, target: 5000, direction: 'under' }, 'bad-message'],
+      ['no commitment', { stake: TEN, target: 5000, direction: 'under' }, 'bad-message'],
       ['an extra field', { ...goodBet(), payout: 1_000_000 }, 'bad-message'],
-      ['negative stake', { ...goodBet(), stake: -10 }, 'bad-message'],
+      ['negative stake', { ...goodBet(), stake: -TEN }, 'bad-message'],
       ['zero stake', { ...goodBet(), stake: 0 }, 'bad-message'],
-      ['fractional stake', { ...goodBet(), stake: 10.5 }, 'bad-message'],
+      ['a fraction of a unit', { ...goodBet(), stake: TEN + 0.5 }, 'bad-message'],
+      ['a stake past the safe integers', { ...goodBet(), stake: 2 ** 53 }, 'bad-message'],
       ['infinite stake', { ...goodBet(), stake: Infinity }, 'bad-message'],
       ['target out of range', { ...goodBet(), target: 10_000 }, 'bad-message'],
       ['unknown direction', { ...goodBet(), direction: 'sideways' }, 'bad-message'],
@@ -285,7 +291,7 @@ describe('bets', () => {
       const err = await refusal(attacker, () => attacker.room.send('bet', payload));
       expect({ name, code: err.code }).toEqual({ name, code });
       expect(err.message.length, name).toBeGreaterThan(0);
-      expect(await chipsOf(attacker.address), name).toBe(STARTING_CHIPS);
+      expect(await chipsOf(attacker.address), name).toBe(STARTING_UNITS);
     }
     for (const type of ['payout', 'setBalance', '__proto__', 7]) {
       const err = await refusal(attacker, () => attacker.room.send(type, { amount: 1_000_000 }));
@@ -298,13 +304,13 @@ describe('bets', () => {
     }
 
     await stateCaughtUp(attacker, honest);
-    expect(attacker.room.state.players.get(attacker.address).balance).toBe(STARTING_CHIPS);
-    expect(await chipsOf(attacker.address)).toBe(STARTING_CHIPS);
+    expect(attacker.room.state.players.get(attacker.address).balance).toBe(STARTING_UNITS);
+    expect(await chipsOf(attacker.address)).toBe(STARTING_UNITS);
     const transcript = await expectIntactTranscript(roomId);
     expect(transcript.records.filter((r) => r.type === 'receipt' && r.players.includes(attacker.address))).toEqual([]);
 
     // The attacker is still a player in good standing: an honest bet of theirs goes through.
-    const { receipt, seed } = await attacker.bet({ stake: STARTING_CHIPS, target: 5000, direction: 'under' });
+    const { receipt, seed } = await attacker.bet({ stake: STARTING_UNITS, target: 5000, direction: 'under' });
     const outcome = await attacker.reveal(receipt.drawSeq, seed);
     expect(outcomeProblems(receipt, outcome.record, fairness)).toEqual([]);
     await expectHonestRoundTrip(honest);
@@ -326,7 +332,7 @@ describe('abuse of the connection', () => {
     await expectHonestRoundTrip(bystander);
     const transcript = await expectIntactTranscript(honest.room.roomId);
     expect(transcript.records.filter((r) => r.type === 'receipt' && r.players.includes(attacker.address))).toEqual([]);
-    expect(await chipsOf(attacker.address)).toBe(STARTING_CHIPS);
+    expect(await chipsOf(attacker.address)).toBe(STARTING_UNITS);
   });
 
   it('a flood gets its sender kicked (4002) without a reserved seat; the others play on', async () => {

@@ -19,6 +19,7 @@ import { getJson } from '../helpers/player.ts';
 import { seededRandom } from '../helpers/seed.ts';
 import { freePort, killEmbeddedNode, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 // Small batches: many transactions, so the kills land between and inside them.
 const ENV = { MAX_MESSAGES_PER_SECOND: '10000', MINT_BATCH_SIZE: '10', STARTING_CHIPS: '1000000' };
@@ -34,10 +35,10 @@ interface OutboxAward {
   amount: number;
 }
 
-/** Bets that win 98% of the time and pay one chip over the stake: nearly every bet is an award. */
+/** Bets of 100 chips that win 98% of the time and pay 101.02 chips (one coin): nearly every bet is an award. */
 async function playUntilCut(p: Gambler): Promise<void> {
   for (;;) {
-    const placed = await p.bet({ stake: 100, target: 9800, direction: 'under' }).catch(() => undefined);
+    const placed = await p.bet({ stake: 100 * UNITS_PER_CHIP, target: 9800, direction: 'under' }).catch(() => undefined);
     if (!placed || 'refused' in placed) return;
     p.reveal(placed.receipt.drawSeq, placed.seed);
     if (!(await p.outcome(placed.receipt.drawSeq).catch(() => undefined))) return;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIN_STAKE_UNITS, UNITS_PER_CHIP } from '../../games/chips.ts';
 import { blackjack, handResult, type HandResult } from '../../games/blackjack/rules.ts';
 import type { DealMessage } from '../../games/blackjack/room.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
@@ -82,10 +83,11 @@ describe('blackjack over real WebSockets', () => {
     const start = await getJson<{ balance: number }>(`${server.url}/players/${wallet.address}/chips`);
     let net = 0;
     const moveCounts: number[] = [];
+    const stake = 2_500_000; // 2.5 chips, in units: a natural pays 6.25 chips, exactly
     for (let hand = 0; hand < 6; hand++) {
       const seed = newSeed();
       const commitment = seedCommitment(seed);
-      await bet(10, commitment);
+      await bet(stake, commitment);
       const receipt = await next<{ drawSeq: number; commitments: string[] }>('receipt', (r) => (r['commitments'] as string[])[0] === commitment);
       room.send('reveal', { drawSeq: receipt.drawSeq, seed });
       const shown: DealMessage[] = [];
@@ -105,20 +107,24 @@ describe('blackjack over real WebSockets', () => {
       const outcome = await next<OutcomeMessage>('outcome', (o) => (o['record'] as { drawSeq: number }).drawSeq === receipt.drawSeq);
       const result = outcome.record.result as unknown as HandResult;
       // The recorded hand is the mapping's over the deck and the moves played, and every card shown was dealt from it.
-      expect(result).toEqual(handResult(result.deck, { stake: 10 }, moves));
+      expect(result).toEqual(handResult(result.deck, { stake }, moves));
       for (const view of shown) {
         expect(view.player).toEqual(result.player.slice(0, view.player.length));
         expect(view.dealerUp).toBe(result.dealer[0]);
       }
       expect(deal.dealer).toEqual(result.dealer);
       moveCounts.push(moves.length);
-      net += result.payout - (result.moves[0] === 'double' ? 20 : 10);
+      const staked = result.moves[0] === 'double' ? 2 * stake : stake;
+      expect(result.payout).toBe({ natural: 6_250_000, win: 2 * staked, push: staked, lose: 0, bust: 0, 'dealer-natural': 0 }[result.outcome]);
+      net += result.payout - staked;
     }
     // An illegal move is refused with a reason and the table plays on.
     await sendMove(999, 0, 'hit');
     expect((await next<{ code: string }>('error')).code).toBe('not-now');
-    await bet(3, seedCommitment(newSeed()));
+    await bet(UNITS_PER_CHIP + 1, seedCommitment(newSeed()));
     expect((await next<{ code: string; message: string }>('error')).message).toMatch(/even/);
+    await bet(MIN_STAKE_UNITS - 2, seedCommitment(newSeed()));
+    expect(await next<{ code: string; message: string }>('error')).toMatchObject({ code: 'bad-bet', message: 'stake below the minimum bet of 0.01 chips' });
 
     const transcript = await getJson<Transcript>(`${server.url}/rooms/${room.roomId}/transcript`);
     const report = verifyTranscript(transcript, fairness);
@@ -151,7 +157,7 @@ describe('blackjack over real WebSockets', () => {
     do {
       const seed = newSeed();
       const commitment = seedCommitment(seed);
-      await bet(2, commitment);
+      await bet(MIN_STAKE_UNITS, commitment);
       drawSeq = (await next<{ drawSeq: number }>('receipt', (r) => (r['commitments'] as string[])[0] === commitment)).drawSeq;
       room.send('reveal', { drawSeq, seed });
       deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === drawSeq);
@@ -187,9 +193,9 @@ describe('blackjack over real WebSockets', () => {
     for (;;) {
       const seed = newSeed();
       const commitment = seedCommitment(seed);
-      await bet(4, commitment);
+      await bet(40_000, commitment);
       drawSeq = (await next<{ drawSeq: number }>('receipt', (r) => (r['commitments'] as string[])[0] === commitment)).drawSeq;
-      staked += 4;
+      staked += 40_000;
       room.send('reveal', { drawSeq, seed });
       let deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === drawSeq);
       if (!deal.done) {

@@ -7,6 +7,7 @@ import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import { killEmbeddedNode, startServerProcess, timeoutWithStarts } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 interface Fairness {
   keyId: string;
@@ -46,11 +47,11 @@ describe('npm start with the embedded chain', () => {
   });
 });
 
-/** Bets that win 98% of the time, one chip over the stake, until `wins` awards. */
+/** Bets of 100 chips that win 98% of the time, paying 101.02 chips (one coin), until `wins` awards. */
 async function winAwards(player: TestPlayer, wins: number): Promise<number> {
   let won = 0;
   while (won < wins) {
-    const { receipt, seed } = await player.bet({ stake: 100, target: 9800, direction: 'under' });
+    const { receipt, seed } = await player.bet({ stake: 100 * UNITS_PER_CHIP, target: 9800, direction: 'under' });
     if ((await player.reveal(receipt.drawSeq, seed)).record.result['win']) won++;
   }
   return won;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyTranscript } from '../../vrf/protocol/transcript.ts';
 import { closedTranscript, getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 interface Listed {
   roomId: string;
@@ -34,7 +35,7 @@ describe('finished rooms', () => {
     for (let i = 0; i < 5; i++) {
       const player = await TestPlayer.join(server.url, { create: true });
       for (let d = 0; d < i % 3; d++) {
-        const { receipt, seed } = await player.bet({ stake: 2, target: 5000, direction: 'under' });
+        const { receipt, seed } = await player.bet({ stake: 2 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
         await player.reveal(receipt.drawSeq, seed);
       }
       const roomId = player.room.roomId;

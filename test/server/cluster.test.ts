@@ -16,9 +16,11 @@ import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helper
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 type AwardsAnswer = { awards: { awardId: string; status: string; amount: number }[]; balances: Record<string, string> | null };
-const BET = { stake: 10, target: 5000, direction: 'under' } as const;
+/** 10 chips (in units) at 50%: a win pays 19.8 chips, 9 coins of profit. */
+const BET = { stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' } as const;
 
 interface Seated {
   player: TestPlayer;
@@ -103,7 +105,7 @@ describe('two processes behind Redis', () => {
 
       // Chips: every player's balance, read through the survivor, is what their draws say.
       for (const s of seated) {
-        const expected = 1000 - s.staked + s.paid;
+        const expected = 1000 * UNITS_PER_CHIP - s.staked + s.paid;
         await until(`chips of ${s.player.address} = ${expected}`, async () => {
           const { balance } = await getJson<{ balance: number }>(`${url(survivor)}/players/${s.player.address}/chips`);
           return balance === expected ? balance : undefined;

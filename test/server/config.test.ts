@@ -23,8 +23,10 @@ describe('loadConfig', () => {
       maxMessagesPerSecond: 20,
       maxPayloadBytes: 4096,
       startingChips: 1000,
+      startingUnits: 1_000_000_000,
       houseEdgeBps: 100,
       maxBet: 100_000,
+      maxBetUnits: 100_000_000_000,
       chainRpcUrl: undefined,
       gameAssetsAddress: undefined,
       awardEpochSeconds: 86_400,
@@ -99,8 +101,10 @@ describe('loadConfig', () => {
       maxMessagesPerSecond: 5,
       maxPayloadBytes: 1024,
       startingChips: 0,
+      startingUnits: 0,
       houseEdgeBps: 250,
       maxBet: 500,
+      maxBetUnits: 500_000_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -123,7 +127,8 @@ describe('loadConfig', () => {
     [{ PORT: '80.5' }, 'PORT must be an integer in [0, 65535], got "80.5"'],
     [{ HOUSE_EDGE_BPS: '1001' }, 'HOUSE_EDGE_BPS must be an integer in [0, 1000], got "1001"'],
     [{ HOUSE_EDGE_BPS: '-1' }, 'HOUSE_EDGE_BPS must be an integer in [0, 1000], got "-1"'],
-    [{ MAX_BET: '0' }, 'MAX_BET must be an integer in [1, 1000000000], got "0"'],
+    [{ MAX_BET: '0' }, 'MAX_BET must be an integer in [1, 10000000], got "0"'],
+    [{ MAX_BET: '10000001' }, 'MAX_BET must be an integer in [1, 10000000], got "10000001"'],
     [{ STARTING_CHIPS: '1e3' }, 'STARTING_CHIPS must be an integer'],
     [{ SIWE_NONCE_TTL_SECONDS: '0' }, 'SIWE_NONCE_TTL_SECONDS must be an integer in [1, 86400]'],
     [{ RECONNECT_GRACE_SECONDS: 'soon' }, 'RECONNECT_GRACE_SECONDS must be an integer'],

@@ -8,6 +8,7 @@ import { rulesHash } from '../../games/rules-document.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import { payoutOnWin } from '../../games/dice/rules.ts';
 import { outcomeProblems, receiptProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
@@ -31,10 +32,11 @@ describe('a dice session of several players over real WebSockets', () => {
     const others = await Promise.all([1, 2].map(() => TestPlayer.join(server.url, { roomId: first.room.roomId })));
     const players = [first, ...others];
     const spent = new Map<string, number>();
+    // Stakes in units: 10, 25 and 5.5 chips.
     const bets = [
-      { stake: 10, target: 5000, direction: 'under' as const },
-      { stake: 25, target: 2000, direction: 'over' as const },
-      { stake: 5, target: 9700, direction: 'under' as const },
+      { stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' as const },
+      { stake: 25 * UNITS_PER_CHIP, target: 2000, direction: 'over' as const },
+      { stake: 5_500_000, target: 9700, direction: 'under' as const },
     ];
     const suite = getSuite(fairness.suite);
     await Promise.all(
@@ -62,10 +64,10 @@ describe('a dice session of several players over real WebSockets', () => {
     expect(report).toMatchObject({ ok: true, pendingDraws: [] });
     expect(transcript.records).toHaveLength(players.length * bets.length * 2);
     for (const p of players) {
-      const balance = 1000 - spent.get(p.address)!;
+      const balance = 1000 * UNITS_PER_CHIP - spent.get(p.address)!;
       await waitFor(() => p.room.state.players.get(p.address)?.balance === balance, { what: `${p.address}'s balance ${balance} in the room state` });
       const chips = await getJson<{ balance: number }>(`${server.url}/players/${p.address}/chips`);
-      expect(chips.balance).toBe(1000 - spent.get(p.address)!);
+      expect(chips.balance).toBe(balance);
     }
     // Every win's net is an award naming its source draw, minted on the embedded chain.
     type AwardsAnswer = { awards: { amount: number; status: string; txHash?: string; source: { roomId: string; recordHash: string } }[]; balances: Record<string, string> };
@@ -78,17 +80,48 @@ describe('a dice session of several players over real WebSockets', () => {
         },
         { what: `${p.address}'s awards minted`, interval: 100 },
       );
-      // Awards are the net win: a win that pays back no more than the stake awards nothing.
-      const wins = transcript.records.filter((r) => {
-        if (r.type !== 'outcome') return false;
-        const receipt = transcript.records[r.receiptSeq];
-        return receipt?.type === 'receipt' && receipt.players[0] === p.address && Number(r.result['payout']) > Number(receipt.action['stake']);
-      });
-      expect(awards.map((a) => a.source.recordHash).sort()).toEqual(wins.map((w) => w.hash).sort());
+      // Awards are the net win's whole chips: a win that pays back less than a chip over the stake
+      // (5.5 chips at 97%: 5.6134) awards nothing.
+      const coins = new Map<string, number>();
+      for (const r of transcript.records) {
+        const receipt = r.type === 'outcome' ? transcript.records[r.receiptSeq] : undefined;
+        if (r.type !== 'outcome' || receipt?.type !== 'receipt' || receipt.players[0] !== p.address) continue;
+        const won = Math.floor((Number(r.result['payout']) - Number(receipt.action['stake'])) / UNITS_PER_CHIP);
+        if (won > 0) coins.set(r.hash, won);
+      }
+      expect(Object.fromEntries(awards.map((a) => [a.source.recordHash, a.amount]))).toEqual(Object.fromEntries(coins));
       expect(awards.every((a) => a.status === 'minted' && /^0x[0-9a-f]{64}$/.test(a.txHash ?? '') && a.amount > 0 && a.source.roomId === first.room.roomId)).toBe(true);
       expect(balances['1']).toBe(String(awards.reduce((sum, a) => sum + a.amount, 0)));
     }
     await Promise.all(players.map((p) => p.room.leave()));
+  });
+});
+
+describe('a bet in units', () => {
+  it('a 1-chip bet at 50% that wins pays exactly 1.98 chips (1,980,000 units) into the balance, and mints nothing (0.98 chip of profit)', async () => {
+    const p = await TestPlayer.join(server.url, { create: true });
+    const bet = { stake: UNITS_PER_CHIP, target: 5000, direction: 'under' as const };
+    // Each bet wins half the time: bet until one wins (64 losses in a row: 2^-64).
+    let balance = 1000 * UNITS_PER_CHIP;
+    for (let i = 0; i < 64; i++) {
+      const { receipt, seed } = await p.bet(bet);
+      const { record } = await p.reveal(receipt.drawSeq, seed);
+      const chips = async () => (await getJson<{ balance: number }>(`${server.url}/players/${p.address}/chips`)).balance;
+      if (!record.result.win) {
+        balance -= UNITS_PER_CHIP;
+        expect(record.result.payout).toBe(0);
+        expect(await chips()).toBe(balance);
+        continue;
+      }
+      expect(record.result.payout).toBe(1_980_000);
+      expect(await chips()).toBe(balance - UNITS_PER_CHIP + 1_980_000);
+      await waitFor(() => p.room.state.players.get(p.address)?.balance === balance + 980_000, { what: 'the room state to show the 1.98-chip payout' });
+      const { awards } = await getJson<{ awards: unknown[] }>(`${server.url}/players/${p.address}/awards`);
+      expect(awards).toEqual([]);
+      await p.room.leave();
+      return;
+    }
+    throw new Error('64 losses in a row at 50%');
   });
 });
 

@@ -20,11 +20,12 @@ interface Published {
   seal: { domain: Record<string, string>; types: Record<string, TypedDataField[]>; primaryType: string };
   rules: Record<string, { game: string; mappings: Record<string, string>; terms: Record<string, unknown> }>;
   games: Record<string, { title: string; maxClients: number; mappings: Record<string, string>; rulesHash: string; terms: Record<string, unknown> }>;
+  chips: { unitsPerChip: number; startingChips: number };
 }
 
 let server: ServerProcess;
 beforeAll(async () => {
-  server = await startServerProcess({ env: { HOUSE_EDGE_BPS: '150' } });
+  server = await startServerProcess({ env: { HOUSE_EDGE_BPS: '150', MAX_BET: '2500' } });
 });
 afterAll(async () => {
   await server?.stop();
@@ -45,6 +46,10 @@ describe('GET /fairness', () => {
       const hash = createHash('sha256').update(canonicalJson(f.rules[g.id] as unknown as JsonValue)).digest('hex');
       expect(f.games[g.id]!.rulesHash).toBe(hash);
     }
+    // Bet limits and the starting allowance in chips; the unit that stakes, payouts and balances are counted in.
+    expect(f.games['dice']!.terms).toMatchObject({ minBet: 0.01, maxBet: 2500 });
+    expect(f.games['blackjack']!.terms).toMatchObject({ minBet: 0.01, maxBet: 2500 });
+    expect(f.chips).toEqual({ unitsPerChip: 1_000_000, startingChips: 1000 });
   });
 
   it('publishes the typed data that recovers the signer of a real receipt, void and close record', async () => {
@@ -54,7 +59,7 @@ describe('GET /fairness', () => {
     client.auth.token = await signInToken(server.url, wallet);
     const room = await client.create('blackjack');
     const commitment = 'ab'.repeat(32);
-    room.send('bet', { stake: 2, commitment, authorization: await authorize(wallet, room.roomId, 'blackjack', 'hand', { stake: 2 }, commitment, f.games['blackjack']!.rulesHash) });
+    room.send('bet', { stake: 20_000, commitment, authorization: await authorize(wallet, room.roomId, 'blackjack', 'hand', { stake: 20_000 }, commitment, f.games['blackjack']!.rulesHash) });
     await new Promise<void>((resolve) => room.onMessage('receipt', () => resolve()));
     const roomId = room.roomId;
     await room.leave();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 let server: ServerProcess;
 beforeAll(async () => {
@@ -27,10 +28,10 @@ describe('following a room', () => {
     other.room.onMessage('record', (r: HashedRecord) => toOther.push(r));
     watcher.room.send('follow', {});
     // The follow request is handled before the bets below (messages of one client are handled in order).
-    const mine = await watcher.bet({ stake: 5, target: 5000, direction: 'under' });
+    const mine = await watcher.bet({ stake: 5 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
     const mineOutcome = await watcher.reveal(mine.receipt.drawSeq, mine.seed);
     for (let i = 0; i < 3; i++) {
-      const { receipt, seed } = await other.bet({ stake: 5, target: 5000, direction: 'over' });
+      const { receipt, seed } = await other.bet({ stake: 5 * UNITS_PER_CHIP, target: 5000, direction: 'over' });
       await other.reveal(receipt.drawSeq, seed);
     }
     await waitFor(() => records.length >= 6, { what: "the other player's 6 records" });

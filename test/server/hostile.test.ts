@@ -15,6 +15,7 @@ import { Raider } from '../helpers/raider.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { Client } from '@colyseus/sdk';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 let server: ServerProcess;
 let fairness: FairnessParams;
@@ -114,7 +115,7 @@ describe('bursts and slow clients', () => {
     const burst = Promise.allSettled(clients.map((c) => c.joinOrCreate('dice')));
     // While the burst lands, the honest player bets and reveals and the server answers HTTP. How fast
     // is for the bench (npm run bench -- --only dice); here it must be answered at all, and right.
-    const { receipt, seed } = await honest.bet({ stake: 10, target: 5000, direction: 'under' });
+    const { receipt, seed } = await honest.bet({ stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
     const outcome = await honest.reveal(receipt.drawSeq, seed);
     expect(outcome.record.drawSeq).toBe(receipt.drawSeq);
     const health = await fetch(`${server.url}/health`);

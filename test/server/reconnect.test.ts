@@ -7,6 +7,7 @@ import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/pr
 import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 let server: ServerProcess;
 let fairness: FairnessParams;
@@ -24,9 +25,9 @@ describe('reconnection within the grace period', () => {
     const player = await TestPlayer.join(server.url);
     // Another player in the room, who sees the drop in the room's state.
     const observer = await TestPlayer.join(server.url, { roomId: player.room.roomId });
-    const { receipt, seed } = await player.bet({ stake: 40, target: 5000, direction: 'over' });
+    const { receipt, seed } = await player.bet({ stake: 40 * UNITS_PER_CHIP, target: 5000, direction: 'over' });
     const { roomId, sessionId, reconnectionToken } = player.room;
-    await waitFor(() => player.room.state.players.get(player.address)?.balance === 960, { what: 'the stake of 40 taken in the room state' });
+    await waitFor(() => player.room.state.players.get(player.address)?.balance === 960 * UNITS_PER_CHIP, { what: 'the stake of 40 chips taken in the room state' });
 
     // The connection drops without a goodbye, as when a phone loses its network.
     player.room.reconnection.enabled = false;
@@ -41,7 +42,7 @@ describe('reconnection within the grace period', () => {
     back.send('reveal', { drawSeq: receipt.drawSeq, seed });
     const o = await outcome;
     expect(outcomeProblems(receipt, o.record, fairness)).toEqual([]);
-    const balance = 960 + o.record.result.payout;
+    const balance = 960 * UNITS_PER_CHIP + o.record.result.payout;
     await waitFor(() => back.state.players.get(player.address)?.balance === balance, { what: `the balance ${balance} in the room state` });
     expect(observer.room.state.players.get(player.address)?.connected).toBe(true);
     await Promise.all([back.leave(), observer.room.leave()]);
@@ -49,7 +50,7 @@ describe('reconnection within the grace period', () => {
 
   it('gives the seat up after the grace period; the unrevealed bet is voided and refunded', async () => {
     const player = await TestPlayer.join(server.url);
-    await player.bet({ stake: 30, target: 5000, direction: 'under' });
+    await player.bet({ stake: 30 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
     const token = player.room.reconnectionToken;
     player.room.reconnection.enabled = false;
     player.room.connection.close(DROPPED);
@@ -64,7 +65,7 @@ describe('reconnection within the grace period', () => {
     );
     expect(transcript.records.map((r) => r.type)).toEqual(['receipt', 'void', 'close']);
     await expect(new Client(server.url).reconnect(token)).rejects.toThrow();
-    expect(await getJson(`${server.url}/players/${player.address}/chips`)).toMatchObject({ balance: 1000 });
+    expect(await getJson(`${server.url}/players/${player.address}/chips`)).toMatchObject({ balance: 1000 * UNITS_PER_CHIP });
     expect(verifyTranscript(transcript, fairness)).toMatchObject({ ok: true, closed: true, pendingDraws: [] });
   });
 });

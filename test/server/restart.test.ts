@@ -15,8 +15,11 @@ import { Gambler, type Bet } from '../helpers/gambler.ts';
 import { getJson, type FairnessParams } from '../helpers/player.ts';
 import { seededRandom } from '../helpers/seed.ts';
 import { elapse, waitFor } from '../helpers/wait-for.ts';
+import { MIN_STAKE_UNITS, UNITS_PER_CHIP } from '../../games/chips.ts';
 
-const STARTING_CHIPS = 1000;
+/** The default STARTING_UNITS, in units as balances are. */
+const STARTING_UNITS = 1000 * UNITS_PER_CHIP;
+const C = UNITS_PER_CHIP;
 // The clients below bet as fast as the server answers; the rate limit has its own test.
 const ENV = { MAX_MESSAGES_PER_SECOND: '10000' };
 
@@ -78,9 +81,9 @@ describe('restart', () => {
     const b = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet, a.room.roomId);
     const roomId = a.room.roomId;
     const bets: Bet[] = [
-      { stake: 10, target: 5000, direction: 'under' },
-      { stake: 30, target: 2500, direction: 'over' },
-      { stake: 5, target: 9000, direction: 'under' },
+      { stake: 10 * C, target: 5000, direction: 'under' },
+      { stake: 30 * C, target: 2500, direction: 'over' },
+      { stake: 5_250_000, target: 9000, direction: 'under' },
     ];
     await Promise.all(
       [a, b].map(async (p) => {
@@ -92,7 +95,7 @@ describe('restart', () => {
         }
       }),
     );
-    const unrevealed = await a.bet({ stake: 37, target: 5000, direction: 'over' });
+    const unrevealed = await a.bet({ stake: 37 * C, target: 5000, direction: 'over' });
     if ('refused' in unrevealed) throw new Error(unrevealed.refused);
 
     expect(await first.stop('SIGTERM')).toBe(0);
@@ -116,10 +119,10 @@ describe('restart', () => {
 
       const deltas = chipDeltas([transcript]);
       for (const p of [a, b]) {
-        const expected = STARTING_CHIPS + (deltas.get(p.address.toLowerCase()) ?? 0);
+        const expected = STARTING_UNITS + (deltas.get(p.address.toLowerCase()) ?? 0);
         // Worked out by hand too: stakes out, payouts in, the voided stake back.
         const payouts = p.outcomes.reduce((sum, o) => sum + o.record.result.payout, 0);
-        expect(expected).toBe(STARTING_CHIPS - bets.reduce((s, x) => s + x.stake, 0) + payouts);
+        expect(expected).toBe(STARTING_UNITS - bets.reduce((s, x) => s + x.stake, 0) + payouts);
         expect(await chipsOf(second, p.address)).toBe(expected);
       }
     } finally {
@@ -137,7 +140,7 @@ describe('restart', () => {
     await Promise.all(
       [a, b].map(async (p) => {
         const placed = [];
-        for (let n = 0; n < 3; n++) placed.push(await p.bet({ stake: 10 + n, target: 5000, direction: 'under' }));
+        for (let n = 0; n < 3; n++) placed.push(await p.bet({ stake: (10 + n) * C, target: 5000, direction: 'under' }));
         for (const bet of placed.slice(0, 2)) {
           if ('refused' in bet) throw new Error(bet.refused);
           p.reveal(bet.receipt.drawSeq, bet.seed);
@@ -158,7 +161,7 @@ describe('restart', () => {
       for (const r of transcript.records)
         if (r.type === 'void') expect(r.reason, `draw ${r.drawSeq}`).toBe('room-closed');
       const deltas = chipDeltas([transcript]);
-      for (const p of [a, b]) expect(await chipsOf(second, p.address)).toBe(STARTING_CHIPS + (deltas.get(p.address.toLowerCase()) ?? 0));
+      for (const p of [a, b]) expect(await chipsOf(second, p.address)).toBe(STARTING_UNITS + (deltas.get(p.address.toLowerCase()) ?? 0));
     } finally {
       await second.stop();
     }
@@ -196,19 +199,19 @@ describe('restart', () => {
         revealsSent.push(new Promise<void>((r) => (markSent = r)));
         // Two settled bets, one left unrevealed, one revealed without waiting for its outcome.
         for (let n = 0; n < 2; n++) {
-          const placed = await p.bet({ stake: 5 + n, target: 4000 + 1000 * i, direction: n ? 'over' : 'under' });
+          const placed = await p.bet({ stake: (5 + n) * C, target: 4000 + 1000 * i, direction: n ? 'over' : 'under' });
           if ('refused' in placed) throw new Error(placed.refused);
           p.reveal(placed.receipt.drawSeq, placed.seed);
           await p.outcome(placed.receipt.drawSeq);
         }
-        const kept = await p.bet({ stake: 11, target: 5000, direction: 'under' });
-        const sent = await p.bet({ stake: 13, target: 5000, direction: 'over' });
+        const kept = await p.bet({ stake: 11 * C, target: 5000, direction: 'under' });
+        const sent = await p.bet({ stake: 13 * C, target: 5000, direction: 'over' });
         if ('refused' in kept || 'refused' in sent) throw new Error('refused');
         p.reveal(sent.receipt.drawSeq, sent.seed);
         markSent();
         // Then bets at full speed, revealed or not, until the server dies under them.
         while (!stopping) {
-          const placed = await p.bet({ stake: mine.int(1, 20), target: 5000, direction: 'under' });
+          const placed = await p.bet({ stake: mine.int(MIN_STAKE_UNITS, 20 * C), target: 5000, direction: 'under' });
           if ('refused' in placed) {
             if (placed.refused !== 'too-many-pending') throw new Error(placed.refused);
             await elapse(10); // back off while its reveals catch up, then bet again
@@ -260,7 +263,7 @@ describe('restart', () => {
       expect(everyone.reduce((n, p) => n + p.receipts.length, 0)).toBeGreaterThanOrEqual(3 * 4 * 4);
 
       const deltas = chipDeltas(transcripts);
-      for (const w of wallets) expect(await chipsOf(final, w.address), w.address).toBe(STARTING_CHIPS + (deltas.get(w.address.toLowerCase()) ?? 0));
+      for (const w of wallets) expect(await chipsOf(final, w.address), w.address).toBe(STARTING_UNITS + (deltas.get(w.address.toLowerCase()) ?? 0));
     } finally {
       await final.stop();
     }

@@ -9,6 +9,7 @@ import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import { TranscriptVerifier } from '../../vrf/protocol/verifier.ts';
 import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 let server: ServerProcess;
 beforeAll(async () => {
@@ -25,7 +26,7 @@ describe('transcript pages', () => {
     const keys = await getJson<FairnessParams>(`${server.url}/fairness`);
     const player = await TestPlayer.join(server.url, { create: true });
     for (let i = 0; i < 4; i++) {
-      const { receipt, seed } = await player.bet({ stake: 3, target: 5000, direction: 'under' });
+      const { receipt, seed } = await player.bet({ stake: 3 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
       await player.reveal(receipt.drawSeq, seed);
     }
     const base = `${server.url}/rooms/${player.room.roomId}/transcript`;
