@@ -19,7 +19,7 @@ import { CommitmentUsed } from '../../server/indexes/commitments.ts';
 import type { PlayerDraw } from '../../server/indexes/draws.ts';
 import { catchUpIndexes, type RecordIndex } from '../../server/indexes/record-index.ts';
 import { Journal } from '../../server/storage/journal.ts';
-import { chestDraw, diceDraw, openRoom } from '../fairness/room-fixture.ts';
+import { filedRoom } from '../fairness/room-fixture.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
 
 let redis: TestRedis;
@@ -59,17 +59,6 @@ async function file(closedDir: string, roomId: string, records: readonly HashedR
   const { journal } = await Journal.open<{ record: HashedRecord }>(join(closedDir, `${roomId}.jsonl`), (v) => v as { record: HashedRecord });
   await journal.appendMany(records.map((record) => ({ record })));
   await journal.close();
-}
-
-/** A finished room: a settled roll, a voided one, a two-player chest draw, closed. */
-async function finishedRoom(roomId: string): Promise<HashedRecord[]> {
-  const { room } = await openRoom(roomId);
-  await diceDraw(room);
-  const voided = await diceDraw(room, false);
-  await room.void(voided, 'reveal-timeout');
-  await chestDraw(room, 1);
-  await room.finish();
-  return (await room.transcript()).records;
 }
 
 async function feed(index: RecordIndex, records: readonly HashedRecord[]): Promise<void> {
@@ -118,8 +107,8 @@ describe('players\' draws in Redis', () => {
     const dir = mkdtempSync(join(tmpdir(), 'redis-idx-'));
     const p = processIndexes(dir, 'd1'.repeat(8));
     await p.rebuild();
-    const r1 = await finishedRoom('redis-r1');
-    const r2 = await finishedRoom('redis-r2');
+    const r1 = await filedRoom('redis-r1');
+    const r2 = await filedRoom('redis-r2');
     const chests = r1.find((r) => r.type === 'receipt' && r.kind === 'chests');
     if (chests?.type !== 'receipt') throw new Error('no chest draw');
     const player = chests.players[1]!;
@@ -150,7 +139,7 @@ describe('after Redis loses every key', () => {
     const a = processIndexes(dir);
     const b = processIndexes(dir);
     await a.rebuild();
-    const records = await finishedRoom('lost-1');
+    const records = await filedRoom('lost-1');
     await feed(a.commitments, records);
     await feed(a.draws, records);
     await file(dir, 'lost-1', records);

@@ -17,6 +17,7 @@ import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { signDrawRequest, type DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { TrustedKeys } from '../../vrf/protocol/verifier.ts';
+import type { HashedRecord } from '../../vrf/protocol/records.ts';
 
 /** A fresh player with a fresh seed who signed (with the wallet itself) the request for this draw in `room`. */
 export async function authorizedPlayer(
@@ -94,4 +95,15 @@ export async function mixedRoom(roomId = 'fixture') {
   await room.void(voided, 'reveal-timeout');
   await diceDraw(room, false);
   return { room, keys, transcript: await room.transcript() };
+}
+
+/** A filed room: two dice draws (one settled, one voided), a two-player chest draw, closed; its records. */
+export async function filedRoom(roomId: string): Promise<HashedRecord[]> {
+  const { room } = await openRoom(roomId);
+  await diceDraw(room);
+  const voided = await diceDraw(room, false);
+  await room.void(voided, 'reveal-timeout');
+  await chestDraw(room, 1);
+  await room.finish();
+  return (await room.transcript()).records;
 }

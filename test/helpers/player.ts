@@ -3,6 +3,7 @@
  * session key that signs its draw requests (protocol v2), and plays dice through the real
  * `@colyseus/sdk` over WebSockets, checking nothing itself (tests do).
  */
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet, type HDNodeWallet } from 'ethers';
 import { buildSignInMessage, encodeSignInToken } from '../../vrf/protocol/sign-in-message.ts';
@@ -171,7 +172,7 @@ export class TestPlayer {
    * Places a bet on a given commitment (a used one, say): its receipt, or the server's refusal
    * if it names the commitment. Read from the inbox, so no waiter is left behind for a later bet.
    */
-  async betOn(commitment: string, bet: { stake: number; target: number; direction: 'under' | 'over' } = { stake: 10, target: 5000, direction: 'under' }): Promise<{ receipt?: DiceMessages['receipt']; error?: DiceMessages['error'] & { commitment: string } }> {
+  async betOn(commitment: string, bet: { stake: number; target: number; direction: 'under' | 'over' } = { stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' }): Promise<{ receipt?: DiceMessages['receipt']; error?: DiceMessages['error'] & { commitment: string } }> {
     const action = { stake: bet.stake, target: bet.target, direction: bet.direction };
     this.room.send('bet', { ...bet, commitment, authorization: await authorize(this.drawSigner, this.room.roomId, 'dice', 'roll', action, commitment, this.rulesHash) });
     const answer = await waitFor(

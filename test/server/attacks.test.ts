@@ -112,10 +112,14 @@ function leaveCode(player: TestPlayer): Promise<number> {
 const goodBet = () => ({ stake: TEN, target: 5000, direction: 'under', commitment: seedCommitment(newSeed()), authorization: '0x' + '11'.repeat(65) });
 
 /** A bet signed as `signer` signs it (by default the player's session key), for `over` fields of the signed request. */
-async function signedBet(player: TestPlayer, bet: { stake: number; target: number; direction: 'under' | 'over' }, over: { roomId?: string; stake?: number; signer?: TypedDataSigner } = {}) {
+async function signedBet(
+  player: TestPlayer,
+  bet: { stake: number; target: number; direction: 'under' | 'over' },
+  over: { roomId?: string; stake?: number; signer?: TypedDataSigner; rulesHash?: string } = {},
+) {
   const commitment = seedCommitment(newSeed());
   const action = { stake: over.stake ?? bet.stake, target: bet.target, direction: bet.direction };
-  const authorization = await authorize(over.signer ?? player.drawSigner, over.roomId ?? player.room.roomId, 'dice', 'roll', action, commitment, player.rulesHash);
+  const authorization = await authorize(over.signer ?? player.drawSigner, over.roomId ?? player.room.roomId, 'dice', 'roll', action, commitment, over.rulesHash ?? player.rulesHash);
   return { ...bet, commitment, authorization };
 }
 
@@ -132,6 +136,7 @@ describe('draw authorisation (protocol v2)', () => {
       ['signed for another room', await signedBet(attacker, bet, { roomId: 'another-room' })],
       ['signed by a key the player never delegated to', await signedBet(attacker, bet, { signer: Wallet.createRandom() })],
       ["signed by another player's session key", await signedBet(attacker, bet, { signer: honest.drawSigner })],
+      ['signed for other rules than the ones served', await signedBet(attacker, bet, { rulesHash: 'ee'.repeat(32) })],
     ];
     for (const [name, payload] of cases) {
       const err = await refusal(attacker, () => attacker.room.send('bet', payload));

@@ -68,7 +68,21 @@ async function sitDown(wallet = Wallet.createRandom()) {
   /** Sends a move signed by the session key as the hand's `moveIndex`-th move (protocol v2). */
   const move = async (drawSeq: number, moveIndex: number, m: string): Promise<void> =>
     room.send('move', { drawSeq, move: m, authorization: await signDrawMove(sessionKey, { roomId: room.roomId, drawSeq, moveIndex, move: m }) });
-  return { wallet, room, next: inbox(room), bet: better(room, sessionKey), move };
+  return { wallet, sessionKey, room, next: inbox(room), bet: better(room, sessionKey), move };
+}
+
+/** Plays minimum hands until one is not decided at the deal (no natural); its drawSeq, the player to move. */
+async function undecidedHand({ room, next, bet }: Awaited<ReturnType<typeof sitDown>>): Promise<number> {
+  for (;;) {
+    const seed = newSeed();
+    const commitment = seedCommitment(seed);
+    await bet(MIN_STAKE_UNITS, commitment);
+    const { drawSeq } = await next<{ drawSeq: number }>('receipt', (r) => (r['commitments'] as string[])[0] === commitment);
+    room.send('reveal', { drawSeq, seed });
+    const deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === drawSeq);
+    if (!deal.done) return drawSeq;
+    await next('outcome', (o) => (o['record'] as { drawSeq: number }).drawSeq === drawSeq);
+  }
 }
 
 /** A simple strategy: hit below 17, double a hard 10 or 11 as the first move. */
@@ -149,20 +163,35 @@ describe('blackjack over real WebSockets', () => {
     await room.leave();
   });
 
+  it('a move its player did not sign as the hand\'s next one is refused as bad-authorization and not recorded', async () => {
+    const table = await sitDown();
+    const { room, next, sessionKey } = table;
+    const drawSeq = await undecidedHand(table);
+    const stranger = Wallet.createRandom();
+    const sign = (signer: TypedDataSigner, moveIndex: number, move = 'stand') => signDrawMove(signer, { roomId: room.roomId, drawSeq, moveIndex, move });
+    const refused = async (body: Record<string, unknown>): Promise<string> => {
+      room.send('move', { drawSeq, move: 'stand', ...body });
+      return (await next<{ code: string }>('error')).code;
+    };
+    expect(await refused({})).toBe('bad-authorization');
+    expect(await refused({ authorization: await sign(stranger, 0) })).toBe('bad-authorization');
+    expect(await refused({ authorization: await sign(sessionKey, 1) })).toBe('bad-authorization'); // signed for another place
+    expect(await refused({ authorization: await sign(sessionKey, 0, 'hit') })).toBe('bad-authorization'); // signed for another move
+    // The player's own stand, as the hand's first move: recorded.
+    room.send('move', { drawSeq, move: 'stand', authorization: await sign(sessionKey, 0) });
+    await next('outcome', (o) => (o['record'] as { drawSeq: number }).drawSeq === drawSeq);
+    const roomId = room.roomId;
+    await room.leave();
+    const transcript = await closedTranscript(server.url, roomId);
+    expect(verifyTranscript(transcript, fairness)).toMatchObject({ ok: true, closed: true });
+    expect(transcript.records.filter((r) => r.type === 'move' && r.drawSeq === drawSeq).map((r) => r.type === 'move' && r.move)).toEqual(['stand']);
+  });
+
   it('a hand the player walks away from is finished as a stand when the room closes, and verifies', async () => {
-    const { room, next, bet, move: sendMove } = await sitDown();
-    let deal: DealMessage;
-    let drawSeq: number;
-    // Find a hand that is not decided at the deal (no natural), then leave without moving.
-    do {
-      const seed = newSeed();
-      const commitment = seedCommitment(seed);
-      await bet(MIN_STAKE_UNITS, commitment);
-      drawSeq = (await next<{ drawSeq: number }>('receipt', (r) => (r['commitments'] as string[])[0] === commitment)).drawSeq;
-      room.send('reveal', { drawSeq, seed });
-      deal = await next<DealMessage>('deal', (d) => d['drawSeq'] === drawSeq);
-      if (deal.done) await next('outcome', (o) => (o['record'] as { drawSeq: number }).drawSeq === drawSeq);
-    } while (deal.done);
+    const table = await sitDown();
+    const { room } = table;
+    // A hand that is not decided at the deal (no natural), then leave without moving.
+    const drawSeq = await undecidedHand(table);
     const roomId = room.roomId;
     await room.leave();
     // The room closes once its only player left; its transcript then ends with the close record.

@@ -4,6 +4,7 @@
  * untouched, the table playing on) and after that process restarts; each process lists the
  * draws the player played on both.
  */
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
@@ -47,7 +48,7 @@ describe('two processes behind Redis', () => {
       const used = seedCommitment(usedSeed);
       const first = (await onA.betOn(used)).receipt!;
       await onA.reveal(first.drawSeq, usedSeed);
-      const second = await onA.bet({ stake: 10, target: 5000, direction: 'over' });
+      const second = await onA.bet({ stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'over' });
       await onA.reveal(second.receipt.drawSeq, second.seed);
       await onA.room.leave();
 
@@ -59,7 +60,7 @@ describe('two processes behind Redis', () => {
       const before = await chips('b', wallet.address);
       expect((await onB.betOn(used)).error).toMatchObject({ code: 'commitment-used', commitment: used });
       expect(await chips('b', wallet.address)).toBe(before);
-      const onBRoll = await onB.bet({ stake: 10, target: 5000, direction: 'under' });
+      const onBRoll = await onB.bet({ stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
       await onB.reveal(onBRoll.receipt.drawSeq, onBRoll.seed);
 
       // Either process lists the three draws, oldest first.

@@ -6,6 +6,7 @@
  * games, page by page, with their ends as outcome and void records come, and nobody else's,
  * before and after the restarts; malformed requests get a 400 with the reason.
  */
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
@@ -21,7 +22,7 @@ import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../he
 import { waitFor } from '../helpers/wait-for.ts';
 
 const ENV = { MAX_MESSAGES_PER_SECOND: '200' };
-const BET = { stake: 10, target: 5000, direction: 'under' } as const;
+const BET = { stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' } as const;
 
 type Page = { address: string; draws: ListedDraw[]; next: string | null };
 
@@ -44,7 +45,7 @@ async function blackjackTable(url: string, wallet: HDNodeWallet) {
       },
       { what: `a "${type}" message in blackjack room ${room.roomId}`, interval: 20 },
     );
-  const bet = async (commitment: string) => room.send('bet', { stake: 10, commitment, authorization: await authorize(sessionKey, room.roomId, 'blackjack', 'hand', { stake: 10 }, commitment) });
+  const bet = async (commitment: string) => room.send('bet', { stake: 10 * UNITS_PER_CHIP, commitment, authorization: await authorize(sessionKey, room.roomId, 'blackjack', 'hand', { stake: 10 * UNITS_PER_CHIP }, commitment) });
   return {
     room,
     next,

@@ -15,22 +15,11 @@ import { CommitmentUsed, LocalCommitmentRegistry } from '../../server/indexes/co
 import { LocalDrawIndex, type PlayerDraw } from '../../server/indexes/draws.ts';
 import { catchUpIndexes } from '../../server/indexes/record-index.ts';
 import { Journal } from '../../server/storage/journal.ts';
-import { authorizedPlayer, chestDraw, diceDraw, openRoom } from '../fairness/room-fixture.ts';
+import { authorizedPlayer, filedRoom, openRoom } from '../fairness/room-fixture.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'indexes-'));
 const commitment = () => seedCommitment(newSeed());
 const silent = pino({ level: 'silent' });
-
-/** A filed room: two dice draws (one settled, one voided), a two-player chest draw, closed. */
-async function filedRoom(roomId: string): Promise<HashedRecord[]> {
-  const { room } = await openRoom(roomId);
-  await diceDraw(room);
-  const voided = await diceDraw(room, false);
-  await room.void(voided, 'reveal-timeout');
-  await chestDraw(room, 1);
-  await room.finish();
-  return (await room.transcript()).records;
-}
 
 async function allPages(index: LocalDrawIndex, address: string, limit: number): Promise<PlayerDraw[]> {
   const draws: PlayerDraw[] = [];
