@@ -11,29 +11,22 @@ import type { Schema } from '@colyseus/schema';
 import { z } from 'zod';
 import type { GameRules } from '../../games/game-rules.ts';
 import { drawMoveDigest, drawRequestDigest, type DrawAuthorization } from '../../vrf/protocol/authorization.ts';
-import { recoverSigner } from '../../vrf/protocol/eip712.ts';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { HashedRecord, ReceiptRecord, VoidReason } from '../../vrf/protocol/records.ts';
 import { authenticateRequest, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
 import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { CommitmentUsed } from '../indexes/commitments.ts';
 import { services } from '../services.ts';
+import { playerSignature } from './player-signature.ts';
 import { applyRecordEffects } from './record-effects.ts';
+import { Refusal } from './refusal.ts';
+
+export { Refusal } from './refusal.ts';
 import { RoomWork } from './room-work.ts';
 
 export type PlayerClient = Client<{ auth: PlayerAuth }>;
 export type Receipt = ReceiptRecord & { hash: string };
 
-/** A message a room refuses: the sender is told `code` and why, and the room plays on. */
-export class Refusal extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly extra: Readonly<Record<string, JsonValue>> = {},
-  ) {
-    super(message);
-  }
-}
 
 const hex32 = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, '32 bytes of hex');
 /** A seed commitment or a seed as messages carry them: 32 bytes of hex, 0x optional, any case. */
@@ -44,9 +37,6 @@ export const Hex32Schema = hex32.transform((h) => h.replace(/^0x/, '').toLowerCa
  * as `bad-authorization` like a wrong one.
  */
 export const AuthorizationSchema = z.string().max(200).optional();
-const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
-/** A draw is refused this long before its delegation expires: its receipt is issued a moment after the check. */
-const DELEGATION_MARGIN_MS = 30_000;
 const RevealMessage = z.strictObject({ drawSeq: z.number().int().min(0), seed: Hex32Schema });
 
 /** Colyseus' close code for a client it cut off (flooding, undecodable frames). */
@@ -198,30 +188,9 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   }
 
   #authorization(client: PlayerClient, authorization: string | undefined, digest: () => Uint8Array): DrawAuthorization {
-    const auth = client.auth!;
-    if (authorization === undefined) throw new Refusal('bad-authorization', 'no authorization: sign the request (FAIRNESS.md section 5a)');
-    if (!SIGNATURE.test(authorization)) throw new Refusal('bad-authorization', 'authorization must be 0x and 65 bytes of hex');
-    const signature = authorization.toLowerCase();
-    let signer: string;
-    try {
-      signer = recoverSigner(digest(), signature);
-    } catch (e) {
-      throw new Refusal('bad-authorization', `authorization cannot be read: ${(e as Error).message}`);
-    }
-    const key = signer.toLowerCase();
-    if (auth.sessionKey && auth.delegation && key === auth.sessionKey.toLowerCase()) {
-      // A draw outside its delegation's time would not verify: refused (before expiry with a
-      // margin for the receipt's own time, which comes a moment later).
-      const now = Date.now();
-      if (auth.delegationIssuedAt !== undefined && now < auth.delegationIssuedAt)
-        throw new Refusal('delegation-not-yet-valid', 'your sign-in is stamped later than the server clock: sign in again');
-      if (auth.delegationExpiresAt !== undefined && now + DELEGATION_MARGIN_MS >= auth.delegationExpiresAt)
-        throw new Refusal('delegation-expired', 'your session key has expired: sign in again');
-      return { signature, delegation: auth.delegation };
-    }
-    if (key === auth.address.toLowerCase()) return { signature };
-    throw new Refusal('bad-authorization', 'authorization is not a signature of this request by your session key or your address');
+    return playerSignature(client.auth!, authorization, digest);
   }
+
 
   /**
    * Signs and journals a receipt (with each player's authorisation, from `authorize`), applies its

@@ -13,64 +13,27 @@
  * the pinned key and the result recomputed by the published mapping with the draw's moves and
  * the pinned rules' terms; a void's receipt and (v2) its reason and missing players; a close's
  * signature and that no draw is left open. In v2 every record but a receipt must carry the
- * operator's seal. Input is untrusted: problems are reported, nothing throws.
+ * operator's seal. The checks of one record are in `record-checks.ts`; this keeps the chain and
+ * the open draws. Input is untrusted: problems are reported, nothing throws.
  * @module
  */
-import { getSuite } from '../index.ts';
-import type { RulesTerms } from '../../games/game-rules.ts';
-import { outcomeMappings, PUBLISHED_RULES, rulesProblem } from '../../games/registry.ts';
-import { rulesHash, type RulesDocument } from '../../games/rules-document.ts';
-import { receiptAlpha } from './alpha.ts';
-import { authorizationProblem, drawMoveDigest, drawRequestDigest } from './authorization.ts';
-import { seedCommitment, vrfKeyId } from './commitment.ts';
-import { bytesToHex, canonicalJson, hexToBytes } from './encoding.ts';
-import { closeSignerV1, receiptSigner, sealSigner } from './receipt.ts';
+import { vrfKeyId } from './commitment.ts';
+import { hexToBytes } from './encoding.ts';
+import { outcomeMappings } from '../../games/registry.ts';
+import { closeSignerV1, receiptSigner } from './receipt.ts';
+import { DrawRecordSchema, GENESIS_HASH, recordHash, type DrawRecord, type ReceiptRecord } from './records.ts';
 import {
-  DrawRecordSchema,
-  GENESIS_HASH,
-  recordHash,
-  VOID_REASONS,
-  type DrawRecord,
-  type MoveRecord,
-  type OutcomeRecord,
-  type ReceiptRecord,
-  type VoidRecord,
-} from './records.ts';
+  moveAuthorizationProblem,
+  outcomeProblems,
+  receiptAuthorizationProblems,
+  receiptTerms,
+  sealProblem,
+  voidProblems,
+  type CommitmentLog,
+  type TrustedKeys,
+} from './record-checks.ts';
 
-/** What a verifier trusts: pinned from /fairness (or the chain), never taken from the transcript. */
-export interface TrustedKeys {
-  readonly suite: string;
-  readonly publicKey: string;
-  readonly receiptSigner: string;
-  /** The rules document of each game, by game id: the published defaults when absent. */
-  readonly rules?: Readonly<Record<string, RulesDocument>>;
-}
-
-/** Every commitment seen, across all the transcripts checked with one log: commitment -> where it was first used. */
-export type CommitmentLog = Map<string, string>;
-
-/**
- * The terms of the rules a v2 receipt names, or a problem: the receipt's `rulesHash` must be the
- * hash of the pinned rules document of its game, and that document one the mappings can play.
- */
-export function receiptTerms(receipt: ReceiptRecord, keys: TrustedKeys): { terms?: RulesTerms; problem?: string } {
-  if (receipt.rulesHash === undefined) return {};
-  const doc = (keys.rules ?? PUBLISHED_RULES)[receipt.game];
-  if (!doc) return { problem: `no pinned rules for ${receipt.game}` };
-  const unusable = rulesProblem(doc);
-  if (unusable) return { problem: unusable };
-  if (rulesHash(doc) !== receipt.rulesHash) return { problem: `rulesHash ${receipt.rulesHash.slice(0, 16)}… is not the hash of the pinned rules of ${receipt.game}` };
-  return { terms: doc.terms };
-}
-
-/** Why a v2 record is not sealed by the pinned signer, or undefined. */
-function sealProblem(rec: DrawRecord, keys: TrustedKeys): string | undefined {
-  try {
-    return sealSigner(rec).toLowerCase() === keys.receiptSigner.toLowerCase() ? undefined : `${rec.type} not sealed by the pinned signer`;
-  } catch (e) {
-    return `${rec.type} seal: ${(e as Error).message}`;
-  }
-}
+export { outcomeProblems, receiptAuthorizationProblems, receiptTerms, type CommitmentLog, type TrustedKeys } from './record-checks.ts';
 
 export interface RecordReport {
   readonly seq: number;
@@ -85,98 +48,10 @@ export interface Accepted extends RecordReport {
   readonly receipt?: ReceiptRecord;
 }
 
-/** What is wrong with an outcome given its receipt, or [] when it checks out. Never throws. */
-export function outcomeProblems(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys, moves: readonly string[] = []): string[] {
-  try {
-    return checkOutcome(receipt, outcome, keys, moves);
-  } catch (e) {
-    return [`outcome cannot be checked: ${(e as Error).message}`];
-  }
-}
-
-function checkOutcome(receipt: ReceiptRecord, outcome: OutcomeRecord, keys: TrustedKeys, moves: readonly string[]): string[] {
-  const problems: string[] = [];
-  const v2 = receipt.rulesHash !== undefined;
-  if (v2) {
-    const unsealed = sealProblem(outcome, keys);
-    if (unsealed) problems.push(unsealed);
-  } else if (outcome.signature !== undefined) problems.push('an outcome of a v1 receipt carries a seal');
-  const { terms, problem } = receiptTerms(receipt, keys);
-  if (problem) return [...problems, problem];
-  if (outcome.drawSeq !== receipt.drawSeq || outcome.receiptSeq !== receipt.seq || outcome.roomId !== receipt.roomId)
-    problems.push('outcome does not name its receipt (room, drawSeq, receiptSeq)');
-  if (receipt.suite !== keys.suite) problems.push(`receipt names suite ${receipt.suite}, pinned ${keys.suite}`);
-  if (outcome.seeds.length !== receipt.commitments.length) problems.push('seed count differs from commitments');
-  outcome.seeds.forEach((seed, i) => {
-    if (seedCommitment(seed) !== receipt.commitments[i]) problems.push(`seed ${i} does not match its commitment`);
-  });
-  let alpha: string;
-  try {
-    alpha = bytesToHex(receiptAlpha(receipt, outcome.seeds));
-  } catch (e) {
-    return [...problems, `alpha cannot be rebuilt: ${(e as Error).message}`];
-  }
-  if (alpha !== outcome.alpha) problems.push('alpha differs from the one rebuilt from the receipt and seeds');
-  let suite;
-  try {
-    suite = getSuite(keys.suite);
-  } catch (e) {
-    return [...problems, (e as Error).message];
-  }
-  if (receipt.keyId !== vrfKeyId(suite.name, hexToBytes(keys.publicKey))) problems.push('receipt keyId is not the pinned key');
-  const verified = suite.verify(hexToBytes(keys.publicKey), hexToBytes(alpha), hexToBytes(outcome.pi));
-  if (!verified.valid) return [...problems, `proof: ${verified.reason}`];
-  if (bytesToHex(verified.beta) !== outcome.beta) problems.push('beta differs from the proof output');
-  const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
-  if (!mapping) return [...problems, `no published mapping for ${receipt.game}/${receipt.kind}`];
-  try {
-    const expected = mapping.result(verified.beta, receipt.action, moves, terms);
-    if (canonicalJson(expected) !== canonicalJson(outcome.result)) problems.push('result differs from the one computed from beta');
-  } catch (e) {
-    problems.push(`result cannot be recomputed: ${(e as Error).message}`);
-  }
-  return problems;
-}
-
-/**
- * What is wrong with a v2 receipt's authorisations, or []: each player's must authorise exactly
- * this receipt's room, game, kind, action and that player's commitment. Never throws.
- */
-export function receiptAuthorizationProblems(receipt: ReceiptRecord): string[] {
-  if (!receipt.authorizations) return ['receipt carries no authorizations: no player asked for this draw'];
-  if (receipt.rulesHash === undefined) return ['receipt names no rules (rulesHash): no player agreed to its terms'];
-  const { rulesHash } = receipt;
-  const problems: string[] = [];
-  receipt.players.forEach((player, i) => {
-    const request = { roomId: receipt.roomId, game: receipt.game, kind: receipt.kind, action: receipt.action, commitment: receipt.commitments[i]!, rulesHash };
-    const problem = authorizationProblem(drawRequestDigest(request), player, receipt.authorizations?.[i], receipt.issuedAt);
-    if (problem) problems.push(`player ${i}: ${problem}`);
-  });
-  return problems;
-}
-
 /** A draw with a receipt and neither outcome nor void yet, with the moves recorded on it. */
 interface OpenDraw {
   readonly receipt: ReceiptRecord;
   readonly moves: string[];
-}
-
-/** A v2 move's problems: the player's signature of it as the draw's `moveIndex`-th move. */
-function moveAuthorizationProblem(rec: MoveRecord, receipt: ReceiptRecord, moveIndex: number): string | undefined {
-  const digest = drawMoveDigest({ roomId: rec.roomId, drawSeq: rec.drawSeq, moveIndex, move: rec.move });
-  const problem = authorizationProblem(digest, rec.player, rec.authorization, receipt.issuedAt);
-  return problem && `move not authorised by its player: ${problem}`;
-}
-
-/** A v2 void's problems: a published reason, and the players whose seeds never came. */
-function voidProblems(rec: VoidRecord, receipt: ReceiptRecord): string[] {
-  const problems: string[] = [];
-  if (!(VOID_REASONS as readonly string[]).includes(rec.reason)) problems.push(`void reason "${rec.reason}" is not one of ${VOID_REASONS.join(', ')}`);
-  const missing = rec.missing ?? [];
-  if (missing.length === 0) problems.push('void names no player whose seed never came');
-  if (missing.some((m, i) => m >= receipt.players.length || (i > 0 && m <= missing[i - 1]!)))
-    problems.push('void missing list must be ascending places in the receipt players');
-  return problems;
 }
 
 /**
