@@ -38,8 +38,30 @@ export interface GameRules {
   readonly terms: RulesTerms;
   /** The terms an operator may set (dice: `edgeBps`); every other term is fixed by the code. */
   readonly configurableTerms?: readonly string[];
+  /**
+   * What the game checks across a room's draws beyond each draw's own mapping (the raid: a chest
+   * is opened only once it stands, and once): a fresh checker per room, fed in chain order.
+   */
+  roomRules?(): RoomRules;
+  /** Why these terms (the code's, with an operator's settings) cannot be played, or undefined. */
+  termsProblem?(terms: RulesTerms): string | undefined;
   /** Item tokens players can win in this game (ERC-1155 ids beside the coin, id 1). */
   readonly items?: readonly GameItem[];
+}
+
+/** A draw as a room's rules see it: its number, kind and action. */
+export interface DrawTerms {
+  readonly drawSeq: number;
+  readonly kind: string;
+  readonly action: Readonly<Record<string, JsonValue>>;
+}
+
+/** A room's rules across its draws (see `GameRules.roomRules`). */
+export interface RoomRules {
+  /** Why this new draw cannot be, given the room's earlier draws; [] when it can. */
+  receipt(draw: DrawTerms): string[];
+  /** A draw ended: with its result, or voided (`undefined`). */
+  ended(draw: DrawTerms, result: Readonly<Record<string, JsonValue>> | undefined): void;
 }
 
 /** An item token a game awards: declared on chain at deploy, described at its metadata URI. */

@@ -21,11 +21,14 @@ export interface RulesDocument {
 export function rulesDocument(rules: GameRules, settings: RulesTerms = {}): RulesDocument {
   for (const key of Object.keys(settings))
     if (!rules.configurableTerms?.includes(key)) throw new Error(`${rules.id}: term ${key} is not one an operator may set`);
+  const terms = { ...rules.terms, ...settings };
+  const problem = rules.termsProblem?.(terms);
+  if (problem) throw new Error(`${rules.id}: ${problem}`);
   return {
     format: RULES_FORMAT,
     game: rules.id,
     mappings: Object.fromEntries(Object.entries(rules.mappings).map(([kind, m]) => [kind, m.version])),
-    terms: { ...rules.terms, ...settings },
+    terms,
   };
 }
 

@@ -18,14 +18,19 @@ export const ROLLS = 10_000;
 export const MIN_WINNING_ROLLS = 100;
 export const MAX_WINNING_ROLLS = 9_800;
 
+/** The largest stake, in units: a win pays at most 99 times it (at 1% to win), a safe integer. */
+export const MAX_STAKE_UNITS = Math.floor(Number.MAX_SAFE_INTEGER / 100);
+
 /** A bet as the player makes it and a v2 receipt holds it. */
 export const DiceBetSchema = z.strictObject({
-  /** In units (`games/chips.ts`). */
-  stake: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  /** In units (`games/chips.ts`); at most MAX_STAKE_UNITS, so that every payout is a safe integer. */
+  stake: z.number().int().min(1).max(MAX_STAKE_UNITS),
   target: z.number().int().min(0).max(ROLLS - 1),
   direction: z.enum(['under', 'over']),
 });
 export type DiceBet = z.infer<typeof DiceBetSchema>;
+/** The edges an operator may set, in basis points: 0 to 10%. */
+export const MAX_EDGE_BPS = 1_000;
 const EdgeSchema = z.number().int().min(0).max(10_000);
 /** A bet with the edge it is played at: a v1 receipt's action, and what the payout is computed from. */
 export const DiceActionSchema = DiceBetSchema.extend({ edgeBps: EdgeSchema });
@@ -72,6 +77,10 @@ export const dice: GameRules = {
   maxClients: 16,
   terms: { edgeBps: DEFAULT_EDGE_BPS, rolls: ROLLS, minWinningRolls: MIN_WINNING_ROLLS, maxWinningRolls: MAX_WINNING_ROLLS },
   configurableTerms: ['edgeBps'],
+  termsProblem: (terms) => {
+    const edge = terms['edgeBps'];
+    return Number.isInteger(edge) && (edge as number) >= 0 && (edge as number) <= MAX_EDGE_BPS ? undefined : `edgeBps must be an integer from 0 to ${MAX_EDGE_BPS}`;
+  },
   mappings: {
     roll: {
       version: DICE_MAPPING,

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { OutcomeReader } from '../../vrf/outcome.ts';
-import { noMoves, type GameRules } from '../game-rules.ts';
+import { noMoves, type DrawTerms, type GameRules, type RoomRules } from '../game-rules.ts';
 
 export const RAID_CHESTS_MAPPING = 'raid-chests-v1';
 export const RAID_LOOT_MAPPING = 'raid-loot-v1';
@@ -116,10 +116,38 @@ export function blocked(x: number, y: number): boolean {
 /** Chests a round places: the `count` of every chest draw. */
 export const CHESTS_PER_ROUND = 6;
 
+/**
+ * A loot draw opens a chest that stands: one of the `count` chests its round's chest draw
+ * placed, not opened by an earlier loot draw still open or settled (a voided one frees it).
+ */
+function raidRoomRules(): RoomRules {
+  const placed = new Map<number, number>(); // round -> chests placed
+  const opened = new Set<string>(); // `${round}/${chest}` of loot draws open or settled
+  const chestOf = (action: DrawTerms['action']) => `${String(action['round'])}/${String(action['chest'])}`;
+  return {
+    receipt(draw) {
+      if (draw.kind !== 'loot') return [];
+      const round = Number(draw.action['round']);
+      const chest = Number(draw.action['chest']);
+      const count = placed.get(round);
+      if (count === undefined) return [`loot of round ${round}, whose chests were never placed by a settled chest draw`];
+      if (!(chest < count)) return [`loot of chest ${chest}, but round ${round} placed ${count} chests`];
+      if (opened.has(chestOf(draw.action))) return [`chest ${chest} of round ${round} was already opened`];
+      opened.add(chestOf(draw.action));
+      return [];
+    },
+    ended(draw, result) {
+      if (draw.kind === 'chests' && result) placed.set(Number(draw.action['round']), (result['tiles'] as unknown[] | undefined)?.length ?? 0);
+      if (draw.kind === 'loot' && !result) opened.delete(chestOf(draw.action));
+    },
+  };
+}
+
 export const raid: GameRules = {
   id: 'raid',
   title: 'Treasure raid',
   maxClients: 8,
+  roomRules: raidRoomRules,
   terms: { map: [...RAID_MAP], chestsPerRound: CHESTS_PER_ROUND, lootTable: LOOT_TABLE.map((l) => ({ ...l })) },
   items: LOOT_TABLE.filter((l) => l.item !== 'coins').map((l) => ({ tokenId: l.tokenId, name: l.item, rarity: l.rarity, foundIn: 'a treasure-raid chest' })),
   mappings: {

@@ -181,7 +181,7 @@ export class SignInService {
       sessionKey: terms.sessionKey,
       delegation: { message, signature: signature.toLowerCase() },
       delegationIssuedAt: terms.issuedAt,
-      ...(terms.expiresAt === undefined ? {} : { delegationExpiresAt: terms.expiresAt }),
+      delegationExpiresAt: terms.expiresAt,
     };
   }
 

@@ -85,6 +85,16 @@ export async function chestDraw(room: RoomTranscript, round: number): Promise<vo
   await room.settle(receipt.drawSeq);
 }
 
+/** A loot draw of one fresh player for `chest` of `round`; settled, or voided when `reveal` is false. */
+export async function lootDraw(room: RoomTranscript, round: number, chest: number, reveal = true): Promise<void> {
+  const draw = { game: 'raid', kind: 'loot', action: { round, chest, table: 'raid-loot-v1' } };
+  const player = await authorizedPlayer(room, draw);
+  const receipt = await room.receipt({ ...draw, players: [player] });
+  if (!reveal) return void (await room.void(receipt.drawSeq, 'reveal-timeout'));
+  await room.reveal(receipt.drawSeq, player.address, player.seed);
+  await room.settle(receipt.drawSeq);
+}
+
 /** receipt+outcome, receipt+outcome, chests receipt+outcome, receipt+void, an open receipt: 9 records. */
 export async function mixedRoom(roomId = 'fixture') {
   const { room, keys } = await openRoom(roomId);

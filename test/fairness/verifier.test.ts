@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyTranscript } from '../../vrf/protocol/transcript.ts';
 import { recordHash } from '../../vrf/protocol/records.ts';
 import { TranscriptVerifier } from '../../vrf/protocol/verifier.ts';
-import { diceDraw, mixedRoom } from './room-fixture.ts';
+import { chestDraw, diceDraw, lootDraw, mixedRoom, openRoom } from './room-fixture.ts';
 
 describe('TranscriptVerifier', () => {
   it('fed record by record, says what verifyTranscript says, and keeps the open draws', async () => {
@@ -64,5 +64,27 @@ describe('TranscriptVerifier', () => {
     const elsewhere = new TranscriptVerifier('another-room', keys);
     expect(elsewhere.accept(r0).problems).toEqual(['record belongs to another room']);
     expect(elsewhere.accept({ nonsense: true })).toMatchObject({ seq: 1, type: 'malformed' });
+  });
+});
+
+describe('a room\'s rules across its draws (the raid)', () => {
+  it('a loot draw opens a chest its round placed, once; a voided one frees the chest', async () => {
+    const { room, keys } = await openRoom('loot');
+    await chestDraw(room, 1); // places 6 chests in round 1
+    await lootDraw(room, 1, 0); // chest 0 opened
+    await lootDraw(room, 1, 1, false); // chest 1: voided, so still closed
+    await lootDraw(room, 1, 1); // and opened now
+    expect(verifyTranscript(await room.transcript(), keys)).toMatchObject({ ok: true });
+    const bad: [() => Promise<void>, RegExp][] = [
+      [() => lootDraw(room, 1, 0), /chest 0 of round 1 was already opened/],
+      [() => lootDraw(room, 2, 0), /round 2, whose chests were never placed/],
+      [() => lootDraw(room, 1, 6), /chest 6, but round 1 placed 6 chests/],
+    ];
+    for (const [draw, problem] of bad) {
+      const before = (await room.transcript()).records.length;
+      await draw();
+      const report = verifyTranscript(await room.transcript(), keys);
+      expect(report.records[before]).toMatchObject({ type: 'receipt', problems: [expect.stringMatching(problem)] });
+    }
   });
 });

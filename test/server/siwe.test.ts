@@ -31,6 +31,8 @@ function setup(extra: Partial<SignInOptions> = {}) {
 type BuildParams = Parameters<typeof buildSignInMessage>[0];
 
 /** A message for `alice` on the service's domain, stamped with the fake clock's time. */
+const DAY = 24 * 60 * 60 * 1000;
+
 function messageFor(nonce: string, now: number, overrides: Partial<BuildParams> = {}): string {
   return buildSignInMessage({ domain: DOMAIN, uri: URI, address: alice.address, nonce, issuedAt: new Date(now), ...overrides });
 }
@@ -82,11 +84,23 @@ describe('buildSignInMessage', () => {
     const text = messageFor('abcdef0123456789', T0, { sessionKey: key.toLowerCase() });
     const reference = new SiweMessage({
       domain: DOMAIN, address: alice.address, statement: DEFAULT_SIGN_IN_STATEMENT, uri: URI, version: '1', chainId: 1, nonce: 'abcdef0123456789',
-      issuedAt: new Date(T0).toISOString(), expirationTime: new Date(T0 + 10 * 60_000).toISOString(), resources: [`urn:fairplay:session-key:${key}`],
+      issuedAt: new Date(T0).toISOString(), expirationTime: new Date(T0 + DAY).toISOString(), resources: [`urn:fairplay:session-key:${key}`],
     }).prepareMessage();
     expect(text).toBe(reference);
     expect(text.endsWith(`\nResources:\n- urn:fairplay:session-key:${key}`)).toBe(true);
-    expect(parseDelegation(text)).toEqual({ address: alice.address, sessionKey: key, issuedAt: T0, expiresAt: T0 + 10 * 60_000 });
+    // A delegating sign-in lasts a day by default: the session key signs a day of play.
+    expect(parseDelegation(text)).toEqual({ address: alice.address, sessionKey: key, issuedAt: T0, expiresAt: T0 + DAY });
+  });
+
+  it('a delegation must expire, within 7 days, and name its times once, to the millisecond', () => {
+    const key = Wallet.createRandom().address;
+    const text = messageFor('abcdef0123456789', T0, { sessionKey: key, expirationTime: new Date(T0 + 7 * DAY) });
+    expect(parseDelegation(text).expiresAt).toBe(T0 + 7 * DAY);
+    const without = text.split('\n').filter((l) => !l.startsWith('Expiration Time: ')).join('\n');
+    expect(() => parseDelegation(without)).toThrow(/no Expiration Time/);
+    expect(() => parseDelegation(messageFor('abcdef0123456789', T0, { sessionKey: key, expirationTime: new Date(T0 + 7 * DAY + 1) }))).toThrow(/within 7 days/);
+    expect(() => parseDelegation(text.replace('Nonce:', `Issued At: ${new Date(T0).toISOString()}\nNonce:`))).toThrow(/2 Issued At lines/);
+    expect(() => parseDelegation(text.replace(/Issued At: (.*)\.000Z/, 'Issued At: $1.0001Z'))).toThrow(/to the millisecond/);
   });
 
   it('refuses to build without a nonce rather than inventing one', () => {
@@ -105,7 +119,7 @@ describe('SignInService', () => {
       sessionKey: key,
       delegation: { message, signature },
       delegationIssuedAt: clock.now(),
-      delegationExpiresAt: clock.now() + 10 * 60_000,
+      delegationExpiresAt: clock.now() + DAY,
     });
     const plain = messageFor((await service.issueNonce()).nonce, clock.now());
     expect(await service.verify({ message: plain, signature: await alice.signMessage(plain) })).toEqual({ address: alice.address });

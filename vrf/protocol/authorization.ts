@@ -123,17 +123,23 @@ export interface DelegationTerms {
   readonly address: string;
   readonly sessionKey: string;
   readonly issuedAt: number;
-  /** Absent when the message has no `Expiration Time`: then the delegation does not expire. */
-  readonly expiresAt?: number;
+  /** Required, after `issuedAt` and at most 7 days after it. */
+  readonly expiresAt: number;
 }
 
+/** The longest a delegation may last (its Expiration Time after its Issued At): a session key is a bearer key. */
+export const MAX_DELEGATION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The one `<name>: <time>` line among `lines`, in milliseconds since 1970; undefined if there is none. */
 function timeField(lines: readonly string[], name: string): number | undefined {
-  const line = lines.find((l) => l.startsWith(`${name}: `));
-  if (line === undefined) return undefined;
-  const text = line.slice(name.length + 2);
+  const found = lines.filter((l) => l.startsWith(`${name}: `));
+  if (found.length > 1) throw new Error(`delegation message has ${found.length} ${name} lines`);
+  if (found.length === 0) return undefined;
+  const text = found[0]!.slice(name.length + 2);
   const ms = Date.parse(text);
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(text) || Number.isNaN(ms))
-    throw new Error(`delegation message: ${name} is not an RFC 3339 time`);
+  // RFC 3339 to the millisecond at most: finer digits would read differently in different parsers.
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:\d\d)$/.test(text) || Number.isNaN(ms))
+    throw new Error(`delegation message: ${name} is not an RFC 3339 time (to the millisecond at most)`);
   return ms;
 }
 
@@ -150,6 +156,7 @@ export function parseDelegation(message: string): DelegationTerms {
   if (!/^0x[0-9a-fA-F]{40}$/.test(lines[1] ?? '')) throw new Error('delegation message has no address on its second line');
   const start = lines.indexOf('Resources:');
   if (start < 0) throw new Error('delegation message has no Resources');
+  if (lines.lastIndexOf('Resources:') !== start) throw new Error('delegation message has two Resources lines');
   const resources = lines.slice(start + 1);
   if (resources.length === 0 || resources.some((l) => !l.startsWith('- '))) throw new Error('delegation message: Resources must end the message, one "- " line each');
   const keys = resources.map((l) => l.slice(2)).filter((r) => r.startsWith(SESSION_KEY_URN));
@@ -160,12 +167,9 @@ export function parseDelegation(message: string): DelegationTerms {
   const issuedAt = timeField(head, 'Issued At');
   if (issuedAt === undefined) throw new Error('delegation message has no Issued At');
   const expiresAt = timeField(head, 'Expiration Time');
-  return {
-    address: getAddress(lines[1]!.toLowerCase()),
-    sessionKey: getAddress(key.toLowerCase()),
-    issuedAt,
-    ...(expiresAt === undefined ? {} : { expiresAt }),
-  };
+  if (expiresAt === undefined) throw new Error('delegation message has no Expiration Time: a session key must expire');
+  if (expiresAt <= issuedAt || expiresAt - issuedAt > MAX_DELEGATION_MS) throw new Error('delegation message: Expiration Time must come after Issued At, within 7 days');
+  return { address: getAddress(lines[1]!.toLowerCase()), sessionKey: getAddress(key.toLowerCase()), issuedAt, expiresAt };
 }
 
 const SIGNATURE = /^0x[0-9a-f]{130}$/;
@@ -214,7 +218,7 @@ export function authorizationProblem(digest: Uint8Array, player: string, auth: D
 /** Why a delegation does not cover time `at`, or undefined. */
 export function delegationTimeProblem(terms: Pick<DelegationTerms, 'issuedAt' | 'expiresAt'>, at: number): string | undefined {
   if (at < terms.issuedAt) return `the draw was issued at ${new Date(at).toISOString()}, before its delegation (issued ${new Date(terms.issuedAt).toISOString()})`;
-  if (terms.expiresAt !== undefined && at >= terms.expiresAt)
+  if (at >= terms.expiresAt)
     return `the draw was issued at ${new Date(at).toISOString()}, after its delegation expired (${new Date(terms.expiresAt).toISOString()})`;
   return undefined;
 }

@@ -15,6 +15,8 @@ export const DEFAULT_SIGN_IN_STATEMENT =
   'Sign in to Fairplay. This signature proves you own this address; it does not authorize any transaction.';
 
 const DEFAULT_VALIDITY_MS = 10 * 60 * 1000;
+/** A sign-in that delegates to a session key lasts a day of play unless told otherwise (FAIRNESS.md 5a allows up to 7 days). */
+const DEFAULT_DELEGATION_MS = 24 * 60 * 60 * 1000;
 
 export interface SignInMessageParams {
   /** RFC 3986 authority of the site asking for the signature, e.g. `play.fairplay.gg`. */
@@ -45,7 +47,7 @@ export function buildSignInMessage(p: SignInMessageParams): string {
   const statement = p.statement ?? DEFAULT_SIGN_IN_STATEMENT;
   if (statement.includes('\n')) throw new Error('buildSignInMessage: the statement must be one line');
   const issuedAt = p.issuedAt ?? new Date();
-  const expirationTime = p.expirationTime ?? new Date(issuedAt.getTime() + DEFAULT_VALIDITY_MS);
+  const expirationTime = p.expirationTime ?? new Date(issuedAt.getTime() + (p.sessionKey ? DEFAULT_DELEGATION_MS : DEFAULT_VALIDITY_MS));
   return [
     `${p.domain} wants you to sign in with your Ethereum account:`,
     getAddress(p.address),

@@ -81,12 +81,13 @@ export interface TranscriptReport {
 }
 
 /** The transcript header's problems against the pinned keys (the records are checked apart). */
-export function headerProblems(t: Pick<Transcript, 'publicKey' | 'receiptSigner'>, keys: TrustedKeys): string[] {
+export function headerProblems(t: Pick<Transcript, 'suite' | 'keyId' | 'publicKey' | 'receiptSigner'>, keys: TrustedKeys): string[] {
   const problems: string[] = [];
+  if (t.suite !== keys.suite) problems.push('transcript suite differs from the pinned suite');
   if (t.publicKey !== keys.publicKey) problems.push('transcript public key differs from the pinned key');
   if (t.receiptSigner.toLowerCase() !== keys.receiptSigner.toLowerCase()) problems.push('transcript receipt signer differs from the pinned signer');
   try {
-    vrfKeyId(keys.suite, hexToBytes(keys.publicKey));
+    if (t.keyId !== vrfKeyId(keys.suite, hexToBytes(keys.publicKey))) problems.push('transcript keyId is not the pinned key\'s id');
   } catch {
     problems.push('the pinned public key is not hex');
   }

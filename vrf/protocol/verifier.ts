@@ -19,7 +19,8 @@
  */
 import { vrfKeyId } from './commitment.ts';
 import { hexToBytes } from './encoding.ts';
-import { outcomeMappings } from '../../games/registry.ts';
+import type { RoomRules } from '../../games/game-rules.ts';
+import { gameRules, outcomeMappings } from '../../games/registry.ts';
 import { closeSignerV1, receiptSigner } from './receipt.ts';
 import { DrawRecordSchema, GENESIS_HASH, recordHash, type DrawRecord, type ReceiptRecord } from './records.ts';
 import {
@@ -66,6 +67,8 @@ export class TranscriptVerifier {
   #closedAt: number | undefined;
   readonly #open = new Map<number, OpenDraw>(); // by drawSeq
   readonly #pinnedKeyId: string | undefined;
+  /** Each game's rules across the room's draws, by game id. */
+  readonly #rooms = new Map<string, RoomRules | undefined>();
 
   constructor(
     /** The room whose records these must be. */
@@ -170,12 +173,20 @@ export class TranscriptVerifier {
       if (this.version === 2) p.push(...voidProblems(rec, open.receipt));
       else if (rec.missing) p.push('a v1 void carries a missing list');
     }
+    this.#roomRules(open.receipt.game)?.ended(open.receipt, rec.type === 'outcome' ? rec.result : undefined);
     this.#open.delete(rec.drawSeq);
     return open.receipt;
   }
 
+  /** The room's rules across draws of `game` (the raid's chests), made on first use. */
+  #roomRules(game: string): RoomRules | undefined {
+    if (!this.#rooms.has(game)) this.#rooms.set(game, gameRules(game)?.roomRules?.());
+    return this.#rooms.get(game);
+  }
+
   #receipt(rec: ReceiptRecord, p: string[]): void {
     if (rec.drawSeq !== this.#nextDraw) p.push(`drawSeq ${rec.drawSeq} where ${this.#nextDraw} was expected`);
+    p.push(...(this.#roomRules(rec.game)?.receipt(rec) ?? []));
     this.#nextDraw = rec.drawSeq + 1;
     if (rec.suite !== this.keys.suite) p.push(`receipt names suite ${rec.suite}, pinned ${this.keys.suite}`);
     if (rec.keyId !== this.#pinnedKeyId) p.push('receipt keyId is not the pinned key');
