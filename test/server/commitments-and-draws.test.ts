@@ -4,9 +4,13 @@
  * chest draw) and after restarts (SIGKILL, then SIGTERM with the database deleted), with the stake untouched
  * and the room playing on; `GET /players/:address/draws` lists a player's draws across rooms and
  * games, page by page, with their ends as outcome and void records come, and nobody else's,
- * before and after the restarts; malformed requests get a 400 with the reason.
+ * before and after the restarts; malformed requests get a 400 with the reason. A damaged SQLite
+ * file stops the start, naming the file and the reason.
  */
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SQLITE_FILE } from '../../server/db/database.ts';
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet, type HDNodeWallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +21,7 @@ import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import { BACKENDS, testDatabases } from '../helpers/databases.ts';
 import { authorize, closedTranscript, getJson, playerDraws, sessionSignIn, TestPlayer, type ListedDraw } from '../helpers/player.ts';
 import { Raider } from '../helpers/raider.ts';
-import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const ENV = { MAX_MESSAGES_PER_SECOND: '200' };
@@ -218,5 +222,17 @@ describe.each(BACKENDS)('used commitments and players\' draws, one process on %s
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('a damaged SQLite database', () => {
+  it('stops the server at start, naming the file and the reason', { timeout: timeoutWithStarts(1, 10_000) }, async () => {
+    const dataDir = tempDataDir();
+    writeFileSync(join(dataDir, SQLITE_FILE), 'not a database, '.repeat(400));
+    const started = startServerProcess({ dataDir, env: ENV });
+    await expect(started).rejects.toThrow(/server exited before listening/);
+    const message = ((await started.catch((e: Error) => e)) as Error).message;
+    expect(message).toContain(`cannot open the database ${join(dataDir, SQLITE_FILE)}: file is not a database (SQLITE_NOTADB)`);
+    expect(message).toMatch(/fairplay failed to start/);
   });
 });

@@ -3,9 +3,11 @@
  * the server's own RoomTranscript wrote: used commitments (claimed all or none, one of two
  * claims at once, refused after reopening the database) and players' draws (paged, with their
  * ends, the same after reopening, unchanged when fed again); a filed room the indexes never saw
- * is read once at start, and not again.
+ * is read once at start, and not again; a write that fails never reaches the room, keeps the
+ * room from being filed, and is written in order with the room's later records once it can be.
  */
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/database.ts';
@@ -171,6 +173,49 @@ describe.each(BACKENDS)('the indexes on %s', (backend) => {
       await feed(index, many);
       const listed = await allPages(index, player, 7);
       expect(listed.map((d) => `${d.roomId}/${d.drawSeq}`)).toEqual(many.map((r) => `${r.roomId}/${r.drawSeq}`));
+    });
+  });
+
+  describe('a write that fails', () => {
+    it('never throws at the room, keeps the room from being filed, and is written, in order with the records after it, once it can be', { timeout: 30_000 }, async () => {
+      const { database } = await fresh();
+      const index = new SqlDrawIndex(database);
+      const records = await filedRoom('broken');
+      const [early, late] = [records.slice(0, 3), records.slice(3)];
+      // The table goes away under the index: every write of the batch fails.
+      await sql`alter table draws rename to draws_gone`.execute(database.db);
+      for (const r of early) index.record(r);
+      await index.settled();
+      await sql`alter table draws_gone rename to draws`.execute(database.db);
+      // Later records of the room wait behind the failed ones (an end needs its receipt's row).
+      for (const r of late) index.record(r);
+      await index.settled();
+      expect(await index.unindexed(['broken'])).toEqual({ lost: false, rooms: ['broken'] });
+      const first = records.find((r) => r.type === 'receipt');
+      if (first?.type !== 'receipt') throw new Error('no receipt');
+      expect((await index.draws(first.players[0]!, { limit: 10 })).draws).toEqual([]); // nothing written yet
+      await index.flush('broken');
+      expect(await index.unindexed(['broken'])).toEqual({ lost: false, rooms: [] });
+      const receipts = records.filter((r) => r.type === 'receipt');
+      for (const receipt of receipts) {
+        const end = records.find((r) => (r.type === 'outcome' || r.type === 'void') && r.drawSeq === receipt.drawSeq)!;
+        for (const player of receipt.players)
+          expect((await index.draws(player, { limit: 100 })).draws).toContainEqual(expect.objectContaining({ roomId: 'broken', drawSeq: receipt.drawSeq, endSeq: end.seq, endHash: end.hash }));
+      }
+    });
+
+    it('is given up after its retries: the flush rejects, naming the room and the database, and the room is not marked whole', { timeout: 30_000 }, async () => {
+      const { database } = await fresh();
+      const index = new SqlDrawIndex(database);
+      const records = await filedRoom('still-broken');
+      await sql`alter table draws rename to draws_gone`.execute(database.db);
+      try {
+        for (const r of records) index.record(r);
+        await expect(index.flush('still-broken')).rejects.toThrow(`could not index room still-broken in the database ${database.where}`);
+      } finally {
+        await sql`alter table draws_gone rename to draws`.execute(database.db);
+      }
+      expect(await index.unindexed(['still-broken'])).toEqual({ lost: false, rooms: ['still-broken'] });
     });
   });
 
