@@ -46,7 +46,11 @@ export interface Database {
   readonly db: Kysely<Schema>;
   /** Where the data is, for logs and errors: the file, or the URL without its password. */
   readonly where: string;
-  /** Runs `fn` in one write transaction, committed if it resolves and rolled back if it throws. */
+  /**
+   * Runs `fn` in one write transaction, committed if it resolves and rolled back if it throws. On
+   * Postgres a transaction the database rolled back to break a deadlock is run again (`fn` may run
+   * more than once: it must do nothing but its queries).
+   */
   transaction<T>(fn: (trx: Kysely<Schema>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -170,10 +174,24 @@ function openPostgres(url: string, log?: Logger): Database {
     dialect: 'postgres',
     db,
     where: redactedUrl(url),
-    transaction: (fn) => db.transaction().execute(fn),
+    async transaction(fn) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute(fn);
+        } catch (err) {
+          // Postgres broke a deadlock (two claims of the same commitments in opposite orders) or a
+          // serialization conflict by rolling this one back: run it again, now after the other.
+          if (attempt >= RETRIES || !RETRYABLE.has((err as { code?: unknown }).code as string)) throw err;
+        }
+      }
+    },
     close: () => db.destroy(),
   };
 }
+
+/** Postgres errors after which a transaction, rolled back whole, may simply run again: deadlock_detected, serialization_failure. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const RETRIES = 5;
 
 async function migrate(database: Database, migration: { failed: boolean }): Promise<void> {
   const all = migrations(database.dialect);
