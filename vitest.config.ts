@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The fast tests: in-process code, files and short-lived helper processes (the VRF CLI, a journal
- * writer to SIGKILL), no game server, chain node, Redis or browser. `npm run test:unit` runs these;
+ * writer to SIGKILL, a PostgreSQL of the database and index tests' own), no game server, chain node, Redis or browser. `npm run test:unit` runs these;
  * `npm test` runs them and every other test file.
  */
 const UNIT = [
@@ -13,6 +13,7 @@ const UNIT = [
   'test/server/award-sink.test.ts',
   'test/server/chip-ledger.test.ts',
   'test/server/config.test.ts',
+  'test/server/database.test.ts',
   'test/server/indexes.test.ts',
   'test/server/journal.test.ts',
   'test/server/journal-follower.test.ts',

@@ -23,17 +23,16 @@ import { MemorySeatRegistry } from './auth/seats.ts';
 import { SignInService } from './auth/siwe.ts';
 import { ClusterNode, type Lease } from './cluster/cluster-node.ts';
 import { PeerSync } from './cluster/peer-sync.ts';
-import { RedisCommitmentRegistry } from './cluster/redis-commitments.ts';
-import { RedisDrawIndex } from './cluster/redis-draws.ts';
 import { RedisNonceStore } from './cluster/redis-nonces.ts';
 import { RedisSeatRegistry } from './cluster/redis-seats.ts';
 import { fewestRoomsPlacement } from './cluster/room-placement.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import { createFairnessContext } from './fairness/context.ts';
-import { LocalCommitmentRegistry } from './indexes/commitments.ts';
-import { LocalDrawIndex } from './indexes/draws.ts';
+import { openDatabase } from './db/database.ts';
 import { allOf, catchUpIndexes } from './indexes/record-index.ts';
+import { SqlCommitmentRegistry } from './indexes/sql-commitments.ts';
+import { SqlDrawIndex } from './indexes/sql-draws.ts';
 import { createProverPool } from './fairness/prover.ts';
 import { recoverRooms } from './fairness/recovery.ts';
 import { RoomStore } from './fairness/room-store.ts';
@@ -65,16 +64,17 @@ export async function startServer(
   const { nodesDir } = layout;
   const peerDirs = async (): Promise<string[]> =>
     nodesDir && cluster ? (await peerIds(nodesDir, cluster.nodeId)).map((id) => nodeFiles(nodesDir, id).openRooms) : [];
-  // The indexes over the transcripts, used commitments and players' draws: files of this
-  // process's own, or Redis for a cluster (rebuilt from the transcripts if Redis loses them).
+  // The database (SQLite in DATA_DIR, or Postgres with DATABASE_URL), migrated before anything uses it.
+  const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
+  // The indexes over the transcripts, used commitments and players' draws, in the database:
+  // shared by every process that shares it. A filed room they lack is read again from its transcript.
   const catchUp = async (): Promise<void> => {
     const read = await catchUpIndexes(index.parts, { closedDir: layout.closedRooms, openDirs: async () => [layout.openRooms, ...(await peerDirs())] }, log);
     if (read > 0) log.info({ transcripts: read }, 'indexed transcripts the indexes lacked');
   };
   const keyId = vrfKeyId(suite.name, keys.vrfPublicKey);
-  const { commitments, draws } = cluster
-    ? { commitments: new RedisCommitmentRegistry(cluster.redis, keyId, catchUp), draws: new RedisDrawIndex(cluster.redis, keyId, catchUp) }
-    : { commitments: await LocalCommitmentRegistry.open(layout.index!.commitments), draws: await LocalDrawIndex.open(layout.index!.draws) };
+  const commitments = new SqlCommitmentRegistry(database, keyId);
+  const draws = new SqlDrawIndex(database);
   const index = allOf([commitments, draws]);
   const prover = metrics.timed(createProverPool({ suite: suite.name, secretKey: keys.vrfSecretKey.reveal() }));
   const ctx = createFairnessContext({
@@ -169,7 +169,7 @@ export async function startServer(
   await server.listen(config.port, config.host);
   const port = (transport.server?.address() as AddressInfo).port;
   log.info(
-    { port, suite: suite.name, keyId: ctx.keyId, receiptSigner: ctx.receiptSigner, chainId: chain.chainId, gameAssets: chain.gameAssets, dataDir: config.dataDir, ...(cluster ? { nodeId: cluster.nodeId } : {}) },
+    { port, suite: suite.name, keyId: ctx.keyId, receiptSigner: ctx.receiptSigner, chainId: chain.chainId, gameAssets: chain.gameAssets, dataDir: config.dataDir, database: database.where, ...(cluster ? { nodeId: cluster.nodeId } : {}) },
     'fairplay listening',
   );
 
@@ -178,13 +178,13 @@ export async function startServer(
     async close() {
       await server.gracefullyShutdown(false);
       await peers?.stop();
-      if (commitments instanceof LocalCommitmentRegistry) await commitments.close();
-      if (draws instanceof LocalDrawIndex) await draws.close();
       await prover.close();
       await chips.close();
       await minting.stop();
       await seats.close();
       await awards.close();
+      await Promise.all([commitments.settled(), draws.settled()]);
+      await database.close();
       await cluster?.leave();
       await chain.close();
       provideServices(undefined);

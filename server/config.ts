@@ -93,6 +93,12 @@ export interface Config {
    * process of the cluster needs the same DATA_DIR (a shared directory or volume).
    */
   readonly redisUrl: string | undefined;
+  /**
+   * `DATABASE_URL`: postgres:// (or postgresql://) URL of the PostgreSQL database every process
+   * of a cluster shares. Unset: SQLite in `${DATA_DIR}/fairplay.db` (shared by the processes of
+   * one host).
+   */
+  readonly databaseUrl: string | undefined;
   /** `NODE_ID`: this process's name in the cluster, unique and stable across its restarts. Default `<hostname>-<PORT>`. */
   readonly nodeId: string;
   /** `PUBLIC_ADDRESS`: host:port where clients reach this very process (Colyseus' publicAddress). Default: none (one process). */
@@ -175,6 +181,13 @@ const schema = z.object({
     ctx.addIssue({ code: 'custom', message: `REDIS_URL must be a redis:// or rediss:// URL, ${got(value)}` });
     return z.NEVER;
   }),
+  DATABASE_URL: raw.transform((value, ctx) => {
+    if (value === undefined) return value;
+    if (/^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value)) return value;
+    // The URL may hold a password: name the variable, not the value.
+    ctx.addIssue({ code: 'custom', message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' });
+    return z.NEVER;
+  }),
   NODE_ID: raw.transform((value, ctx) => {
     if (value === undefined || /^[A-Za-z0-9_.-]{1,64}$/.test(value)) return value;
     ctx.addIssue({ code: 'custom', message: `NODE_ID must be 1-64 letters, digits, '.', '_' or '-', ${got(value)}` });
@@ -246,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mintReceiptTimeoutSeconds: v.MINT_RECEIPT_TIMEOUT_SECONDS,
     maxSeatsPerAddress: v.MAX_SEATS_PER_ADDRESS,
     redisUrl: v.REDIS_URL,
+    databaseUrl: v.DATABASE_URL,
     nodeId: v.NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50)}-${v.PORT}`,
     publicAddress: v.PUBLIC_ADDRESS,
   });

@@ -11,7 +11,7 @@ import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { receiptDigest, sealDigest, type Sealable, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
 import { rulesHash, type RulesDocument } from '../../games/rules-document.ts';
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
-import { LocalCommitmentRegistry, type CommitmentRegistry } from '../indexes/commitments.ts';
+import { MemoryCommitmentRegistry, type CommitmentRegistry } from '../indexes/commitments.ts';
 import type { RecordIndex } from '../indexes/record-index.ts';
 import type { Prover } from './prover.ts';
 
@@ -62,7 +62,7 @@ export function createFairnessContext(opts: {
     rules: Object.fromEntries(opts.rules.map((document) => [document.game, { document, hash: rulesHash(document) }])),
     prover: opts.prover,
     now: opts.now ?? Date.now,
-    commitments: opts.commitments ?? new LocalCommitmentRegistry(),
+    commitments: opts.commitments ?? new MemoryCommitmentRegistry(),
     ...(index ? { index } : {}),
     ...(onRecord || index
       ? {

@@ -3,7 +3,7 @@
  * cluster every process shares DATA_DIR and owns what it writes under `nodes/<NODE_ID>/`, so
  * no file has two writers; finished transcripts, keys and the minter's log (one writer at a
  * time, by lease) stay shared at the top. The indexes over the transcripts (used commitments,
- * players' draws) are files of one process's own; a cluster keeps them in Redis.
+ * players' draws) are in the database (`server/db/`): `fairplay.db` here, or Postgres.
  * @module
  */
 import { readdir } from 'node:fs/promises';
@@ -16,8 +16,6 @@ export interface DataLayout {
   readonly openRooms: string;
   readonly closedRooms: string;
   readonly mints: string;
-  /** The local indexes' files (`index/commitments.jsonl`, `index/draws.jsonl`); undefined in a cluster. */
-  readonly index: { readonly commitments: string; readonly draws: string } | undefined;
   /** Where cluster processes keep their own journals; undefined for one process. */
   readonly nodesDir: string | undefined;
 }
@@ -30,11 +28,10 @@ export function dataLayout(dataDir: string, clusterNodeId?: string): DataLayout 
       chips: join(dataDir, 'chips.jsonl'),
       awards: join(dataDir, 'awards.jsonl'),
       openRooms: join(dataDir, 'rooms', 'open'),
-      index: { commitments: join(dataDir, 'index', 'commitments.jsonl'), draws: join(dataDir, 'index', 'draws.jsonl') },
       nodesDir: undefined,
     };
   const own = nodeFiles(join(dataDir, 'nodes'), clusterNodeId);
-  return { ...shared, ...own, index: undefined, nodesDir: join(dataDir, 'nodes') };
+  return { ...shared, ...own, nodesDir: join(dataDir, 'nodes') };
 }
 
 /** The NODE_IDs of the other processes that have written to `nodesDir`. */

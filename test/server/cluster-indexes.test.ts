@@ -1,34 +1,45 @@
 /**
- * Used commitments and players' draws across two server processes behind one Redis: a seed
- * commitment used at a table on one process is refused at a table on the other (the stake
- * untouched, the table playing on) and after that process restarts; each process lists the
- * draws the player played on both.
+ * Used commitments and players' draws across two server processes behind one Redis and one
+ * PostgreSQL, each with a data directory of its own (as on two hosts; they share only the keys):
+ * a seed commitment used at a table on one process is refused at a table on the other (the
+ * stake untouched, the table playing on) and after that process restarts; each process lists
+ * the draws the player played on both.
  */
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, playerDraws, TestPlayer } from '../helpers/player.ts';
+import { startPostgres } from '../helpers/postgres.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 type Host = 'a' | 'b';
 
-describe('two processes behind Redis', () => {
+describe('two processes behind Redis and PostgreSQL, with a data directory each', () => {
   it('refuse a commitment used on the other, also after a restart, and both list the draws played on either', { timeout: timeoutWithStarts(3, 180_000) }, async () => {
     const redis = await startRedis();
+    const postgres = await startPostgres();
     const chain = await startExternalChain();
-    const dataDir = tempDataDir();
+    const dataDirs = { a: tempDataDir(), b: tempDataDir() };
     const ports = { a: await freePort(), b: await freePort() };
-    const common = { ...chain.env, REDIS_URL: redis.url, PUBLIC_URL: `http://localhost:${ports.a}`, MAX_MESSAGES_PER_SECOND: '200' };
-    const start = (id: Host) => startServerProcess({ dataDir, port: ports[id], env: { ...common, NODE_ID: id, PUBLIC_ADDRESS: `127.0.0.1:${ports[id]}` } });
-    const servers: Record<Host, ServerProcess> = { a: await start('a'), b: await start('b') };
+    const common = { ...chain.env, REDIS_URL: redis.url, DATABASE_URL: await postgres.createDatabase(), PUBLIC_URL: `http://localhost:${ports.a}`, MAX_MESSAGES_PER_SECOND: '200' };
+    const start = (id: Host) => startServerProcess({ dataDir: dataDirs[id], port: ports[id], env: { ...common, NODE_ID: id, PUBLIC_ADDRESS: `127.0.0.1:${ports[id]}` } });
+    const servers = { a: await start('a') } as Record<Host, ServerProcess>;
+    // The same keys on both (an operator gives every host the same): a's, made at its first start.
+    cpSync(join(dataDirs.a, 'keys'), join(dataDirs.b, 'keys'), { recursive: true });
+    servers.b = await start('b');
     const url = (id: Host) => servers[id].url;
-    const hostOf = (roomId: string): Host => (existsSync(join(dataDir, 'nodes', 'a', 'rooms-open', `${roomId}.jsonl`)) ? 'a' : 'b');
+    // Both on Postgres: no SQLite file in either directory.
+    for (const id of ['a', 'b'] as const) {
+      expect(servers[id].logs.join('')).toContain(`"database":"${common.DATABASE_URL}"`);
+      expect(existsSync(join(dataDirs[id], 'fairplay.db'))).toBe(false);
+    }
+    const hostOf = (roomId: string): Host => (existsSync(join(dataDirs.a, 'nodes', 'a', 'rooms-open', `${roomId}.jsonl`)) ? 'a' : 'b');
     const chips = async (id: Host, address: string) => (await getJson<{ balance: number }>(`${url(id)}/players/${address}/chips`)).balance;
     try {
       // Tables on both processes (each new room goes to the process with fewer), held by others.
@@ -86,9 +97,10 @@ describe('two processes behind Redis', () => {
       expect((await later.betOn(used)).error).toMatchObject({ code: 'commitment-used', commitment: used });
       await later.room.leave();
     } finally {
-      await Promise.all([servers.a.stop(), servers.b.stop()]);
+      await Promise.all([servers.a?.stop(), servers.b?.stop()]);
       await chain.stop();
       await redis.stop();
+      await postgres.stop();
     }
   });
 });

@@ -1,14 +1,16 @@
 /**
- * Used commitments and players' draws, one server process over real WebSockets: a seed
- * commitment used in one room is refused in another (dice, blackjack, a raid chest draw) and
- * after restarts (SIGKILL, then SIGTERM with the index files deleted), with the stake untouched
+ * Used commitments and players' draws, one server process over real WebSockets, on SQLite and on
+ * PostgreSQL: a seed commitment used in one room is refused in another (dice, blackjack, a raid
+ * chest draw) and after restarts (SIGKILL, then SIGTERM with the database deleted), with the stake untouched
  * and the room playing on; `GET /players/:address/draws` lists a player's draws across rooms and
  * games, page by page, with their ends as outcome and void records come, and nobody else's,
- * before and after the restarts; malformed requests get a 400 with the reason.
+ * before and after the restarts; malformed requests get a 400 with the reason. A damaged SQLite
+ * file stops the start, naming the file and the reason.
  */
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
-import { rmSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SQLITE_FILE } from '../../server/db/database.ts';
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet, type HDNodeWallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
@@ -16,9 +18,10 @@ import { CHESTS_PER_ROUND } from '../../games/raid/rules.ts';
 import { signDrawMove } from '../../vrf/protocol/authorization.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
+import { BACKENDS, testDatabases } from '../helpers/databases.ts';
 import { authorize, closedTranscript, getJson, playerDraws, sessionSignIn, TestPlayer, type ListedDraw } from '../helpers/player.ts';
 import { Raider } from '../helpers/raider.ts';
-import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const ENV = { MAX_MESSAGES_PER_SECOND: '200' };
@@ -80,9 +83,13 @@ async function expectFoundInTranscripts(url: string, draws: readonly ListedDraw[
   }
 }
 
-describe('used commitments and players\' draws, one process', () => {
+describe.each(BACKENDS)('used commitments and players\' draws, one process on %s', (backend) => {
+  const databases = testDatabases(backend);
+
   it('refuses a used commitment in any room and after restarts, and lists a player\'s draws throughout', { timeout: timeoutWithStarts(3, 180_000) }, async () => {
-    let server: ServerProcess = await startServerProcess({ env: ENV });
+    const place = await databases.fresh();
+    const env = { ...ENV, ...databases.env(place) };
+    let server: ServerProcess = await startServerProcess({ dataDir: place.dataDir, env });
     try {
       const wallet = Wallet.createRandom();
       const me = wallet.address;
@@ -156,7 +163,7 @@ describe('used commitments and players\' draws, one process', () => {
       await table.bet(seedCommitment(killedSeed));
       const inFlight = await table.next('receipt', (r) => r.commitments[0] === seedCommitment(killedSeed));
       expect(await server.stop('SIGKILL')).toBe(null);
-      server = await startServerProcess({ dataDir: server.dataDir, port: server.port, env: ENV });
+      server = await startServerProcess({ dataDir: server.dataDir, port: server.port, env });
 
       const afterKill = await playerDraws(server.url, me, 3);
       expect(afterKill.slice(0, 3)).toEqual([mine[0], { ...mine[1], ...voided }, mine[2]]);
@@ -173,14 +180,14 @@ describe('used commitments and players\' draws, one process', () => {
       const beforeRebuild = await playerDraws(server.url, me, 100);
       expect(beforeRebuild).toHaveLength(5);
 
-      // Stopped cleanly, the index files deleted: the next start reads every filed room once and
+      // Stopped cleanly, the database deleted: the next start reads every filed room once and
       // serves the same draws, refusing the same commitments.
       await again.room.leave();
       await waitFor(async () => (await playerDraws(server.url, me, 100)).every((d) => d.status !== 'open'), { what: 'every draw of mine to end' });
       const ended = await playerDraws(server.url, me, 100);
       expect(await server.stop('SIGTERM')).toBe(0);
-      rmSync(join(server.dataDir, 'index'), { recursive: true });
-      server = await startServerProcess({ dataDir: server.dataDir, port: server.port, env: ENV });
+      await databases.wipe(place);
+      server = await startServerProcess({ dataDir: server.dataDir, port: server.port, env });
       expect(server.logs.join('')).toMatch(/indexed transcripts the indexes lacked/);
       expect(await playerDraws(server.url, me, 2)).toEqual(ended);
       const last = await TestPlayer.join(server.url, { wallet, create: true });
@@ -192,7 +199,8 @@ describe('used commitments and players\' draws, one process', () => {
   });
 
   it('answers a malformed request with a 400 and the reason', { timeout: timeoutWithStarts(1, 30_000) }, async () => {
-    const server = await startServerProcess({ env: ENV });
+    const place = await databases.fresh();
+    const server = await startServerProcess({ dataDir: place.dataDir, env: { ...ENV, ...databases.env(place) } });
     try {
       const address = Wallet.createRandom().address;
       for (const [path, reason] of [
@@ -214,5 +222,17 @@ describe('used commitments and players\' draws, one process', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('a damaged SQLite database', () => {
+  it('stops the server at start, naming the file and the reason', { timeout: timeoutWithStarts(1, 10_000) }, async () => {
+    const dataDir = tempDataDir();
+    writeFileSync(join(dataDir, SQLITE_FILE), 'not a database, '.repeat(400));
+    const started = startServerProcess({ dataDir, env: ENV });
+    await expect(started).rejects.toThrow(/server exited before listening/);
+    const message = ((await started.catch((e: Error) => e)) as Error).message;
+    expect(message).toContain(`cannot open the database ${join(dataDir, SQLITE_FILE)}: file is not a database (SQLITE_NOTADB)`);
+    expect(message).toMatch(/fairplay failed to start/);
   });
 });

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       mintReceiptTimeoutSeconds: 30,
       maxSeatsPerAddress: 4,
       redisUrl: undefined,
+      databaseUrl: undefined,
       nodeId: `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50)}-2567`,
       publicAddress: undefined,
     });
@@ -53,6 +54,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ID: 'a/b' })).toThrow(/NODE_ID must be 1-64 letters/);
     expect(() => loadConfig({ PUBLIC_ADDRESS: 'http://x:1' })).toThrow(/PUBLIC_ADDRESS must be host or host:port/);
     expect(() => loadConfig({ MAX_SEATS_PER_ADDRESS: '0' })).toThrow(/MAX_SEATS_PER_ADDRESS must be an integer in \[1, 100\]/);
+  });
+
+  it('takes a Postgres DATABASE_URL, and names the variable but not the value (it may hold a password) when it is not one', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://fp:secret@db.internal:5432/fairplay' }).databaseUrl).toBe('postgres://fp:secret@db.internal:5432/fairplay');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/fairplay?sslmode=require' }).databaseUrl).toBe('postgresql://db/fairplay?sslmode=require');
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+    for (const bad of ['mysql://u:hunter2@db/x', 'db.internal:5432', 'postgres://u:hunter2@ db/x']) {
+      expect(() => loadConfig({ DATABASE_URL: bad })).toThrow('DATABASE_URL must be a postgres:// or postgresql:// URL');
+      expect(() => loadConfig({ DATABASE_URL: bad })).not.toThrow(/hunter2/);
+    }
   });
 
   it('points at an external chain only with a contract address, and checks both', () => {

@@ -1,0 +1,55 @@
+/**
+ * The database's versioned migrations, in code, run by Kysely's Migrator at every start
+ * (`database.ts`). A migration, once released, is never edited: a change is a new one, named
+ * after the last with the next number. Each receives the dialect, for the few column types
+ * the two spell differently.
+ * @module
+ */
+import { sql, type Kysely, type Migration } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export function migrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    '0001-indexes': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('used_commitments')
+          .addColumn('key_id', 'text', (c) => c.notNull())
+          .addColumn('commitment', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('used_commitments_pk', ['key_id', 'commitment'])
+          .execute();
+        await db.schema
+          .createTable('draws')
+          // Numbered in the order first indexed: SQLite's rowid, a Postgres identity.
+          .addColumn('n', dialect === 'sqlite' ? 'integer' : 'bigint', (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity(),
+          )
+          .addColumn('room_id', 'text', (c) => c.notNull())
+          .addColumn('draw_seq', 'bigint', (c) => c.notNull())
+          .addColumn('receipt_seq', 'bigint', (c) => c.notNull())
+          .addColumn('receipt_hash', 'text', (c) => c.notNull())
+          .addColumn('game', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('issued_at', 'bigint', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open', 'settled', 'void')`))
+          .addColumn('end_seq', 'bigint')
+          .addColumn('end_hash', 'text')
+          .addUniqueConstraint('draws_room_draw', ['room_id', 'draw_seq'])
+          .execute();
+        await db.schema
+          .createTable('draw_players')
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('n', 'bigint', (c) => c.notNull().references('draws.n'))
+          .addPrimaryKeyConstraint('draw_players_pk', ['address', 'n'])
+          .execute();
+        await db.schema
+          .createTable('indexed_rooms')
+          .addColumn('index_name', 'text', (c) => c.notNull())
+          .addColumn('room_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('indexed_rooms_pk', ['index_name', 'room_id'])
+          .execute();
+      },
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The tables of Fairplay's database, as Kysely sees them: one schema for both dialects (SQLite
+ * and PostgreSQL), created and changed only by the migrations in `migrations.ts`.
+ * @module
+ */
+import type { Generated } from 'kysely';
+
+/** A seed commitment used under a VRF key: the primary key is what makes a second use impossible. */
+export interface UsedCommitmentsTable {
+  key_id: string;
+  commitment: string;
+}
+
+/**
+ * A draw, keyed by (room_id, draw_seq); `n` numbers draws in the order they were first indexed
+ * and is the players' page cursor.
+ */
+export interface DrawsTable {
+  n: Generated<number>;
+  room_id: string;
+  draw_seq: number;
+  receipt_seq: number;
+  receipt_hash: string;
+  game: string;
+  kind: string;
+  issued_at: number;
+  status: 'open' | 'settled' | 'void';
+  end_seq: number | null;
+  end_hash: string | null;
+}
+
+/** A player of a draw (lowercase address); the primary key (address, n) is the index a page reads. */
+export interface DrawPlayersTable {
+  address: string;
+  n: number;
+}
+
+/** Rooms an index holds whole (their close record and every record before it are in). */
+export interface IndexedRoomsTable {
+  index_name: string;
+  room_id: string;
+}
+
+export interface Schema {
+  used_commitments: UsedCommitmentsTable;
+  draws: DrawsTable;
+  draw_players: DrawPlayersTable;
+  indexed_rooms: IndexedRoomsTable;
+}
