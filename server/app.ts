@@ -29,7 +29,7 @@ import { fewestRoomsPlacement } from './cluster/room-placement.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import { createFairnessContext } from './fairness/context.ts';
-import { openDatabase } from './db/database.ts';
+import { databaseAnswers, openDatabase } from './db/database.ts';
 import { allOf, catchUpIndexes } from './indexes/record-index.ts';
 import { SqlCommitmentRegistry } from './indexes/sql-commitments.ts';
 import { SqlDrawIndex } from './indexes/sql-draws.ts';
@@ -164,7 +164,8 @@ export async function startServer(
           selectProcessIdToCreateRoom: fewestRoomsPlacement(cluster.redis),
         }
       : {}),
-    express: (app) => installRoutes(app, ctx, chain, minting, metrics, cluster ? () => cluster.ping() : undefined),
+    express: (app) =>
+      installRoutes(app, ctx, chain, minting, metrics, { dialect: database.dialect, answers: () => databaseAnswers(database) }, cluster ? () => cluster.ping() : undefined),
   });
   await server.listen(config.port, config.host);
   const port = (transport.server?.address() as AddressInfo).port;

@@ -89,6 +89,8 @@ export function installRoutes(
   chain: ChainInfo,
   minter: Pick<AwardMinter, 'status'>,
   metrics: ServerMetrics,
+  /** Whether the database answers, and which it is. */
+  database: { readonly dialect: string; answers(): Promise<boolean> },
   /** Whether the cluster's Redis answers; undefined for one process. */
   redisAnswers?: () => Promise<boolean>,
 ): void {
@@ -196,18 +198,19 @@ export function installRoutes(
   // without the chain (awards wait in the outbox), so a 503 for the chain alone is a warning.
   app.get('/health', async (_req: Request, res: Response) => {
     const { config } = services();
-    const [storage, chainState, redis] = await Promise.all([
+    const [storage, chainState, db, redis] = await Promise.all([
       access(config.dataDir, constants.W_OK).then(() => ({ ok: true }), (e: Error) => ({ ok: false, error: e.message })),
       withTimeout(chain.contract.runner!.provider!.getBlockNumber(), 2000).then(
         (blockNumber) => ({ ok: true, blockNumber }),
         (e: Error) => ({ ok: false, error: e.message.slice(0, 200) }),
       ),
+      database.answers().then((ok) => (ok ? { ok, dialect: database.dialect } : { ok, dialect: database.dialect, error: 'the database did not answer within 2 s' })),
       redisAnswers
         ? redisAnswers().then((ok) => (ok ? { ok, configured: true } : { ok, configured: true, error: 'Redis did not answer PING within 2 s' }))
         : { ok: true, configured: false },
     ]);
-    const ok = storage.ok && chainState.ok && redis.ok;
-    res.status(ok ? 200 : 503).json({ ok, storage, chain: chainState, redis });
+    const ok = storage.ok && chainState.ok && db.ok && redis.ok;
+    res.status(ok ? 200 : 503).json({ ok, storage, chain: chainState, database: db, redis });
   });
 }
 

@@ -55,6 +55,12 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Whether the database answers a trivial query within `ms` (for /health). */
+export async function databaseAnswers(database: Database, ms = 2000): Promise<boolean> {
+  const answer = sql`select 1`.execute(database.db).then(() => true, () => false);
+  return Promise.race([answer, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
+}
+
 export interface DatabaseOptions {
   /** SQLite's file goes here when `databaseUrl` is unset. */
   readonly dataDir: string;

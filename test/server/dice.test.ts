@@ -144,7 +144,7 @@ describe('operating', () => {
     expect(text).toMatch(/^fairplay_mint_failures_total 0$/m);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds [\d.e-]+$/m);
     const health = await getJson<{ ok: boolean; storage: { ok: boolean }; chain: { ok: boolean; blockNumber: number } }>(`${server.url}/health`);
-    expect(health).toMatchObject({ ok: true, storage: { ok: true }, chain: { ok: true } });
+    expect(health).toMatchObject({ ok: true, storage: { ok: true }, chain: { ok: true }, database: { ok: true, dialect: 'sqlite' } });
     expect(health.chain.blockNumber).toBeGreaterThan(0);
   });
 });
