@@ -9,7 +9,6 @@ const UNIT = [
   'test/fairness/**/*.test.ts',
   'test/games/**/*.test.ts',
   'test/vrf/**/*.test.ts',
-  'test/server/applied-refs.test.ts',
   'test/server/award-sink.test.ts',
   'test/server/chip-ledger.test.ts',
   'test/server/config.test.ts',

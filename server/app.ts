@@ -26,7 +26,7 @@ import { PeerSync } from './cluster/peer-sync.ts';
 import { RedisNonceStore } from './cluster/redis-nonces.ts';
 import { RedisSeatRegistry } from './cluster/redis-seats.ts';
 import { fewestRoomsPlacement } from './cluster/room-placement.ts';
-import { ChipLedger } from './chips/chip-ledger.ts';
+import { ChipLedger, oldChipJournals } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import { createFairnessContext } from './fairness/context.ts';
 import { databaseAnswers, openDatabase } from './db/database.ts';
@@ -95,7 +95,9 @@ export async function startServer(
   );
   const rooms = new RoomStore({ openDir: layout.openRooms, closedDir: layout.closedRooms, peerOpenDirs: peerDirs }, ctx);
   await rooms.init();
-  const chips = await ChipLedger.open(layout.chips, config.startingUnits);
+  const chips = await ChipLedger.open(database, config.startingUnits);
+  // The chip journals of the version before the database: imported once (by ref), then renamed.
+  for (const path of await oldChipJournals(config.dataDir)) await chips.importJournal(path, log);
   const awards = await JournalAwardSink.open(layout.awards, TOKEN_IDS);
   const makeMinter = (mints: MintLog, mayBroadcast?: () => boolean) =>
     new AwardMinter({
@@ -127,7 +129,7 @@ export async function startServer(
   const seats = cluster ? new RedisSeatRegistry(cluster.redis, cluster.nodeId, config.maxSeatsPerAddress) : new MemorySeatRegistry(config.maxSeatsPerAddress);
   const recover = (openDir: string, lease: Lease) =>
     recoverRooms({ rooms: new RoomStore({ openDir, closedDir: layout.closedRooms }, ctx), chips, awards, index, log, mayGoOn: () => lease.acquire() });
-  const peers = cluster && nodesDir ? new PeerSync({ nodesDir, node: cluster, chips, awards, recover, log }) : undefined;
+  const peers = cluster && nodesDir ? new PeerSync({ nodesDir, node: cluster, awards, recover, log }) : undefined;
   await peers?.catchUp();
   provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, syncPeers: () => peers?.catchUp() ?? Promise.resolve() });
 

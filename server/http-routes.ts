@@ -122,8 +122,7 @@ export function installRoutes(
   app.get('/players/:address/chips', async (req: Request, res: Response) => {
     const address = String(req.params['address']);
     if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
-    await services().syncPeers();
-    res.json({ address, balance: services().chips.balance(address) });
+    res.json({ address, balance: await services().chips.balanceNow(address) });
   });
 
   // Every draw the address was a player of, oldest first, a page at a time (`after`: the previous

@@ -65,7 +65,8 @@ class BlackjackRoom extends GameRoom<BlackjackStateType> {
   }
 
   protected override async playerJoined(client: PlayerClient): Promise<void> {
-    await services().syncPeers();
+    // Chips this player won or got back on another process count here from the first bet.
+    await services().chips.load(addressOf(client));
     this.#showBalance(addressOf(client));
     // Back after a drop: the hand goes on where it was.
     if (this.#hand?.deck) client.send('deal', this.#view(this.#hand));

@@ -63,8 +63,8 @@ class DiceRoom extends GameRoom<DiceStateType> {
 
   protected override async playerJoined(client: PlayerClient): Promise<void> {
     // Chips this player won or got back on another process count here from the first bet.
-    await services().syncPeers();
     const address = addressOf(client);
+    await services().chips.load(address);
     const player = this.state.players.get(address) ?? new DicePlayer();
     player.address = address;
     player.connected = true;

@@ -1,18 +1,41 @@
 /**
- * Players' chip balances, kept durably: a journal of entries, each with a unique reference, so
- * applying the same effect twice (a retry, a replay after a crash) changes nothing.
- * In-flight bets reserve chips in memory until their stake is journaled.
+ * Players' chip balances, kept in the database (`server/db/`): a row per effect in `chip_entries`,
+ * whose primary key `ref` makes applying the same effect twice (a retry, recovery re-applying a
+ * room's records, a survivor and the restarted owner both settling a room) change nothing, and a
+ * row per address in `chip_balances`, updated in the same transaction as the entries it counts.
+ * A first-seen address gets its `grant/<address>` entry (the starting allowance) in that
+ * transaction too. The entries applied in one event-loop turn share one transaction.
  *
  * Every amount here (balances, reservations, entries' deltas, the starting allowance) is an
  * integer count of units, `UNITS_PER_CHIP` to the chip (`games/chips.ts`), and stays a safe
- * integer: an entry that would take a balance past one is refused before it is journaled.
+ * integer: an `apply` whose entries would take a balance past one is refused (rejected, nothing
+ * of it written) inside the transaction, before its rows are inserted.
+ *
+ * **Reads are served from a per-player cache, loaded from the database** when the player joins
+ * a room (`load`), and refreshed by every commit that touches the player. The rooms read
+ * balances synchronously (a bet reserves against `available` in the same turn it is checked, and
+ * a stake must count the moment its receipt is out, before it is committed, or a second bet
+ * could spend the same chips): an async read on every bet would open that gap. The seat rules
+ * keep a staking player on one process, so while they play here no other process changes their
+ * balance; a survivor's refunds are seen at their next join. `/players/:address/chips` reads the
+ * database (`balanceNow`). So `balance` is the committed balance (cached) plus the entries of
+ * this process still on their way to the database; entries already committed are not kept in
+ * memory, only the players' balances. An entry applied again while one with its ref is in flight
+ * counts once; one applied again after its ref was committed shows for the moment of its batch,
+ * then the database's answer (unchanged) replaces it.
+ *
+ * Reservations of bets on their way to a receipt stay in memory, per process.
  * @module
  */
+import { readdir, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AddressSchema } from '../../vrf/protocol/records.ts';
-import { Journal } from '../storage/journal.ts';
 import { formatChips } from '../../games/chips.ts';
-import { AppliedRefs } from './applied-refs.ts';
+import type { Database } from '../db/database.ts';
+import type { Schema } from '../db/schema.ts';
 
 export interface ChipEntry {
   /** Unique per effect, e.g. `room/draw/stake`; an entry whose ref was applied before is skipped. */
@@ -34,33 +57,59 @@ export const parseChipEntry = (value: unknown): ChipEntry => ChipEntrySchema.par
 
 export class InsufficientChips extends Error {}
 
+/** Addresses (or refs) asked about in one query. */
+const CHUNK = 500;
+
+interface Apply {
+  readonly entries: readonly ChipEntry[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 export class ChipLedger {
-  readonly #balances = new Map<string, number>();
+  /** Committed balances of the players loaded here (lowercase address → units). */
+  readonly #cached = new Map<string, number>();
+  /** Entries applied here and not yet committed (or failed), by ref. */
+  readonly #inFlight = new Map<string, ChipEntry>();
+  /** Per address, the sum of its entries in flight. */
+  readonly #pending = new Map<string, number>();
   readonly #reserved = new Map<string, number>();
-  readonly #refs = new AppliedRefs();
+  #queue: Apply[] = [];
+  #scheduled = false;
+  /** The last batch or read: each starts after the one before it ended. */
+  #tail: Promise<void> = Promise.resolve();
 
   private constructor(
-    private readonly journal: Journal<ChipEntry>,
+    private readonly database: Database,
     /** Units credited to an address the first time it is seen. */
     readonly startingUnits: number,
   ) {}
 
-  static async open(path: string, startingUnits: number): Promise<ChipLedger> {
+  static async open(database: Database, startingUnits: number): Promise<ChipLedger> {
     if (!Number.isSafeInteger(startingUnits) || startingUnits < 0) throw new RangeError(`the starting allowance must be a safe integer of units, got ${startingUnits}`);
-    const { journal, entries } = await Journal.open<ChipEntry>(path, parseChipEntry);
-    const ledger = new ChipLedger(journal, startingUnits);
-    for (const e of entries) ledger.#take(e);
-    return ledger;
+    return new ChipLedger(database, startingUnits);
   }
 
-  /** Balance in units, including the starting allowance of a player never seen before. */
+  /** Balance in units (cached, plus entries in flight), including the starting allowance of a player never seen before. */
   balance(address: string): number {
-    return this.#balances.get(address.toLowerCase()) ?? this.startingUnits;
+    const key = address.toLowerCase();
+    return (this.#cached.get(key) ?? this.startingUnits) + (this.#pending.get(key) ?? 0);
   }
 
   /** Balance less the units held by bets not yet staked. */
   available(address: string): number {
     return this.balance(address) - (this.#reserved.get(address.toLowerCase()) ?? 0);
+  }
+
+  /** Reads the player's balance from the database into the cache (after every batch applied before). */
+  async load(address: string): Promise<void> {
+    await this.#read(address.toLowerCase(), true);
+  }
+
+  /** The balance as the database has it, plus this process's entries in flight; caches nothing new. */
+  async balanceNow(address: string): Promise<number> {
+    const key = address.toLowerCase();
+    return (await this.#read(key, false)) + (this.#pending.get(key) ?? 0);
   }
 
   /** Holds `amount` units (a positive safe integer) of the available balance for a bet on its way to its stake entry. */
@@ -79,51 +128,192 @@ export class ChipLedger {
     else this.#reserved.delete(key);
   }
 
-  /** Journals the entries not applied before (and a first-seen player's grant); then applies them. */
-  async apply(entries: readonly ChipEntry[]): Promise<void> {
+  /**
+   * Counts the entries at once (those whose ref is not already in flight here), and resolves when
+   * they are committed with a first-seen player's grant, or rejects (counting none of them) if
+   * they would take a balance out of the safe integers or the database failed.
+   */
+  apply(entries: readonly ChipEntry[]): Promise<void> {
     const fresh: ChipEntry[] = [];
-    const seen = new Set<string>();
     for (const e of entries) {
-      if (this.#refs.has(e.ref) || seen.has(e.ref)) continue;
-      const key = e.address.toLowerCase();
-      if (!this.#balances.has(key) && !fresh.some((f) => f.address.toLowerCase() === key))
-        fresh.push({ ref: `grant/${key}`, address: e.address, delta: this.startingUnits, reason: 'grant' });
-      fresh.push(e);
-      seen.add(e.ref);
+      if (this.#inFlight.has(e.ref)) continue;
+      const entry = { ...e, address: e.address.toLowerCase() };
+      this.#inFlight.set(e.ref, entry);
+      this.#pending.set(entry.address, (this.#pending.get(entry.address) ?? 0) + entry.delta);
+      fresh.push(entry);
     }
-    if (fresh.length === 0) return;
-    this.#checkSafe(fresh);
-    for (const e of fresh) this.#take(e);
-    await this.journal.appendMany(fresh);
+    if (fresh.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ entries: fresh, resolve, reject });
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      this.#tail = this.#tail
+        .then(() => new Promise<void>((r) => setImmediate(r)))
+        .then(() => {
+          this.#scheduled = false;
+          const batch = this.#queue;
+          this.#queue = [];
+          return this.#write(batch);
+        });
+    });
   }
 
   /**
-   * Entries another process of the cluster journaled. Refs make merging idempotent: an effect
-   * both processes applied (say, a refund by a survivor and by the restarted owner) counts once.
+   * Imports an old JSON-lines chip journal (`chips.jsonl` of the journal version): its entries
+   * are applied by ref (those the database has are skipped), then the file is renamed
+   * `<file>.imported`. Lines that do not parse are logged and skipped; never throws.
    */
-  absorb(entries: readonly ChipEntry[]): void {
-    for (const e of entries) this.#take(e);
-  }
-
-  close(): Promise<void> {
-    return this.journal.close();
-  }
-
-  /** Throws, changing nothing, if these entries would take a balance out of the safe integers. */
-  #checkSafe(entries: readonly ChipEntry[]): void {
-    const after = new Map<string, number>();
-    for (const e of entries) {
-      const key = e.address.toLowerCase();
-      const balance = (after.get(key) ?? this.#balances.get(key) ?? 0) + e.delta;
-      if (!Number.isSafeInteger(balance)) throw new RangeError(`entry ${e.ref} would take ${e.address}'s balance out of the safe integers`);
-      after.set(key, balance);
+  async importJournal(path: string, log?: Logger): Promise<{ imported: number; bad: number } | undefined> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log?.error({ err, path }, 'cannot read the old chip journal; not imported');
+      return undefined;
     }
+    const entries: ChipEntry[] = [];
+    let bad = 0;
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        entries.push(parseChipEntry(JSON.parse(line)));
+      } catch {
+        bad++;
+      }
+    }
+    if (bad > 0) log?.error({ path, bad }, 'lines of the old chip journal do not parse: they are skipped');
+    let failed = false;
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      // Refs within a chunk may repeat (a journal holds each once, but a damaged one may not).
+      const chunk = [...new Map(entries.slice(i, i + CHUNK).map((e) => [e.ref, e])).values()];
+      await this.apply(chunk).catch((err: unknown) => {
+        failed = true;
+        log?.error({ err, path, from: i }, 'entries of the old chip journal could not be imported');
+      });
+    }
+    if (failed) return { imported: entries.length, bad };
+    await rename(path, `${path}.imported`).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log?.warn({ err, path }, 'imported the old chip journal but could not rename it');
+    });
+    log?.info({ path, entries: entries.length, bad }, 'imported the old chip journal into the database');
+    return { imported: entries.length, bad };
   }
 
-  #take(e: ChipEntry): void {
-    if (this.#refs.has(e.ref)) return;
-    this.#refs.add(e.ref);
-    const key = e.address.toLowerCase();
-    this.#balances.set(key, (this.#balances.get(key) ?? 0) + e.delta);
+  /** Waits for every entry applied so far to be committed (or refused). */
+  async close(): Promise<void> {
+    await this.#tail;
   }
+
+  /** The committed balance, read after every batch before it; cached if asked (or cached already). */
+  #read(key: string, cache: boolean): Promise<number> {
+    const read = this.#tail.then(async () => {
+      const row = await this.database.db.selectFrom('chip_balances').select('units').where('address', '=', key).executeTakeFirst();
+      const units = row ? Number(row.units) : this.startingUnits;
+      if (cache || this.#cached.has(key)) this.#cached.set(key, units);
+      return units;
+    });
+    this.#tail = read.then(
+      () => undefined,
+      () => undefined,
+    );
+    return read;
+  }
+
+  async #write(batch: readonly Apply[]): Promise<void> {
+    let result: { verdicts: (Error | undefined)[]; balances: Map<string, number> } | undefined;
+    let failure: unknown;
+    try {
+      result = await this.database.transaction((trx) => this.#applyAll(trx, batch));
+    } catch (err) {
+      failure = new Error(`could not write chip entries to the database ${this.database.where}: ${(err as Error).message}`, { cause: err });
+    }
+    for (const a of batch)
+      for (const e of a.entries) {
+        this.#inFlight.delete(e.ref);
+        const left = (this.#pending.get(e.address) ?? 0) - e.delta;
+        if (left !== 0) this.#pending.set(e.address, left);
+        else this.#pending.delete(e.address);
+      }
+    if (result) for (const [address, units] of result.balances) if (this.#cached.has(address)) this.#cached.set(address, units);
+    batch.forEach((a, i) => {
+      const refused = failure ?? result?.verdicts[i];
+      if (refused) a.reject(refused);
+      else a.resolve();
+    });
+  }
+
+  /** Inside one transaction: each apply all or none; then the balances of every address touched. */
+  async #applyAll(trx: Kysely<Schema>, batch: readonly Apply[]): Promise<{ verdicts: (Error | undefined)[]; balances: Map<string, number> }> {
+    const verdicts: (Error | undefined)[] = [];
+    const touched = new Set<string>();
+    for (const a of batch) {
+      // The apply's entries, then a grant for each of its addresses (kept only if first seen).
+      const candidates = new Map<string, ChipEntry>();
+      for (const e of a.entries) if (!candidates.has(e.ref)) candidates.set(e.ref, e);
+      const addresses = [...new Set(a.entries.map((e) => e.address))];
+      for (const address of addresses) {
+        const ref = `grant/${address}`;
+        if (!candidates.has(ref)) candidates.set(ref, { ref, address, delta: this.startingUnits, reason: 'grant' });
+      }
+      const existing = new Set<string>();
+      const refs = [...candidates.keys()];
+      for (let i = 0; i < refs.length; i += CHUNK) {
+        const rows = await trx.selectFrom('chip_entries').select('ref').where('ref', 'in', refs.slice(i, i + CHUNK)).execute();
+        for (const r of rows) existing.add(r.ref);
+      }
+      const fresh = [...candidates.values()].filter((e) => !existing.has(e.ref));
+      if (fresh.length === 0) {
+        verdicts.push(undefined);
+        continue;
+      }
+      const before = await balancesOf(trx, addresses);
+      const after = new Map<string, number>();
+      let refused: Error | undefined;
+      for (const e of fresh) {
+        const balance = (after.get(e.address) ?? before.get(e.address) ?? 0) + e.delta;
+        if (!Number.isSafeInteger(balance)) {
+          refused = new RangeError(`entry ${e.ref} would take ${e.address}'s balance out of the safe integers`);
+          break;
+        }
+        after.set(e.address, balance);
+      }
+      verdicts.push(refused);
+      if (refused) continue;
+      // Another process may have inserted some of these meanwhile: only what this insert wrote counts.
+      const sums = new Map<string, number>();
+      for (let i = 0; i < fresh.length; i += CHUNK) {
+        const inserted = await trx
+          .insertInto('chip_entries')
+          .values(fresh.slice(i, i + CHUNK).map((e) => ({ ref: e.ref, address: e.address, delta: e.delta, reason: e.reason })))
+          .onConflict((oc) => oc.column('ref').doNothing())
+          .returning(['address', 'delta'])
+          .execute();
+        for (const r of inserted) sums.set(r.address, (sums.get(r.address) ?? 0) + Number(r.delta));
+      }
+      for (const [address, units] of [...sums].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+        await trx
+          .insertInto('chip_balances')
+          .values({ address, units })
+          .onConflict((oc) => oc.column('address').doUpdateSet((eb) => ({ units: eb('chip_balances.units', '+', eb.ref('excluded.units')) })))
+          .execute();
+        touched.add(address);
+      }
+    }
+    return { verdicts, balances: await balancesOf(trx, [...touched]) };
+  }
+}
+
+async function balancesOf(trx: Kysely<Schema>, addresses: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < addresses.length; i += CHUNK) {
+    const rows = await trx.selectFrom('chip_balances').select(['address', 'units']).where('address', 'in', addresses.slice(i, i + CHUNK)).execute();
+    for (const r of rows) out.set(r.address, Number(r.units));
+  }
+  return out;
+}
+
+/** The old chip journals of a data directory: `chips.jsonl`, and each cluster process's `nodes/<id>/chips.jsonl`. */
+export async function oldChipJournals(dataDir: string): Promise<string[]> {
+  const nodes = await readdir(join(dataDir, 'nodes'), { withFileTypes: true }).catch(() => []);
+  return [join(dataDir, 'chips.jsonl'), ...nodes.filter((d) => d.isDirectory()).map((d) => join(dataDir, 'nodes', d.name, 'chips.jsonl'))];
 }

@@ -1,13 +1,13 @@
 /**
- * What the other processes of a cluster write, made known here: their chip entries and awards
- * are read from their journals as they grow (so balances and the outbox are the cluster's), and
- * the rooms of a process that died are settled by a survivor, as its own restart would have.
+ * What the other processes of a cluster write, made known here: their awards are read from their
+ * journals as they grow (so the outbox is the cluster's), and the rooms of a process that died are
+ * settled by a survivor, as its own restart would have. Chips need no following: every process
+ * reads and writes them in the shared database (`server/chips/chip-ledger.ts`).
  * @module
  */
 import { readdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { parseAward, type JournalAwardSink } from '../awards/award-sink.ts';
-import { parseChipEntry, type ChipEntry, type ChipLedger } from '../chips/chip-ledger.ts';
 import type { Award } from '../awards/award-sink.ts';
 import { nodeFiles, peerIds } from '../storage/data-layout.ts';
 import { JournalFollower } from '../storage/journal-follower.ts';
@@ -19,7 +19,6 @@ const RECOVER_MS = 2_000;
 export interface PeerSyncOptions {
   readonly nodesDir: string;
   readonly node: ClusterNode;
-  readonly chips: ChipLedger;
   readonly awards: JournalAwardSink;
   /** Settles and files every room left open in `openDir` while `lease` stays ours; resolves with how many. */
   readonly recover: (openDir: string, lease: Lease) => Promise<number>;
@@ -27,7 +26,7 @@ export interface PeerSyncOptions {
 }
 
 export class PeerSync {
-  readonly #followers = new Map<string, { chips: JournalFollower<ChipEntry>; awards: JournalFollower<Award> }>();
+  readonly #followers = new Map<string, { awards: JournalFollower<Award> }>();
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   #lastPass: Promise<unknown> = Promise.resolve();
   #nextPass: Promise<void> | undefined;
@@ -81,12 +80,11 @@ export class PeerSync {
       let follower = this.#followers.get(id);
       if (!follower) {
         const files = nodeFiles(this.o.nodesDir, id);
-        follower = { chips: new JournalFollower(files.chips, parseChipEntry), awards: new JournalFollower(files.awards, parseAward) };
+        follower = { awards: new JournalFollower(files.awards, parseAward) };
         this.#followers.set(id, follower);
       }
       // One peer's unreadable journal must not stop reading the others (nor settling the dead).
       try {
-        this.o.chips.absorb(await follower.chips.poll());
         this.o.awards.absorb(follower.awards.path, await follower.awards.pollPlaced());
       } catch (err) {
         const reason = String((err as Error).message);
@@ -113,7 +111,7 @@ export class PeerSync {
       const lease = this.o.node.lease(`recover:${id}`, 60_000);
       if (!(await lease.acquire())) continue;
       try {
-        // Its last entries first, so its effects are known here before any is applied again.
+        // Its last awards first, so they are known here before any is recorded again.
         await this.catchUp();
         if (await this.o.node.isLive(id)) continue; // it came back and settles its own rooms
         const recovered = await this.o.recover(openRooms, lease);

@@ -51,5 +51,21 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0002-chips': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('chip_entries')
+          .addColumn('ref', 'text', (c) => c.primaryKey())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('delta', 'bigint', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull().check(sql`reason in ('grant', 'stake', 'double', 'payout', 'refund')`))
+          .execute();
+        await db.schema
+          .createTable('chip_balances')
+          .addColumn('address', 'text', (c) => c.primaryKey())
+          .addColumn('units', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

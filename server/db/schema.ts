@@ -41,7 +41,24 @@ export interface IndexedRoomsTable {
   room_id: string;
 }
 
+/** A chip effect, in units: the primary key `ref` makes applying it twice impossible. */
+export interface ChipEntriesTable {
+  ref: string;
+  /** Lowercase. */
+  address: string;
+  delta: number;
+  reason: 'grant' | 'stake' | 'double' | 'payout' | 'refund';
+}
+
+/** Each address's balance in units: the sum of its `chip_entries`, kept in the same transactions. */
+export interface ChipBalancesTable {
+  address: string;
+  units: number;
+}
+
 export interface Schema {
+  chip_entries: ChipEntriesTable;
+  chip_balances: ChipBalancesTable;
   used_commitments: UsedCommitmentsTable;
   draws: DrawsTable;
   draw_players: DrawPlayersTable;

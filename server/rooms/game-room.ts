@@ -126,8 +126,8 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   override async onLeave(client: PlayerClient): Promise<void> {
     this.#followers.delete(client);
     this.playerAway(addressOf(client), true);
-    // The player's stakes must be journaled before the seat frees: another process may seat
-    // them next, and reads this process's chips from the journal, not from memory.
+    // The player's stakes must be committed before the seat frees: another process may seat
+    // them next, and reads this process's chips from the database, not from memory.
     await this.work.settled();
     await releaseSeat({ game: this.rules.id, stakesChips: this.stakesChips }, this.roomId, client);
   }
@@ -295,7 +295,7 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
 
   // Chip entries follow from the room's own records, which are durable before anyone hears of
   // them, and recovery re-applies every record of a room left open: the room need not wait for
-  // the chip journal on each draw, only before it is filed. Awards are durable before the news.
+  // the chip ledger's database write on each draw, only before it is filed. Awards are durable before the news.
   async #applyEffects(record: HashedRecord, receipt: ReceiptRecord): Promise<void> {
     const { chips, awards } = applyRecordEffects(services(), record, receipt);
     this.work.track(chips);

@@ -11,7 +11,7 @@ import { serverGame } from '../games.ts';
 
 /**
  * Applies a record's effects. Chip balances change at once; `chips` resolves when the entries
- * are durable and `awards` when the awards are (an award is durable before its winner is told).
+ * are committed to the database and `awards` when the awards are (an award is durable before its winner is told).
  */
 export function applyRecordEffects(
   deps: { chips: ChipLedger; awards: AwardSink },

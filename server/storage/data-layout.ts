@@ -3,14 +3,14 @@
  * cluster every process shares DATA_DIR and owns what it writes under `nodes/<NODE_ID>/`, so
  * no file has two writers; finished transcripts, keys and the minter's log (one writer at a
  * time, by lease) stay shared at the top. The indexes over the transcripts (used commitments,
- * players' draws) are in the database (`server/db/`): `fairplay.db` here, or Postgres.
+ * players' draws) and the chip ledger are in the database (`server/db/`): `fairplay.db` here, or
+ * Postgres.
  * @module
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface DataLayout {
-  readonly chips: string;
   readonly awards: string;
   /** Transcripts of the rooms this process runs. */
   readonly openRooms: string;
@@ -25,7 +25,6 @@ export function dataLayout(dataDir: string, clusterNodeId?: string): DataLayout 
   if (clusterNodeId === undefined)
     return {
       ...shared,
-      chips: join(dataDir, 'chips.jsonl'),
       awards: join(dataDir, 'awards.jsonl'),
       openRooms: join(dataDir, 'rooms', 'open'),
       nodesDir: undefined,
@@ -41,7 +40,7 @@ export async function peerIds(nodesDir: string, ownId: string): Promise<string[]
 }
 
 /** The journals a cluster process owns. */
-export function nodeFiles(nodesDir: string, nodeId: string): Pick<DataLayout, 'chips' | 'awards' | 'openRooms'> {
+export function nodeFiles(nodesDir: string, nodeId: string): Pick<DataLayout, 'awards' | 'openRooms'> {
   const dir = join(nodesDir, nodeId);
-  return { chips: join(dir, 'chips.jsonl'), awards: join(dir, 'awards.jsonl'), openRooms: join(dir, 'rooms-open') };
+  return { awards: join(dir, 'awards.jsonl'), openRooms: join(dir, 'rooms-open') };
 }

@@ -1,61 +1,168 @@
 /**
- * server/chips/chip-ledger.ts in units: the starting allowance, reservations and entries are safe
- * integers of units, and an entry that would take a balance past one is refused unjournaled.
+ * server/chips/chip-ledger.ts on SQLite and on PostgreSQL, in units: the starting allowance is
+ * granted once per address (a `grant/<address>` row), entries count exactly once however often
+ * and however concurrently they are applied (by ref, from the database's key, also across two
+ * ledgers sharing the database), balances read back after reopening, reservations are safe
+ * integers no greater than the available balance, and an entry that would take a balance past a
+ * safe integer is refused with nothing written. An old `chips.jsonl` is imported (damaged lines
+ * skipped), renamed, and importing it again changes nothing.
  */
-import fsp from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
-import { ChipLedger, InsufficientChips } from '../../server/chips/chip-ledger.ts';
+import { ChipLedger, InsufficientChips, oldChipJournals, type ChipEntry } from '../../server/chips/chip-ledger.ts';
+import { BACKENDS, testDatabases } from '../helpers/databases.ts';
 
 const A = '0x' + 'a1'.repeat(20);
-let dir: string;
-let ledger: ChipLedger | undefined;
+const B = '0x' + 'B2'.repeat(20);
+const START = 1000 * UNITS_PER_CHIP;
+const silent = pino({ level: 'silent' });
 
-beforeEach(async () => {
-  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'chip-ledger-'));
-});
-afterEach(async () => {
-  await ledger?.close();
-  ledger = undefined;
-  await fsp.rm(dir, { recursive: true, force: true });
-});
+describe.each(BACKENDS)('ChipLedger on %s', (backend) => {
+  const dbs = testDatabases(backend);
 
-describe('ChipLedger in units', () => {
-  it('grants the starting allowance in units, takes stakes and pays fractions of a chip exactly, and reads them back', async () => {
-    const file = path.join(dir, 'chips.jsonl');
-    ledger = await ChipLedger.open(file, 1000 * UNITS_PER_CHIP);
+  async function ledgerOn(startingUnits = START) {
+    const place = await dbs.fresh();
+    const database = await dbs.open(place);
+    return { place, database, ledger: await ChipLedger.open(database, startingUnits) };
+  }
+
+  async function rowsOf(ledger: { close(): Promise<void> }, database: Awaited<ReturnType<typeof dbs.open>>) {
+    await ledger.close();
+    const entries = await database.db.selectFrom('chip_entries').selectAll().orderBy('ref').execute();
+    const balances = await database.db.selectFrom('chip_balances').selectAll().orderBy('address').execute();
+    return { entries: entries.map((e) => ({ ...e, delta: Number(e.delta) })), balances: balances.map((b) => ({ ...b, units: Number(b.units) })) };
+  }
+
+  it('grants the starting allowance once, takes stakes and pays fractions of a chip exactly, and reads them back after reopening', async () => {
+    const { place, database, ledger } = await ledgerOn();
+    await ledger.load(A);
     expect(ledger.balance(A)).toBe(1_000_000_000);
     await ledger.apply([{ ref: 'r/0/stake', address: A, delta: -UNITS_PER_CHIP, reason: 'stake' }]);
     await ledger.apply([{ ref: 'r/0/payout', address: A, delta: 1_980_000, reason: 'payout' }]);
     expect(ledger.balance(A)).toBe(1_000_980_000);
-    await ledger.close();
-    ledger = await ChipLedger.open(file, 1000 * UNITS_PER_CHIP);
-    expect(ledger.balance(A)).toBe(1_000_980_000);
+    const { entries, balances } = await rowsOf(ledger, database);
+    expect(entries.map((e) => [e.ref, e.delta, e.reason])).toEqual([
+      [`grant/${A}`, START, 'grant'],
+      ['r/0/payout', 1_980_000, 'payout'],
+      ['r/0/stake', -UNITS_PER_CHIP, 'stake'],
+    ]);
+    expect(balances).toEqual([{ address: A, units: 1_000_980_000 }]);
+    const again = await ChipLedger.open(await dbs.open(place), START);
+    expect(await again.balanceNow(A)).toBe(1_000_980_000);
+    await again.load(A.toUpperCase().replace('0X', '0x'));
+    expect(again.balance(A)).toBe(1_000_980_000);
+  });
+
+  it('counts each ref once: repeated, in one call, across calls at once, after commit, and from two ledgers sharing the database', async () => {
+    const { place, database, ledger } = await ledgerOn();
+    const other = await ChipLedger.open(await dbs.open(place), START);
+    await Promise.all([ledger.load(A), ledger.load(B)]);
+    const stake: ChipEntry = { ref: 'r/1/stake', address: A, delta: -5 * UNITS_PER_CHIP, reason: 'stake' };
+    const refund: ChipEntry = { ref: 'r/1/refund', address: A, delta: 5 * UNITS_PER_CHIP, reason: 'refund' };
+    const payB: ChipEntry = { ref: 'r/2/payout', address: B, delta: 7, reason: 'payout' };
+    // The same entries applied at once, in the same turn, by two ledgers of two processes' kind.
+    await Promise.all([
+      ledger.apply([stake, stake]),
+      ledger.apply([stake]),
+      other.apply([stake, payB]),
+      ledger.apply([payB]),
+      ...Array.from({ length: 5 }, () => other.apply([stake])),
+    ]);
+    await ledger.load(A);
+    expect(ledger.balance(A)).toBe(START - 5 * UNITS_PER_CHIP);
+    // Again after commit (a recovery re-applying a room's records): unchanged.
+    await ledger.apply([stake]);
+    await other.apply([stake, refund]);
+    await ledger.apply([refund]);
+    await ledger.load(A);
+    await ledger.load(B);
+    expect(ledger.balance(A)).toBe(START);
+    expect(ledger.balance(B)).toBe(START + 7);
+    expect(await other.balanceNow(B)).toBe(START + 7);
+    await other.close();
+    const { entries, balances } = await rowsOf(ledger, database);
+    expect(entries.map((e) => e.ref)).toEqual([`grant/${A}`, `grant/${B.toLowerCase()}`, 'r/1/refund', 'r/1/stake', 'r/2/payout']);
+    expect(balances).toEqual([
+      { address: A, units: START },
+      { address: B.toLowerCase(), units: START + 7 },
+    ]);
+  });
+
+  it('counts an entry at once, before it is committed, so that a bet cannot spend the same chips twice', async () => {
+    const { ledger } = await ledgerOn(10 * UNITS_PER_CHIP);
+    await ledger.load(A);
+    ledger.reserve(A, 10 * UNITS_PER_CHIP);
+    const staked = ledger.apply([{ ref: 'r/0/stake', address: A, delta: -10 * UNITS_PER_CHIP, reason: 'stake' }]);
+    ledger.release(A, 10 * UNITS_PER_CHIP);
+    expect(ledger.available(A)).toBe(0);
+    expect(() => ledger.reserve(A, 1)).toThrow(InsufficientChips);
+    await staked;
+    expect(ledger.available(A)).toBe(0);
   });
 
   it('reserves positive safe integers of units only, and no more than is available', async () => {
-    ledger = await ChipLedger.open(path.join(dir, 'chips.jsonl'), 5 * UNITS_PER_CHIP);
-    for (const bad of [0, -1, 0.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) expect(() => ledger!.reserve(A, bad)).toThrow(RangeError);
+    const { ledger } = await ledgerOn(5 * UNITS_PER_CHIP);
+    await ledger.load(A);
+    for (const bad of [0, -1, 0.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) expect(() => ledger.reserve(A, bad)).toThrow(RangeError);
     ledger.reserve(A, 4_990_000);
     expect(ledger.available(A)).toBe(10_000);
-    expect(() => ledger!.reserve(A, 10_001)).toThrow(InsufficientChips);
-    expect(() => ledger!.reserve(A, 10_001)).toThrow('bet of 0.010001 chips exceeds the available balance of 0.01');
+    expect(() => ledger.reserve(A, 10_001)).toThrow(InsufficientChips);
+    expect(() => ledger.reserve(A, 10_001)).toThrow('bet of 0.010001 chips exceeds the available balance of 0.01');
     ledger.release(A, 4_990_000);
     expect(ledger.available(A)).toBe(5 * UNITS_PER_CHIP);
   });
 
-  it('refuses, unjournaled and unapplied, entries that would take a balance out of the safe integers', async () => {
-    const file = path.join(dir, 'chips.jsonl');
-    ledger = await ChipLedger.open(file, Number.MAX_SAFE_INTEGER - 10);
-    await expect(ledger.apply([{ ref: 'r/0/payout', address: A, delta: 11, reason: 'payout' }])).rejects.toThrow(/out of the safe integers/);
+  it('refuses, with nothing written, entries that would take a balance out of the safe integers; the others of the turn are written', async () => {
+    const { place, database, ledger } = await ledgerOn(Number.MAX_SAFE_INTEGER - 10);
+    await ledger.load(A);
+    const [tooMuch, fine] = await Promise.allSettled([
+      ledger.apply([{ ref: 'r/0/payout', address: A, delta: 11, reason: 'payout' }]),
+      ledger.apply([{ ref: 'r/9/payout', address: B, delta: 1, reason: 'payout' }]),
+    ]);
+    expect(tooMuch.status).toBe('rejected');
+    expect(String((tooMuch as PromiseRejectedResult).reason)).toMatch(/out of the safe integers/);
+    expect(fine.status).toBe('fulfilled');
     expect(ledger.balance(A)).toBe(Number.MAX_SAFE_INTEGER - 10);
+    expect((await rowsOf(ledger, database)).entries.map((e) => e.ref)).toEqual([`grant/${B.toLowerCase()}`, 'r/9/payout']);
     await ledger.apply([{ ref: 'r/0/payout', address: A, delta: 10, reason: 'payout' }]);
     expect(ledger.balance(A)).toBe(Number.MAX_SAFE_INTEGER);
-    await ledger.close();
-    ledger = await ChipLedger.open(file, 0);
-    expect(ledger.balance(A)).toBe(Number.MAX_SAFE_INTEGER);
-    await expect(ChipLedger.open(path.join(dir, 'other.jsonl'), 1.5)).rejects.toThrow(RangeError);
+    const again = await ChipLedger.open(await dbs.open(place), 0);
+    expect(await again.balanceNow(A)).toBe(Number.MAX_SAFE_INTEGER);
+    await expect(ChipLedger.open(database, 1.5)).rejects.toThrow(RangeError);
+  });
+
+  it('imports an old chips.jsonl (damaged lines skipped), renames it, and a second import changes nothing', async () => {
+    const { place, database, ledger } = await ledgerOn();
+    const old: ChipEntry[] = [
+      { ref: `grant/${A}`, address: A, delta: START, reason: 'grant' },
+      { ref: 'r/0/stake', address: A, delta: -3 * UNITS_PER_CHIP, reason: 'stake' },
+      { ref: `grant/${B.toLowerCase()}`, address: B, delta: START, reason: 'grant' },
+      { ref: 'r/0/payout', address: A, delta: 5_940_000, reason: 'payout' },
+      { ref: 'r/1/stake', address: B, delta: -UNITS_PER_CHIP, reason: 'stake' },
+    ];
+    const file = join(place.dataDir, 'chips.jsonl');
+    const text = old.map((e) => JSON.stringify(e)).join('\n') + '\n{"ref":"r/1/payout","addr\n';
+    await writeFile(file, text);
+    expect(await oldChipJournals(place.dataDir)).toContain(file);
+    // One of its entries is in the database already (applied since by a server of the new version).
+    await ledger.apply([old[1]!]);
+    expect(await ledger.importJournal(file, silent)).toEqual({ imported: 5, bad: 1 });
+    expect(existsSync(file)).toBe(false);
+    expect(await readFile(`${file}.imported`, 'utf8')).toBe(text);
+    const expected = { [A]: START - 3 * UNITS_PER_CHIP + 5_940_000, [B.toLowerCase()]: START - UNITS_PER_CHIP };
+    for (const [address, units] of Object.entries(expected)) expect(await ledger.balanceNow(address)).toBe(units);
+    const first = await rowsOf(ledger, database);
+    expect(first.entries).toHaveLength(5);
+    // Imported again (say, the renamed file restored by hand): nothing changes.
+    await writeFile(file, text);
+    await ledger.importJournal(file, silent);
+    expect(await rowsOf(ledger, database)).toEqual(first);
+    for (const [address, units] of Object.entries(expected)) expect(await ledger.balanceNow(address)).toBe(units);
+    // No file: nothing to do.
+    expect(await ledger.importJournal(join(place.dataDir, 'none.jsonl'), silent)).toBeUndefined();
   });
 });

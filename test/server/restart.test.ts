@@ -5,15 +5,16 @@
  * The SIGKILL test's random choices (stakes, which bets to reveal, when to kill) are seeded:
  * it prints TEST_SEED=<n>, and TEST_SEED=<n> replays them.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
-import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { freePort, startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { Gambler, type Bet } from '../helpers/gambler.ts';
 import { getJson, type FairnessParams } from '../helpers/player.ts';
 import { seededRandom } from '../helpers/seed.ts';
+import { BACKENDS, testDatabases } from '../helpers/databases.ts';
 import { elapse, waitFor } from '../helpers/wait-for.ts';
 import { MIN_STAKE_UNITS, UNITS_PER_CHIP } from '../../games/chips.ts';
 
@@ -73,9 +74,46 @@ function expectSettled(transcript: Transcript, keys: FairnessParams): void {
   for (const r of transcript.records) if (r.type === 'receipt') expect(ends.get(r.drawSeq), `draw ${r.drawSeq}`).toBe(1);
 }
 
-describe('restart', () => {
+describe.each(BACKENDS)('restart, chips in %s', (backend) => {
+  const dbs = testDatabases(backend);
+  /** A fresh data directory and database, and the server's environment for them. */
+  const place = async () => {
+    const p = await dbs.fresh();
+    return { dataDir: p.dataDir, env: { ...ENV, ...dbs.env(p) } };
+  };
+
+  it('imports the chip journal of the version before the database at start, once, even with a damaged line', { timeout: timeoutWithStarts(2, 60_000) }, async () => {
+    const { dataDir, env } = await place();
+    const [a, b] = [Wallet.createRandom().address, Wallet.createRandom().address];
+    const lines = [
+      { ref: `grant/${a.toLowerCase()}`, address: a, delta: STARTING_UNITS, reason: 'grant' },
+      { ref: 'old/0/stake', address: a, delta: -10 * C, reason: 'stake' },
+      { ref: 'old/0/payout', address: a, delta: 19_800_000, reason: 'payout' },
+      { ref: `grant/${b.toLowerCase()}`, address: b, delta: STARTING_UNITS, reason: 'grant' },
+      { ref: 'old/1/stake', address: b, delta: -3 * C, reason: 'stake' },
+    ].map((e) => JSON.stringify(e));
+    mkdirSync(dataDir, { recursive: true });
+    // Cut short by a crash of the old version: the last line is half written.
+    writeFileSync(join(dataDir, 'chips.jsonl'), lines.join('\n') + '\n{"ref":"old/1/pay');
+    const expected = { [a]: STARTING_UNITS + 9_800_000, [b]: STARTING_UNITS - 3 * C };
+    let server = await startServerProcess({ dataDir, env });
+    try {
+      for (const [address, units] of Object.entries(expected)) expect(await chipsOf(server, address)).toBe(units);
+      expect(existsSync(join(dataDir, 'chips.jsonl'))).toBe(false);
+      expect(existsSync(join(dataDir, 'chips.jsonl.imported'))).toBe(true);
+      expect(await server.stop('SIGTERM')).toBe(0);
+      // The old file put back (a restore by hand): importing it again changes nothing.
+      writeFileSync(join(dataDir, 'chips.jsonl'), lines.join('\n') + '\n');
+      server = await startServerProcess({ dataDir, port: server.port, env });
+      for (const [address, units] of Object.entries(expected)) expect(await chipsOf(server, address)).toBe(units);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('after SIGTERM: same keys, the room closed cleanly, the unrevealed bet voided and refunded', { timeout: timeoutWithStarts(2, 60_000) }, async () => {
-    const first = await startServerProcess({ env: ENV });
+    const { dataDir: firstDir, env } = await place();
+    const first = await startServerProcess({ dataDir: firstDir, env });
     const keys = await fairnessOf(first);
     const a = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet);
     const b = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet, a.room.roomId);
@@ -99,7 +137,7 @@ describe('restart', () => {
     if ('refused' in unrevealed) throw new Error(unrevealed.refused);
 
     expect(await first.stop('SIGTERM')).toBe(0);
-    const second = await startServerProcess({ dataDir: first.dataDir, port: first.port, env: ENV });
+    const second = await startServerProcess({ dataDir: first.dataDir, port: first.port, env });
     try {
       expect(await fairnessOf(second)).toEqual(keys);
       // Shutdown closed the room itself: there was nothing left for crash recovery to do.
@@ -131,7 +169,8 @@ describe('restart', () => {
   });
 
   it('after SIGTERM with reveals in flight: revealed draws are settled by the shutdown itself, not left to recovery', { timeout: timeoutWithStarts(2, 60_000) }, async () => {
-    const first = await startServerProcess({ env: ENV });
+    const { dataDir: firstDir, env } = await place();
+    const first = await startServerProcess({ dataDir: firstDir, env });
     const keys = await fairnessOf(first);
     const a = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet);
     const b = await Gambler.enter(first.url, Wallet.createRandom() as unknown as Wallet, a.room.roomId);
@@ -153,7 +192,7 @@ describe('restart', () => {
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.logs.join('')).not.toMatch(/onDispose error|being settled/);
 
-    const second = await startServerProcess({ dataDir: first.dataDir, port: first.port, env: ENV });
+    const second = await startServerProcess({ dataDir: first.dataDir, port: first.port, env });
     try {
       expect(second.logs.join('')).not.toMatch(/recovered a room left open/);
       const transcript = await getJson<Transcript>(`${second.url}/rooms/${roomId}/transcript`);
@@ -169,7 +208,7 @@ describe('restart', () => {
 
   it('after repeated SIGKILLs: every transcript verifies, every draw ends once, no chip created or lost', { timeout: timeoutWithStarts(4, 120_000) }, async () => {
     const random = seededRandom('restart SIGKILLs');
-    const dataDir = tempDataDir();
+    const { dataDir, env } = await place();
     const port = await freePort();
     const wallets = [0, 1, 2, 3].map(() => Wallet.createRandom() as unknown as Wallet);
     const roomIds = new Set<string>();
@@ -177,7 +216,7 @@ describe('restart', () => {
     let keys: FairnessParams | undefined;
 
     for (let round = 0; round < 3; round++) {
-      const server = await startServerProcess({ dataDir, port, env: ENV });
+      const server = await startServerProcess({ dataDir, port, env });
       const roundKeys = await fairnessOf(server);
       keys ??= roundKeys;
       expect(roundKeys).toEqual(keys);
@@ -242,7 +281,7 @@ describe('restart', () => {
       await Promise.allSettled(playing);
     }
 
-    const final = await startServerProcess({ dataDir, port, env: ENV });
+    const final = await startServerProcess({ dataDir, port, env });
     try {
       expect(await fairnessOf(final)).toEqual(keys);
       expect(readdirSync(join(dataDir, 'rooms', 'open'))).toEqual([]); // recovery filed every room
