@@ -30,6 +30,17 @@ export interface TrustedKeys {
 export type CommitmentLog = Map<string, string>;
 
 /**
+ * A pinned document's usability and hash, worked out once: every receipt and every outcome asks,
+ * and each answer costs the document's canonical JSON (the raid's holds its map) twice or more.
+ */
+const pinned = new WeakMap<RulesDocument, { readonly unusable: string | undefined; readonly hash: string }>();
+function pinnedRules(doc: RulesDocument): { readonly unusable: string | undefined; readonly hash: string } {
+  let known = pinned.get(doc);
+  if (!known) pinned.set(doc, (known = { unusable: rulesProblem(doc), hash: rulesHash(doc) }));
+  return known;
+}
+
+/**
  * The terms of the rules a v2 receipt names, or a problem: the receipt's `rulesHash` must be the
  * hash of the pinned rules document of its game, and that document one the mappings can play.
  */
@@ -37,9 +48,9 @@ export function receiptTerms(receipt: ReceiptRecord, keys: TrustedKeys): { terms
   if (receipt.rulesHash === undefined) return {};
   const doc = (keys.rules ?? PUBLISHED_RULES)[receipt.game];
   if (!doc) return { problem: `no pinned rules for ${receipt.game}` };
-  const unusable = rulesProblem(doc);
+  const { unusable, hash } = pinnedRules(doc);
   if (unusable) return { problem: unusable };
-  if (rulesHash(doc) !== receipt.rulesHash) return { problem: `rulesHash ${receipt.rulesHash.slice(0, 16)}… is not the hash of the pinned rules of ${receipt.game}` };
+  if (hash !== receipt.rulesHash) return { problem: `rulesHash ${receipt.rulesHash.slice(0, 16)}… is not the hash of the pinned rules of ${receipt.game}` };
   return { terms: doc.terms };
 }
 
