@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { freeLoopbackPort } from '../../server/free-port.ts';
 import { reapWhenOrphaned } from './reaper.ts';
+import { waitFor } from './wait-for.ts';
 
 export interface TestPostgres {
   /** The server's own `postgres` database. */
@@ -80,15 +81,17 @@ export async function startPostgres(): Promise<TestPostgres> {
   let gone = false;
   void exited.then(() => (gone = true));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (gone) throw new Error(`postgres exited before accepting connections:\n${log.join('')}`);
-    if (await answers(url)) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`postgres did not accept connections within 30 s:\n${log.join('')}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitFor(
+      async () => {
+        if (gone) throw new Error(`postgres exited before accepting connections:\n${log.join('')}`);
+        return answers(url);
+      },
+      { what: 'postgres to accept connections', interval: 100 },
+    );
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw gone ? err : new Error(`${(err as Error).message}:\n${log.join('')}`);
   }
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: url });
