@@ -35,6 +35,7 @@ import { z } from 'zod';
 import { AddressSchema } from '../../vrf/protocol/records.ts';
 import { formatChips } from '../../games/chips.ts';
 import type { Database } from '../db/database.ts';
+import { TurnBatch } from '../db/turn-batch.ts';
 import type { Schema } from '../db/schema.ts';
 
 export interface ChipEntry {
@@ -74,10 +75,8 @@ export class ChipLedger {
   /** Per address, the sum of its entries in flight. */
   readonly #pending = new Map<string, number>();
   readonly #reserved = new Map<string, number>();
-  #queue: Apply[] = [];
-  #scheduled = false;
-  /** The last batch or read: each starts after the one before it ended. */
-  #tail: Promise<void> = Promise.resolve();
+  /** Applies written a turn's worth at a time; reads run between batches, in order with them. */
+  readonly #batches = new TurnBatch<Apply>((batch) => this.#write(batch));
 
   private constructor(
     private readonly database: Database,
@@ -143,19 +142,7 @@ export class ChipLedger {
       fresh.push(entry);
     }
     if (fresh.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ entries: fresh, resolve, reject });
-      if (this.#scheduled) return;
-      this.#scheduled = true;
-      this.#tail = this.#tail
-        .then(() => new Promise<void>((r) => setImmediate(r)))
-        .then(() => {
-          this.#scheduled = false;
-          const batch = this.#queue;
-          this.#queue = [];
-          return this.#write(batch);
-        });
-    });
+    return new Promise((resolve, reject) => void this.#batches.add({ entries: fresh, resolve, reject }));
   }
 
   /**
@@ -201,22 +188,17 @@ export class ChipLedger {
 
   /** Waits for every entry applied so far to be committed (or refused). */
   async close(): Promise<void> {
-    await this.#tail;
+    await this.#batches.last;
   }
 
   /** The committed balance, read after every batch before it; cached if asked (or cached already). */
   #read(key: string, cache: boolean): Promise<number> {
-    const read = this.#tail.then(async () => {
+    return this.#batches.after(async () => {
       const row = await this.database.db.selectFrom('chip_balances').select('units').where('address', '=', key).executeTakeFirst();
       const units = row ? Number(row.units) : this.startingUnits;
       if (cache || this.#cached.has(key)) this.#cached.set(key, units);
       return units;
     });
-    this.#tail = read.then(
-      () => undefined,
-      () => undefined,
-    );
-    return read;
   }
 
   async #write(batch: readonly Apply[]): Promise<void> {

@@ -15,6 +15,7 @@
 import type { Kysely } from 'kysely';
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import type { Database } from '../db/database.ts';
+import { TurnBatch } from '../db/turn-batch.ts';
 import type { Schema } from '../db/schema.ts';
 import type { RecordIndex } from './record-index.ts';
 
@@ -23,12 +24,8 @@ const RETRIES_MS = [200, 1_000, 3_000];
 const CHUNK = 500;
 
 export abstract class SqlRecordIndex implements RecordIndex {
-  /** Records told and not yet taken by a batch. */
-  #queue: HashedRecord[] = [];
-  /** The batch that will take the queue (scheduled, not yet writing). */
-  #scheduled: Promise<void> | undefined;
-  /** The last batch: every batch starts after the one before it has ended. */
-  #tail: Promise<void> = Promise.resolve();
+  /** Records written a turn's worth at a time, each batch after the one before it. */
+  readonly #batches = new TurnBatch<HashedRecord>((records) => this.#writeBatch(records));
   /** Per room, the last batch holding one of its records. */
   readonly #inFlight = new Map<string, Promise<void>>();
   /** Per room, records whose write failed (and the room's records after them), in order. */
@@ -50,20 +47,7 @@ export abstract class SqlRecordIndex implements RecordIndex {
   record(record: HashedRecord): void {
     if (record.type === 'close') return void this.#closing.add(record.roomId);
     if (!this.wants(record)) return;
-    this.#queue.push(record);
-    if (!this.#scheduled) {
-      const batch: Promise<void> = this.#tail
-        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-        .then(() => {
-          this.#scheduled = undefined;
-          const records = this.#queue;
-          this.#queue = [];
-          return this.#writeBatch(records);
-        });
-      this.#scheduled = batch;
-      this.#tail = batch;
-    }
-    this.#inFlight.set(record.roomId, this.#scheduled);
+    this.#inFlight.set(record.roomId, this.#batches.add(record));
   }
 
   async flush(roomId: string): Promise<void> {
@@ -115,7 +99,7 @@ export abstract class SqlRecordIndex implements RecordIndex {
 
   /** Resolves once every record told so far was written (or its write failed and waits for its room's flush). */
   settled(): Promise<void> {
-    return this.#tail;
+    return this.#batches.last;
   }
 
   /** Never rejects: a failed batch's records wait, per room, for the room's flush. */
