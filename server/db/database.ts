@@ -173,21 +173,36 @@ function openPostgres(url: string, log?: Logger): Database {
     // int8 columns (draw numbers, times) as numbers: every value stored is a safe integer.
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
   });
-  // An idle connection the server drops (a Postgres restart) must not crash the process; the pool replaces it.
-  pool.on('error', (err) => log?.warn({ err }, 'a database connection failed; it will be replaced'));
+  // A connection the server drops (a Postgres restart) must not crash the process: an idle one
+  // the pool replaces; one checked out (between the statements of a transaction) has no listener
+  // of the pool's, so it gets one of its own, and its transaction fails on its next statement and
+  // waits for the database like any other (`transaction`). Logged as message and code: the error
+  // object carries the whole client.
+  const dropped = (err: Error) => log?.warn({ reason: reason(err) }, 'a database connection failed; it will be replaced');
+  pool.on('error', dropped);
+  pool.on('connect', (client) => client.on('error', dropped));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
     db,
     where: redactedUrl(url),
     async transaction(fn) {
+      const started = Date.now();
+      let outage = false;
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute(fn);
+          const result = await db.transaction().execute(fn);
+          if (outage) log?.info({ ms: Date.now() - started }, 'the database answers again');
+          return result;
         } catch (err) {
           // Postgres broke a deadlock (two claims of the same commitments in opposite orders) or a
           // serialization conflict by rolling this one back: run it again, now after the other.
-          if (attempt >= RETRIES || !RETRYABLE.has((err as { code?: unknown }).code as string)) throw err;
+          if (RETRYABLE.has((err as { code?: unknown }).code as string) && attempt < RETRIES) continue;
+          // The server restarting or out of reach: wait for it (play pauses), then run again.
+          if (!isConnectionLoss(err) || Date.now() - started >= OUTAGE_WAIT_MS) throw err;
+          if (!outage) log?.warn({ err: reason(err) }, 'the database is out of reach: writes wait for it');
+          outage = true;
+          await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 5))));
         }
       }
     },
@@ -198,6 +213,25 @@ function openPostgres(url: string, log?: Logger): Database {
 /** Postgres errors after which a transaction, rolled back whole, may simply run again: deadlock_detected, serialization_failure. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const RETRIES = 5;
+/**
+ * How long a write waits for a Postgres that went away (restarting, failing over, out of reach)
+ * before its caller is told it failed.
+ */
+const OUTAGE_WAIT_MS = 120_000;
+
+/**
+ * Whether the transaction failed because the connection did, not because of what it did: the
+ * server shutting down or starting (57P01-57P03), a connection exception (class 08), or the
+ * socket refused, reset or closed. Such a transaction may have committed only if the loss came
+ * while its COMMIT was on the wire; running it again is then a no-op for writes keyed by unique
+ * refs, and a commitment claim refuses its own commitments as used (safe: nothing is signed).
+ */
+function isConnectionLoss(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (/^57P0[123]$/.test(code) || code.startsWith('08') || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))) return true;
+  const message = err instanceof Error ? err.message : '';
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+}
 
 async function migrate(database: Database, migration: { failed: boolean }): Promise<void> {
   const all = migrations(database.dialect);

@@ -21,6 +21,13 @@ export interface TestPostgres {
   createDatabase(): Promise<string>;
   /** Drops a database made by createDatabase (every connection to it must be closed) and makes it again, empty. */
   recreateDatabase(url: string): Promise<void>;
+  /**
+   * Stops the server (fast shutdown: open connections are cut) and resolves once it is gone;
+   * `start()` brings it back on the same data and port.
+   */
+  pause(): Promise<void>;
+  /** Starts the server again after `pause()`; resolves once it accepts connections. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,30 +76,8 @@ export async function startPostgres(): Promise<TestPostgres> {
     throw new Error(`initdb failed: ${err.stderr?.toString() || err.message}`);
   }
   const port = await freeLoopbackPort();
-  const child = spawn(
-    postgres,
-    ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
-    { stdio: ['ignore', 'ignore', 'pipe'], ...user },
-  );
-  if (child.pid) reapWhenOrphaned(child.pid);
-  const log: string[] = [];
-  child.stderr!.on('data', (c: Buffer) => log.push(c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let gone = false;
-  void exited.then(() => (gone = true));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  try {
-    await waitFor(
-      async () => {
-        if (gone) throw new Error(`postgres exited before accepting connections:\n${log.join('')}`);
-        return answers(url);
-      },
-      { what: 'postgres to accept connections', interval: 100 },
-    );
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw gone ? err : new Error(`${(err as Error).message}:\n${log.join('')}`);
-  }
+  let server = await run(postgres, [data, dir], port, user, url);
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -114,12 +99,48 @@ export async function startPostgres(): Promise<TestPostgres> {
       await admin(`drop database ${name} with (force)`);
       await admin(`create database ${name}`);
     },
+    pause: () => server.stop(),
+    async start() {
+      server = await run(postgres, [data, dir], port, user, url);
+    },
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts `postgres` on `data` (its socket in `socketDir`) and waits until it accepts connections at `url`. */
+async function run(postgres: string, [data, socketDir]: [string, string], port: number, user: { uid: number; gid: number } | undefined, url: string): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(
+    postgres,
+    ['-D', data, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+    { stdio: ['ignore', 'ignore', 'pipe'], ...user },
+  );
+  if (child.pid) reapWhenOrphaned(child.pid);
+  const log: string[] = [];
+  child.stderr!.on('data', (c: Buffer) => log.push(c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  try {
+    await waitFor(
+      async () => {
+        if (gone) throw new Error(`postgres exited before accepting connections:\n${log.join('')}`);
+        return answers(url);
+      },
+      { what: 'postgres to accept connections', interval: 100 },
+    );
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw gone ? err : new Error(`${(err as Error).message}:\n${log.join('')}`);
+  }
+  return {
     async stop() {
       if (!gone) {
-        child.kill('SIGINT'); // fast shutdown
+        child.kill('SIGINT'); // fast shutdown: connections are cut, as in a restart under load
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -9,10 +9,11 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
+import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import { freePort, startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { Gambler, type Bet } from '../helpers/gambler.ts';
 import { getJson, type FairnessParams } from '../helpers/player.ts';
+import { chipDeltas, chipsOf, expectSettled, fairnessOf } from '../helpers/dice-ledger.ts';
 import { seededRandom } from '../helpers/seed.ts';
 import { BACKENDS, testDatabases } from '../helpers/databases.ts';
 import { elapse, waitFor } from '../helpers/wait-for.ts';
@@ -28,50 +29,10 @@ const ENV = { MAX_MESSAGES_PER_SECOND: '10000' };
 /** Bytes the SDK handed its WebSocket that are not yet written to the socket. */
 const unsent = (g: Gambler): number => (g.room.connection.transport as unknown as { ws: { bufferedAmount: number } }).ws.bufferedAmount;
 
-async function fairnessOf(server: ServerProcess): Promise<FairnessParams> {
-  const { suite, keyId, publicKey, receiptSigner } = await getJson<FairnessParams>(`${server.url}/fairness`);
-  return { suite, keyId, publicKey, receiptSigner };
-}
-
-async function chipsOf(server: ServerProcess, address: string): Promise<number> {
-  return (await getJson<{ balance: number }>(`${server.url}/players/${address}/chips`)).balance;
-}
-
 /** Nothing answers on the port any more: the server itself is dead, not just a wrapper of it. */
 async function expectDown(server: ServerProcess): Promise<void> {
   const answered = await fetch(`${server.url}/health`).then(() => true, () => false);
   expect(answered, 'a server still answers after the kill').toBe(false);
-}
-
-/** What the records of these transcripts did to each player's chips, worked out from them alone. */
-function chipDeltas(transcripts: readonly Transcript[]): Map<string, number> {
-  const deltas = new Map<string, number>();
-  const add = (address: string, delta: number) => deltas.set(address.toLowerCase(), (deltas.get(address.toLowerCase()) ?? 0) + delta);
-  for (const t of transcripts) {
-    const receipts = new Map<number, { player: string; stake: number }>();
-    for (const r of t.records) {
-      if (r.type === 'receipt') {
-        const draw = { player: r.players[0]!, stake: Number(r.action['stake']) };
-        receipts.set(r.drawSeq, draw);
-        add(draw.player, -draw.stake);
-      } else if (r.type === 'void' || r.type === 'outcome') {
-        const draw = receipts.get(r.drawSeq)!;
-        add(draw.player, r.type === 'void' ? draw.stake : Number(r.result['payout']));
-      }
-    }
-  }
-  return deltas;
-}
-
-/** The transcript verifies under the pinned keys, and each receipt has exactly one outcome or void. */
-function expectSettled(transcript: Transcript, keys: FairnessParams): void {
-  const report = verifyTranscript(transcript, keys);
-  expect(report.records.filter((r) => r.problems.length)).toEqual([]);
-  expect(report.problems).toEqual([]);
-  expect(report).toMatchObject({ ok: true, pendingDraws: [], closed: true }); // finished rooms end with a signed close
-  const ends = new Map<number, number>();
-  for (const r of transcript.records) if (r.type !== 'receipt') ends.set(r.drawSeq, (ends.get(r.drawSeq) ?? 0) + 1);
-  for (const r of transcript.records) if (r.type === 'receipt') expect(ends.get(r.drawSeq), `draw ${r.drawSeq}`).toBe(1);
 }
 
 describe.each(BACKENDS)('restart, chips in %s', (backend) => {
