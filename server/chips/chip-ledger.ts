@@ -61,6 +61,14 @@ export class InsufficientChips extends Error {}
 /** Addresses (or refs) asked about in one query. */
 const CHUNK = 500;
 
+/** Balances read in one query: the addresses asked for, those to cache, and the answer. */
+interface ReadBatch {
+  readonly writes: number;
+  readonly keys: Set<string>;
+  readonly cache: Set<string>;
+  units: Promise<Map<string, number>>;
+}
+
 interface Apply {
   readonly entries: readonly ChipEntry[];
   resolve(): void;
@@ -77,6 +85,10 @@ export class ChipLedger {
   readonly #reserved = new Map<string, number>();
   /** Applies written a turn's worth at a time; reads run between batches, in order with them. */
   readonly #batches = new TurnBatch<Apply>((batch) => this.#write(batch));
+  /** Applies so far: a read joins a waiting read's query only if none came in between. */
+  #writes = 0;
+  /** The read waiting its turn, which later reads may join. */
+  #readBatch: ReadBatch | undefined;
 
   private constructor(
     private readonly database: Database,
@@ -142,6 +154,7 @@ export class ChipLedger {
       fresh.push(entry);
     }
     if (fresh.length === 0) return Promise.resolve();
+    this.#writes++;
     return new Promise((resolve, reject) => void this.#batches.add({ entries: fresh, resolve, reject }));
   }
 
@@ -191,14 +204,27 @@ export class ChipLedger {
     await this.#batches.last;
   }
 
-  /** The committed balance, read after every batch before it; cached if asked (or cached already). */
+  /**
+   * The committed balance, read after every batch before it; cached if asked (or cached already).
+   * Reads asked for while one waits its turn share its query (a burst of joins is one `in (…)`
+   * query, not a round trip each), unless an entry was applied since: the read must see it.
+   */
   #read(key: string, cache: boolean): Promise<number> {
-    return this.#batches.after(async () => {
-      const row = await this.database.db.selectFrom('chip_balances').select('units').where('address', '=', key).executeTakeFirst();
-      const units = row ? Number(row.units) : this.startingUnits;
-      if (cache || this.#cached.has(key)) this.#cached.set(key, units);
-      return units;
-    });
+    let batch = this.#readBatch;
+    if (!batch || batch.writes !== this.#writes) {
+      const gathered: ReadBatch = { writes: this.#writes, keys: new Set(), cache: new Set(), units: Promise.resolve(new Map()) };
+      gathered.units = this.#batches.after(async () => {
+        if (this.#readBatch === gathered) this.#readBatch = undefined;
+        const committed = await balancesOf(this.database.db, [...gathered.keys]);
+        const units = new Map([...gathered.keys].map((k) => [k, committed.get(k) ?? this.startingUnits]));
+        for (const [k, u] of units) if (gathered.cache.has(k) || this.#cached.has(k)) this.#cached.set(k, u);
+        return units;
+      });
+      this.#readBatch = batch = gathered;
+    }
+    batch.keys.add(key);
+    if (cache) batch.cache.add(key);
+    return batch.units.then((units) => units.get(key)!);
   }
 
   async #write(batch: readonly Apply[]): Promise<void> {
