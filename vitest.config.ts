@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -24,6 +25,21 @@ const UNIT = [
   'test/server/start-imports.test.ts',
 ];
 
+/**
+ * The server suite again on PostgreSQL: every test file under test/server that starts servers,
+ * but those that choose their backends themselves (they import test/helpers/databases.ts and run
+ * on both already, or start a PostgreSQL of their own). Found by reading the files, so a new
+ * server test joins without a list to keep.
+ */
+const SERVER_ON_POSTGRES = readdirSync('test/server')
+  .filter((name) => name.endsWith('.test.ts'))
+  .map((name) => `test/server/${name}`)
+  .filter((path) => !UNIT.includes(path))
+  .filter((path) => {
+    const text = readFileSync(path, 'utf8');
+    return text.includes('startServerProcess') && !text.includes('helpers/databases.ts') && !text.includes('helpers/postgres.ts');
+  });
+
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
@@ -44,6 +60,15 @@ export default defineConfig({
           exclude: UNIT,
           // The browser client is built once, so server processes started by tests find it fresh.
           globalSetup: ['./test/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'system-postgres',
+          include: SERVER_ON_POSTGRES,
+          globalSetup: ['./test/global-setup.ts', './test/postgres-global-setup.ts'],
+          setupFiles: ['./test/postgres-setup.ts'],
         },
       },
     ],

@@ -11,6 +11,7 @@ import { hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import { payoutOnWin } from '../../games/dice/rules.ts';
 import { outcomeProblems, receiptProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { serverBackend } from '../helpers/server-database.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -144,7 +145,7 @@ describe('operating', () => {
     expect(text).toMatch(/^fairplay_mint_failures_total 0$/m);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds [\d.e-]+$/m);
     const health = await getJson<{ ok: boolean; storage: { ok: boolean }; chain: { ok: boolean; blockNumber: number } }>(`${server.url}/health`);
-    expect(health).toMatchObject({ ok: true, storage: { ok: true }, chain: { ok: true }, database: { ok: true, dialect: 'sqlite' } });
+    expect(health).toMatchObject({ ok: true, storage: { ok: true }, chain: { ok: true }, database: { ok: true, dialect: serverBackend().toLowerCase() } });
     expect(health.chain.blockNumber).toBeGreaterThan(0);
   });
 });

@@ -11,6 +11,7 @@ import { canonicalJson, type JsonValue } from '../../vrf/protocol/encoding.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GAMES, MAPPING_VERSIONS } from '../../games/registry.ts';
 import { closedTranscript, getJson, authorize, signInToken } from '../helpers/player.ts';
+import { serverBackend } from '../helpers/server-database.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 interface Published {
@@ -29,6 +30,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
+});
+
+describe('the suite\'s database', () => {
+  // The server suite runs twice, on SQLite and on PostgreSQL (vitest.config.ts): this is what says the second run really is on PostgreSQL.
+  it(`is ${serverBackend()} for this run`, async () => {
+    const health = await getJson<{ database: { ok: boolean; dialect: string } }>(`${server.url}/health`);
+    expect(health.database).toMatchObject({ ok: true, dialect: serverBackend().toLowerCase() });
+  });
 });
 
 describe('GET /fairness', () => {

