@@ -83,8 +83,11 @@ export class LeasedMinter {
       }
       return;
     }
-    const [recorded, minted] = await Promise.all([this.#o.outbox.count(), this.#o.mints.mintedCount()]);
-    this.#pendingCount = Math.max(0, recorded - minted);
+    // A database that does not answer keeps the last count; it does not hold back the lease.
+    await Promise.all([this.#o.outbox.count(), this.#o.mints.mintedCount()]).then(
+      ([recorded, minted]) => (this.#pendingCount = Math.max(0, recorded - minted)),
+      () => undefined,
+    );
     if (this.#stopped || !(await this.#o.lease.acquire())) return;
     // A transaction goes out only with time to spare on the lease: a holder that stalled past
     // it must not send beside its successor. The new minter reconciles from the mint log first.

@@ -34,6 +34,8 @@ export class PendingAwards {
   #reading: Promise<void> | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
+  /** A failed read is logged once, not every poll while the database is away. */
+  #failing = false;
   readonly #unsubscribe: () => void;
 
   constructor(private readonly o: PendingAwardsOptions) {
@@ -100,9 +102,14 @@ export class PendingAwards {
     const before = this.#awards.size;
     this.#reading = this.#read()
       .then(() => {
+        if (this.#failing) this.o.log.info('reading new awards again');
+        this.#failing = false;
         if (this.#awards.size > before) this.o.onArrival();
       })
-      .catch((err: unknown) => this.o.log.warn({ err: (err as Error).message }, 'reading new awards failed; will retry'))
+      .catch((err: unknown) => {
+        if (!this.#failing) this.o.log.warn({ err: (err as Error).message }, 'reading new awards failed; will retry');
+        this.#failing = true;
+      })
       .finally(() => (this.#reading = undefined));
     await this.#reading;
   }
