@@ -52,6 +52,8 @@ export async function startMintChain(opts: { playerEpochCap?: bigint; batchSize?
   return {
     provider,
     assets,
+    /** Where the database is, for a second handle on it (another process's). */
+    dataDir: dir,
     database,
     outbox,
     mints,

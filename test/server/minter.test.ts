@@ -1,5 +1,7 @@
 import { Wallet } from 'ethers';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqlAwardOutbox } from '../../server/awards/sql-award-outbox.ts';
+import { openDatabase } from '../../server/db/database.ts';
 import { bytesToHex, sha256, utf8ToBytes } from '../../vrf/protocol/encoding.ts';
 import { EPOCH_SECONDS, makeAwards as awardsTo, startMintChain, until } from '../helpers/mint-chain.ts';
 
@@ -36,6 +38,24 @@ describe('the award minter on a real node', () => {
     expect(logs).toHaveLength(250);
     const receipt = await t.provider.getTransactionReceipt([...txs][0]!);
     expect(receipt?.status).toBe(1);
+  });
+
+  it('mints the awards another process records in the shared database, found by polling', async () => {
+    const t = await setup();
+    const m = t.minter();
+    const database = await openDatabase({ dataDir: t.dataDir });
+    try {
+      const elsewhere = new SqlAwardOutbox(database, [1]);
+      const awards = makeAwards(0, 30);
+      await until('the minter started, with nothing to mint', () => m.pendingCount === 0);
+      await elsewhere.record(awards.slice(0, 20));
+      await t.outbox.record(awards.slice(10)); // some recorded by both: once each
+      await until('all minted', async () => (await m.statuses(awards.map((a) => a.awardId))).every((s) => s.status === 'minted'));
+      expect(m.pendingCount).toBe(0);
+      for (const p of PLAYERS) expect(await t.balance(p)).toBe(await t.expected(p));
+    } finally {
+      await database.close();
+    }
   });
 
   it('holds awards over the player cap until the next epoch, and says so', async () => {
