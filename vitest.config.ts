@@ -16,7 +16,6 @@ const UNIT = [
   'test/server/database.test.ts',
   'test/server/indexes.test.ts',
   'test/server/journal.test.ts',
-  'test/server/journal-follower.test.ts',
   'test/server/keys.test.ts',
   'test/server/log.test.ts',
   'test/server/mint-log.test.ts',

@@ -13,10 +13,11 @@ import { getSuite } from '../vrf/index.ts';
 import { vrfKeyId } from '../vrf/protocol/commitment.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
-import { JournalAwardSink } from './awards/award-sink.ts';
+import { importOldAwardJournals } from './awards/import-journals.ts';
 import { LeasedMinter } from './awards/leased-minter.ts';
-import { MintLog } from './awards/mint-log.ts';
 import { AwardMinter } from './awards/minter.ts';
+import { SqlAwardOutbox } from './awards/sql-award-outbox.ts';
+import { SqlMintLog } from './awards/sql-mint-log.ts';
 import { TOKEN_IDS } from './awards/tokens.ts';
 import { startChain } from './chain/chain.ts';
 import { MemorySeatRegistry } from './auth/seats.ts';
@@ -98,8 +99,11 @@ export async function startServer(
   const chips = await ChipLedger.open(database, config.startingUnits);
   // The chip journals of the version before the database: imported once (by ref), then renamed.
   for (const path of await oldChipJournals(config.dataDir)) await chips.importJournal(path, log);
-  const awards = await JournalAwardSink.open(layout.awards, TOKEN_IDS);
-  const makeMinter = (mints: MintLog, mayBroadcast?: () => boolean) =>
+  // The award outbox and the mint log, in the database; their journals of the version before it imported once.
+  const awards = new SqlAwardOutbox(database, TOKEN_IDS);
+  const mints = new SqlMintLog(database, chain.gameAssets);
+  await importOldAwardJournals(config.dataDir, awards, mints, log);
+  const makeMinter = (mayBroadcast?: () => boolean) =>
     new AwardMinter({
       ...(mayBroadcast ? { mayBroadcast } : {}),
       outbox: awards,
@@ -118,8 +122,8 @@ export async function startServer(
       log: log.child({ component: 'minter' }),
     });
   const minting = cluster
-    ? new LeasedMinter({ lease: cluster.lease('minter', 10_000), mintsPath: layout.mints, contract: chain.gameAssets, outbox: awards, makeMinter, log })
-    : soloMinter(await MintLog.open(layout.mints, chain.gameAssets), makeMinter);
+    ? new LeasedMinter({ lease: cluster.lease('minter', 10_000), outbox: awards, mints, makeMinter, log })
+    : soloMinter(makeMinter());
   const signIn = new SignInService({
     domain: config.siweDomain,
     uri: config.siweUri,
@@ -129,9 +133,8 @@ export async function startServer(
   const seats = cluster ? new RedisSeatRegistry(cluster.redis, cluster.nodeId, config.maxSeatsPerAddress) : new MemorySeatRegistry(config.maxSeatsPerAddress);
   const recover = (openDir: string, lease: Lease) =>
     recoverRooms({ rooms: new RoomStore({ openDir, closedDir: layout.closedRooms }, ctx), chips, awards, index, log, mayGoOn: () => lease.acquire() });
-  const peers = cluster && nodesDir ? new PeerSync({ nodesDir, node: cluster, awards, recover, log }) : undefined;
-  await peers?.catchUp();
-  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, syncPeers: () => peers?.catchUp() ?? Promise.resolve() });
+  const peers = cluster && nodesDir ? new PeerSync({ nodesDir, node: cluster, recover, log }) : undefined;
+  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats });
 
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
@@ -196,17 +199,13 @@ export async function startServer(
 }
 
 /** The one process's minter, with the same face as the cluster's leased one. */
-function soloMinter(mints: MintLog, makeMinter: (mints: MintLog) => AwardMinter) {
-  const minter = makeMinter(mints);
+function soloMinter(minter: AwardMinter) {
   return {
     start: () => minter.start(),
-    async stop() {
-      await minter.stop();
-      await mints.close();
-    },
-    status: (awardId: string) => minter.status(awardId),
+    stop: () => minter.stop(),
+    statuses: (awardIds: readonly string[]) => minter.statuses(awardIds),
     get pendingCount() {
-      return minter.pendingCount;
+      return minter.pendingCount ?? 0;
     },
   };
 }

@@ -87,7 +87,7 @@ export function installRoutes(
   app: Application,
   ctx: FairnessContext,
   chain: ChainInfo,
-  minter: Pick<AwardMinter, 'status'>,
+  minter: Pick<AwardMinter, 'statuses'>,
   metrics: ServerMetrics,
   /** Whether the database answers, and which it is. */
   database: { readonly dialect: string; answers(): Promise<boolean> },
@@ -169,8 +169,9 @@ export function installRoutes(
   app.get('/players/:address/awards', async (req: Request, res: Response) => {
     const address = String(req.params['address']);
     if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
-    await services().syncPeers();
-    const awards = (await services().awards.awardsOf(address)).map((a) => ({ ...a, ...minter.status(a.awardId) }));
+    const owned = await services().awards.awardsOf(address);
+    const statuses = await minter.statuses(owned.map((a) => a.awardId));
+    const awards = owned.map((a, i) => ({ ...a, ...statuses[i]! }));
     const tokenIds = [...new Set(awards.map((a) => a.tokenId).concat(TOKEN_IDS))];
     try {
       const balances = await Promise.all(tokenIds.map(async (id) => [id, String(await chain.contract.getFunction('balanceOf')(address, id))] as const));

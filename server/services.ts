@@ -26,8 +26,6 @@ export interface GameServices {
   readonly awards: AwardSink;
   readonly signIn: SignInService;
   readonly seats: SeatRegistry;
-  /** Reads what other processes of a cluster have journaled since (awards; chips are in the database); no-op alone. */
-  readonly syncPeers: () => Promise<void>;
 }
 
 let provided: GameServices | undefined;

@@ -31,11 +31,11 @@ export class ChainLookup {
    * reorganised). Walks from the newest block down and stops at the first block still there:
    * every block below it is then there too (each block hash commits to its parent).
    */
-  async lostConfirmations(newestFirst: readonly Confirmation[]): Promise<Confirmation[]> {
+  async lostConfirmations(newestFirst: AsyncIterable<Confirmation>): Promise<Confirmation[]> {
     const lost: Confirmation[] = [];
     const verdicts = new Map<string, boolean>();
     let presentBlock: number | undefined;
-    for (const c of newestFirst) {
+    for await (const c of newestFirst) {
       if (presentBlock !== undefined && c.blockNumber < presentBlock) break;
       const key = `${c.blockNumber}:${c.blockHash}`;
       if (!verdicts.has(key)) verdicts.set(key, await this.hasBlock(c.blockNumber, c.blockHash));
@@ -49,7 +49,7 @@ export class ChainLookup {
    * Which of the awards the contract has minted, and in which transaction: first our own sent
    * transactions that carried them (`sentWith`), then the contract's AwardMinted events.
    */
-  async findMints(awardIds: readonly string[], sentWith: (awardId: string) => readonly SettledTx[]): Promise<{ onChain: Set<string>; confirmations: NewConfirmation[] }> {
+  async findMints(awardIds: readonly string[], sentWith: (awardId: string) => Promise<readonly SettledTx[]>): Promise<{ onChain: Set<string>; confirmations: NewConfirmation[] }> {
     const flags = await Promise.all(awardIds.map((id) => this.contract.getFunction('awarded')('0x' + id) as Promise<boolean>));
     const onChain = new Set(awardIds.filter((_, i) => flags[i]));
     const confirmations: NewConfirmation[] = [];
@@ -62,7 +62,7 @@ export class ChainLookup {
     const address = (await this.contract.getAddress()).toLowerCase();
     const event = this.contract.interface.getEvent('AwardMinted')!;
     for (const id of onChain) {
-      for (const tx of sentWith(id)) {
+      for (const tx of await sentWith(id)) {
         if (located.has(id)) break;
         const receipt = await this.provider.getTransactionReceipt(tx.hash);
         if (receipt?.status !== 1) continue;

@@ -1,8 +1,8 @@
 /**
  * One minter per chain key across a cluster: the process holding the `minter` lease runs the
- * AwardMinter on the shared mint log; the others follow that log, so each can tell its players
- * which awards are minted. When the holder dies its lease lapses and another process takes
- * over, reconciling from the log as after any restart.
+ * AwardMinter on the shared database; the others answer for awards from it (which are minted,
+ * how many wait). When the holder dies its lease lapses and another process takes over,
+ * reconciling from the mint log as after any restart.
  *
  * The lease keeps two minters from racing on one nonce; it is not what keeps an award from
  * being minted twice. The contract refuses an award id it has seen, so a holder that stalls
@@ -11,32 +11,31 @@
  */
 import type { Logger } from 'pino';
 import type { Lease } from '../cluster/cluster-node.ts';
-import type { JournalAwardSink } from './award-sink.ts';
-import { MintLog } from './mint-log.ts';
+import type { AwardOutbox } from './award-sink.ts';
+import type { MintLog } from './mint-log.ts';
 import type { AwardMinter, AwardStatus } from './minter.ts';
 
 const STEP_MS = 2_000;
 
 export interface LeasedMinterOptions {
   readonly lease: Lease;
-  readonly mintsPath: string;
-  readonly contract: string;
-  readonly outbox: JournalAwardSink;
-  readonly makeMinter: (mints: MintLog, mayBroadcast: () => boolean) => AwardMinter;
+  readonly outbox: AwardOutbox;
+  readonly mints: MintLog;
+  readonly makeMinter: (mayBroadcast: () => boolean) => AwardMinter;
   readonly log: Logger;
 }
 
 export class LeasedMinter {
   readonly #o: LeasedMinterOptions;
-  #view: MintLog;
-  #running: { minter: AwardMinter; mints: MintLog } | undefined;
+  #running: AwardMinter | undefined;
+  /** Awards not minted, counted in the database at each step while another process mints. */
+  #pendingCount = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #step: Promise<void> | undefined;
   #stopped = false;
 
   constructor(options: LeasedMinterOptions) {
     this.#o = options;
-    this.#view = MintLog.follow(options.mintsPath, options.contract);
   }
 
   start(): void {
@@ -58,15 +57,21 @@ export class LeasedMinter {
     await this.#o.lease.release().catch(() => undefined);
   }
 
-  status(awardId: string): AwardStatus {
-    if (this.#running) return this.#running.minter.status(awardId);
-    const mint = this.#view.mintOf(awardId);
-    return mint ? { status: 'minted', txHash: mint.hash, blockNumber: mint.blockNumber } : { status: 'pending' };
+  async status(awardId: string): Promise<AwardStatus> {
+    return (await this.statuses([awardId]))[0]!;
+  }
+
+  async statuses(awardIds: readonly string[]): Promise<AwardStatus[]> {
+    if (this.#running) return this.#running.statuses(awardIds);
+    const minted = await this.#o.mints.mintsOf(awardIds);
+    return awardIds.map((id) => {
+      const mint = minted.get(id);
+      return mint ? { status: 'minted', txHash: mint.hash, blockNumber: mint.blockNumber } : { status: 'pending' };
+    });
   }
 
   get pendingCount(): number {
-    if (this.#running) return this.#running.minter.pendingCount;
-    return Math.max(0, this.#o.outbox.count - this.#view.mintedCount);
+    return this.#running?.pendingCount ?? this.#pendingCount;
   }
 
   async #tick(): Promise<void> {
@@ -75,18 +80,19 @@ export class LeasedMinter {
       if (!kept) {
         this.#o.log.warn('lost the minter lease: another process mints now');
         await this.#resign();
-        this.#view = MintLog.follow(this.#o.mintsPath, this.#o.contract);
       }
       return;
     }
-    await this.#view.catchUp();
+    // A database that does not answer keeps the last count; it does not hold back the lease.
+    await Promise.all([this.#o.outbox.count(), this.#o.mints.mintedCount()]).then(
+      ([recorded, minted]) => (this.#pendingCount = Math.max(0, recorded - minted)),
+      () => undefined,
+    );
     if (this.#stopped || !(await this.#o.lease.acquire())) return;
-    // Opening for writing replays the whole log: the new minter starts where the last one stopped.
-    const mints = await MintLog.open(this.#o.mintsPath, this.#o.contract);
     // A transaction goes out only with time to spare on the lease: a holder that stalled past
-    // it must not send beside its successor.
-    const minter = this.#o.makeMinter(mints, () => this.#o.lease.heldFor(STEP_MS));
-    this.#running = { minter, mints };
+    // it must not send beside its successor. The new minter reconciles from the mint log first.
+    const minter = this.#o.makeMinter(() => this.#o.lease.heldFor(STEP_MS));
+    this.#running = minter;
     minter.start();
     this.#o.log.info('holds the minter lease: this process mints for the cluster');
   }
@@ -95,7 +101,6 @@ export class LeasedMinter {
     const running = this.#running;
     this.#running = undefined;
     if (!running) return;
-    await running.minter.stop();
-    await running.mints.close();
+    await running.stop();
   }
 }

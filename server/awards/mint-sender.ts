@@ -1,8 +1,8 @@
 /**
- * The transaction side of the minter, for one chain key: it assigns nonces, signs, journals the
+ * The transaction side of the minter, for one chain key: it assigns nonces, signs, records the
  * signed bytes before broadcasting them, and settles each transaction: confirmed (a successful
  * receipt carrying an AwardMinted event for each of its awards, deep enough) or void (reverted,
- * no mint in it, its nonce taken, an earlier nonce missing). It also keeps the journal's
+ * no mint in it, its nonce taken, an earlier nonce missing). It also keeps the log's
  * confirmations consistent with the chain: before it records a new one it checks the newest
  * recorded block is still there, and voids what the chain lost, so confirmations from a lost
  * chain and its replacement never mix (which would hide the loss from the newest-first walk).
@@ -31,7 +31,7 @@ export interface SenderOptions {
   readonly pollMs: number;
   readonly log: Logger;
   readonly stopped: () => boolean;
-  /** Asked right before a new transaction is journaled and sent (a cluster's minter lease). */
+  /** Asked right before a new transaction is recorded and sent (a cluster's minter lease). */
   readonly mayBroadcast?: () => boolean;
   readonly sleep: (ms: number) => Promise<void>;
   /** Awards of confirmations the chain lost: the minter mints them again. */
@@ -149,7 +149,7 @@ export class MintSender {
    * how many. Cheap when nothing was lost: one block read.
    */
   async voidLost(): Promise<number> {
-    const newest = this.o.mints.newestConfirmation();
+    const newest = await this.o.mints.newestConfirmation();
     if (!newest || (await this.o.chain.hasBlock(newest.blockNumber, newest.blockHash))) return 0;
     const lost = await this.o.chain.lostConfirmations(this.o.mints.confirmationsNewestFirst());
     for (const c of lost) {

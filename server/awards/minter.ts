@@ -8,18 +8,22 @@
  * the node lost are voided (those awards are minted again), transactions in doubt are looked up
  * or re-sent, and an award that was ever sent is checked with `awarded(id)` before it is sent
  * again. The contract refuses a known award id, so even a wrong guess here cannot mint twice.
+ *
+ * It learns of awards from the outbox (`pending-awards.ts`): those recorded here at once, those
+ * of other processes sharing the database by polling. Only awards not yet minted are kept in memory.
  * @module
  */
 import { type BaseWallet, type Contract, type JsonRpcProvider } from 'ethers';
 import type { Logger } from 'pino';
-import type { Award, JournalAwardSink } from './award-sink.ts';
+import type { Award, AwardOutbox } from './award-sink.ts';
 import { CapBudget } from './cap-budget.ts';
 import { ChainLookup, revertOf } from './chain-lookup.ts';
 import type { MintLog } from './mint-log.ts';
 import { MintSender, type Verdict } from './mint-sender.ts';
+import { PendingAwards } from './pending-awards.ts';
 
 export interface MinterOptions {
-  readonly outbox: JournalAwardSink;
+  readonly outbox: AwardOutbox;
   readonly mints: MintLog;
   /** GameAssets; reads go through its runner's provider. */
   readonly contract: Contract;
@@ -39,6 +43,8 @@ export interface MinterOptions {
   readonly mayBroadcast?: () => boolean;
   /** Longest pause between receipt polls; default 25 ms (a local node seals a block in milliseconds). */
   readonly pollMs?: number;
+  /** How often the outbox is asked for awards other processes recorded; default 250 ms. */
+  readonly awardPollMs?: number;
 }
 
 export type AwardStatus =
@@ -47,6 +53,8 @@ export type AwardStatus =
   | { readonly status: 'minted'; readonly txHash: string; readonly blockNumber: number };
 
 const IDLE_WAIT_MS = 60_000;
+/** Awards read from the outbox, or asked about in the mint log, at a time. */
+const PAGE = 200;
 const CAP_ERRORS = ['EpochCapExceeded', 'PlayerEpochCapExceeded', 'UnknownToken'];
 
 export class AwardMinter {
@@ -55,9 +63,7 @@ export class AwardMinter {
   readonly #chain: ChainLookup;
   readonly #sender: MintSender;
   /** Awards not confirmed on chain, in outbox order. */
-  readonly #pending = new Map<string, Award>();
-  /** When each pending award reached this minter (ms, performance clock). */
-  readonly #since = new Map<string, number>();
+  readonly #pending: PendingAwards;
   /** Award id -> the epoch whose cap it did not fit. */
   readonly #capped = new Map<string, bigint>();
   /** Award id -> why the chain cannot take it now (e.g. its token is not configured there); retried when idle. */
@@ -69,8 +75,6 @@ export class AwardMinter {
   /** Below batchSize while a refused batch is being halved to find the award it chokes on. */
   #probeSize: number | undefined;
   #needsReconcile = true;
-  /** Whether #pending holds the outbox's unminted awards yet (read from disk at start). */
-  #loaded = false;
   #epochLength: bigint | undefined;
   #stopped = false;
   #stop!: () => void;
@@ -80,7 +84,6 @@ export class AwardMinter {
   #wake: (() => void) | undefined;
   #idleWaiters: (() => void)[] = [];
   #loop: Promise<void> | undefined;
-  readonly #unsubscribe: () => void;
 
   constructor(options: MinterOptions) {
     this.#o = options;
@@ -94,20 +97,19 @@ export class AwardMinter {
       sleep: (ms) => this.#sleep(ms, false),
       onLost: async (ids) => {
         this.#budget.invalidate();
+        const minted = await options.mints.mintsOf(ids);
         for (const id of ids) {
-          const award = await options.outbox.get(id);
-          if (award && !options.mints.mintOf(id)) this.#pending.set(id, award);
+          const award = minted.has(id) ? undefined : await options.outbox.get(id);
+          if (award) this.#pending.add(award);
         }
       },
     });
-    this.#unsubscribe = options.outbox.onRecorded((awards) => {
-      const now = performance.now();
-      for (const a of awards)
-        if (!options.mints.mintOf(a.awardId)) {
-          this.#pending.set(a.awardId, a);
-          this.#since.set(a.awardId, now);
-        }
-      this.#wake?.();
+    this.#pending = new PendingAwards({
+      outbox: options.outbox,
+      mints: options.mints,
+      pollMs: options.awardPollMs ?? 250,
+      onArrival: () => this.#wake?.(),
+      log: options.log,
     });
   }
 
@@ -118,40 +120,38 @@ export class AwardMinter {
   /** Stops after the current step; a transaction in flight is settled by the next start. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#unsubscribe();
+    await this.#pending.stop();
     this.#stop();
     for (const done of [...this.#sleepers]) done();
     await this.#loop;
   }
 
-  status(awardId: string): AwardStatus {
-    const mint = this.#o.mints.mintOf(awardId);
-    if (mint) return { status: 'minted', txHash: mint.hash, blockNumber: mint.blockNumber };
-    const epoch = this.#capped.get(awardId);
-    if (epoch !== undefined && this.#epochLength)
-      return { status: 'capped', until: new Date(Number((epoch + 1n) * this.#epochLength) * 1000).toISOString() };
-    const note = this.#held.get(awardId) ?? this.#refused.get(awardId);
-    return note ? { status: 'pending', note } : { status: 'pending' };
+  async status(awardId: string): Promise<AwardStatus> {
+    return (await this.statuses([awardId]))[0]!;
   }
 
-  /** Awards not yet minted, capped ones included (until the outbox is read at start: by count). */
-  get pendingCount(): number {
-    return this.#loaded ? this.#pending.size : Math.max(0, this.#o.outbox.count - this.#o.mints.mintedCount);
+  /** The status of each award, in the order asked. */
+  async statuses(awardIds: readonly string[]): Promise<AwardStatus[]> {
+    const minted = await this.#o.mints.mintsOf(awardIds);
+    return awardIds.map((awardId): AwardStatus => {
+      const mint = minted.get(awardId);
+      if (mint) return { status: 'minted', txHash: mint.hash, blockNumber: mint.blockNumber };
+      const epoch = this.#capped.get(awardId);
+      if (epoch !== undefined && this.#epochLength)
+        return { status: 'capped', until: new Date(Number((epoch + 1n) * this.#epochLength) * 1000).toISOString() };
+      const note = this.#held.get(awardId) ?? this.#refused.get(awardId);
+      return note ? { status: 'pending', note } : { status: 'pending' };
+    });
+  }
+
+  /** Awards not yet minted, capped ones included; undefined until the outbox is read at start. */
+  get pendingCount(): number | undefined {
+    return this.#pending.loaded ? this.#pending.size : undefined;
   }
 
   /** Resolves the next time the minter finds nothing it can mint now. */
   idle(): Promise<void> {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  /** The outbox's awards not minted, read from disk; older than any recorded since, so first. */
-  async #loadPending(): Promise<void> {
-    const recordedMeanwhile = [...this.#pending.values()];
-    this.#pending.clear();
-    await this.#o.outbox.scan((a) => {
-      if (!this.#o.mints.mintOf(a.awardId)) this.#pending.set(a.awardId, a);
-    });
-    for (const a of recordedMeanwhile) if (!this.#o.mints.mintOf(a.awardId)) this.#pending.set(a.awardId, a);
   }
 
   async #run(): Promise<void> {
@@ -160,10 +160,7 @@ export class AwardMinter {
       try {
         if (this.#o.whenChainReady) await Promise.race([this.#o.whenChainReady(), this.#stopSignal]);
         if (this.#stopped) break;
-        if (!this.#loaded) {
-          await this.#loadPending();
-          this.#loaded = true;
-        }
+        await this.#pending.load();
         if (this.#needsReconcile) {
           this.#epochLength ??= (await this.#o.contract.getFunction('epochLength')()) as bigint;
           await this.#reconcile();
@@ -202,18 +199,32 @@ export class AwardMinter {
     for (const [id, e] of this.#capped) if (e !== epoch) this.#capped.delete(id);
     const batch: Award[] = [];
     const toCheck: Award[] = [];
-    for (const a of this.#pending.values()) {
-      if (batch.length >= (this.#probeSize ?? this.#o.batchSize) || toCheck.length >= this.#o.batchSize) break;
-      if (this.#capped.has(a.awardId) || this.#held.has(a.awardId) || this.#refused.has(a.awardId)) continue;
-      if (this.#o.mints.mayBeOnChain(a.awardId) && !this.#checkedAbsent.has(a.awardId)) {
-        toCheck.push(a);
-        continue;
+    const full = () => batch.length >= (this.#probeSize ?? this.#o.batchSize) || toCheck.length >= this.#o.batchSize;
+    // A page of candidates at a time: one question to the mint log for the page.
+    const consider = async (page: readonly Award[]): Promise<void> => {
+      const mayBeOnChain = await this.#o.mints.mayBeOnChain(page.map((a) => a.awardId));
+      for (const a of page) {
+        if (full()) return;
+        if (mayBeOnChain.has(a.awardId) && !this.#checkedAbsent.has(a.awardId)) {
+          toCheck.push(a);
+          continue;
+        }
+        const verdict = await this.#budget.take(a);
+        if (verdict === 'fits') batch.push(a);
+        else if (verdict === 'capped') this.#capped.set(a.awardId, epoch);
+        else this.#held.set(a.awardId, `token ${a.tokenId} is not configured on the contract`);
       }
-      const verdict = await this.#budget.take(a);
-      if (verdict === 'fits') batch.push(a);
-      else if (verdict === 'capped') this.#capped.set(a.awardId, epoch);
-      else this.#held.set(a.awardId, `token ${a.tokenId} is not configured on the contract`);
+    };
+    let page: Award[] = [];
+    for (const a of this.#pending.values()) {
+      if (this.#capped.has(a.awardId) || this.#held.has(a.awardId) || this.#refused.has(a.awardId)) continue;
+      page.push(a);
+      if (page.length < PAGE) continue;
+      await consider(page);
+      page = [];
+      if (full()) break;
     }
+    if (!full() && page.length > 0) await consider(page);
     if (toCheck.length === 0) return batch;
     await this.#adoptOrClear(toCheck);
     this.#budget.invalidate();
@@ -226,9 +237,10 @@ export class AwardMinter {
     for (const a of awards) if (!found.onChain.has(a.awardId)) this.#checkedAbsent.add(a.awardId);
     for (const c of found.confirmations) {
       await this.#sender.recordConfirmed(c);
-      for (const id of c.awardIds) this.#pending.delete(id);
+      for (const id of c.awardIds) this.#pending.settle(id);
     }
-    for (const id of found.onChain) if (!this.#o.mints.mintOf(id)) this.#held.set(id, 'on chain, but its transaction was not found');
+    const minted = await this.#o.mints.mintsOf([...found.onChain]);
+    for (const id of found.onChain) if (!minted.has(id)) this.#held.set(id, 'on chain, but its transaction was not found');
   }
 
   async #mint(batch: Award[]): Promise<void> {
@@ -259,10 +271,8 @@ export class AwardMinter {
       const now = performance.now();
       const waited: number[] = [];
       for (const a of awards) {
-        this.#pending.delete(a.awardId);
-        const since = this.#since.get(a.awardId);
+        const since = this.#pending.settle(a.awardId);
         if (since !== undefined) waited.push((now - since) / 1000);
-        this.#since.delete(a.awardId);
       }
       this.#o.observer?.minted(awards.length, waited);
     }
@@ -298,7 +308,7 @@ export class AwardMinter {
   async #reconcile(): Promise<void> {
     await this.#sender.voidLost();
     this.#sender.resetNonce();
-    for (const tx of this.#o.mints.unresolved()) {
+    for (const tx of await this.#o.mints.unresolved()) {
       if (this.#stopped) return;
       this.#afterVerdict(
         tx.awardIds.map((awardId) => ({ awardId })),

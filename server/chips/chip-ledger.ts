@@ -27,8 +27,7 @@
  * Reservations of bets on their way to a receipt stay in memory, per process.
  * @module
  */
-import { readdir, readFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -37,6 +36,7 @@ import { formatChips } from '../../games/chips.ts';
 import type { Database } from '../db/database.ts';
 import { TurnBatch } from '../db/turn-batch.ts';
 import type { Schema } from '../db/schema.ts';
+import { markImported, oldJournals } from '../storage/old-journals.ts';
 
 export interface ChipEntry {
   /** Unique per effect, e.g. `room/draw/stake`; an entry whose ref was applied before is skipped. */
@@ -192,9 +192,7 @@ export class ChipLedger {
       });
     }
     if (failed) return { imported: entries.length, bad };
-    await rename(path, `${path}.imported`).catch((err: unknown) => {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log?.warn({ err, path }, 'imported the old chip journal but could not rename it');
-    });
+    await markImported(path, 'chip journal', log);
     log?.info({ path, entries: entries.length, bad }, 'imported the old chip journal into the database');
     return { imported: entries.length, bad };
   }
@@ -321,7 +319,6 @@ async function balancesOf(trx: Kysely<Schema>, addresses: readonly string[]): Pr
 }
 
 /** The old chip journals of a data directory: `chips.jsonl`, and each cluster process's `nodes/<id>/chips.jsonl`. */
-export async function oldChipJournals(dataDir: string): Promise<string[]> {
-  const nodes = await readdir(join(dataDir, 'nodes'), { withFileTypes: true }).catch(() => []);
-  return [join(dataDir, 'chips.jsonl'), ...nodes.filter((d) => d.isDirectory()).map((d) => join(dataDir, 'nodes', d.name, 'chips.jsonl'))];
+export function oldChipJournals(dataDir: string): Promise<string[]> {
+  return oldJournals(dataDir, 'chips.jsonl');
 }

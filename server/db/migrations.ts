@@ -67,5 +67,53 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0003-awards': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('awards')
+          .addColumn('award_id', 'text', (c) => c.primaryKey())
+          // The order recorded in, given by the writing transaction (writers take turns): the minter drains by it.
+          .addColumn('n', 'bigint', (c) => c.notNull().unique())
+          .addColumn('player', 'text', (c) => c.notNull())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('token_id', 'bigint', (c) => c.notNull())
+          .addColumn('amount', 'bigint', (c) => c.notNull())
+          .addColumn('room_id', 'text', (c) => c.notNull())
+          .addColumn('draw_seq', 'bigint', (c) => c.notNull())
+          .addColumn('record_seq', 'bigint', (c) => c.notNull())
+          .addColumn('record_hash', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('awards_by_address').on('awards').columns(['address', 'n']).execute();
+        await db.schema
+          .createTable('mint_txs')
+          .addColumn('hash', 'text', (c) => c.primaryKey())
+          .addColumn('contract', 'text', (c) => c.notNull())
+          .addColumn('n', 'bigint', (c) => c.notNull().unique())
+          .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('sent', 'confirmed', 'voided')`))
+          .addColumn('nonce', 'bigint')
+          .addColumn('raw', 'text')
+          .addColumn('award_ids', 'text')
+          .addColumn('block_number', 'bigint')
+          .addColumn('block_hash', 'text')
+          .addColumn('reason', 'text')
+          .execute();
+        await db.schema.createIndex('mint_txs_by_state').on('mint_txs').columns(['contract', 'state', 'block_number']).execute();
+        await db.schema
+          .createTable('mint_tx_awards')
+          .addColumn('hash', 'text', (c) => c.notNull().references('mint_txs.hash'))
+          .addColumn('award_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('mint_tx_awards_pk', ['hash', 'award_id'])
+          .execute();
+        await db.schema.createIndex('mint_tx_awards_by_award').on('mint_tx_awards').columns(['award_id']).execute();
+        await db.schema
+          .createTable('minted_awards')
+          .addColumn('contract', 'text', (c) => c.notNull())
+          .addColumn('award_id', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull().references('mint_txs.hash'))
+          .addPrimaryKeyConstraint('minted_awards_pk', ['contract', 'award_id'])
+          .execute();
+        await db.schema.createIndex('minted_awards_by_hash').on('minted_awards').columns(['hash']).execute();
+      },
+    },
   };
 }

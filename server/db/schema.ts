@@ -56,7 +56,60 @@ export interface ChipBalancesTable {
   units: number;
 }
 
+/**
+ * An award to mint, once by `award_id` (the primary key); `n` is the order it was recorded in,
+ * which the minter drains by. `address` is `player` in lowercase, for the players' listings.
+ */
+export interface AwardsTable {
+  award_id: string;
+  n: number;
+  player: string;
+  address: string;
+  token_id: number;
+  amount: number;
+  room_id: string;
+  draw_seq: number;
+  record_seq: number;
+  record_hash: string;
+}
+
+/**
+ * A mint transaction, by hash: sent by the minter (`nonce`, the signed `raw` bytes and the
+ * `award_ids` it carries, as JSON) or only found on chain, and its verdict. `n` is the order
+ * it was first recorded in.
+ */
+export interface MintTxsTable {
+  hash: string;
+  /** Lowercase address of the contract it mints on. */
+  contract: string;
+  n: number;
+  state: 'sent' | 'confirmed' | 'voided';
+  nonce: number | null;
+  raw: string | null;
+  award_ids: string | null;
+  block_number: number | null;
+  block_hash: string | null;
+  reason: string | null;
+}
+
+/** Every award a transaction carried or was confirmed with: awards that may be on chain. */
+export interface MintTxAwardsTable {
+  hash: string;
+  award_id: string;
+}
+
+/** Awards minted on a contract, by the confirmed transaction that minted them. */
+export interface MintedAwardsTable {
+  contract: string;
+  award_id: string;
+  hash: string;
+}
+
 export interface Schema {
+  awards: AwardsTable;
+  mint_txs: MintTxsTable;
+  mint_tx_awards: MintTxAwardsTable;
+  minted_awards: MintedAwardsTable;
   chip_entries: ChipEntriesTable;
   chip_balances: ChipBalancesTable;
   used_commitments: UsedCommitmentsTable;

@@ -1,19 +1,21 @@
 /**
  * A real chain to mint on, for the minter tests and the minting bench: anvil on loopback,
- * GameAssets deployed with a funded minter key, an award outbox and a mint log in a temporary
- * directory, and minters built on them.
+ * GameAssets deployed with a funded minter key, an award outbox and a mint log in a SQLite
+ * database in a temporary directory, and minters built on them.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Contract, Wallet } from 'ethers';
 import { pino } from 'pino';
-import { awardId, JournalAwardSink, type Award } from '../../server/awards/award-sink.ts';
-import { MintLog } from '../../server/awards/mint-log.ts';
+import { awardId, type Award } from '../../server/awards/award-sink.ts';
 import { AwardMinter } from '../../server/awards/minter.ts';
+import { SqlAwardOutbox } from '../../server/awards/sql-award-outbox.ts';
+import { SqlMintLog } from '../../server/awards/sql-mint-log.ts';
 import { startAnvil } from '../../server/chain/anvil.ts';
 import { rpcProvider } from '../../server/chain/chain.ts';
 import { ensureGameAssets } from '../../server/chain/deployment.ts';
+import { openDatabase } from '../../server/db/database.ts';
 import { bytesToHex, sha256, utf8ToBytes } from '../../vrf/protocol/encoding.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -43,16 +45,18 @@ export async function startMintChain(opts: { playerEpochCap?: bigint; batchSize?
     vrfKey: { keyId: '0d919fdcbe9bb1e8', suite: 'ECVRF-EDWARDS25519-SHA512-TAI', publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a' },
   });
   const assets = contract.connect(wallet) as Contract;
-  const outbox = await JournalAwardSink.open(join(dir, 'awards.jsonl'), [1]);
-  const mintsFile = join(dir, 'mints.jsonl');
-  const mints = await MintLog.open(mintsFile, await assets.getAddress());
+  const database = await openDatabase({ dataDir: dir });
+  const outbox = new SqlAwardOutbox(database, [1]);
+  const mints = new SqlMintLog(database, await assets.getAddress());
   const minters: AwardMinter[] = [];
   return {
     provider,
     assets,
+    /** Where the database is, for a second handle on it (another process's). */
+    dataDir: dir,
+    database,
     outbox,
     mints,
-    mintsFile,
     /** A started minter on this chain's outbox and log. */
     minter(): AwardMinter {
       const m = new AwardMinter({
@@ -74,16 +78,18 @@ export async function startMintChain(opts: { playerEpochCap?: bigint; batchSize?
     async balance(player: string): Promise<bigint> {
       return (await assets.getFunction('balanceOf')(player, 1)) as bigint;
     },
-    /** Every award in the outbox, read from its journal. */
+    /** Every award in the outbox, in the order recorded. */
     async all(): Promise<Award[]> {
-      const awards: Award[] = [];
-      await outbox.scan((a) => awards.push(a));
-      return awards;
+      return (await outbox.unminted('0x' + '00'.repeat(20), 0, Number.MAX_SAFE_INTEGER)).awards;
+    },
+    /** The mint log's voided transactions, with why. */
+    async voided(): Promise<{ hash: string; reason: string | null }[]> {
+      return database.db.selectFrom('mint_txs').select(['hash', 'reason']).where('state', '=', 'voided').execute();
     },
     async close(): Promise<void> {
       await Promise.all(minters.map((m) => m.stop()));
       await outbox.close();
-      await mints.close();
+      await database.close();
       provider.destroy();
       await node.stop();
     },

@@ -9,14 +9,13 @@
  * grown by a random number of awards (seeded: TEST_SEED replays the choice), so a slow machine
  * runs the same scenario, only slower.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { readArtifact } from '../../server/chain/artifact.ts';
 import { Gambler } from '../helpers/gambler.ts';
 import { getJson } from '../helpers/player.ts';
 import { seededRandom } from '../helpers/seed.ts';
+import { sqliteRows } from '../helpers/sqlite-rows.ts';
 import { freePort, killEmbeddedNode, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
@@ -45,12 +44,12 @@ async function playUntilCut(p: Gambler): Promise<void> {
   }
 }
 
-/** Awards in the outbox file so far (complete lines: a torn last line is not yet an award). */
+/** Awards in the outbox so far (committed: durable). */
 function outboxCount(dataDir: string): number {
   try {
-    return readFileSync(join(dataDir, 'awards.jsonl'), 'utf8').split('\n').length - 1;
+    return sqliteRows<{ count: number }>(dataDir, 'select count(*) as count from awards')?.[0]?.count ?? 0;
   } catch {
-    return 0;
+    return 0; // not migrated yet
   }
 }
 
@@ -80,7 +79,9 @@ describe('awards under crashes', () => {
 
     const server = await startServerProcess({ dataDir, port, env: ENV });
     try {
-      const outbox = readFileSync(join(dataDir, 'awards.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as OutboxAward);
+      const outbox = sqliteRows<{ award_id: string; player: string; token_id: number; amount: number }>(dataDir, 'select award_id, player, token_id, amount from awards order by n')!.map(
+        (r): OutboxAward => ({ awardId: r.award_id, player: r.player, tokenId: r.token_id, amount: r.amount }),
+      );
       // Every award on file before a kill is still there (the outbox is durable before it is counted).
       expect(outbox.length, `kills at ${kills.join(', ')} awards`).toBeGreaterThanOrEqual(kills.at(-1)!);
       // Nothing pending: every award says minted, with its transaction.
@@ -110,7 +111,7 @@ describe('awards under crashes', () => {
           expect(await assets.getFunction('balanceOf')(w.address, 1)).toBe(sum);
           expect(answers[i]!.balances['1']).toBe(String(sum));
         }
-        const voided = readFileSync(join(dataDir, 'mints.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"voided"')).length;
+        const voided = sqliteRows<{ count: number }>(dataDir, "select count(*) as count from mint_txs where state = 'voided'")![0]!.count;
         console.log(`award crash test: ${outbox.length} awards, ${new Set(answers.flatMap((a) => a.awards.map((x) => x.txHash))).size} transactions, ${voided} voided, kills at ${kills.join(', ')} awards`);
       } finally {
         provider.destroy();

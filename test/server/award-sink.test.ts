@@ -1,89 +1,113 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/**
+ * server/awards/sql-award-outbox.ts on SQLite and on PostgreSQL: an award is recorded once by its
+ * id (repeated, at once, and from two outboxes sharing the database, as two processes), an
+ * invalid batch is refused with nothing written, awards read back by id and by player, the
+ * minter's query yields unminted awards in the order recorded, and an old `awards.jsonl` (a torn
+ * last line included) is imported once, renamed, and importing it again adds nothing.
+ */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { awardId, InvalidAward, JournalAwardSink, type Award } from '../../server/awards/award-sink.ts';
+import { awardId, InvalidAward, type Award } from '../../server/awards/award-sink.ts';
+import { importAwardJournal } from '../../server/awards/import-journals.ts';
+import { SqlAwardOutbox } from '../../server/awards/sql-award-outbox.ts';
+import { SqlMintLog } from '../../server/awards/sql-mint-log.ts';
+import { BACKENDS, testDatabases } from '../helpers/databases.ts';
 
-const source = { roomId: 'room1', drawSeq: 3, recordSeq: 7, recordHash: 'ab'.repeat(32) };
-const good: Award = { awardId: awardId(source, 0), player: '0x14791697260E4c9A71f18484C9f997B308e59325', tokenId: 1, amount: 9, source };
+const PLAYER = '0x14791697260E4c9A71f18484C9f997B308e59325';
+const OTHER = '0x' + 'b2'.repeat(20);
+const CONTRACT = '0x' + 'ab'.repeat(20);
+const source = (drawSeq: number) => ({ roomId: 'room1', drawSeq, recordSeq: drawSeq + 1, recordHash: 'ab'.repeat(32) });
+const award = (i: number, player = PLAYER): Award => ({ awardId: awardId(source(i), 0), player, tokenId: 1, amount: 1 + i, source: source(i) });
+const silent = pino({ level: 'silent' });
 
-describe('the award outbox', () => {
-  it('keeps awards across a reopen, once each, by award id', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'awards-')), 'awards.jsonl');
-    const sink = await JournalAwardSink.open(file, [1]);
-    await sink.record([good]);
-    await sink.record([good]);
-    await sink.close();
-    const again = await JournalAwardSink.open(file, [1]);
-    expect(await again.awardsOf(good.player.toLowerCase())).toEqual([good]);
-    expect(awardId(source, 0)).not.toBe(awardId(source, 1));
-    await again.close();
+describe.each(BACKENDS)('the award outbox on %s', (backend) => {
+  const dbs = testDatabases(backend);
+
+  async function outboxOn() {
+    const place = await dbs.fresh();
+    const database = await dbs.open(place);
+    return { place, database, outbox: new SqlAwardOutbox(database, [1]) };
+  }
+
+  it('records an award once by id, across calls, at once, and from two outboxes sharing the database', async () => {
+    const { place, outbox } = await outboxOn();
+    const other = new SqlAwardOutbox(await dbs.open(place), [1]);
+    const heard: string[] = [];
+    outbox.onRecorded((awards) => heard.push(...awards.map((a) => a.awardId)));
+    other.onRecorded((awards) => heard.push(...awards.map((a) => a.awardId)));
+    await outbox.record([award(0)]);
+    await outbox.record([award(0)]);
+    await Promise.all([
+      outbox.record([award(1), award(1), award(2)]),
+      outbox.record([award(2), award(1)]),
+      other.record([award(1), award(3)]),
+      ...Array.from({ length: 5 }, () => other.record([award(2), award(3)])),
+    ]);
+    await other.record([award(0)]);
+    expect(await outbox.count()).toBe(4);
+    expect(await other.count()).toBe(4);
+    // Each award is told new once, by the outbox that wrote it.
+    expect(heard.sort()).toEqual([0, 1, 2, 3].map((i) => award(i).awardId).sort());
+    expect((await other.awardsOf(PLAYER)).map((a) => a.amount).sort()).toEqual([1, 2, 3, 4]);
   });
 
   it('refuses an award for an invalid address or an unknown token id, and writes nothing of that batch', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'awards-')), 'awards.jsonl');
-    const sink = await JournalAwardSink.open(file, [1]);
-    const other = { ...good, awardId: awardId(source, 1) };
-    await expect(sink.record([other, { ...good, player: '0x1234' }])).rejects.toThrow(InvalidAward);
-    await expect(sink.record([other, { ...good, tokenId: 99 }])).rejects.toThrow(/unknown token id 99/);
-    await expect(sink.record([{ ...good, amount: 0 }])).rejects.toThrow(/amount/);
-    expect(await sink.awardsOf(good.player)).toEqual([]);
-    await sink.close();
-    const again = await JournalAwardSink.open(file, [1]);
-    expect(await again.awardsOf(good.player)).toEqual([]);
-    await again.close();
+    const { outbox } = await outboxOn();
+    await expect(outbox.record([award(1), { ...award(0), player: '0x1234' }])).rejects.toThrow(InvalidAward);
+    await expect(outbox.record([award(1), { ...award(0), tokenId: 99 }])).rejects.toThrow(/unknown token id 99/);
+    await expect(outbox.record([{ ...award(0), amount: 0 }])).rejects.toThrow(/amount/);
+    expect(await outbox.awardsOf(PLAYER)).toEqual([]);
+    expect(await outbox.count()).toBe(0);
   });
 
-  it('keeps only where each award is: reads it back by id and by player, also from another process\'s journal, also when two ids share a key', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'awards-'));
-    const sink = await JournalAwardSink.open(join(dir, 'awards.jsonl'), [1]);
-    const twin = (i: number): Award => ({ ...good, awardId: 'c0ffee0c0ffee' + String(i).repeat(51), amount: i });
-    await sink.record([good, twin(1), twin(2)]);
-    await sink.record([twin(2)]); // the same id again: not written twice
-    expect(await sink.get(twin(2).awardId)).toEqual(twin(2));
-    expect(await sink.get('c0ffee0c0ffee' + '3'.repeat(51))).toBeUndefined(); // shares the key, unknown
-    expect((await sink.awardsOf(good.player)).map((a) => a.amount)).toEqual([9, 1, 2]);
-    // Another process's journal, absorbed with its offsets.
-    const peer = await JournalAwardSink.open(join(dir, 'peer.jsonl'), [1]);
-    const theirs = { ...good, awardId: awardId(source, 5), amount: 5 };
-    await peer.record([theirs]);
-    await peer.close();
-    const { JournalFollower } = await import('../../server/storage/journal-follower.ts');
-    const { parseAward } = await import('../../server/awards/award-sink.ts');
-    const follower = new JournalFollower(join(dir, 'peer.jsonl'), parseAward);
-    const heard: Award[] = [];
-    sink.onRecorded((a) => heard.push(...a));
-    sink.absorb(follower.path, await follower.pollPlaced());
-    expect(heard).toEqual([theirs]);
-    expect(await sink.get(theirs.awardId)).toEqual(theirs);
-    expect((await sink.awardsOf(good.player)).map((a) => a.amount)).toEqual([9, 1, 2, 5]);
-    const scanned: string[] = [];
-    await sink.scan((a) => scanned.push(a.awardId));
-    expect(scanned).toEqual([good, twin(1), twin(2), theirs].map((a) => a.awardId));
-    expect(sink.count).toBe(4);
-    await sink.close();
+  it('reads awards back by id and by player (any case), as recorded', async () => {
+    const { outbox } = await outboxOn();
+    await outbox.record([award(0), award(1, OTHER), award(2)]);
+    expect(await outbox.get(award(1).awardId)).toEqual(award(1, OTHER));
+    expect(await outbox.has(award(2).awardId)).toBe(true);
+    expect(await outbox.get(award(9).awardId)).toBeUndefined();
+    expect(await outbox.has(award(9).awardId)).toBe(false);
+    expect(await outbox.awardsOf(PLAYER.toLowerCase())).toEqual([award(0), award(2)]);
+    expect(await outbox.awardsOf(OTHER.toUpperCase().replace('0X', '0x'))).toEqual([award(1, OTHER)]);
   });
 
-  it('records of one award made at once write it once; listings during the writes never fail or show half an award', async () => {
-    const sink = await JournalAwardSink.open(join(mkdtempSync(join(tmpdir(), 'awards-')), 'awards.jsonl'), [1]);
-    for (let round = 0; round < 20; round++) {
-      const a = { ...good, awardId: awardId(source, 100 + round) };
-      const b = { ...good, awardId: awardId(source, 200 + round) };
-      let done = false;
-      const all = Promise.allSettled([sink.record([a]), sink.record([b, a]), sink.record([a])]).finally(() => (done = true));
-      // Listings while the writes are in flight: never a half-written award, never an error.
-      const listings: Promise<Award[]>[] = [];
-      while (!done) {
-        listings.push(sink.awardsOf(good.player));
-        await new Promise((r) => setImmediate(r));
-      }
-      expect((await all).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-      for (const listing of await Promise.all(listings)) expect(listing.every((x) => x.player === good.player)).toBe(true);
-    }
-    const ids = (await sink.awardsOf(good.player)).map((x) => x.awardId);
-    expect(ids.length).toBe(40);
-    expect(new Set(ids).size).toBe(40);
-    expect(sink.count).toBe(40);
-    await sink.close();
+  it('gives the minter the awards not minted on its contract, in the order recorded, a page at a time', async () => {
+    const { database, outbox } = await outboxOn();
+    for (const i of [5, 3, 8, 1, 6]) await outbox.record([award(i)]);
+    const mints = new SqlMintLog(database, CONTRACT);
+    await mints.recordConfirmed({ hash: '0x' + '11'.repeat(32), blockNumber: 1, blockHash: '0x' + '22'.repeat(32), awardIds: [award(3).awardId] });
+    // Minted on another contract: still pending on this one.
+    await new SqlMintLog(database, '0x' + 'cd'.repeat(20)).recordConfirmed({ hash: '0x' + '33'.repeat(32), blockNumber: 1, blockHash: '0x' + '22'.repeat(32), awardIds: [award(8).awardId] });
+    const first = await outbox.unminted(CONTRACT.toUpperCase().replace('0X', '0x'), 0, 2);
+    expect(first.awards.map((a) => a.amount)).toEqual([6, 9]);
+    const rest = await outbox.unminted(CONTRACT, first.through, 10);
+    expect(rest.awards.map((a) => a.amount)).toEqual([2, 7]);
+    expect(await outbox.unminted(CONTRACT, rest.through, 10)).toEqual({ awards: [], through: rest.through });
+    await outbox.record([award(0)]);
+    expect((await outbox.unminted(CONTRACT, rest.through, 10)).awards).toEqual([award(0)]);
+  });
+
+  it('imports an old awards.jsonl (a torn last line ignored) once, renames it, and importing it again adds nothing', async () => {
+    const { place, outbox } = await outboxOn();
+    const file = join(place.dataDir, 'awards.jsonl');
+    const old = [award(0), award(1, OTHER), award(2)];
+    const text = old.map((a) => JSON.stringify(a)).join('\n') + '\n{"awardId":"ab';
+    await writeFile(file, text);
+    await outbox.record([award(1, OTHER)]); // recorded since by a server of the new version
+    expect(await importAwardJournal(file, outbox, silent)).toEqual({ imported: 3, bad: 0 });
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(`${file}.imported`)).toBe(true);
+    expect(await outbox.awardsOf(PLAYER)).toEqual([award(0), award(2)]);
+    await writeFile(file, text);
+    await importAwardJournal(file, outbox, silent);
+    expect(await outbox.count()).toBe(3);
+    // A damaged line inside the file: logged, the file left alone, nothing thrown.
+    await writeFile(file, `${JSON.stringify(award(4))}\nnot json\n`);
+    expect(await importAwardJournal(file, outbox, silent)).toBeUndefined();
+    expect(existsSync(file)).toBe(true);
+    expect(await importAwardJournal(join(place.dataDir, 'none.jsonl'), outbox, silent)).toBeUndefined();
   });
 });

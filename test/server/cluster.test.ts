@@ -5,7 +5,7 @@
  * flight, the survivor takes over minting and settles the dead process's rooms: every award is
  * minted exactly once and every chip is accounted for.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@colyseus/sdk';
 import { Wallet } from 'ethers';
@@ -14,6 +14,7 @@ import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript
 import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startRedis } from '../helpers/redis.ts';
+import { sqliteRows } from '../helpers/sqlite-rows.ts';
 import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
@@ -121,12 +122,11 @@ describe('two processes behind Redis', () => {
         if (s === caught) expect(transcript.records.some((r) => r.type === 'void')).toBe(true);
       }
 
-      // Awards: both processes' outboxes, each award minted once, all shown minted by the survivor.
-      const outbox = readdirSync(join(dataDir, 'nodes')).flatMap((id) =>
-        readFileSync(join(dataDir, 'nodes', id, 'awards.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { awardId: string; player: string; amount: number }),
-      );
-      const hosts = new Set(readdirSync(join(dataDir, 'nodes')).filter((id) => readFileSync(join(dataDir, 'nodes', id, 'awards.jsonl'), 'utf8').length > 0));
-      expect(hosts).toEqual(new Set(['a', 'b']));
+      // Awards: won in rooms of both processes, in the one outbox they share, each minted once,
+      // all shown minted by the survivor.
+      const outbox = sqliteRows<{ awardId: string; player: string; amount: number }>(dataDir, 'select award_id as awardId, player, amount from awards order by n')!;
+      expect(new Set(seated.filter((s) => s.wins > 0).map((s) => s.host))).toEqual(new Set(['a', 'b']));
+      expect(outbox).toHaveLength(seated.reduce((n, s) => n + s.wins, 0));
       for (const s of seated) {
         await until(`awards of ${s.player.address} minted`, async () => {
           const answer = await getJson<AwardsAnswer>(`${url(survivor)}/players/${s.player.address}/awards`);

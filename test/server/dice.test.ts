@@ -14,6 +14,7 @@ import { outcomeProblems, receiptProblems, verifyTranscript, type Transcript } f
 import { serverBackend } from '../helpers/server-database.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
+import { sqliteRows } from '../helpers/sqlite-rows.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 let server: ServerProcess;
@@ -138,7 +139,7 @@ describe('operating', () => {
     expect(value(/^fairplay_prove_seconds_count (\d+)$/m)).toBe(outcomes);
     expect(value(/^fairplay_outbox_pending (\d+)$/m)).toBe(0);
     // The session's test waited for every award to be minted.
-    const awards = readFileSync(join(server.dataDir, 'awards.jsonl'), 'utf8').split('\n').filter(Boolean).length;
+    const awards = sqliteRows<{ count: number }>(server.dataDir, 'select count(*) as count from awards')![0]!.count;
     expect(value(/^fairplay_awards_minted_total (\d+)$/m)).toBe(awards);
     expect(text).toMatch(/^fairplay_rooms \d+$/m);
     expect(text).toMatch(/^fairplay_clients \d+$/m);

@@ -18,6 +18,7 @@ import { seededRandom } from '../helpers/seed.ts';
 import { BACKENDS, testDatabases } from '../helpers/databases.ts';
 import { elapse, waitFor } from '../helpers/wait-for.ts';
 import { MIN_STAKE_UNITS, UNITS_PER_CHIP } from '../../games/chips.ts';
+import { awardId, type Award } from '../../server/awards/award-sink.ts';
 
 /** The default STARTING_UNITS, in units as balances are. */
 const STARTING_UNITS = 1000 * UNITS_PER_CHIP;
@@ -67,6 +68,53 @@ describe.each(BACKENDS)('restart, chips in %s', (backend) => {
       writeFileSync(join(dataDir, 'chips.jsonl'), lines.join('\n') + '\n');
       server = await startServerProcess({ dataDir, port: server.port, env });
       for (const [address, units] of Object.entries(expected)) expect(await chipsOf(server, address)).toBe(units);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('imports the award journals and mint log of the version before the database at start, once: the awards are minted once', { timeout: timeoutWithStarts(2, 90_000) }, async () => {
+    const { dataDir, env } = await place();
+    const player = Wallet.createRandom().address;
+    const award = (i: number): Award => {
+      const source = { roomId: 'old-room', drawSeq: i, recordSeq: 2 * i + 1, recordHash: String(i).padStart(64, '0') };
+      return { awardId: awardId(source, 0), player, tokenId: 1, amount: 3 + i, source };
+    };
+    const own = [award(0), award(1)].map((a) => JSON.stringify(a)).join('\n') + '\n';
+    const peer = JSON.stringify(award(2)) + '\n';
+    // A mint log of another deployment: imported, and no award counts as minted by it here.
+    const mints = JSON.stringify({ kind: 'confirmed', contract: '0x' + 'de'.repeat(20), hash: '0x' + '11'.repeat(32), blockNumber: 1, blockHash: '0x' + '22'.repeat(32), awardIds: [award(0).awardId] }) + '\n';
+    mkdirSync(join(dataDir, 'nodes', 'x'), { recursive: true });
+    // Cut short by a crash of the old version: the last line is half written.
+    writeFileSync(join(dataDir, 'awards.jsonl'), own + '{"awardId":"ab');
+    writeFileSync(join(dataDir, 'nodes', 'x', 'awards.jsonl'), peer);
+    writeFileSync(join(dataDir, 'mints.jsonl'), mints);
+    type Answer = { awards: { awardId: string; status: string }[]; balances: Record<string, string> | null };
+    const allMinted = (server: ServerProcess) =>
+      waitFor(
+        async () => {
+          const answer = await getJson<Answer>(`${server.url}/players/${player}/awards`);
+          return answer.awards.length === 3 && answer.awards.every((a) => a.status === 'minted') && answer;
+        },
+        { what: 'the three imported awards minted', timeout: 60_000, interval: 100 },
+      );
+    let server = await startServerProcess({ dataDir, env });
+    try {
+      const first = await allMinted(server);
+      expect(first.awards.map((a) => a.awardId).sort()).toEqual([0, 1, 2].map((i) => award(i).awardId).sort());
+      expect(first.balances?.['1']).toBe(String(3 + 4 + 5));
+      for (const file of ['awards.jsonl', 'nodes/x/awards.jsonl', 'mints.jsonl']) {
+        expect(existsSync(join(dataDir, file)), file).toBe(false);
+        expect(existsSync(join(dataDir, `${file}.imported`)), `${file}.imported`).toBe(true);
+      }
+      expect(await server.stop('SIGTERM')).toBe(0);
+      // The old files put back (a restore by hand): importing them again adds nothing, mints nothing.
+      writeFileSync(join(dataDir, 'awards.jsonl'), own);
+      writeFileSync(join(dataDir, 'mints.jsonl'), mints);
+      server = await startServerProcess({ dataDir, port: server.port, env });
+      expect(existsSync(join(dataDir, 'awards.jsonl.imported'))).toBe(true);
+      const again = await allMinted(server);
+      expect(again.balances?.['1']).toBe(String(3 + 4 + 5));
     } finally {
       await server.stop();
     }
