@@ -5,14 +5,18 @@
  * at the end: clients connected, draws/s, reveal-to-outcome p50/p95/p99, state patch latency p99
  * (the room's server clock against this machine's), errors, server CPU and memory.
  *
- *   npm run load -- --players 500 --seconds 30 [--raid-share 0.5] [--processes 2]
+ *   npm run load -- --players 500 --seconds 30 [--raid-share 0.5] [--processes 2] [--database postgres]
  *
  * With `--processes 2` it starts a Redis (Debian's redis-server) and an external chain (anvil),
- * and two server processes sharing them and one data directory; players are matched through
- * either process in turn, and CPU and memory are the two processes' sums.
+ * and two server processes sharing them; players are matched through either process in turn,
+ * and CPU and memory are the two processes' sums. The processes share one data directory (and
+ * its SQLite file), or with `--database postgres` each has its own and they share a PostgreSQL
+ * this tool starts (Debian's `postgresql`, as the tests do), as on separate hosts; they are
+ * given the same keys.
  * @module
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, type Room } from '@colyseus/sdk';
 import { Wallet, type HDNodeWallet } from 'ethers';
@@ -20,6 +24,7 @@ import { CHESTS_PER_ROUND, RAID_LOOT_MAPPING } from '../../games/raid/rules.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { authorize, servedRulesHash, sessionSignIn } from '../helpers/player.ts';
 import { startExternalChain } from '../helpers/external-chain.ts';
+import { startPostgres } from '../helpers/postgres.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
@@ -29,18 +34,25 @@ interface Args {
   seconds: number;
   raidShare: number;
   processes: number;
+  database: 'sqlite' | 'postgres';
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { players: 200, seconds: 30, raidShare: 0.5, processes: 1 };
+  const args: Args = { players: 200, seconds: 30, raidShare: 0.5, processes: 1, database: 'sqlite' };
   for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--database') {
+      const name = argv[i + 1];
+      if (name !== 'sqlite' && name !== 'postgres') throw new Error('--database is sqlite or postgres');
+      args.database = name;
+      continue;
+    }
     const [flag, value] = [argv[i], Number(argv[i + 1])];
     if (!Number.isFinite(value)) throw new Error(`${flag} needs a number`);
     if (flag === '--players') args.players = Math.min(2000, Math.max(1, Math.round(value)));
     else if (flag === '--seconds') args.seconds = Math.min(600, Math.max(5, value));
     else if (flag === '--raid-share') args.raidShare = Math.min(1, Math.max(0, value));
     else if (flag === '--processes') args.processes = Math.min(2, Math.max(1, Math.round(value)));
-    else throw new Error(`unknown argument ${flag}; usage: --players N --seconds S --raid-share F --processes 1|2`);
+    else throw new Error(`unknown argument ${flag}; usage: --players N --seconds S --raid-share F --processes 1|2 --database sqlite|postgres`);
   }
   return args;
 }
@@ -181,6 +193,8 @@ export interface LoadOptions {
   readonly raidShare: number;
   /** Server processes: 1, or 2 behind a Redis of this tool's own. Default 1. */
   readonly processes?: number;
+  /** SQLite in the data directory (the default), or a PostgreSQL of this tool's own. */
+  readonly database?: 'sqlite' | 'postgres';
   /** Called every `sampleSeconds` with the server's state (the soak run's probe). */
   readonly sample?: (s: { atSeconds: number; rssMb: number; openFds: number; clients: number; errors: number }) => void;
   readonly sampleSeconds?: number;
@@ -204,7 +218,7 @@ function openFds(pid: number): number {
 export async function runLoad(args: LoadOptions): Promise<LoadResult> {
   const log = args.quiet ? () => undefined : (line: string) => console.log(line);
   running = true;
-  const cluster = await startServers(args.processes ?? 1);
+  const cluster = await startServers(args.processes ?? 1, args.database ?? 'sqlite');
   const { servers } = cluster;
   const urls = servers.map((s) => s.url);
   const server = { pids: servers.map((s) => s.pid) };
@@ -271,35 +285,51 @@ const sum = (pids: readonly number[], measure: (pid: number) => number): number 
 
 const SERVER_ENV = { LOG_LEVEL: 'warn', RAID_ROUND_SECONDS: '60', STARTING_CHIPS: '1000000', MAX_MESSAGES_PER_SECOND: '20' };
 
-/** One server with its embedded chain, or two sharing a Redis, a data directory and a chain. */
-async function startServers(processes: number): Promise<{ servers: ServerProcess[]; stop(): Promise<void> }> {
-  if (processes === 1) {
-    const server = await startServerProcess({ env: SERVER_ENV });
-    return { servers: [server], stop: async () => void (await server.stop()) };
-  }
-  const redis = await startRedis();
-  const chain = await startExternalChain();
-  const dataDir = tempDataDir();
-  const ports = [await freePort(), await freePort()];
-  const servers: ServerProcess[] = [];
-  for (const [i, port] of ports.entries()) {
-    const env = { ...SERVER_ENV, ...chain.env, REDIS_URL: redis.url, NODE_ID: `n${i}`, PUBLIC_ADDRESS: `127.0.0.1:${port}`, PUBLIC_URL: `http://localhost:${ports[0]}` };
-    servers.push(await startServerProcess({ dataDir, port, env }));
-  }
-  return {
-    servers,
-    async stop() {
-      await Promise.all(servers.map((s) => s.stop()));
-      await chain.stop();
-      await redis.stop();
-    },
+/**
+ * One server with its embedded chain, or two sharing a Redis and a chain; on SQLite in a data
+ * directory (the two share one), or on a PostgreSQL of the tool's own (a data directory each,
+ * the same keys).
+ */
+async function startServers(processes: number, database: 'sqlite' | 'postgres'): Promise<{ servers: ServerProcess[]; stop(): Promise<void> }> {
+  const postgres = database === 'postgres' ? await startPostgres() : undefined;
+  const databaseEnv: Record<string, string> = postgres ? { DATABASE_URL: await postgres.createDatabase() } : {};
+  const stops: (() => Promise<unknown>)[] = [async () => postgres?.stop()];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s();
   };
+  try {
+    if (processes === 1) {
+      const server = await startServerProcess({ env: { ...SERVER_ENV, ...databaseEnv } });
+      stops.push(() => server.stop());
+      return { servers: [server], stop };
+    }
+    const redis = await startRedis();
+    stops.push(() => redis.stop());
+    const chain = await startExternalChain();
+    stops.push(() => chain.stop());
+    const shared = tempDataDir();
+    const ports = [await freePort(), await freePort()];
+    const servers: ServerProcess[] = [];
+    stops.push(() => Promise.all(servers.map((s) => s.stop())));
+    for (const [i, port] of ports.entries()) {
+      const env = { ...SERVER_ENV, ...databaseEnv, ...chain.env, REDIS_URL: redis.url, NODE_ID: `n${i}`, PUBLIC_ADDRESS: `127.0.0.1:${port}`, PUBLIC_URL: `http://localhost:${ports[0]}` };
+      const dataDir = postgres ? tempDataDir() : shared;
+      // The keys of the first, as an operator gives every host the same.
+      if (postgres && i > 0) cpSync(joinPath(servers[0]!.dataDir, 'keys'), joinPath(dataDir, 'keys'), { recursive: true });
+      servers.push(await startServerProcess({ dataDir, port, env }));
+    }
+    return { servers, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const r = await runLoad(args);
-  console.log(args.processes > 1 ? `\nresult (${args.processes} processes behind Redis; CPU and memory are their sums)` : '\nresult');
+  const on = args.database === 'postgres' ? 'on PostgreSQL' : 'on SQLite';
+  console.log(args.processes > 1 ? `\nresult (${args.processes} processes behind Redis, ${on}; CPU and memory are their sums)` : `\nresult (${on})`);
   console.log(`  clients connected      ${r.clients} of ${args.players}`);
   console.log(`  draws/s                ${r.drawsPerSec.toFixed(0)}`);
   console.log(`  reveal to outcome      p50 ${r.revealToOutcome.p50.toFixed(1)} ms, p95 ${r.revealToOutcome.p95.toFixed(1)} ms, p99 ${r.revealToOutcome.p99.toFixed(1)} ms`);
