@@ -1,11 +1,11 @@
 /**
  * What the other processes of a cluster write, made known here: their awards are read from their
  * journals as they grow (so the outbox is the cluster's), and the rooms of a process that died are
- * settled by a survivor, as its own restart would have. Chips need no following: every process
- * reads and writes them in the shared database (`server/chips/chip-ledger.ts`).
+ * settled by a survivor, as its own restart would have. Chips and rooms need no following: every
+ * process reads and writes them in the shared database; a dead process's open rooms are found
+ * there by their owner.
  * @module
  */
-import { readdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { parseAward, type JournalAwardSink } from '../awards/award-sink.ts';
 import type { Award } from '../awards/award-sink.ts';
@@ -20,8 +20,10 @@ export interface PeerSyncOptions {
   readonly nodesDir: string;
   readonly node: ClusterNode;
   readonly awards: JournalAwardSink;
-  /** Settles and files every room left open in `openDir` while `lease` stays ours; resolves with how many. */
-  readonly recover: (openDir: string, lease: Lease) => Promise<number>;
+  /** The processes (NODE_IDs) with rooms open in the database. */
+  readonly ownersWithOpenRooms: () => Promise<string[]>;
+  /** Settles and files every room `owner` left open while `lease` stays ours; resolves with how many. */
+  readonly recover: (owner: string, lease: Lease) => Promise<number>;
   readonly log: Logger;
 }
 
@@ -95,10 +97,8 @@ export class PeerSync {
   }
 
   async #recoverDeadPeers(): Promise<void> {
-    for (const id of await this.#peers()) {
-      const { openRooms } = nodeFiles(this.o.nodesDir, id);
-      const open = await readdir(openRooms).catch(() => [] as string[]);
-      if (!open.some((name) => name.endsWith('.jsonl'))) continue;
+    for (const id of await this.o.ownersWithOpenRooms()) {
+      if (id === this.o.node.nodeId) continue;
       if (await this.o.node.isLive(id)) {
         this.#absentSince.delete(id);
         continue;
@@ -114,7 +114,7 @@ export class PeerSync {
         // Its last awards first, so they are known here before any is recorded again.
         await this.catchUp();
         if (await this.o.node.isLive(id)) continue; // it came back and settles its own rooms
-        const recovered = await this.o.recover(openRooms, lease);
+        const recovered = await this.o.recover(id, lease);
         this.#absentSince.delete(id);
         if (recovered > 0) this.o.log.warn({ node: id, rooms: recovered }, 'settled the rooms of a process that died');
       } finally {

@@ -8,10 +8,15 @@ import { DrawRecordSchema, recordHash, type HashedRecord } from '../../vrf/proto
 import { TRANSCRIPT_FORMAT, type Transcript } from '../../vrf/protocol/transcript.ts';
 import type { FairnessContext } from './context.ts';
 
-/** A journal line: a public record, or a private reveal (a seed that matched its commitment). */
-export type RoomJournalEntry =
-  | { readonly record: HashedRecord }
-  | { readonly reveal: { readonly drawSeq: number; readonly address: string; readonly seed: string } };
+/** A seed that matched its commitment: private, kept only to settle the draw after a crash. */
+export interface RoomReveal {
+  readonly drawSeq: number;
+  readonly address: string;
+  readonly seed: string;
+}
+
+/** A journal line: a public record, or a private reveal. */
+export type RoomJournalEntry = { readonly record: HashedRecord } | { readonly reveal: RoomReveal };
 
 const RevealEntrySchema = z.strictObject({
   reveal: z.strictObject({ drawSeq: z.number().int().min(0), address: z.string(), seed: z.string().regex(/^[0-9a-f]{64}$/) }),

@@ -1,10 +1,9 @@
 /**
  * Where each journal lives in DATA_DIR. One process keeps its journals at the top. In a
  * cluster every process shares DATA_DIR and owns what it writes under `nodes/<NODE_ID>/`, so
- * no file has two writers; finished transcripts, keys and the minter's log (one writer at a
- * time, by lease) stay shared at the top. The indexes over the transcripts (used commitments,
- * players' draws) and the chip ledger are in the database (`server/db/`): `fairplay.db` here, or
- * Postgres.
+ * no file has two writers; keys and the minter's log (one writer at a time, by lease) stay shared
+ * at the top. Rooms and their transcripts, the indexes over them (used commitments, players'
+ * draws) and the chip ledger are in the database (`server/db/`): `fairplay.db` here, or Postgres.
  * @module
  */
 import { readdir } from 'node:fs/promises';
@@ -12,21 +11,17 @@ import { join } from 'node:path';
 
 export interface DataLayout {
   readonly awards: string;
-  /** Transcripts of the rooms this process runs. */
-  readonly openRooms: string;
-  readonly closedRooms: string;
   readonly mints: string;
   /** Where cluster processes keep their own journals; undefined for one process. */
   readonly nodesDir: string | undefined;
 }
 
 export function dataLayout(dataDir: string, clusterNodeId?: string): DataLayout {
-  const shared = { closedRooms: join(dataDir, 'rooms', 'closed'), mints: join(dataDir, 'mints.jsonl') };
+  const shared = { mints: join(dataDir, 'mints.jsonl') };
   if (clusterNodeId === undefined)
     return {
       ...shared,
       awards: join(dataDir, 'awards.jsonl'),
-      openRooms: join(dataDir, 'rooms', 'open'),
       nodesDir: undefined,
     };
   const own = nodeFiles(join(dataDir, 'nodes'), clusterNodeId);
@@ -40,7 +35,7 @@ export async function peerIds(nodesDir: string, ownId: string): Promise<string[]
 }
 
 /** The journals a cluster process owns. */
-export function nodeFiles(nodesDir: string, nodeId: string): Pick<DataLayout, 'awards' | 'openRooms'> {
+export function nodeFiles(nodesDir: string, nodeId: string): Pick<DataLayout, 'awards'> {
   const dir = join(nodesDir, nodeId);
-  return { awards: join(dir, 'awards.jsonl'), openRooms: join(dir, 'rooms-open') };
+  return { awards: join(dir, 'awards.jsonl') };
 }

@@ -5,7 +5,7 @@
  * flight, the survivor takes over minting and settles the dead process's rooms: every award is
  * minted exactly once and every chip is accounted for.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@colyseus/sdk';
 import { Wallet } from 'ethers';
@@ -15,6 +15,7 @@ import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { ownerOf } from '../helpers/rooms-db.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
@@ -56,7 +57,8 @@ describe('two processes behind Redis', () => {
       startServerProcess({ dataDir, port: ports[id], env: { ...common, NODE_ID: id, PUBLIC_ADDRESS: `127.0.0.1:${ports[id]}` } });
     const servers: Record<'a' | 'b', ServerProcess> = { a: await start('a'), b: await start('b') };
     const url = (id: 'a' | 'b') => servers[id].url;
-    const hostOf = (roomId: string): 'a' | 'b' => (existsSync(join(dataDir, 'nodes', 'a', 'rooms-open', `${roomId}.jsonl`)) ? 'a' : 'b');
+    // The process that runs a room, as the database's rooms table says (SQLite, in the shared data directory).
+    const hostOf = async (roomId: string): Promise<'a' | 'b'> => ((await ownerOf({ dataDir }, roomId)) === 'a' ? 'a' : 'b');
     try {
       for (const id of ['a', 'b'] as const)
         expect((await getJson<{ redis: unknown }>(`${url(id)}/health`)).redis).toEqual({ ok: true, configured: true });
@@ -69,7 +71,7 @@ describe('two processes behind Redis', () => {
       for (let i = 0; i < 6; i++) {
         const wallet = Wallet.createRandom();
         const player = await TestPlayer.join(url('a'), { wallet, token: await signInToken(url('b'), wallet), create: true });
-        seated.push({ player, host: hostOf(player.room.roomId), staked: 0, paid: 0, wins: 0 });
+        seated.push({ player, host: await hostOf(player.room.roomId), staked: 0, paid: 0, wins: 0 });
       }
       expect(seated.filter((s) => s.host === 'b').length).toBeGreaterThan(0);
       expect(seated.filter((s) => s.host === 'a').length).toBeGreaterThan(0);
