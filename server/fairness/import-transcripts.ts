@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import { Journal } from '../storage/journal.ts';
 import { parseEntry, type RoomReveal } from './room-journal.ts';
-import type { SqlRoomRecords } from './room-records.ts';
+import type { RoomRecords } from './room-records.ts';
 import { isRoomId } from './room-store.ts';
 
 export interface ImportOptions {
@@ -26,7 +26,7 @@ export interface ImportOptions {
 }
 
 /** Imports every old transcript; resolves with how many rooms were imported. */
-export async function importRoomTranscripts(dataDir: string, store: SqlRoomRecords, opts: ImportOptions): Promise<number> {
+export async function importRoomTranscripts(dataDir: string, store: RoomRecords, opts: ImportOptions): Promise<number> {
   const nodes = (await readdir(join(dataDir, 'nodes'), { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => d.name);
   const sources = [
     { dir: join(dataDir, 'rooms', 'closed'), owner: opts.owner },

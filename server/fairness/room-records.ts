@@ -42,6 +42,37 @@ export interface RoomLog {
   reveals(): Promise<RoomReveal[]>;
 }
 
+/**
+ * Where rooms and their transcripts are kept, for the room store, recovery (this process's, and
+ * a survivor's for a dead one), the listing of finished rooms, the indexes' catch-up and the
+ * import of old journals.
+ */
+export interface RoomRecords {
+  /** Creates an open room owned by `owner`; throws RoomIdUsed if the id was ever used. */
+  create(roomId: string, owner: string, openedAt?: number): Promise<void>;
+  /** The room's log, for its RoomTranscript. */
+  log(roomId: string): RoomLog;
+  /** A room's durable records in order (or `limit` of them from seq `from`), each checked; undefined if there is no such room. */
+  records(roomId: string, page?: { from: number; limit: number }): Promise<HashedRecord[] | undefined>;
+  /** How many durable records a room has. */
+  recordCount(roomId: string): Promise<number>;
+  reveals(roomId: string): Promise<RoomReveal[]>;
+  /** Rooms `owner` left open, oldest first. */
+  leftOpen(owner: string): Promise<string[]>;
+  /** Every owner with a room open. */
+  ownersWithOpenRooms(): Promise<string[]>;
+  openRoomIds(): Promise<string[]>;
+  /** Every finished room, in filing order. */
+  closedRoomIds(): Promise<string[]>;
+  /** Files a room as finished: its last durable record must be its close record. */
+  markClosed(roomId: string): Promise<void>;
+  closedRooms(opts: { after?: string; limit: number }): Promise<ClosedRoomsPage>;
+  /** Writes a whole room from elsewhere, idempotently: closed if it ends in a close record, else open and owned by `owner`. */
+  importRoom(roomId: string, owner: string, records: readonly HashedRecord[], reveals: readonly RoomReveal[]): Promise<void>;
+  /** Resolves once every write begun so far is done (or failed). */
+  settled(): Promise<void>;
+}
+
 /** Thrown when a room id is taken: a room id is never reused, not even a finished room's. */
 export class RoomIdUsed extends Error {}
 
@@ -50,7 +81,7 @@ type Write = { readonly roomId: string; readonly record?: HashedRecord; readonly
 /** Rows per insert statement (SQLite's limit on bound variables). */
 const CHUNK = 500;
 
-export class SqlRoomRecords {
+export class SqlRoomRecords implements RoomRecords {
   readonly #batches = new TurnBatch<Write>((writes) => this.#write(writes));
   /** Rooms one of whose writes failed: their later records would leave a gap, so they are refused. */
   readonly #broken = new Set<string>();
@@ -82,16 +113,23 @@ export class SqlRoomRecords {
     return this.database.db.selectFrom('rooms').select(['owner', 'status']).where('room_id', '=', roomId).executeTakeFirst();
   }
 
-  /** A room's durable records in order, each checked; undefined if there is no such room. */
-  async records(roomId: string): Promise<HashedRecord[] | undefined> {
-    const rows = await this.database.db.selectFrom('room_records').select(['seq', 'hash', 'json']).where('room_id', '=', roomId).orderBy('seq').execute();
+  async records(roomId: string, page?: { from: number; limit: number }): Promise<HashedRecord[] | undefined> {
+    let query = this.database.db.selectFrom('room_records').select(['seq', 'hash', 'json']).where('room_id', '=', roomId).orderBy('seq');
+    if (page) query = query.where('seq', '>=', page.from).limit(page.limit);
+    const rows = await query.execute();
     if (rows.length === 0 && !(await this.room(roomId))) return undefined;
+    const from = page?.from ?? 0;
     return rows.map((row, i) => {
       const entry = parseEntry({ record: JSON.parse(row.json) as unknown });
-      if (!('record' in entry) || entry.record.seq !== i || row.seq !== i || entry.record.hash !== row.hash)
+      if (!('record' in entry) || entry.record.seq !== from + i || row.seq !== from + i || entry.record.hash !== row.hash)
         throw new Error(`room ${roomId}: record ${row.seq} in the database is not the record at its place`);
       return entry.record;
     });
+  }
+
+  async recordCount(roomId: string): Promise<number> {
+    const row = await this.database.db.selectFrom('room_records').select((eb) => eb.fn.countAll<number | string>().as('n')).where('room_id', '=', roomId).executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   async reveals(roomId: string): Promise<RoomReveal[]> {

@@ -9,7 +9,7 @@
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import type { FairnessContext } from './context.ts';
 import { transcriptHeader } from './room-journal.ts';
-import type { ClosedRoomsPage, SqlRoomRecords } from './room-records.ts';
+import type { ClosedRoomsPage, RoomRecords } from './room-records.ts';
 import { RoomTranscript } from './room-transcript.ts';
 
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -22,7 +22,7 @@ export class RoomStore {
   readonly #live = new Map<string, RoomTranscript>();
 
   constructor(
-    private readonly records: SqlRoomRecords,
+    private readonly records: RoomRecords,
     /** Whose rooms this store opens and recovers: `local`, or the process's NODE_ID. */
     readonly owner: string,
     private readonly ctx: FairnessContext,
@@ -64,6 +64,18 @@ export class RoomStore {
     if (!isRoomId(roomId)) return undefined;
     const records = await this.records.records(roomId);
     return records && { ...transcriptHeader(roomId, this.ctx), records };
+  }
+
+  /**
+   * `limit` records of a room's transcript from seq `from`, and how many it has so far; undefined
+   * if there is no such room. Only the page is read.
+   */
+  async transcriptPage(roomId: string, from: number, limit: number): Promise<{ transcript: Transcript; total: number } | undefined> {
+    if (!isRoomId(roomId)) return undefined;
+    // Counted first: records written meanwhile may be in the page, never missing from the count's range.
+    const total = await this.records.recordCount(roomId);
+    const records = await this.records.records(roomId, { from, limit });
+    return records && { transcript: { ...transcriptHeader(roomId, this.ctx), records }, total: Math.max(total, from + records.length) };
   }
 
   #opened(room: RoomTranscript): RoomTranscript {
