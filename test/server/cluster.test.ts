@@ -1,6 +1,6 @@
 /**
- * Two server processes behind one Redis (Debian's redis-server), sharing a data directory and
- * an external chain: players matched through one process play in rooms hosted on the other,
+ * Two server processes behind one Redis (Debian's redis-server) and one PostgreSQL, sharing a
+ * data directory (for the award journals) and an external chain: players matched through one process play in rooms hosted on the other,
  * every draw verifies, and when the process holding the minter lease is SIGKILLed with a bet in
  * flight, the survivor takes over minting and settles the dead process's rooms: every award is
  * minted exactly once and every chip is accounted for.
@@ -15,7 +15,8 @@ import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
-import { ownerOf } from '../helpers/rooms-db.ts';
+import { startPostgres } from '../helpers/postgres.ts';
+import { inDatabase, ownerOf } from '../helpers/rooms-db.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
@@ -49,16 +50,18 @@ async function play(s: Seated, bets: number): Promise<void> {
 describe('two processes behind Redis', () => {
   it('match on one, play on the other; the minter process dies mid-bet: no award or chip lost, none doubled', { timeout: timeoutWithStarts(2, 240_000) }, async () => {
     const redis = await startRedis();
+    const postgres = await startPostgres();
     const chain = await startExternalChain();
     const dataDir = tempDataDir();
     const ports = { a: await freePort(), b: await freePort() };
-    const common = { ...chain.env, REDIS_URL: redis.url, PUBLIC_URL: `http://localhost:${ports.a}`, MAX_MESSAGES_PER_SECOND: '10000' };
+    const place = { dataDir, databaseUrl: await postgres.createDatabase() };
+    const common = { ...chain.env, REDIS_URL: redis.url, DATABASE_URL: place.databaseUrl, PUBLIC_URL: `http://localhost:${ports.a}`, MAX_MESSAGES_PER_SECOND: '10000' };
     const start = (id: 'a' | 'b') =>
       startServerProcess({ dataDir, port: ports[id], env: { ...common, NODE_ID: id, PUBLIC_ADDRESS: `127.0.0.1:${ports[id]}` } });
     const servers: Record<'a' | 'b', ServerProcess> = { a: await start('a'), b: await start('b') };
     const url = (id: 'a' | 'b') => servers[id].url;
-    // The process that runs a room, as the database's rooms table says (SQLite, in the shared data directory).
-    const hostOf = async (roomId: string): Promise<'a' | 'b'> => ((await ownerOf({ dataDir }, roomId)) === 'a' ? 'a' : 'b');
+    // The process that runs a room, as the shared database's rooms table says.
+    const hostOf = async (roomId: string): Promise<'a' | 'b'> => ((await ownerOf(place, roomId)) === 'a' ? 'a' : 'b');
     try {
       for (const id of ['a', 'b'] as const)
         expect((await getJson<{ redis: unknown }>(`${url(id)}/health`)).redis).toEqual({ ok: true, configured: true });
@@ -104,6 +107,9 @@ describe('two processes behind Redis', () => {
       await until('the survivor to settle the dead process\'s rooms', async () =>
         servers[survivor].logs.join('').includes('settled the rooms of a process that died') || undefined,
       );
+      // Found in the database by their owner, and filed there: none of the dead process's rooms is left open.
+      const leftOpen = await inDatabase(place, (db) => db.selectFrom('rooms').select('room_id').where('owner', '=', minterId).where('status', '=', 'open').execute());
+      expect(leftOpen).toEqual([]);
 
       // Chips: every player's balance, read through the survivor, is what their draws say.
       for (const s of seated) {
@@ -152,6 +158,7 @@ describe('two processes behind Redis', () => {
       await Promise.all([servers.a.stop(), servers.b.stop()]);
       await chain.stop();
       await redis.stop();
+      await postgres.stop();
     }
   });
 });
