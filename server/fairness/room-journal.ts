@@ -1,6 +1,7 @@
 /**
- * A room's journal lines: its public records and its private reveals, each checked on reading
- * like any input, and the header a transcript of the room carries.
+ * A room's entries, its public records and its private reveals, each checked on reading like any
+ * input (a record read back from the database, or a line of a journal of the version before it),
+ * and the header a transcript of the room carries.
  * @module
  */
 import { z } from 'zod';
@@ -22,7 +23,7 @@ const RevealEntrySchema = z.strictObject({
   reveal: z.strictObject({ drawSeq: z.number().int().min(0), address: z.string(), seed: z.string().regex(/^[0-9a-f]{64}$/) }),
 });
 
-/** Journal lines are checked like any input: a damaged file fails loudly, not silently. */
+/** Entries are checked like any input: a damaged one fails loudly, not silently. */
 export function parseEntry(value: unknown): RoomJournalEntry {
   if (typeof value === 'object' && value !== null && 'record' in value) {
     // The record schemas are strict and the hash is not part of the record: check it apart.
