@@ -222,13 +222,19 @@ export class SqlRoomRecords implements RoomRecords {
   }
 
   async #append(write: Write): Promise<void> {
-    if (this.#broken.has(write.roomId)) throw new Error(`room ${write.roomId}: an earlier write failed; nothing more is written`);
+    if (this.#broken.has(write.roomId)) throw brokenRoom(write.roomId);
     await this.#batches.add(write);
     if (write.failed) throw write.failed;
   }
 
   /** One transaction for the batch; if it fails, each write alone, so one bad write fails only its room. */
-  async #write(writes: Write[]): Promise<void> {
+  async #write(all: Write[]): Promise<void> {
+    // A room may have broken after these were added: none of its later writes goes in.
+    const writes = all.filter((w) => {
+      if (this.#broken.has(w.roomId)) w.failed = brokenRoom(w.roomId);
+      return !w.failed;
+    });
+    if (writes.length === 0) return;
     try {
       await this.database.transaction((trx) => writeAll(trx, writes));
       return;
@@ -237,7 +243,7 @@ export class SqlRoomRecords implements RoomRecords {
     }
     for (const w of writes) {
       if (this.#broken.has(w.roomId)) {
-        w.failed = new Error(`room ${w.roomId}: an earlier write failed; nothing more is written`);
+        w.failed = brokenRoom(w.roomId);
         continue;
       }
       try {
@@ -249,6 +255,8 @@ export class SqlRoomRecords implements RoomRecords {
     }
   }
 }
+
+const brokenRoom = (roomId: string): Error => new Error(`room ${roomId}: an earlier write failed; nothing more is written`);
 
 async function writeAll(trx: Kysely<Schema>, writes: readonly Write[]): Promise<void> {
   const records = writes.flatMap((w) => (w.record ? [{ room_id: w.roomId, seq: w.record.seq, hash: w.record.hash, json: JSON.stringify(w.record) }] : []));

@@ -46,10 +46,13 @@ describe.each(BACKENDS)('rooms in the database on %s', (backend) => {
     const reveal = { drawSeq: 9, address: '0x' + 'ab'.repeat(20), seed: 'cd'.repeat(32) };
     const again = store.log('r1').appendRecord(records[1]!);
     const elsewhere = store.log('r2').appendReveal(reveal);
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve)); // that batch is writing
+    const later = store.log('r1').appendRecord({ ...records[3]!, seq: 4 }); // in the next batch
     await expect(again).rejects.toThrow(/room r1: cannot write/);
     await elsewhere;
-    expect(await store.reveals('r2')).toContainEqual(reveal);
     // Nothing more is written for a room whose write failed (its next record would leave a gap).
+    await expect(later).rejects.toThrow(/an earlier write failed/);
+    expect(await store.reveals('r2')).toContainEqual(reveal);
     await expect(diceDraw(room)).rejects.toThrow(/an earlier write failed/);
     expect(await store.records('r1')).toEqual(records);
 
