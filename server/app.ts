@@ -36,13 +36,14 @@ import { SqlCommitmentRegistry } from './indexes/sql-commitments.ts';
 import { SqlDrawIndex } from './indexes/sql-draws.ts';
 import { createProverPool } from './fairness/prover.ts';
 import { recoverRooms } from './fairness/recovery.ts';
+import { importRoomTranscripts } from './fairness/import-transcripts.ts';
+import { SqlRoomRecords } from './fairness/room-records.ts';
 import { RoomStore } from './fairness/room-store.ts';
 import { installRoutes } from './http-routes.ts';
 import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { loadServerGames, servedRules } from './games.ts';
 import { provideServices } from './services.ts';
-import { dataLayout, nodeFiles, peerIds } from './storage/data-layout.ts';
 
 export interface RunningServer {
   readonly port: number;
@@ -60,17 +61,13 @@ export async function startServer(
   const games = await loadServerGames();
   const keys = loadOrCreateKeys({ dataDir: config.dataDir, suite, log: (msg, fields) => log.warn(fields ?? {}, msg) });
   const cluster = config.redisUrl ? await ClusterNode.join(config.redisUrl, config.nodeId, onFatal) : undefined;
-  const layout = dataLayout(config.dataDir, cluster?.nodeId);
   const metrics = createMetrics();
-  const { nodesDir } = layout;
-  const peerDirs = async (): Promise<string[]> =>
-    nodesDir && cluster ? (await peerIds(nodesDir, cluster.nodeId)).map((id) => nodeFiles(nodesDir, id).openRooms) : [];
   // The database (SQLite in DATA_DIR, or Postgres with DATABASE_URL), migrated before anything uses it.
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   // The indexes over the transcripts, used commitments and players' draws, in the database:
   // shared by every process that shares it. A filed room they lack is read again from its transcript.
   const catchUp = async (): Promise<void> => {
-    const read = await catchUpIndexes(index.parts, { closedDir: layout.closedRooms, openDirs: async () => [layout.openRooms, ...(await peerDirs())] }, log);
+    const read = await catchUpIndexes(index.parts, roomRecords, log);
     if (read > 0) log.info({ transcripts: read }, 'indexed transcripts the indexes lacked');
   };
   const keyId = vrfKeyId(suite.name, keys.vrfPublicKey);
@@ -94,8 +91,12 @@ export async function startServer(
     { minterKey: keys.minterKey.reveal(), vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex } },
     log,
   );
-  const rooms = new RoomStore({ openDir: layout.openRooms, closedDir: layout.closedRooms, peerOpenDirs: peerDirs }, ctx);
-  await rooms.init();
+  // Rooms and their transcripts, in the database too: any process that shares it serves and settles them.
+  const roomRecords = new SqlRoomRecords(database);
+  const owner = cluster?.nodeId ?? 'local';
+  const rooms = new RoomStore(roomRecords, owner, ctx);
+  // The transcripts of the version before the database: imported once, then moved aside.
+  await importRoomTranscripts(config.dataDir, roomRecords, { owner, ownerOfNode: (id) => (cluster ? id : owner), log });
   const chips = await ChipLedger.open(database, config.startingUnits);
   // The chip journals of the version before the database: imported once (by ref), then renamed.
   for (const path of await oldChipJournals(config.dataDir)) await chips.importJournal(path, log);
@@ -131,9 +132,9 @@ export async function startServer(
     ...(cluster ? { nonces: new RedisNonceStore(cluster.redis) } : {}),
   });
   const seats = cluster ? new RedisSeatRegistry(cluster.redis, cluster.nodeId, config.maxSeatsPerAddress) : new MemorySeatRegistry(config.maxSeatsPerAddress);
-  const recover = (openDir: string, lease: Lease) =>
-    recoverRooms({ rooms: new RoomStore({ openDir, closedDir: layout.closedRooms }, ctx), chips, awards, index, log, mayGoOn: () => lease.acquire() });
-  const peers = cluster && nodesDir ? new PeerSync({ nodesDir, node: cluster, recover, log }) : undefined;
+  const recover = (deadOwner: string, lease: Lease) =>
+    recoverRooms({ rooms: new RoomStore(roomRecords, deadOwner, ctx), chips, awards, index, log, mayGoOn: () => lease.acquire() });
+  const peers = cluster ? new PeerSync({ node: cluster, ownersWithOpenRooms: () => roomRecords.ownersWithOpenRooms(), recover, log }) : undefined;
   provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats });
 
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
@@ -189,7 +190,7 @@ export async function startServer(
       await minting.stop();
       await seats.close();
       await awards.close();
-      await Promise.all([commitments.settled(), draws.settled()]);
+      await Promise.all([commitments.settled(), draws.settled(), roomRecords.settled()]);
       await database.close();
       await cluster?.leave();
       await chain.close();

@@ -105,13 +105,19 @@ export function installRoutes(
     if (!isRoomId(roomId)) return void res.status(400).json({ error: 'room id must be 1 to 64 of A-Z a-z 0-9 _ -' });
     const page = TranscriptPageQuery.safeParse(req.query);
     if (!page.success) return void res.status(400).json({ error: page.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-    const transcript = await services().rooms.transcript(roomId);
-    if (!transcript) return void res.status(404).json({ error: `no room ${roomId}` });
-    if (page.data.from === undefined && page.data.limit === undefined) return void res.json(transcript);
+    if (page.data.from === undefined && page.data.limit === undefined) {
+      const transcript = await services().rooms.transcript(roomId);
+      if (!transcript) return void res.status(404).json({ error: `no room ${roomId}` });
+      return void res.json(transcript);
+    }
     const from = page.data.from ?? 0;
-    const end = Math.min(transcript.records.length, from + (page.data.limit ?? TRANSCRIPT_PAGE));
-    const next = end < transcript.records.length ? end : null;
-    res.json({ ...transcript, records: transcript.records.slice(from, end), from, total: transcript.records.length, next });
+    // Only the page is read from the database.
+    const paged = await services().rooms.transcriptPage(roomId, from, page.data.limit ?? TRANSCRIPT_PAGE);
+    if (!paged) return void res.status(404).json({ error: `no room ${roomId}` });
+    const { transcript, total } = paged;
+    const end = from + transcript.records.length;
+    const next = end < total ? end : null;
+    res.json({ ...transcript, from, total, next });
   });
 
   app.get('/auth/nonce', async (_req: Request, res: Response) => {

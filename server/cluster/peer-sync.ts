@@ -1,21 +1,20 @@
 /**
  * The rooms of a process of the cluster that died, settled by a survivor, as its own restart
- * would have. Chips and awards need no following: every process reads and writes them in the
- * shared database (`server/chips/chip-ledger.ts`, `server/awards/sql-award-outbox.ts`).
+ * would have. Nothing else needs following: rooms, chips and awards are in the database every
+ * process shares, and a dead process's open rooms are found there by their owner (its NODE_ID).
  * @module
  */
-import { readdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { nodeFiles, peerIds } from '../storage/data-layout.ts';
 import { LIVENESS_MS, type ClusterNode, type Lease } from './cluster-node.ts';
 
 const RECOVER_MS = 2_000;
 
 export interface PeerSyncOptions {
-  readonly nodesDir: string;
   readonly node: ClusterNode;
-  /** Settles and files every room left open in `openDir` while `lease` stays ours; resolves with how many. */
-  readonly recover: (openDir: string, lease: Lease) => Promise<number>;
+  /** The processes (NODE_IDs) with rooms open in the database. */
+  readonly ownersWithOpenRooms: () => Promise<string[]>;
+  /** Settles and files every room `owner` left open while `lease` stays ours; resolves with how many. */
+  readonly recover: (owner: string, lease: Lease) => Promise<number>;
   readonly log: Logger;
 }
 
@@ -47,10 +46,8 @@ export class PeerSync {
   }
 
   async #recoverDeadPeers(): Promise<void> {
-    for (const id of await this.#peers()) {
-      const { openRooms } = nodeFiles(this.o.nodesDir, id);
-      const open = await readdir(openRooms).catch(() => [] as string[]);
-      if (!open.some((name) => name.endsWith('.jsonl'))) continue;
+    for (const id of await this.o.ownersWithOpenRooms()) {
+      if (id === this.o.node.nodeId) continue;
       if (await this.o.node.isLive(id)) {
         this.#absentSince.delete(id);
         continue;
@@ -64,16 +61,12 @@ export class PeerSync {
       if (!(await lease.acquire())) continue;
       try {
         if (await this.o.node.isLive(id)) continue; // it came back and settles its own rooms
-        const recovered = await this.o.recover(openRooms, lease);
+        const recovered = await this.o.recover(id, lease);
         this.#absentSince.delete(id);
         if (recovered > 0) this.o.log.warn({ node: id, rooms: recovered }, 'settled the rooms of a process that died');
       } finally {
         await lease.release().catch(() => undefined);
       }
     }
-  }
-
-  #peers(): Promise<string[]> {
-    return peerIds(this.o.nodesDir, this.o.node.nodeId);
   }
 }

@@ -115,5 +115,39 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.createIndex('minted_awards_by_hash').on('minted_awards').columns(['hash']).execute();
       },
     },
+    '0004-rooms': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('rooms')
+          .addColumn('room_id', 'text', (c) => c.primaryKey())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('open', 'closed')`))
+          .addColumn('opened_at', 'bigint', (c) => c.notNull())
+          .addColumn('closed_at', 'bigint')
+          .addColumn('draws', 'bigint')
+          .addColumn('records', 'bigint')
+          .addColumn('head', 'text')
+          .execute();
+        // Recovery asks for an owner's open rooms; the listing reads closed rooms in filing order.
+        await db.schema.createIndex('rooms_open_by_owner').on('rooms').columns(['status', 'owner']).execute();
+        await db.schema.createIndex('rooms_closed_order').on('rooms').columns(['closed_at', 'room_id']).execute();
+        await db.schema
+          .createTable('room_records')
+          .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.room_id'))
+          .addColumn('seq', 'bigint', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .addColumn('json', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('room_records_pk', ['room_id', 'seq'])
+          .execute();
+        await db.schema
+          .createTable('room_reveals')
+          .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.room_id'))
+          .addColumn('draw_seq', 'bigint', (c) => c.notNull())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('seed', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('room_reveals_pk', ['room_id', 'draw_seq', 'address'])
+          .execute();
+      },
+    },
   };
 }

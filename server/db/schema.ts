@@ -105,7 +105,42 @@ export interface MintedAwardsTable {
   hash: string;
 }
 
+/**
+ * A room, from its creation: `room_id` is never reused. `owner` is the process that runs it
+ * (`local`, or its NODE_ID in a cluster); the close record's figures are copied here when the
+ * room is filed, for the listing of finished rooms.
+ */
+export interface RoomsTable {
+  room_id: string;
+  owner: string;
+  status: 'open' | 'closed';
+  opened_at: number;
+  closed_at: number | null;
+  draws: number | null;
+  records: number | null;
+  head: string | null;
+}
+
+/** A room's public record, as the JSON text it is served as; the key makes a seq unwritable twice. */
+export interface RoomRecordsTable {
+  room_id: string;
+  seq: number;
+  hash: string;
+  json: string;
+}
+
+/** A seed revealed for a draw (private: never served; read back only to settle the draw after a crash). */
+export interface RoomRevealsTable {
+  room_id: string;
+  draw_seq: number;
+  address: string;
+  seed: string;
+}
+
 export interface Schema {
+  rooms: RoomsTable;
+  room_records: RoomRecordsTable;
+  room_reveals: RoomRevealsTable;
   awards: AwardsTable;
   mint_txs: MintTxsTable;
   mint_tx_awards: MintTxAwardsTable;

@@ -1,9 +1,10 @@
 /**
- * After a crash: every room left open by the previous run is settled and filed. A draw whose
- * seeds were all revealed (and journaled) is proven and paid: the VRF makes its outcome the one
- * it would have had. A draw still waiting for a seed is voided and its stake refunded. Then every
- * record's effects are applied again, and every record is fed to the indexes again; both are
- * idempotent, so what was already applied or indexed stays once.
+ * After a crash: every room the previous run (or a dead process of the cluster) left open in the
+ * database is settled and filed. A draw whose seeds were all revealed (and written) is proven and
+ * paid: the VRF makes its outcome the one it would have had. A draw still waiting for a seed is
+ * voided and its stake refunded. Then every record's effects are applied again, and every record
+ * is fed to the indexes again; both are idempotent, so what was already applied or indexed stays
+ * once.
  * @module
  */
 import type { Logger } from 'pino';
@@ -27,7 +28,7 @@ export async function recoverRooms(deps: {
   const ids = await deps.rooms.leftOpen();
   for (const roomId of ids) {
     if (deps.mayGoOn && !(await deps.mayGoOn())) throw new Error(`stopped settling rooms left open: the lease on that work was lost (at room ${roomId})`);
-    const room = await deps.rooms.open(roomId);
+    const room = await deps.rooms.resume(roomId);
     for (const { receipt } of room.pendingDraws())
       await room.conclude(receipt.drawSeq, 'server-restart');
     const receipts = new Map<number, ReceiptRecord>();

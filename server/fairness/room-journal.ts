@@ -1,6 +1,7 @@
 /**
- * A room's journal lines: its public records and its private reveals, each checked on reading
- * like any input, and the header a transcript of the room carries.
+ * A room's entries, its public records and its private reveals, each checked on reading like any
+ * input (a record read back from the database, or a line of a journal of the version before it),
+ * and the header a transcript of the room carries.
  * @module
  */
 import { z } from 'zod';
@@ -8,16 +9,21 @@ import { DrawRecordSchema, recordHash, type HashedRecord } from '../../vrf/proto
 import { TRANSCRIPT_FORMAT, type Transcript } from '../../vrf/protocol/transcript.ts';
 import type { FairnessContext } from './context.ts';
 
-/** A journal line: a public record, or a private reveal (a seed that matched its commitment). */
-export type RoomJournalEntry =
-  | { readonly record: HashedRecord }
-  | { readonly reveal: { readonly drawSeq: number; readonly address: string; readonly seed: string } };
+/** A seed that matched its commitment: private, kept only to settle the draw after a crash. */
+export interface RoomReveal {
+  readonly drawSeq: number;
+  readonly address: string;
+  readonly seed: string;
+}
+
+/** A journal line: a public record, or a private reveal. */
+export type RoomJournalEntry = { readonly record: HashedRecord } | { readonly reveal: RoomReveal };
 
 const RevealEntrySchema = z.strictObject({
   reveal: z.strictObject({ drawSeq: z.number().int().min(0), address: z.string(), seed: z.string().regex(/^[0-9a-f]{64}$/) }),
 });
 
-/** Journal lines are checked like any input: a damaged file fails loudly, not silently. */
+/** Entries are checked like any input: a damaged one fails loudly, not silently. */
 export function parseEntry(value: unknown): RoomJournalEntry {
   if (typeof value === 'object' && value !== null && 'record' in value) {
     // The record schemas are strict and the hash is not part of the record: check it apart.

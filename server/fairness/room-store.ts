@@ -1,14 +1,15 @@
 /**
- * Where room transcripts live: `rooms/open/<roomId>.jsonl` while a room runs (or until it is
- * reconciled after a crash), then `rooms/closed/<roomId>.jsonl`, kept for auditors. Serves
- * transcripts of live and finished rooms alike.
+ * The rooms of this process, and the transcripts of every room: rooms and their records are in
+ * the database (`room-records.ts`), so a transcript is served the same whether its room runs
+ * here, runs on another process of the cluster, or is finished. A room is created open, owned by
+ * this process (`local`, or its NODE_ID), and filed as closed once its close record is durable
+ * and the indexes hold its records.
  * @module
  */
-import { access, mkdir, open as openFile, readdir, rename, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import type { FairnessContext } from './context.ts';
-import { listClosedRooms, type ClosedRoomsPage } from './closed-rooms.ts';
+import { transcriptHeader } from './room-journal.ts';
+import type { ClosedRoomsPage, RoomRecords } from './room-records.ts';
 import { RoomTranscript } from './room-transcript.ts';
 
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -17,86 +18,68 @@ export function isRoomId(id: string): boolean {
   return ROOM_ID.test(id);
 }
 
-const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
-
-export interface RoomDirs {
-  /** Transcripts of the rooms this store runs. */
-  readonly openDir: string;
-  readonly closedDir: string;
-  /** Where other processes of a cluster keep the transcripts of rooms they run. */
-  readonly peerOpenDirs?: () => Promise<string[]>;
-}
-
 export class RoomStore {
   readonly #live = new Map<string, RoomTranscript>();
-  readonly #openDir: string;
-  readonly #closedDir: string;
-  readonly #peerOpenDirs: () => Promise<string[]>;
 
   constructor(
-    dirs: RoomDirs,
+    private readonly records: RoomRecords,
+    /** Whose rooms this store opens and recovers: `local`, or the process's NODE_ID. */
+    readonly owner: string,
     private readonly ctx: FairnessContext,
-  ) {
-    this.#openDir = dirs.openDir;
-    this.#closedDir = dirs.closedDir;
-    this.#peerOpenDirs = dirs.peerOpenDirs ?? (async () => []);
-  }
+  ) {}
 
-  async init(): Promise<void> {
-    await mkdir(this.#openDir, { recursive: true, mode: 0o700 });
-    await mkdir(this.#closedDir, { recursive: true, mode: 0o700 });
-  }
-
-  /** Opens (or creates) a running room's transcript. */
+  /** Creates a new room's transcript; a room id is never reused, not even a finished room's. */
   async open(roomId: string): Promise<RoomTranscript> {
     if (!isRoomId(roomId)) throw new Error(`invalid room id "${roomId}"`);
-    // A finished room's transcript is kept for auditors: a new room never takes its id.
-    if (await exists(join(this.#closedDir, `${roomId}.jsonl`))) throw new Error(`room id ${roomId} was used before`);
-    const room = await RoomTranscript.open(join(this.#openDir, `${roomId}.jsonl`), roomId, this.ctx);
-    this.#live.set(roomId, room);
-    return room;
+    await this.records.create(roomId, this.owner, this.ctx.now());
+    return this.#opened(await RoomTranscript.open(this.records.log(roomId), roomId, this.ctx));
   }
 
-  /** Closes a room whose draws are all settled or voided and files its transcript as finished. */
+  /** Opens a room left open (by this owner's previous run, or a dead process), to settle and file it. */
+  async resume(roomId: string): Promise<RoomTranscript> {
+    return this.#opened(await RoomTranscript.open(this.records.log(roomId), roomId, this.ctx));
+  }
+
+  /** Closes a room whose draws are all settled or voided and files it as finished. */
   async finish(room: RoomTranscript): Promise<void> {
     await room.finish();
     // Filed only once the indexes hold its records: a start reads again only rooms still open (recovery) and rooms the indexes never saw.
     await this.ctx.index?.flush(room.roomId);
-    await rename(join(this.#openDir, `${room.roomId}.jsonl`), join(this.#closedDir, `${room.roomId}.jsonl`));
+    await this.records.markClosed(room.roomId);
     this.#live.delete(room.roomId);
   }
 
-  /** Rooms left open by a previous run: the process stopped before they finished. */
+  /** Rooms this owner left open: its process stopped before they finished. */
   async leftOpen(): Promise<string[]> {
-    const names = await readdir(this.#openDir);
-    return names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -6)).filter((id) => isRoomId(id) && !this.#live.has(id));
+    return (await this.records.leftOpen(this.owner)).filter((id) => !this.#live.has(id));
   }
 
   /** The finished rooms, in the order they were filed, a page at a time. */
   closedRooms(opts: { after?: string; limit: number }): Promise<ClosedRoomsPage> {
-    return listClosedRooms(this.#closedDir, opts);
+    return this.records.closedRooms(opts);
   }
 
-  /** The transcript of a live or finished room, or undefined if there is no such room. */
+  /** The transcript of a live or finished room (its durable records), or undefined if there is no such room. */
   async transcript(roomId: string): Promise<Transcript | undefined> {
     if (!isRoomId(roomId)) return undefined;
-    const live = this.#live.get(roomId);
-    if (live) {
-      try {
-        return await live.transcript();
-      } catch (e) {
-        // Filed as finished while we read: its transcript has just moved to the closed directory.
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      }
-    }
-    // Finished first: a room filed while we look moves from its open directory to this one.
-    for (const dir of [this.#closedDir, ...(await this.#peerOpenDirs()), this.#closedDir]) {
-      try {
-        return await RoomTranscript.load(join(dir, `${roomId}.jsonl`), roomId, this.ctx);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      }
-    }
-    return undefined;
+    const records = await this.records.records(roomId);
+    return records && { ...transcriptHeader(roomId, this.ctx), records };
+  }
+
+  /**
+   * `limit` records of a room's transcript from seq `from`, and how many it has so far; undefined
+   * if there is no such room. Only the page is read.
+   */
+  async transcriptPage(roomId: string, from: number, limit: number): Promise<{ transcript: Transcript; total: number } | undefined> {
+    if (!isRoomId(roomId)) return undefined;
+    // Counted first: records written meanwhile may be in the page, never missing from the count's range.
+    const total = await this.records.recordCount(roomId);
+    const records = await this.records.records(roomId, { from, limit });
+    return records && { transcript: { ...transcriptHeader(roomId, this.ctx), records }, total: Math.max(total, from + records.length) };
+  }
+
+  #opened(room: RoomTranscript): RoomTranscript {
+    this.#live.set(room.roomId, room);
+    return room;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * One room's draws: receipts, reveals, proofs and the hash-chained transcript (FAIRNESS.md).
  *
- * Every record is on disk before anyone is told of it. Reveals are journaled too (privately)
- * before proving, so a server that crashes after seeing the seeds settles the draw with the
+ * Every record is durable (its transaction committed, `room-records.ts`) before anyone is told
+ * of it. Reveals are written too (privately) before the outcome is recorded, so a server that crashes after seeing the seeds settles the draw with the
  * same, deterministic outcome on restart instead of being able to refund a bad one.
  * @module
  */
@@ -14,8 +14,8 @@ import { outcomeMappings } from '../../games/registry.ts';
 import { GENESIS_HASH, recordHash, type DrawRecord, type HashedRecord, type OutcomeRecord, type ReceiptRecord, type VoidReason } from '../../vrf/protocol/records.ts';
 import type { Sealable } from '../../vrf/protocol/receipt.ts';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
-import { Journal } from '../storage/journal.ts';
-import { parseEntry, transcriptHeader, type RoomJournalEntry } from './room-journal.ts';
+import { transcriptHeader } from './room-journal.ts';
+import type { RoomLog } from './room-records.ts';
 import type { FairnessContext } from './context.ts';
 
 /** Refusal of a reveal; the draw stays pending for that player. */
@@ -42,7 +42,7 @@ export interface OutcomeMessage {
 interface PendingDraw {
   readonly receipt: ReceiptRecord;
   readonly seeds: Map<string, string>; // lowercase address -> seed
-  /** Journal writes of this draw's reveals: the outcome is recorded only after they are durable. */
+  /** Writes of this draw's reveals: the outcome is recorded only after they are durable. */
   readonly revealWrites: Promise<void>[];
   /** Moves recorded on this draw so far (games with play after the draw). */
   readonly moves: string[];
@@ -53,14 +53,14 @@ interface PendingDraw {
 
 /**
  * Receipts of settled draws kept for the room's effects right after settling; older ones are
- * on disk. Callers use them within the same handler, so a few dozen cover every draw settling
+ * in the database. Callers use them within the same handler, so a few dozen cover every draw settling
  * at once; 1,024 per room held about 1 KB a draw for the room's first thousand draws, which
  * across 150 rooms read as a leak in the soak run.
  */
 const RECENT_RECEIPTS = 64;
 
 export class RoomTranscript {
-  // Records are on disk, not in memory: a long-lived room would otherwise grow without bound.
+  // Records are in the database, not in memory: a long-lived room would otherwise grow without bound.
   // In memory: the chain's head, the count, the pending draws, and a few recent receipts.
   #count = 0;
   #head = GENESIS_HASH;
@@ -73,29 +73,21 @@ export class RoomTranscript {
   private constructor(
     readonly roomId: string,
     private readonly ctx: FairnessContext,
-    private readonly journal: Journal<RoomJournalEntry>,
+    private readonly log: RoomLog,
   ) {}
 
-  static async open(path: string, roomId: string, ctx: FairnessContext): Promise<RoomTranscript> {
-    const { journal, entries } = await Journal.open<RoomJournalEntry>(path, parseEntry);
-    const room = new RoomTranscript(roomId, ctx, journal);
-    for (const e of entries) {
-      if ('record' in e) room.#accept(e.record);
-      else room.#pending.get(e.reveal.drawSeq)?.seeds.set(e.reveal.address.toLowerCase(), e.reveal.seed);
-    }
+  /** A room whose records and reveals are in `log` (none for a new room), ready to go on. */
+  static async open(log: RoomLog, roomId: string, ctx: FairnessContext): Promise<RoomTranscript> {
+    const room = new RoomTranscript(roomId, ctx, log);
+    for (const record of await log.records()) room.#accept(record);
+    // After every record: a reveal counts only for a draw still pending.
+    for (const reveal of await log.reveals()) room.#pending.get(reveal.drawSeq)?.seeds.set(reveal.address.toLowerCase(), reveal.seed);
     return room;
   }
 
-  /** The transcript of a finished room, read without opening its journal for writing. */
-  static async load(path: string, roomId: string, ctx: FairnessContext): Promise<Transcript> {
-    const entries = await Journal.read(path, parseEntry);
-    return { ...transcriptHeader(roomId, ctx), records: entries.flatMap((e) => ('record' in e ? [e.record] : [])) };
-  }
-
-  /** Every record written so far, read from the journal (durable ones only). */
-  async readRecords(): Promise<HashedRecord[]> {
-    const entries = await Journal.read(this.journal.path, parseEntry);
-    return entries.flatMap((e) => ('record' in e ? [e.record] : []));
+  /** Every record written so far, read back (durable ones only). */
+  readRecords(): Promise<HashedRecord[]> {
+    return this.log.records();
   }
 
   /** The receipt of a pending or recently settled draw (for the room's effects of its outcome). */
@@ -103,7 +95,7 @@ export class RoomTranscript {
     return this.#pending.get(drawSeq)?.receipt ?? this.#recent.get(drawSeq);
   }
 
-  /** Told of each record once it is on disk, in the order written (the room passes them on to players who follow it). */
+  /** Told of each record once it is durable, in the order written (the room passes them on to players who follow it). */
   onDurable(listener: (record: HashedRecord) => void): void {
     this.#onDurable = listener;
   }
@@ -125,7 +117,7 @@ export class RoomTranscript {
     }));
   }
 
-  /** Signs and journals a receipt for a new draw; resolves once it is durable. */
+  /** Signs and writes a receipt for a new draw; resolves once it is durable. */
   async receipt(draw: {
     game: string;
     kind: string;
@@ -161,7 +153,7 @@ export class RoomTranscript {
     return (await this.#append(record)) as ReceiptRecord & { hash: string };
   }
 
-  /** Checks a seed against its commitment and journals it; true once every player revealed. */
+  /** Checks a seed against its commitment and writes it (privately); true once every player revealed. */
   async reveal(drawSeq: number, address: string, seed: string): Promise<boolean> {
     const draw = this.#pending.get(drawSeq);
     if (!draw) throw new RevealError('unknown-draw', `draw ${drawSeq} is not pending in this room`);
@@ -180,11 +172,11 @@ export class RoomTranscript {
     draw.seeds.set(key, seed.toLowerCase());
     // Proving may start before this write lands (settle waits for it before recording the
     // outcome), which takes one disk wait off every draw's latency.
-    draw.revealWrites.push(this.journal.append({ reveal: { drawSeq, address, seed: seed.toLowerCase() } }));
+    draw.revealWrites.push(this.log.appendReveal({ drawSeq, address, seed: seed.toLowerCase() }));
     return draw.seeds.size === draw.receipt.players.length;
   }
 
-  /** Proves a fully revealed draw and journals its outcome. Idempotent while in flight. */
+  /** Proves a fully revealed draw and records its outcome. Idempotent while in flight. */
   settle(drawSeq: number): Promise<OutcomeMessage> {
     const draw = this.#pending.get(drawSeq);
     if (!draw) return Promise.reject(new Error(`draw ${drawSeq} is not pending`));
@@ -225,7 +217,7 @@ export class RoomTranscript {
   }
 
   /**
-   * Journals a move of the draw's player with the player's signature of it; resolves once it is
+   * Records a move of the draw's player with the player's signature of it; resolves once it is
    * durable. The room checks it is legal and authorised.
    */
   async move(drawSeq: number, player: string, move: string, authorization: DrawAuthorization): Promise<HashedRecord> {
@@ -295,7 +287,7 @@ export class RoomTranscript {
 
   /**
    * Files the room as finished: appends the signed close record (unless a previous run already
-   * did, before crashing) and closes the journal. Every draw must be settled or voided first.
+   * did, before crashing). Every draw must be settled or voided first.
    */
   async finish(): Promise<void> {
     if (this.#pending.size > 0) throw new Error(`room ${this.roomId} still has pending draws`);
@@ -303,16 +295,15 @@ export class RoomTranscript {
       const unsigned = { seq: this.#count, prev: this.head, roomId: this.roomId, drawSeq: this.#nextDraw, type: 'close' as const, closedAt: this.ctx.now() };
       await this.#append(this.#sealed(unsigned));
     }
-    await this.journal.close();
   }
 
   // Sequence numbers and prev hashes are assigned and the record accepted in one synchronous
-  // step, so concurrent draws interleave without gaps; the journal writes in the same order.
+  // step, so concurrent draws interleave without gaps; the log writes in the same order.
   async #append(record: DrawRecord): Promise<HashedRecord> {
     const hashed = { ...record, hash: recordHash(record) } as HashedRecord;
     const game = record.type === 'receipt' ? record.game : record.type === 'close' ? 'none' : (this.receiptOf(record.drawSeq)?.game ?? 'unknown');
     this.#accept(hashed);
-    await this.journal.append({ record: hashed });
+    await this.log.appendRecord(hashed);
     this.ctx.onRecord?.(hashed, game);
     this.#onDurable?.(hashed);
     return hashed;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { Wallet, type HDNodeWallet } from 'ethers';
 import { PUBLISHED_RULES } from '../../games/registry.ts';
 import { rulesHash } from '../../games/rules-document.ts';
-import { createFairnessContext } from '../../server/fairness/context.ts';
+import { createFairnessContext, type FairnessContext } from '../../server/fairness/context.ts';
+import type { RoomLog } from '../../server/fairness/room-records.ts';
 import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
 import type { CommitmentRegistry } from '../../server/indexes/commitments.ts';
 import { getSuite } from '../../vrf/index.ts';
@@ -18,6 +19,7 @@ import { signDrawRequest, type DrawAuthorization } from '../../vrf/protocol/auth
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { TrustedKeys } from '../../vrf/protocol/verifier.ts';
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
+import { journalRoomLog } from '../helpers/journal-room-log.ts';
 
 /** A fresh player with a fresh seed who signed (with the wallet itself) the request for this draw in `room`. */
 export async function authorizedPlayer(
@@ -36,12 +38,13 @@ export const publishedRulesHash = (game: string): string => rulesHash(PUBLISHED_
 
 /**
  * A room of a throwaway server (its operator key returned too, for tests that play the operator).
- * With `commitments`, the room claims its draws' commitments there (the default registry is the room's own, in memory).
+ * With `commitments`, the room claims its draws' commitments there (the default registry is the room's own, in memory);
+ * with `log`, its records go there (the default is a journal file of its own).
  */
 export async function openRoom(
   roomId = 'fixture',
-  opts: { commitments?: CommitmentRegistry } = {},
-): Promise<{ room: RoomTranscript; keys: TrustedKeys; operator: Wallet | HDNodeWallet }> {
+  opts: { commitments?: CommitmentRegistry; log?: RoomLog } = {},
+): Promise<{ room: RoomTranscript; keys: TrustedKeys; operator: Wallet | HDNodeWallet; ctx: FairnessContext }> {
   const suite = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
   const sk = crypto.getRandomValues(new Uint8Array(32));
   const operator = Wallet.createRandom();
@@ -60,8 +63,9 @@ export async function openRoom(
     rules: Object.values(PUBLISHED_RULES),
     ...(opts.commitments ? { commitments: opts.commitments } : {}),
   });
-  const room = await RoomTranscript.open(join(mkdtempSync(join(tmpdir(), 'verifier-')), 'room.jsonl'), roomId, ctx);
-  return { room, keys: { suite: suite.name, publicKey: bytesToHex(suite.publicKey(sk)), receiptSigner: operator.address }, operator };
+  const log = opts.log ?? (await journalRoomLog(join(mkdtempSync(join(tmpdir(), 'verifier-')), 'room.jsonl')));
+  const room = await RoomTranscript.open(log, roomId, ctx);
+  return { room, keys: { suite: suite.name, publicKey: bytesToHex(suite.publicKey(sk)), receiptSigner: operator.address }, operator, ctx };
 }
 
 /** One dice draw by a fresh player; settled unless `reveal` is false. */

@@ -25,6 +25,7 @@ import { bodyHash, receiptDigest, sealDigest } from '../../vrf/protocol/receipt.
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import { buildSignInMessage } from '../../vrf/protocol/sign-in-message.ts';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
+import { journalRoomLog } from '../helpers/journal-room-log.ts';
 
 export const inputs = {
   suite: 'ECVRF-EDWARDS25519-SHA512-TAI',
@@ -87,7 +88,7 @@ export async function buildWorkedExample(): Promise<WorkedExample> {
   });
   const delegation = { message, signature: await alice.signMessage(message) };
   const dir = mkdtempSync(join(tmpdir(), 'worked-example-'));
-  const open = (roomId: string) => RoomTranscript.open(join(dir, `${roomId}.jsonl`), roomId, ctx);
+  const open = async (roomId: string) => RoomTranscript.open(await journalRoomLog(join(dir, `${roomId}.jsonl`)), roomId, ctx);
   const ask = async (room: RoomTranscript, game: string, kind: string, action: Record<string, JsonValue>, seed: string, signer: Wallet, delegated: boolean): Promise<DrawAuthorization> => {
     const signature = await signDrawRequest(signer, { roomId: room.roomId, game, kind, action, commitment: seedCommitment(seed), rulesHash: rulesHash(PUBLISHED_RULES[game]!) });
     return delegated ? { signature, delegation } : { signature };
@@ -143,9 +144,9 @@ export async function buildWorkedExample(): Promise<WorkedExample> {
     aliceSession: session.address,
     bob: bob.address,
     delegation,
-    dice: await RoomTranscript.load(join(dir, 'worked-dice.jsonl'), 'worked-dice', ctx),
-    raid: await RoomTranscript.load(join(dir, 'worked-raid.jsonl'), 'worked-raid', ctx),
-    blackjack: await RoomTranscript.load(join(dir, 'worked-blackjack.jsonl'), 'worked-blackjack', ctx),
+    dice: await dice.transcript(),
+    raid: await raid.transcript(),
+    blackjack: await table.transcript(),
   };
 }
 

@@ -16,6 +16,7 @@ import { getJson, playerDraws, TestPlayer } from '../helpers/player.ts';
 import { startPostgres } from '../helpers/postgres.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { ownerOf } from '../helpers/rooms-db.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 type Host = 'a' | 'b';
@@ -39,7 +40,8 @@ describe('two processes behind Redis and PostgreSQL, with a data directory each'
       expect(servers[id].logs.join('')).toContain(`"database":"${common.DATABASE_URL}"`);
       expect(existsSync(join(dataDirs[id], 'fairplay.db'))).toBe(false);
     }
-    const hostOf = (roomId: string): Host => (existsSync(join(dataDirs.a, 'nodes', 'a', 'rooms-open', `${roomId}.jsonl`)) ? 'a' : 'b');
+    // The process that runs a room, as the shared database's rooms table says.
+    const hostOf = async (roomId: string): Promise<Host> => ((await ownerOf({ dataDir: dataDirs.a, databaseUrl: common.DATABASE_URL }, roomId)) === 'a' ? 'a' : 'b');
     const chips = async (id: Host, address: string) => (await getJson<{ balance: number }>(`${url(id)}/players/${address}/chips`)).balance;
     try {
       // Tables on both processes (each new room goes to the process with fewer), held by others.
@@ -48,7 +50,7 @@ describe('two processes behind Redis and PostgreSQL, with a data directory each'
       for (let i = 0; i < 8 && !(tables.a && tables.b); i++) {
         const holder = await TestPlayer.join(url('a'), { create: true });
         holders.push(holder);
-        tables[hostOf(holder.room.roomId)] ??= holder.room.roomId;
+        tables[await hostOf(holder.room.roomId)] ??= holder.room.roomId;
       }
       expect(tables.a && tables.b, 'a table on each process').toBeTruthy();
 

@@ -1,11 +1,12 @@
 /**
- * Two server processes behind one Redis (Debian's redis-server), sharing a data directory and
- * an external chain: players matched through one process play in rooms hosted on the other,
+ * Two server processes behind one Redis (Debian's redis-server) and one PostgreSQL, each with a
+ * data directory of its own (as on two hosts: they share only the keys, Redis, PostgreSQL and an
+ * external chain): players matched through one process play in rooms hosted on the other,
  * every draw verifies, and when the process holding the minter lease is SIGKILLed with a bet in
  * flight, the survivor takes over minting and settles the dead process's rooms: every award is
  * minted exactly once and every chip is accounted for.
  */
-import { existsSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@colyseus/sdk';
 import { Wallet } from 'ethers';
@@ -14,8 +15,9 @@ import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript
 import { startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startRedis } from '../helpers/redis.ts';
-import { sqliteRows } from '../helpers/sqlite-rows.ts';
 import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { startPostgres } from '../helpers/postgres.ts';
+import { inDatabase, ownerOf } from '../helpers/rooms-db.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
@@ -49,15 +51,21 @@ async function play(s: Seated, bets: number): Promise<void> {
 describe('two processes behind Redis', () => {
   it('match on one, play on the other; the minter process dies mid-bet: no award or chip lost, none doubled', { timeout: timeoutWithStarts(2, 240_000) }, async () => {
     const redis = await startRedis();
+    const postgres = await startPostgres();
     const chain = await startExternalChain();
-    const dataDir = tempDataDir();
+    const dataDirs = { a: tempDataDir(), b: tempDataDir() };
     const ports = { a: await freePort(), b: await freePort() };
-    const common = { ...chain.env, REDIS_URL: redis.url, PUBLIC_URL: `http://localhost:${ports.a}`, MAX_MESSAGES_PER_SECOND: '10000' };
+    const place = { dataDir: dataDirs.a, databaseUrl: await postgres.createDatabase() };
+    const common = { ...chain.env, REDIS_URL: redis.url, DATABASE_URL: place.databaseUrl, PUBLIC_URL: `http://localhost:${ports.a}`, MAX_MESSAGES_PER_SECOND: '10000' };
     const start = (id: 'a' | 'b') =>
-      startServerProcess({ dataDir, port: ports[id], env: { ...common, NODE_ID: id, PUBLIC_ADDRESS: `127.0.0.1:${ports[id]}` } });
-    const servers: Record<'a' | 'b', ServerProcess> = { a: await start('a'), b: await start('b') };
+      startServerProcess({ dataDir: dataDirs[id], port: ports[id], env: { ...common, NODE_ID: id, PUBLIC_ADDRESS: `127.0.0.1:${ports[id]}` } });
+    const servers = { a: await start('a') } as Record<'a' | 'b', ServerProcess>;
+    // The same keys on both (an operator gives every host the same): a's, made at its first start.
+    cpSync(join(dataDirs.a, 'keys'), join(dataDirs.b, 'keys'), { recursive: true });
+    servers.b = await start('b');
     const url = (id: 'a' | 'b') => servers[id].url;
-    const hostOf = (roomId: string): 'a' | 'b' => (existsSync(join(dataDir, 'nodes', 'a', 'rooms-open', `${roomId}.jsonl`)) ? 'a' : 'b');
+    // The process that runs a room, as the shared database's rooms table says.
+    const hostOf = async (roomId: string): Promise<'a' | 'b'> => ((await ownerOf(place, roomId)) === 'a' ? 'a' : 'b');
     try {
       for (const id of ['a', 'b'] as const)
         expect((await getJson<{ redis: unknown }>(`${url(id)}/health`)).redis).toEqual({ ok: true, configured: true });
@@ -70,7 +78,7 @@ describe('two processes behind Redis', () => {
       for (let i = 0; i < 6; i++) {
         const wallet = Wallet.createRandom();
         const player = await TestPlayer.join(url('a'), { wallet, token: await signInToken(url('b'), wallet), create: true });
-        seated.push({ player, host: hostOf(player.room.roomId), staked: 0, paid: 0, wins: 0 });
+        seated.push({ player, host: await hostOf(player.room.roomId), staked: 0, paid: 0, wins: 0 });
       }
       expect(seated.filter((s) => s.host === 'b').length).toBeGreaterThan(0);
       expect(seated.filter((s) => s.host === 'a').length).toBeGreaterThan(0);
@@ -103,6 +111,9 @@ describe('two processes behind Redis', () => {
       await until('the survivor to settle the dead process\'s rooms', async () =>
         servers[survivor].logs.join('').includes('settled the rooms of a process that died') || undefined,
       );
+      // Found in the database by their owner, and filed there: none of the dead process's rooms is left open.
+      const leftOpen = await inDatabase(place, (db) => db.selectFrom('rooms').select('room_id').where('owner', '=', minterId).where('status', '=', 'open').execute());
+      expect(leftOpen).toEqual([]);
 
       // Chips: every player's balance, read through the survivor, is what their draws say.
       for (const s of seated) {
@@ -122,9 +133,9 @@ describe('two processes behind Redis', () => {
         if (s === caught) expect(transcript.records.some((r) => r.type === 'void')).toBe(true);
       }
 
-      // Awards: won in rooms of both processes, in the one outbox they share, each minted once,
-      // all shown minted by the survivor.
-      const outbox = sqliteRows<{ awardId: string; player: string; amount: number }>(dataDir, 'select award_id as awardId, player, amount from awards order by n')!;
+      // Awards: won in rooms of both processes, in the one outbox they share in the database, each
+      // minted once, all shown minted by the survivor.
+      const outbox = (await inDatabase(place, (db) => db.selectFrom('awards').select(['award_id', 'player', 'amount']).orderBy('n').execute())).map((a) => ({ awardId: a.award_id, player: a.player, amount: Number(a.amount) }));
       expect(new Set(seated.filter((s) => s.wins > 0).map((s) => s.host))).toEqual(new Set(['a', 'b']));
       expect(outbox).toHaveLength(seated.reduce((n, s) => n + s.wins, 0));
       for (const s of seated) {
@@ -150,6 +161,7 @@ describe('two processes behind Redis', () => {
       await Promise.all([servers.a.stop(), servers.b.stop()]);
       await chain.stop();
       await redis.stop();
+      await postgres.stop();
     }
   });
 });

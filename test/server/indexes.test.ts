@@ -6,7 +6,6 @@
  * is read once at start, and not again; a write that fails never reaches the room, keeps the
  * room from being filed, and is written in order with the room's later records once it can be.
  */
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -18,10 +17,9 @@ import type { PlayerDraw } from '../../server/indexes/draws.ts';
 import { catchUpIndexes, type RecordIndex } from '../../server/indexes/record-index.ts';
 import { SqlCommitmentRegistry } from '../../server/indexes/sql-commitments.ts';
 import { SqlDrawIndex } from '../../server/indexes/sql-draws.ts';
-import { Journal } from '../../server/storage/journal.ts';
 import { authorizedPlayer, filedRoom, openRoom } from '../fairness/room-fixture.ts';
 import { BACKENDS, testDatabases, type DatabasePlace } from '../helpers/databases.ts';
-import { tempDataDir } from '../helpers/server-process.ts';
+import { SqlRoomRecords } from '../../server/fairness/room-records.ts';
 
 const commitment = () => seedCommitment(newSeed());
 const silent = pino({ level: 'silent' });
@@ -229,22 +227,21 @@ describe.each(BACKENDS)('the indexes on %s', (backend) => {
   describe('catching up', () => {
     it('reads a filed room the indexes never saw once, and not at the next start', async () => {
       const { place, database } = await fresh();
-      const closedDir = join(tempDataDir(), 'closed');
+      const filed = new Map<string, HashedRecord[]>();
       for (const id of ['old-1', 'old-2']) {
-        const { journal } = await Journal.open<{ record: HashedRecord }>(join(closedDir, `${id}.jsonl`), (v) => v as { record: HashedRecord });
-        await journal.appendMany((await filedRoom(id)).map((record) => ({ record })));
-        await journal.close();
+        filed.set(id, await filedRoom(id));
+        await new SqlRoomRecords(database).importRoom(id, 'local', filed.get(id)!, []);
       }
       const indexes = (db: Database) => [new SqlCommitmentRegistry(db, KEY_ID), new SqlDrawIndex(db)] as const;
       const [registry, draws] = indexes(database);
-      expect(await catchUpIndexes([registry, draws], { closedDir, openDirs: async () => [] }, silent)).toBe(2);
-      expect(await catchUpIndexes([registry, draws], { closedDir, openDirs: async () => [] }, silent)).toBe(0);
+      expect(await catchUpIndexes([registry, draws], new SqlRoomRecords(database), silent)).toBe(2);
+      expect(await catchUpIndexes([registry, draws], new SqlRoomRecords(database), silent)).toBe(0);
       await database.close();
 
       const reopened = await databases.open(place);
       const [registry2, draws2] = indexes(reopened);
-      expect(await catchUpIndexes([registry2, draws2], { closedDir, openDirs: async () => [] }, silent)).toBe(0);
-      const records = await Journal.read(join(closedDir, 'old-1.jsonl'), (v) => (v as { record: HashedRecord }).record);
+      expect(await catchUpIndexes([registry2, draws2], new SqlRoomRecords(reopened), silent)).toBe(0);
+      const records = filed.get('old-1')!;
       const receipt = records.find((r) => r.type === 'receipt')!;
       if (receipt.type !== 'receipt') throw new Error('no receipt');
       // Under the key id the receipt names (the fixture's VRF key).

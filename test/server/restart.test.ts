@@ -16,6 +16,10 @@ import { getJson, type FairnessParams } from '../helpers/player.ts';
 import { chipDeltas, chipsOf, expectSettled, fairnessOf } from '../helpers/dice-ledger.ts';
 import { seededRandom } from '../helpers/seed.ts';
 import { BACKENDS, testDatabases } from '../helpers/databases.ts';
+import { openRoomIds } from '../helpers/rooms-db.ts';
+import { journalRoomLog } from '../helpers/journal-room-log.ts';
+import { diceDraw, openRoom } from '../fairness/room-fixture.ts';
+import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import { elapse, waitFor } from '../helpers/wait-for.ts';
 import { MIN_STAKE_UNITS, UNITS_PER_CHIP } from '../../games/chips.ts';
 import { awardId, type Award } from '../../server/awards/award-sink.ts';
@@ -41,7 +45,7 @@ describe.each(BACKENDS)('restart, chips in %s', (backend) => {
   /** A fresh data directory and database, and the server's environment for them. */
   const place = async () => {
     const p = await dbs.fresh();
-    return { dataDir: p.dataDir, env: { ...ENV, ...dbs.env(p) } };
+    return { dataDir: p.dataDir, env: { ...ENV, ...dbs.env(p) } as Record<string, string> };
   };
 
   it('imports the chip journal of the version before the database at start, once, even with a damaged line', { timeout: timeoutWithStarts(2, 60_000) }, async () => {
@@ -115,6 +119,39 @@ describe.each(BACKENDS)('restart, chips in %s', (backend) => {
       expect(existsSync(join(dataDir, 'awards.jsonl.imported'))).toBe(true);
       const again = await allMinted(server);
       expect(again.balances?.['1']).toBe(String(3 + 4 + 5));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('imports the room transcripts of the version before the database at start, once: a finished room served as it was, a room left open settled', { timeout: timeoutWithStarts(2, 60_000) }, async () => {
+    const { dataDir, env } = await place();
+    const oldRoom = async (dir: string, id: string, close: boolean): Promise<HashedRecord[]> => {
+      const { room } = await openRoom(id, { log: await journalRoomLog(join(dataDir, dir, `${id}.jsonl`)) });
+      await diceDraw(room);
+      if (close) await room.finish();
+      return (await room.transcript()).records;
+    };
+    const closed = await oldRoom('rooms/closed', 'old-closed', true);
+    const open = await oldRoom('rooms/open', 'old-open', false);
+    writeFileSync(join(dataDir, 'rooms', 'closed', 'old-damaged.jsonl'), 'not json\n');
+    let server = await startServerProcess({ dataDir, env });
+    try {
+      const served = async (id: string) => (await fetch(`${server.url}/rooms/${id}/transcript`)).json() as Promise<Transcript>;
+      expect(JSON.stringify((await served('old-closed')).records)).toBe(JSON.stringify(closed));
+      // Recovery filed the room left open: its records, then a close record.
+      const settled = (await served('old-open')).records;
+      expect(JSON.stringify(settled.slice(0, open.length))).toBe(JSON.stringify(open));
+      expect(settled.map((r) => r.type)).toEqual([...open.map((r) => r.type), 'close']);
+      expect(await openRoomIds({ dataDir, databaseUrl: env['DATABASE_URL'] })).toEqual([]);
+      const listed = await getJson<{ rooms: { roomId: string }[] }>(`${server.url}/rooms?status=closed`);
+      expect(listed.rooms.map((r) => r.roomId).sort()).toEqual(['old-closed', 'old-open']);
+      expect(existsSync(join(dataDir, 'rooms'))).toBe(false);
+      expect(readdirSync(join(dataDir, 'rooms.imported', 'closed')).sort()).toEqual(['old-closed.jsonl', 'old-damaged.jsonl']);
+      expect(server.logs.join('')).toContain('cannot read an old room transcript');
+      expect(await server.stop('SIGTERM')).toBe(0);
+      server = await startServerProcess({ dataDir, port: server.port, env });
+      expect(JSON.stringify((await served('old-open')).records)).toBe(JSON.stringify(settled));
     } finally {
       await server.stop();
     }
@@ -293,7 +330,7 @@ describe.each(BACKENDS)('restart, chips in %s', (backend) => {
     const final = await startServerProcess({ dataDir, port, env });
     try {
       expect(await fairnessOf(final)).toEqual(keys);
-      expect(readdirSync(join(dataDir, 'rooms', 'open'))).toEqual([]); // recovery filed every room
+      expect(await openRoomIds({ dataDir, databaseUrl: env['DATABASE_URL'] })).toEqual([]); // recovery filed every room
 
       const transcripts: Transcript[] = [];
       for (const roomId of roomIds) {

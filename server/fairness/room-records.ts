@@ -1,0 +1,276 @@
+/**
+ * Rooms and their transcripts in the database (`rooms`, `room_records`, `room_reveals`), one
+ * implementation for SQLite and PostgreSQL, shared by every process of a cluster.
+ *
+ * A record's or reveal's write resolves only once its transaction has committed: nobody is told
+ * of a record before it is durable. Writes gathered during one event-loop turn, across every
+ * room, go in one transaction (`TurnBatch`), so a busy turn costs one commit. Nothing per record
+ * stays in memory: a room's records are read back from the database when asked for, and checked
+ * on reading like any input (`parseEntry`: the schema, and the hash recomputed).
+ * @module
+ */
+import type { Kysely } from 'kysely';
+import type { HashedRecord } from '../../vrf/protocol/records.ts';
+import type { Database } from '../db/database.ts';
+import type { Schema } from '../db/schema.ts';
+import { TurnBatch } from '../db/turn-batch.ts';
+import { parseEntry, type RoomReveal } from './room-journal.ts';
+
+export interface ClosedRoom {
+  readonly roomId: string;
+  /** From the close record: when the room was filed (ms since 1970), its draws and records, and the close record's hash. */
+  readonly closedAt: number;
+  readonly draws: number;
+  readonly records: number;
+  readonly head: string;
+}
+
+export interface ClosedRoomsPage {
+  readonly rooms: ClosedRoom[];
+  /** Pass as `after` for the next page; null after the last. */
+  readonly next: string | null;
+}
+
+/** What a running room writes and reads back: its own records and reveals. */
+export interface RoomLog {
+  /** Resolves once the record is durable, after every record appended before it. */
+  appendRecord(record: HashedRecord): Promise<void>;
+  /** Resolves once the reveal is durable (private: never in the transcript). */
+  appendReveal(reveal: RoomReveal): Promise<void>;
+  /** The room's durable records, in order. */
+  records(): Promise<HashedRecord[]>;
+  reveals(): Promise<RoomReveal[]>;
+}
+
+/**
+ * Where rooms and their transcripts are kept, for the room store, recovery (this process's, and
+ * a survivor's for a dead one), the listing of finished rooms, the indexes' catch-up and the
+ * import of old journals.
+ */
+export interface RoomRecords {
+  /** Creates an open room owned by `owner`; throws RoomIdUsed if the id was ever used. */
+  create(roomId: string, owner: string, openedAt?: number): Promise<void>;
+  /** The room's log, for its RoomTranscript. */
+  log(roomId: string): RoomLog;
+  /** A room's durable records in order (or `limit` of them from seq `from`), each checked; undefined if there is no such room. */
+  records(roomId: string, page?: { from: number; limit: number }): Promise<HashedRecord[] | undefined>;
+  /** How many durable records a room has. */
+  recordCount(roomId: string): Promise<number>;
+  reveals(roomId: string): Promise<RoomReveal[]>;
+  /** Rooms `owner` left open, oldest first. */
+  leftOpen(owner: string): Promise<string[]>;
+  /** Every owner with a room open. */
+  ownersWithOpenRooms(): Promise<string[]>;
+  openRoomIds(): Promise<string[]>;
+  /** Every finished room, in filing order. */
+  closedRoomIds(): Promise<string[]>;
+  /** Files a room as finished: its last durable record must be its close record. */
+  markClosed(roomId: string): Promise<void>;
+  closedRooms(opts: { after?: string; limit: number }): Promise<ClosedRoomsPage>;
+  /** Writes a whole room from elsewhere, idempotently: closed if it ends in a close record, else open and owned by `owner`. */
+  importRoom(roomId: string, owner: string, records: readonly HashedRecord[], reveals: readonly RoomReveal[]): Promise<void>;
+  /** Resolves once every write begun so far is done (or failed). */
+  settled(): Promise<void>;
+}
+
+/** Thrown when a room id is taken: a room id is never reused, not even a finished room's. */
+export class RoomIdUsed extends Error {}
+
+type Write = { readonly roomId: string; readonly record?: HashedRecord; readonly reveal?: RoomReveal; failed?: Error };
+
+/** Rows per insert statement (SQLite's limit on bound variables). */
+const CHUNK = 500;
+
+export class SqlRoomRecords implements RoomRecords {
+  readonly #batches = new TurnBatch<Write>((writes) => this.#write(writes));
+  /** Rooms one of whose writes failed: their later records would leave a gap, so they are refused. */
+  readonly #broken = new Set<string>();
+
+  constructor(private readonly database: Database) {}
+
+  /** Creates an open room owned by `owner`; throws RoomIdUsed if the id was ever used. */
+  async create(roomId: string, owner: string, openedAt = Date.now()): Promise<void> {
+    const inserted = await this.database.db
+      .insertInto('rooms')
+      .values({ room_id: roomId, owner, status: 'open', opened_at: openedAt })
+      .onConflict((oc) => oc.column('room_id').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new RoomIdUsed(`room id ${roomId} was used before`);
+  }
+
+  /** The room's log, for its RoomTranscript. */
+  log(roomId: string): RoomLog {
+    return {
+      appendRecord: (record) => this.#append({ roomId, record }),
+      appendReveal: (reveal) => this.#append({ roomId, reveal }),
+      records: async () => (await this.records(roomId)) ?? [],
+      reveals: () => this.reveals(roomId),
+    };
+  }
+
+  /** The owner and status of a room, or undefined if there is none. */
+  async room(roomId: string): Promise<{ owner: string; status: 'open' | 'closed' } | undefined> {
+    return this.database.db.selectFrom('rooms').select(['owner', 'status']).where('room_id', '=', roomId).executeTakeFirst();
+  }
+
+  async records(roomId: string, page?: { from: number; limit: number }): Promise<HashedRecord[] | undefined> {
+    let query = this.database.db.selectFrom('room_records').select(['seq', 'hash', 'json']).where('room_id', '=', roomId).orderBy('seq');
+    if (page) query = query.where('seq', '>=', page.from).limit(page.limit);
+    const rows = await query.execute();
+    if (rows.length === 0 && !(await this.room(roomId))) return undefined;
+    const from = page?.from ?? 0;
+    return rows.map((row, i) => {
+      const entry = parseEntry({ record: JSON.parse(row.json) as unknown });
+      if (!('record' in entry) || entry.record.seq !== from + i || row.seq !== from + i || entry.record.hash !== row.hash)
+        throw new Error(`room ${roomId}: record ${row.seq} in the database is not the record at its place`);
+      return entry.record;
+    });
+  }
+
+  async recordCount(roomId: string): Promise<number> {
+    const row = await this.database.db.selectFrom('room_records').select((eb) => eb.fn.countAll<number | string>().as('n')).where('room_id', '=', roomId).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async reveals(roomId: string): Promise<RoomReveal[]> {
+    const rows = await this.database.db.selectFrom('room_reveals').select(['draw_seq', 'address', 'seed']).where('room_id', '=', roomId).execute();
+    return rows.map((r) => ({ drawSeq: r.draw_seq, address: r.address, seed: r.seed }));
+  }
+
+  /** Rooms `owner` left open (it stopped before they finished), oldest first. */
+  async leftOpen(owner: string): Promise<string[]> {
+    const rows = await this.database.db.selectFrom('rooms').select('room_id').where('status', '=', 'open').where('owner', '=', owner).orderBy('opened_at').orderBy('room_id').execute();
+    return rows.map((r) => r.room_id);
+  }
+
+  /** Every owner with a room open: running it, or having died before finishing it. */
+  async ownersWithOpenRooms(): Promise<string[]> {
+    const rows = await this.database.db.selectFrom('rooms').select('owner').distinct().where('status', '=', 'open').execute();
+    return rows.map((r) => r.owner);
+  }
+
+  /** Every open room, of every owner (for an index that must read them again). */
+  async openRoomIds(): Promise<string[]> {
+    const rows = await this.database.db.selectFrom('rooms').select('room_id').where('status', '=', 'open').orderBy('opened_at').orderBy('room_id').execute();
+    return rows.map((r) => r.room_id);
+  }
+
+  /** Every finished room, in the order they were filed. */
+  async closedRoomIds(): Promise<string[]> {
+    const rows = await this.database.db.selectFrom('rooms').select('room_id').where('status', '=', 'closed').orderBy('closed_at').orderBy('room_id').execute();
+    return rows.map((r) => r.room_id);
+  }
+
+  /** Files a room as finished: its last durable record must be its close record. */
+  async markClosed(roomId: string): Promise<void> {
+    await this.database.transaction(async (trx) => {
+      const last = await trx.selectFrom('room_records').select('json').where('room_id', '=', roomId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const entry = last && parseEntry({ record: JSON.parse(last.json) as unknown });
+      if (!entry || !('record' in entry) || entry.record.type !== 'close') throw new Error(`room ${roomId} has no close record to file it by`);
+      const close = entry.record;
+      await trx
+        .updateTable('rooms')
+        .set({ status: 'closed', closed_at: close.closedAt, draws: close.drawSeq, records: close.seq + 1, head: close.hash })
+        .where('room_id', '=', roomId)
+        .execute();
+    });
+  }
+
+  /** The finished rooms, in the order they were filed (close time, then id), a page at a time. */
+  async closedRooms(opts: { after?: string; limit: number }): Promise<ClosedRoomsPage> {
+    let query = this.database.db
+      .selectFrom('rooms')
+      .select(['room_id', 'closed_at', 'draws', 'records', 'head'])
+      .where('status', '=', 'closed')
+      .orderBy('closed_at')
+      .orderBy('room_id')
+      .limit(opts.limit + 1);
+    const cursor = opts.after?.match(/^(\d+)\.(.+)$/);
+    if (cursor) {
+      const [closedAt, roomId] = [Number(cursor[1]), cursor[2]!];
+      query = query.where((eb) => eb.or([eb('closed_at', '>', closedAt), eb.and([eb('closed_at', '=', closedAt), eb('room_id', '>', roomId)])]));
+    }
+    const rows = await query.execute();
+    const rooms = rows.slice(0, opts.limit).map((r) => ({ roomId: r.room_id, closedAt: r.closed_at!, draws: r.draws!, records: r.records!, head: r.head! }));
+    const last = rooms.at(-1);
+    return { rooms, next: last && rows.length > opts.limit ? `${last.closedAt}.${last.roomId}` : null };
+  }
+
+  /**
+   * Writes a whole room from elsewhere (a journal of the version before the database), in one
+   * transaction: filed as closed if its last record is a close record, else open and owned by
+   * `owner` (so recovery settles it). Idempotent: what is already there stays.
+   */
+  async importRoom(roomId: string, owner: string, records: readonly HashedRecord[], reveals: readonly RoomReveal[]): Promise<void> {
+    const close = records.at(-1)?.type === 'close' ? records.at(-1) : undefined;
+    const openedAt = records[0]?.type === 'receipt' ? records[0].issuedAt : close?.type === 'close' ? close.closedAt : Date.now();
+    await this.database.transaction(async (trx) => {
+      await trx.insertInto('rooms').values({ room_id: roomId, owner, status: 'open', opened_at: openedAt }).onConflict((oc) => oc.column('room_id').doNothing()).execute();
+      await insertRows(trx, roomId, records, reveals);
+      if (close?.type === 'close')
+        await trx
+          .updateTable('rooms')
+          .set({ status: 'closed', closed_at: close.closedAt, draws: close.drawSeq, records: close.seq + 1, head: close.hash })
+          .where('room_id', '=', roomId)
+          .execute();
+    });
+  }
+
+  /** Resolves once every write begun so far is done (or failed). */
+  settled(): Promise<void> {
+    return this.#batches.last;
+  }
+
+  async #append(write: Write): Promise<void> {
+    if (this.#broken.has(write.roomId)) throw brokenRoom(write.roomId);
+    await this.#batches.add(write);
+    if (write.failed) throw write.failed;
+  }
+
+  /** One transaction for the batch; if it fails, each write alone, so one bad write fails only its room. */
+  async #write(all: Write[]): Promise<void> {
+    // A room may have broken after these were added: none of its later writes goes in.
+    const writes = all.filter((w) => {
+      if (this.#broken.has(w.roomId)) w.failed = brokenRoom(w.roomId);
+      return !w.failed;
+    });
+    if (writes.length === 0) return;
+    try {
+      await this.database.transaction((trx) => writeAll(trx, writes));
+      return;
+    } catch {
+      // Each alone below: the error that counts is the one of the write that fails alone.
+    }
+    for (const w of writes) {
+      if (this.#broken.has(w.roomId)) {
+        w.failed = brokenRoom(w.roomId);
+        continue;
+      }
+      try {
+        await this.database.transaction((trx) => writeAll(trx, [w]));
+      } catch (err) {
+        this.#broken.add(w.roomId);
+        w.failed = new Error(`room ${w.roomId}: cannot write to the database ${this.database.where}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+  }
+}
+
+const brokenRoom = (roomId: string): Error => new Error(`room ${roomId}: an earlier write failed; nothing more is written`);
+
+async function writeAll(trx: Kysely<Schema>, writes: readonly Write[]): Promise<void> {
+  const records = writes.flatMap((w) => (w.record ? [{ room_id: w.roomId, seq: w.record.seq, hash: w.record.hash, json: JSON.stringify(w.record) }] : []));
+  const reveals = writes.flatMap((w) => (w.reveal ? [{ room_id: w.roomId, draw_seq: w.reveal.drawSeq, address: w.reveal.address, seed: w.reveal.seed }] : []));
+  // A seq written twice, a reveal given twice: refused by the keys.
+  for (let i = 0; i < records.length; i += CHUNK) await trx.insertInto('room_records').values(records.slice(i, i + CHUNK)).execute();
+  for (let i = 0; i < reveals.length; i += CHUNK) await trx.insertInto('room_reveals').values(reveals.slice(i, i + CHUNK)).execute();
+}
+
+async function insertRows(trx: Kysely<Schema>, roomId: string, records: readonly HashedRecord[], reveals: readonly RoomReveal[]): Promise<void> {
+  const recordRows = records.map((r) => ({ room_id: roomId, seq: r.seq, hash: r.hash, json: JSON.stringify(r) }));
+  const revealRows = reveals.map((r) => ({ room_id: roomId, draw_seq: r.drawSeq, address: r.address, seed: r.seed }));
+  for (let i = 0; i < recordRows.length; i += CHUNK)
+    await trx.insertInto('room_records').values(recordRows.slice(i, i + CHUNK)).onConflict((oc) => oc.columns(['room_id', 'seq']).doNothing()).execute();
+  for (let i = 0; i < revealRows.length; i += CHUNK)
+    await trx.insertInto('room_reveals').values(revealRows.slice(i, i + CHUNK)).onConflict((oc) => oc.columns(['room_id', 'draw_seq', 'address']).doNothing()).execute();
+}
