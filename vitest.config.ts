@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
- * The fast tests: in-process code, files and short-lived helper processes (the VRF CLI, a journal
- * writer to SIGKILL, a PostgreSQL of the database and index tests' own), no game server, chain node, Redis or browser. `npm run test:unit` runs these;
+ * The fast tests: in-process code, files and short-lived helper processes (the VRF CLI, a
+ * PostgreSQL of the database and index tests' own), no game server, chain node, Redis or browser. `npm run test:unit` runs these;
  * `npm test` runs them and every other test file.
  */
 const UNIT = [
@@ -15,10 +15,10 @@ const UNIT = [
   'test/server/config.test.ts',
   'test/server/database.test.ts',
   'test/server/indexes.test.ts',
-  'test/server/journal.test.ts',
   'test/server/keys.test.ts',
   'test/server/log.test.ts',
   'test/server/mint-log.test.ts',
+  'test/server/old-journal-reader.test.ts',
   'test/server/room-auth.test.ts',
   'test/server/siwe.test.ts',
   'test/server/start-imports.test.ts',

@@ -1,7 +1,7 @@
 /**
  * Room transcripts of the version before the database: JSON-lines journals in DATA_DIR
  * (`rooms/closed/`, `rooms/open/`, and a cluster's `nodes/<id>/rooms-open/`), imported once at
- * start, before recovery. Each is read as before (`Journal.read` + `parseEntry`: every record's
+ * start, before recovery. Each is read as before (`readOldJournal` + `parseEntry`: every record's
  * hash checked) and written whole, idempotently: a finished room as closed, a room left open as
  * open and owned by the process that ran it, so recovery settles it. Then the directories are
  * renamed (`rooms.imported`, `rooms-open.imported`) so the import runs once; a damaged file is
@@ -12,7 +12,7 @@ import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
-import { Journal } from '../storage/journal.ts';
+import { readOldJournal } from '../storage/old-journal-reader.ts';
 import { parseEntry, type RoomReveal } from './room-journal.ts';
 import type { RoomRecords } from './room-records.ts';
 import { isRoomId } from './room-store.ts';
@@ -43,7 +43,7 @@ export async function importRoomTranscripts(dataDir: string, store: RoomRecords,
       let room: { records: HashedRecord[]; reveals: RoomReveal[] };
       try {
         if (!isRoomId(roomId)) throw new Error('not a room id');
-        const entries = await Journal.read(path, parseEntry);
+        const entries = await readOldJournal(path, parseEntry);
         room = { records: entries.flatMap((e) => ('record' in e ? [e.record] : [])), reveals: entries.flatMap((e) => ('reveal' in e ? [e.reveal] : [])) };
       } catch (err) {
         opts.log.error({ err, path }, 'cannot read an old room transcript: not imported (it stays with the imported files)');

@@ -8,7 +8,7 @@
 import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { Journal } from './journal.ts';
+import { readOldJournal } from './old-journal-reader.ts';
 
 /** `DATA_DIR/<name>` and each cluster process's `nodes/<id>/<name>`, whether they exist or not. */
 export async function oldJournals(dataDir: string, name: string): Promise<string[]> {
@@ -40,7 +40,7 @@ export async function importOldJournal<T>(
   let bad = 0;
   let entries: T[];
   try {
-    const read = await Journal.read(path, (value) => {
+    const read = await readOldJournal(path, (value) => {
       try {
         return parse(value);
       } catch {

@@ -14,7 +14,7 @@ import { importRoomTranscripts } from '../../server/fairness/import-transcripts.
 import { parseEntry } from '../../server/fairness/room-journal.ts';
 import { RoomIdUsed, SqlRoomRecords } from '../../server/fairness/room-records.ts';
 import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
-import { Journal } from '../../server/storage/journal.ts';
+import { readOldJournal } from '../../server/storage/old-journal-reader.ts';
 import { authorizedPlayer, chestDraw, diceDraw, openRoom } from '../fairness/room-fixture.ts';
 import { BACKENDS, testDatabases } from '../helpers/databases.ts';
 import { journalRoomLog } from '../helpers/journal-room-log.ts';
@@ -139,7 +139,7 @@ describe.each(BACKENDS)('rooms in the database on %s', (backend) => {
     await journalRoom('rooms/open', 'old-open', false);
     await journalRoom('nodes/n7/rooms-open', 'old-node', false);
     writeFileSync(join(dataDir, 'rooms', 'closed', 'damaged.jsonl'), '{"record": {"type": "receipt"}}\n');
-    const fileRecords = async (path: string) => (await Journal.read(join(dataDir, path), parseEntry)).flatMap((e) => ('record' in e ? [e.record] : []));
+    const fileRecords = async (path: string) => (await readOldJournal(join(dataDir, path), parseEntry)).flatMap((e) => ('record' in e ? [e.record] : []));
     const before = {
       'old-closed': await fileRecords('rooms/closed/old-closed.jsonl'),
       'old-open': await fileRecords('rooms/open/old-open.jsonl'),
