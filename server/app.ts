@@ -13,7 +13,6 @@ import { getSuite } from '../vrf/index.ts';
 import { vrfKeyId } from '../vrf/protocol/commitment.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
-import { importOldAwardJournals } from './awards/import-journals.ts';
 import { LeasedMinter } from './awards/leased-minter.ts';
 import { AwardMinter } from './awards/minter.ts';
 import { SqlAwardOutbox } from './awards/sql-award-outbox.ts';
@@ -27,7 +26,7 @@ import { PeerSync } from './cluster/peer-sync.ts';
 import { RedisNonceStore } from './cluster/redis-nonces.ts';
 import { RedisSeatRegistry } from './cluster/redis-seats.ts';
 import { fewestRoomsPlacement } from './cluster/room-placement.ts';
-import { ChipLedger, oldChipJournals } from './chips/chip-ledger.ts';
+import { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import { createFairnessContext } from './fairness/context.ts';
 import { databaseAnswers, openDatabase } from './db/database.ts';
@@ -36,7 +35,6 @@ import { SqlCommitmentRegistry } from './indexes/sql-commitments.ts';
 import { SqlDrawIndex } from './indexes/sql-draws.ts';
 import { createProverPool } from './fairness/prover.ts';
 import { recoverRooms } from './fairness/recovery.ts';
-import { importRoomTranscripts } from './fairness/import-transcripts.ts';
 import { SqlRoomRecords } from './fairness/room-records.ts';
 import { RoomStore } from './fairness/room-store.ts';
 import { installRoutes } from './http-routes.ts';
@@ -44,6 +42,7 @@ import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { loadServerGames, servedRules } from './games.ts';
 import { provideServices } from './services.ts';
+import { importPreviousVersion } from './storage/import-previous-version.ts';
 
 export interface RunningServer {
   readonly port: number;
@@ -95,15 +94,11 @@ export async function startServer(
   const roomRecords = new SqlRoomRecords(database);
   const owner = cluster?.nodeId ?? 'local';
   const rooms = new RoomStore(roomRecords, owner, ctx);
-  // The transcripts of the version before the database: imported once, then moved aside.
-  await importRoomTranscripts(config.dataDir, roomRecords, { owner, ownerOfNode: (id) => (cluster ? id : owner), log });
   const chips = await ChipLedger.open(database, config.startingUnits);
-  // The chip journals of the version before the database: imported once (by ref), then renamed.
-  for (const path of await oldChipJournals(config.dataDir)) await chips.importJournal(path, log);
-  // The award outbox and the mint log, in the database; their journals of the version before it imported once.
   const awards = new SqlAwardOutbox(database, TOKEN_IDS);
   const mints = new SqlMintLog(database, chain.gameAssets);
-  await importOldAwardJournals(config.dataDir, awards, mints, log);
+  // What the version before the database left in DATA_DIR (transcripts, chips, awards, mints): imported once, then moved aside.
+  await importPreviousVersion(config.dataDir, { rooms: roomRecords, owner, ownerOfNode: (id) => (cluster ? id : owner), chips, awards, mints }, log);
   const makeMinter = (mayBroadcast?: () => boolean) =>
     new AwardMinter({
       ...(mayBroadcast ? { mayBroadcast } : {}),

@@ -34,14 +34,14 @@ export async function importAwardJournal(path: string, outbox: AwardSink, log?: 
   return result && { imported: result.imported - refused, bad: result.bad + refused };
 }
 
-export function importMintJournal(path: string, mints: MintLog, log?: Logger): Promise<{ imported: number; bad: number } | undefined> {
+export function importMintJournal(path: string, mints: Pick<MintLog, 'apply'>, log?: Logger): Promise<{ imported: number; bad: number } | undefined> {
   return importOldJournal(path, 'mint log', parseMintEntry, async (entries) => {
     for (let i = 0; i < entries.length; i += CHUNK) await mints.apply(entries.slice(i, i + CHUNK));
   }, log);
 }
 
 /** Every old award journal of the data directory, then its mint log (whose entries name those awards). */
-export async function importOldAwardJournals(dataDir: string, outbox: AwardSink, mints: MintLog, log?: Logger): Promise<void> {
+export async function importOldAwardJournals(dataDir: string, outbox: AwardSink, mints: Pick<MintLog, 'apply'>, log?: Logger): Promise<void> {
   for (const path of await oldJournals(dataDir, 'awards.jsonl')) await importAwardJournal(path, outbox, log);
   await importMintJournal(join(dataDir, 'mints.jsonl'), mints, log);
 }

@@ -1,6 +1,7 @@
 /**
  * The soak run (10 minutes; `npm run bench -- --only soak`, not part of the default run or CI):
- * 300 players in both games on one server process, the server's memory (RSS) and open file
+ * 300 players in both games on one server process whose database already holds a million
+ * transcript records of history (`prefill.ts`), the server's memory (RSS) and open file
  * descriptors sampled every 30 s. After a 2-minute warm-up, memory must stay flat (the last
  * sample at most 10% above the warm-up's) and descriptors must not grow (at most 2% above).
  * @module
@@ -11,10 +12,11 @@ import type { Target } from './vrf.bench.ts';
 const PLAYERS = 300;
 const SECONDS = 600;
 const WARMUP_SECONDS = 120;
+const HISTORY_RECORDS = 1_000_000;
 
 export async function benchSoak(): Promise<{ table: string; targets: Target[] }> {
   const samples: { atSeconds: number; rssMb: number; openFds: number; clients: number; errors: number }[] = [];
-  const result = await runLoad({ players: PLAYERS, seconds: SECONDS, raidShare: 0.5, sampleSeconds: 30, sample: (s) => samples.push(s), quiet: true });
+  const result = await runLoad({ players: PLAYERS, seconds: SECONDS, raidShare: 0.5, prefillRecords: HISTORY_RECORDS, sampleSeconds: 30, sample: (s) => samples.push(s), quiet: true });
   const warm = samples.find((s) => s.atSeconds >= WARMUP_SECONDS) ?? samples[0]!;
   const last = samples.at(-1)!;
   const after = samples.filter((s) => s.atSeconds >= warm.atSeconds);
@@ -23,7 +25,7 @@ export async function benchSoak(): Promise<{ table: string; targets: Target[] }>
   const fdRatio = last.openFds / warm.openFds;
   return {
     table: [
-      `${PLAYERS} players for ${SECONDS} s: ${result.drawsPerSec.toFixed(0)} draws/s, reveal to outcome p99 ${result.revealToOutcome.p99.toFixed(1)} ms, errors ${result.errors}`,
+      `${PLAYERS} players for ${SECONDS} s, ${HISTORY_RECORDS} records in the database before the start: ${result.drawsPerSec.toFixed(0)} draws/s, reveal to outcome p99 ${result.revealToOutcome.p99.toFixed(1)} ms, errors ${result.errors}`,
       'at (s)   RSS (MB)   open fds   clients',
       ...samples.map((s) => `${s.atSeconds.toFixed(0).padStart(6)}   ${s.rssMb.toFixed(0).padStart(8)}   ${String(s.openFds).padStart(8)}   ${String(s.clients).padStart(7)}`),
       `after the ${WARMUP_SECONDS} s warm-up: RSS ${warm.rssMb.toFixed(0)} -> ${last.rssMb.toFixed(0)} MB (peak ${peak.toFixed(0)}), fds ${warm.openFds} -> ${last.openFds}`,

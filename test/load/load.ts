@@ -24,6 +24,7 @@ import { CHESTS_PER_ROUND, RAID_LOOT_MAPPING } from '../../games/raid/rules.ts';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { authorize, servedRulesHash, sessionSignIn } from '../helpers/player.ts';
 import { startExternalChain } from '../helpers/external-chain.ts';
+import { prefill } from '../bench/prefill.ts';
 import { startPostgres } from '../helpers/postgres.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
@@ -195,6 +196,8 @@ export interface LoadOptions {
   readonly processes?: number;
   /** SQLite in the data directory (the default), or a PostgreSQL of this tool's own. */
   readonly database?: 'sqlite' | 'postgres';
+  /** History put in the database before the server starts: this many transcript records (`test/bench/prefill.ts`). */
+  readonly prefillRecords?: number;
   /** Called every `sampleSeconds` with the server's state (the soak run's probe). */
   readonly sample?: (s: { atSeconds: number; rssMb: number; openFds: number; clients: number; errors: number }) => void;
   readonly sampleSeconds?: number;
@@ -218,7 +221,7 @@ function openFds(pid: number): number {
 export async function runLoad(args: LoadOptions): Promise<LoadResult> {
   const log = args.quiet ? () => undefined : (line: string) => console.log(line);
   running = true;
-  const cluster = await startServers(args.processes ?? 1, args.database ?? 'sqlite');
+  const cluster = await startServers(args.processes ?? 1, args.database ?? 'sqlite', args.prefillRecords ?? 0);
   const { servers } = cluster;
   const urls = servers.map((s) => s.url);
   const server = { pids: servers.map((s) => s.pid) };
@@ -290,7 +293,7 @@ const SERVER_ENV = { LOG_LEVEL: 'warn', RAID_ROUND_SECONDS: '60', STARTING_CHIPS
  * directory (the two share one), or on a PostgreSQL of the tool's own (a data directory each,
  * the same keys).
  */
-async function startServers(processes: number, database: 'sqlite' | 'postgres'): Promise<{ servers: ServerProcess[]; stop(): Promise<void> }> {
+async function startServers(processes: number, database: 'sqlite' | 'postgres', prefillRecords: number): Promise<{ servers: ServerProcess[]; stop(): Promise<void> }> {
   const postgres = database === 'postgres' ? await startPostgres() : undefined;
   const databaseEnv: Record<string, string> = postgres ? { DATABASE_URL: await postgres.createDatabase() } : {};
   const stops: (() => Promise<unknown>)[] = [async () => postgres?.stop()];
@@ -299,7 +302,9 @@ async function startServers(processes: number, database: 'sqlite' | 'postgres'):
   };
   try {
     if (processes === 1) {
-      const server = await startServerProcess({ env: { ...SERVER_ENV, ...databaseEnv } });
+      const dataDir = tempDataDir();
+      if (prefillRecords > 0) console.log(`prefilled the database: ${JSON.stringify(await prefill({ dataDir, ...(databaseEnv['DATABASE_URL'] ? { databaseUrl: databaseEnv['DATABASE_URL'] } : {}) }, prefillRecords))}`);
+      const server = await startServerProcess({ dataDir, env: { ...SERVER_ENV, ...databaseEnv } });
       stops.push(() => server.stop());
       return { servers: [server], stop };
     }
