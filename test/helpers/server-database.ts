@@ -47,3 +47,9 @@ export async function serverDatabaseEnv(dataDir: string): Promise<Record<string,
   }
   return { DATABASE_URL: await url };
 }
+
+/** Where the server on `dataDir` keeps its data: the directory, and its database on the project's PostgreSQL if any. */
+export async function serverPlace(dataDir: string): Promise<{ dataDir: string; databaseUrl?: string }> {
+  const url = (await serverDatabaseEnv(dataDir))['DATABASE_URL'];
+  return url ? { dataDir, databaseUrl: url } : { dataDir };
+}

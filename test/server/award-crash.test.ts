@@ -15,7 +15,8 @@ import { readArtifact } from '../../server/chain/artifact.ts';
 import { Gambler } from '../helpers/gambler.ts';
 import { getJson } from '../helpers/player.ts';
 import { seededRandom } from '../helpers/seed.ts';
-import { sqliteRows } from '../helpers/sqlite-rows.ts';
+import { inDatabase } from '../helpers/rooms-db.ts';
+import { serverPlace } from '../helpers/server-database.ts';
 import { freePort, killEmbeddedNode, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
@@ -44,13 +45,10 @@ async function playUntilCut(p: Gambler): Promise<void> {
   }
 }
 
-/** Awards in the outbox so far (committed: durable). */
-function outboxCount(dataDir: string): number {
-  try {
-    return sqliteRows<{ count: number }>(dataDir, 'select count(*) as count from awards')?.[0]?.count ?? 0;
-  } catch {
-    return 0; // not migrated yet
-  }
+/** Awards in the outbox so far (committed: durable), read from the server's database. */
+async function outboxCount(dataDir: string): Promise<number> {
+  const row = await inDatabase(await serverPlace(dataDir), (db) => db.selectFrom('awards').select((eb) => eb.fn.countAll().as('count')).executeTakeFirst());
+  return Number(row?.count ?? 0);
 }
 
 async function awardsOf(server: ServerProcess, address: string) {
@@ -68,10 +66,10 @@ describe('awards under crashes', () => {
       const server = await startServerProcess({ dataDir, port, env: ENV });
       const players = await Promise.all(wallets.map((w) => Gambler.enter(server.url, w)));
       const play = Promise.all(players.map(playUntilCut));
-      const target = outboxCount(dataDir) + random.int(AWARDS_PER_ROUND.min, AWARDS_PER_ROUND.max);
+      const target = (await outboxCount(dataDir)) + random.int(AWARDS_PER_ROUND.min, AWARDS_PER_ROUND.max);
       kills.push(target);
       const failedEarly = play.then(() => Promise.reject(new Error(`round ${round}: every player stopped before the kill`)));
-      await Promise.race([waitFor(() => outboxCount(dataDir) >= target, { what: `round ${round}: ${target} awards in the outbox`, timeout: 90_000, interval: 20 }), failedEarly]);
+      await Promise.race([waitFor(async () => (await outboxCount(dataDir)) >= target, { what: `round ${round}: ${target} awards in the outbox`, timeout: 90_000, interval: 20 }), failedEarly]);
       if (round === NODE_KILL_ROUND) killEmbeddedNode(dataDir);
       await server.stop('SIGKILL');
       await play;
@@ -79,8 +77,9 @@ describe('awards under crashes', () => {
 
     const server = await startServerProcess({ dataDir, port, env: ENV });
     try {
-      const outbox = sqliteRows<{ award_id: string; player: string; token_id: number; amount: number }>(dataDir, 'select award_id, player, token_id, amount from awards order by n')!.map(
-        (r): OutboxAward => ({ awardId: r.award_id, player: r.player, tokenId: r.token_id, amount: r.amount }),
+      const place = await serverPlace(dataDir);
+      const outbox = (await inDatabase(place, (db) => db.selectFrom('awards').select(['award_id', 'player', 'token_id', 'amount']).orderBy('n').execute())).map(
+        (r): OutboxAward => ({ awardId: r.award_id, player: r.player, tokenId: Number(r.token_id), amount: Number(r.amount) }),
       );
       // Every award on file before a kill is still there (the outbox is durable before it is counted).
       expect(outbox.length, `kills at ${kills.join(', ')} awards`).toBeGreaterThanOrEqual(kills.at(-1)!);
@@ -111,7 +110,7 @@ describe('awards under crashes', () => {
           expect(await assets.getFunction('balanceOf')(w.address, 1)).toBe(sum);
           expect(answers[i]!.balances['1']).toBe(String(sum));
         }
-        const voided = sqliteRows<{ count: number }>(dataDir, "select count(*) as count from mint_txs where state = 'voided'")![0]!.count;
+        const voided = (await inDatabase(place, (db) => db.selectFrom('mint_txs').select('hash').where('state', '=', 'voided').execute())).length;
         console.log(`award crash test: ${outbox.length} awards, ${new Set(answers.flatMap((a) => a.awards.map((x) => x.txHash))).size} transactions, ${voided} voided, kills at ${kills.join(', ')} awards`);
       } finally {
         provider.destroy();

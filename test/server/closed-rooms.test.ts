@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyTranscript } from '../../vrf/protocol/transcript.ts';
 import { closedTranscript, getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { inDatabase } from '../helpers/rooms-db.ts';
+import { serverPlace } from '../helpers/server-database.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
@@ -61,7 +62,7 @@ describe('finished rooms', () => {
 
   it('does not serve a damaged transcript, lists on past it, and refuses a malformed query with the reason', async () => {
     // A finished room whose record in the database was damaged (by hand, or a bad restore).
-    await inDatabase({ dataDir: server.dataDir }, async (db) => {
+    await inDatabase(await serverPlace(server.dataDir), async (db) => {
       await db.insertInto('rooms').values({ room_id: 'damaged', owner: 'local', status: 'closed', opened_at: 1, closed_at: 1, draws: 0, records: 1, head: 'ab'.repeat(32) }).execute();
       await db.insertInto('room_records').values({ room_id: 'damaged', seq: 0, hash: 'ab'.repeat(32), json: '{"type": "receipt"' }).execute();
     });

@@ -1,7 +1,7 @@
 /**
  * Used commitments and players' draws, one server process over real WebSockets, on SQLite and on
  * PostgreSQL: a seed commitment used in one room is refused in another (dice, blackjack, a raid
- * chest draw) and after restarts (SIGKILL, then SIGTERM with the database deleted), with the stake untouched
+ * chest draw) and after restarts (SIGKILL, then SIGTERM with the indexes' tables emptied), with the stake untouched
  * and the room playing on; `GET /players/:address/draws` lists a player's draws across rooms and
  * games, page by page, with their ends as outcome and void records come, and nobody else's,
  * before and after the restarts; malformed requests get a 400 with the reason. A damaged SQLite
@@ -180,13 +180,15 @@ describe.each(BACKENDS)('used commitments and players\' draws, one process on %s
       const beforeRebuild = await playerDraws(server.url, me, 100);
       expect(beforeRebuild).toHaveLength(5);
 
-      // Stopped cleanly, the database deleted: the next start reads every filed room once and
-      // serves the same draws, refusing the same commitments.
+      // Stopped cleanly, the indexes lost (their tables emptied, the transcripts kept): the next
+      // start reads every filed room once and serves the same draws, refusing the same commitments.
       await again.room.leave();
       await waitFor(async () => (await playerDraws(server.url, me, 100)).every((d) => d.status !== 'open'), { what: 'every draw of mine to end' });
       const ended = await playerDraws(server.url, me, 100);
       expect(await server.stop('SIGTERM')).toBe(0);
-      await databases.wipe(place);
+      const database = await databases.open(place);
+      for (const table of ['draw_players', 'draws', 'used_commitments', 'indexed_rooms'] as const) await database.db.deleteFrom(table).execute();
+      await database.close();
       server = await startServerProcess({ dataDir: server.dataDir, port: server.port, env });
       expect(server.logs.join('')).toMatch(/indexed transcripts the indexes lacked/);
       expect(await playerDraws(server.url, me, 2)).toEqual(ended);

@@ -11,10 +11,9 @@ import { hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import { payoutOnWin } from '../../games/dice/rules.ts';
 import { outcomeProblems, receiptProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
-import { serverBackend } from '../helpers/server-database.ts';
+import { serverBackend, serverPlace } from '../helpers/server-database.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
-import { sqliteRows } from '../helpers/sqlite-rows.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { inDatabase } from '../helpers/rooms-db.ts';
 
@@ -130,7 +129,8 @@ describe('a bet in units', () => {
 
 describe('operating', () => {
   it('GET /metrics counts the session\'s draws, proofs and mints; GET /health reports storage and chain', async () => {
-    const rooms = await inDatabase({ dataDir: server.dataDir }, (db) => db.selectFrom('rooms').select('room_id').execute());
+    const place = await serverPlace(server.dataDir);
+    const rooms = await inDatabase(place, (db) => db.selectFrom('rooms').select('room_id').execute());
     expect(rooms.length).toBeGreaterThan(0);
     const text = await (await fetch(`${server.url}/metrics`)).text();
     const value = (line: RegExp) => Number(text.match(line)?.[1] ?? Number.NaN);
@@ -140,7 +140,7 @@ describe('operating', () => {
     expect(value(/^fairplay_prove_seconds_count (\d+)$/m)).toBe(outcomes);
     expect(value(/^fairplay_outbox_pending (\d+)$/m)).toBe(0);
     // The session's test waited for every award to be minted.
-    const awards = sqliteRows<{ count: number }>(server.dataDir, 'select count(*) as count from awards')![0]!.count;
+    const awards = (await inDatabase(place, (db) => db.selectFrom('awards').select('award_id').execute())).length;
     expect(value(/^fairplay_awards_minted_total (\d+)$/m)).toBe(awards);
     expect(text).toMatch(/^fairplay_rooms \d+$/m);
     expect(text).toMatch(/^fairplay_clients \d+$/m);
