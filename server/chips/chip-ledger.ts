@@ -268,6 +268,10 @@ export class ChipLedger {
         for (const r of rows) existing.add(r.ref);
       }
       const fresh = [...candidates.values()].filter((e) => !existing.has(e.ref));
+      // Their balances are read back even when every entry was there already (applied again, or
+      // this transaction run again after its commit went through unanswered): the cache must
+      // count what the database holds, since the entries leave `#pending` either way.
+      for (const address of addresses) touched.add(address);
       if (fresh.length === 0) {
         verdicts.push(undefined);
         continue;

@@ -223,14 +223,19 @@ const OUTAGE_WAIT_MS = 120_000;
  * Whether the transaction failed because the connection did, not because of what it did: the
  * server shutting down or starting (57P01-57P03), a connection exception (class 08), or the
  * socket refused, reset or closed. Such a transaction may have committed only if the loss came
- * while its COMMIT was on the wire; running it again is then a no-op for writes keyed by unique
- * refs, and a commitment claim refuses its own commitments as used (safe: nothing is signed).
+ * while its COMMIT was on the wire; running it again must then find its own rows and take them as
+ * written: every writer inserts with `on conflict do nothing` and treats a row that is already
+ * there and the same as its own (room records and reveals compare their hash or seed; chip
+ * entries, awards, mints and index rows are keyed by what they are). A commitment claim run again
+ * refuses its own commitments as used (safe: nothing was signed).
  */
 function isConnectionLoss(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (/^57P0[123]$/.test(code) || code.startsWith('08') || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))) return true;
   const message = err instanceof Error ? err.message : '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+  // pg's words for a socket that closed, a connect that timed out, a client broken by either, and
+  // a pool whose every connection attempt hangs (the host stopped answering).
+  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
 }
 
 async function migrate(database: Database, migration: { failed: boolean }): Promise<void> {

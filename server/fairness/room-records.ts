@@ -261,9 +261,29 @@ const brokenRoom = (roomId: string): Error => new Error(`room ${roomId}: an earl
 async function writeAll(trx: Kysely<Schema>, writes: readonly Write[]): Promise<void> {
   const records = writes.flatMap((w) => (w.record ? [{ room_id: w.roomId, seq: w.record.seq, hash: w.record.hash, json: JSON.stringify(w.record) }] : []));
   const reveals = writes.flatMap((w) => (w.reveal ? [{ room_id: w.roomId, draw_seq: w.reveal.drawSeq, address: w.reveal.address, seed: w.reveal.seed }] : []));
-  // A seq written twice, a reveal given twice: refused by the keys.
-  for (let i = 0; i < records.length; i += CHUNK) await trx.insertInto('room_records').values(records.slice(i, i + CHUNK)).execute();
-  for (let i = 0; i < reveals.length; i += CHUNK) await trx.insertInto('room_reveals').values(reveals.slice(i, i + CHUNK)).execute();
+  // A row already there is this very write only if it is the same (a transaction run again after
+  // its COMMIT went through but the answer was lost, database.ts); anything else there is a seq
+  // written twice, or a reveal given twice, and refused.
+  for (let i = 0; i < records.length; i += CHUNK) {
+    const chunk = records.slice(i, i + CHUNK);
+    const inserted = await trx.insertInto('room_records').values(chunk).onConflict((oc) => oc.columns(['room_id', 'seq']).doNothing()).returning(['room_id', 'seq']).execute();
+    if (inserted.length === chunk.length) continue;
+    const written = new Set(inserted.map((r) => `${r.room_id}/${Number(r.seq)}`));
+    for (const r of chunk.filter((c) => !written.has(`${c.room_id}/${c.seq}`))) {
+      const stored = await trx.selectFrom('room_records').select('hash').where('room_id', '=', r.room_id).where('seq', '=', r.seq).executeTakeFirst();
+      if (stored?.hash !== r.hash) throw new Error(`room ${r.room_id}: record ${r.seq} is already written, with another hash`);
+    }
+  }
+  for (let i = 0; i < reveals.length; i += CHUNK) {
+    const chunk = reveals.slice(i, i + CHUNK);
+    const inserted = await trx.insertInto('room_reveals').values(chunk).onConflict((oc) => oc.columns(['room_id', 'draw_seq', 'address']).doNothing()).returning(['room_id', 'draw_seq', 'address']).execute();
+    if (inserted.length === chunk.length) continue;
+    const written = new Set(inserted.map((r) => `${r.room_id}/${Number(r.draw_seq)}/${r.address}`));
+    for (const r of chunk.filter((c) => !written.has(`${c.room_id}/${c.draw_seq}/${c.address}`))) {
+      const stored = await trx.selectFrom('room_reveals').select('seed').where('room_id', '=', r.room_id).where('draw_seq', '=', r.draw_seq).where('address', '=', r.address).executeTakeFirst();
+      if (stored?.seed !== r.seed) throw new Error(`room ${r.room_id}: a seed of draw ${r.draw_seq} is already written for ${r.address}`);
+    }
+  }
 }
 
 async function insertRows(trx: Kysely<Schema>, roomId: string, records: readonly HashedRecord[], reveals: readonly RoomReveal[]): Promise<void> {

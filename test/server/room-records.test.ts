@@ -42,9 +42,14 @@ describe.each(BACKENDS)('rooms in the database on %s', (backend) => {
     expect(records).toEqual((await room.transcript()).records);
     expect(await store.records('none')).toBeUndefined();
 
+    // The same record written again (a transaction run again after its commit went through
+    // unanswered) is that write, done: nothing changes.
+    await store.log('r1').appendRecord(records[1]!);
+    expect(await store.records('r1')).toEqual(records);
+
     // A seq written twice is refused, and fails only its own room, not a write of another room in the same turn.
     const reveal = { drawSeq: 9, address: '0x' + 'ab'.repeat(20), seed: 'cd'.repeat(32) };
-    const again = store.log('r1').appendRecord(records[1]!);
+    const again = store.log('r1').appendRecord({ ...records[1]!, hash: 'ee'.repeat(32) });
     // Checked below; it may reject during the turns waited first, before anything awaits it.
     again.catch(() => undefined);
     const elsewhere = store.log('r2').appendReveal(reveal);
