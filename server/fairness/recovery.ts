@@ -8,7 +8,7 @@
  * @module
  */
 import type { Logger } from 'pino';
-import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { AwardSink } from '../awards/award-sink.ts';
 import type { ChipLedger } from '../chips/chip-ledger.ts';
 import { applyRecordEffects } from '../rooms/record-effects.ts';
@@ -31,18 +31,29 @@ export async function recoverRooms(deps: {
     const room = await deps.rooms.resume(roomId);
     for (const { receipt } of room.pendingDraws())
       await room.conclude(receipt.drawSeq, 'server-restart');
-    const receipts = new Map<number, ReceiptRecord>();
     const records = await room.readRecords();
-    for (const record of records) {
-      // The crash may have cut the indexes' lines of this room short; fed again, what they hold stays once.
-      deps.index?.record(record);
-      if (record.type === 'receipt') receipts.set(record.drawSeq, record);
-      if (record.type === 'close') continue;
-      const { chips, awards } = applyRecordEffects(deps, record, receipts.get(record.drawSeq)!);
-      await Promise.all([chips, awards]);
-    }
+    // The crash may have cut the indexes' lines of this room short; fed again, what they hold stays once.
+    for (const record of records) deps.index?.record(record);
+    await reapplyEffects(deps, records);
     await deps.rooms.finish(room);
     deps.log.info({ roomId, records: room.recordCount }, 'recovered a room left open by the previous run');
   }
   return ids.length;
+}
+
+/**
+ * Applies the effects of a room's records again (chip entries, awards): each is keyed by what it
+ * is, so what was applied stays once. All are handed over at once, so they are written a turn's
+ * worth to a transaction rather than one commit per record; resolves once every one is written.
+ */
+export async function reapplyEffects(deps: { chips: ChipLedger; awards: AwardSink }, records: readonly HashedRecord[]): Promise<void> {
+  const receipts = new Map<number, ReceiptRecord>();
+  const writes: Promise<void>[] = [];
+  for (const record of records) {
+    if (record.type === 'receipt') receipts.set(record.drawSeq, record);
+    if (record.type === 'close') continue;
+    const { chips, awards } = applyRecordEffects(deps, record, receipts.get(record.drawSeq)!);
+    writes.push(chips, awards);
+  }
+  await Promise.all(writes);
 }

@@ -16,6 +16,7 @@ import type { HashedRecord, ReceiptRecord, VoidReason } from '../../vrf/protocol
 import { authenticateRequest, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
 import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { CommitmentUsed } from '../indexes/commitments.ts';
+import { reapplyEffects } from '../fairness/recovery.ts';
 import { services } from '../services.ts';
 import { playerSignature } from './player-signature.ts';
 import { applyRecordEffects } from './record-effects.ts';
@@ -141,6 +142,10 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     for (let draw = this.transcript.pendingDraws()[0]; draw; draw = this.transcript.pendingDraws()[0])
       await this.concludeDraw(draw.receipt, 'room-closed');
     await this.work.settled();
+    // An effect whose write failed (the database out of reach past its wait) is applied again from
+    // the records before the room is filed, since recovery reads only rooms left open; if that
+    // fails too, the room stays open and the next start settles it.
+    if (this.work.failures > 0) await reapplyEffects(services(), await this.transcript.readRecords());
     await services().rooms.finish(this.transcript);
   }
 

@@ -5,6 +5,7 @@
  */
 export class RoomWork {
   readonly #inFlight = new Set<Promise<unknown>>();
+  #failures = 0;
 
   constructor(private readonly onError: (err: unknown) => void) {}
 
@@ -14,9 +15,15 @@ export class RoomWork {
       () => this.#inFlight.delete(work),
       (err: unknown) => {
         this.#inFlight.delete(work);
+        this.#failures++;
         this.onError(err);
       },
     );
+  }
+
+  /** How many tracked pieces of work failed (a write the database refused or never took). */
+  get failures(): number {
+    return this.#failures;
   }
 
   /** Resolves when everything tracked so far has ended, well or not. */
