@@ -5,14 +5,15 @@
  * at the end: clients connected, draws/s, reveal-to-outcome p50/p95/p99, state patch latency p99
  * (the room's server clock against this machine's), errors, server CPU and memory.
  *
- *   npm run load -- --players 500 --seconds 30 [--raid-share 0.5] [--processes 2] [--database postgres]
+ *   npm run load -- --players 500 --seconds 30 [--raid-share 0.5] [--processes 2] [--database postgres] [--prefill 1000000]
  *
  * With `--processes 2` it starts a Redis (Debian's redis-server) and an external chain (anvil),
  * and two server processes sharing them; players are matched through either process in turn,
  * and CPU and memory are the two processes' sums. The processes share one data directory (and
  * its SQLite file), or with `--database postgres` each has its own and they share a PostgreSQL
  * this tool starts (Debian's `postgresql`, as the tests do), as on separate hosts; they are
- * given the same keys.
+ * given the same keys. `--prefill N` puts N transcript records of history in the database of a
+ * single process before it starts (`test/bench/prefill.ts`).
  * @module
  */
 import { cpSync, readdirSync, readFileSync } from 'node:fs';
@@ -36,10 +37,11 @@ interface Args {
   raidShare: number;
   processes: number;
   database: 'sqlite' | 'postgres';
+  prefillRecords: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { players: 200, seconds: 30, raidShare: 0.5, processes: 1, database: 'sqlite' };
+  const args: Args = { players: 200, seconds: 30, raidShare: 0.5, processes: 1, database: 'sqlite', prefillRecords: 0 };
   for (let i = 0; i < argv.length; i += 2) {
     if (argv[i] === '--database') {
       const name = argv[i + 1];
@@ -53,7 +55,8 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--seconds') args.seconds = Math.min(600, Math.max(5, value));
     else if (flag === '--raid-share') args.raidShare = Math.min(1, Math.max(0, value));
     else if (flag === '--processes') args.processes = Math.min(2, Math.max(1, Math.round(value)));
-    else throw new Error(`unknown argument ${flag}; usage: --players N --seconds S --raid-share F --processes 1|2 --database sqlite|postgres`);
+    else if (flag === '--prefill') args.prefillRecords = Math.min(10_000_000, Math.max(0, Math.round(value)));
+    else throw new Error(`unknown argument ${flag}; usage: --players N --seconds S --raid-share F --processes 1|2 --database sqlite|postgres --prefill RECORDS`);
   }
   return args;
 }
