@@ -46,6 +46,9 @@ const KICKED = 4002;
 /** The player a client signed in as: onAuth admitted every client of a game room. */
 export const addressOf = (client: PlayerClient): string => client.auth!.address;
 
+/** Marks kept before the ended draws the transcript has forgotten are dropped. */
+const ENDED_KEPT = 256;
+
 export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client: PlayerClient }> {
   /** The game's published rules: its id names the room, its records and its seats. */
   protected abstract readonly rules: GameRules;
@@ -228,7 +231,7 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     if (!receipt || this.#ended.has(drawSeq)) return;
     const outcome = await this.transcript.settle(drawSeq);
     if (this.#ended.has(drawSeq)) return;
-    this.#ended.add(drawSeq);
+    this.#end(drawSeq);
     await this.#applyEffects({ ...outcome.record, hash: outcome.recordHash }, receipt);
     await this.drawSettled(outcome, receipt);
     this.tell(receipt, 'outcome', outcome);
@@ -254,7 +257,7 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     if (pending.missing.length === 0) return this.settleDraw(receipt.drawSeq);
     const record = await this.transcript.conclude(receipt.drawSeq, reason);
     if (this.#ended.has(receipt.drawSeq)) return;
-    this.#ended.add(receipt.drawSeq);
+    this.#end(receipt.drawSeq);
     await this.#applyEffects(record, receipt);
     this.drawVoided(receipt, pending.missing);
     this.tell(receipt, 'void', { drawSeq: receipt.drawSeq, reason, record });
@@ -268,6 +271,16 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   }
 
   // --- inside ---
+
+  /**
+   * Marks a draw ended. A draw the transcript no longer has a receipt for (neither pending nor
+   * among its recently settled) cannot be settled or concluded again, so its mark is dropped:
+   * the set stays as small as those, not as long as the room's history.
+   */
+  #end(drawSeq: number): void {
+    this.#ended.add(drawSeq);
+    if (this.#ended.size > ENDED_KEPT) for (const seq of this.#ended) if (!this.transcript.receiptOf(seq)) this.#ended.delete(seq);
+  }
 
   /** Whether the client hears of this record anyway (as a receipt, move, outcome or void of a draw it is told of). */
   #toldOf(record: HashedRecord, client: PlayerClient): boolean {
