@@ -63,6 +63,26 @@ function runAs(): { uid: number; gid: number } | undefined {
 
 let databases = 0;
 
+/** Runs one statement as the server's superuser, on its own connection (CREATE/DROP DATABASE cannot run in a transaction). */
+async function adminQuery(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new empty database on the PostgreSQL of `serverUrl` (its `postgres` database's URL); the new one's URL. */
+export async function createDatabaseOn(serverUrl: string): Promise<string> {
+  const name = `fairplay_${process.pid}_${++databases}`;
+  await adminQuery(serverUrl, `create database ${name}`);
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
 export async function startPostgres(): Promise<TestPostgres> {
   const [initdb, postgres] = [binary('initdb'), binary('postgres')];
   const user = runAs();
@@ -78,22 +98,10 @@ export async function startPostgres(): Promise<TestPostgres> {
   const port = await freeLoopbackPort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let server = await run(postgres, [data, dir], port, user, url);
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (statement: string) => adminQuery(url, statement);
   return {
     url,
-    async createDatabase() {
-      const name = `fairplay_${process.pid}_${++databases}`;
-      await admin(`create database ${name}`);
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
-    },
+    createDatabase: () => createDatabaseOn(url),
     async recreateDatabase(dbUrl) {
       const name = new URL(dbUrl).pathname.slice(1);
       await admin(`drop database ${name} with (force)`);

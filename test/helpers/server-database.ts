@@ -8,11 +8,10 @@
  * The choice is module state, not an environment variable: vitest evaluates this module afresh
  * for every test file, so a file of the SQLite project never sees the Postgres project's choice.
  */
-import pg from 'pg';
+import { createDatabaseOn } from './postgres.ts';
 
 let adminUrl: string | undefined;
 const byDataDir = new Map<string, Promise<string>>();
-let made = 0;
 
 /** From the Postgres project's setup file: servers started from now on use this PostgreSQL. */
 export function useServerPostgres(url: string): void {
@@ -27,24 +26,8 @@ export function serverBackend(): 'SQLite' | 'Postgres' {
 /** The environment that puts a server on `dataDir` on the project's database: empty for SQLite. */
 export async function serverDatabaseEnv(dataDir: string): Promise<Record<string, string>> {
   if (!adminUrl) return {};
-  const admin = adminUrl;
   let url = byDataDir.get(dataDir);
-  if (!url) {
-    url = (async () => {
-      const name = `fairplay_server_${process.pid}_${++made}`;
-      const client = new pg.Client({ connectionString: admin });
-      await client.connect();
-      try {
-        await client.query(`create database ${name}`);
-      } finally {
-        await client.end();
-      }
-      const u = new URL(admin);
-      u.pathname = `/${name}`;
-      return u.toString();
-    })();
-    byDataDir.set(dataDir, url);
-  }
+  if (!url) byDataDir.set(dataDir, (url = createDatabaseOn(adminUrl)));
   return { DATABASE_URL: await url };
 }
 
