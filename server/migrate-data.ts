@@ -58,11 +58,12 @@ function countingLogger(): { log: Logger; errors: () => number } {
   return { log, errors: () => errors };
 }
 
+/** The tables the report counts rows of. */
+const REPORTED = ['rooms', 'room_records', 'chip_entries', 'chip_balances', 'awards', 'mint_txs', 'minted_awards'] as const;
+
 async function counts(database: Database): Promise<Record<string, number>> {
-  const count = async (table: 'rooms' | 'room_records' | 'chip_entries' | 'chip_balances' | 'awards' | 'mint_txs' | 'minted_awards') =>
-    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const tables = ['rooms', 'room_records', 'chip_entries', 'chip_balances', 'awards', 'mint_txs', 'minted_awards'] as const;
-  return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t)] as const)));
+  const count = async (table: (typeof REPORTED)[number]) => Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  return Object.fromEntries(await Promise.all(REPORTED.map(async (t) => [t, await count(t)] as const)));
 }
 
 async function main(): Promise<number> {
