@@ -57,7 +57,11 @@ async function walk(page: Page, to: [number, number]): Promise<void> {
 }
 
 describe('treasure raid in two browsers', () => {
-  it('both see each other move; one opens a chest; every draw verified; the loot is minted into the inventory', async () => {
+  // Its own backstop: the named waits below add up to 75 s, and the walks hold arrow keys tile
+  // by tile for as long as the machine takes to move the player there (up to 200 tries a tile).
+  // A clean-clone run on 2026-12-01 reached the 120 s default with no named wait expiring (the
+  // test takes about 9 s on a quiet machine); whether its walk was slow or stuck was not found.
+  it('both see each other move; one opens a chest; every draw verified; the loot is minted into the inventory', { timeout: 300_000 }, async () => {
     const a = await signedIn();
     const b = await signedIn();
     await a.page.click('#create-raid');
