@@ -21,6 +21,7 @@ import { TOKEN_IDS } from './awards/tokens.ts';
 import { startChain } from './chain/chain.ts';
 import { MemorySeatRegistry } from './auth/seats.ts';
 import { SignInService } from './auth/siwe.ts';
+import { MemoryNonceStore } from './auth/nonce-store.ts';
 import { ClusterNode, type Lease } from './cluster/cluster-node.ts';
 import { PeerSync } from './cluster/peer-sync.ts';
 import { RedisNonceStore } from './cluster/redis-nonces.ts';
@@ -120,11 +121,13 @@ export async function startServer(
   const minting = cluster
     ? new LeasedMinter({ lease: cluster.lease('minter', 10_000), outbox: awards, mints, makeMinter, log })
     : soloMinter(makeMinter());
+  const nonceQuota = { perClient: config.siweNoncesPerClient, total: config.siweMaxNonces };
   const signIn = new SignInService({
     domain: config.siweDomain,
     uri: config.siweUri,
+    chainId: Number(chain.chainId),
     nonceTtlMs: config.siweNonceTtlSeconds * 1000,
-    ...(cluster ? { nonces: new RedisNonceStore(cluster.redis) } : {}),
+    nonces: cluster ? new RedisNonceStore(cluster.redis, nonceQuota) : new MemoryNonceStore(nonceQuota),
   });
   const seats = cluster ? new RedisSeatRegistry(cluster.redis, cluster.nodeId, config.maxSeatsPerAddress) : new MemorySeatRegistry(config.maxSeatsPerAddress);
   const recover = (deadOwner: string, lease: Lease) =>

@@ -44,6 +44,10 @@ export interface Config {
   readonly siweUri: string;
   /** `SIWE_NONCE_TTL_SECONDS`: how long a sign-in nonce stays valid. Default 300, in [1, 86400]. */
   readonly siweNonceTtlSeconds: number;
+  /** `SIWE_NONCES_PER_CLIENT`: unused sign-in nonces one client IP (IPv6: one /64) may hold. Default 32, in [1, 100000]. */
+  readonly siweNoncesPerClient: number;
+  /** `SIWE_MAX_NONCES`: unused sign-in nonces the server holds in all. Default 100000, in [1, 10000000]. */
+  readonly siweMaxNonces: number;
   /** `RECONNECT_GRACE_SECONDS`: how long a dropped player keeps their seat. Default 20, in [0, 3600]. */
   readonly reconnectGraceSeconds: number;
   /** `MAX_MESSAGES_PER_SECOND`: per-client message rate limit. Default 20, in [1, 10000]. */
@@ -151,6 +155,8 @@ const schema = z.object({
     return z.NEVER;
   }),
   SIWE_NONCE_TTL_SECONDS: integer('SIWE_NONCE_TTL_SECONDS', 300, 1, 86_400),
+  SIWE_NONCES_PER_CLIENT: integer('SIWE_NONCES_PER_CLIENT', 32, 1, 100_000),
+  SIWE_MAX_NONCES: integer('SIWE_MAX_NONCES', 100_000, 1, 10_000_000),
   RECONNECT_GRACE_SECONDS: integer('RECONNECT_GRACE_SECONDS', 20, 0, 3600),
   MAX_MESSAGES_PER_SECOND: integer('MAX_MESSAGES_PER_SECOND', 20, 1, 10_000),
   MAX_PAYLOAD_BYTES: integer('MAX_PAYLOAD_BYTES', 4096, 64, 1_048_576),
@@ -239,6 +245,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     siweDomain: url.host,
     siweUri: url.publicUrl,
     siweNonceTtlSeconds: v.SIWE_NONCE_TTL_SECONDS,
+    siweNoncesPerClient: v.SIWE_NONCES_PER_CLIENT,
+    siweMaxNonces: v.SIWE_MAX_NONCES,
     reconnectGraceSeconds: v.RECONNECT_GRACE_SECONDS,
     maxMessagesPerSecond: v.MAX_MESSAGES_PER_SECOND,
     maxPayloadBytes: v.MAX_PAYLOAD_BYTES,

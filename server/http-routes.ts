@@ -23,6 +23,7 @@ import type { FairnessContext } from './fairness/context.ts';
 import { isRoomId } from './fairness/room-store.ts';
 import { DRAW_CURSOR } from './indexes/draws.ts';
 import { CLIENT_DIST } from './client-dist.ts';
+import { issueNonceFor } from './auth/nonce-route.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { serverGame } from './games.ts';
 import { services } from './services.ts';
@@ -120,9 +121,11 @@ export function installRoutes(
     res.json({ ...transcript, from, total, next });
   });
 
-  app.get('/auth/nonce', async (_req: Request, res: Response) => {
+  app.get('/auth/nonce', async (req: Request, res: Response) => {
     const { config, signIn } = services();
-    res.json({ ...(await signIn.issueNonce()), domain: config.siweDomain, uri: config.siweUri });
+    const issued = await issueNonceFor(signIn, req.ip ?? req.socket.remoteAddress);
+    if ('refused' in issued) return void res.status(429).set('Retry-After', String(issued.retryAfterSeconds)).json({ error: issued.refused });
+    res.json({ ...issued, domain: config.siweDomain, uri: config.siweUri });
   });
 
   app.get('/players/:address/chips', async (req: Request, res: Response) => {

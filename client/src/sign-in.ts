@@ -77,10 +77,10 @@ const SESSION_VALIDITY_MS = 24 * 60 * 60 * 1000;
  * takes each nonce once). The message delegates the player's draw requests to `sessionKey`.
  */
 export async function signIn(signer: PlayerSigner, sessionKey: string): Promise<string> {
-  const { nonce, issuedAt, domain, uri } = await getJson<{ nonce: string; issuedAt: string; domain: string; uri: string }>('/auth/nonce');
+  const { nonce, issuedAt, domain, uri, chainId } = await getJson<{ nonce: string; issuedAt: string; domain: string; uri: string; chainId: number }>('/auth/nonce');
   // Stamped with the server's clock, valid for a day of play: the delegation to the session key
   // must cover every draw it signs (FAIRNESS.md section 5a).
   const start = new Date(issuedAt);
-  const message = buildSignInMessage({ domain, uri, address: signer.address, nonce, sessionKey, issuedAt: start, expirationTime: new Date(start.getTime() + SESSION_VALIDITY_MS) });
+  const message = buildSignInMessage({ domain, uri, chainId, address: signer.address, nonce, sessionKey, issuedAt: start, expirationTime: new Date(start.getTime() + SESSION_VALIDITY_MS) });
   return encodeSignInToken(message, await signer.signMessage(message));
 }

@@ -10,11 +10,13 @@ import { z } from 'zod';
 import { services } from '../services.ts';
 import { SeatRefused, type Seat } from './seats.ts';
 import { SignInError, type SignedIn } from './siwe.ts';
+import { tokenOverLimit } from './sign-in-limits.ts';
 
 /** A signed-in player: the address, and the session key (with its delegation) that signs their draws, if the sign-in named one. */
 export type PlayerAuth = SignedIn;
 
-const TokenSchema = z.strictObject({ message: z.string().max(4096), signature: z.string().max(200) });
+// The message's own limits are checked by SignInService, with their reasons.
+const TokenSchema = z.strictObject({ message: z.string(), signature: z.string().max(200) });
 
 
 /**
@@ -35,6 +37,9 @@ export function authenticateRequest(token: string | undefined, request: object):
 /** Verifies a sign-in token; refuses with HTTP 401 and the reason. */
 export async function authenticatePlayer(token: string | undefined): Promise<PlayerAuth> {
   if (!token) throw new ServerError(401, 'sign-in required: no token');
+  // Before base64 and JSON: an oversized token costs a length check.
+  const overLimit = tokenOverLimit(token);
+  if (overLimit) throw new ServerError(401, `sign-in refused (too-large): ${overLimit}`);
   let parsed: z.infer<typeof TokenSchema>;
   try {
     const json = atob(token.replaceAll('-', '+').replaceAll('_', '/'));

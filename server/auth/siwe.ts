@@ -12,6 +12,8 @@
 import { getAddress, verifyMessage } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { parseDelegation, SESSION_KEY_URN, type Delegation, type DelegationTerms } from '../../vrf/protocol/authorization.ts';
+import { MemoryNonceStore, type NonceStore } from './nonce-store.ts';
+import { messageOverLimit, readNonce } from './sign-in-limits.ts';
 
 /** Who signed in, and the session key the sign-in delegated draw requests to (if it named one). */
 export interface SignedIn {
@@ -27,7 +29,9 @@ export interface SignedIn {
 /** Machine-usable reason codes: clients can branch on these (e.g. `nonce` means fetch a new one). */
 export type SignInFailure =
   | 'malformed'
+  | 'too-large'
   | 'domain'
+  | 'chain'
   | 'uri'
   | 'nonce'
   | 'expired'
@@ -49,65 +53,28 @@ export interface SignInOptions {
   domain: string;
   /** The message's URI must equal this or lie under it (see `uriIsUnder`). */
   uri: string;
+  /** The chain id the message must name: the configured chain's. */
+  chainId: number;
   /** How long an issued nonce stays usable; also the maximum age of the message's `issuedAt`. */
   nonceTtlMs: number;
-  /** Cap on unused nonces held in memory; the oldest are evicted first. Default 100 000. */
-  maxOutstandingNonces?: number;
-  /** Where issued nonces wait to be used. Default: this process's memory; a cluster shares one. */
+  /**
+   * Where issued nonces wait to be used, under their quota. Default: this process's memory, at
+   * most 32 per client and 100 000 in all; a cluster shares one in Redis.
+   */
   nonces?: NonceStore;
   /** Milliseconds since the epoch; injectable so tests can move time. */
   now?: () => number;
 }
 
-// Generous for a real message (about 500 bytes) yet small enough that the ABNF parser and
-// keccak never see attacker-sized input.
-const MAX_MESSAGE_CHARS = 4096;
 const SIGNATURE_FORMAT = /^0x[0-9a-fA-F]{130}$/;
 const CLOCK_SKEW_MS = 60_000;
 const NONCE_BYTES = 16; // 128 bits; EIP-4361 asks for at least 8 alphanumeric characters.
-
-/** Issued, unused nonces. `take` is atomic: of two verifications of one nonce, one gets it. */
-export interface NonceStore {
-  put(nonce: string, issuedAt: number, ttlMs: number): Promise<void>;
-  /** Forgets the nonce and returns when it was issued, or undefined if it is unknown or expired. */
-  take(nonce: string, now: number): Promise<number | undefined>;
-}
-
-/** Nonces in this process's memory, at most `max` of them (the oldest evicted first). */
-export class MemoryNonceStore implements NonceStore {
-  // Insertion order is issue order, so the first entries are the oldest: pruning and eviction
-  // only ever look at the front of the map.
-  readonly #outstanding = new Map<string, { issuedAt: number; expiresAt: number }>();
-
-  constructor(private readonly max: number) {
-    if (!Number.isSafeInteger(max) || max < 1)
-      throw new RangeError(`SignInService: maxOutstandingNonces must be a positive integer, got ${max}`);
-  }
-
-  async put(nonce: string, issuedAt: number, ttlMs: number): Promise<void> {
-    for (const [key, { expiresAt }] of this.#outstanding) {
-      if (issuedAt < expiresAt) break;
-      this.#outstanding.delete(key);
-    }
-    while (this.#outstanding.size >= this.max) {
-      const oldest = this.#outstanding.keys().next();
-      if (oldest.done) break;
-      this.#outstanding.delete(oldest.value);
-    }
-    this.#outstanding.set(nonce, { issuedAt, expiresAt: issuedAt + ttlMs });
-  }
-
-  async take(nonce: string, now: number): Promise<number | undefined> {
-    const entry = this.#outstanding.get(nonce);
-    this.#outstanding.delete(nonce);
-    return entry && now < entry.expiresAt ? entry.issuedAt : undefined;
-  }
-}
 
 export class SignInService {
   private readonly domain: string;
   private readonly uri: string;
   private readonly nonceTtlMs: number;
+  readonly chainId: number;
   private readonly nonces: NonceStore;
   private readonly now: () => number;
 
@@ -116,40 +83,54 @@ export class SignInService {
     if (!opts.uri) throw new TypeError('SignInService: uri is required');
     if (!Number.isFinite(opts.nonceTtlMs) || opts.nonceTtlMs <= 0)
       throw new RangeError(`SignInService: nonceTtlMs must be a positive number, got ${opts.nonceTtlMs}`);
+    if (!Number.isSafeInteger(opts.chainId) || opts.chainId < 1)
+      throw new RangeError(`SignInService: chainId must be a positive integer, got ${opts.chainId}`);
     this.domain = opts.domain;
+    this.chainId = opts.chainId;
     this.uri = opts.uri;
     this.nonceTtlMs = opts.nonceTtlMs;
-    this.nonces = opts.nonces ?? new MemoryNonceStore(opts.maxOutstandingNonces ?? 100_000);
+    this.nonces = opts.nonces ?? new MemoryNonceStore({ perClient: 32, total: 100_000 });
     this.now = opts.now ?? Date.now;
   }
 
-  async issueNonce(): Promise<{ nonce: string; issuedAt: string; expiresAt: string }> {
+  /**
+   * A fresh nonce for `client` (see `client-key.ts`), and the chain id to sign for. Rejects with
+   * `NonceQuotaExceeded` when the client, or the store, holds too many unused ones.
+   */
+  async issueNonce(client: string): Promise<{ nonce: string; issuedAt: string; expiresAt: string; chainId: number }> {
     const issuedAt = this.now();
     const nonce = randomHex(NONCE_BYTES);
-    await this.nonces.put(nonce, issuedAt, this.nonceTtlMs);
+    await this.nonces.put(nonce, issuedAt, this.nonceTtlMs, client);
     // `issuedAt` is the server's clock: a client stamps its sign-in with it, so a delegation
     // never starts after the server's first receipt under it, however the client's clock runs.
-    return { nonce, issuedAt: new Date(issuedAt).toISOString(), expiresAt: new Date(issuedAt + this.nonceTtlMs).toISOString() };
+    return { nonce, issuedAt: new Date(issuedAt).toISOString(), expiresAt: new Date(issuedAt + this.nonceTtlMs).toISOString(), chainId: this.chainId };
   }
 
   /**
    * Resolves with the signer's EIP-55 address, or rejects with a `SignInError`.
-   * Once the message parses, its nonce is spent whatever the outcome, so a captured message
-   * cannot be replayed and a nonce cannot be used to try signature after signature.
+   * Cheapest checks first: the published size limits (`sign-in-limits.ts`), then the nonce, read
+   * from its line alone, before the message is parsed or any signature is recovered, so a
+   * message under a nonce this server did not issue costs a line scan. Once its nonce is read,
+   * the nonce is spent whatever the outcome, so a captured message cannot be replayed and a
+   * nonce cannot be used to try signature after signature.
    * A message naming a session key (`urn:fairplay:session-key:…`) is read as verifiers read it.
    */
   async verify(input: { message: string; signature: string }): Promise<SignedIn> {
     const { message, signature } = input;
     if (typeof message !== 'string' || typeof signature !== 'string')
       throw new SignInError('malformed', 'message and signature must be strings');
-    if (message.length > MAX_MESSAGE_CHARS)
-      throw new SignInError('malformed', `message is longer than ${MAX_MESSAGE_CHARS} characters`);
+    const overLimit = messageOverLimit(message);
+    if (overLimit) throw new SignInError('too-large', overLimit);
     if (!SIGNATURE_FORMAT.test(signature))
       throw new SignInError('malformed', 'signature must be 0x followed by 130 hex digits (65 bytes)');
+    const nonce = readNonce(message);
+    if (nonce === undefined) throw new SignInError('malformed', 'message has no single "Nonce: " line of letters and digits');
+    const now = this.now();
+    await this.consumeNonce(nonce, now);
 
     const parsed = parseMessage(message);
-    const now = this.now();
-    await this.consumeNonce(parsed.nonce, now);
+    // The grammar and the line scan must agree on which nonce was spent.
+    if (parsed.nonce !== nonce) throw new SignInError('malformed', 'message nonce could not be read unambiguously');
 
     if (parsed.domain !== this.domain)
       throw new SignInError('domain', `message is for domain "${parsed.domain}", expected "${this.domain}"`);
@@ -157,6 +138,8 @@ export class SignInService {
       throw new SignInError('uri', `message is for URI "${parsed.uri}", expected "${this.uri}"`);
     if (parsed.version !== '1')
       throw new SignInError('malformed', `unsupported message version "${parsed.version}"`);
+    if (parsed.chainId !== this.chainId)
+      throw new SignInError('chain', `message is for chain id ${parsed.chainId}, this server's chain is ${this.chainId}`);
     this.checkTimes(parsed, now);
 
     const claimed = getAddress(parsed.address);

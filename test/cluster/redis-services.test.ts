@@ -6,6 +6,7 @@ import { createConnection, createServer, type AddressInfo, type Socket } from 'n
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterNode } from '../../server/cluster/cluster-node.ts';
 import { RedisNonceStore } from '../../server/cluster/redis-nonces.ts';
+import { NonceQuotaExceeded } from '../../server/auth/nonce-store.ts';
 import { RedisSeatRegistry } from '../../server/cluster/redis-seats.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { elapse, waitFor } from '../helpers/wait-for.ts';
@@ -94,16 +95,45 @@ describe('cluster node', () => {
 });
 
 describe('shared sign-in nonces', () => {
+  const QUOTA = { perClient: 3, total: 5 };
   it('a nonce put by one process is taken once, by whichever process asks first; none after its TTL', async () => {
     const [a, b] = [await join('s1'), await join('s2')];
-    const [na, nb] = [new RedisNonceStore(a.redis), new RedisNonceStore(b.redis)];
-    await na.put('n0nce1', 1_000, 60_000);
+    const [na, nb] = [new RedisNonceStore(a.redis, QUOTA), new RedisNonceStore(b.redis, QUOTA)];
+    await na.put('n0nce1', 1_000, 60_000, 'c1');
     const takes = await Promise.all([na.take('n0nce1'), nb.take('n0nce1'), nb.take('n0nce1')]);
     expect(takes.filter((t) => t === 1_000)).toHaveLength(1);
     expect(takes.filter((t) => t === undefined)).toHaveLength(2);
-    await na.put('n0nce2', 1_000, 50);
+    await na.put('n0nce2', 1_000, 50, 'c1');
     await elapse(120); // past the 50 ms TTL (time itself is under test; polling would take the nonce)
     expect(await nb.take('n0nce2')).toBeUndefined();
+  });
+
+  it('one quota across processes: a full client is refused, evicting none; use and expiry free it; a full store refuses all', async () => {
+    const [a, b] = [await join('q1'), await join('q2')];
+    const [na, nb] = [new RedisNonceStore(a.redis, QUOTA), new RedisNonceStore(b.redis, QUOTA)];
+    const ipv6 = '2001:db8:1:2::/64';
+    await na.put('q1a', 1, 60_000, ipv6);
+    await nb.put('q1b', 2, 60_000, ipv6);
+    await na.put('q1c', 3, 60_000, ipv6);
+    const refused = await nb.put('q1d', 4, 60_000, ipv6).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(NonceQuotaExceeded);
+    expect((refused as NonceQuotaExceeded).scope).toBe('client');
+    expect((refused as NonceQuotaExceeded).retryAfterMs).toBeGreaterThan(0);
+    expect((refused as NonceQuotaExceeded).retryAfterMs).toBeLessThanOrEqual(60_000);
+    // Nothing evicted; a use frees one place, taken through the other process.
+    expect(await nb.take('q1a')).toBe(1);
+    await nb.put('q1d', 4, 60_000, ipv6);
+    await expect(na.put('q1e', 5, 60_000, ipv6)).rejects.toBeInstanceOf(NonceQuotaExceeded);
+    // Two more from another client fill the store (5): a third client is refused for the store.
+    await na.put('q2a', 6, 60_000, '192.0.2.2');
+    await na.put('q2b', 7, 50, '192.0.2.2');
+    await expect(nb.put('q3a', 8, 60_000, '192.0.2.3')).rejects.toMatchObject({ scope: 'store' });
+    // Expiry frees a place, in the client's quota and the store's alike.
+    await elapse(120); // past q2b's 50 ms TTL (time itself is under test)
+    await nb.put('q3a', 8, 60_000, '192.0.2.3');
+    for (const n of ['q1b', 'q1c', 'q1d', 'q2a', 'q3a']) expect(await na.take(n)).toBeGreaterThan(0);
+    // All taken: the quota is empty again.
+    for (const n of ['x1', 'x2', 'x3']) await nb.put(n, 9, 60_000, ipv6);
   });
 });
 

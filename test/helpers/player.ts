@@ -83,9 +83,9 @@ export async function getJson<T>(url: string): Promise<T> {
  * A signed-in token for this wallet, fresh nonce from the server; with `sessionKey`, the message
  * delegates draw requests to it. Without one, the wallet itself must sign its draws.
  */
-export async function signInToken(baseUrl: string, wallet: Wallet | HDNodeWallet, opts: { domain?: string; sessionKey?: string } = {}): Promise<string> {
-  const { nonce, domain, uri } = await getJson<{ nonce: string; domain: string; uri: string }>(`${baseUrl}/auth/nonce`);
-  const message = buildSignInMessage({ domain: opts.domain ?? domain, uri, address: wallet.address, nonce, ...(opts.sessionKey ? { sessionKey: opts.sessionKey } : {}) });
+export async function signInToken(baseUrl: string, wallet: Wallet | HDNodeWallet, opts: { domain?: string; sessionKey?: string; chainId?: number } = {}): Promise<string> {
+  const { nonce, domain, uri, chainId } = await getJson<{ nonce: string; domain: string; uri: string; chainId: number }>(`${baseUrl}/auth/nonce`);
+  const message = buildSignInMessage({ domain: opts.domain ?? domain, uri, chainId: opts.chainId ?? chainId, address: wallet.address, nonce, ...(opts.sessionKey ? { sessionKey: opts.sessionKey } : {}) });
   return encodeSignInToken(message, await wallet.signMessage(message));
 }
 

@@ -240,8 +240,8 @@ describe('sign-in', () => {
     // A message naming the victim's address, signed by the attacker's wallet.
     const victim = Wallet.createRandom();
     const attackerWallet = Wallet.createRandom();
-    const { nonce, domain, uri } = await getJson<{ nonce: string; domain: string; uri: string }>(`${server.url}/auth/nonce`);
-    const message = buildSignInMessage({ domain, uri, address: victim.address, nonce });
+    const { nonce, domain, uri, chainId } = await getJson<{ nonce: string; domain: string; uri: string; chainId: number }>(`${server.url}/auth/nonce`);
+    const message = buildSignInMessage({ domain, uri, chainId, address: victim.address, nonce });
     const forged = await joinRefused(roomId, encodeSignInToken(message, await attackerWallet.signMessage(message)));
     expect(forged.code).toBe(401);
     expect(forged.message).toMatch(/signature/);

@@ -16,14 +16,14 @@ const URI = 'https://play.example';
 let signIn: SignInService;
 
 beforeAll(() => {
-  signIn = new SignInService({ domain: DOMAIN, uri: URI, nonceTtlMs: 60_000 });
+  signIn = new SignInService({ domain: DOMAIN, uri: URI, chainId: 1, nonceTtlMs: 60_000 });
   // Only the sign-in service is used on this path.
   provideServices({ signIn } as unknown as GameServices);
 });
 afterAll(() => provideServices(undefined));
 
 async function token(wallet: Wallet): Promise<string> {
-  const { nonce } = await signIn.issueNonce();
+  const { nonce } = await signIn.issueNonce('127.0.0.1');
   const message = buildSignInMessage({ domain: DOMAIN, uri: URI, address: wallet.address, nonce });
   return encodeSignInToken(message, await wallet.signMessage(message));
 }
