@@ -20,7 +20,8 @@ import { UNITS_PER_CHIP } from '../../games/chips.ts';
 let server: ServerProcess;
 let fairness: FairnessParams;
 beforeAll(async () => {
-  server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '1000', RAID_ROUND_SECONDS: '120', HTTP_HEADERS_TIMEOUT_SECONDS: '2' } });
+  // A thousand sign-ins from this one address are outstanding at once before the burst.
+  server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '1000', RAID_ROUND_SECONDS: '120', HTTP_HEADERS_TIMEOUT_SECONDS: '2', SIWE_NONCES_PER_CLIENT: '2000' } });
   fairness = await getJson<FairnessParams>(`${server.url}/fairness`);
 });
 afterAll(async () => {
