@@ -20,11 +20,16 @@ interface Pending {
 /** Longest path a unix socket address holds on Linux (sun_path is 108 bytes, NUL included). */
 export const MAX_IPC_PATH_BYTES = 107;
 
+/** One connection and the requests waiting on it: a late close of an old connection fails only its own. */
+interface Connection {
+  readonly socket: Socket;
+  readonly pending: Map<number, Pending>;
+  buffer: string;
+}
+
 export class IpcRpc {
-  #socket: Socket | undefined;
-  #buffer = '';
+  #connection: Connection | undefined;
   #nextId = 1;
-  readonly #pending = new Map<number, Pending>();
   #closed = false;
 
   constructor(readonly path: string) {}
@@ -33,57 +38,52 @@ export class IpcRpc {
   call(method: string, params: unknown): Promise<RpcAnswer> {
     if (this.#closed) return Promise.reject(new Error('the IPC connection is closed'));
     const id = this.#nextId++;
-    const socket = this.#connection();
+    const connection = this.#open();
     return new Promise<RpcAnswer>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      socket.write(JSON.stringify({ jsonrpc: '2.0', id, method, params: params ?? [] }));
+      connection.pending.set(id, { resolve, reject });
+      connection.socket.write(JSON.stringify({ jsonrpc: '2.0', id, method, params: params ?? [] }));
     });
   }
 
   close(): void {
     this.#closed = true;
-    this.#socket?.destroy();
-    this.#fail(new Error('the IPC connection is closed'));
+    this.#connection?.socket.destroy();
   }
 
-  #connection(): Socket {
-    if (this.#socket && !this.#socket.destroyed) return this.#socket;
-    this.#buffer = '';
-    const socket = connect(this.path);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => this.#read(chunk));
-    socket.on('error', (e) => this.#fail(new Error(`the chain node's IPC socket ${this.path}: ${e.message}`)));
-    socket.on('close', () => {
-      if (this.#socket === socket) this.#socket = undefined;
-      this.#fail(new Error(`the chain node closed its IPC socket ${this.path}`));
-    });
-    this.#socket = socket;
-    return socket;
+  #open(): Connection {
+    if (this.#connection && !this.#connection.socket.destroyed) return this.#connection;
+    const connection: Connection = { socket: connect(this.path), pending: new Map(), buffer: '' };
+    const fail = (error: Error) => {
+      for (const p of connection.pending.values()) p.reject(error);
+      connection.pending.clear();
+    };
+    connection.socket.setEncoding('utf8');
+    connection.socket.on('data', (chunk: string) => read(connection, chunk));
+    connection.socket.on('error', (e) => fail(new Error(`the chain node's IPC socket ${this.path}: ${e.message}`)));
+    connection.socket.on('close', () => fail(new Error(`the IPC connection to ${this.path} closed`)));
+    this.#connection = connection;
+    return connection;
   }
+}
 
-  #read(chunk: string): void {
-    this.#buffer += chunk;
-    for (let end = this.#buffer.indexOf('\n'); end >= 0; end = this.#buffer.indexOf('\n')) {
-      const line = this.#buffer.slice(0, end).trim();
-      this.#buffer = this.#buffer.slice(end + 1);
-      if (!line) continue;
-      let message: { id?: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } };
-      try {
-        message = JSON.parse(line) as typeof message;
-      } catch {
-        this.#socket?.destroy(new Error('the chain node sent a line that is not JSON'));
-        return;
-      }
-      const waiting = typeof message.id === 'number' ? this.#pending.get(message.id) : undefined;
-      if (!waiting) continue; // a subscription notice, or an answer nobody waits for
-      this.#pending.delete(message.id as number);
-      waiting.resolve(message.error ? { error: message.error } : { result: message.result ?? null });
+/** Answers, one JSON object a line, matched to their requests by id. */
+function read(connection: Connection, chunk: string): void {
+  connection.buffer += chunk;
+  for (let end = connection.buffer.indexOf('\n'); end >= 0; end = connection.buffer.indexOf('\n')) {
+    const line = connection.buffer.slice(0, end).trim();
+    connection.buffer = connection.buffer.slice(end + 1);
+    if (!line) continue;
+    let message: { id?: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } };
+    try {
+      message = JSON.parse(line) as typeof message;
+    } catch {
+      connection.socket.destroy(new Error('the chain node sent a line that is not JSON'));
+      return;
     }
-  }
-
-  #fail(error: Error): void {
-    for (const p of this.#pending.values()) p.reject(error);
-    this.#pending.clear();
+    const waiting = typeof message.id === 'number' ? connection.pending.get(message.id) : undefined;
+    if (!waiting) continue; // a subscription notice, or an answer nobody waits for any more
+    connection.pending.delete(message.id as number);
+    waiting.resolve(message.error ? { error: message.error } : { result: message.result ?? null });
   }
 }
 

@@ -68,8 +68,9 @@ async function answer(relay: RpcRelay, raw: unknown): Promise<RpcResponse> {
   let result: RpcAnswer;
   try {
     result = await relay.forward(method, params ?? []);
-  } catch (e) {
-    return failure(id, -32603, `the chain did not answer: ${(e as Error).message.slice(0, 200)}`);
+  } catch {
+    // The reason names the node's socket or URL: the server's business, not the caller's.
+    return failure(id, -32603, 'the chain did not answer');
   }
   return { jsonrpc: '2.0', id: parsed.data.id ?? null, ...result };
 }
