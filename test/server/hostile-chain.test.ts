@@ -14,7 +14,7 @@ import { readArtifact } from '../../server/chain/artifact.ts';
 import { LOOPBACK_WARNING, namespaceAvailable } from '../../server/chain/node-isolation.ts';
 import { describeHonest, HonestBettor } from '../helpers/honest-bettor.ts';
 import { getJson } from '../helpers/player.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -173,5 +173,24 @@ describe('the embedded chain, attacked from another process through the publishe
     console.log(describeHonest('hostile chain', report));
     expect(report.errors).toEqual([]);
     expect(report.bets).toBeGreaterThan(0);
+  });
+});
+
+describe('the embedded chain where network namespaces are not allowed', () => {
+  it('falls back to loopback, says so loudly, and still refuses cheat methods at its endpoint', { timeout: timeoutWithStarts(1, 30_000) }, async () => {
+    const fallback = await startServerProcess({ env: { UNSHARE_PATH: '/nonexistent/unshare' } });
+    try {
+      expect(fallback.logs.join('')).toContain(LOOPBACK_WARNING.slice(0, 60));
+      const guard = readFileSync(join(fallback.dataDir, 'chain', 'anvil-state.json.pid'), 'utf8').trim();
+      const anvil = execFileSync('pgrep', ['-P', guard]).toString().trim().split('\n')[0]!;
+      expect(readlinkSync(`/proc/${anvil}/ns/net`)).toBe(readlinkSync('/proc/self/ns/net'));
+      const rpcUrl = (await getJson<{ chain: { rpcUrl: string } }>(`${fallback.url}/fairness`)).chain.rpcUrl;
+      const ask = async (method: string) =>
+        (await (await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }) })).json()) as Answer;
+      expect((await ask('eth_chainId')).result).toBe('0x7a69');
+      expect((await ask('evm_snapshot')).error?.message).toContain('method evm_snapshot is not served here');
+    } finally {
+      await fallback.stop();
+    }
   });
 });
