@@ -113,7 +113,7 @@ export async function startServer(
       confirmations: config.mintConfirmations,
       receiptTimeoutMs: config.mintReceiptTimeoutSeconds * 1000,
       // A public chain seals a block every few seconds: no need to ask 40 times a second.
-      pollMs: chain.embeddedRpcUrl ? 25 : 1000,
+      pollMs: chain.embedded ? 25 : 1000,
       whenChainReady: () => chain.whenReady(),
       observer: { minted: metrics.minted, failed: metrics.mintFailed },
       log: log.child({ component: 'minter' }),

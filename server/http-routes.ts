@@ -19,6 +19,7 @@ import { TRANSCRIPT_FORMAT } from '../vrf/protocol/transcript.ts';
 import { TOKEN_IDS, TOKENS } from './awards/tokens.ts';
 import type { AwardMinter } from './awards/minter.ts';
 import type { Chain } from './chain/chain.ts';
+import { CHAIN_RPC_PATH, installChainRpc } from './chain/rpc-proxy.ts';
 import type { FairnessContext } from './fairness/context.ts';
 import { isRoomId } from './fairness/room-store.ts';
 import { DRAW_CURSOR } from './indexes/draws.ts';
@@ -60,12 +61,13 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
         },
       ]),
     ),
-    chain: { chainId: chain.chainId, gameAssets: chain.gameAssets, ...(chain.embeddedRpcUrl ? { rpcUrl: chain.embeddedRpcUrl } : {}) },
+    // The server's own JSON-RPC endpoint (reads and raw transactions: rpc-proxy.ts), never the node's.
+    chain: { chainId: chain.chainId, gameAssets: chain.gameAssets, rpcUrl: `${config.publicUrl}${CHAIN_RPC_PATH}` },
   };
 }
 
 /** What /fairness tells of the chain: where the tokens and the VRF key registry are. */
-export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'embeddedRpcUrl' | 'contract'>;
+export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'contract' | 'relay'>;
 
 /** Records in a transcript page unless `limit` says fewer; and the most a page may hold. */
 const TRANSCRIPT_PAGE = 1000;
@@ -98,6 +100,7 @@ export function installRoutes(
   app.get('/fairness', (_req: Request, res: Response) => {
     res.json(fairnessInfo(ctx, chain));
   });
+  installChainRpc(app, chain.relay);
 
   // The whole transcript, or with `from` and/or `limit` a page of its records: records[from ..
   // from + limit), with `from`, `total` (records so far) and `next` (null on the last page).

@@ -9,7 +9,8 @@ export interface Fairness extends TrustedKeys {
   readonly keyId: string;
   /** Each game's title, the hash of its rules document, and the server's policy for it (a bet limit, a round's length). */
   readonly games: Readonly<Record<string, { readonly title: string; readonly rulesHash: string; readonly terms: Readonly<Record<string, unknown>> }>>;
-  readonly chain: { readonly chainId: string; readonly gameAssets: string; readonly rpcUrl?: string };
+  /** rpcUrl: the server's own JSON-RPC endpoint (reads and raw transactions only). */
+  readonly chain: { readonly chainId: string; readonly gameAssets: string; readonly rpcUrl: string };
 }
 
 export interface AwardView {

@@ -1,6 +1,7 @@
 /**
- * The chain awards are minted on. By default the server runs its own node (anvil, loopback only,
- * state in `${DATA_DIR}/chain`) and deploys GameAssets there on first start; with
+ * The chain awards are minted on. By default the server runs its own node (anvil, in a network
+ * namespace of its own and reached over an IPC socket, state in `${DATA_DIR}/chain`: see
+ * node-isolation.ts) and deploys GameAssets there on first start; with
  * `CHAIN_RPC_URL` and `GAME_ASSETS_ADDRESS` it uses any EVM chain and an existing deployment.
  * @module
  */
@@ -9,15 +10,20 @@ import { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import type { Logger } from 'pino';
 import { COIN_TOKEN_ID, ITEM_CAPS, TOKEN_IDS } from '../awards/tokens.ts';
 import type { Config } from '../config.ts';
-import { startAnvil, type AnvilNode } from './anvil.ts';
+import { startAnvil, type AnvilNode, type AnvilOptions } from './anvil.ts';
+import { IpcJsonRpcProvider } from './ipc-rpc.ts';
+import { chooseIsolation, namespaceAvailable } from './node-isolation.ts';
+import { httpRelay, ipcRelay, type RpcRelay } from './rpc-relay.ts';
 import { readArtifact } from './artifact.ts';
 import { ensureGameAssets } from './deployment.ts';
 
 export interface Chain {
   readonly chainId: string;
   readonly gameAssets: string;
-  /** The embedded node's loopback JSON-RPC URL (undefined on an external chain). */
-  readonly embeddedRpcUrl: string | undefined;
+  /** Whether the server runs the node itself (false with CHAIN_RPC_URL). */
+  readonly embedded: boolean;
+  /** Where the server's public JSON-RPC endpoint sends what it lets through (rpc-proxy.ts). */
+  readonly relay: RpcRelay;
   /** GameAssets connected to the minter's wallet. */
   readonly contract: Contract;
   readonly provider: JsonRpcProvider;
@@ -45,9 +51,16 @@ export function rpcProvider(url: string): JsonRpcProvider {
 export async function startChain(config: Config, keys: ChainKeys, log: Logger): Promise<Chain> {
   let node: AnvilNode | undefined;
   let closing = false;
-  const stateFile = join(config.dataDir, 'chain', 'anvil-state.json');
-  if (!config.chainRpcUrl) node = await startAnvil({ stateFile });
-  const provider = rpcProvider(config.chainRpcUrl ?? node!.url);
+  let nodeOptions: AnvilOptions | undefined;
+  if (!config.chainRpcUrl) {
+    const chainDir = join(config.dataDir, 'chain');
+    const isolation = chooseIsolation(namespaceAvailable(), (message) => log.warn(message));
+    nodeOptions = { stateFile: join(chainDir, 'anvil-state.json'), ipcPath: join(chainDir, 'anvil.ipc'), isolation };
+    node = await startAnvil(nodeOptions);
+    log.info({ isolation, ipc: nodeOptions.ipcPath }, 'the embedded chain node is up');
+  }
+  const provider = node ? new IpcJsonRpcProvider(node.ipcPath!) : rpcProvider(config.chainRpcUrl!);
+  const relay = node ? ipcRelay(node.ipcPath!) : httpRelay(config.chainRpcUrl!);
   const minter = new Wallet(keys.minterKey, provider);
   try {
     const contract = config.chainRpcUrl ? await checkExternal(config, keys, minter, log) : await deployEmbedded(config, keys, minter, log);
@@ -67,7 +80,7 @@ export async function startChain(config: Config, keys: ChainKeys, log: Logger): 
             try {
               if (!restarted) {
                 log.error({ attempt }, 'the embedded chain node exited; starting it again from its state file');
-                node = restarted = await startAnvil({ stateFile, port: running.port });
+                node = restarted = await startAnvil({ ...nodeOptions, port: running.port });
                 if (closing) return await restarted.stop('SIGTERM');
               }
               const again = await deployEmbedded(config, keys, minter, log);
@@ -90,18 +103,21 @@ export async function startChain(config: Config, keys: ChainKeys, log: Logger): 
       chainId,
       minter,
       gameAssets,
-      embeddedRpcUrl: node?.url,
+      embedded: node !== undefined,
+      relay,
       contract,
       provider,
       whenReady: () => ready,
       async close() {
         closing = true;
+        relay.close();
         provider.destroy();
         await node?.stop('SIGTERM');
       },
     };
   } catch (e) {
     closing = true;
+    relay.close();
     provider.destroy();
     await node?.stop('SIGTERM');
     throw e;

@@ -1,0 +1,96 @@
+/**
+ * `POST /chain`: the JSON-RPC endpoint players and the page use, and the one /fairness
+ * publishes. It passes on reads and `eth_sendRawTransaction` (signed by the sender's own key)
+ * and refuses everything else by name: no unlocked-account sends or signatures
+ * (eth_sendTransaction, eth_sign*, personal_*), no cheat or debug methods (anvil_*, evm_*,
+ * hardhat_*, debug_*, txpool_*...). The node itself is reachable by the server alone
+ * (node-isolation.ts), so this list is what the outside can do to the chain.
+ * @module
+ */
+import express, { type Application, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { RpcAnswer } from './ipc-rpc.ts';
+import type { RpcRelay } from './rpc-relay.ts';
+
+/** The methods passed on: reads, fee estimates, and transactions their sender signed. */
+export const FORWARDED_METHODS: ReadonlySet<string> = new Set([
+  'eth_chainId',
+  'net_version',
+  'eth_blockNumber',
+  'eth_call',
+  'eth_estimateGas',
+  'eth_gasPrice',
+  'eth_maxPriorityFeePerGas',
+  'eth_feeHistory',
+  'eth_getBalance',
+  'eth_getCode',
+  'eth_getStorageAt',
+  'eth_getTransactionCount',
+  'eth_getTransactionByHash',
+  'eth_getTransactionReceipt',
+  'eth_getBlockByNumber',
+  'eth_getBlockByHash',
+  'eth_getLogs',
+  'eth_sendRawTransaction',
+]);
+
+/** Where the endpoint is, under the server's public URL. */
+export const CHAIN_RPC_PATH = '/chain';
+
+/** Requests in one batch at most; and the largest body (a raw transaction of a big contract fits). */
+export const MAX_BATCH = 20;
+export const MAX_BODY_BYTES = 256 * 1024;
+
+const Id = z.union([z.string().max(100), z.number(), z.null()]);
+const RpcRequest = z.object({
+  jsonrpc: z.literal('2.0'),
+  id: Id.optional(),
+  method: z.string().min(1).max(100),
+  params: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
+});
+
+type Id = z.infer<typeof Id>;
+type RpcError = { code: number; message: string; data?: unknown };
+type RpcResponse = { jsonrpc: '2.0'; id: Id } & ({ result: unknown } | { error: RpcError });
+
+const failure = (id: Id, code: number, message: string): RpcResponse => ({ jsonrpc: '2.0', id, error: { code, message } });
+
+/** One request of a call or batch: checked, then passed on or refused. */
+async function answer(relay: RpcRelay, raw: unknown): Promise<RpcResponse> {
+  const parsed = RpcRequest.safeParse(raw);
+  const rawId = (raw as { id?: unknown } | null)?.id;
+  const id = Id.safeParse(rawId).success ? (rawId as Id) : null;
+  if (!parsed.success)
+    return failure(id, -32600, `invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
+  const { method, params } = parsed.data;
+  if (!FORWARDED_METHODS.has(method))
+    return failure(id, -32601, `method ${method} is not served here: this endpoint passes on reads and eth_sendRawTransaction only`);
+  let result: RpcAnswer;
+  try {
+    result = await relay.forward(method, params ?? []);
+  } catch {
+    // The reason names the node's socket or URL: the server's business, not the caller's.
+    return failure(id, -32603, 'the chain did not answer');
+  }
+  return { jsonrpc: '2.0', id: parsed.data.id ?? null, ...result };
+}
+
+export function installChainRpc(app: Application, relay: RpcRelay): void {
+  // Same origin as the page: no CORS headers, so other sites' pages cannot read the answers.
+  app.post(CHAIN_RPC_PATH, express.json({ limit: MAX_BODY_BYTES }), async (req: Request, res: Response) => {
+    const body: unknown = req.body;
+    if (!req.is('application/json')) return void res.status(415).json(failure(null, -32700, 'send the request as application/json'));
+    if (Array.isArray(body)) {
+      if (body.length === 0) return void res.status(400).json(failure(null, -32600, 'an empty batch'));
+      if (body.length > MAX_BATCH) return void res.status(400).json(failure(null, -32600, `a batch holds at most ${MAX_BATCH} requests`));
+      return void res.json(await Promise.all(body.map((r) => answer(relay, r))));
+    }
+    res.json(await answer(relay, body));
+  });
+  // A body that is not JSON, or too large: a JSON-RPC error rather than Express' HTML page.
+  app.use(CHAIN_RPC_PATH, (err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (err.type === 'entity.too.large') return void res.status(413).json(failure(null, -32600, `the body is larger than ${MAX_BODY_BYTES} bytes`));
+    if (err.type === 'entity.parse.failed') return void res.status(400).json(failure(null, -32700, 'the body is not JSON'));
+    next(err);
+  });
+}
