@@ -58,7 +58,8 @@ export async function startServer(
   onFatal: (reason: string) => void = (reason) => log.fatal(reason),
 ): Promise<RunningServer> {
   // Before anything reads or writes DATA_DIR: a second server on it would corrupt it for good.
-  const dirLock = lockDataDir(config.dataDir);
+  // Cluster members share theirs (lone servers may not join them): see data-dir-lock.ts.
+  const dirLock = lockDataDir(config.dataDir, config.redisUrl ? { sharedAs: `node-${config.nodeId}` } : {});
   try {
     const server = await startLockedServer(config, log, onFatal);
     return { port: server.port, close: () => server.close().finally(() => dirLock.release()) };

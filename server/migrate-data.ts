@@ -10,8 +10,8 @@
  * import is idempotent, so it may be run again. DIR's keys are copied to `DATA_DIR/keys/` if that
  * has none: the transcripts are signed with them and rooms left open are settled with them. It
  * prints what the database holds afterwards; the exit code is 1 if anything could not be
- * imported (the log says what), 2 for bad usage. It refuses to run while a server (or another
- * migration) holds DIR or `DATA_DIR` (`server/storage/data-dir-lock.ts`).
+ * imported (the log says what), 2 for bad usage. It refuses to run while any server (or another
+ * migration) holds DIR, or a lone server holds `DATA_DIR` (`server/storage/data-dir-lock.ts`).
  * @module
  */
 import { cpSync, existsSync, statSync } from 'node:fs';
@@ -72,8 +72,15 @@ async function main(): Promise<number> {
   const { from } = parseArgs(process.argv.slice(2));
   const config = loadConfig();
   const { log, errors } = countingLogger();
-  // Neither directory may have a server (or another migration) writing it meanwhile.
-  const locks = [...new Set([resolve(config.dataDir), from])].map((dir) => lockDataDir(dir));
+  // DIR is read and renamed: nothing else may use it meanwhile. DATA_DIR may be a cluster
+  // member's (importing into the cluster's database), but not a lone server's.
+  const locks = [lockDataDir(from)];
+  try {
+    if (resolve(config.dataDir) !== from) locks.push(lockDataDir(config.dataDir, { sharedAs: 'migrate-data' }));
+  } catch (e) {
+    locks[0]!.release();
+    throw e;
+  }
   try {
     return await migrate(from, config, log, errors);
   } finally {
