@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { RENEW } from './liveness-protocol.ts';
 import { startLivenessRenewer, type LivenessRenewer } from './liveness.ts';
 
 export const KEY_PREFIX = 'fairplay:';
@@ -26,8 +27,7 @@ const FENCE_MS = LIVENESS_MS - 1_500;
  */
 export const MAIN_STALL_MS = 60_000;
 
-// Extend or delete a key only while it still holds our token: never someone else's.
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+// Delete a key only while it still holds our token: never someone else's (RENEW likewise extends it).
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export class Lease {

@@ -1,6 +1,6 @@
 /**
  * What the main thread and the liveness worker (`liveness-worker.ts`) share: the worker's
- * settings, the slots of their shared memory, and their messages.
+ * settings, the slots of their shared memory, their messages, and the renewal script.
  * @module
  */
 
@@ -17,6 +17,9 @@ export interface LivenessWorkerData {
   /** Int32 slots: MAIN_TICKS (the main thread counts its timer turns), LOST (a LostCode, 0 while fine). */
   readonly shared: SharedArrayBuffer;
 }
+
+// Extend a key only while it still holds our token: never someone else's.
+export const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 export const MAIN_TICKS = 0;
 export const LOST = 1;

@@ -5,8 +5,8 @@
  * gone, or held by another) or cut off from Redis must stop, and this thread tells it so.
  *
  * It tells the main thread through shared memory as well as a message: the main thread checks
- * the shared flag from a timer, so it stops in the timers phase of its first loop turn after a
- * stall, before it handles any I/O, as it did when it renewed the key itself.
+ * the shared flag from a timer, so after a stall it stops in its first timers phase, as it did
+ * when its own watchdog timer checked the renewals.
  *
  * A main thread that has not run its timers for `mainStallMs` is hung, not busy: this thread
  * then ends the process with SIGKILL, the one way to stop a thread that cannot run, so that the
@@ -16,10 +16,7 @@
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
-import { LOST, LostCode, MAIN_TICKS, type LivenessMessage, type LivenessWorkerData } from './liveness-protocol.ts';
-
-// Extend a key only while it still holds our token: never someone else's.
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+import { LOST, LostCode, MAIN_TICKS, RENEW, type LivenessMessage, type LivenessWorkerData } from './liveness-protocol.ts';
 
 const data = workerData as LivenessWorkerData;
 const shared = new Int32Array(data.shared);
@@ -56,9 +53,9 @@ function checkMainThread(): void {
   const now = performance.now();
   if (ticks !== lastTicks) return void ((lastTicks = ticks), (ticksChangedAt = now));
   if (now - ticksChangedAt <= data.mainStallMs) return;
-  // Straight to stderr: the worker's process.stderr is relayed by the very thread that is hung.
+  // A log line written straight to stdout: the worker's process.stdout is relayed by the very thread that is hung.
   const line = { level: 60, time: Date.now(), pid: process.pid, msg: `main thread hung for ${Math.round(now - ticksChangedAt)} ms: ending the process so its cluster liveness lapses` };
-  writeSync(2, `${JSON.stringify(line)}\n`);
+  writeSync(1, `${JSON.stringify(line)}\n`);
   process.kill(process.pid, 'SIGKILL');
 }
 

@@ -50,7 +50,7 @@ export async function startLivenessRenewer(
   worker.on('message', (m: LivenessMessage) => m.type === 'lost' && lose(m.reason));
   worker.on('error', (e) => lose(`the liveness renewer failed: ${e.message}`));
   worker.on('exit', () => lose('the liveness renewer stopped'));
-  // The timers phase comes first in a loop turn: after a stall the verdict is read before any I/O is handled.
+  // Read from a timer, as the watchdog on this thread was: after a stall, in the first timers phase.
   tick = setInterval(() => {
     Atomics.add(flags, MAIN_TICKS, 1);
     const code = Atomics.load(flags, LOST);
