@@ -13,6 +13,7 @@ const UNIT = [
   'test/server/award-sink.test.ts',
   'test/server/chip-ledger.test.ts',
   'test/server/config.test.ts',
+  'test/server/data-dir-lock.test.ts',
   'test/server/database.test.ts',
   'test/server/indexes.test.ts',
   'test/server/keys.test.ts',

@@ -44,6 +44,7 @@ import { loadOrCreateKeys } from './keys.ts';
 import { loadServerGames, servedRules } from './games.ts';
 import { provideServices } from './services.ts';
 import { importPreviousVersion } from './storage/import-previous-version.ts';
+import { lockDataDir } from './storage/data-dir-lock.ts';
 
 export interface RunningServer {
   readonly port: number;
@@ -57,6 +58,19 @@ export async function startServer(
   /** Called when this process must stop at once (it lost its place in the cluster). */
   onFatal: (reason: string) => void = (reason) => log.fatal(reason),
 ): Promise<RunningServer> {
+  // Before anything reads or writes DATA_DIR: a second server on it would corrupt it for good.
+  // Cluster members share theirs (lone servers may not join them): see data-dir-lock.ts.
+  const dirLock = lockDataDir(config.dataDir, config.redisUrl ? { sharedAs: `node-${config.nodeId}` } : {});
+  try {
+    const server = await startLockedServer(config, log, onFatal);
+    return { port: server.port, close: () => server.close().finally(() => dirLock.release()) };
+  } catch (e) {
+    dirLock.release();
+    throw e;
+  }
+}
+
+async function startLockedServer(config: Config, log: Logger, onFatal: (reason: string) => void): Promise<RunningServer> {
   const suite = getSuite(config.vrfSuite);
   const games = await loadServerGames();
   const keys = loadOrCreateKeys({ dataDir: config.dataDir, suite, log: (msg, fields) => log.warn(fields ?? {}, msg) });

@@ -10,7 +10,8 @@
  * import is idempotent, so it may be run again. DIR's keys are copied to `DATA_DIR/keys/` if that
  * has none: the transcripts are signed with them and rooms left open are settled with them. It
  * prints what the database holds afterwards; the exit code is 1 if anything could not be
- * imported (the log says what), 2 for bad usage.
+ * imported (the log says what), 2 for bad usage. It refuses to run while any server (or another
+ * migration) holds DIR, or a lone server holds `DATA_DIR` (`server/storage/data-dir-lock.ts`).
  * @module
  */
 import { cpSync, existsSync, statSync } from 'node:fs';
@@ -20,10 +21,11 @@ import { TOKEN_IDS } from './awards/tokens.ts';
 import { SqlAwardOutbox } from './awards/sql-award-outbox.ts';
 import { SqlMintLog } from './awards/sql-mint-log.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { SqlRoomRecords } from './fairness/room-records.ts';
 import { importPreviousVersion } from './storage/import-previous-version.ts';
+import { lockDataDir } from './storage/data-dir-lock.ts';
 
 /** The mint log is only applied to here, whose entries name their own contract. */
 const ANY_CONTRACT = '0x0000000000000000000000000000000000000000';
@@ -70,6 +72,23 @@ async function main(): Promise<number> {
   const { from } = parseArgs(process.argv.slice(2));
   const config = loadConfig();
   const { log, errors } = countingLogger();
+  // DIR is read and renamed: nothing else may use it meanwhile. DATA_DIR may be a cluster
+  // member's (importing into the cluster's database), but not a lone server's.
+  const locks = [lockDataDir(from)];
+  try {
+    if (resolve(config.dataDir) !== from) locks.push(lockDataDir(config.dataDir, { sharedAs: 'migrate-data' }));
+  } catch (e) {
+    locks[0]!.release();
+    throw e;
+  }
+  try {
+    return await migrate(from, config, log, errors);
+  } finally {
+    for (const lock of locks) lock.release();
+  }
+}
+
+async function migrate(from: string, config: Config, log: Logger, errors: () => number): Promise<number> {
   if (resolve(config.dataDir) !== from && existsSync(join(from, 'keys')) && !existsSync(join(config.dataDir, 'keys'))) {
     cpSync(join(from, 'keys'), join(config.dataDir, 'keys'), { recursive: true, preserveTimestamps: true });
     log.info({ from: join(from, 'keys'), to: join(config.dataDir, 'keys') }, 'copied the keys');

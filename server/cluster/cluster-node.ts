@@ -4,12 +4,16 @@
  * a time to live, so when its holder dies another process takes it over.
  *
  * Liveness is what lets a survivor settle a dead process's rooms; a process that finds its own
- * liveness key gone (it stalled past the time to live) may have been declared dead, so it must
- * stop at once rather than write beside whoever took over its work.
+ * liveness key gone (Redis was out of reach past the time to live) may have been declared dead,
+ * so it must stop at once rather than write beside whoever took over its work. The key is
+ * renewed from a worker thread (liveness-worker.ts), so a main thread kept busy by a request
+ * keeps its key; one hung for MAIN_STALL_MS is ended.
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { RENEW } from './liveness-protocol.ts';
+import { startLivenessRenewer, type LivenessRenewer } from './liveness.ts';
 
 export const KEY_PREFIX = 'fairplay:';
 /** A process whose key has been absent this long is dead: survivors may settle its rooms. */
@@ -17,9 +21,13 @@ export const LIVENESS_MS = 6_000;
 const HEARTBEAT_MS = 2_000;
 /** A process that has not renewed its liveness for this long stops itself (well before it lapses). */
 const FENCE_MS = LIVENESS_MS - 1_500;
+/**
+ * A main thread that has not turned its event loop for this long is hung, not busy: the process
+ * is ended so that its liveness lapses and survivors settle its rooms (liveness-worker.ts).
+ */
+export const MAIN_STALL_MS = 60_000;
 
-// Extend or delete a key only while it still holds our token: never someone else's.
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+// Delete a key only while it still holds our token: never someone else's (RENEW likewise extends it).
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export class Lease {
@@ -64,8 +72,7 @@ export class Lease {
 
 export class ClusterNode {
   readonly token = randomBytes(16).toString('hex');
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
-  #watchdog: ReturnType<typeof setInterval> | undefined;
+  #renewer: LivenessRenewer | undefined;
 
   private constructor(
     readonly redis: Redis,
@@ -78,7 +85,7 @@ export class ClusterNode {
    * Connects and claims `nodeId`, waiting out the liveness of a previous run that died; fails if
    * a live process holds the name. `onLost` is called if this process's liveness lapses.
    */
-  static async join(url: string, nodeId: string, onLost: (reason: string) => void): Promise<ClusterNode> {
+  static async join(url: string, nodeId: string, onLost: (reason: string) => void, opts: { mainStallMs?: number } = {}): Promise<ClusterNode> {
     // Bounded waits: while Redis is away, cluster calls fail instead of hanging rooms and routes.
     const redis = new Redis(url, { commandTimeout: 2_000, maxRetriesPerRequest: 2, lazyConnect: true });
     await redis.connect();
@@ -92,33 +99,17 @@ export class ClusterNode {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-    // Monotonic time: a wall-clock step must not stretch or shrink a liveness period.
-    let renewedAt = performance.now();
-    let lost = false;
-    const lose = (reason: string): void => {
-      if (lost) return;
-      lost = true;
-      clearInterval(node.#heartbeat);
-      clearInterval(node.#watchdog);
-      onLost(reason);
-    };
-    const beat = async (): Promise<void> => {
-      const started = performance.now();
-      if ((await redis.eval(RENEW, 1, key, node.token, LIVENESS_MS)) === 1) return void (renewedAt = started);
-      // The key is gone before its time: Redis lost it (a restart). Survivors wait a whole
-      // LIVENESS_MS of absence before settling a process's rooms, so taking it back within
-      // that time is safe; later, or if another process holds the name, it is not.
-      if (started - renewedAt < FENCE_MS && (await redis.set(key, node.token, 'PX', LIVENESS_MS, 'NX')) === 'OK') return void (renewedAt = started);
-      lose(`liveness key of ${nodeId} lapsed: another process may be settling its rooms`);
-    };
-    node.#heartbeat = setInterval(() => void beat().catch(() => undefined), HEARTBEAT_MS);
-    // Whether or not Redis answers (a partition, or this process stalled): without a renewal
-    // for FENCE_MS the key may lapse at any moment, so stop writing before a survivor may start.
-    node.#watchdog = setInterval(() => {
-      if (performance.now() - renewedAt > FENCE_MS) lose(`no liveness renewal for ${FENCE_MS} ms (Redis unreachable, or this process stalled)`);
-    }, 250);
-    node.#heartbeat.unref();
-    node.#watchdog.unref();
+    // Renewed from a worker thread with its own connection, so no request on this thread can starve it.
+    try {
+      node.#renewer = await startLivenessRenewer(
+        { url, key, token: node.token, livenessMs: LIVENESS_MS, heartbeatMs: HEARTBEAT_MS, fenceMs: FENCE_MS, mainStallMs: opts.mainStallMs ?? MAIN_STALL_MS },
+        onLost,
+      );
+    } catch (e) {
+      await redis.eval(RELEASE, 1, key, node.token).catch(() => undefined);
+      redis.disconnect();
+      throw e;
+    }
     return node;
   }
 
@@ -136,8 +127,7 @@ export class ClusterNode {
   }
 
   async leave(): Promise<void> {
-    clearInterval(this.#heartbeat);
-    clearInterval(this.#watchdog);
+    await this.#renewer?.stop();
     await this.redis.eval(RELEASE, 1, this.#livenessKey(this.nodeId), this.token).catch(() => undefined);
     this.redis.disconnect();
   }

@@ -58,10 +58,11 @@ export async function startServerProcess(opts: { dataDir?: string; port?: number
   child.stderr!.on('data', (c: Buffer) => logs.push(c.toString()));
   // Ready means answering HTTP, whatever the log level.
   let gone = false;
-  void exited.then(() => (gone = true));
+  let exitCode: number | null = null;
+  void exited.then((code) => ((gone = true), (exitCode = code)));
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
-    if (gone) throw new Error(`server exited before listening:\n${logs.join('')}`);
+    if (gone) throw new Error(`server exited before listening (exit code ${exitCode}):\n${logs.join('')}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL'); // never leave a half-started server behind
       throw new Error(`server did not answer within ${START_TIMEOUT_MS} ms of its start:\n${logs.join('')}`);
