@@ -24,9 +24,10 @@ const MATCHMAKE = /^\/matchmake\//;
 
 /** The buckets a request takes a point from, the general one first. */
 export function bucketsFor(method: string | undefined, url: string | undefined): LimitName[] {
-  const path = (url ?? '/').split('?')[0]!;
+  // As loosely as the routes match: Express ignores case and a trailing slash, and answers HEAD with GET's handler.
+  const path = (url ?? '/').split('?')[0]!.toLowerCase().replace(/(.)\/+$/, '$1');
   if (method === 'POST' && MATCHMAKE.test(path)) return ['http', 'joins'];
-  if (method === 'GET' && EXPENSIVE.some((re) => re.test(path))) return ['http', 'expensive'];
+  if ((method === 'GET' || method === 'HEAD') && EXPENSIVE.some((re) => re.test(path))) return ['http', 'expensive'];
   return ['http'];
 }
 
