@@ -60,16 +60,17 @@ export class RateLimitedServer extends Server {
       const [req, socket] = args as [IncomingMessage, Duplex];
       const key = clientKey(clientIp(req, this.trustedHops));
       const refusal = this.#refusedUntil(key);
+      // Handed on (or refused) in the tick it arrived in, and counted meanwhile: upgrades held back
+      // until their count came back (even one microtask) lost sockets under a burst of 1,000 joins
+      // (test/server/hostile.test.ts), clients seeing their connection fail with no reason. So an
+      // upgrade is refused on its IP's last refusal from the general bucket, still running: a
+      // burst's first few upgrades pass before the count refuses one, then every one is refused.
+      // Every upgrade is counted, so each refusal is in /metrics.
+      void this.#consume('http', key);
       if (refusal) {
         refuseUpgrade(socket, refusal);
         return true;
       }
-      // Handed on in the tick it arrived in, and counted meanwhile: upgrades held back until their
-      // count came back (even one microtask) lost sockets under a burst of 1,000 joins
-      // (test/server/hostile.test.ts), clients seeing their connection fail with no reason. So an
-      // upgrade is refused on its IP's last refusal from the general bucket, still running: a
-      // burst's first few upgrades pass before the count refuses one, then every one is refused.
-      void this.#consume('http', key);
       return super.emit('upgrade', ...args);
     }
     // Symbols pass too: the typing knows string events only.

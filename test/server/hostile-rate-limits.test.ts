@@ -1,6 +1,6 @@
 /**
  * Rate limits against floods, on a real server with small limits and a short window: an HTTP
- * flood, a flood of WebSocket upgrades, a flood of matchmaking joins, the costliest reads, and
+ * flood (WebSocket upgrades from its IP included), a flood of upgrades alone, a flood of matchmaking joins, the costliest reads, and
  * one signed-in address creating rooms past its limit. Each is refused with 429, Retry-After and
  * the limit's name, counted in /metrics, and let through again once its window ends.
  *
@@ -138,6 +138,23 @@ describe('rate limits per client IP and per address', () => {
     expect(JSON.parse(refused[0]!.body)).toMatchObject({ code: 429 });
   });
 
+  it('a flood of WebSocket upgrades alone is refused with 429 before the handshake, past the limit and a batch in flight', { timeout: 60_000 }, async () => {
+    const attacker = '127.0.0.6';
+    const batch = 25;
+    const answers: { status: number; retryAfter: string | undefined }[] = [];
+    for (let sent = 0; sent < 2 * LIMITS.http; sent += batch) answers.push(...(await Promise.all(Array.from({ length: batch }, () => upgrade(attacker)))));
+    const accepted = answers.filter((a) => a.status === 101).length;
+    console.log(`upgrade flood of ${answers.length} from ${attacker} (limit ${LIMITS.http} per ${WINDOW_SECONDS} s): 101: ${accepted}, 429: ${answers.length - accepted}`);
+    // An upgrade is counted while it goes on (see RateLimitedServer.emit): at most the batch in flight passes the limit.
+    expect(accepted).toBeLessThanOrEqual(LIMITS.http + batch);
+    const refused = answers.filter((a) => a.status !== 101);
+    expect(refused.length).toBeGreaterThanOrEqual(LIMITS.http - batch);
+    for (const a of refused) {
+      expect(a.status).toBe(429);
+      expect(Number(a.retryAfter)).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it('the costliest reads have a tighter bucket of their own', { timeout: 60_000 }, async () => {
     const attacker = '127.0.0.5';
     const answers = await flood(3 * LIMITS.expensive, 10, () => send(attacker, 'GET', '/rooms/no-such-room/transcript'));
@@ -177,6 +194,8 @@ describe('rate limits per client IP and per address', () => {
     const refusals = Object.fromEntries([...metrics.matchAll(/^fairplay_rate_limited_total\{limit="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
     console.log(`refusals in /metrics: ${JSON.stringify(refusals)}`);
     for (const limit of ['http', 'joins', 'expensive', 'room-creates']) expect(refusals[limit]).toBeGreaterThan(0);
+    // Every refused upgrade is counted too: the upgrade flood's 429s beside the HTTP flood's.
+    expect(refusals['http']).toBeGreaterThanOrEqual(2 * LIMITS.http + (LIMITS.http - 25));
     const report = await bettor.stop();
     console.log(describeHonest('rate-limit floods', report));
     expect(report.errors).toEqual([]);
