@@ -20,6 +20,7 @@ const UNIT = [
   'test/server/log.test.ts',
   'test/server/mint-log.test.ts',
   'test/server/old-journal-reader.test.ts',
+  'test/server/rate-limits.test.ts',
   'test/server/room-auth.test.ts',
   'test/server/siwe.test.ts',
   'test/server/start-imports.test.ts',

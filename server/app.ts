@@ -4,7 +4,6 @@
  * @module
  */
 import './node20-websocket.ts';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
@@ -39,6 +38,8 @@ import { recoverRooms } from './fairness/recovery.ts';
 import { SqlRoomRecords } from './fairness/room-records.ts';
 import { RoomStore } from './fairness/room-store.ts';
 import { installRoutes } from './http-routes.ts';
+import { RateLimits } from './limits/rate-limits.ts';
+import { RateLimitedServer } from './limits/rate-limited-server.ts';
 import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { loadServerGames, servedRules } from './games.ts';
@@ -147,7 +148,12 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   const recover = (deadOwner: string, lease: Lease) =>
     recoverRooms({ rooms: new RoomStore(roomRecords, deadOwner, ctx), chips, awards, index, log, mayGoOn: () => lease.acquire() });
   const peers = cluster ? new PeerSync({ node: cluster, ownersWithOpenRooms: () => roomRecords.ownersWithOpenRooms(), recover, log }) : undefined;
-  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats });
+  const rateLimits = RateLimits.create(
+    config.rateLimits,
+    { refused: metrics.rateLimited, storeFailed: (limit, err) => log.warn({ err, limit }, 'rate limit store failed: request let through') },
+    config.redisUrl,
+  );
+  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits });
 
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
@@ -162,12 +168,13 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   peers?.start();
 
   // Slow clients are cut off: headers must arrive within the timeout, a whole request within
-  // three times it, checked every second (Node's default check runs every 30 s).
-  const http = createServer({
-    headersTimeout: config.httpHeadersTimeoutSeconds * 1000,
-    requestTimeout: config.httpHeadersTimeoutSeconds * 3000,
-    connectionsCheckingInterval: 1000,
-  });
+  // three times it, checked every second (Node's default check runs every 30 s). Every request
+  // and upgrade passes the per-client rate limits first.
+  const http = new RateLimitedServer(
+    { headersTimeout: config.httpHeadersTimeoutSeconds * 1000, requestTimeout: config.httpHeadersTimeoutSeconds * 3000, connectionsCheckingInterval: 1000 },
+    rateLimits,
+    config.trustProxyHops,
+  );
   const transport = new WebSocketTransport({ maxPayload: config.maxPayloadBytes, server: http });
   const server = defineServer({
     rooms: Object.fromEntries([...games].map(([id, game]) => [id, defineRoom(game.room)])),
@@ -182,8 +189,11 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
           selectProcessIdToCreateRoom: fewestRoomsPlacement(cluster.redis),
         }
       : {}),
-    express: (app) =>
-      installRoutes(app, ctx, chain, minting, metrics, { dialect: database.dialect, answers: () => databaseAnswers(database) }, cluster ? () => cluster.ping() : undefined),
+    express: (app) => {
+      // req.ip names the client as the rate limits do.
+      app.set('trust proxy', config.trustProxyHops);
+      installRoutes(app, ctx, chain, minting, metrics, { dialect: database.dialect, answers: () => databaseAnswers(database) }, cluster ? () => cluster.ping() : undefined);
+    },
   });
   await server.listen(config.port, config.host);
   const port = (transport.server?.address() as AddressInfo).port;
@@ -201,6 +211,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
       await chips.close();
       await minting.stop();
       await seats.close();
+      await rateLimits.close();
       await awards.close();
       await Promise.all([commitments.settled(), draws.settled(), roomRecords.settled()]);
       await database.close();

@@ -107,6 +107,28 @@ export interface Config {
   readonly nodeId: string;
   /** `PUBLIC_ADDRESS`: host:port where clients reach this very process (Colyseus' publicAddress). Default: none (one process). */
   readonly publicAddress: string | undefined;
+  /**
+   * `TRUST_PROXY`: how many reverse proxies in front of the server append the client's address to
+   * X-Forwarded-For. Default 0: the TCP peer is the client and the header is ignored (anyone can
+   * write it). In [0, 10].
+   */
+  readonly trustProxyHops: number;
+  /** Requests each client may make per window before a 429 (`limits/rate-limits.ts`; docs/operations.md, Rate limits). */
+  readonly rateLimits: RateLimitConfig;
+}
+
+/** Points per `windowSeconds` for each bucket; 0 turns a bucket off. */
+export interface RateLimitConfig {
+  /** `RATE_LIMIT_WINDOW_SECONDS`: the window every bucket counts in. Default 60, in [1, 3600]. */
+  readonly windowSeconds: number;
+  /** `RATE_LIMIT_HTTP`: HTTP requests (WebSocket upgrades and static files included) per client IP. Default 1200. */
+  readonly http: number;
+  /** `RATE_LIMIT_EXPENSIVE`: requests per client IP to the routes that cost the server most (whole transcripts, awards, nonces). Default 120. */
+  readonly expensive: number;
+  /** `RATE_LIMIT_JOINS`: matchmaking requests (join, create, reconnect) per client IP. Default 60. */
+  readonly joins: number;
+  /** `RATE_LIMIT_ROOM_CREATES`: rooms a signed-in address may create. Default 10. */
+  readonly roomCreates: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LevelWithSilent[];
@@ -199,6 +221,12 @@ const schema = z.object({
     ctx.addIssue({ code: 'custom', message: `NODE_ID must be 1-64 letters, digits, '.', '_' or '-', ${got(value)}` });
     return z.NEVER;
   }),
+  TRUST_PROXY: integer('TRUST_PROXY', 0, 0, 10),
+  RATE_LIMIT_WINDOW_SECONDS: integer('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3600),
+  RATE_LIMIT_HTTP: integer('RATE_LIMIT_HTTP', 1200, 0, 1_000_000_000),
+  RATE_LIMIT_EXPENSIVE: integer('RATE_LIMIT_EXPENSIVE', 120, 0, 1_000_000_000),
+  RATE_LIMIT_JOINS: integer('RATE_LIMIT_JOINS', 60, 0, 1_000_000_000),
+  RATE_LIMIT_ROOM_CREATES: integer('RATE_LIMIT_ROOM_CREATES', 10, 0, 1_000_000_000),
   PUBLIC_ADDRESS: raw.transform((value, ctx) => {
     if (value === undefined || /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(value)) return value;
     ctx.addIssue({ code: 'custom', message: `PUBLIC_ADDRESS must be host or host:port, ${got(value)}` });
@@ -270,5 +298,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: v.DATABASE_URL,
     nodeId: v.NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50)}-${v.PORT}`,
     publicAddress: v.PUBLIC_ADDRESS,
+    trustProxyHops: v.TRUST_PROXY,
+    rateLimits: Object.freeze({
+      windowSeconds: v.RATE_LIMIT_WINDOW_SECONDS,
+      http: v.RATE_LIMIT_HTTP,
+      expensive: v.RATE_LIMIT_EXPENSIVE,
+      joins: v.RATE_LIMIT_JOINS,
+      roomCreates: v.RATE_LIMIT_ROOM_CREATES,
+    }),
   });
 }

@@ -1,7 +1,8 @@
 /**
  * `GET /metrics` (Prometheus text format, prom-client): rooms and clients, draw records by game
  * and type, proof latency, the award outbox's depth, minting latency and failures, and Node's
- * own (event loop lag, memory, GC: prom-client's default metrics).
+ * own (event loop lag, memory, GC: prom-client's default metrics), and requests refused by each
+ * rate limit.
  * @module
  */
 import { matchMaker } from '@colyseus/core';
@@ -18,6 +19,8 @@ export interface ServerMetrics {
   /** Awards confirmed on chain, with how long each waited since the minter took it in (when known). */
   minted(count: number, waitedSeconds: readonly number[]): void;
   mintFailed(): void;
+  /** Counts a request, upgrade or room creation a rate limit refused. */
+  rateLimited(limit: string): void;
   /** Where the outbox depth comes from (read at each scrape). */
   watchOutbox(depth: () => number): void;
 }
@@ -65,6 +68,7 @@ export function createMetrics(): ServerMetrics {
   });
   const minted = new Counter({ name: 'fairplay_awards_minted_total', help: 'Awards confirmed on chain', registers: [registry] });
   const failures = new Counter({ name: 'fairplay_mint_failures_total', help: 'Minting steps that failed and were retried', registers: [registry] });
+  const refused = new Counter({ name: 'fairplay_rate_limited_total', help: 'Requests, WebSocket upgrades and room creations refused by a rate limit, by limit', labelNames: ['limit'], registers: [registry] });
   return {
     registry,
     recorded: (record, game) => records.inc({ game, type: record.type }),
@@ -84,6 +88,7 @@ export function createMetrics(): ServerMetrics {
       for (const s of waited) mintWait.observe(s);
     },
     mintFailed: () => failures.inc(),
+    rateLimited: (limit) => refused.inc({ limit }),
     watchOutbox: (depth) => (outboxDepth = depth),
   };
 }

@@ -17,6 +17,7 @@ import { authenticateRequest, claimSeat, releaseSeat, type PlayerAuth } from '..
 import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { CommitmentUsed } from '../indexes/commitments.ts';
 import { reapplyEffects } from '../fairness/recovery.ts';
+import { limitRoomCreation } from '../limits/room-creation-limit.ts';
 import { services } from '../services.ts';
 import { playerSignature } from './player-signature.ts';
 import { applyRecordEffects } from './record-effects.ts';
@@ -67,8 +68,10 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   /** Clients that asked (`follow`) for every record of the room as it is written, to keep its chain: each gets a `record` message for every record it is not told of otherwise. */
   readonly #followers = new Set<PlayerClient>();
 
-  static override onAuth(token: string, _options: unknown, request: object): Promise<PlayerAuth> {
-    return authenticateRequest(token, request);
+  static override async onAuth(token: string, options: unknown, request: object): Promise<PlayerAuth> {
+    const player = await authenticateRequest(token, request);
+    await limitRoomCreation(player.address, options, request);
+    return player;
   }
 
   // --- what a game fills in ---

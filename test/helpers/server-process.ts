@@ -40,6 +40,17 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * Every test client comes from 127.0.0.1, and some tests open hundreds (bursts, load, the
+ * browser's static files): rate limits far above what they reach, unless a test sets its own.
+ */
+export const TEST_RATE_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_HTTP: '1000000',
+  RATE_LIMIT_EXPENSIVE: '1000000',
+  RATE_LIMIT_JOINS: '1000000',
+  RATE_LIMIT_ROOM_CREATES: '1000000',
+};
+
 export async function startServerProcess(opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const port = opts.port ?? (await freePort());
@@ -48,7 +59,7 @@ export async function startServerProcess(opts: { dataDir?: string; port?: number
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     // The project's database unless the test names one (server-database.ts).
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(await serverDatabaseEnv(dataDir)), ...opts.env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...TEST_RATE_LIMITS, ...(await serverDatabaseEnv(dataDir)), ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -44,6 +44,8 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       nodeId: `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50)}-2567`,
       publicAddress: undefined,
+      trustProxyHops: 0,
+      rateLimits: { windowSeconds: 60, http: 1200, expensive: 120, joins: 60, roomCreates: 10 },
     });
   });
 
@@ -156,8 +158,18 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'localhost:2567' }, 'PUBLIC_URL must use http or https'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL must be an absolute http(s) URL, got "not a url"'],
     [{ PUBLIC_URL: 'https://example.com/?a=1' }, 'PUBLIC_URL must not contain credentials, a query or a fragment'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY must be an integer in [0, 10], got "true"'],
+    [{ RATE_LIMIT_WINDOW_SECONDS: '0' }, 'RATE_LIMIT_WINDOW_SECONDS must be an integer in [1, 3600]'],
+    [{ RATE_LIMIT_HTTP: '-1' }, 'RATE_LIMIT_HTTP must be an integer in [0, 1000000000]'],
+    [{ RATE_LIMIT_ROOM_CREATES: 'many' }, 'RATE_LIMIT_ROOM_CREATES must be an integer'],
   ])('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads the rate limits, 0 turning a bucket off, and the trusted proxy hops', () => {
+    const c = loadConfig({ TRUST_PROXY: '1', RATE_LIMIT_WINDOW_SECONDS: '5', RATE_LIMIT_HTTP: '0', RATE_LIMIT_EXPENSIVE: '7', RATE_LIMIT_JOINS: '8', RATE_LIMIT_ROOM_CREATES: '300' });
+    expect(c.trustProxyHops).toBe(1);
+    expect(c.rateLimits).toEqual({ windowSeconds: 5, http: 0, expensive: 7, joins: 8, roomCreates: 300 });
   });
 
   it('lists every bad variable in one error', () => {

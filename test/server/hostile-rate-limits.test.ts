@@ -1,0 +1,211 @@
+/**
+ * Rate limits against floods, on a real server with small limits and a short window: an HTTP
+ * flood (WebSocket upgrades from its IP included), a flood of upgrades alone, a flood of matchmaking joins, the costliest reads, and
+ * one signed-in address creating rooms past its limit. Each is refused with 429, Retry-After and
+ * the limit's name, counted in /metrics, and let through again once its window ends.
+ *
+ * Limits are per client IP. Every attacker here sends from an address of its own on the loopback
+ * network (127.0.0.2 and up: Linux routes all of 127/8 to lo, so a socket may bind any of them),
+ * while the honest bettor plays from 127.0.0.1 throughout: a flood spends its own bucket and never
+ * the honest player's, which is what per-IP limits promise.
+ */
+import { request as httpRequest } from 'node:http';
+import { Wallet } from 'ethers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { describeHonest, HonestBettor } from '../helpers/honest-bettor.ts';
+import { signInToken } from '../helpers/player.ts';
+import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+
+/** A window long enough that a flood fits inside it on a busy machine, short enough to wait out. */
+const WINDOW_SECONDS = 15;
+// expensive: room for the sign-ins (nonces) the tests make from 127.0.0.1 besides the honest bettor.
+const LIMITS = { http: 200, expensive: 60, joins: 20, roomCreates: 3 };
+
+let server: ServerProcess;
+let bettor: HonestBettor;
+beforeAll(async () => {
+  server = await startServerProcess({
+    env: {
+      RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
+      RATE_LIMIT_HTTP: String(LIMITS.http),
+      RATE_LIMIT_EXPENSIVE: String(LIMITS.expensive),
+      RATE_LIMIT_JOINS: String(LIMITS.joins),
+      RATE_LIMIT_ROOM_CREATES: String(LIMITS.roomCreates),
+    },
+  });
+  bettor = await HonestBettor.start(server.url);
+}, timeoutWithStarts(1, 30_000));
+afterAll(async () => {
+  await server?.stop();
+});
+
+interface Answer {
+  readonly status: number;
+  readonly retryAfter: string | undefined;
+  readonly body: string;
+}
+
+/** One HTTP request from the loopback address `from`, on a connection of its own. */
+function send(from: string, method: string, path: string, opts: { headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, method, path, localAddress: from, agent: false, headers: opts.headers ?? {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** `count` requests, `concurrency` at a time. */
+async function flood(count: number, concurrency: number, one: () => Promise<Answer>): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  for (let sent = 0; sent < count; sent += concurrency) answers.push(...(await Promise.all(Array.from({ length: Math.min(concurrency, count - sent) }, one))));
+  return answers;
+}
+
+/** Checks a refusal: 429, Retry-After within the window, and a JSON body naming the limit. */
+function expectRefused(answer: Answer, limit: string): void {
+  expect(answer.status).toBe(429);
+  const seconds = Number(answer.retryAfter);
+  expect(Number.isInteger(seconds) && seconds >= 1 && seconds <= WINDOW_SECONDS).toBe(true);
+  const body = JSON.parse(answer.body) as { error: string; limit: string; retryAfterSeconds: number };
+  expect(body.limit).toBe(limit);
+  expect(body.retryAfterSeconds).toBe(seconds);
+  expect(body.error).toContain(`rate limited (${limit})`);
+}
+
+/** "200: 200, 429: 400": how many answers had each status. */
+function tally(answers: readonly Answer[]): string {
+  const counts = new Map<number, number>();
+  for (const a of answers) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${status}: ${n}`).join(', ');
+}
+
+/** A WebSocket upgrade from `from`: the HTTP status that refused it, or 101 when it was accepted. */
+function upgrade(from: string): Promise<{ status: number; retryAfter: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/`, { localAddress: from });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] });
+      res.resume();
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      resolve({ status: 101, retryAfter: undefined });
+      ws.close();
+    });
+    ws.on('error', (e) => reject(e));
+  });
+}
+
+describe('rate limits per client IP and per address', () => {
+  it('an HTTP flood is answered 429 with Retry-After, WebSocket upgrades from its IP too, and it passes again after the window', { timeout: 120_000 }, async () => {
+    const attacker = '127.0.0.2';
+    const answers = await flood(3 * LIMITS.http, 50, () => send(attacker, 'GET', '/fairness'));
+    console.log(`HTTP flood of ${answers.length} from ${attacker} (limit ${LIMITS.http} per ${WINDOW_SECONDS} s): ${tally(answers)}`);
+    expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(LIMITS.http);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused.length).toBeGreaterThanOrEqual(2 * LIMITS.http);
+    for (const a of refused) expectRefused(a, 'http');
+    // An upgrade is an HTTP request: refused before the handshake, with the same answer.
+    const ws = await upgrade(attacker);
+    expect(ws.status).toBe(429);
+    expect(Number(ws.retryAfter)).toBeGreaterThanOrEqual(1);
+    // A static file is behind the same limit.
+    expectRefused(await send(attacker, 'GET', '/'), 'http');
+    // The window ends: the attacker's requests pass again, and its upgrades are accepted.
+    await waitFor(async () => (await send(attacker, 'GET', '/fairness')).status === 200, { what: 'the flooding IP to be served again after its window', timeout: (WINDOW_SECONDS + 30) * 1000, interval: 1000 });
+    expect((await upgrade(attacker)).status).toBe(101);
+  });
+
+  it('a join flood is refused with 429 naming the joins limit, as the SDK reports it (MatchMakeError code 429)', { timeout: 60_000 }, async () => {
+    const attacker = '127.0.0.3';
+    // What the SDK's joinOrCreate sends; no token, so the joins that get through are refused by sign-in (401).
+    const answers = await flood(3 * LIMITS.joins, 20, () =>
+      send(attacker, 'POST', '/matchmake/joinOrCreate/dice', { headers: { 'content-type': 'application/json' }, body: '{}' }),
+    );
+    console.log(`join flood of ${answers.length} from ${attacker} (limit ${LIMITS.joins} per ${WINDOW_SECONDS} s): ${tally(answers)}`);
+    expect(answers.filter((a) => a.status !== 429).length).toBeLessThanOrEqual(LIMITS.joins);
+    for (const a of answers.filter((a) => a.status !== 429)) expect(a.status).toBe(401);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(2 * LIMITS.joins);
+    for (const a of refused) expectRefused(a, 'joins');
+    // The SDK turns the status into the error's code and `error` into its message.
+    expect(JSON.parse(refused[0]!.body)).toMatchObject({ code: 429 });
+  });
+
+  it('a flood of WebSocket upgrades alone is refused with 429 before the handshake, past the limit and a batch in flight', { timeout: 60_000 }, async () => {
+    const attacker = '127.0.0.6';
+    const batch = 25;
+    const answers: { status: number; retryAfter: string | undefined }[] = [];
+    for (let sent = 0; sent < 2 * LIMITS.http; sent += batch) answers.push(...(await Promise.all(Array.from({ length: batch }, () => upgrade(attacker)))));
+    const accepted = answers.filter((a) => a.status === 101).length;
+    console.log(`upgrade flood of ${answers.length} from ${attacker} (limit ${LIMITS.http} per ${WINDOW_SECONDS} s): 101: ${accepted}, 429: ${answers.length - accepted}`);
+    // An upgrade is counted while it goes on (see RateLimitedServer.emit): at most the batch in flight passes the limit.
+    expect(accepted).toBeLessThanOrEqual(LIMITS.http + batch);
+    const refused = answers.filter((a) => a.status !== 101);
+    expect(refused.length).toBeGreaterThanOrEqual(LIMITS.http - batch);
+    for (const a of refused) {
+      expect(a.status).toBe(429);
+      expect(Number(a.retryAfter)).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('the costliest reads have a tighter bucket of their own', { timeout: 60_000 }, async () => {
+    const attacker = '127.0.0.5';
+    const answers = await flood(3 * LIMITS.expensive, 10, () => send(attacker, 'GET', '/rooms/no-such-room/transcript'));
+    console.log(`transcript flood of ${answers.length} from ${attacker} (limit ${LIMITS.expensive} per ${WINDOW_SECONDS} s): ${tally(answers)}`);
+    expect(answers.filter((a) => a.status === 404).length).toBeLessThanOrEqual(LIMITS.expensive);
+    const refused = answers.filter((a) => a.status !== 404);
+    expect(refused.length).toBeGreaterThanOrEqual(2 * LIMITS.expensive);
+    for (const a of refused) expectRefused(a, 'expensive');
+    // The general bucket of that IP still has room: cheap routes are served.
+    expect((await send(attacker, 'GET', '/fairness')).status).toBe(200);
+  });
+
+  it('an address creating rooms past its limit is refused; another address is not; after the window it may create again', { timeout: 120_000 }, async () => {
+    const from = '127.0.0.4';
+    const create = async (wallet: Wallet) =>
+      send(from, 'POST', '/matchmake/create/dice', {
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await signInToken(server.url, wallet)}` },
+        body: '{}',
+      });
+    const greedy = Wallet.createRandom() as unknown as Wallet;
+    const created: Answer[] = [];
+    for (let i = 0; i < LIMITS.roomCreates; i++) created.push(await create(greedy));
+    for (const a of created) expect(a.status, a.body).toBe(200);
+    const over = await create(greedy);
+    expect(over.status, over.body).toBe(429);
+    const body = JSON.parse(over.body) as { code: number; error: string };
+    expect(body.code).toBe(429);
+    expect(body.error).toContain('rate limited (room-creates)');
+    // Only creations are limited: with rooms open, its joinOrCreate joins one and is let through.
+    const joined = await send(from, 'POST', '/matchmake/joinOrCreate/dice', {
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await signInToken(server.url, greedy)}` },
+      body: '{}',
+    });
+    expect(joined.status, joined.body).toBe(200);
+    // Per address, not per IP: another player on the same IP creates.
+    const other = await create(Wallet.createRandom() as unknown as Wallet);
+    expect(other.status, other.body).toBe(200);
+    await waitFor(async () => (await create(greedy)).status === 200, { what: 'the address to create a room again after its window', timeout: (WINDOW_SECONDS + 30) * 1000, interval: 1000 });
+  });
+
+  it('counts each refusal by limit in /metrics, and the honest player from another IP was never limited', { timeout: 60_000 }, async () => {
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const refusals = Object.fromEntries([...metrics.matchAll(/^fairplay_rate_limited_total\{limit="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+    console.log(`refusals in /metrics: ${JSON.stringify(refusals)}`);
+    for (const limit of ['http', 'joins', 'expensive', 'room-creates']) expect(refusals[limit]).toBeGreaterThan(0);
+    // Every refused upgrade is counted too: the upgrade flood's 429s beside the HTTP flood's.
+    expect(refusals['http']).toBeGreaterThanOrEqual(2 * LIMITS.http + (LIMITS.http - 25));
+    const report = await bettor.stop();
+    console.log(describeHonest('rate-limit floods', report));
+    expect(report.errors).toEqual([]);
+    expect(report.bets).toBeGreaterThan(0);
+  });
+});
