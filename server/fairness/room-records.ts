@@ -48,9 +48,13 @@ export interface RoomLog {
  * import of old journals.
  */
 export interface RoomRecords {
-  /** Creates an open room owned by `owner`; throws RoomIdUsed if the id was ever used. */
-  create(roomId: string, owner: string, openedAt?: number): Promise<void>;
-  /** The room's log, for its RoomTranscript. */
+  /**
+   * The log of a new room owned by `owner`, which is stored nowhere until its first record: that
+   * record's transaction creates the room. Throws RoomIdUsed if the id was ever used, and the
+   * first record's write fails so if the id is taken meanwhile.
+   */
+  start(roomId: string, owner: string, openedAt?: number): Promise<RoomLog>;
+  /** The log of a room already stored, for its RoomTranscript. */
   log(roomId: string): RoomLog;
   /** A room's durable records in order (or `limit` of them from seq `from`), each checked; undefined if there is no such room. */
   records(roomId: string, page?: { from: number; limit: number }): Promise<HashedRecord[] | undefined>;
@@ -76,7 +80,9 @@ export interface RoomRecords {
 /** Thrown when a room id is taken: a room id is never reused, not even a finished room's. */
 export class RoomIdUsed extends Error {}
 
-type Write = { readonly roomId: string; readonly record?: HashedRecord; readonly reveal?: RoomReveal; failed?: Error };
+/** A room created by its first record's write: who owns it and when it opened. */
+type Opening = { readonly owner: string; readonly openedAt: number };
+type Write = { readonly roomId: string; readonly record?: HashedRecord; readonly reveal?: RoomReveal; readonly opens?: Opening; failed?: Error };
 
 /** Rows per insert statement (SQLite's limit on bound variables). */
 const CHUNK = 500;
@@ -88,20 +94,20 @@ export class SqlRoomRecords implements RoomRecords {
 
   constructor(private readonly database: Database) {}
 
-  /** Creates an open room owned by `owner`; throws RoomIdUsed if the id was ever used. */
-  async create(roomId: string, owner: string, openedAt = Date.now()): Promise<void> {
-    const inserted = await this.database.db
-      .insertInto('rooms')
-      .values({ room_id: roomId, owner, status: 'open', opened_at: openedAt })
-      .onConflict((oc) => oc.column('room_id').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new RoomIdUsed(`room id ${roomId} was used before`);
+  /**
+   * A new room's log. Nothing is written now, so a room created and disposed without a record
+   * leaves nothing; its first record's transaction inserts the `rooms` row (`writeAll`), which
+   * refuses an id taken meanwhile (ids are random: a clash is a bug or an attack, never reuse).
+   */
+  async start(roomId: string, owner: string, openedAt = Date.now()): Promise<RoomLog> {
+    if (await this.room(roomId)) throw new RoomIdUsed(`room id ${roomId} was used before`);
+    return this.log(roomId, { owner, openedAt });
   }
 
-  /** The room's log, for its RoomTranscript. */
-  log(roomId: string): RoomLog {
+  /** The room's log, for its RoomTranscript; `opens` for a room its first record creates. */
+  log(roomId: string, opens?: Opening): RoomLog {
     return {
-      appendRecord: (record) => this.#append({ roomId, record }),
+      appendRecord: (record) => this.#append({ roomId, record, ...(opens && record.seq === 0 ? { opens } : {}) }),
       appendReveal: (reveal) => this.#append({ roomId, reveal }),
       records: async () => (await this.records(roomId)) ?? [],
       reveals: () => this.reveals(roomId),
@@ -259,6 +265,7 @@ export class SqlRoomRecords implements RoomRecords {
 const brokenRoom = (roomId: string): Error => new Error(`room ${roomId}: an earlier write failed; nothing more is written`);
 
 async function writeAll(trx: Kysely<Schema>, writes: readonly Write[]): Promise<void> {
+  for (const w of writes) if (w.opens && w.record) await openRoomRow(trx, w.roomId, w.opens, w.record);
   const records = writes.flatMap((w) => (w.record ? [{ room_id: w.roomId, seq: w.record.seq, hash: w.record.hash, json: JSON.stringify(w.record) }] : []));
   const reveals = writes.flatMap((w) => (w.reveal ? [{ room_id: w.roomId, draw_seq: w.reveal.drawSeq, address: w.reveal.address, seed: w.reveal.seed }] : []));
   // A row already there is this very write only if it is the same (a transaction run again after
@@ -284,6 +291,23 @@ async function writeAll(trx: Kysely<Schema>, writes: readonly Write[]): Promise<
       if (stored?.seed !== r.seed) throw new Error(`room ${r.room_id}: a seed of draw ${r.draw_seq} is already written for ${r.address}`);
     }
   }
+}
+
+/**
+ * Inserts a new room's row with its first record. A row already there is this very write only if
+ * the room's record 0 is this record (a transaction run again after its commit went through
+ * unanswered); anything else is an id used before, refused.
+ */
+async function openRoomRow(trx: Kysely<Schema>, roomId: string, opens: Opening, first: HashedRecord): Promise<void> {
+  const inserted = await trx
+    .insertInto('rooms')
+    .values({ room_id: roomId, owner: opens.owner, status: 'open', opened_at: opens.openedAt })
+    .onConflict((oc) => oc.column('room_id').doNothing())
+    .returning('room_id')
+    .execute();
+  if (inserted.length > 0) return;
+  const stored = await trx.selectFrom('room_records').select('hash').where('room_id', '=', roomId).where('seq', '=', 0).executeTakeFirst();
+  if (stored?.hash !== first.hash) throw new RoomIdUsed(`room id ${roomId} was used before`);
 }
 
 async function insertRows(trx: Kysely<Schema>, roomId: string, records: readonly HashedRecord[], reveals: readonly RoomReveal[]): Promise<void> {
