@@ -20,6 +20,8 @@ export interface ServerMetrics {
   mintFailed(): void;
   /** Where the outbox depth comes from (read at each scrape). */
   watchOutbox(depth: () => number): void;
+  /** Counts an item a start found damaged and set aside (`server/storage/damage.ts`). */
+  damaged(kind: string): void;
 }
 
 export function createMetrics(): ServerMetrics {
@@ -65,6 +67,7 @@ export function createMetrics(): ServerMetrics {
   });
   const minted = new Counter({ name: 'fairplay_awards_minted_total', help: 'Awards confirmed on chain', registers: [registry] });
   const failures = new Counter({ name: 'fairplay_mint_failures_total', help: 'Minting steps that failed and were retried', registers: [registry] });
+  const damaged = new Counter({ name: 'fairplay_damaged_total', help: 'Items a start could not read and set aside (rooms, old journal lines), by kind', labelNames: ['kind'], registers: [registry] });
   return {
     registry,
     recorded: (record, game) => records.inc({ game, type: record.type }),
@@ -85,5 +88,6 @@ export function createMetrics(): ServerMetrics {
     },
     mintFailed: () => failures.inc(),
     watchOutbox: (depth) => (outboxDepth = depth),
+    damaged: (kind) => damaged.inc({ kind }),
   };
 }

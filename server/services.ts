@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import type { RoomStore } from './fairness/room-store.ts';
 import type { FairnessContext } from './fairness/context.ts';
 import type { DrawIndex } from './indexes/draws.ts';
+import type { DamageReports } from './storage/damage.ts';
 
 export interface GameServices {
   readonly config: Config;
@@ -26,6 +27,8 @@ export interface GameServices {
   readonly awards: AwardSink;
   readonly signIn: SignInService;
   readonly seats: SeatRegistry;
+  /** What this start found damaged and set aside, for GET /health. */
+  readonly damage?: DamageReports;
 }
 
 let provided: GameServices | undefined;

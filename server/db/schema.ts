@@ -119,6 +119,9 @@ export interface RoomsTable {
   draws: number | null;
   records: number | null;
   head: string | null;
+  /** Why a start set the room aside (its records cannot be read back), and when; null for a sound room. */
+  damaged: string | null;
+  damaged_at: number | null;
 }
 
 /** A room's public record, as the JSON text it is served as; the key makes a seq unwritable twice. */

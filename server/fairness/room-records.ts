@@ -14,6 +14,7 @@ import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { TurnBatch } from '../db/turn-batch.ts';
+import { DamagedRecord } from './damaged-record.ts';
 import { parseEntry, type RoomReveal } from './room-journal.ts';
 
 export interface ClosedRoom {
@@ -70,6 +71,10 @@ export interface RoomRecords {
   closedRoomIds(): Promise<string[]>;
   /** Files a room as finished: its last durable record must be its close record. */
   markClosed(roomId: string): Promise<void>;
+  /** Sets a room aside whose records cannot be read back: no longer open to anyone, served as damaged with `reason`. */
+  quarantine(roomId: string, reason: string, at: number): Promise<void>;
+  /** Why a room was set aside, and when; undefined for a sound room or no room. */
+  damage(roomId: string): Promise<{ reason: string; at: number } | undefined>;
   closedRooms(opts: { after?: string; limit: number }): Promise<ClosedRoomsPage>;
   /** Writes a whole room from elsewhere, idempotently: closed if it ends in a close record, else open and owned by `owner`. */
   importRoom(roomId: string, owner: string, records: readonly HashedRecord[], reveals: readonly RoomReveal[]): Promise<void>;
@@ -126,9 +131,14 @@ export class SqlRoomRecords implements RoomRecords {
     if (rows.length === 0 && !(await this.room(roomId))) return undefined;
     const from = page?.from ?? 0;
     return rows.map((row, i) => {
-      const entry = parseEntry({ record: JSON.parse(row.json) as unknown });
+      let entry: ReturnType<typeof parseEntry>;
+      try {
+        entry = parseEntry({ record: JSON.parse(row.json) as unknown });
+      } catch (cause) {
+        throw new DamagedRecord(roomId, Number(row.seq), `it does not read back as a record (${(cause as Error).message.slice(0, 200)})`, { cause });
+      }
       if (!('record' in entry) || entry.record.seq !== from + i || row.seq !== from + i || entry.record.hash !== row.hash)
-        throw new Error(`room ${roomId}: record ${row.seq} in the database is not the record at its place`);
+        throw new DamagedRecord(roomId, Number(row.seq), 'it is not the record at its place in the database');
       return entry.record;
     });
   }
@@ -145,19 +155,19 @@ export class SqlRoomRecords implements RoomRecords {
 
   /** Rooms `owner` left open (it stopped before they finished), oldest first. */
   async leftOpen(owner: string): Promise<string[]> {
-    const rows = await this.database.db.selectFrom('rooms').select('room_id').where('status', '=', 'open').where('owner', '=', owner).orderBy('opened_at').orderBy('room_id').execute();
+    const rows = await this.database.db.selectFrom('rooms').select('room_id').where('status', '=', 'open').where('damaged', 'is', null).where('owner', '=', owner).orderBy('opened_at').orderBy('room_id').execute();
     return rows.map((r) => r.room_id);
   }
 
   /** Every owner with a room open: running it, or having died before finishing it. */
   async ownersWithOpenRooms(): Promise<string[]> {
-    const rows = await this.database.db.selectFrom('rooms').select('owner').distinct().where('status', '=', 'open').execute();
+    const rows = await this.database.db.selectFrom('rooms').select('owner').distinct().where('status', '=', 'open').where('damaged', 'is', null).execute();
     return rows.map((r) => r.owner);
   }
 
   /** Every open room, of every owner (for an index that must read them again). */
   async openRoomIds(): Promise<string[]> {
-    const rows = await this.database.db.selectFrom('rooms').select('room_id').where('status', '=', 'open').orderBy('opened_at').orderBy('room_id').execute();
+    const rows = await this.database.db.selectFrom('rooms').select('room_id').where('status', '=', 'open').where('damaged', 'is', null).orderBy('opened_at').orderBy('room_id').execute();
     return rows.map((r) => r.room_id);
   }
 
@@ -180,6 +190,20 @@ export class SqlRoomRecords implements RoomRecords {
         .where('room_id', '=', roomId)
         .execute();
     });
+  }
+
+  /**
+   * Sets a room aside: its row stays (its id is never reused, its records are kept for whoever
+   * looks into it), marked damaged with why and when, so recovery, the cluster's survivors and
+   * the index catch-up no longer read it, and its transcript route answers that it is damaged.
+   */
+  async quarantine(roomId: string, reason: string, at: number): Promise<void> {
+    await this.database.db.updateTable('rooms').set({ damaged: reason, damaged_at: at }).where('room_id', '=', roomId).execute();
+  }
+
+  async damage(roomId: string): Promise<{ reason: string; at: number } | undefined> {
+    const row = await this.database.db.selectFrom('rooms').select(['damaged', 'damaged_at']).where('room_id', '=', roomId).executeTakeFirst();
+    return row?.damaged ? { reason: row.damaged, at: Number(row.damaged_at) } : undefined;
   }
 
   /** The finished rooms, in the order they were filed (close time, then id), a page at a time. */

@@ -22,6 +22,8 @@ export function isRoomId(id: string): boolean {
 
 export class RoomStore {
   readonly #live = new Map<string, RoomTranscript>();
+  /** Rooms opened here and not stored yet: stored by their first record, if they ever have one. */
+  readonly #unstored = new Set<string>();
 
   constructor(
     private readonly records: RoomRecords,
@@ -34,6 +36,7 @@ export class RoomStore {
   async open(roomId: string): Promise<RoomTranscript> {
     if (!isRoomId(roomId)) throw new Error(`invalid room id "${roomId}"`);
     const log = await this.records.start(roomId, this.owner, this.ctx.now());
+    this.#unstored.add(roomId);
     return this.#opened(await RoomTranscript.open(log, roomId, this.ctx));
   }
 
@@ -44,7 +47,8 @@ export class RoomStore {
 
   /** Closes a room whose draws are all settled or voided and files it as finished. */
   async finish(room: RoomTranscript): Promise<void> {
-    if (room.recordCount === 0) {
+    const unstored = this.#unstored.delete(room.roomId);
+    if (unstored && room.recordCount === 0) {
       // Never stored: nothing to close or file, and nothing left behind.
       this.#live.delete(room.roomId);
       return;
@@ -54,6 +58,18 @@ export class RoomStore {
     await this.ctx.index?.flush(room.roomId);
     await this.records.markClosed(room.roomId);
     this.#live.delete(room.roomId);
+  }
+
+  /** Sets aside a room whose records cannot be read back (recovery found it damaged). */
+  async quarantine(roomId: string, reason: string): Promise<void> {
+    this.#live.delete(roomId);
+    this.#unstored.delete(roomId);
+    await this.records.quarantine(roomId, reason, this.ctx.now());
+  }
+
+  /** Why a room was set aside, and when; undefined for a sound room or no room. */
+  damage(roomId: string): Promise<{ reason: string; at: number } | undefined> {
+    return isRoomId(roomId) ? this.records.damage(roomId) : Promise.resolve(undefined);
   }
 
   /** Rooms this owner left open: its process stopped before they finished. */
@@ -87,7 +103,7 @@ export class RoomStore {
 
   /** A room live here with no record yet is stored nowhere: its transcript is empty, not missing. */
   #notYetStored(roomId: string): HashedRecord[] | undefined {
-    return this.#live.has(roomId) ? [] : undefined;
+    return this.#unstored.has(roomId) ? [] : undefined;
   }
 
   #opened(room: RoomTranscript): RoomTranscript {
