@@ -106,7 +106,7 @@ export interface MintedAwardsTable {
 }
 
 /**
- * A room, from its creation: `room_id` is never reused. `owner` is the process that runs it
+ * A room, from its first record: `room_id` is never reused. `owner` is the process that runs it
  * (`local`, or its NODE_ID in a cluster); the close record's figures are copied here when the
  * room is filed, for the listing of finished rooms.
  */

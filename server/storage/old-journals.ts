@@ -76,8 +76,8 @@ async function setAside(path: string, what: string, imported: number, damaged: r
   await writeFile(report, JSON.stringify(body, null, 2) + '\n').catch((err: unknown) => log?.error({ err, path: report }, `cannot write the report on the damaged old ${what}`));
   await rename(path, `${path}.damaged`).catch((err: unknown) => log?.error({ err, path }, `cannot set the damaged old ${what} aside`));
   for (const { line, reason } of damaged) {
-    const found = { kind: damage?.kind ?? 'award-journal', where: `${path}:${line}`, reason: `${what}: ${reason}`, report } as const;
-    if (damage) damage.sink.found(found);
-    else log?.error({ damaged: found }, `a damaged line of the old ${what} is skipped`);
+    const where = `${path}:${line}`;
+    if (damage) damage.sink.found({ kind: damage.kind, where, reason: `${what}: ${reason}`, report });
+    else log?.error({ where, reason, report }, `a damaged line of the old ${what} is skipped`);
   }
 }
