@@ -44,6 +44,7 @@ import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { loadServerGames, servedRules } from './games.ts';
 import { provideServices } from './services.ts';
+import { DamageReports } from './storage/damage.ts';
 import { importPreviousVersion } from './storage/import-previous-version.ts';
 import { lockDataDir } from './storage/data-dir-lock.ts';
 
@@ -77,6 +78,8 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   const keys = loadOrCreateKeys({ dataDir: config.dataDir, suite, log: (msg, fields) => log.warn(fields ?? {}, msg) });
   const cluster = config.redisUrl ? await ClusterNode.join(config.redisUrl, config.nodeId, onFatal) : undefined;
   const metrics = createMetrics();
+  // What start cannot read is set aside, reported and counted; the rest starts.
+  const damage = new DamageReports(log, metrics.damaged);
   // The database (SQLite in DATA_DIR, or Postgres with DATABASE_URL), migrated before anything uses it.
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   // The indexes over the transcripts, used commitments and players' draws, in the database:
@@ -114,7 +117,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   const awards = new SqlAwardOutbox(database, TOKEN_IDS);
   const mints = new SqlMintLog(database, chain.gameAssets);
   // What the version before the database left in DATA_DIR (transcripts, chips, awards, mints): imported once, then moved aside.
-  await importPreviousVersion(config.dataDir, { rooms: roomRecords, owner, ownerOfNode: (id) => (cluster ? id : owner), chips, awards, mints }, log);
+  await importPreviousVersion(config.dataDir, { rooms: roomRecords, owner, ownerOfNode: (id) => (cluster ? id : owner), chips, awards, mints }, log, damage);
   const makeMinter = (mayBroadcast?: () => boolean) =>
     new AwardMinter({
       ...(mayBroadcast ? { mayBroadcast } : {}),
@@ -146,19 +149,19 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   });
   const seats = cluster ? new RedisSeatRegistry(cluster.redis, cluster.nodeId, config.maxSeatsPerAddress) : new MemorySeatRegistry(config.maxSeatsPerAddress);
   const recover = (deadOwner: string, lease: Lease) =>
-    recoverRooms({ rooms: new RoomStore(roomRecords, deadOwner, ctx), chips, awards, index, log, mayGoOn: () => lease.acquire() });
+    recoverRooms({ rooms: new RoomStore(roomRecords, deadOwner, ctx), chips, awards, index, log, damage, mayGoOn: () => lease.acquire() });
   const peers = cluster ? new PeerSync({ node: cluster, ownersWithOpenRooms: () => roomRecords.ownersWithOpenRooms(), recover, log }) : undefined;
   const rateLimits = RateLimits.create(
     config.rateLimits,
     { refused: metrics.rateLimited, storeFailed: (limit, err) => log.warn({ err, limit }, 'rate limit store failed: request let through') },
     config.redisUrl,
   );
-  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits });
+  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits, damage });
 
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
   while (ownRecovery && !(await ownRecovery.acquire())) await new Promise((r) => setTimeout(r, 500));
-  const recovered = await recoverRooms({ rooms, chips, awards, index, log, ...(ownRecovery ? { mayGoOn: () => ownRecovery.acquire() } : {}) });
+  const recovered = await recoverRooms({ rooms, chips, awards, index, log, damage, ...(ownRecovery ? { mayGoOn: () => ownRecovery.acquire() } : {}) });
   await ownRecovery?.release();
   if (recovered > 0) log.info({ recovered }, 'settled rooms left open by the previous run');
   // Filed rooms the indexes never saw (a first start, a lost index file, an empty Redis): read once, before any draw.

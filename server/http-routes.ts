@@ -109,6 +109,8 @@ export function installRoutes(
     if (!isRoomId(roomId)) return void res.status(400).json({ error: 'room id must be 1 to 64 of A-Z a-z 0-9 _ -' });
     const page = TranscriptPageQuery.safeParse(req.query);
     if (!page.success) return void res.status(400).json({ error: page.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    const damaged = await services().rooms.damage(roomId);
+    if (damaged) return void res.status(409).json({ error: `room ${roomId} is damaged and set aside`, damaged: damaged.reason, damagedAt: damaged.at });
     if (page.data.from === undefined && page.data.limit === undefined) {
       const transcript = await services().rooms.transcript(roomId);
       if (!transcript) return void res.status(404).json({ error: `no room ${roomId}` });
@@ -222,7 +224,9 @@ export function installRoutes(
         : { ok: true, configured: false },
     ]);
     const ok = storage.ok && chainState.ok && db.ok && redis.ok;
-    res.status(ok ? 200 : 503).json({ ok, storage, chain: chainState, database: db, redis });
+    // Damage a start set aside is a warning, not a failure: the server runs without it.
+    const damaged = services().damage?.list() ?? [];
+    res.status(ok ? 200 : 503).json({ ok, storage, chain: chainState, database: db, redis, ...(damaged.length ? { warnings: { damaged } } : {}) });
   });
 }
 

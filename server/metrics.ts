@@ -23,6 +23,8 @@ export interface ServerMetrics {
   rateLimited(limit: string): void;
   /** Where the outbox depth comes from (read at each scrape). */
   watchOutbox(depth: () => number): void;
+  /** Counts an item a start found damaged and set aside (`server/storage/damage.ts`). */
+  damaged(kind: string): void;
 }
 
 export function createMetrics(): ServerMetrics {
@@ -69,6 +71,7 @@ export function createMetrics(): ServerMetrics {
   const minted = new Counter({ name: 'fairplay_awards_minted_total', help: 'Awards confirmed on chain', registers: [registry] });
   const failures = new Counter({ name: 'fairplay_mint_failures_total', help: 'Minting steps that failed and were retried', registers: [registry] });
   const refused = new Counter({ name: 'fairplay_rate_limited_total', help: 'Requests, WebSocket upgrades and room creations refused by a rate limit, by limit', labelNames: ['limit'], registers: [registry] });
+  const damaged = new Counter({ name: 'fairplay_damaged_total', help: 'Items a start could not read and set aside (rooms, old journal lines), by kind', labelNames: ['kind'], registers: [registry] });
   return {
     registry,
     recorded: (record, game) => records.inc({ game, type: record.type }),
@@ -90,5 +93,6 @@ export function createMetrics(): ServerMetrics {
     mintFailed: () => failures.inc(),
     rateLimited: (limit) => refused.inc({ limit }),
     watchOutbox: (depth) => (outboxDepth = depth),
+    damaged: (kind) => damaged.inc({ kind }),
   };
 }

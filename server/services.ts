@@ -14,6 +14,7 @@ import type { RoomStore } from './fairness/room-store.ts';
 import type { FairnessContext } from './fairness/context.ts';
 import type { DrawIndex } from './indexes/draws.ts';
 import type { RateLimits } from './limits/rate-limits.ts';
+import type { DamageReports } from './storage/damage.ts';
 
 export interface GameServices {
   readonly config: Config;
@@ -29,6 +30,8 @@ export interface GameServices {
   readonly seats: SeatRegistry;
   /** Per-client and per-address rate limits (rooms count their creations here). */
   readonly rateLimits: RateLimits;
+  /** What this start found damaged and set aside, for GET /health. */
+  readonly damage?: DamageReports;
 }
 
 let provided: GameServices | undefined;

@@ -27,7 +27,6 @@
  * Reservations of bets on their way to a receipt stay in memory, per process.
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -36,7 +35,8 @@ import { formatChips } from '../../games/chips.ts';
 import type { Database } from '../db/database.ts';
 import { TurnBatch } from '../db/turn-batch.ts';
 import type { Schema } from '../db/schema.ts';
-import { markImported, oldJournals } from '../storage/old-journals.ts';
+import type { DamageSink } from '../storage/damage.ts';
+import { importOldJournal, oldJournals } from '../storage/old-journals.ts';
 
 export interface ChipEntry {
   /** Unique per effect, e.g. `room/draw/stake`; an entry whose ref was applied before is skipped. */
@@ -161,40 +161,16 @@ export class ChipLedger {
   /**
    * Imports an old JSON-lines chip journal (`chips.jsonl` of the journal version): its entries
    * are applied by ref (those the database has are skipped), then the file is renamed
-   * `<file>.imported`. Lines that do not parse are logged and skipped; never throws.
+   * `<file>.imported`. A damaged line is skipped, the rest imported, and the file kept as
+   * `<file>.damaged` with a report (`importOldJournal`); never throws.
    */
-  async importJournal(path: string, log?: Logger): Promise<{ imported: number; bad: number } | undefined> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log?.error({ err, path }, 'cannot read the old chip journal; not imported');
-      return undefined;
-    }
-    const entries: ChipEntry[] = [];
-    let bad = 0;
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        entries.push(parseChipEntry(JSON.parse(line)));
-      } catch {
-        bad++;
+  importJournal(path: string, log?: Logger, damage?: DamageSink): Promise<{ imported: number; bad: number } | undefined> {
+    return importOldJournal(path, 'chip journal', parseChipEntry, async (entries) => {
+      for (let i = 0; i < entries.length; i += CHUNK) {
+        // Refs within a chunk may repeat (a journal holds each once, but a damaged one may not).
+        await this.apply([...new Map(entries.slice(i, i + CHUNK).map((e) => [e.ref, e])).values()]);
       }
-    }
-    if (bad > 0) log?.error({ path, bad }, 'lines of the old chip journal do not parse: they are skipped');
-    let failed = false;
-    for (let i = 0; i < entries.length; i += CHUNK) {
-      // Refs within a chunk may repeat (a journal holds each once, but a damaged one may not).
-      const chunk = [...new Map(entries.slice(i, i + CHUNK).map((e) => [e.ref, e])).values()];
-      await this.apply(chunk).catch((err: unknown) => {
-        failed = true;
-        log?.error({ err, path, from: i }, 'entries of the old chip journal could not be imported');
-      });
-    }
-    if (failed) return { imported: entries.length, bad };
-    await markImported(path, 'chip journal', log);
-    log?.info({ path, entries: entries.length, bad }, 'imported the old chip journal into the database');
-    return { imported: entries.length, bad };
+    }, log, damage && { sink: damage, kind: 'chip-journal' });
   }
 
   /** Waits for every entry applied so far to be committed (or refused). */

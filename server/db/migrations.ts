@@ -149,5 +149,12 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0005-damaged-rooms': {
+      async up(db: Kysely<any>) {
+        // A room whose records a start could not read is set aside, not deleted: why, and when.
+        await db.schema.alterTable('rooms').addColumn('damaged', 'text').execute();
+        await db.schema.alterTable('rooms').addColumn('damaged_at', 'bigint').execute();
+      },
+    },
   };
 }

@@ -106,7 +106,7 @@ export interface MintedAwardsTable {
 }
 
 /**
- * A room, from its creation: `room_id` is never reused. `owner` is the process that runs it
+ * A room, from its first record: `room_id` is never reused. `owner` is the process that runs it
  * (`local`, or its NODE_ID in a cluster); the close record's figures are copied here when the
  * room is filed, for the listing of finished rooms.
  */
@@ -119,6 +119,9 @@ export interface RoomsTable {
   draws: number | null;
   records: number | null;
   head: string | null;
+  /** Why a start set the room aside (its records cannot be read back), and when; null for a sound room. */
+  damaged: string | null;
+  damaged_at: number | null;
 }
 
 /** A room's public record, as the JSON text it is served as; the key makes a seq unwritable twice. */

@@ -5,6 +5,9 @@
  * voided and its stake refunded. Then every record's effects are applied again, and every record
  * is fed to the indexes again; both are idempotent, so what was already applied or indexed stays
  * once.
+ *
+ * A room whose records cannot be read back (`DamagedRecord`) is set aside rather than stopping
+ * the start: quarantined in the database, reported (`DamageSink`), and the next room goes on.
  * @module
  */
 import type { Logger } from 'pino';
@@ -13,6 +16,8 @@ import type { AwardSink } from '../awards/award-sink.ts';
 import type { ChipLedger } from '../chips/chip-ledger.ts';
 import { applyRecordEffects } from '../rooms/record-effects.ts';
 import type { RecordIndex } from '../indexes/record-index.ts';
+import type { DamageSink } from '../storage/damage.ts';
+import { DamagedRecord } from './damaged-record.ts';
 import type { RoomStore } from './room-store.ts';
 
 export async function recoverRooms(deps: {
@@ -24,21 +29,34 @@ export async function recoverRooms(deps: {
   index?: RecordIndex | undefined;
   /** Asked before each room (in a cluster: renew the lease on this work); false stops here. */
   mayGoOn?: () => Promise<boolean>;
+  /** Told of each room set aside as damaged. */
+  damage?: DamageSink | undefined;
 }): Promise<number> {
   const ids = await deps.rooms.leftOpen();
   for (const roomId of ids) {
     if (deps.mayGoOn && !(await deps.mayGoOn())) throw new Error(`stopped settling rooms left open: the lease on that work was lost (at room ${roomId})`);
-    const room = await deps.rooms.resume(roomId);
-    for (const { receipt } of room.pendingDraws())
-      await room.conclude(receipt.drawSeq, 'server-restart');
-    const records = await room.readRecords();
-    // The crash may have cut the indexes' lines of this room short; fed again, what they hold stays once.
-    for (const record of records) deps.index?.record(record);
-    await reapplyEffects(deps, records);
-    await deps.rooms.finish(room);
-    deps.log.info({ roomId, records: room.recordCount }, 'recovered a room left open by the previous run');
+    try {
+      await recoverRoom(deps, roomId);
+    } catch (err) {
+      if (!(err instanceof DamagedRecord)) throw err;
+      await deps.rooms.quarantine(roomId, err.message);
+      deps.damage?.found({ kind: 'room', where: `room ${roomId}, record ${err.seq}`, reason: err.message, report: `GET /rooms/${roomId}/transcript` });
+    }
   }
   return ids.length;
+}
+
+/** Settles and files one room left open. */
+async function recoverRoom(deps: Parameters<typeof recoverRooms>[0], roomId: string): Promise<void> {
+  const room = await deps.rooms.resume(roomId);
+  for (const { receipt } of room.pendingDraws())
+    await room.conclude(receipt.drawSeq, 'server-restart');
+  const records = await room.readRecords();
+  // The crash may have cut the indexes' lines of this room short; fed again, what they hold stays once.
+  for (const record of records) deps.index?.record(record);
+  await reapplyEffects(deps, records);
+  await deps.rooms.finish(room);
+  deps.log.info({ roomId, records: room.recordCount }, 'recovered a room left open by the previous run');
 }
 
 /**

@@ -14,6 +14,7 @@ import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import type { Database } from '../db/database.ts';
 import type { Schema } from '../db/schema.ts';
 import { TurnBatch } from '../db/turn-batch.ts';
+import { DamagedRecord } from './damaged-record.ts';
 import { parseEntry, type RoomReveal } from './room-journal.ts';
 
 export interface ClosedRoom {
@@ -48,9 +49,13 @@ export interface RoomLog {
  * import of old journals.
  */
 export interface RoomRecords {
-  /** Creates an open room owned by `owner`; throws RoomIdUsed if the id was ever used. */
-  create(roomId: string, owner: string, openedAt?: number): Promise<void>;
-  /** The room's log, for its RoomTranscript. */
+  /**
+   * The log of a new room owned by `owner`, which is stored nowhere until its first record: that
+   * record's transaction creates the room. Throws RoomIdUsed if the id was ever used, and the
+   * first record's write fails so if the id is taken meanwhile.
+   */
+  start(roomId: string, owner: string, openedAt?: number): Promise<RoomLog>;
+  /** The log of a room already stored, for its RoomTranscript. */
   log(roomId: string): RoomLog;
   /** A room's durable records in order (or `limit` of them from seq `from`), each checked; undefined if there is no such room. */
   records(roomId: string, page?: { from: number; limit: number }): Promise<HashedRecord[] | undefined>;
@@ -66,6 +71,10 @@ export interface RoomRecords {
   closedRoomIds(): Promise<string[]>;
   /** Files a room as finished: its last durable record must be its close record. */
   markClosed(roomId: string): Promise<void>;
+  /** Sets a room aside whose records cannot be read back: no longer open to anyone, served as damaged with `reason`. */
+  quarantine(roomId: string, reason: string, at: number): Promise<void>;
+  /** Why a room was set aside, and when; undefined for a sound room or no room. */
+  damage(roomId: string): Promise<{ reason: string; at: number } | undefined>;
   closedRooms(opts: { after?: string; limit: number }): Promise<ClosedRoomsPage>;
   /** Writes a whole room from elsewhere, idempotently: closed if it ends in a close record, else open and owned by `owner`. */
   importRoom(roomId: string, owner: string, records: readonly HashedRecord[], reveals: readonly RoomReveal[]): Promise<void>;
@@ -76,7 +85,9 @@ export interface RoomRecords {
 /** Thrown when a room id is taken: a room id is never reused, not even a finished room's. */
 export class RoomIdUsed extends Error {}
 
-type Write = { readonly roomId: string; readonly record?: HashedRecord; readonly reveal?: RoomReveal; failed?: Error };
+/** A room created by its first record's write: who owns it and when it opened. */
+type Opening = { readonly owner: string; readonly openedAt: number };
+type Write = { readonly roomId: string; readonly record?: HashedRecord; readonly reveal?: RoomReveal; readonly opens?: Opening; failed?: Error };
 
 /** Rows per insert statement (SQLite's limit on bound variables). */
 const CHUNK = 500;
@@ -88,20 +99,20 @@ export class SqlRoomRecords implements RoomRecords {
 
   constructor(private readonly database: Database) {}
 
-  /** Creates an open room owned by `owner`; throws RoomIdUsed if the id was ever used. */
-  async create(roomId: string, owner: string, openedAt = Date.now()): Promise<void> {
-    const inserted = await this.database.db
-      .insertInto('rooms')
-      .values({ room_id: roomId, owner, status: 'open', opened_at: openedAt })
-      .onConflict((oc) => oc.column('room_id').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new RoomIdUsed(`room id ${roomId} was used before`);
+  /**
+   * A new room's log. Nothing is written now, so a room created and disposed without a record
+   * leaves nothing; its first record's transaction inserts the `rooms` row (`writeAll`), which
+   * refuses an id taken meanwhile (ids are random: a clash is a bug or an attack, never reuse).
+   */
+  async start(roomId: string, owner: string, openedAt = Date.now()): Promise<RoomLog> {
+    if (await this.room(roomId)) throw new RoomIdUsed(`room id ${roomId} was used before`);
+    return this.log(roomId, { owner, openedAt });
   }
 
-  /** The room's log, for its RoomTranscript. */
-  log(roomId: string): RoomLog {
+  /** The room's log, for its RoomTranscript; `opens` for a room its first record creates. */
+  log(roomId: string, opens?: Opening): RoomLog {
     return {
-      appendRecord: (record) => this.#append({ roomId, record }),
+      appendRecord: (record) => this.#append({ roomId, record, ...(opens && record.seq === 0 ? { opens } : {}) }),
       appendReveal: (reveal) => this.#append({ roomId, reveal }),
       records: async () => (await this.records(roomId)) ?? [],
       reveals: () => this.reveals(roomId),
@@ -120,9 +131,14 @@ export class SqlRoomRecords implements RoomRecords {
     if (rows.length === 0 && !(await this.room(roomId))) return undefined;
     const from = page?.from ?? 0;
     return rows.map((row, i) => {
-      const entry = parseEntry({ record: JSON.parse(row.json) as unknown });
+      let entry: ReturnType<typeof parseEntry>;
+      try {
+        entry = parseEntry({ record: JSON.parse(row.json) as unknown });
+      } catch (cause) {
+        throw new DamagedRecord(roomId, Number(row.seq), `it does not read back as a record (${(cause as Error).message.slice(0, 200)})`, { cause });
+      }
       if (!('record' in entry) || entry.record.seq !== from + i || row.seq !== from + i || entry.record.hash !== row.hash)
-        throw new Error(`room ${roomId}: record ${row.seq} in the database is not the record at its place`);
+        throw new DamagedRecord(roomId, Number(row.seq), 'it is not the record at its place in the database');
       return entry.record;
     });
   }
@@ -139,19 +155,19 @@ export class SqlRoomRecords implements RoomRecords {
 
   /** Rooms `owner` left open (it stopped before they finished), oldest first. */
   async leftOpen(owner: string): Promise<string[]> {
-    const rows = await this.database.db.selectFrom('rooms').select('room_id').where('status', '=', 'open').where('owner', '=', owner).orderBy('opened_at').orderBy('room_id').execute();
+    const rows = await this.database.db.selectFrom('rooms').select('room_id').where('status', '=', 'open').where('damaged', 'is', null).where('owner', '=', owner).orderBy('opened_at').orderBy('room_id').execute();
     return rows.map((r) => r.room_id);
   }
 
   /** Every owner with a room open: running it, or having died before finishing it. */
   async ownersWithOpenRooms(): Promise<string[]> {
-    const rows = await this.database.db.selectFrom('rooms').select('owner').distinct().where('status', '=', 'open').execute();
+    const rows = await this.database.db.selectFrom('rooms').select('owner').distinct().where('status', '=', 'open').where('damaged', 'is', null).execute();
     return rows.map((r) => r.owner);
   }
 
   /** Every open room, of every owner (for an index that must read them again). */
   async openRoomIds(): Promise<string[]> {
-    const rows = await this.database.db.selectFrom('rooms').select('room_id').where('status', '=', 'open').orderBy('opened_at').orderBy('room_id').execute();
+    const rows = await this.database.db.selectFrom('rooms').select('room_id').where('status', '=', 'open').where('damaged', 'is', null).orderBy('opened_at').orderBy('room_id').execute();
     return rows.map((r) => r.room_id);
   }
 
@@ -174,6 +190,20 @@ export class SqlRoomRecords implements RoomRecords {
         .where('room_id', '=', roomId)
         .execute();
     });
+  }
+
+  /**
+   * Sets a room aside: its row stays (its id is never reused, its records are kept for whoever
+   * looks into it), marked damaged with why and when, so recovery, the cluster's survivors and
+   * the index catch-up no longer read it, and its transcript route answers that it is damaged.
+   */
+  async quarantine(roomId: string, reason: string, at: number): Promise<void> {
+    await this.database.db.updateTable('rooms').set({ damaged: reason, damaged_at: at }).where('room_id', '=', roomId).execute();
+  }
+
+  async damage(roomId: string): Promise<{ reason: string; at: number } | undefined> {
+    const row = await this.database.db.selectFrom('rooms').select(['damaged', 'damaged_at']).where('room_id', '=', roomId).executeTakeFirst();
+    return row?.damaged ? { reason: row.damaged, at: Number(row.damaged_at) } : undefined;
   }
 
   /** The finished rooms, in the order they were filed (close time, then id), a page at a time. */
@@ -259,6 +289,7 @@ export class SqlRoomRecords implements RoomRecords {
 const brokenRoom = (roomId: string): Error => new Error(`room ${roomId}: an earlier write failed; nothing more is written`);
 
 async function writeAll(trx: Kysely<Schema>, writes: readonly Write[]): Promise<void> {
+  for (const w of writes) if (w.opens && w.record) await openRoomRow(trx, w.roomId, w.opens, w.record);
   const records = writes.flatMap((w) => (w.record ? [{ room_id: w.roomId, seq: w.record.seq, hash: w.record.hash, json: JSON.stringify(w.record) }] : []));
   const reveals = writes.flatMap((w) => (w.reveal ? [{ room_id: w.roomId, draw_seq: w.reveal.drawSeq, address: w.reveal.address, seed: w.reveal.seed }] : []));
   // A row already there is this very write only if it is the same (a transaction run again after
@@ -284,6 +315,23 @@ async function writeAll(trx: Kysely<Schema>, writes: readonly Write[]): Promise<
       if (stored?.seed !== r.seed) throw new Error(`room ${r.room_id}: a seed of draw ${r.draw_seq} is already written for ${r.address}`);
     }
   }
+}
+
+/**
+ * Inserts a new room's row with its first record. A row already there is this very write only if
+ * the room's record 0 is this record (a transaction run again after its commit went through
+ * unanswered); anything else is an id used before, refused.
+ */
+async function openRoomRow(trx: Kysely<Schema>, roomId: string, opens: Opening, first: HashedRecord): Promise<void> {
+  const inserted = await trx
+    .insertInto('rooms')
+    .values({ room_id: roomId, owner: opens.owner, status: 'open', opened_at: opens.openedAt })
+    .onConflict((oc) => oc.column('room_id').doNothing())
+    .returning('room_id')
+    .execute();
+  if (inserted.length > 0) return;
+  const stored = await trx.selectFrom('room_records').select('hash').where('room_id', '=', roomId).where('seq', '=', 0).executeTakeFirst();
+  if (stored?.hash !== first.hash) throw new RoomIdUsed(`room id ${roomId} was used before`);
 }
 
 async function insertRows(trx: Kysely<Schema>, roomId: string, records: readonly HashedRecord[], reveals: readonly RoomReveal[]): Promise<void> {

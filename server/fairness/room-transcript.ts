@@ -15,6 +15,7 @@ import { GENESIS_HASH, recordHash, type DrawRecord, type HashedRecord, type Outc
 import type { Sealable } from '../../vrf/protocol/receipt.ts';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import { transcriptHeader } from './room-journal.ts';
+import { DamagedRecord } from './damaged-record.ts';
 import type { RoomLog } from './room-records.ts';
 import type { FairnessContext } from './context.ts';
 
@@ -79,7 +80,14 @@ export class RoomTranscript {
   /** A room whose records and reveals are in `log` (none for a new room), ready to go on. */
   static async open(log: RoomLog, roomId: string, ctx: FairnessContext): Promise<RoomTranscript> {
     const room = new RoomTranscript(roomId, ctx, log);
-    for (const record of await log.records()) room.#accept(record);
+    for (const record of await log.records()) {
+      try {
+        room.#accept(record);
+      } catch (cause) {
+        // Read back whole but not a chain: what was stored is damaged (recovery sets the room aside).
+        throw new DamagedRecord(roomId, record.seq, (cause as Error).message, { cause });
+      }
+    }
     // After every record: a reveal counts only for a draw still pending.
     for (const reveal of await log.reveals()) room.#pending.get(reveal.drawSeq)?.seeds.set(reveal.address.toLowerCase(), reveal.seed);
     return room;

@@ -16,9 +16,9 @@ export async function inDatabase<T>(place: { dataDir: string; databaseUrl?: stri
   }
 }
 
-/** The ids of the rooms still open, of every process. */
+/** The ids of the rooms still open, of every process (rooms set aside as damaged are not open to anyone). */
 export const openRoomIds = (place: { dataDir: string; databaseUrl?: string | undefined }): Promise<string[]> =>
-  inDatabase(place, async (db) => (await db.selectFrom('rooms').select('room_id').where('status', '=', 'open').execute()).map((r) => r.room_id));
+  inDatabase(place, async (db) => (await db.selectFrom('rooms').select('room_id').where('status', '=', 'open').where('damaged', 'is', null).execute()).map((r) => r.room_id));
 
 /** The process that runs (or ran) a room, or undefined if there is no such room. */
 export const ownerOf = (place: { dataDir: string; databaseUrl?: string | undefined }, roomId: string): Promise<string | undefined> =>

@@ -104,10 +104,13 @@ describe.each(BACKENDS)('the award outbox on %s', (backend) => {
     await writeFile(file, text);
     await importAwardJournal(file, outbox, silent);
     expect(await outbox.count()).toBe(3);
-    // A damaged line inside the file: logged, the file left alone, nothing thrown.
-    await writeFile(file, `${JSON.stringify(award(4))}\nnot json\n`);
-    expect(await importAwardJournal(file, outbox, silent)).toBeUndefined();
-    expect(existsSync(file)).toBe(true);
+    // A damaged line inside the file: skipped, the rest imported, the file kept as `.damaged` beside a report, nothing thrown.
+    await writeFile(file, `${JSON.stringify(award(4))}\nnot json\n${JSON.stringify(award(5))}\n`);
+    expect(await importAwardJournal(file, outbox, silent)).toEqual({ imported: 2, bad: 1 });
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(`${file}.damaged`)).toBe(true);
+    expect(existsSync(`${file}.damaged.json`)).toBe(true);
+    expect(await outbox.count()).toBe(5);
     expect(await importAwardJournal(join(place.dataDir, 'none.jsonl'), outbox, silent)).toBeUndefined();
   });
 });

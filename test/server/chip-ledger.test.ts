@@ -152,7 +152,9 @@ describe.each(BACKENDS)('ChipLedger on %s', (backend) => {
     await ledger.apply([old[1]!]);
     expect(await ledger.importJournal(file, silent)).toEqual({ imported: 5, bad: 1 });
     expect(existsSync(file)).toBe(false);
-    expect(await readFile(`${file}.imported`, 'utf8')).toBe(text);
+    // Its damaged line is skipped and reported: the file is kept as it was, as `.damaged`, beside the report.
+    expect(await readFile(`${file}.damaged`, 'utf8')).toBe(text);
+    expect(JSON.parse(await readFile(`${file}.damaged.json`, 'utf8'))).toMatchObject({ imported: 5, damagedLines: [{ line: 6, reason: 'line is not valid JSON' }] });
     const expected = { [A]: START - 3 * UNITS_PER_CHIP + 5_940_000, [B.toLowerCase()]: START - UNITS_PER_CHIP };
     for (const [address, units] of Object.entries(expected)) expect(await ledger.balanceNow(address)).toBe(units);
     const first = await rowsOf(ledger, database);

@@ -16,7 +16,7 @@ import { getJson, playerDraws, TestPlayer } from '../helpers/player.ts';
 import { startPostgres } from '../helpers/postgres.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
-import { ownerOf } from '../helpers/rooms-db.ts';
+import { roomHostAddress } from '../helpers/room-host.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 type Host = 'a' | 'b';
@@ -40,8 +40,8 @@ describe('two processes behind Redis and PostgreSQL, with a data directory each'
       expect(servers[id].logs.join('')).toContain(`"database":"${common.DATABASE_URL}"`);
       expect(existsSync(join(dataDirs[id], 'fairplay.db'))).toBe(false);
     }
-    // The process that runs a room, as the shared database's rooms table says.
-    const hostOf = async (roomId: string): Promise<Host> => ((await ownerOf({ dataDir: dataDirs.a, databaseUrl: common.DATABASE_URL }, roomId)) === 'a' ? 'a' : 'b');
+    // The process that runs a room, as the matchmaker lists it (a room is in the database only from its first record).
+    const hostOf = async (roomId: string): Promise<Host> => ((await roomHostAddress(redis.url, roomId)) === `127.0.0.1:${ports.a}` ? 'a' : 'b');
     const chips = async (id: Host, address: string) => (await getJson<{ balance: number }>(`${url(id)}/players/${address}/chips`)).balance;
     try {
       // Tables on both processes (each new room goes to the process with fewer), held by others.

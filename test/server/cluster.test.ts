@@ -17,7 +17,8 @@ import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helper
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { startPostgres } from '../helpers/postgres.ts';
-import { inDatabase, ownerOf } from '../helpers/rooms-db.ts';
+import { inDatabase } from '../helpers/rooms-db.ts';
+import { roomHostAddress } from '../helpers/room-host.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
@@ -64,8 +65,8 @@ describe('two processes behind Redis', () => {
     cpSync(join(dataDirs.a, 'keys'), join(dataDirs.b, 'keys'), { recursive: true });
     servers.b = await start('b');
     const url = (id: 'a' | 'b') => servers[id].url;
-    // The process that runs a room, as the shared database's rooms table says.
-    const hostOf = async (roomId: string): Promise<'a' | 'b'> => ((await ownerOf(place, roomId)) === 'a' ? 'a' : 'b');
+    // The process that runs a room, as the matchmaker lists it (a room is in the database only from its first record).
+    const hostOf = async (roomId: string): Promise<'a' | 'b'> => ((await roomHostAddress(redis.url, roomId)) === `127.0.0.1:${ports.a}` ? 'a' : 'b');
     try {
       for (const id of ['a', 'b'] as const)
         expect((await getJson<{ redis: unknown }>(`${url(id)}/health`)).redis).toEqual({ ok: true, configured: true });

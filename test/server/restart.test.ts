@@ -148,7 +148,9 @@ describe.each(BACKENDS)('restart, chips in %s', (backend) => {
       expect(listed.rooms.map((r) => r.roomId).sort()).toEqual(['old-closed', 'old-open']);
       expect(existsSync(join(dataDir, 'rooms'))).toBe(false);
       expect(readdirSync(join(dataDir, 'rooms.imported', 'closed')).sort()).toEqual(['old-closed.jsonl', 'old-damaged.jsonl']);
-      expect(server.logs.join('')).toContain('cannot read an old room transcript');
+      // The damaged one is set aside and reported: its transcript route says so.
+      expect(server.logs.join('')).toContain('damaged room-journal');
+      expect((await fetch(`${server.url}/rooms/old-damaged/transcript`)).status).toBe(409);
       expect(await server.stop('SIGTERM')).toBe(0);
       server = await startServerProcess({ dataDir, port: server.port, env });
       expect(JSON.stringify((await served('old-open')).records)).toBe(JSON.stringify(settled));

@@ -31,10 +31,10 @@ describe.each(BACKENDS)('rooms in the database on %s', (backend) => {
 
   it('reads a room\'s records back in the order written, and refuses a seq written twice and a room id used twice', async () => {
     const { store } = await fresh();
-    await store.create('r1', 'local');
-    await store.create('r2', 'local');
-    const { room } = await openRoom('r1', { log: store.log('r1') });
-    const { room: other } = await openRoom('r2', { log: store.log('r2') });
+    const { room } = await openRoom('r1', { log: await store.start('r1', 'local') });
+    const { room: other } = await openRoom('r2', { log: await store.start('r2', 'local') });
+    // A room is stored at its first record, not before.
+    expect(await store.records('r1')).toBeUndefined();
     // Both rooms' writes of the same turns share transactions.
     await Promise.all([diceDraw(room), diceDraw(other), chestDraw(room, 1)]);
     const records = (await store.records('r1'))!;
@@ -63,16 +63,21 @@ describe.each(BACKENDS)('rooms in the database on %s', (backend) => {
     await expect(diceDraw(room)).rejects.toThrow(/an earlier write failed/);
     expect(await store.records('r1')).toEqual(records);
 
-    await expect(store.create('r1', 'local')).rejects.toBeInstanceOf(RoomIdUsed);
+    await expect(store.start('r1', 'local')).rejects.toBeInstanceOf(RoomIdUsed);
     await other.finish();
     await store.markClosed('r2');
-    await expect(store.create('r2', 'other')).rejects.toThrow('room id r2 was used before');
+    await expect(store.start('r2', 'other')).rejects.toThrow('room id r2 was used before');
+    // Taken between a room's start and its first record: that write is refused, nothing is reused.
+    const { room: clash } = await openRoom('r3', { log: await store.start('r3', 'local') });
+    const { room: third } = await openRoom('r3', { log: await store.start('r3', 'other') });
+    await diceDraw(third);
+    await expect(diceDraw(clash)).rejects.toThrow(/room id r3 was used before/);
+    expect(await store.records('r3')).toEqual((await third.transcript()).records);
   });
 
   it('keeps reveals out of the transcript, and settles a revealed draw of a room resumed after a crash', async () => {
     const { store } = await fresh();
-    await store.create('crash', 'local');
-    const { room, ctx } = await openRoom('crash', { log: store.log('crash') });
+    const { room, ctx } = await openRoom('crash', { log: await store.start('crash', 'local') });
     const draw = { game: 'dice', kind: 'roll', action: { stake: 10, target: 5000, direction: 'under' } };
     const player = await authorizedPlayer(room, draw);
     const receipt = await room.receipt({ ...draw, players: [player] });
@@ -99,8 +104,7 @@ describe.each(BACKENDS)('rooms in the database on %s', (backend) => {
     const closes: HashedRecord[] = [];
     for (const [i, id] of ids.entries()) {
       const mine = i % 2 === 0 ? store : other; // filed by either process
-      await mine.create(id, i % 2 === 0 ? 'n1' : 'n2');
-      const { room } = await openRoom(id, { log: mine.log(id) });
+      const { room } = await openRoom(id, { log: await mine.start(id, i % 2 === 0 ? 'n1' : 'n2') });
       for (let d = 0; d < i % 3; d++) await diceDraw(room);
       await room.finish();
       await mine.markClosed(id);
@@ -121,9 +125,9 @@ describe.each(BACKENDS)('rooms in the database on %s', (backend) => {
     expect(await other.closedRoomIds()).toEqual(listed.map((r) => r.roomId));
 
     // Open rooms of two owners, seen from both handles.
-    await store.create('open-1', 'n1');
-    await other.create('open-2', 'n2');
-    const { room } = await openRoom('open-2', { log: other.log('open-2') });
+    const { room: first } = await openRoom('open-1', { log: await store.start('open-1', 'n1') });
+    const { room } = await openRoom('open-2', { log: await other.start('open-2', 'n2') });
+    await diceDraw(first);
     await diceDraw(room);
     expect(await store.records('open-2')).toEqual((await room.transcript()).records);
     expect(await store.leftOpen('n2')).toEqual(['open-2']);
