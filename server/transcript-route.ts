@@ -25,7 +25,7 @@ import { services } from './services.ts';
 /** Records in a page when `limit` is not given, and the most a page may hold. */
 export const TRANSCRIPT_PAGE_MAX = 1000;
 /** Records read from the database per query, and written before waiting for the socket to drain. */
-export const TRANSCRIPT_CHUNK_RECORDS = 100;
+export const TRANSCRIPT_CHUNK_RECORDS = 50;
 /** A response the reader takes nothing of for this long is destroyed. */
 export const TRANSCRIPT_WRITE_TIMEOUT_MS = 30_000;
 /** A finished room's transcript never changes. */
@@ -77,7 +77,7 @@ async function* pieces(
   from: number,
   limit: number,
   shape: { head: string; tail: (written: number) => string; whole: boolean },
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   let seq = from;
   let separator = shape.head;
   while (seq < from + limit) {
@@ -89,14 +89,13 @@ async function* pieces(
     });
     if (shape.whole && rows.length < want) throw new Error(`room ${roomId}: record ${seq + rows.length} is missing from the database`);
     if (rows.length > 0) {
-      yield separator + rows.map((r) => r.json).join(',');
+      yield rows.map((r, i) => (i === 0 ? separator : ',') + r.json);
       separator = ',';
     }
     seq += rows.length;
     if (rows.length < want) break;
   }
-  if (separator === shape.head) yield shape.head;
-  yield shape.tail(seq - from);
+  yield separator === shape.head ? [shape.head, shape.tail(0)] : [shape.tail(seq - from)];
 }
 
 /**
