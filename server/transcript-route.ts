@@ -9,9 +9,10 @@
  *
  * Each record's stored JSON text is written as it is: it was checked (schema and hash) before it
  * was written, so nothing is parsed or hashed again per request. Rows are read
- * TRANSCRIPT_CHUNK_RECORDS at a time (one SQLite read of a chunk takes well under a millisecond, so
- * no request holds the event loop for long at any transcript size), and the next chunk is read
- * only once the socket drained the previous one; a reader that does not drain within
+ * TRANSCRIPT_CHUNK_RECORDS at a time, each chunk read, framed and written in a turn of the event
+ * loop of its own (about half a millisecond of CPU: docs/operations.md, Transcripts), so no
+ * request holds the loop for long at any transcript size; the next chunk is read only once the
+ * socket drained the previous one; a reader that does not drain within
  * TRANSCRIPT_WRITE_TIMEOUT_MS is cut off (`stream-writer.ts`).
  * @module
  */

@@ -6,7 +6,9 @@
  * of a record before it is durable. Writes gathered during one event-loop turn, across every
  * room, go in one transaction (`TurnBatch`), so a busy turn costs one commit. Nothing per record
  * stays in memory: a room's records are read back from the database when asked for, and checked
- * on reading like any input (`parseEntry`: the schema, and the hash recomputed).
+ * on reading like any input (`parseEntry`: the schema, and the hash recomputed); but for the
+ * transcripts served over HTTP, which are the stored JSON as written (`storedRecords`: checked
+ * before it was written, and by every verifier that reads it).
  * @module
  */
 import type { Kysely } from 'kysely';
