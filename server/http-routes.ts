@@ -21,13 +21,13 @@ import type { AwardMinter } from './awards/minter.ts';
 import type { Chain } from './chain/chain.ts';
 import { CHAIN_RPC_PATH, installChainRpc } from './chain/rpc-proxy.ts';
 import type { FairnessContext } from './fairness/context.ts';
-import { isRoomId } from './fairness/room-store.ts';
 import { DRAW_CURSOR } from './indexes/draws.ts';
 import { CLIENT_DIST } from './client-dist.ts';
 import { issueNonceFor } from './auth/nonce-route.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { serverGame } from './games.ts';
 import { services } from './services.ts';
+import { serveTranscript } from './transcript-route.ts';
 
 /** What GET /fairness answers: everything a verifier pins. */
 export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<string, unknown> {
@@ -69,11 +69,7 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
 /** What /fairness tells of the chain: where the tokens and the VRF key registry are. */
 export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'contract' | 'relay'>;
 
-/** Records in a transcript page unless `limit` says fewer; and the most a page may hold. */
-const TRANSCRIPT_PAGE = 1000;
-const MAX_TRANSCRIPT_PAGE = 10_000;
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const TranscriptPageQuery = z.strictObject({ from: count.optional(), limit: count.min(1).max(MAX_TRANSCRIPT_PAGE).optional() });
 
 const ClosedRoomsQuery = z.strictObject({
   status: z.literal('closed'),
@@ -102,29 +98,9 @@ export function installRoutes(
   });
   installChainRpc(app, chain.relay);
 
-  // The whole transcript, or with `from` and/or `limit` a page of its records: records[from ..
-  // from + limit), with `from`, `total` (records so far) and `next` (null on the last page).
-  app.get('/rooms/:roomId/transcript', async (req: Request, res: Response) => {
-    const roomId = String(req.params['roomId']);
-    if (!isRoomId(roomId)) return void res.status(400).json({ error: 'room id must be 1 to 64 of A-Z a-z 0-9 _ -' });
-    const page = TranscriptPageQuery.safeParse(req.query);
-    if (!page.success) return void res.status(400).json({ error: page.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-    const damaged = await services().rooms.damage(roomId);
-    if (damaged) return void res.status(409).json({ error: `room ${roomId} is damaged and set aside`, damaged: damaged.reason, damagedAt: damaged.at });
-    if (page.data.from === undefined && page.data.limit === undefined) {
-      const transcript = await services().rooms.transcript(roomId);
-      if (!transcript) return void res.status(404).json({ error: `no room ${roomId}` });
-      return void res.json(transcript);
-    }
-    const from = page.data.from ?? 0;
-    // Only the page is read from the database.
-    const paged = await services().rooms.transcriptPage(roomId, from, page.data.limit ?? TRANSCRIPT_PAGE);
-    if (!paged) return void res.status(404).json({ error: `no room ${roomId}` });
-    const { transcript, total } = paged;
-    const end = from + transcript.records.length;
-    const next = end < total ? end : null;
-    res.json({ ...transcript, from, total, next });
-  });
+  // A finished room's whole transcript (immutable, with an ETag), or a page of a room's records
+  // with `from`, `total` and `next`: streamed from the stored rows (transcript-route.ts).
+  app.get('/rooms/:roomId/transcript', serveTranscript);
 
   app.get('/auth/nonce', async (req: Request, res: Response) => {
     const { config, signIn } = services();

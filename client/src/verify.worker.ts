@@ -11,6 +11,7 @@
 import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { receiptProblems, type IntendedDraw, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { LiveTranscript, type Verdict } from './live-transcript.ts';
+import { fetchWholeTranscript } from './fetch-transcript.ts';
 
 export type WorkerRequest =
   | { id: number; op: 'receipt'; keys: TrustedKeys; receipt: ReceiptRecord; intended: IntendedDraw}
@@ -32,11 +33,8 @@ function follow(roomId: string, keys: TrustedKeys): Promise<void> {
   let room = rooms.get(roomId);
   if (!room) {
     const url = new URL(`/rooms/${encodeURIComponent(roomId)}/transcript`, self.location.origin);
-    const fetchTranscript = async () => {
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return res.json() as Promise<unknown>;
-    };
+    // A live room's transcript comes a page at a time: every page, put together.
+    const fetchTranscript = () => fetchWholeTranscript(url);
     room = new LiveTranscript(roomId, keys, fetchTranscript, (history) => post({ roomId, history }));
     rooms.set(roomId, room);
   }

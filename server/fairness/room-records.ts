@@ -6,7 +6,9 @@
  * of a record before it is durable. Writes gathered during one event-loop turn, across every
  * room, go in one transaction (`TurnBatch`), so a busy turn costs one commit. Nothing per record
  * stays in memory: a room's records are read back from the database when asked for, and checked
- * on reading like any input (`parseEntry`: the schema, and the hash recomputed).
+ * on reading like any input (`parseEntry`: the schema, and the hash recomputed); but for the
+ * transcripts served over HTTP, which are the stored JSON as written (`storedRecords`: checked
+ * before it was written, and by every verifier that reads it).
  * @module
  */
 import type { Kysely } from 'kysely';
@@ -30,6 +32,16 @@ export interface ClosedRoomsPage {
   readonly rooms: ClosedRoom[];
   /** Pass as `after` for the next page; null after the last. */
   readonly next: string | null;
+}
+
+/** A room as filed: open, or closed with its record count and the close record's hash. */
+export type RoomFiling = { readonly status: 'open' } | { readonly status: 'closed'; readonly records: number; readonly head: string };
+
+/** A record's row: its seq, hash and JSON text as stored. */
+export interface StoredRecord {
+  readonly seq: number;
+  readonly hash: string;
+  readonly json: string;
 }
 
 /** What a running room writes and reads back: its own records and reveals. */
@@ -61,6 +73,13 @@ export interface RoomRecords {
   records(roomId: string, page?: { from: number; limit: number }): Promise<HashedRecord[] | undefined>;
   /** How many durable records a room has. */
   recordCount(roomId: string): Promise<number>;
+  /** A room's status and, once filed as finished, its record count and close record's hash; undefined if there is no such room. */
+  filing(roomId: string): Promise<RoomFiling | undefined>;
+  /**
+   * The stored JSON text of the records with seq in [from, from + limit), in order, as written:
+   * each was checked before it was written, so it is served without parsing it again.
+   */
+  storedRecords(roomId: string, from: number, limit: number): Promise<StoredRecord[]>;
   reveals(roomId: string): Promise<RoomReveal[]>;
   /** Rooms `owner` left open, oldest first. */
   leftOpen(owner: string): Promise<string[]>;
@@ -144,8 +163,30 @@ export class SqlRoomRecords implements RoomRecords {
   }
 
   async recordCount(roomId: string): Promise<number> {
-    const row = await this.database.db.selectFrom('room_records').select((eb) => eb.fn.countAll<number | string>().as('n')).where('room_id', '=', roomId).executeTakeFirst();
-    return Number(row?.n ?? 0);
+    // A room's records are seq 0, 1, ... with no gap (each write follows the last, and a room
+    // whose write failed takes no more): the last seq, one step down the key's index, counts them
+    // at any size, where count(*) would walk every row.
+    const row = await this.database.db.selectFrom('room_records').select('seq').where('room_id', '=', roomId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return row ? Number(row.seq) + 1 : 0;
+  }
+
+  async filing(roomId: string): Promise<RoomFiling | undefined> {
+    const row = await this.database.db.selectFrom('rooms').select(['status', 'records', 'head']).where('room_id', '=', roomId).executeTakeFirst();
+    if (!row) return undefined;
+    return row.status === 'closed' && row.records !== null && row.head !== null ? { status: 'closed', records: row.records, head: row.head } : { status: 'open' };
+  }
+
+  async storedRecords(roomId: string, from: number, limit: number): Promise<StoredRecord[]> {
+    const rows = await this.database.db
+      .selectFrom('room_records')
+      .select(['seq', 'hash', 'json'])
+      .where('room_id', '=', roomId)
+      .where('seq', '>=', from)
+      .where('seq', '<', from + limit)
+      .orderBy('seq')
+      .execute();
+    // Postgres' bigint may come back as a string.
+    return rows.map((r) => ({ seq: Number(r.seq), hash: r.hash, json: r.json }));
   }
 
   async reveals(roomId: string): Promise<RoomReveal[]> {

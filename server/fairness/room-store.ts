@@ -1,17 +1,17 @@
 /**
  * The rooms of this process, and the transcripts of every room: rooms and their records are in
  * the database (`room-records.ts`), so a transcript is served the same whether its room runs
- * here, runs on another process of the cluster, or is finished. A room is stored at its first
+ * here, runs on another process of the cluster, or is finished (`server/transcript-route.ts`
+ * streams it from the stored rows). A room is stored at its first
  * record, open and owned by this process (`local`, or its NODE_ID), and filed as closed once its
  * close record is durable and the indexes hold its records; a room that never had a record leaves
  * nothing in storage, so creating rooms costs the creator, not the disk.
  * @module
  */
-import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import type { FairnessContext } from './context.ts';
 import { transcriptHeader } from './room-journal.ts';
-import type { ClosedRoomsPage, RoomRecords } from './room-records.ts';
+import type { ClosedRoomsPage, RoomFiling, RoomRecords, StoredRecord } from './room-records.ts';
 import { RoomTranscript } from './room-transcript.ts';
 
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -82,28 +82,29 @@ export class RoomStore {
     return this.records.closedRooms(opts);
   }
 
-  /** The transcript of a live or finished room (its durable records), or undefined if there is no such room. */
-  async transcript(roomId: string): Promise<Transcript | undefined> {
-    if (!isRoomId(roomId)) return undefined;
-    const records = (await this.records.records(roomId)) ?? this.#notYetStored(roomId);
-    return records && { ...transcriptHeader(roomId, this.ctx), records };
+  /** The header every transcript of the room carries, before its records. */
+  header(roomId: string): Omit<Transcript, 'records'> {
+    return transcriptHeader(roomId, this.ctx);
   }
 
   /**
-   * `limit` records of a room's transcript from seq `from`, and how many it has so far; undefined
-   * if there is no such room. Only the page is read.
+   * Whether the room is open or filed as finished (with its record count and head); undefined if
+   * there is no such room. A room live here with no record yet is stored nowhere, but it is open:
+   * its transcript is empty, not missing.
    */
-  async transcriptPage(roomId: string, from: number, limit: number): Promise<{ transcript: Transcript; total: number } | undefined> {
+  async filing(roomId: string): Promise<RoomFiling | undefined> {
     if (!isRoomId(roomId)) return undefined;
-    // Counted first: records written meanwhile may be in the page, never missing from the count's range.
-    const total = await this.records.recordCount(roomId);
-    const records = (await this.records.records(roomId, { from, limit })) ?? this.#notYetStored(roomId);
-    return records && { transcript: { ...transcriptHeader(roomId, this.ctx), records }, total: Math.max(total, from + records.length) };
+    return (await this.records.filing(roomId)) ?? (this.#unstored.has(roomId) ? { status: 'open' } : undefined);
   }
 
-  /** A room live here with no record yet is stored nowhere: its transcript is empty, not missing. */
-  #notYetStored(roomId: string): HashedRecord[] | undefined {
-    return this.#unstored.has(roomId) ? [] : undefined;
+  /** How many durable records a room has so far. */
+  recordCount(roomId: string): Promise<number> {
+    return this.records.recordCount(roomId);
+  }
+
+  /** The stored JSON of records [from, from + limit), served as written (`RoomRecords.storedRecords`). */
+  storedRecords(roomId: string, from: number, limit: number): Promise<StoredRecord[]> {
+    return this.records.storedRecords(roomId, from, limit);
   }
 
   #opened(room: RoomTranscript): RoomTranscript {
