@@ -27,15 +27,27 @@ const UNIT = [
 ];
 
 /**
+ * Server tests whose subject is not storage: the chain's isolation, sign-in, rate limits, and the
+ * transcript route's streaming under load (its reads on PostgreSQL are covered by
+ * transcript-pages, which runs there; the 10 MB room it plays takes minutes on 2 cores).
+ */
+const NOT_ON_POSTGRES = [
+  'test/server/hostile-chain.test.ts',
+  'test/server/hostile-signin.test.ts',
+  'test/server/hostile-rate-limits.test.ts',
+  'test/server/hostile-transcripts.test.ts',
+];
+
+/**
  * The server suite again on PostgreSQL: every test file under test/server that starts servers,
  * but those that choose their backends themselves (they import test/helpers/databases.ts and run
- * on both already, or start a PostgreSQL of their own). Found by reading the files, so a new
- * server test joins without a list to keep.
+ * on both already, or start a PostgreSQL of their own) and those of NOT_ON_POSTGRES. Found by
+ * reading the files, so a new server test joins without a list to keep.
  */
 const SERVER_ON_POSTGRES = readdirSync('test/server')
   .filter((name) => name.endsWith('.test.ts'))
   .map((name) => `test/server/${name}`)
-  .filter((path) => !UNIT.includes(path))
+  .filter((path) => !UNIT.includes(path) && !NOT_ON_POSTGRES.includes(path))
   .filter((path) => {
     const text = readFileSync(path, 'utf8');
     return text.includes('startServerProcess') && !text.includes('helpers/databases.ts') && !text.includes('helpers/postgres.ts');
