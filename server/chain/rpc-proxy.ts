@@ -4,12 +4,16 @@
  * and refuses everything else by name: no unlocked-account sends or signatures
  * (eth_sendTransaction, eth_sign*, personal_*), no cheat or debug methods (anvil_*, evm_*,
  * hardhat_*, debug_*, txpool_*...). The node itself is reachable by the server alone
- * (node-isolation.ts), so this list is what the outside can do to the chain.
+ * (node-isolation.ts), so this list is what the outside can do to the chain. Each method's
+ * parameters are checked and bounded (rpc-params.ts: no state overrides, a gas cap, a bounded
+ * log range), and a few requests at most are at the node at once (rpc-limiter.ts).
  * @module
  */
 import express, { type Application, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { RpcAnswer } from './ipc-rpc.ts';
+import { limitConcurrency, RelayBusyError } from './rpc-limiter.ts';
+import { checkParams, logRange, MAX_LOG_BLOCKS, type LogFilter } from './rpc-params.ts';
 import type { RpcRelay } from './rpc-relay.ts';
 
 /** The methods passed on: reads, fee estimates, and transactions their sender signed. */
@@ -65,17 +69,41 @@ async function answer(relay: RpcRelay, raw: unknown): Promise<RpcResponse> {
   const { method, params } = parsed.data;
   if (!FORWARDED_METHODS.has(method))
     return failure(id, -32601, `method ${method} is not served here: this endpoint passes on reads and eth_sendRawTransaction only`);
+  const checked = checkParams(method, params);
+  if (!checked.ok) return failure(id, -32602, `invalid params for ${method}: ${checked.reason}`);
   let result: RpcAnswer;
   try {
-    result = await relay.forward(method, params ?? []);
-  } catch {
+    if (method === 'eth_getLogs') {
+      const tooWide = await logRangeRefusal(relay, checked.params[0] as LogFilter);
+      if (tooWide) return failure(id, -32602, `invalid params for ${method}: ${tooWide}`);
+    }
+    result = await relay.forward(method, checked.params);
+  } catch (e) {
+    if (e instanceof RelayBusyError) return failure(id, -32005, e.message);
     // The reason names the node's socket or URL: the server's business, not the caller's.
     return failure(id, -32603, 'the chain did not answer');
   }
   return { jsonrpc: '2.0', id: parsed.data.id ?? null, ...result };
 }
 
-export function installChainRpc(app: Application, relay: RpcRelay): void {
+/** Why a log filter's block range is refused (reversed, or wider than the cap), else undefined. */
+async function logRangeRefusal(relay: RpcRelay, filter: LogFilter): Promise<string | undefined> {
+  const needsHead = filter.blockHash === undefined && ![filter.fromBlock, filter.toBlock].every((b) => b?.startsWith('0x') || b === 'earliest');
+  let head = 0n;
+  if (needsHead) {
+    const answer = await relay.forward('eth_blockNumber', []);
+    if (!('result' in answer) || typeof answer.result !== 'string') throw new Error('no block number');
+    head = BigInt(answer.result);
+  }
+  const blocks = logRange(filter, head);
+  if (blocks === undefined) return undefined;
+  if (blocks < 1n) return 'fromBlock is after toBlock';
+  if (blocks > BigInt(MAX_LOG_BLOCKS)) return `a block range of ${blocks} blocks; at most ${MAX_LOG_BLOCKS}`;
+  return undefined;
+}
+
+export function installChainRpc(app: Application, nodeRelay: RpcRelay): void {
+  const relay = limitConcurrency(nodeRelay);
   // Same origin as the page: no CORS headers, so other sites' pages cannot read the answers.
   app.post(CHAIN_RPC_PATH, express.json({ limit: MAX_BODY_BYTES }), async (req: Request, res: Response) => {
     const body: unknown = req.body;

@@ -28,6 +28,7 @@ export function bucketsFor(method: string | undefined, url: string | undefined):
   const path = (url ?? '/').split('?')[0]!.toLowerCase().replace(/(.)\/+$/, '$1');
   if (method === 'POST' && MATCHMAKE.test(path)) return ['http', 'joins'];
   if ((method === 'GET' || method === 'HEAD') && EXPENSIVE.some((re) => re.test(path))) return ['http', 'expensive'];
+  if (method === 'POST' && path === '/chain') return ['http', 'expensive']; // JSON-RPC to the chain: node work per call
   return ['http'];
 }
 

@@ -12,6 +12,7 @@ import { hexlify, Interface, randomBytes, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArtifact } from '../../server/chain/artifact.ts';
 import { LOOPBACK_WARNING, namespaceAvailable } from '../../server/chain/node-isolation.ts';
+import { CALL_GAS_CAP, MAX_LOG_BLOCKS } from '../../server/chain/rpc-params.ts';
 import { describeHonest, HonestBettor } from '../helpers/honest-bettor.ts';
 import { getJson } from '../helpers/player.ts';
 import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
@@ -166,6 +167,35 @@ describe('the embedded chain, attacked from another process through the publishe
     expect(inside.length, 'anvil listens on HTTP inside its namespace (else this check proves nothing)').toBeGreaterThan(0);
     expect(outside).toEqual([]);
     console.log(`hostile chain: anvil (pid ${anvil}) listens on ${inside.length} TCP socket(s), all inside its own network namespace`);
+  });
+
+  it('refuses state overrides, gas above the cap and a log range past the bound before the node sees them, and keeps answering', { timeout: 60_000 }, async () => {
+    const fairness = await getJson<{ chain: { rpcUrl: string; gameAssets: string } }>(`${server.url}/fairness`);
+    const post = async (body: unknown) =>
+      (await (await fetch(fairness.chain.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as Answer & Answer[];
+    const loop = '0x1111111111111111111111111111111111111111';
+    // The endless loop by state override, with a huge gas: the attack that kept anvil busy.
+    const endless = { jsonrpc: '2.0', id: 1, method: 'eth_call', params: [{ to: loop, gas: '0xffffffffffff' }, 'latest', { [loop]: { code: '0x5b600056' } }] };
+    const refused = await post(endless);
+    expect(refused.error).toMatchObject({ code: -32602, message: expect.stringContaining('state and block overrides') });
+    const batch = await post(Array.from({ length: 4 }, (_, i) => ({ ...endless, id: i, method: i % 2 ? 'eth_estimateGas' : 'eth_call' })));
+    expect(batch.map((a) => a.error?.code)).toEqual([-32602, -32602, -32602, -32602]);
+    const bigGas = await post({ jsonrpc: '2.0', id: 2, method: 'eth_call', params: [{ to: fairness.chain.gameAssets, gas: '0xffffffffffff' }, 'latest'] });
+    expect(bigGas.error).toMatchObject({ code: -32602, message: expect.stringContaining(`gas at most ${CALL_GAS_CAP}`) });
+    const wideLogs = await post({ jsonrpc: '2.0', id: 3, method: 'eth_getLogs', params: [{ fromBlock: '0x0', toBlock: `0x${(MAX_LOG_BLOCKS + 1).toString(16)}` }] });
+    expect(wideLogs.error).toMatchObject({ code: -32602, message: expect.stringContaining(`at most ${MAX_LOG_BLOCKS}`) });
+    const hashAndRange = await post({ jsonrpc: '2.0', id: 4, method: 'eth_getLogs', params: [{ blockHash: `0x${'ab'.repeat(32)}`, fromBlock: '0x0' }] });
+    expect(hashAndRange.error).toMatchObject({ code: -32602, message: expect.stringContaining('blockHash excludes') });
+    // The node answers at once after all that: nothing reached it.
+    expect((await post({ jsonrpc: '2.0', id: 5, method: 'eth_blockNumber' })).result).toMatch(/^0x[0-9a-f]+$/);
+    // Honest requests still pass: logs of the whole (young) chain, and a read the page makes, with what it costs.
+    expect(Array.isArray((await post({ jsonrpc: '2.0', id: 6, method: 'eth_getLogs', params: [{ fromBlock: 'earliest', address: fairness.chain.gameAssets }] })).result)).toBe(true);
+    const balanceOf = new Interface(readArtifact().abi as never).encodeFunctionData('balanceOf', [loop, 1]);
+    const read = { to: fairness.chain.gameAssets, data: balanceOf };
+    expect((await post({ jsonrpc: '2.0', id: 7, method: 'eth_call', params: [read, 'latest'] })).result).toBe(`0x${'0'.repeat(64)}`);
+    const gas = await post({ jsonrpc: '2.0', id: 8, method: 'eth_estimateGas', params: [read] });
+    expect(BigInt(gas.result as string)).toBeLessThan(BigInt(CALL_GAS_CAP));
+    console.log(`hostile chain: state overrides, gas above ${CALL_GAS_CAP} and log ranges above ${MAX_LOG_BLOCKS} blocks refused; a GameAssets balanceOf costs ${BigInt(gas.result as string)} gas`);
   });
 
   it('served the honest player throughout', async () => {

@@ -44,6 +44,7 @@ describe('bucketsFor', () => {
     expect(bucketsFor('GET', '/rooms/abc/transcript?from=0&limit=10')).toEqual(['http', 'expensive']);
     expect(bucketsFor('GET', '/players/0xabc/awards')).toEqual(['http', 'expensive']);
     expect(bucketsFor('GET', '/auth/nonce')).toEqual(['http', 'expensive']);
+    expect(bucketsFor('POST', '/chain')).toEqual(['http', 'expensive']);
     // As loosely as Express matches them.
     expect(bucketsFor('GET', '/Rooms/abc/TRANSCRIPT/')).toEqual(['http', 'expensive']);
     expect(bucketsFor('HEAD', '/auth/nonce')).toEqual(['http', 'expensive']);
