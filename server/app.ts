@@ -44,6 +44,7 @@ import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { loadServerGames, servedRules } from './games.ts';
 import { provideServices } from './services.ts';
+import { allowOwnOriginOnly } from './same-origin-cors.ts';
 import { DamageReports } from './storage/damage.ts';
 import { importPreviousVersion } from './storage/import-previous-version.ts';
 import { lockDataDir } from './storage/data-dir-lock.ts';
@@ -178,6 +179,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     rateLimits,
     config.trustProxyHops,
   );
+  allowOwnOriginOnly(config.publicUrl);
   const transport = new WebSocketTransport({ maxPayload: config.maxPayloadBytes, server: http });
   const server = defineServer({
     rooms: Object.fromEntries([...games].map(([id, game]) => [id, defineRoom(game.room)])),

@@ -104,7 +104,7 @@ async function logRangeRefusal(relay: RpcRelay, filter: LogFilter): Promise<stri
 
 export function installChainRpc(app: Application, nodeRelay: RpcRelay): void {
   const relay = limitConcurrency(nodeRelay);
-  // Same origin as the page: no CORS headers, so other sites' pages cannot read the answers.
+  // Same origin as the page: no CORS headers for any other origin (same-origin-cors.ts), so other sites' pages cannot read the answers.
   app.post(CHAIN_RPC_PATH, express.json({ limit: MAX_BODY_BYTES }), async (req: Request, res: Response) => {
     const body: unknown = req.body;
     if (!req.is('application/json')) return void res.status(415).json(failure(null, -32700, 'send the request as application/json'));

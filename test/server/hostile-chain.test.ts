@@ -198,6 +198,30 @@ describe('the embedded chain, attacked from another process through the publishe
     console.log(`hostile chain: state overrides, gas above ${CALL_GAS_CAP} and log ranges above ${MAX_LOG_BLOCKS} blocks refused; a GameAssets balanceOf costs ${BigInt(gas.result as string)} gas`);
   });
 
+  it('gives a foreign Origin no Access-Control-Allow-Origin: not on /chain, /auth/nonce, nor a preflight to /matchmake', async () => {
+    const evil = 'https://evil.example';
+    const chainRpc = await fetch(`${server.url}/chain`, {
+      method: 'POST',
+      headers: { origin: evil, 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId' }),
+    });
+    const nonce = await fetch(`${server.url}/auth/nonce`, { headers: { origin: evil } });
+    const preflight = await fetch(`${server.url}/matchmake/joinOrCreate/dice`, {
+      method: 'OPTIONS',
+      headers: { origin: evil, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    const join = await fetch(`${server.url}/matchmake/joinOrCreate/dice`, { method: 'POST', headers: { origin: evil, 'content-type': 'application/json' }, body: '{}' });
+    for (const [name, response] of Object.entries({ chainRpc, nonce, preflight, join })) {
+      expect(response.headers.get('access-control-allow-origin'), name).toBeNull();
+      expect(response.headers.get('access-control-allow-credentials'), name).toBeNull();
+    }
+    expect(chainRpc.status).toBe(200); // answered, but a browser keeps the answer from the foreign page
+    // The server's own origin (PUBLIC_URL's) is named back, with no credentials.
+    const own = await fetch(`${server.url}/auth/nonce`, { headers: { origin: new URL(server.url).origin } });
+    expect(own.headers.get('access-control-allow-origin')).toBe(new URL(server.url).origin);
+    console.log(`hostile chain: a foreign Origin got no CORS headers (preflight answered ${preflight.status}, join ${join.status})`);
+  });
+
   it('served the honest player throughout', async () => {
     const report = await bettor.stop();
     console.log(describeHonest('hostile chain', report));
