@@ -12,8 +12,8 @@ import { z } from 'zod';
 
 /**
  * The most gas an `eth_call` or `eth_estimateGas` may run with, and what one without `gas` runs
- * with. A GameAssets read takes under 30,000 and a mint of 20 awards under 2,000,000
- * (test/server/hostile-chain.test.ts prints the figures); a third of the 30,000,000 block limit.
+ * with: a third of the 30,000,000 block limit. A GameAssets `balanceOf` takes 24,216
+ * (test/server/hostile-chain.test.ts prints it), so reads have room to spare.
  */
 export const CALL_GAS_CAP = 10_000_000;
 /** The widest `eth_getLogs` block range, and the most addresses and topic alternatives in one filter. */
@@ -119,8 +119,8 @@ export function checkParams(method: string, params: unknown): { ok: true; params
 }
 
 /**
- * How many blocks a filter's range covers, given the chain's head; `undefined` when it needs no
- * head (a block hash) or `head` was not given and one is needed.
+ * How many blocks a filter's range covers, tags counted against the chain's `head` (an absent
+ * bound is `latest`); `undefined` for a filter by block hash (one block).
  */
 export function logRange(filter: LogFilter, head: bigint): bigint | undefined {
   if (filter.blockHash !== undefined) return undefined;
