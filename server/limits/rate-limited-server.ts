@@ -15,6 +15,7 @@
 import { Server, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { clientIp, clientKey } from './client-ip.ts';
+import { colyseusRoutePath, expressRoutePath } from './route-paths.ts';
 import type { LimitName, RateLimits, Refusal } from './rate-limits.ts';
 
 /** The reads that cost the most per request: a whole transcript or its pages, awards with their chain balances, sign-in nonces. */
@@ -24,9 +25,11 @@ const MATCHMAKE = /^\/matchmake\//;
 
 /** The buckets a request takes a point from, the general one first. */
 export function bucketsFor(method: string | undefined, url: string | undefined): LimitName[] {
-  // As loosely as the routes match: Express ignores case and a trailing slash, and answers HEAD with GET's handler.
-  const path = (url ?? '/').split('?')[0]!.toLowerCase().replace(/(.)\/+$/, '$1');
-  if (method === 'POST' && MATCHMAKE.test(path)) return ['http', 'joins'];
+  // Each path as the code that will route the request reads it (route-paths.ts): an absolute-form
+  // target or a `#…` must not route to a handler while missing its bucket. Matchmaking is counted
+  // case-insensitively (more than Colyseus routes, never less). Express answers HEAD with GET's handler.
+  if (method === 'POST' && MATCHMAKE.test(colyseusRoutePath(url).toLowerCase())) return ['http', 'joins'];
+  const path = expressRoutePath(url);
   if ((method === 'GET' || method === 'HEAD') && EXPENSIVE.some((re) => re.test(path))) return ['http', 'expensive'];
   return ['http'];
 }

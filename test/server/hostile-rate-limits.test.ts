@@ -10,6 +10,7 @@
  * the honest player's, which is what per-IP limits promise.
  */
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -58,6 +59,26 @@ function send(from: string, method: string, path: string, opts: { headers?: Reco
     });
     req.on('error', reject);
     req.end(opts.body);
+  });
+}
+
+/**
+ * `GET <target> HTTP/1.1` sent as written from `from`, on a socket of its own: request targets
+ * Node's client would not send (absolute-form, a `#…` fragment).
+ */
+function sendRaw(from: string, target: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: server.port, localAddress: from }, () =>
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`),
+    );
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('end', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n', 2);
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), retryAfter: /^retry-after: *(\d+)/im.exec(head)?.[1], body });
+    });
+    socket.on('error', reject);
   });
 }
 
@@ -166,6 +187,19 @@ describe('rate limits per client IP and per address', () => {
     for (const a of refused) expectRefused(a, 'expensive');
     // The general bucket of that IP still has room: cheap routes are served.
     expect((await send(attacker, 'GET', '/fairness')).status).toBe(200);
+  });
+
+  it('a costly route written in absolute-form or with a #fragment takes from the same bucket', { timeout: 60_000 }, async () => {
+    const attacker = '127.0.0.7';
+    const origin = `http://127.0.0.1:${server.port}`;
+    const targets = [`${origin}/auth/nonce`, '/auth/nonce#x', `${origin}/rooms/no-such-room/transcript`, '/rooms/no-such-room/transcript#x', `${origin}/players/${Wallet.createRandom().address}/awards#x`];
+    let i = 0;
+    const answers = await flood(3 * LIMITS.expensive, 10, () => sendRaw(attacker, targets[i++ % targets.length]!));
+    console.log(`absolute-form and #fragment flood of ${answers.length} from ${attacker} (limit ${LIMITS.expensive} per ${WINDOW_SECONDS} s): ${tally(answers)}`);
+    expect(answers.filter((a) => a.status !== 429).length).toBeLessThanOrEqual(LIMITS.expensive);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(2 * LIMITS.expensive);
+    for (const a of refused) expectRefused(a, 'expensive');
   });
 
   it('an address creating rooms past its limit is refused; another address is not; after the window it may create again', { timeout: 120_000 }, async () => {
