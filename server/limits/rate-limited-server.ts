@@ -14,7 +14,7 @@
  */
 import { Server, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { clientIp, clientKey } from './client-ip.ts';
+import { CLIENT_KEY_HEADER, clientIp, clientKey } from './client-ip.ts';
 import { colyseusRoutePath, expressRoutePath } from './route-paths.ts';
 import type { LimitName, RateLimits, Refusal } from './rate-limits.ts';
 
@@ -53,7 +53,10 @@ export class RateLimitedServer extends Server {
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'request') {
       const [req, res] = args as [IncomingMessage, ServerResponse];
-      void this.#admit(req, bucketsFor(req.method, req.url)).then(
+      const key = clientKey(clientIp(req, this.trustedHops));
+      // For room creations counted per IP in onAuth; any value the client wrote is replaced.
+      req.headers[CLIENT_KEY_HEADER] = key;
+      void this.#admit(key, bucketsFor(req.method, req.url)).then(
         (refusal) => (refusal ? refuseRequest(res, refusal) : super.emit('request', req, res)),
         () => super.emit('request', req, res),
       );
@@ -81,8 +84,7 @@ export class RateLimitedServer extends Server {
   }
 
   /** The first refusal among the buckets, in order; a refused request takes no point from the later ones. */
-  async #admit(req: IncomingMessage, buckets: readonly LimitName[]): Promise<Refusal | undefined> {
-    const key = clientKey(clientIp(req, this.trustedHops));
+  async #admit(key: string, buckets: readonly LimitName[]): Promise<Refusal | undefined> {
     for (const bucket of buckets) {
       const refusal = await this.#consume(bucket, key);
       if (refusal) return refusal;

@@ -26,7 +26,7 @@ import { waitFor } from '../helpers/wait-for.ts';
  */
 const WINDOW_SECONDS = 30;
 // expensive: room for the sign-ins (nonces) the tests make from 127.0.0.1 besides the honest bettor.
-const LIMITS = { http: 200, expensive: 60, joins: 20, roomCreates: 3 };
+const LIMITS = { http: 200, expensive: 60, joins: 20, roomCreates: 3, roomCreatesPerIp: 5 };
 
 let server: ServerProcess;
 let bettor: HonestBettor;
@@ -38,6 +38,7 @@ beforeAll(async () => {
       RATE_LIMIT_EXPENSIVE: String(LIMITS.expensive),
       RATE_LIMIT_JOINS: String(LIMITS.joins),
       RATE_LIMIT_ROOM_CREATES: String(LIMITS.roomCreates),
+      RATE_LIMIT_ROOM_CREATES_PER_IP: String(LIMITS.roomCreatesPerIp),
     },
   });
   bettor = await HonestBettor.start(server.url);
@@ -274,6 +275,42 @@ describe('rate limits per client IP and per address', () => {
     const other = await create(Wallet.createRandom() as unknown as Wallet);
     expect(other.status, other.body).toBe(200);
     await waitFor(async () => (await create(greedy)).status === 200, { what: 'the address to create a room again after its window', timeout: (WINDOW_SECONDS + 30) * 1000, interval: 1000 });
+  });
+
+  it('fresh addresses from one IP cannot create rooms past the IP\'s limit, whatever client address they claim', { timeout: 60_000 }, async () => {
+    const from = '127.0.0.10';
+    const create = async (wallet: Wallet, headers: Record<string, string> = {}) =>
+      send(from, 'POST', '/matchmake/create/dice', {
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await signInToken(server.url, wallet)}`, ...headers },
+        body: '{}',
+      });
+    const first = Wallet.createRandom() as unknown as Wallet;
+    const second = Wallet.createRandom() as unknown as Wallet;
+    const startMs = Date.now();
+    const answers: Answer[] = [];
+    // The first address uses its whole limit (3), the second its first two: the IP's 5.
+    for (let i = 0; i < LIMITS.roomCreates; i++) answers.push(await create(first));
+    for (let i = LIMITS.roomCreates; i < LIMITS.roomCreatesPerIp; i++) answers.push(await create(second));
+    const before = await refusalsInMetrics();
+    // The second address is within its own limit, but the IP is not.
+    const over = await create(second);
+    // A client-written client key does not move it to another IP's bucket.
+    const spoofed = await create(Wallet.createRandom() as unknown as Wallet, { 'x-fairplay-client-key': '203.0.113.77' });
+    const counted = await refusalsSince(before, 'room-creates-ip');
+    console.log(`room creations from ${from} by 3 addresses (limits ${LIMITS.roomCreates} per address, ${LIMITS.roomCreatesPerIp} per IP, per ${WINDOW_SECONDS} s): ${tally(answers)}, then ${over.status} and ${spoofed.status}`);
+    for (const a of answers) expect(a.status, a.body).toBe(200);
+    if (!stillInFirstWindow(startMs)) {
+      console.log('the IP\'s first window ended during the creations: the refusals are not checked this run');
+      return;
+    }
+    for (const refused of [over, spoofed]) {
+      expect(refused.status, refused.body).toBe(429);
+      const body = JSON.parse(refused.body) as { code: number; error: string };
+      expect(body.code).toBe(429);
+      expect(body.error).toContain('rate limited (room-creates-ip)');
+      expect(body.error).toContain(`of ${from}`);
+    }
+    expect(counted).toBeGreaterThanOrEqual(2);
   });
 
   it('counts every refused request and upgrade in /metrics, and the honest player from another IP was never limited', { timeout: 60_000 }, async () => {

@@ -58,7 +58,7 @@ describe('bucketsFor', () => {
 });
 
 describe('RateLimits (memory)', () => {
-  const config = { windowSeconds: 30, http: 3, expensive: 0, joins: 1, roomCreates: 1 };
+  const config = { windowSeconds: 30, http: 3, expensive: 0, joins: 1, roomCreates: 1, roomCreatesPerIp: 1 };
 
   it('refuses past the size with the limit and the seconds to wait, per key, and counts each refusal', async () => {
     const refused: LimitName[] = [];
