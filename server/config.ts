@@ -129,6 +129,8 @@ export interface RateLimitConfig {
   readonly joins: number;
   /** `RATE_LIMIT_ROOM_CREATES`: rooms a signed-in address may create. Default 10. */
   readonly roomCreates: number;
+  /** `RATE_LIMIT_ROOM_CREATES_PER_IP`: rooms the signed-in addresses of one client IP may create together (sign-in keys are free). Default 30. */
+  readonly roomCreatesPerIp: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LevelWithSilent[];
@@ -227,6 +229,7 @@ const schema = z.object({
   RATE_LIMIT_EXPENSIVE: integer('RATE_LIMIT_EXPENSIVE', 120, 0, 1_000_000_000),
   RATE_LIMIT_JOINS: integer('RATE_LIMIT_JOINS', 60, 0, 1_000_000_000),
   RATE_LIMIT_ROOM_CREATES: integer('RATE_LIMIT_ROOM_CREATES', 10, 0, 1_000_000_000),
+  RATE_LIMIT_ROOM_CREATES_PER_IP: integer('RATE_LIMIT_ROOM_CREATES_PER_IP', 30, 0, 1_000_000_000),
   PUBLIC_ADDRESS: raw.transform((value, ctx) => {
     if (value === undefined || /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(value)) return value;
     ctx.addIssue({ code: 'custom', message: `PUBLIC_ADDRESS must be host or host:port, ${got(value)}` });
@@ -305,6 +308,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       expensive: v.RATE_LIMIT_EXPENSIVE,
       joins: v.RATE_LIMIT_JOINS,
       roomCreates: v.RATE_LIMIT_ROOM_CREATES,
+      roomCreatesPerIp: v.RATE_LIMIT_ROOM_CREATES_PER_IP,
     }),
   });
 }

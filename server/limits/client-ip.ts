@@ -8,6 +8,13 @@
 import { isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 
+/**
+ * The request header the server writes its client key into (see clientKey), for the code that
+ * runs after the rate limits and sees only the headers (the rooms' onAuth, counting room
+ * creations per IP). The server always overwrites it: a client cannot choose its value.
+ */
+export const CLIENT_KEY_HEADER = 'x-fairplay-client-key';
+
 /** The client's address as `req.ip` would give it with `trust proxy` = `trustedHops`. */
 export function clientIp(req: IncomingMessage, trustedHops: number): string {
   const peer = normalize(req.socket.remoteAddress ?? 'unknown');

@@ -14,7 +14,8 @@
  */
 import { Server, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { clientIp, clientKey } from './client-ip.ts';
+import { CLIENT_KEY_HEADER, clientIp, clientKey } from './client-ip.ts';
+import { colyseusRoutePath, expressRoutePath } from './route-paths.ts';
 import type { LimitName, RateLimits, Refusal } from './rate-limits.ts';
 
 /** The reads that cost the most per request: a whole transcript or its pages, awards with their chain balances, sign-in nonces. */
@@ -24,9 +25,11 @@ const MATCHMAKE = /^\/matchmake\//;
 
 /** The buckets a request takes a point from, the general one first. */
 export function bucketsFor(method: string | undefined, url: string | undefined): LimitName[] {
-  // As loosely as the routes match: Express ignores case and a trailing slash, and answers HEAD with GET's handler.
-  const path = (url ?? '/').split('?')[0]!.toLowerCase().replace(/(.)\/+$/, '$1');
-  if (method === 'POST' && MATCHMAKE.test(path)) return ['http', 'joins'];
+  // Each path as the code that will route the request reads it (route-paths.ts): an absolute-form
+  // target or a `#…` must not route to a handler while missing its bucket. Matchmaking is counted
+  // case-insensitively (more than Colyseus routes, never less). Express answers HEAD with GET's handler.
+  if (method === 'POST' && MATCHMAKE.test(colyseusRoutePath(url).toLowerCase())) return ['http', 'joins'];
+  const path = expressRoutePath(url);
   if ((method === 'GET' || method === 'HEAD') && EXPENSIVE.some((re) => re.test(path))) return ['http', 'expensive'];
   if (method === 'POST' && path === '/chain') return ['http', 'expensive']; // JSON-RPC to the chain: node work per call
   return ['http'];
@@ -51,7 +54,10 @@ export class RateLimitedServer extends Server {
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'request') {
       const [req, res] = args as [IncomingMessage, ServerResponse];
-      void this.#admit(req, bucketsFor(req.method, req.url)).then(
+      const key = clientKey(clientIp(req, this.trustedHops));
+      // For room creations counted per IP in onAuth; any value the client wrote is replaced.
+      req.headers[CLIENT_KEY_HEADER] = key;
+      void this.#admit(key, bucketsFor(req.method, req.url)).then(
         (refusal) => (refusal ? refuseRequest(res, refusal) : super.emit('request', req, res)),
         () => super.emit('request', req, res),
       );
@@ -79,8 +85,7 @@ export class RateLimitedServer extends Server {
   }
 
   /** The first refusal among the buckets, in order; a refused request takes no point from the later ones. */
-  async #admit(req: IncomingMessage, buckets: readonly LimitName[]): Promise<Refusal | undefined> {
-    const key = clientKey(clientIp(req, this.trustedHops));
+  async #admit(key: string, buckets: readonly LimitName[]): Promise<Refusal | undefined> {
     for (const bucket of buckets) {
       const refusal = await this.#consume(bucket, key);
       if (refusal) return refusal;

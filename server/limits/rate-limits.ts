@@ -11,7 +11,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { RateLimitConfig } from '../config.ts';
 
 /** The buckets, each sized for what it protects (docs/operations.md, Rate limits). */
-export const LIMIT_NAMES = ['http', 'expensive', 'joins', 'room-creates'] as const;
+export const LIMIT_NAMES = ['http', 'expensive', 'joins', 'room-creates', 'room-creates-ip'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 /** A refusal: which limit, and the whole seconds until the key's window ends. */
@@ -39,7 +39,13 @@ export class RateLimits {
     private readonly hooks: RateLimitHooks,
     private readonly redis: Redis | undefined,
   ) {
-    const points: Record<LimitName, number> = { http: config.http, expensive: config.expensive, joins: config.joins, 'room-creates': config.roomCreates };
+    const points: Record<LimitName, number> = {
+      http: config.http,
+      expensive: config.expensive,
+      joins: config.joins,
+      'room-creates': config.roomCreates,
+      'room-creates-ip': config.roomCreatesPerIp,
+    };
     const duration = config.windowSeconds;
     this.#buckets = new Map(
       LIMIT_NAMES.filter((name) => points[name] > 0).map((name) => {

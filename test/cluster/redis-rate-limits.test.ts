@@ -8,7 +8,7 @@ import { RateLimits } from '../../server/limits/rate-limits.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-const CONFIG = { windowSeconds: 60, http: 4, expensive: 0, joins: 2, roomCreates: 1 };
+const CONFIG = { windowSeconds: 60, http: 4, expensive: 0, joins: 2, roomCreates: 1, roomCreatesPerIp: 1 };
 
 let redis: TestRedis;
 const opened: RateLimits[] = [];

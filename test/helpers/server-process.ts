@@ -49,6 +49,7 @@ export const TEST_RATE_LIMITS: Readonly<Record<string, string>> = {
   RATE_LIMIT_EXPENSIVE: '1000000',
   RATE_LIMIT_JOINS: '1000000',
   RATE_LIMIT_ROOM_CREATES: '1000000',
+  RATE_LIMIT_ROOM_CREATES_PER_IP: '1000000',
 };
 
 export async function startServerProcess(opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {

@@ -45,7 +45,7 @@ describe('loadConfig', () => {
       nodeId: `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50)}-2567`,
       publicAddress: undefined,
       trustProxyHops: 0,
-      rateLimits: { windowSeconds: 60, http: 1200, expensive: 120, joins: 60, roomCreates: 10 },
+      rateLimits: { windowSeconds: 60, http: 1200, expensive: 120, joins: 60, roomCreates: 10, roomCreatesPerIp: 30 },
     });
   });
 
@@ -167,9 +167,9 @@ describe('loadConfig', () => {
   });
 
   it('reads the rate limits, 0 turning a bucket off, and the trusted proxy hops', () => {
-    const c = loadConfig({ TRUST_PROXY: '1', RATE_LIMIT_WINDOW_SECONDS: '5', RATE_LIMIT_HTTP: '0', RATE_LIMIT_EXPENSIVE: '7', RATE_LIMIT_JOINS: '8', RATE_LIMIT_ROOM_CREATES: '300' });
+    const c = loadConfig({ TRUST_PROXY: '1', RATE_LIMIT_WINDOW_SECONDS: '5', RATE_LIMIT_HTTP: '0', RATE_LIMIT_EXPENSIVE: '7', RATE_LIMIT_JOINS: '8', RATE_LIMIT_ROOM_CREATES: '300', RATE_LIMIT_ROOM_CREATES_PER_IP: '900' });
     expect(c.trustProxyHops).toBe(1);
-    expect(c.rateLimits).toEqual({ windowSeconds: 5, http: 0, expensive: 7, joins: 8, roomCreates: 300 });
+    expect(c.rateLimits).toEqual({ windowSeconds: 5, http: 0, expensive: 7, joins: 8, roomCreates: 300, roomCreatesPerIp: 900 });
   });
 
   it('lists every bad variable in one error', () => {

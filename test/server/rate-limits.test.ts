@@ -1,10 +1,16 @@
 /**
  * The rate limits' parts in-process: which client a request counts against (the peer, or behind
  * TRUST_PROXY hops the address a trusted proxy saw, IPv6 by its /64), which buckets a request
- * takes from, and a bucket's refusals (which limit, Retry-After) and its off switch.
+ * takes from, and a bucket's refusals (which limit, Retry-After) and its off switch. Which
+ * buckets a request takes from is checked against the routers themselves: for raw request
+ * targets an attacker can write (absolute-form, a `#…` fragment, case, slashes, `%xx`, dot
+ * segments), a real Express app with the costly routes' patterns serves a target exactly when
+ * bucketsFor puts it in `expensive`; matchmaking targets are counted as Colyseus routes them.
  */
-import type { IncomingMessage } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientIp, clientKey } from '../../server/limits/client-ip.ts';
 import { bucketsFor } from '../../server/limits/rate-limited-server.ts';
 import { RateLimits, type LimitName } from '../../server/limits/rate-limits.ts';
@@ -53,7 +59,7 @@ describe('bucketsFor', () => {
 });
 
 describe('RateLimits (memory)', () => {
-  const config = { windowSeconds: 30, http: 3, expensive: 0, joins: 1, roomCreates: 1 };
+  const config = { windowSeconds: 30, http: 3, expensive: 0, joins: 1, roomCreates: 1, roomCreatesPerIp: 1 };
 
   it('refuses past the size with the limit and the seconds to wait, per key, and counts each refusal', async () => {
     const refused: LimitName[] = [];
@@ -75,5 +81,67 @@ describe('RateLimits (memory)', () => {
     expect(limits.enabled('expensive')).toBe(false);
     for (let i = 0; i < 100; i++) expect(await limits.consume('expensive', 'a')).toBeUndefined();
     await limits.close();
+  });
+});
+
+let server: Server;
+let port: number;
+beforeAll(async () => {
+  const app = express();
+  // The costly routes' patterns, as server/http-routes.ts declares them.
+  for (const route of ['/auth/nonce', '/rooms/:roomId/transcript', '/players/:address/awards']) app.get(route, (_req, res) => void res.send('routed'));
+  server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** Sends `GET <target> HTTP/1.1` as written, on a socket of its own; the status line's code. */
+function rawGet(target: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`));
+    let head = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (head += chunk));
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0)));
+    socket.on('error', reject);
+  });
+}
+
+describe('bucketsFor reads a path as the router that serves it', () => {
+  it('counts in `expensive` exactly the targets Express routes to a costly handler', { timeout: 30_000 }, async () => {
+    const targets = [
+      '/auth/nonce',
+      `http://127.0.0.1:${port}/auth/nonce`,
+      'http://elsewhere.example/auth/nonce?x=1',
+      '/auth/nonce#x',
+      '/auth/nonce?a=1#x',
+      '/AUTH/Nonce/',
+      '/auth/%6eonce',
+      '//auth/nonce',
+      '/auth//nonce',
+      '/auth/./nonce',
+      '/x/../auth/nonce',
+      '/auth/nonce;x',
+      '/rooms/abc/transcript#frag',
+      'HTTP://h/rooms/abc/transcript?from=0',
+      '/rooms/a%2Fb/transcript',
+      '/rooms/abc/transcript/',
+      `http://127.0.0.1:${port}/players/0xabc/awards#x`,
+      '/players/0xabc/awards#',
+      '/fairness',
+      'http://h/fairness#x',
+    ];
+    const rows = await Promise.all(targets.map(async (target) => ({ target, status: await rawGet(target), buckets: bucketsFor('GET', target) })));
+    for (const { target, status, buckets } of rows) {
+      expect([200, 404], target).toContain(status);
+      expect(buckets.includes('expensive'), `${target}: Express answered ${status}, buckets ${buckets.join('+')}`).toBe(status === 200);
+    }
+  });
+
+  it('counts in `joins` the matchmaking targets Colyseus routes, however written', () => {
+    for (const target of ['/matchmake/create/dice', 'http://h/matchmake/create/dice', '/matchmake/create/dice#x', '/x/../matchmake/create/dice', '/%2e%2e/matchmake/joinOrCreate/dice'])
+      expect(bucketsFor('POST', target), target).toEqual(['http', 'joins']);
+    expect(bucketsFor('POST', '/rooms/x')).toEqual(['http']);
   });
 });
