@@ -30,6 +30,7 @@ import { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import { createFairnessContext } from './fairness/context.ts';
 import { databaseAnswers, openDatabase } from './db/database.ts';
+import { lockOwner } from './db/owner-lock.ts';
 import { allOf, catchUpIndexes } from './indexes/record-index.ts';
 import { SqlCommitmentRegistry } from './indexes/sql-commitments.ts';
 import { SqlDrawIndex } from './indexes/sql-draws.ts';
@@ -83,6 +84,15 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   const damage = new DamageReports(log, metrics.damaged);
   // The database (SQLite in DATA_DIR, or Postgres with DATABASE_URL), migrated before anything uses it.
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
+  const owner = cluster?.nodeId ?? 'local';
+  // Before anything reads or writes rooms: on a shared PostgreSQL, one process per rooms owner (SQLite's file is in the locked DATA_DIR).
+  const ownerLock = config.databaseUrl
+    ? await lockOwner({ databaseUrl: config.databaseUrl, owner, log, onLost: onFatal }).catch(async (err: unknown) => {
+        await database.close();
+        await cluster?.leave();
+        throw err;
+      })
+    : undefined;
   // The indexes over the transcripts, used commitments and players' draws, in the database:
   // shared by every process that shares it. A filed room they lack is read again from its transcript.
   const catchUp = async (): Promise<void> => {
@@ -112,7 +122,6 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   );
   // Rooms and their transcripts, in the database too: any process that shares it serves and settles them.
   const roomRecords = new SqlRoomRecords(database);
-  const owner = cluster?.nodeId ?? 'local';
   const rooms = new RoomStore(roomRecords, owner, ctx);
   const chips = await ChipLedger.open(database, config.startingUnits);
   const awards = new SqlAwardOutbox(database, TOKEN_IDS);
@@ -220,6 +229,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
       await awards.close();
       await Promise.all([commitments.settled(), draws.settled(), roomRecords.settled()]);
       await database.close();
+      await ownerLock?.release();
       await cluster?.leave();
       await chain.close();
       provideServices(undefined);

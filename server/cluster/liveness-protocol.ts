@@ -14,7 +14,10 @@ export interface LivenessWorkerData {
   readonly fenceMs: number;
   /** The main thread has not run its timers for this long: it is hung, and the process is ended. */
   readonly mainStallMs: number;
-  /** Int32 slots: MAIN_TICKS (the main thread counts its timer turns), LOST (a LostCode, 0 while fine). */
+  /**
+   * Int32 slots: MAIN_TICKS (the main thread counts its timer turns), LOST (a LostCode, 0 while
+   * fine), STOPPING (set by the main thread once it has seen LOST and is stopping).
+   */
   readonly shared: SharedArrayBuffer;
 }
 
@@ -23,6 +26,9 @@ export const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis
 
 export const MAIN_TICKS = 0;
 export const LOST = 1;
+export const STOPPING = 2;
+/** How many Int32 slots the shared memory has. */
+export const SLOTS = 3;
 export const LostCode = { lapsed: 1, unrenewed: 2 } as const;
 
 /** To the main thread: `ready` after the first renewal, `lost` with the reason, `failed` if it cannot start. */

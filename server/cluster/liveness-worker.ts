@@ -11,12 +11,19 @@
  * A main thread that has not run its timers for `mainStallMs` is hung, not busy: this thread
  * then ends the process with SIGKILL, the one way to stop a thread that cannot run, so that the
  * key lapses and survivors settle its rooms without it ever writing beside them.
+ *
+ * Once the key is lost the wait is much shorter: the main thread sees the verdict only in its
+ * timers phase, and I/O callbacks queued before it (a busy main thread has many) may still write.
+ * The verdict comes `fenceMs` after the last renewal, and survivors may start settling this
+ * process's rooms once the key has lapsed (`livenessMs` after it) and stayed absent a while. So if
+ * the main thread has not said it is stopping (STOPPING) within `livenessMs - fenceMs` of the
+ * verdict, this thread ends the process with SIGKILL, before the key could lapse.
  * @module
  */
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
-import { LOST, LostCode, MAIN_TICKS, RENEW, type LivenessMessage, type LivenessWorkerData } from './liveness-protocol.ts';
+import { LOST, LostCode, MAIN_TICKS, RENEW, STOPPING, type LivenessMessage, type LivenessWorkerData } from './liveness-protocol.ts';
 
 const data = workerData as LivenessWorkerData;
 const shared = new Int32Array(data.shared);
@@ -35,6 +42,18 @@ function lose(code: number, reason: string): void {
   Atomics.store(shared, LOST, code);
   post({ type: 'lost', code, reason });
   redis.disconnect();
+  const graceMs = data.livenessMs - data.fenceMs;
+  setTimeout(() => {
+    if (Atomics.load(shared, STOPPING) !== 0) return;
+    fatal(`${reason}; the main thread did not stop within ${graceMs} ms: ending the process before its rooms may be settled by another`);
+  }, graceMs);
+}
+
+/** Logs (level fatal) and ends the process at once. */
+function fatal(msg: string): void {
+  // A log line written straight to stdout: the worker's process.stdout is relayed by the main thread, which may not be turning.
+  writeSync(1, `${JSON.stringify({ level: 60, time: Date.now(), pid: process.pid, msg })}\n`);
+  process.kill(process.pid, 'SIGKILL');
 }
 
 /** Renews the key; true if it is ours for another `livenessMs`. */
@@ -53,10 +72,7 @@ function checkMainThread(): void {
   const now = performance.now();
   if (ticks !== lastTicks) return void ((lastTicks = ticks), (ticksChangedAt = now));
   if (now - ticksChangedAt <= data.mainStallMs) return;
-  // A log line written straight to stdout: the worker's process.stdout is relayed by the very thread that is hung.
-  const line = { level: 60, time: Date.now(), pid: process.pid, msg: `main thread hung for ${Math.round(now - ticksChangedAt)} ms: ending the process so its cluster liveness lapses` };
-  writeSync(1, `${JSON.stringify(line)}\n`);
-  process.kill(process.pid, 'SIGKILL');
+  fatal(`main thread hung for ${Math.round(now - ticksChangedAt)} ms: ending the process so its cluster liveness lapses`);
 }
 
 try {

@@ -1,11 +1,12 @@
 /**
  * The main thread's side of the liveness renewer (`liveness-worker.ts`): starts the worker once
  * this process holds its liveness key, counts its own timer turns for the worker to see, and
- * calls `onLost` at its first timer turn after the worker found the key lost or unrenewable.
+ * calls `onLost` at its first timer turn after the worker found the key lost or unrenewable
+ * (saying so in shared memory first, or the worker ends the process).
  * @module
  */
 import { Worker } from 'node:worker_threads';
-import { LOST, LostCode, MAIN_TICKS, type LivenessMessage, type LivenessWorkerData } from './liveness-protocol.ts';
+import { LOST, LostCode, MAIN_TICKS, SLOTS, STOPPING, type LivenessMessage, type LivenessWorkerData } from './liveness-protocol.ts';
 
 /** How often the main thread checks the worker's verdict and shows it is still turning. */
 const TICK_MS = 250;
@@ -24,7 +25,7 @@ export async function startLivenessRenewer(
   opts: Omit<LivenessWorkerData, 'shared'>,
   onLost: (reason: string) => void,
 ): Promise<LivenessRenewer> {
-  const shared = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const shared = new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const flags = new Int32Array(shared);
   const workerData: LivenessWorkerData = { ...opts, shared };
   const worker = new Worker(new URL('./liveness-worker-entry.mjs', import.meta.url), { workerData });
@@ -32,6 +33,8 @@ export async function startLivenessRenewer(
   let lost = false;
   let tick: ReturnType<typeof setInterval> | undefined;
   const lose = (reason: string): void => {
+    // Told the worker first: past a short grace it ends a process whose main thread has not seen the loss.
+    Atomics.store(flags, STOPPING, 1);
     if (lost || stopping) return;
     lost = true;
     clearInterval(tick);

@@ -21,6 +21,13 @@ import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 
 export const LOCK_FILE = 'server.lock';
+
+/**
+ * Every connection holding a lock, until its release. The lock lives as long as its connection,
+ * and better-sqlite3 closes a connection that is garbage-collected: were the returned object the
+ * only reference, a caller that dropped it would let the lock go without a word.
+ */
+const heldConnections = new Set<BetterSqlite3.Database>();
 /** The exclusive holder's pid file; a shared holder's is `server.lock.<name>.pid`. */
 export const PID_FILE = 'server.lock.pid';
 
@@ -73,6 +80,7 @@ export function lockDataDir(dir: string, opts: { sharedAs?: string } = {}): Data
     throw e;
   }
   const held = db;
+  heldConnections.add(held);
   writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
   let released = false;
   return {
@@ -83,6 +91,7 @@ export function lockDataDir(dir: string, opts: { sharedAs?: string } = {}): Data
       // The pid file first: once the lock is free the next holder writes its own.
       if (readPid(pidFile) === process.pid) rmSync(pidFile, { force: true });
       held.close();
+      heldConnections.delete(held);
     },
   };
 }

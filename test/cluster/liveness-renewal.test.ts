@@ -2,14 +2,16 @@
  * Cluster liveness is renewed off the main thread (`server/cluster/liveness-worker.ts`): a
  * process whose main thread is kept busy three times the liveness TTL keeps its key the whole
  * time and is not told it is lost; one whose main thread hangs past MAIN_STALL_MS is ended, and
- * its key lapses for survivors to see. Real redis-server, real child processes, and a watcher
+ * its key lapses for survivors to see; one whose main thread is busy when Redis goes away is
+ * ended by its worker once the key is lost, long before MAIN_STALL_MS, since its main thread
+ * cannot stop writing in time. Real redis-server, real child processes, and a watcher
  * with its own Redis connection sampling the key's remaining time to live.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEY_PREFIX, LIVENESS_MS } from '../../server/cluster/cluster-node.ts';
+import { KEY_PREFIX, LIVENESS_MS, MAIN_STALL_MS } from '../../server/cluster/cluster-node.ts';
 import { reapWhenOrphaned } from '../helpers/reaper.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -34,8 +36,8 @@ interface Member {
   send(command: string): void;
 }
 
-async function startMember(nodeId: string, mainStallMs?: number): Promise<Member> {
-  const args = ['--import', 'tsx', 'test/helpers/cluster-node-child.ts', redis.url, nodeId, ...(mainStallMs ? [String(mainStallMs)] : [])];
+async function startMember(nodeId: string, mainStallMs?: number, redisUrl = redis.url): Promise<Member> {
+  const args = ['--import', 'tsx', 'test/helpers/cluster-node-child.ts', redisUrl, nodeId, ...(mainStallMs ? [String(mainStallMs)] : [])];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   reapWhenOrphaned(child.pid!);
   const lines: Record<string, unknown>[] = [];
@@ -88,6 +90,35 @@ describe('cluster liveness renewal', () => {
       await member.exited;
     }
     expect(await watcher.exists(key)).toBe(0);
+  });
+
+  it('a busy main thread cut off from Redis is ended by its worker once the key is lost, before MAIN_STALL_MS', { timeout: 120_000 }, async () => {
+    // A Redis of this test's own, to stop under the member. The spell is shorter than
+    // MAIN_STALL_MS, so the stall limit cannot be what ends it; without the worker's own stop
+    // the member would come back from it, be told it is lost, and live on.
+    const own = await startRedis();
+    const spellMs = MAIN_STALL_MS - 20_000;
+    let member: Member | undefined;
+    try {
+      member = await startMember('cut1', undefined, own.url);
+      member.send(`busy ${spellMs}`);
+      await waitFor(() => member!.lines.some((l) => l['spinning']), { what: 'the member to start spinning' });
+      const cutAt = performance.now();
+      await own.stop();
+      let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+      void member.exited.then((e) => (exit = e));
+      await waitFor(() => exit, { what: 'the member to be ended while its main thread spins', timeout: spellMs });
+      const said = member.lines.find((l) => /the main thread did not stop within \d+ ms/.test(String(l['msg'])));
+      console.log(`member cut off from Redis while busy: ${JSON.stringify(exit)} ${Math.round(performance.now() - cutAt)} ms after Redis stopped (its spell ${spellMs} ms, MAIN_STALL_MS ${MAIN_STALL_MS}), logged: ${JSON.stringify(said)}`);
+      expect(exit!.signal).toBe('SIGKILL');
+      // Ended for its lost key, not as hung, and while its main thread still spun.
+      expect(said).toMatchObject({ level: 60 });
+      expect(String(said!['msg'])).toContain('no liveness renewal');
+      expect(member.lines.some((l) => 'idle' in l || 'lost' in l)).toBe(false);
+    } finally {
+      if (member && member.child.exitCode === null && member.child.signalCode === null) member.child.kill('SIGKILL');
+      await own.stop();
+    }
   });
 
   it('a main thread hung past MAIN_STALL_MS is ended, and its key lapses', { timeout: 120_000 }, async () => {

@@ -1,7 +1,8 @@
 /**
  * A process that holds a cluster membership (`ClusterNode`) and does as its stdin says, so a
  * test can stall its main thread: `busy <ms>` spins the main thread for that long (a request
- * that hogs it), `hang` spins it for ever. It prints JSON lines: `joined`, `lost` (with the
+ * that hogs it), `hang` spins it for ever. It prints JSON lines: `joined`, `spinning` as a spell
+ * begins, `lost` (with the
  * reason, when `onLost` is called), and after a `busy`, `idle` with everything lost so far,
  * written once the main thread has run the timers that were due during the spin.
  *
@@ -24,6 +25,8 @@ const spin = (ms: number): void => {
 for await (const line of createInterface({ input: process.stdin })) {
   const [command, arg] = line.trim().split(' ');
   if (command === 'busy') {
+    // Said before the spin (a write to a pipe is synchronous), so the test knows the thread is busy.
+    say({ spinning: Number(arg) });
     spin(Number(arg));
     // A timer set now fires after every timer that fell due during the spin (the liveness check among them).
     setTimeout(() => say({ idle: true, busyMs: Number(arg), lost }), 1_000);

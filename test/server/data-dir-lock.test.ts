@@ -78,6 +78,30 @@ describe('data directory lock', () => {
     lock.release();
   });
 
+  it('stays held by a process that dropped every reference to it and collected its garbage', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    // The child forgets the returned lock at once, then collects garbage (more than once, with
+    // turns between, so that any finalizer has run) before it says it is ready.
+    const script = [
+      `import { lockDataDir } from './server/storage/data-dir-lock.ts';`,
+      `lockDataDir(${JSON.stringify(dir)});`,
+      `for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); }`,
+      `console.log('collected'); setInterval(() => {}, 1000);`,
+    ].join('\n');
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (c: Buffer) => c.toString().includes('collected') && resolve());
+        void exited.then(() => reject(new Error('the child exited before collecting its garbage')));
+      });
+      expect(refusal(dir).holderPids).toEqual([child.pid]);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+
   it('lets cluster members share it, refusing a lone server beside them (naming them all) and them beside a lone server', { timeout: 60_000 }, async () => {
     const dir = tempDir();
     const other = await holder(dir, { sharedAs: 'node-a' });
