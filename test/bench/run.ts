@@ -16,6 +16,7 @@ import { benchAwards } from './awards.bench.ts';
 import { benchBrowser } from './browser.bench.ts';
 import { benchSoak } from './soak.bench.ts';
 import { benchDice } from './dice.bench.ts';
+import { benchHostile } from './hostile.bench.ts';
 import { benchVrf, type Target } from './vrf.bench.ts';
 
 interface SectionResult {
@@ -69,6 +70,12 @@ const SECTIONS: readonly Section[] = [
     title: '10-minute soak: 300 players, server memory and open handles flat after warm-up (only with --only soak)',
     onRequest: true,
     run: () => benchSoak(),
+  },
+  {
+    name: 'hostile',
+    title: 'an honest player idle and under each hostile load (30 MB transcript downloads, sign-in and nonce floods, stalled readers) on a cluster-mode server; its liveness throughout (only with --only hostile)',
+    onRequest: true,
+    run: () => benchHostile(),
   },
 ];
 
@@ -153,7 +160,7 @@ async function main(): Promise<number> {
 
   if (missed.length > 0) {
     console.log(`\n${missed.length} target(s) missed:`);
-    for (const t of missed) console.log(`  ${t.name}: ratio ${t.ratio.toFixed(3)} < target ${t.target.toFixed(2)}`);
+    for (const t of missed) console.log(`  ${t.name}: measured ${t.ratio.toFixed(3)}, target ${t.target.toFixed(2)}`);
     return 1;
   }
   console.log('\nall targets met');

@@ -8,45 +8,22 @@
  * buffer each.
  */
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { Worker } from 'node:worker_threads';
-import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { SqlRoomRecords } from '../../server/fairness/room-records.ts';
 import { TRANSCRIPT_FORMAT, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
-import { Gambler } from '../helpers/gambler.ts';
+import { describeBigRoom, leaveBigRoom, playBigRoom, type BigRoom } from '../helpers/big-room.ts';
 import { describeHonest, HonestBettor } from '../helpers/honest-bettor.ts';
 import { getJson, type FairnessParams } from '../helpers/player.ts';
 import { serverPlace } from '../helpers/server-database.ts';
+import { eventLoopLagMax, residentBytes } from '../helpers/server-gauges.ts';
 import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { startTranscriptReaders, type Download } from '../helpers/transcript-readers.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-
-/**
- * The downloads' thread: on each 'round', fetches the transcript 8 times at once, parses each and
- * answers their SHA-256, length and last record's type (or the error).
- */
-const READERS = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-parentPort.on('message', async () => {
-  try {
-    const bodies = await Promise.all(Array.from({ length: 8 }, () => fetch(workerData.url).then((r) => r.text())));
-    parentPort.postMessage(bodies.map((b) => ({ sha256: createHash('sha256').update(b).digest('hex'), length: b.length, last: JSON.parse(b).records.at(-1)?.type })));
-  } catch (e) {
-    parentPort.postMessage({ error: String(e) });
-  }
-});
-`;
 
 /** The transcript the big room is played to, at least. */
 const TARGET_BYTES = 10 * 1024 * 1024;
-/** Seats of a dice room, and the unrevealed bets a player may have (games/dice). */
-const PLAYERS = 16;
-const LOOPS_PER_PLAYER = 3;
 
 type Page = Transcript & { from: number; total: number; next: number | null };
 
@@ -54,7 +31,7 @@ let server: ServerProcess;
 let fairness: FairnessParams;
 /** The honest player of the test running. */
 let honest: HonestBettor;
-let players: Gambler[] = [];
+let bigRoom: BigRoom | undefined;
 let roomId: string;
 
 /** Runs `attack` with an honest player betting throughout; prints what it saw and checks every bet was answered. */
@@ -73,53 +50,25 @@ async function withHonest<T>(label: string, attack: () => Promise<T>): Promise<T
 /** The honest player's answered bets so far, without stopping it. */
 const honestBets = (): number => honest.gambler.outcomes.length;
 
-/** The server's longest event-loop delay since the last read of /metrics, in seconds (prom-client resets it on each read). */
-async function lagMax(): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  return Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
-}
+/** The server's longest event-loop delay since the last read of /metrics, in seconds. */
+const lagMax = (): Promise<number> => eventLoopLagMax(server.url);
 
-/** The server's resident memory in bytes (VmRSS). */
-const rss = (): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) * 1024;
-
-/** Every player bets in LOOPS_PER_PLAYER loops until `bets` draws are settled in the room. */
-async function play(bets: number): Promise<void> {
-  let placed = 0;
-  const loop = async (g: Gambler) => {
-    while (placed < bets) {
-      placed++;
-      const bet = await g.bet({ stake: UNITS_PER_CHIP, target: 5000, direction: 'under' });
-      if ('refused' in bet) throw new Error(`a bet of the big room was refused: ${bet.refused}`);
-      g.reveal(bet.receipt.drawSeq, bet.seed);
-      await g.outcome(bet.receipt.drawSeq);
-    }
-  };
-  await Promise.all(players.flatMap((g) => Array.from({ length: LOOPS_PER_PLAYER }, () => loop(g))));
-}
+/** The server's resident memory in bytes. */
+const rss = (): number => residentBytes(server.pid);
 
 beforeAll(async () => {
   server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '1000' } });
   fairness = await getJson<FairnessParams>(`${server.url}/fairness`);
   await withHonest('while the big room is played', async () => {
-    const started = performance.now();
-    const first = await Gambler.enter(server.url, Wallet.createRandom() as unknown as Wallet);
-    roomId = first.room.roomId;
-    const others = Array.from({ length: PLAYERS - 1 }, () => Gambler.enter(server.url, Wallet.createRandom() as unknown as Wallet, roomId));
-    players = [first, ...(await Promise.all(others))];
-    // A first hundred draws tell the size of a draw (its receipt and outcome), hence how many make the target.
-    await play(100);
-    const sample = await getJson<Page>(`${server.url}/rooms/${roomId}/transcript?limit=200`);
-    const perDraw = JSON.stringify(sample.records).length / (sample.records.length / 2);
-    const draws = Math.ceil(TARGET_BYTES / perDraw);
-    await play(draws - 100);
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`big room ${roomId}: ${PLAYERS} players played ${draws} draws (${perDraw.toFixed(0)} bytes each) in ${seconds.toFixed(1)} s`);
+    bigRoom = await playBigRoom(server.url, TARGET_BYTES);
+    roomId = bigRoom.roomId;
+    console.log(describeBigRoom(bigRoom));
   });
 }, timeoutWithStarts(1, 300_000));
 
 afterAll(async () => {
   // Players still seated (a test failed before the room finished) leave; a room they left is not left again.
-  if (!finished) await Promise.all(players.map((g) => g.room.leave().catch(() => undefined)));
+  if (!finished) await Promise.all((bigRoom?.players ?? []).map((g) => g.room.leave().catch(() => undefined)));
   await server?.stop();
 });
 
@@ -127,7 +76,7 @@ afterAll(async () => {
 let finished: Promise<{ head: string; records: number }> | undefined;
 function finish(): Promise<{ head: string; records: number }> {
   finished ??= (async () => {
-    await Promise.all(players.map((g) => g.room.leave()));
+    await leaveBigRoom(bigRoom!);
     return waitFor(
       async () => {
         const listed = await getJson<{ rooms: { roomId: string; head: string; records: number }[] }>(`${server.url}/rooms?status=closed&limit=1000`);
@@ -211,20 +160,17 @@ describe('hostile transcript readers', () => {
     // The readers run in a thread of their own, so that taking in 80 MB a round does not slow the
     // honest player, who runs on this thread: what it sees is the server's doing. Rounds of 8 at
     // once, until the honest player has made 20 bets meanwhile.
-    const readers = new Worker(READERS, { eval: true, workerData: { url: `${server.url}/rooms/${roomId}/transcript` } });
-    const bodies: { sha256: string; length: number; last: string }[] = [];
+    const readers = startTranscriptReaders(`${server.url}/rooms/${roomId}/transcript`);
+    const bodies: Download[] = [];
     const rounds = await withHonest('8 concurrent downloads', async () => {
       const from = honestBets();
       let round = 0;
       do {
-        readers.postMessage('round');
-        const [answer] = (await once(readers, 'message')) as [{ sha256: string; length: number; last: string }[] | { error: string }];
-        if ('error' in answer) throw new Error(`a download failed: ${answer.error}`);
-        bodies.push(...answer);
+        bodies.push(...(await readers.round()));
         round++;
       } while (honestBets() < from + 20);
       return round;
-    }).finally(() => readers.terminate());
+    }).finally(() => readers.stop());
     console.log(`${rounds} rounds of 8 concurrent downloads: the server's longest event-loop delay meanwhile ${((await lagMax()) * 1000).toFixed(0)} ms (nodejs_eventloop_lag_max_seconds)`);
     // Each is the very transcript verified above, byte for byte (so each parses and verifies).
     const verified = createHash('sha256').update(servedBody).digest('hex');
