@@ -135,6 +135,11 @@ async function answers(url: string, ipcPath: string | undefined): Promise<boolea
     const body = '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}';
     return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.ok, () => false);
   }
+  return answersOnIpc(ipcPath);
+}
+
+/** Whether a node answers eth_chainId on the IPC socket at `ipcPath`. */
+export async function answersOnIpc(ipcPath: string): Promise<boolean> {
   const ipc = new IpcRpc(ipcPath);
   try {
     return 'result' in (await ipc.call('eth_chainId', []));

@@ -13,10 +13,9 @@
  * the liveness key never lapsed and the process never exited.
  */
 import { startExternalChain } from '../helpers/external-chain.ts';
-import { describeBigRoom, leaveBigRoom, playBigRoom } from '../helpers/big-room.ts';
+import { describeBigRoom, fileBigRoom, playBigRoom } from '../helpers/big-room.ts';
 import { describeHonest, HonestBettor, type HonestReport } from '../helpers/honest-bettor.ts';
 import { watchLiveness, type LivenessSeen } from '../helpers/liveness-watch.ts';
-import { getJson } from '../helpers/player.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { eventLoopLagMax } from '../helpers/server-gauges.ts';
 import { startServerProcess } from '../helpers/server-process.ts';
@@ -62,11 +61,7 @@ export async function benchHostile(): Promise<{ table: string; targets: Target[]
   try {
     const room = await playBigRoom(server.url, TRANSCRIPT_BYTES);
     console.log(describeBigRoom(room));
-    await leaveBigRoom(room);
-    const filed = await waitFor(
-      async () => (await getJson<{ rooms: { roomId: string; records: number }[] }>(`${server.url}/rooms?status=closed&limit=1000`)).rooms.find((r) => r.roomId === room.roomId),
-      { what: `room ${room.roomId} to be filed`, timeout: 120_000 },
-    );
+    const filed = await fileBigRoom(server.url, room);
     // Counted, not parsed: the readers parse it in their thread.
     const reader = (await fetch(`${server.url}/rooms/${room.roomId}/transcript`)).body!.getReader();
     let bytes = 0;

@@ -57,23 +57,14 @@ describe('the embedded node', () => {
   it.runIf(namespaceAvailable())('in its namespace still stops when the process that started it is killed with SIGKILL', async () => {
     const { spawn } = await import('node:child_process');
     const { fileURLToPath } = await import('node:url');
-    const { IpcRpc } = await import('../../server/chain/ipc-rpc.ts');
+    const { answersOnIpc } = await import('../../server/chain/anvil.ts');
     const { waitFor } = await import('../helpers/wait-for.ts');
     const root = fileURLToPath(new URL('../../', import.meta.url));
     const ipcPath = join(mkdtempSync(join(tmpdir(), 'fairplay-iso-')), 'chain', 'anvil.ipc');
     const script = `const m = await import('./server/chain/anvil.ts'); await m.startAnvil({ ipcPath: ${JSON.stringify(ipcPath)}, isolation: 'namespace' }); console.log('up'); setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
-    const ask = async () => {
-      const ipc = new IpcRpc(ipcPath);
-      try {
-        return 'result' in (await ipc.call('eth_chainId', []));
-      } catch {
-        return false;
-      } finally {
-        ipc.close();
-      }
-    };
+    const ask = () => answersOnIpc(ipcPath);
     expect(await ask()).toBe(true);
     child.kill('SIGKILL');
     await waitFor(async () => !(await ask()), { what: 'the namespaced node to stop after its starter was SIGKILLed', timeout: 30_000, interval: 100 });

@@ -11,14 +11,13 @@
  * hostile`), which reports the lowest remaining time to live it saw.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeBigRoom, leaveBigRoom, playBigRoom } from '../helpers/big-room.ts';
+import { describeBigRoom, fileBigRoom, playBigRoom } from '../helpers/big-room.ts';
 import { startExternalChain, type ExternalChain } from '../helpers/external-chain.ts';
 import { watchLiveness } from '../helpers/liveness-watch.ts';
 import { getJson } from '../helpers/player.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { startTranscriptReaders, type Download } from '../helpers/transcript-readers.ts';
-import { waitFor } from '../helpers/wait-for.ts';
 
 const TRANSCRIPT_BYTES = 2 * 1024 * 1024;
 const ROUNDS = 3;
@@ -44,11 +43,7 @@ describe('cluster liveness while a big transcript is served', () => {
   it('8 readers at once, in rounds, get the whole transcript; the liveness key never lapses and the process stays up', { timeout: 600_000 }, async () => {
     const room = await playBigRoom(server.url, TRANSCRIPT_BYTES);
     console.log(describeBigRoom(room));
-    await leaveBigRoom(room);
-    const filed = await waitFor(
-      async () => (await getJson<{ rooms: { roomId: string; records: number }[] }>(`${server.url}/rooms?status=closed&limit=1000`)).rooms.find((r) => r.roomId === room.roomId),
-      { what: `room ${room.roomId} to be filed`, timeout: 120_000 },
-    );
+    const filed = await fileBigRoom(server.url, room);
 
     const watch = watchLiveness(redis.url, NODE_ID, server.pid);
     const readers = startTranscriptReaders(`${server.url}/rooms/${room.roomId}/transcript`);

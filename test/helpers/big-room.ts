@@ -4,11 +4,11 @@
  * holds about `targetBytes`. The server must let the players send fast enough
  * (MAX_MESSAGES_PER_SECOND raised). Used by the hostile transcript tests and the `hostile` bench.
  */
-import { Wallet } from 'ethers';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
-import { Gambler } from './gambler.ts';
+import { Gambler, randomWallet } from './gambler.ts';
 import { getJson } from './player.ts';
+import { waitFor } from './wait-for.ts';
 
 /** Seats of a dice room, and the unrevealed bets a player may have (games/dice). */
 const PLAYERS = 16;
@@ -47,9 +47,9 @@ async function play(players: readonly Gambler[], bets: number): Promise<void> {
  */
 export async function playBigRoom(url: string, targetBytes: number): Promise<BigRoom> {
   const started = performance.now();
-  const first = await Gambler.enter(url, Wallet.createRandom() as unknown as Wallet);
+  const first = await Gambler.enter(url, randomWallet());
   const roomId = first.room.roomId;
-  const others = Array.from({ length: PLAYERS - 1 }, () => Gambler.enter(url, Wallet.createRandom() as unknown as Wallet, roomId));
+  const others = Array.from({ length: PLAYERS - 1 }, () => Gambler.enter(url, randomWallet(), roomId));
   const players = [first, ...(await Promise.all(others))];
   // A first hundred draws tell the size of a draw (its receipt and outcome), hence how many make the target.
   await play(players, SAMPLE_DRAWS);
@@ -63,6 +63,15 @@ export async function playBigRoom(url: string, targetBytes: number): Promise<Big
 /** Every player of the room leaves, so the room closes and files its transcript. */
 export async function leaveBigRoom(room: BigRoom): Promise<void> {
   await Promise.all(room.players.map((g) => g.room.leave()));
+}
+
+/** Every player leaves, then waits until the room is filed as finished: its entry in the closed-rooms listing. */
+export async function fileBigRoom(url: string, room: BigRoom): Promise<{ roomId: string; records: number }> {
+  await leaveBigRoom(room);
+  return waitFor(
+    async () => (await getJson<{ rooms: { roomId: string; records: number }[] }>(`${url}/rooms?status=closed&limit=1000`)).rooms.find((r) => r.roomId === room.roomId),
+    { what: `room ${room.roomId} to be filed`, timeout: 120_000 },
+  );
 }
 
 /** One line for a test's or bench's output. */

@@ -2,8 +2,9 @@
  * A dice player for crash tests: remembers every receipt and outcome the server told it, and
  * gives up waiting (instead of timing out) once its connection is gone.
  */
+import { randomBytes } from 'node:crypto';
 import { Client, type Room } from '@colyseus/sdk';
-import type { Wallet } from 'ethers';
+import { Wallet } from 'ethers';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HDNodeWallet } from 'ethers';
 import { authorize, servedRulesHash, sessionSignIn } from './player.ts';
@@ -85,3 +86,10 @@ export class Gambler {
   }
 }
 
+/**
+ * A wallet from 32 random bytes: not Wallet.createRandom(), which derives a BIP-39 mnemonic and an
+ * HD path, tens of milliseconds of blocked event loop per wallet (test/server/hostile.test.ts).
+ */
+export function randomWallet(): Wallet {
+  return new Wallet('0x' + randomBytes(32).toString('hex'));
+}

@@ -4,9 +4,8 @@
  * hostile tests print the percentiles; they assert that every bet was answered, not how fast
  * (speed targets live in `npm run bench`).
  */
-import { Wallet } from 'ethers';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
-import { Gambler } from './gambler.ts';
+import { Gambler, randomWallet } from './gambler.ts';
 
 /** One bet every this many ms at most. */
 const BET_INTERVAL_MS = 200;
@@ -31,7 +30,7 @@ export class HonestBettor {
 
   /** Signs in a fresh wallet, creates a dice room and starts betting. */
   static async start(url: string): Promise<HonestBettor> {
-    const bettor = new HonestBettor(await Gambler.enter(url, Wallet.createRandom() as unknown as Wallet));
+    const bettor = new HonestBettor(await Gambler.enter(url, randomWallet()));
     bettor.#loop = bettor.#run();
     return bettor;
   }
