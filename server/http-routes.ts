@@ -24,6 +24,7 @@ import type { FairnessContext } from './fairness/context.ts';
 import { DRAW_CURSOR } from './indexes/draws.ts';
 import { CLIENT_DIST } from './client-dist.ts';
 import { issueNonceFor } from './auth/nonce-route.ts';
+import { CLIENT_KEY_HEADER } from './limits/client-ip.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { serverGame } from './games.ts';
 import { services } from './services.ts';
@@ -104,7 +105,9 @@ export function installRoutes(
 
   app.get('/auth/nonce', async (req: Request, res: Response) => {
     const { config, signIn } = services();
-    const issued = await issueNonceFor(signIn, req.ip ?? req.socket.remoteAddress);
+    // Counted under the key the rate-limited server worked out for this request (and wrote over
+    // whatever the client sent in that header): one notion of a client for every limit.
+    const issued = await issueNonceFor(signIn, req.get(CLIENT_KEY_HEADER) ?? 'unknown');
     if ('refused' in issued) return void res.status(429).set('Retry-After', String(issued.retryAfterSeconds)).json({ error: issued.refused });
     res.json({ ...issued, domain: config.siweDomain, uri: config.siweUri });
   });

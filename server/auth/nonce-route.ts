@@ -3,16 +3,15 @@
  * (with when to retry) when the client, or the whole store, holds too many unused nonces.
  * @module
  */
-import { clientKey } from './client-key.ts';
 import { NonceQuotaExceeded } from './nonce-store.ts';
 import type { SignInService } from './siwe.ts';
 
 export type NonceAnswer = Awaited<ReturnType<SignInService['issueNonce']>> | { refused: string; retryAfterSeconds: number };
 
-/** `address`: the connecting address (express `req.ip`). */
-export async function issueNonceFor(signIn: SignInService, address: string | undefined): Promise<NonceAnswer> {
+/** `client`: the key the rate limits count the client under (`server/limits/client-ip.ts`). */
+export async function issueNonceFor(signIn: SignInService, client: string): Promise<NonceAnswer> {
   try {
-    return await signIn.issueNonce(clientKey(address));
+    return await signIn.issueNonce(client);
   } catch (e) {
     if (!(e instanceof NonceQuotaExceeded)) throw e;
     return { refused: e.message, retryAfterSeconds: Math.max(1, Math.ceil(e.retryAfterMs / 1000)) };

@@ -1,5 +1,5 @@
 /**
- * Where issued sign-in nonces wait to be used, with a quota: each client (see `client-key.ts`)
+ * Where issued sign-in nonces wait to be used, with a quota: each client (see `server/limits/client-ip.ts`)
  * may hold a bounded number of outstanding nonces, and the store as a whole a bounded number.
  * A full quota refuses the new nonce (the client is told when to retry); it never evicts a
  * nonce already issued, so a flood from one client cannot knock out another's sign-in.

@@ -94,7 +94,7 @@ export class SignInService {
   }
 
   /**
-   * A fresh nonce for `client` (see `client-key.ts`), and the chain id to sign for. Rejects with
+   * A fresh nonce for `client` (see `server/limits/client-ip.ts`), and the chain id to sign for. Rejects with
    * `NonceQuotaExceeded` when the client, or the store, holds too many unused ones.
    */
   async issueNonce(client: string): Promise<{ nonce: string; issuedAt: string; expiresAt: string; chainId: number }> {

@@ -35,6 +35,8 @@ describe('clientIp', () => {
   it('counts IPv6 clients by their /64 and IPv4 clients by their address', () => {
     expect(clientKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
     expect(clientKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8:1:2::99')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:0db8:0001:0002:ffff::1%eth0')).toBe('2001:db8:1:2::/64'); // leading zeros, a zone index
     expect(clientKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
     expect(clientKey('::1')).toBe('0:0:0:0::/64');
     expect(clientKey('192.0.2.1')).toBe('192.0.2.1');

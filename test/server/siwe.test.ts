@@ -9,7 +9,6 @@ import { buildSignInMessage, DEFAULT_SIGN_IN_STATEMENT, encodeSignInToken } from
 import { parseDelegation } from '../../vrf/protocol/authorization.ts';
 import { SignInError, SignInService, type SignInFailure, type SignInOptions } from '../../server/auth/siwe.ts';
 import { MemoryNonceStore, NonceQuotaExceeded } from '../../server/auth/nonce-store.ts';
-import { clientKey } from '../../server/auth/client-key.ts';
 import { MAX_MESSAGE_BYTES, MAX_MESSAGE_LINES, MAX_RESOURCES, MAX_TOKEN_CHARS, messageOverLimit, tokenOverLimit } from '../../server/auth/sign-in-limits.ts';
 
 const DOMAIN = 'play.fairplay.test';
@@ -18,7 +17,7 @@ const TTL_MS = 5 * 60_000;
 const T0 = Date.parse('2030-01-01T00:00:00.000Z');
 /** The chain the service is configured with; messages name chain 1 unless told otherwise. */
 const CHAIN_ID = 1;
-/** Whom nonces are issued to (a client key, as `client-key.ts` makes them). */
+/** Whom nonces are issued to (a client key, as `server/limits/client-ip.ts` makes them). */
 const CLIENT = '192.0.2.1';
 
 let alice: HDNodeWallet;
@@ -419,18 +418,6 @@ describe('SignInService', () => {
   });
 });
 
-describe('clientKey', () => {
-  it('counts an IPv4 address as itself (mapped or not) and an IPv6 address by its /64', () => {
-    expect(clientKey('203.0.113.7')).toBe('203.0.113.7');
-    expect(clientKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
-    expect(clientKey('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
-    expect(clientKey('2001:db8:1:2::99')).toBe('2001:db8:1:2::/64');
-    expect(clientKey('2001:0db8:0001:0002:ffff::1%eth0')).toBe('2001:db8:1:2::/64');
-    expect(clientKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
-    expect(clientKey('::1')).toBe('0:0:0:0::/64');
-    expect(clientKey(undefined)).toBe('unknown');
-  });
-});
 
 /** An EIP-4361 message built with the siwe package directly, for fields buildSignInMessage never sets. */
 function rawMessage(nonce: string, now: number, extra: { notBefore?: string; resources?: string[]; statement?: string }): string {
