@@ -91,6 +91,8 @@ export interface Config {
   readonly mintReceiptTimeoutSeconds: number;
   /** `MAX_SEATS_PER_ADDRESS`: rooms one player may sit in at once (across the cluster). Default 4, in [1, 100]. */
   readonly maxSeatsPerAddress: number;
+  /** `FAUCET_WEI`: wei the embedded chain's faucet pays a signed-in address, once a day (chain/faucet.ts). Default 10^16 (0.01 ether), at most 10^18; 0 turns it off. */
+  readonly faucetWei: bigint;
   /**
    * `REDIS_URL`: redis:// URL of the Redis that several server processes share (matchmaking,
    * sign-in nonces, seats, leases). Unset: one process on its own. Needs CHAIN_RPC_URL, and every
@@ -206,6 +208,12 @@ const schema = z.object({
   MINT_CONFIRMATIONS: integer('MINT_CONFIRMATIONS', 1, 1, 1000),
   MINT_RECEIPT_TIMEOUT_SECONDS: integer('MINT_RECEIPT_TIMEOUT_SECONDS', 30, 1, 3600),
   MAX_SEATS_PER_ADDRESS: integer('MAX_SEATS_PER_ADDRESS', 4, 1, 100),
+  FAUCET_WEI: raw.transform((value, ctx) => {
+    if (value === undefined) return 10n ** 16n;
+    if (/^\d{1,19}$/.test(value) && BigInt(value) <= 10n ** 18n) return BigInt(value);
+    ctx.addIssue({ code: 'custom', message: `FAUCET_WEI must be an integer in [0, 10^18] (wei), ${got(value)}` });
+    return z.NEVER;
+  }),
   REDIS_URL: raw.transform((value, ctx) => {
     if (value === undefined || /^rediss?:\/\/[^\s]+$/.test(value)) return value;
     ctx.addIssue({ code: 'custom', message: `REDIS_URL must be a redis:// or rediss:// URL, ${got(value)}` });
@@ -297,6 +305,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mintConfirmations: v.MINT_CONFIRMATIONS,
     mintReceiptTimeoutSeconds: v.MINT_RECEIPT_TIMEOUT_SECONDS,
     maxSeatsPerAddress: v.MAX_SEATS_PER_ADDRESS,
+    faucetWei: v.FAUCET_WEI,
     redisUrl: v.REDIS_URL,
     databaseUrl: v.DATABASE_URL,
     nodeId: v.NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50)}-${v.PORT}`,

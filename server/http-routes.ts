@@ -20,6 +20,7 @@ import { TOKEN_IDS, TOKENS } from './awards/tokens.ts';
 import type { AwardMinter } from './awards/minter.ts';
 import type { Chain } from './chain/chain.ts';
 import { CHAIN_RPC_PATH, installChainRpc } from './chain/rpc-proxy.ts';
+import { Faucet, installFaucet } from './chain/faucet.ts';
 import type { FairnessContext } from './fairness/context.ts';
 import { DRAW_CURSOR } from './indexes/draws.ts';
 import { CLIENT_DIST } from './client-dist.ts';
@@ -68,7 +69,7 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
 }
 
 /** What /fairness tells of the chain: where the tokens and the VRF key registry are. */
-export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'contract' | 'relay'>;
+export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'contract' | 'relay' | 'embedded' | 'provider'>;
 
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -98,6 +99,8 @@ export function installRoutes(
     res.json(fairnessInfo(ctx, chain));
   });
   installChainRpc(app, chain.relay);
+  const { config, log } = services();
+  installFaucet(app, new Faucet({ embedded: chain.embedded, provider: chain.provider, amountWei: config.faucetWei, recordFile: join(config.dataDir, 'chain', 'faucet.json'), log }));
 
   // A finished room's whole transcript (immutable, with an ETag), or a page of a room's records
   // with `from`, `total` and `next`: streamed from the stored rows (transcript-route.ts).

@@ -32,6 +32,7 @@ export function bucketsFor(method: string | undefined, url: string | undefined):
   const path = expressRoutePath(url);
   if ((method === 'GET' || method === 'HEAD') && EXPENSIVE.some((re) => re.test(path))) return ['http', 'expensive'];
   if (method === 'POST' && path === '/chain') return ['http', 'expensive']; // JSON-RPC to the chain: node work per call
+  if (method === 'POST' && path === '/chain/fund') return ['http', 'expensive']; // the faucet: a sign-in check and a payment
   return ['http'];
 }
 

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       mintConfirmations: 1,
       mintReceiptTimeoutSeconds: 30,
       maxSeatsPerAddress: 4,
+      faucetWei: 10n ** 16n,
       redisUrl: undefined,
       databaseUrl: undefined,
       nodeId: `${hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 50)}-2567`,
@@ -58,6 +59,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ID: 'a/b' })).toThrow(/NODE_ID must be 1-64 letters/);
     expect(() => loadConfig({ PUBLIC_ADDRESS: 'http://x:1' })).toThrow(/PUBLIC_ADDRESS must be host or host:port/);
     expect(() => loadConfig({ MAX_SEATS_PER_ADDRESS: '0' })).toThrow(/MAX_SEATS_PER_ADDRESS must be an integer in \[1, 100\]/);
+    expect(loadConfig({ FAUCET_WEI: '0' }).faucetWei).toBe(0n);
+    expect(() => loadConfig({ FAUCET_WEI: '1000000000000000001' })).toThrow(/FAUCET_WEI must be an integer in \[0, 10\^18\]/);
+    expect(() => loadConfig({ FAUCET_WEI: '1e16' })).toThrow(/FAUCET_WEI/);
   });
 
   it('takes a Postgres DATABASE_URL, and names the variable but not the value (it may hold a password) when it is not one', () => {

@@ -53,6 +53,8 @@ describe('bucketsFor', () => {
     expect(bucketsFor('GET', '/players/0xabc/awards')).toEqual(['http', 'expensive']);
     expect(bucketsFor('GET', '/auth/nonce')).toEqual(['http', 'expensive']);
     expect(bucketsFor('POST', '/chain')).toEqual(['http', 'expensive']);
+    expect(bucketsFor('POST', '/chain/fund')).toEqual(['http', 'expensive']);
+    expect(bucketsFor('POST', '/Chain/Fund/')).toEqual(['http', 'expensive']);
     // As loosely as Express matches them.
     expect(bucketsFor('GET', '/Rooms/abc/TRANSCRIPT/')).toEqual(['http', 'expensive']);
     expect(bucketsFor('HEAD', '/auth/nonce')).toEqual(['http', 'expensive']);
