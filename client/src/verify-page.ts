@@ -1,12 +1,16 @@
 /**
  * /verify: checks an exported room transcript offline against keys the user supplies, shows the
- * verdict per record (the bad ones named), and a histogram of dice rolls against the uniform
- * distribution they must follow.
+ * verdict per record (the bad ones named), the transcript's anchor on chain ("anchored at block
+ * N", "not yet anchored", or FAILED with the reason), and a histogram of dice rolls against the
+ * uniform distribution they must follow. `/verify?room=<id>` fetches that room's transcript from
+ * this server and checks it at once.
  * @module
  */
 import { formatChips } from '../../games/chips.ts';
 import { ROLLS } from '../../games/dice/rules.ts';
 import type { TranscriptReport, TrustedKeys } from '../../vrf/protocol/transcript.ts';
+import type { AnchorStatus, RegistryAt } from './anchor-check.ts';
+import { fetchWholeTranscript } from './fetch-transcript.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const BINS = 10;
@@ -24,7 +28,9 @@ let servedRules: TrustedKeys['rules'];
 
 async function prefillKeys(): Promise<void> {
   try {
-    const f = (await (await fetch('/fairness')).json()) as TrustedKeys;
+    const f = (await (await fetch('/fairness')).json()) as TrustedKeys & { chain?: { rpcUrl?: string; registry?: string } };
+    $<HTMLInputElement>('rpc-url').value = f.chain?.rpcUrl ?? '';
+    $<HTMLInputElement>('registry').value = f.chain?.registry ?? '';
     $<HTMLSelectElement>('suite').value = f.suite;
     $<HTMLInputElement>('public-key').value = f.publicKey;
     $<HTMLInputElement>('receipt-signer').value = f.receiptSigner;
@@ -74,16 +80,42 @@ function histogram(records: readonly LooseRecord[]): void {
     : 'No dice rolls in this transcript.';
 }
 
-function render(transcript: { records?: LooseRecord[] }, report: TranscriptReport, ms: number): void {
+/** "42 s", "3 min", "5 h": how long ago `ms` (since 1970) was. */
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+}
+
+function anchorLine(status: AnchorStatus): void {
+  const line = $('anchor-status');
+  line.dataset['kind'] = status.kind;
+  line.className = status.kind === 'failed' ? 'mark fail' : status.kind === 'anchored' ? 'mark ok' : 'muted';
+  line.textContent =
+    status.kind === 'anchored'
+      ? `✓ anchored at block ${status.blockNumber} (anchor ${status.index}, ${ago(status.anchoredAt)} ago): records 0 to ${status.lastSeq} are fixed on chain`
+      : status.kind === 'not-anchored'
+        ? `not yet anchored: ${status.lastAnchorAt === null ? 'this server has no anchor on chain yet' : `last anchor ${Math.max(0, Math.round((Date.now() - status.lastAnchorAt) / 1000))} s ago`}`
+        : status.kind === 'failed'
+          ? `✗ anchor check FAILED: ${status.problems.join('; ')}`
+          : status.kind === 'unchecked'
+            ? `anchored in anchor ${status.index}, not checked on chain: give the chain's JSON-RPC URL and the registry address`
+            : 'no anchor in this transcript (saved before anchors, or from a server without them)';
+}
+
+function render(transcript: { records?: LooseRecord[] }, report: TranscriptReport, ms: number, anchor: AnchorStatus): void {
   const records = Array.isArray(transcript.records) ? transcript.records : [];
   const bad = report.records.filter((r) => r.problems.length);
   const summary = $('summary');
-  summary.className = report.ok ? 'mark ok' : 'mark fail';
-  summary.dataset['ok'] = String(report.ok);
+  const ok = report.ok && anchor.kind !== 'failed';
+  summary.className = ok ? 'mark ok' : 'mark fail';
+  summary.dataset['ok'] = String(ok);
   summary.dataset['ms'] = ms.toFixed(1);
-  summary.textContent = report.ok
-    ? `✓ All ${report.records.length} records verified${report.closed ? ', room closed' : ', room still open'}${report.version === 1 ? ' as protocol version 1 (draws not authorised by their players)' : ''} (${(ms / 1000).toFixed(2)} s)`
-    : `✗ Verification FAILED: ${bad.length} bad record(s)${report.problems.length ? ' and transcript problems' : ''}`;
+  anchorLine(anchor);
+  summary.textContent = !report.ok
+    ? `✗ Verification FAILED: ${bad.length} bad record(s)${report.problems.length ? ' and transcript problems' : ''}`
+    : anchor.kind === 'failed'
+      ? `✗ Verification FAILED: the transcript disagrees with its anchor on chain`
+      : `✓ All ${report.records.length} records verified${report.closed ? ', room closed' : ', room still open'}${report.version === 1 ? ' as protocol version 1 (draws not authorised by their players)' : ''} (${(ms / 1000).toFixed(2)} s)`;
   $('problems').replaceChildren(
     ...report.problems.map((p) => Object.assign(document.createElement('li'), { textContent: p, className: 'fail' })),
     ...bad.map((r) => Object.assign(document.createElement('li'), { textContent: `record ${r.seq} (${r.type}, draw ${r.drawSeq ?? '-'}): ${r.problems.join('; ')}`, className: 'fail' })),
@@ -122,13 +154,30 @@ async function verify(): Promise<void> {
   $('verify').setAttribute('disabled', '');
   $('summary').textContent = 'verifying…';
   const worker = new Worker(new URL('./transcript.worker.ts', import.meta.url), { type: 'module' });
-  worker.onmessage = (e: MessageEvent<{ report: TranscriptReport; ms: number }>) => {
-    render(transcript as { records?: LooseRecord[] }, e.data.report, e.data.ms);
+  worker.onmessage = (e: MessageEvent<{ report: TranscriptReport; ms: number; anchor: AnchorStatus }>) => {
+    render(transcript as { records?: LooseRecord[] }, e.data.report, e.data.ms, e.data.anchor);
     $('verify').removeAttribute('disabled');
     worker.terminate();
   };
-  worker.postMessage({ transcript, keys });
+  const rpcUrl = $<HTMLInputElement>('rpc-url').value.trim();
+  const registry = $<HTMLInputElement>('registry').value.trim();
+  const chain: RegistryAt | undefined = rpcUrl && registry ? { rpcUrl, registry } : undefined;
+  worker.postMessage({ transcript, keys, ...(chain ? { chain } : {}) });
+}
+
+/** `?room=<id>`: this server's transcript of that room, fetched whole and checked. */
+async function loadRoom(): Promise<void> {
+  const roomId = new URLSearchParams(location.search).get('room');
+  if (!roomId) return;
+  try {
+    const transcript = await fetchWholeTranscript(new URL(`/rooms/${encodeURIComponent(roomId)}/transcript`, location.origin));
+    $<HTMLTextAreaElement>('paste').value = JSON.stringify(transcript);
+    await verify();
+  } catch (e) {
+    $('summary').textContent = `✗ The transcript of room ${roomId} could not be fetched: ${(e as Error).message}`;
+    $('report').hidden = false;
+  }
 }
 
 $('verify').onclick = () => void verify();
-void prefillKeys();
+void prefillKeys().then(loadRoom);
