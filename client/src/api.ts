@@ -9,8 +9,11 @@ export interface Fairness extends TrustedKeys {
   readonly keyId: string;
   /** Each game's title, the hash of its rules document, and the server's policy for it (a bet limit, a round's length). */
   readonly games: Readonly<Record<string, { readonly title: string; readonly rulesHash: string; readonly terms: Readonly<Record<string, unknown>> }>>;
-  /** rpcUrl: the server's own JSON-RPC endpoint (reads and raw transactions only). */
-  readonly chain: { readonly chainId: string; readonly gameAssets: string; readonly rpcUrl: string };
+  /**
+   * rpcUrl: the server's own JSON-RPC endpoint (reads and raw transactions only); registry and
+   * court: the FairnessRegistry and RevealCourt contracts, when the server publishes them.
+   */
+  readonly chain: { readonly chainId: string; readonly gameAssets: string; readonly rpcUrl: string; readonly registry?: string; readonly court?: string };
 }
 
 export interface AwardView {

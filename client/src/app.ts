@@ -8,6 +8,7 @@
 import { Client, type Room } from '@colyseus/sdk';
 import { pinnedFairness, repin } from './api.ts';
 import { GameRoom, type RoomDeps } from './game-room.ts';
+import { CourtPanel } from './court-panel.ts';
 import { Inventory } from './inventory.ts';
 import { Lobby, type Game } from './lobby.ts';
 import { Session } from './session.ts';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     $('export-key').hidden = signer.kind !== 'local';
     const inventory = new Inventory(signer.address);
     void inventory.refresh().catch(() => undefined);
+    new CourtPanel(keys, session).render();
     deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => void inventory.refresh().catch(() => undefined) };
     const resumed = await GameRoom.resume(deps);
     if (!(resumed instanceof GameRoom)) lobby.show(resumed);

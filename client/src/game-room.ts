@@ -19,6 +19,7 @@ import { connectionBanner, reconnect } from './reconnect.ts';
 import type { Session } from './session.ts';
 import type { RoomChain, Verifier } from './verifier.ts';
 import { readTabJson } from './tab-storage.ts';
+import { drawWitness } from './court-store.ts';
 
 /** What a room needs from the page. */
 export interface RoomDeps {
@@ -61,7 +62,7 @@ export class GameRoom {
       $(`${game}-history`).prepend(li);
     });
     $(`${game}-room-id`).textContent = room.roomId;
-    this.#view = viewOf(game)({ mount: $(`${game}-view`), room, address: session.address, keys, verifier, chain: this.#chain, onSettled: () => deps.onWin(),
+    this.#view = viewOf(game)({ mount: $(`${game}-view`), room, address: session.address, keys, verifier, chain: this.#chain, onSettled: () => deps.onWin(), court: drawWitness(room.roomId),
       rulesHash, authorize: (draw) => session.authorize({ roomId: room.roomId, game, rulesHash, ...draw }),
       authorizeMove: (move) => session.authorizeMove({ roomId: room.roomId, ...move }) });
     const transcript = $<HTMLAnchorElement>(`export-${game}-transcript`);

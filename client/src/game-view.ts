@@ -6,6 +6,7 @@
 import type { Room } from '@colyseus/sdk';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { Fairness } from './api.ts';
+import type { DrawWitness } from './court-store.ts';
 import type { RoomChain, Verifier } from './verifier.ts';
 
 export interface GameView {
@@ -29,6 +30,11 @@ export interface GameViewContext {
   readonly chain: RoomChain;
   /** A draw paid or awarded something: the inventory may have changed. */
   onSettled(): void;
+  /**
+   * The reveal court's evidence: a view tells it before sending a seed, and when that draw settles
+   * or is voided (a voided draw whose seed this page revealed can go to the court).
+   */
+  readonly court: DrawWitness;
   /** The hash of the pinned rules document of this game: what every draw request signs for, and every receipt must name. */
   readonly rulesHash: string;
   /**

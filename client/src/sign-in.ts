@@ -74,13 +74,14 @@ const SESSION_VALIDITY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Signs a fresh server nonce; the result is a room join token, good for one join (the server
- * takes each nonce once). The message delegates the player's draw requests to `sessionKey`.
+ * takes each nonce once). The message delegates the player's draw requests to `sessionKey`; one
+ * naming none proves the address alone (the faucet's token).
  */
-export async function signIn(signer: PlayerSigner, sessionKey: string): Promise<string> {
+export async function signIn(signer: PlayerSigner, sessionKey?: string): Promise<string> {
   const { nonce, issuedAt, domain, uri, chainId } = await getJson<{ nonce: string; issuedAt: string; domain: string; uri: string; chainId: number }>('/auth/nonce');
   // Stamped with the server's clock, valid for a day of play: the delegation to the session key
   // must cover every draw it signs (FAIRNESS.md section 5a).
   const start = new Date(issuedAt);
-  const message = buildSignInMessage({ domain, uri, chainId, address: signer.address, nonce, sessionKey, issuedAt: start, expirationTime: new Date(start.getTime() + SESSION_VALIDITY_MS) });
+  const message = buildSignInMessage({ domain, uri, chainId, address: signer.address, nonce, ...(sessionKey ? { sessionKey } : {}), issuedAt: start, expirationTime: new Date(start.getTime() + SESSION_VALIDITY_MS) });
   return encodeSignInToken(message, await signer.signMessage(message));
 }

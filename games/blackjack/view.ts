@@ -122,6 +122,7 @@ class BlackjackView implements GameView {
     this.#seed = undefined;
     if (problems.length) return markRow(row, `hand ${receipt.drawSeq}: receipt refused, seed kept secret:`, problems);
     this.#hand = { drawSeq: receipt.drawSeq, stake: mine.stake, shown: [], row };
+    this.ctx.court.revealing(receipt, mine.seed);
     this.#room.send('reveal', { drawSeq: receipt.drawSeq, seed: mine.seed });
   }
 
@@ -153,6 +154,7 @@ class BlackjackView implements GameView {
   }
 
   async #onOutcome(record: OutcomeRecord, verdict: Promise<Verdict>): Promise<void> {
+    this.ctx.court.settled(record.drawSeq);
     const v = await verdict;
     const hand = this.#hand?.drawSeq === record.drawSeq ? this.#hand : undefined;
     const result = record.result as unknown as HandResult;
@@ -173,6 +175,7 @@ class BlackjackView implements GameView {
   }
 
   async #onVoid(v: { drawSeq: number; reason: string }, verdict: Promise<Verdict>): Promise<void> {
+    this.ctx.court.voided(v.drawSeq, v.reason);
     const checked = await verdict;
     const row = this.#hand?.drawSeq === v.drawSeq ? this.#hand.row : this.#log('');
     markRow(row, `hand ${v.drawSeq} voided: ${v.reason}`, checked.problems, checked.unplaced);

@@ -149,16 +149,18 @@ class DiceView implements GameView {
   }
 
   async #onVoid(v: { drawSeq: number; reason: string; record?: HashedRecord }): Promise<void> {
+    this.ctx.court.voided(v.drawSeq, v.reason);
     const verdict = v.record ? await this.ctx.chain.record(v.record) : undefined;
     const li = this.#row(v.drawSeq);
     const problems = [...(verdict?.problems ?? [])];
-    if (this.#revealed.has(v.drawSeq)) problems.push(`voided after this page revealed its seed ("${v.reason}"): the server knows the seed and could re-roll`);
+    if (this.#revealed.has(v.drawSeq)) problems.push(`voided after this page revealed its seed ("${v.reason}"): the server knows the seed and could re-roll; take it to the reveal court below`);
     if (problems.length || verdict) markRow(li, `draw ${v.drawSeq} voided: ${v.reason}`, problems, verdict?.unplaced);
     else li.replaceChildren(`draw ${v.drawSeq} voided: ${v.reason}`);
     this.#abort?.(`voided: ${v.reason}`);
   }
 
   async #showOutcome({ record, verdict }: Heard<DiceOutcome>, bet?: Bet): Promise<void> {
+    this.ctx.court.settled(record.drawSeq);
     const v = await verdict;
     const { roll, win, payout } = record.result;
     const action = (v.receipt?.action ?? bet ?? {}) as Partial<Bet>;
@@ -209,6 +211,8 @@ class DiceView implements GameView {
     const outcome = await this.#answer<Heard<DiceOutcome>>((resolve) => {
       this.#outcomes.set(drawSeq, resolve);
       this.#revealed.add(drawSeq);
+      // Kept in the tab before the seed leaves it: the evidence for the reveal court if the draw is voided.
+      this.ctx.court.revealing(receipt.record, seed);
       this.#room.send('reveal', { drawSeq, seed });
     }).finally(() => this.#outcomes.delete(drawSeq));
     await this.#showOutcome(outcome, bet);

@@ -1,0 +1,169 @@
+/**
+ * The page's calls to the reveal court (RevealCourt, FAIRNESS.md): `reveal(receipt,
+ * operatorSignature, playerSignature, seed)` with the receipt as the operator signed it and the
+ * player's own CourtReveal signature, the case's state as the chain holds it, and `claim`.
+ *
+ * Transactions are signed in the page: with the browser key, sent as raw transactions through
+ * the server's JSON-RPC endpoint (`/fairness` chain.rpcUrl, reads and eth_sendRawTransaction
+ * only); with a wallet, by the wallet. A browser key starts with no ether: on the embedded chain
+ * the server's faucet (`POST /chain/fund`) gives it enough for the gas, once a day.
+ *
+ * Loaded only when a draw goes to the court (a dynamic import), so the page's first bundle does
+ * not carry the contract code.
+ * @module
+ */
+import { BrowserProvider, Contract, JsonRpcProvider, Wallet, type ContractRunner, type Signer } from 'ethers';
+import { getSuite } from '../../vrf/index.ts';
+import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
+import { signCourtReveal } from '../../vrf/protocol/court-reveal.ts';
+import { bytesToHex, canonicalJson, hexToBytes } from '../../vrf/protocol/encoding.ts';
+import { receiptDigest } from '../../vrf/protocol/receipt.ts';
+import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
+import { notForCourt, type CourtCase, type CourtReceipt } from './court-store.ts';
+import type { Session } from './session.ts';
+import { exportLocalKey, signIn } from './sign-in.ts';
+
+/** The court's members the page uses (spec: RevealCourt). */
+export const COURT_ABI = [
+  'function reveal((string roomId,uint64 drawSeq,uint64 recordSeq,bytes32 prevHash,string game,string kind,string action,address[] players,bytes32[] commitments,string suite,string keyId,uint64 issuedAt,bytes32 rulesHash,uint64 revealDeadline,uint64 maxPayout) r, bytes operatorSignature, bytes playerSignature, bytes32 seed)',
+  'function claim(bytes32 caseId)',
+  'function cases(bytes32 caseId) view returns (address player, uint64 maxPayout, uint64 revealedAt, uint64 answerBy, uint8 status)',
+  'event Revealed(bytes32 indexed caseId, address indexed player, string roomId, uint64 drawSeq, bytes32 seed, uint64 answerBy)',
+  'event Answered(bytes32 indexed caseId, bytes beta, bytes pi)',
+  'event Claimed(bytes32 indexed caseId, address indexed player, uint64 amount)',
+  'error NotSinglePlayer()',
+  'error NotOperatorSigned()',
+  'error NotPlayerSigned()',
+  'error SeedMismatch()',
+  'error RevealTooLate()',
+  'error CaseExists(bytes32 caseId)',
+  'error NotOpen(bytes32 caseId)',
+  'error AnswerWindowOpen(bytes32 caseId, uint64 answerBy)',
+  'error CourtBudgetExceeded(uint256 epoch)',
+] as const;
+
+export interface CourtChain {
+  readonly rpcUrl: string;
+  readonly chainId: string;
+  readonly court: string;
+}
+
+
+const x = (hex: string) => (hex.startsWith('0x') ? hex : `0x${hex}`);
+
+/** The receipt as the court's `Receipt` tuple: field for field what the operator signed. */
+export function receiptTuple(r: CourtReceipt): unknown[] {
+  return [r.roomId, r.drawSeq, r.seq, x(r.prev), r.game, r.kind, canonicalJson(r.action), r.players, r.commitments.map(x), r.suite, r.keyId, r.issuedAt, x(r.rulesHash), r.revealDeadline, r.maxPayout];
+}
+
+/** The case id of a receipt: its EIP-712 digest, 0x and 64 hex. */
+export function caseIdOf(r: ReceiptRecord): string {
+  return `0x${bytesToHex(receiptDigest(r))}`;
+}
+
+function readProvider(chain: CourtChain): JsonRpcProvider {
+  return new JsonRpcProvider(chain.rpcUrl, Number(chain.chainId), { staticNetwork: true, batchMaxCount: 1 });
+}
+
+/** Who sends the player's transactions: the browser key over the server's endpoint, or the wallet. */
+async function playerSender(session: Session, provider: JsonRpcProvider): Promise<Signer> {
+  if (session.signer.kind === 'local') {
+    const key = exportLocalKey();
+    if (!key) throw new Error('the browser key is gone from this browser');
+    return new Wallet(key, provider);
+  }
+  const ethereum = (window as { ethereum?: ConstructorParameters<typeof BrowserProvider>[0] }).ethereum;
+  if (!ethereum) throw new Error('the wallet is not there any more');
+  return new BrowserProvider(ethereum).getSigner(session.address);
+}
+
+const court = (chain: CourtChain, runner: ContractRunner) => new Contract(chain.court, COURT_ABI, runner);
+
+/** Asks the faucet for gas money when the sender holds less than `need`; says what happened. */
+async function ensureGas(session: Session, provider: JsonRpcProvider, need: bigint): Promise<string> {
+  if ((await provider.getBalance(session.address)) >= need) return '';
+  // A sign-in token of its own, naming no session key: the room's session key stays as it is.
+  const token = await signIn(session.signer);
+  const res = await fetch('/chain/fund', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  if (res.ok) return 'funded by the server for gas; ';
+  const body = (await res.json().catch(() => ({}))) as { error?: string };
+  return `no gas from the server (${body.error ?? `HTTP ${res.status}`}); `;
+}
+
+/** Takes the draw to the court: signs the player's CourtReveal and sends `reveal`. Resolves with the case. */
+export async function revealToCourt(chain: CourtChain, session: Session, receipt: ReceiptRecord, seed: string): Promise<CourtCase> {
+  const why = notForCourt(receipt);
+  if (why) throw new Error(why);
+  const provider = readProvider(chain);
+  try {
+    const sender = await playerSender(session, provider);
+    const digest = receiptDigest(receipt);
+    const playerSignature = await signCourtReveal(session.signer, digest);
+    const contract = court(chain, sender);
+    const args = [receiptTuple(receipt as CourtReceipt), receipt.signature, playerSignature, x(seed)];
+    // The gas it takes, checked before asking for ether: a revert here names the court's reason.
+    const gas = await contract.getFunction('reveal').estimateGas(...args).catch((e: Error) => {
+      throw new Error(`the court would refuse this reveal: ${courtError(contract, e)}`);
+    });
+    const fee = (await provider.getFeeData()).maxFeePerGas ?? 2_000_000_000n;
+    if (session.signer.kind === 'local') await ensureGas(session, provider, gas * fee * 2n);
+    const tx = await contract.getFunction('reveal')(...args, { gasLimit: (gas * 12n) / 10n });
+    const mined = await tx.wait();
+    const event = mined?.logs.map((l: { topics: string[]; data: string }) => contract.interface.parseLog(l)).find((e: { name: string } | null) => e?.name === 'Revealed');
+    if (!mined || !event) throw new Error(`the reveal ${tx.hash} left no Revealed event`);
+    return { caseId: event.args.getValue('caseId') as string, revealTx: tx.hash, revealBlock: mined.blockNumber, answerBy: Number(event.args.getValue('answerBy')) };
+  } finally {
+    provider.destroy();
+  }
+}
+
+export type CaseState =
+  | { readonly status: 'revealed'; readonly answerBy: number; readonly maxPayout: number }
+  | { readonly status: 'answered'; readonly beta: string; readonly proofHolds: boolean | undefined }
+  | { readonly status: 'claimed'; readonly amount: number }
+  | { readonly status: 'none' };
+
+/** The case as the chain holds it now; an answer's proof is checked against the pinned VRF key. */
+export async function caseState(chain: CourtChain, c: CourtCase, receipt: ReceiptRecord, seed: string, keys: TrustedKeys): Promise<CaseState> {
+  const provider = readProvider(chain);
+  try {
+    const contract = court(chain, provider);
+    const [, maxPayout, , answerBy, status] = (await contract.getFunction('cases')(c.caseId)) as [string, bigint, bigint, bigint, bigint];
+    if (status === 1n) return { status: 'revealed', answerBy: Number(answerBy), maxPayout: Number(maxPayout) };
+    if (status === 3n) return { status: 'claimed', amount: Number(maxPayout) };
+    if (status !== 2n) return { status: 'none' };
+    const [answered] = await contract.queryFilter(contract.filters.Answered!(c.caseId), c.revealBlock);
+    if (!answered || !('args' in answered)) return { status: 'answered', beta: '', proofHolds: undefined };
+    const beta = (answered.args.getValue('beta') as string).slice(2);
+    const pi = hexToBytes((answered.args.getValue('pi') as string).slice(2));
+    // Anyone can check the answer: the proof of this draw's alpha under the pinned key, giving the posted beta.
+    const verified = getSuite(keys.suite).verify(hexToBytes(keys.publicKey), receiptAlpha(receipt, [seed]), pi);
+    return { status: 'answered', beta, proofHolds: verified.valid && bytesToHex(verified.beta) === beta };
+  } finally {
+    provider.destroy();
+  }
+}
+
+/** Claims an unanswered case past its answer window: the receipt's maximum payout in coins. */
+export async function claimCase(chain: CourtChain, session: Session, c: CourtCase): Promise<string> {
+  const provider = readProvider(chain);
+  try {
+    const contract = court(chain, await playerSender(session, provider));
+    const gas = await contract.getFunction('claim').estimateGas(c.caseId).catch((e: Error) => {
+      throw new Error(`the court would refuse this claim: ${courtError(contract, e)}`);
+    });
+    const tx = await contract.getFunction('claim')(c.caseId, { gasLimit: (gas * 12n) / 10n });
+    await tx.wait();
+    return tx.hash as string;
+  } finally {
+    provider.destroy();
+  }
+}
+
+/** A revert's custom error by name when the court's ABI knows it, else ethers' short message. */
+function courtError(contract: Contract, e: Error): string {
+  const data = (e as { data?: string }).data;
+  const parsed = data ? contract.interface.parseError(data) : null;
+  return parsed?.name ?? (e as { shortMessage?: string }).shortMessage ?? e.message;
+}

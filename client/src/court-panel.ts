@@ -1,0 +1,152 @@
+/**
+ * The page's "Reveal court" card: every draw this tab revealed a seed for and then saw voided,
+ * or never saw settled (court-store.ts), with what the player can do about it.
+ *
+ * - "Take it to the court": one click; the player's own key signs the CourtReveal and sends
+ *   `court.reveal` (court-actions.ts). The seed is then public and timestamped on chain.
+ * - Revealed: the server must answer by the case's `answerBy`. Answered: the outcome's beta,
+ *   checked here against the pinned VRF key, and /verify for the room. Past `answerBy` and still
+ *   unanswered: "Claim N coins", one more click; then claimed.
+ *
+ * Each case row carries `data-state` (open, revealed, claimable, answered, claimed, refused) so
+ * tests and scripts can follow it. The chain is read every 2 s while some case is still open.
+ * @module
+ */
+import type { Fairness } from './api.ts';
+import type { CaseState, CourtChain } from './court-actions.ts';
+import { isCourtCase, notForCourt, onWitnessedChange, saveWitnessed, witnessedDraws, type WitnessedDraw } from './court-store.ts';
+import type { Session } from './session.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const actions = () => import('./court-actions.ts');
+const POLL_MS = 2000;
+const time = (seconds: number) => new Date(seconds * 1000).toLocaleTimeString();
+const short = (hex: string) => `${hex.slice(0, 10)}…`;
+
+export class CourtPanel {
+  readonly #chain: CourtChain | undefined;
+  /** The chain's view of each case, by case id, as last read. */
+  readonly #states = new Map<string, CaseState>();
+  /** Draws with a click under way, and the last failure of each: by room/draw. */
+  readonly #busy = new Set<string>();
+  readonly #failed = new Map<string, string>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly keys: Fairness,
+    private readonly session: Session,
+  ) {
+    const { rpcUrl, chainId, court } = keys.chain;
+    this.#chain = court ? { rpcUrl, chainId, court } : undefined;
+    onWitnessedChange(() => this.#tick());
+    this.#tick();
+  }
+
+  /** Reads the open cases on chain, redraws, and comes back while anything may still change. */
+  #tick(): void {
+    clearTimeout(this.#timer);
+    void this.#refresh().finally(() => {
+      this.render();
+      if (witnessedDraws().some((d) => !this.#final(d))) this.#timer = setTimeout(() => this.#tick(), POLL_MS);
+    });
+  }
+
+  #final(d: WitnessedDraw): boolean {
+    const state = d.court && this.#states.get(d.court.caseId);
+    return state?.status === 'answered' || state?.status === 'claimed';
+  }
+
+  async #refresh(): Promise<void> {
+    if (!this.#chain) return;
+    const open = witnessedDraws().filter((d) => d.court && !this.#final(d));
+    if (!open.length) return;
+    const { caseState } = await actions();
+    await Promise.all(
+      open.map(async (d) => {
+        try {
+          this.#states.set(d.court!.caseId, await caseState(this.#chain!, d.court!, d.receipt, d.seed, this.keys));
+        } catch {
+          // The chain did not answer this time: the last state stays shown, and the next tick asks again.
+        }
+      }),
+    );
+  }
+
+  render(): void {
+    const mine = (d: WitnessedDraw) => d.receipt.players[0]?.toLowerCase() === this.session.address.toLowerCase();
+    const cases = witnessedDraws().filter((d) => mine(d) && isCourtCase(d));
+    $('court').hidden = cases.length === 0;
+    $('court-cases').replaceChildren(...cases.map((d) => this.#row(d)));
+  }
+
+  #row(d: WitnessedDraw): HTMLLIElement {
+    const id = `${d.roomId}/${d.drawSeq}`;
+    const li = document.createElement('li');
+    li.dataset['case'] = id;
+    const what = `${d.receipt.game} draw ${d.drawSeq} in room ${d.roomId}: ${d.voided ? `voided after this page revealed its seed (${d.voided})` : 'never settled after this page revealed its seed'}`;
+    const say = (state: string, text: string, ...extra: Node[]) => {
+      li.dataset['state'] = state;
+      li.append(`${what}. ${text}`, ...extra);
+      const failure = this.#failed.get(id);
+      if (failure) li.append(Object.assign(document.createElement('span'), { className: 'fail', textContent: ` ✗ ${failure}` }));
+      return li;
+    };
+    if (!this.#chain) return say('refused', 'This server publishes no reveal court.');
+    if (!d.court) {
+      const why = notForCourt(d.receipt);
+      if (why) return say('refused', `It cannot go to the court: ${why}.`);
+      if (this.#busy.has(id)) return say('open', 'Taking it to the court…');
+      return say('open', 'The court makes the seed public; the server must then answer with the outcome, or pay the most this draw could have paid.', this.#button('Take it to the court', 'court-reveal', () => this.#reveal(d)));
+    }
+    const c = d.court;
+    const state = this.#states.get(c.caseId);
+    if (state?.status === 'answered') {
+      const check = state.proofHolds === undefined ? '' : state.proofHolds ? ' ✓ proof checked against the pinned VRF key' : ' ✗ the proof does NOT hold against the pinned VRF key: a signed, public proof of cheating';
+      const link = Object.assign(document.createElement('a'), { href: `/verify?room=${encodeURIComponent(d.roomId)}`, textContent: 'verify the room' });
+      return say('answered', `The server answered on chain: beta ${short(state.beta)}${check}. `, link);
+    }
+    if (state?.status === 'claimed' || c.claimTx) return say('claimed', `Claimed ${state?.status === 'claimed' ? state.amount : ''} coins${c.claimTx ? ` in ${short(c.claimTx)}` : ''}.`);
+    const maxPayout = state?.status === 'revealed' ? state.maxPayout : (d.receipt as { maxPayout?: number }).maxPayout ?? 0;
+    if (Date.now() / 1000 > c.answerBy) {
+      if (this.#busy.has(id)) return say('claimable', 'Claiming…');
+      return say('claimable', `Revealed in ${short(c.revealTx)}; no answer came by ${time(c.answerBy)}.`, this.#button(`Claim ${maxPayout} coins`, 'court-claim', () => this.#claim(d)));
+    }
+    return say('revealed', `Revealed on chain in ${short(c.revealTx)}: the server must answer by ${time(c.answerBy)}.`);
+  }
+
+  #button(text: string, className: string, onClick: () => Promise<void>): HTMLButtonElement {
+    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: text, className });
+    button.onclick = () => void onClick();
+    return button;
+  }
+
+  async #act(d: WitnessedDraw, work: () => Promise<void>): Promise<void> {
+    const id = `${d.roomId}/${d.drawSeq}`;
+    if (this.#busy.has(id)) return;
+    this.#busy.add(id);
+    this.#failed.delete(id);
+    this.render();
+    try {
+      await work();
+    } catch (e) {
+      this.#failed.set(id, (e as Error).message.slice(0, 300));
+    } finally {
+      this.#busy.delete(id);
+      this.#tick();
+    }
+  }
+
+  #reveal(d: WitnessedDraw): Promise<void> {
+    return this.#act(d, async () => {
+      const court = await (await actions()).revealToCourt(this.#chain!, this.session, d.receipt, d.seed);
+      saveWitnessed({ ...d, court });
+    });
+  }
+
+  #claim(d: WitnessedDraw): Promise<void> {
+    return this.#act(d, async () => {
+      const claimTx = await (await actions()).claimCase(this.#chain!, this.session, d.court!);
+      saveWitnessed({ ...d, court: { ...d.court!, claimTx } });
+    });
+  }
+}
