@@ -11,9 +11,18 @@ export interface Fairness extends TrustedKeys {
   readonly games: Readonly<Record<string, { readonly title: string; readonly rulesHash: string; readonly terms: Readonly<Record<string, unknown>> }>>;
   /**
    * rpcUrl: the server's own JSON-RPC endpoint (reads and raw transactions only); registry and
-   * court: the FairnessRegistry and RevealCourt contracts, when the server publishes them.
+   * court: the FairnessRegistry and RevealCourt contracts (an address, or an object with the
+   * address and the contract's published terms), when the server publishes them.
    */
-  readonly chain: { readonly chainId: string; readonly gameAssets: string; readonly rpcUrl: string; readonly registry?: string; readonly court?: string };
+  readonly chain: { readonly chainId: string; readonly gameAssets: string; readonly rpcUrl: string; readonly registry?: Published; readonly court?: Published };
+}
+
+/** A contract as /fairness names it: its address, or an object holding it beside its terms. */
+export type Published = string | { readonly address: string };
+
+/** The address of a published contract, if there is one. */
+export function addressOf(published: Published | undefined): string | undefined {
+  return typeof published === 'string' ? published : published?.address;
 }
 
 export interface AwardView {

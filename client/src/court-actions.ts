@@ -119,7 +119,8 @@ export async function revealToCourt(chain: CourtChain, session: Session, receipt
 }
 
 export type CaseState =
-  | { readonly status: 'revealed'; readonly answerBy: number; readonly maxPayout: number }
+  /** chainNow: the latest block's timestamp, seconds: past answerBy, the case may be claimed. */
+  | { readonly status: 'revealed'; readonly answerBy: number; readonly maxPayout: number; readonly chainNow: number }
   | { readonly status: 'answered'; readonly beta: string; readonly proofHolds: boolean | undefined }
   | { readonly status: 'claimed'; readonly amount: number }
   | { readonly status: 'none' };
@@ -130,7 +131,10 @@ export async function caseState(chain: CourtChain, c: CourtCase, receipt: Receip
   try {
     const contract = court(chain, provider);
     const [, maxPayout, , answerBy, status] = (await contract.getFunction('cases')(c.caseId)) as [string, bigint, bigint, bigint, bigint];
-    if (status === 1n) return { status: 'revealed', answerBy: Number(answerBy), maxPayout: Number(maxPayout) };
+    if (status === 1n) {
+      const chainNow = (await provider.getBlock('latest'))?.timestamp ?? Math.floor(Date.now() / 1000);
+      return { status: 'revealed', answerBy: Number(answerBy), maxPayout: Number(maxPayout), chainNow };
+    }
     if (status === 3n) return { status: 'claimed', amount: Number(maxPayout) };
     if (status !== 2n) return { status: 'none' };
     const [answered] = await contract.queryFilter(contract.filters.Answered!(c.caseId), c.revealBlock);

@@ -12,7 +12,7 @@
  * tests and scripts can follow it. The chain is read every 2 s while some case is still open.
  * @module
  */
-import type { Fairness } from './api.ts';
+import { addressOf, type Fairness } from './api.ts';
 import type { CaseState, CourtChain } from './court-actions.ts';
 import { isCourtCase, notForCourt, onWitnessedChange, saveWitnessed, witnessedDraws, type WitnessedDraw } from './court-store.ts';
 import type { Session } from './session.ts';
@@ -36,7 +36,8 @@ export class CourtPanel {
     private readonly keys: Fairness,
     private readonly session: Session,
   ) {
-    const { rpcUrl, chainId, court } = keys.chain;
+    const { rpcUrl, chainId } = keys.chain;
+    const court = addressOf(keys.chain.court);
     this.#chain = court ? { rpcUrl, chainId, court } : undefined;
     onWitnessedChange(() => this.#tick());
     this.#tick();
@@ -107,7 +108,8 @@ export class CourtPanel {
     }
     if (state?.status === 'claimed' || c.claimTx) return say('claimed', `Claimed ${state?.status === 'claimed' ? state.amount : ''} coins${c.claimTx ? ` in ${short(c.claimTx)}` : ''}.`);
     const maxPayout = state?.status === 'revealed' ? state.maxPayout : (d.receipt as { maxPayout?: number }).maxPayout ?? 0;
-    if (Date.now() / 1000 > c.answerBy) {
+    // The chain's clock decides when a case may be claimed, not this computer's.
+    if ((state?.status === 'revealed' ? state.chainNow : Date.now() / 1000) > c.answerBy) {
       if (this.#busy.has(id)) return say('claimable', 'Claiming…');
       return say('claimable', `Revealed in ${short(c.revealTx)}; no answer came by ${time(c.answerBy)}.`, this.#button(`Claim ${maxPayout} coins`, 'court-claim', () => this.#claim(d)));
     }

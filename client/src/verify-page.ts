@@ -10,6 +10,7 @@ import { formatChips } from '../../games/chips.ts';
 import { ROLLS } from '../../games/dice/rules.ts';
 import type { TranscriptReport, TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import type { AnchorStatus, RegistryAt } from './anchor-check.ts';
+import { addressOf, type Published } from './api.ts';
 import { fetchWholeTranscript } from './fetch-transcript.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -28,9 +29,9 @@ let servedRules: TrustedKeys['rules'];
 
 async function prefillKeys(): Promise<void> {
   try {
-    const f = (await (await fetch('/fairness')).json()) as TrustedKeys & { chain?: { rpcUrl?: string; registry?: string } };
+    const f = (await (await fetch('/fairness')).json()) as TrustedKeys & { chain?: { rpcUrl?: string; registry?: Published } };
     $<HTMLInputElement>('rpc-url').value = f.chain?.rpcUrl ?? '';
-    $<HTMLInputElement>('registry').value = f.chain?.registry ?? '';
+    $<HTMLInputElement>('registry').value = addressOf(f.chain?.registry) ?? '';
     $<HTMLSelectElement>('suite').value = f.suite;
     $<HTMLInputElement>('public-key').value = f.publicKey;
     $<HTMLInputElement>('receipt-signer').value = f.receiptSigner;
