@@ -63,7 +63,10 @@ export function caseIdOf(r: ReceiptRecord): string {
 }
 
 function readProvider(chain: CourtChain): JsonRpcProvider {
-  return new JsonRpcProvider(chain.rpcUrl, Number(chain.chainId), { staticNetwork: true, batchMaxCount: 1 });
+  const provider = new JsonRpcProvider(chain.rpcUrl, Number(chain.chainId), { staticNetwork: true, batchMaxCount: 1 });
+  // A transaction's receipt is looked for every second, not ethers' default 4 s.
+  provider.pollingInterval = 1000;
+  return provider;
 }
 
 /** Who sends the player's transactions: the browser key over the server's endpoint, or the wallet. */
@@ -137,7 +140,9 @@ export async function caseState(chain: CourtChain, c: CourtCase, receipt: Receip
     }
     if (status === 3n) return { status: 'claimed', amount: Number(maxPayout) };
     if (status !== 2n) return { status: 'none' };
-    const [answered] = await contract.queryFilter(contract.filters.Answered!(c.caseId), c.revealBlock);
+    // The server's endpoint serves at most 10,000 blocks of logs at once: the answer is looked for in those after the reveal.
+    const head = await provider.getBlockNumber();
+    const [answered] = await contract.queryFilter(contract.filters.Answered!(c.caseId), c.revealBlock, Math.min(head, c.revealBlock + 9_999));
     if (!answered || !('args' in answered)) return { status: 'answered', beta: '', proofHolds: undefined };
     const beta = (answered.args.getValue('beta') as string).slice(2);
     const pi = hexToBytes((answered.args.getValue('pi') as string).slice(2));
