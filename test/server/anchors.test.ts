@@ -184,7 +184,9 @@ describe.each(BACKENDS)('anchored transcripts (%s)', (backend) => {
 
   it('run by startFairnessChain: anchors every period; the transcript and GET /anchors/:index serve them', { timeout: 120_000 }, async () => {
     const t = await setup();
+    let leading = true;
     const fairness = startFairnessChain({
+      leader: () => leading,
       database: t.database,
       registryAddress: t.chain.registryAddress,
       wallet: t.chain.wallet,
@@ -198,7 +200,9 @@ describe.each(BACKENDS)('anchored transcripts (%s)', (backend) => {
     cleanups.push(() => fairness.stop());
     const a = await t.room('served-room');
     await diceDraw(a.room);
-    await waitFor(async () => (await fairness.anchors.ofRoom('served-room')) !== null, { what: 'the room anchored', timeout: 30_000 });
+    // The loop may anchor the receipt before the outcome: wait for the head as it is now.
+    const anchoredHead = async () => (await fairness.anchors.ofRoom('served-room'))?.leaf.lastSeq === (await t.headOf('served-room')).lastSeq;
+    await waitFor(anchoredHead, { what: 'the room anchored', timeout: 30_000 });
 
     const url = await serve(a.ctx, fairness.anchors, t.records);
     const live = (await (await fetch(`${url}/rooms/served-room/transcript`)).json()) as { anchor: { index: number; root: string; leaf: RoomHead; proof: string[]; blockNumber: number; txHash: string }; lastAnchorAt: number; records: unknown[] };
@@ -211,9 +215,14 @@ describe.each(BACKENDS)('anchored transcripts (%s)', (backend) => {
     expect((await fetch(`${url}/anchors/x`)).status).toBe(400);
 
     // Closed: the ETag changes when the close is anchored, and only then is the body immutable.
+    // This process stops leading meanwhile, so the close is not anchored before it is looked at.
+    leading = false;
     await a.close();
     const before = await fetch(`${url}/rooms/served-room/transcript`);
-    await waitFor(async () => (await fairness.anchors.ofRoom('served-room'))?.leaf.lastSeq === (await t.headOf('served-room')).lastSeq, { what: 'the close anchored', timeout: 30_000 });
+    expect(before.headers.get('cache-control')).toBe('no-cache');
+    await waitFor(() => fairness.running === undefined, { what: 'the anchorer stopped after leadership was lost', timeout: 30_000 });
+    leading = true;
+    await waitFor(anchoredHead, { what: 'the close anchored', timeout: 30_000 });
     const after = await fetch(`${url}/rooms/served-room/transcript`);
     expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
     expect(after.headers.get('cache-control')).toContain('immutable');
