@@ -54,9 +54,10 @@ export class AnchorService {
     this.#o = options;
   }
 
-  /** Ids of anchors whose confirmation was lost: look at them again from there. */
+  /** Ids of anchors whose confirmation was lost: they are queued again at once, in order. */
   lost(ids: readonly string[]): void {
     for (const id of ids) this.#confirmedBelow = Math.min(this.#confirmedBelow, Number(BigInt('0x' + id)));
+    this.#requeue().catch((err: unknown) => this.#o.log.warn({ err: (err as Error).message }, 'could not queue lost anchors again; next period will'));
   }
 
   start(): void {

@@ -47,8 +47,9 @@ describe.each(BACKENDS)('anchored transcripts (%s)', (backend) => {
     const log = new SqlMintLog(database, fairnessLogLabel(chain.registryAddress));
     const store = new AnchorStore(database);
     const reader = new AnchorReader(store, log);
-    const sender = (): FairnessSender => {
+    const sender = (onLost?: (ids: readonly string[]) => void): FairnessSender => {
       const s = new FairnessSender({
+        ...(onLost ? { onLost } : {}),
         log,
         contract: chain.registry,
         topics: new Map([[chain.registryAddress, ANCHORED_TOPIC]]),
@@ -156,6 +157,36 @@ describe.each(BACKENDS)('anchored transcripts (%s)', (backend) => {
     expect(await t.chain.registry.getFunction('anchorCount')()).toBe(1n);
     const sent = await t.database.db.selectFrom('mint_txs').select('hash').where('contract', '=', fairnessLogLabel(t.chain.registryAddress)).execute();
     expect(sent.map((r) => r.hash)).toEqual([inDoubt.hash]);
+  });
+
+  it('an anchor whose block the node lost is posted again under its index, once', { timeout: 120_000 }, async () => {
+    const t = await setup();
+    let anchors: AnchorService | undefined;
+    const sender = t.sender((ids) => anchors?.lost(ids));
+    anchors = t.service(sender);
+    const a = await t.room('lost-room');
+    await diceDraw(a.room);
+    const before = (await t.chain.provider.send('evm_snapshot', [])) as string;
+    expect(await anchors.tick()).toBe(0);
+    await t.confirmed(0);
+    const lostTx = (await t.reader.anchor(0))!.txHash;
+    // The node goes back to before the anchor (as a node restarted from an older state does).
+    await t.chain.provider.send('evm_revert', [before]);
+    expect(await t.chain.registry.getFunction('anchorCount')()).toBe(0n);
+    // A new head makes the sender look at the chain again: it voids the lost confirmation and the anchor goes out again.
+    await diceDraw(a.room);
+    expect(await anchors.tick()).toBe(1);
+    await waitFor(async () => (await t.chain.registry.getFunction('anchorCount')()) === 2n, { what: 'both anchors on chain', timeout: 30_000 });
+    await t.confirmed(0);
+    await t.confirmed(1);
+    const stored = await Promise.all([0, 1].map(async (i) => (await t.reader.anchor(i))!));
+    for (const [i, anchor] of stored.entries()) expect((await t.chain.registry.getFunction('anchorAt')(i))[0]).toBe(anchor.root);
+    // One Anchored event per index on the chain as it is now (the lost one sent again: the same
+    // fields at the same nonce are the same signed bytes, so it may even be the same transaction).
+    const logs = await t.chain.provider.getLogs({ address: t.chain.registryAddress, topics: [ANCHORED_TOPIC], fromBlock: 0 });
+    expect(logs.map((l) => BigInt(l.topics[1]!))).toEqual([0n, 1n]);
+    expect(logs[0]!.transactionHash.toLowerCase()).toBe((await t.reader.anchor(0))!.txHash);
+    expect(lostTx).toMatch(/^0x[0-9a-f]{64}$/);
   });
 
   it('the gas of an anchor is the same with 1 and with 1,000 leaves (printed)', { timeout: 120_000 }, async () => {
