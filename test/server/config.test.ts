@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       httpHeadersTimeoutSeconds: 10,
       mintConfirmations: 1,
       mintReceiptTimeoutSeconds: 30,
+      anchorPeriodMs: 60_000,
       maxSeatsPerAddress: 4,
       faucetWei: 10n ** 16n,
       redisUrl: undefined,
@@ -62,6 +63,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ FAUCET_WEI: '0' }).faucetWei).toBe(0n);
     expect(() => loadConfig({ FAUCET_WEI: '1000000000000000001' })).toThrow(/FAUCET_WEI must be an integer in \[0, 10\^18\]/);
     expect(() => loadConfig({ FAUCET_WEI: '1e16' })).toThrow(/FAUCET_WEI/);
+  });
+
+  it('takes ANCHOR_PERIOD_MS from a second to a day', () => {
+    expect(loadConfig({ ANCHOR_PERIOD_MS: '5000' }).anchorPeriodMs).toBe(5000);
+    expect(() => loadConfig({ ANCHOR_PERIOD_MS: '999' })).toThrow(/ANCHOR_PERIOD_MS must be an integer in \[1000, 86400000\]/);
   });
 
   it('takes a Postgres DATABASE_URL, and names the variable but not the value (it may hold a password) when it is not one', () => {
