@@ -9,7 +9,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Interface } from 'ethers';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
+import { main } from '../../vrf/cli.ts';
 import { ChainRegistry, ChainRegistryError, REGISTRY_VIEWS } from '../../vrf/protocol/chain-registry.ts';
+import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { buildWorkedExample, inputs } from './worked-example.ts';
 
 const REGISTRY = '0x' + '5'.repeat(40);
 const abi = new Interface(REGISTRY_VIEWS);
@@ -33,7 +40,7 @@ afterEach(async () => {
 });
 
 /** A JSON-RPC endpoint: `code` at REGISTRY, and `call` for eth_call. */
-async function fakeChain(opts: { code?: string; call?: (data: string) => string; status?: number } = {}): Promise<string> {
+async function fakeChain(opts: { code?: string; call?: (data: string) => string; status?: number; answers?: typeof ANSWERS } = {}): Promise<string> {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -47,7 +54,7 @@ async function fakeChain(opts: { code?: string; call?: (data: string) => string;
         const data = (request.params[0] as { data: string }).data;
         if (opts.call) return answer(opts.call(data));
         const parsed = abi.parseTransaction({ data })!;
-        return answer(abi.encodeFunctionResult(parsed.fragment, ANSWERS[parsed.name]!(parsed.args)));
+        return answer(abi.encodeFunctionResult(parsed.fragment, (opts.answers ?? ANSWERS)[parsed.name]!(parsed.args)));
       }
       res.writeHead(200).end(JSON.stringify({ jsonrpc: '2.0', id: request.id, error: { code: -32601, message: 'method not found' } }));
     });
@@ -92,5 +99,51 @@ describe('ChainRegistry', () => {
     } finally {
       other.destroy();
     }
+  });
+});
+
+describe('vrf/cli.ts verify-transcript --rpc --registry', () => {
+  it('checks every receipt against the entries in force and the anchor against the chain; exit 1 on any problem', async () => {
+    const example = await buildWorkedExample();
+    const t = example.dice;
+    const receipt = t.records[0] as ReceiptRecord;
+    const head = t.records.at(-1)!;
+    const tree = StandardMerkleTree.of([[t.roomId, head.seq, '0x' + head.hash], ['other-room', 4, '0x' + '12'.repeat(32)]], ['string', 'uint64', 'bytes32']);
+    const anchor = { index: 0, root: tree.root, leaf: { roomId: t.roomId, lastSeq: head.seq, headHash: head.hash }, proof: tree.getProof(0), blockNumber: 9, txHash: '0x' + '00'.repeat(32) };
+    const since = inputs.now / 1000 - 86_400;
+    const answers = (rulesFrom: number): typeof ANSWERS => ({
+      ...ANSWERS,
+      vrfKeyEntries: () => [['0x' + example.keyId], [since]],
+      signerEntries: () => [[example.keys.receiptSigner], [since]],
+      rulesEntries: ([game]) => (game === 'dice' ? [['0x' + receipt.rulesHash], [rulesFrom]] : [[], []]),
+      anchorAt: () => [tree.root, inputs.now / 1000 + 60, 57, 2],
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'cli-chain-'));
+    const cli = async (transcript: unknown, rpc: string) => {
+      const file = join(dir, 'transcript.json');
+      writeFileSync(file, JSON.stringify(transcript));
+      const lines: string[] = [];
+      const code = await main(['verify-transcript', file, '--pk', example.keys.publicKey, '--signer', example.keys.receiptSigner, '--rpc', rpc, '--registry', REGISTRY], (l) => lines.push(l));
+      return { code, lines };
+    };
+    const honest = await fakeChain({ answers: answers(since) });
+    const good = await cli({ ...t, anchor }, honest);
+    expect(good.code).toBe(0);
+    expect(good.lines).toContain(`anchored at block 57 (anchor 0), records 0 to ${head.seq}`);
+    const unanchored = await cli({ ...t, anchor: null }, honest);
+    expect(unanchored).toMatchObject({ code: 0 });
+    expect(unanchored.lines).toContain('not anchored');
+    const truncated = await cli({ ...t, records: t.records.slice(0, -1), anchor }, honest);
+    expect(truncated.code).toBe(1);
+    expect(truncated.lines).toContain(`anchor 0: truncated: record ${head.seq} was anchored (anchor 0) and the transcript has ${head.seq} records`);
+    // The dice rules registered, but applying only a second after the receipt's issue: the delay had not run.
+    const early = await cli({ ...t, anchor }, await fakeChain({ answers: answers(inputs.now / 1000 + 1) }));
+    expect(early.code).toBe(1);
+    expect(early.lines.join('\n')).toMatch(/record 0 receipt draw 0: rules .* of dice are not in force on chain at .*: registered to apply from/);
+    const down = await fakeChain();
+    await new Promise((r) => servers.pop()!.close(r));
+    const unreachable = await cli(t, down);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.lines[0]).toMatch(/^chain: cannot reach the chain's RPC at/);
   });
 });
