@@ -12,6 +12,7 @@ import { getSuite } from '../vrf/index.ts';
 import { vrfKeyId } from '../vrf/protocol/commitment.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
+import { Wallet } from 'ethers';
 import { LeasedMinter } from './awards/leased-minter.ts';
 import { AwardMinter } from './awards/minter.ts';
 import { SqlAwardOutbox } from './awards/sql-award-outbox.ts';
@@ -29,6 +30,7 @@ import { fewestRoomsPlacement } from './cluster/room-placement.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import { createFairnessContext } from './fairness/context.ts';
+import { startFairnessChain } from './fairness-chain/fairness-chain.ts';
 import { databaseAnswers, openDatabase } from './db/database.ts';
 import { lockOwner } from './db/owner-lock.ts';
 import { allOf, catchUpIndexes } from './indexes/record-index.ts';
@@ -111,13 +113,23 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     operatorAddress: keys.operatorAddress,
     prover,
     rules: servedRules(config),
+    revealCourtWindowMs: config.revealCourtWindowSeconds * 1000,
     onRecord: metrics.recorded,
     commitments,
     index,
   });
   const chain = await startChain(
     config,
-    { minterKey: keys.minterKey.reveal(), vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex } },
+    {
+      minterKey: keys.minterKey.reveal(),
+      vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex },
+      fairness: {
+        vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex },
+        signer: ctx.receiptSigner,
+        rules: Object.entries(ctx.rules).map(([game, r]) => ({ game, rulesHash: r.hash })),
+        fairnessAddress: keys.fairnessAddress,
+      },
+    },
     log,
   );
   // Rooms and their transcripts, in the database too: any process that shares it serves and settles them.
@@ -146,9 +158,22 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
       observer: { minted: metrics.minted, failed: metrics.mintFailed },
       log: log.child({ component: 'minter' }),
     });
-  const minting = cluster
-    ? new LeasedMinter({ lease: cluster.lease('minter', 10_000), outbox: awards, mints, makeMinter, log })
-    : soloMinter(makeMinter());
+  // One lease for the minter and the fairness key's sender: in a cluster one process sends both.
+  const minterLease = cluster?.lease('minter', 10_000);
+  const minting = minterLease ? new LeasedMinter({ lease: minterLease, outbox: awards, mints, makeMinter, log }) : soloMinter(makeMinter());
+  const fairnessChain = startFairnessChain({
+    database,
+    registryAddress: chain.fairness.registry,
+    wallet: new Wallet(keys.fairnessKey.reveal(), chain.provider),
+    provider: chain.provider,
+    chainId: BigInt(chain.chainId),
+    confirmations: config.mintConfirmations,
+    receiptTimeoutMs: config.mintReceiptTimeoutSeconds * 1000,
+    anchorPeriodMs: config.anchorPeriodMs,
+    pollMs: chain.embedded ? 25 : 1000,
+    log,
+    ...(minterLease ? { leader: () => minterLease.heldFor(2_000) } : {}),
+  });
   const nonceQuota = { perClient: config.siweNoncesPerClient, total: config.siweMaxNonces };
   const signIn = new SignInService({
     domain: config.siweDomain,
@@ -166,7 +191,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     { refused: metrics.rateLimited, storeFailed: (limit, err) => log.warn({ err, limit }, 'rate limit store failed: request let through') },
     config.redisUrl,
   );
-  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits, damage });
+  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits, damage, anchors: fairnessChain.anchors });
 
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
@@ -224,6 +249,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
       await prover.close();
       await chips.close();
       await minting.stop();
+      await fairnessChain.stop();
       await seats.close();
       await rateLimits.close();
       await awards.close();
