@@ -1,24 +1,31 @@
 /**
- * /verify's worker: a whole transcript through `verifyTranscript` (the one step-by-step verifier,
- * fed every record from the first), off the main thread; then, given a chain, the transcript's
- * anchor against the FairnessRegistry (anchor-check.ts). Answers the report, the anchor status
- * and how long the records took.
+ * /verify's worker: given a chain, the fairness registry is read once (its entries for the
+ * transcript's games, and the anchor at the transcript's anchor index); then the whole
+ * transcript goes through `verifyTranscript` (the one step-by-step verifier, fed every record
+ * from the first, every receipt checked against the registry's entries in force at its issue),
+ * off the main thread. Answers the report, the anchor line's status, and how long the records took.
  */
-import { verifyTranscript, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
-import { anchorStatus, type AnchorStatus, type RegistryAt } from './anchor-check.ts';
+import { verifyTranscript, type ChainView, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
+import { anchorStatus, readChainView, type RegistryAt } from './anchor-check.ts';
 
 export interface TranscriptJob {
   readonly transcript: unknown;
   readonly keys: TrustedKeys;
-  /** Where the registry is read; absent: the anchor is checked off chain only (and fails for want of a chain). */
+  /** Where the registry is read; absent: nothing is checked against the chain. */
   readonly chain?: RegistryAt;
 }
 
 self.onmessage = async (event: MessageEvent<TranscriptJob>) => {
   const { transcript, keys, chain } = event.data;
+  const read = chain ? await readChainView(transcript, chain) : undefined;
+  const view: ChainView = read && 'view' in read ? read.view : {};
   const started = performance.now();
-  const report = verifyTranscript(transcript, keys);
+  const report = verifyTranscript(transcript, keys, view);
   const ms = performance.now() - started;
-  const anchor: AnchorStatus = await anchorStatus(transcript, chain).catch((e: Error) => ({ kind: 'failed', problems: [`the anchor check failed: ${e.message}`] }));
+  const anchor = anchorStatus(transcript, report, {
+    checked: read !== undefined && 'view' in read,
+    ...(read && 'problem' in read ? { problem: read.problem } : {}),
+    ...(read && 'anchorTimestamp' in read && read.anchorTimestamp !== undefined ? { anchorTimestamp: read.anchorTimestamp } : {}),
+  });
   self.postMessage({ report, ms, anchor });
 };

@@ -1,13 +1,15 @@
 /**
- * /verify's anchor check (client/src/anchor-check.ts) off chain: its leaf is OpenZeppelin's
- * StandardMerkleTree leaf (built here again with ethers' ABI coder), its proof folds sorted pairs,
- * and a transcript cut short, rewritten or forked after its anchor fails; a transcript without an
- * anchor says so. The registry read itself is covered against a real chain by the browser test.
+ * /verify's anchor line (client/src/anchor-check.ts) off chain: a transcript cut short, rewritten
+ * or forked after its anchor fails, one whose anchor holds waits for a chain, one without an
+ * anchor says so; the leaf and fold agree with OpenZeppelin's tree built here with ethers. The
+ * registry read itself is covered against a real chain by test/browser/verify-anchor.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { AbiCoder, keccak256 } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { anchorLeaf, anchorStatus, foldProof, type TranscriptAnchor } from '../../client/src/anchor-check.ts';
+import { anchorStatus } from '../../client/src/anchor-check.ts';
+import { anchorLeafHash, foldProof, type TranscriptAnchor } from '../../vrf/protocol/anchor-proof.ts';
+import { verifyTranscript, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { recordHash, type DrawRecord } from '../../vrf/protocol/records.ts';
 
@@ -29,44 +31,47 @@ function anchored(lastSeq: number): { anchor: TranscriptAnchor; root: string } {
   return { root, anchor: { index: 3, root, leaf: { roomId: transcript.roomId, lastSeq, headHash: head }, proof: [otherPair], blockNumber: 12, txHash: `0x${'11'.repeat(32)}` } };
 }
 
-describe('the anchor check', () => {
-  it("builds OpenZeppelin's leaf and folds the proof to the root", () => {
-    const { anchor, root } = anchored(1);
-    expect(`0x${bytesToHex(anchorLeaf(anchor.leaf))}`).toBe(ozLeaf(anchor.leaf.roomId, anchor.leaf.lastSeq, anchor.leaf.headHash));
-    // A room id longer than one word is padded as ABI encoding pads it.
-    const long = { roomId: 'r'.repeat(45), lastSeq: 2 ** 40, headHash: 'ef'.repeat(32) };
-    expect(`0x${bytesToHex(anchorLeaf(long))}`).toBe(ozLeaf(long.roomId, long.lastSeq, long.headHash));
-    expect(foldProof(anchorLeaf(anchor.leaf), anchor.proof)).toBe(root);
-  });
+const keys = JSON.parse(readFileSync(new URL('../vectors/transcript-v1.json', import.meta.url), 'utf8')).keys as TrustedKeys;
+/** The status with no chain given: what holds off chain. */
+const offChain = (t: unknown) => anchorStatus(t, verifyTranscript(t, keys), { checked: false });
 
-  it('holds off chain for the anchored transcript, and waits for a chain to be checked', async () => {
+describe("/verify's anchor line", () => {
+  it('holds off chain for an anchored transcript whose proof folds to its root, and waits for a chain to be checked', () => {
     const { anchor } = anchored(1);
-    expect(await anchorStatus({ ...transcript, anchor, lastAnchorAt: 1 }, undefined)).toEqual({ kind: 'unchecked', index: 3 });
+    expect(offChain({ ...transcript, anchor, lastAnchorAt: 1 })).toEqual({ kind: 'unchecked', index: 3 });
   });
 
-  it('fails a transcript cut short, rewritten or forked after its anchor', async () => {
+  it('fails a transcript cut short, rewritten or forked after its anchor, or with a proof of another room', () => {
     const { anchor } = anchored(transcript.records.length - 1);
-    const cut = await anchorStatus({ ...transcript, records: transcript.records.slice(0, -1), anchor }, undefined);
-    expect(cut).toMatchObject({ kind: 'failed' });
-    expect(JSON.stringify(cut)).toMatch(/cut short after its anchor/);
+    const cut = offChain({ ...transcript, records: transcript.records.slice(0, -1), anchor });
+    expect(cut.kind).toBe('failed');
+    expect(JSON.stringify(cut)).toMatch(/truncated/);
 
     const records = transcript.records.map((r) => ({ ...r }));
     (records.at(-1) as { drawSeq: number }).drawSeq += 1;
-    const rewritten = await anchorStatus({ ...transcript, records, anchor }, undefined);
-    expect(JSON.stringify(rewritten)).toMatch(/differs from the one anchored/);
+    expect(JSON.stringify(offChain({ ...transcript, records, anchor }))).toMatch(/differs from the one anchored/);
 
-    const forgedProof = await anchorStatus({ ...transcript, anchor: { ...anchor, proof: [`0x${'00'.repeat(32)}`] } }, undefined);
-    expect(JSON.stringify(forgedProof)).toMatch(/folds to .*not to the anchor's root/);
+    const forgedProof = offChain({ ...transcript, anchor: { ...anchor, proof: [`0x${'00'.repeat(32)}`] } });
+    expect(JSON.stringify(forgedProof)).toMatch(/does not fold to the root/);
 
-    const otherRoom = await anchorStatus({ ...transcript, anchor: { ...anchor, leaf: { ...anchor.leaf, roomId: 'another-room' } } }, undefined);
-    expect(JSON.stringify(otherRoom)).toMatch(/not of this transcript's room/);
+    const otherRoom = offChain({ ...transcript, anchor: { ...anchor, leaf: { ...anchor.leaf, roomId: 'another-room' } } });
+    expect(JSON.stringify(otherRoom)).toMatch(/not this room's/);
 
-    expect(await anchorStatus({ ...transcript, anchor: { index: 'x' } }, undefined)).toMatchObject({ kind: 'failed' });
+    expect(offChain({ ...transcript, anchor: { index: 'x' } })).toMatchObject({ kind: 'failed' });
   });
 
-  it('says when a transcript is not yet anchored, or carries no anchor fields', async () => {
-    expect(await anchorStatus({ ...transcript, anchor: null, lastAnchorAt: 1234 }, undefined)).toEqual({ kind: 'not-anchored', lastAnchorAt: 1234 });
-    expect(await anchorStatus({ ...transcript, anchor: null, lastAnchorAt: null }, undefined)).toEqual({ kind: 'not-anchored', lastAnchorAt: null });
-    expect(await anchorStatus(transcript, undefined)).toEqual({ kind: 'absent' });
+  it('says when a transcript is not yet anchored, carries no anchor fields, or the chain could not be read', () => {
+    expect(offChain({ ...transcript, anchor: null, lastAnchorAt: 1234 })).toEqual({ kind: 'not-anchored', lastAnchorAt: 1234 });
+    expect(offChain({ ...transcript, anchor: null, lastAnchorAt: null })).toEqual({ kind: 'not-anchored', lastAnchorAt: null });
+    expect(offChain(transcript)).toEqual({ kind: 'absent' });
+    const { anchor } = anchored(1);
+    const t = { ...transcript, anchor };
+    expect(anchorStatus(t, verifyTranscript(t, keys), { checked: false, problem: 'the registry could not be read: down' })).toEqual({ kind: 'failed', problems: ['the registry could not be read: down'] });
+  });
+
+  it("agrees with the protocol's leaf and fold (vrf/protocol/anchor-proof.ts) on OpenZeppelin's tree built with ethers", () => {
+    const { anchor, root } = anchored(1);
+    expect(`0x${bytesToHex(anchorLeafHash(anchor.leaf))}`).toBe(ozLeaf(anchor.leaf.roomId, anchor.leaf.lastSeq, anchor.leaf.headHash));
+    expect(foldProof(anchorLeafHash(anchor.leaf), anchor.proof)).toBe(root);
   });
 });
