@@ -83,15 +83,16 @@ async function playerSender(session: Session, provider: JsonRpcProvider): Promis
 
 const court = (chain: CourtChain, runner: ContractRunner) => new Contract(chain.court, COURT_ABI, runner);
 
-/** Asks the faucet for gas money when the sender holds less than `need`; says what happened. */
-async function ensureGas(session: Session, provider: JsonRpcProvider, need: bigint): Promise<string> {
-  if ((await provider.getBalance(session.address)) >= need) return '';
+/** Asks the faucet for gas money when the browser key holds less than `need`; throws, saying why, when it gets none. */
+async function ensureGas(session: Session, provider: JsonRpcProvider, need: bigint): Promise<void> {
+  const balance = await provider.getBalance(session.address);
+  if (balance >= need) return;
   // A sign-in token of its own, naming no session key: the room's session key stays as it is.
   const token = await signIn(session.signer);
   const res = await fetch('/chain/fund', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-  if (res.ok) return 'funded by the server for gas; ';
+  if (res.ok) return;
   const body = (await res.json().catch(() => ({}))) as { error?: string };
-  return `no gas from the server (${body.error ?? `HTTP ${res.status}`}); `;
+  throw new Error(`the browser key holds ${balance} wei, less than the ${need} wei the reveal's gas may cost, and the server gave none (${body.error ?? `HTTP ${res.status}`}): send it some ether, or export the key to a wallet`);
 }
 
 /** Takes the draw to the court: signs the player's CourtReveal and sends `reveal`. Resolves with the case. */
