@@ -83,16 +83,19 @@ async function playerSender(session: Session, provider: JsonRpcProvider): Promis
 
 const court = (chain: CourtChain, runner: ContractRunner) => new Contract(chain.court, COURT_ABI, runner);
 
-/** Asks the faucet for gas money when the browser key holds less than `need`; throws, saying why, when it gets none. */
-async function ensureGas(session: Session, provider: JsonRpcProvider, need: bigint): Promise<void> {
+/**
+ * Asks the faucet for gas money when the browser key holds less than twice `cost` (room for a
+ * rising fee); throws, saying why, when it gets none and holds less than `cost` itself.
+ */
+async function ensureGas(session: Session, provider: JsonRpcProvider, cost: bigint): Promise<void> {
   const balance = await provider.getBalance(session.address);
-  if (balance >= need) return;
+  if (balance >= cost * 2n) return;
   // A sign-in token of its own, naming no session key: the room's session key stays as it is.
   const token = await signIn(session.signer);
   const res = await fetch('/chain/fund', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-  if (res.ok) return;
+  if (res.ok || balance >= cost) return;
   const body = (await res.json().catch(() => ({}))) as { error?: string };
-  throw new Error(`the browser key holds ${balance} wei, less than the ${need} wei the reveal's gas may cost, and the server gave none (${body.error ?? `HTTP ${res.status}`}): send it some ether, or export the key to a wallet`);
+  throw new Error(`the browser key holds ${balance} wei, less than the ${cost} wei the reveal's gas may cost, and the server gave none (${body.error ?? `HTTP ${res.status}`}): send it some ether, or export the key to a wallet`);
 }
 
 /** Takes the draw to the court: signs the player's CourtReveal and sends `reveal`. Resolves with the case. */
@@ -111,7 +114,7 @@ export async function revealToCourt(chain: CourtChain, session: Session, receipt
       throw new Error(`the court would refuse this reveal: ${courtError(contract, e)}`);
     });
     const fee = (await provider.getFeeData()).maxFeePerGas ?? 2_000_000_000n;
-    if (session.signer.kind === 'local') await ensureGas(session, provider, gas * fee * 2n);
+    if (session.signer.kind === 'local') await ensureGas(session, provider, gas * fee);
     const tx = await contract.getFunction('reveal')(...args, { gasLimit: (gas * 12n) / 10n });
     const mined = await tx.wait();
     const event = mined?.logs.map((l: { topics: string[]; data: string }) => contract.interface.parseLog(l)).find((e: { name: string } | null) => e?.name === 'Revealed');
