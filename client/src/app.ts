@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     $('export-key').hidden = signer.kind !== 'local';
     const inventory = new Inventory(signer.address);
     void inventory.refresh().catch(() => undefined);
-    new CourtPanel(keys, session).render();
+    new CourtPanel(keys, session, () => void inventory.refresh().catch(() => undefined)).render();
     deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => void inventory.refresh().catch(() => undefined) };
     const resumed = await GameRoom.resume(deps);
     if (!(resumed instanceof GameRoom)) lobby.show(resumed);

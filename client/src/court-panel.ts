@@ -20,7 +20,7 @@ import type { Session } from './session.ts';
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const actions = () => import('./court-actions.ts');
 const POLL_MS = 2000;
-const time = (seconds: number) => new Date(seconds * 1000).toLocaleTimeString();
+const time = (seconds: number) => new Date(seconds * 1000).toLocaleString();
 const short = (hex: string) => `${hex.slice(0, 10)}…`;
 
 export class CourtPanel {
@@ -35,6 +35,8 @@ export class CourtPanel {
   constructor(
     private readonly keys: Fairness,
     private readonly session: Session,
+    /** A claim minted coins: the inventory may have changed. */
+    private readonly onClaimed: () => void = () => undefined,
   ) {
     const { rpcUrl, chainId } = keys.chain;
     const court = addressOf(keys.chain.court);
@@ -149,6 +151,7 @@ export class CourtPanel {
     return this.#act(d, async () => {
       const claimTx = await (await actions()).claimCase(this.#chain!, this.session, d.court!);
       saveWitnessed({ ...d, court: { ...d.court!, claimTx } });
+      this.onClaimed();
     });
   }
 }
