@@ -44,6 +44,7 @@ import { RateLimitedServer } from './limits/rate-limited-server.ts';
 import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { loadServerGames, servedRules } from './games.ts';
+import { readTestWithhold } from './court/test-withhold.ts';
 import { provideServices } from './services.ts';
 import { allowOwnOriginOnly } from './same-origin-cors.ts';
 import { DamageReports } from './storage/damage.ts';
@@ -75,6 +76,9 @@ export async function startServer(
 }
 
 async function startLockedServer(config: Config, log: Logger, onFatal: (reason: string) => void): Promise<RunningServer> {
+  // A test switch that makes the server cheat: refused (the server does not start) outside NODE_ENV=test.
+  const withhold = readTestWithhold() === 'void-revealed';
+  if (withhold) log.warn('FAIRPLAY_TEST_WITHHOLD=void-revealed: revealed draws are voided and court cases left unanswered (tests only)');
   const suite = getSuite(config.vrfSuite);
   const games = await loadServerGames();
   const keys = loadOrCreateKeys({ dataDir: config.dataDir, suite, log: (msg, fields) => log.warn(fields ?? {}, msg) });

@@ -140,7 +140,14 @@ export interface RoomRevealsTable {
   seed: string;
 }
 
+/** The reveal court watcher's place in the chain: the next block to read `Revealed` events from, per court (lowercase address). */
+export interface CourtCursorsTable {
+  court: string;
+  next_block: number;
+}
+
 export interface Schema {
+  court_cursors: CourtCursorsTable;
   rooms: RoomsTable;
   room_records: RoomRecordsTable;
   room_reveals: RoomRevealsTable;
