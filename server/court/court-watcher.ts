@@ -7,8 +7,8 @@
  * restart goes on where the last run stopped and no reveal is skipped), at most `pollMs` apart.
  * A case still open (`cases(id).status == 1`) is answered through the fairness sender, whose
  * journal sends each answer exactly once (its id is the case id) and resends it after a crash.
- * A range whose handling fails is read again on the next poll; the cursor passes it only once
- * each of its cases is answered, known to be closed, or known not to be this server's.
+ * A range whose handling fails is read again on the next poll; the cursor passes a case only
+ * once it is closed on chain, or known not to be this server's to answer.
  * @module
  */
 import { Contract, type Provider } from 'ethers';
@@ -71,21 +71,43 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
-  const handle = async (c: RevealedCase): Promise<void> => {
-    const where = { caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, player: c.player, answerBy: c.answerBy };
-    const status = Number(((await court.getFunction('cases')('0x' + c.caseId)) as { status: bigint }).status);
-    if (status !== CaseStatus.Revealed) return;
-    if (opts.withhold) return void log.warn(where, 'court case left unanswered: FAIRPLAY_TEST_WITHHOLD is set');
-    const answer = await answerCase(c, { rooms: opts.rooms, prover: opts.prover, keyId: opts.keyId });
-    if (answer.kind === 'unknown') return void log.warn({ ...where, reason: answer.reason }, 'court case not answered: not a draw of this server');
-    await opts.transactions.submit({ id: c.caseId, to: opts.court, data: answerCalldata(c.caseId, answer.beta, answer.pi), confirmingTopic: ANSWERED_TOPIC });
-    log.info({ ...where, from: answer.from }, 'court case answered');
+  /** Cases submitted by this process and not yet seen closed: not proven and queued again on every poll. */
+  const submitted = new Set<string>();
+  /** Cases already logged as left unanswered (withheld, or not this server's). */
+  const noted = new Set<string>();
+  const note = (c: RevealedCase, fields: Record<string, unknown>, message: string): void => {
+    if (noted.has(c.caseId)) return;
+    noted.add(c.caseId);
+    log.warn({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, player: c.player, answerBy: c.answerBy, ...fields }, message);
   };
 
+  /** Handles one case; true while its answer is submitted and the case still open on chain. */
+  const handle = async (c: RevealedCase): Promise<boolean> => {
+    const status = Number(((await court.getFunction('cases')('0x' + c.caseId)) as { status: bigint }).status);
+    if (status !== CaseStatus.Revealed) {
+      submitted.delete(c.caseId);
+      return false;
+    }
+    if (opts.withhold) return (note(c, {}, 'court case left unanswered: FAIRPLAY_TEST_WITHHOLD is set'), false);
+    if (submitted.has(c.caseId)) return true;
+    const answer = await answerCase(c, { rooms: opts.rooms, prover: opts.prover, keyId: opts.keyId });
+    if (answer.kind === 'unknown') return (note(c, { reason: answer.reason }, 'court case not answered: not a draw of this server'), false);
+    await opts.transactions.submit({ id: c.caseId, to: opts.court, data: answerCalldata(c.caseId, answer.beta, answer.pi), confirmingTopic: ANSWERED_TOPIC });
+    submitted.add(c.caseId);
+    log.info({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, answerBy: c.answerBy, from: answer.from }, 'court case answered');
+    return true;
+  };
+
+  /**
+   * Reads the court's events from the cursor to the head. The cursor passes a case only once it
+   * is closed on chain (or will never be answered here): a case answered but not yet confirmed
+   * holds it, so an answer the sender lost (a crash before its journal) is made again.
+   */
   const poll = async (): Promise<void> => {
     if (opts.mayRun && !opts.mayRun()) return;
     const safeHead = (await opts.provider.getBlockNumber()) - (confirmations - 1);
     let from = (await cursor.next()) ?? opts.fromBlock ?? (await findDeploymentBlock(opts.provider, opts.court));
+    let hold: number | undefined;
     while (!stopped && from <= safeHead) {
       const to = Math.min(safeHead, from + range - 1);
       const logs = await opts.provider.getLogs({ address: opts.court, topics: [REVEALED_TOPIC], fromBlock: from, toBlock: to });
@@ -97,9 +119,9 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
           log.error({ err, tx: l.transactionHash }, 'unreadable Revealed event skipped');
           continue;
         }
-        await handle(c);
+        if (await handle(c)) hold ??= c.blockNumber;
       }
-      await cursor.advance(to + 1);
+      await cursor.advance(hold ?? to + 1);
       from = to + 1;
     }
   };
