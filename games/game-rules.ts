@@ -21,6 +21,13 @@ export interface OutcomeMapping {
   result(beta: Uint8Array, action: Record<string, JsonValue>, moves: readonly string[], terms: RulesTerms | undefined): Record<string, JsonValue>;
   /** Whether players record moves on a draw of this kind (between its receipt and its outcome). */
   readonly takesMoves?: boolean;
+  /**
+   * The most a draw with this action can pay back, stake included, in units, under these terms,
+   * whatever beta and the moves: a receipt's `maxPayout` is it in whole coins, rounded down, and
+   * the reveal court pays that when a revealed draw is never answered. 0 for draws that pay no
+   * coins. Throws on an action or terms the mapping does not accept, as `result` does.
+   */
+  maxPayout(action: Record<string, JsonValue>, terms: RulesTerms | undefined): number;
 }
 
 export interface GameRules {

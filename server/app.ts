@@ -115,6 +115,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     operatorAddress: keys.operatorAddress,
     prover,
     rules: servedRules(config),
+    revealCourtWindowMs: config.revealCourtWindowSeconds * 1000,
     onRecord: metrics.recorded,
     commitments,
     index,

@@ -60,6 +60,8 @@ export interface Config {
   readonly startingUnits: number;
   /** `HOUSE_EDGE_BPS`: house edge in basis points (100 = 1%). Default 100, in [0, 1000]. */
   readonly houseEdgeBps: number;
+  /** `REVEAL_COURT_WINDOW_SECONDS`: how long after its issue a receipt may be taken to the reveal court (its `revealDeadline`). Default 86400, in [3600, 2592000]. */
+  readonly revealCourtWindowSeconds: number;
   /**
    * `MAX_BET`: largest single stake in whole chips. Default 100000, in [1, 10000000] (so that a
    * win at the longest odds, 100 times the stake in units, is still a safe integer).
@@ -186,6 +188,7 @@ const schema = z.object({
   MAX_PAYLOAD_BYTES: integer('MAX_PAYLOAD_BYTES', 4096, 64, 1_048_576),
   STARTING_CHIPS: integer('STARTING_CHIPS', 1000, 0, 1_000_000_000),
   HOUSE_EDGE_BPS: integer('HOUSE_EDGE_BPS', 100, 0, 1000),
+  REVEAL_COURT_WINDOW_SECONDS: integer('REVEAL_COURT_WINDOW_SECONDS', 86_400, 3_600, 2_592_000),
   MAX_BET: integer('MAX_BET', 100_000, 1, 10_000_000),
   CHAIN_RPC_URL: raw.transform((value, ctx) => {
     if (value === undefined || /^https?:\/\/[^\s]+$/.test(value)) return value;
@@ -284,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     startingChips: v.STARTING_CHIPS,
     startingUnits: unitsOfChips(v.STARTING_CHIPS),
     houseEdgeBps: v.HOUSE_EDGE_BPS,
+    revealCourtWindowSeconds: v.REVEAL_COURT_WINDOW_SECONDS,
     maxBet: v.MAX_BET,
     maxBetUnits: unitsOfChips(v.MAX_BET),
     chainRpcUrl: v.CHAIN_RPC_URL,

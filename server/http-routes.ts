@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { PROTOCOL_TAG, PROTOCOL_VERSION } from '../vrf/protocol/alpha.ts';
 import { UNITS_PER_CHIP } from '../games/chips.ts';
 import { GAMES, gameRules, MAPPING_VERSIONS } from '../games/registry.ts';
-import { DOMAIN_V2, DRAW_RECEIPT, RECORD_SEAL } from '../vrf/protocol/receipt.ts';
+import { DOMAIN_V2, DRAW_RECEIPT_COURT, RECORD_SEAL } from '../vrf/protocol/receipt.ts';
 import { DRAW_MOVE, DRAW_REQUEST, SESSION_KEY_URN } from '../vrf/protocol/authorization.ts';
 import { AddressSchema } from '../vrf/protocol/records.ts';
 import { TRANSCRIPT_FORMAT } from '../vrf/protocol/transcript.ts';
@@ -41,7 +41,7 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
     // version 2: every draw and move is authorised by its players, rules pinned by hash, every
     // record signed; alpha's own encoding is still version 1.
     protocol: { alpha: PROTOCOL_TAG, version: 2, alphaVersion: PROTOCOL_VERSION, transcript: TRANSCRIPT_FORMAT },
-    receipt: { domain: DOMAIN_V2, types: DRAW_RECEIPT.types, primaryType: DRAW_RECEIPT.name },
+    receipt: { domain: DOMAIN_V2, types: DRAW_RECEIPT_COURT.types, primaryType: DRAW_RECEIPT_COURT.name },
     seal: { domain: DOMAIN_V2, types: RECORD_SEAL.types, primaryType: RECORD_SEAL.name },
     drawRequest: { domain: DOMAIN_V2, types: DRAW_REQUEST.types, primaryType: DRAW_REQUEST.name, sessionKeyResource: `${SESSION_KEY_URN}<address>` },
     drawMove: { domain: DOMAIN_V2, types: DRAW_MOVE.types, primaryType: DRAW_MOVE.name },

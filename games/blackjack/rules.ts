@@ -125,6 +125,15 @@ export function payoutOf(stake: number, outcome: BlackjackOutcome, doubled: bool
   }
 }
 
+/**
+ * The most a hand can pay back, in units, stake included: a won double, 4 × stake (2 × the doubled
+ * stake). A natural pays 5/2 × stake and ends the hand before any move, so it cannot be doubled;
+ * there is no split, so no hand stakes more than twice.
+ */
+export function maxHandPayout(action: BlackjackAction): number {
+  return Math.max(payoutOf(action.stake, 'win', true), payoutOf(action.stake, 'natural', false));
+}
+
 /** Units the player has put in on this hand: the stake, and a second one after a double. */
 export function stakeOf(action: BlackjackAction, moves: readonly string[]): number {
   return moves[0] === 'double' ? 2 * action.stake : action.stake;
@@ -289,6 +298,7 @@ export const blackjack: GameRules = {
       version: BLACKJACK_HAND_MAPPING,
       takesMoves: true,
       result: (beta, action, moves) => handResult(deckOf(beta), BlackjackActionSchema.parse(action), moves),
+      maxPayout: (action) => maxHandPayout(BlackjackActionSchema.parse(action)),
     },
   },
 };

@@ -71,6 +71,14 @@ export function diceOutcome(beta: Uint8Array, a: DiceAction): DiceResult {
 
 const DiceTermsSchema = z.object({ edgeBps: EdgeSchema });
 
+/** The bet with the edge it is played at: v2, the bet alone and the edge from the rules; v1, the edge was in the action. Throws on a bet not allowed. */
+function playedAction(action: Record<string, unknown>, terms: Readonly<Record<string, unknown>> | undefined): DiceAction {
+  const a = terms === undefined ? DiceActionSchema.parse(action) : { ...DiceBetSchema.parse(action), edgeBps: DiceTermsSchema.parse(terms).edgeBps };
+  const problem = diceActionProblem(a);
+  if (problem) throw new Error(problem);
+  return a;
+}
+
 export const dice: GameRules = {
   id: 'dice',
   title: 'Dice',
@@ -86,12 +94,10 @@ export const dice: GameRules = {
       version: DICE_MAPPING,
       result(beta, action, moves, terms) {
         noMoves(moves);
-        // v2: the bet alone, the edge from the rules; v1: the edge was in the action.
-        const a = terms === undefined ? DiceActionSchema.parse(action) : { ...DiceBetSchema.parse(action), edgeBps: DiceTermsSchema.parse(terms).edgeBps };
-        const problem = diceActionProblem(a);
-        if (problem) throw new Error(problem);
-        return { ...diceOutcome(beta, a) };
+        return { ...diceOutcome(beta, playedAction(action, terms)) };
       },
+      // A win is the only paying result, and it pays the same whatever the roll.
+      maxPayout: (action, terms) => payoutOnWin(playedAction(action, terms)),
     },
   },
 };

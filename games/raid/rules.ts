@@ -151,7 +151,18 @@ export const raid: GameRules = {
   terms: { map: [...RAID_MAP], chestsPerRound: CHESTS_PER_ROUND, lootTable: LOOT_TABLE.map((l) => ({ ...l })) },
   items: LOOT_TABLE.filter((l) => l.item !== 'coins').map((l) => ({ tokenId: l.tokenId, name: l.item, rarity: l.rarity, foundIn: 'a treasure-raid chest' })),
   mappings: {
-    chests: { version: RAID_CHESTS_MAPPING, result: (beta, action, moves) => (noMoves(moves), chestsOutcome(beta, ChestsActionSchema.parse(action))) },
-    loot: { version: RAID_LOOT_MAPPING, result: (beta, action, moves) => (noMoves(moves), lootOutcome(beta, LootActionSchema.parse(action))) },
+    // maxPayout counts chips staked and paid back, and no raid draw takes a stake: chests place
+    // tiles, loot awards a token of its table (its coin entries included) for free. The court's
+    // terms are 0 (FAIRNESS.md section 5c says what that leaves uncovered).
+    chests: {
+      version: RAID_CHESTS_MAPPING,
+      result: (beta, action, moves) => (noMoves(moves), chestsOutcome(beta, ChestsActionSchema.parse(action))),
+      maxPayout: (action) => (ChestsActionSchema.parse(action), 0),
+    },
+    loot: {
+      version: RAID_LOOT_MAPPING,
+      result: (beta, action, moves) => (noMoves(moves), lootOutcome(beta, LootActionSchema.parse(action))),
+      maxPayout: (action) => (LootActionSchema.parse(action), 0),
+    },
   },
 };

@@ -8,6 +8,7 @@ import { SigningKey } from 'ethers';
 import type { EcvrfSuite } from '../../vrf/index.ts';
 import { vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
+import { DEFAULT_REVEAL_WINDOW_MS } from '../../vrf/protocol/court-terms.ts';
 import { receiptDigest, sealDigest, type Sealable, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
 import { rulesHash, type RulesDocument } from '../../games/rules-document.ts';
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
@@ -27,6 +28,8 @@ export interface FairnessContext {
   /** The rules each game's draws are played under, and the hash receipts carry, by game id. */
   readonly rules: Readonly<Record<string, { readonly document: RulesDocument; readonly hash: string }>>;
   readonly prover: Prover;
+  /** How long after its issue a receipt may be taken to the reveal court: its `revealDeadline` is issuedAt plus this. */
+  readonly revealCourtWindowMs: number;
   now(): number;
   /** Seed commitments already used under this key: a receipt claims its commitments first. */
   readonly commitments: CommitmentRegistry;
@@ -45,6 +48,8 @@ export function createFairnessContext(opts: {
   /** The rules document of each game served. */
   rules: readonly RulesDocument[];
   now?: () => number;
+  /** REVEAL_COURT_WINDOW_SECONDS in ms; default 24 hours. */
+  revealCourtWindowMs?: number;
   onRecord?: (record: HashedRecord, game: string) => void;
   /** Default: in memory, for this context alone. */
   commitments?: CommitmentRegistry;
@@ -61,6 +66,7 @@ export function createFairnessContext(opts: {
     seal: (r) => signer.sign(sealDigest(r)).serialized,
     rules: Object.fromEntries(opts.rules.map((document) => [document.game, { document, hash: rulesHash(document) }])),
     prover: opts.prover,
+    revealCourtWindowMs: opts.revealCourtWindowMs ?? DEFAULT_REVEAL_WINDOW_MS,
     now: opts.now ?? Date.now,
     commitments: opts.commitments ?? new MemoryCommitmentRegistry(),
     ...(index ? { index } : {}),

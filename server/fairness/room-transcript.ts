@@ -9,6 +9,7 @@
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import type { DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { courtMaxPayout } from '../../vrf/protocol/court-terms.ts';
 import { bytesToHex, type JsonValue } from '../../vrf/protocol/encoding.ts';
 import { outcomeMappings } from '../../games/registry.ts';
 import { GENESIS_HASH, recordHash, type DrawRecord, type HashedRecord, type OutcomeRecord, type ReceiptRecord, type VoidReason } from '../../vrf/protocol/records.ts';
@@ -134,10 +135,14 @@ export class RoomTranscript {
     players: readonly { address: string; commitment: string; authorization: DrawAuthorization }[];
   }): Promise<ReceiptRecord & { hash: string }> {
     const { ctx } = this;
-    // Before anything is signed: a commitment is used once under this key (throws CommitmentUsed).
-    await ctx.commitments.claim(draw.players.map((p) => p.commitment));
     const rules = ctx.rules[draw.game];
     if (!rules) throw new Error(`no rules document for ${draw.game}`);
+    // The most the court would pay for this draw (FAIRNESS.md section 5c); worked out before the
+    // commitments are claimed, so an action the mapping refuses costs the player no commitment.
+    const maxPayout = courtMaxPayout(draw, rules.document.terms);
+    // Before anything is signed: a commitment is used once under this key (throws CommitmentUsed).
+    await ctx.commitments.claim(draw.players.map((p) => p.commitment));
+    const issuedAt = ctx.now();
     const unsigned = {
       seq: this.#count,
       prev: this.head,
@@ -151,8 +156,11 @@ export class RoomTranscript {
       commitments: draw.players.map((p) => p.commitment),
       suite: ctx.suite.name,
       keyId: ctx.keyId,
-      issuedAt: ctx.now(),
+      issuedAt,
       rulesHash: rules.hash,
+      // Until when the player may take this receipt to the reveal court.
+      revealDeadline: issuedAt + ctx.revealCourtWindowMs,
+      maxPayout,
     };
     const authorizations = draw.players.map((p) => p.authorization);
     // The operator signs the receipt's terms; the authorisations are the players' own

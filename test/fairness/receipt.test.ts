@@ -1,7 +1,7 @@
 /**
  * The protocol's EIP-712 structs, encoded directly (vrf/protocol/eip712.ts), agree with ethers'
- * generic typed-data code on random values: every receipt (v1 and v2), seal, close, draw request
- * and move digest, and the signer recovered from each.
+ * generic typed-data code on random values: every receipt (v1, v2, v2 with court terms), seal,
+ * close, draw request, move and court reveal digest, and the signer recovered from each.
  */
 import fc from 'fast-check';
 import { TypedDataEncoder, verifyTypedData, Wallet } from 'ethers';
@@ -10,7 +10,8 @@ import { propertyParams } from '../helpers/seed.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { recoverSigner, type StructValue, type TypedStruct } from '../../vrf/protocol/eip712.ts';
 import { DRAW_MOVE, DRAW_REQUEST } from '../../vrf/protocol/authorization.ts';
-import { DRAW_RECEIPT, DRAW_RECEIPT_V1, RECEIPT_DOMAIN, DOMAIN_V2, RECORD_SEAL, receiptSigner, ROOM_CLOSE_V1 } from '../../vrf/protocol/receipt.ts';
+import { COURT_REVEAL } from '../../vrf/protocol/court-reveal.ts';
+import { DRAW_RECEIPT, DRAW_RECEIPT_COURT, DRAW_RECEIPT_V1, RECEIPT_DOMAIN, DOMAIN_V2, RECORD_SEAL, receiptSigner, ROOM_CLOSE_V1 } from '../../vrf/protocol/receipt.ts';
 import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { buildWorkedExample } from './worked-example.ts';
 
@@ -29,6 +30,8 @@ const STRUCTS: [TypedStruct, typeof RECEIPT_DOMAIN | typeof DOMAIN_V2][] = [
   [DRAW_RECEIPT_V1, RECEIPT_DOMAIN],
   [ROOM_CLOSE_V1, RECEIPT_DOMAIN],
   [DRAW_RECEIPT, DOMAIN_V2],
+  [DRAW_RECEIPT_COURT, DOMAIN_V2],
+  [COURT_REVEAL, DOMAIN_V2],
   [RECORD_SEAL, DOMAIN_V2],
   [DRAW_REQUEST, DOMAIN_V2],
   [DRAW_MOVE, DOMAIN_V2],
@@ -57,5 +60,8 @@ describe('EIP-712 structs', () => {
     expect(receiptSigner({ ...signed, drawSeq: 1 })).not.toBe(operator);
     expect(receiptSigner({ ...signed, action: { ...signed.action, stake: 11 } })).not.toBe(operator);
     expect(receiptSigner({ ...signed, rulesHash: 'ab'.repeat(32) })).not.toBe(operator);
+    expect(signed.maxPayout).toBeGreaterThan(0);
+    expect(receiptSigner({ ...signed, maxPayout: signed.maxPayout! + 1 })).not.toBe(operator);
+    expect(receiptSigner({ ...signed, revealDeadline: signed.revealDeadline! + 1 })).not.toBe(operator);
   });
 });

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       startingChips: 1000,
       startingUnits: 1_000_000_000,
       houseEdgeBps: 100,
+      revealCourtWindowSeconds: 86_400,
       maxBet: 100_000,
       maxBetUnits: 100_000_000_000,
       chainRpcUrl: undefined,
@@ -102,6 +103,7 @@ describe('loadConfig', () => {
       MAX_PAYLOAD_BYTES: '1024',
       STARTING_CHIPS: '0',
       HOUSE_EDGE_BPS: '250',
+      REVEAL_COURT_WINDOW_SECONDS: '7200',
       MAX_BET: '500',
     });
     expect(config).toMatchObject({
@@ -122,6 +124,7 @@ describe('loadConfig', () => {
       startingChips: 0,
       startingUnits: 0,
       houseEdgeBps: 250,
+      revealCourtWindowSeconds: 7200,
       maxBet: 500,
       maxBetUnits: 500_000_000,
     });
@@ -146,6 +149,8 @@ describe('loadConfig', () => {
     [{ PORT: '80.5' }, 'PORT must be an integer in [0, 65535], got "80.5"'],
     [{ HOUSE_EDGE_BPS: '1001' }, 'HOUSE_EDGE_BPS must be an integer in [0, 1000], got "1001"'],
     [{ HOUSE_EDGE_BPS: '-1' }, 'HOUSE_EDGE_BPS must be an integer in [0, 1000], got "-1"'],
+    [{ REVEAL_COURT_WINDOW_SECONDS: '3599' }, 'REVEAL_COURT_WINDOW_SECONDS must be an integer in [3600, 2592000], got "3599"'],
+    [{ REVEAL_COURT_WINDOW_SECONDS: '2592001' }, 'REVEAL_COURT_WINDOW_SECONDS must be an integer in [3600, 2592000], got "2592001"'],
     [{ MAX_BET: '0' }, 'MAX_BET must be an integer in [1, 10000000], got "0"'],
     [{ MAX_BET: '10000001' }, 'MAX_BET must be an integer in [1, 10000000], got "10000001"'],
     [{ STARTING_CHIPS: '1e3' }, 'STARTING_CHIPS must be an integer'],

@@ -83,7 +83,11 @@ describe('GET /fairness', () => {
       roomId: receipt.roomId, drawSeq: receipt.drawSeq, recordSeq: receipt.seq, prevHash: '0x' + receipt.prev, game: receipt.game, kind: receipt.kind,
       action: JSON.stringify(receipt.action), players: receipt.players, commitments: receipt.commitments.map((c) => '0x' + c),
       suite: receipt.suite, keyId: receipt.keyId, issuedAt: receipt.issuedAt, rulesHash: '0x' + receipt.rulesHash,
+      revealDeadline: receipt.revealDeadline, maxPayout: receipt.maxPayout,
     };
+    // The court terms (section 5c): the default reveal window, and a won double's 4 × stake in whole coins.
+    expect(receipt.revealDeadline! - receipt.issuedAt).toBe(86_400_000);
+    expect(receipt.maxPayout).toBe(Math.floor((4 * (receipt.action['stake'] as number)) / 1_000_000));
     expect(verifyTypedData(f.receipt.domain, f.receipt.types, receiptMessage, receipt.signature)).toBe(f.receiptSigner);
     for (const record of [voided, close]) {
       const { signature, hash: _hash, ...body } = record;

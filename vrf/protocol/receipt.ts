@@ -6,7 +6,10 @@
  * record's body, so no one without the operator key can rewrite a transcript's tail.
  *
  * v1 (domain version 1): receipts without `rulesHash`, and `RoomClose` for closes; nothing else
- * was signed. v2 (domain version 2): receipts with `rulesHash`, and seals.
+ * was signed. v2 (domain version 2): receipts with `rulesHash`, and seals. A v2 receipt with the
+ * court terms (`revealDeadline`, `maxPayout`, FAIRNESS.md section 5c) is signed as the longer
+ * struct that the reveal court rebuilds on chain; which struct is chosen by the fields present,
+ * so every receipt written before still verifies.
  * @module
  */
 import { canonicalJson, jsonHash, type JsonValue } from './encoding.ts';
@@ -35,6 +38,13 @@ const RECEIPT_FIELDS = [
 
 export const DRAW_RECEIPT_V1 = defineStruct(RECEIPT_DOMAIN, 'DrawReceipt', RECEIPT_FIELDS);
 export const DRAW_RECEIPT = defineStruct(DOMAIN_V2, 'DrawReceipt', [...RECEIPT_FIELDS, ['rulesHash', 'bytes32']]);
+/** A v2 receipt with court terms: what every new receipt is signed as, and what `RevealCourt` recovers the operator from. */
+export const DRAW_RECEIPT_COURT = defineStruct(DOMAIN_V2, 'DrawReceipt', [
+  ...RECEIPT_FIELDS,
+  ['rulesHash', 'bytes32'],
+  ['revealDeadline', 'uint64'],
+  ['maxPayout', 'uint64'],
+]);
 export const ROOM_CLOSE_V1 = defineStruct(RECEIPT_DOMAIN, 'RoomClose', [
   ['roomId', 'string'],
   ['recordSeq', 'uint64'],
@@ -55,8 +65,9 @@ export type UnsignedClose = Omit<CloseRecord, 'signature'>;
 /** A record the operator seals (v2): any but a receipt, without its seal. */
 export type Sealable = Exclude<DrawRecord, ReceiptRecord> extends infer R ? (R extends DrawRecord ? Omit<R, 'signature'> : never) : never;
 
-/** The struct a receipt is signed as: v2 when it names its rules, v1 otherwise. */
-const receiptStruct = (r: UnsignedReceipt) => (r.rulesHash === undefined ? DRAW_RECEIPT_V1 : DRAW_RECEIPT);
+/** The struct a receipt is signed as: with court terms when it carries them, v2 when it names its rules, v1 otherwise. */
+const receiptStruct = (r: UnsignedReceipt) =>
+  r.revealDeadline !== undefined || r.maxPayout !== undefined ? DRAW_RECEIPT_COURT : r.rulesHash === undefined ? DRAW_RECEIPT_V1 : DRAW_RECEIPT;
 
 /** The EIP-712 message of a receipt record (action as canonical JSON). */
 export function receiptMessage(r: UnsignedReceipt): StructValue {
@@ -74,6 +85,8 @@ export function receiptMessage(r: UnsignedReceipt): StructValue {
     keyId: r.keyId,
     issuedAt: r.issuedAt,
     ...(r.rulesHash === undefined ? {} : { rulesHash: r.rulesHash }),
+    ...(r.revealDeadline === undefined ? {} : { revealDeadline: r.revealDeadline }),
+    ...(r.maxPayout === undefined ? {} : { maxPayout: r.maxPayout }),
   };
 }
 

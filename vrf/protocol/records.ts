@@ -44,8 +44,13 @@ export const ReceiptRecordSchema = z.strictObject({
   authorizations: z.array(AuthorizationSchema).min(1).max(64).optional(),
   /** v2: SHA-256 of the game's rules document (FAIRNESS.md section 8), which the draw is played under. */
   rulesHash: hex(32).optional(),
+  /** v2, court terms (FAIRNESS.md section 5c): until when, in ms since 1970, the player may take this receipt to the reveal court. */
+  revealDeadline: seq.optional(),
+  /** v2, court terms: the most this draw can pay, stake included, in whole coins (rounded down): what an unanswered court case pays. */
+  maxPayout: seq.optional(),
 })
   .refine((r) => r.commitments.length === r.players.length, 'one commitment per player')
+  .refine((r) => (r.revealDeadline === undefined) === (r.maxPayout === undefined), 'revealDeadline and maxPayout come together')
   .refine((r) => r.authorizations === undefined || r.authorizations.length === r.players.length, 'one authorization per player')
   .refine((r) => new Set(r.players.map((p) => p.toLowerCase())).size === r.players.length, 'players must be distinct');
 

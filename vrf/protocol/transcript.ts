@@ -8,9 +8,10 @@
 import { z } from 'zod';
 import { vrfKeyId } from './commitment.ts';
 import { canonicalJson, hexToBytes, type JsonValue } from './encoding.ts';
+import { courtTermsProblems, MIN_REVEAL_WINDOW_MS } from './court-terms.ts';
 import { receiptSigner } from './receipt.ts';
 import type { DrawRecord, ReceiptRecord } from './records.ts';
-import { TranscriptVerifier, type RecordReport, type TrustedKeys } from './verifier.ts';
+import { receiptTerms, TranscriptVerifier, type RecordReport, type TrustedKeys } from './verifier.ts';
 
 export { outcomeProblems, TranscriptVerifier, type RecordReport, type TrustedKeys } from './verifier.ts';
 
@@ -48,7 +49,9 @@ export interface IntendedDraw {
 /**
  * What is wrong with a receipt, seen by the player who asked for it, or []: it must be signed by
  * the pinned signer for the pinned key and carry exactly the player's action, commitment and the
- * rules the player signed for. A player reveals only to a receipt that passes. Never throws.
+ * rules the player signed for, and court terms the player can take to the reveal court: the
+ * mapping's maxPayout and a deadline at least an hour after its issue (FAIRNESS.md section 5c).
+ * A player reveals only to a receipt that passes. Never throws.
  */
 export function receiptProblems(receipt: ReceiptRecord, intended: IntendedDraw, keys: TrustedKeys): string[] {
   try {
@@ -62,6 +65,12 @@ export function receiptProblems(receipt: ReceiptRecord, intended: IntendedDraw, 
     if (index < 0 || receipt.commitments[index] !== intended.commitment) problems.push('receipt does not hold my commitment');
     if (canonicalJson(receipt.action) !== canonicalJson(intended.action)) problems.push('receipt action differs from my request');
     if (receipt.rulesHash !== intended.rulesHash) problems.push('receipt names other rules than the ones I signed for');
+    if (receipt.revealDeadline === undefined || receipt.maxPayout === undefined)
+      problems.push('receipt carries no court terms (revealDeadline, maxPayout): a withheld outcome could not be taken to the reveal court');
+    else {
+      const { terms, problem } = receiptTerms(receipt, keys);
+      problems.push(...(problem ? [problem] : courtTermsProblems(receipt, terms, MIN_REVEAL_WINDOW_MS)));
+    }
     return problems;
   } catch (e) {
     return [`receipt cannot be checked: ${(e as Error).message}`];

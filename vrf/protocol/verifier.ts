@@ -5,7 +5,8 @@
  * arrives. One code path means a check added here is made everywhere.
  *
  * For every record it checks the chain link (seq, prev, hash), and by type: a receipt's signer,
- * key id, draw number, rules (v2: the hash of the pinned rules document of its game), players'
+ * key id, draw number, rules (v2: the hash of the pinned rules document of its game), court terms
+ * when it carries them (v2: maxPayout by its mapping, a deadline after its issue), players'
  * authorisations (v2: no draw no player asked for) and commitments (never one used before, in
  * this room or any other transcript checked with the same log: a revealed seed drawn on again
  * would let the server pick among re-rolls); a move's draw, player and (v2) the player's
@@ -21,6 +22,7 @@ import { vrfKeyId } from './commitment.ts';
 import { hexToBytes } from './encoding.ts';
 import type { RoomRules } from '../../games/game-rules.ts';
 import { gameRules, outcomeMappings } from '../../games/registry.ts';
+import { courtTermsProblems } from './court-terms.ts';
 import { closeSignerV1, receiptSigner } from './receipt.ts';
 import { DrawRecordSchema, GENESIS_HASH, recordHash, type DrawRecord, type ReceiptRecord } from './records.ts';
 import {
@@ -197,9 +199,11 @@ export class TranscriptVerifier {
     }
     if (this.version === 2) {
       p.push(...receiptAuthorizationProblems(rec));
-      const { problem } = receiptTerms(rec, this.keys);
+      const { terms, problem } = receiptTerms(rec, this.keys);
       if (problem) p.push(problem);
-    } else if (rec.authorizations || rec.rulesHash !== undefined) p.push('a v1 receipt carries v2 fields (authorizations, rulesHash)');
+      else p.push(...courtTermsProblems(rec, terms));
+    } else if (rec.authorizations || rec.rulesHash !== undefined || rec.revealDeadline !== undefined)
+      p.push('a v1 receipt carries v2 fields (authorizations, rulesHash, court terms)');
     // A seed is revealed once: a second draw on the same commitment would let the server, who
     // knows the seed by then, pick among re-rolls (after voiding the first draw, say).
     for (const c of rec.commitments) {
