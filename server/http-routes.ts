@@ -29,6 +29,7 @@ import type { ServerMetrics } from './metrics.ts';
 import { serverGame } from './games.ts';
 import { services } from './services.ts';
 import { serveTranscript } from './transcript-route.ts';
+import { serveAnchor } from './fairness-chain/anchor-route.ts';
 
 /** What GET /fairness answers: everything a verifier pins. */
 export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<string, unknown> {
@@ -102,6 +103,8 @@ export function installRoutes(
   // A finished room's whole transcript (immutable, with an ETag), or a page of a room's records
   // with `from`, `total` and `next`: streamed from the stored rows (transcript-route.ts).
   app.get('/rooms/:roomId/transcript', serveTranscript);
+  // An anchor: its root, its leaves (room heads) and its transaction (fairness-chain/anchor-route.ts).
+  app.get('/anchors/:index', serveAnchor);
 
   app.get('/auth/nonce', async (req: Request, res: Response) => {
     const { config, signIn } = services();

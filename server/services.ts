@@ -15,6 +15,7 @@ import type { FairnessContext } from './fairness/context.ts';
 import type { DrawIndex } from './indexes/draws.ts';
 import type { RateLimits } from './limits/rate-limits.ts';
 import type { DamageReports } from './storage/damage.ts';
+import type { AnchorReader } from './fairness-chain/anchor-reader.ts';
 
 export interface GameServices {
   readonly config: Config;
@@ -32,6 +33,8 @@ export interface GameServices {
   readonly rateLimits: RateLimits;
   /** What this start found damaged and set aside, for GET /health. */
   readonly damage?: DamageReports;
+  /** The transcripts' anchors on the fairness registry, once it is known (`startFairnessChain`). */
+  readonly anchors?: AnchorReader;
 }
 
 let provided: GameServices | undefined;

@@ -8,6 +8,10 @@
  *   TRANSCRIPT_PAGE_MAX records, with `from`, `total` and `next` (null on the last page), so no
  *   request reads an unbounded live room.
  *
+ * - With anchors running (`services().anchors`), the body also carries `anchor`, the proof of the
+ *   room's latest head in a confirmed anchor (or null), and `lastAnchorAt`; a finished room's ETag
+ *   then names its anchor too, and it is immutable only once its close is anchored.
+ *
  * Each record's stored JSON text is written as it is: it was checked (schema and hash) before it
  * was written, so nothing is parsed or hashed again per request. Rows are read
  * TRANSCRIPT_CHUNK_RECORDS at a time, each chunk read, framed and written in a turn of the event
@@ -47,13 +51,17 @@ export async function serveTranscript(req: Request, res: Response): Promise<void
   const filing = await rooms.filing(roomId);
   if (!filing) return void res.status(404).json({ error: `no room ${roomId}` });
   const head = `${JSON.stringify(rooms.header(roomId)).slice(0, -1)},"records":[`;
+  const anchored = await services().anchors?.transcriptFields(roomId);
+  const anchorFields = anchored ? `,${anchored.json}` : '';
 
   if (filing.status === 'closed' && query.data.from === undefined && query.data.limit === undefined) {
-    const etag = `"${filing.head}"`;
-    res.set({ ETag: etag, 'Cache-Control': IMMUTABLE });
+    // The anchor changes until the close itself is anchored: until then the body is revalidated, by an ETag naming the anchor.
+    const closeAnchored = !anchored || anchored.anchor?.leaf.lastSeq === filing.records - 1;
+    const etag = anchored?.anchor ? `"${filing.head}.${anchored.anchor.index}"` : `"${filing.head}"`;
+    res.set({ ETag: etag, 'Cache-Control': closeAnchored ? IMMUTABLE : 'no-cache' });
     if (matches(req.get('If-None-Match'), etag)) return void res.status(304).end();
     res.type('application/json');
-    await writePieces(res, pieces(rooms, roomId, 0, filing.records, { head, tail: () => ']}', whole: true }), TRANSCRIPT_WRITE_TIMEOUT_MS);
+    await writePieces(res, pieces(rooms, roomId, 0, filing.records, { head, tail: () => `]${anchorFields}}`, whole: true }), TRANSCRIPT_WRITE_TIMEOUT_MS);
     return;
   }
 
@@ -64,7 +72,7 @@ export async function serveTranscript(req: Request, res: Response): Promise<void
   const tail = (written: number) => {
     const end = from + written;
     const total = Math.max(counted, end);
-    return `],"from":${from},"total":${total},"next":${end < total ? end : null}}`;
+    return `],"from":${from},"total":${total},"next":${end < total ? end : null}${anchorFields}}`;
   };
   res.type('application/json');
   await writePieces(res, pieces(rooms, roomId, from, limit, { head, tail, whole: false }), TRANSCRIPT_WRITE_TIMEOUT_MS);

@@ -8,7 +8,7 @@
  * chain and its replacement never mix (which would hide the loss from the newest-first walk).
  * @module
  */
-import { keccak256, type BaseWallet, type Contract, type JsonRpcProvider } from 'ethers';
+import { keccak256, Transaction, type BaseWallet, type Contract, type JsonRpcProvider } from 'ethers';
 import type { Logger } from 'pino';
 import type { ChainLookup } from './chain-lookup.ts';
 import type { Confirmation, MintLog, SentTx } from './mint-log.ts';
@@ -21,7 +21,14 @@ export type Verdict =
 
 export interface SenderOptions {
   readonly mints: MintLog;
+  /** Where transactions go unless `send` names another target. */
   readonly contract: Contract;
+  /**
+   * The topic 0 of the event that confirms an id (its topic 1), emitted by the transaction's
+   * target; default: the contract's AwardMinted. Given the target, for a sender that speaks to
+   * several contracts.
+   */
+  readonly confirmingTopic?: (to: string) => string;
   readonly wallet: BaseWallet;
   readonly provider: JsonRpcProvider;
   readonly chain: ChainLookup;
@@ -48,7 +55,8 @@ export class MintSender {
     this.#nonce = undefined;
   }
 
-  async send(data: string, awardIds: readonly string[], gas: bigint): Promise<Verdict> {
+  /** `to`: the target, when not the contract (its confirming event per `confirmingTopic`). */
+  async send(data: string, awardIds: readonly string[], gas: bigint, to?: string): Promise<Verdict> {
     const { wallet, provider, mints, contract } = this.o;
     const nonce = this.#nonce ?? (await this.o.chain.nonceOf(wallet.address, 'pending'));
     const fee = await provider.getFeeData();
@@ -56,7 +64,7 @@ export class MintSender {
       type: 2,
       chainId: this.o.chainId,
       nonce,
-      to: await contract.getAddress(),
+      to: to ?? (await contract.getAddress()),
       data,
       gasLimit: (gas * 6n) / 5n,
       maxFeePerGas: fee.maxFeePerGas,
@@ -108,7 +116,7 @@ export class MintSender {
       if (receipt && receipt.status !== 1) return this.#void(tx, 'reverted', false);
       // Status 1 without our mints: the call reached no contract (a node restarted from a state
       // before the deployment), so nothing was minted.
-      if (receipt && !this.#mintsAll(receipt.logs, tx.awardIds)) return this.#void(tx, 'its receipt holds no AwardMinted event for its awards', false);
+      if (receipt && !this.#confirmsAll(receipt.logs, tx)) return this.#void(tx, 'its receipt holds no confirming event for its ids', false);
       if (receipt) {
         const depth = this.o.confirmations === 1 ? 1 : (await provider.getBlockNumber()) - receipt.blockNumber + 1;
         if (depth >= this.o.confirmations) {
@@ -131,11 +139,16 @@ export class MintSender {
     return { kind: 'stopped' };
   }
 
-  /** Whether the logs hold an AwardMinted event of our contract for every one of the awards. */
-  #mintsAll(logs: readonly { address: string; topics: readonly string[] }[], awardIds: readonly string[]): boolean {
-    const topic = this.o.contract.interface.getEvent('AwardMinted')!.topicHash;
-    const minted = new Set(logs.filter((l) => l.address.toLowerCase() === this.o.mints.contract && l.topics[0] === topic).map((l) => l.topics[1]!.slice(2)));
-    return awardIds.every((id) => minted.has(id));
+  /**
+   * Whether the logs hold a confirming event of the transaction's target for every one of its ids
+   * (the minter's: an AwardMinted of GameAssets per award). The target is read from the signed
+   * bytes, so a transaction resumed after a crash is judged as it was sent.
+   */
+  #confirmsAll(logs: readonly { address: string; topics: readonly string[] }[], tx: SentTx): boolean {
+    const to = (Transaction.from(tx.raw).to ?? '').toLowerCase();
+    const topic = this.o.confirmingTopic?.(to) ?? this.o.contract.interface.getEvent('AwardMinted')!.topicHash;
+    const confirmed = new Set(logs.filter((l) => l.address.toLowerCase() === to && l.topics[0] === topic).map((l) => l.topics[1]!.slice(2)));
+    return tx.awardIds.every((id) => confirmed.has(id));
   }
 
   /** Records a confirmation, after voiding whatever recorded ones the chain has lost. */

@@ -156,6 +156,38 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('rooms').addColumn('damaged_at', 'bigint').execute();
       },
     },
+    '0006-anchors': {
+      async up(db: Kysely<any>) {
+        // An anchor: one Merkle root over the room heads that changed in a period, posted to the registry.
+        await db.schema
+          .createTable('anchors')
+          .addColumn('anchor_index', 'bigint', (c) => c.primaryKey())
+          .addColumn('root', 'text', (c) => c.notNull())
+          .addColumn('leaf_count', 'bigint', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('anchor_leaves')
+          .addColumn('anchor_index', 'bigint', (c) => c.notNull().references('anchors.anchor_index'))
+          .addColumn('room_id', 'text', (c) => c.notNull())
+          .addColumn('last_seq', 'bigint', (c) => c.notNull())
+          .addColumn('head_hash', 'text', (c) => c.notNull())
+          // The leaf's proof, as JSON: built with the tree, so serving it hashes nothing.
+          .addColumn('proof', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('anchor_leaves_pk', ['anchor_index', 'room_id'])
+          .execute();
+        // A room's anchors, newest first: the transcript's proof.
+        await db.schema.createIndex('anchor_leaves_by_room').on('anchor_leaves').columns(['room_id', 'anchor_index']).execute();
+        // Each room's last anchored head: what the next anchor compares with.
+        await db.schema
+          .createTable('anchored_heads')
+          .addColumn('room_id', 'text', (c) => c.primaryKey())
+          .addColumn('last_seq', 'bigint', (c) => c.notNull())
+          .addColumn('anchor_index', 'bigint', (c) => c.notNull())
+          .addColumn('closed', 'integer', (c) => c.notNull())
+          .execute();
+      },
+    },
     '0007-court': {
       async up(db: Kysely<any>) {
         // The reveal court's watcher: the next block whose Revealed events it has not answered yet, per court contract.

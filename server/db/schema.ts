@@ -140,6 +140,34 @@ export interface RoomRevealsTable {
   seed: string;
 }
 
+/** An anchor: the Merkle root over the room heads that changed in one period (`server/fairness-chain/`). */
+export interface AnchorsTable {
+  anchor_index: number;
+  /** 0x-prefixed 32-byte hex. */
+  root: string;
+  leaf_count: number;
+  /** Milliseconds since 1970, when the tree was built. */
+  created_at: number;
+}
+
+/** A room head in an anchor's tree: the room's record `last_seq` and its hash (64 hex). */
+export interface AnchorLeavesTable {
+  anchor_index: number;
+  room_id: string;
+  last_seq: number;
+  head_hash: string;
+  /** JSON array of 0x-prefixed 32-byte sibling hashes, leaf to root. */
+  proof: string;
+}
+
+/** A room's last anchored head; `closed` (0 or 1): that head is its close, so the room changes no more. */
+export interface AnchoredHeadsTable {
+  room_id: string;
+  last_seq: number;
+  anchor_index: number;
+  closed: number;
+}
+
 /** The reveal court watcher's place in the chain: the next block to read `Revealed` events from, per court (lowercase address). */
 export interface CourtCursorsTable {
   court: string;
@@ -148,6 +176,9 @@ export interface CourtCursorsTable {
 
 export interface Schema {
   court_cursors: CourtCursorsTable;
+  anchors: AnchorsTable;
+  anchor_leaves: AnchorLeavesTable;
+  anchored_heads: AnchoredHeadsTable;
   rooms: RoomsTable;
   room_records: RoomRecordsTable;
   room_reveals: RoomRevealsTable;

@@ -1,0 +1,84 @@
+/**
+ * What anyone may read of the anchors, in any process of a cluster: an anchor with its leaves and
+ * its status on chain (`GET /anchors/:index`), and for a room's transcript the proof of its latest
+ * head whose anchor the chain confirmed, with when the newest confirmed anchor was built. The
+ * status comes from the fairness key's log (`fairness-sender.ts`), shared through the database.
+ * @module
+ */
+import type { MintLog } from '../awards/mint-log.ts';
+import { anchorId, type AnchorStore } from './anchor-store.ts';
+import type { RoomHead } from './anchor-tree.ts';
+
+export interface AnchorView {
+  readonly index: number;
+  readonly root: string;
+  readonly leafCount: number;
+  readonly leaves: readonly RoomHead[];
+  readonly status: 'pending' | 'confirmed';
+  readonly blockNumber?: number;
+  readonly txHash?: string;
+}
+
+/** A room's latest confirmed anchor, as `GET /rooms/:id/transcript` serves it. */
+export interface TranscriptAnchor {
+  readonly index: number;
+  readonly root: string;
+  readonly leaf: RoomHead;
+  readonly proof: readonly string[];
+  readonly blockNumber: number;
+  readonly txHash: string;
+}
+
+/** Anchors looked at per query when looking for the newest confirmed one. */
+const PAGE = 20;
+
+export class AnchorReader {
+  constructor(
+    private readonly store: AnchorStore,
+    private readonly log: MintLog,
+  ) {}
+
+  async anchor(index: number): Promise<AnchorView | undefined> {
+    const a = await this.store.anchor(index);
+    if (!a) return undefined;
+    const mint = await this.log.mintOf(anchorId(index));
+    const leaves = await this.store.leaves(index);
+    const base = { index, root: a.root, leafCount: a.leafCount, leaves };
+    return mint ? { ...base, status: 'confirmed', blockNumber: mint.blockNumber, txHash: mint.hash } : { ...base, status: 'pending' };
+  }
+
+  /** The room's newest leaf whose anchor is confirmed, or null. */
+  async ofRoom(roomId: string): Promise<TranscriptAnchor | null> {
+    let below: number | undefined;
+    for (;;) {
+      const leaves = await this.store.leavesOfRoom(roomId, PAGE, below);
+      const mints = await this.log.mintsOf(leaves.map((l) => anchorId(l.index)));
+      for (const l of leaves) {
+        const mint = mints.get(anchorId(l.index));
+        if (mint)
+          return { index: l.index, root: l.root, leaf: { roomId, lastSeq: l.lastSeq, headHash: l.headHash }, proof: l.proof, blockNumber: mint.blockNumber, txHash: mint.hash };
+      }
+      if (leaves.length < PAGE) return null;
+      below = leaves.at(-1)!.index;
+    }
+  }
+
+  /** When the newest confirmed anchor was built (ms since 1970), or null if none is. */
+  async lastAnchorAt(): Promise<number | null> {
+    let below: number | undefined;
+    for (;;) {
+      const anchors = await this.store.newestAnchors(PAGE, below);
+      const mints = await this.log.mintsOf(anchors.map((a) => anchorId(a.index)));
+      const confirmed = anchors.find((a) => mints.has(anchorId(a.index)));
+      if (confirmed) return confirmed.createdAt;
+      if (anchors.length < PAGE) return null;
+      below = anchors.at(-1)!.index;
+    }
+  }
+
+  /** The transcript's anchor fields, as JSON text to splice into its body, and what its ETag must name. */
+  async transcriptFields(roomId: string): Promise<{ json: string; anchor: TranscriptAnchor | null }> {
+    const [anchor, lastAnchorAt] = await Promise.all([this.ofRoom(roomId), this.lastAnchorAt()]);
+    return { json: `"anchor":${JSON.stringify(anchor)},"lastAnchorAt":${JSON.stringify(lastAnchorAt)}`, anchor };
+  }
+}
