@@ -1,21 +1,31 @@
 /**
- * The compiled GameAssets contract, read as JSON: the server deploys it without loading the
- * Solidity compiler (`npm run compile-contracts` writes it at development time).
+ * The compiled contracts, read as JSON: the server deploys them without loading the Solidity
+ * compiler (`npm run compile-contracts` writes them at development time).
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ARTIFACT = join(dirname(fileURLToPath(import.meta.url)), 'artifacts', 'GameAssets.json');
+/** The contracts the project ships, each compiled from `contracts/<Name>.sol`. */
+export const CONTRACT_NAMES = ['GameAssets', 'FairnessRegistry', 'RevealCourt'] as const;
+export type ContractName = (typeof CONTRACT_NAMES)[number];
 
-export interface Artifact {
-  readonly contractName: 'GameAssets';
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+
+/** Where the artifact of `name` is kept. */
+export const artifactFile = (name: ContractName): string => join(ARTIFACTS, `${name}.json`);
+/** GameAssets' artifact file. */
+export const ARTIFACT = artifactFile('GameAssets');
+
+export interface Artifact<N extends ContractName = ContractName> {
+  readonly contractName: N;
   readonly compiler: string;
   readonly abi: unknown[];
   readonly bytecode: string;
 }
 
-export function readArtifact(): Artifact {
-  return JSON.parse(readFileSync(ARTIFACT, 'utf8')) as Artifact;
+/** The artifact of `name` (GameAssets when not named). */
+export function readArtifact<N extends ContractName = 'GameAssets'>(name?: N): Artifact<N> {
+  return JSON.parse(readFileSync(artifactFile(name ?? 'GameAssets'), 'utf8')) as Artifact<N>;
 }

@@ -1,12 +1,13 @@
 /**
- * Compiles GameAssets.sol with solc-js (the compiler ships inside the npm package: no network,
- * no separate toolchain) against OpenZeppelin from node_modules. `npm run compile-contracts`
- * writes the artifact that the server deploys; a test recompiles and checks it still matches.
- * Development time only: the server reads the artifact (artifact.ts) and never loads solc.
+ * Compiles the contracts (GameAssets, FairnessRegistry, RevealCourt) with solc-js (the compiler
+ * ships inside the npm package: no network, no separate toolchain) against OpenZeppelin from
+ * node_modules, in one compiler run. `npm run compile-contracts` writes the artifacts that the
+ * server deploys; a test recompiles and checks they still match.
+ * Development time only: the server reads the artifacts (artifact.ts) and never loads solc.
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ARTIFACT, type Artifact } from './artifact.ts';
+import { artifactFile, CONTRACT_NAMES, type Artifact, type ContractName } from './artifact.ts';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,8 +17,9 @@ import solc from 'solc';
 const require = createRequire(import.meta.url);
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const SOURCE = join(here, 'contracts', 'GameAssets.sol');
-export { ARTIFACT, readArtifact, type Artifact } from './artifact.ts';
+export const sourceFile = (name: ContractName): string => join(here, 'contracts', `${name}.sol`);
+export const SOURCE = sourceFile('GameAssets');
+export { ARTIFACT, artifactFile, CONTRACT_NAMES, readArtifact, type Artifact, type ContractName } from './artifact.ts';
 
 function findImport(path: string): { contents: string } | { error: string } {
   try {
@@ -27,10 +29,12 @@ function findImport(path: string): { contents: string } | { error: string } {
   }
 }
 
-export function compileGameAssets(): Artifact {
+/** Every contract, compiled from today's sources, by name. */
+export function compileContracts(): { [N in ContractName]: Artifact<N> } {
+  const sources = Object.fromEntries(CONTRACT_NAMES.map((n) => [`${n}.sol`, { content: readFileSync(sourceFile(n), 'utf8') }]));
   const input = {
     language: 'Solidity',
-    sources: { 'GameAssets.sol': { content: readFileSync(SOURCE, 'utf8') } },
+    sources,
     settings: {
       // OpenZeppelin 5.7 uses MCOPY: the target chain must support Cancun.
       evmVersion: 'cancun',
@@ -43,12 +47,22 @@ export function compileGameAssets(): Artifact {
     contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>;
   };
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
-  if (errors.length) throw new Error(`GameAssets.sol does not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
-  const contract = output.contracts['GameAssets.sol']!['GameAssets']!;
-  return { contractName: 'GameAssets', compiler: solc.version(), abi: contract.abi, bytecode: '0x' + contract.evm.bytecode.object };
+  if (errors.length) throw new Error(`the contracts do not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
+  const artifact = <N extends ContractName>(name: N): Artifact<N> => {
+    const contract = output.contracts[`${name}.sol`]![name]!;
+    return { contractName: name, compiler: solc.version(), abi: contract.abi, bytecode: '0x' + contract.evm.bytecode.object };
+  };
+  return { GameAssets: artifact('GameAssets'), FairnessRegistry: artifact('FairnessRegistry'), RevealCourt: artifact('RevealCourt') };
+}
+
+/** GameAssets alone, compiled from today's sources. */
+export function compileGameAssets(): Artifact<'GameAssets'> {
+  return compileContracts().GameAssets;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  writeFileSync(ARTIFACT, JSON.stringify(compileGameAssets(), null, 2) + '\n');
-  console.log(`wrote ${ARTIFACT}`);
+  for (const artifact of Object.values(compileContracts())) {
+    writeFileSync(artifactFile(artifact.contractName), JSON.stringify(artifact, null, 2) + '\n');
+    console.log(`wrote ${artifactFile(artifact.contractName)}`);
+  }
 }

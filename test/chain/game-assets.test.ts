@@ -1,7 +1,7 @@
 import { Contract, ContractFactory, JsonRpcProvider, type JsonRpcSigner } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilNode } from '../../server/chain/anvil.ts';
-import { compileGameAssets, readArtifact } from '../../server/chain/compile.ts';
+import { compileContracts, CONTRACT_NAMES, readArtifact } from '../../server/chain/compile.ts';
 
 const EPOCH = 86_400;
 const COIN = 1n;
@@ -48,12 +48,16 @@ afterAll(async () => {
   await node?.stop();
 });
 
-describe('GameAssets artifact', () => {
-  it('is what the source compiles to today', () => {
-    const fresh = compileGameAssets();
-    const committed = readArtifact();
-    expect(fresh.bytecode).toBe(committed.bytecode);
-    expect(fresh.abi).toEqual(committed.abi);
+describe('the contract artifacts', () => {
+  it('are what the sources compile to today (GameAssets, FairnessRegistry, RevealCourt)', () => {
+    const fresh = compileContracts();
+    for (const name of CONTRACT_NAMES) {
+      const committed = readArtifact(name);
+      expect(committed.contractName).toBe(name);
+      expect(fresh[name].bytecode, name).toBe(committed.bytecode);
+      expect(fresh[name].abi, name).toEqual(committed.abi);
+    }
+    expect(readArtifact().contractName).toBe('GameAssets');
   });
 });
 

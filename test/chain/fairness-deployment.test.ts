@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hexlify, randomBytes, type Contract, type JsonRpcSigner } from 'ethers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureGameAssets } from '../../server/chain/deployment.ts';
+import { ensureFairnessContracts, type FairnessPlan } from '../../server/chain/fairness-deployment.ts';
+import { startFairnessChain, type FairnessChain } from '../helpers/fairness-contracts.ts';
+
+const DELAY = 86_400;
+const KEY = { keyId: '0d919fdcbe9bb1e8', suite: 'ECVRF-EDWARDS25519-SHA512-TAI', publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a' };
+const hash = () => hexlify(randomBytes(32)).slice(2);
+
+let chain: FairnessChain;
+let admin: JsonRpcSigner;
+let gameAssets: Contract;
+let fairness: string;
+let signer: string;
+
+beforeAll(async () => {
+  chain = await startFairnessChain();
+  admin = chain.signers[0]!;
+  [fairness, signer] = await Promise.all([chain.signers[1]!.getAddress(), chain.signers[2]!.getAddress()]);
+  const dir = mkdtempSync(join(tmpdir(), 'fairness-deploy-'));
+  const tokens = [{ id: 1, epochCap: 10n ** 30n, playerEpochCap: 10n ** 30n }];
+  ({ contract: gameAssets } = await ensureGameAssets(chain.provider, admin, { recordFile: join(dir, 'deployment.json'), uri: 'https://fairplay.example/assets/{id}.json', epochSeconds: 86_400, tokens, minter: fairness, vrfKey: KEY }));
+});
+
+afterAll(async () => {
+  await chain?.close();
+});
+
+async function plan(rules: FairnessPlan['rules'], answerWindowSeconds = 3_600, dir = mkdtempSync(join(tmpdir(), 'fairness-deploy-'))): Promise<FairnessPlan> {
+  return {
+    recordFile: join(dir, 'chain', 'fairness-deployment.json'),
+    changeDelaySeconds: DELAY,
+    court: { answerWindowSeconds, budgetPerEpoch: 1_000_000n, epochSeconds: 86_400, coinTokenId: 1 },
+    gameAssets: await gameAssets.getAddress(),
+    fairness,
+    vrfKey: KEY,
+    signer,
+    rules,
+  };
+}
+
+const nonce = () => chain.provider.getTransactionCount(admin.getAddress(), 'latest');
+
+describe('fairness contracts deployment', () => {
+  it('deploys and registers on first start, sends nothing on the next, and registers a changed rules hash as one delayed entry', async () => {
+    const [dice, raid] = [hash(), hash()];
+    const p = await plan([{ game: 'dice', rulesHash: dice }, { game: 'raid', rulesHash: raid }]);
+    const first = await ensureFairnessContracts(chain.provider, admin, p);
+    expect(first.fresh).toEqual({ registry: true, court: true });
+    expect(statSync(p.recordFile).mode & 0o777).toBe(0o600);
+    const record = JSON.parse(readFileSync(p.recordFile, 'utf8'));
+    expect([record.registry, record.court]).toEqual([await first.registry.getAddress(), await first.court.getAddress()]);
+    const { registry, court } = first;
+    const now = await chain.now();
+    expect(await registry.getFunction('hasRole')(await registry.getFunction('ANCHOR_ROLE')(), fairness)).toBe(true);
+    expect(await court.getFunction('hasRole')(await court.getFunction('ANSWER_ROLE')(), fairness)).toBe(true);
+    expect(await gameAssets.getFunction('hasRole')(await gameAssets.getFunction('MINTER_ROLE')(), record.court)).toBe(true);
+    expect(await registry.getFunction('signerAt')(now)).toBe(signer);
+    expect(await registry.getFunction('vrfKeyAt')(now)).toBe('0x' + KEY.keyId);
+    expect(await registry.getFunction('rulesAt')('dice', now)).toBe('0x' + dice);
+    expect(await registry.getFunction('rulesAt')('raid', now)).toBe('0x' + raid);
+    expect(await court.getFunction('answerWindow')()).toBe(3_600n);
+    expect(first.slots.map((s) => [s.slot, s.registered, s.pending])).toEqual([['vrfKey', true, false], ['signer', true, false], ['rules:dice', true, false], ['rules:raid', true, false]]);
+
+    const before = await nonce();
+    const second = await ensureFairnessContracts(chain.provider, admin, p);
+    expect(await nonce()).toBe(before); // not one transaction
+    expect(second.fresh).toEqual({ registry: false, court: false });
+    expect(await second.court.getAddress()).toBe(record.court);
+    expect(second.slots.every((s) => !s.registered && !s.pending)).toBe(true);
+
+    const changed = hash();
+    const third = await ensureFairnessContracts(chain.provider, admin, { ...p, rules: [{ game: 'dice', rulesHash: changed }, { game: 'raid', rulesHash: raid }] });
+    expect(await nonce()).toBe(before + 1);
+    const slot = third.slots.find((s) => s.slot === 'rules:dice')!;
+    expect([slot.registered, slot.pending, slot.inForce, slot.latest.value]).toEqual([true, true, '0x' + dice, '0x' + changed]);
+    const at = await chain.now();
+    expect(slot.latest.activeFrom).toBe(at + DELAY);
+    expect(await registry.getFunction('rulesAt')('dice', at)).toBe('0x' + dice);
+    expect(await registry.getFunction('rulesAt')('dice', at + DELAY)).toBe('0x' + changed);
+    // Started again with the pending hash: it is the latest entry already.
+    await ensureFairnessContracts(chain.provider, admin, { ...p, rules: [{ game: 'dice', rulesHash: changed }, { game: 'raid', rulesHash: raid }] });
+    expect(await nonce()).toBe(before + 1);
+  });
+
+  it('deploys a new court, keeping the registry, when the court\'s fixed terms change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fairness-deploy-'));
+    const rules = [{ game: 'dice', rulesHash: hash() }];
+    const first = await ensureFairnessContracts(chain.provider, admin, await plan(rules, 3_600, dir));
+    const second = await ensureFairnessContracts(chain.provider, admin, await plan(rules, 7_200, dir));
+    expect(second.fresh).toEqual({ registry: false, court: true });
+    expect(await second.registry.getAddress()).toBe(await first.registry.getAddress());
+    expect(await second.court.getFunction('answerWindow')()).toBe(7_200n);
+    expect(JSON.parse(readFileSync(join(dir, 'chain', 'fairness-deployment.json'), 'utf8')).court).toBe(await second.court.getAddress());
+  });
+
+  it('refuses a VRF key id that the registry holds with another public key', async () => {
+    const p = await plan([{ game: 'dice', rulesHash: hash() }]);
+    await ensureFairnessContracts(chain.provider, admin, p);
+    await expect(ensureFairnessContracts(chain.provider, admin, { ...p, vrfKey: { ...KEY, publicKey: '11'.repeat(32) } })).rejects.toThrow(/another public key/);
+  });
+});
