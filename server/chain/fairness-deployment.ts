@@ -119,7 +119,9 @@ export async function ensureFairnessContracts(provider: Provider, admin: Signer,
 
   await ensureRole(registry, 'ANCHOR_ROLE', plan.fairness);
   await ensureRole(court, 'ANSWER_ROLE', plan.fairness);
-  await ensureRole(attach('GameAssets', plan.gameAssets, admin), 'MINTER_ROLE', courtAddress);
+  await ensureRole(attach('GameAssets', plan.gameAssets, admin), 'MINTER_ROLE', courtAddress).catch((e: unknown) => {
+    throw new Error(`the court ${courtAddress} needs MINTER_ROLE on GameAssets ${plan.gameAssets}, and granting it failed (is the deployer GameAssets' admin?): ${(e as Error).message}`);
+  });
 
   let record = recorded;
   if (!registryFound || !courtFound || !record) {

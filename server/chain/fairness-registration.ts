@@ -50,9 +50,7 @@ async function entries(read: () => Promise<unknown>): Promise<Entries> {
 /** The value in force at `now` (the last entry already active), or null. */
 function inForceAt(e: Entries, now: number): string | null {
   let value: string | null = null;
-  e.activeFrom.forEach((from, i) => {
-    if (from <= now) value = e.values[i]!;
-  });
+  for (const [i, from] of e.activeFrom.entries()) if (from <= now) value = e.values[i]!;
   return value;
 }
 

@@ -98,6 +98,25 @@ describe('fairness contracts deployment', () => {
     expect(JSON.parse(readFileSync(join(dir, 'chain', 'fairness-deployment.json'), 'utf8')).court).toBe(await second.court.getAddress());
   });
 
+  it('deploys anew when the recorded contracts are gone (a node that lost its state)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fairness-deploy-'));
+    const p = await plan([{ game: 'dice', rulesHash: hash() }], 3_600, dir);
+    await ensureFairnessContracts(chain.provider, admin, p);
+    const other = await startFairnessChain();
+    try {
+      const otherAdmin = other.signers[0]!;
+      const tokens = [{ id: 1, epochCap: 10n ** 30n, playerEpochCap: 10n ** 30n }];
+      const assets = await ensureGameAssets(other.provider, otherAdmin, { recordFile: join(dir, 'deployment.json'), uri: 'https://fairplay.example/assets/{id}.json', epochSeconds: 86_400, tokens, minter: fairness, vrfKey: KEY });
+      const again = await ensureFairnessContracts(other.provider, otherAdmin, { ...p, gameAssets: await assets.contract.getAddress() });
+      expect(again.fresh).toEqual({ registry: true, court: true });
+      expect(await other.provider.getCode(await again.court.getAddress())).not.toBe('0x');
+      expect(again.slots.every((s) => s.registered && !s.pending)).toBe(true);
+      expect(JSON.parse(readFileSync(p.recordFile, 'utf8')).registry).toBe(await again.registry.getAddress());
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses a VRF key id that the registry holds with another public key', async () => {
     const p = await plan([{ game: 'dice', rulesHash: hash() }]);
     await ensureFairnessContracts(chain.provider, admin, p);
