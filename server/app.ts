@@ -45,6 +45,7 @@ import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { loadServerGames, servedRules } from './games.ts';
 import { readTestWithhold } from './court/test-withhold.ts';
+import { startOnchainFairness } from './onchain-fairness.ts';
 import { provideServices } from './services.ts';
 import { allowOwnOriginOnly } from './same-origin-cors.ts';
 import { DamageReports } from './storage/damage.ts';
@@ -171,7 +172,9 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     { refused: metrics.rateLimited, storeFailed: (limit, err) => log.warn({ err, limit }, 'rate limit store failed: request let through') },
     config.redisUrl,
   );
-  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits, damage });
+  // The fairness registry, anchors and the reveal court's watcher: one process only (in a cluster, to be led by the minter lease).
+  const onchain = cluster ? undefined : await startOnchainFairness({ config, chain, fairnessKey: keys.fairnessKey.reveal(), ctx, database, rooms: roomRecords, withhold, log });
+  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits, damage, ...(onchain ? { anchors: onchain.chain.anchors } : {}) });
 
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
@@ -211,7 +214,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     express: (app) => {
       // req.ip names the client as the rate limits do.
       app.set('trust proxy', config.trustProxyHops);
-      installRoutes(app, ctx, chain, minting, metrics, { dialect: database.dialect, answers: () => databaseAnswers(database) }, cluster ? () => cluster.ping() : undefined);
+      installRoutes(app, ctx, { ...chain, ...(onchain ? { fairness: onchain.info } : {}) }, minting, metrics, { dialect: database.dialect, answers: () => databaseAnswers(database) }, cluster ? () => cluster.ping() : undefined);
     },
   });
   await server.listen(config.port, config.host);
@@ -225,6 +228,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     port,
     async close() {
       await server.gracefullyShutdown(false);
+      await onchain?.close();
       await peers?.stop();
       await prover.close();
       await chips.close();

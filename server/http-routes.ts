@@ -64,12 +64,15 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
       ]),
     ),
     // The server's own JSON-RPC endpoint (reads and raw transactions: rpc-proxy.ts), never the node's.
-    chain: { chainId: chain.chainId, gameAssets: chain.gameAssets, rpcUrl: `${config.publicUrl}${CHAIN_RPC_PATH}` },
+    chain: { chainId: chain.chainId, gameAssets: chain.gameAssets, rpcUrl: `${config.publicUrl}${CHAIN_RPC_PATH}`, ...chain.fairness },
   };
 }
 
 /** What /fairness tells of the chain: where the tokens and the VRF key registry are. */
-export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'contract' | 'relay'>;
+export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'contract' | 'relay'> & {
+  /** The fairness registry and the reveal court (`onchain-fairness.ts`), when the server runs them. */
+  readonly fairness?: Record<string, unknown>;
+};
 
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 

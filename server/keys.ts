@@ -28,6 +28,9 @@ export interface ServerKeys {
   /** 0x-prefixed secp256k1 private key that sends mint transactions (the minter role). */
   readonly minterKey: Secret<string>;
   readonly minterAddress: string;
+  /** 0x-prefixed secp256k1 private key that sends anchors and court answers (the fairness key). */
+  readonly fairnessKey: Secret<string>;
+  readonly fairnessAddress: string;
 }
 
 /**
@@ -98,6 +101,12 @@ export function loadOrCreateKeys(opts: {
     env,
     log,
   );
+  const fairnessKeyBytes = loadKey(
+    { label: 'secp256k1 fairness key', envName: 'FAIRNESS_KEY', file: path.join(keysDir, 'fairness.key'), length: 32, isValid: isSecp256k1Key },
+    env,
+    log,
+  );
+  const fairnessKey = `0x${bytesToHex(fairnessKeyBytes)}`;
   const minterKey = `0x${bytesToHex(minterKeyBytes)}`;
   const operatorKey = `0x${bytesToHex(operatorKeyBytes)}`;
   return Object.freeze({
@@ -107,6 +116,8 @@ export function loadOrCreateKeys(opts: {
     operatorAddress: computeAddress(operatorKey),
     minterKey: new Secret(minterKey),
     minterAddress: computeAddress(minterKey),
+    fairnessKey: new Secret(fairnessKey),
+    fairnessAddress: computeAddress(fairnessKey),
   });
 }
 
