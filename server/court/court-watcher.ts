@@ -19,7 +19,6 @@ import type { RoomRecords } from '../fairness/room-records.ts';
 import { answerCase } from './case-answer.ts';
 import { ANSWERED_TOPIC, answerCalldata, CaseStatus, courtInterface, parseRevealed, REVEALED_TOPIC, type RevealedCase } from './court-contract.ts';
 import { SqlCourtCursor, type CourtCursor } from './court-cursor.ts';
-import { findDeploymentBlock } from './deployment-block.ts';
 
 /** What the watcher needs of the fairness sender (`FairnessTransactions`, server/fairness-chain/). */
 export interface AnswerTransactions {
@@ -47,7 +46,11 @@ export interface CourtWatcherOptions {
   readonly blockRange?: number;
   /** Blocks a Revealed event waits under the head before it is read (1: the head itself). Default 1. */
   readonly confirmations?: number;
-  /** The first block to read when there is no cursor yet: the court's deployment block (found on chain if not given). */
+  /**
+   * The first block to read when there is no cursor yet: the court's deployment block if known.
+   * Default 0: the first start reads the whole chain once, `blockRange` blocks a call (bisecting
+   * eth_getCode would be quicker, but a pruned or non-archive node answers old state wrongly or not at all).
+   */
   readonly fromBlock?: number;
   /** In a cluster: whether this process watches now (the fairness sender's lease holder). Default always. */
   readonly mayRun?: () => boolean;
@@ -106,7 +109,7 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
   const poll = async (): Promise<void> => {
     if (opts.mayRun && !opts.mayRun()) return;
     const safeHead = (await opts.provider.getBlockNumber()) - (confirmations - 1);
-    let from = (await cursor.next()) ?? opts.fromBlock ?? (await findDeploymentBlock(opts.provider, opts.court));
+    let from = (await cursor.next()) ?? opts.fromBlock ?? 0;
     let hold: number | undefined;
     while (!stopped && from <= safeHead) {
       const to = Math.min(safeHead, from + range - 1);
