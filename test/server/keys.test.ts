@@ -13,6 +13,7 @@ const p256 = getSuite('ECVRF-P256-SHA256-TAI');
 const VRF_HEX = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
 const OPERATOR_HEX = '4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318';
 const MINTER_HEX = '0123456789012345678901234567890123456789012345678901234567890123';
+const FAIRNESS_HEX = '2222222222222222222222222222222222222222222222222222222222222222';
 
 let dataDir: string;
 let logged: { msg: string; fields?: object }[];
@@ -42,14 +43,18 @@ describe('loadOrCreateKeys', () => {
     expect(fs.readFileSync(vrfFile(), 'utf8')).toBe(`${vrfHex}\n`);
     expect(fs.readFileSync(operatorFile(), 'utf8')).toBe(`${operatorHex}\n`);
     expect(modeOf(path.join(keysDir(), 'minter.key'))).toBe(0o600);
-    expect(fs.readdirSync(keysDir()).sort()).toEqual(['minter.key', 'operator.key', `vrf-${ed25519.name}.key`]); // no temp files left
+    expect(modeOf(path.join(keysDir(), 'fairness.key'))).toBe(0o600);
+    expect(fs.readdirSync(keysDir()).sort()).toEqual(['fairness.key', 'minter.key', 'operator.key', `vrf-${ed25519.name}.key`]); // no temp files left
     expect(logged.map((entry) => entry.msg)).toEqual([
       `generated a new ${ed25519.name} secret key`,
       'generated a new secp256k1 operator key',
       'generated a new secp256k1 minter key',
+      'generated a new secp256k1 fairness key',
     ]);
     expect(keys.minterAddress).toBe(new Wallet(keys.minterKey.reveal()).address);
     expect(keys.minterAddress).not.toBe(keys.operatorAddress);
+    expect(keys.fairnessAddress).toBe(new Wallet(keys.fairnessKey.reveal()).address);
+    expect(new Set([keys.fairnessAddress, keys.minterAddress, keys.operatorAddress]).size).toBe(3);
   });
 
   it('reuses the files on later starts', () => {
@@ -80,7 +85,7 @@ describe('loadOrCreateKeys', () => {
   });
 
   it('takes keys from VRF_SECRET_KEY and OPERATOR_KEY over the files and writes nothing', () => {
-    const keys = load({ VRF_SECRET_KEY: VRF_HEX, OPERATOR_KEY: `0x${OPERATOR_HEX}`, MINTER_KEY: MINTER_HEX });
+    const keys = load({ VRF_SECRET_KEY: VRF_HEX, OPERATOR_KEY: `0x${OPERATOR_HEX}`, MINTER_KEY: MINTER_HEX, FAIRNESS_KEY: FAIRNESS_HEX });
     expect(bytesToHex(keys.vrfSecretKey.reveal())).toBe(VRF_HEX);
     expect(bytesToHex(keys.vrfPublicKey)).toBe('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'); // RFC 9381 A.3 example 16
     expect(keys.operatorKey.reveal()).toBe(`0x${OPERATOR_HEX}`);
@@ -88,8 +93,9 @@ describe('loadOrCreateKeys', () => {
     expect(fs.readdirSync(dataDir)).toEqual([]);
 
     load(); // files now exist, and the environment still wins
-    const again = load({ VRF_SECRET_KEY: VRF_HEX.toUpperCase(), OPERATOR_KEY: OPERATOR_HEX, MINTER_KEY: MINTER_HEX });
+    const again = load({ VRF_SECRET_KEY: VRF_HEX.toUpperCase(), OPERATOR_KEY: OPERATOR_HEX, MINTER_KEY: MINTER_HEX, FAIRNESS_KEY: FAIRNESS_HEX });
     expect(again.minterAddress).toBe(new Wallet(MINTER_HEX).address);
+    expect(again.fairnessAddress).toBe(new Wallet(FAIRNESS_HEX).address);
     expect(bytesToHex(again.vrfSecretKey.reveal())).toBe(VRF_HEX);
     expect(again.operatorKey.reveal()).toBe(`0x${OPERATOR_HEX}`);
     expect(fs.readFileSync(vrfFile(), 'utf8')).not.toContain(VRF_HEX);
@@ -98,7 +104,7 @@ describe('loadOrCreateKeys', () => {
   it('overrides one key from the environment and keeps the other in a file', () => {
     const keys = load({ OPERATOR_KEY: OPERATOR_HEX });
     expect(keys.operatorKey.reveal()).toBe(`0x${OPERATOR_HEX}`);
-    expect(fs.readdirSync(keysDir()).sort()).toEqual(['minter.key', `vrf-${ed25519.name}.key`]);
+    expect(fs.readdirSync(keysDir()).sort()).toEqual(['fairness.key', 'minter.key', `vrf-${ed25519.name}.key`]);
   });
 
   it.each([
