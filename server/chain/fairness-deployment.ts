@@ -6,8 +6,9 @@
  * registers the VRF key, the receipt signer and each game's rules hash the registry lacks
  * (fairness-registration.ts). A recorded contract with no code (an embedded node that lost its
  * state) is deployed anew; so is a court whose fixed terms are not the plan's (its GameAssets,
- * coin, answer window, budget or epoch): the old court keeps its minter role, so its open cases
- * stay payable.
+ * coin, answer window, budget or epoch). The court it replaces loses its minter role: it checks
+ * receipts against the same registry, and a case opened there, which the server no longer
+ * watches, would otherwise be paid for want of an answer.
  * @module
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -47,6 +48,8 @@ export interface FairnessDeployment {
   readonly record: FairnessRecord;
   /** Which contracts this call deployed. */
   readonly fresh: { readonly registry: boolean; readonly court: boolean };
+  /** The recorded court this call replaced (and took the minter role from), if any. */
+  readonly replacedCourt?: string;
   /** Every slot of the plan, with whether a registered change is still pending. */
   readonly slots: readonly SlotStatus[];
 }
@@ -109,9 +112,11 @@ export async function ensureFairnessContracts(provider: Provider, admin: Signer,
   const registryAddress = await registry.getAddress();
 
   let court: Contract | undefined;
+  let replacedCourt: string | undefined;
   if (sameChain && (await live(provider, recorded.court))) {
     const found = attach('RevealCourt', recorded.court, admin);
     if (await courtMatches(found, registryAddress, plan)) court = found;
+    else replacedCourt = recorded.court;
   }
   const courtFound = court !== undefined;
   court ??= await deploy('RevealCourt', admin, registryAddress, plan.gameAssets, plan.court.coinTokenId, plan.court.answerWindowSeconds, plan.court.budgetPerEpoch, plan.court.epochSeconds, adminAddress);
@@ -123,11 +128,21 @@ export async function ensureFairnessContracts(provider: Provider, admin: Signer,
     throw new Error(`the court ${courtAddress} needs MINTER_ROLE on GameAssets ${plan.gameAssets}, and granting it failed (is the deployer GameAssets' admin?): ${(e as Error).message}`);
   });
 
+  if (replacedCourt) await retireCourt(attach('RevealCourt', replacedCourt, admin), admin);
+
   let record = recorded;
   if (!registryFound || !courtFound || !record) {
     record = { chainId, registry: registryAddress, court: courtAddress, deployedAt: new Date().toISOString() };
     await writeRecord(plan.recordFile, record);
   }
   const slots = await registerFairnessValues(registry, plan);
-  return { registry, court, record, fresh: { registry: !registryFound, court: !courtFound }, slots };
+  return { registry, court, record, fresh: { registry: !registryFound, court: !courtFound }, slots, ...(replacedCourt ? { replacedCourt } : {}) };
+}
+
+/** Takes the minter role on the replaced court's GameAssets from it (a no-op when it holds none). */
+async function retireCourt(old: Contract, admin: Signer): Promise<void> {
+  const assets = attach('GameAssets', (await old.getFunction('assets')()) as string, admin);
+  const role = (await assets.getFunction('MINTER_ROLE')()) as string;
+  const address = await old.getAddress();
+  if ((await assets.getFunction('hasRole')(role, address)) as boolean) await (await assets.getFunction('revokeRole')(role, address)).wait();
 }

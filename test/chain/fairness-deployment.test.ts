@@ -87,13 +87,18 @@ describe('fairness contracts deployment', () => {
     expect(await nonce()).toBe(before + 1);
   });
 
-  it('deploys a new court, keeping the registry, when the court\'s fixed terms change', async () => {
+  it('deploys a new court, keeping the registry and retiring the old court, when the court\'s fixed terms change', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fairness-deploy-'));
     const rules = [{ game: 'dice', rulesHash: hash() }];
     const first = await ensureFairnessContracts(chain.provider, admin, await plan(rules, 3_600, dir));
     const second = await ensureFairnessContracts(chain.provider, admin, await plan(rules, 7_200, dir));
     expect(second.fresh).toEqual({ registry: false, court: true });
+    expect(second.replacedCourt).toBe(await first.court.getAddress());
     expect(await second.registry.getAddress()).toBe(await first.registry.getAddress());
+    // The old court checks receipts against the same registry: it must mint nothing any more.
+    const minter = await gameAssets.getFunction('MINTER_ROLE')();
+    expect(await gameAssets.getFunction('hasRole')(minter, await first.court.getAddress())).toBe(false);
+    expect(await gameAssets.getFunction('hasRole')(minter, await second.court.getAddress())).toBe(true);
     expect(await second.court.getFunction('answerWindow')()).toBe(7_200n);
     expect(JSON.parse(readFileSync(join(dir, 'chain', 'fairness-deployment.json'), 'utf8')).court).toBe(await second.court.getAddress());
   });
