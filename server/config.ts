@@ -94,6 +94,8 @@ export interface Config {
   readonly mintConfirmations: number;
   /** `MINT_RECEIPT_TIMEOUT_SECONDS`: wait for a receipt before re-checking the chain and resending. Default 30, in [1, 3600]. */
   readonly mintReceiptTimeoutSeconds: number;
+  /** `ANCHOR_PERIOD_MS`: how often the changed room heads are anchored on the fairness registry. Default 60000, in [1000, 86400000]. */
+  readonly anchorPeriodMs: number;
   /** `MAX_SEATS_PER_ADDRESS`: rooms one player may sit in at once (across the cluster). Default 4, in [1, 100]. */
   readonly maxSeatsPerAddress: number;
   /**
@@ -213,6 +215,7 @@ const schema = z.object({
   HTTP_HEADERS_TIMEOUT_SECONDS: integer('HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 300),
   MINT_CONFIRMATIONS: integer('MINT_CONFIRMATIONS', 1, 1, 1000),
   MINT_RECEIPT_TIMEOUT_SECONDS: integer('MINT_RECEIPT_TIMEOUT_SECONDS', 30, 1, 3600),
+  ANCHOR_PERIOD_MS: integer('ANCHOR_PERIOD_MS', 60_000, 1_000, 86_400_000),
   MAX_SEATS_PER_ADDRESS: integer('MAX_SEATS_PER_ADDRESS', 4, 1, 100),
   REDIS_URL: raw.transform((value, ctx) => {
     if (value === undefined || /^rediss?:\/\/[^\s]+$/.test(value)) return value;
@@ -317,6 +320,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpHeadersTimeoutSeconds: v.HTTP_HEADERS_TIMEOUT_SECONDS,
     mintConfirmations: v.MINT_CONFIRMATIONS,
     mintReceiptTimeoutSeconds: v.MINT_RECEIPT_TIMEOUT_SECONDS,
+    anchorPeriodMs: v.ANCHOR_PERIOD_MS,
     maxSeatsPerAddress: v.MAX_SEATS_PER_ADDRESS,
     redisUrl: v.REDIS_URL,
     databaseUrl: v.DATABASE_URL,

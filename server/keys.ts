@@ -1,8 +1,9 @@
 /**
  * The server's long-lived secrets: the VRF secret key that proves every outcome, the
- * operator's secp256k1 key that signs EIP-712 receipts, and the minter's key that sends mint
- * transactions. Generated on first start under `${dataDir}/keys/`, reused afterwards, or taken
- * from `VRF_SECRET_KEY` / `OPERATOR_KEY` / `MINTER_KEY` (never written to disk). Losing or silently replacing either key breaks every published
+ * operator's secp256k1 key that signs EIP-712 receipts, the minter's key that sends mint
+ * transactions, and the fairness key that posts anchors and court answers to the fairness
+ * registry. Generated on first start under `${dataDir}/keys/`, reused afterwards, or taken
+ * from `VRF_SECRET_KEY` / `OPERATOR_KEY` / `MINTER_KEY` / `FAIRNESS_KEY` (never written to disk). Losing or silently replacing either key breaks every published
  * proof and receipt, so files are created exclusively and atomically and are never overwritten.
  *
  * An empty variable counts as unset. Error messages and log fields name files and variables,
@@ -28,7 +29,7 @@ export interface ServerKeys {
   /** 0x-prefixed secp256k1 private key that sends mint transactions (the minter role). */
   readonly minterKey: Secret<string>;
   readonly minterAddress: string;
-  /** 0x-prefixed secp256k1 private key that sends anchors and court answers (the fairness key). */
+  /** 0x-prefixed secp256k1 private key that posts anchors and court answers (its own nonces, apart from the minter's). */
   readonly fairnessKey: Secret<string>;
   readonly fairnessAddress: string;
 }
@@ -102,12 +103,18 @@ export function loadOrCreateKeys(opts: {
     log,
   );
   const fairnessKeyBytes = loadKey(
-    { label: 'secp256k1 fairness key', envName: 'FAIRNESS_KEY', file: path.join(keysDir, 'fairness.key'), length: 32, isValid: isSecp256k1Key },
+    {
+      label: 'secp256k1 fairness key',
+      envName: 'FAIRNESS_KEY',
+      file: path.join(keysDir, 'fairness.key'),
+      length: 32,
+      isValid: isSecp256k1Key,
+    },
     env,
     log,
   );
-  const fairnessKey = `0x${bytesToHex(fairnessKeyBytes)}`;
   const minterKey = `0x${bytesToHex(minterKeyBytes)}`;
+  const fairnessKey = `0x${bytesToHex(fairnessKeyBytes)}`;
   const operatorKey = `0x${bytesToHex(operatorKeyBytes)}`;
   return Object.freeze({
     vrfSecretKey: new Secret(vrfSecretKey),

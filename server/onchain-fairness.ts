@@ -24,7 +24,6 @@ import { startFairnessChain, type FairnessChain } from './fairness-chain/fairnes
 /** A new embedded deployment's terms: a change in the registry binds a day after it is made; the server has an hour to answer a court case. */
 const CHANGE_DELAY_SECONDS = 86_400;
 const ANSWER_WINDOW_SECONDS = 3_600;
-const ANCHOR_PERIOD_MS = 60_000;
 
 export interface OnchainFairness {
   /** For `/fairness`'s `chain`: the registry's address and the court's terms. */
@@ -76,7 +75,7 @@ export async function startOnchainFairness(o: {
     chainId: BigInt(chain.chainId),
     confirmations: config.mintConfirmations,
     receiptTimeoutMs: config.mintReceiptTimeoutSeconds * 1000,
-    anchorPeriodMs: ANCHOR_PERIOD_MS,
+    anchorPeriodMs: config.anchorPeriodMs,
     log,
     moreTopics: new Map([[court.toLowerCase(), ANSWERED_TOPIC]]),
   });
@@ -100,7 +99,7 @@ export async function startOnchainFairness(o: {
   });
   const changeDelay = (await new Contract(registry, ['function changeDelay() view returns (uint64)'], chain.provider).getFunction('changeDelay')()) as bigint;
   return {
-    info: { registry, court: await readCourtInfo(chain.provider, court, config.revealCourtWindowSeconds * 1000), changeDelaySeconds: Number(changeDelay), anchorPeriodMs: ANCHOR_PERIOD_MS },
+    info: { registry, court: await readCourtInfo(chain.provider, court, config.revealCourtWindowSeconds * 1000), changeDelaySeconds: Number(changeDelay), anchorPeriodMs: config.anchorPeriodMs },
     chain: fairness,
     async close() {
       await watcher.stop();

@@ -26,6 +26,14 @@ export const ANCHORED_TOPIC = ANCHOR_ABI.getEvent('Anchored')!.topicHash;
 
 /** The most room heads in one anchor; more changed rooms wait for the next period (constant gas either way). */
 export const ANCHOR_MAX_LEAVES = 10_000;
+/**
+ * Finished rooms are looked for among those filed since the previous period began, less this
+ * margin (the processes' clocks and the time from a room's close record to its filing), and
+ * among all of them every FULL_SCAN_EVERY periods and after any start (rooms imported with old
+ * close times).
+ */
+const CLOSE_MARGIN_MS = 10 * 60_000;
+const FULL_SCAN_EVERY = 60;
 /** Stored anchors read per period to queue again those not confirmed. */
 const REQUEUE_PAGE = 100;
 
@@ -46,6 +54,9 @@ export class AnchorService {
   readonly #o: AnchorServiceOptions;
   /** Every anchor below this index is confirmed on chain, as far as this process knows. */
   #confirmedBelow = 0;
+  /** Finished rooms filed before this were all anchored at their close, as of the last look; undefined: look at all. */
+  #closedSince: number | undefined;
+  #periods = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #step: Promise<void> | undefined;
   #stopped = false;
@@ -54,9 +65,10 @@ export class AnchorService {
     this.#o = options;
   }
 
-  /** Ids of anchors whose confirmation was lost: look at them again from there. */
+  /** Ids of anchors whose confirmation was lost: they are queued again at once, in order. */
   lost(ids: readonly string[]): void {
     for (const id of ids) this.#confirmedBelow = Math.min(this.#confirmedBelow, Number(BigInt('0x' + id)));
+    this.#requeue().catch((err: unknown) => this.#o.log.warn({ err: (err as Error).message }, 'could not queue lost anchors again; next period will'));
   }
 
   start(): void {
@@ -81,11 +93,16 @@ export class AnchorService {
   async tick(): Promise<number | undefined> {
     if (this.#o.mayAnchor && !this.#o.mayAnchor()) return undefined;
     await this.#requeue();
-    const heads = await this.#o.store.changedHeads(ANCHOR_MAX_LEAVES);
+    const now = this.#o.now ?? Date.now;
+    const startedAt = now();
+    const fullScan = this.#periods++ % FULL_SCAN_EVERY === 0;
+    const heads = await this.#o.store.changedHeads(ANCHOR_MAX_LEAVES, fullScan ? undefined : this.#closedSince);
+    // Only when every changed room fits in this anchor may the next period look at recent closes alone.
+    this.#closedSince = heads.length < ANCHOR_MAX_LEAVES ? startedAt - CLOSE_MARGIN_MS : undefined;
     if (heads.length === 0) return undefined;
     const closed = new Set(heads.filter((h) => h.closed).map((h) => h.roomId));
     const built = await this.#o.build(heads.map(({ roomId, lastSeq, headHash }) => ({ roomId, lastSeq, headHash })));
-    const stored = await this.#o.store.store(built, closed, (this.#o.now ?? Date.now)());
+    const stored = await this.#o.store.store(built, closed, now());
     this.#queue(stored.index, stored.root, stored.leafCount);
     this.#o.log.info({ index: stored.index, leaves: stored.leafCount, root: stored.root }, 'anchor built');
     return stored.index;

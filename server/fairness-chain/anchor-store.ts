@@ -37,18 +37,24 @@ export class AnchorStore {
 
   /**
    * The heads of the rooms that changed since their last anchored head (new records, or their
-   * close), at most `limit`, oldest-anchored rooms not favoured over new ones: by room id. A room
-   * set aside as damaged is left out (its records cannot be read back).
+   * close), at most `limit`, by room id. Open rooms are all looked at; finished rooms only those
+   * filed (`closed_at`) from `closedSince` on, when given, so a period does not read every
+   * finished room ever filed. A room set aside as damaged is left out (its records cannot be read back).
    */
-  async changedHeads(limit: number): Promise<ChangedHead[]> {
-    const candidates = await this.database.db
-      .selectFrom('rooms')
-      .leftJoin('anchored_heads', 'anchored_heads.room_id', 'rooms.room_id')
-      .select(['rooms.room_id', 'rooms.status', 'rooms.records', 'rooms.head', 'anchored_heads.last_seq'])
-      .where('rooms.damaged', 'is', null)
-      .where((eb) => eb.or([eb('anchored_heads.closed', 'is', null), eb('anchored_heads.closed', '=', 0)]))
-      .orderBy('rooms.room_id')
-      .execute();
+  async changedHeads(limit: number, closedSince?: number): Promise<ChangedHead[]> {
+    const rooms = () =>
+      this.database.db
+        .selectFrom('rooms')
+        .leftJoin('anchored_heads', 'anchored_heads.room_id', 'rooms.room_id')
+        .select(['rooms.room_id', 'rooms.status', 'rooms.records', 'rooms.head', 'anchored_heads.last_seq'])
+        .where('rooms.damaged', 'is', null);
+    const closedRooms = rooms()
+      .where('rooms.status', '=', 'closed')
+      .where((eb) => eb.or([eb('anchored_heads.closed', 'is', null), eb('anchored_heads.closed', '=', 0)]));
+    const candidates = [
+      ...(await rooms().where('rooms.status', '=', 'open').execute()),
+      ...(await (closedSince === undefined ? closedRooms : closedRooms.where('rooms.closed_at', '>=', closedSince)).execute()),
+    ];
     const heads: ChangedHead[] = [];
     const open: { roomId: string; anchored: number }[] = [];
     for (const r of candidates) {

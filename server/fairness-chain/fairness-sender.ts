@@ -103,6 +103,7 @@ export class FairnessSender {
     return this.#o.log.mintsOf(ids);
   }
 
+  /** Transactions queued and not confirmed yet (for metrics). */
   get queued(): number {
     return this.#queue.size;
   }

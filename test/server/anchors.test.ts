@@ -47,8 +47,9 @@ describe.each(BACKENDS)('anchored transcripts (%s)', (backend) => {
     const log = new SqlMintLog(database, fairnessLogLabel(chain.registryAddress));
     const store = new AnchorStore(database);
     const reader = new AnchorReader(store, log);
-    const sender = (): FairnessSender => {
+    const sender = (onLost?: (ids: readonly string[]) => void): FairnessSender => {
       const s = new FairnessSender({
+        ...(onLost ? { onLost } : {}),
         log,
         contract: chain.registry,
         topics: new Map([[chain.registryAddress, ANCHORED_TOPIC]]),
@@ -158,6 +159,36 @@ describe.each(BACKENDS)('anchored transcripts (%s)', (backend) => {
     expect(sent.map((r) => r.hash)).toEqual([inDoubt.hash]);
   });
 
+  it('an anchor whose block the node lost is posted again under its index, once', { timeout: 120_000 }, async () => {
+    const t = await setup();
+    let anchors: AnchorService | undefined;
+    const sender = t.sender((ids) => anchors?.lost(ids));
+    anchors = t.service(sender);
+    const a = await t.room('lost-room');
+    await diceDraw(a.room);
+    const before = (await t.chain.provider.send('evm_snapshot', [])) as string;
+    expect(await anchors.tick()).toBe(0);
+    await t.confirmed(0);
+    const lostTx = (await t.reader.anchor(0))!.txHash;
+    // The node goes back to before the anchor (as a node restarted from an older state does).
+    await t.chain.provider.send('evm_revert', [before]);
+    expect(await t.chain.registry.getFunction('anchorCount')()).toBe(0n);
+    // A new head makes the sender look at the chain again: it voids the lost confirmation and the anchor goes out again.
+    await diceDraw(a.room);
+    expect(await anchors.tick()).toBe(1);
+    await waitFor(async () => (await t.chain.registry.getFunction('anchorCount')()) === 2n, { what: 'both anchors on chain', timeout: 30_000 });
+    await t.confirmed(0);
+    await t.confirmed(1);
+    const stored = await Promise.all([0, 1].map(async (i) => (await t.reader.anchor(i))!));
+    for (const [i, anchor] of stored.entries()) expect((await t.chain.registry.getFunction('anchorAt')(i))[0]).toBe(anchor.root);
+    // One Anchored event per index on the chain as it is now (the lost one sent again: the same
+    // fields at the same nonce are the same signed bytes, so it may even be the same transaction).
+    const logs = await t.chain.provider.getLogs({ address: t.chain.registryAddress, topics: [ANCHORED_TOPIC], fromBlock: 0 });
+    expect(logs.map((l) => BigInt(l.topics[1]!))).toEqual([0n, 1n]);
+    expect(logs[0]!.transactionHash.toLowerCase()).toBe((await t.reader.anchor(0))!.txHash);
+    expect(lostTx).toMatch(/^0x[0-9a-f]{64}$/);
+  });
+
   it('the gas of an anchor is the same with 1 and with 1,000 leaves (printed)', { timeout: 120_000 }, async () => {
     const t = await setup();
     const sender = t.sender();
@@ -184,7 +215,9 @@ describe.each(BACKENDS)('anchored transcripts (%s)', (backend) => {
 
   it('run by startFairnessChain: anchors every period; the transcript and GET /anchors/:index serve them', { timeout: 120_000 }, async () => {
     const t = await setup();
+    let leading = true;
     const fairness = startFairnessChain({
+      leader: () => leading,
       database: t.database,
       registryAddress: t.chain.registryAddress,
       wallet: t.chain.wallet,
@@ -198,7 +231,9 @@ describe.each(BACKENDS)('anchored transcripts (%s)', (backend) => {
     cleanups.push(() => fairness.stop());
     const a = await t.room('served-room');
     await diceDraw(a.room);
-    await waitFor(async () => (await fairness.anchors.ofRoom('served-room')) !== null, { what: 'the room anchored', timeout: 30_000 });
+    // The loop may anchor the receipt before the outcome: wait for the head as it is now.
+    const anchoredHead = async () => (await fairness.anchors.ofRoom('served-room'))?.leaf.lastSeq === (await t.headOf('served-room')).lastSeq;
+    await waitFor(anchoredHead, { what: 'the room anchored', timeout: 30_000 });
 
     const url = await serve(a.ctx, fairness.anchors, t.records);
     const live = (await (await fetch(`${url}/rooms/served-room/transcript`)).json()) as { anchor: { index: number; root: string; leaf: RoomHead; proof: string[]; blockNumber: number; txHash: string }; lastAnchorAt: number; records: unknown[] };
@@ -211,9 +246,14 @@ describe.each(BACKENDS)('anchored transcripts (%s)', (backend) => {
     expect((await fetch(`${url}/anchors/x`)).status).toBe(400);
 
     // Closed: the ETag changes when the close is anchored, and only then is the body immutable.
+    // This process stops leading meanwhile, so the close is not anchored before it is looked at.
+    leading = false;
     await a.close();
     const before = await fetch(`${url}/rooms/served-room/transcript`);
-    await waitFor(async () => (await fairness.anchors.ofRoom('served-room'))?.leaf.lastSeq === (await t.headOf('served-room')).lastSeq, { what: 'the close anchored', timeout: 30_000 });
+    expect(before.headers.get('cache-control')).toBe('no-cache');
+    await waitFor(() => fairness.running === undefined, { what: 'the anchorer stopped after leadership was lost', timeout: 30_000 });
+    leading = true;
+    await waitFor(anchoredHead, { what: 'the close anchored', timeout: 30_000 });
     const after = await fetch(`${url}/rooms/served-room/transcript`);
     expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
     expect(after.headers.get('cache-control')).toContain('immutable');

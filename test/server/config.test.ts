@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       httpHeadersTimeoutSeconds: 10,
       mintConfirmations: 1,
       mintReceiptTimeoutSeconds: 30,
+      anchorPeriodMs: 60_000,
       maxSeatsPerAddress: 4,
       redisUrl: undefined,
       databaseUrl: undefined,
@@ -59,6 +60,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ID: 'a/b' })).toThrow(/NODE_ID must be 1-64 letters/);
     expect(() => loadConfig({ PUBLIC_ADDRESS: 'http://x:1' })).toThrow(/PUBLIC_ADDRESS must be host or host:port/);
     expect(() => loadConfig({ MAX_SEATS_PER_ADDRESS: '0' })).toThrow(/MAX_SEATS_PER_ADDRESS must be an integer in \[1, 100\]/);
+  });
+
+  it('takes ANCHOR_PERIOD_MS from a second to a day', () => {
+    expect(loadConfig({ ANCHOR_PERIOD_MS: '5000' }).anchorPeriodMs).toBe(5000);
+    expect(() => loadConfig({ ANCHOR_PERIOD_MS: '999' })).toThrow(/ANCHOR_PERIOD_MS must be an integer in \[1000, 86400000\]/);
   });
 
   it('takes a Postgres DATABASE_URL, and names the variable but not the value (it may hold a password) when it is not one', () => {

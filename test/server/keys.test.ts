@@ -13,7 +13,7 @@ const p256 = getSuite('ECVRF-P256-SHA256-TAI');
 const VRF_HEX = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
 const OPERATOR_HEX = '4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318';
 const MINTER_HEX = '0123456789012345678901234567890123456789012345678901234567890123';
-const FAIRNESS_HEX = '2222222222222222222222222222222222222222222222222222222222222222';
+const FAIRNESS_HEX = '3210987654321098765432109876543210987654321098765432109876543210';
 
 let dataDir: string;
 let logged: { msg: string; fields?: object }[];
@@ -96,6 +96,7 @@ describe('loadOrCreateKeys', () => {
     const again = load({ VRF_SECRET_KEY: VRF_HEX.toUpperCase(), OPERATOR_KEY: OPERATOR_HEX, MINTER_KEY: MINTER_HEX, FAIRNESS_KEY: FAIRNESS_HEX });
     expect(again.minterAddress).toBe(new Wallet(MINTER_HEX).address);
     expect(again.fairnessAddress).toBe(new Wallet(FAIRNESS_HEX).address);
+    expect(fs.readFileSync(path.join(keysDir(), 'fairness.key'), 'utf8')).not.toContain(FAIRNESS_HEX);
     expect(bytesToHex(again.vrfSecretKey.reveal())).toBe(VRF_HEX);
     expect(again.operatorKey.reveal()).toBe(`0x${OPERATOR_HEX}`);
     expect(fs.readFileSync(vrfFile(), 'utf8')).not.toContain(VRF_HEX);

@@ -51,6 +51,7 @@ describe('bucketsFor', () => {
     expect(bucketsFor('OPTIONS', '/matchmake/create/dice')).toEqual(['http']);
     expect(bucketsFor('GET', '/rooms/abc/transcript?from=0&limit=10')).toEqual(['http', 'expensive']);
     expect(bucketsFor('GET', '/players/0xabc/awards')).toEqual(['http', 'expensive']);
+    expect(bucketsFor('GET', '/anchors/12')).toEqual(['http', 'expensive']);
     expect(bucketsFor('GET', '/auth/nonce')).toEqual(['http', 'expensive']);
     expect(bucketsFor('POST', '/chain')).toEqual(['http', 'expensive']);
     // As loosely as Express matches them.
