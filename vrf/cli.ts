@@ -2,7 +2,7 @@
  * Command-line verifier for auditors:
  *
  *   npx tsx vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
- *   npx tsx vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE]
+ *   npx tsx vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE] [--rpc URL --registry ADDRESS]
  *
  * `verify` prints beta (hex) and exits 0 if the proof is valid, or prints the reason and exits 1.
  * `verify-transcript` checks room transcripts (FAIRNESS.md section 7) and prints one line per
@@ -10,8 +10,11 @@
  * checked with one log of commitments, so a seed drawn on in two rooms is flagged. Pin --pk and
  * --signer from the server's /fairness: without them the keys named in the file itself are used,
  * which proves consistency, not identity. Rules are the published ones unless --rules names a
- * file holding the server's (its /fairness, or its `rules` object). Both exit 2 with a usage
- * message on malformed arguments.
+ * file holding the server's (its /fairness, or its `rules` object). With --rpc and --registry it
+ * also checks against the chain (FAIRNESS.md section 7a): every receipt's signer, key and rules
+ * against the registry entries in force at its issue, and each transcript's anchor against the
+ * registry's, printing "anchored at block N (anchor i)" or "not anchored"; a registry that cannot
+ * be read fails the run (exit 1). Both exit 2 with a usage message on malformed arguments.
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -19,12 +22,15 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { getSuite, suites } from './index.ts';
-import { formatVersion, headerProblems, TranscriptSchema } from './protocol/transcript.ts';
+import { ChainRegistry, ChainRegistryError } from './protocol/chain-registry.ts';
+import type { RegistryEntries } from './protocol/registry-check.ts';
+import { anchorStatus, formatVersion, headerProblems, TranscriptSchema, type AnchorStatus } from './protocol/transcript.ts';
 import { TranscriptVerifier, type CommitmentLog, type TrustedKeys } from './protocol/verifier.ts';
+import { GAMES } from '../games/registry.ts';
 import type { RulesDocument } from '../games/rules-document.ts';
 
 const USAGE = `usage: vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
-       vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE]
+       vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE] [--rpc URL --registry ADDRESS]
 suites: ${Object.keys(suites).join(', ')}`;
 
 class UsageError extends Error {}
@@ -37,11 +43,11 @@ function hexArg(name: string, value: string | undefined): Uint8Array {
   return hexToBytes(clean.toLowerCase());
 }
 
-/** Runs the CLI on argv (without node and script); returns the exit code. */
-export function main(argv: string[], out = console.log, err = console.error): number {
+/** Runs the CLI on argv (without node and script); resolves to the exit code. */
+export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
   try {
     const [command, ...rest] = argv;
-    if (command === 'verify-transcript') return verifyTranscriptFile(rest, out);
+    if (command === 'verify-transcript') return await verifyTranscriptFile(rest, out);
     if (command !== 'verify') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
     const { values } = parseArgs({
       args: rest,
@@ -85,16 +91,44 @@ function rulesArg(file: string | undefined): Record<string, RulesDocument> | und
   return rules as Record<string, RulesDocument>;
 }
 
-function verifyTranscriptFile(args: string[], out: (line: string) => void): number {
+async function verifyTranscriptFile(args: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { pk: { type: 'string' }, signer: { type: 'string' }, rules: { type: 'string' } },
+    options: { pk: { type: 'string' }, signer: { type: 'string' }, rules: { type: 'string' }, rpc: { type: 'string' }, registry: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length === 0) throw new UsageError('verify-transcript takes one FILE or more');
+  if ((values.rpc === undefined) !== (values.registry === undefined)) throw new UsageError('--rpc and --registry go together');
   const rules = rulesArg(values.rules);
   if (!values.pk || !values.signer) out('warning: keys taken from the transcript itself; pin --pk and --signer from /fairness');
+  let chain: { registry: ChainRegistry; entries: RegistryEntries } | undefined;
+  if (values.rpc !== undefined && values.registry !== undefined) {
+    try {
+      const registry = await ChainRegistry.connect(values.rpc, values.registry);
+      chain = { registry, entries: await registry.entries(GAMES.map((g) => g.id)) };
+      out(`registry ${registry.address} on chain ${registry.chainId}: change delay ${chain.entries.changeDelay} s`);
+    } catch (e) {
+      if (!(e instanceof ChainRegistryError)) throw e;
+      out(`chain: ${e.message}`);
+      out('FAILED');
+      return 1;
+    }
+  }
+  try {
+    return await verifyFiles(positionals, values, rules, chain, out);
+  } finally {
+    chain?.registry.destroy();
+  }
+}
+
+async function verifyFiles(
+  positionals: string[],
+  values: { pk?: string; signer?: string },
+  rules: Record<string, RulesDocument> | undefined,
+  chain: { registry: ChainRegistry; entries: RegistryEntries } | undefined,
+  out: (line: string) => void,
+): Promise<number> {
   const commitments: CommitmentLog = new Map();
   let failed = 0;
   for (const file of positionals) {
@@ -107,13 +141,34 @@ function verifyTranscriptFile(args: string[], out: (line: string) => void): numb
       receiptSigner: values.signer ?? String(header.receiptSigner),
       ...(rules ? { rules } : {}),
     };
-    if (!verifyOne(input, keys, commitments, (line) => out(prefix + line))) failed++;
+    const anchor = chain ? await chainAnchorStatus(input, chain.registry) : undefined;
+    if (!verifyOne(input, keys, commitments, (line) => out(prefix + line), chain?.entries, anchor)) failed++;
   }
   return failed === 0 ? 0 : 1;
 }
 
+/** The transcript's anchor checked against the registry's anchor of its index; "none" when the transcript carries none; a string when it cannot be read. */
+async function chainAnchorStatus(input: unknown, registry: ChainRegistry): Promise<AnchorStatus | 'none' | string> {
+  const parsed = TranscriptSchema.safeParse(input);
+  if (!parsed.success) return 'none'; // reported as not a transcript
+  const t = parsed.data;
+  if (!t.anchor) return 'none';
+  try {
+    return anchorStatus(t, await registry.anchorAt(t.anchor.index))!;
+  } catch (e) {
+    return `anchor ${t.anchor.index} cannot be read from the registry: ${(e as Error).message}`;
+  }
+}
+
 /** Checks one transcript record by record through the one verifier, each line printed as its record is checked. */
-function verifyOne(input: unknown, keys: TrustedKeys, commitments: CommitmentLog, out: (line: string) => void): boolean {
+function verifyOne(
+  input: unknown,
+  keys: TrustedKeys,
+  commitments: CommitmentLog,
+  out: (line: string) => void,
+  registry?: RegistryEntries,
+  anchor?: AnchorStatus | 'none' | string,
+): boolean {
   const parsed = TranscriptSchema.safeParse(input);
   if (!parsed.success) {
     out(`transcript: not a transcript: ${parsed.error.issues[0]?.message}`);
@@ -122,7 +177,7 @@ function verifyOne(input: unknown, keys: TrustedKeys, commitments: CommitmentLog
   }
   const problems = headerProblems(parsed.data, keys);
   for (const p of problems) out(`transcript: ${p}`);
-  const verifier = new TranscriptVerifier(parsed.data.roomId, keys, formatVersion(parsed.data.format), commitments);
+  const verifier = new TranscriptVerifier(parsed.data.roomId, keys, formatVersion(parsed.data.format), commitments, registry);
   out(`format: ${parsed.data.format}${verifier.version === 1 ? ' (v1: draws are not authorised by their players)' : ''}`);
   let bad = 0;
   for (const raw of parsed.data.records) {
@@ -132,9 +187,18 @@ function verifyOne(input: unknown, keys: TrustedKeys, commitments: CommitmentLog
   }
   const pending = verifier.pendingDraws();
   if (pending.length) out(`pending draws (receipt, no outcome yet): ${pending.join(', ')}`);
-  const ok = problems.length === 0 && bad === 0;
+  let anchored = true;
+  if (anchor === 'none') out('not anchored');
+  else if (typeof anchor === 'string') {
+    anchored = false;
+    out(`anchor: ${anchor}`);
+  } else if (anchor) {
+    anchored = anchor.anchored;
+    out(anchor.anchored ? `anchored at block ${anchor.blockNumber} (anchor ${anchor.index}), records 0 to ${anchor.lastSeq}` : `anchor ${anchor.index}: ${anchor.problems.join('; ')}`);
+  }
+  const ok = problems.length === 0 && bad === 0 && anchored;
   out(ok ? `verified: ${parsed.data.records.length} records${verifier.closed ? ', room closed' : ''}` : 'FAILED');
   return ok;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));

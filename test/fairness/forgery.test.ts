@@ -89,7 +89,7 @@ describe('an operator forging a draw in a player\'s name', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'forgery-')), 'transcript.json');
     writeFileSync(file, JSON.stringify(stripped));
     const lines: string[] = [];
-    expect(main(['verify-transcript', file, '--pk', keys.publicKey, '--signer', keys.receiptSigner], (l) => lines.push(l))).toBe(1);
+    expect(await main(['verify-transcript', file, '--pk', keys.publicKey, '--signer', keys.receiptSigner], (l) => lines.push(l))).toBe(1);
     expect(lines).toContain('record 0 receipt draw 0: receipt carries no authorizations: no player asked for this draw');
   });
 
@@ -216,7 +216,7 @@ describe('an operator holding its keys, against a signed transcript', () => {
     writeFileSync(join(dir, 'c.json'), JSON.stringify(c));
     const lines: string[] = [];
     const args = ['verify-transcript', join(dir, 'a.json'), join(dir, 'c.json'), '--pk', keys.publicKey, '--signer', keys.receiptSigner];
-    expect(main(args, (l) => lines.push(l), (l) => lines.push(l))).toBe(1);
+    expect(await main(args, (l) => lines.push(l), (l) => lines.push(l))).toBe(1);
     expect(lines.join('\n')).toMatch(/c\.json: record 0 receipt draw 0: commitment .* already used \(room room-a receipt 0\)/);
   });
 

@@ -127,12 +127,12 @@ describe('FAIRNESS.md worked example (protocol v2)', () => {
 });
 
 describe('vrf/cli.ts verify-transcript', () => {
-  it('verifies the worked example with pinned keys and names a tampered record', () => {
+  it('verifies the worked example with pinned keys and names a tampered record', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'transcript-'));
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(example.dice));
     const lines: string[] = [];
-    expect(main(['verify-transcript', good, '--pk', example.keys.publicKey, '--signer', example.keys.receiptSigner], (l) => lines.push(l))).toBe(0);
+    expect(await main(['verify-transcript', good, '--pk', example.keys.publicKey, '--signer', example.keys.receiptSigner], (l) => lines.push(l))).toBe(0);
     expect(lines.at(-1)).toBe('verified: 3 records, room closed');
     const tampered = structuredClone(example.dice);
     const outcome = tampered.records[1] as { pi: string };
@@ -140,11 +140,11 @@ describe('vrf/cli.ts verify-transcript', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify(tampered));
     const badLines: string[] = [];
-    expect(main(['verify-transcript', bad, '--pk', example.keys.publicKey, '--signer', example.keys.receiptSigner], (l) => badLines.push(l))).toBe(1);
+    expect(await main(['verify-transcript', bad, '--pk', example.keys.publicKey, '--signer', example.keys.receiptSigner], (l) => badLines.push(l))).toBe(1);
     expect(badLines.join('\n')).toMatch(/record 1 outcome draw 0: .*(hash field differs|proof)/);
   });
 
-  it('takes the rules a server publishes with --rules, and refuses a receipt under others', () => {
+  it('takes the rules a server publishes with --rules, and refuses a receipt under others', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rules-'));
     const file = join(dir, 'dice.json');
     writeFileSync(file, JSON.stringify(example.dice));
@@ -153,7 +153,7 @@ describe('vrf/cli.ts verify-transcript', () => {
       writeFileSync(fairness, JSON.stringify({ rules }));
       return main(['verify-transcript', file, '--pk', example.keys.publicKey, '--signer', example.keys.receiptSigner, '--rules', fairness], () => undefined);
     };
-    expect(run(PUBLISHED_RULES)).toBe(0);
-    expect(run({ ...PUBLISHED_RULES, dice: { ...PUBLISHED_RULES['dice']!, terms: { ...PUBLISHED_RULES['dice']!.terms, edgeBps: 200 } } })).toBe(1);
+    expect(await run(PUBLISHED_RULES)).toBe(0);
+    expect(await run({ ...PUBLISHED_RULES, dice: { ...PUBLISHED_RULES['dice']!, terms: { ...PUBLISHED_RULES['dice']!.terms, edgeBps: 200 } } })).toBe(1);
   });
 });

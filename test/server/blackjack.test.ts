@@ -149,14 +149,14 @@ describe('blackjack over real WebSockets', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'fairplay-bj-')), 'transcript.json');
     writeFileSync(file, JSON.stringify(transcript));
     const cli = (f: string) => main(['verify-transcript', f, '--pk', fairness.publicKey, '--signer', fairness.receiptSigner], () => undefined, () => undefined);
-    expect(cli(file)).toBe(0);
+    expect(await cli(file)).toBe(0);
     const moved = transcript.records.findIndex((r) => r.type === 'move');
     if (moved >= 0) {
       const forged = structuredClone(transcript);
       const record = forged.records[moved]!;
       if (record.type === 'move') record.move = record.move === 'hit' ? 'stand' : 'hit';
       writeFileSync(file, JSON.stringify(forged));
-      expect(cli(file)).toBe(1);
+      expect(await cli(file)).toBe(1);
     }
     const end = await getJson<{ balance: number }>(`${server.url}/players/${wallet.address}/chips`);
     expect(end.balance - start.balance).toBe(net);

@@ -65,17 +65,17 @@ describe('vrf/cli.ts verify-transcript', () => {
     await room.finish();
     const transcript = await room.transcript();
     const dir = mkdtempSync(join(tmpdir(), 'cli-'));
-    const run = (t: unknown) => {
+    const run = async (t: unknown) => {
       const file = join(dir, 'transcript.json');
       writeFileSync(file, JSON.stringify(t));
       const lines: string[] = [];
-      const code = main(['verify-transcript', file, '--pk', keys.publicKey, '--signer', keys.receiptSigner], (l) => lines.push(l));
+      const code = await main(['verify-transcript', file, '--pk', keys.publicKey, '--signer', keys.receiptSigner], (l) => lines.push(l));
       return { code, lines };
     };
-    const good = run(transcript);
+    const good = await run(transcript);
     expect(good.code).toBe(0);
     expect(good.lines.at(-1)).toBe(`verified: ${transcript.records.length} records, room closed`);
-    const gap = run({ ...transcript, records: transcript.records.filter((r) => r.seq !== 3) });
+    const gap = await run({ ...transcript, records: transcript.records.filter((r) => r.seq !== 3) });
     expect(gap.code).toBe(1);
     expect(gap.lines).toContain('record 4 receipt draw 2: seq 4 where 3 was expected; prev is not the hash of the previous record');
   });

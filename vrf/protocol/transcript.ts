@@ -8,7 +8,9 @@
 import { z } from 'zod';
 import { vrfKeyId } from './commitment.ts';
 import { canonicalJson, hexToBytes, type JsonValue } from './encoding.ts';
+import { anchorProblems, TranscriptAnchorSchema, type ChainAnchor } from './anchor-proof.ts';
 import { courtTermsProblems, MIN_REVEAL_WINDOW_MS } from './court-terms.ts';
+import type { RegistryEntries } from './registry-check.ts';
 import { receiptSigner } from './receipt.ts';
 import type { DrawRecord, ReceiptRecord } from './records.ts';
 import { receiptTerms, TranscriptVerifier, type RecordReport, type TrustedKeys } from './verifier.ts';
@@ -31,6 +33,10 @@ export const TranscriptSchema = z.object({
   publicKey: z.string().regex(/^[0-9a-f]+$/),
   receiptSigner: z.string(),
   records: z.array(z.unknown()).max(1_000_000),
+  /** The room's latest confirmed anchor and its proof (section 7a), or null when none is yet. */
+  anchor: TranscriptAnchorSchema.nullable().optional(),
+  /** When the newest confirmed anchor of the server was posted, ms since 1970. */
+  lastAnchorAt: z.number().int().min(0).nullable().optional(),
 });
 export type Transcript = Omit<z.infer<typeof TranscriptSchema>, 'records'> & { records: (DrawRecord & { hash: string })[] };
 
@@ -87,6 +93,33 @@ export interface TranscriptReport {
   readonly closed: boolean;
   /** The protocol version it was checked as (its `format`): 1 proves nothing of who asked for each draw. */
   readonly version?: 1 | 2;
+  /** Checked against the chain's anchor, when the transcript carries an `anchor` and the chain's was given. */
+  readonly anchor?: AnchorStatus;
+}
+
+/** A transcript's anchor against the chain (section 7a). */
+export interface AnchorStatus {
+  /** The proof folds to the root on chain and the records up to the anchored head are the anchored ones. */
+  readonly anchored: boolean;
+  readonly index: number;
+  /** The block the anchor was posted in, as the registry holds it. */
+  readonly blockNumber: number;
+  /** The last record the anchor covers. */
+  readonly lastSeq: number;
+  readonly problems: string[];
+}
+
+/** What a transcript is checked against on chain: the registry's entries and the anchor at the transcript's anchor index. */
+export interface ChainView {
+  readonly registry?: RegistryEntries;
+  readonly anchor?: ChainAnchor;
+}
+
+/** The anchor status of a transcript given the chain's anchor at its index; undefined when either is missing. */
+export function anchorStatus(t: Pick<z.infer<typeof TranscriptSchema>, 'roomId' | 'records' | 'anchor'>, chain: ChainAnchor | undefined): AnchorStatus | undefined {
+  if (!t.anchor || !chain) return undefined;
+  const problems = anchorProblems(t.roomId, t.records, t.anchor, chain);
+  return { anchored: problems.length === 0, index: t.anchor.index, blockNumber: chain.blockNumber, lastSeq: t.anchor.leaf.lastSeq, problems };
 }
 
 /** The transcript header's problems against the pinned keys (the records are checked apart). */
@@ -103,18 +136,23 @@ export function headerProblems(t: Pick<Transcript, 'suite' | 'keyId' | 'publicKe
   return problems;
 }
 
-/** Checks a whole transcript from its first record: the one verifier, fed every record in turn. */
-export function verifyTranscript(input: unknown, keys: TrustedKeys): TranscriptReport {
+/**
+ * Checks a whole transcript from its first record: the one verifier, fed every record in turn;
+ * with `chain`, every receipt against the registry's entries and the transcript's anchor against
+ * the chain's.
+ */
+export function verifyTranscript(input: unknown, keys: TrustedKeys, chain: ChainView = {}): TranscriptReport {
   const parsed = TranscriptSchema.safeParse(input);
   if (!parsed.success)
     return { ok: false, problems: [`not a transcript: ${parsed.error.issues[0]?.message}`], records: [], pendingDraws: [], closed: false };
   const t = parsed.data;
   const problems = headerProblems(t, keys);
-  const verifier = new TranscriptVerifier(t.roomId, keys, formatVersion(t.format));
+  const verifier = new TranscriptVerifier(t.roomId, keys, formatVersion(t.format), new Map(), chain.registry);
   const records: RecordReport[] = t.records.map((raw) => {
     const { receipt: _draw, ...report } = verifier.accept(raw);
     return report;
   });
-  const ok = problems.length === 0 && records.every((r) => r.problems.length === 0);
-  return { ok, problems, records, pendingDraws: verifier.pendingDraws(), closed: ok && verifier.closed, version: verifier.version };
+  const anchor = anchorStatus(t, chain.anchor);
+  const ok = problems.length === 0 && records.every((r) => r.problems.length === 0) && (anchor?.anchored ?? true);
+  return { ok, problems, records, pendingDraws: verifier.pendingDraws(), closed: ok && verifier.closed, version: verifier.version, ...(anchor ? { anchor } : {}) };
 }

@@ -13,7 +13,9 @@
  * signature of it; an outcome's seeds against the commitments, alpha rebuilt, the proof under
  * the pinned key and the result recomputed by the published mapping with the draw's moves and
  * the pinned rules' terms; a void's receipt and (v2) its reason and missing players; a close's
- * signature and that no draw is left open. In v2 every record but a receipt must carry the
+ * signature and that no draw is left open. Given the fairness registry's entries (read from the
+ * chain), every receipt's signer, key id and rules hash must also be the ones in force on chain at
+ * its issue (`registry-check.ts`). In v2 every record but a receipt must carry the
  * operator's seal. The checks of one record are in `record-checks.ts`; this keeps the chain and
  * the open draws. Input is untrusted: problems are reported, nothing throws.
  * @module
@@ -23,6 +25,7 @@ import { hexToBytes } from './encoding.ts';
 import type { RoomRules } from '../../games/game-rules.ts';
 import { gameRules, outcomeMappings } from '../../games/registry.ts';
 import { courtTermsProblems } from './court-terms.ts';
+import { registryProblems, type RegistryEntries } from './registry-check.ts';
 import { closeSignerV1, receiptSigner } from './receipt.ts';
 import { DrawRecordSchema, GENESIS_HASH, recordHash, type DrawRecord, type ReceiptRecord } from './records.ts';
 import {
@@ -80,6 +83,8 @@ export class TranscriptVerifier {
     readonly version: 1 | 2 = 2,
     /** Shared by the verifiers of several transcripts of one key, a commitment reused across rooms is flagged too. */
     private readonly commitments: CommitmentLog = new Map(),
+    /** The fairness registry's entries, read from the chain: when given, every receipt's signer, key and rules must be the ones in force at its issue. */
+    private readonly registry?: RegistryEntries,
   ) {
     try {
       this.#pinnedKeyId = vrfKeyId(keys.suite, hexToBytes(keys.publicKey));
@@ -192,11 +197,15 @@ export class TranscriptVerifier {
     this.#nextDraw = rec.drawSeq + 1;
     if (rec.suite !== this.keys.suite) p.push(`receipt names suite ${rec.suite}, pinned ${this.keys.suite}`);
     if (rec.keyId !== this.#pinnedKeyId) p.push('receipt keyId is not the pinned key');
+    let signer: string | undefined;
     try {
-      if (receiptSigner(rec).toLowerCase() !== this.keys.receiptSigner.toLowerCase()) p.push('receipt not signed by the pinned signer');
+      signer = receiptSigner(rec);
+      if (signer.toLowerCase() !== this.keys.receiptSigner.toLowerCase()) p.push('receipt not signed by the pinned signer');
     } catch (e) {
       p.push(`receipt signature: ${(e as Error).message}`);
     }
+    // Against the chain: a malformed signature is reported once, above.
+    if (this.registry && signer !== undefined) p.push(...registryProblems(rec, this.registry, signer));
     if (this.version === 2) {
       p.push(...receiptAuthorizationProblems(rec));
       const { terms, problem } = receiptTerms(rec, this.keys);
