@@ -12,6 +12,7 @@ import { getSuite } from '../vrf/index.ts';
 import { vrfKeyId } from '../vrf/protocol/commitment.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
+import { Wallet } from 'ethers';
 import { LeasedMinter } from './awards/leased-minter.ts';
 import { AwardMinter } from './awards/minter.ts';
 import { SqlAwardOutbox } from './awards/sql-award-outbox.ts';
@@ -29,6 +30,7 @@ import { fewestRoomsPlacement } from './cluster/room-placement.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
 import type { Config } from './config.ts';
 import { createFairnessContext } from './fairness/context.ts';
+import { startFairnessChain } from './fairness-chain/fairness-chain.ts';
 import { databaseAnswers, openDatabase } from './db/database.ts';
 import { lockOwner } from './db/owner-lock.ts';
 import { allOf, catchUpIndexes } from './indexes/record-index.ts';
@@ -44,8 +46,9 @@ import { RateLimitedServer } from './limits/rate-limited-server.ts';
 import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { loadServerGames, servedRules } from './games.ts';
+import { ANSWERED_TOPIC } from './court/court-contract.ts';
+import { startCourtWatcher } from './court/court-watcher.ts';
 import { readTestWithhold } from './court/test-withhold.ts';
-import { startOnchainFairness } from './onchain-fairness.ts';
 import { provideServices } from './services.ts';
 import { allowOwnOriginOnly } from './same-origin-cors.ts';
 import { DamageReports } from './storage/damage.ts';
@@ -123,7 +126,16 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   });
   const chain = await startChain(
     config,
-    { minterKey: keys.minterKey.reveal(), vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex } },
+    {
+      minterKey: keys.minterKey.reveal(),
+      vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex },
+      fairness: {
+        vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex },
+        signer: ctx.receiptSigner,
+        rules: Object.entries(ctx.rules).map(([game, r]) => ({ game, rulesHash: r.hash })),
+        fairnessAddress: keys.fairnessAddress,
+      },
+    },
     log,
   );
   // Rooms and their transcripts, in the database too: any process that shares it serves and settles them.
@@ -152,9 +164,24 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
       observer: { minted: metrics.minted, failed: metrics.mintFailed },
       log: log.child({ component: 'minter' }),
     });
-  const minting = cluster
-    ? new LeasedMinter({ lease: cluster.lease('minter', 10_000), outbox: awards, mints, makeMinter, log })
-    : soloMinter(makeMinter());
+  // One lease for the minter and the fairness key's sender: in a cluster one process sends both.
+  const minterLease = cluster?.lease('minter', 10_000);
+  const minting = minterLease ? new LeasedMinter({ lease: minterLease, outbox: awards, mints, makeMinter, log }) : soloMinter(makeMinter());
+  const fairnessChain = startFairnessChain({
+    database,
+    registryAddress: chain.fairness.registry,
+    wallet: new Wallet(keys.fairnessKey.reveal(), chain.provider),
+    provider: chain.provider,
+    chainId: BigInt(chain.chainId),
+    confirmations: config.mintConfirmations,
+    receiptTimeoutMs: config.mintReceiptTimeoutSeconds * 1000,
+    anchorPeriodMs: config.anchorPeriodMs,
+    pollMs: chain.embedded ? 25 : 1000,
+    log,
+    ...(minterLease ? { leader: () => minterLease.heldFor(2_000) } : {}),
+    // The court's answers go out with the fairness key too, confirmed by the court's Answered event.
+    moreTopics: new Map([[chain.fairness.court.toLowerCase(), ANSWERED_TOPIC]]),
+  });
   const nonceQuota = { perClient: config.siweNoncesPerClient, total: config.siweMaxNonces };
   const signIn = new SignInService({
     domain: config.siweDomain,
@@ -172,9 +199,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     { refused: metrics.rateLimited, storeFailed: (limit, err) => log.warn({ err, limit }, 'rate limit store failed: request let through') },
     config.redisUrl,
   );
-  // The fairness registry, anchors and the reveal court's watcher: one process only (in a cluster, to be led by the minter lease).
-  const onchain = cluster ? undefined : await startOnchainFairness({ config, chain, fairnessKey: keys.fairnessKey.reveal(), ctx, database, rooms: roomRecords, withhold, log });
-  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits, damage, ...(onchain ? { anchors: onchain.chain.anchors } : {}) });
+  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits, damage, anchors: fairnessChain.anchors });
 
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
@@ -186,6 +211,25 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   await catchUp();
   metrics.watchOutbox(() => minting.pendingCount);
   minting.start();
+  // Answers every case brought to the reveal court, where the fairness key is sent from (court/court-watcher.ts).
+  const courtWatcher = startCourtWatcher({
+    court: chain.fairness.court,
+    provider: chain.provider,
+    transactions: {
+      async submit({ id, to, data }) {
+        if (!fairnessChain.send({ id, to, data })) throw new Error('this process does not send fairness transactions now');
+      },
+    },
+    rooms: roomRecords,
+    prover,
+    keyId: ctx.keyId,
+    database,
+    log,
+    withhold,
+    pollMs: chain.embedded ? 1000 : 5000,
+    confirmations: config.mintConfirmations,
+    ...(minterLease ? { mayRun: () => minterLease.heldFor(2_000) } : {}),
+  });
   peers?.start();
 
   // Slow clients are cut off: headers must arrive within the timeout, a whole request within
@@ -214,7 +258,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     express: (app) => {
       // req.ip names the client as the rate limits do.
       app.set('trust proxy', config.trustProxyHops);
-      installRoutes(app, ctx, { ...chain, ...(onchain ? { fairness: onchain.info } : {}) }, minting, metrics, { dialect: database.dialect, answers: () => databaseAnswers(database) }, cluster ? () => cluster.ping() : undefined);
+      installRoutes(app, ctx, chain, minting, metrics, { dialect: database.dialect, answers: () => databaseAnswers(database) }, cluster ? () => cluster.ping() : undefined);
     },
   });
   await server.listen(config.port, config.host);
@@ -228,11 +272,12 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     port,
     async close() {
       await server.gracefullyShutdown(false);
-      await onchain?.close();
+      await courtWatcher.stop();
       await peers?.stop();
       await prover.close();
       await chips.close();
       await minting.stop();
+      await fairnessChain.stop();
       await seats.close();
       await rateLimits.close();
       await awards.close();

@@ -76,9 +76,15 @@ export interface Config {
   readonly chainRpcUrl: string | undefined;
   /** `GAME_ASSETS_ADDRESS`: the deployed GameAssets contract; required with CHAIN_RPC_URL. */
   readonly gameAssetsAddress: string | undefined;
-  /** `FAIRNESS_REGISTRY_ADDRESS` and `REVEAL_COURT_ADDRESS`: the deployed fairness contracts on CHAIN_RPC_URL's chain (both or neither). */
+  /** `FAIRNESS_REGISTRY_ADDRESS` / `REVEAL_COURT_ADDRESS`: the deployed fairness contracts; required with CHAIN_RPC_URL. */
   readonly fairnessRegistryAddress: string | undefined;
   readonly revealCourtAddress: string | undefined;
+  /** `FAIRNESS_CHANGE_DELAY_SECONDS`: on a newly deployed registry, how long a registered change waits before it binds. Default 86400, in [1, 31536000]. */
+  readonly fairnessChangeDelaySeconds: number;
+  /** `COURT_ANSWER_SECONDS`: on a newly deployed court, how long the server has to answer a reveal. Default 21600 (6 h), in [60, 2592000]. */
+  readonly courtAnswerSeconds: number;
+  /** `COURT_BUDGET_PER_EPOCH`: on a newly deployed court, the most coins all claims may mint in one award epoch. Default 10000000. */
+  readonly courtBudgetPerEpoch: number;
   /** `AWARD_EPOCH_SECONDS`: length of an emission-cap epoch on a newly deployed contract. Default 86400. */
   readonly awardEpochSeconds: number;
   /** `COIN_EPOCH_CAP` / `COIN_PLAYER_EPOCH_CAP`: coins (token 1) mintable per epoch, in all and per player. */
@@ -205,8 +211,19 @@ const schema = z.object({
     ctx.addIssue({ code: 'custom', message: `GAME_ASSETS_ADDRESS must be 0x and 40 hex digits, ${got(value)}` });
     return z.NEVER;
   }),
-  FAIRNESS_REGISTRY_ADDRESS: address('FAIRNESS_REGISTRY_ADDRESS'),
-  REVEAL_COURT_ADDRESS: address('REVEAL_COURT_ADDRESS'),
+  FAIRNESS_REGISTRY_ADDRESS: raw.transform((value, ctx) => {
+    if (value === undefined || /^0x[0-9a-fA-F]{40}$/.test(value)) return value;
+    ctx.addIssue({ code: 'custom', message: `FAIRNESS_REGISTRY_ADDRESS must be 0x and 40 hex digits, ${got(value)}` });
+    return z.NEVER;
+  }),
+  REVEAL_COURT_ADDRESS: raw.transform((value, ctx) => {
+    if (value === undefined || /^0x[0-9a-fA-F]{40}$/.test(value)) return value;
+    ctx.addIssue({ code: 'custom', message: `REVEAL_COURT_ADDRESS must be 0x and 40 hex digits, ${got(value)}` });
+    return z.NEVER;
+  }),
+  FAIRNESS_CHANGE_DELAY_SECONDS: integer('FAIRNESS_CHANGE_DELAY_SECONDS', 86_400, 1, 31_536_000),
+  COURT_ANSWER_SECONDS: integer('COURT_ANSWER_SECONDS', 21_600, 60, 2_592_000),
+  COURT_BUDGET_PER_EPOCH: integer('COURT_BUDGET_PER_EPOCH', 10_000_000, 0, Number.MAX_SAFE_INTEGER),
   AWARD_EPOCH_SECONDS: integer('AWARD_EPOCH_SECONDS', 86_400, 1, 31_536_000),
   COIN_EPOCH_CAP: integer('COIN_EPOCH_CAP', 100_000_000, 0, Number.MAX_SAFE_INTEGER),
   COIN_PLAYER_EPOCH_CAP: integer('COIN_PLAYER_EPOCH_CAP', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
@@ -266,22 +283,16 @@ function parsePublicUrl(value: string): { publicUrl: string; host: string } | st
   return { publicUrl: url.origin + url.pathname.replace(/\/+$/, ''), host: url.host };
 }
 
-function address(name: string) {
-  return raw.transform((value, ctx) => {
-    if (value === undefined || /^0x[0-9a-fA-F]{40}$/.test(value)) return value;
-    ctx.addIssue({ code: 'custom', message: `${name} must be 0x and 40 hex digits, ${got(value)}` });
-    return z.NEVER;
-  });
-}
-
 /** Reads and validates the configuration; throws one Error listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join('; '));
   const v = parsed.data;
   if (v.CHAIN_RPC_URL && !v.GAME_ASSETS_ADDRESS) throw new Error('GAME_ASSETS_ADDRESS is required with CHAIN_RPC_URL');
-  if (!v.FAIRNESS_REGISTRY_ADDRESS !== !v.REVEAL_COURT_ADDRESS) throw new Error('FAIRNESS_REGISTRY_ADDRESS and REVEAL_COURT_ADDRESS go together');
-  if (v.FAIRNESS_REGISTRY_ADDRESS && !v.CHAIN_RPC_URL) throw new Error('FAIRNESS_REGISTRY_ADDRESS needs CHAIN_RPC_URL: the embedded chain deploys its own');
+  if (v.CHAIN_RPC_URL && !(v.FAIRNESS_REGISTRY_ADDRESS && v.REVEAL_COURT_ADDRESS))
+    throw new Error('FAIRNESS_REGISTRY_ADDRESS and REVEAL_COURT_ADDRESS are required with CHAIN_RPC_URL (docs/operations.md: Another chain)');
+  if (!v.CHAIN_RPC_URL && (v.FAIRNESS_REGISTRY_ADDRESS || v.REVEAL_COURT_ADDRESS))
+    throw new Error('FAIRNESS_REGISTRY_ADDRESS and REVEAL_COURT_ADDRESS name contracts on another chain: they need CHAIN_RPC_URL');
   if (!v.CHAIN_RPC_URL && v.MINT_CONFIRMATIONS > 1)
     throw new Error('MINT_CONFIRMATIONS above 1 needs CHAIN_RPC_URL: the embedded node seals a block only when a transaction arrives');
   // One embedded node per process would give each process a chain of its own.
@@ -312,6 +323,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     gameAssetsAddress: v.GAME_ASSETS_ADDRESS,
     fairnessRegistryAddress: v.FAIRNESS_REGISTRY_ADDRESS,
     revealCourtAddress: v.REVEAL_COURT_ADDRESS,
+    fairnessChangeDelaySeconds: v.FAIRNESS_CHANGE_DELAY_SECONDS,
+    courtAnswerSeconds: v.COURT_ANSWER_SECONDS,
+    courtBudgetPerEpoch: v.COURT_BUDGET_PER_EPOCH,
     awardEpochSeconds: v.AWARD_EPOCH_SECONDS,
     coinEpochCap: v.COIN_EPOCH_CAP,
     coinPlayerEpochCap: v.COIN_PLAYER_EPOCH_CAP,

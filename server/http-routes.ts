@@ -64,15 +64,28 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
       ]),
     ),
     // The server's own JSON-RPC endpoint (reads and raw transactions: rpc-proxy.ts), never the node's.
-    chain: { chainId: chain.chainId, gameAssets: chain.gameAssets, rpcUrl: `${config.publicUrl}${CHAIN_RPC_PATH}`, ...chain.fairness },
+    chain: {
+      chainId: chain.chainId,
+      gameAssets: chain.gameAssets,
+      rpcUrl: `${config.publicUrl}${CHAIN_RPC_PATH}`,
+      // Where the VRF key, the receipt signer and each game's rules are registered (each change
+      // binding only `changeDelaySeconds` after it is registered), and transcripts anchored.
+      registry: chain.fairness.registry,
+      changeDelaySeconds: chain.fairness.changeDelaySeconds,
+      anchorPeriodMs: config.anchorPeriodMs,
+      // Where a player takes a receipt whose draw was voided after its reveal (FAIRNESS.md section 10).
+      court: {
+        address: chain.fairness.court,
+        answerWindowSeconds: chain.fairness.answerWindowSeconds,
+        revealWindowSeconds: config.revealCourtWindowSeconds,
+        budgetPerEpoch: chain.fairness.budgetPerEpoch.toString(),
+      },
+    },
   };
 }
 
 /** What /fairness tells of the chain: where the tokens and the VRF key registry are. */
-export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'contract' | 'relay'> & {
-  /** The fairness registry and the reveal court (`onchain-fairness.ts`), when the server runs them. */
-  readonly fairness?: Record<string, unknown>;
-};
+export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'contract' | 'relay' | 'fairness'>;
 
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 

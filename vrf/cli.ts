@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { getSuite, suites } from './index.ts';
+import { parseTranscriptAnchor } from './protocol/anchor-proof.ts';
 import { ChainRegistry, ChainRegistryError } from './protocol/chain-registry.ts';
 import type { RegistryEntries } from './protocol/registry-check.ts';
 import { anchorStatus, formatVersion, headerProblems, TranscriptSchema, type AnchorStatus } from './protocol/transcript.ts';
@@ -152,11 +153,13 @@ async function chainAnchorStatus(input: unknown, registry: ChainRegistry): Promi
   const parsed = TranscriptSchema.safeParse(input);
   if (!parsed.success) return 'none'; // reported as not a transcript
   const t = parsed.data;
-  if (!t.anchor) return 'none';
+  const { anchor, problem } = parseTranscriptAnchor(t.anchor);
+  if (problem) return problem;
+  if (!anchor) return 'none';
   try {
-    return anchorStatus(t, await registry.anchorAt(t.anchor.index))!;
+    return anchorStatus(t, await registry.anchorAt(anchor.index))!;
   } catch (e) {
-    return `anchor ${t.anchor.index} cannot be read from the registry: ${(e as Error).message}`;
+    return `anchor ${anchor.index} cannot be read from the registry: ${(e as Error).message}`;
   }
 }
 

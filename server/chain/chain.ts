@@ -16,6 +16,7 @@ import { chooseIsolation, namespaceAvailable } from './node-isolation.ts';
 import { httpRelay, ipcRelay, type RpcRelay } from './rpc-relay.ts';
 import { readArtifact } from './artifact.ts';
 import { ensureGameAssets } from './deployment.ts';
+import { attachFairness, deployFairness, type FairnessContracts, type FairnessKeys } from './fairness-setup.ts';
 
 export interface Chain {
   readonly chainId: string;
@@ -26,6 +27,8 @@ export interface Chain {
   readonly relay: RpcRelay;
   /** GameAssets connected to the minter's wallet. */
   readonly contract: Contract;
+  /** The fairness registry and the reveal court (fairness-setup.ts). */
+  readonly fairness: FairnessContracts;
   readonly provider: JsonRpcProvider;
   /** The minter key's wallet: only the award minter sends with it. */
   readonly minter: Wallet;
@@ -37,6 +40,8 @@ export interface Chain {
 export interface ChainKeys {
   readonly minterKey: string;
   readonly vrfKey: { readonly keyId: string; readonly suite: string; readonly publicKey: string };
+  /** What the fairness registry must hold, and the fairness key's address. */
+  readonly fairness: FairnessKeys;
 }
 
 /**
@@ -63,7 +68,9 @@ export async function startChain(config: Config, keys: ChainKeys, log: Logger): 
   const relay = node ? ipcRelay(node.ipcPath!) : httpRelay(config.chainRpcUrl!);
   const minter = new Wallet(keys.minterKey, provider);
   try {
-    const contract = config.chainRpcUrl ? await checkExternal(config, keys, minter, log) : await deployEmbedded(config, keys, minter, log);
+    const { contract, fairness } = config.chainRpcUrl
+      ? await checkExternal(config, keys, minter, log)
+      : await deployEmbedded(config, keys, minter, log);
     const gameAssets = await contract.getAddress();
     // An embedded node that dies is started again from its state file, on the same port, and
     // GameAssets deployed again if that state predates it (same deployer, same nonce: same
@@ -83,7 +90,7 @@ export async function startChain(config: Config, keys: ChainKeys, log: Logger): 
                 node = restarted = await startAnvil({ ...nodeOptions, port: running.port });
                 if (closing) return await restarted.stop('SIGTERM');
               }
-              const again = await deployEmbedded(config, keys, minter, log);
+              const again = (await deployEmbedded(config, keys, minter, log)).contract;
               if ((await again.getAddress()) !== gameAssets)
                 log.error({ gameAssets: await again.getAddress() }, 'GameAssets moved to another address: restart the server to mint there');
               return supervise(restarted);
@@ -106,6 +113,7 @@ export async function startChain(config: Config, keys: ChainKeys, log: Logger): 
       embedded: node !== undefined,
       relay,
       contract,
+      fairness,
       provider,
       whenReady: () => ready,
       async close() {
@@ -125,7 +133,7 @@ export async function startChain(config: Config, keys: ChainKeys, log: Logger): 
 }
 
 /** An existing deployment on another chain: there, and how far the minter key may use it. */
-async function checkExternal(config: Config, keys: ChainKeys, minter: Wallet, log: Logger): Promise<Contract> {
+async function checkExternal(config: Config, keys: ChainKeys, minter: Wallet, log: Logger): Promise<{ contract: Contract; fairness: FairnessContracts }> {
   const address = config.gameAssetsAddress!;
   if ((await minter.provider!.getCode(address)) === '0x') throw new Error(`no contract at GAME_ASSETS_ADDRESS ${address}`);
   const contract = new Contract(address, readArtifact().abi as never, minter);
@@ -136,11 +144,12 @@ async function checkExternal(config: Config, keys: ChainKeys, minter: Wallet, lo
     log.warn({ keyId: keys.vrfKey.keyId }, "the VRF key is not in GameAssets' key registry: register it so that auditors find it on chain (README: Another chain)");
   else if (registered.publicKey.toLowerCase() !== '0x' + keys.vrfKey.publicKey.toLowerCase())
     throw new Error(`GameAssets registers key id ${keys.vrfKey.keyId} with another public key`);
-  return contract;
+  const addresses = { registry: config.fairnessRegistryAddress!, court: config.revealCourtAddress! };
+  return { contract, fairness: await attachFairness(minter.provider as JsonRpcProvider, addresses, keys.fairness, log) };
 }
 
 /** GameAssets on the embedded chain, deployed if the node does not have it; the minter is its admin. */
-async function deployEmbedded(config: Config, keys: ChainKeys, minter: Wallet, log: Logger): Promise<Contract> {
+async function deployEmbedded(config: Config, keys: ChainKeys, minter: Wallet, log: Logger): Promise<{ contract: Contract; fairness: FairnessContracts }> {
   const provider = minter.provider as JsonRpcProvider;
   await provider.send('anvil_setBalance', [minter.address, '0x3635c9adc5dea00000']); // 1000 ether
   const deployment = await ensureGameAssets(provider, minter, {
@@ -154,5 +163,8 @@ async function deployEmbedded(config: Config, keys: ChainKeys, minter: Wallet, l
     vrfKey: keys.vrfKey,
   });
   if (deployment.fresh) log.info({ gameAssets: deployment.record.address }, 'deployed GameAssets on the embedded chain');
-  return deployment.contract;
+  const fairness = await deployFairness(config, provider, minter, deployment.record.address, keys.fairness);
+  for (const s of fairness.slots.filter((slot) => slot.pending))
+    log.warn({ slot: s.slot, value: s.latest.value, from: new Date(s.latest.activeFrom * 1000).toISOString() }, 'a registered fairness change is not in force yet: verifiers refuse draws under it until then');
+  return { contract: deployment.contract, fairness };
 }

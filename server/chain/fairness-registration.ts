@@ -57,8 +57,12 @@ function inForceAt(e: Entries, now: number): string | null {
 /** The slot is fine as it is when the value is in force now or is its latest entry. */
 const holds = (e: Entries, wanted: string, now: number): boolean => inForceAt(e, now) === wanted || e.values.at(-1) === wanted;
 
-/** Registers every value of `values` the registry lacks; returns each slot's status. */
-export async function registerFairnessValues(registry: Contract, values: FairnessValues): Promise<SlotStatus[]> {
+/**
+ * Registers every value of `values` the registry lacks; returns each slot's status. With
+ * `readOnly` (a registry whose admin key the server does not hold) nothing is sent: the statuses
+ * say what is missing.
+ */
+export async function registerFairnessValues(registry: Contract, values: FairnessValues, { readOnly = false } = {}): Promise<SlotStatus[]> {
   const provider = registry.runner?.provider;
   if (!provider) throw new Error('the registry contract has no provider');
   const now = async () => (await provider.getBlock('latest'))!.timestamp;
@@ -85,12 +89,12 @@ export async function registerFairnessValues(registry: Contract, values: Fairnes
       register: () => send('registerRules', game, hex0x(rulesHash)),
     })),
   ];
-  await checkVrfKey(registry, values.vrfKey);
+  if (!readOnly) await checkVrfKey(registry, values.vrfKey);
   const statuses: SlotStatus[] = [];
   for (const s of slots) {
     let e = await s.read();
     let registered = false;
-    if (!holds(e, s.wanted, await now())) {
+    if (!readOnly && !holds(e, s.wanted, await now())) {
       await s.register();
       e = await s.read();
       registered = true;

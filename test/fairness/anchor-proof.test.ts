@@ -92,6 +92,13 @@ describe('a transcript against its anchor', () => {
     const { t, keys, anchor, chain } = await anchoredRoom();
     expect(anchorProblems(t.roomId, t.records, anchor, chain)).toEqual([]);
     expect(verifyTranscript({ ...t, anchor }, keys, { anchor: chain })).toMatchObject({ ok: true, closed: true, anchor: { anchored: true, index: 7, blockNumber: 42, lastSeq: 6 } });
+    // headHash as a bytes32 (0x) is the same head.
+    const prefixed = { ...anchor, leaf: { ...anchor.leaf, headHash: '0x' + anchor.leaf.headHash } };
+    expect(verifyTranscript({ ...t, anchor: prefixed }, keys, { anchor: chain })).toMatchObject({ ok: true, anchor: { anchored: true } });
+    // A malformed anchor fails the check against the chain, and only that: the records still verify.
+    const malformed = { ...t, anchor: { ...anchor, proof: 'none' } };
+    expect(verifyTranscript(malformed, keys)).toMatchObject({ ok: true, closed: true });
+    expect(verifyTranscript(malformed, keys, { anchor: chain })).toMatchObject({ ok: false, anchor: { anchored: false, problems: [expect.stringMatching(/^the transcript's anchor is malformed: proof: /)] } });
     // Anchored at record 3: the records after it are newer than the anchor.
     const early = anchorOf([{ roomId: t.roomId, lastSeq: 3, headHash: t.records[3]!.hash }], 0);
     expect(anchorProblems(t.roomId, t.records, early.anchor, early.chain)).toEqual([]);

@@ -1,7 +1,9 @@
 /**
  * A chain the server does not run: an anvil node with GameAssets deployed by an admin, every
- * token configured and MINTER_ROLE granted to a fresh minter key, as an operator would set up
- * a public chain for CHAIN_RPC_URL.
+ * token configured and MINTER_ROLE granted to a fresh minter key, and the fairness registry and
+ * court deployed with their roles granted to a fresh fairness key (the court a minter too), as
+ * an operator would set up a public chain for CHAIN_RPC_URL. The server's VRF key, signer and
+ * rules are not registered: the operator does that once the server's keys exist.
  */
 import { Contract, ContractFactory, Wallet, type JsonRpcProvider } from 'ethers';
 import { TOKEN_IDS } from '../../server/awards/tokens.ts';
@@ -32,13 +34,32 @@ export async function startExternalChain(): Promise<ExternalChain> {
   for (const id of TOKEN_IDS) await (await assets.getFunction('configureToken')(id, 1_000_000_000n, 1_000_000n)).wait();
   await (await assets.getFunction('grantRole')(await assets.getFunction('MINTER_ROLE')(), minter.address)).wait();
   const gameAssets = await assets.getAddress();
+  const fairness = Wallet.createRandom();
+  await provider.send('anvil_setBalance', [fairness.address, '0x3635c9adc5dea00000']);
+  const deploy = async (name: 'FairnessRegistry' | 'RevealCourt', ...args: unknown[]): Promise<Contract> => {
+    const artifact = readArtifact(name);
+    const contract = await (await new ContractFactory(artifact.abi as never, artifact.bytecode, admin).deploy(...args)).waitForDeployment();
+    return new Contract(await contract.getAddress(), artifact.abi as never, admin);
+  };
+  const registry = await deploy('FairnessRegistry', await admin.getAddress(), 86_400);
+  const court = await deploy('RevealCourt', await registry.getAddress(), gameAssets, 1, 21_600, 10_000_000n, 86_400, await admin.getAddress());
+  await (await registry.getFunction('grantRole')(await registry.getFunction('ANCHOR_ROLE')(), fairness.address)).wait();
+  await (await court.getFunction('grantRole')(await court.getFunction('ANSWER_ROLE')(), fairness.address)).wait();
+  await (await assets.getFunction('grantRole')(await assets.getFunction('MINTER_ROLE')(), await court.getAddress())).wait();
   return {
     url: node.url,
     provider,
     assets,
     minterKey: minter.privateKey,
     minterAddress: minter.address,
-    env: { CHAIN_RPC_URL: node.url, GAME_ASSETS_ADDRESS: gameAssets, MINTER_KEY: minter.privateKey },
+    env: {
+      CHAIN_RPC_URL: node.url,
+      GAME_ASSETS_ADDRESS: gameAssets,
+      MINTER_KEY: minter.privateKey,
+      FAIRNESS_REGISTRY_ADDRESS: await registry.getAddress(),
+      REVEAL_COURT_ADDRESS: await court.getAddress(),
+      FAIRNESS_KEY: fairness.privateKey,
+    },
     async stop() {
       provider.destroy();
       await node.stop();

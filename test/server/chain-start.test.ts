@@ -104,7 +104,16 @@ describe('npm start on another chain (CHAIN_RPC_URL)', () => {
         expect(existsSync(join(server.dataDir, 'chain'))).toBe(false);
         expect(server.logs.join('')).toMatch(/the VRF key is not in GameAssets' key registry/);
         const f = await getJson<Fairness>(`${server.url}/fairness`);
-        expect(f.chain).toEqual({ chainId: '31337', gameAssets: await assets.getAddress(), rpcUrl: `${server.url}/chain` });
+        expect(f.chain).toMatchObject({
+          chainId: '31337',
+          gameAssets: await assets.getAddress(),
+          rpcUrl: `${server.url}/chain`,
+          registry: chain.env.FAIRNESS_REGISTRY_ADDRESS,
+          changeDelaySeconds: 86_400,
+          court: { address: chain.env.REVEAL_COURT_ADDRESS, answerWindowSeconds: 21_600, budgetPerEpoch: '10000000' },
+        });
+        // The operator has not registered the server's keys and rules there: the server says so.
+        expect(server.logs.join('')).toMatch(/the fairness registry does not hold the server's value in force/);
         // Reads pass through the server's endpoint to CHAIN_RPC_URL.
         expect((await onChain(f)).count).toBe(0n);
 

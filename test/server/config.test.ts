@@ -32,6 +32,11 @@ describe('loadConfig', () => {
       maxBetUnits: 100_000_000_000,
       chainRpcUrl: undefined,
       gameAssetsAddress: undefined,
+      fairnessRegistryAddress: undefined,
+      revealCourtAddress: undefined,
+      fairnessChangeDelaySeconds: 86_400,
+      courtAnswerSeconds: 21_600,
+      courtBudgetPerEpoch: 10_000_000,
       awardEpochSeconds: 86_400,
       coinEpochCap: 100_000_000,
       coinPlayerEpochCap: 1_000_000,
@@ -52,7 +57,7 @@ describe('loadConfig', () => {
   });
 
   it('runs a cluster only on a shared chain, and checks the cluster variables', () => {
-    const chain = { CHAIN_RPC_URL: 'http://10.0.0.1:8545', GAME_ASSETS_ADDRESS: '0x' + '1'.repeat(40) };
+    const chain = { CHAIN_RPC_URL: 'http://10.0.0.1:8545', GAME_ASSETS_ADDRESS: '0x' + '1'.repeat(40), FAIRNESS_REGISTRY_ADDRESS: '0x' + '2'.repeat(40), REVEAL_COURT_ADDRESS: '0x' + '3'.repeat(40) };
     expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL \(several processes\) needs CHAIN_RPC_URL/);
     const c = loadConfig({ ...chain, REDIS_URL: 'redis://127.0.0.1:6379', NODE_ID: 'game-2', PUBLIC_ADDRESS: 'game-2.internal:2567', MAX_SEATS_PER_ADDRESS: '2' });
     expect([c.redisUrl, c.nodeId, c.publicAddress, c.maxSeatsPerAddress]).toEqual(['redis://127.0.0.1:6379', 'game-2', 'game-2.internal:2567', 2]);
@@ -80,11 +85,14 @@ describe('loadConfig', () => {
   it('points at an external chain only with a contract address, and checks both', () => {
     expect(() => loadConfig({ CHAIN_RPC_URL: 'http://10.0.0.1:8545' })).toThrow('GAME_ASSETS_ADDRESS is required with CHAIN_RPC_URL');
     expect(() => loadConfig({ MINT_CONFIRMATIONS: '12' })).toThrow(/MINT_CONFIRMATIONS above 1 needs CHAIN_RPC_URL/);
-    expect(loadConfig({ MINT_CONFIRMATIONS: '12', CHAIN_RPC_URL: 'http://10.0.0.1:8545', GAME_ASSETS_ADDRESS: '0x' + '1'.repeat(40) }).mintConfirmations).toBe(12);
+    expect(loadConfig({ MINT_CONFIRMATIONS: '12', CHAIN_RPC_URL: 'http://10.0.0.1:8545', GAME_ASSETS_ADDRESS: '0x' + '1'.repeat(40), FAIRNESS_REGISTRY_ADDRESS: '0x' + '2'.repeat(40), REVEAL_COURT_ADDRESS: '0x' + '3'.repeat(40) }).mintConfirmations).toBe(12);
     expect(() => loadConfig({ CHAIN_RPC_URL: 'ftp://x' })).toThrow(/CHAIN_RPC_URL must be an http\(s\) URL/);
     expect(() => loadConfig({ GAME_ASSETS_ADDRESS: '0x12' })).toThrow(/GAME_ASSETS_ADDRESS must be 0x and 40 hex digits/);
-    const c = loadConfig({ CHAIN_RPC_URL: 'https://rpc.example', GAME_ASSETS_ADDRESS: '0x' + 'ab'.repeat(20) });
-    expect([c.chainRpcUrl, c.gameAssetsAddress]).toEqual(['https://rpc.example', '0x' + 'ab'.repeat(20)]);
+    expect(() => loadConfig({ CHAIN_RPC_URL: 'https://rpc.example', GAME_ASSETS_ADDRESS: '0x' + 'ab'.repeat(20) })).toThrow(/FAIRNESS_REGISTRY_ADDRESS and REVEAL_COURT_ADDRESS are required/);
+    expect(() => loadConfig({ FAIRNESS_REGISTRY_ADDRESS: '0x' + '2'.repeat(40) })).toThrow(/they need CHAIN_RPC_URL/);
+    expect(() => loadConfig({ CHAIN_RPC_URL: 'https://rpc.example', GAME_ASSETS_ADDRESS: '0x' + 'ab'.repeat(20), FAIRNESS_REGISTRY_ADDRESS: '0x12', REVEAL_COURT_ADDRESS: '0x' + '3'.repeat(40) })).toThrow(/FAIRNESS_REGISTRY_ADDRESS must be 0x and 40 hex digits/);
+    const c = loadConfig({ CHAIN_RPC_URL: 'https://rpc.example', GAME_ASSETS_ADDRESS: '0x' + 'ab'.repeat(20), FAIRNESS_REGISTRY_ADDRESS: '0x' + '2'.repeat(40), REVEAL_COURT_ADDRESS: '0x' + '3'.repeat(40) });
+    expect([c.chainRpcUrl, c.gameAssetsAddress, c.fairnessRegistryAddress, c.revealCourtAddress]).toEqual(['https://rpc.example', '0x' + 'ab'.repeat(20), '0x' + '2'.repeat(40), '0x' + '3'.repeat(40)]);
   });
 
   it('treats empty variables as unset and reads process.env by default', () => {

@@ -51,6 +51,22 @@ describe('vrf/ bundles for the browser', () => {
     }
   });
 
+  it('the chain checks (registry entries, anchor proofs, the registry reader) bundle too, and fold a proof there as in Node', async () => {
+    const result = await build(
+      browserBuild(`export * from './vrf/protocol/anchor-proof.ts'; export * from './vrf/protocol/registry-check.ts'; export * from './vrf/protocol/chain-registry.ts';`),
+    );
+    expect(Object.keys(result.metafile!.inputs).filter((i) => i.startsWith('node:'))).toEqual([]);
+    const sandbox: Record<string, unknown> = { TextEncoder, TextDecoder };
+    sandbox['self'] = sandbox; // a page's global, which ethers looks for
+    runInNewContext(`${result.outputFiles![0]!.text}; globalThis.bundle = bundle;`, sandbox);
+    for (const name of ['process', 'Buffer', 'require']) expect(name in sandbox).toBe(false);
+    const inPage = sandbox['bundle'] as typeof import('../../vrf/protocol/anchor-proof.ts');
+    const { anchorLeafHash, foldProof } = await import('../../vrf/protocol/anchor-proof.ts');
+    const leaf = { roomId: 'room-é', lastSeq: 41, headHash: 'ab'.repeat(32) };
+    const proof = ['0x' + '01'.repeat(32), '0x' + 'fe'.repeat(32)];
+    expect(inPage.foldProof(inPage.anchorLeafHash(leaf), proof)).toBe(foldProof(anchorLeafHash(leaf), proof));
+  });
+
   it('the same build fails when a Node-only module slips in (control)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vrf-bundle-'));
     const leak = join(dir, 'leak.ts');

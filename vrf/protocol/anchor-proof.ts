@@ -16,13 +16,16 @@ import { recordHash, type DrawRecord } from './records.ts';
 
 const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, '0x and 32 bytes of hex');
 
-/** The head of a room as anchored: its last record's seq and hash (64 hex digits, as records hold it). */
+/** The head of a room as anchored: its last record's seq and hash (64 hex digits, as records hold it; an 0x prefix is accepted). */
 export const AnchorLeafSchema = z.strictObject({
   roomId: z.string().min(1).max(128),
   lastSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  headHash: z.string().regex(/^[0-9a-f]{64}$/, '32 bytes of lowercase hex'),
+  headHash: z
+    .string()
+    .regex(/^(0x)?[0-9a-fA-F]{64}$/, '32 bytes of hex')
+    .transform((h) => h.replace(/^0x/, '').toLowerCase()),
 });
-export type AnchorLeaf = z.infer<typeof AnchorLeafSchema>;
+export type AnchorLeaf = z.output<typeof AnchorLeafSchema>;
 
 /** What `GET /rooms/:id/transcript` adds as `anchor`: the room's latest confirmed anchor and the leaf's proof. */
 export const TranscriptAnchorSchema = z.object({
@@ -33,7 +36,18 @@ export const TranscriptAnchorSchema = z.object({
   blockNumber: z.number().int().min(0).optional(),
   txHash: z.string().optional(),
 });
-export type TranscriptAnchor = z.infer<typeof TranscriptAnchorSchema>;
+export type TranscriptAnchor = z.output<typeof TranscriptAnchorSchema>;
+
+/**
+ * A transcript's `anchor` field read apart from the transcript, so that a malformed one fails the
+ * check against the chain alone, not the whole transcript: none when absent or null.
+ */
+export function parseTranscriptAnchor(raw: unknown): { anchor?: TranscriptAnchor; problem?: string } {
+  if (raw === undefined || raw === null) return {};
+  const parsed = TranscriptAnchorSchema.safeParse(raw);
+  if (parsed.success) return { anchor: parsed.data };
+  return { problem: `the transcript's anchor is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+}
 
 /** An anchor as the registry holds it (`anchorAt(index)`): what the transcript's proof must fold to. */
 export interface ChainAnchor {

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { vrfKeyId } from './commitment.ts';
 import { canonicalJson, hexToBytes, type JsonValue } from './encoding.ts';
-import { anchorProblems, TranscriptAnchorSchema, type ChainAnchor } from './anchor-proof.ts';
+import { anchorProblems, parseTranscriptAnchor, type ChainAnchor } from './anchor-proof.ts';
 import { courtTermsProblems, MIN_REVEAL_WINDOW_MS } from './court-terms.ts';
 import type { RegistryEntries } from './registry-check.ts';
 import { receiptSigner } from './receipt.ts';
@@ -33,8 +33,8 @@ export const TranscriptSchema = z.object({
   publicKey: z.string().regex(/^[0-9a-f]+$/),
   receiptSigner: z.string(),
   records: z.array(z.unknown()).max(1_000_000),
-  /** The room's latest confirmed anchor and its proof (section 7a), or null when none is yet. */
-  anchor: TranscriptAnchorSchema.nullable().optional(),
+  /** The room's latest confirmed anchor and its proof (section 7a), or null when none is yet; read by `parseTranscriptAnchor`. */
+  anchor: z.unknown().optional(),
   /** When the newest confirmed anchor of the server was posted, ms since 1970. */
   lastAnchorAt: z.number().int().min(0).nullable().optional(),
 });
@@ -117,9 +117,11 @@ export interface ChainView {
 
 /** The anchor status of a transcript given the chain's anchor at its index; undefined when either is missing. */
 export function anchorStatus(t: Pick<z.infer<typeof TranscriptSchema>, 'roomId' | 'records' | 'anchor'>, chain: ChainAnchor | undefined): AnchorStatus | undefined {
-  if (!t.anchor || !chain) return undefined;
-  const problems = anchorProblems(t.roomId, t.records, t.anchor, chain);
-  return { anchored: problems.length === 0, index: t.anchor.index, blockNumber: chain.blockNumber, lastSeq: t.anchor.leaf.lastSeq, problems };
+  const { anchor, problem } = parseTranscriptAnchor(t.anchor);
+  if (!chain || (!anchor && !problem)) return undefined;
+  if (!anchor) return { anchored: false, index: chain.index, blockNumber: chain.blockNumber, lastSeq: -1, problems: [problem!] };
+  const problems = anchorProblems(t.roomId, t.records, anchor, chain);
+  return { anchored: problems.length === 0, index: anchor.index, blockNumber: chain.blockNumber, lastSeq: anchor.leaf.lastSeq, problems };
 }
 
 /** The transcript header's problems against the pinned keys (the records are checked apart). */
