@@ -25,6 +25,8 @@ export interface AnswerTransactions {
   submit(call: { id: string; to: string; data: string; confirmingTopic: string }): Promise<void>;
 }
 
+const FAILURES_LOGGED = 60;
+
 export interface CourtWatcherOptions {
   /** The RevealCourt contract's address. */
   readonly court: string;
@@ -129,11 +131,22 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
     }
   };
 
+  // A chain or database that stays down fails every poll: the first failure of a run of them is
+  // logged, then one in FAILURES_LOGGED, so an outage does not fill the log once a second.
+  let failures = 0;
   const loop = (): void => {
     if (stopped) return;
     running = running
       .then(poll)
-      .catch((err: unknown) => log.error({ err }, 'court watcher poll failed; trying again'))
+      .then(
+        () => {
+          if (failures > 0) log.info({ failures }, 'court watcher polls again');
+          failures = 0;
+        },
+        (err: unknown) => {
+          if (failures++ % FAILURES_LOGGED === 0) log.error({ err, failures }, 'court watcher poll failed; trying again');
+        },
+      )
       .finally(() => {
         if (!stopped) timer = setTimeout(loop, pollMs);
       });
