@@ -46,6 +46,9 @@ import { RateLimitedServer } from './limits/rate-limited-server.ts';
 import { createMetrics } from './metrics.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { loadServerGames, servedRules } from './games.ts';
+import { ANSWERED_TOPIC } from './court/court-contract.ts';
+import { startCourtWatcher } from './court/court-watcher.ts';
+import { readTestWithhold } from './court/test-withhold.ts';
 import { provideServices } from './services.ts';
 import { allowOwnOriginOnly } from './same-origin-cors.ts';
 import { DamageReports } from './storage/damage.ts';
@@ -77,6 +80,9 @@ export async function startServer(
 }
 
 async function startLockedServer(config: Config, log: Logger, onFatal: (reason: string) => void): Promise<RunningServer> {
+  // A test switch that makes the server cheat: refused (the server does not start) outside NODE_ENV=test.
+  const withhold = readTestWithhold() === 'void-revealed';
+  if (withhold) log.warn('FAIRPLAY_TEST_WITHHOLD=void-revealed: revealed draws are voided and court cases left unanswered (tests only)');
   const suite = getSuite(config.vrfSuite);
   const games = await loadServerGames();
   const keys = loadOrCreateKeys({ dataDir: config.dataDir, suite, log: (msg, fields) => log.warn(fields ?? {}, msg) });
@@ -173,6 +179,8 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     pollMs: chain.embedded ? 25 : 1000,
     log,
     ...(minterLease ? { leader: () => minterLease.heldFor(2_000) } : {}),
+    // The court's answers go out with the fairness key too, confirmed by the court's Answered event.
+    moreTopics: new Map([[chain.fairness.court.toLowerCase(), ANSWERED_TOPIC]]),
   });
   const nonceQuota = { perClient: config.siweNoncesPerClient, total: config.siweMaxNonces };
   const signIn = new SignInService({
@@ -203,6 +211,25 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   await catchUp();
   metrics.watchOutbox(() => minting.pendingCount);
   minting.start();
+  // Answers every case brought to the reveal court, where the fairness key is sent from (court/court-watcher.ts).
+  const courtWatcher = startCourtWatcher({
+    court: chain.fairness.court,
+    provider: chain.provider,
+    transactions: {
+      async submit({ id, to, data }) {
+        if (!fairnessChain.send({ id, to, data })) throw new Error('this process does not send fairness transactions now');
+      },
+    },
+    rooms: roomRecords,
+    prover,
+    keyId: ctx.keyId,
+    database,
+    log,
+    withhold,
+    pollMs: chain.embedded ? 1000 : 5000,
+    confirmations: config.mintConfirmations,
+    ...(minterLease ? { mayRun: () => minterLease.heldFor(2_000) } : {}),
+  });
   peers?.start();
 
   // Slow clients are cut off: headers must arrive within the timeout, a whole request within
@@ -245,6 +272,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     port,
     async close() {
       await server.gracefullyShutdown(false);
+      await courtWatcher.stop();
       await peers?.stop();
       await prover.close();
       await chips.close();

@@ -78,6 +78,7 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
       court: {
         address: chain.fairness.court,
         answerWindowSeconds: chain.fairness.answerWindowSeconds,
+        revealWindowSeconds: config.revealCourtWindowSeconds,
         budgetPerEpoch: chain.fairness.budgetPerEpoch.toString(),
       },
     },

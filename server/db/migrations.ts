@@ -188,5 +188,15 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0007-court': {
+      async up(db: Kysely<any>) {
+        // The reveal court's watcher: the next block whose Revealed events it has not answered yet, per court contract.
+        await db.schema
+          .createTable('court_cursors')
+          .addColumn('court', 'text', (c) => c.primaryKey())
+          .addColumn('next_block', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

@@ -168,7 +168,14 @@ export interface AnchoredHeadsTable {
   closed: number;
 }
 
+/** The reveal court watcher's place in the chain: the next block to read `Revealed` events from, per court (lowercase address). */
+export interface CourtCursorsTable {
+  court: string;
+  next_block: number;
+}
+
 export interface Schema {
+  court_cursors: CourtCursorsTable;
   anchors: AnchorsTable;
   anchor_leaves: AnchorLeavesTable;
   anchored_heads: AnchoredHeadsTable;

@@ -13,6 +13,8 @@ import type { GameRules } from '../../games/game-rules.ts';
 import { drawMoveDigest, drawRequestDigest, type DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
 import type { HashedRecord, ReceiptRecord, VoidReason } from '../../vrf/protocol/records.ts';
+import { seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { voidsRevealedDraws } from '../court/test-withhold.ts';
 import { authenticateRequest, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
 import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { CommitmentUsed } from '../indexes/commitments.ts';
@@ -294,6 +296,7 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   }
 
   async #reveal(client: PlayerClient, drawSeq: number, seed: string): Promise<void> {
+    if (voidsRevealedDraws()) return this.#voidRevealed(client, drawSeq, seed);
     let complete: boolean;
     try {
       complete = await this.transcript.reveal(drawSeq, addressOf(client), seed);
@@ -304,6 +307,17 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     // Taken while the draw is pending: once settled, only a few recent receipts stay in memory.
     const receipt = this.transcript.receiptOf(drawSeq);
     if (complete && receipt) await this.allRevealed(receipt);
+  }
+
+  /**
+   * Test switch only (FAIRPLAY_TEST_WITHHOLD=void-revealed, server/court/test-withhold.ts): plays
+   * a cheating operator who takes a good seed and voids the draw as if it never came.
+   */
+  async #voidRevealed(client: PlayerClient, drawSeq: number, seed: string): Promise<void> {
+    const receipt = this.transcript.receiptOf(drawSeq);
+    const index = receipt?.players.findIndex((p) => p.toLowerCase() === addressOf(client).toLowerCase()) ?? -1;
+    if (!receipt || index < 0 || seedCommitment(seed) !== receipt.commitments[index]) throw new Refusal('reveal-mismatch', 'not a seed of a pending draw of yours', { drawSeq });
+    await this.concludeDraw(receipt, 'reveal-timeout');
   }
 
   async #expire(receipt: ReceiptRecord): Promise<void> {

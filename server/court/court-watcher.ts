@@ -1,0 +1,168 @@
+/**
+ * The court watcher: follows the reveal court's `Revealed` events and answers every case still
+ * open on chain with the draw's outcome (FAIRNESS.md section 10), so that an honest server never
+ * pays a claim, even for a draw revealed while it was down.
+ *
+ * It reads the court's logs in bounded block ranges from its cursor (in the database, so a
+ * restart goes on where the last run stopped and no reveal is skipped), at most `pollMs` apart.
+ * A case still open (`cases(id).status == 1`) is answered through the fairness sender, whose
+ * journal sends each answer exactly once (its id is the case id) and resends it after a crash.
+ * A range whose handling fails is read again on the next poll; the cursor passes a case only
+ * once it is closed on chain, or known not to be this server's to answer.
+ * @module
+ */
+import { Contract, type Provider } from 'ethers';
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.ts';
+import type { Prover } from '../fairness/prover.ts';
+import type { RoomRecords } from '../fairness/room-records.ts';
+import { answerCase } from './case-answer.ts';
+import { ANSWERED_TOPIC, answerCalldata, CaseStatus, courtInterface, parseRevealed, REVEALED_TOPIC, type RevealedCase } from './court-contract.ts';
+import { SqlCourtCursor, type CourtCursor } from './court-cursor.ts';
+
+/** What the watcher needs of the fairness sender (`FairnessTransactions`, server/fairness-chain/). */
+export interface AnswerTransactions {
+  submit(call: { id: string; to: string; data: string; confirmingTopic: string }): Promise<void>;
+}
+
+const FAILURES_LOGGED = 60;
+
+export interface CourtWatcherOptions {
+  /** The RevealCourt contract's address. */
+  readonly court: string;
+  readonly provider: Provider;
+  readonly transactions: AnswerTransactions;
+  readonly rooms: Pick<RoomRecords, 'records'>;
+  readonly prover: Pick<Prover, 'prove'>;
+  /** The key id of the prover's VRF key (16 hex digits). */
+  readonly keyId: string;
+  /** Where the cursor is kept (`court_cursors`); or a cursor of its own. */
+  readonly database?: Database;
+  readonly cursor?: CourtCursor;
+  readonly log: Logger;
+  /** The test switch FAIRPLAY_TEST_WITHHOLD=void-revealed: every case is logged and left unanswered. */
+  readonly withhold?: boolean;
+  /** Longest time between two polls. Default 1000 ms. */
+  readonly pollMs?: number;
+  /** Most blocks one `eth_getLogs` asks about (public RPC endpoints cap it). Default 2000. */
+  readonly blockRange?: number;
+  /** Blocks a Revealed event waits under the head before it is read (1: the head itself). Default 1. */
+  readonly confirmations?: number;
+  /**
+   * The first block to read when there is no cursor yet: the court's deployment block if known.
+   * Default 0: the first start reads the whole chain once, `blockRange` blocks a call (bisecting
+   * eth_getCode would be quicker, but a pruned or non-archive node answers old state wrongly or not at all).
+   */
+  readonly fromBlock?: number;
+  /** In a cluster: whether this process watches now (the fairness sender's lease holder). Default always. */
+  readonly mayRun?: () => boolean;
+}
+
+export interface CourtWatcher {
+  /** Reads and answers what is new now (the poll loop calls it; tests may too). */
+  poll(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the watcher's poll loop; `stop()` waits for the poll under way. */
+export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
+  const log = opts.log.child({ component: 'court' });
+  const cursor = opts.cursor ?? new SqlCourtCursor(requireDatabase(opts.database), opts.court);
+  const court = new Contract(opts.court, courtInterface, opts.provider);
+  const pollMs = opts.pollMs ?? 1000;
+  const range = opts.blockRange ?? 2000;
+  const confirmations = opts.confirmations ?? 1;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  /** Cases submitted by this process and not yet seen closed: not proven and queued again on every poll. */
+  const submitted = new Set<string>();
+  /** Cases already logged as left unanswered (withheld, or not this server's). */
+  const noted = new Set<string>();
+  const note = (c: RevealedCase, fields: Record<string, unknown>, message: string): void => {
+    if (noted.has(c.caseId)) return;
+    noted.add(c.caseId);
+    log.warn({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, player: c.player, answerBy: c.answerBy, ...fields }, message);
+  };
+
+  /** Handles one case; true while its answer is submitted and the case still open on chain. */
+  const handle = async (c: RevealedCase): Promise<boolean> => {
+    const status = Number(((await court.getFunction('cases')('0x' + c.caseId)) as { status: bigint }).status);
+    if (status !== CaseStatus.Revealed) {
+      submitted.delete(c.caseId);
+      return false;
+    }
+    if (opts.withhold) return (note(c, {}, 'court case left unanswered: FAIRPLAY_TEST_WITHHOLD is set'), false);
+    if (submitted.has(c.caseId)) return true;
+    const answer = await answerCase(c, { rooms: opts.rooms, prover: opts.prover, keyId: opts.keyId });
+    if (answer.kind === 'unknown') return (note(c, { reason: answer.reason }, 'court case not answered: not a draw of this server'), false);
+    await opts.transactions.submit({ id: c.caseId, to: opts.court, data: answerCalldata(c.caseId, answer.beta, answer.pi), confirmingTopic: ANSWERED_TOPIC });
+    submitted.add(c.caseId);
+    log.info({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, answerBy: c.answerBy, from: answer.from }, 'court case answered');
+    return true;
+  };
+
+  /**
+   * Reads the court's events from the cursor to the head. The cursor passes a case only once it
+   * is closed on chain (or will never be answered here): a case answered but not yet confirmed
+   * holds it, so an answer the sender lost (a crash before its journal) is made again.
+   */
+  const poll = async (): Promise<void> => {
+    if (opts.mayRun && !opts.mayRun()) return;
+    const safeHead = (await opts.provider.getBlockNumber()) - (confirmations - 1);
+    let from = (await cursor.next()) ?? opts.fromBlock ?? 0;
+    let hold: number | undefined;
+    while (!stopped && from <= safeHead) {
+      const to = Math.min(safeHead, from + range - 1);
+      const logs = await opts.provider.getLogs({ address: opts.court, topics: [REVEALED_TOPIC], fromBlock: from, toBlock: to });
+      for (const l of logs) {
+        let c: RevealedCase;
+        try {
+          c = parseRevealed(l);
+        } catch (err) {
+          log.error({ err, tx: l.transactionHash }, 'unreadable Revealed event skipped');
+          continue;
+        }
+        if (await handle(c)) hold ??= c.blockNumber;
+      }
+      await cursor.advance(hold ?? to + 1);
+      from = to + 1;
+    }
+  };
+
+  // A chain or database that stays down fails every poll: the first failure of a run of them is
+  // logged, then one in FAILURES_LOGGED, so an outage does not fill the log once a second.
+  let failures = 0;
+  const loop = (): void => {
+    if (stopped) return;
+    running = running
+      .then(poll)
+      .then(
+        () => {
+          if (failures > 0) log.info({ failures }, 'court watcher polls again');
+          failures = 0;
+        },
+        (err: unknown) => {
+          if (failures++ % FAILURES_LOGGED === 0) log.error({ err, failures }, 'court watcher poll failed; trying again');
+        },
+      )
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, pollMs);
+      });
+  };
+  loop();
+  return {
+    poll: () => (running = running.then(poll)),
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running.catch(() => undefined);
+    },
+  };
+}
+
+function requireDatabase(database: Database | undefined): Database {
+  if (!database) throw new Error('the court watcher needs a database or a cursor');
+  return database;
+}

@@ -1,0 +1,111 @@
+/**
+ * An honest server never pays the reveal court (FAIRNESS.md section 10): a player's draw is
+ * receipted, the server is SIGKILLed before the draw settles, and the player takes the receipt
+ * and the seed to the court while the server is down. The chain is an anvil the test runs
+ * (CHAIN_RPC_URL with the fairness contracts' addresses), so it outlives the server. After the
+ * restart the server answers before answerBy; the answer's beta and pi verify off chain against
+ * alpha rebuilt from the receipt and the seed, and after answerBy a claim is refused.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Wallet, type TransactionReceipt } from 'ethers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureFairnessContracts } from '../../server/chain/fairness-deployment.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
+import { getSuite } from '../../vrf/index.ts';
+import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
+import { vrfKeyId } from '../../vrf/protocol/commitment.ts';
+import { bytesToHex, hexToBytes } from '../../vrf/protocol/encoding.ts';
+import { caseStatus, courtAbi, courtAt, fund, passTime, revealToCourt } from '../helpers/court.ts';
+import { startExternalChain, type ExternalChain } from '../helpers/external-chain.ts';
+import { randomWallet } from '../helpers/gambler.ts';
+import { TestPlayer } from '../helpers/player.ts';
+import { startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+
+const SUITE = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
+const ANSWER_WINDOW_SECONDS = 600;
+
+let ext: ExternalChain;
+let env: Record<string, string>;
+let court: string;
+const vrfSecret = randomBytes(32);
+const vrfPublic = SUITE.publicKey(vrfSecret);
+const servers: ServerProcess[] = [];
+
+beforeAll(async () => {
+  ext = await startExternalChain();
+  const operator = randomWallet();
+  const fairnessKey = randomWallet();
+  await fund(ext.provider, fairnessKey.address);
+  // The operator's deployment, as on a public chain: the registry knows the receipt signer and the VRF key.
+  const deployment = await ensureFairnessContracts(ext.provider, await ext.provider.getSigner(0), {
+    recordFile: join(tempDataDir(), 'fairness-deployment.json'),
+    changeDelaySeconds: 86_400,
+    court: { answerWindowSeconds: ANSWER_WINDOW_SECONDS, budgetPerEpoch: 10n ** 9n, epochSeconds: 86_400, coinTokenId: 1 },
+    gameAssets: await ext.assets.getAddress(),
+    fairness: fairnessKey.address,
+    vrfKey: { keyId: vrfKeyId(SUITE.name, vrfPublic), suite: SUITE.name, publicKey: bytesToHex(vrfPublic) },
+    signer: operator.address,
+    rules: [],
+  });
+  court = deployment.record.court;
+  env = {
+    ...ext.env,
+    FAIRNESS_REGISTRY_ADDRESS: deployment.record.registry,
+    REVEAL_COURT_ADDRESS: court,
+    FAIRNESS_KEY: fairnessKey.privateKey,
+    OPERATOR_KEY: operator.privateKey,
+    VRF_SECRET_KEY: bytesToHex(vrfSecret),
+  };
+});
+afterAll(async () => {
+  for (const s of servers) await s.stop('SIGKILL');
+  await ext?.stop();
+});
+
+describe('a court reveal while the server is down', () => {
+  it('is answered after the restart, before answerBy, with a proof that verifies; no claim succeeds', async () => {
+    const first = await startServerProcess({ env });
+    servers.push(first);
+    const wallet = randomWallet();
+    const player = await TestPlayer.join(first.url, { wallet, create: true });
+    const { receipt, seed } = await player.bet({ stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
+    // Receipted, and never settled: the server dies before the player reveals to it.
+    await first.stop('SIGKILL');
+
+    const playerWallet = wallet.connect(ext.provider) as Wallet;
+    await fund(ext.provider, playerWallet.address);
+    const revealed = await revealToCourt(court, playerWallet, receipt, seed);
+    const courtContract = courtAt(court, ext.provider);
+    expect(await caseStatus(courtContract, revealed.caseId)).toBe(1);
+
+    const second = await startServerProcess({ env, dataDir: first.dataDir });
+    servers.push(second);
+    await waitFor(async () => (await caseStatus(courtContract, revealed.caseId)) === 2, { what: 'the restarted server to answer the case', timeout: 120_000, interval: 250 });
+
+    const [answered] = await ext.provider.getLogs({ address: court, topics: [courtAbi.getEvent('Answered')!.topicHash, '0x' + revealed.caseId], fromBlock: 0 });
+    const answerTx = (await ext.provider.getTransactionReceipt(answered!.transactionHash)) as TransactionReceipt;
+    const answerBlock = (await ext.provider.getBlock(answered!.blockNumber))!;
+    expect(answerBlock.timestamp).toBeLessThanOrEqual(revealed.answerBy);
+
+    // Anyone's check: alpha from the receipt and the seed the court made public, the registered key, any ECVRF verifier.
+    const event = courtAbi.parseLog(answered!)!;
+    const beta = hexToBytes((event.args.getValue('beta') as string).slice(2));
+    const pi = hexToBytes((event.args.getValue('pi') as string).slice(2));
+    const verified = SUITE.verify(vrfPublic, receiptAlpha(receipt, [seed]), pi);
+    expect(verified.valid).toBe(true);
+    expect(bytesToHex(verified.valid ? verified.beta : new Uint8Array())).toBe(bytesToHex(beta));
+
+    await passTime(ext.provider, revealed.answerBy);
+    const claimer = randomWallet().connect(ext.provider) as Wallet;
+    await fund(ext.provider, claimer.address);
+    await expect(courtAt(court, claimer).getFunction('claim').staticCall('0x' + revealed.caseId)).rejects.toMatchObject({ revert: { name: 'NotOpen' } });
+    expect(await caseStatus(courtContract, revealed.caseId)).toBe(2);
+
+    console.log(
+      `reveal court gas (anvil, CHAIN_RPC_URL): reveal ${revealed.tx.gasUsed} (the player), answer ${answerTx.gasUsed} (the server's fairness key, ${beta.length}-byte beta, ${pi.length}-byte pi); ` +
+        `answered ${answerBlock.timestamp - (await ext.provider.getBlock(revealed.tx.blockNumber))!.timestamp} s after the reveal (server down in between, window ${ANSWER_WINDOW_SECONDS} s)`,
+    );
+  }, timeoutWithStarts(2, 180_000));
+});

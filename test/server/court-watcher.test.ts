@@ -1,0 +1,146 @@
+/**
+ * The court watcher on a real anvil with the real RevealCourt, its cursor in a real SQLite
+ * database and proofs from the server's prover pool (server/court/): a case whose answer the
+ * sender lost (a crash before its journal entry) holds the cursor and is answered again on a
+ * later poll; a receipt the server's records do not hold is logged and passed; a case already
+ * answered is not answered twice.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Wallet, type JsonRpcProvider } from 'ethers';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAnvil, type AnvilNode } from '../../server/chain/anvil.ts';
+import { rpcProvider } from '../../server/chain/chain.ts';
+import { ensureFairnessContracts } from '../../server/chain/fairness-deployment.ts';
+import { readArtifact } from '../../server/chain/artifact.ts';
+import { startCourtWatcher, type AnswerTransactions } from '../../server/court/court-watcher.ts';
+import { SqlCourtCursor } from '../../server/court/court-cursor.ts';
+import { openDatabase, type Database } from '../../server/db/database.ts';
+import { createProverPool, type Prover } from '../../server/fairness/prover.ts';
+import type { RoomRecords } from '../../server/fairness/room-records.ts';
+import { getSuite } from '../../vrf/index.ts';
+import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
+import { newSeed, seedCommitment, vrfKeyId } from '../../vrf/protocol/commitment.ts';
+import { bytesToHex } from '../../vrf/protocol/encoding.ts';
+import { receiptDigest, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
+import { GENESIS_HASH, recordHash, type HashedRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { caseStatus, courtAbi, courtAt, fund, revealToCourt } from '../helpers/court.ts';
+import { randomWallet } from '../helpers/gambler.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+
+const SUITE = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
+const vrfSecret = new Uint8Array(32).fill(7);
+const keyId = vrfKeyId(SUITE.name, SUITE.publicKey(vrfSecret));
+const operator = randomWallet();
+const fairnessKey = randomWallet();
+
+let node: AnvilNode;
+let provider: JsonRpcProvider;
+let court: string;
+let database: Database;
+let prover: Prover;
+
+beforeAll(async () => {
+  node = await startAnvil();
+  provider = rpcProvider(node.url);
+  const admin = await provider.getSigner(0);
+  await fund(provider, fairnessKey.address);
+  const { abi, bytecode } = readArtifact('GameAssets');
+  const { ContractFactory } = await import('ethers');
+  const assets = await (await new ContractFactory(abi as never, bytecode, admin).deploy('https://fairplay.example/{id}.json', await admin.getAddress(), 86_400)).waitForDeployment();
+  await (await assets.getFunction('configureToken')(1, 10n ** 12n, 10n ** 12n)).wait();
+  const deployment = await ensureFairnessContracts(provider, admin, {
+    recordFile: join(mkdtempSync(join(tmpdir(), 'court-watcher-')), 'fairness.json'),
+    changeDelaySeconds: 86_400,
+    court: { answerWindowSeconds: 600, budgetPerEpoch: 10n ** 9n, epochSeconds: 86_400, coinTokenId: 1 },
+    gameAssets: await assets.getAddress(),
+    fairness: fairnessKey.address,
+    vrfKey: { keyId, suite: SUITE.name, publicKey: bytesToHex(SUITE.publicKey(vrfSecret)) },
+    signer: operator.address,
+    rules: [],
+  });
+  court = deployment.record.court;
+  database = await openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'court-watcher-db-')) });
+  prover = createProverPool({ suite: SUITE.name, secretKey: vrfSecret, threads: 1 });
+});
+afterAll(async () => {
+  await prover?.close();
+  await database?.close();
+  provider?.destroy();
+  await node?.stop();
+});
+
+/** A dice receipt this operator signed now for a fresh player, with its seed. */
+async function signedReceipt(roomId: string): Promise<{ record: HashedRecord & ReceiptRecord; player: Wallet; seed: string }> {
+  const player = randomWallet();
+  const seed = newSeed();
+  const issuedAt = (await provider.getBlock('latest'))!.timestamp * 1000;
+  const unsigned: UnsignedReceipt = {
+    seq: 0, prev: GENESIS_HASH, roomId, drawSeq: 0, type: 'receipt', game: 'dice', kind: 'roll',
+    action: { stake: 1_000_000, target: 5000, direction: 'under' }, players: [player.address], commitments: [seedCommitment(seed)],
+    suite: SUITE.name, keyId, issuedAt, rulesHash: 'ab'.repeat(32), revealDeadline: issuedAt + 86_400_000, maxPayout: 1,
+  };
+  const record = { ...unsigned, signature: operator.signingKey.sign(receiptDigest(unsigned)).serialized } as ReceiptRecord;
+  return { record: { ...record, hash: recordHash(record) }, player, seed };
+}
+
+describe('the court watcher', () => {
+  it('answers again a case whose answer was lost, passes a receipt it does not know, and answers nothing twice', async () => {
+    const known = await signedReceipt('room-known');
+    const stranger = await signedReceipt('room-elsewhere');
+    const rooms: Pick<RoomRecords, 'records'> = { records: async (roomId) => (roomId === 'room-known' ? [known.record] : undefined) };
+    const sent: string[] = [];
+    const answerer = fairnessKey.connect(provider);
+    let lose = 1;
+    const transactions: AnswerTransactions = {
+      async submit(call) {
+        sent.push(call.id);
+        // The first answer is lost before anything is journaled or broadcast: a crash.
+        if (lose-- > 0) return;
+        await (await answerer.sendTransaction({ to: call.to, data: call.data })).wait();
+      },
+    };
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const cursor = new SqlCourtCursor(database, court);
+    const watcher = startCourtWatcher({ court, provider, transactions, rooms, prover, keyId, cursor, log, pollMs: 3_600_000 });
+    try {
+      await watcher.poll();
+      for (const c of [known, stranger]) await fund(provider, c.player.address);
+      const knownCase = await revealToCourt(court, c(known.player), known.record, known.seed);
+      await revealToCourt(court, c(stranger.player), stranger.record, stranger.seed);
+
+      await watcher.poll(); // the answer is lost: the case holds the cursor
+      expect(sent).toEqual([knownCase.caseId]);
+      expect(await caseStatus(courtAt(court, provider), knownCase.caseId)).toBe(1);
+      expect(await cursor.next()).toBe(knownCase.tx.blockNumber);
+      expect(lines.join('')).toContain('court case not answered: not a draw of this server');
+
+      await watcher.poll(); // still open, and submitted by this run: not proven or sent again
+      expect(sent).toEqual([knownCase.caseId]);
+    } finally {
+      await watcher.stop();
+    }
+    // A restart forgets what it submitted: the open case is answered again, from where the cursor held.
+    const restarted = startCourtWatcher({ court, provider, transactions, rooms, prover, keyId, cursor, log, pollMs: 3_600_000 });
+    try {
+      const knownId = bytesToHex(receiptDigest(known.record));
+      await waitFor(async () => (await restarted.poll(), (await caseStatus(courtAt(court, provider), knownId)) === 2), { what: 'the case to be answered after the restart', timeout: 60_000 });
+      expect(sent).toEqual([knownId, knownId]);
+      const [answered] = await provider.getLogs({ address: court, topics: [courtAbi.getEvent('Answered')!.topicHash, '0x' + knownId], fromBlock: 0 });
+      const pi = (courtAbi.parseLog(answered!)!.args.getValue('pi') as string).slice(2);
+      expect(SUITE.verify(SUITE.publicKey(vrfSecret), receiptAlpha(known.record, [known.seed]), Buffer.from(pi, 'hex')).valid).toBe(true);
+      await restarted.poll();
+      expect(sent).toHaveLength(2); // answered: closed on chain, never sent again
+      expect(await cursor.next()).toBe((await provider.getBlockNumber()) + 1);
+      expect(lines.filter((l) => l.includes('not a draw of this server'))).toHaveLength(2); // once per run
+    } finally {
+      await restarted.stop();
+    }
+    function c(w: Wallet): Wallet {
+      return w.connect(provider) as Wallet;
+    }
+  }, 120_000);
+});
