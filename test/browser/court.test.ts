@@ -1,0 +1,188 @@
+/**
+ * The reveal court from the game page, end to end: a server with the test switch
+ * FAIRPLAY_TEST_WITHHOLD=void-revealed voids the dice draw whose seed the page revealed. The page
+ * lists it under "Reveal court"; one click takes it there with the browser key (its gas from the
+ * server's faucet), the case is revealed on chain, no answer comes, and once the chain's clock is
+ * past the answer window, one more click claims the receipt's maxPayout in coins: exactly once (a
+ * second claim is refused by the court). A reload keeps the case. With an injected wallet, the
+ * wallet signs the CourtReveal and sends the reveal itself. And against an honest server, a
+ * case the page takes to the court (a draw whose outcome it never heard) is answered, and the page
+ * shows the answer with its proof checked against the pinned VRF key.
+ */
+import { join } from 'node:path';
+import { Contract, getBytes, Interface, Wallet } from 'ethers';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
+import { collectPageErrors, launchChromium, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
+import { getJson } from '../helpers/player.ts';
+import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+
+const COURT = new Interface([
+  'function cases(bytes32 caseId) view returns (address player, uint64 maxPayout, uint64 revealedAt, uint64 answerBy, uint8 status)',
+  'function claim(bytes32 caseId)',
+  'error NotOpen(bytes32 caseId)',
+]);
+const COINS = new Interface(['function balanceOf(address account, uint256 id) view returns (uint256)']);
+
+type Stored = { receipt: { maxPayout: number; drawSeq: number }; court?: { caseId: string; answerBy: number; revealTx: string; claimTx?: string } }[];
+
+let server: ServerProcess;
+let browser: Browser;
+let chain: IpcJsonRpcProvider;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServerProcess({ env: { NODE_ENV: 'test', FAIRPLAY_TEST_WITHHOLD: 'void-revealed' } }), launchChromium()]);
+  // The embedded node itself, to read the chain and move its clock (the page reaches it through /chain only).
+  chain = new IpcJsonRpcProvider(join(server.dataDir, 'chain', 'anvil.ipc'));
+});
+afterAll(async () => {
+  chain?.destroy();
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the reveal court from the page', () => {
+  it('takes a voided draw to the court in one click, and claims its maxPayout once when no answer comes', async () => {
+    const fairness = await getJson<{ chain: { gameAssets: string; court: string | { address: string } } }>(`${server.url}/fairness`);
+    const courtAddress = typeof fairness.chain.court === 'string' ? fairness.chain.court : fairness.chain.court.address;
+    const court = new Contract(courtAddress, COURT, chain);
+    const coins = new Contract(fairness.chain.gameAssets, COINS, chain);
+
+    const { page, address, errors } = await signedInPage(browser, server.url);
+    await page.click('#create-dice');
+    await page.waitForSelector('#dice:not([hidden])');
+    const roll = await rollDice(page, 0);
+    console.log(`the draw as the page showed it: ${roll.text}`);
+    expect(roll.text).toMatch(/voided/);
+
+    const row = page.locator('#court-cases li[data-case$="/0"]');
+    await row.locator('button.court-reveal').click();
+    await page.locator('#court-cases li[data-state="revealed"]').waitFor({ timeout: 60_000 });
+    const stored = (await page.evaluate(() => sessionStorage.getItem('fairplay.court'))) ?? '[]';
+    const [draw] = JSON.parse(stored) as Stored;
+    const caseId = draw!.court!.caseId;
+    const maxPayout = draw!.receipt.maxPayout;
+    expect(maxPayout).toBeGreaterThan(0);
+    const opened = (await court.getFunction('cases')(caseId)) as [string, bigint, bigint, bigint, bigint];
+    expect([opened[0], opened[1], opened[4]]).toEqual([address, BigInt(maxPayout), 1n]);
+    const revealGas = (await chain.getTransactionReceipt(draw!.court!.revealTx))!.gasUsed;
+    console.log(`court case ${caseId}: revealed by the page (gas ${revealGas}, paid by the player), answer due by ${new Date(Number(opened[3]) * 1000).toISOString()}; player's ether now ${await chain.getBalance(address)} wei`);
+    await screenshot(page, 'court-revealed');
+
+    // No answer comes (the switch). The chain's clock moves past the answer window.
+    await chain.send('evm_increaseTime', [Number(opened[3]) - (await chain.getBlock('latest'))!.timestamp + 1]);
+    await chain.send('evm_mine', []);
+    const claim = page.locator('#court-cases li[data-state="claimable"] button.court-claim');
+    await claim.waitFor({ timeout: 30_000 });
+    expect(await claim.innerText()).toBe(`Claim ${maxPayout} coins`);
+    await claim.click();
+    await page.locator('#court-cases li[data-state="claimed"]').waitFor({ timeout: 60_000 });
+    expect(await coins.getFunction('balanceOf')(address, 1)).toBe(BigInt(maxPayout));
+    expect(((await court.getFunction('cases')(caseId)) as bigint[])[4]).toBe(3n);
+    // The inventory shows the coins the claim minted.
+    await page.locator('#token-balances', { hasText: `coins: ${maxPayout}` }).waitFor({ timeout: 15_000 });
+    await screenshot(page, 'court-claimed');
+
+    // A second claim is refused by the court; the coins stay as they were.
+    const again = await chain.call({ to: courtAddress, data: COURT.encodeFunctionData('claim', [caseId]) }).then(
+      () => 'accepted',
+      (e: { data?: string }) => (e.data ? COURT.parseError(e.data)?.name : undefined) ?? 'unparsed',
+    );
+    expect(again).toBe('NotOpen');
+    expect(await coins.getFunction('balanceOf')(address, 1)).toBe(BigInt(maxPayout));
+
+    // A reload keeps the case.
+    await page.reload();
+    await page.locator('#court-cases li[data-state="claimed"]').waitFor({ timeout: 30_000 });
+    expect(errors).toEqual([]);
+  });
+
+  it('takes a voided draw to the court with an injected wallet, which signs and sends the reveal itself', async () => {
+    const fairness = await getJson<{ chain: { court: string | { address: string } } }>(`${server.url}/fairness`);
+    const courtAddress = typeof fairness.chain.court === 'string' ? fairness.chain.court : fairness.chain.court.address;
+    const court = new Contract(courtAddress, COURT, chain);
+    // The wallet holds its own ether (no faucet for it) and sends its own transactions.
+    const wallet = Wallet.createRandom().connect(chain);
+    await chain.send('anvil_setBalance', [wallet.address, '0xde0b6b3a7640000']);
+    const sent: string[] = [];
+    const context = await browser.newContext();
+    await context.exposeFunction('testWallet', async (method: string, params: unknown[]) => {
+      if (method === 'personal_sign') return wallet.signMessage(getBytes(params[0] as string));
+      if (method === 'eth_signTypedData_v4') {
+        const { domain, types, message } = JSON.parse(params[1] as string) as { domain: Record<string, string>; types: Record<string, { name: string; type: string }[]>; message: Record<string, unknown> };
+        const { EIP712Domain: _domain, ...rest } = types;
+        return wallet.signTypedData(domain, rest, message);
+      }
+      // eth_sendTransaction: the wallet signs and sends on the chain the page named.
+      const tx = params[0] as { to: string; data: string; gas?: string };
+      const response = await wallet.sendTransaction({ to: tx.to, data: tx.data, ...(tx.gas ? { gasLimit: BigInt(tx.gas) } : {}) });
+      sent.push(response.hash);
+      return response.hash;
+    });
+    await context.addInitScript((address: string) => {
+      const own = ['personal_sign', 'eth_signTypedData_v4', 'eth_sendTransaction'];
+      (window as unknown as { ethereum: unknown }).ethereum = {
+        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+          if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [address.toLowerCase()];
+          if (own.includes(method)) return (window as unknown as { testWallet(m: string, p: unknown[]): Promise<string> }).testWallet(method, params ?? []);
+          // Reads go to the chain through the server's endpoint, as a wallet's own node would answer them.
+          const res = await fetch('/chain', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: params ?? [] }) });
+          const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+          if (body.error) throw new Error(body.error.message);
+          return body.result;
+        },
+      };
+    }, wallet.address);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(server.url);
+    await page.click('#sign-in-wallet');
+    await page.waitForSelector('#lobby:not([hidden])');
+    await page.click('#create-dice');
+    await page.waitForSelector('#dice:not([hidden])');
+    expect((await rollDice(page, 0)).text).toMatch(/voided/);
+    await page.locator('#court-cases li[data-state="open"] button.court-reveal').click();
+    await page.locator('#court-cases li[data-state="revealed"]').waitFor({ timeout: 60_000 });
+    const [draw] = JSON.parse((await page.evaluate(() => sessionStorage.getItem('fairplay.court'))) ?? '[]') as Stored;
+    expect(sent).toEqual([draw!.court!.revealTx]);
+    const opened = (await court.getFunction('cases')(draw!.court!.caseId)) as [string, bigint, bigint, bigint, bigint];
+    expect([opened[0], opened[1], opened[4]]).toEqual([wallet.address, BigInt(draw!.receipt.maxPayout), 1n]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("shows an honest server's answer to a case the page took there, its proof checked against the pinned key", { timeout: timeoutWithStarts(1, 120_000) }, async () => {
+    const honest = await startServerProcess();
+    try {
+      const { page, address, errors } = await signedInPage(browser, honest.url);
+      await page.click('#create-dice');
+      await page.waitForSelector('#dice:not([hidden])');
+      expect((await rollDice(page, 0)).verified).toBe('true');
+      const roomId = (await page.locator('#dice-room-id').innerText()).trim();
+      // A page that revealed this draw's seed and never heard its outcome: its tab holds the receipt and
+      // seed from before the reveal clock ran out (here written from the room's transcript).
+      const { records } = await getJson<{ records: { type: string; drawSeq: number; seeds?: string[]; beta?: string }[] }>(`${honest.url}/rooms/${roomId}/transcript`);
+      const receipt = records.find((r) => r.type === 'receipt' && r.drawSeq === 0)!;
+      const outcome = records.find((r) => r.type === 'outcome' && r.drawSeq === 0)!;
+      const seed = outcome.seeds![0]!;
+      const witnessed = [{ roomId, drawSeq: 0, receipt, seed, revealedAt: Date.now() - 10 * 60_000 }];
+      await page.evaluate((w) => sessionStorage.setItem('fairplay.court', w), JSON.stringify(witnessed));
+      await page.reload();
+      await page.locator('#court-cases li[data-state="open"] button.court-reveal').click();
+      // The server's court watcher answers with the draw's outcome, well before the answer window ends.
+      const answered = page.locator('#court-cases li[data-state="answered"]');
+      await answered.waitFor({ timeout: 60_000 });
+      const text = await answered.innerText();
+      console.log(`the page, after the server answered: ${text}`);
+      // The answer is the outcome the room recorded.
+      expect(text).toContain(`The server answered on chain: beta ${outcome.beta!.slice(0, 10)}… ✓ proof checked against the pinned VRF key`);
+      expect(await answered.locator('a').getAttribute('href')).toBe(`/verify?room=${encodeURIComponent(roomId)}`);
+      expect(await page.locator('#court-cases button.court-claim').count()).toBe(0);
+      console.log(`player ${address} took draw 0 of room ${roomId} to the court; the honest server answered`);
+      expect(errors).toEqual([]);
+    } finally {
+      await honest.stop();
+    }
+  });
+});
