@@ -20,6 +20,7 @@ import type { Session } from './session.ts';
 import type { RoomChain, Verifier } from './verifier.ts';
 import { readTabJson } from './tab-storage.ts';
 import { drawWitness } from './court-store.ts';
+import { readRegistryEntries } from './registry-entries.ts';
 
 /** What a room needs from the page. */
 export interface RoomDeps {
@@ -57,10 +58,18 @@ export class GameRoom {
     const section = $(game);
     const rulesHash = keys.games[game]?.rulesHash ?? '';
     $(`${game}-history`).replaceChildren();
+    // Receipts are checked against the registry on chain when it can be read; otherwise the page says so and checks the rest.
+    const registry = readRegistryEntries(keys, game).then((entries) => {
+      if (typeof entries !== 'string') return entries;
+      const li = Object.assign(document.createElement('li'), { textContent: `receipts are not checked against the fairness registry on chain: ${entries}`, className: 'muted' });
+      li.dataset['registry'] = 'unchecked';
+      $(`${game}-history`).prepend(li);
+      return undefined;
+    });
     this.#chain = verifier.follow(room.roomId, keys, (v) => {
       const li = Object.assign(document.createElement('li'), { textContent: `${historyLine(v)} ✗ FAILED: ${v.problems.join('; ')}`, className: 'fail' });
       $(`${game}-history`).prepend(li);
-    });
+    }, registry);
     $(`${game}-room-id`).textContent = room.roomId;
     this.#view = viewOf(game)({ mount: $(`${game}-view`), room, address: session.address, keys, verifier, chain: this.#chain, onSettled: () => deps.onWin(), court: drawWitness(room.roomId),
       rulesHash, authorize: (draw) => session.authorize({ roomId: room.roomId, game, rulesHash, ...draw }),

@@ -15,6 +15,7 @@
 import { jsonHash, type JsonValue } from '../../vrf/protocol/encoding.ts';
 import { recordHash, type DrawRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { TranscriptSchema } from '../../vrf/protocol/transcript.ts';
+import type { RegistryEntries } from '../../vrf/protocol/registry-check.ts';
 import { TranscriptVerifier, type TrustedKeys } from '../../vrf/protocol/verifier.ts';
 
 export interface Verdict {
@@ -73,8 +74,10 @@ export class LiveTranscript {
     private readonly fetchTranscript: () => Promise<unknown>,
     /** Told of each record taken from the transcript that fails: history this page did not hear but must not hide. */
     private readonly onHistory: (v: Verdict) => void = () => undefined,
+    /** The fairness registry's entries: when given, every receipt must be backed by those in force at its issue. */
+    registry?: RegistryEntries,
   ) {
-    this.#verifier = new TranscriptVerifier(roomId, keys);
+    this.#verifier = new TranscriptVerifier(roomId, keys, 2, new Map(), registry);
   }
 
   /** Where the chain stands: the seq expected next. */

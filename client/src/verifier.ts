@@ -3,6 +3,7 @@
  * the page is in, which every record heard in that room goes through.
  * @module
  */
+import type { RegistryEntries } from '../../vrf/protocol/registry-check.ts';
 import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import type { Verdict } from './live-transcript.ts';
 import type { WorkerAnswer, WorkerRequest } from './verify.worker.ts';
@@ -42,11 +43,12 @@ export class Verifier {
   /**
    * Starts following a room: its transcript so far is fetched and verified in the worker, and
    * each record heard is then checked in chain order. `onHistory` hears of transcript records
-   * no one on this page heard that fail.
+   * no one on this page heard that fail. `registry`: the fairness registry's entries the room's
+   * receipts are checked against (read first: no record is checked before they are there).
    */
-  follow(roomId: string, keys: TrustedKeys, onHistory: (v: Verdict) => void): RoomChain {
+  follow(roomId: string, keys: TrustedKeys, onHistory: (v: Verdict) => void, registry?: Promise<RegistryEntries | undefined>): RoomChain {
     this.#history.set(roomId, onHistory);
-    const chain = new RoomChain(roomId, (r) => this.#ask(r), () => this.#history.delete(roomId));
+    const chain = new RoomChain(roomId, (r) => this.#ask(r), () => this.#history.delete(roomId), registry);
     void chain.catchUp(keys);
     return chain;
   }
@@ -60,16 +62,20 @@ export class RoomChain {
     readonly roomId: string,
     private readonly ask: (r: Request) => Promise<WorkerAnswer>,
     private readonly onForget: () => void,
+    private readonly registry: Promise<RegistryEntries | undefined> = Promise.resolve(undefined),
   ) {}
 
   /** Verifies what the room's transcript holds beyond what this page checked (on joining, and back after a drop). */
   async catchUp(keys = this.#keys): Promise<void> {
     this.#keys = keys;
-    if (keys) await this.ask({ op: 'follow', roomId: this.roomId, keys });
+    const registry = await this.registry;
+    if (keys) await this.ask({ op: 'follow', roomId: this.roomId, keys, ...(registry ? { registry } : {}) });
   }
 
   /** A record heard in the room: its verdict once the chain reaches it. */
   async record(record: unknown): Promise<Verdict> {
+    // The room's verifier is made with the registry's entries: a record waits until they are read.
+    await this.registry;
     const a = await this.ask({ op: 'record', roomId: this.roomId, record });
     return 'verdict' in a ? a.verdict : { seq: -1, type: 'unknown', problems: ['the verification worker gave no answer'] };
   }

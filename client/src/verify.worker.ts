@@ -9,14 +9,15 @@
  * @module
  */
 import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { RegistryEntries } from '../../vrf/protocol/registry-check.ts';
 import { receiptProblems, type IntendedDraw, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { LiveTranscript, type Verdict } from './live-transcript.ts';
 import { fetchWholeTranscript } from './fetch-transcript.ts';
 
 export type WorkerRequest =
   | { id: number; op: 'receipt'; keys: TrustedKeys; receipt: ReceiptRecord; intended: IntendedDraw}
-  /** Starts following a room (its transcript so far is fetched and verified), or catches up one already followed. */
-  | { id: number; op: 'follow'; roomId: string; keys: TrustedKeys }
+  /** Starts following a room (its transcript so far is fetched and verified, its receipts against `registry` when given), or catches up one already followed. */
+  | { id: number; op: 'follow'; roomId: string; keys: TrustedKeys; registry?: RegistryEntries }
   | { id: number; op: 'record'; roomId: string; record: unknown }
   | { id: number; op: 'forget'; roomId: string };
 
@@ -29,13 +30,13 @@ export type WorkerAnswer =
 
 const rooms = new Map<string, LiveTranscript>();
 
-function follow(roomId: string, keys: TrustedKeys): Promise<void> {
+function follow(roomId: string, keys: TrustedKeys, registry?: RegistryEntries): Promise<void> {
   let room = rooms.get(roomId);
   if (!room) {
     const url = new URL(`/rooms/${encodeURIComponent(roomId)}/transcript`, self.location.origin);
     // A live room's transcript comes a page at a time: every page, put together.
     const fetchTranscript = () => fetchWholeTranscript(url);
-    room = new LiveTranscript(roomId, keys, fetchTranscript, (history) => post({ roomId, history }));
+    room = new LiveTranscript(roomId, keys, fetchTranscript, (history) => post({ roomId, history }), registry);
     rooms.set(roomId, room);
   }
   return room.catchUp();
@@ -46,7 +47,7 @@ async function answer(req: WorkerRequest): Promise<WorkerAnswer> {
     case 'receipt':
       return { id: req.id, problems: receiptProblems(req.receipt, req.intended, req.keys) };
     case 'follow':
-      await follow(req.roomId, req.keys);
+      await follow(req.roomId, req.keys, req.registry);
       return { id: req.id, done: true };
     case 'record': {
       const room = rooms.get(req.roomId);

@@ -5,14 +5,11 @@
  * transcript cut short; and every receipt is checked against the registry's entries in force at
  * its issue: against a registry whose entries came later, each receipt fails.
  */
-import { join } from 'node:path';
-import { Contract, ContractFactory, Wallet } from 'ethers';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
-import { readArtifact } from '../../server/chain/artifact.ts';
-import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import { launchChromium, screenshot } from '../helpers/browser.ts';
+import { lateRegistry } from '../helpers/late-registry.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -34,28 +31,6 @@ async function anchorLine(page: Page): Promise<{ kind: string | null; text: stri
   const line = page.locator('#anchor-status[data-kind]');
   await line.waitFor({ timeout: 30_000 });
   return { kind: await line.getAttribute('data-kind'), text: await line.innerText() };
-}
-
-/**
- * A FairnessRegistry of the test's own on the server's chain, holding the server's signer, VRF key
- * and dice rules from now on: after every receipt already issued.
- */
-async function lateRegistry(): Promise<string> {
-  const fairness = await getJson<{ keyId: string; suite: string; publicKey: string; receiptSigner: string; games: Record<string, { rulesHash: string }> }>(`${server.url}/fairness`);
-  const node = new IpcJsonRpcProvider(join(server.dataDir, 'chain', 'anvil.ipc'));
-  try {
-    const admin = Wallet.createRandom().connect(node);
-    await node.send('anvil_setBalance', [admin.address, '0xde0b6b3a7640000']);
-    const { abi, bytecode } = readArtifact('FairnessRegistry');
-    const deployed = await (await new ContractFactory(abi as never, bytecode, admin).deploy(admin.address, 86_400)).waitForDeployment();
-    const registry = new Contract(await deployed.getAddress(), abi as never, admin);
-    await (await registry.getFunction('registerVrfKey')(`0x${fairness.keyId}`, fairness.suite, `0x${fairness.publicKey}`)).wait();
-    await (await registry.getFunction('registerSigner')(fairness.receiptSigner)).wait();
-    await (await registry.getFunction('registerRules')('dice', `0x${fairness.games['dice']!.rulesHash}`)).wait();
-    return await registry.getAddress();
-  } finally {
-    node.destroy();
-  }
 }
 
 describe('/verify and the anchors', () => {
@@ -96,7 +71,7 @@ describe('/verify and the anchors', () => {
     await screenshot(page, 'verify-anchor-failed');
 
     // Another registry, whose entries came into force only after these receipts were issued: every receipt fails against it.
-    const late = await lateRegistry();
+    const late = await lateRegistry(server);
     await page.fill('#paste', JSON.stringify(anchored));
     await page.fill('#registry', late);
     await page.evaluate(() => document.getElementById('anchor-status')!.removeAttribute('data-kind'));
