@@ -17,7 +17,7 @@ import { LeasedMinter } from './awards/leased-minter.ts';
 import { AwardMinter } from './awards/minter.ts';
 import { SqlAwardOutbox } from './awards/sql-award-outbox.ts';
 import { SqlMintLog } from './awards/sql-mint-log.ts';
-import { TOKEN_IDS } from './awards/tokens.ts';
+import { COIN_TOKEN_ID, TOKEN_IDS } from './awards/tokens.ts';
 import { startChain } from './chain/chain.ts';
 import { MemorySeatRegistry } from './auth/seats.ts';
 import { SignInService } from './auth/siwe.ts';
@@ -138,6 +138,9 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     },
     log,
   );
+  // A receipt never promises more than the court can pay one player in an epoch: its budget, and the coin's caps on GameAssets.
+  const [, coinEpochCap, coinPlayerEpochCap] = (await chain.contract.getFunction('tokens')(COIN_TOKEN_ID)) as [boolean, bigint, bigint];
+  ctx.courtPayoutLimit.coins = Number([chain.fairness.budgetPerEpoch, coinEpochCap, coinPlayerEpochCap, BigInt(Number.MAX_SAFE_INTEGER)].reduce((a, b) => (a < b ? a : b)));
   // Rooms and their transcripts, in the database too: any process that shares it serves and settles them.
   const roomRecords = new SqlRoomRecords(database);
   const rooms = new RoomStore(roomRecords, owner, ctx);

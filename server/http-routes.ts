@@ -80,6 +80,8 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
         answerWindowSeconds: chain.fairness.answerWindowSeconds,
         revealWindowSeconds: config.revealCourtWindowSeconds,
         budgetPerEpoch: chain.fairness.budgetPerEpoch.toString(),
+        // The most coins a receipt may promise (its maxPayout): a bet that could pay more is refused.
+        maxPayoutCoins: ctx.courtPayoutLimit.coins,
       },
     },
   };

@@ -51,7 +51,7 @@ export async function serveTranscript(req: Request, res: Response): Promise<void
   const filing = await rooms.filing(roomId);
   if (!filing) return void res.status(404).json({ error: `no room ${roomId}` });
   const head = `${JSON.stringify(rooms.header(roomId)).slice(0, -1)},"records":[`;
-  const anchored = await services().anchors?.transcriptFields(roomId);
+  const anchored = await services().anchors?.transcriptFields(roomId, filing.status === 'closed' ? filing.records : undefined);
   const anchorFields = anchored ? `,${anchored.json}` : '';
 
   if (filing.status === 'closed' && query.data.from === undefined && query.data.limit === undefined) {

@@ -77,8 +77,11 @@ export class AnchorReader {
   }
 
   /** The transcript's anchor fields, as JSON text to splice into its body, and what its ETag must name. */
-  async transcriptFields(roomId: string): Promise<{ json: string; anchor: TranscriptAnchor | null }> {
+  async transcriptFields(roomId: string, finishedRecords?: number): Promise<{ json: string; anchor: TranscriptAnchor | null }> {
     const [anchor, lastAnchorAt] = await Promise.all([this.ofRoom(roomId), this.lastAnchorAt()]);
-    return { json: `"anchor":${JSON.stringify(anchor)},"lastAnchorAt":${JSON.stringify(lastAnchorAt)}`, anchor };
+    // A finished room whose close is anchored is final, body and all: the time of the newest
+    // anchor (which moves every period) is what a room not yet anchored is shown, so it is left out.
+    const final = finishedRecords !== undefined && anchor?.leaf.lastSeq === finishedRecords - 1;
+    return { json: `"anchor":${JSON.stringify(anchor)},"lastAnchorAt":${final ? 'null' : JSON.stringify(lastAnchorAt)}`, anchor };
   }
 }

@@ -30,6 +30,12 @@ export interface FairnessContext {
   readonly prover: Prover;
   /** How long after its issue a receipt may be taken to the reveal court: its `revealDeadline` is issuedAt plus this. */
   readonly revealCourtWindowMs: number;
+  /**
+   * The most coins a receipt may promise (its `maxPayout`): what the court can pay one player in
+   * an epoch, the smaller of its budget and the coin's per-player cap. Set once the chain is read
+   * at start (unlimited until then, when no draw is made).
+   */
+  readonly courtPayoutLimit: { coins: number };
   now(): number;
   /** Seed commitments already used under this key: a receipt claims its commitments first. */
   readonly commitments: CommitmentRegistry;
@@ -67,6 +73,7 @@ export function createFairnessContext(opts: {
     rules: Object.fromEntries(opts.rules.map((document) => [document.game, { document, hash: rulesHash(document) }])),
     prover: opts.prover,
     revealCourtWindowMs: opts.revealCourtWindowMs ?? DEFAULT_REVEAL_WINDOW_MS,
+    courtPayoutLimit: { coins: Number.MAX_SAFE_INTEGER },
     now: opts.now ?? Date.now,
     commitments: opts.commitments ?? new MemoryCommitmentRegistry(),
     ...(index ? { index } : {}),

@@ -21,6 +21,18 @@ import type { RoomLog } from './room-records.ts';
 import type { FairnessContext } from './context.ts';
 
 /** Refusal of a reveal; the draw stays pending for that player. */
+/** A draw that could pay more coins than the reveal court can pay a player in an epoch: not receipted. */
+export class OverCourtLimit extends Error {
+  constructor(
+    readonly maxPayout: number,
+    readonly limit: number,
+  ) {
+    super(
+      `this bet could pay ${maxPayout} coins, more than the ${limit} the reveal court can pay one player in an epoch (FAIRNESS.md section 10): lower the stake or raise the chance`,
+    );
+  }
+}
+
 export class RevealError extends Error {
   constructor(
     readonly code: 'unknown-draw' | 'not-a-player' | 'already-revealed' | 'mismatch' | 'malformed',
@@ -140,6 +152,8 @@ export class RoomTranscript {
     // The most the court would pay for this draw (FAIRNESS.md section 5c); worked out before the
     // commitments are claimed, so an action the mapping refuses costs the player no commitment.
     const maxPayout = courtMaxPayout(draw, rules.document.terms);
+    // A receipt promises the court's payout if the house withholds the outcome: never more than the court can pay.
+    if (maxPayout > ctx.courtPayoutLimit.coins) throw new OverCourtLimit(maxPayout, ctx.courtPayoutLimit.coins);
     // Before anything is signed: a commitment is used once under this key (throws CommitmentUsed).
     await ctx.commitments.claim(draw.players.map((p) => p.commitment));
     const issuedAt = ctx.now();

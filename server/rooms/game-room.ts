@@ -16,7 +16,7 @@ import type { HashedRecord, ReceiptRecord, VoidReason } from '../../vrf/protocol
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { voidsRevealedDraws } from '../court/test-withhold.ts';
 import { authenticateRequest, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
-import { RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
+import { OverCourtLimit, RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { CommitmentUsed } from '../indexes/commitments.ts';
 import { reapplyEffects } from '../fairness/recovery.ts';
 import { limitRoomCreation } from '../limits/room-creation-limit.ts';
@@ -220,6 +220,9 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
       receipt = await this.transcript.receipt({ game: this.rules.id, ...draw });
     } catch (e) {
       if (e instanceof CommitmentUsed) throw new Refusal('commitment-used', e.message, { commitment: e.commitment });
+      // Named by its commitments, as a used commitment is: the player's seed stays unused and theirs.
+      if (e instanceof OverCourtLimit)
+        throw new Refusal('over-court-limit', e.message, { maxPayout: e.maxPayout, limit: e.limit, commitment: draw.players.map((p) => p.commitment).join(',') });
       throw e;
     }
     const effects = applyRecordEffects(services(), receipt, receipt);

@@ -110,7 +110,7 @@ describe('npm start on another chain (CHAIN_RPC_URL)', () => {
           rpcUrl: `${server.url}/chain`,
           registry: chain.env.FAIRNESS_REGISTRY_ADDRESS,
           changeDelaySeconds: 86_400,
-          court: { address: chain.env.REVEAL_COURT_ADDRESS, answerWindowSeconds: 21_600, budgetPerEpoch: '10000000' },
+          court: { address: chain.env.REVEAL_COURT_ADDRESS, answerWindowSeconds: 21_600, budgetPerEpoch: '10000000', maxPayoutCoins: 1_000_000 },
         });
         // The operator has not registered the server's keys and rules there: the server says so.
         expect(server.logs.join('')).toMatch(/the fairness registry does not hold the server's value in force/);

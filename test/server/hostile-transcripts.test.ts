@@ -57,7 +57,8 @@ const lagMax = (): Promise<number> => eventLoopLagMax(server.url);
 const rss = (): number => residentBytes(server.pid);
 
 beforeAll(async () => {
-  server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '1000' } });
+  // Anchored every second, so that the finished room's close is anchored (and its body immutable) soon.
+  server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '1000', ANCHOR_PERIOD_MS: '1000' } });
   fairness = await getJson<FairnessParams>(`${server.url}/fairness`);
   await withHonest('while the big room is played', async () => {
     bigRoom = await playBigRoom(server.url, TARGET_BYTES);
@@ -120,7 +121,16 @@ describe('hostile transcript readers', () => {
   });
 
   it('a finished room is served as stored: the transcript built the old way, verified, with a strong ETag, immutable, and 304 when unchanged', async () => {
-    const { head, records } = await finish();
+    const { head: closeHash, records } = await finish();
+    // Until its close is anchored the body names an older anchor and is revalidated; then it is final.
+    const anchorIndex = await waitFor(
+      async () => {
+        const page = await getJson<{ anchor: { index: number; leaf: { lastSeq: number } } | null }>(`${server.url}/rooms/${roomId}/transcript?from=0&limit=1`);
+        return page.anchor?.leaf.lastSeq === records - 1 ? page.anchor.index : undefined;
+      },
+      { what: "the room's close to be anchored" },
+    );
+    const head = `${closeHash}.${anchorIndex}`;
     await withHonest('a finished room and its ETag', async () => {
       const res = await fetch(`${server.url}/rooms/${roomId}/transcript`);
       expect(res.status).toBe(200);
@@ -145,7 +155,8 @@ describe('hostile transcript readers', () => {
     const database = await openDatabase(await serverPlace(server.dataDir));
     const checked = await new SqlRoomRecords(database).records(roomId).finally(() => database.close());
     const { suite, keyId, publicKey, receiptSigner } = fairness as unknown as Record<string, string>;
-    expect(streamed).toEqual({ format: TRANSCRIPT_FORMAT, roomId, suite, keyId, publicKey, receiptSigner, records: checked });
+    expect(streamed).toMatchObject({ format: TRANSCRIPT_FORMAT, roomId, suite, keyId, publicKey, receiptSigner, records: checked, anchor: { index: anchorIndex } });
+    expect(Object.keys(streamed).sort()).toEqual(['anchor', 'format', 'keyId', 'lastAnchorAt', 'publicKey', 'receiptSigner', 'records', 'roomId', 'suite']);
     expect(streamed.records).toHaveLength(records);
     expect(streamed.records.slice(0, paged.length)).toEqual(paged);
     const started = performance.now();
