@@ -21,6 +21,7 @@ import { ChainLookup, revertOf } from './chain-lookup.ts';
 import type { MintLog } from './mint-log.ts';
 import { MintSender, type Verdict } from './mint-sender.ts';
 import { PendingAwards } from './pending-awards.ts';
+import { Sleeps } from './sleeps.ts';
 
 export interface MinterOptions {
   readonly outbox: AwardOutbox;
@@ -77,11 +78,9 @@ export class AwardMinter {
   #needsReconcile = true;
   #epochLength: bigint | undefined;
   #stopped = false;
+  readonly #sleeps = new Sleeps();
   #stop!: () => void;
   readonly #stopSignal = new Promise<void>((resolve) => (this.#stop = resolve));
-  /** Every pending sleep's early end: stop() ends them all. */
-  readonly #sleepers = new Set<() => void>();
-  #wake: (() => void) | undefined;
   #idleWaiters: (() => void)[] = [];
   #loop: Promise<void> | undefined;
 
@@ -94,7 +93,7 @@ export class AwardMinter {
       chain: this.#chain,
       pollMs: options.pollMs ?? 25,
       stopped: () => this.#stopped,
-      sleep: (ms) => this.#sleep(ms, false),
+      sleep: (ms) => this.#sleeps.sleep(ms, false),
       onLost: async (ids) => {
         this.#budget.invalidate();
         const minted = await options.mints.mintsOf(ids);
@@ -108,7 +107,7 @@ export class AwardMinter {
       outbox: options.outbox,
       mints: options.mints,
       pollMs: options.awardPollMs ?? 250,
-      onArrival: () => this.#wake?.(),
+      onArrival: () => this.#sleeps.wake(),
       log: options.log,
     });
   }
@@ -122,7 +121,7 @@ export class AwardMinter {
     this.#stopped = true;
     await this.#pending.stop();
     this.#stop();
-    for (const done of [...this.#sleepers]) done();
+    this.#sleeps.stop();
     await this.#loop;
   }
 
@@ -167,7 +166,7 @@ export class AwardMinter {
           this.#needsReconcile = false;
         } else await this.#sender.voidLost(); // the node may have lost blocks while we were idle
         if (this.#o.mayBroadcast && !this.#o.mayBroadcast()) {
-          await this.#sleep(250, false); // the lease is being renewed, or is lost and this minter stops
+          await this.#sleeps.sleep(250, false); // the lease is being renewed, or is lost and this minter stops
           continue;
         }
         const batch = await this.#nextBatch();
@@ -175,7 +174,7 @@ export class AwardMinter {
         if (batch.length > 0) await this.#mint(batch);
         else {
           for (const resolve of this.#idleWaiters.splice(0)) resolve();
-          await this.#sleep(this.#idleWaitMs(), true);
+          await this.#sleeps.sleep(this.#idleWaitMs(), true);
           this.#held.clear();
         }
         failures = 0;
@@ -188,7 +187,7 @@ export class AwardMinter {
         this.#budget.invalidate();
         const delay = Math.min(30_000, 200 * 2 ** Math.min(failures - 1, 8)) * (0.75 + jitter() / 2);
         this.#o.log.warn({ err: (e as Error).message.slice(0, 300), retryInMs: Math.round(delay) }, 'minting failed; will reconcile and retry');
-        await this.#sleep(delay, false);
+        await this.#sleeps.sleep(delay, false);
       }
     }
   }
@@ -291,7 +290,7 @@ export class AwardMinter {
     }
     if (CAP_ERRORS.includes(refusal.name)) {
       this.#o.log.warn({ refusal: refusal.name }, 'the contract refused a batch the cap budget allowed; re-reading the caps');
-      await this.#sleep(1000, false);
+      await this.#sleeps.sleep(1000, false);
       return;
     }
     if (batch.length > 1) {
@@ -326,21 +325,6 @@ export class AwardMinter {
     return Math.min(IDLE_WAIT_MS, epochMs - (Date.now() % epochMs) + 1000);
   }
 
-  /** `wakeable`: new awards end the sleep (idle waits), or only stop() does (backoff, polling). */
-  #sleep(ms: number, wakeable: boolean): Promise<void> {
-    if (this.#stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#sleepers.delete(done);
-        if (this.#wake === done) this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#sleepers.add(done);
-      if (wakeable) this.#wake = done;
-    });
-  }
 }
 
 /** In [0, 1): spreads retries of processes that failed together. Not a game outcome. */

@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import { ChainLookup, revertOf } from '../awards/chain-lookup.ts';
 import type { Mint, MintLog } from '../awards/mint-log.ts';
 import { MintSender } from '../awards/mint-sender.ts';
+import { Sleeps } from '../awards/sleeps.ts';
 
 export interface FairnessTx {
   /** 64 lowercase hex digits: the confirming event's topic 1. */
@@ -62,9 +63,8 @@ export class FairnessSender {
   readonly #heldUntil = new Map<string, number>();
   #needsReconcile = true;
   #stopped = false;
+  readonly #sleeps = new Sleeps();
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
-  readonly #sleepers = new Set<() => void>();
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: FairnessSenderOptions) {
@@ -84,7 +84,7 @@ export class FairnessSender {
       log: options.logger,
       stopped: () => this.#stopped,
       ...(options.mayBroadcast ? { mayBroadcast: options.mayBroadcast } : {}),
-      sleep: (ms) => this.#sleep(ms, false),
+      sleep: (ms) => this.#sleeps.sleep(ms, false),
       onLost: async (ids) => options.onLost?.(ids),
     });
   }
@@ -95,7 +95,7 @@ export class FairnessSender {
     if (!this.#o.topics.has(tx.to.toLowerCase())) throw new Error(`no confirming event is known for target ${tx.to}`);
     if (this.#queue.has(tx.id)) return;
     this.#queue.set(tx.id, tx);
-    this.#wake?.();
+    this.#sleeps.wake();
   }
 
   /** Where each confirmed id was confirmed. */
@@ -115,7 +115,7 @@ export class FairnessSender {
   /** Stops after the current step; a transaction in flight is settled by the next start. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const done of [...this.#sleepers]) done();
+    this.#sleeps.stop();
     await this.#loop;
   }
 
@@ -131,14 +131,14 @@ export class FairnessSender {
         if (this.#needsReconcile) await this.#reconcile();
         else await this.#sender.voidLost();
         if (this.#o.mayBroadcast && !this.#o.mayBroadcast()) {
-          await this.#sleep(250, false);
+          await this.#sleeps.sleep(250, false);
           continue;
         }
         const next = this.#next();
         if (next) await this.#post(next);
         else {
           for (const resolve of this.#idleWaiters.splice(0)) resolve();
-          await this.#sleep(this.#heldUntil.size > 0 ? REFUSED_WAIT_MS : IDLE_WAIT_MS, true);
+          await this.#sleeps.sleep(this.#heldUntil.size > 0 ? REFUSED_WAIT_MS : IDLE_WAIT_MS, true);
         }
         failures = 0;
       } catch (e) {
@@ -148,7 +148,7 @@ export class FairnessSender {
         this.#sender.resetNonce();
         const delay = Math.min(30_000, 200 * 2 ** Math.min(failures - 1, 8));
         this.#o.logger.warn({ err: (e as Error).message.slice(0, 300), retryInMs: delay }, 'fairness transaction failed; will reconcile and retry');
-        await this.#sleep(delay, false);
+        await this.#sleeps.sleep(delay, false);
       }
     }
   }
@@ -214,18 +214,4 @@ export class FairnessSender {
     return topic;
   }
 
-  #sleep(ms: number, wakeable: boolean): Promise<void> {
-    if (this.#stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#sleepers.delete(done);
-        if (this.#wake === done) this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#sleepers.add(done);
-      if (wakeable) this.#wake = done;
-    });
-  }
 }

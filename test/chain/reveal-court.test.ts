@@ -1,31 +1,15 @@
 import { Contract, hexlify, randomBytes, TypedDataEncoder, Wallet, type JsonRpcSigner, type TransactionReceipt } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineStruct, type StructValue } from '../../vrf/protocol/eip712.ts';
+import type { StructValue } from '../../vrf/protocol/eip712.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { canonicalJson, hexToBytes } from '../../vrf/protocol/encoding.ts';
-import { DOMAIN_V2 } from '../../vrf/protocol/receipt.ts';
+import { DOMAIN_V2, DRAW_RECEIPT_COURT } from '../../vrf/protocol/receipt.ts';
+import { COURT_REVEAL } from '../../vrf/protocol/court-reveal.ts';
 import { mined, revertOf, startFairnessChain, type FairnessChain } from '../helpers/fairness-contracts.ts';
 import { seededRandom } from '../helpers/seed.ts';
 
-// The v2 receipt with its court terms (the design's section 1), and the player's court request.
-const COURT_RECEIPT = defineStruct(DOMAIN_V2, 'DrawReceipt', [
-  ['roomId', 'string'],
-  ['drawSeq', 'uint64'],
-  ['recordSeq', 'uint64'],
-  ['prevHash', 'bytes32'],
-  ['game', 'string'],
-  ['kind', 'string'],
-  ['action', 'string'],
-  ['players', 'address[]'],
-  ['commitments', 'bytes32[]'],
-  ['suite', 'string'],
-  ['keyId', 'string'],
-  ['issuedAt', 'uint64'],
-  ['rulesHash', 'bytes32'],
-  ['revealDeadline', 'uint64'],
-  ['maxPayout', 'uint64'],
-]);
-const COURT_REVEAL = defineStruct(DOMAIN_V2, 'CourtReveal', [['receipt', 'bytes32']]);
+// The v2 receipt with its court terms (FAIRNESS.md section 5c), and the player's court request, as vrf/protocol signs them.
+const COURT_RECEIPT = DRAW_RECEIPT_COURT;
 
 const EPOCH = 86_400;
 const WINDOW = 600;
