@@ -61,4 +61,11 @@ describe('registryProblems', () => {
     ]);
     expect(registryProblems({ ...dice(), signature: '0x00' }, entries)).toEqual(['receipt signature: signature must be 0x and 65 bytes of hex']);
   });
+
+  it('never throws on a game named like an Object property: its rules are simply not registered', () => {
+    for (const game of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+      expect(registryProblems({ ...dice(), game }, { ...entries, rules: {} })).toContain(
+        `rules ${dice().rulesHash!.slice(0, 4)}… of ${game} are not registered on chain; nothing was in force then`,
+      );
+  });
 });

@@ -71,7 +71,7 @@ export class ChainRegistry {
   async entries(games: readonly string[]): Promise<RegistryEntries> {
     return this.#call('entries', async () => {
       const [delay, keys, signers] = await Promise.all([this.contract.getFunction('changeDelay')(), this.contract.getFunction('vrfKeyEntries')(), this.contract.getFunction('signerEntries')()]);
-      const rules: Record<string, RegistryEntry[]> = {};
+      const rules: Record<string, RegistryEntry[]> = Object.create(null) as Record<string, RegistryEntry[]>; // a game named __proto__ is a key like any other
       for (const game of games) {
         const [hashes, activeFrom] = await this.contract.getFunction('rulesEntries')(game);
         rules[game] = entriesOf(hashes, activeFrom, (h) => strip0x(h).toLowerCase());

@@ -69,7 +69,8 @@ export function registryProblems(receipt: ReceiptRecord, entries: RegistryEntrie
   if (key) problems.push(key);
   if (receipt.rulesHash === undefined) problems.push(`the receipt names no rules hash: its rules cannot be checked against the chain`);
   else {
-    const rules = slotProblem(`rules ${short(receipt.rulesHash)} of ${receipt.game}`, entries.rules[receipt.game] ?? [], receipt.rulesHash, t, 'are');
+    // An own property only: a game named `constructor` or `__proto__` must not find Object's.
+    const rules = slotProblem(`rules ${short(receipt.rulesHash)} of ${receipt.game}`, (Object.hasOwn(entries.rules, receipt.game) ? entries.rules[receipt.game]! : []), receipt.rulesHash, t, 'are');
     if (rules) problems.push(rules);
   }
   return problems;
