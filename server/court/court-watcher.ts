@@ -54,6 +54,8 @@ export interface CourtWatcherOptions {
    * eth_getCode would be quicker, but a pruned or non-archive node answers old state wrongly or not at all).
    */
   readonly fromBlock?: number;
+  /** How long a draw its room has not ended yet is left to the room before it is answered (case-answer.ts). Default PENDING_HOLD_MS. */
+  readonly pendingHoldMs?: number;
   /** In a cluster: whether this process watches now (the fairness sender's lease holder). Default always. */
   readonly mayRun?: () => boolean;
 }
@@ -95,7 +97,9 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
     }
     if (opts.withhold) return (note(c, {}, 'court case left unanswered: FAIRPLAY_TEST_WITHHOLD is set'), false);
     if (submitted.has(c.caseId)) return true;
-    const answer = await answerCase(c, { rooms: opts.rooms, prover: opts.prover, keyId: opts.keyId });
+    const answer = await answerCase(c, { rooms: opts.rooms, prover: opts.prover, keyId: opts.keyId, pendingHoldMs: opts.pendingHoldMs });
+    // Still the room's to settle or void: the case holds the cursor and is asked about again next poll.
+    if (answer.kind === 'pending') return true;
     if (answer.kind === 'unknown') return (note(c, { reason: answer.reason }, 'court case not answered: not a draw of this server'), false);
     await opts.transactions.submit({ id: c.caseId, to: opts.court, data: answerCalldata(c.caseId, answer.beta, answer.pi), confirmingTopic: ANSWERED_TOPIC });
     submitted.add(c.caseId);

@@ -31,6 +31,7 @@ const ANSWERS: Record<string, (args: readonly unknown[]) => unknown[]> = {
   rulesEntries: ([game]) => (game === 'dice' ? [['0x' + rulesHash], [1_795_000_000]] : [[], []]),
   anchorCount: () => [3],
   anchorAt: ([index]) => [root, 1_795_353_660, 120 + Number(index), 17],
+  vrfKey: () => ['ECVRF-EDWARDS25519-SHA512-TAI', '0x' + 'ee'.repeat(32), 1_795_000_000],
 };
 
 let servers: Server[] = [];
@@ -77,6 +78,7 @@ describe('ChainRegistry', () => {
           { value: '0x' + '1'.repeat(40), activeFrom: 1_795_100_000 },
         ],
         rules: { dice: [{ value: rulesHash, activeFrom: 1_795_000_000 }], raid: [] },
+        vrfPublicKeys: { '0d919fdcbe9bb1e8': { suite: 'ECVRF-EDWARDS25519-SHA512-TAI', publicKey: 'ee'.repeat(32) } },
       });
       expect(await registry.anchorCount()).toBe(3);
       expect(await registry.anchorAt(2)).toEqual({ index: 2, root, timestamp: 1_795_353_660, blockNumber: 122, leafCount: 17 });
@@ -117,6 +119,7 @@ describe('vrf/cli.ts verify-transcript --rpc --registry', () => {
       signerEntries: () => [[example.keys.receiptSigner], [since]],
       rulesEntries: ([game]) => (game === 'dice' ? [['0x' + receipt.rulesHash], [rulesFrom]] : [[], []]),
       anchorAt: () => [tree.root, inputs.now / 1000 + 60, 57, 2],
+      vrfKey: () => [example.keys.suite, '0x' + example.keys.publicKey.replace(/^0x/, ''), since],
     });
     const dir = mkdtempSync(join(tmpdir(), 'cli-chain-'));
     const cli = async (transcript: unknown, rpc: string) => {

@@ -111,17 +111,28 @@ describe("the player's check before revealing", () => {
   const receipt = (t: Transcript) => t.records[0] as ReceiptRecord;
 
   it('requires court terms, the right maxPayout and at least an hour to go to the court', () => {
-    expect(receiptProblems(receipt(example.dice), intended(), example.keys)).toEqual([]);
-    expect(receiptProblems(receipt(precourt.transcripts[0]!), intended(), precourt.keys)).toEqual([
+    expect(receiptProblems(receipt(example.dice), intended(), example.keys, inputs.now)).toEqual([]);
+    expect(receiptProblems(receipt(precourt.transcripts[0]!), intended(), precourt.keys, receipt(precourt.transcripts[0]!).issuedAt)).toEqual([
       'receipt carries no court terms (revealDeadline, maxPayout): a withheld outcome could not be taken to the reveal court',
     ]);
-    expect(receiptProblems(receipt(resigned(example.dice, { revealDeadline: inputs.now + 3_599_999 })), intended(), example.keys)).toEqual([
+    expect(receiptProblems(receipt(resigned(example.dice, { revealDeadline: inputs.now + 3_599_999 })), intended(), example.keys, inputs.now)).toEqual([
       `revealDeadline ${inputs.now + 3_599_999} is less than 1 h after issuedAt ${inputs.now}`,
     ]);
-    expect(receiptProblems(receipt(resigned(example.dice, { revealDeadline: inputs.now + 3_600_000 })), intended(), example.keys)).toEqual([]);
-    expect(receiptProblems(receipt(resigned(example.dice, { maxPayout: 0 })), intended(), example.keys)).toEqual([
+    expect(receiptProblems(receipt(resigned(example.dice, { revealDeadline: inputs.now + 3_600_000 })), intended(), example.keys, inputs.now)).toEqual([]);
+    expect(receiptProblems(receipt(resigned(example.dice, { maxPayout: 0 })), intended(), example.keys, inputs.now)).toEqual([
       "maxPayout 0 where the mapping's most, in whole coins, is 19",
     ]);
+  });
+
+  it("refuses a receipt whose issuedAt is far from the player's clock: backdated, its court deadline could be past already", () => {
+    const backdated = resigned(example.dice, { issuedAt: inputs.now - 7_200_000, revealDeadline: inputs.now - 3_600_000 });
+    // Its own terms look right (the deadline is an hour after its issue), but the court would refuse it as too late.
+    expect(courtTermsProblems(receipt(backdated), PUBLISHED_RULES['dice']!.terms, 3_600_000)).toEqual([]);
+    expect(receiptProblems(receipt(backdated), intended(), example.keys, inputs.now)).toEqual([
+      `receipt issuedAt ${new Date(inputs.now - 7_200_000).toISOString()} is more than 10 min from my clock (${new Date(inputs.now).toISOString()})`,
+    ]);
+    expect(receiptProblems(receipt(example.dice), intended(), example.keys, inputs.now + 600_000)).toEqual([]);
+    expect(receiptProblems(receipt(example.dice), intended(), example.keys, inputs.now - 600_001)).toHaveLength(1);
   });
 });
 

@@ -61,4 +61,23 @@ describe('registryProblems', () => {
     ]);
     expect(registryProblems({ ...dice(), signature: '0x00' }, entries)).toEqual(['receipt signature: signature must be 0x and 65 bytes of hex']);
   });
+
+  it("fails a pinned VRF public key that is not the registry's own for the receipt's key id (a second key colliding on the 64-bit id)", () => {
+    const registered = { suite: example.keys.suite, publicKey: example.keys.publicKey.replace(/^0x/, '').toLowerCase() };
+    const withKeys = (publicKey: string) => ({ ...entries, vrfPublicKeys: { [example.keyId]: { ...registered, publicKey } } });
+    expect(verifyTranscript(example.dice, example.keys, { registry: withKeys(registered.publicKey) })).toMatchObject({ ok: true });
+    const report = verifyTranscript(example.dice, example.keys, { registry: withKeys('ab'.repeat(32)) });
+    expect(report.ok).toBe(false);
+    expect(report.records[0]!.problems).toEqual([`the pinned VRF public key is not the one registered on chain for key id ${example.keyId}`]);
+    expect(verifyTranscript(example.dice, example.keys, { registry: { ...entries, vrfPublicKeys: {} } }).records[0]!.problems).toEqual([
+      `VRF key ${example.keyId} has no public key registered on chain`,
+    ]);
+  });
+
+  it('never throws on a game named like an Object property: its rules are simply not registered', () => {
+    for (const game of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+      expect(registryProblems({ ...dice(), game }, { ...entries, rules: {} })).toContain(
+        `rules ${dice().rulesHash!.slice(0, 4)}… of ${game} are not registered on chain; nothing was in force then`,
+      );
+  });
 });

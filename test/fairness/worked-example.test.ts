@@ -81,12 +81,12 @@ describe('FAIRNESS.md worked example (protocol v2)', () => {
     const r = example.dice.records[0] as ReceiptRecord;
     const intended = { roomId: 'worked-dice', game: 'dice', kind: 'roll', action: { ...inputs.dice }, address: example.alice, commitment: seedCommitment(inputs.seeds.dice), rulesHash: rulesHash(PUBLISHED_RULES['dice']!) };
     const keys = example.keys;
-    expect(receiptProblems(r, intended, keys)).toEqual([]);
-    expect(receiptProblems(r, { ...intended, action: { ...intended.action, stake: 11 } }, keys)).toEqual(['receipt action differs from my request']);
-    expect(receiptProblems(r, { ...intended, commitment: '00'.repeat(32) }, keys)).toEqual(['receipt does not hold my commitment']);
-    expect(receiptProblems(r, { ...intended, rulesHash: 'ab'.repeat(32) }, keys)).toEqual(['receipt names other rules than the ones I signed for']);
-    expect(receiptProblems(r, intended, { ...keys, receiptSigner: example.alice })).toEqual(['receipt not signed by the pinned signer']);
-    expect(receiptProblems({ ...r, signature: '0x00' }, intended, keys)[0]).toMatch(/cannot be checked/);
+    expect(receiptProblems(r, intended, keys, inputs.now)).toEqual([]);
+    expect(receiptProblems(r, { ...intended, action: { ...intended.action, stake: 11 } }, keys, inputs.now)).toEqual(['receipt action differs from my request']);
+    expect(receiptProblems(r, { ...intended, commitment: '00'.repeat(32) }, keys, inputs.now)).toEqual(['receipt does not hold my commitment']);
+    expect(receiptProblems(r, { ...intended, rulesHash: 'ab'.repeat(32) }, keys, inputs.now)).toEqual(['receipt names other rules than the ones I signed for']);
+    expect(receiptProblems(r, intended, { ...keys, receiptSigner: example.alice }, inputs.now)).toEqual(['receipt not signed by the pinned signer']);
+    expect(receiptProblems({ ...r, signature: '0x00' }, intended, keys, inputs.now)[0]).toMatch(/cannot be checked/);
   });
 
   it('a finished room ends with a sealed close record; nothing may follow it or stay open', () => {

@@ -25,7 +25,7 @@ import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { newSeed, seedCommitment, vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { receiptDigest, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
-import { GENESIS_HASH, recordHash, type HashedRecord, type ReceiptRecord } from '../../vrf/protocol/records.ts';
+import { GENESIS_HASH, recordHash, type HashedRecord, type ReceiptRecord, type VoidRecord } from '../../vrf/protocol/records.ts';
 import { caseStatus, courtAbi, courtAt, fund, revealToCourt } from '../helpers/court.ts';
 import { randomWallet } from '../helpers/gambler.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -90,7 +90,10 @@ describe('the court watcher', () => {
   it('answers again a case whose answer was lost, passes a receipt it does not know, and answers nothing twice', async () => {
     const known = await signedReceipt('room-known');
     const stranger = await signedReceipt('room-elsewhere');
-    const rooms: Pick<RoomRecords, 'records'> = { records: async (roomId) => (roomId === 'room-known' ? [known.record] : undefined) };
+    // The known draw was voided by its room (its seed never came there): the case is answered from the proof.
+    const voided = { seq: 1, prev: known.record.hash, roomId: 'room-known', drawSeq: 0, type: 'void', receiptSeq: 0, reason: 'server-restart', missing: [0] } satisfies VoidRecord;
+    const knownRecords: HashedRecord[] = [known.record, { ...voided, hash: recordHash(voided) }];
+    const rooms: Pick<RoomRecords, 'records'> = { records: async (roomId) => (roomId === 'room-known' ? knownRecords : undefined) };
     const sent: string[] = [];
     const answerer = fairnessKey.connect(provider);
     let lose = 1;

@@ -16,6 +16,7 @@ export const REGISTRY_VIEWS = [
   'function vrfKeyEntries() view returns (bytes8[] ids, uint64[] activeFrom)',
   'function signerEntries() view returns (address[] signers, uint64[] activeFrom)',
   'function rulesEntries(string game) view returns (bytes32[] hashes, uint64[] activeFrom)',
+  'function vrfKey(bytes8 keyId) view returns (string suite, bytes publicKey, uint64 activeFrom)',
   'function anchorCount() view returns (uint256)',
   'function anchorAt(uint64 index) view returns (bytes32 root, uint64 timestamp, uint64 blockNumber, uint32 leafCount)',
 ] as const;
@@ -71,14 +72,22 @@ export class ChainRegistry {
   async entries(games: readonly string[]): Promise<RegistryEntries> {
     return this.#call('entries', async () => {
       const [delay, keys, signers] = await Promise.all([this.contract.getFunction('changeDelay')(), this.contract.getFunction('vrfKeyEntries')(), this.contract.getFunction('signerEntries')()]);
-      const rules: Record<string, RegistryEntry[]> = {};
+      const rules: Record<string, RegistryEntry[]> = Object.create(null) as Record<string, RegistryEntry[]>; // a game named __proto__ is a key like any other
       for (const game of games) {
         const [hashes, activeFrom] = await this.contract.getFunction('rulesEntries')(game);
         rules[game] = entriesOf(hashes, activeFrom, (h) => strip0x(h).toLowerCase());
       }
+      const vrfKeys = entriesOf(keys[0], keys[1], (id) => strip0x(id).toLowerCase());
+      // One call per key id (a handful in a registry's life): the verifier checks the public key itself.
+      const vrfPublicKeys = Object.create(null) as Record<string, { suite: string; publicKey: string }>;
+      for (const { value } of vrfKeys) {
+        const [suite, publicKey] = (await this.contract.getFunction('vrfKey')('0x' + value)) as [string, string];
+        vrfPublicKeys[value] = { suite, publicKey: strip0x(publicKey).toLowerCase() };
+      }
       return {
         changeDelay: Number(delay),
-        vrfKeys: entriesOf(keys[0], keys[1], (id) => strip0x(id).toLowerCase()),
+        vrfKeys,
+        vrfPublicKeys,
         signers: entriesOf(signers[0], signers[1], (a) => a.toLowerCase()),
         rules,
       };

@@ -27,6 +27,22 @@ export interface RegistryEntries {
   readonly vrfKeys: readonly RegistryEntry[];
   /** Rules hashes (64 hex digits) by game id. */
   readonly rules: Readonly<Record<string, readonly RegistryEntry[]>>;
+  /**
+   * The suite and public key (hex, lowercase, no 0x) the registry holds for each key id
+   * (`vrfKey(keyId)`). A key id is a 64-bit hash, so two keys with one id can be found: the
+   * verifier's public key must be the registered one itself, not merely hash to a registered id.
+   */
+  readonly vrfPublicKeys?: Readonly<Record<string, { readonly suite: string; readonly publicKey: string }>>;
+}
+
+/** Why the verifier's pinned VRF key is not the one the registry holds for `keyId`, or undefined (also when the entries hold no public keys). */
+export function vrfPublicKeyProblem(keyId: string, pinned: { readonly suite: string; readonly publicKey: string }, entries: RegistryEntries): string | undefined {
+  if (!entries.vrfPublicKeys) return undefined;
+  const registered = Object.hasOwn(entries.vrfPublicKeys, keyId) ? entries.vrfPublicKeys[keyId] : undefined;
+  if (!registered) return `VRF key ${keyId} has no public key registered on chain`;
+  if (registered.suite !== pinned.suite || registered.publicKey !== pinned.publicKey.replace(/^0x/, '').toLowerCase())
+    return `the pinned VRF public key is not the one registered on chain for key id ${keyId}`;
+  return undefined;
 }
 
 /** The entry of `slot` in force at `t` seconds: the last one whose activeFrom is at or before t. */
@@ -69,7 +85,8 @@ export function registryProblems(receipt: ReceiptRecord, entries: RegistryEntrie
   if (key) problems.push(key);
   if (receipt.rulesHash === undefined) problems.push(`the receipt names no rules hash: its rules cannot be checked against the chain`);
   else {
-    const rules = slotProblem(`rules ${short(receipt.rulesHash)} of ${receipt.game}`, entries.rules[receipt.game] ?? [], receipt.rulesHash, t, 'are');
+    // An own property only: a game named `constructor` or `__proto__` must not find Object's.
+    const rules = slotProblem(`rules ${short(receipt.rulesHash)} of ${receipt.game}`, (Object.hasOwn(entries.rules, receipt.game) ? entries.rules[receipt.game]! : []), receipt.rulesHash, t, 'are');
     if (rules) problems.push(rules);
   }
   return problems;

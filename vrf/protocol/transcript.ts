@@ -40,6 +40,9 @@ export const TranscriptSchema = z.object({
 });
 export type Transcript = Omit<z.infer<typeof TranscriptSchema>, 'records'> & { records: (DrawRecord & { hash: string })[] };
 
+/** How far a receipt's issuedAt may be from the player's clock: 10 minutes, room for a badly set clock. */
+export const RECEIPT_CLOCK_TOLERANCE_MS = 600_000;
+
 /** What the player asked for: checked against the receipt before the seed is revealed. */
 export interface IntendedDraw {
   readonly roomId: string;
@@ -57,11 +60,16 @@ export interface IntendedDraw {
  * the pinned signer for the pinned key and carry exactly the player's action, commitment and the
  * rules the player signed for, and court terms the player can take to the reveal court: the
  * mapping's maxPayout and a deadline at least an hour after its issue (FAIRNESS.md section 5c).
+ * Its `issuedAt` must be within RECEIPT_CLOCK_TOLERANCE_MS of the player's clock `now`: the court
+ * judges a receipt at its issuedAt, so a backdated one could carry a deadline already past, or
+ * fall where another signer is in force on chain, and never reach the court.
  * A player reveals only to a receipt that passes. Never throws.
  */
-export function receiptProblems(receipt: ReceiptRecord, intended: IntendedDraw, keys: TrustedKeys): string[] {
+export function receiptProblems(receipt: ReceiptRecord, intended: IntendedDraw, keys: TrustedKeys, now: number = Date.now()): string[] {
   try {
     const problems: string[] = [];
+    if (Math.abs(receipt.issuedAt - now) > RECEIPT_CLOCK_TOLERANCE_MS)
+      problems.push(`receipt issuedAt ${new Date(receipt.issuedAt).toISOString()} is more than ${RECEIPT_CLOCK_TOLERANCE_MS / 60_000} min from my clock (${new Date(now).toISOString()})`);
     if (receiptSigner(receipt).toLowerCase() !== keys.receiptSigner.toLowerCase()) problems.push('receipt not signed by the pinned signer');
     if (receipt.suite !== keys.suite || receipt.keyId !== vrfKeyId(keys.suite, hexToBytes(keys.publicKey)))
       problems.push('receipt names another VRF key');

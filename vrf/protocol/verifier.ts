@@ -25,7 +25,7 @@ import { hexToBytes } from './encoding.ts';
 import type { RoomRules } from '../../games/game-rules.ts';
 import { gameRules, outcomeMappings } from '../../games/registry.ts';
 import { courtTermsProblems } from './court-terms.ts';
-import { registryProblems, type RegistryEntries } from './registry-check.ts';
+import { registryProblems, vrfPublicKeyProblem, type RegistryEntries } from './registry-check.ts';
 import { closeSignerV1, receiptSigner } from './receipt.ts';
 import { DrawRecordSchema, GENESIS_HASH, recordHash, type DrawRecord, type ReceiptRecord } from './records.ts';
 import {
@@ -206,6 +206,10 @@ export class TranscriptVerifier {
     }
     // Against the chain: a malformed signature is reported once, above.
     if (this.registry && signer !== undefined) p.push(...registryProblems(rec, this.registry, signer));
+    if (this.registry && rec.keyId === this.#pinnedKeyId) {
+      const keyProblem = vrfPublicKeyProblem(rec.keyId, this.keys, this.registry);
+      if (keyProblem) p.push(keyProblem);
+    }
     if (this.version === 2) {
       p.push(...receiptAuthorizationProblems(rec));
       const { terms, problem } = receiptTerms(rec, this.keys);
