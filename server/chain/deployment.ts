@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { Contract, ContractFactory, type Provider, type Signer } from 'ethers';
 import { z } from 'zod';
 import { readArtifact } from './artifact.ts';
+import { mined } from './mined.ts';
 
 /** A token id players can win, with its published emission caps. */
 export interface TokenCaps {
@@ -64,15 +65,16 @@ export async function ensureGameAssets(provider: Provider, admin: Signer, plan: 
     const contract = new Contract(recorded.address, abi as never, admin);
     // Token ids added since the deployment (new games, new loot) are declared now.
     for (const t of plan.tokens)
-      if (!((await contract.getFunction('tokens')(t.id)) as [boolean])[0]) await (await contract.getFunction('configureToken')(t.id, t.epochCap, t.playerEpochCap)).wait();
+      if (!((await contract.getFunction('tokens')(t.id)) as [boolean])[0]) await mined(provider, await contract.getFunction('configureToken')(t.id, t.epochCap, t.playerEpochCap));
     await registerKey(contract, plan.vrfKey);
     return { contract, record: recorded, fresh: false };
   }
   const factory = new ContractFactory(abi as never, bytecode, admin);
-  const deployed = await (await factory.deploy(plan.uri, await admin.getAddress(), plan.epochSeconds)).waitForDeployment();
+  const deployed = await factory.deploy(plan.uri, await admin.getAddress(), plan.epochSeconds);
+  await mined(provider, deployed.deploymentTransaction());
   const contract = new Contract(await deployed.getAddress(), abi as never, admin);
-  for (const t of plan.tokens) await (await contract.getFunction('configureToken')(t.id, t.epochCap, t.playerEpochCap)).wait();
-  await (await contract.getFunction('grantRole')(await contract.getFunction('MINTER_ROLE')(), plan.minter)).wait();
+  for (const t of plan.tokens) await mined(provider, await contract.getFunction('configureToken')(t.id, t.epochCap, t.playerEpochCap));
+  await mined(provider, await contract.getFunction('grantRole')(await contract.getFunction('MINTER_ROLE')(), plan.minter));
   await registerKey(contract, plan.vrfKey);
   const record = { chainId, address: await contract.getAddress(), deployedAt: new Date().toISOString() };
   await writeRecord(plan.recordFile, record);
@@ -89,5 +91,5 @@ async function registerKey(contract: Contract, key: DeploymentPlan['vrfKey']): P
     return;
   }
   const activatedAt = BigInt(Math.floor(Date.now() / 1000));
-  await (await contract.getFunction('registerVrfKey')(keyId, key.suite, '0x' + key.publicKey, activatedAt)).wait();
+  await mined(contract.runner!.provider!, await contract.getFunction('registerVrfKey')(keyId, key.suite, '0x' + key.publicKey, activatedAt));
 }

@@ -16,6 +16,7 @@ import { dirname } from 'node:path';
 import { Contract, ContractFactory, type Provider, type Signer } from 'ethers';
 import { z } from 'zod';
 import { readArtifact, type ContractName } from './artifact.ts';
+import { mined } from './mined.ts';
 import { registerFairnessValues, type FairnessValues, type SlotStatus } from './fairness-registration.ts';
 
 export type { SlotStatus } from './fairness-registration.ts';
@@ -73,7 +74,8 @@ const attach = (name: ContractName, address: string, admin: Signer) => new Contr
 
 async function deploy(name: ContractName, admin: Signer, ...args: unknown[]): Promise<Contract> {
   const { abi, bytecode } = readArtifact(name);
-  const deployed = await (await new ContractFactory(abi as never, bytecode, admin).deploy(...args)).waitForDeployment();
+  const deployed = await new ContractFactory(abi as never, bytecode, admin).deploy(...args);
+  await mined(admin.provider!, deployed.deploymentTransaction());
   return attach(name, await deployed.getAddress(), admin);
 }
 
@@ -97,7 +99,7 @@ async function courtMatches(court: Contract, registry: string, plan: FairnessPla
 /** Grants `role` (read from the contract by its getter's name) unless the account holds it. */
 async function ensureRole(contract: Contract, roleGetter: string, account: string): Promise<void> {
   const role = (await contract.getFunction(roleGetter)()) as string;
-  if (!((await contract.getFunction('hasRole')(role, account)) as boolean)) await (await contract.getFunction('grantRole')(role, account)).wait();
+  if (!((await contract.getFunction('hasRole')(role, account)) as boolean)) await mined(contract.runner!.provider!, await contract.getFunction('grantRole')(role, account));
 }
 
 /** Deploys or finds the fairness contracts with `admin`, and registers what the plan lacks on chain. */
@@ -144,5 +146,5 @@ async function retireCourt(old: Contract, admin: Signer): Promise<void> {
   const assets = attach('GameAssets', (await old.getFunction('assets')()) as string, admin);
   const role = (await assets.getFunction('MINTER_ROLE')()) as string;
   const address = await old.getAddress();
-  if ((await assets.getFunction('hasRole')(role, address)) as boolean) await (await assets.getFunction('revokeRole')(role, address)).wait();
+  if ((await assets.getFunction('hasRole')(role, address)) as boolean) await mined(assets.runner!.provider!, await assets.getFunction('revokeRole')(role, address));
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Contract } from 'ethers';
+import { mined } from './mined.ts';
 
 /** What the server runs, as the registry's slots hold it. */
 export interface FairnessValues {
@@ -67,7 +68,7 @@ export async function registerFairnessValues(registry: Contract, values: Fairnes
   if (!provider) throw new Error('the registry contract has no provider');
   const now = async () => (await provider.getBlock('latest'))!.timestamp;
   const send = async (method: string, ...args: unknown[]) => {
-    await (await registry.getFunction(method)(...args)).wait();
+    await mined(provider, await registry.getFunction(method)(...args));
   };
   const slots: { slot: string; wanted: string; read: () => Promise<Entries>; register: () => Promise<void> }[] = [
     {
