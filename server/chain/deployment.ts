@@ -6,10 +6,10 @@
  * and that the current VRF key is registered.
  * @module
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Contract, ContractFactory, type Provider, type Signer } from 'ethers';
 import { z } from 'zod';
+import { writeJsonRecord } from './record-file.ts';
 import { readArtifact } from './artifact.ts';
 import { mined } from './mined.ts';
 
@@ -50,11 +50,6 @@ async function readRecord(file: string): Promise<DeploymentRecord | undefined> {
   }
 }
 
-async function writeRecord(file: string, record: DeploymentRecord): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  await writeFile(`${file}.tmp`, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
-}
 
 /** Deploys GameAssets with `admin` unless a live recorded deployment exists; returns it ready to mint. */
 export async function ensureGameAssets(provider: Provider, admin: Signer, plan: DeploymentPlan): Promise<Deployment> {
@@ -77,7 +72,7 @@ export async function ensureGameAssets(provider: Provider, admin: Signer, plan: 
   await mined(provider, await contract.getFunction('grantRole')(await contract.getFunction('MINTER_ROLE')(), plan.minter));
   await registerKey(contract, plan.vrfKey);
   const record = { chainId, address: await contract.getAddress(), deployedAt: new Date().toISOString() };
-  await writeRecord(plan.recordFile, record);
+  await writeJsonRecord(plan.recordFile, record);
   return { contract, record, fresh: true };
 }
 

@@ -11,10 +11,10 @@
  * watches, would otherwise be paid for want of an answer.
  * @module
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Contract, ContractFactory, type Provider, type Signer } from 'ethers';
 import { z } from 'zod';
+import { writeJsonRecord } from './record-file.ts';
 import { readArtifact, type ContractName } from './artifact.ts';
 import { mined } from './mined.ts';
 import { registerFairnessValues, type FairnessValues, type SlotStatus } from './fairness-registration.ts';
@@ -64,11 +64,6 @@ async function readRecord(file: string): Promise<FairnessRecord | undefined> {
   }
 }
 
-async function writeRecord(file: string, record: FairnessRecord): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  await writeFile(`${file}.tmp`, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
-}
 
 const attach = (name: ContractName, address: string, admin: Signer) => new Contract(address, readArtifact(name).abi as never, admin);
 
@@ -135,7 +130,7 @@ export async function ensureFairnessContracts(provider: Provider, admin: Signer,
   let record = recorded;
   if (!registryFound || !courtFound || !record) {
     record = { chainId, registry: registryAddress, court: courtAddress, deployedAt: new Date().toISOString() };
-    await writeRecord(plan.recordFile, record);
+    await writeJsonRecord(plan.recordFile, record);
   }
   const slots = await registerFairnessValues(registry, plan);
   return { registry, court, record, fresh: { registry: !registryFound, court: !courtFound }, slots, ...(replacedCourt ? { replacedCourt } : {}) };

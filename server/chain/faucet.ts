@@ -14,14 +14,14 @@
  * restart does not pay again.
  * @module
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { ServerError } from '@colyseus/core';
 import { getAddress, Wallet, type JsonRpcProvider } from 'ethers';
 import type { Application, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { authenticatePlayer } from '../auth/room-auth.ts';
+import { writeJsonRecord } from './record-file.ts';
 
 export const FAUCET_PATH = '/chain/fund';
 /** How long an address waits between two payments. */
@@ -111,11 +111,7 @@ export class Faucet {
     const paid = await this.#payments();
     const now = Date.now();
     for (const [address, at] of paid) if (now - at >= FAUCET_PERIOD_MS) paid.delete(address);
-    const file = this.options.recordFile;
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(Object.fromEntries(paid)) + '\n', { mode: 0o600 });
-    await rename(tmp, file);
+    await writeJsonRecord(this.options.recordFile, Object.fromEntries(paid));
   }
 }
 
