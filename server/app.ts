@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import type { Logger } from 'pino';
-import { getSuite } from '../vrf/index.ts';
+import { getSuite, suites } from '../vrf/index.ts';
 import { vrfKeyId } from '../vrf/protocol/commitment.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
@@ -45,7 +45,8 @@ import { installRoutes } from './http-routes.ts';
 import { RateLimits } from './limits/rate-limits.ts';
 import { RateLimitedServer } from './limits/rate-limited-server.ts';
 import { createMetrics } from './metrics.ts';
-import { loadOrCreateKeys } from './keys.ts';
+import { loadOrCreateKeys, loadRetiredVrfKeys } from './keys.ts';
+import { retiredProvers } from './court/retired-provers.ts';
 import { loadServerGames, servedRules } from './games.ts';
 import { ANSWERED_TOPIC } from './court/court-contract.ts';
 import { startCourtWatcher } from './court/court-watcher.ts';
@@ -227,6 +228,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     rooms: roomRecords,
     prover,
     keyId: ctx.keyId,
+    retiredProvers: retiredProvers(loadRetiredVrfKeys({ dataDir: config.dataDir, current: suite, all: Object.values(suites), log: (msg, fields) => log.warn(fields ?? {}, msg) })),
     rules: ctx.rules,
     chips,
     database,

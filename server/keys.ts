@@ -239,3 +239,40 @@ function succeeds(f: () => unknown): boolean {
 }
 
 const octal = (mode: number) => `0${mode.toString(8)}`;
+
+/** A VRF key of a suite the server no longer draws with, kept to answer court cases under it. */
+export interface RetiredVrfKey {
+  readonly suite: EcvrfSuite;
+  readonly secretKey: Secret<Uint8Array>;
+  readonly publicKey: Uint8Array;
+}
+
+/**
+ * The VRF keys in `${dataDir}/keys/` of every suite in `all` but `current`: a server that moved
+ * to another suite keeps its old key file, and a receipt issued under it may still be taken to
+ * the reveal court until its deadline. Nothing is created here; a key file that cannot be read is
+ * logged and left out (its cases will be claimed), never a reason not to start.
+ */
+export function loadRetiredVrfKeys(opts: { dataDir: string; current: EcvrfSuite; all: readonly EcvrfSuite[]; log?: KeyLog }): RetiredVrfKey[] {
+  const log: KeyLog = opts.log ?? (() => {});
+  const keysDir = path.join(path.resolve(opts.dataDir), 'keys');
+  const keys: RetiredVrfKey[] = [];
+  for (const suite of opts.all) {
+    if (suite.name === opts.current.name) continue;
+    const spec: KeySpec = {
+      label: `${suite.name} secret key`,
+      envName: 'VRF_SECRET_KEY',
+      file: path.join(keysDir, `vrf-${suite.name}.key`),
+      length: suite.secretKeyLength,
+      isValid: (key) => succeeds(() => suite.publicKey(key)),
+    };
+    if (!fs.existsSync(spec.file)) continue;
+    try {
+      const secretKey = readKeyFile(spec, log);
+      keys.push({ suite, secretKey: new Secret(secretKey), publicKey: suite.publicKey(secretKey) });
+    } catch (e) {
+      log('a VRF key file of another suite could not be read: court cases under it cannot be answered', { file: spec.file, error: (e as Error).message });
+    }
+  }
+  return keys;
+}

@@ -68,6 +68,8 @@ export interface CaseAnswerDeps {
   readonly prover: Pick<Prover, 'prove'>;
   /** The key id of the prover's VRF key: a draw receipted under another key is not proven with this one. */
   readonly keyId: string;
+  /** Provers of the VRF keys of suites the server no longer draws with, by key id (server/keys.ts `loadRetiredVrfKeys`). */
+  readonly retiredProvers?: ReadonlyMap<string, Pick<Prover, 'prove'>>;
   /** The rules served: a draw proven now is settled under the terms of the rules its receipt names. */
   readonly rules: ServedRules;
   /** The clock (ms since 1970). Default Date.now. */
@@ -113,10 +115,11 @@ export async function answerCase(c: RevealedCase, deps: CaseAnswerDeps): Promise
   }
   const draw = `${c.roomId}/${c.drawSeq}`;
   // A proof under another key would be a wrong answer: a signed proof of cheating.
-  if (receipt.keyId !== deps.keyId) return claimable(`draw ${draw} was receipted under VRF key ${receipt.keyId}, and the prover holds ${deps.keyId}`);
+  const prover = receipt.keyId === deps.keyId ? deps.prover : deps.retiredProvers?.get(receipt.keyId);
+  if (!prover) return claimable(`draw ${draw} was receipted under VRF key ${receipt.keyId}, and the server holds ${[deps.keyId, ...(deps.retiredProvers?.keys() ?? [])].join(', ')}`);
   const terms = termsOf(receipt, deps.rules);
   if (typeof terms === 'string') return claimable(`draw ${draw}: ${terms}`);
-  const { beta, pi } = await deps.prover.prove(receiptAlpha(receipt, [c.seed]));
+  const { beta, pi } = await prover.prove(receiptAlpha(receipt, [c.seed]));
   let settlement: CourtSettlement;
   try {
     settlement = courtSettlement(receipt, beta, terms);

@@ -41,6 +41,8 @@ export interface CourtWatcherOptions {
   readonly prover: Pick<Prover, 'prove'>;
   /** The key id of the prover's VRF key (16 hex digits). */
   readonly keyId: string;
+  /** Provers of VRF keys the server drew with under another suite, by key id (case-answer.ts). */
+  readonly retiredProvers?: ReadonlyMap<string, Pick<Prover, 'prove'>>;
   /** The rules served (`FairnessContext.rules`): a draw settled by an answer is settled under them. */
   readonly rules: ServedRules;
   /** Where the chips of a draw settled by an answer go. */
@@ -106,7 +108,7 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
     }
     if (opts.withhold) return (note(c, {}, 'court case left unanswered: FAIRPLAY_TEST_WITHHOLD is set'), false);
     if (submitted.has(c.caseId)) return true;
-    const answer = await answerCase(c, { rooms: opts.rooms, prover: opts.prover, keyId: opts.keyId, rules: opts.rules, pendingHoldMs: opts.pendingHoldMs });
+    const answer = await answerCase(c, { rooms: opts.rooms, prover: opts.prover, keyId: opts.keyId, ...(opts.retiredProvers ? { retiredProvers: opts.retiredProvers } : {}), rules: opts.rules, pendingHoldMs: opts.pendingHoldMs });
     // Still the room's to settle or void: the case holds the cursor and is asked about again next poll.
     if (answer.kind === 'pending') return true;
     if (answer.kind === 'unknown')
