@@ -5,7 +5,7 @@ import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { canonicalJson, hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { DOMAIN_V2, DRAW_RECEIPT_COURT } from '../../vrf/protocol/receipt.ts';
 import { COURT_REVEAL } from '../../vrf/protocol/court-reveal.ts';
-import { mined, revertOf, startFairnessChain, type FairnessChain } from '../helpers/fairness-contracts.ts';
+import { mined, revertError, revertOf, startFairnessChain, type FairnessChain } from '../helpers/fairness-contracts.ts';
 import { seededRandom } from '../helpers/seed.ts';
 
 // The v2 receipt with its court terms (FAIRNESS.md section 5c), and the player's court request, as vrf/protocol signs them.
@@ -13,8 +13,10 @@ const COURT_RECEIPT = DRAW_RECEIPT_COURT;
 
 const EPOCH = 86_400;
 const WINDOW = 600;
-const BUDGET = 100n;
+const DELAY = 3_600;
+const BOND = 1_000n;
 const COIN = 1n;
+const OTHER_TOKEN = 2n;
 const DAY_MS = 86_400_000;
 const hex32 = () => hexlify(randomBytes(32)).slice(2);
 /** A wallet from random bytes (no mnemonic derivation). */
@@ -26,25 +28,44 @@ let admin: JsonRpcSigner;
 let server: JsonRpcSigner;
 let stranger: JsonRpcSigner;
 let assets: Contract;
+let registry: Contract;
+/** A court with a bond of BOND coins, shared by the tests that need no bond figures of their own. */
 let court: Contract;
 const operator = freshWallet();
+/** Gas of each court call, printed at the end (docs/performance.md). */
+const gas: Record<string, bigint> = {};
 
 beforeAll(async () => {
   chain = await startFairnessChain();
   [admin, server, stranger] = chain.signers as [JsonRpcSigner, JsonRpcSigner, JsonRpcSigner];
   const adminAddress = await admin.getAddress();
   assets = await chain.deploy('GameAssets', admin, 'https://fairplay.example/assets/{id}.json', adminAddress, EPOCH);
-  await mined(assets.getFunction('configureToken')(COIN, 10n ** 30n, 10n ** 30n));
-  const registry = await chain.deploy('FairnessRegistry', admin, adminAddress, EPOCH);
+  for (const id of [COIN, OTHER_TOKEN]) await mined(assets.getFunction('configureToken')(id, 10n ** 30n, 10n ** 30n));
+  // The admin mints the bonds (and coins for the tests that send some); the court itself never mints.
+  await mined(assets.getFunction('grantRole')(await assets.getFunction('MINTER_ROLE')(), adminAddress));
+  registry = await chain.deploy('FairnessRegistry', admin, adminAddress, EPOCH);
   await mined(registry.getFunction('registerSigner')(operator.address));
-  court = await chain.deploy('RevealCourt', admin, await registry.getAddress(), await assets.getAddress(), COIN, WINDOW, BUDGET, EPOCH, adminAddress);
-  await mined(assets.getFunction('grantRole')(await assets.getFunction('MINTER_ROLE')(), await court.getAddress()));
-  await mined(court.getFunction('grantRole')(await court.getFunction('ANSWER_ROLE')(), await server.getAddress()));
+  court = await bondedCourt(BOND);
 });
 
 afterAll(async () => {
+  if (Object.keys(gas).length) console.log(`court gas on anvil: ${Object.entries(gas).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   await chain?.close();
 });
+
+/** Mints `amount` coins (or another token) to `to` through GameAssets, as an award. */
+async function mintTo(to: string, amount: bigint, id = COIN, on: Contract = assets): Promise<void> {
+  await mined(on.getFunction('mintAwards')([to], [id], [amount], ['0x' + hex32()]));
+}
+
+/** A new court on the shared registry and GameAssets, the server holding its answer role, with `bond` coins minted to it. */
+async function bondedCourt(bond: bigint, withdrawDelay = DELAY): Promise<Contract> {
+  const adminAddress = await admin.getAddress();
+  const c = await chain.deploy('RevealCourt', admin, await registry.getAddress(), await assets.getAddress(), COIN, WINDOW, withdrawDelay, adminAddress);
+  await mined(c.getFunction('grantRole')(await c.getFunction('ANSWER_ROLE')(), await server.getAddress()));
+  if (bond > 0n) await mintTo(await c.getAddress(), bond);
+  return c;
+}
 
 interface CourtCase {
   readonly receipt: StructValue;
@@ -89,12 +110,22 @@ async function courtCase(opts: { maxPayout?: number; signer?: Wallet; issuedAt?:
   };
 }
 
-const reveal = (c: CourtCase, over: Partial<Pick<CourtCase, 'operatorSignature' | 'playerSignature' | 'seed'>> = {}, from: JsonRpcSigner = stranger) => {
+const reveal = (c: CourtCase, over: Partial<Pick<CourtCase, 'operatorSignature' | 'playerSignature' | 'seed'>> = {}, from: JsonRpcSigner = stranger, on: Contract = court) => {
   const x = { ...c, ...over };
-  return (court.connect(from) as Contract).getFunction('reveal')(x.receipt, x.operatorSignature, x.playerSignature, x.seed);
+  return (on.connect(from) as Contract).getFunction('reveal')(x.receipt, x.operatorSignature, x.playerSignature, x.seed);
 };
-const caseOf = async (id: string) => (await court.getFunction('cases')(id)) as [string, bigint, bigint, bigint, bigint];
-const eventsOf = (receipt: TransactionReceipt, name: string) => receipt.logs.map((l) => court.interface.parseLog(l)).filter((e) => e?.name === name);
+const answer = (caseId: string, payout: bigint | number, on: Contract = court, from: JsonRpcSigner = server, beta = hexlify(randomBytes(64)), pi = hexlify(randomBytes(80))) =>
+  (on.connect(from) as Contract).getFunction('answer')(caseId, beta, pi, payout);
+const claim = (caseId: string, on: Contract = court) => (on.connect(stranger) as Contract).getFunction('claim')(caseId);
+const caseOf = async (id: string, on: Contract = court) => (await on.getFunction('cases')(id)) as [string, bigint, bigint, bigint, bigint];
+const eventsOf = (receipt: TransactionReceipt, name: string, on: Contract = court) =>
+  receipt.logs.filter((l) => l.address.toLowerCase() === on.target.toString().toLowerCase()).map((l) => on.interface.parseLog(l)).filter((e) => e?.name === name);
+const coinsOf = async (address: string) => (await assets.getFunction('balanceOf')(address, COIN)) as bigint;
+/** The court's bond figures: [bond, reserved, freeBond, pending withdrawal amount, its executableAt]. */
+const books = async (on: Contract = court) => {
+  const [amount, at] = (await on.getFunction('pendingWithdrawal')()) as [bigint, bigint];
+  return [await on.getFunction('bond')(), await on.getFunction('reserved')(), await on.getFunction('freeBond')(), amount, at] as bigint[];
+};
 
 describe('RevealCourt: the receipt digest', () => {
   it('equals vrf/protocol\'s EIP-712 digest and ethers\' on random receipts', async () => {
@@ -131,16 +162,20 @@ describe('RevealCourt: the receipt digest', () => {
   });
 });
 
-describe('RevealCourt on a real node (anvil)', () => {
-  it('accepts a reveal signed by the registered operator and the player, and records the case', async () => {
+describe('RevealCourt on a real node (anvil): reveals reserve the bond', () => {
+  it('accepts a reveal signed by the registered operator and the player, records the case and reserves its maximum payout', async () => {
     const c = await courtCase();
+    const [bond, reservedBefore] = await books();
     const receipt = await mined(reveal(c));
     const at = (await chain.provider.getBlock(receipt.blockNumber))!.timestamp;
     expect(await caseOf(c.caseId)).toEqual([c.player.address, 39n, BigInt(at), BigInt(at + WINDOW), 1n]);
     const [event] = eventsOf(receipt, 'Revealed');
     expect([...event!.args]).toEqual([c.caseId, c.player.address, c.receipt['roomId'], 7n, c.seed, BigInt(at + WINDOW)]);
+    expect(await books()).toEqual([bond, reservedBefore! + 39n, bond! - reservedBefore! - 39n, 0n, 0n]);
+    gas['reveal'] = receipt.gasUsed;
     console.log(`court reveal gas (the player pays): ${receipt.gasUsed} for a one-player dice receipt`);
     expect(await revertOf(reveal(c))).toBe('CaseExists');
+    expect((await books())[1]).toBe(reservedBefore! + 39n); // reserved once
   });
 
   it('refuses a reveal by the wrong operator, a wrong player signature, a wrong seed, too late, or two players', async () => {
@@ -162,55 +197,199 @@ describe('RevealCourt on a real node (anvil)', () => {
     expect((await caseOf(c.caseId))[4]).toBe(0n);
   });
 
-  it('takes an answer only from the answer role and only while the case is open', async () => {
-    const c = await courtCase();
+  it('refuses a reveal whose maximum payout the unreserved bond does not cover, naming both figures', async () => {
+    const small = await bondedCourt(100n);
+    await mined(reveal(await courtCase({ maxPayout: 70 }), {}, stranger, small));
+    expect(await books(small)).toEqual([100n, 70n, 30n, 0n, 0n]);
+    const big = await courtCase({ maxPayout: 31 });
+    expect(await revertError(reveal(big, {}, stranger, small))).toEqual({ name: 'BondTooSmall', args: [31n, 30n] });
+    expect((await caseOf(big.caseId, small))[4]).toBe(0n);
+    await mined(reveal(await courtCase({ maxPayout: 30 }), {}, stranger, small)); // exactly what is free
+    expect(await books(small)).toEqual([100n, 100n, 0n, 0n, 0n]);
+    expect(await revertError(reveal(await courtCase({ maxPayout: 1 }), {}, stranger, small))).toEqual({ name: 'BondTooSmall', args: [1n, 0n] });
+    await mined(reveal(await courtCase({ maxPayout: 0 }), {}, stranger, small)); // a draw that pays nothing needs no bond
+    // Anyone tops the bond up by sending coins: the refused receipt then goes through.
+    await mintTo(await stranger.getAddress(), 31n);
+    await mined((assets.connect(stranger) as Contract).getFunction('safeTransferFrom')(await stranger.getAddress(), small.target, COIN, 31n, '0x'));
+    await mined(reveal(big, {}, stranger, small));
+    expect(await books(small)).toEqual([131n, 131n, 0n, 0n, 0n]);
+    const empty = await bondedCourt(0n);
+    expect(await revertError(reveal(await courtCase({ maxPayout: 1 }), {}, stranger, empty))).toEqual({ name: 'BondTooSmall', args: [1n, 0n] });
+  });
+});
+
+describe('RevealCourt on a real node (anvil): answers pay the outcome', () => {
+  it('takes an answer only from the answer role, only while the case is open, and never above the maximum payout', async () => {
+    const c = await courtCase({ maxPayout: 40 });
     await mined(reveal(c));
-    const [beta, pi] = [hexlify(randomBytes(64)), hexlify(randomBytes(80))];
-    expect(await revertOf((court.connect(stranger) as Contract).getFunction('answer')(c.caseId, beta, pi))).toBe('AccessControlUnauthorizedAccount');
-    expect(await revertOf((court.connect(server) as Contract).getFunction('answer')('0x' + hex32(), beta, pi))).toBe('NotOpen');
-    const receipt = await mined((court.connect(server) as Contract).getFunction('answer')(c.caseId, beta, pi));
-    expect([...eventsOf(receipt, 'Answered')[0]!.args]).toEqual([c.caseId, beta, pi]);
-    expect(receipt.logs[0]!.topics[1]).toBe(c.caseId); // the case id, as the sender's id
-    console.log(`court answer gas (the server pays): ${receipt.gasUsed} with beta 64 bytes and pi 80 bytes`);
-    expect((await caseOf(c.caseId))[4]).toBe(2n);
-    expect(await revertOf((court.connect(server) as Contract).getFunction('answer')(c.caseId, beta, pi))).toBe('NotOpen');
-    await chain.advance(WINDOW + 1);
-    expect(await revertOf(court.getFunction('claim')(c.caseId))).toBe('NotOpen'); // answered: nothing to claim
+    expect(await revertOf(answer(c.caseId, 0, court, stranger))).toBe('AccessControlUnauthorizedAccount');
+    expect(await revertOf(answer('0x' + hex32(), 0))).toBe('NotOpen');
+    expect(await revertError(answer(c.caseId, 41))).toEqual({ name: 'PayoutAboveMax', args: [41n, 40n] });
+    expect((await caseOf(c.caseId))[4]).toBe(1n);
   });
 
+  it('answered with payout 0 (a draw its room settled) pays nothing and releases the whole reservation', async () => {
+    const c = await courtCase({ maxPayout: 40 });
+    await mined(reveal(c));
+    const [bond, reserved] = await books();
+    const [beta, pi] = [hexlify(randomBytes(64)), hexlify(randomBytes(80))];
+    const receipt = await mined(answer(c.caseId, 0, court, server, beta, pi));
+    expect([...eventsOf(receipt, 'Answered')[0]!.args]).toEqual([c.caseId, beta, pi, 0n]);
+    expect(receipt.logs.map((l) => court.interface.parseLog(l)?.name ?? 'other')).toEqual(['Answered']); // no transfer
+    expect(receipt.logs[0]!.topics[1]).toBe(c.caseId); // the case id, as the sender's id
+    gas['answer (payout 0)'] = receipt.gasUsed;
+    console.log(`court answer gas (the server pays): ${receipt.gasUsed} with payout 0, beta 64 bytes and pi 80 bytes`);
+    expect(await books()).toEqual([bond, reserved! - 40n, bond! - reserved! + 40n, 0n, 0n]);
+    expect(await coinsOf(c.player.address)).toBe(0n);
+    expect((await caseOf(c.caseId))[4]).toBe(2n);
+    expect(await revertOf(answer(c.caseId, 0))).toBe('NotOpen');
+    await chain.advance(WINDOW + 1);
+    expect(await revertOf(claim(c.caseId))).toBe('NotOpen'); // answered: nothing to claim
+  });
+
+  it('answered with a payout (a void or a draw never ended) pays the player that from the bond and releases the rest, even after answerBy', async () => {
+    const c = await courtCase({ maxPayout: 40 });
+    await mined(reveal(c));
+    const [bond, reserved] = await books();
+    await chain.advance(WINDOW + 1); // late, but unclaimed: still answered
+    const receipt = await mined(answer(c.caseId, 25));
+    expect([...eventsOf(receipt, 'Answered')[0]!.args].at(-1)).toBe(25n);
+    gas['answer (payout > 0)'] = receipt.gasUsed;
+    console.log(`court answer gas (the server pays): ${receipt.gasUsed} paying 25 coins`);
+    expect(await coinsOf(c.player.address)).toBe(25n);
+    expect(await books()).toEqual([bond! - 25n, reserved! - 40n, bond! - 25n - reserved! + 40n, 0n, 0n]);
+    expect(await revertOf(claim(c.caseId))).toBe('NotOpen');
+    expect(await revertOf(answer(c.caseId, 25))).toBe('NotOpen');
+    expect(await coinsOf(c.player.address)).toBe(25n); // paid once
+  });
+});
+
+describe('RevealCourt on a real node (anvil): claims pay from the bond', () => {
   it('pays an unanswered case its maximum payout once, to the player, after the answer window only', async () => {
     const c = await courtCase({ maxPayout: 40 });
     await mined(reveal(c));
-    expect(await revertOf(court.getFunction('claim')(c.caseId))).toBe('AnswerWindowOpen');
+    const [bond, reserved] = await books();
+    expect(await revertOf(claim(c.caseId))).toBe('AnswerWindowOpen');
     await chain.advance(WINDOW + 1);
-    const receipt = await mined((court.connect(stranger) as Contract).getFunction('claim')(c.caseId));
-    expect(await assets.getFunction('balanceOf')(c.player.address, COIN)).toBe(40n);
-    expect(await assets.getFunction('awarded')(c.caseId)).toBe(true);
+    const receipt = await mined(claim(c.caseId));
+    expect(await coinsOf(c.player.address)).toBe(40n);
     expect([...eventsOf(receipt, 'Claimed')[0]!.args]).toEqual([c.caseId, c.player.address, 40n]);
-    console.log(`court claim gas (the claimant pays): ${receipt.gasUsed}, minting 40 coins`);
-    expect(await revertOf(court.getFunction('claim')(c.caseId))).toBe('NotOpen');
-    expect(await revertOf((court.connect(server) as Contract).getFunction('answer')(c.caseId, '0x', '0x'))).toBe('NotOpen'); // too late once claimed
-    expect(await assets.getFunction('balanceOf')(c.player.address, COIN)).toBe(40n);
+    gas['claim'] = receipt.gasUsed;
+    console.log(`court claim gas (the claimant pays): ${receipt.gasUsed}, paying 40 coins`);
+    expect(await books()).toEqual([bond! - 40n, reserved! - 40n, bond! - reserved!, 0n, 0n]);
+    expect(await revertOf(claim(c.caseId))).toBe('NotOpen');
+    expect(await revertOf(answer(c.caseId, 0))).toBe('NotOpen'); // too late once claimed
+    expect(await coinsOf(c.player.address)).toBe(40n);
     expect((await caseOf(c.caseId))[4]).toBe(3n);
   });
 
-  it('keeps all claims of an epoch within the court budget, and opens again next epoch', async () => {
-    const [a, b, zero] = [await courtCase({ maxPayout: 70 }), await courtCase({ maxPayout: 40 }), await courtCase({ maxPayout: 0 })];
-    for (const c of [a, b, zero]) await mined(reveal(c));
-    // Claims from the start of an epoch, so that all of them fall in one.
-    const nextEpoch = (Math.floor((await chain.now()) / EPOCH) + 1) * EPOCH;
-    await chain.provider.send('evm_setNextBlockTimestamp', [nextEpoch + WINDOW + 1]);
-    await chain.provider.send('evm_mine', []);
-    const epoch = BigInt(nextEpoch / EPOCH);
-    await mined(court.getFunction('claim')(a.caseId));
-    expect(await revertOf(court.getFunction('claim')(b.caseId))).toBe('CourtBudgetExceeded');
-    const nothing = await mined(court.getFunction('claim')(zero.caseId)); // a draw that pays no coins mints nothing
-    expect(nothing.logs.map((l) => court.interface.parseLog(l)?.name ?? 'other')).toEqual(['Claimed']);
-    expect(await court.getFunction('spentInEpoch')(epoch)).toBe(70n);
-    await chain.advance(EPOCH);
-    await mined(court.getFunction('claim')(b.caseId));
-    expect(await assets.getFunction('balanceOf')(b.player.address, COIN)).toBe(40n);
-    expect(await court.getFunction('spentInEpoch')(epoch + 1n)).toBe(40n);
-    expect([await court.getFunction('answerWindow')(), await court.getFunction('budgetPerEpoch')()]).toEqual([BigInt(WINDOW), BUDGET]);
+  it('claims a case of maximum payout 0 without a transfer', async () => {
+    const c = await courtCase({ maxPayout: 0 });
+    await mined(reveal(c));
+    await chain.advance(WINDOW + 1);
+    const receipt = await mined(claim(c.caseId));
+    expect(receipt.logs.map((l) => court.interface.parseLog(l)?.name ?? 'other')).toEqual(['Claimed']);
+  });
+
+  it("pays a claim and an answer although GameAssets' admin set the coin caps to 0 and revoked every minter", async () => {
+    const own = await bondedCourt(100n);
+    const [unanswered, voided] = [await courtCase({ maxPayout: 60 }), await courtCase({ maxPayout: 40 })];
+    for (const c of [unanswered, voided]) await mined(reveal(c, {}, stranger, own));
+    await mined(assets.getFunction('configureToken')(COIN, 0n, 0n));
+    const minter = await assets.getFunction('MINTER_ROLE')();
+    await mined(assets.getFunction('revokeRole')(minter, await admin.getAddress()));
+    expect(await revertOf(mintTo(stranger.address, 1n))).toBe('AccessControlUnauthorizedAccount');
+    try {
+      await chain.advance(WINDOW + 1);
+      await mined(claim(unanswered.caseId, own));
+      await mined(answer(voided.caseId, 15, own));
+      expect([await coinsOf(unanswered.player.address), await coinsOf(voided.player.address)]).toEqual([60n, 15n]);
+      expect(await books(own)).toEqual([25n, 0n, 25n, 0n, 0n]);
+    } finally {
+      await mined(assets.getFunction('grantRole')(minter, await admin.getAddress()));
+      await mined(assets.getFunction('configureToken')(COIN, 10n ** 30n, 10n ** 30n));
+    }
+  });
+});
+
+describe('RevealCourt on a real node (anvil): the admin withdraws bond only as announced', () => {
+  it('withdraws only after the delay, never reserved coins, and an announcement does not block reveals', async () => {
+    const own = await bondedCourt(100n);
+    const asAdmin = own.connect(admin) as Contract;
+    const to = freshWallet().address;
+    expect(await revertOf(asAdmin.getFunction('withdraw')(to))).toBe('NoWithdrawal');
+    const open = await courtCase({ maxPayout: 30 });
+    await mined(reveal(open, {}, stranger, own));
+    const announced = await mined(asAdmin.getFunction('announceWithdrawal')(90n));
+    const at = BigInt((await chain.provider.getBlock(announced.blockNumber))!.timestamp) + BigInt(DELAY);
+    expect([...eventsOf(announced, 'WithdrawalAnnounced', own)[0]!.args]).toEqual([90n, at]);
+    gas['announceWithdrawal'] = announced.gasUsed;
+    expect(await books(own)).toEqual([100n, 30n, 0n, 90n, at]); // free bond counts the announcement
+    // A pending withdrawal does not block a reveal: only reservations do.
+    const later = await courtCase({ maxPayout: 20 });
+    await mined(reveal(later, {}, stranger, own));
+    expect(await revertError(reveal(await courtCase({ maxPayout: 51 }), {}, stranger, own))).toEqual({ name: 'BondTooSmall', args: [51n, 50n] });
+    expect(await revertError(asAdmin.getFunction('withdraw')(to))).toEqual({ name: 'WithdrawalNotDue', args: [at] });
+    await chain.advance(DELAY);
+    const receipt = await mined(asAdmin.getFunction('withdraw')(to));
+    gas['withdraw'] = receipt.gasUsed;
+    console.log(`court announceWithdrawal gas ${announced.gasUsed}, withdraw gas ${receipt.gasUsed}`);
+    // 90 announced, 50 reserved: only the 50 unreserved coins leave.
+    expect([...eventsOf(receipt, 'Withdrawn', own)[0]!.args]).toEqual([to, 50n]);
+    expect(await coinsOf(to)).toBe(50n);
+    expect(await books(own)).toEqual([50n, 50n, 0n, 0n, 0n]);
+    expect(await revertOf(asAdmin.getFunction('withdraw')(to))).toBe('NoWithdrawal'); // made once
+    // The reserved coins still pay their cases.
+    await chain.advance(WINDOW + 1);
+    await mined(claim(open.caseId, own));
+    await mined(claim(later.caseId, own));
+    expect([await coinsOf(open.player.address), await coinsOf(later.player.address)]).toEqual([30n, 20n]);
+    expect(await books(own)).toEqual([0n, 0n, 0n, 0n, 0n]);
+  });
+
+  it('restarts the clock when a withdrawal is announced again, and takes announcements and withdrawals from the admin only', async () => {
+    const own = await bondedCourt(100n);
+    const asAdmin = own.connect(admin) as Contract;
+    const asStranger = own.connect(stranger) as Contract;
+    expect(await revertOf(asStranger.getFunction('announceWithdrawal')(1n))).toBe('AccessControlUnauthorizedAccount');
+    await mined(asAdmin.getFunction('announceWithdrawal')(10n));
+    await chain.advance(DELAY - 100);
+    const again = await mined(asAdmin.getFunction('announceWithdrawal')(20n));
+    const at = BigInt((await chain.provider.getBlock(again.blockNumber))!.timestamp) + BigInt(DELAY);
+    await chain.advance(200); // past the first announcement's time, not the second's
+    expect(await revertError(asAdmin.getFunction('withdraw')(admin.address))).toEqual({ name: 'WithdrawalNotDue', args: [at] });
+    await chain.advance(DELAY);
+    expect(await revertOf(asStranger.getFunction('withdraw')(stranger.address))).toBe('AccessControlUnauthorizedAccount');
+    await mined(asAdmin.getFunction('withdraw')(admin.address));
+    expect(await books(own)).toEqual([80n, 0n, 80n, 0n, 0n]);
+    expect([await own.getFunction('answerWindow')(), await own.getFunction('withdrawDelay')(), await own.getFunction('coinTokenId')()]).toEqual([BigInt(WINDOW), BigInt(DELAY), COIN]);
+  });
+});
+
+describe('RevealCourt on a real node (anvil): the bond takes coins only', () => {
+  it('refuses other tokens of GameAssets and tokens of another contract, single or in a batch, and takes coins from anyone', async () => {
+    const own = await bondedCourt(0n);
+    const from = await stranger.getAddress();
+    const send = (on: Contract, ids: bigint[], amounts: bigint[]) =>
+      ids.length === 1
+        ? (on.connect(stranger) as Contract).getFunction('safeTransferFrom')(from, own.target, ids[0], amounts[0], '0x')
+        : (on.connect(stranger) as Contract).getFunction('safeBatchTransferFrom')(from, own.target, ids, amounts, '0x');
+    await mintTo(from, 5n, OTHER_TOKEN);
+    await mintTo(from, 10n);
+    expect(await revertOf(send(assets, [OTHER_TOKEN], [5n]))).toBe('NotCoin');
+    expect(await revertOf(send(assets, [COIN, OTHER_TOKEN], [1n, 1n]))).toBe('NotCoin');
+    expect(await revertOf(mintTo(String(own.target), 5n, OTHER_TOKEN))).toBe('NotCoin');
+    const lookalike = await chain.deploy('GameAssets', admin, 'https://elsewhere.example/{id}.json', await admin.getAddress(), EPOCH);
+    await mined(lookalike.getFunction('configureToken')(COIN, 10n ** 30n, 10n ** 30n));
+    await mined(lookalike.getFunction('grantRole')(await lookalike.getFunction('MINTER_ROLE')(), await admin.getAddress()));
+    await mintTo(from, 10n, COIN, lookalike);
+    expect(await revertOf(send(lookalike, [COIN], [3n]))).toBe('NotCoin'); // the coin id, but not GameAssets' coin
+    expect(await revertOf(send(lookalike, [COIN, COIN], [1n, 1n]))).toBe('NotCoin');
+    await mined(send(assets, [COIN], [4n]));
+    await mined(send(assets, [COIN, COIN], [1n, 2n]));
+    expect(await books(own)).toEqual([7n, 0n, 7n, 0n, 0n]);
+    expect(await assets.getFunction('balanceOf')(own.target, OTHER_TOKEN)).toBe(0n);
+    // ERC-165: an ERC-1155 receiver (0x4e2312e0) with access control (0x7965db0b).
+    expect([await own.getFunction('supportsInterface')('0x4e2312e0'), await own.getFunction('supportsInterface')('0x7965db0b'), await own.getFunction('supportsInterface')('0xffffffff')]).toEqual([true, true, false]);
   });
 });

@@ -47,17 +47,22 @@ export async function startFairnessChain(): Promise<FairnessChain> {
   };
 }
 
-/** Every contract's errors, so a revert from a nested call (the court minting) is named too. */
+/** Every contract's errors, so a revert from a nested call (a court payment, a receiver hook) is named too. */
 const errors = new Interface([...new Set((['GameAssets', 'FairnessRegistry', 'RevealCourt'] as const).flatMap((n) => new Interface(readArtifact(n).abi as never).fragments.filter((f) => f.type === 'error').map((f) => f.format('full'))))]);
 
 /** The custom error a transaction reverted with, by name (throws if it did not revert). */
 export async function revertOf(tx: Promise<unknown>): Promise<string> {
+  return (await revertError(tx)).name;
+}
+
+/** The custom error a transaction reverted with, its name and arguments (throws if it did not revert). */
+export async function revertError(tx: Promise<unknown>): Promise<{ name: string; args: unknown[] }> {
   try {
     await (await (tx as Promise<{ wait(): Promise<unknown> }>)).wait();
   } catch (e) {
     const data = (e as { data?: string }).data ?? (e as { info?: { error?: { data?: string } } }).info?.error?.data;
     const parsed = data ? errors.parseError(data) : null;
-    return parsed?.name ?? `unparsed revert: ${(e as Error).message.slice(0, 200)}`;
+    return parsed ? { name: parsed.name, args: [...parsed.args] } : { name: `unparsed revert: ${(e as Error).message.slice(0, 200)}`, args: [] };
   }
   throw new Error('expected a revert');
 }

@@ -2,19 +2,26 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ERC1155Holder} from "@openzeppelin/contracts/token/ERC1155/utils/ERC1155Holder.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {FairnessRegistry} from "./FairnessRegistry.sol";
 import {GameAssets} from "./GameAssets.sol";
 
-/// @title RevealCourt: a void after a reveal costs the house.
+/// @title RevealCourt: a void after a reveal costs the house, paid from a bond the house cannot block.
 /// @notice A player holding an operator-signed receipt whose draw was never settled reveals its
 /// seed here; the seed is then public and timestamped. The server must answer with the draw's
 /// outcome (VRF beta and proof, checkable off chain by any ECVRF verifier) within `answerWindow`
-/// seconds. If it does not, anyone may claim for the player the receipt's maximum payout in coin
-/// tokens, minted through GameAssets (this contract holds its minter role) within a court budget
-/// per epoch. An honest server always answers and never pays.
-contract RevealCourt is AccessControl {
+/// seconds, paying the player the coins that outcome awards (0 for a draw its room settled). If it
+/// does not, anyone may claim for the player the receipt's maximum payout.
+/// Every payment comes from a bond of coin tokens this contract holds itself: it does not mint,
+/// and GameAssets has no pause, burn or admin transfer, so those coins move only as this contract
+/// says. A reveal reserves its maximum payout from the bond; the admin can take out only coins
+/// no open case has reserved, and only `withdrawDelay` seconds after announcing it, so a player
+/// who saw enough free bond before revealing is paid.
+contract RevealCourt is AccessControl, ERC1155Holder {
     bytes32 public constant ANSWER_ROLE = keccak256("ANSWER_ROLE");
 
     /// A v2 receipt with its court terms, field for field as the operator signs it (EIP-712
@@ -52,6 +59,12 @@ contract RevealCourt is AccessControl {
         Status status;
     }
 
+    /// A withdrawal of bond the admin announced; none when `executableAt` is 0.
+    struct Withdrawal {
+        uint256 amount;
+        uint64 executableAt;
+    }
+
     bytes32 private constant RECEIPT_TYPEHASH = keccak256(
         "DrawReceipt(string roomId,uint64 drawSeq,uint64 recordSeq,bytes32 prevHash,string game,string kind,string action,address[] players,bytes32[] commitments,string suite,string keyId,uint64 issuedAt,bytes32 rulesHash,uint64 revealDeadline,uint64 maxPayout)"
     );
@@ -61,17 +74,19 @@ contract RevealCourt is AccessControl {
 
     FairnessRegistry public immutable registry;
     GameAssets public immutable assets;
+    /// The token the bond is held and every payment made in.
     uint256 public immutable coinTokenId;
     /// Seconds the server has to answer a reveal.
     uint64 public immutable answerWindow;
-    /// Most coins all claims together may mint in one epoch.
-    uint256 public immutable budgetPerEpoch;
-    uint64 public immutable epochLength;
+    /// Seconds between announcing a withdrawal of bond and making it.
+    uint64 public immutable withdrawDelay;
     /// The EIP-712 domain separator of {name: "Fairplay", version: "2"} (no chain id, no contract).
     bytes32 public immutable domainSeparator;
 
     mapping(bytes32 caseId => Case) public cases;
-    mapping(uint256 epoch => uint256) public spentInEpoch;
+    /// The coins open cases may still take: the sum of `maxPayout` over cases with status Revealed.
+    uint256 public reserved;
+    Withdrawal public pendingWithdrawal;
 
     error NotSinglePlayer();
     error NotOperatorSigned();
@@ -81,35 +96,50 @@ contract RevealCourt is AccessControl {
     error CaseExists(bytes32 caseId);
     error NotOpen(bytes32 caseId);
     error AnswerWindowOpen(bytes32 caseId, uint64 answerBy);
-    error CourtBudgetExceeded(uint256 epoch);
-    error ZeroEpochLength();
+    error BondTooSmall(uint256 needed, uint256 available);
+    error PayoutAboveMax(uint64 payout, uint64 maxPayout);
+    error NoWithdrawal();
+    error WithdrawalNotDue(uint64 executableAt);
+    error NotCoin();
 
     event Revealed(bytes32 indexed caseId, address indexed player, string roomId, uint64 drawSeq, bytes32 seed, uint64 answerBy);
-    event Answered(bytes32 indexed caseId, bytes beta, bytes pi);
+    event Answered(bytes32 indexed caseId, bytes beta, bytes pi, uint64 payout);
     event Claimed(bytes32 indexed caseId, address indexed player, uint64 amount);
+    event WithdrawalAnnounced(uint256 amount, uint64 executableAt);
+    event Withdrawn(address indexed to, uint256 amount);
 
     constructor(
         FairnessRegistry registry_,
         GameAssets assets_,
         uint256 coinTokenId_,
         uint64 answerWindow_,
-        uint256 budgetPerEpoch_,
-        uint64 epochLength_,
+        uint64 withdrawDelay_,
         address admin
     ) {
-        if (epochLength_ == 0) revert ZeroEpochLength();
         registry = registry_;
         assets = assets_;
         coinTokenId = coinTokenId_;
         answerWindow = answerWindow_;
-        budgetPerEpoch = budgetPerEpoch_;
-        epochLength = epochLength_;
+        withdrawDelay = withdrawDelay_;
         domainSeparator = keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256("Fairplay"), keccak256("2")));
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
+    /// The coins this contract holds.
+    function bond() public view returns (uint256) {
+        return assets.balanceOf(address(this), coinTokenId);
+    }
+
+    /// What a new reveal may still reserve, less any announced withdrawal: what a player checks
+    /// before revealing a seed to a room.
+    function freeBond() external view returns (uint256) {
+        return _saturatingSub(_unreserved(), pendingWithdrawal.amount);
+    }
+
     /// The player reveals the seed of an unsettled single-player draw. The case id is the
-    /// receipt's EIP-712 digest, so one receipt makes at most one case.
+    /// receipt's EIP-712 digest, so one receipt makes at most one case. The receipt's maximum
+    /// payout is reserved from the bond; an announced withdrawal does not count against it, so
+    /// announcing one never blocks a reveal (and the withdrawal never takes reserved coins).
     function reveal(Receipt calldata r, bytes calldata operatorSignature, bytes calldata playerSignature, bytes32 seed) external {
         if (r.players.length != 1 || r.commitments.length != 1) revert NotSinglePlayer();
         bytes32 caseId = receiptDigest(r);
@@ -117,7 +147,10 @@ contract RevealCourt is AccessControl {
         if (sha256(abi.encodePacked(SEED_TAG, seed)) != r.commitments[0]) revert SeedMismatch();
         if (block.timestamp * 1000 > r.revealDeadline) revert RevealTooLate();
         if (cases[caseId].status != Status.None) revert CaseExists(caseId);
-        uint64 answerBy = uint64(block.timestamp) + answerWindow;
+        uint256 available = _unreserved();
+        if (r.maxPayout > available) revert BondTooSmall(r.maxPayout, available);
+        reserved += r.maxPayout;
+        uint64 answerBy = SafeCast.toUint64(block.timestamp) + answerWindow;
         cases[caseId] = Case(r.players[0], r.maxPayout, uint64(block.timestamp), answerBy, Status.Revealed);
         emit Revealed(caseId, r.players[0], r.roomId, r.drawSeq, seed, answerBy);
     }
@@ -134,38 +167,84 @@ contract RevealCourt is AccessControl {
         if (plError != ECDSA.RecoverError.NoError || signer != player) revert NotPlayerSigned();
     }
 
-    /// The server's answer: the draw's VRF output and proof, as calldata for anyone to check.
+    /// The server's answer: the draw's VRF output and proof, as calldata for anyone to check, and
+    /// the coins the draw's outcome awards the player (0 for a draw its room settled: the room paid
+    /// it), paid from the case's reservation; the rest of the reservation is released.
     /// Accepted while the case is open, also after `answerBy` as long as nobody has claimed.
-    function answer(bytes32 caseId, bytes calldata beta, bytes calldata pi) external onlyRole(ANSWER_ROLE) {
+    function answer(bytes32 caseId, bytes calldata beta, bytes calldata pi, uint64 payout) external onlyRole(ANSWER_ROLE) {
         Case storage c = cases[caseId];
         if (c.status != Status.Revealed) revert NotOpen(caseId);
-        c.status = Status.Answered;
-        emit Answered(caseId, beta, pi);
+        if (payout > c.maxPayout) revert PayoutAboveMax(payout, c.maxPayout);
+        c.status = Status.Answered; // before the transfer: a receiving contract cannot answer or claim again
+        reserved -= c.maxPayout;
+        if (payout != 0) assets.safeTransferFrom(address(this), c.player, coinTokenId, payout, "");
+        emit Answered(caseId, beta, pi, payout);
     }
 
     /// Pays an unanswered case: the receipt's maximum payout in coins, to the player, once.
-    /// Anyone may call it (the player need not). The award id is the case id, so GameAssets'
-    /// own once-only rule holds too.
+    /// Anyone may call it (the player need not).
     function claim(bytes32 caseId) external {
         Case storage c = cases[caseId];
         if (c.status != Status.Revealed) revert NotOpen(caseId);
         if (block.timestamp <= c.answerBy) revert AnswerWindowOpen(caseId, c.answerBy);
-        uint256 epoch = block.timestamp / epochLength;
-        uint256 spent = spentInEpoch[epoch] + c.maxPayout;
-        if (spent > budgetPerEpoch) revert CourtBudgetExceeded(epoch);
-        spentInEpoch[epoch] = spent;
-        c.status = Status.Claimed; // before the mint: a receiving contract cannot claim again
+        c.status = Status.Claimed; // before the transfer: a receiving contract cannot claim again
         address player = c.player;
         uint64 amount = c.maxPayout;
-        if (amount != 0) {
-            address[] memory to = new address[](1);
-            uint256[] memory ids = new uint256[](1);
-            uint256[] memory amounts = new uint256[](1);
-            bytes32[] memory awardIds = new bytes32[](1);
-            (to[0], ids[0], amounts[0], awardIds[0]) = (player, coinTokenId, amount, caseId);
-            assets.mintAwards(to, ids, amounts, awardIds);
-        }
+        reserved -= amount;
+        if (amount != 0) assets.safeTransferFrom(address(this), player, coinTokenId, amount, "");
         emit Claimed(caseId, player, amount);
+    }
+
+    /// Announces taking `amount` coins of bond out, `withdrawDelay` seconds from now. Replaces any
+    /// pending announcement and restarts its clock. Until it is made it counts against `freeBond()`,
+    /// so players see it coming; it never blocks a reveal.
+    function announceWithdrawal(uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint64 executableAt = SafeCast.toUint64(block.timestamp) + withdrawDelay;
+        pendingWithdrawal = Withdrawal(amount, executableAt);
+        emit WithdrawalAnnounced(amount, executableAt);
+    }
+
+    /// Makes the announced withdrawal once due: pays `to` the amount announced, or as much of it as
+    /// no open case has reserved.
+    function withdraw(address to) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Withdrawal memory pending = pendingWithdrawal;
+        if (pending.executableAt == 0) revert NoWithdrawal();
+        if (block.timestamp < pending.executableAt) revert WithdrawalNotDue(pending.executableAt);
+        uint256 amount = Math.min(pending.amount, _unreserved());
+        delete pendingWithdrawal;
+        if (amount != 0) assets.safeTransferFrom(address(this), to, coinTokenId, amount, "");
+        emit Withdrawn(to, amount);
+    }
+
+    /// Takes coins of `assets` into the bond (from anyone), and nothing else: any other token
+    /// would be stuck here.
+    function onERC1155Received(address, address, uint256 id, uint256, bytes memory) public override returns (bytes4) {
+        if (msg.sender != address(assets) || id != coinTokenId) revert NotCoin();
+        return this.onERC1155Received.selector;
+    }
+
+    function onERC1155BatchReceived(address, address, uint256[] memory ids, uint256[] memory, bytes memory)
+        public
+        override
+        returns (bytes4)
+    {
+        if (msg.sender != address(assets)) revert NotCoin();
+        for (uint256 i = 0; i < ids.length; i++) if (ids[i] != coinTokenId) revert NotCoin();
+        return this.onERC1155BatchReceived.selector;
+    }
+
+    function supportsInterface(bytes4 interfaceId) public view override(AccessControl, ERC1155Holder) returns (bool) {
+        return super.supportsInterface(interfaceId);
+    }
+
+    /// Bond no open case has reserved (the bond never holds less than the reservations, as coins
+    /// leave only by answer, claim and withdraw; floored at 0 all the same).
+    function _unreserved() private view returns (uint256) {
+        return _saturatingSub(bond(), reserved);
+    }
+
+    function _saturatingSub(uint256 a, uint256 b) private pure returns (uint256) {
+        return a > b ? a - b : 0;
     }
 
     /// The receipt's EIP-712 digest: what the operator signed, and the case id.
