@@ -17,8 +17,9 @@ import { LeasedMinter } from './awards/leased-minter.ts';
 import { AwardMinter } from './awards/minter.ts';
 import { SqlAwardOutbox } from './awards/sql-award-outbox.ts';
 import { SqlMintLog } from './awards/sql-mint-log.ts';
-import { COIN_TOKEN_ID, TOKEN_IDS } from './awards/tokens.ts';
+import { TOKEN_IDS } from './awards/tokens.ts';
 import { startChain } from './chain/chain.ts';
+import { watchCourtPayoutLimit } from './chain/court-payout-limit.ts';
 import { MemorySeatRegistry } from './auth/seats.ts';
 import { SignInService } from './auth/siwe.ts';
 import { MemoryNonceStore } from './auth/nonce-store.ts';
@@ -138,9 +139,8 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     },
     log,
   );
-  // A receipt never promises more than the court can pay one player in an epoch: its budget, and the coin's caps on GameAssets.
-  const [, coinEpochCap, coinPlayerEpochCap] = (await chain.contract.getFunction('tokens')(COIN_TOKEN_ID)) as [boolean, bigint, bigint];
-  ctx.courtPayoutLimit.coins = Number([chain.fairness.budgetPerEpoch, coinEpochCap, coinPlayerEpochCap, BigInt(Number.MAX_SAFE_INTEGER)].reduce((a, b) => (a < b ? a : b)));
+  // A receipt never promises more than the court's bond has free: read now and every minute.
+  const courtPayoutLimit = await watchCourtPayoutLimit({ readFreeBond: () => chain.fairness.freeBond(), limit: ctx.courtPayoutLimit, log: log.child({ component: 'court-bond' }) });
   // Rooms and their transcripts, in the database too: any process that shares it serves and settles them.
   const roomRecords = new SqlRoomRecords(database);
   const rooms = new RoomStore(roomRecords, owner, ctx);
@@ -275,6 +275,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     port,
     async close() {
       await server.gracefullyShutdown(false);
+      courtPayoutLimit.stop();
       await courtWatcher.stop();
       await peers?.stop();
       await prover.close();

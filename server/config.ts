@@ -83,8 +83,13 @@ export interface Config {
   readonly fairnessChangeDelaySeconds: number;
   /** `COURT_ANSWER_SECONDS`: on a newly deployed court, how long the server has to answer a reveal. Default 21600 (6 h), in [60, 2592000]. */
   readonly courtAnswerSeconds: number;
-  /** `COURT_BUDGET_PER_EPOCH`: on a newly deployed court, the most coins all claims may mint in one award epoch. Default 10000000. */
-  readonly courtBudgetPerEpoch: number;
+  /**
+   * `COURT_BOND_COINS`: on the embedded chain, the coins minted to a newly deployed court as the bond
+   * it pays answers and claims from. Default 1000000; at most COIN_PLAYER_EPOCH_CAP and COIN_EPOCH_CAP (the mint counts against them).
+   */
+  readonly courtBondCoins: number;
+  /** `COURT_WITHDRAW_DELAY_SECONDS`: on a newly deployed court, how long a withdrawal of bond waits after it is announced. Default 604800 (7 days), in [3600, 31536000], at least REVEAL_COURT_WINDOW_SECONDS. */
+  readonly courtWithdrawDelaySeconds: number;
   /** `AWARD_EPOCH_SECONDS`: length of an emission-cap epoch on a newly deployed contract. Default 86400. */
   readonly awardEpochSeconds: number;
   /** `COIN_EPOCH_CAP` / `COIN_PLAYER_EPOCH_CAP`: coins (token 1) mintable per epoch, in all and per player. */
@@ -225,7 +230,8 @@ const schema = z.object({
   }),
   FAIRNESS_CHANGE_DELAY_SECONDS: integer('FAIRNESS_CHANGE_DELAY_SECONDS', 86_400, 1, 31_536_000),
   COURT_ANSWER_SECONDS: integer('COURT_ANSWER_SECONDS', 21_600, 60, 2_592_000),
-  COURT_BUDGET_PER_EPOCH: integer('COURT_BUDGET_PER_EPOCH', 10_000_000, 0, Number.MAX_SAFE_INTEGER),
+  COURT_BOND_COINS: integer('COURT_BOND_COINS', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
+  COURT_WITHDRAW_DELAY_SECONDS: integer('COURT_WITHDRAW_DELAY_SECONDS', 604_800, 3_600, 31_536_000),
   AWARD_EPOCH_SECONDS: integer('AWARD_EPOCH_SECONDS', 86_400, 1, 31_536_000),
   COIN_EPOCH_CAP: integer('COIN_EPOCH_CAP', 100_000_000, 0, Number.MAX_SAFE_INTEGER),
   COIN_PLAYER_EPOCH_CAP: integer('COIN_PLAYER_EPOCH_CAP', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
@@ -303,6 +309,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error('FAIRNESS_REGISTRY_ADDRESS and REVEAL_COURT_ADDRESS name contracts on another chain: they need CHAIN_RPC_URL');
   if (!v.CHAIN_RPC_URL && v.MINT_CONFIRMATIONS > 1)
     throw new Error('MINT_CONFIRMATIONS above 1 needs CHAIN_RPC_URL: the embedded node seals a block only when a transaction arrives');
+  // A withdrawal announced after a receipt was issued must not take the bond before its player could reveal.
+  if (v.COURT_WITHDRAW_DELAY_SECONDS < v.REVEAL_COURT_WINDOW_SECONDS)
+    throw new Error(
+      `COURT_WITHDRAW_DELAY_SECONDS (${v.COURT_WITHDRAW_DELAY_SECONDS}) must be at least REVEAL_COURT_WINDOW_SECONDS (${v.REVEAL_COURT_WINDOW_SECONDS}): a player may take a receipt to the court that long after it was issued`,
+    );
+  // The embedded chain mints the bond to the court through GameAssets: within the coin's caps, or the mint fails.
+  if (!v.CHAIN_RPC_URL && v.COURT_BOND_COINS > Math.min(v.COIN_PLAYER_EPOCH_CAP, v.COIN_EPOCH_CAP))
+    throw new Error(
+      `COURT_BOND_COINS (${v.COURT_BOND_COINS}) is minted to the court in one epoch: it must not exceed COIN_PLAYER_EPOCH_CAP (${v.COIN_PLAYER_EPOCH_CAP}) or COIN_EPOCH_CAP (${v.COIN_EPOCH_CAP})`,
+    );
   // One embedded node per process would give each process a chain of its own.
   if (v.REDIS_URL && !v.CHAIN_RPC_URL) throw new Error('REDIS_URL (several processes) needs CHAIN_RPC_URL: the processes must mint on one chain');
   const url = v.PUBLIC_URL ?? { publicUrl: `http://localhost:${v.PORT}`, host: `localhost:${v.PORT}` };
@@ -333,7 +349,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     revealCourtAddress: v.REVEAL_COURT_ADDRESS,
     fairnessChangeDelaySeconds: v.FAIRNESS_CHANGE_DELAY_SECONDS,
     courtAnswerSeconds: v.COURT_ANSWER_SECONDS,
-    courtBudgetPerEpoch: v.COURT_BUDGET_PER_EPOCH,
+    courtBondCoins: v.COURT_BOND_COINS,
+    courtWithdrawDelaySeconds: v.COURT_WITHDRAW_DELAY_SECONDS,
     awardEpochSeconds: v.AWARD_EPOCH_SECONDS,
     coinEpochCap: v.COIN_EPOCH_CAP,
     coinPlayerEpochCap: v.COIN_PLAYER_EPOCH_CAP,

@@ -79,8 +79,9 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
         address: chain.fairness.court,
         answerWindowSeconds: chain.fairness.answerWindowSeconds,
         revealWindowSeconds: config.revealCourtWindowSeconds,
-        budgetPerEpoch: chain.fairness.budgetPerEpoch.toString(),
-        // The most coins a receipt may promise (its maxPayout): a bet that could pay more is refused.
+        // How long after its announcement a withdrawal of the court's bond may be made.
+        withdrawDelaySeconds: chain.fairness.withdrawDelaySeconds,
+        // The most coins a receipt may promise (its maxPayout): the court's free bond, read every minute; a bet that could pay more is refused.
         maxPayoutCoins: ctx.courtPayoutLimit.coins,
       },
     },

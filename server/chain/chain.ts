@@ -163,7 +163,7 @@ async function deployEmbedded(config: Config, keys: ChainKeys, minter: Wallet, l
     vrfKey: keys.vrfKey,
   });
   if (deployment.fresh) log.info({ gameAssets: deployment.record.address }, 'deployed GameAssets on the embedded chain');
-  const fairness = await deployFairness(config, provider, minter, deployment.record.address, keys.fairness);
+  const fairness = await deployFairness(config, provider, minter, deployment.record.address, keys.fairness, log);
   for (const s of fairness.slots.filter((slot) => slot.pending))
     log.warn({ slot: s.slot, value: s.latest.value, from: new Date(s.latest.activeFrom * 1000).toISOString() }, 'a registered fairness change is not in force yet: verifiers refuse draws under it until then');
   return { contract: deployment.contract, fairness };

@@ -1,18 +1,20 @@
 /**
  * Puts the fairness contracts on a chain once and finds them again after, in the manner of
  * deployment.ts for GameAssets: on first start it deploys the FairnessRegistry and the
- * RevealCourt, grants the server's fairness key the anchor and answer roles and the court
- * GameAssets' minter role, and records both addresses in the data directory; on every start it
- * registers the VRF key, the receipt signer and each game's rules hash the registry lacks
+ * RevealCourt, grants the server's fairness key the anchor and answer roles, mints the court its
+ * bond of coins, and records both addresses in the data directory; on every start it registers
+ * the VRF key, the receipt signer and each game's rules hash the registry lacks
  * (fairness-registration.ts). A recorded contract with no code (an embedded node that lost its
- * state) is deployed anew; so is a court whose fixed terms are not the plan's (its GameAssets,
- * coin, answer window, budget or epoch). The court it replaces loses its minter role: it checks
- * receipts against the same registry, and a case opened there, which the server no longer
- * watches, would otherwise be paid for want of an answer.
+ * state) is deployed anew. A recorded court is kept as long as it is of this contract version,
+ * whatever the configured terms say now (they apply to a newly deployed court): its bond and its
+ * players' cases are there. A court of the earlier, minting version (no `withdrawDelay()`) is
+ * replaced, keeping the registry, and loses its GameAssets minter role: it checks receipts
+ * against the same registry, and a case opened there, which the server no longer watches,
+ * would otherwise be paid by minting.
  * @module
  */
 import { readFile } from 'node:fs/promises';
-import { Contract, ContractFactory, type Provider, type Signer } from 'ethers';
+import { Contract, ContractFactory, id as keccakText, type Provider, type Signer } from 'ethers';
 import { z } from 'zod';
 import { writeJsonRecord } from './record-file.ts';
 import { readArtifact, type ContractName } from './artifact.ts';
@@ -26,15 +28,16 @@ export interface FairnessPlan extends FairnessValues {
   readonly recordFile: string;
   /** Seconds before a change registered in the registry takes effect (e.g. 86,400). */
   readonly changeDelaySeconds: number;
-  /** The court's terms, fixed at its deployment. */
+  /** The court's terms, fixed at its deployment, and its bond. */
   readonly court: {
     readonly answerWindowSeconds: number;
-    /** Most coins all claims together may mint in one epoch. */
-    readonly budgetPerEpoch: bigint;
-    readonly epochSeconds: number;
+    /** Seconds between announcing a withdrawal of bond and making it. */
+    readonly withdrawDelaySeconds: number;
     readonly coinTokenId: number;
+    /** Coins minted to a newly deployed court as its bond, once (0: none). */
+    readonly bondCoins: bigint;
   };
-  /** The GameAssets contract the court mints on (the deployer must be its admin, or the court already a minter). */
+  /** The GameAssets contract whose coins the court holds and pays (the deployer must be its admin, or hold its minter role, to mint a bond). */
   readonly gameAssets: string;
   /** The server's fairness key: receives the registry's ANCHOR_ROLE and the court's ANSWER_ROLE. */
   readonly fairness: string;
@@ -49,8 +52,12 @@ export interface FairnessDeployment {
   readonly record: FairnessRecord;
   /** Which contracts this call deployed. */
   readonly fresh: { readonly registry: boolean; readonly court: boolean };
-  /** The recorded court this call replaced (and took the minter role from), if any. */
+  /** The recorded court of the earlier, minting version this call replaced (and took the minter role from), if any. */
   readonly replacedCourt?: string;
+  /** The kept court's fixed terms that differ from the plan's (they apply to a newly deployed court only), by name. */
+  readonly termsNotApplied: readonly string[];
+  /** Coins this call minted to the court as its bond (0 when it was minted before, or none is planned). */
+  readonly bondMinted: bigint;
   /** Every slot of the plan, with whether a registered change is still pending. */
   readonly slots: readonly SlotStatus[];
 }
@@ -76,19 +83,60 @@ async function deploy(name: ContractName, admin: Signer, ...args: unknown[]): Pr
 
 const live = async (provider: Provider, address: string | undefined): Promise<boolean> => address !== undefined && (await provider.getCode(address)) !== '0x';
 
-/** Whether a deployed court was made with exactly the plan's terms and registry. */
-async function courtMatches(court: Contract, registry: string, plan: FairnessPlan): Promise<boolean> {
+/** Whether a deployed court is of this contract version: the earlier one had no `withdrawDelay()` (its call reverts). */
+async function currentVersion(court: Contract): Promise<boolean> {
+  try {
+    await court.getFunction('withdrawDelay')();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The kept court's fixed terms that differ from the plan's; throws if it is bound to another registry or GameAssets, which no restart can repair. */
+async function termsNotApplied(court: Contract, registry: string, plan: FairnessPlan): Promise<string[]> {
   const read = async (name: string) => String(await court.getFunction(name)()).toLowerCase();
+  for (const [name, want] of [['registry', registry], ['assets', plan.gameAssets]] as const)
+    if ((await read(name)) !== want.toLowerCase())
+      throw new Error(`the recorded court ${await court.getAddress()} uses ${name} ${await read(name)}, not ${want}: move ${plan.recordFile} aside to deploy a new court`);
   const want: Record<string, string> = {
-    registry: registry.toLowerCase(),
-    assets: plan.gameAssets.toLowerCase(),
     coinTokenId: String(plan.court.coinTokenId),
     answerWindow: String(plan.court.answerWindowSeconds),
-    budgetPerEpoch: String(plan.court.budgetPerEpoch),
-    epochLength: String(plan.court.epochSeconds),
+    withdrawDelay: String(plan.court.withdrawDelaySeconds),
   };
-  for (const [name, value] of Object.entries(want)) if ((await read(name)) !== value) return false;
-  return true;
+  const differ: string[] = [];
+  for (const [name, value] of Object.entries(want)) if ((await read(name)) !== value) differ.push(name);
+  return differ;
+}
+
+/** The award id of a court's bond mint: one per court address, so a restart never mints it twice. */
+export const bondAwardId = (court: string): string => keccakText(`fairplay-court-bond:${court.toLowerCase()}`);
+
+/**
+ * Mints the court its bond unless its award id was minted before. The deployer sends it: on the
+ * embedded chain the deployer is the minter key, which holds GameAssets' MINTER_ROLE; another
+ * GameAssets admin without the role grants it to itself for this one mint and revokes it after.
+ */
+async function fundBond(assets: Contract, court: string, plan: FairnessPlan, admin: Signer): Promise<bigint> {
+  const awardId = bondAwardId(court);
+  if (plan.court.bondCoins === 0n || ((await assets.getFunction('awarded')(awardId)) as boolean)) return 0n;
+  const provider = admin.provider!;
+  const role = (await assets.getFunction('MINTER_ROLE')()) as string;
+  const self = await admin.getAddress();
+  const needsRole = !((await assets.getFunction('hasRole')(role, self)) as boolean);
+  let granted = false;
+  try {
+    if (needsRole) {
+      await mined(provider, await assets.getFunction('grantRole')(role, self));
+      granted = true;
+    }
+    await mined(provider, await assets.getFunction('mintAwards')([court], [plan.court.coinTokenId], [plan.court.bondCoins], [awardId]));
+  } catch (e) {
+    throw new Error(`minting the court ${court} its bond of ${plan.court.bondCoins} coins failed (is the deployer GameAssets' admin, and the bond within the coin's epoch caps?): ${(e as Error).message}`);
+  } finally {
+    if (granted) await mined(provider, await assets.getFunction('revokeRole')(role, self));
+  }
+  return plan.court.bondCoins;
 }
 
 /** Grants `role` (read from the contract by its getter's name) unless the account holds it. */
@@ -110,33 +158,45 @@ export async function ensureFairnessContracts(provider: Provider, admin: Signer,
 
   let court: Contract | undefined;
   let replacedCourt: string | undefined;
+  let differ: string[] = [];
   if (sameChain && (await live(provider, recorded.court))) {
     const found = attach('RevealCourt', recorded.court, admin);
-    if (await courtMatches(found, registryAddress, plan)) court = found;
-    else replacedCourt = recorded.court;
+    if (await currentVersion(found)) {
+      court = found;
+      differ = await termsNotApplied(found, registryAddress, plan);
+    } else replacedCourt = recorded.court;
   }
+  // Retired before anything else: a crash after the new court is recorded would forget the old one.
+  if (replacedCourt) await retireCourt(attach('RevealCourt', replacedCourt, admin), admin);
   const courtFound = court !== undefined;
-  court ??= await deploy('RevealCourt', admin, registryAddress, plan.gameAssets, plan.court.coinTokenId, plan.court.answerWindowSeconds, plan.court.budgetPerEpoch, plan.court.epochSeconds, adminAddress);
+  court ??= await deploy('RevealCourt', admin, registryAddress, plan.gameAssets, plan.court.coinTokenId, plan.court.answerWindowSeconds, plan.court.withdrawDelaySeconds, adminAddress);
   const courtAddress = await court.getAddress();
 
-  await ensureRole(registry, 'ANCHOR_ROLE', plan.fairness);
-  await ensureRole(court, 'ANSWER_ROLE', plan.fairness);
-  await ensureRole(attach('GameAssets', plan.gameAssets, admin), 'MINTER_ROLE', courtAddress).catch((e: unknown) => {
-    throw new Error(`the court ${courtAddress} needs MINTER_ROLE on GameAssets ${plan.gameAssets}, and granting it failed (is the deployer GameAssets' admin?): ${(e as Error).message}`);
-  });
-
-  if (replacedCourt) await retireCourt(attach('RevealCourt', replacedCourt, admin), admin);
-
+  // Recorded before anything is sent to the new contracts: a restart finds them, and funds the bond the same court.
   let record = recorded;
   if (!registryFound || !courtFound || !record) {
     record = { chainId, registry: registryAddress, court: courtAddress, deployedAt: new Date().toISOString() };
     await writeJsonRecord(plan.recordFile, record);
   }
+
+  await ensureRole(registry, 'ANCHOR_ROLE', plan.fairness);
+  await ensureRole(court, 'ANSWER_ROLE', plan.fairness);
+  const bondMinted = await fundBond(attach('GameAssets', plan.gameAssets, admin), courtAddress, plan, admin);
+
   const slots = await registerFairnessValues(registry, plan);
-  return { registry, court, record, fresh: { registry: !registryFound, court: !courtFound }, slots, ...(replacedCourt ? { replacedCourt } : {}) };
+  return {
+    registry,
+    court,
+    record,
+    fresh: { registry: !registryFound, court: !courtFound },
+    slots,
+    termsNotApplied: differ,
+    bondMinted,
+    ...(replacedCourt ? { replacedCourt } : {}),
+  };
 }
 
-/** Takes the minter role on the replaced court's GameAssets from it (a no-op when it holds none). */
+/** Takes the minter role on the replaced (minting) court's GameAssets from it (a no-op when it holds none). */
 async function retireCourt(old: Contract, admin: Signer): Promise<void> {
   const assets = attach('GameAssets', (await old.getFunction('assets')()) as string, admin);
   const role = (await assets.getFunction('MINTER_ROLE')()) as string;

@@ -1,7 +1,7 @@
 /**
  * The fairness contracts the server runs against: on the embedded chain it deploys them (first
- * start) and registers its VRF key, receipt signer and rules (fairness-deployment.ts), and funds
- * its fairness key; on another chain (`CHAIN_RPC_URL`) it takes the configured addresses, checks
+ * start), mints the court its bond, registers its VRF key, receipt signer and rules
+ * (fairness-deployment.ts), and funds its fairness key; on another chain (`CHAIN_RPC_URL`) it takes the configured addresses, checks
  * the contracts are there, and warns for every slot whose value in force is not the server's and
  * every role its fairness key lacks: there the operator registers with the registry's admin key.
  * @module
@@ -24,7 +24,10 @@ export interface FairnessContracts {
   readonly courtContract: Contract;
   readonly changeDelaySeconds: number;
   readonly answerWindowSeconds: number;
-  readonly budgetPerEpoch: bigint;
+  /** Seconds between announcing a withdrawal of the court's bond and making it. */
+  readonly withdrawDelaySeconds: number;
+  /** The court's bond no open case has reserved, less an announced withdrawal: what a receipt may promise now. */
+  freeBond(): Promise<bigint>;
   /** Each slot (VRF key, signer, rules per game) as the chain holds it. */
   readonly slots: readonly SlotStatus[];
 }
@@ -34,17 +37,17 @@ export interface FairnessKeys extends FairnessValues {
   readonly fairnessAddress: string;
 }
 
-/** The embedded chain: deployed and registered by the node's admin key, the fairness key funded. */
-export async function deployFairness(config: Config, provider: JsonRpcProvider, admin: Signer, gameAssets: string, keys: FairnessKeys): Promise<FairnessContracts> {
+/** The embedded chain: deployed and registered by the node's admin key, the court bonded, the fairness key funded. */
+export async function deployFairness(config: Config, provider: JsonRpcProvider, admin: Signer, gameAssets: string, keys: FairnessKeys, log: Logger): Promise<FairnessContracts> {
   await provider.send('anvil_setBalance', [keys.fairnessAddress, '0x56bc75e2d63100000']); // 100 ether
   const deployment = await ensureFairnessContracts(provider, admin, {
     recordFile: join(config.dataDir, 'chain', 'fairness-deployment.json'),
     changeDelaySeconds: config.fairnessChangeDelaySeconds,
     court: {
       answerWindowSeconds: config.courtAnswerSeconds,
-      budgetPerEpoch: BigInt(config.courtBudgetPerEpoch),
-      epochSeconds: config.awardEpochSeconds,
+      withdrawDelaySeconds: config.courtWithdrawDelaySeconds,
       coinTokenId: COIN_TOKEN_ID,
+      bondCoins: BigInt(config.courtBondCoins),
     },
     gameAssets,
     fairness: keys.fairnessAddress,
@@ -52,7 +55,16 @@ export async function deployFairness(config: Config, provider: JsonRpcProvider, 
     signer: keys.signer,
     rules: keys.rules,
   });
-  return read(provider, await deployment.registry.getAddress(), await deployment.court.getAddress(), deployment.slots);
+  const court = await deployment.court.getAddress();
+  if (deployment.replacedCourt)
+    log.warn(
+      { replaced: deployment.replacedCourt, court },
+      'the recorded reveal court was of the earlier, minting version: a bonded court was deployed in its place (same registry), and the old one lost its minter role; cases opened there are no longer answered',
+    );
+  if (deployment.termsNotApplied.length)
+    log.warn({ court, terms: deployment.termsNotApplied }, "the recorded reveal court keeps the terms it was deployed with: the configured ones apply to a newly deployed court only");
+  if (deployment.bondMinted > 0n) log.info({ court, coins: deployment.bondMinted.toString() }, "minted the reveal court's bond");
+  return read(provider, await deployment.registry.getAddress(), court, deployment.slots);
 }
 
 /** Another chain: the configured contracts, checked; what is missing is logged, not sent. */
@@ -61,6 +73,10 @@ export async function attachFairness(provider: JsonRpcProvider, addresses: { reg
     if ((await provider.getCode(address)) === '0x') throw new Error(`no contract at the configured fairness ${name} address ${address}`);
   const registry = new Contract(addresses.registry, readArtifact('FairnessRegistry').abi as never, provider);
   const slots = await registerFairnessValues(registry, keys, { readOnly: true });
+  const version = new Contract(addresses.court, readArtifact('RevealCourt').abi as never, provider);
+  await version.getFunction('withdrawDelay')().catch(() => {
+    throw new Error(`REVEAL_COURT_ADDRESS ${addresses.court} is a court of an earlier, minting version (it has no withdrawDelay()): deploy the bonded RevealCourt (docs/operations.md: Another chain)`);
+  });
   for (const s of slots)
     if (s.inForce !== s.wanted)
       log.warn({ slot: s.slot, wanted: s.wanted, inForce: s.inForce }, "the fairness registry does not hold the server's value in force: verifiers will refuse its draws until the registry's admin registers it");
@@ -82,7 +98,8 @@ async function read(provider: JsonRpcProvider, registry: string, court: string, 
     courtContract,
     changeDelaySeconds: Number(await registryContract.getFunction('changeDelay')()),
     answerWindowSeconds: Number(await courtContract.getFunction('answerWindow')()),
-    budgetPerEpoch: (await courtContract.getFunction('budgetPerEpoch')()) as bigint,
+    withdrawDelaySeconds: Number(await courtContract.getFunction('withdrawDelay')()),
+    freeBond: async () => (await courtContract.getFunction('freeBond')()) as bigint,
     slots,
   };
 }

@@ -31,9 +31,9 @@ export interface FairnessContext {
   /** How long after its issue a receipt may be taken to the reveal court: its `revealDeadline` is issuedAt plus this. */
   readonly revealCourtWindowMs: number;
   /**
-   * The most coins a receipt may promise (its `maxPayout`): what the court can pay one player in
-   * an epoch, the smaller of its budget and the coin's per-player cap. Set once the chain is read
-   * at start (unlimited until then, when no draw is made).
+   * The most coins a receipt may promise (its `maxPayout`): the reveal court's free bond, read at
+   * start and every minute (chain/court-payout-limit.ts; unlimited until the first read, when no
+   * draw is made).
    */
   readonly courtPayoutLimit: { coins: number };
   now(): number;

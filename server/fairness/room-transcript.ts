@@ -21,14 +21,14 @@ import type { RoomLog } from './room-records.ts';
 import type { FairnessContext } from './context.ts';
 
 /** Refusal of a reveal; the draw stays pending for that player. */
-/** A draw that could pay more coins than the reveal court can pay a player in an epoch: not receipted. */
+/** A draw that could pay more coins than the reveal court's bond has free: not receipted. */
 export class OverCourtLimit extends Error {
   constructor(
     readonly maxPayout: number,
     readonly limit: number,
   ) {
     super(
-      `this bet could pay ${maxPayout} coins, more than the ${limit} the reveal court can pay one player in an epoch (FAIRNESS.md section 10): lower the stake or raise the chance`,
+      `this bet could pay ${maxPayout} coins, more than the ${limit} coins the reveal court's bond has free (FAIRNESS.md section 10): lower the stake or raise the chance`,
     );
   }
 }

@@ -172,7 +172,7 @@ describe('RevealCourt on a real node (anvil): reveals reserve the bond', () => {
     const [event] = eventsOf(receipt, 'Revealed');
     expect([...event!.args]).toEqual([c.caseId, c.player.address, c.receipt['roomId'], 7n, c.seed, BigInt(at + WINDOW)]);
     expect(await books()).toEqual([bond, reservedBefore! + 39n, bond! - reservedBefore! - 39n, 0n, 0n]);
-    gas['reveal'] = receipt.gasUsed;
+    gas['reveal (the first open case)'] = receipt.gasUsed;
     console.log(`court reveal gas (the player pays): ${receipt.gasUsed} for a one-player dice receipt`);
     expect(await revertOf(reveal(c))).toBe('CaseExists');
     expect((await books())[1]).toBe(reservedBefore! + 39n); // reserved once
@@ -230,7 +230,7 @@ describe('RevealCourt on a real node (anvil): answers pay the outcome', () => {
 
   it('answered with payout 0 (a draw its room settled) pays nothing and releases the whole reservation', async () => {
     const c = await courtCase({ maxPayout: 40 });
-    await mined(reveal(c));
+    gas['reveal (other cases open)'] = (await mined(reveal(c))).gasUsed;
     const [bond, reserved] = await books();
     const [beta, pi] = [hexlify(randomBytes(64)), hexlify(randomBytes(80))];
     const receipt = await mined(answer(c.caseId, 0, court, server, beta, pi));

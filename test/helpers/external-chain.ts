@@ -1,15 +1,21 @@
 /**
  * A chain the server does not run: an anvil node with GameAssets deployed by an admin, every
  * token configured and MINTER_ROLE granted to a fresh minter key, and the fairness registry and
- * court deployed with their roles granted to a fresh fairness key (the court a minter too), as
- * an operator would set up a public chain for CHAIN_RPC_URL. The server's VRF key, signer and
- * rules are not registered: the operator does that once the server's keys exist.
+ * court deployed with their roles granted to a fresh fairness key, the court bonded with
+ * COURT_BOND coins (minted to it by the admin), as an operator would set up a public chain
+ * for CHAIN_RPC_URL. The server's VRF key, signer and rules are not registered: the operator does
+ * that once the server's keys exist.
  */
-import { Contract, ContractFactory, Wallet, type JsonRpcProvider } from 'ethers';
+import { Contract, ContractFactory, Wallet, id, type JsonRpcProvider } from 'ethers';
 import { TOKEN_IDS } from '../../server/awards/tokens.ts';
 import { startAnvil } from '../../server/chain/anvil.ts';
 import { rpcProvider } from '../../server/chain/chain.ts';
 import { readArtifact } from '../../server/chain/artifact.ts';
+
+/** The coins the court holds as its bond: the helper's coin cap per player. */
+export const COURT_BOND = 1_000_000n;
+/** The court's withdrawal delay, in seconds. */
+export const COURT_WITHDRAW_DELAY = 604_800;
 
 export interface ExternalChain {
   readonly url: string;
@@ -42,10 +48,15 @@ export async function startExternalChain(): Promise<ExternalChain> {
     return new Contract(await contract.getAddress(), artifact.abi as never, admin);
   };
   const registry = await deploy('FairnessRegistry', await admin.getAddress(), 86_400);
-  const court = await deploy('RevealCourt', await registry.getAddress(), gameAssets, 1, 21_600, 10_000_000n, 86_400, await admin.getAddress());
+  const court = await deploy('RevealCourt', await registry.getAddress(), gameAssets, 1, 21_600, COURT_WITHDRAW_DELAY, await admin.getAddress());
   await (await registry.getFunction('grantRole')(await registry.getFunction('ANCHOR_ROLE')(), fairness.address)).wait();
   await (await court.getFunction('grantRole')(await court.getFunction('ANSWER_ROLE')(), fairness.address)).wait();
-  await (await assets.getFunction('grantRole')(await assets.getFunction('MINTER_ROLE')(), await court.getAddress())).wait();
+  const courtAddress = (await court.getAddress()).toLowerCase();
+  // The admin mints the bond under a minter role of its own for the one mint: the minter key's nonces stay the server's.
+  const minterRole = await assets.getFunction('MINTER_ROLE')();
+  await (await assets.getFunction('grantRole')(minterRole, await admin.getAddress())).wait();
+  await (await assets.getFunction('mintAwards')([courtAddress], [1], [COURT_BOND], [id(`fairplay-court-bond:${courtAddress}`)])).wait();
+  await (await assets.getFunction('revokeRole')(minterRole, await admin.getAddress())).wait();
   return {
     url: node.url,
     provider,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Contract, JsonRpcProvider } from 'ethers';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { readArtifact } from '../../server/chain/artifact.ts';
-import { startExternalChain } from '../helpers/external-chain.ts';
+import { COURT_BOND, COURT_WITHDRAW_DELAY, startExternalChain } from '../helpers/external-chain.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import { killEmbeddedNode, startServerProcess, timeoutWithStarts } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -110,7 +110,7 @@ describe('npm start on another chain (CHAIN_RPC_URL)', () => {
           rpcUrl: `${server.url}/chain`,
           registry: chain.env.FAIRNESS_REGISTRY_ADDRESS,
           changeDelaySeconds: 86_400,
-          court: { address: chain.env.REVEAL_COURT_ADDRESS, answerWindowSeconds: 21_600, budgetPerEpoch: '10000000', maxPayoutCoins: 1_000_000 },
+          court: { address: chain.env.REVEAL_COURT_ADDRESS, answerWindowSeconds: 21_600, withdrawDelaySeconds: COURT_WITHDRAW_DELAY, maxPayoutCoins: Number(COURT_BOND) },
         });
         // The operator has not registered the server's keys and rules there: the server says so.
         expect(server.logs.join('')).toMatch(/the fairness registry does not hold the server's value in force/);

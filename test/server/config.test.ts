@@ -36,7 +36,8 @@ describe('loadConfig', () => {
       revealCourtAddress: undefined,
       fairnessChangeDelaySeconds: 86_400,
       courtAnswerSeconds: 21_600,
-      courtBudgetPerEpoch: 10_000_000,
+      courtBondCoins: 1_000_000,
+      courtWithdrawDelaySeconds: 604_800,
       awardEpochSeconds: 86_400,
       coinEpochCap: 100_000_000,
       coinPlayerEpochCap: 1_000_000,
@@ -69,6 +70,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ FAUCET_WEI: '0' }).faucetWei).toBe(0n);
     expect(() => loadConfig({ FAUCET_WEI: '1000000000000000001' })).toThrow(/FAUCET_WEI must be an integer in \[0, 10\^18\]/);
     expect(() => loadConfig({ FAUCET_WEI: '1e16' })).toThrow(/FAUCET_WEI/);
+  });
+
+  it("bonds the court within the coin caps, and delays a bond withdrawal at least as long as a receipt may be revealed", () => {
+    expect(loadConfig({ COURT_BOND_COINS: '0', COURT_WITHDRAW_DELAY_SECONDS: '86400' })).toMatchObject({ courtBondCoins: 0, courtWithdrawDelaySeconds: 86_400 });
+    expect(() => loadConfig({ COURT_BOND_COINS: '-1' })).toThrow(/COURT_BOND_COINS must be an integer in \[0, 9007199254740991\]/);
+    expect(() => loadConfig({ COURT_BOND_COINS: '1000001' })).toThrow(/COURT_BOND_COINS \(1000001\) is minted to the court in one epoch: it must not exceed COIN_PLAYER_EPOCH_CAP \(1000000\)/);
+    expect(() => loadConfig({ COURT_BOND_COINS: '600', COIN_EPOCH_CAP: '500' })).toThrow(/must not exceed COIN_PLAYER_EPOCH_CAP \(1000000\) or COIN_EPOCH_CAP \(500\)/);
+    expect(loadConfig({ COURT_BOND_COINS: '50', COIN_PLAYER_EPOCH_CAP: '50' }).courtBondCoins).toBe(50);
+    // On another chain the server mints no bond: the caps are GameAssets' own there.
+    const chain = { CHAIN_RPC_URL: 'http://10.0.0.1:8545', GAME_ASSETS_ADDRESS: '0x' + '1'.repeat(40), FAIRNESS_REGISTRY_ADDRESS: '0x' + '2'.repeat(40), REVEAL_COURT_ADDRESS: '0x' + '3'.repeat(40) };
+    expect(loadConfig({ ...chain, COIN_PLAYER_EPOCH_CAP: '10' }).courtBondCoins).toBe(1_000_000);
+    expect(() => loadConfig({ COURT_WITHDRAW_DELAY_SECONDS: '3599' })).toThrow(/COURT_WITHDRAW_DELAY_SECONDS must be an integer in \[3600, 31536000\]/);
+    expect(() => loadConfig({ COURT_WITHDRAW_DELAY_SECONDS: '31536001' })).toThrow(/COURT_WITHDRAW_DELAY_SECONDS must be an integer in \[3600, 31536000\]/);
+    expect(() => loadConfig({ COURT_WITHDRAW_DELAY_SECONDS: '86399' })).toThrow(/COURT_WITHDRAW_DELAY_SECONDS \(86399\) must be at least REVEAL_COURT_WINDOW_SECONDS \(86400\)/);
+    expect(loadConfig({ COURT_WITHDRAW_DELAY_SECONDS: '3600', REVEAL_COURT_WINDOW_SECONDS: '3600' }).courtWithdrawDelaySeconds).toBe(3600);
+    expect(loadConfig({ COURT_BUDGET_PER_EPOCH: '5' })).not.toHaveProperty('courtBudgetPerEpoch');
   });
 
   it('takes ANCHOR_PERIOD_MS from a second to a day', () => {

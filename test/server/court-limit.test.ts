@@ -1,7 +1,7 @@
 /**
  * A receipt promises the court's payout (its maxPayout) should the house withhold the outcome, so
- * the server never signs one that promises more than the court can pay one player in an epoch:
- * such a bet is refused with the rule it broke, its commitment stays unused, and the room plays on.
+ * the server never signs one that promises more than the court's bond has free: such a bet is
+ * refused with the rule it broke, its commitment stays unused, and the room plays on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
@@ -12,15 +12,15 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 let server: ServerProcess;
 
 beforeAll(async () => {
-  // The coin's per-player cap on the embedded GameAssets, so the court can pay a player 50 coins an epoch.
-  server = await startServerProcess({ env: { COIN_PLAYER_EPOCH_CAP: '50' } });
+  // The embedded chain mints the new court a bond of 50 coins: all of it free, no case open.
+  server = await startServerProcess({ env: { COURT_BOND_COINS: '50' } });
 });
 afterAll(async () => {
   await server?.stop();
 });
 
 describe("the court's payout limit", () => {
-  it('a bet that could pay more than the court can is refused; its commitment stays usable; the room plays on', async () => {
+  it("a bet that could pay more than the court's free bond is refused; its commitment stays usable; the room plays on", async () => {
     const f = await getJson<{ chain: { court: { maxPayoutCoins: number } } }>(`${server.url}/fairness`);
     expect(f.chain.court.maxPayoutCoins).toBe(50);
     const player = await TestPlayer.join(server.url);
@@ -30,7 +30,7 @@ describe("the court's payout limit", () => {
     const over = await player.betOn(commitment, { stake: 10 * UNITS_PER_CHIP, target: 1000, direction: 'under' });
     expect(over.receipt).toBeUndefined();
     expect(over.error).toMatchObject({ code: 'over-court-limit', maxPayout: 99, limit: 50 });
-    expect(over.error?.message).toMatch(/more than the 50 the reveal court can pay one player in an epoch/);
+    expect(over.error?.message).toMatch(/could pay 99 coins, more than the 50 coins the reveal court's bond has free/);
     // The same commitment, on a bet within the limit (19 coins at most), is receipted and settles.
     const within = await player.betOn(commitment, { stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
     expect(within.receipt).toMatchObject({ maxPayout: 19 });

@@ -42,7 +42,7 @@ beforeAll(async () => {
   const deployment = await ensureFairnessContracts(ext.provider, await ext.provider.getSigner(0), {
     recordFile: join(tempDataDir(), 'fairness-deployment.json'),
     changeDelaySeconds: 86_400,
-    court: { answerWindowSeconds: ANSWER_WINDOW_SECONDS, budgetPerEpoch: 10n ** 9n, epochSeconds: 86_400, coinTokenId: 1 },
+    court: { answerWindowSeconds: ANSWER_WINDOW_SECONDS, withdrawDelaySeconds: 86_400, coinTokenId: 1, bondCoins: 1_000_000n },
     gameAssets: await ext.assets.getAddress(),
     fairness: fairnessKey.address,
     vrfKey: { keyId: vrfKeyId(SUITE.name, vrfPublic), suite: SUITE.name, publicKey: bytesToHex(vrfPublic) },

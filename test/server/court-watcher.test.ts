@@ -54,7 +54,7 @@ beforeAll(async () => {
   const deployment = await ensureFairnessContracts(provider, admin, {
     recordFile: join(mkdtempSync(join(tmpdir(), 'court-watcher-')), 'fairness.json'),
     changeDelaySeconds: 86_400,
-    court: { answerWindowSeconds: 600, budgetPerEpoch: 10n ** 9n, epochSeconds: 86_400, coinTokenId: 1 },
+    court: { answerWindowSeconds: 600, withdrawDelaySeconds: 86_400, coinTokenId: 1, bondCoins: 1_000_000n },
     gameAssets: await assets.getAddress(),
     fairness: fairnessKey.address,
     vrfKey: { keyId, suite: SUITE.name, publicKey: bytesToHex(SUITE.publicKey(vrfSecret)) },

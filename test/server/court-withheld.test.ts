@@ -20,7 +20,7 @@ import { getJson, TestPlayer } from '../helpers/player.ts';
 import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-type CourtFairness = { chain: { gameAssets: string; court: { address: string; answerWindowSeconds: number; revealWindowSeconds: number; budgetPerEpoch: string } } };
+type CourtFairness = { chain: { gameAssets: string; court: { address: string; answerWindowSeconds: number; revealWindowSeconds: number; withdrawDelaySeconds: number; maxPayoutCoins: number } } };
 
 let server: ServerProcess;
 let provider: IpcJsonRpcProvider;
