@@ -82,8 +82,9 @@ export async function startServer(
 
 async function startLockedServer(config: Config, log: Logger, onFatal: (reason: string) => void): Promise<RunningServer> {
   // A test switch that makes the server cheat: refused (the server does not start) outside NODE_ENV=test.
-  const withhold = readTestWithhold() === 'void-revealed';
-  if (withhold) log.warn('FAIRPLAY_TEST_WITHHOLD=void-revealed: revealed draws are voided and court cases left unanswered (tests only)');
+  const testWithhold = readTestWithhold();
+  const withhold = testWithhold === 'void-revealed';
+  if (testWithhold) log.warn(`FAIRPLAY_TEST_WITHHOLD=${testWithhold}: revealed draws are voided and court cases ${withhold ? 'left unanswered' : 'answered'} (tests only)`);
   const suite = getSuite(config.vrfSuite);
   const games = await loadServerGames();
   const keys = loadOrCreateKeys({ dataDir: config.dataDir, suite, log: (msg, fields) => log.warn(fields ?? {}, msg) });
@@ -226,6 +227,8 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     rooms: roomRecords,
     prover,
     keyId: ctx.keyId,
+    rules: ctx.rules,
+    chips,
     database,
     log,
     withhold,

@@ -14,13 +14,25 @@
  * at the house's expense, and in blackjack the deck before the player's moves. It is answered once
  * the room has ended the draw (its reveal clock is at most a minute), or, should the room never
  * end it, once `pendingHoldMs` after issue has passed, and always well before `answerBy`.
+ *
+ * The answer also says what it pays (the court pays it from its bond) and what it does to chips.
+ * A draw with an outcome record was paid by its room: 0 coins, no chips. A draw proven now is
+ * settled as its outcome would have been (vrf/protocol/court-payout.ts): the coins its outcome
+ * awards, its payout credited in chips, and, for a void, the stake the void refunded taken again,
+ * so that a player who withheld their seed to get a void gains nothing by going to the court.
+ * Its outcome is worked out under the terms of the rules the receipt names: a receipt naming rules
+ * this server no longer serves cannot be answered here (the case will be claimed).
  * @module
  */
+import type { RulesTerms } from '../../games/game-rules.ts';
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { courtSettlement, type CourtSettlement } from '../../vrf/protocol/court-payout.ts';
 import { bytesToHex, hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { receiptDigest } from '../../vrf/protocol/receipt.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { ChipEntry } from '../chips/chip-ledger.ts';
+import type { FairnessContext } from '../fairness/context.ts';
 import { DamagedRecord } from '../fairness/damaged-record.ts';
 import type { Prover } from '../fairness/prover.ts';
 import type { RoomRecords } from '../fairness/room-records.ts';
@@ -28,17 +40,36 @@ import { isRoomId } from '../fairness/room-store.ts';
 import type { RevealedCase } from './court-contract.ts';
 
 export type CaseAnswer =
-  | { readonly kind: 'answer'; readonly beta: Uint8Array; readonly pi: Uint8Array; readonly from: 'outcome' | 'proof' }
+  | {
+      readonly kind: 'answer';
+      readonly beta: Uint8Array;
+      readonly pi: Uint8Array;
+      /** 'outcome': the draw's outcome record; 'proof': proven now for a draw its room never settled. */
+      readonly from: 'outcome' | 'proof';
+      /** The coins the court pays the player with the answer (whole coins, at most the receipt's maxPayout). */
+      readonly payout: number;
+      /** The chip entries that settle the draw, applied (committed) before the answer is sent. */
+      readonly chips: readonly ChipEntry[];
+    }
   /** The draw is still pending in its room: asked again on a later poll, answered by `until` (ms) at the latest. */
   | { readonly kind: 'pending'; readonly until: number }
-  /** Not this server's receipt (another signer, an unknown room or draw), or one it cannot prove: logged, never answered. */
-  | { readonly kind: 'unknown'; readonly reason: string };
+  /**
+   * Not answered, logged. `claimable`: the receipt is this server's and the player's, but the
+   * server cannot answer it (rules or a VRF key it no longer holds): the case will be claimed.
+   * Otherwise not this server's receipt (another signer, an unknown room or draw).
+   */
+  | { readonly kind: 'unknown'; readonly reason: string; readonly claimable?: true };
+
+/** The rules each game's draws are served under, and their hash, by game id (`FairnessContext.rules`). */
+export type ServedRules = FairnessContext['rules'];
 
 export interface CaseAnswerDeps {
   readonly rooms: Pick<RoomRecords, 'records'>;
   readonly prover: Pick<Prover, 'prove'>;
   /** The key id of the prover's VRF key: a draw receipted under another key is not proven with this one. */
   readonly keyId: string;
+  /** The rules served: a draw proven now is settled under the terms of the rules its receipt names. */
+  readonly rules: ServedRules;
   /** The clock (ms since 1970). Default Date.now. */
   readonly now?: () => number;
   /** How long after its issue a draw the room has not ended is left to the room. Default PENDING_HOLD_MS. */
@@ -51,6 +82,7 @@ export const PENDING_HOLD_MS = 300_000;
 const ANSWER_MARGIN_MS = 30_000;
 
 const unknown = (reason: string): CaseAnswer => ({ kind: 'unknown', reason });
+const claimable = (reason: string): CaseAnswer => ({ kind: 'unknown', reason, claimable: true });
 
 /**
  * The answer to `c`. Throws only when the answer cannot be worked out now (the database or the
@@ -72,13 +104,49 @@ export async function answerCase(c: RevealedCase, deps: CaseAnswerDeps): Promise
   if (bytesToHex(receiptDigest(receipt)) !== c.caseId) return unknown(`the receipt revealed is not the one this server signed for ${c.roomId}/${c.drawSeq}`);
   if (receipt.players.length !== 1 || seedCommitment(c.seed) !== receipt.commitments[0]) return unknown('the revealed seed is not the receipt\'s (the court checks it: this cannot happen)');
   const outcome = records.find((r) => r.type === 'outcome' && r.drawSeq === c.drawSeq);
-  if (outcome?.type === 'outcome') return { kind: 'answer', beta: hexToBytes(outcome.beta), pi: hexToBytes(outcome.pi), from: 'outcome' };
-  if (!records.some((r) => r.type === 'void' && r.drawSeq === c.drawSeq)) {
+  // Paid by its room when it settled: the answer pays nothing more.
+  if (outcome?.type === 'outcome') return { kind: 'answer', beta: hexToBytes(outcome.beta), pi: hexToBytes(outcome.pi), from: 'outcome', payout: 0, chips: [] };
+  const voided = records.some((r) => r.type === 'void' && r.drawSeq === c.drawSeq);
+  if (!voided) {
     const until = Math.min(receipt.issuedAt + (deps.pendingHoldMs ?? PENDING_HOLD_MS), c.answerBy * 1000 - ANSWER_MARGIN_MS);
     if ((deps.now ?? Date.now)() < until) return { kind: 'pending', until };
   }
+  const draw = `${c.roomId}/${c.drawSeq}`;
   // A proof under another key would be a wrong answer: a signed proof of cheating.
-  if (receipt.keyId !== deps.keyId) return unknown(`draw ${c.roomId}/${c.drawSeq} was receipted under VRF key ${receipt.keyId}, and the prover holds ${deps.keyId}`);
+  if (receipt.keyId !== deps.keyId) return claimable(`draw ${draw} was receipted under VRF key ${receipt.keyId}, and the prover holds ${deps.keyId}`);
+  const terms = termsOf(receipt, deps.rules);
+  if (typeof terms === 'string') return claimable(`draw ${draw}: ${terms}`);
   const { beta, pi } = await deps.prover.prove(receiptAlpha(receipt, [c.seed]));
-  return { kind: 'answer', beta, pi, from: 'proof' };
+  let settlement: CourtSettlement;
+  try {
+    settlement = courtSettlement(receipt, beta, terms);
+  } catch (e) {
+    // The mapping refuses the receipt's action: no retry changes that.
+    return claimable(`draw ${draw} has no outcome under its rules: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  // The court refuses an answer paying more than the receipt's maxPayout (which bounds every outcome's coins).
+  if (settlement.coins > (receipt.maxPayout ?? 0)) return claimable(`draw ${draw} owes ${settlement.coins} coins, more than its receipt's maxPayout ${receipt.maxPayout ?? 0}`);
+  return { kind: 'answer', beta, pi, from: 'proof', payout: settlement.coins, chips: settlementChips(draw, receipt.players[0]!, settlement, voided) };
+}
+
+/** The terms of the served rules the receipt names, or why there are none. */
+function termsOf(receipt: ReceiptRecord, rules: ServedRules): RulesTerms | string {
+  if (receipt.rulesHash === undefined) return 'its receipt names no rules';
+  const served = rules[receipt.game];
+  if (!served) return `this server serves no rules of ${receipt.game}`;
+  if (served.hash !== receipt.rulesHash)
+    return `its receipt names rules ${receipt.rulesHash.slice(0, 16)}…, and this server serves ${receipt.game} under ${served.hash.slice(0, 16)}…: their terms are gone`;
+  return served.document.terms;
+}
+
+/**
+ * The chips a draw settled by the court moves, as its outcome record would have: the payout
+ * credited, and for a void the refunded stake taken again (a draw never ended still holds its stake).
+ * Their refs are the draw's own, so applying them again (a restart before the answer) changes nothing.
+ */
+function settlementChips(draw: string, player: string, s: CourtSettlement, voided: boolean): ChipEntry[] {
+  const chips: ChipEntry[] = [];
+  if (s.payoutUnits > 0) chips.push({ ref: `${draw}/court-payout`, address: player, delta: s.payoutUnits, reason: 'payout' });
+  if (voided && s.stakeUnits > 0) chips.push({ ref: `${draw}/court-stake`, address: player, delta: -s.stakeUnits, reason: 'stake' });
+  return chips;
 }

@@ -8,12 +8,11 @@ import { Interface, type Log } from 'ethers';
 
 export const courtInterface = new Interface([
   'event Revealed(bytes32 indexed caseId, address indexed player, string roomId, uint64 drawSeq, bytes32 seed, uint64 answerBy)',
-  'event Answered(bytes32 indexed caseId, bytes beta, bytes pi)',
+  'event Answered(bytes32 indexed caseId, bytes beta, bytes pi, uint64 payout)',
   'event Claimed(bytes32 indexed caseId, address indexed player, uint64 amount)',
   'function cases(bytes32 caseId) view returns (address player, uint64 maxPayout, uint64 revealedAt, uint64 answerBy, uint8 status)',
-  'function answer(bytes32 caseId, bytes beta, bytes pi)',
+  'function answer(bytes32 caseId, bytes beta, bytes pi, uint64 payout)',
   'function answerWindow() view returns (uint64)',
-  'function budgetPerEpoch() view returns (uint256)',
 ]);
 
 /** Topic 0 of `Revealed`: what the watcher asks the chain's logs for. */
@@ -57,7 +56,11 @@ export function parseRevealed(log: Log): RevealedCase {
   };
 }
 
-/** The calldata of `answer(caseId, beta, pi)`. */
-export function answerCalldata(caseId: string, beta: Uint8Array, pi: Uint8Array): string {
-  return courtInterface.encodeFunctionData('answer', ['0x' + caseId, beta, pi]);
+/**
+ * The calldata of `answer(caseId, beta, pi, payout)`: `payout` is the coins the court pays the
+ * player from its bond (a whole number, at most the case's maxPayout, or the court refuses it).
+ */
+export function answerCalldata(caseId: string, beta: Uint8Array, pi: Uint8Array, payout: number): string {
+  if (!Number.isSafeInteger(payout) || payout < 0) throw new RangeError(`a court answer pays a whole number of coins, not ${payout}`);
+  return courtInterface.encodeFunctionData('answer', ['0x' + caseId, beta, pi, payout]);
 }

@@ -9,14 +9,19 @@
  * journal sends each answer exactly once (its id is the case id) and resends it after a crash.
  * A range whose handling fails is read again on the next poll; the cursor passes a case only
  * once it is closed on chain, or known not to be this server's to answer.
+ *
+ * An answer that settles a draw (a void, or a draw its room never ended) moves chips too
+ * (case-answer.ts): they are committed before the answer is submitted, so a crash between the two
+ * redoes both on the next run, the chips' refs keeping them from counting twice.
  * @module
  */
 import { Contract, type Provider } from 'ethers';
 import type { Logger } from 'pino';
+import type { ChipLedger } from '../chips/chip-ledger.ts';
 import type { Database } from '../db/database.ts';
 import type { Prover } from '../fairness/prover.ts';
 import type { RoomRecords } from '../fairness/room-records.ts';
-import { answerCase } from './case-answer.ts';
+import { answerCase, type ServedRules } from './case-answer.ts';
 import { ANSWERED_TOPIC, answerCalldata, CaseStatus, courtInterface, parseRevealed, REVEALED_TOPIC, type RevealedCase } from './court-contract.ts';
 import { SqlCourtCursor, type CourtCursor } from './court-cursor.ts';
 
@@ -36,11 +41,15 @@ export interface CourtWatcherOptions {
   readonly prover: Pick<Prover, 'prove'>;
   /** The key id of the prover's VRF key (16 hex digits). */
   readonly keyId: string;
+  /** The rules served (`FairnessContext.rules`): a draw settled by an answer is settled under them. */
+  readonly rules: ServedRules;
+  /** Where the chips of a draw settled by an answer go. */
+  readonly chips: Pick<ChipLedger, 'apply'>;
   /** Where the cursor is kept (`court_cursors`); or a cursor of its own. */
   readonly database?: Database;
   readonly cursor?: CourtCursor;
   readonly log: Logger;
-  /** The test switch FAIRPLAY_TEST_WITHHOLD=void-revealed: every case is logged and left unanswered. */
+  /** The test switch FAIRPLAY_TEST_WITHHOLD=void-revealed (not void-revealed-answered): every case is logged and left unanswered. */
   readonly withhold?: boolean;
   /** Longest time between two polls. Default 1000 ms. */
   readonly pollMs?: number;
@@ -82,10 +91,10 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
   const submitted = new Set<string>();
   /** Cases already logged as left unanswered (withheld, or not this server's). */
   const noted = new Set<string>();
-  const note = (c: RevealedCase, fields: Record<string, unknown>, message: string): void => {
+  const note = (c: RevealedCase, fields: Record<string, unknown>, message: string, level: 'warn' | 'error' = 'warn'): void => {
     if (noted.has(c.caseId)) return;
     noted.add(c.caseId);
-    log.warn({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, player: c.player, answerBy: c.answerBy, ...fields }, message);
+    log[level]({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, player: c.player, answerBy: c.answerBy, ...fields }, message);
   };
 
   /** Handles one case; true while its answer is submitted and the case still open on chain. */
@@ -97,13 +106,19 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
     }
     if (opts.withhold) return (note(c, {}, 'court case left unanswered: FAIRPLAY_TEST_WITHHOLD is set'), false);
     if (submitted.has(c.caseId)) return true;
-    const answer = await answerCase(c, { rooms: opts.rooms, prover: opts.prover, keyId: opts.keyId, pendingHoldMs: opts.pendingHoldMs });
+    const answer = await answerCase(c, { rooms: opts.rooms, prover: opts.prover, keyId: opts.keyId, rules: opts.rules, pendingHoldMs: opts.pendingHoldMs });
     // Still the room's to settle or void: the case holds the cursor and is asked about again next poll.
     if (answer.kind === 'pending') return true;
-    if (answer.kind === 'unknown') return (note(c, { reason: answer.reason }, 'court case not answered: not a draw of this server'), false);
-    await opts.transactions.submit({ id: c.caseId, to: opts.court, data: answerCalldata(c.caseId, answer.beta, answer.pi), confirmingTopic: ANSWERED_TOPIC });
+    if (answer.kind === 'unknown')
+      return answer.claimable
+        ? (note(c, { reason: answer.reason }, 'court case of this server cannot be answered: it will be claimed', 'error'), false)
+        : (note(c, { reason: answer.reason }, 'court case not answered: not a draw of this server'), false);
+    // Committed first: a crash before the answer is sent applies them again, by the same refs.
+    if (answer.chips.length > 0) await opts.chips.apply(answer.chips);
+    await opts.transactions.submit({ id: c.caseId, to: opts.court, data: answerCalldata(c.caseId, answer.beta, answer.pi, answer.payout), confirmingTopic: ANSWERED_TOPIC });
     submitted.add(c.caseId);
-    log.info({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, answerBy: c.answerBy, from: answer.from }, 'court case answered');
+    const chips = Object.fromEntries(answer.chips.map((e) => [e.reason, e.delta]));
+    log.info({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, answerBy: c.answerBy, from: answer.from, payout: answer.payout, chips }, 'court case answered');
     return true;
   };
 

@@ -4,16 +4,25 @@
  * can still choose between revealing the seed to the room (a win) and letting the draw void with
  * its stake refunded (a loss). The answer waits until the room has ended the draw, or until the
  * hold runs out (the room never ended it), and always comes well before `answerBy`.
+ *
+ * And what each answer pays and does to chips: nothing for a draw its room settled; for a draw
+ * proven now, the coins and chips its outcome owes under the served rules (the refunded stake
+ * taken again when the room voided it); none at all for a receipt under rules no longer served.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerCase, PENDING_HOLD_MS, type CaseAnswerDeps } from '../../server/court/case-answer.ts';
+import { payoutOnWin } from '../../games/dice/rules.ts';
+import { PUBLISHED_RULES } from '../../games/registry.ts';
+import { rulesHash } from '../../games/rules-document.ts';
+import { answerCase, PENDING_HOLD_MS, type CaseAnswerDeps, type ServedRules } from '../../server/court/case-answer.ts';
 import type { RevealedCase } from '../../server/court/court-contract.ts';
 import { createProverPool, type Prover } from '../../server/fairness/prover.ts';
 import { getSuite } from '../../vrf/index.ts';
+import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { newSeed, seedCommitment, vrfKeyId } from '../../vrf/protocol/commitment.ts';
+import { courtSettlement } from '../../vrf/protocol/court-payout.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { receiptDigest, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
-import { GENESIS_HASH, recordHash, type HashedRecord, type ReceiptRecord, type VoidRecord } from '../../vrf/protocol/records.ts';
+import { GENESIS_HASH, recordHash, type HashedRecord, type OutcomeRecord, type ReceiptRecord, type VoidRecord } from '../../vrf/protocol/records.ts';
 import { randomWallet } from '../helpers/gambler.ts';
 
 const SUITE = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
@@ -22,6 +31,10 @@ const keyId = vrfKeyId(SUITE.name, SUITE.publicKey(vrfSecret));
 const operator = randomWallet();
 const ISSUED_AT = 1_800_000_000_000;
 const ROOM = 'room-oracle';
+const DICE = PUBLISHED_RULES['dice']!;
+const RULES: ServedRules = { dice: { document: DICE, hash: rulesHash(DICE) } };
+/** Ten chips at 50%: a win pays 19.8 chips, 9 coins (its profit in whole chips), within the receipt's maxPayout of 19. */
+const STAKE = 10_000_000;
 
 let prover: Prover;
 beforeAll(() => {
@@ -32,13 +45,13 @@ afterAll(async () => {
 });
 
 /** A single-player dice receipt the operator signed, its seed, and the case the court would open for it. */
-function revealedDraw(answerWindowSeconds = 21_600): { receipt: HashedRecord & ReceiptRecord; c: RevealedCase } {
+function revealedDraw(answerWindowSeconds = 21_600, rules = RULES['dice']!.hash): { receipt: HashedRecord & ReceiptRecord; c: RevealedCase } {
   const player = randomWallet();
   const seed = newSeed();
   const unsigned: UnsignedReceipt = {
     seq: 0, prev: GENESIS_HASH, roomId: ROOM, drawSeq: 0, type: 'receipt', game: 'dice', kind: 'roll',
-    action: { stake: 1_000_000, target: 5000, direction: 'under' }, players: [player.address], commitments: [seedCommitment(seed)],
-    suite: SUITE.name, keyId, issuedAt: ISSUED_AT, rulesHash: 'ab'.repeat(32), revealDeadline: ISSUED_AT + 86_400_000, maxPayout: 1,
+    action: { stake: STAKE, target: 5000, direction: 'under' }, players: [player.address], commitments: [seedCommitment(seed)],
+    suite: SUITE.name, keyId, issuedAt: ISSUED_AT, rulesHash: rules, revealDeadline: ISSUED_AT + 86_400_000, maxPayout: 19,
   };
   const record = { ...unsigned, signature: operator.signingKey.sign(receiptDigest(unsigned)).serialized } as ReceiptRecord;
   const caseId = bytesToHex(receiptDigest(record));
@@ -48,7 +61,13 @@ function revealedDraw(answerWindowSeconds = 21_600): { receipt: HashedRecord & R
 }
 
 function deps(records: HashedRecord[], now: number): CaseAnswerDeps {
-  return { rooms: { records: async () => records }, prover, keyId, now: () => now };
+  return { rooms: { records: async () => records }, prover, keyId, rules: RULES, now: () => now };
+}
+
+/** The room's void of the receipt's draw, linked after it. */
+function voidOf(receipt: HashedRecord & ReceiptRecord): HashedRecord {
+  const voided = { seq: 1, prev: receipt.hash, roomId: ROOM, drawSeq: 0, type: 'void', receiptSeq: 0, reason: 'reveal-timeout', missing: [0] } satisfies VoidRecord;
+  return { ...voided, hash: recordHash(voided) };
 }
 
 describe('a court case for a draw still pending in its room', () => {
@@ -61,8 +80,7 @@ describe('a court case for a draw still pending in its room', () => {
 
   it('is answered from the proof once the room has voided the draw', async () => {
     const { receipt, c } = revealedDraw();
-    const voided = { seq: 1, prev: receipt.hash, roomId: ROOM, drawSeq: 0, type: 'void', receiptSeq: 0, reason: 'reveal-timeout', missing: [0] } satisfies VoidRecord;
-    const answer = await answerCase(c, deps([receipt, { ...voided, hash: recordHash(voided) }], ISSUED_AT + 61_000));
+    const answer = await answerCase(c, deps([receipt, voidOf(receipt)], ISSUED_AT + 61_000));
     expect(answer).toMatchObject({ kind: 'answer', from: 'proof' });
   });
 
@@ -78,3 +96,59 @@ describe('a court case for a draw still pending in its room', () => {
     expect(await answerCase(c, deps([receipt], until))).toMatchObject({ kind: 'answer', from: 'proof' });
   });
 });
+
+describe('what an answer pays and does to chips', () => {
+  it('a voided draw: the coins its outcome owes, its payout credited and the refunded stake taken again', async () => {
+    let seen = { win: 0, loss: 0 };
+    // A 50% bet: eight draws see both a win and a loss but for odds of 1 in 128.
+    for (let i = 0; i < 8 || seen.win === 0 || seen.loss === 0; i++) {
+      if (i >= 40) throw new Error(`40 draws and ${JSON.stringify(seen)}: both a win and a loss should have come`);
+      const { receipt, c } = revealedDraw();
+      const answer = await answerCase(c, deps([receipt, voidOf(receipt)], ISSUED_AT + 61_000));
+      if (answer.kind !== 'answer') throw new Error(`expected an answer, got ${JSON.stringify(answer)}`);
+      const s = courtSettlement(receipt, answer.beta, DICE.terms);
+      const ref = `${ROOM}/0`;
+      expect(answer.payout).toBe(s.coins);
+      expect(answer.payout).toBe(s.payoutUnits > 0 ? 9 : 0);
+      expect(answer.chips).toEqual([
+        ...(s.payoutUnits > 0 ? [{ ref: `${ref}/court-payout`, address: receipt.players[0], delta: s.payoutUnits, reason: 'payout' }] : []),
+        { ref: `${ref}/court-stake`, address: receipt.players[0], delta: -STAKE, reason: 'stake' },
+      ]);
+      if (s.payoutUnits > 0) seen = { ...seen, win: seen.win + 1 };
+      else seen = { ...seen, loss: seen.loss + 1 };
+    }
+    console.log(`court answers to voided 10-chip dice draws at 50%: ${seen.win} won, ${seen.loss} lost (a win's payout ${payoutOnWin({ stake: STAKE, target: 5000, direction: 'under', edgeBps: Number(DICE.terms['edgeBps']) })} units, 9 coins)`);
+  });
+
+  it('a draw its room never ended: its payout only (its stake was taken and never refunded)', async () => {
+    for (;;) {
+      const { receipt, c } = revealedDraw();
+      const answer = await answerCase(c, deps([receipt], ISSUED_AT + PENDING_HOLD_MS));
+      if (answer.kind !== 'answer') throw new Error(`expected an answer, got ${JSON.stringify(answer)}`);
+      const s = courtSettlement(receipt, answer.beta, DICE.terms);
+      expect(answer.chips.filter((e) => e.reason === 'stake')).toEqual([]);
+      if (s.payoutUnits === 0) continue; // a loss moves nothing; a win is what this checks
+      expect(answer.chips).toEqual([{ ref: `${ROOM}/0/court-payout`, address: receipt.players[0], delta: s.payoutUnits, reason: 'payout' }]);
+      return;
+    }
+  });
+
+  it('a draw its room settled: its outcome record, 0 coins and no chips (the room paid it)', async () => {
+    const { receipt, c } = revealedDraw();
+    const { beta, pi } = await prover.prove(receiptAlpha(receipt, [c.seed]));
+    const outcome = {
+      seq: 1, prev: receipt.hash, roomId: ROOM, drawSeq: 0, type: 'outcome', receiptSeq: 0, seeds: [c.seed],
+      alpha: bytesToHex(receiptAlpha(receipt, [c.seed])), beta: bytesToHex(beta), pi: bytesToHex(pi), result: courtSettlement(receipt, beta, DICE.terms).result,
+    } satisfies OutcomeRecord;
+    const answer = await answerCase(c, deps([receipt, { ...outcome, hash: recordHash(outcome) }], ISSUED_AT + 61_000));
+    expect(answer).toMatchObject({ kind: 'answer', from: 'outcome', payout: 0, chips: [] });
+  });
+
+  it('a receipt under rules no longer served: not answered, and said to be claimable', async () => {
+    const { receipt, c } = revealedDraw(21_600, 'ab'.repeat(32));
+    const answer = await answerCase(c, deps([receipt, voidOf(receipt)], ISSUED_AT + 61_000));
+    expect(answer).toMatchObject({ kind: 'unknown', claimable: true });
+    if (answer.kind === 'unknown') expect(answer.reason).toMatch(/names rules abababababababab…, and this server serves dice under/);
+  });
+});
+
