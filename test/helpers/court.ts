@@ -18,7 +18,7 @@ export const courtAbi = new Interface([
   'function cases(bytes32 caseId) view returns (address player, uint64 maxPayout, uint64 revealedAt, uint64 answerBy, uint8 status)',
   'function answerWindow() view returns (uint64)',
   'event Revealed(bytes32 indexed caseId, address indexed player, string roomId, uint64 drawSeq, bytes32 seed, uint64 answerBy)',
-  'event Answered(bytes32 indexed caseId, bytes beta, bytes pi)',
+  'event Answered(bytes32 indexed caseId, bytes beta, bytes pi, uint64 payout)',
   'event Claimed(bytes32 indexed caseId, address indexed player, uint64 amount)',
   'error NotOpen(bytes32 caseId)',
   'error AnswerWindowOpen(bytes32 caseId, uint64 answerBy)',

@@ -4,7 +4,8 @@
  * and the seed to the court while the server is down. The chain is an anvil the test runs
  * (CHAIN_RPC_URL with the fairness contracts' addresses), so it outlives the server. After the
  * restart the server answers before answerBy; the answer's beta and pi verify off chain against
- * alpha rebuilt from the receipt and the seed, and after answerBy a claim is refused.
+ * alpha rebuilt from the receipt and the seed, its payout is what that beta owes the voided draw,
+ * the player's chips are what the settled draw would have left, and after answerBy a claim is refused.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -12,19 +13,23 @@ import { Wallet, type TransactionReceipt } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFairnessContracts } from '../../server/chain/fairness-deployment.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
+import type { RulesDocument } from '../../games/rules-document.ts';
+import { rulesHash } from '../../games/rules-document.ts';
 import { getSuite } from '../../vrf/index.ts';
+import { courtSettlement } from '../../vrf/protocol/court-payout.ts';
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { caseStatus, courtAbi, courtAt, fund, passTime, revealToCourt } from '../helpers/court.ts';
 import { startExternalChain, type ExternalChain } from '../helpers/external-chain.ts';
 import { randomWallet } from '../helpers/gambler.ts';
-import { TestPlayer } from '../helpers/player.ts';
+import { getJson, TestPlayer } from '../helpers/player.ts';
 import { startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const SUITE = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
 const ANSWER_WINDOW_SECONDS = 600;
+const STAKE = 10 * UNITS_PER_CHIP;
 
 let ext: ExternalChain;
 let env: Record<string, string>;
@@ -70,7 +75,8 @@ describe('a court reveal while the server is down', () => {
     servers.push(first);
     const wallet = randomWallet();
     const player = await TestPlayer.join(first.url, { wallet, create: true });
-    const { receipt, seed } = await player.bet({ stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
+    const chipsBefore = (await getJson<{ balance: number }>(`${first.url}/players/${wallet.address}/chips`)).balance;
+    const { receipt, seed } = await player.bet({ stake: STAKE, target: 5000, direction: 'under' });
     // Receipted, and never settled: the server dies before the player reveals to it.
     await first.stop('SIGKILL');
 
@@ -96,6 +102,13 @@ describe('a court reveal while the server is down', () => {
     const verified = SUITE.verify(vrfPublic, receiptAlpha(receipt, [seed]), pi);
     expect(verified.valid).toBe(true);
     expect(bytesToHex(verified.valid ? verified.beta : new Uint8Array())).toBe(bytesToHex(beta));
+    // The restart voided the draw (its stake refunded); the answer settles it as its outcome would have.
+    const { rules } = await getJson<{ rules: Record<string, RulesDocument> }>(`${second.url}/fairness`);
+    expect(rulesHash(rules['dice']!)).toBe(receipt.rulesHash);
+    const settled = courtSettlement(receipt, beta, rules['dice']!.terms);
+    expect(event.args.getValue('payout')).toBe(BigInt(settled.coins));
+    const { balance } = await getJson<{ balance: number }>(`${second.url}/players/${wallet.address}/chips`);
+    expect(balance).toBe(chipsBefore - STAKE + settled.payoutUnits);
 
     await passTime(ext.provider, revealed.answerBy);
     const claimer = randomWallet().connect(ext.provider) as Wallet;
@@ -105,7 +118,7 @@ describe('a court reveal while the server is down', () => {
 
     console.log(
       `reveal court gas (anvil, CHAIN_RPC_URL): reveal ${revealed.tx.gasUsed} (the player), answer ${answerTx.gasUsed} (the server's fairness key, ${beta.length}-byte beta, ${pi.length}-byte pi); ` +
-        `answered ${answerBlock.timestamp - (await ext.provider.getBlock(revealed.tx.blockNumber))!.timestamp} s after the reveal (server down in between, window ${ANSWER_WINDOW_SECONDS} s)`,
+        `paying ${settled.coins} coins (roll ${String(settled.result['roll'])}); answered ${answerBlock.timestamp - (await ext.provider.getBlock(revealed.tx.blockNumber))!.timestamp} s after the reveal (server down in between, window ${ANSWER_WINDOW_SECONDS} s)`,
     );
   }, timeoutWithStarts(2, 180_000));
 });

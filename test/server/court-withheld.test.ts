@@ -3,7 +3,7 @@
  * server runs with the test switch FAIRPLAY_TEST_WITHHOLD=void-revealed, so it voids the draw
  * after its player revealed, and its court watcher answers nothing. The player takes the
  * receipt and the seed to the court; once the answer window has passed, a claim pays the
- * receipt's maxPayout in coins exactly once, and a second claim is refused. The switch itself
+ * receipt's maxPayout in coins from the court's bond exactly once, and a second claim is refused. The switch itself
  * is refused outside NODE_ENV=test.
  */
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import { payoutOnWin } from '../../games/dice/rules.ts';
 import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
+import { readTestWithhold } from '../../server/court/test-withhold.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { receiptDigest } from '../../vrf/protocol/receipt.ts';
 import { caseStatus, coinBalanceAbi, courtAt, fund, passTime, revealToCourt } from '../helpers/court.ts';
@@ -70,9 +71,12 @@ describe('a revealed draw the server voids, taken to the reveal court', () => {
 
     await passTime(provider, revealed.answerBy);
     const before = (await coins.getFunction('balanceOf')(wallet.address, 1)) as bigint;
+    const bondBefore = (await coins.getFunction('balanceOf')(chain.court.address, 1)) as bigint;
     const claimed = await (await courtAt(chain.court.address, claimer).getFunction('claim')('0x' + revealed.caseId)).wait();
     const after = (await coins.getFunction('balanceOf')(wallet.address, 1)) as bigint;
     expect(after - before).toBe(BigInt(receipt.maxPayout!));
+    // Paid from the court's bond, not minted.
+    expect(bondBefore - ((await coins.getFunction('balanceOf')(chain.court.address, 1)) as bigint)).toBe(BigInt(receipt.maxPayout!));
     expect(await caseStatus(court, revealed.caseId)).toBe(3);
 
     await expect(courtAt(chain.court.address, claimer).getFunction('claim').staticCall('0x' + revealed.caseId)).rejects.toMatchObject({ revert: { name: 'NotOpen' } });
@@ -87,4 +91,12 @@ describe('the test switch outside tests', () => {
   it('keeps the server from starting, with a clear error', async () => {
     await expect(startServerProcess({ env: { NODE_ENV: 'production', FAIRPLAY_TEST_WITHHOLD: 'void-revealed' } })).rejects.toThrow(/FAIRPLAY_TEST_WITHHOLD is a test switch/);
   }, timeoutWithStarts(1, 0));
+
+  it('is read only under NODE_ENV=test, and only with one of its values', () => {
+    expect(readTestWithhold({ NODE_ENV: 'test', FAIRPLAY_TEST_WITHHOLD: 'void-revealed' })).toBe('void-revealed');
+    expect(readTestWithhold({ NODE_ENV: 'test', FAIRPLAY_TEST_WITHHOLD: 'void-revealed-answered' })).toBe('void-revealed-answered');
+    expect(readTestWithhold({ NODE_ENV: 'test' })).toBeUndefined();
+    expect(() => readTestWithhold({ NODE_ENV: 'production', FAIRPLAY_TEST_WITHHOLD: 'void-revealed-answered' })).toThrow(/honoured only with NODE_ENV=test/);
+    expect(() => readTestWithhold({ NODE_ENV: 'test', FAIRPLAY_TEST_WITHHOLD: 'void-all' })).toThrow(/the values are void-revealed and void-revealed-answered/);
+  });
 });

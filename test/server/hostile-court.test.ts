@@ -1,7 +1,8 @@
 /**
  * Griefing the reveal court (FAIRNESS.md section 10): a player takes receipts of draws the
  * server already settled to the court. The honest server answers each from its outcome record,
- * byte for byte the transcript's beta and pi, so no claim is ever possible; the griefer pays a
+ * byte for byte the transcript's beta and pi, paying nothing (the room paid the draw), so no claim
+ * is ever possible and the court's bond is untouched; the griefer pays a
  * reveal's gas per answer the server pays for, and an honest player keeps betting throughout.
  */
 import { join } from 'node:path';
@@ -60,9 +61,11 @@ describe('settled draws taken to the reveal court', () => {
       // The transcript's own outcome, nothing else: the answer is the record's beta and pi.
       expect((event.args.getValue('beta') as string).slice(2)).toBe(c.outcome.beta);
       expect((event.args.getValue('pi') as string).slice(2)).toBe(c.outcome.pi);
+      // The room paid the draw when it settled: the answer pays nothing more from the bond.
+      expect(event.args.getValue('payout')).toBe(0n);
       answerGas += ((await provider.getTransactionReceipt(log!.transactionHash)) as TransactionReceipt).gasUsed;
     }
-    expect(server.logs.join('')).toContain('"from":"outcome"');
+    expect(server.logs.join('')).toContain('"from":"outcome","payout":0');
 
     await passTime(provider, Math.max(...cases.map((c) => c.answerBy)));
     const claimer = randomWallet().connect(provider) as Wallet;
