@@ -26,7 +26,7 @@ export function bondWaitText(wait: { needed: bigint; available: bigint; next: nu
 /** What the answer paid, and whether that is what the draw owes; `voided`: the page saw the room void the draw. */
 export function payoutText(state: Answered, voided: boolean): { text: string; ok: boolean } {
   if (state.payoutProblems?.length) return { text: `✗ the answer is wrong: ${state.payoutProblems.join('; ')}.`, ok: false };
-  if (state.payout > 0) return { text: `It paid you ${state.payout} coins: what the draw's outcome wins.`, ok: true };
+  if (state.payout > 0) return { text: `It paid you ${state.payout} coin${state.payout === 1 ? '' : 's'}: what the draw's outcome wins.`, ok: true };
   if (voided) return { text: 'The draw lost: nothing owed.', ok: true };
   return { text: 'It paid no coins: nothing is owed if the room settled this draw (its transcript shows the outcome).', ok: true };
 }
