@@ -55,6 +55,8 @@ export class CourtPanel {
     this.#chain = court ? { rpcUrl: keys.chain.rpcUrl, chainId: keys.chain.chainId, court } : undefined;
     onWitnessedChange(() => this.#tick());
     this.#tick();
+    // Reveals that were waiting for bond when the page was left: tried again now, then every 30 s.
+    for (const d of this.#cases()) if (this.#chain && d.waitingForBond && !d.court && !notForCourt(d.receipt)) void this.#reveal(d);
   }
 
   /** Reads the open cases on chain, redraws, and comes back while anything may still change. */
@@ -174,12 +176,16 @@ export class CourtPanel {
       this.#bondWait.delete(id);
       try {
         const court = await revealToCourt(this.#chain!, this.session, d.receipt, d.seed, waited?.signature);
-        saveWitnessed({ ...d, court });
+        saveWitnessed({ ...d, court, waitingForBond: false });
       } catch (e) {
         // The court's bond cannot cover this draw now: wait for it (a case closing frees its reserve) until the reveal deadline.
-        if (!(e instanceof BondTooSmallError) || Date.now() + BOND_RETRY_MS > d.receipt.revealDeadline!) throw e;
+        if (!(e instanceof BondTooSmallError) || Date.now() + BOND_RETRY_MS > d.receipt.revealDeadline!) {
+          if (d.waitingForBond) saveWitnessed({ ...d, waitingForBond: false });
+          throw e;
+        }
         this.#bondWait.set(id, { needed: e.needed, available: e.available, signature: e.playerSignature, next: Date.now() + BOND_RETRY_MS });
-        setTimeout(() => void this.#reveal(d), BOND_RETRY_MS);
+        if (!d.waitingForBond) saveWitnessed({ ...d, waitingForBond: true });
+        setTimeout(() => void this.#reveal({ ...d, waitingForBond: true }), BOND_RETRY_MS);
       }
     });
   }

@@ -3,8 +3,9 @@
  * (COURT_BOND_COINS=19, exactly one 10-chip dice bet's maxPayout) and voids revealed draws
  * without answering (FAIRPLAY_TEST_WITHHOLD=void-revealed). Two players' draws are voided; the
  * first takes theirs to the court, which reserves the whole bond. The second's reveal is refused
- * by the court (BondTooSmall): the page says so and tries again every 30 s; once coins are added
- * to the bond (here minted to the court by the award minter), the next try goes through.
+ * by the court (BondTooSmall): the page says so and tries again every 30 s, after a reload too;
+ * once coins are added to the bond (here minted to the court by the award minter), the next try
+ * goes through.
  */
 import { join } from 'node:path';
 import { Contract, Interface, type EventLog } from 'ethers';
@@ -74,6 +75,9 @@ describe("the court's bond from the page", () => {
     expect(text).toContain("The court's bond has only 0 coins free, less than the 19 this draw could pay, so the court refused the reveal for now.");
     expect(text).toMatch(/This page tries again every 30 s \(next at .+\) until the receipt's reveal deadline, .+\./);
     await screenshot(second.page, 'court-bond-wait');
+    // A reload keeps the wait: the page tries again at once, is refused again, and goes on waiting.
+    await second.page.reload();
+    await second.page.locator('#court-cases li[data-state="bond-wait"]').waitFor({ timeout: 60_000 });
 
     // Coins are added to the bond (anyone may send the court coins; here the award minter mints them to it).
     const assets = new Contract(fairness.chain.gameAssets, ASSETS, chain);
