@@ -2,7 +2,7 @@
  * Command-line verifier for auditors:
  *
  *   npx tsx vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
- *   npx tsx vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE] [--rpc URL --registry ADDRESS]
+ *   npx tsx vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE] [--rpc URL [--registry ADDRESS] [--court ADDRESS]]
  *
  * `verify` prints beta (hex) and exits 0 if the proof is valid, or prints the reason and exits 1.
  * `verify-transcript` checks room transcripts (FAIRNESS.md section 7) and prints one line per
@@ -14,7 +14,12 @@
  * also checks against the chain (FAIRNESS.md section 7a): every receipt's signer, key and rules
  * against the registry entries in force at its issue, and each transcript's anchor against the
  * registry's, printing "anchored at block N (anchor i)" or "not anchored"; a registry that cannot
- * be read fails the run (exit 1). Both exit 2 with a usage message on malformed arguments.
+ * be read fails the run (exit 1). With --rpc and --court it also reads the reveal court's case of
+ * each one-player receipt (FAIRNESS.md section 10, `court-report.ts`): an answer must prove the
+ * draw's beta over the seed the court made public and pay what it owes (0 for a draw the
+ * transcript settled, the outcome's coins otherwise); a case claimed, or unanswered past its
+ * window, is the server failing to answer. Either fails the run (exit 1). Both exit 2 with a
+ * usage message on malformed arguments.
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -23,7 +28,9 @@ import { parseArgs } from 'node:util';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { getSuite, suites } from './index.ts';
 import { parseTranscriptAnchor } from './protocol/anchor-proof.ts';
+import { ChainCourt } from './protocol/chain-court.ts';
 import { ChainRegistry, ChainRegistryError } from './protocol/chain-registry.ts';
+import { checkCourtCases } from './court-report.ts';
 import type { RegistryEntries } from './protocol/registry-check.ts';
 import { anchorStatus, formatVersion, headerProblems, TranscriptSchema, type AnchorStatus } from './protocol/transcript.ts';
 import { TranscriptVerifier, type CommitmentLog, type TrustedKeys } from './protocol/verifier.ts';
@@ -31,7 +38,7 @@ import { GAMES } from '../games/registry.ts';
 import type { RulesDocument } from '../games/rules-document.ts';
 
 const USAGE = `usage: vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
-       vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE] [--rpc URL --registry ADDRESS]
+       vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE] [--rpc URL [--registry ADDRESS] [--court ADDRESS]]
 suites: ${Object.keys(suites).join(', ')}`;
 
 class UsageError extends Error {}
@@ -95,31 +102,36 @@ function rulesArg(file: string | undefined): Record<string, RulesDocument> | und
 async function verifyTranscriptFile(args: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { pk: { type: 'string' }, signer: { type: 'string' }, rules: { type: 'string' }, rpc: { type: 'string' }, registry: { type: 'string' } },
+    options: { pk: { type: 'string' }, signer: { type: 'string' }, rules: { type: 'string' }, rpc: { type: 'string' }, registry: { type: 'string' }, court: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length === 0) throw new UsageError('verify-transcript takes one FILE or more');
-  if ((values.rpc === undefined) !== (values.registry === undefined)) throw new UsageError('--rpc and --registry go together');
+  if (values.rpc === undefined && (values.registry !== undefined || values.court !== undefined)) throw new UsageError('--registry and --court read the chain: give --rpc too');
+  if (values.rpc !== undefined && values.registry === undefined && values.court === undefined) throw new UsageError('--rpc names the chain of a --registry or a --court: give one');
   const rules = rulesArg(values.rules);
   if (!values.pk || !values.signer) out('warning: keys taken from the transcript itself; pin --pk and --signer from /fairness');
   let chain: { registry: ChainRegistry; entries: RegistryEntries } | undefined;
-  if (values.rpc !== undefined && values.registry !== undefined) {
-    try {
+  let court: ChainCourt | undefined;
+  try {
+    if (values.rpc !== undefined && values.registry !== undefined) {
       const registry = await ChainRegistry.connect(values.rpc, values.registry);
       chain = { registry, entries: await registry.entries(GAMES.map((g) => g.id)) };
       out(`registry ${registry.address} on chain ${registry.chainId}: change delay ${chain.entries.changeDelay} s`);
-    } catch (e) {
-      if (!(e instanceof ChainRegistryError)) throw e;
-      out(`chain: ${e.message}`);
-      out('FAILED');
-      return 1;
     }
+    if (values.rpc !== undefined && values.court !== undefined) court = await ChainCourt.connect(values.rpc, values.court);
+  } catch (e) {
+    chain?.registry.destroy();
+    if (!(e instanceof ChainRegistryError)) throw e;
+    out(`chain: ${e.message}`);
+    out('FAILED');
+    return 1;
   }
   try {
-    return await verifyFiles(positionals, values, rules, chain, out);
+    return await verifyFiles(positionals, values, rules, chain, court, out);
   } finally {
     chain?.registry.destroy();
+    court?.destroy();
   }
 }
 
@@ -128,6 +140,7 @@ async function verifyFiles(
   values: { pk?: string; signer?: string },
   rules: Record<string, RulesDocument> | undefined,
   chain: { registry: ChainRegistry; entries: RegistryEntries } | undefined,
+  court: ChainCourt | undefined,
   out: (line: string) => void,
 ): Promise<number> {
   const commitments: CommitmentLog = new Map();
@@ -143,7 +156,10 @@ async function verifyFiles(
       ...(rules ? { rules } : {}),
     };
     const anchor = chain ? await chainAnchorStatus(input, chain.registry) : undefined;
-    if (!verifyOne(input, keys, commitments, (line) => out(prefix + line), chain?.entries, anchor)) failed++;
+    let ok = verifyOne(input, keys, commitments, (line) => out(prefix + line), chain?.entries, anchor);
+    const records = (input as { records?: unknown } | null)?.records;
+    if (court && Array.isArray(records) && !(await checkCourtCases(records, keys, court, (line) => out(prefix + line)))) ok = false;
+    if (!ok) failed++;
   }
   return failed === 0 ? 0 : 1;
 }

@@ -15,7 +15,9 @@
 import { BrowserProvider, Contract, JsonRpcProvider, Wallet, type ContractRunner, type Signer } from 'ethers';
 import { getSuite } from '../../vrf/index.ts';
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
+import { courtAnswerProblems } from '../../vrf/protocol/court-answer.ts';
 import { signCourtReveal } from '../../vrf/protocol/court-reveal.ts';
+import { receiptTerms } from '../../vrf/protocol/record-checks.ts';
 import { bytesToHex, canonicalJson, hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { receiptDigest } from '../../vrf/protocol/receipt.ts';
 import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
@@ -30,7 +32,7 @@ export const COURT_ABI = [
   'function claim(bytes32 caseId)',
   'function cases(bytes32 caseId) view returns (address player, uint64 maxPayout, uint64 revealedAt, uint64 answerBy, uint8 status)',
   'event Revealed(bytes32 indexed caseId, address indexed player, string roomId, uint64 drawSeq, bytes32 seed, uint64 answerBy)',
-  'event Answered(bytes32 indexed caseId, bytes beta, bytes pi)',
+  'event Answered(bytes32 indexed caseId, bytes beta, bytes pi, uint64 payout)',
   'event Claimed(bytes32 indexed caseId, address indexed player, uint64 amount)',
   'error NotSinglePlayer()',
   'error NotOperatorSigned()',
@@ -40,7 +42,7 @@ export const COURT_ABI = [
   'error CaseExists(bytes32 caseId)',
   'error NotOpen(bytes32 caseId)',
   'error AnswerWindowOpen(bytes32 caseId, uint64 answerBy)',
-  'error CourtBudgetExceeded(uint256 epoch)',
+  'error BondTooSmall(uint256 needed, uint256 available)',
 ] as const;
 
 export interface CourtChain {
@@ -49,6 +51,21 @@ export interface CourtChain {
   readonly court: string;
 }
 
+/**
+ * The court refused the reveal for now: its bond, less what open cases reserve, is under the
+ * receipt's maxPayout. The reveal may succeed later (a case answered or claimed frees its
+ * reserve, coins may be added), so the page tries again with the player's signature kept.
+ */
+export class BondTooSmallError extends Error {
+  constructor(
+    readonly needed: bigint,
+    readonly available: bigint,
+    /** The player's CourtReveal signature, for the next try (a wallet is not asked again). */
+    readonly playerSignature: string,
+  ) {
+    super(`the court's bond has ${available} coins free for a reveal, less than the ${needed} this draw could pay`);
+  }
+}
 
 const x = (hex: string) => (hex.startsWith('0x') ? hex : `0x${hex}`);
 
@@ -98,19 +115,25 @@ async function ensureGas(session: Session, provider: JsonRpcProvider, cost: bigi
   throw new Error(`the browser key holds ${balance} wei, less than the ${cost} wei the reveal's gas may cost, and the server gave none (${body.error ?? `HTTP ${res.status}`}): send it some ether, or export the key to a wallet`);
 }
 
-/** Takes the draw to the court: signs the player's CourtReveal and sends `reveal`. Resolves with the case. */
-export async function revealToCourt(chain: CourtChain, session: Session, receipt: ReceiptRecord, seed: string): Promise<CourtCase> {
+/**
+ * Takes the draw to the court: signs the player's CourtReveal (unless `signed`, from an earlier
+ * try) and sends `reveal`. Resolves with the case; throws BondTooSmallError when the court's
+ * bond cannot cover the receipt's maxPayout now.
+ */
+export async function revealToCourt(chain: CourtChain, session: Session, receipt: ReceiptRecord, seed: string, signed?: string): Promise<CourtCase> {
   const why = notForCourt(receipt);
   if (why) throw new Error(why);
   const provider = readProvider(chain);
   try {
     const sender = await playerSender(session, provider);
     const digest = receiptDigest(receipt);
-    const playerSignature = await signCourtReveal(session.signer, digest);
+    const playerSignature = signed ?? (await signCourtReveal(session.signer, digest));
     const contract = court(chain, sender);
     const args = [receiptTuple(receipt as CourtReceipt), receipt.signature, playerSignature, x(seed)];
     // The gas it takes, checked before asking for ether: a revert here names the court's reason.
     const gas = await contract.getFunction('reveal').estimateGas(...args).catch((e: Error) => {
+      const bond = revertOf(contract, e);
+      if (bond?.name === 'BondTooSmall') throw new BondTooSmallError(bond.args[0] as bigint, bond.args[1] as bigint, playerSignature);
       throw new Error(`the court would refuse this reveal: ${courtError(contract, e)}`);
     });
     const fee = (await provider.getFeeData()).maxFeePerGas ?? 2_000_000_000n;
@@ -128,12 +151,21 @@ export async function revealToCourt(chain: CourtChain, session: Session, receipt
 export type CaseState =
   /** chainNow: the latest block's timestamp, seconds: past answerBy, the case may be claimed. */
   | { readonly status: 'revealed'; readonly answerBy: number; readonly maxPayout: number; readonly chainNow: number }
-  | { readonly status: 'answered'; readonly beta: string; readonly proofHolds: boolean | undefined }
+  /**
+   * payout: the coins the answer paid the player. payoutProblems: what is wrong with the answer's
+   * payout (and beta) for a draw without an outcome, by `courtAnswerProblems`; undefined when not
+   * checked (a draw the page did not see voided may have been settled and paid by its room: 0 is right then).
+   */
+  | { readonly status: 'answered'; readonly beta: string; readonly payout: number; readonly proofHolds: boolean | undefined; readonly payoutProblems?: readonly string[] }
   | { readonly status: 'claimed'; readonly amount: number }
   | { readonly status: 'none' };
 
-/** The case as the chain holds it now; an answer's proof is checked against the pinned VRF key. */
-export async function caseState(chain: CourtChain, c: CourtCase, receipt: ReceiptRecord, seed: string, keys: TrustedKeys): Promise<CaseState> {
+/**
+ * The case as the chain holds it now; an answer's proof is checked against the pinned VRF key,
+ * and, for a draw the page saw `voided` (no outcome in its room) or an answer that pays, its payout
+ * against what the outcome owes.
+ */
+export async function caseState(chain: CourtChain, c: CourtCase, receipt: ReceiptRecord, seed: string, keys: TrustedKeys, voided: boolean): Promise<CaseState> {
   const provider = readProvider(chain);
   try {
     const contract = court(chain, provider);
@@ -147,12 +179,18 @@ export async function caseState(chain: CourtChain, c: CourtCase, receipt: Receip
     // The server's endpoint serves at most 10,000 blocks of logs at once: the answer is looked for in those after the reveal.
     const head = await provider.getBlockNumber();
     const [answered] = await contract.queryFilter(contract.filters.Answered!(c.caseId), c.revealBlock, Math.min(head, c.revealBlock + 9_999));
-    if (!answered || !('args' in answered)) return { status: 'answered', beta: '', proofHolds: undefined };
+    if (!answered || !('args' in answered)) return { status: 'answered', beta: '', payout: 0, proofHolds: undefined };
     const beta = (answered.args.getValue('beta') as string).slice(2);
-    const pi = hexToBytes((answered.args.getValue('pi') as string).slice(2));
+    const pi = (answered.args.getValue('pi') as string).slice(2);
+    const payout = Number(answered.args.getValue('payout'));
     // Anyone can check the answer: the proof of this draw's alpha under the pinned key, giving the posted beta.
-    const verified = getSuite(keys.suite).verify(hexToBytes(keys.publicKey), receiptAlpha(receipt, [seed]), pi);
-    return { status: 'answered', beta, proofHolds: verified.valid && bytesToHex(verified.beta) === beta };
+    const verified = getSuite(keys.suite).verify(hexToBytes(keys.publicKey), receiptAlpha(receipt, [seed]), hexToBytes(pi));
+    const proofHolds = verified.valid && bytesToHex(verified.beta) === beta;
+    if (!proofHolds || (!voided && payout === 0)) return { status: 'answered', beta, payout, proofHolds };
+    // No outcome in the room for a voided draw: the answer pays what the outcome owes.
+    const { terms, problem } = receiptTerms(receipt, keys);
+    const payoutProblems = problem ? [problem] : courtAnswerProblems(receipt, seed, { beta, pi, payout }, [], keys.publicKey, terms);
+    return { status: 'answered', beta, payout, proofHolds, payoutProblems };
   } finally {
     provider.destroy();
   }
@@ -174,9 +212,14 @@ export async function claimCase(chain: CourtChain, session: Session, c: CourtCas
   }
 }
 
+/** A revert's custom error, when the court's ABI knows it. */
+function revertOf(contract: Contract, e: Error): { name: string; args: readonly unknown[] } | null {
+  // ethers puts the revert data on the error, or, from some endpoints, on the JSON-RPC error inside it.
+  const data = (e as { data?: string }).data ?? (e as { info?: { error?: { data?: string } } }).info?.error?.data;
+  return typeof data === 'string' ? contract.interface.parseError(data) : null;
+}
+
 /** A revert's custom error by name when the court's ABI knows it, else ethers' short message. */
 function courtError(contract: Contract, e: Error): string {
-  const data = (e as { data?: string }).data;
-  const parsed = data ? contract.interface.parseError(data) : null;
-  return parsed?.name ?? (e as { shortMessage?: string }).shortMessage ?? e.message;
+  return revertOf(contract, e)?.name ?? (e as { shortMessage?: string }).shortMessage ?? e.message;
 }

@@ -4,22 +4,32 @@
  *
  * - "Take it to the court": one click; the player's own key signs the CourtReveal and sends
  *   `court.reveal` (court-actions.ts). The seed is then public and timestamped on chain.
+ * - The court pays from its bond: a reveal it cannot cover now (`BondTooSmall`) is tried again
+ *   every 30 s until the receipt's reveal deadline, and the row says so. The card shows the
+ *   bond's free and reserved coins.
  * - Revealed: the server must answer by the case's `answerBy`. Answered: the outcome's beta,
- *   checked here against the pinned VRF key, and /verify for the room. Past `answerBy` and still
+ *   checked here against the pinned VRF key, the coins the answer paid (checked against what the
+ *   outcome owes when the draw was voided), and /verify for the room. Past `answerBy` and still
  *   unanswered: "Claim N coins", one more click; then claimed.
  *
- * Each case row carries `data-state` (open, revealed, claimable, answered, claimed, refused) so
- * tests and scripts can follow it. The chain is read every 2 s while some case is still open.
+ * Each case row carries `data-state` (open, bond-wait, revealed, claimable, answered, claimed,
+ * refused) so tests and scripts can follow it. The chain is read every 2 s while some case is
+ * still open.
  * @module
  */
 import { addressOf, type Fairness } from './api.ts';
 import type { CaseState, CourtChain } from './court-actions.ts';
+import type { CourtBond } from './court-bond.ts';
+import { bondText, bondWaitText, payoutText, proofText } from './court-text.ts';
 import { isCourtCase, notForCourt, onWitnessedChange, saveWitnessed, witnessedDraws, type WitnessedDraw } from './court-store.ts';
 import type { Session } from './session.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const actions = () => import('./court-actions.ts');
+const bonds = () => import('./court-bond.ts');
 const POLL_MS = 2000;
+/** How often a reveal the court's bond could not cover is tried again. */
+export const BOND_RETRY_MS = 30_000;
 const time = (seconds: number) => new Date(seconds * 1000).toLocaleString();
 const short = (hex: string) => `${hex.slice(0, 10)}…`;
 
@@ -30,6 +40,9 @@ export class CourtPanel {
   /** Draws with a click under way, and the last failure of each: by room/draw. */
   readonly #busy = new Set<string>();
   readonly #failed = new Map<string, string>();
+  /** Reveals refused for want of bond, waiting for their next try: by room/draw. */
+  readonly #bondWait = new Map<string, { readonly needed: bigint; readonly available: bigint; readonly signature: string; readonly next: number }>();
+  #bond: CourtBond | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -38,11 +51,12 @@ export class CourtPanel {
     /** A claim minted coins: the inventory may have changed. */
     private readonly onClaimed: () => void = () => undefined,
   ) {
-    const { rpcUrl, chainId } = keys.chain;
     const court = addressOf(keys.chain.court);
-    this.#chain = court ? { rpcUrl, chainId, court } : undefined;
+    this.#chain = court ? { rpcUrl: keys.chain.rpcUrl, chainId: keys.chain.chainId, court } : undefined;
     onWitnessedChange(() => this.#tick());
     this.#tick();
+    // Reveals that were waiting for bond when the page was left: tried again now, then every 30 s.
+    for (const d of this.#cases()) if (this.#chain && d.waitingForBond && !d.court && !notForCourt(d.receipt)) void this.#reveal(d);
   }
 
   /** Reads the open cases on chain, redraws, and comes back while anything may still change. */
@@ -60,25 +74,35 @@ export class CourtPanel {
   }
 
   async #refresh(): Promise<void> {
-    if (!this.#chain) return;
+    if (!this.#chain || !this.#cases().length) return;
     const open = witnessedDraws().filter((d) => d.court && !this.#final(d));
-    if (!open.length) return;
     const { caseState } = await actions();
-    await Promise.all(
-      open.map(async (d) => {
+    const bond = bonds().then(async ({ readCourtBond }) => (this.#bond = await readCourtBond(this.#chain!)));
+    await Promise.all([
+      bond.catch(() => undefined), // unread this time: the last figures stay shown
+      ...open.map(async (d) => {
         try {
-          this.#states.set(d.court!.caseId, await caseState(this.#chain!, d.court!, d.receipt, d.seed, this.keys));
+          const state = await caseState(this.#chain!, d.court!, d.receipt, d.seed, this.keys, d.voided !== undefined);
+          this.#states.set(d.court!.caseId, state);
+          if (state.status === 'answered' && state.payout > 0) this.onClaimed(); // the answer paid coins
         } catch {
           // The chain did not answer this time: the last state stays shown, and the next tick asks again.
         }
       }),
-    );
+    ]);
+  }
+
+  /** The draws of this player's the card lists. */
+  #cases(): WitnessedDraw[] {
+    const mine = (d: WitnessedDraw) => d.receipt.players[0]?.toLowerCase() === this.session.address.toLowerCase();
+    return witnessedDraws().filter((d) => mine(d) && isCourtCase(d));
   }
 
   render(): void {
-    const mine = (d: WitnessedDraw) => d.receipt.players[0]?.toLowerCase() === this.session.address.toLowerCase();
-    const cases = witnessedDraws().filter((d) => mine(d) && isCourtCase(d));
+    const cases = this.#cases();
     $('court').hidden = cases.length === 0;
+    $('court-bond').hidden = !this.#chain;
+    $('court-bond').textContent = bondText(this.#bond);
     $('court-cases').replaceChildren(...cases.map((d) => this.#row(d)));
   }
 
@@ -98,15 +122,19 @@ export class CourtPanel {
     if (!d.court) {
       const why = notForCourt(d.receipt);
       if (why) return say('refused', `It cannot go to the court: ${why}.`);
+      const wait = this.#bondWait.get(id);
+      if (wait) return say('bond-wait', bondWaitText(wait, d.receipt.revealDeadline!));
       if (this.#busy.has(id)) return say('open', 'Taking it to the court…');
-      return say('open', 'The court makes the seed public; the server must then answer with the outcome, or pay the most this draw could have paid.', this.#button('Take it to the court', 'court-reveal', () => this.#reveal(d)));
+      return say('open', 'The court makes the seed public; the server must then answer with the outcome, paying what it wins, or the most this draw could have paid can be claimed.', this.#button('Take it to the court', 'court-reveal', () => this.#reveal(d)));
     }
     const c = d.court;
     const state = this.#states.get(c.caseId);
     if (state?.status === 'answered') {
-      const check = state.proofHolds === undefined ? '' : state.proofHolds ? ' ✓ proof checked against the pinned VRF key' : ' ✗ the proof does NOT hold against the pinned VRF key: a signed, public proof of cheating';
+      const paid = payoutText(state, d.voided !== undefined);
+      li.dataset['payout'] = String(state.payout);
+      const payout = Object.assign(document.createElement('span'), { className: paid.ok ? 'paid' : 'fail', textContent: `${paid.text} ` });
       const link = Object.assign(document.createElement('a'), { href: `/verify?room=${encodeURIComponent(d.roomId)}`, textContent: 'verify the room' });
-      return say('answered', `The server answered on chain: beta ${short(state.beta)}${check}. `, link);
+      return say('answered', `The server answered on chain: beta ${short(state.beta)}${proofText(state)}. `, payout, link);
     }
     if (state?.status === 'claimed' || c.claimTx) return say('claimed', `Claimed ${state?.status === 'claimed' ? state.amount : ''} coins${c.claimTx ? ` in ${short(c.claimTx)}` : ''}.`);
     const maxPayout = state?.status === 'revealed' ? state.maxPayout : (d.receipt as { maxPayout?: number }).maxPayout ?? 0;
@@ -141,9 +169,24 @@ export class CourtPanel {
   }
 
   #reveal(d: WitnessedDraw): Promise<void> {
+    const id = `${d.roomId}/${d.drawSeq}`;
     return this.#act(d, async () => {
-      const court = await (await actions()).revealToCourt(this.#chain!, this.session, d.receipt, d.seed);
-      saveWitnessed({ ...d, court });
+      const { revealToCourt, BondTooSmallError } = await actions();
+      const waited = this.#bondWait.get(id);
+      this.#bondWait.delete(id);
+      try {
+        const court = await revealToCourt(this.#chain!, this.session, d.receipt, d.seed, waited?.signature);
+        saveWitnessed({ ...d, court, waitingForBond: false });
+      } catch (e) {
+        // The court's bond cannot cover this draw now: wait for it (a case closing frees its reserve) until the reveal deadline.
+        if (!(e instanceof BondTooSmallError) || Date.now() + BOND_RETRY_MS > d.receipt.revealDeadline!) {
+          if (d.waitingForBond) saveWitnessed({ ...d, waitingForBond: false });
+          throw e;
+        }
+        this.#bondWait.set(id, { needed: e.needed, available: e.available, signature: e.playerSignature, next: Date.now() + BOND_RETRY_MS });
+        if (!d.waitingForBond) saveWitnessed({ ...d, waitingForBond: true });
+        setTimeout(() => void this.#reveal({ ...d, waitingForBond: true }), BOND_RETRY_MS);
+      }
     });
   }
 

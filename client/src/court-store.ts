@@ -37,6 +37,8 @@ export interface WitnessedDraw {
   /** Set when the room voided the draw after the reveal. */
   readonly voided?: string;
   readonly court?: CourtCase;
+  /** Set while the court refuses the reveal for want of bond: the page tries again (after a reload too) until the reveal deadline. */
+  readonly waitingForBond?: boolean;
 }
 
 const key = (d: { roomId: string; drawSeq: number }) => `${d.roomId}/${d.drawSeq}`;

@@ -72,6 +72,7 @@ export class GameRoom {
     }, registry);
     $(`${game}-room-id`).textContent = room.roomId;
     this.#view = viewOf(game)({ mount: $(`${game}-view`), room, address: session.address, keys, verifier, chain: this.#chain, onSettled: () => deps.onWin(), court: drawWitness(room.roomId),
+      revealRefusal: async (receipt) => (await import('./court-bond.ts')).revealRefusal(keys, receipt),
       rulesHash, authorize: (draw) => session.authorize({ roomId: room.roomId, game, rulesHash, ...draw }),
       authorizeMove: (move) => session.authorizeMove({ roomId: room.roomId, ...move }) });
     const transcript = $<HTMLAnchorElement>(`export-${game}-transcript`);

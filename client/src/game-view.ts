@@ -5,6 +5,7 @@
  */
 import type { Room } from '@colyseus/sdk';
 import type { JsonValue } from '../../vrf/protocol/encoding.ts';
+import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { Fairness } from './api.ts';
 import type { DrawWitness } from './court-store.ts';
 import type { RoomChain, Verifier } from './verifier.ts';
@@ -35,6 +36,12 @@ export interface GameViewContext {
    * or is voided (a voided draw whose seed this page revealed can go to the court).
    */
   readonly court: DrawWitness;
+  /**
+   * Why this page must keep its seed secret from a receipt that passed its checks, or undefined:
+   * the reveal court's free bond is less than the receipt's maxPayout (or cannot be read), so the
+   * court could not pay the draw if the server withheld its outcome. Asked before every reveal.
+   */
+  revealRefusal(receipt: ReceiptRecord): Promise<string | undefined>;
   /** The hash of the pinned rules document of this game: what every draw request signs for, and every receipt must name. */
   readonly rulesHash: string;
   /**

@@ -2,7 +2,7 @@
  * How a verdict shows on a row, the same in every view: `✓ verified`, `✗ FAILED:` with the
  * checks that failed, or `⧗ not verified yet` for a record the page could not place in the
  * room's chain (its transcript did not come): a gap is never shown as a failure. Tests read
- * `data-verified` (true, false, unplaced).
+ * `data-verified` (true, false, unplaced; withheld for a seed the page kept secret).
  * @module
  */
 import type { Verdict } from './live-transcript.ts';
@@ -13,6 +13,13 @@ export function markRow(li: HTMLElement, text: string, problems: readonly string
   mark.className = problems.length ? 'mark fail' : unplaced ? 'mark muted' : 'mark ok';
   mark.textContent = problems.length ? `✗ FAILED: ${problems.join('; ')}` : unplaced ? `⧗ not verified yet: ${unplaced}` : '✓ verified';
   li.dataset['verified'] = state;
+  li.replaceChildren(`${text} `, mark);
+}
+
+/** A draw whose receipt checked out but to which this page did not reveal its seed, and why (`data-verified` withheld). */
+export function markWithheld(li: HTMLElement, text: string, why: string): void {
+  const mark = Object.assign(document.createElement('span'), { className: 'mark held', textContent: `⊘ seed kept secret: ${why}` });
+  li.dataset['verified'] = 'withheld';
   li.replaceChildren(`${text} `, mark);
 }
 

@@ -12,7 +12,7 @@ import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/proto
 import { MIN_WINNING_ROLLS, payoutOnWin, ROLLS, winningRolls } from './rules.ts';
 import { formatChips, MIN_STAKE_UNITS, parseChips } from '../chips.ts';
 import type { Verdict } from '../../client/src/live-transcript.ts';
-import { historyLine, markRow, receiptNote } from '../../client/src/marks.ts';
+import { historyLine, markRow, markWithheld, receiptNote } from '../../client/src/marks.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
 
 type Direction = 'under' | 'over';
@@ -204,9 +204,14 @@ class DiceView implements GameView {
     const { drawSeq } = receipt.record;
     const li = this.#row(drawSeq);
     const intended = { roomId: this.#room.roomId, game: 'dice', kind: 'roll', action: { ...bet }, address: this.ctx.address, commitment, rulesHash: this.ctx.rulesHash };
-    const [mine, chained] = await Promise.all([this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt: receipt.record, intended }), receipt.verdict]);
+    const [mine, chained, refusal] = await Promise.all([
+      this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt: receipt.record, intended }),
+      receipt.verdict,
+      this.ctx.revealRefusal(receipt.record),
+    ]);
     const problems = [...mine, ...chained.problems];
     if (problems.length) return markRow(li, `draw ${drawSeq}: receipt refused, seed kept secret:`, problems);
+    if (refusal) return markWithheld(li, `draw ${drawSeq}: not played:`, refusal);
     li.textContent = `draw ${drawSeq}: rolling…`;
     const outcome = await this.#answer<Heard<DiceOutcome>>((resolve) => {
       this.#outcomes.set(drawSeq, resolve);

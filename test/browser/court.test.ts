@@ -7,25 +7,51 @@
  * second claim is refused by the court). A reload keeps the case. With an injected wallet, the
  * wallet signs the CourtReveal and sends the reveal itself. And against an honest server, a
  * case the page takes to the court (a draw whose outcome it never heard) is answered, and the page
- * shows the answer with its proof checked against the pinned VRF key.
+ * shows the answer with its proof checked against the pinned VRF key, and the 0 coins it paid (the
+ * room settled the draw). Against a server that voids revealed draws and then answers
+ * (FAIRPLAY_TEST_WITHHOLD=void-revealed-answered), the page shows the coins the answer paid, as
+ * the outcome owes them. And before revealing a seed the page checks the court's free bond: when
+ * the admin has announced a withdrawal of the whole bond after the receipt was issued, the page
+ * keeps its seed secret and says why.
  */
 import { join } from 'node:path';
-import { Contract, getBytes, Interface, Wallet } from 'ethers';
+import { Contract, getBytes, Interface, Wallet, ZeroHash, type EventLog, type JsonRpcProvider } from 'ethers';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import { collectPageErrors, launchChromium, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
+import { PUBLISHED_RULES } from '../../games/registry.ts';
+import { courtAnswerProblems } from '../../vrf/protocol/court-answer.ts';
+import type { DrawRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
+import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { getJson } from '../helpers/player.ts';
 import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { receiptTerms } from '../../vrf/protocol/record-checks.ts';
 
 const COURT = new Interface([
   'function cases(bytes32 caseId) view returns (address player, uint64 maxPayout, uint64 revealedAt, uint64 answerBy, uint8 status)',
   'function claim(bytes32 caseId)',
+  'function freeBond() view returns (uint256)',
+  'function reserved() view returns (uint256)',
+  'function announceWithdrawal(uint256 amount)',
+  'event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)',
+  'event Answered(bytes32 indexed caseId, bytes beta, bytes pi, uint64 payout)',
   'error NotOpen(bytes32 caseId)',
 ]);
 const COINS = new Interface(['function balanceOf(address account, uint256 id) view returns (uint256)']);
 
-type Stored = { receipt: { maxPayout: number; drawSeq: number }; court?: { caseId: string; answerBy: number; revealTx: string; claimTx?: string } }[];
+type Stored = { receipt: ReceiptRecord & { maxPayout: number }; seed: string; court?: { caseId: string; answerBy: number; revealTx: string; claimTx?: string } }[];
+const courtOf = (fairness: { chain: { court: string | { address: string } } }) => (typeof fairness.chain.court === 'string' ? fairness.chain.court : fairness.chain.court.address);
+
+/** Sends `data` to `to` as `from`, an account the node lets the test act for (anvil_impersonateAccount); resolves once mined. */
+async function sendAs(node: JsonRpcProvider, from: string, to: string, data: string): Promise<void> {
+  await node.send('anvil_impersonateAccount', [from]);
+  await node.send('anvil_setBalance', [from, '0xde0b6b3a7640000']);
+  const hash = (await node.send('eth_sendTransaction', [{ from, to, data }])) as string;
+  const receipt = await waitFor(() => node.getTransactionReceipt(hash), { what: `transaction ${hash} to be mined` });
+  if (receipt.status !== 1) throw new Error(`transaction ${hash} reverted`);
+}
 
 let server: ServerProcess;
 let browser: Browser;
@@ -66,6 +92,10 @@ describe('the reveal court from the page', () => {
     expect(maxPayout).toBeGreaterThan(0);
     const opened = (await court.getFunction('cases')(caseId)) as [string, bigint, bigint, bigint, bigint];
     expect([opened[0], opened[1], opened[4]]).toEqual([address, BigInt(maxPayout), 1n]);
+    // The card shows the court's bond, the case's maxPayout now reserved from it.
+    const bond = page.locator('#court-bond', { hasText: `${maxPayout} reserved for cases still open` });
+    await bond.waitFor({ timeout: 15_000 });
+    expect(await bond.innerText()).toBe(`The court pays from a bond of coins it holds: ${await court.getFunction('freeBond')()} free for new cases, ${maxPayout} reserved for cases still open.`);
     const revealGas = (await chain.getTransactionReceipt(draw!.court!.revealTx))!.gasUsed;
     console.log(`court case ${caseId}: revealed by the page (gas ${revealGas}, paid by the player), answer due by ${new Date(Number(opened[3]) * 1000).toISOString()}; player's ether now ${await chain.getBalance(address)} wei`);
     await screenshot(page, 'court-revealed');
@@ -152,6 +182,44 @@ describe('the reveal court from the page', () => {
     await context.close();
   });
 
+  it('keeps the seed secret when the court has less bond free than the receipt could pay (the whole bond announced for withdrawal)', async () => {
+    const fairness = await getJson<{ chain: { court: string | { address: string } } }>(`${server.url}/fairness`);
+    const courtAddress = courtOf(fairness);
+    const court = new Contract(courtAddress, COURT, chain);
+    // The court's admin: the account its DEFAULT_ADMIN_ROLE went to at deployment.
+    const [granted] = (await court.queryFilter(court.filters.RoleGranted!(ZeroHash), 0)) as EventLog[];
+    const admin = granted!.args.getValue('account') as string;
+    const { page, errors } = await signedInPage(browser, server.url);
+    // The room issues the receipt while the whole bond is free (the server checks maxPayout against it);
+    // the admin announces a withdrawal of all of it just as the page asks for the free bond before revealing.
+    const freeBondCall = COURT.getFunction('freeBond')!.selector;
+    let announced: bigint | undefined;
+    await page.route('**/chain', async (route) => {
+      if (announced === undefined && route.request().postData()?.includes(freeBondCall)) {
+        announced = (await court.getFunction('freeBond')()) as bigint;
+        await sendAs(chain, admin, courtAddress, COURT.encodeFunctionData('announceWithdrawal', [announced]));
+      }
+      await route.continue();
+    });
+    await page.click('#create-dice');
+    await page.waitForSelector('#dice:not([hidden])');
+    const roll = await rollDice(page, 0);
+    console.log(`the draw as the page showed it, once ${announced} coins of bond were announced for withdrawal: ${roll.text}`);
+    expect(announced).toBeGreaterThan(19n);
+    expect(await court.getFunction('freeBond')()).toBe(0n);
+    expect(roll.verified).toBe('withheld');
+    expect(roll.text).toBe(
+      'draw 0: not played: ⊘ seed kept secret: the reveal court has only 0 coins of bond free, less than the 19 coins this draw could pay: if the server withheld the outcome, the court could not pay it, so this page keeps its seed secret: the room will void the draw and give the stake back',
+    );
+    // No seed went out: the tab holds no evidence for the court, and the room's draw is still waiting for the seed.
+    expect(await page.evaluate(() => sessionStorage.getItem('fairplay.court'))).toBeNull();
+    const roomId = (await page.locator('#dice-room-id').innerText()).trim();
+    const { records } = await getJson<{ records: { type: string }[] }>(`${server.url}/rooms/${roomId}/transcript`);
+    expect(records.map((r) => r.type)).toEqual(['receipt']);
+    await screenshot(page, 'court-bond-refused');
+    expect(errors).toEqual([]);
+  });
+
   it("shows an honest server's answer to a case the page took there, its proof checked against the pinned key", { timeout: timeoutWithStarts(1, 120_000) }, async () => {
     const honest = await startServerProcess();
     try {
@@ -177,12 +245,60 @@ describe('the reveal court from the page', () => {
       console.log(`the page, after the server answered: ${text}`);
       // The answer is the outcome the room recorded.
       expect(text).toContain(`The server answered on chain: beta ${outcome.beta!.slice(0, 10)}… ✓ proof checked against the pinned VRF key`);
+      // The room settled (and paid) the draw: the answer pays nothing.
+      expect(await answered.getAttribute('data-payout')).toBe('0');
+      expect(text).toContain('It paid no coins: nothing is owed if the room settled this draw');
       expect(await answered.locator('a').getAttribute('href')).toBe(`/verify?room=${encodeURIComponent(roomId)}`);
       expect(await page.locator('#court-cases button.court-claim').count()).toBe(0);
       console.log(`player ${address} took draw 0 of room ${roomId} to the court; the honest server answered`);
       expect(errors).toEqual([]);
     } finally {
       await honest.stop();
+    }
+  });
+
+  it('shows the coins an answer paid for a draw the room voided after the reveal, as the outcome owes them', { timeout: timeoutWithStarts(1, 120_000) }, async () => {
+    const answering = await startServerProcess({ env: { NODE_ENV: 'test', FAIRPLAY_TEST_WITHHOLD: 'void-revealed-answered' } });
+    const node = new IpcJsonRpcProvider(join(answering.dataDir, 'chain', 'anvil.ipc'));
+    try {
+      const fairness = await getJson<TrustedKeys & { chain: { gameAssets: string; court: string | { address: string } } }>(`${answering.url}/fairness`);
+      const court = new Contract(courtOf(fairness), COURT, node);
+      const coins = new Contract(fairness.chain.gameAssets, COINS, node);
+      const { page, address, errors } = await signedInPage(browser, answering.url);
+      await page.click('#create-dice');
+      await page.waitForSelector('#dice:not([hidden])');
+      // 200 chips under 9800: a 98% chance of a win paying 202.04 chips, 2 whole coins of profit (the page shows whichever came).
+      await page.fill('#stake', '200');
+      await page.locator('#target').evaluate((el: HTMLInputElement) => ((el.value = '9800'), el.dispatchEvent(new Event('input'))));
+      expect((await rollDice(page, 0)).text).toMatch(/voided/);
+      await page.locator('#court-cases li[data-state="open"] button.court-reveal').click();
+      // The server's court watcher answers: the draw's beta and proof, and the coins its outcome wins.
+      const answered = page.locator('#court-cases li[data-state="answered"]');
+      await answered.waitFor({ timeout: 60_000 });
+      const [draw] = JSON.parse((await page.evaluate(() => sessionStorage.getItem('fairplay.court'))) ?? '[]') as Stored;
+      const [event] = (await court.queryFilter(court.filters.Answered!(draw!.court!.caseId), 0)) as EventLog[];
+      const [beta, pi, payout] = [event!.args.getValue('beta') as string, event!.args.getValue('pi') as string, event!.args.getValue('payout') as bigint];
+      // The answer is right by the room's transcript (a void for the draw): checked here apart from the page.
+      const roomId = (await page.locator('#dice-room-id').innerText()).trim();
+      const { records } = await getJson<{ records: DrawRecord[] }>(`${answering.url}/rooms/${roomId}/transcript`);
+      expect(records.map((r) => r.type)).toEqual(['receipt', 'void']);
+      const { terms } = receiptTerms(draw!.receipt, fairness);
+      expect(courtAnswerProblems(draw!.receipt, draw!.seed, { beta, pi, payout: Number(payout) }, records, fairness.publicKey, terms)).toEqual([]);
+      const text = await answered.innerText();
+      console.log(`the page, after the server answered the voided draw (payout ${payout} coins): ${text}`);
+      expect(await answered.getAttribute('data-payout')).toBe(String(payout));
+      expect(text).toContain(`The server answered on chain: beta ${beta.slice(2, 12)}… ✓ proof checked against the pinned VRF key. `);
+      expect([0n, 2n]).toContain(payout);
+      expect(text).toContain(payout > 0n ? "It paid you 2 coins: what the draw's outcome wins." : 'The draw lost: nothing owed.');
+      // The coins came from the court's bond, to the player; the case's reserve is released.
+      expect(await coins.getFunction('balanceOf')(address, 1)).toBe(payout);
+      expect(await court.getFunction('reserved')()).toBe(0n);
+      if (payout > 0n) await page.locator('#token-balances', { hasText: `coins: ${payout}` }).waitFor({ timeout: 15_000 });
+      await screenshot(page, 'court-answered-payout');
+      expect(errors).toEqual([]);
+    } finally {
+      node.destroy();
+      await answering.stop();
     }
   });
 });

@@ -125,7 +125,7 @@ export class ChainRegistry {
 }
 
 /** eth_chainId with a deadline: the one call that tells whether the RPC is there at all. */
-async function rpcChainId(rpcUrl: string, timeoutMs: number): Promise<bigint> {
+export async function rpcChainId(rpcUrl: string, timeoutMs: number): Promise<bigint> {
   let response: Response;
   try {
     response = await fetch(rpcUrl, {
