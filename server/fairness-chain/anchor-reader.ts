@@ -39,12 +39,22 @@ export class AnchorReader {
   ) {}
 
   async anchor(index: number): Promise<AnchorView | undefined> {
+    const head = await this.anchorHead(index);
+    return head && { ...head, leaves: await this.leaves(index) };
+  }
+
+  /** An anchor without its leaves (which never change once built): what its ETag is made of. */
+  async anchorHead(index: number): Promise<Omit<AnchorView, 'leaves'> | undefined> {
     const a = await this.store.anchor(index);
     if (!a) return undefined;
     const mint = await this.log.mintOf(anchorId(index));
-    const leaves = await this.store.leaves(index);
-    const base = { index, root: a.root, leafCount: a.leafCount, leaves };
+    const base = { index, root: a.root, leafCount: a.leafCount };
     return mint ? { ...base, status: 'confirmed', blockNumber: mint.blockNumber, txHash: mint.hash } : { ...base, status: 'pending' };
+  }
+
+  /** The anchor's leaves, by room id (at most ANCHOR_MAX_LEAVES, 10,000). */
+  leaves(index: number): Promise<RoomHead[]> {
+    return this.store.leaves(index);
   }
 
   /** The room's newest leaf whose anchor is confirmed, or null. */
