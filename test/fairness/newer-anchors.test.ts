@@ -27,18 +27,26 @@ function anchorOf(index: number, leaves: AnchorLeaf[], timestamp = 1_795_353_600
   return { chain: { index, root, timestamp, blockNumber: 100 + index, leafCount: leaves.length }, served: { index, root, leafCount: leaves.length, leaves, status: 'confirmed' } };
 }
 
-/** A registry and server holding `anchors` in order; `unserved` lists the indexes the server answers 404 for. */
-function sourcesOf(anchors: { chain: ChainAnchor; served: unknown }[], unserved: number[] = []): AnchorSources & { reads: number[] } {
+/**
+ * A registry and server holding `anchors` in order, the server answering at most `page` anchors a
+ * request and leaving out those in `unserved`; `reads` lists the anchors it served.
+ */
+function sourcesOf(anchors: { chain: ChainAnchor; served: unknown }[], unserved: number[] = [], page = 2): AnchorSources & { reads: number[]; requests: number } {
   const reads: number[] = [];
-  return {
+  const sources = {
     reads,
+    requests: 0,
     anchorCount: async () => anchors.length,
-    anchorAt: async (i) => anchors[i]!.chain,
-    served: async (i) => {
-      reads.push(i);
-      return unserved.includes(i) ? `/anchors/${i} answered HTTP 404` : anchors[i]!.served;
+    anchorAt: async (i: number) => anchors[i]!.chain,
+    served: async (from: number, to: number) => {
+      sources.requests++;
+      const out = new Map<number, unknown>();
+      for (let i = from; i < Math.min(to, from + page, anchors.length); i++) if (!unserved.includes(i)) out.set(i, anchors[i]!.served);
+      reads.push(...out.keys());
+      return out;
     },
   };
+  return sources;
 }
 
 describe('rebuilding an anchor root from its leaves', () => {
@@ -109,7 +117,13 @@ describe('a transcript against the anchors newer than its own', () => {
     // The one anchor that would refuse the cut is not served: not a pass, a warning.
     const unserved = await scanNewerAnchors(t.roomId, cut, 1, sourcesOf(anchors, [3]));
     expect(newerAnchorsProblems(unserved)).toEqual([]);
-    expect(newerAnchorsWarnings(unserved)).toEqual(['anchor 3 unchecked: /anchors/3 answered HTTP 404']);
+    expect(newerAnchorsWarnings(unserved)).toEqual(['anchor 3 unchecked: the server does not serve anchor 3']);
+    // Nothing served past it: the rest is unchecked, and the scan ends.
+    const tail = await scanNewerAnchors(t.roomId, cut, 1, sourcesOf(anchors, [3, 4]));
+    expect(newerAnchorsWarnings(tail)).toEqual(['anchor 3 unchecked: the server does not serve anchor 3', 'anchor 4 unchecked: the server does not serve anchor 3']);
+    const refused = await scanNewerAnchors(t.roomId, cut, 1, { ...sourcesOf(anchors), served: async () => '/anchors?from=2 answered HTTP 429' });
+    expect(refused.unchecked.map((u) => u.index)).toEqual([2, 3, 4]);
+    expect(newerAnchorsSummary(refused)).toBe('newer anchors 2 to 4: none could be checked');
     expect(newerAnchorsSummary(unserved)).toBe('newer anchors 2 to 4 checked: none holds a later head of this room, 1 unchecked');
     // Served without the room's leaf: the rest no longer rebuilds the root on chain.
     const { leaves } = anchors[3]!.served as { leaves: AnchorLeaf[] };
@@ -129,6 +143,10 @@ describe('a transcript against the anchors newer than its own', () => {
     const sources = sourcesOf(anchors);
     const report = await scanNewerAnchors(t.roomId, t.records.slice(0, 4), 0, sources, { limit: 2 });
     expect(sources.reads.sort()).toEqual([1, 2]);
+    // Read a range at a time: here two anchors a request.
+    const all = sourcesOf(anchors);
+    await scanNewerAnchors(t.roomId, t.records, 0, all);
+    expect(all).toMatchObject({ reads: [1, 2, 3, 4], requests: 2 });
     expect(report).toMatchObject({ from: 1, to: 3, notCheckedFrom: 3 });
     expect(newerAnchorsProblems(report)).toEqual([]);
     expect(newerAnchorsWarnings(report)).toEqual(['not checked beyond anchor 2: anchors 3 to 4 are past the limit of 2 newer anchors per check']);

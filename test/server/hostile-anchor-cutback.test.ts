@@ -5,7 +5,7 @@
  * honest bettor throughout: a room is anchored partway, played on and closed, and its close
  * anchored; the cut-back copy is refused by the CLI (`--server`, reading the live `/anchors`)
  * and by the vrf module fed the same, as superseded by the anchor of the later head; the honest
- * transcript passes both. `GET /anchors/:index` answers 304 to its ETag.
+ * transcript passes both. `GET /anchors/:index` and `GET /anchors?from=&limit=` answer 304 to their ETags.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,6 +116,15 @@ describe('a transcript cut back to an earlier anchored head', () => {
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^"0x[0-9a-f]{64}\.\d+\.0x[0-9a-f]{64}"$/);
     expect((await fetch(`${url}/anchors/${honest.anchor!.index}`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    // A range of anchors whole in one answer, as the verifier reads them, revalidated the same way.
+    const range = await fetch(`${url}/anchors?from=${early.anchor!.index}&limit=3`);
+    const body = (await range.json()) as { anchors: { index: number; leaves: { roomId: string; lastSeq: number }[] }[]; next: number | null };
+    expect(body.anchors.map((a) => a.index)).toEqual([0, 1, 2].map((i) => early.anchor!.index + i));
+    expect(body.anchors[0]!.leaves).toContainEqual(expect.objectContaining({ roomId, lastSeq: cutTo }));
+    expect(body.next).toBe(early.anchor!.index + 3);
+    expect((await fetch(`${url}/anchors?from=${early.anchor!.index}&limit=3`, { headers: { 'If-None-Match': range.headers.get('etag')! } })).status).toBe(304);
+    expect((await fetch(`${url}/anchors?from=-1`)).status).toBe(400);
+    expect(await (await fetch(`${url}/anchors?from=999999`)).json()).toEqual({ anchors: [], next: null });
 
     const report = await bettor.stop();
     console.log(describeHonest('cut-back transcripts', report));

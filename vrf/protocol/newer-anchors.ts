@@ -149,5 +149,6 @@ export function newerAnchorsSummary(report: NewerAnchorsReport): string {
   if (report.superseded.length) return `superseded by ${report.superseded.map((s) => `anchor ${s.index} (record ${s.lastSeq})`).join(', ')}`;
   const unchecked = report.unchecked.length ? `, ${report.unchecked.length} unchecked` : '';
   const beyond = report.notCheckedFrom !== undefined ? `; not checked beyond anchor ${report.notCheckedFrom - 1} of ${report.anchorCount}` : '';
+  if (report.unchecked.length === scanned) return `newer ${range}: none could be checked${beyond}`;
   return `newer ${range} checked: none holds a later head of this room${unchecked}${beyond}`;
 }
