@@ -171,8 +171,11 @@ function render(transcript: { records?: LooseRecord[] }, report: TranscriptRepor
   $('report').hidden = false;
 }
 
-/** Verifies the transcript in the form; `fromServer`: it was fetched from this server just now (not pasted or loaded from a file). */
-async function verify(fromServer = false): Promise<void> {
+/**
+ * Verifies the transcript in the form; `fromServer`: it was fetched from this server just now (not
+ * pasted or loaded from a file), `retried`: fetched a second time.
+ */
+async function verify(fromServer = false, retried = false): Promise<void> {
   const keys: TrustedKeys = {
     suite: $<HTMLSelectElement>('suite').value,
     publicKey: $<HTMLInputElement>('public-key').value.trim().replace(/^0x/, '').toLowerCase(),
@@ -191,6 +194,12 @@ async function verify(fromServer = false): Promise<void> {
   $('summary').textContent = 'verifying…';
   const worker = new Worker(new URL('./transcript.worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (e: MessageEvent<{ report: TranscriptReport; ms: number; anchor: AnchorStatus }>) => {
+    const status = e.data.anchor;
+    if (fromServer && !retried && 'newer' in status && status.newer?.superseded.length) {
+      // A live room may have moved on, and been anchored, between the fetch and the check: fetch it once more.
+      worker.terminate();
+      return void loadRoom(true);
+    }
     const seen = againstSeen(transcript as Parameters<typeof againstSeen>[0], e.data.anchor, fromServer);
     render(transcript as { records?: LooseRecord[] }, e.data.report, e.data.ms, seen.status, seen.warnings);
     $('verify').removeAttribute('disabled');
@@ -203,13 +212,13 @@ async function verify(fromServer = false): Promise<void> {
 }
 
 /** `?room=<id>`: this server's transcript of that room, fetched whole and checked. */
-async function loadRoom(): Promise<void> {
+async function loadRoom(retried = false): Promise<void> {
   const roomId = new URLSearchParams(location.search).get('room');
   if (!roomId) return;
   try {
     const transcript = await fetchWholeTranscript(new URL(`/rooms/${encodeURIComponent(roomId)}/transcript`, location.origin));
     $<HTMLTextAreaElement>('paste').value = JSON.stringify(transcript);
-    await verify(true);
+    await verify(true, retried);
   } catch (e) {
     $('summary').textContent = `✗ The transcript of room ${roomId} could not be fetched: ${(e as Error).message}`;
     $('report').hidden = false;
@@ -217,4 +226,4 @@ async function loadRoom(): Promise<void> {
 }
 
 $('verify').onclick = () => void verify();
-void prefillKeys().then(loadRoom);
+void prefillKeys().then(() => loadRoom());
