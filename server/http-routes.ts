@@ -30,7 +30,7 @@ import type { ServerMetrics } from './metrics.ts';
 import { serverGame } from './games.ts';
 import { services } from './services.ts';
 import { serveTranscript } from './transcript-route.ts';
-import { serveAnchor } from './fairness-chain/anchor-route.ts';
+import { serveAnchor, serveAnchorRange } from './fairness-chain/anchor-route.ts';
 
 /** What GET /fairness answers: everything a verifier pins. */
 export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<string, unknown> {
@@ -126,6 +126,7 @@ export function installRoutes(
   // with `from`, `total` and `next`: streamed from the stored rows (transcript-route.ts).
   app.get('/rooms/:roomId/transcript', serveTranscript);
   // An anchor: its root, its leaves (room heads) and its transaction (fairness-chain/anchor-route.ts).
+  app.get('/anchors', serveAnchorRange);
   app.get('/anchors/:index', serveAnchor);
 
   app.get('/auth/nonce', async (req: Request, res: Response) => {

@@ -120,7 +120,7 @@ function framed(row: StoredRecord): boolean {
 }
 
 /** Whether an If-None-Match header names `etag` (or `*`). */
-function matches(header: string | undefined, etag: string): boolean {
+export function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(',').some((tag) => {
     const t = tag.trim();

@@ -2,7 +2,8 @@
  * Command-line verifier for auditors:
  *
  *   npx tsx vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
- *   npx tsx vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE] [--rpc URL [--registry ADDRESS] [--court ADDRESS]]
+ *   npx tsx vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE]
+ *       [--rpc URL [--registry ADDRESS [--server URL] [--newer-anchors N]] [--court ADDRESS]]
  *
  * `verify` prints beta (hex) and exits 0 if the proof is valid, or prints the reason and exits 1.
  * `verify-transcript` checks room transcripts (FAIRNESS.md section 7) and prints one line per
@@ -13,13 +14,16 @@
  * file holding the server's (its /fairness, or its `rules` object). With --rpc and --registry it
  * also checks against the chain (FAIRNESS.md section 7a): every receipt's signer, key and rules
  * against the registry entries in force at its issue, and each transcript's anchor against the
- * registry's, printing "anchored at block N (anchor i)" or "not anchored"; a registry that cannot
- * be read fails the run (exit 1). With --rpc and --court it also reads the reveal court's case of
- * each one-player receipt (FAIRNESS.md section 10, `court-report.ts`): an answer must prove the
- * draw's beta over the seed the court made public and pay what it owes (0 for a draw the
- * transcript settled, the outcome's coins otherwise); a case claimed, or unanswered past its
- * window, is the server failing to answer. Either fails the run (exit 1). Both exit 2 with a
- * usage message on malformed arguments.
+ * registry's, printing "anchored at block N (anchor i of M)" or "not anchored"; a registry that cannot
+ * be read fails the run (exit 1). With --server too (the server's origin, whose `GET /anchors/:index`
+ * serves each anchor's leaves) it holds every transcript against the anchors newer than its own, at
+ * most --newer-anchors of them (1440 unless given): one holding the room at a later head fails it
+ * ("superseded"), one that cannot be read whole is printed as unchecked. With --rpc and --court it
+ * also reads the reveal court's case of each one-player receipt (FAIRNESS.md section 10,
+ * `court-report.ts`): an answer must prove the draw's beta over the seed the court made public and
+ * pay what it owes (0 for a draw the transcript settled, the outcome's coins otherwise); a case
+ * claimed, or unanswered past its window, is the server failing to answer. Either fails the run
+ * (exit 1). Both exit 2 with a usage message on malformed arguments.
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -31,6 +35,8 @@ import { parseTranscriptAnchor } from './protocol/anchor-proof.ts';
 import { ChainCourt } from './protocol/chain-court.ts';
 import { ChainRegistry, ChainRegistryError } from './protocol/chain-registry.ts';
 import { checkCourtCases } from './court-report.ts';
+import { scanNewerAnchors, servedAnchorsOf } from './protocol/newer-anchors-scan.ts';
+import { NEWER_ANCHORS_LIMIT, newerAnchorsProblems, newerAnchorsSummary, newerAnchorsWarnings, type NewerAnchorsReport } from './protocol/newer-anchors.ts';
 import type { RegistryEntries } from './protocol/registry-check.ts';
 import { anchorStatus, formatVersion, headerProblems, TranscriptSchema, type AnchorStatus } from './protocol/transcript.ts';
 import { TranscriptVerifier, type CommitmentLog, type TrustedKeys } from './protocol/verifier.ts';
@@ -38,7 +44,7 @@ import { GAMES } from '../games/registry.ts';
 import type { RulesDocument } from '../games/rules-document.ts';
 
 const USAGE = `usage: vrf/cli.ts verify --suite NAME --pk HEX --alpha HEX --proof HEX
-       vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE] [--rpc URL [--registry ADDRESS] [--court ADDRESS]]
+       vrf/cli.ts verify-transcript FILE... [--pk HEX --signer ADDRESS] [--rules FILE] [--rpc URL [--registry ADDRESS [--server URL] [--newer-anchors N]] [--court ADDRESS]]
 suites: ${Object.keys(suites).join(', ')}`;
 
 class UsageError extends Error {}
@@ -102,13 +108,24 @@ function rulesArg(file: string | undefined): Record<string, RulesDocument> | und
 async function verifyTranscriptFile(args: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { pk: { type: 'string' }, signer: { type: 'string' }, rules: { type: 'string' }, rpc: { type: 'string' }, registry: { type: 'string' }, court: { type: 'string' } },
+    options: {
+      pk: { type: 'string' },
+      signer: { type: 'string' },
+      rules: { type: 'string' },
+      rpc: { type: 'string' },
+      registry: { type: 'string' },
+      court: { type: 'string' },
+      server: { type: 'string' },
+      'newer-anchors': { type: 'string' },
+    },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length === 0) throw new UsageError('verify-transcript takes one FILE or more');
   if (values.rpc === undefined && (values.registry !== undefined || values.court !== undefined)) throw new UsageError('--registry and --court read the chain: give --rpc too');
   if (values.rpc !== undefined && values.registry === undefined && values.court === undefined) throw new UsageError('--rpc names the chain of a --registry or a --court: give one');
+  if ((values.server !== undefined || values['newer-anchors'] !== undefined) && values.registry === undefined) throw new UsageError('--server and --newer-anchors need --rpc and --registry');
+  const newer = newerAnchorsArgs(values.server, values['newer-anchors']);
   const rules = rulesArg(values.rules);
   if (!values.pk || !values.signer) out('warning: keys taken from the transcript itself; pin --pk and --signer from /fairness');
   let chain: { registry: ChainRegistry; entries: RegistryEntries } | undefined;
@@ -128,18 +145,44 @@ async function verifyTranscriptFile(args: string[], out: (line: string) => void)
     return 1;
   }
   try {
-    return await verifyFiles(positionals, values, rules, chain, court, out);
+    return await verifyFiles(positionals, values, rules, chain && { ...chain, newer }, court, out);
   } finally {
     chain?.registry.destroy();
     court?.destroy();
   }
 }
 
+/** Where and how far the newer anchors are read: the server's origin (undefined: not read) and the limit. */
+interface NewerAnchorsArgs {
+  readonly server?: string;
+  readonly limit: number;
+}
+
+function newerAnchorsArgs(server: string | undefined, limit: string | undefined): NewerAnchorsArgs {
+  if (server !== undefined && !URL.canParse(server)) throw new UsageError(`--server is not a URL: "${server}"`);
+  const n = limit === undefined ? NEWER_ANCHORS_LIMIT : Number(limit);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--newer-anchors is not a whole number from 0: "${limit}"`);
+  return { ...(server !== undefined ? { server } : {}), limit: n };
+}
+
+/** The newer anchors' report of one transcript, or undefined when it is not a transcript (reported as such). */
+async function newerAnchorsOf(input: unknown, registry: ChainRegistry, args: NewerAnchorsArgs): Promise<NewerAnchorsReport | undefined> {
+  const parsed = TranscriptSchema.safeParse(input);
+  if (!parsed.success) return undefined;
+  const { anchor } = parseTranscriptAnchor(parsed.data.anchor);
+  if (args.server === undefined) {
+    const count = await registry.anchorCount().catch(() => 0);
+    return { from: 0, to: 0, anchorCount: count, superseded: [], unchecked: [], notRead: 'give --server URL (the server whose /anchors serves their leaves)' };
+  }
+  const sources = { anchorCount: () => registry.anchorCount(), anchorAt: (i: number) => registry.anchorAt(i), served: servedAnchorsOf(args.server) };
+  return scanNewerAnchors(parsed.data.roomId, parsed.data.records, anchor?.index, sources, { limit: args.limit });
+}
+
 async function verifyFiles(
   positionals: string[],
   values: { pk?: string; signer?: string },
   rules: Record<string, RulesDocument> | undefined,
-  chain: { registry: ChainRegistry; entries: RegistryEntries } | undefined,
+  chain: { registry: ChainRegistry; entries: RegistryEntries; newer: NewerAnchorsArgs } | undefined,
   court: ChainCourt | undefined,
   out: (line: string) => void,
 ): Promise<number> {
@@ -156,7 +199,8 @@ async function verifyFiles(
       ...(rules ? { rules } : {}),
     };
     const anchor = chain ? await chainAnchorStatus(input, chain.registry) : undefined;
-    let ok = verifyOne(input, keys, commitments, (line) => out(prefix + line), chain?.entries, anchor);
+    const newer = chain ? await newerAnchorsOf(input, chain.registry, chain.newer) : undefined;
+    let ok = verifyOne(input, keys, commitments, (line) => out(prefix + line), chain?.entries, anchor, newer);
     const records = (input as { records?: unknown } | null)?.records;
     if (court && Array.isArray(records) && !(await checkCourtCases(records, keys, court, (line) => out(prefix + line)))) ok = false;
     if (!ok) failed++;
@@ -187,6 +231,7 @@ function verifyOne(
   out: (line: string) => void,
   registry?: RegistryEntries,
   anchor?: AnchorStatus | 'none' | string,
+  newer?: NewerAnchorsReport,
 ): boolean {
   const parsed = TranscriptSchema.safeParse(input);
   if (!parsed.success) {
@@ -213,9 +258,18 @@ function verifyOne(
     out(`anchor: ${anchor}`);
   } else if (anchor) {
     anchored = anchor.anchored;
-    out(anchor.anchored ? `anchored at block ${anchor.blockNumber} (anchor ${anchor.index}), records 0 to ${anchor.lastSeq}` : `anchor ${anchor.index}: ${anchor.problems.join('; ')}`);
+    const of = newer ? ` of ${newer.anchorCount}` : '';
+    out(anchor.anchored ? `anchored at block ${anchor.blockNumber} (anchor ${anchor.index}${of}), records 0 to ${anchor.lastSeq}` : `anchor ${anchor.index}${of}: ${anchor.problems.join('; ')}`);
   }
-  const ok = problems.length === 0 && bad === 0 && anchored;
+  let current = true;
+  if (newer) {
+    const superseded = newerAnchorsProblems(newer);
+    current = superseded.length === 0;
+    if (!newer.notRead) out(newerAnchorsSummary(newer));
+    for (const p of superseded) out(`newer anchors: ${p}`);
+    for (const w of newerAnchorsWarnings(newer)) out(`warning: ${w}`);
+  }
+  const ok = problems.length === 0 && bad === 0 && anchored && current;
   out(ok ? `verified: ${parsed.data.records.length} records${verifier.closed ? ', room closed' : ''}` : 'FAILED');
   return ok;
 }

@@ -1,6 +1,7 @@
 /**
  * /verify's worker: given a chain, the fairness registry is read once (its entries for the
- * transcript's games, and the anchor at the transcript's anchor index); then the whole
+ * transcript's games, the anchor at the transcript's anchor index, and the anchors newer than it
+ * with their leaves from the server's /anchors); then the whole
  * transcript goes through `verifyTranscript` (the one step-by-step verifier, fed every record
  * from the first, every receipt checked against the registry's entries in force at its issue),
  * off the main thread. Answers the report, the anchor line's status, and how long the records took.
@@ -26,6 +27,7 @@ self.onmessage = async (event: MessageEvent<TranscriptJob>) => {
     checked: read !== undefined && 'view' in read,
     ...(read && 'problem' in read ? { problem: read.problem } : {}),
     ...(read && 'anchorTimestamp' in read && read.anchorTimestamp !== undefined ? { anchorTimestamp: read.anchorTimestamp } : {}),
+    ...(read && 'newer' in read && read.newer ? { newer: read.newer } : {}),
   });
   self.postMessage({ report, ms, anchor });
 };

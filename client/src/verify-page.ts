@@ -1,14 +1,19 @@
 /**
  * /verify: checks an exported room transcript offline against keys the user supplies, shows the
  * verdict per record (the bad ones named), the transcript's anchor on chain ("anchored at block
- * N", "not yet anchored", or FAILED with the reason), and a histogram of dice rolls against the
- * uniform distribution they must follow. `/verify?room=<id>` fetches that room's transcript from
- * this server and checks it at once.
+ * N (anchor i of M)", "not yet anchored", or FAILED with the reason), what the anchors newer than
+ * it say (read through this server's /anchors: none may hold the room further on), and a
+ * histogram of dice rolls against the uniform distribution they must follow. `/verify?room=<id>`
+ * fetches that room's transcript from this server and checks it at once; the tab remembers the
+ * newest anchor it verified of each room, and a later transcript served with an older anchor or
+ * fewer records fails (a pasted one is only warned of: it may be an old file on purpose).
  * @module
  */
 import { formatChips } from '../../games/chips.ts';
 import { ROLLS } from '../../games/dice/rules.ts';
+import { newerAnchorsSummary, newerAnchorsWarnings } from '../../vrf/protocol/newer-anchors.ts';
 import type { TranscriptReport, TrustedKeys } from '../../vrf/protocol/transcript.ts';
+import { olderThanSeen, rememberAnchor, seenAnchor } from './anchor-memory.ts';
 import type { AnchorStatus, RegistryAt } from './anchor-check.ts';
 import { addressOf, type Published } from './api.ts';
 import { fetchWholeTranscript } from './fetch-transcript.ts';
@@ -93,7 +98,7 @@ function anchorLine(status: AnchorStatus): void {
   line.className = status.kind === 'failed' ? 'mark fail' : status.kind === 'anchored' ? 'mark ok' : 'muted';
   line.textContent =
     status.kind === 'anchored'
-      ? `✓ anchored at block ${status.blockNumber} (anchor ${status.index}, ${ago(status.anchoredAt)} ago): records 0 to ${status.lastSeq} are fixed on chain`
+      ? `✓ anchored at block ${status.blockNumber} (anchor ${status.index}${status.anchorCount === undefined ? '' : ` of ${status.anchorCount}`}, ${ago(status.anchoredAt)} ago): records 0 to ${status.lastSeq} are fixed on chain`
       : status.kind === 'not-anchored'
         ? `not yet anchored: ${status.lastAnchorAt === null ? 'this server has no anchor on chain yet' : `last anchor ${Math.max(0, Math.round((Date.now() - status.lastAnchorAt) / 1000))} s ago`}`
         : status.kind === 'failed'
@@ -103,7 +108,35 @@ function anchorLine(status: AnchorStatus): void {
             : 'no anchor in this transcript (saved before anchors, or from a server without them)';
 }
 
-function render(transcript: { records?: LooseRecord[] }, report: TranscriptReport, ms: number, anchor: AnchorStatus): void {
+/** What the anchors newer than the transcript's said, and what could not be checked (warnings, never passed silently). */
+function newerLine(status: AnchorStatus, warnings: readonly string[]): void {
+  const line = $('newer-anchors');
+  const newer = 'newer' in status ? status.newer : undefined;
+  const all = [...(newer ? newerAnchorsWarnings(newer) : []), ...warnings];
+  line.dataset['kind'] = !newer ? 'none' : newer.superseded.length ? 'superseded' : newer.notRead ? 'not-read' : all.length ? 'unchecked' : 'clear';
+  line.className = newer?.superseded.length ? 'mark fail' : all.length ? 'warn' : 'muted';
+  const lines = [...(newer && !newer.notRead ? [newerAnchorsSummary(newer)] : []), ...all.map((w) => `⚠ ${w}`)];
+  line.replaceChildren(...lines.flatMap((l, i) => (i ? [document.createElement('br'), l] : [l])));
+}
+
+/**
+ * Holds the status against what this tab verified of the room before: served by this server, an
+ * older anchor or fewer records fails; pasted, it is a warning. Remembers a transcript that passed.
+ */
+function againstSeen(transcript: { roomId?: unknown; records?: unknown[]; anchor?: { index?: unknown } | null }, status: AnchorStatus, fromServer: boolean): { status: AnchorStatus; warnings: string[] } {
+  const roomId = typeof transcript.roomId === 'string' ? transcript.roomId : undefined;
+  if (!roomId || status.kind === 'absent' || status.kind === 'unchecked') return { status, warnings: [] };
+  const records = Array.isArray(transcript.records) ? transcript.records.length : 0;
+  const index = typeof transcript.anchor?.index === 'number' ? transcript.anchor.index : null;
+  const older = olderThanSeen(seenAnchor(roomId), { index, records });
+  if (status.kind === 'anchored' && !older) rememberAnchor(roomId, { index: status.index, lastSeq: status.lastSeq, records });
+  if (!older) return { status, warnings: [] };
+  if (!fromServer) return { status, warnings: [older] };
+  const problems = status.kind === 'failed' ? [...status.problems, older] : [older];
+  return { status: { kind: 'failed', problems, ...('newer' in status && status.newer ? { newer: status.newer } : {}) }, warnings: [] };
+}
+
+function render(transcript: { records?: LooseRecord[] }, report: TranscriptReport, ms: number, anchor: AnchorStatus, warnings: readonly string[]): void {
   const records = Array.isArray(transcript.records) ? transcript.records : [];
   const bad = report.records.filter((r) => r.problems.length);
   const summary = $('summary');
@@ -112,10 +145,11 @@ function render(transcript: { records?: LooseRecord[] }, report: TranscriptRepor
   summary.dataset['ok'] = String(ok);
   summary.dataset['ms'] = ms.toFixed(1);
   anchorLine(anchor);
+  newerLine(anchor, warnings);
   summary.textContent = !report.ok
     ? `✗ Verification FAILED: ${bad.length} bad record(s)${report.problems.length ? ' and transcript problems' : ''}`
     : anchor.kind === 'failed'
-      ? `✗ Verification FAILED: the transcript disagrees with its anchor on chain`
+      ? `✗ Verification FAILED: the transcript disagrees with the anchors on chain`
       : `✓ All ${report.records.length} records verified${report.closed ? ', room closed' : ', room still open'}${report.version === 1 ? ' as protocol version 1 (draws not authorised by their players)' : ''} (${(ms / 1000).toFixed(2)} s)`;
   $('problems').replaceChildren(
     ...report.problems.map((p) => Object.assign(document.createElement('li'), { textContent: p, className: 'fail' })),
@@ -137,7 +171,11 @@ function render(transcript: { records?: LooseRecord[] }, report: TranscriptRepor
   $('report').hidden = false;
 }
 
-async function verify(): Promise<void> {
+/**
+ * Verifies the transcript in the form; `fromServer`: it was fetched from this server just now (not
+ * pasted or loaded from a file), `retried`: fetched a second time.
+ */
+async function verify(fromServer = false, retried = false): Promise<void> {
   const keys: TrustedKeys = {
     suite: $<HTMLSelectElement>('suite').value,
     publicKey: $<HTMLInputElement>('public-key').value.trim().replace(/^0x/, '').toLowerCase(),
@@ -156,24 +194,31 @@ async function verify(): Promise<void> {
   $('summary').textContent = 'verifying…';
   const worker = new Worker(new URL('./transcript.worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (e: MessageEvent<{ report: TranscriptReport; ms: number; anchor: AnchorStatus }>) => {
-    render(transcript as { records?: LooseRecord[] }, e.data.report, e.data.ms, e.data.anchor);
+    const status = e.data.anchor;
+    if (fromServer && !retried && 'newer' in status && status.newer?.superseded.length) {
+      // A live room may have moved on, and been anchored, between the fetch and the check: fetch it once more.
+      worker.terminate();
+      return void loadRoom(true);
+    }
+    const seen = againstSeen(transcript as Parameters<typeof againstSeen>[0], e.data.anchor, fromServer);
+    render(transcript as { records?: LooseRecord[] }, e.data.report, e.data.ms, seen.status, seen.warnings);
     $('verify').removeAttribute('disabled');
     worker.terminate();
   };
   const rpcUrl = $<HTMLInputElement>('rpc-url').value.trim();
   const registry = $<HTMLInputElement>('registry').value.trim();
-  const chain: RegistryAt | undefined = rpcUrl && registry ? { rpcUrl, registry } : undefined;
+  const chain: RegistryAt | undefined = rpcUrl && registry ? { rpcUrl, registry, server: location.origin } : undefined;
   worker.postMessage({ transcript, keys, ...(chain ? { chain } : {}) });
 }
 
 /** `?room=<id>`: this server's transcript of that room, fetched whole and checked. */
-async function loadRoom(): Promise<void> {
+async function loadRoom(retried = false): Promise<void> {
   const roomId = new URLSearchParams(location.search).get('room');
   if (!roomId) return;
   try {
     const transcript = await fetchWholeTranscript(new URL(`/rooms/${encodeURIComponent(roomId)}/transcript`, location.origin));
     $<HTMLTextAreaElement>('paste').value = JSON.stringify(transcript);
-    await verify();
+    await verify(true, retried);
   } catch (e) {
     $('summary').textContent = `✗ The transcript of room ${roomId} could not be fetched: ${(e as Error).message}`;
     $('report').hidden = false;
@@ -181,4 +226,4 @@ async function loadRoom(): Promise<void> {
 }
 
 $('verify').onclick = () => void verify();
-void prefillKeys().then(loadRoom);
+void prefillKeys().then(() => loadRoom());

@@ -39,12 +39,52 @@ export class AnchorReader {
   ) {}
 
   async anchor(index: number): Promise<AnchorView | undefined> {
+    const head = await this.anchorHead(index);
+    return head && { ...head, leaves: await this.leaves(index) };
+  }
+
+  /** An anchor without its leaves (which never change once built): what its ETag is made of. */
+  async anchorHead(index: number): Promise<Omit<AnchorView, 'leaves'> | undefined> {
     const a = await this.store.anchor(index);
     if (!a) return undefined;
     const mint = await this.log.mintOf(anchorId(index));
-    const leaves = await this.store.leaves(index);
-    const base = { index, root: a.root, leafCount: a.leafCount, leaves };
+    const base = { index, root: a.root, leafCount: a.leafCount };
     return mint ? { ...base, status: 'confirmed', blockNumber: mint.blockNumber, txHash: mint.hash } : { ...base, status: 'pending' };
+  }
+
+  /** The anchor's leaves, by room id (at most ANCHOR_MAX_LEAVES, 10,000). */
+  leaves(index: number): Promise<RoomHead[]> {
+    return this.store.leaves(index);
+  }
+
+  /**
+   * The anchors from `from` on, at most `maxAnchors` of them and, past the first, no more than
+   * `maxLeaves` leaves in all (an anchor has at most ANCHOR_MAX_LEAVES): without their leaves,
+   * which `leavesOf` reads once the caller knows it needs them.
+   */
+  async headsFrom(from: number, maxAnchors: number, maxLeaves: number): Promise<Omit<AnchorView, 'leaves'>[]> {
+    const stored = await this.store.anchorsFrom(from, maxAnchors);
+    const taken: typeof stored = [];
+    let leaves = 0;
+    for (const a of stored) {
+      if (a.index !== from + taken.length) break; // indexes are dense; a gap would be a lost anchor: stop before it
+      if (taken.length > 0 && leaves + a.leafCount > maxLeaves) break;
+      taken.push(a);
+      leaves += a.leafCount;
+    }
+    const mints = await this.log.mintsOf(taken.map((a) => anchorId(a.index)));
+    return taken.map((a) => {
+      const mint = mints.get(anchorId(a.index));
+      const base = { index: a.index, root: a.root, leafCount: a.leafCount };
+      return mint ? { ...base, status: 'confirmed' as const, blockNumber: mint.blockNumber, txHash: mint.hash } : { ...base, status: 'pending' as const };
+    });
+  }
+
+  /** `heads` (consecutive, from `headsFrom`) with their leaves, read in one query. */
+  async leavesOf(heads: readonly Omit<AnchorView, 'leaves'>[]): Promise<AnchorView[]> {
+    if (heads.length === 0) return [];
+    const leaves = await this.store.leavesBetween(heads[0]!.index, heads.at(-1)!.index + 1);
+    return heads.map((h) => ({ ...h, leaves: leaves.get(h.index) ?? [] }));
   }
 
   /** The room's newest leaf whose anchor is confirmed, or null. */

@@ -121,6 +121,25 @@ export class AnchorStore {
     return rows.map((r) => ({ roomId: r.room_id, lastSeq: Number(r.last_seq), headHash: r.head_hash }));
   }
 
+  /** The leaves of the anchors from `from` up to (not including) `to`, by anchor, each anchor's by room id. */
+  async leavesBetween(from: number, to: number): Promise<Map<number, RoomHead[]>> {
+    const rows = await this.database.db
+      .selectFrom('anchor_leaves')
+      .select(['anchor_index', 'room_id', 'last_seq', 'head_hash'])
+      .where('anchor_index', '>=', from)
+      .where('anchor_index', '<', to)
+      .orderBy('anchor_index')
+      .orderBy('room_id')
+      .execute();
+    const out = new Map<number, RoomHead[]>();
+    for (const r of rows) {
+      const index = Number(r.anchor_index);
+      if (!out.has(index)) out.set(index, []);
+      out.get(index)!.push({ roomId: r.room_id, lastSeq: Number(r.last_seq), headHash: r.head_hash });
+    }
+    return out;
+  }
+
   /** Anchors from `from` on, oldest first: those to (re)queue until the chain confirms them. */
   async anchorsFrom(from: number, limit: number): Promise<StoredAnchor[]> {
     const rows = await this.database.db.selectFrom('anchors').selectAll().where('anchor_index', '>=', from).orderBy('anchor_index').limit(limit).execute();

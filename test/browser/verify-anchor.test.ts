@@ -3,7 +3,9 @@
  * embedded chain: "anchored at block N" for a room whose head an anchor holds, "not yet anchored:
  * last anchor T s ago" for a fresh room, and a FAILED line naming the problem for an anchored
  * transcript cut short; and every receipt is checked against the registry's entries in force at
- * its issue: against a registry whose entries came later, each receipt fails.
+ * its issue: against a registry whose entries came later, each receipt fails. Once the room moved
+ * on and a newer anchor holds it further, the earlier transcript with its earlier anchor (an
+ * operator's cut-back) fails as superseded by that anchor, read through the server's /anchors.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +35,12 @@ async function anchorLine(page: Page): Promise<{ kind: string | null; text: stri
   return { kind: await line.getAttribute('data-kind'), text: await line.innerText() };
 }
 
+/** The newer-anchors line under it. */
+async function newerLine(page: Page): Promise<{ kind: string | null; text: string }> {
+  const line = page.locator('#newer-anchors');
+  return { kind: await line.getAttribute('data-kind'), text: await line.innerText() };
+}
+
 describe('/verify and the anchors', () => {
   // Its bound: the anchor wait (150 s) and the page's waits.
   it('shows an anchored room as anchored at its block, a fresh one as not yet anchored, a cut transcript as FAILED, and receipts against a registry whose entries came later as failed', { timeout: 300_000 }, async () => {
@@ -55,7 +63,8 @@ describe('/verify and the anchors', () => {
     await page.goto(`${server.url}/verify?room=${roomId}`);
     const good = await anchorLine(page);
     expect(good.kind).toBe('anchored');
-    expect(good.text).toMatch(new RegExp(`anchored at block ${anchored.anchor!.blockNumber} \\(anchor ${anchored.anchor!.index}, \\d+ s ago\\)`));
+    expect(good.text).toMatch(new RegExp(`anchored at block ${anchored.anchor!.blockNumber} \\(anchor ${anchored.anchor!.index} of \\d+, \\d+ s ago\\)`));
+    expect(await newerLine(page)).toMatchObject({ kind: 'clear', text: expect.stringMatching(/^(no newer anchor on chain|newer anchors? .* checked: none holds a later head of this room)/) });
     expect(await page.locator('#summary').getAttribute('data-ok')).toBe('true');
     await screenshot(page, 'verify-anchored');
 
@@ -89,6 +98,31 @@ describe('/verify and the anchors', () => {
     const waiting = await anchorLine(page);
     expect(waiting.kind).toBe('not-anchored');
     expect(waiting.text).toMatch(/^not yet anchored: last anchor \d+ s ago$/);
+
+    // The room moves on and a newer anchor holds it; the earlier transcript, with its earlier anchor, is a cut-back.
+    const { receipt, seed } = await player.bet({ stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
+    await player.reveal(receipt.drawSeq, seed);
+    const later = await waitFor(
+      async () => {
+        const t = await getJson<Transcript>(`${server.url}/rooms/${roomId}/transcript`);
+        return t.anchor && t.anchor.leaf.lastSeq === t.records.length - 1 && t.anchor.index > anchored.anchor!.index ? t : undefined;
+      },
+      { what: `a newer anchor holding room ${roomId}'s head`, timeout: 150_000, interval: 250 },
+    );
+    await page.goto(`${server.url}/verify?room=${roomId}`);
+    expect((await anchorLine(page)).kind).toBe('anchored');
+    await page.fill('#paste', JSON.stringify(anchored));
+    await page.evaluate(() => document.getElementById('anchor-status')!.removeAttribute('data-kind'));
+    await page.click('#verify');
+    const superseded = await anchorLine(page);
+    expect(superseded.kind).toBe('failed');
+    expect(superseded.text).toContain(`superseded: anchor ${later.anchor!.index} commits this room at record ${later.anchor!.leaf.lastSeq}, and the transcript ends at record ${anchored.anchor!.leaf.lastSeq}`);
+    const newer = await newerLine(page);
+    expect(newer.kind).toBe('superseded');
+    // Pasted, not served: what this tab saw of the room before is a warning.
+    expect(newer.text).toContain(`this tab verified anchor ${later.anchor!.index} of this room`);
+    expect(await page.locator('#summary').getAttribute('data-ok')).toBe('false');
+    await screenshot(page, 'verify-anchor-superseded');
     await page.close();
     await Promise.all([player.room.leave(), fresh.room.leave()]);
   });

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { AbiCoder, keccak256 } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { anchorStatus } from '../../client/src/anchor-check.ts';
+import { olderThanSeen } from '../../client/src/anchor-memory.ts';
+import { newerAnchorsReport } from '../../vrf/protocol/newer-anchors.ts';
 import { anchorLeafHash, foldProof, type TranscriptAnchor } from '../../vrf/protocol/anchor-proof.ts';
 import { verifyTranscript, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
@@ -73,5 +75,36 @@ describe("/verify's anchor line", () => {
     const { anchor, root } = anchored(1);
     expect(`0x${bytesToHex(anchorLeafHash(anchor.leaf))}`).toBe(ozLeaf(anchor.leaf.roomId, anchor.leaf.lastSeq, anchor.leaf.headHash));
     expect(foldProof(anchorLeafHash(anchor.leaf), anchor.proof)).toBe(root);
+  });
+});
+
+describe("/verify's anchor line with the anchors newer than the transcript's", () => {
+  const { anchor, root } = anchored(transcript.records.length - 1);
+  const t = { ...transcript, anchor, lastAnchorAt: 1 };
+  const onChain = { checked: true, anchorTimestamp: 100 };
+  const report = verifyTranscript(t, keys, { anchor: { index: 3, root, timestamp: 100, blockNumber: 12, leafCount: 3 } });
+  const window = { from: 4, to: 6, anchorCount: 6 };
+
+  it('names the anchor among all the registry holds, and fails a transcript a newer anchor supersedes', () => {
+    const clear = newerAnchorsReport(window, [{ kind: 'clear', index: 4 }, { kind: 'clear', index: 5 }]);
+    expect(anchorStatus(t, report, { ...onChain, newer: clear })).toMatchObject({ kind: 'anchored', index: 3, anchorCount: 6, newer: clear });
+    const problem = 'superseded: anchor 5 commits this room at record 9, and the transcript ends at record 1';
+    const superseded = newerAnchorsReport(window, [{ kind: 'clear', index: 4 }, { kind: 'superseded', index: 5, lastSeq: 9, problem }]);
+    expect(anchorStatus(t, report, { ...onChain, newer: superseded })).toEqual({ kind: 'failed', problems: [problem], newer: superseded });
+    // Served with no anchor at all: a newer anchor holding the room fails it too.
+    expect(anchorStatus({ ...t, anchor: null }, report, { ...onChain, newer: superseded })).toMatchObject({ kind: 'failed', problems: [problem] });
+    // An anchor that could not be read whole is no failure: the page shows it as unchecked.
+    const unchecked = newerAnchorsReport(window, [{ kind: 'unchecked', index: 4, reason: '/anchors/4 answered HTTP 404' }, { kind: 'clear', index: 5 }]);
+    expect(anchorStatus(t, report, { ...onChain, newer: unchecked })).toMatchObject({ kind: 'anchored', newer: { unchecked: [{ index: 4 }] } });
+  });
+
+  it("flags a transcript older than the newest this tab verified of the room: an older anchor, or fewer records", () => {
+    const seen = { index: 7, lastSeq: 20, records: 22 };
+    expect(olderThanSeen(undefined, { index: 1, records: 1 })).toBeUndefined();
+    expect(olderThanSeen(seen, { index: 7, records: 22 })).toBeUndefined();
+    expect(olderThanSeen(seen, { index: 9, records: 30 })).toBeUndefined();
+    expect(olderThanSeen(seen, { index: 6, records: 30 })).toBe('this tab verified anchor 7 of this room (records 0 to 20, 22 records in all); now it is served anchor 6, an older one');
+    expect(olderThanSeen(seen, { index: null, records: 30 })).toMatch(/now it is served no anchor, an older one$/);
+    expect(olderThanSeen(seen, { index: 7, records: 21 })).toMatch(/now it is served 21 records, a shorter history$/);
   });
 });

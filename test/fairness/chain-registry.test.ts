@@ -132,13 +132,14 @@ describe('vrf/cli.ts verify-transcript --rpc --registry', () => {
     const honest = await fakeChain({ answers: answers(since) });
     const good = await cli({ ...t, anchor }, honest);
     expect(good.code).toBe(0);
-    expect(good.lines).toContain(`anchored at block 57 (anchor 0), records 0 to ${head.seq}`);
+    expect(good.lines).toContain(`anchored at block 57 (anchor 0 of 3), records 0 to ${head.seq}`);
+    expect(good.lines).toContain('warning: newer anchors not checked: give --server URL (the server whose /anchors serves their leaves)');
     const unanchored = await cli({ ...t, anchor: null }, honest);
     expect(unanchored).toMatchObject({ code: 0 });
     expect(unanchored.lines).toContain('not anchored');
     const truncated = await cli({ ...t, records: t.records.slice(0, -1), anchor }, honest);
     expect(truncated.code).toBe(1);
-    expect(truncated.lines).toContain(`anchor 0: truncated: record ${head.seq} was anchored (anchor 0) and the transcript has ${head.seq} records`);
+    expect(truncated.lines).toContain(`anchor 0 of 3: truncated: record ${head.seq} was anchored (anchor 0) and the transcript has ${head.seq} records`);
     // The dice rules registered, but applying only a second after the receipt's issue: the delay had not run.
     const early = await cli({ ...t, anchor }, await fakeChain({ answers: answers(inputs.now / 1000 + 1) }));
     expect(early.code).toBe(1);

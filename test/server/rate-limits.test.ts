@@ -52,6 +52,7 @@ describe('bucketsFor', () => {
     expect(bucketsFor('GET', '/rooms/abc/transcript?from=0&limit=10')).toEqual(['http', 'expensive']);
     expect(bucketsFor('GET', '/players/0xabc/awards')).toEqual(['http', 'expensive']);
     expect(bucketsFor('GET', '/anchors/12')).toEqual(['http', 'expensive']);
+    expect(bucketsFor('GET', '/anchors?from=0&limit=1440')).toEqual(['http', 'expensive']);
     expect(bucketsFor('GET', '/auth/nonce')).toEqual(['http', 'expensive']);
     expect(bucketsFor('POST', '/chain')).toEqual(['http', 'expensive']);
     expect(bucketsFor('POST', '/chain/fund')).toEqual(['http', 'expensive']);
