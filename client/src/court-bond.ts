@@ -17,7 +17,7 @@ import { addressOf, type Fairness } from './api.ts';
 import type { CourtChain } from './court-actions.ts';
 
 /** The court's bond views (spec: RevealCourt). */
-export const COURT_BOND_ABI = ['function freeBond() view returns (uint256)', 'function reserved() view returns (uint256)'] as const;
+export const COURT_BOND_ABI = ['function freeBond() view returns (uint256)', 'function reserved() view returns (uint256)', 'function withdrawDelay() view returns (uint64)'] as const;
 
 /** Coins, as the court counts them (GameAssets token 1, whole coins). */
 export interface CourtBond {
@@ -25,6 +25,8 @@ export interface CourtBond {
   readonly free: bigint;
   /** Set aside for the cases revealed and not yet answered or claimed. */
   readonly reserved: bigint;
+  /** Seconds between announcing a withdrawal of bond and making it. */
+  readonly withdrawDelay: bigint;
 }
 
 /** The court's bond now. Throws when the chain does not answer. */
@@ -32,8 +34,8 @@ export async function readCourtBond(chain: CourtChain): Promise<CourtBond> {
   const provider = new JsonRpcProvider(chain.rpcUrl, Number(chain.chainId), { staticNetwork: true, batchMaxCount: 1 });
   try {
     const court = new Contract(chain.court, COURT_BOND_ABI, provider);
-    const [free, reserved] = (await Promise.all([court.getFunction('freeBond')(), court.getFunction('reserved')()])) as [bigint, bigint];
-    return { free, reserved };
+    const [free, reserved, withdrawDelay] = (await Promise.all(['freeBond', 'reserved', 'withdrawDelay'].map((f) => court.getFunction(f)()))) as [bigint, bigint, bigint];
+    return { free, reserved, withdrawDelay };
   } finally {
     provider.destroy();
   }
@@ -49,7 +51,9 @@ const WITHHELD = 'so this page keeps its seed secret: the room will void the dra
 
 /**
  * Why the page must not reveal its seed to this receipt, as far as the court goes, or undefined:
- * the court's free bond is less than the receipt's maxPayout, or cannot be read. A draw the court
+ * the court's free bond is less than the receipt's maxPayout, or cannot be read, or the court's
+ * withdrawal delay is shorter than the receipt's time to go to the court (a withdrawal announced
+ * after this check could then take the bond before the player's reveal there). A draw the court
  * does not take (more than one player, or nothing it could pay) and a server that publishes no
  * court are not checked here.
  */
@@ -63,6 +67,9 @@ export async function revealRefusal(keys: Fairness, receipt: ReceiptRecord): Pro
   } catch (e) {
     return `the reveal court's bond could not be read (${(e as Error).message.slice(0, 200)}), ${WITHHELD}`;
   }
+  const window = BigInt(Math.ceil(((receipt.revealDeadline ?? 0) - receipt.issuedAt) / 1000));
+  if (bond.withdrawDelay < window)
+    return `the reveal court lets its bond be withdrawn ${bond.withdrawDelay} s after an announcement, less than the ${window} s this receipt gives to go to the court: the bond could leave before the deadline, ${WITHHELD}`;
   if (bond.free >= BigInt(maxPayout)) return undefined;
   return `the reveal court has only ${bond.free} coins of bond free, less than the ${maxPayout} coins this draw could pay: if the server withheld the outcome, the court could not pay it, ${WITHHELD}`;
 }
