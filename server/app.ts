@@ -29,7 +29,7 @@ import { RedisNonceStore } from './cluster/redis-nonces.ts';
 import { RedisSeatRegistry } from './cluster/redis-seats.ts';
 import { fewestRoomsPlacement } from './cluster/room-placement.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
-import type { Config } from './config.ts';
+import { MIN_COURT_ANSWER_SECONDS, type Config } from './config.ts';
 import { createFairnessContext } from './fairness/context.ts';
 import { startFairnessChain } from './fairness-chain/fairness-chain.ts';
 import { databaseAnswers, openDatabase } from './db/database.ts';
@@ -52,6 +52,7 @@ import { ANSWERED_TOPIC } from './court/court-contract.ts';
 import { startCourtWatcher } from './court/court-watcher.ts';
 import { readTestWithhold } from './court/test-withhold.ts';
 import { provideServices } from './services.ts';
+import { SqlRulesArchive } from './fairness/rules-archive.ts';
 import { allowOwnOriginOnly } from './same-origin-cors.ts';
 import { DamageReports } from './storage/damage.ts';
 import { importPreviousVersion } from './storage/import-previous-version.ts';
@@ -127,6 +128,9 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     commitments,
     index,
   });
+  // Every rules document served, kept by hash: a court case on a receipt under earlier rules is answered under them.
+  const rulesArchive = new SqlRulesArchive(database, log.child({ component: 'rules' }));
+  await rulesArchive.keep(Object.values(ctx.rules).map((r) => r.document));
   const chain = await startChain(
     config,
     {
@@ -141,6 +145,9 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     },
     log,
   );
+  // A court deployed with a shorter window than this server's pending hold needs: such cases may be claimed.
+  if (chain.fairness.answerWindowSeconds < MIN_COURT_ANSWER_SECONDS)
+    log.warn({ court: chain.fairness.court, answerWindowSeconds: chain.fairness.answerWindowSeconds, minimum: MIN_COURT_ANSWER_SECONDS }, "the reveal court's answer window is shorter than this server needs: a case on a draw still pending in its room is answered only 300 s after its issue, and may be claimed first");
   // A receipt never promises more than the court's bond has free: read now and every minute.
   const courtPayoutLimit = await watchCourtPayoutLimit({ readFreeBond: () => chain.fairness.freeBond(), limit: ctx.courtPayoutLimit, log: log.child({ component: 'court-bond' }) });
   // Rooms and their transcripts, in the database too: any process that shares it serves and settles them.
@@ -204,7 +211,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     { refused: metrics.rateLimited, storeFailed: (limit, err) => log.warn({ err, limit }, 'rate limit store failed: request let through') },
     config.redisUrl,
   );
-  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits, damage, anchors: fairnessChain.anchors });
+  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits, damage, anchors: fairnessChain.anchors, rulesArchive });
 
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
@@ -230,6 +237,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     keyId: ctx.keyId,
     retiredProvers: retiredProvers(loadRetiredVrfKeys({ dataDir: config.dataDir, current: suite, all: Object.values(suites), log: (msg, fields) => log.warn(fields ?? {}, msg) })),
     rules: ctx.rules,
+    pastRules: rulesArchive,
     chips,
     database,
     log,

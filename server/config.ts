@@ -81,7 +81,7 @@ export interface Config {
   readonly revealCourtAddress: string | undefined;
   /** `FAIRNESS_CHANGE_DELAY_SECONDS`: on a newly deployed registry, how long a registered change waits before it binds. Default 86400, in [1, 31536000]. */
   readonly fairnessChangeDelaySeconds: number;
-  /** `COURT_ANSWER_SECONDS`: on a newly deployed court, how long the server has to answer a reveal. Default 21600 (6 h), in [60, 2592000]. */
+  /** `COURT_ANSWER_SECONDS`: on a newly deployed court, how long the server has to answer a reveal. Default 21600 (6 h), in [MIN_COURT_ANSWER_SECONDS (900), 2592000]. */
   readonly courtAnswerSeconds: number;
   /**
    * `COURT_BOND_COINS`: on the embedded chain, the coins minted to a newly deployed court as the bond
@@ -152,6 +152,12 @@ export interface RateLimitConfig {
   /** `RATE_LIMIT_ROOM_CREATES_PER_IP`: rooms the signed-in addresses of one client IP may create together (sign-in keys are free). Default 30. */
   readonly roomCreatesPerIp: number;
 }
+
+/**
+ * The shortest court answer window this server can keep: three times the pending hold of
+ * court/case-answer.ts (300 s), so an answer held that long still reaches the chain before answerBy.
+ */
+export const MIN_COURT_ANSWER_SECONDS = 900;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const satisfies readonly LevelWithSilent[];
 
@@ -229,7 +235,7 @@ const schema = z.object({
     return z.NEVER;
   }),
   FAIRNESS_CHANGE_DELAY_SECONDS: integer('FAIRNESS_CHANGE_DELAY_SECONDS', 86_400, 1, 31_536_000),
-  COURT_ANSWER_SECONDS: integer('COURT_ANSWER_SECONDS', 21_600, 60, 2_592_000),
+  COURT_ANSWER_SECONDS: integer('COURT_ANSWER_SECONDS', 21_600, 0, 2_592_000),
   COURT_BOND_COINS: integer('COURT_BOND_COINS', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
   COURT_WITHDRAW_DELAY_SECONDS: integer('COURT_WITHDRAW_DELAY_SECONDS', 604_800, 3_600, 31_536_000),
   AWARD_EPOCH_SECONDS: integer('AWARD_EPOCH_SECONDS', 86_400, 1, 31_536_000),
@@ -309,6 +315,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error('FAIRNESS_REGISTRY_ADDRESS and REVEAL_COURT_ADDRESS name contracts on another chain: they need CHAIN_RPC_URL');
   if (!v.CHAIN_RPC_URL && v.MINT_CONFIRMATIONS > 1)
     throw new Error('MINT_CONFIRMATIONS above 1 needs CHAIN_RPC_URL: the embedded node seals a block only when a transaction arrives');
+  // A draw still pending in its room is answered only after the court's pending hold (court/case-answer.ts): the window must outlast it.
+  if (v.COURT_ANSWER_SECONDS < MIN_COURT_ANSWER_SECONDS)
+    throw new Error(
+      `COURT_ANSWER_SECONDS (${v.COURT_ANSWER_SECONDS}) must be at least ${MIN_COURT_ANSWER_SECONDS}: the server answers a case on a draw still pending in its room only once its 300 s hold after issue has passed (an earlier answer would tell the player the outcome while they may still reveal or withhold their seed), and the answer needs time to reach the chain before answerBy`,
+    );
   // A withdrawal announced after a receipt was issued must not take the bond before its player could reveal.
   if (v.COURT_WITHDRAW_DELAY_SECONDS < v.REVEAL_COURT_WINDOW_SECONDS)
     throw new Error(

@@ -31,6 +31,7 @@ import { serverGame } from './games.ts';
 import { services } from './services.ts';
 import { serveTranscript } from './transcript-route.ts';
 import { serveAnchor, serveAnchorRange } from './fairness-chain/anchor-route.ts';
+import { serveRules } from './fairness/rules-route.ts';
 
 /** What GET /fairness answers: everything a verifier pins. */
 export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<string, unknown> {
@@ -128,6 +129,8 @@ export function installRoutes(
   // An anchor: its root, its leaves (room heads) and its transaction (fairness-chain/anchor-route.ts).
   app.get('/anchors', serveAnchorRange);
   app.get('/anchors/:index', serveAnchor);
+  // A rules document served now or before, by hash (fairness/rules-route.ts): immutable.
+  app.get('/rules/:hash', serveRules);
 
   app.get('/auth/nonce', async (req: Request, res: Response) => {
     const { config, signIn } = services();

@@ -16,6 +16,7 @@ import type { DrawIndex } from './indexes/draws.ts';
 import type { RateLimits } from './limits/rate-limits.ts';
 import type { DamageReports } from './storage/damage.ts';
 import type { AnchorReader } from './fairness-chain/anchor-reader.ts';
+import type { RulesArchive } from './fairness/rules-archive.ts';
 
 export interface GameServices {
   readonly config: Config;
@@ -35,6 +36,8 @@ export interface GameServices {
   readonly damage?: DamageReports;
   /** The transcripts' anchors on the fairness registry, once it is known (`startFairnessChain`). */
   readonly anchors?: AnchorReader;
+  /** Every rules document served, by hash, for GET /rules/:hash. */
+  readonly rulesArchive?: RulesArchive;
 }
 
 let provided: GameServices | undefined;

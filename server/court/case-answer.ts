@@ -13,18 +13,23 @@
  * seed to the room (a win) or let the draw void and its stake be refunded (a loss), a free option
  * at the house's expense, and in blackjack the deck before the player's moves. It is answered once
  * the room has ended the draw (its reveal clock is at most a minute), or, should the room never
- * end it, once `pendingHoldMs` after issue has passed, and always well before `answerBy`.
+ * end it, once `pendingHoldMs` after issue has passed: never earlier, whatever `answerBy` says. A
+ * court whose answer window ends before that (COURT_ANSWER_SECONDS is at least 900 s, so only a
+ * court deployed otherwise) may see such a case claimed: the pending answer says so (`late`).
  *
  * The answer also says what it pays (the court pays it from its bond) and what it does to chips.
  * A draw with an outcome record was paid by its room: 0 coins, no chips. A draw proven now is
  * settled as its outcome would have been (vrf/protocol/court-payout.ts): the coins its outcome
  * awards, its payout credited in chips, and, for a void, the stake the void refunded taken again,
  * so that a player who withheld their seed to get a void gains nothing by going to the court.
- * Its outcome is worked out under the terms of the rules the receipt names: a receipt naming rules
- * this server no longer serves cannot be answered here (the case will be claimed).
+ * Its outcome is worked out under the terms of the rules the receipt names: the served ones, or
+ * rules served before, kept by hash (fairness/rules-archive.ts). Only a receipt naming rules this
+ * server never served, or a mapping version whose code it no longer runs, cannot be answered here
+ * (the case will be claimed).
  * @module
  */
 import type { RulesTerms } from '../../games/game-rules.ts';
+import { outcomeMappings } from '../../games/registry.ts';
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { courtSettlement, type CourtSettlement } from '../../vrf/protocol/court-payout.ts';
@@ -35,6 +40,7 @@ import type { ChipEntry } from '../chips/chip-ledger.ts';
 import type { FairnessContext } from '../fairness/context.ts';
 import { DamagedRecord } from '../fairness/damaged-record.ts';
 import type { Prover } from '../fairness/prover.ts';
+import type { RulesArchive } from '../fairness/rules-archive.ts';
 import type { RoomRecords } from '../fairness/room-records.ts';
 import { isRoomId } from '../fairness/room-store.ts';
 import type { RevealedCase } from './court-contract.ts';
@@ -51,8 +57,11 @@ export type CaseAnswer =
       /** The chip entries that settle the draw, applied (committed) before the answer is sent. */
       readonly chips: readonly ChipEntry[];
     }
-  /** The draw is still pending in its room: asked again on a later poll, answered by `until` (ms) at the latest. */
-  | { readonly kind: 'pending'; readonly until: number }
+  /**
+   * The draw is still pending in its room: asked again on a later poll, answered by `until` (ms)
+   * at the latest. `late`: why that comes after the court's `answerBy` (the case may be claimed first).
+   */
+  | { readonly kind: 'pending'; readonly until: number; readonly late?: string }
   /**
    * Not answered, logged. `claimable`: the receipt is this server's and the player's, but the
    * server cannot answer it (rules or a VRF key it no longer holds): the case will be claimed.
@@ -72,6 +81,8 @@ export interface CaseAnswerDeps {
   readonly retiredProvers?: ReadonlyMap<string, Pick<Prover, 'prove'>>;
   /** The rules served: a draw proven now is settled under the terms of the rules its receipt names. */
   readonly rules: ServedRules;
+  /** Every rules document served before, by hash: a receipt under rules no longer served is settled under them. */
+  readonly pastRules?: Pick<RulesArchive, 'find'>;
   /** The clock (ms since 1970). Default Date.now. */
   readonly now?: () => number;
   /** How long after its issue a draw the room has not ended is left to the room. Default PENDING_HOLD_MS. */
@@ -80,7 +91,7 @@ export interface CaseAnswerDeps {
 
 /** Five times the longest reveal clock of any game (60 s): a draw still pending after that was left by its room. */
 export const PENDING_HOLD_MS = 300_000;
-/** The pending hold ends at least this long before `answerBy`, whatever the court's answer window (at least 60 s). */
+/** An answer sent this long before `answerBy` is taken to be in time (a few blocks, a retried send). */
 const ANSWER_MARGIN_MS = 30_000;
 
 const unknown = (reason: string): CaseAnswer => ({ kind: 'unknown', reason });
@@ -110,14 +121,19 @@ export async function answerCase(c: RevealedCase, deps: CaseAnswerDeps): Promise
   if (outcome?.type === 'outcome') return { kind: 'answer', beta: hexToBytes(outcome.beta), pi: hexToBytes(outcome.pi), from: 'outcome', payout: 0, chips: [] };
   const voided = records.some((r) => r.type === 'void' && r.drawSeq === c.drawSeq);
   if (!voided) {
-    const until = Math.min(receipt.issuedAt + (deps.pendingHoldMs ?? PENDING_HOLD_MS), c.answerBy * 1000 - ANSWER_MARGIN_MS);
-    if ((deps.now ?? Date.now)() < until) return { kind: 'pending', until };
+    // Never before the hold ends: an earlier answer would be an oracle while the room's reveal clock runs.
+    const until = receipt.issuedAt + (deps.pendingHoldMs ?? PENDING_HOLD_MS);
+    if ((deps.now ?? Date.now)() < until) {
+      if (c.answerBy * 1000 - ANSWER_MARGIN_MS >= until) return { kind: 'pending', until };
+      const late = `the court's answer window closes at ${new Date(c.answerBy * 1000).toISOString()}, before the hold on this still pending draw ends at ${new Date(until).toISOString()} (less ${ANSWER_MARGIN_MS / 1000} s): the court's window is too short for this server, the case may be claimed`;
+      return { kind: 'pending', until, late };
+    }
   }
   const draw = `${c.roomId}/${c.drawSeq}`;
   // A proof under another key would be a wrong answer: a signed proof of cheating.
   const prover = receipt.keyId === deps.keyId ? deps.prover : deps.retiredProvers?.get(receipt.keyId);
   if (!prover) return claimable(`draw ${draw} was receipted under VRF key ${receipt.keyId}, and the server holds ${[deps.keyId, ...(deps.retiredProvers?.keys() ?? [])].join(', ')}`);
-  const terms = termsOf(receipt, deps.rules);
+  const terms = await termsOf(receipt, deps);
   if (typeof terms === 'string') return claimable(`draw ${draw}: ${terms}`);
   const { beta, pi } = await prover.prove(receiptAlpha(receipt, [c.seed]));
   let settlement: CourtSettlement;
@@ -132,14 +148,25 @@ export async function answerCase(c: RevealedCase, deps: CaseAnswerDeps): Promise
   return { kind: 'answer', beta, pi, from: 'proof', payout: settlement.coins, chips: settlementChips(draw, receipt.players[0]!, settlement, voided) };
 }
 
-/** The terms of the served rules the receipt names, or why there are none. */
-function termsOf(receipt: ReceiptRecord, rules: ServedRules): RulesTerms | string {
+/**
+ * The terms of the rules the receipt names (served now, or kept from before), or why there are
+ * none. A kept document is played by the mapping code this server runs, so it must name the same
+ * mapping version for the draw's kind: another version's code is gone. Throws when the archive
+ * cannot be read (the watcher asks again).
+ */
+async function termsOf(receipt: ReceiptRecord, deps: CaseAnswerDeps): Promise<RulesTerms | string> {
   if (receipt.rulesHash === undefined) return 'its receipt names no rules';
-  const served = rules[receipt.game];
-  if (!served) return `this server serves no rules of ${receipt.game}`;
-  if (served.hash !== receipt.rulesHash)
-    return `its receipt names rules ${receipt.rulesHash.slice(0, 16)}…, and this server serves ${receipt.game} under ${served.hash.slice(0, 16)}…: their terms are gone`;
-  return served.document.terms;
+  const served = deps.rules[receipt.game];
+  if (served?.hash === receipt.rulesHash) return served.document.terms;
+  const kept = await deps.pastRules?.find(receipt.rulesHash);
+  const now = served ? `serves ${receipt.game} under ${served.hash.slice(0, 16)}…` : `serves no rules of ${receipt.game}`;
+  if (!kept) return `its receipt names rules ${receipt.rulesHash.slice(0, 16)}…, which this server has not kept (it ${now}): their terms are gone`;
+  if (kept.game !== receipt.game) return `its receipt names rules ${receipt.rulesHash.slice(0, 16)}…, which are the rules of ${kept.game}, not ${receipt.game}`;
+  const version = kept.mappings[receipt.kind];
+  const running = outcomeMappings[`${receipt.game}/${receipt.kind}`]?.version;
+  if (version === undefined || version !== running)
+    return `its rules ${receipt.rulesHash.slice(0, 16)}… play ${receipt.kind} by mapping ${version ?? '(none)'}, and this server runs ${running ?? 'none'}: that mapping's code is gone`;
+  return kept.terms;
 }
 
 /**

@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import type { ChipLedger } from '../chips/chip-ledger.ts';
 import type { Database } from '../db/database.ts';
 import type { Prover } from '../fairness/prover.ts';
+import type { RulesArchive } from '../fairness/rules-archive.ts';
 import type { RoomRecords } from '../fairness/room-records.ts';
 import { answerCase, type ServedRules } from './case-answer.ts';
 import { ANSWERED_TOPIC, answerCalldata, CaseStatus, courtInterface, parseRevealed, REVEALED_TOPIC, type RevealedCase } from './court-contract.ts';
@@ -45,6 +46,8 @@ export interface CourtWatcherOptions {
   readonly retiredProvers?: ReadonlyMap<string, Pick<Prover, 'prove'>>;
   /** The rules served (`FairnessContext.rules`): a draw settled by an answer is settled under them. */
   readonly rules: ServedRules;
+  /** Every rules document served before, by hash (fairness/rules-archive.ts): a receipt under earlier rules is settled under them. */
+  readonly pastRules?: Pick<RulesArchive, 'find'>;
   /** Where the chips of a draw settled by an answer go. */
   readonly chips: Pick<ChipLedger, 'apply'>;
   /** Where the cursor is kept (`court_cursors`); or a cursor of its own. */
@@ -108,9 +111,12 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
     }
     if (opts.withhold) return (note(c, {}, 'court case left unanswered: FAIRPLAY_TEST_WITHHOLD is set'), false);
     if (submitted.has(c.caseId)) return true;
-    const answer = await answerCase(c, { rooms: opts.rooms, prover: opts.prover, keyId: opts.keyId, ...(opts.retiredProvers ? { retiredProvers: opts.retiredProvers } : {}), rules: opts.rules, pendingHoldMs: opts.pendingHoldMs });
+    const answer = await answerCase(c, { rooms: opts.rooms, prover: opts.prover, keyId: opts.keyId, ...(opts.retiredProvers ? { retiredProvers: opts.retiredProvers } : {}), rules: opts.rules, ...(opts.pastRules ? { pastRules: opts.pastRules } : {}), pendingHoldMs: opts.pendingHoldMs });
     // Still the room's to settle or void: the case holds the cursor and is asked about again next poll.
-    if (answer.kind === 'pending') return true;
+    if (answer.kind === 'pending') {
+      if (answer.late) note(c, { reason: answer.late, until: answer.until }, 'court case of this server cannot be answered before its answerBy: it may be claimed', 'error');
+      return true;
+    }
     if (answer.kind === 'unknown')
       return answer.claimable
         ? (note(c, { reason: answer.reason }, 'court case of this server cannot be answered: it will be claimed', 'error'), false)

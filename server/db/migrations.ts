@@ -198,5 +198,17 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0008-rules-documents': {
+      async up(db: Kysely<any>) {
+        // Every rules document the server has served, by its hash: the terms of a receipt under rules served before.
+        await db.schema
+          .createTable('rules_documents')
+          .addColumn('hash', 'text', (c) => c.primaryKey())
+          .addColumn('game', 'text', (c) => c.notNull())
+          .addColumn('document', 'text', (c) => c.notNull())
+          .addColumn('first_served_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

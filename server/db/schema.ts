@@ -174,8 +174,21 @@ export interface CourtCursorsTable {
   next_block: number;
 }
 
+/**
+ * A rules document the server served (its canonical JSON), by its hash (64 hex), kept for good:
+ * a court case on a receipt under rules served before is answered under that receipt's terms.
+ */
+export interface RulesDocumentsTable {
+  hash: string;
+  game: string;
+  document: string;
+  /** Milliseconds since 1970, when a start first served it. */
+  first_served_at: number;
+}
+
 export interface Schema {
   court_cursors: CourtCursorsTable;
+  rules_documents: RulesDocumentsTable;
   anchors: AnchorsTable;
   anchor_leaves: AnchorLeavesTable;
   anchored_heads: AnchoredHeadsTable;

@@ -72,6 +72,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ FAUCET_WEI: '1e16' })).toThrow(/FAUCET_WEI/);
   });
 
+  it('gives the court at least 900 s to answer: the pending hold (300 s) and the time to reach the chain', () => {
+    expect(loadConfig({ COURT_ANSWER_SECONDS: '900' }).courtAnswerSeconds).toBe(900);
+    expect(() => loadConfig({ COURT_ANSWER_SECONDS: '899' })).toThrow(/COURT_ANSWER_SECONDS \(899\) must be at least 900/);
+  });
+
   it("bonds the court within the coin caps, and delays a bond withdrawal at least as long as a receipt may be revealed", () => {
     expect(loadConfig({ COURT_BOND_COINS: '0', COURT_WITHDRAW_DELAY_SECONDS: '86400' })).toMatchObject({ courtBondCoins: 0, courtWithdrawDelaySeconds: 86_400 });
     expect(() => loadConfig({ COURT_BOND_COINS: '-1' })).toThrow(/COURT_BOND_COINS must be an integer in \[0, 9007199254740991\]/);
@@ -186,6 +191,9 @@ describe('loadConfig', () => {
     [{ HOUSE_EDGE_BPS: '-1' }, 'HOUSE_EDGE_BPS must be an integer in [0, 1000], got "-1"'],
     [{ REVEAL_COURT_WINDOW_SECONDS: '3599' }, 'REVEAL_COURT_WINDOW_SECONDS must be an integer in [3600, 2592000], got "3599"'],
     [{ REVEAL_COURT_WINDOW_SECONDS: '2592001' }, 'REVEAL_COURT_WINDOW_SECONDS must be an integer in [3600, 2592000], got "2592001"'],
+    [{ COURT_ANSWER_SECONDS: '899' }, 'COURT_ANSWER_SECONDS (899) must be at least 900: the server answers a case on a draw still pending in its room only once its 300 s hold'],
+    [{ COURT_ANSWER_SECONDS: '60' }, 'COURT_ANSWER_SECONDS (60) must be at least 900'],
+    [{ COURT_ANSWER_SECONDS: '2592001' }, 'COURT_ANSWER_SECONDS must be an integer in [0, 2592000], got "2592001"'],
     [{ MAX_BET: '0' }, 'MAX_BET must be an integer in [1, 10000000], got "0"'],
     [{ MAX_BET: '10000001' }, 'MAX_BET must be an integer in [1, 10000000], got "10000001"'],
     [{ STARTING_CHIPS: '1e3' }, 'STARTING_CHIPS must be an integer'],

@@ -3,16 +3,25 @@
  * pending in its room to the court must not learn its outcome from the server's answer while they
  * can still choose between revealing the seed to the room (a win) and letting the draw void with
  * its stake refunded (a loss). The answer waits until the room has ended the draw, or until the
- * hold runs out (the room never ended it), and always comes well before `answerBy`.
+ * hold runs out (the room never ended it), never earlier, even when the court's window closes first.
  *
  * And what each answer pays and does to chips: nothing for a draw its room settled; for a draw
  * proven now, the coins and chips its outcome owes under the served rules (the refunded stake
- * taken again when the room voided it); none at all for a receipt under rules no longer served.
+ * taken again when the room voided it), under the rules the receipt names, also when the server
+ * no longer serves them but kept them (fairness/rules-archive.ts); none at all for a receipt under
+ * rules it never served, kept damaged, or played by a mapping version it no longer runs.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payoutOnWin } from '../../games/dice/rules.ts';
+import { dice } from '../../games/dice/rules.ts';
 import { PUBLISHED_RULES } from '../../games/registry.ts';
-import { rulesHash } from '../../games/rules-document.ts';
+import { rulesDocument, rulesHash, type RulesDocument } from '../../games/rules-document.ts';
+import { openDatabase, type Database } from '../../server/db/database.ts';
+import { SqlRulesArchive } from '../../server/fairness/rules-archive.ts';
 import { answerCase, PENDING_HOLD_MS, type CaseAnswerDeps, type ServedRules } from '../../server/court/case-answer.ts';
 import type { RevealedCase } from '../../server/court/court-contract.ts';
 import { createProverPool, type Prover } from '../../server/fairness/prover.ts';
@@ -37,11 +46,18 @@ const RULES: ServedRules = { dice: { document: DICE, hash: rulesHash(DICE) } };
 const STAKE = 10_000_000;
 
 let prover: Prover;
-beforeAll(() => {
+let database: Database;
+/** The archive's log lines: a damaged row is said so. */
+const archiveLog: string[] = [];
+let archive: SqlRulesArchive;
+beforeAll(async () => {
   prover = createProverPool({ suite: SUITE.name, secretKey: vrfSecret, threads: 1 });
+  database = await openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'court-oracle-db-')) });
+  archive = new SqlRulesArchive(database, pino({ level: 'info' }, { write: (line: string) => void archiveLog.push(line) }));
 });
 afterAll(async () => {
   await prover?.close();
+  await database?.close();
 });
 
 /** A single-player dice receipt the operator signed, its seed, and the case the court would open for it. */
@@ -89,11 +105,23 @@ describe('a court case for a draw still pending in its room', () => {
     expect(await answerCase(c, deps([receipt], ISSUED_AT + PENDING_HOLD_MS))).toMatchObject({ kind: 'answer', from: 'proof' });
   });
 
-  it('is answered at least 30 s before answerBy, however short the answer window', async () => {
+  it('is never answered before the hold ends, even when the court closes first: pending, and said to be late', async () => {
     const { receipt, c } = revealedDraw(60);
-    const until = c.answerBy * 1000 - 30_000;
+    const until = ISSUED_AT + PENDING_HOLD_MS;
+    expect(c.answerBy * 1000).toBeLessThan(until);
+    const early = await answerCase(c, deps([receipt], c.answerBy * 1000 - 30_000));
+    expect(early).toMatchObject({ kind: 'pending', until });
+    if (early.kind === 'pending') expect(early.late).toMatch(/the court's window is too short for this server/);
     expect(await answerCase(c, deps([receipt], until - 1))).toMatchObject({ kind: 'pending', until });
     expect(await answerCase(c, deps([receipt], until))).toMatchObject({ kind: 'answer', from: 'proof' });
+    // The room ending the draw within the court's window still gets it answered then.
+    expect(await answerCase(c, deps([receipt, voidOf(receipt)], c.answerBy * 1000 - 30_000))).toMatchObject({ kind: 'answer', from: 'proof' });
+  });
+
+  it('is not said to be late under a court window of 900 s (the least COURT_ANSWER_SECONDS)', async () => {
+    const { receipt, c } = revealedDraw(900);
+    const answer = await answerCase(c, deps([receipt], ISSUED_AT + 15_000));
+    expect(answer).toEqual({ kind: 'pending', until: ISSUED_AT + PENDING_HOLD_MS });
   });
 });
 
@@ -148,7 +176,53 @@ describe('what an answer pays and does to chips', () => {
     const { receipt, c } = revealedDraw(21_600, 'ab'.repeat(32));
     const answer = await answerCase(c, deps([receipt, voidOf(receipt)], ISSUED_AT + 61_000));
     expect(answer).toMatchObject({ kind: 'unknown', claimable: true });
-    if (answer.kind === 'unknown') expect(answer.reason).toMatch(/names rules abababababababab…, and this server serves dice under/);
+    if (answer.kind === 'unknown') expect(answer.reason).toMatch(/names rules abababababababab…, which this server has not kept \(it serves dice under/);
+  });
+});
+
+describe('a receipt under rules served before (a rules change since)', () => {
+  /** The dice rules before the operator raised the edge: 3%, where the served rules take 1%. */
+  const EARLIER = rulesDocument(dice, { edgeBps: 300 });
+  const withArchive = (records: HashedRecord[], now: number): CaseAnswerDeps => ({ ...deps(records, now), pastRules: archive });
+
+  it('is answered under its own (earlier) terms, kept by hash: the payout its receipt was bet under', async () => {
+    await archive.keep([EARLIER], ISSUED_AT - 86_400_000);
+    await archive.keep([EARLIER]); // a later start keeps nothing twice
+    expect(rulesHash(EARLIER)).not.toBe(RULES['dice']!.hash);
+    for (let i = 0; ; i++) {
+      if (i >= 40) throw new Error('40 draws at 50% and no win');
+      const { receipt, c } = revealedDraw(21_600, rulesHash(EARLIER));
+      const answer = await answerCase(c, withArchive([receipt, voidOf(receipt)], ISSUED_AT + 61_000));
+      if (answer.kind !== 'answer') throw new Error(`expected an answer, got ${JSON.stringify(answer)}`);
+      const earlier = courtSettlement(receipt, answer.beta, EARLIER.terms);
+      const served = courtSettlement(receipt, answer.beta, DICE.terms);
+      expect(answer.payout).toBe(earlier.coins);
+      if (earlier.payoutUnits === 0) continue; // a loss pays nothing under either: a win tells them apart
+      expect(earlier.payoutUnits).not.toBe(served.payoutUnits);
+      expect(answer.chips).toContainEqual({ ref: `${ROOM}/0/court-payout`, address: receipt.players[0], delta: earlier.payoutUnits, reason: 'payout' });
+      console.log(`a win under the earlier 3% edge: ${earlier.payoutUnits} units (${earlier.coins} coins), where the served 1% would pay ${served.payoutUnits} units (${served.coins} coins)`);
+      return;
+    }
+  });
+
+  it('a kept document whose text no longer hashes to its key is not trusted: claimable, and logged', async () => {
+    const tampered: RulesDocument = { ...EARLIER, terms: { ...EARLIER.terms, edgeBps: 0 } };
+    const hash = rulesHash({ ...EARLIER, terms: { ...EARLIER.terms, edgeBps: 400 } });
+    await database.db.insertInto('rules_documents').values({ hash, game: 'dice', document: JSON.stringify(tampered), first_served_at: ISSUED_AT }).execute();
+    const { receipt, c } = revealedDraw(21_600, hash);
+    const answer = await answerCase(c, withArchive([receipt, voidOf(receipt)], ISSUED_AT + 61_000));
+    expect(answer).toMatchObject({ kind: 'unknown', claimable: true });
+    expect(archiveLog.join('')).toMatch(/a kept rules document is damaged: not used.*/);
+    expect(archiveLog.some((l) => l.includes(hash) && l.includes('its text hashes to'))).toBe(true);
+  });
+
+  it('a kept document of a mapping version this server no longer runs: claimable, naming it', async () => {
+    const older: RulesDocument = { ...EARLIER, mappings: { ...EARLIER.mappings, roll: 'dice-v0' } };
+    await archive.keep([older]);
+    const { receipt, c } = revealedDraw(21_600, rulesHash(older));
+    const answer = await answerCase(c, withArchive([receipt, voidOf(receipt)], ISSUED_AT + 61_000));
+    expect(answer).toMatchObject({ kind: 'unknown', claimable: true });
+    if (answer.kind === 'unknown') expect(answer.reason).toMatch(/by mapping dice-v0, and this server runs dice-v\d+: that mapping's code is gone/);
   });
 });
 

@@ -88,6 +88,9 @@ describe('a court reveal while the server is down', () => {
 
     const second = await startServerProcess({ env, dataDir: first.dataDir });
     servers.push(second);
+    // A window of 600 s is shorter than the server's pending hold needs (900 s): said at start.
+    const shortWindow = second.logs.join('').split('\n').find((l) => l.includes("the reveal court's answer window is shorter than this server needs"));
+    expect(shortWindow).toMatch(/"answerWindowSeconds":600,"minimum":900/);
     await waitFor(async () => (await caseStatus(courtContract, revealed.caseId)) === 2, { what: 'the restarted server to answer the case', timeout: 120_000, interval: 250 });
 
     const [answered] = await ext.provider.getLogs({ address: court, topics: [courtAbi.getEvent('Answered')!.topicHash, '0x' + revealed.caseId], fromBlock: 0 });
