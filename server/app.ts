@@ -131,6 +131,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   // Every rules document served, kept by hash: a court case on a receipt under earlier rules is answered under them.
   const rulesArchive = new SqlRulesArchive(database, log.child({ component: 'rules' }));
   await rulesArchive.keep(Object.values(ctx.rules).map((r) => r.document));
+  ctx.pastRules.archive = rulesArchive;
   const chain = await startChain(
     config,
     {

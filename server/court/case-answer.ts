@@ -28,8 +28,8 @@
  * (the case will be claimed).
  * @module
  */
+import { receiptTerms } from '../fairness/receipt-terms.ts';
 import type { RulesTerms } from '../../games/game-rules.ts';
-import { outcomeMappings } from '../../games/registry.ts';
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { courtSettlement, type CourtSettlement } from '../../vrf/protocol/court-payout.ts';
@@ -148,25 +148,10 @@ export async function answerCase(c: RevealedCase, deps: CaseAnswerDeps): Promise
   return { kind: 'answer', beta, pi, from: 'proof', payout: settlement.coins, chips: settlementChips(draw, receipt.players[0]!, settlement, voided) };
 }
 
-/**
- * The terms of the rules the receipt names (served now, or kept from before), or why there are
- * none. A kept document is played by the mapping code this server runs, so it must name the same
- * mapping version for the draw's kind: another version's code is gone. Throws when the archive
- * cannot be read (the watcher asks again).
- */
+/** The terms of the rules the receipt names (served now, or kept from before), or why there are none. */
 async function termsOf(receipt: ReceiptRecord, deps: CaseAnswerDeps): Promise<RulesTerms | string> {
   if (receipt.rulesHash === undefined) return 'its receipt names no rules';
-  const served = deps.rules[receipt.game];
-  if (served?.hash === receipt.rulesHash) return served.document.terms;
-  const kept = await deps.pastRules?.find(receipt.rulesHash);
-  const now = served ? `serves ${receipt.game} under ${served.hash.slice(0, 16)}…` : `serves no rules of ${receipt.game}`;
-  if (!kept) return `its receipt names rules ${receipt.rulesHash.slice(0, 16)}…, which this server has not kept (it ${now}): their terms are gone`;
-  if (kept.game !== receipt.game) return `its receipt names rules ${receipt.rulesHash.slice(0, 16)}…, which are the rules of ${kept.game}, not ${receipt.game}`;
-  const version = kept.mappings[receipt.kind];
-  const running = outcomeMappings[`${receipt.game}/${receipt.kind}`]?.version;
-  if (version === undefined || version !== running)
-    return `its rules ${receipt.rulesHash.slice(0, 16)}… play ${receipt.kind} by mapping ${version ?? '(none)'}, and this server runs ${running ?? 'none'}: that mapping's code is gone`;
-  return kept.terms;
+  return (await receiptTerms(receipt, deps.rules, deps.pastRules)) ?? 'its receipt names no rules';
 }
 
 /**

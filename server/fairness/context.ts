@@ -4,6 +4,7 @@
  * indexes fed from the records. Built once at startup from the server's keys and configuration.
  * @module
  */
+import type { RulesArchive } from './rules-archive.ts';
 import { SigningKey } from 'ethers';
 import type { EcvrfSuite } from '../../vrf/index.ts';
 import { vrfKeyId } from '../../vrf/protocol/commitment.ts';
@@ -36,6 +37,8 @@ export interface FairnessContext {
    * draw is made).
    */
   readonly courtPayoutLimit: { coins: number };
+  /** The rules documents served before (rules-archive.ts), once the database is open: a draw is settled under its receipt's rules. */
+  readonly pastRules: { archive?: Pick<RulesArchive, 'find'> };
   now(): number;
   /** Seed commitments already used under this key: a receipt claims its commitments first. */
   readonly commitments: CommitmentRegistry;
@@ -74,6 +77,7 @@ export function createFairnessContext(opts: {
     prover: opts.prover,
     revealCourtWindowMs: opts.revealCourtWindowMs ?? DEFAULT_REVEAL_WINDOW_MS,
     courtPayoutLimit: { coins: Number.MAX_SAFE_INTEGER },
+    pastRules: {},
     now: opts.now ?? Date.now,
     commitments: opts.commitments ?? new MemoryCommitmentRegistry(),
     ...(index ? { index } : {}),

@@ -6,6 +6,7 @@
  * same, deterministic outcome on restart instead of being able to refund a bad one.
  * @module
  */
+import { receiptTerms } from './receipt-terms.ts';
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import type { DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
@@ -278,7 +279,9 @@ export class RoomTranscript {
     const { alpha, pi, beta } = await this.#prove(draw);
     const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
     if (!mapping) throw new Error(`no mapping for ${receipt.game}/${receipt.kind}`);
-    const terms = receipt.rulesHash === undefined ? undefined : this.ctx.rules[receipt.game]?.document.terms;
+    // The receipt's own rules, even when the server serves others now (a restart with another edge settling a recovered draw).
+    const terms = await receiptTerms(receipt, this.ctx.rules, this.ctx.pastRules.archive);
+    if (typeof terms === 'string') throw new Error(`draw ${this.roomId}/${receipt.drawSeq} cannot be settled: ${terms}`);
     const record = (await this.#append(this.#sealed({
       seq: this.#count,
       prev: this.head,
