@@ -29,7 +29,7 @@ import { SqlCourtCursor, type CourtCursor } from './court-cursor.ts';
 export interface AnswerTransactions {
   /** `finalRefusals`: the court's refusals after which the answer is dropped, not retried (FairnessTx). */
   submit(call: { id: string; to: string; data: string; confirmingTopic: string; finalRefusals: Readonly<Record<string, string>> }): Promise<void>;
-  /** Stops trying an answer submitted earlier: its case is closed on chain. */
+  /** Stops trying an answer submitted earlier: its case was claimed. */
   drop?(id: string, reason: string): Promise<unknown>;
 }
 
@@ -103,14 +103,16 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
   };
 
   /**
-   * A case this process submitted an answer for is closed on chain: by our answer, by another
-   * key's, or by a claim (the answer came too late: the bond paid the receipt's maximum payout).
-   * The sender stops trying an answer it still holds, so it never retries one that cannot land.
+   * A case this process submitted an answer for is closed on chain. Claimed: the answer came too
+   * late (the bond paid the receipt's maximum payout), and the sender stops trying it. Answered:
+   * the sender settles it itself (our answer confirms at depth, or it finds another key's
+   * Answered event, or meets the court's NotOpen); it keeps an answer of ours not yet deep
+   * enough, to send again should the chain lose it.
    */
   const closedAfterSubmit = async (c: RevealedCase, status: number): Promise<void> => {
-    if (status === CaseStatus.Claimed)
-      log.error({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, player: c.player, answerBy: c.answerBy }, 'court case claimed before our answer landed: the bond paid its maximum payout');
-    await opts.transactions.drop?.(c.caseId, status === CaseStatus.Claimed ? 'its court case was claimed' : 'its court case is answered');
+    if (status !== CaseStatus.Claimed) return;
+    log.error({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, player: c.player, answerBy: c.answerBy }, 'court case claimed before our answer landed: the bond paid its maximum payout');
+    await opts.transactions.drop?.(c.caseId, 'its court case was claimed');
   };
 
   /** Handles one case; true while its answer is submitted and the case still open on chain. */
