@@ -20,7 +20,8 @@ import {GameAssets} from "./GameAssets.sol";
 /// and GameAssets has no pause, burn or admin transfer, so those coins move only as this contract
 /// says. A reveal reserves its maximum payout from the bond; the admin can take out only coins
 /// no open case has reserved, and only `withdrawDelay` seconds after announcing it, so a player
-/// who saw enough free bond before revealing is paid.
+/// who saw enough free bond before revealing is paid. A payment the player's address refuses (a
+/// receiver hook) is held for the player to `collect`, so no hook can block an answer or a claim.
 contract RevealCourt is AccessControl, ERC1155Holder {
     bytes32 public constant ANSWER_ROLE = keccak256("ANSWER_ROLE");
 
