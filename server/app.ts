@@ -229,9 +229,10 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     court: chain.fairness.court,
     provider: chain.provider,
     transactions: {
-      async submit({ id, to, data }) {
-        if (!fairnessChain.send({ id, to, data })) throw new Error('this process does not send fairness transactions now');
+      async submit({ id, to, data, finalRefusals }) {
+        if (!fairnessChain.send({ id, to, data, finalRefusals })) throw new Error('this process does not send fairness transactions now');
       },
+      drop: (id, reason) => fairnessChain.drop(id, reason),
     },
     rooms: roomRecords,
     prover,

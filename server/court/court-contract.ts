@@ -13,12 +13,17 @@ export const courtInterface = new Interface([
   'function cases(bytes32 caseId) view returns (address player, uint64 maxPayout, uint64 revealedAt, uint64 answerBy, uint8 status)',
   'function answer(bytes32 caseId, bytes beta, bytes pi, uint64 payout)',
   'function answerWindow() view returns (uint64)',
+  'event PaymentHeld(address indexed player, uint256 amount)',
+  'error NotOpen(bytes32 caseId)',
 ]);
 
 /** Topic 0 of `Revealed`: what the watcher asks the chain's logs for. */
 export const REVEALED_TOPIC = courtInterface.getEvent('Revealed')!.topicHash;
 /** Topic 0 of `Answered`: the event that confirms an answer (its topic 1 is the case id). */
 export const ANSWERED_TOPIC = courtInterface.getEvent('Answered')!.topicHash;
+
+/** The court's refusals of an answer that mean it can never land (the case is claimed, or answered already): the sender drops it. */
+export const ANSWER_FINAL_REFUSALS: Readonly<Record<string, string>> = { [courtInterface.getError('NotOpen')!.selector]: 'NotOpen' };
 
 /** `cases(id).status`: no case, revealed (open), answered, claimed. */
 export const CaseStatus = { None: 0, Revealed: 1, Answered: 2, Claimed: 3 } as const;

@@ -23,12 +23,15 @@ import type { Prover } from '../fairness/prover.ts';
 import type { RulesArchive } from '../fairness/rules-archive.ts';
 import type { RoomRecords } from '../fairness/room-records.ts';
 import { answerCase, type ServedRules } from './case-answer.ts';
-import { ANSWERED_TOPIC, answerCalldata, CaseStatus, courtInterface, parseRevealed, REVEALED_TOPIC, type RevealedCase } from './court-contract.ts';
+import { ANSWER_FINAL_REFUSALS, ANSWERED_TOPIC, answerCalldata, CaseStatus, courtInterface, parseRevealed, REVEALED_TOPIC, type RevealedCase } from './court-contract.ts';
 import { SqlCourtCursor, type CourtCursor } from './court-cursor.ts';
 
 /** What the watcher needs of the fairness sender (`FairnessTransactions`, server/fairness-chain/). */
 export interface AnswerTransactions {
-  submit(call: { id: string; to: string; data: string; confirmingTopic: string }): Promise<void>;
+  /** `finalRefusals`: the court's refusals after which the answer is dropped, not retried (FairnessTx). */
+  submit(call: { id: string; to: string; data: string; confirmingTopic: string; finalRefusals: Readonly<Record<string, string>> }): Promise<void>;
+  /** Stops trying an answer submitted earlier: its case was claimed. */
+  drop?(id: string, reason: string): Promise<unknown>;
 }
 
 const FAILURES_LOGGED = 60;
@@ -102,11 +105,24 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
     log[level]({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, player: c.player, answerBy: c.answerBy, ...fields }, message);
   };
 
+  /**
+   * A case this process submitted an answer for is closed on chain. Claimed: the answer came too
+   * late (the bond paid the receipt's maximum payout), and the sender stops trying it. Answered:
+   * the sender settles it itself (our answer confirms at depth, or it finds another key's
+   * Answered event, or meets the court's NotOpen); it keeps an answer of ours not yet deep
+   * enough, to send again should the chain lose it.
+   */
+  const closedAfterSubmit = async (c: RevealedCase, status: number): Promise<void> => {
+    if (status !== CaseStatus.Claimed) return;
+    log.error({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, player: c.player, answerBy: c.answerBy }, 'court case claimed before our answer landed: the bond paid its maximum payout');
+    await opts.transactions.drop?.(c.caseId, 'its court case was claimed');
+  };
+
   /** Handles one case; true while its answer is submitted and the case still open on chain. */
   const handle = async (c: RevealedCase): Promise<boolean> => {
     const status = Number(((await court.getFunction('cases')('0x' + c.caseId)) as { status: bigint }).status);
     if (status !== CaseStatus.Revealed) {
-      submitted.delete(c.caseId);
+      if (submitted.delete(c.caseId)) await closedAfterSubmit(c, status);
       return false;
     }
     if (opts.withhold) return (note(c, {}, 'court case left unanswered: FAIRPLAY_TEST_WITHHOLD is set'), false);
@@ -123,7 +139,7 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
         : (note(c, { reason: answer.reason }, 'court case not answered: not a draw of this server'), false);
     // Committed first: a crash before the answer is sent applies them again, by the same refs.
     if (answer.chips.length > 0) await opts.chips.apply(answer.chips);
-    await opts.transactions.submit({ id: c.caseId, to: opts.court, data: answerCalldata(c.caseId, answer.beta, answer.pi, answer.payout), confirmingTopic: ANSWERED_TOPIC });
+    await opts.transactions.submit({ id: c.caseId, to: opts.court, data: answerCalldata(c.caseId, answer.beta, answer.pi, answer.payout), confirmingTopic: ANSWERED_TOPIC, finalRefusals: ANSWER_FINAL_REFUSALS });
     submitted.add(c.caseId);
     const chips = Object.fromEntries(answer.chips.map((e) => [e.reason, e.delta]));
     log.info({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, answerBy: c.answerBy, from: answer.from, payout: answer.payout, chips }, 'court case answered');

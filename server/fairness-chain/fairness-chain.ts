@@ -44,6 +44,8 @@ export interface FairnessChain {
   readonly anchors: AnchorReader;
   /** Queues a transaction of another kind (a court answer), when this process leads; false otherwise. */
   send(tx: FairnessTx): boolean;
+  /** Stops trying a queued transaction that can never succeed (FairnessSender.drop); false when not queued here. */
+  drop(id: string, reason: string): Promise<boolean>;
   /** The running sender and anchor loop, while this process leads (tests look at them). */
   readonly running: { readonly sender: FairnessSender; readonly anchors: AnchorService } | undefined;
   stop(): Promise<void>;
@@ -113,6 +115,9 @@ export function startFairnessChain(o: FairnessChainOptions): FairnessChain {
       if (!running) return false;
       running.sender.enqueue(tx);
       return true;
+    },
+    async drop(id, reason) {
+      return (await running?.sender.drop(id, reason)) ?? false;
     },
     get running() {
       return running;

@@ -9,7 +9,10 @@
  * (MintSender), so after a crash the exact bytes are found or re-sent, never a second
  * transaction for an id; an id ever sent and not confirmed is looked up on chain before it is
  * sent again; confirmations whose blocks the node lost are voided (the queue's owner queues
- * their ids again: `onLost`). One transaction in flight at a time, so
+ * their ids again: `onLost`). A transaction that can never succeed (a refusal its queuer named final,
+ * or `drop`: a court case closed on chain) leaves the queue, logged once; the journal needs no
+ * entry for it, as the queue is not kept across restarts and its owner queues only what is still
+ * to do. One transaction in flight at a time, so
  * ids queued in order (anchors by index) go out in order. One sender per key in a cluster: the
  * minter lease's holder runs it (`mayBroadcast`).
  * @module
@@ -27,6 +30,12 @@ export interface FairnessTx {
   /** The target contract's address. */
   readonly to: string;
   readonly data: string;
+  /**
+   * The target's refusals that mean the transaction can never succeed, by error selector
+   * ('0x' and 8 lowercase hex digits) -> name: a court's `NotOpen` (the case was claimed, or
+   * answered by another key). Such a refusal drops the transaction instead of retrying it.
+   */
+  readonly finalRefusals?: Readonly<Record<string, string>>;
 }
 
 export interface FairnessSenderOptions {
@@ -96,6 +105,20 @@ export class FairnessSender {
     if (this.#queue.has(tx.id)) return;
     this.#queue.set(tx.id, tx);
     this.#sleeps.wake();
+  }
+
+  /**
+   * Stops trying a queued transaction its owner knows can never succeed now (its court case is
+   * closed on chain); one in flight is still settled. Logged once, unless the id is confirmed
+   * already (our own answer closed the case). True when it was queued.
+   */
+  async drop(id: string, reason: string): Promise<boolean> {
+    if (!this.#queue.has(id)) return false;
+    const confirmed = await this.#o.log.mintOf(id);
+    if (!this.#queue.delete(id)) return false;
+    this.#heldUntil.delete(id);
+    if (!confirmed) this.#o.logger.warn({ id, reason }, 'fairness transaction dropped: it can never succeed');
+    return true;
   }
 
   /** Where each confirmed id was confirmed. */
@@ -169,6 +192,8 @@ export class FairnessSender {
     try {
       gas = await provider.estimateGas({ from: wallet.address, to: tx.to, data: tx.data });
     } catch (e) {
+      const final = finalRefusalOf(tx, e);
+      if (final) return void (await this.drop(tx.id, `the contract refuses it for good: ${final}`));
       const refusal = revertOf(contract, e);
       if (!refusal && (e as { code?: string }).code !== 'CALL_EXCEPTION') throw e;
       this.#o.logger.warn({ id: tx.id, refusal: refusal?.name ?? 'a revert without reason' }, 'the contract refuses a fairness transaction now; retrying later');
@@ -176,6 +201,7 @@ export class FairnessSender {
       return;
     }
     const verdict = await this.#sender.send(tx.data, [tx.id], gas, tx.to);
+    // Settled even if dropped meanwhile: a confirmation is what the drop did not know of yet.
     if (verdict.kind === 'confirmed') this.#settled(tx.id);
     if (verdict.kind === 'voided' && verdict.nonceTrouble) this.#needsReconcile = true;
   }
@@ -214,4 +240,12 @@ export class FairnessSender {
     return topic;
   }
 
+}
+
+/** The name of the final refusal (`FairnessTx.finalRefusals`) a failed estimate carries, if any. */
+function finalRefusalOf(tx: FairnessTx, e: unknown): string | undefined {
+  if (!tx.finalRefusals) return undefined;
+  const err = e as { data?: unknown; info?: { error?: { data?: unknown } } };
+  const data = err.data ?? err.info?.error?.data;
+  return typeof data === 'string' && data.length >= 10 ? tx.finalRefusals[data.slice(0, 10).toLowerCase()] : undefined;
 }

@@ -6,6 +6,7 @@ import { canonicalJson, hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { DOMAIN_V2, DRAW_RECEIPT_COURT } from '../../vrf/protocol/receipt.ts';
 import { COURT_REVEAL } from '../../vrf/protocol/court-reveal.ts';
 import { mined, revertError, revertOf, startFairnessChain, type FairnessChain } from '../helpers/fairness-contracts.ts';
+import { delegate, deployReceiver, type ReceiverName } from '../helpers/refusing-receivers.ts';
 import { seededRandom } from '../helpers/seed.ts';
 
 // The v2 receipt with its court terms (FAIRNESS.md section 5c), and the player's court request, as vrf/protocol signs them.
@@ -391,5 +392,86 @@ describe('RevealCourt on a real node (anvil): the bond takes coins only', () => 
     expect(await assets.getFunction('balanceOf')(own.target, OTHER_TOKEN)).toBe(0n);
     // ERC-165: an ERC-1155 receiver (0x4e2312e0) with access control (0x7965db0b).
     expect([await own.getFunction('supportsInterface')('0x4e2312e0'), await own.getFunction('supportsInterface')('0x7965db0b'), await own.getFunction('supportsInterface')('0xffffffff')]).toEqual([true, true, false]);
+  });
+});
+
+describe('RevealCourt on a real node (anvil): a receiver that refuses its payment', () => {
+  const owedOf = async (player: string, on: Contract) => (await on.getFunction('owed')(player)) as bigint;
+  const owedTotal = async (on: Contract) => (await on.getFunction('owedTotal')()) as bigint;
+  /** A fresh funded player whose address runs `receiver`'s code (EIP-7702), and its case at `on`. */
+  async function refusingCase(receiver: ReceiverName, maxPayout: number, on: Contract): Promise<CourtCase & { wallet: Wallet }> {
+    const c = await courtCase({ maxPayout });
+    const wallet = c.player.connect(chain.provider);
+    await chain.provider.send('anvil_setBalance', [wallet.address, '0xde0b6b3a7640000']);
+    await delegate(wallet, chain.provider, receivers[receiver]);
+    await mined(reveal(c, {}, stranger, on));
+    return { ...c, wallet };
+  }
+  const receivers = {} as Record<ReceiverName, string>;
+  beforeAll(async () => {
+    const deployer = freshWallet().connect(chain.provider);
+    await chain.provider.send('anvil_setBalance', [deployer.address, '0xde0b6b3a7640000']);
+    for (const name of ['Picky', 'Burner'] as const) receivers[name] = await deployReceiver(name, deployer);
+  });
+
+  it('holds an answer\'s payout the player refuses: the answer lands, the player collects it in its own transaction', async () => {
+    const own = await bondedCourt(100n);
+    const c = await refusingCase('Picky', 40, own);
+    const receipt = await mined(answer(c.caseId, 25, own));
+    expect(eventsOf(receipt, 'PaymentHeld', own).map((e) => [...e!.args])).toEqual([[c.player.address, 25n]]);
+    expect([...eventsOf(receipt, 'Answered', own)[0]!.args].at(-1)).toBe(25n);
+    gas['answer (payout held: the receiver refuses)'] = receipt.gasUsed;
+    expect((await caseOf(c.caseId, own))[4]).toBe(2n);
+    expect([await coinsOf(c.player.address), await owedOf(c.player.address, own), await owedTotal(own)]).toEqual([0n, 25n, 25n]);
+    // Held coins are the player's: not free bond.
+    expect(await books(own)).toEqual([100n, 0n, 75n, 0n, 0n]);
+    // Collected by someone else, the picky hook still refuses; by the player itself it takes them.
+    expect(await revertError((own.connect(stranger) as Contract).getFunction('collect')(c.player.address))).toEqual({ name: 'Error', args: ['paid only in my own transactions'] });
+    const collected = await mined((own.connect(c.wallet) as Contract).getFunction('collect')(c.player.address));
+    expect(eventsOf(collected, 'Collected', own).map((e) => [...e!.args])).toEqual([[c.player.address, 25n]]);
+    gas['collect'] = collected.gasUsed;
+    console.log(`court answer gas with its payment held ${receipt.gasUsed}; collect gas ${collected.gasUsed}`);
+    expect([await coinsOf(c.player.address), await owedOf(c.player.address, own), await owedTotal(own)]).toEqual([25n, 0n, 0n]);
+    expect(await books(own)).toEqual([75n, 0n, 75n, 0n, 0n]);
+    expect(await revertError((own.connect(stranger) as Contract).getFunction('collect')(c.player.address))).toEqual({ name: 'NothingOwed', args: [c.player.address] });
+  });
+
+  it('holds the payment of a receiver that burns all gas, at a bounded cost, and of a claim; held coins are never reserved nor withdrawn', async () => {
+    const own = await bondedCourt(100n);
+    const burner = await refusingCase('Burner', 40, own);
+    // Too little gas for the transfer to run (PayGasTooLow, or out of gas): the answer fails whole, nothing is held.
+    const tight = { gasLimit: 160_000 };
+    await expect(mined((own.connect(server) as Contract).getFunction('answer')(burner.caseId, '0x', '0x', 30, tight))).rejects.toThrow(/revert/);
+    expect((await caseOf(burner.caseId, own))[4]).toBe(1n);
+    expect(await owedTotal(own)).toBe(0n);
+    const answered = await mined(answer(burner.caseId, 30, own));
+    expect(eventsOf(answered, 'PaymentHeld', own).map((e) => [...e!.args])).toEqual([[burner.player.address, 30n]]);
+    gas['answer (payout held: the hook burns all gas)'] = answered.gasUsed;
+    console.log(`court answer gas when the receiver's hook burns all it is given: ${answered.gasUsed}`);
+    expect(answered.gasUsed).toBeLessThan(300_000n); // the 150,000 the transfer may use, and the answer's own
+    const picky = await refusingCase('Picky', 20, own);
+    await chain.advance(WINDOW + 1);
+    const claimed = await mined(claim(picky.caseId, own));
+    expect(eventsOf(claimed, 'PaymentHeld', own).map((e) => [...e!.args])).toEqual([[picky.player.address, 20n]]);
+    expect([...eventsOf(claimed, 'Claimed', own)[0]!.args]).toEqual([picky.caseId, picky.player.address, 20n]);
+    expect([await owedOf(burner.player.address, own), await owedOf(picky.player.address, own), await owedTotal(own)]).toEqual([30n, 20n, 50n]);
+    // 100 coins: 50 held for players, 50 free. A reveal may reserve 50, not 51.
+    expect(await books(own)).toEqual([100n, 0n, 50n, 0n, 0n]);
+    expect(await revertError(reveal(await courtCase({ maxPayout: 51 }), {}, stranger, own))).toEqual({ name: 'BondTooSmall', args: [51n, 50n] });
+    // The admin announces all 100 and gets the 50 no player is owed.
+    const asAdmin = own.connect(admin) as Contract;
+    await mined(asAdmin.getFunction('announceWithdrawal')(100n));
+    expect((await books(own))[2]).toBe(0n);
+    await chain.advance(DELAY);
+    const to = freshWallet().address;
+    const withdrawn = await mined(asAdmin.getFunction('withdraw')(to));
+    expect([...eventsOf(withdrawn, 'Withdrawn', own)[0]!.args]).toEqual([to, 50n]);
+    expect(await books(own)).toEqual([50n, 0n, 0n, 0n, 0n]);
+    await mined(asAdmin.getFunction('announceWithdrawal')(50n));
+    await chain.advance(DELAY);
+    expect([...eventsOf(await mined(asAdmin.getFunction('withdraw')(to)), 'Withdrawn', own)[0]!.args]).toEqual([to, 0n]);
+    // The picky player still collects its 20.
+    await mined((own.connect(picky.wallet) as Contract).getFunction('collect')(picky.player.address));
+    expect([await coinsOf(picky.player.address), await owedTotal(own), (await books(own))[0]]).toEqual([20n, 30n, 30n]);
   });
 });

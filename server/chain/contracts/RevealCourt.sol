@@ -20,7 +20,8 @@ import {GameAssets} from "./GameAssets.sol";
 /// and GameAssets has no pause, burn or admin transfer, so those coins move only as this contract
 /// says. A reveal reserves its maximum payout from the bond; the admin can take out only coins
 /// no open case has reserved, and only `withdrawDelay` seconds after announcing it, so a player
-/// who saw enough free bond before revealing is paid.
+/// who saw enough free bond before revealing is paid. A payment the player's address refuses (a
+/// receiver hook) is held for the player to `collect`, so no hook can block an answer or a claim.
 contract RevealCourt is AccessControl, ERC1155Holder {
     bytes32 public constant ANSWER_ROLE = keccak256("ANSWER_ROLE");
 
@@ -71,6 +72,12 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     bytes32 private constant COURT_REVEAL_TYPEHASH = keccak256("CourtReveal(bytes32 receipt)");
     bytes32 private constant DOMAIN_TYPEHASH = keccak256("EIP712Domain(string name,string version)");
     bytes16 private constant SEED_TAG = "fairplay-seed-v1";
+    /// Gas a payment's transfer may use. GameAssets' transfer to a fresh holder costs about 35,000
+    /// (two balance writes, the event, the receiver check); the rest leaves a receiving contract's
+    /// hook (a smart wallet, an EIP-7702 delegate) room to run. A hook that refuses, or burns all
+    /// it is given, cannot make an answer or a claim fail: the payment is held for the player
+    /// (`collect`), and such a hook costs the caller at most this much gas.
+    uint256 private constant PAY_GAS = 150_000;
 
     FairnessRegistry public immutable registry;
     GameAssets public immutable assets;
@@ -87,6 +94,10 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     /// The coins open cases may still take: the sum of `maxPayout` over cases with status Revealed.
     uint256 public reserved;
     Withdrawal public pendingWithdrawal;
+    /// Coins held for each player whose payment its receiver refused: theirs, paid out by `collect`.
+    mapping(address player => uint256) public owed;
+    /// The sum of `owed`: never bond the court may reserve or withdraw.
+    uint256 public owedTotal;
 
     error NotSinglePlayer();
     error NotOperatorSigned();
@@ -101,12 +112,16 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     error NoWithdrawal();
     error WithdrawalNotDue(uint64 executableAt);
     error NotCoin();
+    error NothingOwed(address player);
+    error PayGasTooLow();
 
     event Revealed(bytes32 indexed caseId, address indexed player, string roomId, uint64 drawSeq, bytes32 seed, uint64 answerBy);
     event Answered(bytes32 indexed caseId, bytes beta, bytes pi, uint64 payout);
     event Claimed(bytes32 indexed caseId, address indexed player, uint64 amount);
     event WithdrawalAnnounced(uint256 amount, uint64 executableAt);
     event Withdrawn(address indexed to, uint256 amount);
+    event PaymentHeld(address indexed player, uint256 amount);
+    event Collected(address indexed player, uint256 amount);
 
     constructor(
         FairnessRegistry registry_,
@@ -177,7 +192,7 @@ contract RevealCourt is AccessControl, ERC1155Holder {
         if (payout > c.maxPayout) revert PayoutAboveMax(payout, c.maxPayout);
         c.status = Status.Answered; // before the transfer: a receiving contract cannot answer or claim again
         reserved -= c.maxPayout;
-        if (payout != 0) assets.safeTransferFrom(address(this), c.player, coinTokenId, payout, "");
+        if (payout != 0) _pay(c.player, payout);
         emit Answered(caseId, beta, pi, payout);
     }
 
@@ -191,8 +206,35 @@ contract RevealCourt is AccessControl, ERC1155Holder {
         address player = c.player;
         uint64 amount = c.maxPayout;
         reserved -= amount;
-        if (amount != 0) assets.safeTransferFrom(address(this), player, coinTokenId, amount, "");
+        if (amount != 0) _pay(player, amount);
         emit Claimed(caseId, player, amount);
+    }
+
+    /// Pays `player` the coins held for them since their receiver refused a payment. Anyone may
+    /// call it; the transfer has all the gas the caller gives it (the receiver chose its hook,
+    /// and a player whose hook accepts only its own transactions calls this itself).
+    function collect(address player) external {
+        uint256 amount = owed[player];
+        if (amount == 0) revert NothingOwed(player);
+        owed[player] = 0; // before the transfer: a receiving contract cannot collect twice
+        owedTotal -= amount;
+        assets.safeTransferFrom(address(this), player, coinTokenId, amount, "");
+        emit Collected(player, amount);
+    }
+
+    /// Pays a player, or holds the coins for them when their receiver refuses the transfer (a
+    /// hook that reverts, or needs more than PAY_GAS), so a payment never blocks an answer or a
+    /// claim. A caller that left the transfer less than PAY_GAS to run cannot have it held: the
+    /// whole call fails instead (after a call given less than asked, under 1/64 of it is left).
+    function _pay(address player, uint256 amount) private {
+        try assets.safeTransferFrom{gas: PAY_GAS}(address(this), player, coinTokenId, amount, "") {
+            return;
+        } catch {
+            if (gasleft() < PAY_GAS / 63) revert PayGasTooLow();
+            owed[player] += amount;
+            owedTotal += amount;
+            emit PaymentHeld(player, amount);
+        }
     }
 
     /// Announces taking `amount` coins of bond out, `withdrawDelay` seconds from now. Replaces any
@@ -205,7 +247,7 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     }
 
     /// Makes the announced withdrawal once due: pays `to` the amount announced, or as much of it as
-    /// no open case has reserved.
+    /// no open case has reserved and no player is owed.
     function withdraw(address to) external onlyRole(DEFAULT_ADMIN_ROLE) {
         Withdrawal memory pending = pendingWithdrawal;
         if (pending.executableAt == 0) revert NoWithdrawal();
@@ -237,10 +279,10 @@ contract RevealCourt is AccessControl, ERC1155Holder {
         return super.supportsInterface(interfaceId);
     }
 
-    /// Bond no open case has reserved (the bond never holds less than the reservations, as coins
-    /// leave only by answer, claim and withdraw; floored at 0 all the same).
+    /// Bond no open case has reserved and no player is owed (the bond never holds less than those,
+    /// as coins leave only by answer, claim, collect and withdraw; floored at 0 all the same).
     function _unreserved() private view returns (uint256) {
-        return _saturatingSub(bond(), reserved);
+        return _saturatingSub(bond(), reserved + owedTotal);
     }
 
     function _saturatingSub(uint256 a, uint256 b) private pure returns (uint256) {
