@@ -1,0 +1,138 @@
+/**
+ * The checks on reveal courts (server/chain/court-checks.ts, court-retirement.ts) on a real
+ * anvil with the real contracts: on another chain a court bound to another registry, GameAssets
+ * or coin is refused and short terms are warned of; earlier courts are checked and listed; on the
+ * embedded chain a recorded court bound elsewhere is replaced, kept in the record, and its whole
+ * bond announced for withdrawal and taken back once the delay has passed.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hexlify, randomBytes, type Contract, type JsonRpcSigner } from 'ethers';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureGameAssets } from '../../server/chain/deployment.ts';
+import { ensureFairnessContracts, type FairnessPlan } from '../../server/chain/fairness-deployment.ts';
+import { attachFairness } from '../../server/chain/fairness-setup.ts';
+import { startFairnessChain, type FairnessChain } from '../helpers/fairness-contracts.ts';
+
+const KEY = { keyId: '0d919fdcbe9bb1e8', suite: 'ECVRF-EDWARDS25519-SHA512-TAI', publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a' };
+const BOND = 5_000n;
+const WEEK = 7 * 86_400;
+const hash = () => hexlify(randomBytes(32)).slice(2);
+
+let chain: FairnessChain;
+let admin: JsonRpcSigner;
+let fairness: string;
+let signer: string;
+
+beforeAll(async () => {
+  chain = await startFairnessChain();
+  admin = chain.signers[0]!;
+  [fairness, signer] = await Promise.all([chain.signers[1]!.getAddress(), chain.signers[2]!.getAddress()]);
+});
+afterAll(async () => {
+  await chain?.close();
+});
+
+/** A GameAssets of its own (the admin its admin), coin 1 configured. */
+async function newGameAssets(): Promise<Contract> {
+  const tokens = [{ id: 1, epochCap: 10n ** 30n, playerEpochCap: 10n ** 30n }];
+  const dir = mkdtempSync(join(tmpdir(), 'court-checks-'));
+  return (await ensureGameAssets(chain.provider, admin, { recordFile: join(dir, 'deployment.json'), uri: 'https://fairplay.example/assets/{id}.json', epochSeconds: 86_400, tokens, minter: fairness, vrfKey: KEY })).contract;
+}
+
+const plan = async (gameAssets: Contract, recordFile = join(mkdtempSync(join(tmpdir(), 'court-checks-')), 'fairness.json')): Promise<FairnessPlan> => ({
+  recordFile,
+  changeDelaySeconds: 86_400,
+  court: { answerWindowSeconds: 3_600, withdrawDelaySeconds: WEEK, coinTokenId: 1, bondCoins: BOND },
+  gameAssets: await gameAssets.getAddress(),
+  fairness,
+  vrfKey: KEY,
+  signer,
+  rules: [{ game: 'dice', rulesHash: hash() }],
+});
+
+function capture() {
+  const lines: { level: number; msg: string }[] = [];
+  return { lines, log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) }) };
+}
+
+describe('a court named on another chain', () => {
+  it('is refused when bound to another registry, GameAssets or coin; short terms are warned of; earlier courts are checked and listed', async () => {
+    const assets = await newGameAssets();
+    const gameAssets = await assets.getAddress();
+    const deployed = await ensureFairnessContracts(chain.provider, admin, await plan(assets));
+    const registry = await deployed.registry.getAddress();
+    const keys = { fairnessAddress: fairness, vrfKey: KEY, signer, rules: [] };
+    const checks = { gameAssets, revealWindowSeconds: 86_400 };
+    const adminAddress = await admin.getAddress();
+    const court = async (...args: unknown[]) => (await chain.deploy('RevealCourt', admin, ...args)).getAddress();
+    const silent = pino({ level: 'silent' });
+
+    const otherRegistry = await (await chain.deploy('FairnessRegistry', admin, adminAddress, 86_400)).getAddress();
+    const cases: [string, { registry: string; court: string }, typeof checks, RegExp][] = [
+      ['another registry', { registry: otherRegistry, court: await court(registry, gameAssets, 1, 3_600, WEEK, adminAddress) }, checks, /registry\(\) is 0x[0-9a-f]{40}, not/],
+      ['another GameAssets', { registry, court: await court(registry, await (await newGameAssets()).getAddress(), 1, 3_600, WEEK, adminAddress) }, checks, /assets\(\) is 0x[0-9a-f]{40}, not/],
+      ['another coin', { registry, court: await court(registry, gameAssets, 2, 3_600, WEEK, adminAddress) }, checks, /coinTokenId\(\) is 2, not 1/],
+    ];
+    for (const [what, addresses, c, message] of cases) {
+      const refused = attachFairness(chain.provider, addresses, keys, silent, c);
+      await expect(refused, what).rejects.toThrow(/REVEAL_COURT_ADDRESS 0x[0-9a-fA-F]{40} is not a court of this server's contracts/);
+      await expect(refused, what).rejects.toThrow(message);
+    }
+
+    // Genuine, but with a withdrawal delay under the reveal window and an answer window under 15 minutes: started, with warnings.
+    const short = await court(registry, gameAssets, 1, 600, 3_600, adminAddress);
+    const { lines, log } = capture();
+    const attached = await attachFairness(chain.provider, { registry, court: short }, keys, log, checks);
+    expect(attached.court).toBe(short);
+    const warnings = lines.filter((l) => l.level === 40).map((l) => l.msg);
+    expect(warnings.some((m) => /withdrawal delay is shorter than REVEAL_COURT_WINDOW_SECONDS/.test(m))).toBe(true);
+    expect(warnings.some((m) => /answer window is under 15 minutes/.test(m))).toBe(true);
+    // The deployed court's terms (7 days, 1 hour) draw no such warning.
+    const quiet = capture();
+    await attachFairness(chain.provider, { registry, court: deployed.record.court }, keys, quiet.log, checks);
+    expect(quiet.lines.filter((l) => /withdrawal delay|answer window/.test(l.msg))).toEqual([]);
+
+    // Earlier courts: listed, answered at when bonded; one without code is refused.
+    const withEarlier = await attachFairness(chain.provider, { registry, court: deployed.record.court }, keys, silent, { ...checks, earlierCourts: [short, deployed.record.court, short] });
+    expect([withEarlier.earlierCourts, withEarlier.answeredCourts]).toEqual([[short], [deployed.record.court, short]]);
+    const nowhere = '0x' + '12'.repeat(20);
+    await expect(attachFairness(chain.provider, { registry, court: deployed.record.court }, keys, silent, { ...checks, earlierCourts: [nowhere] })).rejects.toThrow(/no contract at the earlier reveal court address/);
+  });
+});
+
+describe('a recorded court bound to another GameAssets (embedded chain)', () => {
+  it('is replaced, kept in the record, and its whole bond announced for withdrawal and taken back after the delay', async () => {
+    const oldAssets = await newGameAssets();
+    const p = await plan(oldAssets);
+    const first = await ensureFairnessContracts(chain.provider, admin, p);
+    const old = first.court;
+    const oldAddress = await old.getAddress();
+
+    const newAssets = await newGameAssets();
+    const second = await ensureFairnessContracts(chain.provider, admin, { ...p, gameAssets: await newAssets.getAddress() });
+    expect(second.replacedCourt).toBe(oldAddress);
+    expect(second.replacedBecause).toMatch(/^bound elsewhere \(assets\(\) is/);
+    expect(await second.court.getAddress()).not.toBe(oldAddress);
+    expect(second.earlierCourts).toEqual([oldAddress]);
+    expect(JSON.parse(readFileSync(p.recordFile, 'utf8'))).toMatchObject({ court: await second.court.getAddress(), earlierCourts: [oldAddress] });
+    expect(second.retirement).toEqual([{ court: oldAddress, announced: BOND }]);
+    const [amount] = (await old.getFunction('pendingWithdrawal')()) as [bigint, bigint];
+    expect(amount).toBe(BOND);
+
+    // Started again before the delay: nothing sent; the earlier court stays in the record.
+    const third = await ensureFairnessContracts(chain.provider, admin, { ...p, gameAssets: await newAssets.getAddress() });
+    expect([third.retirement, third.earlierCourts, third.fresh.court]).toEqual([[], [oldAddress], false]);
+
+    await chain.advance(WEEK + 1);
+    const before = (await oldAssets.getFunction('balanceOf')(await admin.getAddress(), 1)) as bigint;
+    const fourth = await ensureFairnessContracts(chain.provider, admin, { ...p, gameAssets: await newAssets.getAddress() });
+    expect(fourth.retirement).toEqual([{ court: oldAddress, withdrawn: BOND }]);
+    expect(await old.getFunction('bond')()).toBe(0n);
+    expect(((await oldAssets.getFunction('balanceOf')(await admin.getAddress(), 1)) as bigint) - before).toBe(BOND);
+    // Nothing left to take: nothing announced again.
+    expect((await ensureFairnessContracts(chain.provider, admin, { ...p, gameAssets: await newAssets.getAddress() })).retirement).toEqual([]);
+  });
+});
