@@ -71,7 +71,7 @@ export async function deployFairness(config: Config, provider: JsonRpcProvider, 
     );
   for (const step of deployment.retirement) log.info({ ...step, announced: step.announced?.toString(), withdrawn: step.withdrawn?.toString() }, 'took back an earlier reveal court\'s bond or minter role (it stays answered)');
   if (deployment.termsNotApplied.length)
-    log.warn({ court, terms: deployment.termsNotApplied }, "the recorded reveal court keeps the terms it was deployed with: the configured ones apply to a newly deployed court only");
+    log.warn({ court, terms: deployment.termsNotApplied }, "the recorded reveal court keeps the terms it was deployed with: the configured ones apply to a newly deployed court only (keep the record: docs/operations.md, Courts left behind)");
   if (deployment.bondMinted > 0n) log.info({ court, coins: deployment.bondMinted.toString() }, "minted the reveal court's bond");
   await warnCourtTerms(deployment.court, config.revealCourtWindowSeconds, log);
   const earlier = await checkEarlierCourts(provider, [...deployment.earlierCourts, ...config.earlierCourtAddresses], court, keys.fairnessAddress, log);
