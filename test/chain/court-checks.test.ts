@@ -1,11 +1,13 @@
 /**
  * The checks on reveal courts (server/chain/court-checks.ts, court-retirement.ts) on a real
  * anvil with the real contracts: on another chain a court bound to another registry, GameAssets
- * or coin is refused and short terms are warned of; earlier courts are checked and listed; on the
- * embedded chain a recorded court bound elsewhere is replaced, kept in the record, and its whole
- * bond announced for withdrawal and taken back once the delay has passed.
+ * or coin is refused and short terms are warned of; earlier courts are checked and listed (a
+ * minting one still holding its minter role refused); on the embedded chain a recorded court bound
+ * elsewhere is replaced, kept in the record, and its whole bond announced for withdrawal and taken
+ * back once the delay has passed, and a kept court's short answer window is warned of.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { ContractFactory } from 'ethers';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hexlify, randomBytes, type Contract, type JsonRpcSigner } from 'ethers';
@@ -13,7 +15,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGameAssets } from '../../server/chain/deployment.ts';
 import { ensureFairnessContracts, type FairnessPlan } from '../../server/chain/fairness-deployment.ts';
-import { attachFairness } from '../../server/chain/fairness-setup.ts';
+import { attachFairness, deployFairness } from '../../server/chain/fairness-setup.ts';
+import { loadConfig } from '../../server/config.ts';
 import { startFairnessChain, type FairnessChain } from '../helpers/fairness-contracts.ts';
 
 const KEY = { keyId: '0d919fdcbe9bb1e8', suite: 'ECVRF-EDWARDS25519-SHA512-TAI', publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a' };
@@ -98,6 +101,17 @@ describe('a court named on another chain', () => {
     // Earlier courts: listed, answered at when bonded; one without code is refused.
     const withEarlier = await attachFairness(chain.provider, { registry, court: deployed.record.court }, keys, silent, { ...checks, earlierCourts: [short, deployed.record.court, short] });
     expect([withEarlier.earlierCourts, withEarlier.answeredCourts]).toEqual([[short], [deployed.record.court, short]]);
+    // A court of the earlier, minting version (its artifact kept in test/fixtures) still holding GameAssets' minter role is refused.
+    const { abi, bytecode } = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/minting-court/RevealCourt.json'), 'utf8')) as { abi: never; bytecode: string };
+    const minting = await (await (await new ContractFactory(abi, bytecode, admin).deploy(registry, gameAssets, 1, 3_600, 1_000_000n, 86_400, adminAddress)).waitForDeployment()).getAddress();
+    const minterRole = await assets.getFunction('MINTER_ROLE')();
+    await (await assets.getFunction('grantRole')(minterRole, minting)).wait();
+    const withMinting = { ...checks, earlierCourts: [minting] };
+    await expect(attachFairness(chain.provider, { registry, court: deployed.record.court }, keys, silent, withMinting)).rejects.toThrow(/is of the minting version and still holds GameAssets' MINTER_ROLE: revoke it/);
+    // Its role revoked, it is listed and not answered (it pays nothing, and takes another answer).
+    await (await assets.getFunction('revokeRole')(minterRole, minting)).wait();
+    const revoked = await attachFairness(chain.provider, { registry, court: deployed.record.court }, keys, silent, withMinting);
+    expect([revoked.earlierCourts, revoked.answeredCourts]).toEqual([[minting], [deployed.record.court]]);
     const nowhere = '0x' + '12'.repeat(20);
     await expect(attachFairness(chain.provider, { registry, court: deployed.record.court }, keys, silent, { ...checks, earlierCourts: [nowhere] })).rejects.toThrow(/no contract at the earlier reveal court address/);
   });
@@ -134,5 +148,16 @@ describe('a recorded court bound to another GameAssets (embedded chain)', () => 
     expect(((await oldAssets.getFunction('balanceOf')(await admin.getAddress(), 1)) as bigint) - before).toBe(BOND);
     // Nothing left to take: nothing announced again.
     expect((await ensureFairnessContracts(chain.provider, admin, { ...p, gameAssets: await newAssets.getAddress() })).retirement).toEqual([]);
+  });
+});
+
+describe('a court the embedded chain keeps', () => {
+  it('is warned of when its answer window is under 15 minutes', async () => {
+    const assets = await newGameAssets();
+    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'court-checks-')), COURT_BOND_COINS: String(BOND), COURT_ANSWER_SECONDS: '600' });
+    const keys = { fairnessAddress: fairness, vrfKey: KEY, signer, rules: [] };
+    const { lines, log } = capture();
+    await deployFairness(config, chain.provider, admin, await assets.getAddress(), keys, log);
+    expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual([expect.stringMatching(/answer window is under 15 minutes/)]);
   });
 });
