@@ -2,9 +2,9 @@
  * What the server checks of a reveal court before it signs receipts that promise its payouts
  * (FAIRNESS.md section 10): that the court is bound to the server's registry, GameAssets and coin
  * (else a receipt's promise is paid by a court that checks other signers, or in another token:
- * refused), and that its fixed terms leave a player time (a withdrawal delay shorter than the
- * reveal window lets the bond leave before a receipt's player could reveal; an answer window
- * under 15 minutes leaves the server too little time to answer: warned). And the earlier courts
+ * refused), and that its withdrawal delay leaves a player time (one shorter than the reveal window
+ * lets the bond leave before a receipt's player could reveal: warned; a short answer window is
+ * warned of by app.ts, against MIN_COURT_ANSWER_SECONDS). And the earlier courts
  * it answers at: every court left behind that could still take a receipt it signed (receipts
  * name no court), so that nobody claims there what the server would have answered.
  * @module
@@ -12,9 +12,6 @@
 import { Contract, type Provider } from 'ethers';
 import type { Logger } from 'pino';
 import { readArtifact } from './artifact.ts';
-
-/** An answer window shorter than this is warned of: the server polls, proves and sends in it. */
-export const SHORTEST_SAFE_ANSWER_WINDOW_SECONDS = 900;
 
 /** What a court must be bound to. */
 export interface CourtBinding {
@@ -39,27 +36,15 @@ export async function bindingMismatches(court: Contract, want: CourtBinding): Pr
   return wrong;
 }
 
-/** Warns of fixed terms that leave players or the server too little time; returns the warnings given. */
-export async function warnCourtTerms(court: Contract, revealWindowSeconds: number, log: Logger): Promise<string[]> {
-  const address = await court.getAddress();
+/** Warns when the court's withdrawal delay is shorter than the reveal window; returns whether it did. */
+export async function warnCourtTerms(court: Contract, revealWindowSeconds: number, log: Logger): Promise<boolean> {
   const withdrawDelay = Number(await court.getFunction('withdrawDelay')());
-  const answerWindow = Number(await court.getFunction('answerWindow')());
-  const warnings: string[] = [];
-  if (withdrawDelay < revealWindowSeconds) {
-    warnings.push('withdrawDelay');
-    log.warn(
-      { court: address, withdrawDelay, revealWindowSeconds },
-      "the reveal court's withdrawal delay is shorter than REVEAL_COURT_WINDOW_SECONDS: its admin can take the bond before a receipt's player may reveal (lower REVEAL_COURT_WINDOW_SECONDS, or deploy a court with a longer delay)",
-    );
-  }
-  if (answerWindow < SHORTEST_SAFE_ANSWER_WINDOW_SECONDS) {
-    warnings.push('answerWindow');
-    log.warn(
-      { court: address, answerWindow, shortestSafe: SHORTEST_SAFE_ANSWER_WINDOW_SECONDS },
-      "the reveal court's answer window is under 15 minutes: a chain or server outage that long lets players claim cases the server would have answered",
-    );
-  }
-  return warnings;
+  if (withdrawDelay >= revealWindowSeconds) return false;
+  log.warn(
+    { court: await court.getAddress(), withdrawDelay, revealWindowSeconds },
+    "the reveal court's withdrawal delay is shorter than REVEAL_COURT_WINDOW_SECONDS: its admin can take the bond before a receipt's player may reveal (lower REVEAL_COURT_WINDOW_SECONDS, or use a court with a longer delay)",
+  );
+  return true;
 }
 
 /** Whether a deployed court is of the bonded version: the earlier, minting one had no `withdrawDelay()` (its call reverts). */

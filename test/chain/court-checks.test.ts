@@ -1,10 +1,10 @@
 /**
  * The checks on reveal courts (server/chain/court-checks.ts, court-retirement.ts) on a real
  * anvil with the real contracts: on another chain a court bound to another registry, GameAssets
- * or coin is refused and short terms are warned of; earlier courts are checked and listed (a
+ * or coin is refused and a short withdrawal delay is warned of; earlier courts are checked and listed (a
  * minting one still holding its minter role refused); on the embedded chain a recorded court bound
  * elsewhere is replaced, kept in the record, and its whole bond announced for withdrawal and taken
- * back once the delay has passed, and a kept court's short answer window is warned of.
+ * back once the delay has passed, and a kept court's delay shorter than the reveal window is warned of.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { ContractFactory } from 'ethers';
@@ -62,7 +62,7 @@ function capture() {
 }
 
 describe('a court named on another chain', () => {
-  it('is refused when bound to another registry, GameAssets or coin; short terms are warned of; earlier courts are checked and listed', async () => {
+  it('is refused when bound to another registry, GameAssets or coin; a short withdrawal delay is warned of; earlier courts are checked and listed', async () => {
     const assets = await newGameAssets();
     const gameAssets = await assets.getAddress();
     const deployed = await ensureFairnessContracts(chain.provider, admin, await plan(assets));
@@ -85,18 +85,17 @@ describe('a court named on another chain', () => {
       await expect(refused, what).rejects.toThrow(message);
     }
 
-    // Genuine, but with a withdrawal delay under the reveal window and an answer window under 15 minutes: started, with warnings.
-    const short = await court(registry, gameAssets, 1, 600, 3_600, adminAddress);
+    // Genuine, but with a withdrawal delay under the reveal window: started, with a warning.
+    const short = await court(registry, gameAssets, 1, 3_600, 3_600, adminAddress);
     const { lines, log } = capture();
     const attached = await attachFairness(chain.provider, { registry, court: short }, keys, log, checks);
     expect(attached.court).toBe(short);
     const warnings = lines.filter((l) => l.level === 40).map((l) => l.msg);
-    expect(warnings.some((m) => /withdrawal delay is shorter than REVEAL_COURT_WINDOW_SECONDS/.test(m))).toBe(true);
-    expect(warnings.some((m) => /answer window is under 15 minutes/.test(m))).toBe(true);
-    // The deployed court's terms (7 days, 1 hour) draw no such warning.
+    expect(warnings.filter((m) => /withdrawal delay is shorter than REVEAL_COURT_WINDOW_SECONDS/.test(m))).toHaveLength(1);
+    // The deployed court's delay (7 days) draws no such warning.
     const quiet = capture();
     await attachFairness(chain.provider, { registry, court: deployed.record.court }, keys, quiet.log, checks);
-    expect(quiet.lines.filter((l) => /withdrawal delay|answer window/.test(l.msg))).toEqual([]);
+    expect(quiet.lines.filter((l) => /withdrawal delay/.test(l.msg))).toEqual([]);
 
     // Earlier courts: listed, answered at when bonded; one without code is refused.
     const withEarlier = await attachFairness(chain.provider, { registry, court: deployed.record.court }, keys, silent, { ...checks, earlierCourts: [short, deployed.record.court, short] });
@@ -152,12 +151,17 @@ describe('a recorded court bound to another GameAssets (embedded chain)', () => 
 });
 
 describe('a court the embedded chain keeps', () => {
-  it('is warned of when its answer window is under 15 minutes', async () => {
+  it('is warned of when its withdrawal delay is shorter than a reveal window raised since its deployment', async () => {
     const assets = await newGameAssets();
-    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'court-checks-')), COURT_BOND_COINS: String(BOND), COURT_ANSWER_SECONDS: '600' });
+    const dataDir = mkdtempSync(join(tmpdir(), 'court-checks-'));
     const keys = { fairnessAddress: fairness, vrfKey: KEY, signer, rules: [] };
-    const { lines, log } = capture();
-    await deployFairness(config, chain.provider, admin, await assets.getAddress(), keys, log);
-    expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual([expect.stringMatching(/answer window is under 15 minutes/)]);
+    const env = { DATA_DIR: dataDir, COURT_BOND_COINS: String(BOND), COURT_WITHDRAW_DELAY_SECONDS: '3600', REVEAL_COURT_WINDOW_SECONDS: '3600' };
+    const first = capture();
+    await deployFairness(loadConfig(env), chain.provider, admin, await assets.getAddress(), keys, first.log);
+    expect(first.lines.filter((l) => /withdrawal delay/.test(l.msg))).toEqual([]);
+    // The reveal window raised to a day; the configured delay too, but the kept court keeps its hour.
+    const later = capture();
+    await deployFairness(loadConfig({ ...env, COURT_WITHDRAW_DELAY_SECONDS: '86400', REVEAL_COURT_WINDOW_SECONDS: '86400' }), chain.provider, admin, await assets.getAddress(), keys, later.log);
+    expect(later.lines.filter((l) => l.level === 40).map((l) => l.msg)).toContainEqual(expect.stringMatching(/withdrawal delay is shorter than REVEAL_COURT_WINDOW_SECONDS/));
   });
 });
