@@ -193,7 +193,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     log,
     ...(minterLease ? { leader: () => minterLease.heldFor(2_000) } : {}),
     // The court's answers go out with the fairness key too, confirmed by the court's Answered event.
-    moreTopics: new Map([[chain.fairness.court.toLowerCase(), ANSWERED_TOPIC]]),
+    moreTopics: new Map(chain.fairness.answeredCourts.map((court) => [court.toLowerCase(), ANSWERED_TOPIC])),
   });
   const nonceQuota = { perClient: config.siweNoncesPerClient, total: config.siweMaxNonces };
   const signIn = new SignInService({
@@ -224,30 +224,34 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   await catchUp();
   metrics.watchOutbox(() => minting.pendingCount);
   minting.start();
-  // Answers every case brought to the reveal court, where the fairness key is sent from (court/court-watcher.ts).
-  const courtWatcher = startCourtWatcher({
-    court: chain.fairness.court,
-    provider: chain.provider,
-    transactions: {
-      async submit({ id, to, data, finalRefusals }) {
-        if (!fairnessChain.send({ id, to, data, finalRefusals })) throw new Error('this process does not send fairness transactions now');
+  // Answers every case brought to the reveal court, and to each earlier one that still takes the
+  // server's receipts (they name no court), where the fairness key is sent from (court/court-watcher.ts).
+  const courtProvers = retiredProvers(loadRetiredVrfKeys({ dataDir: config.dataDir, current: suite, all: Object.values(suites), log: (msg, fields) => log.warn(fields ?? {}, msg) }));
+  const courtWatchers = chain.fairness.answeredCourts.map((court) =>
+    startCourtWatcher({
+      court,
+      provider: chain.provider,
+      transactions: {
+        async submit({ id, to, data, finalRefusals }) {
+          if (!fairnessChain.send({ id, to, data, finalRefusals })) throw new Error('this process does not send fairness transactions now');
+        },
+        drop: (id, reason) => fairnessChain.drop(id, reason),
       },
-      drop: (id, reason) => fairnessChain.drop(id, reason),
-    },
-    rooms: roomRecords,
-    prover,
-    keyId: ctx.keyId,
-    retiredProvers: retiredProvers(loadRetiredVrfKeys({ dataDir: config.dataDir, current: suite, all: Object.values(suites), log: (msg, fields) => log.warn(fields ?? {}, msg) })),
-    rules: ctx.rules,
-    pastRules: rulesArchive,
-    chips,
-    database,
-    log,
-    withhold,
-    pollMs: chain.embedded ? 1000 : 5000,
-    confirmations: config.mintConfirmations,
-    ...(minterLease ? { mayRun: () => minterLease.heldFor(2_000) } : {}),
-  });
+      rooms: roomRecords,
+      prover,
+      keyId: ctx.keyId,
+      retiredProvers: courtProvers,
+      rules: ctx.rules,
+      pastRules: rulesArchive,
+      chips,
+      database,
+      log,
+      withhold,
+      pollMs: chain.embedded ? 1000 : 5000,
+      confirmations: config.mintConfirmations,
+      ...(minterLease ? { mayRun: () => minterLease.heldFor(2_000) } : {}),
+    }),
+  );
   peers?.start();
 
   // Slow clients are cut off: headers must arrive within the timeout, a whole request within
@@ -291,7 +295,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     async close() {
       await server.gracefullyShutdown(false);
       courtPayoutLimit.stop();
-      await courtWatcher.stop();
+      await Promise.all(courtWatchers.map((w) => w.stop()));
       await peers?.stop();
       await prover.close();
       await chips.close();

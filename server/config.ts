@@ -79,6 +79,12 @@ export interface Config {
   /** `FAIRNESS_REGISTRY_ADDRESS` / `REVEAL_COURT_ADDRESS`: the deployed fairness contracts; required with CHAIN_RPC_URL. */
   readonly fairnessRegistryAddress: string | undefined;
   readonly revealCourtAddress: string | undefined;
+  /**
+   * `EARLIER_COURT_ADDRESSES`: comma-separated reveal courts the server used before REVEAL_COURT_ADDRESS
+   * (or before its deployment record kept them): it goes on answering there, since they still take
+   * its receipts. Default none.
+   */
+  readonly earlierCourtAddresses: readonly string[];
   /** `FAIRNESS_CHANGE_DELAY_SECONDS`: on a newly deployed registry, how long a registered change waits before it binds. Default 86400, in [1, 31536000]. */
   readonly fairnessChangeDelaySeconds: number;
   /** `COURT_ANSWER_SECONDS`: on a newly deployed court, how long the server has to answer a reveal. Default 21600 (6 h), in [MIN_COURT_ANSWER_SECONDS (900), 2592000]. */
@@ -234,6 +240,13 @@ const schema = z.object({
     ctx.addIssue({ code: 'custom', message: `REVEAL_COURT_ADDRESS must be 0x and 40 hex digits, ${got(value)}` });
     return z.NEVER;
   }),
+  EARLIER_COURT_ADDRESSES: raw.transform((value, ctx) => {
+    const list = (value ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+    const bad = list.filter((a) => !/^0x[0-9a-fA-F]{40}$/.test(a));
+    if (bad.length === 0) return list;
+    ctx.addIssue({ code: 'custom', message: `EARLIER_COURT_ADDRESSES must be comma-separated addresses, each 0x and 40 hex digits, ${got(bad.join(','))}` });
+    return z.NEVER;
+  }),
   FAIRNESS_CHANGE_DELAY_SECONDS: integer('FAIRNESS_CHANGE_DELAY_SECONDS', 86_400, 1, 31_536_000),
   COURT_ANSWER_SECONDS: integer('COURT_ANSWER_SECONDS', 21_600, 0, 2_592_000),
   COURT_BOND_COINS: integer('COURT_BOND_COINS', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
@@ -358,6 +371,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     gameAssetsAddress: v.GAME_ASSETS_ADDRESS,
     fairnessRegistryAddress: v.FAIRNESS_REGISTRY_ADDRESS,
     revealCourtAddress: v.REVEAL_COURT_ADDRESS,
+    earlierCourtAddresses: Object.freeze(v.EARLIER_COURT_ADDRESSES),
     fairnessChangeDelaySeconds: v.FAIRNESS_CHANGE_DELAY_SECONDS,
     courtAnswerSeconds: v.COURT_ANSWER_SECONDS,
     courtBondCoins: v.COURT_BOND_COINS,

@@ -84,6 +84,8 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
         withdrawDelaySeconds: chain.fairness.withdrawDelaySeconds,
         // The most coins a receipt may promise (its maxPayout): the court's free bond, read every minute; a bet that could pay more is refused.
         maxPayoutCoins: ctx.courtPayoutLimit.coins,
+        // Courts used before this one: they still take the server's receipts, and it still answers there (minting-version ones pay nothing).
+        earlier: chain.fairness.earlierCourts,
       },
     },
   };

@@ -145,7 +145,8 @@ async function checkExternal(config: Config, keys: ChainKeys, minter: Wallet, lo
   else if (registered.publicKey.toLowerCase() !== '0x' + keys.vrfKey.publicKey.toLowerCase())
     throw new Error(`GameAssets registers key id ${keys.vrfKey.keyId} with another public key`);
   const addresses = { registry: config.fairnessRegistryAddress!, court: config.revealCourtAddress! };
-  return { contract, fairness: await attachFairness(minter.provider as JsonRpcProvider, addresses, keys.fairness, log) };
+  const checks = { gameAssets: address, revealWindowSeconds: config.revealCourtWindowSeconds, earlierCourts: config.earlierCourtAddresses };
+  return { contract, fairness: await attachFairness(minter.provider as JsonRpcProvider, addresses, keys.fairness, log, checks) };
 }
 
 /** GameAssets on the embedded chain, deployed if the node does not have it; the minter is its admin. */

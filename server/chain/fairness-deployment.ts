@@ -7,10 +7,12 @@
  * (fairness-registration.ts). A recorded contract with no code (an embedded node that lost its
  * state) is deployed anew. A recorded court is kept as long as it is of this contract version,
  * whatever the configured terms say now (they apply to a newly deployed court): its bond and its
- * players' cases are there. A court of the earlier, minting version (no `withdrawDelay()`) is
- * replaced, keeping the registry, and loses its GameAssets minter role: it checks receipts
- * against the same registry, and a case opened there, which the server no longer watches,
- * would otherwise be paid by minting.
+ * players' cases are there. A recorded court that cannot serve is replaced, keeping the registry:
+ * one of the earlier, minting version (no `withdrawDelay()`), or one bound to another registry,
+ * GameAssets or coin. The court replaced is kept in the record's `earlierCourts`: it still takes
+ * the server's receipts (they name no court), so the server goes on answering there, and takes
+ * its bond back (court-retirement.ts: a minting court loses its minter role; a bonded one has its
+ * whole bond announced for withdrawal, and withdrawn once its delay has passed).
  * @module
  */
 import { readFile } from 'node:fs/promises';
@@ -20,6 +22,8 @@ import { writeJsonRecord } from './record-file.ts';
 import { readArtifact, type ContractName } from './artifact.ts';
 import { mined } from './mined.ts';
 import { registerFairnessValues, type FairnessValues, type SlotStatus } from './fairness-registration.ts';
+import { bindingMismatches, isBondedCourt } from './court-checks.ts';
+import { retireCourts, revokeMinter, type RetirementStep } from './court-retirement.ts';
 
 export type { SlotStatus } from './fairness-registration.ts';
 
@@ -43,7 +47,14 @@ export interface FairnessPlan extends FairnessValues {
   readonly fairness: string;
 }
 
-const RecordSchema = z.strictObject({ chainId: z.string(), registry: z.string(), court: z.string(), deployedAt: z.string() });
+const RecordSchema = z.strictObject({
+  chainId: z.string(),
+  registry: z.string(),
+  court: z.string(),
+  deployedAt: z.string(),
+  /** Courts this deployment replaced, oldest first: still watched, their bond taken back (absent in records written before). */
+  earlierCourts: z.array(z.string()).optional(),
+});
 export type FairnessRecord = z.infer<typeof RecordSchema>;
 
 export interface FairnessDeployment {
@@ -52,8 +63,13 @@ export interface FairnessDeployment {
   readonly record: FairnessRecord;
   /** Which contracts this call deployed. */
   readonly fresh: { readonly registry: boolean; readonly court: boolean };
-  /** The recorded court of the earlier, minting version this call replaced (and took the minter role from), if any. */
+  /** The recorded court this call replaced (kept in `earlierCourts`), and why, if any. */
   readonly replacedCourt?: string;
+  readonly replacedBecause?: string;
+  /** Every court this deployment replaced that is on chain, oldest first: the server still answers at the bonded ones. */
+  readonly earlierCourts: readonly string[];
+  /** What this call sent to take back the earlier courts' bonds or minter roles. */
+  readonly retirement: readonly RetirementStep[];
   /** The kept court's fixed terms that differ from the plan's (they apply to a newly deployed court only), by name. */
   readonly termsNotApplied: readonly string[];
   /** Coins this call minted to the court as its bond (0 when it was minted before, or none is planned). */
@@ -83,30 +99,19 @@ async function deploy(name: ContractName, admin: Signer, ...args: unknown[]): Pr
 
 const live = async (provider: Provider, address: string | undefined): Promise<boolean> => address !== undefined && (await provider.getCode(address)) !== '0x';
 
-/** Whether a deployed court is of this contract version: the earlier one had no `withdrawDelay()` (its call reverts). */
-async function currentVersion(court: Contract): Promise<boolean> {
-  try {
-    await court.getFunction('withdrawDelay')();
-    return true;
-  } catch {
-    return false;
-  }
+/** The kept court's fixed terms that differ from the plan's (they apply to a newly deployed court only). */
+async function termsNotApplied(court: Contract, plan: FairnessPlan): Promise<string[]> {
+  const want: Record<string, string> = { answerWindow: String(plan.court.answerWindowSeconds), withdrawDelay: String(plan.court.withdrawDelaySeconds) };
+  const differ: string[] = [];
+  for (const [name, value] of Object.entries(want)) if (String(await court.getFunction(name)()) !== value) differ.push(name);
+  return differ;
 }
 
-/** The kept court's fixed terms that differ from the plan's; throws if it is bound to another registry or GameAssets, which no restart can repair. */
-async function termsNotApplied(court: Contract, registry: string, plan: FairnessPlan): Promise<string[]> {
-  const read = async (name: string) => String(await court.getFunction(name)()).toLowerCase();
-  for (const [name, want] of [['registry', registry], ['assets', plan.gameAssets]] as const)
-    if ((await read(name)) !== want.toLowerCase())
-      throw new Error(`the recorded court ${await court.getAddress()} uses ${name} ${await read(name)}, not ${want}: move ${plan.recordFile} aside to deploy a new court`);
-  const want: Record<string, string> = {
-    coinTokenId: String(plan.court.coinTokenId),
-    answerWindow: String(plan.court.answerWindowSeconds),
-    withdrawDelay: String(plan.court.withdrawDelaySeconds),
-  };
-  const differ: string[] = [];
-  for (const [name, value] of Object.entries(want)) if ((await read(name)) !== value) differ.push(name);
-  return differ;
+/** Why a recorded, live court cannot be kept (undefined when it can): of the minting version, or bound to another registry, GameAssets or coin. */
+async function cannotKeep(court: Contract, registry: string, plan: FairnessPlan): Promise<string | undefined> {
+  if (!(await isBondedCourt(court))) return 'of the earlier, minting version';
+  const wrong = await bindingMismatches(court, { registry, gameAssets: plan.gameAssets, coinTokenId: plan.court.coinTokenId });
+  return wrong.length ? `bound elsewhere (${wrong.join('; ')})` : undefined;
 }
 
 /** The award id of a court's bond mint: one per court address, so a restart never mints it twice. */
@@ -158,24 +163,29 @@ export async function ensureFairnessContracts(provider: Provider, admin: Signer,
 
   let court: Contract | undefined;
   let replacedCourt: string | undefined;
+  let replacedBecause: string | undefined;
   let differ: string[] = [];
   if (sameChain && (await live(provider, recorded.court))) {
     const found = attach('RevealCourt', recorded.court, admin);
-    if (await currentVersion(found)) {
+    replacedBecause = await cannotKeep(found, registryAddress, plan);
+    if (replacedBecause === undefined) {
       court = found;
-      differ = await termsNotApplied(found, registryAddress, plan);
+      differ = await termsNotApplied(found, plan);
     } else replacedCourt = recorded.court;
   }
-  // Retired before anything else: a crash after the new court is recorded would forget the old one.
-  if (replacedCourt) await retireCourt(attach('RevealCourt', replacedCourt, admin), admin);
+  // A minting court is stripped before anything else: from here on it can pay nothing.
+  if (replacedCourt && !(await isBondedCourt(attach('RevealCourt', replacedCourt, admin)))) await revokeMinter(attach('RevealCourt', replacedCourt, admin), admin);
   const courtFound = court !== undefined;
   court ??= await deploy('RevealCourt', admin, registryAddress, plan.gameAssets, plan.court.coinTokenId, plan.court.answerWindowSeconds, plan.court.withdrawDelaySeconds, adminAddress);
   const courtAddress = await court.getAddress();
+  // Courts of another chain (a node that lost its state) are gone: only this chain's are kept.
+  const earlierCourts = [...(sameChain ? (recorded.earlierCourts ?? []) : []), ...(replacedCourt ? [replacedCourt] : [])];
 
   // Recorded before anything is sent to the new contracts: a restart finds them, and funds the bond the same court.
+  // The court replaced is recorded with the new one, in one write: a crash never forgets it.
   let record = recorded;
   if (!registryFound || !courtFound || !record) {
-    record = { chainId, registry: registryAddress, court: courtAddress, deployedAt: new Date().toISOString() };
+    record = { chainId, registry: registryAddress, court: courtAddress, deployedAt: new Date().toISOString(), ...(earlierCourts.length ? { earlierCourts } : {}) };
     await writeJsonRecord(plan.recordFile, record);
   }
 
@@ -184,6 +194,10 @@ export async function ensureFairnessContracts(provider: Provider, admin: Signer,
   const bondMinted = await fundBond(attach('GameAssets', plan.gameAssets, admin), courtAddress, plan, admin);
 
   const slots = await registerFairnessValues(registry, plan);
+  // Every start moves the courts left behind on: a withdrawal made when due, another announced while bond is left.
+  const earlierLive: string[] = [];
+  for (const address of earlierCourts) if (await live(provider, address)) earlierLive.push(address);
+  const retirement = await retireCourts(earlierLive, admin);
   return {
     registry,
     court,
@@ -192,14 +206,8 @@ export async function ensureFairnessContracts(provider: Provider, admin: Signer,
     slots,
     termsNotApplied: differ,
     bondMinted,
-    ...(replacedCourt ? { replacedCourt } : {}),
+    earlierCourts: earlierLive,
+    retirement,
+    ...(replacedCourt ? { replacedCourt, replacedBecause: replacedBecause! } : {}),
   };
-}
-
-/** Takes the minter role on the replaced (minting) court's GameAssets from it (a no-op when it holds none). */
-async function retireCourt(old: Contract, admin: Signer): Promise<void> {
-  const assets = attach('GameAssets', (await old.getFunction('assets')()) as string, admin);
-  const role = (await assets.getFunction('MINTER_ROLE')()) as string;
-  const address = await old.getAddress();
-  if ((await assets.getFunction('hasRole')(role, address)) as boolean) await mined(assets.runner!.provider!, await assets.getFunction('revokeRole')(role, address));
 }

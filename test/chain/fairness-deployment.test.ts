@@ -140,10 +140,13 @@ describe('fairness contracts deployment', () => {
     expect(await gameAssets.getFunction('hasRole')(minter, old)).toBe(false);
     expect(await gameAssets.getFunction('hasRole')(minter, second.court)).toBe(false);
     expect([await second.freeBond(), second.withdrawDelaySeconds, second.answerWindowSeconds]).toEqual([BOND, 604_800, 21_600]);
-    expect(JSON.parse(readFileSync(recordFile, 'utf8'))).toMatchObject({ registry: first.registry, court: second.court });
+    expect(JSON.parse(readFileSync(recordFile, 'utf8'))).toMatchObject({ registry: first.registry, court: second.court, earlierCourts: [old] });
+    // Kept and listed; not answered (stripped of its minter role, it pays no claim, and takes another answer).
+    expect([second.earlierCourts, second.answeredCourts]).toEqual([[old], [second.court]]);
     // Named on another chain (CHAIN_RPC_URL), the earlier court is refused, the bonded one taken.
-    await expect(attachFairness(chain.provider, { registry: first.registry, court: old }, keys, silent)).rejects.toThrow(/REVEAL_COURT_ADDRESS 0x[0-9a-fA-F]{40} is a court of an earlier, minting version/);
-    expect((await attachFairness(chain.provider, { registry: first.registry, court: second.court }, keys, silent)).withdrawDelaySeconds).toBe(604_800);
+    const attachChecks = { gameAssets: await gameAssets.getAddress(), revealWindowSeconds: 86_400 };
+    await expect(attachFairness(chain.provider, { registry: first.registry, court: old }, keys, silent, attachChecks)).rejects.toThrow(/REVEAL_COURT_ADDRESS 0x[0-9a-fA-F]{40} is a court of an earlier, minting version/);
+    expect((await attachFairness(chain.provider, { registry: first.registry, court: second.court }, keys, silent, attachChecks)).withdrawDelaySeconds).toBe(604_800);
     // Started again: the new court is kept, its bond not minted twice.
     const third = await deployFairness(config, chain.provider, admin, await gameAssets.getAddress(), keys, silent);
     expect([third.court, await third.freeBond()]).toEqual([second.court, BOND]);

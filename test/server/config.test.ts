@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       gameAssetsAddress: undefined,
       fairnessRegistryAddress: undefined,
       revealCourtAddress: undefined,
+      earlierCourtAddresses: [],
       fairnessChangeDelaySeconds: 86_400,
       courtAnswerSeconds: 21_600,
       courtBondCoins: 1_000_000,
@@ -119,6 +120,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CHAIN_RPC_URL: 'https://rpc.example', GAME_ASSETS_ADDRESS: '0x' + 'ab'.repeat(20), FAIRNESS_REGISTRY_ADDRESS: '0x12', REVEAL_COURT_ADDRESS: '0x' + '3'.repeat(40) })).toThrow(/FAIRNESS_REGISTRY_ADDRESS must be 0x and 40 hex digits/);
     const c = loadConfig({ CHAIN_RPC_URL: 'https://rpc.example', GAME_ASSETS_ADDRESS: '0x' + 'ab'.repeat(20), FAIRNESS_REGISTRY_ADDRESS: '0x' + '2'.repeat(40), REVEAL_COURT_ADDRESS: '0x' + '3'.repeat(40) });
     expect([c.chainRpcUrl, c.gameAssetsAddress, c.fairnessRegistryAddress, c.revealCourtAddress]).toEqual(['https://rpc.example', '0x' + 'ab'.repeat(20), '0x' + '2'.repeat(40), '0x' + '3'.repeat(40)]);
+  });
+
+  it('reads EARLIER_COURT_ADDRESSES as a comma-separated list of addresses, each checked', () => {
+    expect(loadConfig({}).earlierCourtAddresses).toEqual([]);
+    const [a, b] = ['0x' + '4'.repeat(40), '0x' + 'Ab'.repeat(20)];
+    expect(loadConfig({ EARLIER_COURT_ADDRESSES: ` ${a}, ${b} ,` }).earlierCourtAddresses).toEqual([a, b]);
+    expect(() => loadConfig({ EARLIER_COURT_ADDRESSES: `${a},0x12` })).toThrow(/EARLIER_COURT_ADDRESSES must be comma-separated addresses, each 0x and 40 hex digits, got "0x12"/);
   });
 
   it('treats empty variables as unset and reads process.env by default', () => {
