@@ -78,6 +78,9 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     /// it is given, cannot make an answer or a claim fail: the payment is held for the player
     /// (`collect`), and such a hook costs the caller at most this much gas.
     uint256 private constant PAY_GAS = 150_000;
+    /// What holding a payment costs at most after a failed transfer: two storage writes from zero
+    /// (owed[player], owedTotal: about 22,100 each), the event and the bookkeeping around them.
+    uint256 private constant HOLD_GAS = 60_000;
 
     FairnessRegistry public immutable registry;
     GameAssets public immutable assets;
@@ -224,13 +227,16 @@ contract RevealCourt is AccessControl, ERC1155Holder {
 
     /// Pays a player, or holds the coins for them when their receiver refuses the transfer (a
     /// hook that reverts, or needs more than PAY_GAS), so a payment never blocks an answer or a
-    /// claim. A caller that left the transfer less than PAY_GAS to run cannot have it held: the
-    /// whole call fails instead (after a call given less than asked, under 1/64 of it is left).
+    /// claim. The call must have gas enough, before the transfer, for the transfer to get all of
+    /// PAY_GAS (EIP-150 passes at most 63/64 of what is left) and for a hold after it; otherwise
+    /// the whole call fails (`PayGasTooLow`). So the receiver always runs with the same gas,
+    /// whatever gas the caller sent above that floor: a hook cannot accept in one band of gas
+    /// limits and refuse in another, and no caller can push a payment into a hold by sending less.
     function _pay(address player, uint256 amount) private {
+        if (gasleft() < (PAY_GAS * 64) / 63 + HOLD_GAS) revert PayGasTooLow();
         try assets.safeTransferFrom{gas: PAY_GAS}(address(this), player, coinTokenId, amount, "") {
             return;
         } catch {
-            if (gasleft() < PAY_GAS / 63) revert PayGasTooLow();
             owed[player] += amount;
             owedTotal += amount;
             emit PaymentHeld(player, amount);
