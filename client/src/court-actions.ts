@@ -79,7 +79,7 @@ export function caseIdOf(r: ReceiptRecord): string {
   return `0x${bytesToHex(receiptDigest(r))}`;
 }
 
-function readProvider(chain: CourtChain): JsonRpcProvider {
+export function readProvider(chain: CourtChain): JsonRpcProvider {
   const provider = new JsonRpcProvider(chain.rpcUrl, Number(chain.chainId), { staticNetwork: true, batchMaxCount: 1 });
   // A transaction's receipt is looked for every second, not ethers' default 4 s.
   provider.pollingInterval = 1000;
@@ -87,7 +87,7 @@ function readProvider(chain: CourtChain): JsonRpcProvider {
 }
 
 /** Who sends the player's transactions: the browser key over the server's endpoint, or the wallet. */
-async function playerSender(session: Session, provider: JsonRpcProvider): Promise<Signer> {
+export async function playerSender(session: Session, provider: JsonRpcProvider): Promise<Signer> {
   if (session.signer.kind === 'local') {
     const key = exportLocalKey();
     if (!key) throw new Error('the browser key is gone from this browser');
@@ -104,7 +104,7 @@ const court = (chain: CourtChain, runner: ContractRunner) => new Contract(chain.
  * Asks the faucet for gas money when the browser key holds less than twice `cost` (room for a
  * rising fee); throws, saying why, when it gets none and holds less than `cost` itself.
  */
-async function ensureGas(session: Session, provider: JsonRpcProvider, cost: bigint): Promise<void> {
+export async function ensureGas(session: Session, provider: JsonRpcProvider, cost: bigint): Promise<void> {
   const balance = await provider.getBalance(session.address);
   if (balance >= cost * 2n) return;
   // A sign-in token of its own, naming no session key: the room's session key stays as it is.
@@ -112,7 +112,7 @@ async function ensureGas(session: Session, provider: JsonRpcProvider, cost: bigi
   const res = await fetch('/chain/fund', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
   if (res.ok || balance >= cost) return;
   const body = (await res.json().catch(() => ({}))) as { error?: string };
-  throw new Error(`the browser key holds ${balance} wei, less than the ${cost} wei the reveal's gas may cost, and the server gave none (${body.error ?? `HTTP ${res.status}`}): send it some ether, or export the key to a wallet`);
+  throw new Error(`the browser key holds ${balance} wei, less than the ${cost} wei the transaction's gas may cost, and the server gave none (${body.error ?? `HTTP ${res.status}`}): send it some ether, or export the key to a wallet`);
 }
 
 /**
@@ -220,6 +220,6 @@ function revertOf(contract: Contract, e: Error): { name: string; args: readonly 
 }
 
 /** A revert's custom error by name when the court's ABI knows it, else ethers' short message. */
-function courtError(contract: Contract, e: Error): string {
+export function courtError(contract: Contract, e: Error): string {
   return revertOf(contract, e)?.name ?? (e as { shortMessage?: string }).shortMessage ?? e.message;
 }

@@ -11,6 +11,9 @@
  *   checked here against the pinned VRF key, the coins the answer paid (checked against what the
  *   outcome owes when the draw was voided), and /verify for the room. Past `answerBy` and still
  *   unanswered: "Claim N coins", one more click; then claimed.
+ * - Held: a payment the player's address refused (code at the address, e.g. an EIP-7702
+ *   delegation) is kept by the court (`owed(player)`, read once a case is answered or claimed);
+ *   the card says so, with a Collect button that sends `collect(player)` (court-held.ts).
  *
  * Each case row carries `data-state` (open, bond-wait, revealed, claimable, answered, claimed,
  * refused) so tests and scripts can follow it. The chain is read every 2 s while some case is
@@ -20,13 +23,14 @@
 import { addressOf, type Fairness } from './api.ts';
 import type { CaseState, CourtChain } from './court-actions.ts';
 import type { CourtBond } from './court-bond.ts';
-import { bondText, bondWaitText, payoutText, proofText } from './court-text.ts';
+import { bondText, bondWaitText, heldText, payoutText, proofText } from './court-text.ts';
 import { isCourtCase, notForCourt, onWitnessedChange, saveWitnessed, witnessedDraws, type WitnessedDraw } from './court-store.ts';
 import type { Session } from './session.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const actions = () => import('./court-actions.ts');
 const bonds = () => import('./court-bond.ts');
+const held = () => import('./court-held.ts');
 const POLL_MS = 2000;
 /** How often a reveal the court's bond could not cover is tried again. */
 export const BOND_RETRY_MS = 30_000;
@@ -43,6 +47,10 @@ export class CourtPanel {
   /** Reveals refused for want of bond, waiting for their next try: by room/draw. */
   readonly #bondWait = new Map<string, { readonly needed: bigint; readonly available: bigint; readonly signature: string; readonly next: number }>();
   #bond: CourtBond | undefined;
+  /** Coins the court holds for this player (`owed`), as last read; a Collect under way, and its last failure. */
+  #owed = 0n;
+  #collecting = false;
+  #collectFailed: string | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -90,6 +98,11 @@ export class CourtPanel {
         }
       }),
     ]);
+    // An answer or a claim may have been held rather than paid: read what the court owes the player.
+    if (this.#cases().some((d) => this.#final(d) || d.court?.claimTx)) {
+      const { readOwed } = await held();
+      this.#owed = await readOwed(this.#chain, this.session.address).catch(() => this.#owed);
+    }
   }
 
   /** The draws of this player's the card lists. */
@@ -104,6 +117,17 @@ export class CourtPanel {
     $('court-bond').hidden = !this.#chain;
     $('court-bond').textContent = bondText(this.#bond);
     $('court-cases').replaceChildren(...cases.map((d) => this.#row(d)));
+    this.#renderHeld();
+  }
+
+  /** The line for coins held for the player, with its Collect button. */
+  #renderHeld(): void {
+    const line = $('court-held');
+    line.hidden = this.#owed === 0n;
+    line.dataset['owed'] = String(this.#owed);
+    const collect = this.#collecting ? document.createTextNode('Collecting…') : this.#button('Collect', 'court-collect', () => this.#collect());
+    const failure = this.#collectFailed ? [Object.assign(document.createElement('span'), { className: 'fail', textContent: ` ✗ ${this.#collectFailed}` })] : [];
+    line.replaceChildren(heldText(this.#owed), collect, ...failure);
   }
 
   #row(d: WitnessedDraw): HTMLLIElement {
@@ -130,7 +154,7 @@ export class CourtPanel {
     const c = d.court;
     const state = this.#states.get(c.caseId);
     if (state?.status === 'answered') {
-      const paid = payoutText(state, d.voided !== undefined);
+      const paid = payoutText(state, d.voided !== undefined, this.#owed);
       li.dataset['payout'] = String(state.payout);
       const payout = Object.assign(document.createElement('span'), { className: paid.ok ? 'paid' : 'fail', textContent: `${paid.text} ` });
       const link = Object.assign(document.createElement('a'), { href: `/verify?room=${encodeURIComponent(d.roomId)}`, textContent: 'verify the room' });
@@ -164,6 +188,23 @@ export class CourtPanel {
       this.#failed.set(id, (e as Error).message.slice(0, 300));
     } finally {
       this.#busy.delete(id);
+      this.#tick();
+    }
+  }
+
+  /** Sends `collect(player)`: everything the court holds for this player, paid out. */
+  async #collect(): Promise<void> {
+    if (this.#collecting) return;
+    this.#collecting = true;
+    this.#collectFailed = undefined;
+    this.render();
+    try {
+      await (await held()).collectHeld(this.#chain!, this.session);
+      this.onClaimed(); // the coins reached the player: the inventory has changed
+    } catch (e) {
+      this.#collectFailed = (e as Error).message.slice(0, 300);
+    } finally {
+      this.#collecting = false;
       this.#tick();
     }
   }

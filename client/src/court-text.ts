@@ -1,7 +1,7 @@
 /**
- * What the court card says, in plain words: the court's bond, a reveal waiting for bond, and an
- * answer with the coins it paid. Pure functions of what the chain said, so the card's wording
- * lives in one place.
+ * What the court card says, in plain words: the court's bond, a reveal waiting for bond, an
+ * answer with the coins it paid, and coins the court holds for the player. Pure functions of what
+ * the chain said, so the card's wording lives in one place.
  * @module
  */
 import type { CaseState } from './court-actions.ts';
@@ -23,12 +23,24 @@ export function bondWaitText(wait: { needed: bigint; available: bigint; next: nu
   );
 }
 
-/** What the answer paid, and whether that is what the draw owes; `voided`: the page saw the room void the draw. */
-export function payoutText(state: Answered, voided: boolean): { text: string; ok: boolean } {
+const coins = (n: number | bigint) => `${n} coin${n === 1 || n === 1n ? '' : 's'}`;
+
+/**
+ * What the answer paid, and whether that is what the draw owes; `voided`: the page saw the room
+ * void the draw; `held`: coins the court holds for the player (a payment their address refused),
+ * when the answer's coins may be among them rather than paid.
+ */
+export function payoutText(state: Answered, voided: boolean, held = 0n): { text: string; ok: boolean } {
   if (state.payoutProblems?.length) return { text: `✗ the answer is wrong: ${state.payoutProblems.join('; ')}.`, ok: false };
-  if (state.payout > 0) return { text: `It paid you ${state.payout} coin${state.payout === 1 ? '' : 's'}: what the draw's outcome wins.`, ok: true };
+  if (state.payout > 0 && held > 0n) return { text: `It awarded you ${coins(state.payout)}: what the draw's outcome wins (your address refused coins the court now holds for you, below).`, ok: true };
+  if (state.payout > 0) return { text: `It paid you ${coins(state.payout)}: what the draw's outcome wins.`, ok: true };
   if (voided) return { text: 'The draw lost: nothing owed.', ok: true };
   return { text: 'It paid no coins: nothing is owed if the room settled this draw (its transcript shows the outcome).', ok: true };
+}
+
+/** The card's line for coins the court holds for the player, before its Collect button. */
+export function heldText(held: bigint): string {
+  return `${coins(held)} ${held === 1n ? 'is' : 'are'} held for you by the court (your address refused the transfer): `;
 }
 
 /** The proof's mark after the answer's beta. */
