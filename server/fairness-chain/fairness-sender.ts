@@ -204,6 +204,9 @@ export class FairnessSender {
     // Settled even if dropped meanwhile: a confirmation is what the drop did not know of yet.
     if (verdict.kind === 'confirmed') this.#settled(tx.id);
     if (verdict.kind === 'voided' && verdict.nonceTrouble) this.#needsReconcile = true;
+    // Reverted on chain: held back like a refusal, so the transactions queued behind it (anchors,
+    // other answers) go first rather than wait while it is sent again at once.
+    else if (verdict.kind === 'voided') this.#heldUntil.set(tx.id, Date.now() + REFUSED_WAIT_MS);
   }
 
   /** Looks for the id's confirming event on chain; records it as confirmed if found. */
