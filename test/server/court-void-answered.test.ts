@@ -12,13 +12,13 @@
  *     payout credited when it won.
  * It bets at 50% until it has seen both a win and a loss (each bet's roll printed), at most MAX_BETS.
  */
-import { join } from 'node:path';
+import { withholdingServer } from '../helpers/withholding-server.ts';
 import { Contract, Wallet } from 'ethers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import type { RulesDocument } from '../../games/rules-document.ts';
 import { rulesHash } from '../../games/rules-document.ts';
-import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
+import type { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import { readArtifact } from '../../server/chain/artifact.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
@@ -27,7 +27,7 @@ import { bytesToHex, hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { caseStatus, coinBalanceAbi, courtAbi, courtAt, fund, revealToCourt } from '../helpers/court.ts';
 import { randomWallet } from '../helpers/gambler.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
-import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import type { ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 /** A 50% bet: the chance of not seeing both a win and a loss in MAX_BETS bets is 2^(1-MAX_BETS), 1 in 2048. */
@@ -41,14 +41,9 @@ type Fairness = { keyId: string; suite: string; rules: Record<string, RulesDocum
 let server: ServerProcess;
 let provider: IpcJsonRpcProvider;
 
-beforeAll(async () => {
-  server = await startServerProcess({ env: { NODE_ENV: 'test', FAIRPLAY_TEST_WITHHOLD: 'void-revealed-answered' } });
-  // The embedded node, as the test's own: its IPC socket in the server's data directory.
-  provider = new IpcJsonRpcProvider(join(server.dataDir, 'chain', 'anvil.ipc'));
-}, timeoutWithStarts(1, 0));
-afterAll(async () => {
-  provider?.destroy();
-  await server?.stop();
+withholdingServer('void-revealed-answered', (s, p) => {
+  server = s;
+  provider = p;
 });
 
 describe('a revealed draw the server voids, taken to the reveal court and answered', () => {

@@ -6,12 +6,12 @@
  * receipt's maxPayout in coins from the court's bond exactly once, and a second claim is refused. The switch itself
  * is refused outside NODE_ENV=test.
  */
-import { join } from 'node:path';
+import { withholdingServer } from '../helpers/withholding-server.ts';
 import { Contract, Wallet } from 'ethers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import { payoutOnWin } from '../../games/dice/rules.ts';
-import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
+import type { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import { readTestWithhold } from '../../server/court/test-withhold.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { receiptDigest } from '../../vrf/protocol/receipt.ts';
@@ -26,14 +26,9 @@ type CourtFairness = { chain: { gameAssets: string; court: { address: string; an
 let server: ServerProcess;
 let provider: IpcJsonRpcProvider;
 
-beforeAll(async () => {
-  server = await startServerProcess({ env: { NODE_ENV: 'test', FAIRPLAY_TEST_WITHHOLD: 'void-revealed' } });
-  // The embedded node, as the test's own: its IPC socket in the server's data directory.
-  provider = new IpcJsonRpcProvider(join(server.dataDir, 'chain', 'anvil.ipc'));
-}, timeoutWithStarts(1, 0));
-afterAll(async () => {
-  provider?.destroy();
-  await server?.stop();
+withholdingServer('void-revealed', (s, p) => {
+  server = s;
+  provider = p;
 });
 
 describe('a revealed draw the server voids, taken to the reveal court', () => {

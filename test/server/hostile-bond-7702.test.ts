@@ -9,19 +9,19 @@
  * voided, an honest bettor's too, so it could not bet without errors; the switch is what this
  * case needs (the operator voiding a revealed win, then answering it).
  */
-import { join } from 'node:path';
+import { withholdingServer } from '../helpers/withholding-server.ts';
 import { Contract, Interface, type Wallet } from 'ethers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import type { RulesDocument } from '../../games/rules-document.ts';
-import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
+import type { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import { courtSettlement } from '../../vrf/protocol/court-payout.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { caseStatus, coinBalanceAbi, courtAbi, courtAt, fund, passTime, revealToCourt } from '../helpers/court.ts';
 import { randomWallet } from '../helpers/gambler.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import { delegate, deployReceiver } from '../helpers/refusing-receivers.ts';
-import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
+import type { ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const BET = { stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' as const };
@@ -37,13 +37,9 @@ const heldAbi = new Interface([
 let server: ServerProcess;
 let provider: IpcJsonRpcProvider;
 
-beforeAll(async () => {
-  server = await startServerProcess({ env: { NODE_ENV: 'test', FAIRPLAY_TEST_WITHHOLD: 'void-revealed-answered' } });
-  provider = new IpcJsonRpcProvider(join(server.dataDir, 'chain', 'anvil.ipc'));
-}, timeoutWithStarts(1, 0));
-afterAll(async () => {
-  provider?.destroy();
-  await server?.stop();
+withholdingServer('void-revealed-answered', (s, p) => {
+  server = s;
+  provider = p;
 });
 
 describe('a player with EIP-7702 code that refuses the court\'s coins, and a voided win', () => {
