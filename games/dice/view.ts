@@ -9,11 +9,12 @@
 import type { Room } from '@colyseus/sdk';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { MIN_WINNING_ROLLS, payoutOnWin, ROLLS, winningRolls } from './rules.ts';
+import { MAX_WINNING_ROLLS, MIN_WINNING_ROLLS, payoutOnWin, ROLLS, winningRolls } from './rules.ts';
 import { formatChips, MIN_STAKE_UNITS, parseChips } from '../chips.ts';
 import type { Verdict } from '../../client/src/live-transcript.ts';
 import { historyLine, markRow, markWithheld, receiptNote } from '../../client/src/marks.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
+import { refusalSentence, type RoomRefusal } from '../../client/src/refusal-text.ts';
 
 type Direction = 'under' | 'over';
 interface Bet {
@@ -34,9 +35,9 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 const MARKUP = `
   <p>Balance: <strong id="balance">?</strong> chips</p>
-  <form id="bet-form">
+  <form id="bet-form" novalidate>
     <label>Stake <input id="stake" type="number" min="${formatChips(MIN_STAKE_UNITS)}" step="0.01" value="10" inputmode="decimal" /> chips</label>
-    <label>Target <input id="target" type="range" min="${MIN_WINNING_ROLLS}" max="${ROLLS - MIN_WINNING_ROLLS}" step="50" value="5000" /><output id="target-out">5000</output></label>
+    <label>Target <input id="target" type="range" min="${targetRange('under').min}" max="${targetRange('under').max}" step="50" value="5000" /><output id="target-out">5000</output></label>
     <fieldset>
       <label><input type="radio" name="direction" value="under" checked /> roll under</label>
       <label><input type="radio" name="direction" value="over" /> roll over</label>
@@ -67,18 +68,27 @@ class DiceView implements GameView {
       const wins = winningRolls(bet);
       const edgeBps = this.#edgeBps();
       const units = stakeUnits(stake.value);
-      const pays = units === undefined ? '' : `, a win pays ${formatChips(payoutOnWin({ ...bet, stake: units, edgeBps }))} chips`;
-      $('odds').textContent = `win chance ${(wins / 100).toFixed(2)}%, pays ×${multiplier(edgeBps, wins)}${pays}, house edge ${edgeBps / 100}%`;
+      const payout = units === undefined ? undefined : payoutOnWin({ ...bet, stake: units, edgeBps });
+      const pays = units === undefined || payout === undefined ? '' : `, a win pays ${formatChips(payout)} chips (profit ${formatChips(payout - units)} chips)`;
+      const chance = `${(wins / 100).toFixed(2)}%`;
+      target.setAttribute('aria-valuetext', `roll ${bet.direction} ${bet.target}: ${chance} chance to win`);
+      $('odds').textContent = `win chance ${chance}, multiplier ×${multiplier(edgeBps, wins)}${pays}, house edge ${edgeBps / 100}%`;
+    };
+    // The slider offers only targets the server takes: a win chance of 1% to 98% either way.
+    const bounds = () => {
+      const { min, max } = targetRange(this.#direction());
+      Object.assign(target, { min: String(min), max: String(max) });
+      odds();
     };
     target.oninput = odds;
     stake.oninput = odds;
-    document.querySelectorAll<HTMLInputElement>('input[name=direction]').forEach((r) => (r.onchange = odds));
+    document.querySelectorAll<HTMLInputElement>('input[name=direction]').forEach((r) => (r.onchange = bounds));
     odds();
     $<HTMLFormElement>('bet-form').onsubmit = (e) => {
       e.preventDefault();
       if (this.#busy) return;
       const units = stakeUnits(stake.value);
-      if (units === undefined) return void this.#status(`not a stake: ${JSON.stringify(stake.value)} (chips, up to 2 decimals)`);
+      if (units === undefined) return void this.#status(`${JSON.stringify(stake.value)} is not a stake: type an amount of chips with at most 2 decimals.`);
       void this.play({ stake: units, target: Number(target.value), direction: this.#direction() });
     };
   }
@@ -102,8 +112,9 @@ class DiceView implements GameView {
     room.onMessage('void', (v: { drawSeq: number; reason: string; record?: HashedRecord }) => void this.#onVoid(v));
     // Every record of the room, once the room sends them to all (see the client README notes).
     room.onMessage('record', (r: HashedRecord) => void this.ctx.chain.record(r).then((v) => this.#showFailure(v)));
-    room.onMessage('error', (e: { code: string; message: string }) => {
-      this.#status(`refused: ${e.code}: ${e.message}`);
+    room.onMessage('error', (e: RoomRefusal) => {
+      const li = this.#status(refusalSentence(e, this.ctx.keys.games['dice']?.terms));
+      li.dataset['refused'] = e.code;
       this.#abort?.(e.message);
     });
     room.onStateChange((state: { players: Map<string, { balance: number }> }) => {
@@ -167,8 +178,7 @@ class DiceView implements GameView {
     const li = this.#row(record.drawSeq);
     li.dataset['payout'] = String(payout);
     if (action.stake !== undefined) li.dataset['stake'] = String(action.stake);
-    const staked = action.stake === undefined ? '' : `, staked ${formatChips(action.stake)}`;
-    markRow(li, `draw ${record.drawSeq}: rolled ${roll} (${action.direction} ${action.target}${staked}) ${win ? `win, paid ${formatChips(payout)}` : 'lose'}${receiptNote(v)}`, v.problems, v.unplaced);
+    markRow(li, `${resultLine(record.drawSeq, roll, action, win ? payout : undefined)}${receiptNote(v)}`, v.problems, v.unplaced);
     this.ctx.onSettled();
   }
 
@@ -233,6 +243,22 @@ function stakeUnits(text: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A roll as the player reads it: "rolled 5931 — needed under 100 — lost", then the stake and the
+ * draw number for the history; `paid` (units, stake included) on a win.
+ */
+export function resultLine(drawSeq: number, roll: number, action: Partial<Bet>, paid: number | undefined): string {
+  const needed = action.direction === undefined || action.target === undefined ? '' : ` — needed ${action.direction} ${action.target}`;
+  const verdict = paid === undefined ? 'lost' : `won ${formatChips(paid)} chips`;
+  const staked = action.stake === undefined ? '' : `staked ${formatChips(action.stake)}, `;
+  return `rolled ${roll}${needed} — ${verdict} (${staked}draw ${drawSeq})`;
+}
+
+/** The targets the server takes for a direction: those with 1% to 98% of the rolls winning. */
+export function targetRange(direction: Direction): { min: number; max: number } {
+  return direction === 'under' ? { min: MIN_WINNING_ROLLS, max: MAX_WINNING_ROLLS } : { min: ROLLS - 1 - MAX_WINNING_ROLLS, max: ROLLS - 1 - MIN_WINNING_ROLLS };
 }
 
 /** What a win pays per chip staked, (10000 − edge) / winning rolls, to 4 decimals at most: "1.98". */

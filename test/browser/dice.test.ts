@@ -53,13 +53,13 @@ describe('dice in the browser', () => {
     await screenshot(page, 'sign-in');
     const address = await signInAndCreateDice(page);
     await screenshot(page, 'dice-empty');
-    // Before a bet: the multiplier and what a win pays, in chips, for the stake typed.
+    // Before a bet: the multiplier, what a win pays and the profit, in chips, for the stake typed.
     await page.fill('#stake', '1');
     await page.locator('#target').fill('5000');
-    await expect.poll(() => page.locator('#odds').innerText()).toBe('win chance 50.00%, pays ×1.98, a win pays 1.98 chips, house edge 1%');
+    await expect.poll(() => page.locator('#odds').innerText()).toBe('win chance 50.00%, multiplier ×1.98, a win pays 1.98 chips (profit 0.98 chips), house edge 1%');
     await page.fill('#stake', '2.5');
     await page.locator('#target').fill('2500');
-    await expect.poll(() => page.locator('#odds').innerText()).toBe('win chance 25.00%, pays ×3.96, a win pays 9.9 chips, house edge 1%');
+    await expect.poll(() => page.locator('#odds').innerText()).toBe('win chance 25.00%, multiplier ×3.96, a win pays 9.9 chips (profit 7.4 chips), house edge 1%');
     // Stakes typed in chips, with decimals; the page sends them in units.
     const bets = [
       { stake: '10', target: '5000', direction: 'under' },
@@ -78,17 +78,31 @@ describe('dice in the browser', () => {
       expect(r.text).toMatch(/✓ verified/);
       expect(r.stake).toBe(parseChips(bet.stake));
       // Amounts shown in chips, never in units.
-      expect(r.text).toContain(`staked ${bet.stake}`);
-      if (r.payout) expect(r.text).toContain(`win, paid ${formatChips(r.payout)} ✓`);
+      expect(r.text).toContain(`staked ${bet.stake}, draw ${i}`);
+      // Read as the player reads it: what was rolled, what was needed, and what came of it.
+      expect(r.text).toMatch(new RegExp(`^rolled \\d+ — needed ${bet.direction} \\d+ — (lost|won [\\d.]+ chips) \\(`));
+      expect(r.text).toContain(r.payout ? `— won ${formatChips(r.payout)} chips (` : '— lost (');
       expected += r.payout - r.stake;
     }
-    // A bet the server refuses (99% win chance, above the 98% limit) is shown, and the table plays on.
-    await page.fill('#stake', '1.5');
-    await page.locator('#target').fill('9900');
+    // The slider offers only what the server takes: a 1% to 98% chance, under or over.
     await page.check('input[name=direction][value=under]');
-    await page.press('#stake', 'Enter');
-    await expect.poll(() => page.locator('#rolls').innerText()).toMatch(/refused: bad-bet/);
+    await page.locator('#target').fill('9900');
+    expect(await page.locator('#target').inputValue()).toBe('9800');
+    await page.check('input[name=direction][value=over]');
+    expect([await page.locator('#target').getAttribute('min'), await page.locator('#target').getAttribute('max')]).toEqual(['199', '9899']);
+    await page.locator('#target').fill('100');
+    await expect.poll(() => page.locator('#odds').innerText()).toMatch(/^win chance 98\.00%/);
+    // Stakes the server refuses are shown as sentences with the published limits, and the table plays on.
+    await page.check('input[name=direction][value=under]');
     await page.locator('#target').fill('5000');
+    const { maxBet } = (await getJson<{ games: Record<string, { terms: { maxBet: number } }> }>(`${server.url}/fairness`)).games['dice']!.terms;
+    for (const [stake, sentence] of [['0', 'The smallest bet is 0.01 chips.'], [String(maxBet + 1), `The largest bet is ${maxBet.toLocaleString('en-US')} chips.`]] as const) {
+      await page.fill('#stake', stake);
+      await page.press('#stake', 'Enter');
+      await expect.poll(() => page.locator('#rolls li[data-refused]').first().innerText()).toBe(sentence);
+    }
+    expect(await page.locator('#rolls').innerText()).not.toMatch(/refused:|expected number/);
+    await page.fill('#stake', '1.5');
     const after = await roll(page, bets.length);
     expect(after.verified).toBe(true);
     expected += after.payout - after.stake;
