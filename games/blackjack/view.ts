@@ -13,6 +13,7 @@ import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/proto
 import type { Verdict } from '../../client/src/live-transcript.ts';
 import { historyLine, markRow, markWithheld, receiptNote } from '../../client/src/marks.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
+import { refusalSentence } from '../../client/src/refusal-text.ts';
 import { cardName, type HandResult, type HandState } from './rules.ts';
 import { formatChips, MIN_STAKE_UNITS, parseChips } from '../chips.ts';
 
@@ -80,7 +81,7 @@ class BlackjackView implements GameView {
     room.onMessage('outcome', (o: { record: OutcomeRecord; recordHash: string }) => void this.#onOutcome(o.record, chain.record({ ...o.record, hash: o.recordHash })));
     room.onMessage('void', (v: { drawSeq: number; reason: string; record: HashedRecord }) => void this.#onVoid(v, chain.record(v.record)));
     room.onMessage('error', (e: { code: string; message: string }) => {
-      this.#log(`refused: ${e.message}`);
+      this.#log(refusalSentence(e, this.ctx.keys.games['blackjack']?.terms));
       if (!this.#hand) this.#seed = undefined;
       this.#buttons();
     });

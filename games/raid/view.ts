@@ -12,6 +12,7 @@ import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { CHESTS_PER_ROUND, RAID_HEIGHT, RAID_LOOT_MAPPING, RAID_WIDTH, RAID_REACH, isWall, stepPlayer } from './rules.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
+import { refusalSentence } from '../../client/src/refusal-text.ts';
 import type { Verdict } from '../../client/src/live-transcript.ts';
 import { historyLine, markRow, receiptNote } from '../../client/src/marks.ts';
 
@@ -123,7 +124,7 @@ class RaidView implements GameView {
     room.onMessage('error', (e: { code: string; message: string; round?: number }) => {
       // A commitment the room refused (too late for the round): its absence from the draw is no fault.
       if (e.code === 'not-now' && typeof e.round === 'number') this.#committedRounds.delete(e.round);
-      this.#log(`refused: ${e.message}`);
+      this.#log(refusalSentence(e, this.ctx.keys.games['raid']?.terms));
     });
   }
 
