@@ -9,8 +9,8 @@
  * queries.
  * @module
  */
-import { Contract, getAddress, JsonRpcProvider, Network, type EventLog, type Log } from 'ethers';
-import { ChainRegistryError, rpcChainId } from './chain-registry.ts';
+import type { Contract, EventLog, JsonRpcProvider, Log } from 'ethers';
+import { ChainRegistryError, connectDeployed } from './chain-registry.ts';
 import type { CourtAnswer } from './court-answer.ts';
 
 /** The court's members a verifier reads (human-readable ABI; the contract is `RevealCourt.sol`). */
@@ -45,23 +45,8 @@ export class ChainCourt {
 
   /** Connects and checks that a contract is there; throws ChainRegistryError saying what is wrong. */
   static async connect(rpcUrl: string, address: string, timeoutMs = 10_000): Promise<ChainCourt> {
-    let checksummed: string;
-    try {
-      checksummed = getAddress(address);
-    } catch {
-      throw new ChainRegistryError(`the court address ${JSON.stringify(address)} is not 0x and 40 hex digits`);
-    }
-    const chainId = await rpcChainId(rpcUrl, timeoutMs);
-    const provider = new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1 });
-    const code = await provider.getCode(checksummed).catch((e: Error) => {
-      provider.destroy();
-      throw new ChainRegistryError(`cannot read the code at ${checksummed} through ${rpcUrl}: ${e.message}`);
-    });
-    if (code === '0x') {
-      provider.destroy();
-      throw new ChainRegistryError(`no contract at ${checksummed} on chain ${chainId} (${rpcUrl}): check the court address and the chain`);
-    }
-    return new ChainCourt(checksummed, chainId, provider, new Contract(checksummed, COURT_VIEWS, provider));
+    const c = await connectDeployed(rpcUrl, address, 'court', COURT_VIEWS, timeoutMs);
+    return new ChainCourt(c.address, c.chainId, c.provider, c.contract);
   }
 
   /** The case of `caseId` (0x and 64 hex, or 64 hex). */

@@ -45,27 +45,8 @@ export class ChainRegistry {
    * malformed, the RPC does not answer within `timeoutMs`, or no code is deployed at the address.
    */
   static async connect(rpcUrl: string, address: string, timeoutMs = 10_000): Promise<ChainRegistry> {
-    let checksummed: string;
-    try {
-      checksummed = getAddress(address);
-    } catch {
-      throw new ChainRegistryError(`the registry address ${JSON.stringify(address)} is not 0x and 40 hex digits`);
-    }
-    const chainId = await rpcChainId(rpcUrl, timeoutMs);
-    // A fixed network: ethers would otherwise retry detecting it for ever when the RPC goes away.
-    const provider = new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1 });
-    let code: string;
-    try {
-      code = await provider.getCode(checksummed);
-    } catch (e) {
-      provider.destroy();
-      throw new ChainRegistryError(`cannot read the code at ${checksummed} through ${rpcUrl}: ${(e as Error).message}`);
-    }
-    if (code === '0x') {
-      provider.destroy();
-      throw new ChainRegistryError(`no contract at ${checksummed} on chain ${chainId} (${rpcUrl}): check the registry address and the chain`);
-    }
-    return new ChainRegistry(checksummed, chainId, provider, new Contract(checksummed, REGISTRY_VIEWS, provider));
+    const c = await connectDeployed(rpcUrl, address, 'registry', REGISTRY_VIEWS, timeoutMs);
+    return new ChainRegistry(c.address, c.chainId, c.provider, c.contract);
   }
 
   /** Every entry of the signer and VRF key slots, and of the rules slot of each of `games`. */
@@ -122,6 +103,43 @@ export class ChainRegistry {
       throw new ChainRegistryError(`cannot read ${what} from the registry at ${this.address}: ${(e as { shortMessage?: string }).shortMessage ?? (e as Error).message}`);
     }
   }
+}
+
+/** A read-only contract at `address` through `rpcUrl`, with the chain's id and its provider (the caller destroys it). */
+export interface DeployedContract {
+  readonly address: string;
+  readonly chainId: bigint;
+  readonly provider: JsonRpcProvider;
+  readonly contract: Contract;
+}
+
+/**
+ * Connects to the contract `what` (a word for messages: "registry", "court") at `address` and
+ * checks that code is deployed there. Throws ChainRegistryError when the address is malformed,
+ * the RPC does not answer within `timeoutMs`, or no code is deployed at the address.
+ */
+export async function connectDeployed(rpcUrl: string, address: string, what: string, abi: readonly string[], timeoutMs: number): Promise<DeployedContract> {
+  let checksummed: string;
+  try {
+    checksummed = getAddress(address);
+  } catch {
+    throw new ChainRegistryError(`the ${what} address ${JSON.stringify(address)} is not 0x and 40 hex digits`);
+  }
+  const chainId = await rpcChainId(rpcUrl, timeoutMs);
+  // A fixed network: ethers would otherwise retry detecting it for ever when the RPC goes away.
+  const provider = new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1 });
+  let code: string;
+  try {
+    code = await provider.getCode(checksummed);
+  } catch (e) {
+    provider.destroy();
+    throw new ChainRegistryError(`cannot read the code at ${checksummed} through ${rpcUrl}: ${(e as Error).message}`);
+  }
+  if (code === '0x') {
+    provider.destroy();
+    throw new ChainRegistryError(`no contract at ${checksummed} on chain ${chainId} (${rpcUrl}): check the ${what} address and the chain`);
+  }
+  return { address: checksummed, chainId, provider, contract: new Contract(checksummed, abi as string[], provider) };
 }
 
 /** eth_chainId with a deadline: the one call that tells whether the RPC is there at all. */
