@@ -8,7 +8,8 @@
  * @module
  */
 import type { Room } from '@colyseus/sdk';
-import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { nextSeed } from '../../client/src/seed-source.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { Verdict } from '../../client/src/live-transcript.ts';
 import { historyLine, markRow, markWithheld, receiptNote } from '../../client/src/marks.ts';
@@ -95,7 +96,7 @@ class BlackjackView implements GameView {
 
   #bet(stake: number): void {
     if (this.#hand || this.#seed) return;
-    const seed = newSeed();
+    const seed = nextSeed();
     this.#seed = { seed, commitment: seedCommitment(seed), stake };
     this.#el('dealer').textContent = '–';
     this.#el('player').textContent = '–';

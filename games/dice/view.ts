@@ -7,7 +7,8 @@
  * @module
  */
 import type { Room } from '@colyseus/sdk';
-import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { nextSeed } from '../../client/src/seed-source.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { MAX_WINNING_ROLLS, MIN_WINNING_ROLLS, payoutOnWin, ROLLS, winningRolls } from './rules.ts';
 import { formatChips, MIN_STAKE_UNITS, parseChips } from '../chips.ts';
@@ -203,7 +204,7 @@ class DiceView implements GameView {
   }
 
   async #play(bet: Bet): Promise<void> {
-    const seed = newSeed();
+    const seed = nextSeed();
     const commitment = seedCommitment(seed);
     // The player asks for exactly the action the receipt must hold, under the pinned rules (their hash pins the edge).
     const authorization = await this.ctx.authorize({ kind: 'roll', action: { ...bet }, commitment });

@@ -8,7 +8,8 @@
  * @module
  */
 import type { Room } from '@colyseus/sdk';
-import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { seedCommitment } from '../../vrf/protocol/commitment.ts';
+import { nextSeed } from '../../client/src/seed-source.ts';
 import { CHESTS_PER_ROUND, RAID_HEIGHT, RAID_LOOT_MAPPING, RAID_WIDTH, RAID_REACH, isWall, stepPlayer } from './rules.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
@@ -143,7 +144,7 @@ class RaidView implements GameView {
   }
 
   #commitment(kind: string, action: Record<string, string | number>): string {
-    const seed = newSeed();
+    const seed = nextSeed();
     const commitment = seedCommitment(seed);
     this.#seeds.set(commitment, seed);
     this.#asked.set(commitment, { kind, action });
