@@ -3,27 +3,27 @@
  * the verification worker; my receipt is also checked as mine (my bet, my commitment) before the
  * seed is revealed, so a receipt that fails is never answered. Each draw shows a verified mark
  * or a failure that names the check. Amounts are typed and shown in chips and sent and recorded in
- * units (`games/chips.ts`).
+ * units (`games/chips.ts`). The stage (`roll-display.ts`) tumbles from the moment a bet is sent and
+ * lands only on a verified outcome's roll; every result is also announced in one sentence. Enter
+ * or R rolls from anywhere in the room but a text field outside the form.
  * @module
  */
 import type { Room } from '@colyseus/sdk';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { nextSeed } from '../../client/src/seed-source.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { MAX_WINNING_ROLLS, MIN_WINNING_ROLLS, payoutOnWin, ROLLS, winningRolls } from './rules.ts';
-import { formatChips, MIN_STAKE_UNITS, parseChips } from '../chips.ts';
+import { payoutOnWin, winningRolls } from './rules.ts';
+import { formatChips, MIN_STAKE_UNITS } from '../chips.ts';
+import { announce } from '../../client/src/announce.ts';
+import { isGameKey } from '../play-keys.ts';
+import { DICE_CSS } from './art.ts';
+import { RollDisplay } from './roll-display.ts';
+import { multiplier, outcomeWords, resultLine, resultSentence, stakeUnits, targetInWords, targetRange, type Bet, type Direction } from './bet-text.ts';
 import type { Verdict } from '../../client/src/live-transcript.ts';
 import { historyLine, markRow, markWithheld, receiptNote } from '../../client/src/marks.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
 import { refusalSentence, type RoomRefusal } from '../../client/src/refusal-text.ts';
 
-type Direction = 'under' | 'over';
-interface Bet {
-  /** In units. */
-  stake: number;
-  target: number;
-  direction: Direction;
-}
 type Receipt = ReceiptRecord & { hash: string };
 type DiceOutcome = OutcomeRecord & { result: { roll: number; win: boolean; payout: number } };
 /** A record as heard, with its verdict from the room's chain (on its way). */
@@ -35,16 +35,19 @@ interface Heard<T> {
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 const MARKUP = `
+  <style>${DICE_CSS}</style>
   <p>Balance: <strong id="balance">?</strong> chips</p>
-  <form id="bet-form" novalidate>
+  <figure id="dice-stage" class="dice-stage"></figure>
+  <form id="bet-form" novalidate aria-label="your bet">
     <label>Stake <input id="stake" type="number" min="${formatChips(MIN_STAKE_UNITS)}" step="0.01" value="10" inputmode="decimal" /> chips</label>
-    <label>Target <input id="target" type="range" min="${targetRange('under').min}" max="${targetRange('under').max}" step="50" value="5000" /><output id="target-out">5000</output></label>
+    <label>Target <input id="target" type="range" min="${targetRange('under').min}" max="${targetRange('under').max}" step="50" value="5000" /><output id="target-out" for="target">5000</output></label>
     <fieldset>
-      <label><input type="radio" name="direction" value="under" checked /> roll under</label>
-      <label><input type="radio" name="direction" value="over" /> roll over</label>
+      <legend>You win when the roll is</legend>
+      <label><input type="radio" name="direction" value="under" checked /> under the target</label>
+      <label><input type="radio" name="direction" value="over" /> over the target</label>
     </fieldset>
-    <p class="muted small" id="odds"></p>
-    <button id="roll" type="submit">Roll (Enter)</button>
+    <p class="muted small" id="odds" aria-live="off"></p>
+    <button id="roll" type="submit" aria-keyshortcuts="Enter R">Roll <span class="muted small">(Enter or R)</span></button>
   </form>
   <ol id="rolls" class="rolls"></ol>`;
 
@@ -57,9 +60,12 @@ class DiceView implements GameView {
   /** Draws whose seed this page revealed: a void of one of them is the server's misconduct or a crash. */
   readonly #revealed = new Set<number>();
   #busy = false;
+  readonly #display: RollDisplay;
+  readonly #onKey: (e: KeyboardEvent) => void;
 
   constructor(private readonly ctx: GameViewContext) {
     ctx.mount.innerHTML = MARKUP;
+    this.#display = new RollDisplay($('dice-stage'));
     this.attach(ctx.room);
     const target = $<HTMLInputElement>('target');
     const stake = $<HTMLInputElement>('stake');
@@ -72,7 +78,8 @@ class DiceView implements GameView {
       const payout = units === undefined ? undefined : payoutOnWin({ ...bet, stake: units, edgeBps });
       const pays = units === undefined || payout === undefined ? '' : `, a win pays ${formatChips(payout)} chips (profit ${formatChips(payout - units)} chips)`;
       const chance = `${(wins / 100).toFixed(2)}%`;
-      target.setAttribute('aria-valuetext', `roll ${bet.direction} ${bet.target}: ${chance} chance to win`);
+      target.setAttribute('aria-valuetext', targetInWords(bet.target, bet.direction, wins));
+      this.#display.showRange(bet.target, bet.direction);
       $('odds').textContent = `win chance ${chance}, multiplier ×${multiplier(edgeBps, wins)}${pays}, house edge ${edgeBps / 100}%`;
     };
     // The slider offers only targets the server takes: a win chance of 1% to 98% either way.
@@ -92,6 +99,16 @@ class DiceView implements GameView {
       if (units === undefined) return void this.#status(`${JSON.stringify(stake.value)} is not a stake: type an amount of chips with at most 2 decimals.`);
       void this.play({ stake: units, target: Number(target.value), direction: this.#direction() });
     };
+    // Enter or R rolls from anywhere in the room: not while typing in a field outside the form
+    // (typing in the form's own fields, Enter submits it), nor on a button or link Enter would press.
+    this.#onKey = (e) => {
+      const k = e.key.toLowerCase();
+      if ((k !== 'enter' && k !== 'r') || !isGameKey(e, ctx.mount)) return;
+      if (k === 'enter' && e.target instanceof Element && e.target.closest('button, a, summary, [role=button]')) return;
+      e.preventDefault();
+      $<HTMLFormElement>('bet-form').requestSubmit();
+    };
+    window.addEventListener('keydown', this.#onKey);
   }
 
   /** Listens to the room: the one joined, or the one a reconnection gave back. */
@@ -114,8 +131,11 @@ class DiceView implements GameView {
     // Every record of the room, once the room sends them to all (see the client README notes).
     room.onMessage('record', (r: HashedRecord) => void this.ctx.chain.record(r).then((v) => this.#showFailure(v)));
     room.onMessage('error', (e: RoomRefusal) => {
-      const li = this.#status(refusalSentence(e, this.ctx.keys.games['dice']?.terms));
+      const sentence = refusalSentence(e, this.ctx.keys.games['dice']?.terms);
+      const li = this.#status(sentence);
       li.dataset['refused'] = e.code;
+      this.#display.reset(`Not rolled: ${sentence}`);
+      announce(`Not rolled: ${sentence}`);
       this.#abort?.(e.message);
     });
     room.onStateChange((state: { players: Map<string, { balance: number }> }) => {
@@ -125,6 +145,8 @@ class DiceView implements GameView {
   }
 
   close(): void {
+    window.removeEventListener('keydown', this.#onKey);
+    this.#display.stop();
     this.#abort?.('left the room');
     $<HTMLFormElement>('bet-form').onsubmit = (e) => e.preventDefault();
   }
@@ -179,7 +201,13 @@ class DiceView implements GameView {
     const li = this.#row(record.drawSeq);
     li.dataset['payout'] = String(payout);
     if (action.stake !== undefined) li.dataset['stake'] = String(action.stake);
-    markRow(li, `${resultLine(record.drawSeq, roll, action, win ? payout : undefined)}${receiptNote(v)}`, v.problems, v.unplaced);
+    const line = resultLine(record.drawSeq, roll, action, win ? payout : undefined);
+    markRow(li, `${line}${receiptNote(v)}`, v.problems, v.unplaced);
+    li.classList.add(win ? 'win' : 'loss');
+    // Lands only now, on the roll of the record the verification worker checked.
+    const paid = win ? payout : undefined;
+    this.#display.land(roll, win, v.problems.length ? 'failed' : v.unplaced ? 'unplaced' : 'verified', outcomeWords(roll, action, paid));
+    announce(resultSentence(roll, action, paid, v.problems));
     this.ctx.onSettled();
   }
 
@@ -194,11 +222,14 @@ class DiceView implements GameView {
 
   async play(bet: Bet): Promise<void> {
     this.#busy = true;
+    this.#display.roll();
     try {
       await this.#play(bet);
-    } catch {
-      // Refused, voided or unanswered: already shown; the table takes the next bet.
+    } catch (e) {
+      // Refused, voided or unanswered: already shown in the history; the table takes the next bet.
+      this.#display.reset(`Not rolled: ${(e as Error).message}`);
     } finally {
+      this.#display.reset('No roll: see the history below.');
       this.#busy = false;
     }
   }
@@ -236,33 +267,3 @@ class DiceView implements GameView {
 }
 
 export default (ctx: GameViewContext): GameView => new DiceView(ctx);
-
-/** The stake typed (chips, up to 2 decimals) in units, or undefined if it is not one. */
-function stakeUnits(text: string): number | undefined {
-  try {
-    return parseChips(text, 2);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A roll as the player reads it: "rolled 5931 — needed under 100 — lost", then the stake and the
- * draw number for the history; `paid` (units, stake included) on a win.
- */
-export function resultLine(drawSeq: number, roll: number, action: Partial<Bet>, paid: number | undefined): string {
-  const needed = action.direction === undefined || action.target === undefined ? '' : ` — needed ${action.direction} ${action.target}`;
-  const verdict = paid === undefined ? 'lost' : `won ${formatChips(paid)} chips`;
-  const staked = action.stake === undefined ? '' : `staked ${formatChips(action.stake)}, `;
-  return `rolled ${roll}${needed} — ${verdict} (${staked}draw ${drawSeq})`;
-}
-
-/** The targets the server takes for a direction: those with 1% to 98% of the rolls winning. */
-export function targetRange(direction: Direction): { min: number; max: number } {
-  return direction === 'under' ? { min: MIN_WINNING_ROLLS, max: MAX_WINNING_ROLLS } : { min: ROLLS - 1 - MAX_WINNING_ROLLS, max: ROLLS - 1 - MIN_WINNING_ROLLS };
-}
-
-/** What a win pays per chip staked, (10000 − edge) / winning rolls, to 4 decimals at most: "1.98". */
-function multiplier(edgeBps: number, wins: number): string {
-  return String(Number(((ROLLS - edgeBps) / wins).toFixed(4)));
-}

@@ -60,6 +60,15 @@ describe('dice in the browser', () => {
     await page.fill('#stake', '2.5');
     await page.locator('#target').fill('2500');
     await expect.poll(() => page.locator('#odds').innerText()).toBe('win chance 25.00%, multiplier ×3.96, a win pays 9.9 chips (profit 7.4 chips), house edge 1%');
+    // The slider's value read in words, and every control of the form has a name.
+    expect(await page.locator('#target').getAttribute('aria-valuetext')).toBe('win chance 25 percent: roll under 2500 wins');
+    await page.check('input[name=direction][value=over]');
+    await page.locator('#target').fill('5099');
+    await expect.poll(() => page.locator('#target').getAttribute('aria-valuetext')).toBe('win chance 49 percent: roll over 5099 wins');
+    await page.check('input[name=direction][value=under]');
+    for (const control of await page.locator('#bet-form input, #bet-form button').all()) {
+      expect(await control.evaluate((el) => (el as HTMLInputElement).labels?.length || el.textContent?.trim() || el.getAttribute('aria-label'))).toBeTruthy();
+    }
     // Stakes typed in chips, with decimals; the page sends them in units.
     const bets = [
       { stake: '10', target: '5000', direction: 'under' },
@@ -82,8 +91,19 @@ describe('dice in the browser', () => {
       // Read as the player reads it: what was rolled, what was needed, and what came of it.
       expect(r.text).toMatch(new RegExp(`^rolled \\d+ — needed ${bet.direction} \\d+ — (lost|won [\\d.]+ chips) \\(`));
       expect(r.text).toContain(r.payout ? `— won ${formatChips(r.payout)} chips (` : '— lost (');
+      // The stage landed on the row's roll, as a win or a loss, verified.
+      const rolled = Number(/^rolled (\d+)/.exec(r.text)![1]);
+      await expect.poll(() => page.locator('#dice-stage').getAttribute('data-roll')).toBe(String(rolled));
+      expect(await page.locator('#dice-stage').getAttribute('class')).toMatch(new RegExp(`\\b${r.payout ? 'win' : 'loss'}\\b.*\\bverified\\b`));
+      expect(await page.locator(`#rolls li[data-draw="${i}"]`).getAttribute('class')).toBe(r.payout ? 'win' : 'loss');
+      if (i === 0) await screenshot(page, 'dice');
       expected += r.payout - r.stake;
     }
+    // The number the stage landed on is the verified outcome record's roll.
+    const landed = await getJson<{ records: { type: string; drawSeq?: number; result?: { roll: number } }[] }>(`${server.url}/rooms/${(await page.locator('#dice-room-id').innerText()).trim()}/transcript`);
+    const lastRoll = landed.records.find((r) => r.type === 'outcome' && r.drawSeq === bets.length - 1)!.result!.roll;
+    expect(await page.locator('#dice-stage .dice-number').textContent()).toBe(String(lastRoll));
+    expect(await page.locator('#dice-stage').getAttribute('data-state')).toBe('landed');
     // The slider offers only what the server takes: a 1% to 98% chance, under or over.
     await page.check('input[name=direction][value=under]');
     await page.locator('#target').fill('9900');
@@ -119,6 +139,36 @@ describe('dice in the browser', () => {
     await page.click('#leave-dice');
     await page.waitForSelector('#lobby:not([hidden])');
     await screenshot(page, 'lobby');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('rolls with Enter or R from anywhere in the room, but not while the player types in another text field; each result is announced', async () => {
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await signInAndCreateDice(page);
+    await page.fill('#stake', '1');
+    // Focus outside the form (on the page itself): Enter rolls.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Enter');
+    const first = page.locator('#rolls li[data-draw="0"][data-verified="true"]');
+    await first.waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.locator('#announcer').textContent()).toMatch(/^Rolled \d+, needed under 5000: (lost|won [\d.,]+ chips)\. Verified\.$/);
+    expect(await page.locator('#announcer').textContent()).toContain(`Rolled ${await page.locator('#dice-stage').getAttribute('data-roll')},`);
+    // Typing R and Enter into a text field outside the form rolls nothing...
+    await page.evaluate(() => document.body.append(Object.assign(document.createElement('input'), { id: 'elsewhere', type: 'text', ariaLabel: 'elsewhere' })));
+    await page.locator('#elsewhere').focus();
+    await page.keyboard.type('r');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#elsewhere').inputValue()).toBe('r');
+    // ...so the next draw is the one R makes, with the stake typed after it.
+    await page.fill('#stake', '2');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('r');
+    const second = page.locator('#rolls li[data-draw="1"][data-verified="true"]');
+    await second.waitFor({ timeout: 15_000 });
+    expect(await second.getAttribute('data-stake')).toBe(String(parseChips('2')));
+    expect(await page.locator('#rolls li[data-draw]').count()).toBe(2);
     expect(errors).toEqual([]);
     await page.close();
   });
