@@ -4,18 +4,24 @@
  * position) and answers commitment requests. Every record the room sends (anyone's receipt,
  * outcome or void) goes through the room's chain in the verification worker; my receipt is also
  * checked as mine before my seed is revealed. A draw whose receipt came before this page joined
- * is verified from the room's transcript and says so.
+ * is verified from the room's transcript and says so. The map's art is painted by
+ * `map-drawing.ts`; every find is logged with its loot icon and announced in one sentence.
  * @module
  */
 import type { Room } from '@colyseus/sdk';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { nextSeed } from '../../client/src/seed-source.ts';
-import { CHESTS_PER_ROUND, RAID_HEIGHT, RAID_LOOT_MAPPING, RAID_WIDTH, RAID_REACH, isWall, stepPlayer } from './rules.ts';
+import { CHESTS_PER_ROUND, RAID_LOOT_MAPPING, RAID_REACH, stepPlayer } from './rules.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
 import { refusalSentence } from '../../client/src/refusal-text.ts';
 import type { Verdict } from '../../client/src/live-transcript.ts';
 import { historyLine, markRow, receiptNote } from '../../client/src/marks.ts';
+import { announce } from '../../client/src/announce.ts';
+import { isTypingTarget } from '../play-keys.ts';
+import { avatarArt, lootArt } from './art.ts';
+import { MapPainter, type AvatarOnMap, type ChestOnMap } from './map-drawing.ts';
+import { RAID_MARKUP } from './markup.ts';
 
 interface PlayerView {
   address: string;
@@ -24,12 +30,8 @@ interface PlayerView {
   score: number;
   finds: Iterable<string>;
 }
-interface ChestView {
+interface ChestView extends ChestOnMap {
   id: number;
-  x: number;
-  y: number;
-  openedBy: string;
-  opening: string;
   loot: string;
 }
 interface RaidStateView {
@@ -40,24 +42,8 @@ interface RaidStateView {
   phaseEndsAt: number;
 }
 type Receipt = ReceiptRecord & { hash: string };
-const TILE = 32;
-const COLORS = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bf8700', '#e16f24', '#1b7c83', '#d1242f'];
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-const MARKUP = `
-  <p id="raid-status" class="small"></p>
-  <canvas id="raid-map" width="${RAID_WIDTH * 32}" height="${RAID_HEIGHT * 32}" tabindex="0" aria-label="the raid map: move with arrow keys or WASD, open a chest with E or Space"></canvas>
-  <div class="pad" aria-label="touch controls">
-    <button data-dir="0,-1" aria-label="up">▲</button>
-    <button data-dir="-1,0" aria-label="left">◀</button>
-    <button id="raid-open">Open</button>
-    <button data-dir="1,0" aria-label="right">▶</button>
-    <button data-dir="0,1" aria-label="down">▼</button>
-  </div>
-  <p class="muted small">Arrows or WASD (or hold the pad's arrows) to move; E, Space or Open to open a chest you stand next to.</p>
-  <table id="scoreboard"><thead><tr><th>player</th><th>score</th><th>finds</th></tr></thead><tbody></tbody></table>
-  <ol id="raid-log" class="rolls"></ol>`;
 
 class RaidView implements GameView {
   #room!: Room;
@@ -80,17 +66,21 @@ class RaidView implements GameView {
   #frame = 0;
   #last = performance.now();
   #closed = false;
+  readonly #painter: MapPainter;
 
   constructor(private readonly ctx: GameViewContext) {
-    ctx.mount.innerHTML = MARKUP;
+    ctx.mount.innerHTML = RAID_MARKUP;
+    this.#painter = new MapPainter($<HTMLCanvasElement>('raid-map'));
     this.attach(ctx.room);
     const key = (e: KeyboardEvent, down: boolean) => {
       const k = e.key.toLowerCase();
+      // Keys typed into a text field or pressed over a dialog are not the game's; a released key always is.
+      if (down && (isTypingTarget(e.target) || document.querySelector('dialog[open]') || e.ctrlKey || e.metaKey || e.altKey)) return;
       if (['arrowup', 'arrowdown', 'arrowleft', 'arrowright', 'w', 'a', 's', 'd'].includes(k)) {
         e.preventDefault();
         if (down) this.#keys.add(k);
         else this.#keys.delete(k);
-      } else if (down && (k === 'e' || k === ' ')) {
+      } else if (down && (k === 'e' || (k === ' ' && !(e.target instanceof Element && e.target.closest('button, a, summary'))))) {
         e.preventDefault();
         this.open();
       }
@@ -158,7 +148,7 @@ class RaidView implements GameView {
     const near = [...this.#state.chests]
       .filter((c) => !c.openedBy && !c.opening && Math.hypot(me.x - c.x - 0.5, me.y - c.y - 0.5) <= RAID_REACH)
       .sort((a, b) => Math.hypot(me.x - a.x, me.y - a.y) - Math.hypot(me.x - b.x, me.y - b.y))[0];
-    if (!near) return this.#log('no closed chest within reach');
+    if (!near) return void this.#log('no closed chest within reach');
     const action = { round: this.#state.round, chest: near.id, table: RAID_LOOT_MAPPING };
     void this.#send('open', { chest: near.id }, 'loot', action, this.#commitment('loot', action));
   }
@@ -173,12 +163,13 @@ class RaidView implements GameView {
     }
   }
 
-  #log(text: string, problems?: string[], data: Record<string, string> = {}, unplaced?: string): void {
+  #log(text: string, problems?: string[], data: Record<string, string> = {}, unplaced?: string): HTMLLIElement {
     const li = document.createElement('li');
     Object.assign(li.dataset, data);
     if (problems) markRow(li, text, problems, unplaced);
     else li.textContent = text;
     $('raid-log').prepend(li);
+    return li;
   }
 
   async #onReceipt(receipt: Receipt, chained: Promise<Verdict>): Promise<void> {
@@ -196,14 +187,14 @@ class RaidView implements GameView {
       return void (v.problems.length && this.#log(`draw ${receipt.drawSeq} (${receipt.kind}):`, v.problems, draw));
     }
     const commitment = receipt.commitments[i]!;
-    if (this.#spent.has(commitment)) return this.#log(`draw ${receipt.drawSeq}: receipt refused, seed not revealed again:`, ['it reuses a commitment whose seed this page already revealed'], draw);
+    if (this.#spent.has(commitment)) return void this.#log(`draw ${receipt.drawSeq}: receipt refused, seed not revealed again:`, ['it reuses a commitment whose seed this page already revealed'], draw);
     const seed = this.#seeds.get(commitment);
     const asked = this.#asked.get(commitment);
-    if (!seed || !asked) return this.#log(`draw ${receipt.drawSeq}:`, ['a receipt in my name for a commitment this page never made'], draw);
+    if (!seed || !asked) return void this.#log(`draw ${receipt.drawSeq}:`, ['a receipt in my name for a commitment this page never made'], draw);
     const intended = { roomId: this.#room.roomId, game: 'raid', kind: asked.kind, action: asked.action, address: this.ctx.address, commitment, rulesHash: this.ctx.rulesHash };
     const [mine, v] = await Promise.all([this.ctx.verifier.receiptProblems({ keys: this.ctx.keys, receipt, intended }), chained]);
     const problems = [...mine, ...v.problems];
-    if (problems.length) return this.#log(`draw ${receipt.drawSeq} (${receipt.kind}): receipt refused, seed kept secret:`, problems, draw);
+    if (problems.length) return void this.#log(`draw ${receipt.drawSeq} (${receipt.kind}): receipt refused, seed kept secret:`, problems, draw);
     this.#spent.add(commitment);
     this.#seeds.delete(commitment);
     this.#revealedDraws.add(receipt.drawSeq);
@@ -215,13 +206,17 @@ class RaidView implements GameView {
     const problems = [...v.problems];
     if (this.#excluded.has(record.drawSeq)) problems.push('the chest draw left out the commitment this page sent');
     const receipt = v.receipt;
-    const r = record.result as { tiles?: number[][]; item?: string; amount?: number };
+    const r = record.result as { tiles?: number[][]; item?: string; amount?: number; tokenId?: number };
     const who = receipt?.players[0]?.toLowerCase() === this.ctx.address.toLowerCase() ? 'you' : `${receipt?.players[0]?.slice(0, 8) ?? 'someone'}…`;
     const text = r.tiles
       ? `round ${receipt?.action['round'] ?? '?'}: chests placed by ${receipt?.players.length ?? '?'} players' seeds`
       : `${who} found ${r.item}${r.item === 'coins' ? ` (${r.amount})` : ''}`;
-    this.#log(`draw ${record.drawSeq}: ${text}${receiptNote(v)}`, problems, { draw: String(record.drawSeq), kind: r.tiles ? 'chests' : 'loot' }, v.unplaced);
-    if (!r.tiles && who === 'you') this.ctx.onSettled();
+    const li = this.#log(`draw ${record.drawSeq}: ${text}${receiptNote(v)}`, problems, { draw: String(record.drawSeq), kind: r.tiles ? 'chests' : 'loot' }, v.unplaced);
+    if (r.tiles) return;
+    li.insertAdjacentHTML('afterbegin', `<span class="loot-icon">${lootArt(r.tokenId ?? 0)}</span>`);
+    const what = r.item === 'coins' ? `${r.amount} coins` : `${/^[aeiou]/.test(r.item ?? '') ? 'an' : 'a'} ${r.item}`;
+    announce(`${who === 'you' ? 'You' : `Player ${who}`} found ${what}. ${problems.length ? `Verification failed: ${problems.join('; ')}.` : v.unplaced ? 'Not verified yet.' : 'Verified.'}`);
+    if (who === 'you') this.ctx.onSettled();
   }
 
   async #onVoid(v: { drawSeq: number; reason: string; record?: HashedRecord }): Promise<void> {
@@ -265,20 +260,10 @@ class RaidView implements GameView {
   }
 
   #draw(dt: number): void {
-    const canvas = $<HTMLCanvasElement>('raid-map');
-    const g = canvas.getContext('2d')!;
-    for (let y = 0; y < RAID_HEIGHT; y++)
-      for (let x = 0; x < RAID_WIDTH; x++) {
-        g.fillStyle = isWall(x, y) ? '#57606a' : (x + y) % 2 ? '#e6dcc3' : '#efe6cf';
-        g.fillRect(x * TILE, y * TILE, TILE, TILE);
-      }
     const state = this.#state;
-    for (const c of state.chests ?? []) {
-      g.fillStyle = c.openedBy ? '#8c959f' : c.opening ? '#e16f24' : '#bf8700';
-      g.fillRect(c.x * TILE + 6, c.y * TILE + 8, TILE - 12, TILE - 14);
-    }
     const rows: HTMLTableRowElement[] = [];
-    let i = 0;
+    const avatars: AvatarOnMap[] = [];
+    const scoreboard = this.#frames++ % 10 === 0;
     for (const [address, p] of state.players ?? new Map<string, PlayerView>()) {
       const mine = address.toLowerCase() === this.ctx.address.toLowerCase();
       const target = mine && this.#me ? this.#me : { x: p.x, y: p.y };
@@ -286,18 +271,16 @@ class RaidView implements GameView {
       const k = mine ? 1 : Math.min(1, dt * 12); // others glide towards their last known position
       const shown = { x: prev.x + (target.x - prev.x) * k, y: prev.y + (target.y - prev.y) * k };
       this.#shown.set(address, shown);
-      g.fillStyle = COLORS[i++ % COLORS.length]!;
-      g.fillRect((shown.x - 0.3) * TILE, (shown.y - 0.3) * TILE, 0.6 * TILE, 0.6 * TILE);
-      if (mine) {
-        g.strokeStyle = '#000';
-        g.strokeRect((shown.x - 0.35) * TILE, (shown.y - 0.35) * TILE, 0.7 * TILE, 0.7 * TILE);
-      }
+      avatars.push({ address, ...shown, mine });
+      if (!scoreboard) continue;
       const tr = document.createElement('tr');
       Object.assign(tr.dataset, { address, x: p.x.toFixed(2), y: p.y.toFixed(2) });
       tr.append(...[mine ? 'you' : `${address.slice(0, 10)}…`, String(p.score), [...p.finds].join(', ')].map((t) => Object.assign(document.createElement('td'), { textContent: t })));
+      tr.firstElementChild!.insertAdjacentHTML('afterbegin', `<span class="avatar" aria-hidden="true">${avatarArt(address, mine)}</span>`);
       rows.push(tr);
     }
-    if (this.#frames++ % 10 === 0) $('scoreboard').querySelector('tbody')!.replaceChildren(...rows);
+    this.#painter.paint(state.chests ?? [], avatars, performance.now());
+    if (scoreboard) $('scoreboard').querySelector('tbody')!.replaceChildren(...rows);
     const left = Math.max(0, Math.round((state.phaseEndsAt - Date.now()) / 1000));
     const phase = { waiting: 'waiting for players', placing: 'placing chests: every player commits a seed', playing: `find the chests: ${left} s left`, scores: `round over: next in ${left} s` }[state.phase] ?? state.phase;
     $('raid-status').textContent = `Round ${state.round}: ${phase}`;

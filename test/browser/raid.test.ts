@@ -56,6 +56,17 @@ async function walk(page: Page, to: [number, number]): Promise<void> {
   }
 }
 
+/** How many distinct colours the raid map's canvas shows (a blank or flat-coloured map shows few). */
+async function canvasColours(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.getElementById('raid-map') as HTMLCanvasElement;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+    return colours.size;
+  });
+}
+
 describe('treasure raid in two browsers', () => {
   // Its own backstop: the named waits below add up to 75 s, and the walks hold arrow keys tile
   // by tile for as long as the machine takes to move the player there (up to 200 tries a tile).
@@ -76,6 +87,9 @@ describe('treasure raid in two browsers', () => {
       await chests.first().waitFor();
       expect(await chests.first().innerText()).toMatch(/placed by 2 players' seeds ✓ verified/);
     }
+
+    // The map is drawn from its art (many colours, not flat squares), the tiles loaded as images.
+    await expect.poll(() => canvasColours(a.page), { timeout: 5_000 }).toBeGreaterThan(40);
 
     // A moves; B sees it, and the other way round.
     await expect.poll(() => seenAt(b.page, a.address).then(([x]) => x), { timeout: 5_000 }).toBeGreaterThan(0);
@@ -123,7 +137,12 @@ describe('treasure raid in two browsers', () => {
       .catch(async (e: Error) => {
         throw new Error(`${e.message}\nthe raid log read:\n${await a.page.locator('#raid-log').innerText()}`);
       });
-    expect(await loot.first().innerText()).toMatch(/you found .* ✓ verified/);
+    const found = await loot.first().innerText();
+    expect(found).toMatch(/you found .* ✓ verified/);
+    // The find shows its loot icon and is announced in a sentence.
+    const item = /you found (\w+)/.exec(found)![1]!;
+    expect(await loot.first().locator('.loot-icon svg[role="img"] title').textContent()).toBe(item);
+    await expect.poll(() => a.page.locator('#announcer').textContent()).toMatch(item === 'coins' ? /^You found \d+ coins\. Verified\.$/ : new RegExp(`^You found an? ${item}\\. Verified\\.$`));
     const lootB = b.page.locator('#raid-log li[data-kind="loot"]');
     await lootB.first().waitFor({ timeout: 30_000 });
     expect(await lootB.first().innerText()).toMatch(/found .* ✓ verified/);
@@ -132,6 +151,7 @@ describe('treasure raid in two browsers', () => {
     await a.page.locator('#awards tbody tr[data-status="minted"]').first().waitFor({ timeout: 20_000 });
     expect(await a.page.locator('#awards tbody tr').first().innerText()).toMatch(/minted in 0x[0-9a-f]{64}/);
     await screenshot(a.page, 'raid-loot');
+    await screenshot(a.page, 'raid');
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
 
@@ -145,6 +165,21 @@ describe('treasure raid in two browsers', () => {
     await page.click('#create-raid');
     await page.waitForSelector('#raid-status[data-phase="playing"]', { timeout: 20_000 });
     expect(await page.locator('.pad').isVisible()).toBe(true);
+    // The pad is a cross: up on top, left / Open / right in a row, down below, each big enough for a thumb.
+    const box = async (selector: string) => (await page.locator(selector).boundingBox())!;
+    const [up, left, open, right, down] = await Promise.all(['.pad button[aria-label="up"]', '.pad button[aria-label="left"]', '#raid-open', '.pad button[aria-label="right"]', '.pad button[aria-label="down"]'].map(box));
+    const mid = (b: { x: number; y: number; width: number; height: number }) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
+    for (const b of [up!, left!, open!, right!, down!]) expect(Math.min(b.width, b.height)).toBeGreaterThanOrEqual(44);
+    expect(Math.abs(mid(up!).x - mid(open!).x)).toBeLessThan(2);
+    expect(Math.abs(mid(down!).x - mid(open!).x)).toBeLessThan(2);
+    expect(Math.abs(mid(left!).y - mid(open!).y)).toBeLessThan(2);
+    expect(Math.abs(mid(right!).y - mid(open!).y)).toBeLessThan(2);
+    expect(mid(up!).y).toBeLessThan(mid(open!).y);
+    expect(mid(down!).y).toBeGreaterThan(mid(open!).y);
+    expect(mid(left!).x).toBeLessThan(mid(open!).x);
+    expect(mid(right!).x).toBeGreaterThan(mid(open!).x);
+    // Nothing scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     const address = (await page.locator('#identity').getAttribute('data-address'))!;
     const before = await seenAt(page, address);
     for (const dir of ['down', 'right']) {
