@@ -4,7 +4,9 @@
  * when the hand ends the outcome goes through the room's chain (proof, alpha, the deck from beta,
  * the moves and the dealer's play recomputed by the published mapping), and every card this page
  * was shown during the hand is checked against the verified deck, in the order dealt. Amounts are
- * typed and shown in chips and sent and recorded in units (`games/chips.ts`).
+ * typed and shown in chips and sent and recorded in units (`games/chips.ts`). Cards are drawn
+ * as SVG (`art.ts`), totals and results are said in words and announced; keys: H hit, S stand,
+ * D double, N deal.
  * @module
  */
 import type { Room } from '@colyseus/sdk';
@@ -17,6 +19,10 @@ import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
 import { refusalSentence } from '../../client/src/refusal-text.ts';
 import { cardName, type HandResult, type HandState } from './rules.ts';
 import { formatChips, MIN_STAKE_UNITS, parseChips } from '../chips.ts';
+import { announce } from '../../client/src/announce.ts';
+import { isGameKey } from '../play-keys.ts';
+import { BLACKJACK_CSS, cardArt, cardWords, CARD_BACK } from './art.ts';
+import { outcomeWords, showCards, totalWords } from './table-text.ts';
 
 type Receipt = ReceiptRecord & { hash: string };
 /** What the room deals: the hand's state, and how many moves are recorded on it (the next move's `moveIndex`). */
@@ -31,17 +37,21 @@ interface Hand {
 }
 
 const MARKUP = `
+  <style>${BLACKJACK_CSS}</style>
   <p>Balance: <strong data-bj="balance">?</strong> chips</p>
-  <div class="table" data-bj="table" aria-live="polite">
-    <p>Dealer: <span class="cards" data-bj="dealer">–</span></p>
-    <p>You: <span class="cards" data-bj="player">–</span> <span data-bj="total"></span></p>
+  <div class="felt" data-bj="table">
+    <p class="hand-label">Dealer<span class="total" data-bj="dealer-total"></span></p>
+    <div class="cards" data-bj="dealer"></div>
+    <p class="hand-label">You<span class="total" data-bj="total"></span></p>
+    <div class="cards" data-bj="player"></div>
+    <p class="verdict" data-bj="verdict">Place a stake and deal.</p>
   </div>
-  <form data-bj="bet-form">
+  <form data-bj="bet-form" aria-label="your hand">
     <label>Stake <input data-bj="stake" type="number" min="${formatChips(MIN_STAKE_UNITS)}" step="0.01" value="10" inputmode="decimal" /> chips</label>
-    <button data-bj="deal-button" type="submit">Deal</button>
-    <button data-bj="hit" type="button" disabled>Hit</button>
-    <button data-bj="stand" type="button" disabled>Stand</button>
-    <button data-bj="double" type="button" disabled>Double</button>
+    <button data-bj="deal-button" type="submit" aria-keyshortcuts="N">Deal <kbd>N</kbd></button>
+    <button data-bj="hit" type="button" disabled aria-keyshortcuts="H">Hit <kbd>H</kbd></button>
+    <button data-bj="stand" type="button" disabled aria-keyshortcuts="S">Stand <kbd>S</kbd></button>
+    <button data-bj="double" type="button" disabled aria-keyshortcuts="D">Double <kbd>D</kbd></button>
   </form>
   <p class="muted small">Dealer stands on soft 17, blackjack pays 3:2, double on your first two cards, no split. A hand you stop playing stands <span data-bj="hand-clock">after a minute</span>.</p>
   <ol class="rolls" data-bj="hands"></ol>`;
@@ -51,6 +61,7 @@ class BlackjackView implements GameView {
   readonly #el: (name: string) => HTMLElement;
   #hand: Hand | undefined;
   #seed: { seed: string; commitment: string; stake: number } | undefined;
+  readonly #onKey: (e: KeyboardEvent) => void;
 
   constructor(private readonly ctx: GameViewContext) {
     ctx.mount.innerHTML = MARKUP;
@@ -69,6 +80,15 @@ class BlackjackView implements GameView {
       this.#bet(stake);
     };
     for (const move of ['hit', 'stand', 'double'] as const) this.#el(move).onclick = () => this.#move(move);
+    // H, S, D and N press the button they name, when it is enabled, from anywhere in the room but a text field.
+    const keys: Record<string, string> = { h: 'hit', s: 'stand', d: 'double', n: 'deal-button' };
+    this.#onKey = (e) => {
+      const button = keys[e.key.toLowerCase()];
+      if (!button || !isGameKey(e, ctx.mount)) return;
+      e.preventDefault();
+      (this.#el(button) as HTMLButtonElement).click();
+    };
+    window.addEventListener('keydown', this.#onKey);
     this.attach(ctx.room);
   }
 
@@ -90,6 +110,7 @@ class BlackjackView implements GameView {
   }
 
   close(): void {
+    window.removeEventListener('keydown', this.#onKey);
     this.#hand = undefined;
     this.#seed = undefined;
   }
@@ -98,9 +119,12 @@ class BlackjackView implements GameView {
     if (this.#hand || this.#seed) return;
     const seed = nextSeed();
     this.#seed = { seed, commitment: seedCommitment(seed), stake };
-    this.#el('dealer').textContent = '–';
-    this.#el('player').textContent = '–';
+    this.#cards('dealer', []);
+    this.#cards('player', []);
     this.#el('total').textContent = '';
+    this.#el('dealer-total').textContent = '';
+    this.#el('verdict').textContent = 'Shuffling…';
+    this.#el('table').classList.remove('win', 'loss', 'push', 'verified', 'failed');
     this.#buttons();
     const { commitment } = this.#seed;
     void this.ctx.authorize({ kind: 'hand', action: { stake }, commitment }).then(
@@ -133,11 +157,13 @@ class BlackjackView implements GameView {
     if (!this.#hand) this.#hand = { drawSeq: deal.drawSeq, stake: 0, shown: [], row: this.#log(`hand ${deal.drawSeq} (from before a reload or a drop)`) };
     if (deal.drawSeq !== this.#hand.drawSeq) return;
     this.#hand.shown.push(deal);
-    const hole = deal.dealer ? deal.dealer.slice(1).map(cardName).join(' ') : '🂠';
-    this.#el('dealer').textContent = `${cardName(deal.dealerUp)} ${hole}${deal.dealerTotal === undefined ? '' : ` (${deal.dealerTotal})`}`;
-    this.#el('player').textContent = deal.player.map(cardName).join(' ');
-    this.#el('total').textContent = `${deal.soft ? 'soft ' : ''}${deal.total}${deal.doubled ? ', doubled' : ''}`;
+    this.#cards('dealer', deal.dealer ?? [deal.dealerUp, undefined]);
+    this.#cards('player', deal.player);
+    this.#el('dealer-total').textContent = deal.dealerTotal === undefined ? '' : `: ${deal.dealerTotal}`;
+    this.#el('total').textContent = `: ${totalWords(deal.total, deal.soft)}${deal.doubled ? ', doubled' : ''}`;
+    this.#el('verdict').textContent = deal.done ? 'Checking the deck…' : 'Your move: hit (H), stand (S) or double (D).';
     this.#hand.row.firstChild!.textContent = `hand ${deal.drawSeq}: ${deal.done ? `${deal.outcome}, checking…` : 'your move'}`;
+    if (!deal.done) announce(`You have ${showCards(deal.player)}: ${totalWords(deal.total, deal.soft)}. The dealer shows ${cardWords(deal.dealerUp)}.`);
     this.#buttons(deal);
   }
 
@@ -172,6 +198,21 @@ class BlackjackView implements GameView {
       v.unplaced,
     );
     row.dataset['payout'] = String(result.payout);
+    const state = result.outcome === 'push' ? 'push' : result.payout > 0 ? 'win' : 'loss';
+    row.classList.add(state);
+    if (hand || !this.#hand) {
+      // The table shows the hand as the verified record has it: every card, the dealer's hole card turned.
+      this.#cards('player', result.player);
+      this.#cards('dealer', result.dealer);
+      this.#el('total').textContent = `: ${result.playerTotal}`;
+      this.#el('dealer-total').textContent = `: ${result.dealerTotal}`;
+      const verdict = outcomeWords(result.outcome, formatChips(result.payout));
+      this.#el('verdict').textContent = `${verdict}${problems.length ? ' — verification FAILED' : v.unplaced ? ' — not verified yet' : ' — verified'}`;
+      this.#el('table').classList.remove('win', 'loss', 'push', 'verified', 'failed');
+      this.#el('table').classList.add(state, problems.length ? 'failed' : 'verified');
+    }
+    const checked = problems.length ? `Verification failed: ${problems.join('; ')}.` : v.unplaced ? 'Not verified yet.' : 'Verified.';
+    announce(`Hand ${record.drawSeq}: you ${result.playerTotal}, dealer ${result.dealerTotal}: ${outcomeWords(result.outcome, formatChips(result.payout))}. ${checked}`);
     if (hand) this.#hand = undefined;
     this.#buttons();
     this.ctx.onSettled();
@@ -195,6 +236,22 @@ class BlackjackView implements GameView {
     for (const move of ['hit', 'stand', 'double'] as const) (this.#el(move) as HTMLButtonElement).disabled = !legal.has(move);
     (this.#el('deal-button') as HTMLButtonElement).disabled = Boolean(this.#hand || this.#seed);
     if (legal.size) (this.#el(legal.has('hit') ? 'hit' : 'stand') as HTMLButtonElement).focus();
+  }
+
+  /** Shows `cards` (undefined: a card face down) in the dealer's or the player's hand, dealing only the new ones. */
+  #cards(who: 'dealer' | 'player', cards: readonly (number | undefined)[]): void {
+    const box = this.#el(who);
+    const keys = cards.map((c) => (c === undefined ? 'back' : String(c)));
+    const shown = [...box.children].map((c) => (c as HTMLElement).dataset['card']);
+    // Keep the cards already on the table (no second deal animation) when the hand only grew.
+    const keep = shown.every((k, i) => k === keys[i]) ? shown.length : 0;
+    if (!keep) box.replaceChildren();
+    for (const key of keys.slice(keep)) {
+      const span = document.createElement('span');
+      span.dataset['card'] = key;
+      span.innerHTML = key === 'back' ? CARD_BACK : cardArt(Number(key));
+      box.append(span);
+    }
   }
 
   #log(text: string): HTMLLIElement {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium, rewriteServerFrames, screenshot } from '../helpers/browser.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { formatChips } from '../../games/chips.ts';
+import { cardWords } from '../../games/blackjack/art.ts';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -67,6 +68,51 @@ describe('blackjack in the browser', () => {
     const { balance } = (await (await fetch(`${server.url}/players/${address}/chips`)).json()) as { balance: number };
     await expect.poll(() => page.locator('[data-bj="balance"]').innerText()).toBe(formatChips(balance));
     await screenshot(page, 'blackjack');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('plays hands with the keyboard (N deals, H hits, S stands); the cards are SVG, the dealer\'s hole card face down until the end; results are announced', async () => {
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await openTable(page);
+    await page.fill('[data-bj="stake"]', '2');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    let sawHoleCard = false;
+    for (let hand = 0; hand < 2; hand++) {
+      await page.keyboard.press('n');
+      const marked = page.locator(`[data-bj="hands"] li[data-draw="${hand}"][data-verified]`);
+      for (;;) {
+        await page.waitForFunction(
+          (n) => Boolean(document.querySelector(`[data-bj="hands"] li[data-draw="${n}"][data-verified]`)) || !(document.querySelector('[data-bj="stand"]') as HTMLButtonElement).disabled,
+          hand,
+          { timeout: 20_000 },
+        );
+        if (await marked.count()) break;
+        // While the player moves: two dealer cards, the second face down; the player's cards face up.
+        const dealer = await page.locator('[data-bj="dealer"] svg[role="img"] title').allTextContents();
+        expect(dealer).toHaveLength(2);
+        expect(dealer[1]).toBe("the dealer's hidden card");
+        if (!sawHoleCard) await screenshot(page, 'blackjack-playing');
+        sawHoleCard = true;
+        expect(await page.locator('[data-bj="player"] svg[role="img"]').count()).toBeGreaterThanOrEqual(2);
+        const total = Number(/\d+/.exec(await page.locator('[data-bj="total"]').innerText())?.[0]);
+        await page.keyboard.press(total < 17 ? 'h' : 's');
+      }
+      expect(await marked.getAttribute('data-verified')).toBe('true');
+      // The table shows the verified hand: every card as an SVG named in words, and the outcome's state.
+      const roomId = (await page.locator('#blackjack-room-id').innerText()).trim();
+      const transcript = (await (await fetch(`${server.url}/rooms/${roomId}/transcript`)).json()) as { records: { type: string; drawSeq: number; result?: { player: number[]; dealer: number[]; outcome: string; payout: number } }[] };
+      const result = transcript.records.find((r) => r.type === 'outcome' && r.drawSeq === hand)!.result!;
+      expect(await page.locator('[data-bj="player"] svg[role="img"] title').allTextContents()).toEqual(result.player.map(cardWords));
+      expect(await page.locator('[data-bj="dealer"] svg[role="img"] title').allTextContents()).toEqual(result.dealer.map(cardWords));
+      const state = result.outcome === 'push' ? 'push' : result.payout > 0 ? 'win' : 'loss';
+      expect(await page.locator('[data-bj="table"]').getAttribute('class')).toMatch(new RegExp(`\\b${state}\\b.*\\bverified\\b`));
+      expect(await page.locator(`[data-bj="hands"] li[data-draw="${hand}"]`).getAttribute('class')).toBe(state);
+      await expect.poll(() => page.locator('#announcer').textContent()).toMatch(new RegExp(`^Hand ${hand}: you \\d+, dealer \\d+: .+, paid [\\d.]+ chips?\\. Verified\\.$`));
+    }
+    console.log(`keyboard hands: ${sawHoleCard ? 'a move was offered' : 'both hands ended at the deal (naturals)'}`);
+    await screenshot(page, 'blackjack-keyboard');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,0 +1,31 @@
+/**
+ * Blackjack's table in words, as the page shows and announces it: a hand's cards, its total
+ * ("soft 17", "21", "bust at 24") and the outcome of a hand with what it paid.
+ * @module
+ */
+import type { BlackjackOutcome } from './rules.ts';
+import { cardWords } from './art.ts';
+
+/** "ace of spades and 7 of hearts"; three or more cards with commas. */
+export function showCards(cards: readonly number[]): string {
+  const words = cards.map(cardWords);
+  return words.length < 2 ? (words[0] ?? 'no cards') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
+/** A total as a player says it: "soft 17", "21", "bust at 24". */
+export function totalWords(total: number, soft: boolean): string {
+  return total > 21 ? `bust at ${total}` : `${soft ? 'soft ' : ''}${total}`;
+}
+
+/** The outcome and what it paid (in chips, stake included): "you win: paid 20 chips". */
+export function outcomeWords(outcome: BlackjackOutcome, paid: string): string {
+  const words: Record<BlackjackOutcome, string> = {
+    natural: 'Blackjack! You win 3 to 2',
+    'dealer-natural': 'The dealer has blackjack: you lose',
+    win: 'You win',
+    push: 'Push: your stake comes back',
+    lose: 'You lose',
+    bust: 'Bust: you lose',
+  };
+  return `${words[outcome]}, paid ${paid} ${paid === '1' ? 'chip' : 'chips'}`;
+}
