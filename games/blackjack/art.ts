@@ -87,6 +87,6 @@ export const BLACKJACK_CSS = `
 #blackjack [data-bj="hands"] li.loss { border-left: 4px solid var(--loss, #cf222e); }
 #blackjack [data-bj="hands"] li.push { border-left: 4px solid var(--muted, #6e7781); }
 #blackjack [data-bj="bet-form"] button { min-height: 2.75rem; }
-#blackjack kbd { font-size: 0.8em; opacity: 0.8; }
+#blackjack kbd { font-size: 0.8em; font-family: inherit; }
 @keyframes bj-deal { from { transform: translateY(-12px) rotate(-6deg); opacity: 0; } to { transform: none; opacity: 1; } }
 @media (prefers-reduced-motion: reduce) { #blackjack .felt .card-art { animation: none; } }`;

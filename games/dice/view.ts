@@ -47,7 +47,7 @@ const MARKUP = `
       <label><input type="radio" name="direction" value="over" /> over the target</label>
     </fieldset>
     <p class="muted small" id="odds" aria-live="off"></p>
-    <button id="roll" type="submit" aria-keyshortcuts="Enter R">Roll <span class="muted small">(Enter or R)</span></button>
+    <button id="roll" type="submit" aria-keyshortcuts="Enter R">Roll <span class="small">(Enter or R)</span></button>
   </form>
   <ol id="rolls" class="rolls"></ol>`;
 

@@ -213,7 +213,7 @@ class RaidView implements GameView {
       : `${who} found ${r.item}${r.item === 'coins' ? ` (${r.amount})` : ''}`;
     const li = this.#log(`draw ${record.drawSeq}: ${text}${receiptNote(v)}`, problems, { draw: String(record.drawSeq), kind: r.tiles ? 'chests' : 'loot' }, v.unplaced);
     if (r.tiles) return;
-    li.insertAdjacentHTML('afterbegin', `<span class="loot-icon">${lootArt(r.tokenId ?? 0)}</span>`);
+    li.insertAdjacentHTML('afterbegin', `<span class="loot-icon" aria-hidden="true">${lootArt(r.tokenId ?? 0)}</span>`);
     const what = r.item === 'coins' ? `${r.amount} coins` : `${/^[aeiou]/.test(r.item ?? '') ? 'an' : 'a'} ${r.item}`;
     announce(`${who === 'you' ? 'You' : `Player ${who}`} found ${what}. ${problems.length ? `Verification failed: ${problems.join('; ')}.` : v.unplaced ? 'Not verified yet.' : 'Verified.'}`);
     if (who === 'you') this.ctx.onSettled();

@@ -173,6 +173,30 @@ describe('dice in the browser', () => {
     await page.close();
   });
 
+  it('with reduced motion the number does not spin: it shows "…" until it lands on the verified roll; the stage fits a 360 px phone', async () => {
+    const context = await browser.newContext({ reducedMotion: 'reduce', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await signInAndCreateDice(page);
+    // Every number the stage shows during the roll, in order.
+    await page.evaluate(() => {
+      const shown: string[] = [];
+      (window as unknown as { shownNumbers: string[] }).shownNumbers = shown;
+      const number = document.querySelector('#dice-stage .dice-number')!;
+      new MutationObserver(() => shown.push(number.textContent ?? '')).observe(number, { childList: true, characterData: true, subtree: true });
+    });
+    const r = await roll(page, 0);
+    expect(r.verified, r.text).toBe(true);
+    const rolled = /^rolled (\d+)/.exec(r.text)![1]!;
+    await expect.poll(() => page.locator('#dice-stage').getAttribute('data-roll')).toBe(rolled);
+    expect([...new Set(await page.evaluate(() => (window as unknown as { shownNumbers: string[] }).shownNumbers))]).toEqual(['…', rolled]);
+    const stage = (await page.locator('#dice-stage').boundingBox())!;
+    expect(stage.x + stage.width).toBeLessThanOrEqual(360);
+    await screenshot(page, 'phone-dice', { fullPage: false });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('two players at one table: the page keeps the whole chain of the room (its own draws, and those of the other player as followed records), all verified', async () => {
     const page = await browser.newPage();
     const errors = collectPageErrors(page);
