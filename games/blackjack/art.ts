@@ -44,9 +44,9 @@ export function cardArt(id: number): string {
   const rank = rankOf(id);
   const s = suitOf(id);
   const colour = s === 1 || s === 2 ? '#c0182a' : '#1f2328';
-  const label = RANKS[rank];
+  const label = RANKS[rank] ?? '?';
   const corner = (flip: boolean) =>
-    `<g transform="${flip ? 'rotate(180 30 42)' : ''}"><text x="7" y="15" font-size="12" font-weight="700" text-anchor="middle" font-family="system-ui, sans-serif">${label}</text>${suit(s, 7, 23, 0.42)}</g>`;
+    `<g transform="${flip ? 'rotate(180 30 42)' : ''}"><text x="7" y="15" font-size="${label.length > 1 ? 9.5 : 12}" font-weight="700" text-anchor="middle" font-family="system-ui, sans-serif">${label}</text>${suit(s, 7, 23, 0.42)}</g>`;
   const middle =
     rank >= 10
       ? `<rect x="15" y="17" width="30" height="50" rx="4" fill="none" stroke="${colour}" stroke-width="1.5"/>

@@ -17,7 +17,7 @@ export function totalWords(total: number, soft: boolean): string {
   return total > 21 ? `bust at ${total}` : `${soft ? 'soft ' : ''}${total}`;
 }
 
-/** The outcome and what it paid (in chips, stake included): "you win: paid 20 chips". */
+/** The outcome and what it paid back (in chips, stake included): "You win, paid 20 chips"; a loss says only that. */
 export function outcomeWords(outcome: BlackjackOutcome, paid: string): string {
   const words: Record<BlackjackOutcome, string> = {
     natural: 'Blackjack! You win 3 to 2',
@@ -27,5 +27,5 @@ export function outcomeWords(outcome: BlackjackOutcome, paid: string): string {
     lose: 'You lose',
     bust: 'Bust: you lose',
   };
-  return `${words[outcome]}, paid ${paid} ${paid === '1' ? 'chip' : 'chips'}`;
+  return paid === '0' ? words[outcome] : `${words[outcome]}, paid ${paid} ${paid === '1' ? 'chip' : 'chips'}`;
 }
