@@ -210,7 +210,7 @@ describe('identity and key pinning in the browser', () => {
     await page.click('#sign-in-wallet');
     await page.waitForSelector('#lobby:not([hidden])');
     expect(await page.locator('#identity').getAttribute('data-address')).toBe(wallet.address);
-    expect(await page.locator('#identity').innerText()).toMatch(/^0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4} \(wallet\)/);
+    expect(await page.locator('#identity').innerText()).toMatch(/^0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}\s+\(wallet\)/);
     expect(await page.locator('#export-key').isHidden()).toBe(true);
     await page.click('#create-dice');
     await page.waitForSelector('#dice:not([hidden])');
