@@ -183,7 +183,8 @@ describe('dice in the browser', () => {
     outcome.result!.roll = (outcome.result!.roll + 1) % 10_000;
     await page.fill('#paste', JSON.stringify(bad));
     await page.click('#verify');
-    await expect.poll(() => page.locator('#summary').getAttribute('data-ok')).toBe('false');
+    // The whole transcript and its anchor are checked again: on a busy machine that takes more than poll's default second.
+    await expect.poll(() => page.locator('#summary').getAttribute('data-ok'), { timeout: 30_000 }).toBe('false');
     expect(await page.locator(`#records tr[data-seq="${outcome.seq}"]`).getAttribute('data-ok')).toBe('false');
     expect(await page.locator('#problems').innerText()).toMatch(new RegExp(`record ${outcome.seq} \\(outcome`));
     await screenshot(page, 'verify-tampered');
