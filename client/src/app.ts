@@ -15,10 +15,14 @@ import { Session } from './session.ts';
 import { exportLocalKey, hasInjectedWallet, injectedSigner, localSigner, type PlayerSigner } from './sign-in.ts';
 import { Verifier } from './verifier.ts';
 import { buildGameSections } from './views.ts';
+import { focusHeading } from './focus.ts';
+import { showIdentity } from './identity.ts';
+import { themeToggle } from './theme.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 async function main(): Promise<void> {
+  themeToggle($<HTMLButtonElement>('theme-toggle'));
   buildGameSections($('game-sections'));
   const pinned = await pinnedFairness();
   const keys = pinned.keys;
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
       const room = await join();
       lobby.hide();
       GameRoom.enter(deps, game, room);
+      focusHeading($(game));
     } catch (e) {
       const reason = (e as Error).message || String(e);
       if (roomId) lobby.joinFailed(roomId, reason);
@@ -61,8 +66,7 @@ async function main(): Promise<void> {
 
   const signedIn = async (session: Session) => {
     const { signer } = session;
-    $('identity').textContent = `${signer.address} (${signer.kind === 'wallet' ? 'wallet' : 'browser key'})`;
-    $('identity').dataset['address'] = signer.address;
+    showIdentity($('identity'), signer.address, signer.kind);
     $('sign-in').hidden = true;
     $('export-key').hidden = signer.kind !== 'local';
     const inventory = new Inventory(signer.address);
@@ -70,7 +74,8 @@ async function main(): Promise<void> {
     new CourtPanel(keys, session, () => void inventory.refresh().catch(() => undefined)).render();
     deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => void inventory.refresh().catch(() => undefined) };
     const resumed = await GameRoom.resume(deps);
-    if (!(resumed instanceof GameRoom)) lobby.show(resumed);
+    if (resumed instanceof GameRoom) focusHeading($(resumed.game));
+    else lobby.show(resumed);
   };
   const start = (signer: PlayerSigner) => void signedIn(Session.start(signer));
   $('sign-in-wallet').onclick = () => void injectedSigner().then(start, (e: Error) => alert(`wallet sign-in failed: ${e.message}`));

@@ -8,6 +8,7 @@
  */
 import { GAMES as GAME_RULES } from '../../games/registry.ts';
 import { getJson, type RoomListing } from './api.ts';
+import { focusHeading } from './focus.ts';
 
 /** A game's id, as the registry lists it. */
 export type Game = string;
@@ -28,22 +29,26 @@ export class Lobby {
   readonly #gone = new Set<string>();
 
   constructor(private readonly actions: LobbyActions) {
-    // A table and a New button per game, in the registry's order.
+    // A card per game, in the registry's order: its open rooms and a New button.
     $('lobby-games').replaceChildren(
-      ...GAME_RULES.flatMap((g) => {
+      ...GAME_RULES.map((g) => {
+        const card = Object.assign(document.createElement('section'), { className: 'lobby-game' });
+        card.setAttribute('aria-labelledby', `${g.id}-rooms-heading`);
         const table = Object.assign(document.createElement('table'), { id: `${g.id}-rooms` });
-        table.innerHTML = '<thead><tr><th>room</th><th>players</th><th></th></tr></thead><tbody></tbody>';
-        const create = Object.assign(document.createElement('button'), { id: `create-${g.id}`, textContent: `New ${g.title.toLowerCase()} room` });
+        table.innerHTML = `<caption class="visually-hidden">Open ${g.title.toLowerCase()} rooms</caption><thead><tr><th scope="col">room</th><th scope="col">players</th><th scope="col"><span class="visually-hidden">join</span></th></tr></thead><tbody></tbody>`;
+        const create = Object.assign(document.createElement('button'), { id: `create-${g.id}`, type: 'button', textContent: `New ${g.title.toLowerCase()} room` });
         create.onclick = () => void actions.create(g.id);
-        return [Object.assign(document.createElement('h2'), { textContent: `${g.title} rooms` }), table, create];
+        card.append(Object.assign(document.createElement('h2'), { id: `${g.id}-rooms-heading`, textContent: g.title }), table, create);
+        return card;
       }),
     );
     $('refresh-rooms').onclick = () => void this.refresh();
   }
 
-  /** Shows the lobby (with `message`, if any) and keeps its list fresh. */
+  /** Shows the lobby (with `message`, if any), focused on its heading, and keeps its list fresh. */
   show(message?: string): void {
     $('lobby').hidden = false;
+    focusHeading($('lobby'));
     this.say(message ?? '');
     void this.refresh();
     clearInterval(this.#timer);
@@ -86,12 +91,14 @@ export class Lobby {
       ...rooms.map((r) => {
         const tr = document.createElement('tr');
         tr.dataset['roomId'] = r.roomId;
-        const join = document.createElement('button');
-        join.textContent = 'Join';
+        const join = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Join' });
+        join.setAttribute('aria-label', `Join room ${r.roomId}`);
         join.disabled = r.clients >= r.maxClients;
         join.onclick = () => void this.actions.join(game, r.roomId);
         const players = `${r.connected ?? r.clients}/${r.maxClients}`;
-        tr.append(...[r.roomId, players].map((t) => Object.assign(document.createElement('td'), { textContent: t })), join);
+        const cell = document.createElement('td');
+        cell.append(join);
+        tr.append(...[r.roomId, players].map((t) => Object.assign(document.createElement('td'), { textContent: t })), cell);
         return tr;
       }),
     );

@@ -20,14 +20,18 @@ export function viewOf(game: string): GameViewFactory {
 export function buildGameSections(parent: HTMLElement): void {
   for (const game of GAMES) {
     viewOf(game.id);
-    const section = Object.assign(document.createElement('section'), { id: game.id, className: 'card', hidden: true });
+    const section = Object.assign(document.createElement('section'), { id: game.id, className: 'card game-room', hidden: true });
+    section.setAttribute('aria-labelledby', `${game.id}-heading`);
     section.innerHTML = `
-      <h2></h2>
+      <h1 id="${game.id}-heading" tabindex="-1"></h1>
       <div id="${game.id}-view"></div>
-      <ol id="${game.id}-history" class="rolls"></ol>
-      <button id="leave-${game.id}" type="button" class="secondary">Leave</button>
-      <a id="export-${game.id}-transcript" href="#">Export this room's transcript</a> (check it on <a href="/verify">/verify</a>)`;
-    const title = section.querySelector('h2')!;
+      <ol id="${game.id}-history" class="rolls" aria-label="Room notices"></ol>
+      <div class="game-actions">
+        <button id="leave-${game.id}" type="button" class="secondary">Leave the room</button>
+        <a id="export-${game.id}-transcript" href="#">Export this room's transcript</a>
+        <span class="muted small">(check it on <a href="/verify">/verify</a>)</span>
+      </div>`;
+    const title = section.querySelector('h1')!;
     title.append(`${game.title} `, Object.assign(document.createElement('span'), { id: `${game.id}-room-id`, className: 'muted small' }));
     parent.append(section);
   }

@@ -14,6 +14,7 @@ import os from 'node:os';
 import type { MeasureOptions } from './harness.ts';
 import { benchAwards } from './awards.bench.ts';
 import { benchBrowser } from './browser.bench.ts';
+import { benchPaint } from './paint.bench.ts';
 import { benchSoak } from './soak.bench.ts';
 import { benchDice } from './dice.bench.ts';
 import { benchHostile } from './hostile.bench.ts';
@@ -64,6 +65,11 @@ const SECTIONS: readonly Section[] = [
     name: 'browser',
     title: 'transcript verification in headless Chromium (/verify) next to Node, same code, same transcript',
     run: () => benchBrowser(),
+  },
+  {
+    name: 'paint',
+    title: 'first contentful paint and time to interactive of / and /verify in headless Chromium (printed, no target)',
+    run: () => benchPaint(),
   },
   {
     name: 'soak',
