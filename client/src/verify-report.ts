@@ -22,6 +22,9 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   return node;
 };
 
+/** The most rows of one draw opened at once. */
+const MAX_FOCUSED_ROWS = 40;
+
 /** What the verifier checked of a record of this type, said once for a focused draw. */
 const CHECKED: Readonly<Record<string, string>> = {
   receipt:
@@ -80,7 +83,8 @@ function recordRow(r: RecordReport, raw: LooseRecord | undefined, receipt: Loose
 
 /** Highlights draw `draw`'s rows, opens their JSON and what was checked, and scrolls to the first; says so above the table. */
 function focusDraw(draw: number): void {
-  const rows = [...document.querySelectorAll<HTMLTableRowElement>(`#records tbody tr[data-draw="${draw}"]`)];
+  // A draw has a receipt, its moves and an ending; a broken transcript may repeat it: the first rows suffice.
+  const rows = [...document.querySelectorAll<HTMLTableRowElement>(`#records tbody tr[data-draw="${draw}"]`)].slice(0, MAX_FOCUSED_ROWS);
   const note = $('focus-note');
   note.hidden = false;
   if (!rows.length) {
@@ -113,13 +117,13 @@ export interface Rendered {
 
 /** Renders the whole report; `draw`: the draw to focus (from `?draw=`). */
 export function renderReport(t: Rendered, report: TranscriptReport, ms: number, anchor: AnchorStatus, warnings: readonly string[], draw?: number): void {
+  const started = performance.now();
   const ok = report.ok && anchor.kind !== 'failed';
   const summary = $('summary');
   summary.className = ok ? 'verdict verified' : 'verdict failed';
   summary.dataset['ok'] = String(ok);
   summary.dataset['ms'] = ms.toFixed(1);
   summary.textContent = verdictSentence(t.roomId, report, anchor);
-  $('timing').textContent = `Checked in this page in ${(ms / 1000).toFixed(2)} s.`;
   anchorLine(anchor);
   newerLine(anchor, warnings);
   const receipts = receiptsByDraw(t.records);
@@ -134,7 +138,11 @@ export function renderReport(t: Rendered, report: TranscriptReport, ms: number, 
   $('records').querySelector('tbody')!.replaceChildren(...report.records.map((r, i) => recordRow(r, t.records[i], typeof r.drawSeq === 'number' ? receipts.get(r.drawSeq) : undefined)));
   $('focus-note').hidden = true;
   $('report').hidden = false;
+  summary.dataset['rowsMs'] = (performance.now() - started).toFixed(1);
   if (draw !== undefined) focusDraw(draw);
+  const shown = performance.now() - started;
+  summary.dataset['renderMs'] = shown.toFixed(1);
+  $('timing').textContent = `Checked in this page in ${(ms / 1000).toFixed(2)} s, shown in ${(shown / 1000).toFixed(2)} s.`;
 }
 
 /** A verdict the page reached without a report: not JSON, a fetch that failed. */

@@ -138,6 +138,14 @@ describe('/verify as a readable report', () => {
     console.log(`why (beta): ${betaWhy}`);
     expect(betaWhy).toContain('The random number written down is not the one the proof gives.');
     expect(await page.locator(`#records tbody tr[data-seq="${other.seq}"] details.technical`).textContent()).toContain('beta differs from the proof output');
+
+    // A long room: its records repeated to 2,000 (each copy past the first breaks the chain, so
+    // every row is a failed one, the most to draw). A figure, printed, not a bound.
+    const long = { ...transcript, records: Array.from({ length: 2000 }, (_, i) => transcript.records[i % transcript.records.length]) };
+    expect((await paste(page, long)).ok).toBe('false');
+    expect(await page.locator('#records tbody tr').count()).toBe(2000);
+    const summary = page.locator('#summary');
+    console.log(`2,000 records (1,994 failed): checked in ${await summary.getAttribute('data-ms')} ms, the report drawn in ${await summary.getAttribute('data-render-ms')} ms (rows built in ${await summary.getAttribute('data-rows-ms')} ms)`);
     expect(errors).toEqual([]);
     await page.close();
     await player.room.leave();
