@@ -140,6 +140,10 @@ export function renderReport(t: Rendered, report: TranscriptReport, ms: number, 
   $('report').hidden = false;
   summary.dataset['rowsMs'] = (performance.now() - started).toFixed(1);
   if (draw !== undefined) focusDraw(draw);
+  else {
+    summary.scrollIntoView({ block: 'start' });
+    summary.focus({ preventScroll: true });
+  }
   const shown = performance.now() - started;
   summary.dataset['renderMs'] = shown.toFixed(1);
   $('timing').textContent = `Checked in this page in ${(ms / 1000).toFixed(2)} s, shown in ${(shown / 1000).toFixed(2)} s.`;
@@ -152,4 +156,5 @@ export function renderFailure(sentence: string): void {
   summary.dataset['ok'] = 'false';
   summary.textContent = sentence;
   $('report').hidden = false;
+  summary.focus();
 }

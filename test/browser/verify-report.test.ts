@@ -185,6 +185,15 @@ describe('/verify as a readable report', () => {
     expect(await page.locator('#loot-distribution').isVisible()).toBe(true);
     expect(await page.locator('#loot-note').innerText()).toMatch(/^1 chest opened; /);
     await screenshot(page, 'verify-report-raid');
+    // On a phone: the verdict first, nothing scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 361).map((e) => `${e.tagName}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
+    );
+    expect(wide, 'elements wider than a 360 px screen').toEqual([]);
+    expect(await page.locator('#summary').evaluate((h) => h.getBoundingClientRect().top)).toBeLessThan(200);
+    await screenshot(page, 'verify-report-raid-phone', { fullPage: false });
     expect(errors).toEqual([]);
     await page.close();
     await Promise.all([a.room.leave(), b.room.leave()]);
