@@ -1,33 +1,24 @@
 /**
- * /verify: checks an exported room transcript offline against keys the user supplies, shows the
- * verdict per record (the bad ones named), the transcript's anchor on chain ("anchored at block
- * N (anchor i of M)", "not yet anchored", or FAILED with the reason), what the anchors newer than
- * it say (read through this server's /anchors: none may hold the room further on), and a
- * histogram of dice rolls against the uniform distribution they must follow. `/verify?room=<id>`
- * fetches that room's transcript from this server and checks it at once; the tab remembers the
- * newest anchor it verified of each room, and a later transcript served with an older anchor or
- * fewer records fails (a pasted one is only warned of: it may be an old file on purpose).
+ * /verify: checks an exported room transcript offline against keys the user supplies and shows
+ * it as a readable report (client/src/verify-report.ts): the room's verdict in one sentence, one
+ * row per record in words with its check and, for a failure, why in words; the transcript's
+ * anchor on chain and what the anchors newer than it say; and the distributions that fit its
+ * games (dice rolls, raid loot). `/verify?room=<id>` fetches that room's transcript from this
+ * server and checks it at once; `&draw=<drawSeq>` then highlights that draw's records. The tab
+ * remembers the newest anchor it verified of each room, and a later transcript served with an
+ * older anchor or fewer records fails (a pasted one is only warned of: it may be an old file on
+ * purpose).
  * @module
  */
-import { formatChips } from '../../games/chips.ts';
-import { ROLLS } from '../../games/dice/rules.ts';
-import { newerAnchorsSummary, newerAnchorsWarnings } from '../../vrf/protocol/newer-anchors.ts';
 import type { TranscriptReport, TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { olderThanSeen, rememberAnchor, seenAnchor } from './anchor-memory.ts';
 import type { AnchorStatus, RegistryAt } from './anchor-check.ts';
 import { addressOf, type Published } from './api.ts';
 import { fetchWholeTranscript } from './fetch-transcript.ts';
+import { renderFailure, renderReport } from './verify-report.ts';
+import type { LooseRecord } from './verify-words.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const BINS = 10;
-
-interface LooseRecord {
-  seq: number;
-  type: string;
-  drawSeq: number;
-  game?: string;
-  result?: Record<string, unknown>;
-}
 
 /** The rules documents this server publishes (its /fairness); the published defaults until they arrive. */
 let servedRules: TrustedKeys['rules'];
@@ -52,73 +43,6 @@ async function transcriptText(): Promise<string> {
   return file ? file.text() : $<HTMLTextAreaElement>('paste').value;
 }
 
-function cell(text: string): HTMLTableCellElement {
-  return Object.assign(document.createElement('td'), { textContent: text });
-}
-
-/** A result as recorded (amounts in units), and its payout in chips. */
-function resultText(result: Record<string, unknown>): string {
-  const payout = result['payout'];
-  return `${JSON.stringify(result)}${Number.isSafeInteger(payout) ? ` (payout ${formatChips(payout as number)} chips)` : ''}`;
-}
-
-function histogram(records: readonly LooseRecord[]): void {
-  const rolls = records.filter((r) => r.type === 'outcome' && typeof r.result?.['roll'] === 'number').map((r) => r.result!['roll'] as number);
-  const counts = new Array<number>(BINS).fill(0);
-  for (const roll of rolls) counts[Math.min(BINS - 1, Math.floor((roll * BINS) / ROLLS))]!++;
-  const expected = rolls.length / BINS;
-  const max = Math.max(expected, ...counts, 1);
-  $('histogram').replaceChildren(
-    ...counts.flatMap((count, i) => {
-      const bar = Object.assign(document.createElement('div'), { className: 'bar' });
-      bar.style.width = `${(count / max) * 100}%`;
-      const line = Object.assign(document.createElement('div'), { className: 'expected', title: `expected ${expected.toFixed(1)}` });
-      line.style.left = `${(expected / max) * 100}%`;
-      const track = document.createElement('div');
-      track.style.position = 'relative';
-      track.append(bar, line);
-      return [Object.assign(document.createElement('span'), { textContent: `${(i * ROLLS) / BINS}-${((i + 1) * ROLLS) / BINS - 1}` }), track, Object.assign(document.createElement('span'), { textContent: String(count) })];
-    }),
-  );
-  const chi = counts.reduce((s, c) => s + (c - expected) ** 2 / (expected || 1), 0);
-  $('chi').textContent = rolls.length
-    ? `${rolls.length} rolls; dashed line: the expected ${expected.toFixed(1)} per bin. Chi-square ${chi.toFixed(2)} with ${BINS - 1} degrees of freedom (above 21.67 happens by chance 1% of the time).`
-    : 'No dice rolls in this transcript.';
-}
-
-/** "42 s", "3 min", "5 h": how long ago `ms` (since 1970) was. */
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
-  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
-}
-
-function anchorLine(status: AnchorStatus): void {
-  const line = $('anchor-status');
-  line.dataset['kind'] = status.kind;
-  line.className = status.kind === 'failed' ? 'mark fail' : status.kind === 'anchored' ? 'mark ok' : 'muted';
-  line.textContent =
-    status.kind === 'anchored'
-      ? `✓ anchored at block ${status.blockNumber} (anchor ${status.index}${status.anchorCount === undefined ? '' : ` of ${status.anchorCount}`}, ${ago(status.anchoredAt)} ago): records 0 to ${status.lastSeq} are fixed on chain`
-      : status.kind === 'not-anchored'
-        ? `not yet anchored: ${status.lastAnchorAt === null ? 'this server has no anchor on chain yet' : `last anchor ${Math.max(0, Math.round((Date.now() - status.lastAnchorAt) / 1000))} s ago`}`
-        : status.kind === 'failed'
-          ? `✗ anchor check FAILED: ${status.problems.join('; ')}`
-          : status.kind === 'unchecked'
-            ? `anchored in anchor ${status.index}, not checked on chain: give the chain's JSON-RPC URL and the registry address`
-            : 'no anchor in this transcript (saved before anchors, or from a server without them)';
-}
-
-/** What the anchors newer than the transcript's said, and what could not be checked (warnings, never passed silently). */
-function newerLine(status: AnchorStatus, warnings: readonly string[]): void {
-  const line = $('newer-anchors');
-  const newer = 'newer' in status ? status.newer : undefined;
-  const all = [...(newer ? newerAnchorsWarnings(newer) : []), ...warnings];
-  line.dataset['kind'] = !newer ? 'none' : newer.superseded.length ? 'superseded' : newer.notRead ? 'not-read' : all.length ? 'unchecked' : 'clear';
-  line.className = newer?.superseded.length ? 'mark fail' : all.length ? 'warn' : 'muted';
-  const lines = [...(newer && !newer.notRead ? [newerAnchorsSummary(newer)] : []), ...all.map((w) => `⚠ ${w}`)];
-  line.replaceChildren(...lines.flatMap((l, i) => (i ? [document.createElement('br'), l] : [l])));
-}
-
 /**
  * Holds the status against what this tab verified of the room before: served by this server, an
  * older anchor or fewer records fails; pasted, it is a warning. Remembers a transcript that passed.
@@ -136,41 +60,6 @@ function againstSeen(transcript: { roomId?: unknown; records?: unknown[]; anchor
   return { status: { kind: 'failed', problems, ...('newer' in status && status.newer ? { newer: status.newer } : {}) }, warnings: [] };
 }
 
-function render(transcript: { records?: LooseRecord[] }, report: TranscriptReport, ms: number, anchor: AnchorStatus, warnings: readonly string[]): void {
-  const records = Array.isArray(transcript.records) ? transcript.records : [];
-  const bad = report.records.filter((r) => r.problems.length);
-  const summary = $('summary');
-  const ok = report.ok && anchor.kind !== 'failed';
-  summary.className = ok ? 'mark ok' : 'mark fail';
-  summary.dataset['ok'] = String(ok);
-  summary.dataset['ms'] = ms.toFixed(1);
-  anchorLine(anchor);
-  newerLine(anchor, warnings);
-  summary.textContent = !report.ok
-    ? `✗ Verification FAILED: ${bad.length} bad record(s)${report.problems.length ? ' and transcript problems' : ''}`
-    : anchor.kind === 'failed'
-      ? `✗ Verification FAILED: the transcript disagrees with the anchors on chain`
-      : `✓ All ${report.records.length} records verified${report.closed ? ', room closed' : ', room still open'}${report.version === 1 ? ' as protocol version 1 (draws not authorised by their players)' : ''} (${(ms / 1000).toFixed(2)} s)`;
-  $('problems').replaceChildren(
-    ...report.problems.map((p) => Object.assign(document.createElement('li'), { textContent: p, className: 'fail' })),
-    ...bad.map((r) => Object.assign(document.createElement('li'), { textContent: `record ${r.seq} (${r.type}, draw ${r.drawSeq ?? '-'}): ${r.problems.join('; ')}`, className: 'fail' })),
-  );
-  histogram(records);
-  $('records').querySelector('tbody')!.replaceChildren(
-    ...report.records.map((r) => {
-      const tr = document.createElement('tr');
-      tr.dataset['seq'] = String(r.seq);
-      tr.dataset['ok'] = String(r.problems.length === 0);
-      const result = records[r.seq]?.result;
-      const check = cell(r.problems.length ? `✗ ${r.problems.join('; ')}` : '✓');
-      check.className = r.problems.length ? 'mark fail' : 'mark ok';
-      tr.append(cell(String(r.seq)), cell(r.type), cell(String(r.drawSeq ?? '')), cell(result ? resultText(result) : ''), check);
-      return tr;
-    }),
-  );
-  $('report').hidden = false;
-}
-
 /**
  * Verifies the transcript in the form; `fromServer`: it was fetched from this server just now (not
  * pasted or loaded from a file), `retried`: fetched a second time.
@@ -186,12 +75,14 @@ async function verify(fromServer = false, retried = false): Promise<void> {
   try {
     transcript = JSON.parse(await transcriptText());
   } catch (e) {
-    $('summary').textContent = `✗ Not JSON: ${(e as Error).message}`;
-    $('report').hidden = false;
-    return;
+    return renderFailure(`✗ This is not a transcript: it is not JSON (${(e as Error).message}).`);
   }
   $('verify').setAttribute('disabled', '');
-  $('summary').textContent = 'verifying…';
+  const summary = $('summary');
+  delete summary.dataset['ok'];
+  delete summary.dataset['ms'];
+  summary.className = 'verdict';
+  summary.textContent = 'verifying…';
   const worker = new Worker(new URL('./transcript.worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (e: MessageEvent<{ report: TranscriptReport; ms: number; anchor: AnchorStatus }>) => {
     const status = e.data.anchor;
@@ -201,7 +92,10 @@ async function verify(fromServer = false, retried = false): Promise<void> {
       return void loadRoom(true);
     }
     const seen = againstSeen(transcript as Parameters<typeof againstSeen>[0], e.data.anchor, fromServer);
-    render(transcript as { records?: LooseRecord[] }, e.data.report, e.data.ms, seen.status, seen.warnings);
+    const t = transcript as { roomId?: unknown; records?: unknown };
+    const roomId = typeof t.roomId === 'string' ? t.roomId : '';
+    const records = Array.isArray(t.records) ? (t.records as LooseRecord[]) : [];
+    renderReport({ roomId, records }, e.data.report, e.data.ms, seen.status, seen.warnings, focusedDraw(roomId));
     $('verify').removeAttribute('disabled');
     worker.terminate();
   };
@@ -209,6 +103,13 @@ async function verify(fromServer = false, retried = false): Promise<void> {
   const registry = $<HTMLInputElement>('registry').value.trim();
   const chain: RegistryAt | undefined = rpcUrl && registry ? { rpcUrl, registry, server: location.origin } : undefined;
   worker.postMessage({ transcript, keys, ...(chain ? { chain } : {}) });
+}
+
+/** `?draw=<drawSeq>` when the transcript is of the `?room=` room: the draw to highlight. */
+function focusedDraw(roomId: string): number | undefined {
+  const params = new URLSearchParams(location.search);
+  const draw = params.get('draw');
+  return roomId && params.get('room') === roomId && draw !== null && /^\d{1,15}$/.test(draw) ? Number(draw) : undefined;
 }
 
 /** `?room=<id>`: this server's transcript of that room, fetched whole and checked. */
@@ -220,8 +121,7 @@ async function loadRoom(retried = false): Promise<void> {
     $<HTMLTextAreaElement>('paste').value = JSON.stringify(transcript);
     await verify(true, retried);
   } catch (e) {
-    $('summary').textContent = `✗ The transcript of room ${roomId} could not be fetched: ${(e as Error).message}`;
-    $('report').hidden = false;
+    renderFailure(`✗ The transcript of room ${roomId} could not be fetched: ${(e as Error).message}.`);
   }
 }
 

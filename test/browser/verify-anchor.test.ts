@@ -89,7 +89,8 @@ describe('/verify and the anchors', () => {
     expect(await page.locator('#summary').getAttribute('data-ok')).toBe('false');
     const receiptRow = page.locator('#records tbody tr[data-seq="0"]');
     expect(await receiptRow.getAttribute('data-ok')).toBe('false');
-    expect(await receiptRow.innerText()).toMatch(/receipt signer 0x[0-9a-f]{40} is not in force on chain at .*registered to apply from/);
+    expect(await receiptRow.textContent()).toMatch(/receipt signer 0x[0-9a-f]{40} is not in force on chain at .*registered to apply from/);
+    expect(await receiptRow.locator('.why').innerText()).toContain('was not the one registered on chain when it was issued');
     await screenshot(page, 'verify-registry-failed');
 
     // A fresh room: no records, no anchor yet.
