@@ -58,7 +58,7 @@ code{font-size:.9rem;overflow-wrap:anywhere}.ok{color:#1a7f37;font-weight:700}.f
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><p><a href="/">← back to the game</a></p><main>${body}</main></body></html>`;
+<link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><p><a href="/">← back to the game</a></p><main>${body}</main></body></html>`;
 }
 
 function refuse(res: Response, status: number, title: string, sentence: string): void {
