@@ -3,12 +3,15 @@
  * mint coins, and the coin's card shows them counted right ("1 coin", then "2 coins"), with the
  * token id and the GameAssets contract; the award history opens onto the mint's transaction
  * page, which shows the transfer; a send to a mistyped address is refused in a sentence, and a
- * send of 1 coin to another address moves both balances on the chain.
+ * send of 1 coin to another address moves both balances on the chain. A wallet user sends with the
+ * wallet, and is shown what to import to see the tokens there.
  */
-import { Wallet } from 'ethers';
+import { join } from 'node:path';
+import { getBytes, Wallet } from 'ethers';
+import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
+import { collectPageErrors, launchChromium, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
 import { getJson } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -113,6 +116,11 @@ describe('the inventory', () => {
     await page.locator('.token-card[data-token-id="1"][data-amount="1"]').waitFor({ timeout: 30_000 });
     expect(await card.locator('.token-name').innerText()).toBe('1 coin');
     await screenshot(page, 'inventory-sent');
+    // On a phone the cards fit: nothing in the inventory is wider than the section.
+    await page.setViewportSize({ width: 360, height: 800 });
+    const fits = await page.locator('#inventory').evaluate((s) => [s.scrollWidth, s.clientWidth]);
+    expect(fits[0], 'the inventory scrolls sideways at 360 px').toBeLessThanOrEqual(fits[1]!);
+    await screenshot(page, 'inventory-phone', { fullPage: false });
     // The transfer's page names both sides.
     const sentPage = await (await fetch(`${server.url}${sentTx}`)).text();
     expect(sentPage).toContain(`data-token-id="1" data-amount="1"`);
@@ -120,5 +128,66 @@ describe('the inventory', () => {
     expect(sentPage).toContain(`<code>${address}</code>`);
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+
+  it('a wallet user sends with the wallet, and is told what to import to see the tokens in it', { timeout: 240_000 }, async () => {
+    const chainNode = new IpcJsonRpcProvider(join(server.dataDir, 'chain', 'anvil.ipc'));
+    const fairness = await getJson<{ chain: { gameAssets: string; chainId: string; rpcUrl: string } }>(`${server.url}/fairness`);
+    // The wallet holds its own ether (no faucet for it) and sends its own transactions.
+    const wallet = Wallet.createRandom().connect(chainNode);
+    await chainNode.send('anvil_setBalance', [wallet.address, '0xde0b6b3a7640000']);
+    const sent: string[] = [];
+    const context = await browser.newContext();
+    await context.exposeFunction('testWallet', async (method: string, params: unknown[]) => {
+      if (method === 'personal_sign') return wallet.signMessage(getBytes(params[0] as string));
+      const tx = params[0] as { to: string; data: string; gas?: string };
+      const response = await wallet.sendTransaction({ to: tx.to, data: tx.data, ...(tx.gas ? { gasLimit: BigInt(tx.gas) } : {}) });
+      sent.push(response.hash);
+      return response.hash;
+    });
+    await context.addInitScript((address: string) => {
+      (window as unknown as { ethereum: unknown }).ethereum = {
+        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+          if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [address.toLowerCase()];
+          if (method === 'personal_sign' || method === 'eth_sendTransaction') return (window as unknown as { testWallet(m: string, p: unknown[]): Promise<string> }).testWallet(method, params ?? []);
+          // Reads go to the chain through the server's endpoint, as a wallet's own node would answer them.
+          const res = await fetch('/chain', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: params ?? [] }) });
+          const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+          if (body.error) throw new Error(body.error.message);
+          return body.result;
+        },
+      };
+    }, wallet.address);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(server.url);
+    await page.click('#sign-in-wallet');
+    await page.waitForSelector('#lobby:not([hidden])');
+    await page.click('#create-dice');
+    await page.waitForSelector('#dice:not([hidden])');
+    await page.fill('#stake', '100');
+    await page.check('input[name=direction][value=under]');
+    await page.locator('#target').fill('9800');
+    await winCoins(page, 0, 1);
+    await page.locator('.token-card[data-token-id="1"][data-amount="1"]').waitFor({ timeout: 30_000 });
+    // The card by its token alone: its amount changes once the send is mined.
+    const card = page.locator('.token-card[data-token-id="1"]');
+    await card.locator('.token-send summary').click();
+    const help = await card.locator('.wallet-help').innerText();
+    for (const shown of ['Import NFT', fairness.chain.gameAssets, fairness.chain.chainId, fairness.chain.rpcUrl]) expect(help).toContain(shown);
+    expect(help).toMatch(/Token ID\s+1/);
+    await screenshot(page, 'inventory-wallet');
+    const other = Wallet.createRandom().address;
+    await card.locator('.send-to').fill(other);
+    await card.locator('.send-form button[type=submit]').click();
+    await card.locator('.send-status[data-state="done"]').waitFor({ timeout: 60_000 });
+    expect(sent).toHaveLength(1);
+    expect(await card.locator('.send-status a.send-tx').getAttribute('href')).toBe(`/tx/${sent[0]}`);
+    await waitFor(async () => (await coinsOf(wallet.address)) === 0n && (await coinsOf(other)) === 1n, { what: 'the wallet at 0 coins and the recipient at 1' });
+    await page.locator('.token-card[data-token-id="1"][data-amount="0"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.token-card[data-token-id="1"] .token-name').innerText()).toBe('0 coins');
+    expect(errors).toEqual([]);
+    await context.close();
+    chainNode.destroy();
   });
 });
