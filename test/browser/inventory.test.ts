@@ -120,6 +120,7 @@ describe('the inventory', () => {
     await page.setViewportSize({ width: 360, height: 800 });
     const fits = await page.locator('#inventory').evaluate((s) => [s.scrollWidth, s.clientWidth]);
     expect(fits[0], 'the inventory scrolls sideways at 360 px').toBeLessThanOrEqual(fits[1]!);
+    await card.scrollIntoViewIfNeeded();
     await screenshot(page, 'inventory-phone', { fullPage: false });
     // The transfer's page names both sides.
     const sentPage = await (await fetch(`${server.url}${sentTx}`)).text();
