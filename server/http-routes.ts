@@ -32,6 +32,7 @@ import { services } from './services.ts';
 import { serveTranscript } from './transcript-route.ts';
 import { serveAnchor, serveAnchorRange } from './fairness-chain/anchor-route.ts';
 import { serveRules } from './fairness/rules-route.ts';
+import { serveTxPage } from './tx-page.ts';
 
 /** What GET /fairness answers: everything a verifier pins. */
 export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<string, unknown> {
@@ -133,6 +134,8 @@ export function installRoutes(
   app.get('/anchors/:index', serveAnchor);
   // A rules document served now or before, by hash (fairness/rules-route.ts): immutable.
   app.get('/rules/:hash', serveRules);
+  // A transaction on the chain and the tokens it moved, as an HTML page (tx-page.ts): the inventory's links.
+  app.get('/tx/:hash', serveTxPage(chain.provider, chain.gameAssets));
 
   app.get('/auth/nonce', async (req: Request, res: Response) => {
     const { config, signIn } = services();

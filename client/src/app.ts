@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     showIdentity($('identity'), signer.address, signer.kind);
     $('sign-in').hidden = true;
     $('export-key').hidden = signer.kind !== 'local';
-    const inventory = new Inventory(signer.address);
+    const inventory = new Inventory(session);
     void inventory.refresh().catch(() => undefined);
     new CourtPanel(keys, session, () => void inventory.refresh().catch(() => undefined)).render();
     deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => void inventory.refresh().catch(() => undefined) };

@@ -12,7 +12,7 @@
  * not carry the contract code.
  * @module
  */
-import { BrowserProvider, Contract, JsonRpcProvider, Wallet, type ContractRunner, type Signer } from 'ethers';
+import { Contract, type ContractRunner } from 'ethers';
 import { getSuite } from '../../vrf/index.ts';
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { courtAnswerProblems } from '../../vrf/protocol/court-answer.ts';
@@ -24,7 +24,10 @@ import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { notForCourt, type CourtCase, type CourtReceipt } from './court-store.ts';
 import type { Session } from './session.ts';
-import { exportLocalKey, signIn } from './sign-in.ts';
+import { ensureGas, playerSender, readProvider } from './chain-gas.ts';
+
+// Shared with token transfers (chain-gas.ts); court-held.ts takes them from here.
+export { ensureGas, playerSender, readProvider };
 
 /** The court's members the page uses (spec: RevealCourt). */
 export const COURT_ABI = [
@@ -79,41 +82,7 @@ export function caseIdOf(r: ReceiptRecord): string {
   return `0x${bytesToHex(receiptDigest(r))}`;
 }
 
-export function readProvider(chain: CourtChain): JsonRpcProvider {
-  const provider = new JsonRpcProvider(chain.rpcUrl, Number(chain.chainId), { staticNetwork: true, batchMaxCount: 1 });
-  // A transaction's receipt is looked for every second, not ethers' default 4 s.
-  provider.pollingInterval = 1000;
-  return provider;
-}
-
-/** Who sends the player's transactions: the browser key over the server's endpoint, or the wallet. */
-export async function playerSender(session: Session, provider: JsonRpcProvider): Promise<Signer> {
-  if (session.signer.kind === 'local') {
-    const key = exportLocalKey();
-    if (!key) throw new Error('the browser key is gone from this browser');
-    return new Wallet(key, provider);
-  }
-  const ethereum = (window as { ethereum?: ConstructorParameters<typeof BrowserProvider>[0] }).ethereum;
-  if (!ethereum) throw new Error('the wallet is not there any more');
-  return new BrowserProvider(ethereum).getSigner(session.address);
-}
-
 const court = (chain: CourtChain, runner: ContractRunner) => new Contract(chain.court, COURT_ABI, runner);
-
-/**
- * Asks the faucet for gas money when the browser key holds less than twice `cost` (room for a
- * rising fee); throws, saying why, when it gets none and holds less than `cost` itself.
- */
-export async function ensureGas(session: Session, provider: JsonRpcProvider, cost: bigint): Promise<void> {
-  const balance = await provider.getBalance(session.address);
-  if (balance >= cost * 2n) return;
-  // A sign-in token of its own, naming no session key: the room's session key stays as it is.
-  const token = await signIn(session.signer);
-  const res = await fetch('/chain/fund', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-  if (res.ok || balance >= cost) return;
-  const body = (await res.json().catch(() => ({}))) as { error?: string };
-  throw new Error(`the browser key holds ${balance} wei, less than the ${cost} wei the transaction's gas may cost, and the server gave none (${body.error ?? `HTTP ${res.status}`}): send it some ether, or export the key to a wallet`);
-}
 
 /**
  * Takes the draw to the court: signs the player's CourtReveal (unless `signed`, from an earlier

@@ -94,7 +94,7 @@ describe('coins the court holds for the player, on the page', () => {
     await page.locator('#court-held[data-owed="0"][hidden]').waitFor({ state: 'attached', timeout: 60_000 });
     expect(await coins.getFunction('balanceOf')(address, 1)).toBe(maxPayout);
     expect(await court.getFunction('owed')(address)).toBe(0n);
-    await page.locator('#token-balances', { hasText: `coins: ${maxPayout}` }).waitFor({ timeout: 15_000 });
+    await page.locator(`.token-card[data-token-id="1"][data-amount="${maxPayout}"]`).waitFor({ timeout: 15_000 });
     expect(errors).toEqual([]);
   });
 });

@@ -111,7 +111,7 @@ describe('the reveal court from the page', () => {
     expect(await coins.getFunction('balanceOf')(address, 1)).toBe(BigInt(maxPayout));
     expect(((await court.getFunction('cases')(caseId)) as bigint[])[4]).toBe(3n);
     // The inventory shows the coins the claim minted.
-    await page.locator('#token-balances', { hasText: `coins: ${maxPayout}` }).waitFor({ timeout: 15_000 });
+    await page.locator(`.token-card[data-token-id="1"][data-amount="${maxPayout}"]`).waitFor({ timeout: 15_000 });
     await screenshot(page, 'court-claimed');
 
     // A second claim is refused by the court; the coins stay as they were.
@@ -293,7 +293,7 @@ describe('the reveal court from the page', () => {
       // The coins came from the court's bond, to the player; the case's reserve is released.
       expect(await coins.getFunction('balanceOf')(address, 1)).toBe(payout);
       expect(await court.getFunction('reserved')()).toBe(0n);
-      if (payout > 0n) await page.locator('#token-balances', { hasText: `coins: ${payout}` }).waitFor({ timeout: 15_000 });
+      if (payout > 0n) await page.locator(`.token-card[data-token-id="1"][data-amount="${payout}"]`).waitFor({ timeout: 15_000 });
       await screenshot(page, 'court-answered-payout');
       expect(errors).toEqual([]);
     } finally {

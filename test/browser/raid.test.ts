@@ -148,8 +148,8 @@ describe('treasure raid in two browsers', () => {
     expect(await lootB.first().innerText()).toMatch(/found .* ✓ verified/);
 
     // The loot is minted, and the inventory says so with its transaction.
-    await a.page.locator('#awards tbody tr[data-status="minted"]').first().waitFor({ timeout: 20_000 });
-    expect(await a.page.locator('#awards tbody tr').first().innerText()).toMatch(/minted in 0x[0-9a-f]{64}/);
+    await a.page.locator('.token-card .awards li[data-status="minted"]').first().waitFor({ state: 'attached', timeout: 20_000 });
+    expect(await a.page.locator('.token-card .awards li[data-status="minted"] a.award-tx').first().getAttribute('href')).toMatch(/^\/tx\/0x[0-9a-f]{64}$/);
     await screenshot(a.page, 'raid-loot');
     await screenshot(a.page, 'raid');
     expect([...a.errors, ...b.errors]).toEqual([]);
