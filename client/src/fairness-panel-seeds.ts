@@ -4,7 +4,7 @@
  * the phrase can know the seeds before they are revealed, and the number the next seed gets.
  * @module
  */
-import { MIN_PHRASE_LENGTH, nextCounter, phraseFingerprint, phraseProblem, seedSetting, setSeedSetting } from './seed-source.ts';
+import { MIN_PHRASE_LENGTH, nextCounter, phraseFingerprint, phraseProblem, SEED_USED_EVENT, seedSetting, setNextCounter, setSeedSetting } from './seed-source.ts';
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}): HTMLElementTagNameMap[K] => Object.assign(document.createElement(tag), props);
 
@@ -31,7 +31,7 @@ export function seedSourceSettings(): HTMLElement {
   const warning = el('p', {
     id: 'seed-phrase-warning',
     className: 'warn small',
-    textContent: `Careful: anyone who can guess your phrase, the server included, can work out your seeds before you reveal them, and so know your results before you bet. Use a long phrase nobody could guess (at least ${MIN_PHRASE_LENGTH} characters; several unusual words), and never one you use elsewhere. It is kept in this browser's storage.`,
+    textContent: `Careful: anyone who can guess your phrase, the server included, can work out your seeds before you reveal them, and so know your results before you bet. Use a long phrase nobody could guess (at least ${MIN_PHRASE_LENGTH} characters; several unusual words), and never one you use elsewhere. It is kept in this browser's storage. A seed is never used twice: if this browser forgets the phrase's next number (site data cleared), set it past the numbers you used.`,
   });
   const save = el('button', { type: 'button', id: 'seed-source-save', textContent: 'Use this seed source' });
   const said = el('p', { id: 'seed-source-status', className: 'small' });
@@ -44,12 +44,17 @@ export function seedSourceSettings(): HTMLElement {
   const phraseLabel = el('label', { htmlFor: 'seed-phrase', textContent: 'Seed phrase ' });
   const fieldset = el('fieldset');
   fieldset.append(el('legend', { textContent: 'Seed source' }), label(random, 'random for every draw (recommended)'), label(phrase, 'from my seed phrase'));
+  const counter = el('input', { type: 'number', id: 'seed-counter', min: '0', step: '1', inputMode: 'numeric' });
+  const counterLabel = el('label', { htmlFor: 'seed-counter', textContent: ' next seed number ' });
   const phraseRow = el('p');
-  phraseRow.append(phraseLabel, text);
+  phraseRow.append(phraseLabel, text, counterLabel, counter);
+  // The number shown is the one this browser would use next for the phrase typed.
+  text.oninput = () => (counter.value = text.value.length >= MIN_PHRASE_LENGTH ? String(nextCounter(text.value)) : '0');
 
   const setting = seedSetting();
   (setting.kind === 'random' ? random : phrase).checked = true;
   if (setting.kind === 'phrase') text.value = setting.phrase;
+  counter.value = setting.kind === 'phrase' ? String(nextCounter(setting.phrase)) : '0';
   const sync = () => (phraseRow.hidden = warning.hidden = !phrase.checked);
   random.onchange = phrase.onchange = sync;
   sync();
@@ -59,7 +64,10 @@ export function seedSourceSettings(): HTMLElement {
       else {
         const problem = phraseProblem(text.value);
         if (problem) return void (said.textContent = problem);
+        const next = Number(counter.value);
+        if (!Number.isSafeInteger(next) || next < 0) return void (said.textContent = 'The next seed number must be a whole number, 0 or more.');
         setSeedSetting({ kind: 'phrase', phrase: text.value });
+        setNextCounter(text.value, next);
       }
       head.textContent = summary();
       said.textContent = `Saved. ${summary()}.`;
@@ -67,6 +75,11 @@ export function seedSourceSettings(): HTMLElement {
       said.textContent = `Not saved: ${(e as Error).message}`;
     }
   };
+  window.addEventListener(SEED_USED_EVENT, () => {
+    head.textContent = summary();
+    const s = seedSetting();
+    if (s.kind === 'phrase' && document.activeElement !== counter && text.value === s.phrase) counter.value = String(nextCounter(s.phrase));
+  });
   details.append(head, intro, fieldset, phraseRow, warning, save, said);
   return details;
 }

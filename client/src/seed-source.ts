@@ -25,6 +25,8 @@ const ORIGINS_KEPT = 2000;
 const SETTING_KEY = 'fairplay.seedSource';
 const COUNTERS_KEY = 'fairplay.seedCounters';
 const ORIGINS_KEY = 'fairplay.seedOrigins';
+/** Fired on window after each seed handed out, so what shows the next number can follow. */
+export const SEED_USED_EVENT = 'fairplay-seed-used';
 
 export type SeedSetting = { readonly kind: 'random' } | { readonly kind: 'phrase'; readonly phrase: string };
 /** How a seed was made: at random, or as seed `counter` of the phrase with this fingerprint. */
@@ -76,6 +78,14 @@ export function nextCounter(phrase: string): number {
   return Number.isSafeInteger(counter) && (counter as number) >= 0 ? (counter as number) : 0;
 }
 
+/** Sets the number the phrase's next seed gets (after clearing site data, say: numbers already used are refused by the server). */
+export function setNextCounter(phrase: string, counter: number): void {
+  if (!Number.isSafeInteger(counter) || counter < 0) throw new Error('The next seed number must be a whole number, 0 or more.');
+  const counters = readJson<Record<string, number>>(COUNTERS_KEY, {});
+  counters[phraseFingerprint(phrase)] = counter;
+  localStorage.setItem(COUNTERS_KEY, JSON.stringify(counters));
+}
+
 function remember(commitment: string, origin: SeedOrigin): void {
   try {
     const origins = readJson<Record<string, SeedOrigin>>(ORIGINS_KEY, {});
@@ -109,5 +119,6 @@ export function nextSeed(): string {
   localStorage.setItem(COUNTERS_KEY, JSON.stringify(counters));
   const seed = phraseSeed(setting.phrase, counter);
   remember(seedCommitment(seed), { kind: 'phrase', counter, fingerprint });
+  window.dispatchEvent(new Event(SEED_USED_EVENT));
   return seed;
 }

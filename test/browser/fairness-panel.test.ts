@@ -115,29 +115,41 @@ describe('the fairness panel', () => {
     await page.click('#seed-source-save');
     await expect.poll(() => page.locator('#seed-source-status').innerText()).toMatch(/at least 12 characters/);
     await page.fill('#seed-phrase', phrase);
+    expect(await page.locator('#seed-counter').inputValue()).toBe('0');
+    // The next number can be set (after clearing site data, say): the seed revealed is that one.
+    await page.fill('#seed-counter', '3');
     await page.click('#seed-source-save');
-    await expect.poll(() => page.locator('#seed-source-summary').innerText()).toMatch(/next is number 0$/);
+    await expect.poll(() => page.locator('#seed-source-summary').innerText()).toMatch(/next is number 3$/);
     await page.focus('#stake');
     expect((await rollDice(page, 1)).verified).toBe('true');
     const second = await drawRecords(roomId, 1);
-    expect(second.outcome.seeds[0]).toBe(phraseSeed(phrase, 0));
+    expect(second.outcome.seeds[0]).toBe(phraseSeed(phrase, 3));
     const phraseLines = await openPanel(page, '#rolls li[data-draw="1"]');
     expect(phraseLines.get('source')).toMatchObject({ check: 'true' });
-    expect(phraseLines.get('source')?.value).toMatch(/your seed phrase \(fingerprint [0-9a-f]{8}\), seed number 0, recomputed from the phrase/);
+    expect(phraseLines.get('source')?.value).toMatch(/your seed phrase \(fingerprint [0-9a-f]{8}\), seed number 3, recomputed from the phrase/);
     await page.click('#fairness-panel-close');
 
-    // The history, after a reload: newest first, in words, each row opening its panel.
+    await expect.poll(() => page.locator('#seed-source-summary').innerText()).toMatch(/next is number 4$/);
+    // Nine more bets: the history's pages hold ten.
+    for (let draw = 2; draw <= 10; draw++) expect((await rollDice(page, draw)).verified).toBe('true');
+
+    // The history, after a reload: newest first, in words, ten a page, each row opening its panel.
     expect((await fetch(`${server.url}/players/${address}/draws?order=up`)).status).toBe(400);
     await page.reload();
     await page.waitForSelector('#dice:not([hidden])');
     await page.click('#history-details > summary');
     const rows = page.locator('#history-list li[data-draw]');
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
-    expect(await rows.evaluateAll((lis) => lis.map((li) => `${(li as HTMLElement).dataset['room']}/${(li as HTMLElement).dataset['draw']}`))).toEqual([`${roomId}/1`, `${roomId}/0`]);
-    const words = await rows.nth(1).innerText();
+    const listed = () => rows.evaluateAll((lis) => lis.map((li) => `${(li as HTMLElement).dataset['room']}/${(li as HTMLElement).dataset['draw']}`));
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(10);
+    expect(await listed()).toEqual(Array.from({ length: 10 }, (_, i) => `${roomId}/${10 - i}`));
+    await page.click('#history-older');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(11);
+    expect((await listed()).at(-1)).toBe(`${roomId}/0`);
+    expect(await page.locator('#history-older').isHidden()).toBe(true);
+    const words = await rows.nth(10).innerText();
     expect(words).toMatch(/^dice roll · /);
     expect(words).toContain(`rolled ${roll} — needed ${direction} ${target} — ${win ? 'won' : 'lost'}`);
-    await expect.poll(() => page.locator('#history-status').innerText()).toBe('2 draws shown, all there are.');
+    await expect.poll(() => page.locator('#history-status').innerText()).toBe('11 draws shown, all there are.');
     const fromHistory = await openPanel(page, '#history-list li[data-draw="0"]');
     expect(fromHistory.get('seed')?.value).toBe(seed);
     expect(fromHistory.get('result')).toMatchObject({ check: 'true' });
