@@ -23,9 +23,17 @@ const INTERACTIVE = 'a, button, input, select, textarea, summary, label';
 function drawOf(row: HTMLElement): { roomId: string; drawSeq: number } | undefined {
   const drawSeq = Number(row.dataset['draw']);
   if (!Number.isSafeInteger(drawSeq) || drawSeq < 0) return undefined;
-  const section = row.closest<HTMLElement>('#game-sections > section');
-  const roomId = row.dataset['room'] ?? (section ? document.getElementById(`${section.id}-room-id`)?.textContent?.trim() : undefined);
+  const roomId = row.dataset['room'] ?? roomOfSection(row);
   return roomId ? { roomId, drawSeq } : undefined;
+}
+
+/** The room of the game section a row is in: the nearest ancestor `#<game>` with a `#<game>-room-id` (views.ts). */
+function roomOfSection(row: HTMLElement): string | undefined {
+  for (let node = row.parentElement; node; node = node.parentElement) {
+    const roomId = node.id ? document.getElementById(`${node.id}-room-id`)?.textContent?.trim() : undefined;
+    if (roomId) return roomId;
+  }
+  return undefined;
 }
 
 function focusable(root: ParentNode): void {

@@ -28,6 +28,12 @@ type Transcript = { roomId: string; records: HashedRecord[]; anchor?: unknown; l
 
 let dialog: HTMLDialogElement | undefined;
 let opener: HTMLElement | null = null;
+/** The object URL of the transcript offered for saving, released when the panel closes or shows another draw. */
+let saved: string | undefined;
+const forgetSaved = () => {
+  if (saved) URL.revokeObjectURL(saved);
+  saved = undefined;
+};
 
 function panel(): HTMLDialogElement {
   if (dialog) return dialog;
@@ -39,6 +45,7 @@ function panel(): HTMLDialogElement {
   dialog.addEventListener('close', () => {
     if (opener?.isConnected) opener.focus();
     opener = null;
+    forgetSaved();
   });
   document.body.append(dialog);
   return dialog;
@@ -67,7 +74,9 @@ function sectionNode(s: PanelSection): HTMLElement {
 /** The "verify it yourself" block: the transcript saved from here, the CLI commands, /verify on this draw. */
 function verifyYourself(t: Transcript, drawSeq: number, keys: Fairness, outcome?: { alpha: string; pi: string }): HTMLElement {
   const file = `fairplay-${t.roomId}.json`;
-  const save = el('a', { href: URL.createObjectURL(new Blob([JSON.stringify(t)], { type: 'application/json' })), download: file }, `Save this room's transcript (${file})`);
+  forgetSaved();
+  saved = URL.createObjectURL(new Blob([JSON.stringify(t)], { type: 'application/json' }));
+  const save = el('a', { href: saved, download: file }, `Save this room's transcript (${file})`);
   const registry = typeof keys.chain.registry === 'string' ? keys.chain.registry : keys.chain.registry?.address;
   const rpc = new URL(keys.chain.rpcUrl, location.origin).href;
   const commands = [
