@@ -118,6 +118,7 @@ export async function openFairnessPanel(roomId: string, drawSeq: number, address
       status.textContent = `Room ${roomId}'s transcript has no draw ${drawSeq} yet.`;
       return;
     }
+    title.textContent = `Fairness of draw ${drawSeq}: ${draw.receipt.game} ${draw.receipt.kind}`;
     const sections = drawSections(draw, keys, address);
     const anchor = await anchorLine(t, draw.end?.seq ?? draw.receipt.seq, keys);
     sections.push({ title: 'On chain', lines: [anchor] });

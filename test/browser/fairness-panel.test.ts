@@ -4,7 +4,8 @@
  * seed, its commitment recomputed with Node's SHA-256, the signer, alpha, pi, beta, the result),
  * every check it marks holding, keyboard use (focus in, Escape out, focus back on the row); a
  * seed phrase set in the page and the revealed seed equal to its derivation computed here; the
- * history after a reload, newest first, opening its panel; and a blackjack hand's panel.
+ * history after a reload, newest first, paged, opening its panel; a blackjack hand's panel and a
+ * raid chest draw's.
  */
 import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
@@ -180,6 +181,29 @@ describe('the fairness panel', () => {
     expect([...lines.values()].some((l) => /the deck, shuffled/.test(l.label) && l.value.split(' ').length === 52)).toBe(true);
     expect([...lines.values()].filter((l) => l.check === 'false')).toEqual([]);
     await screenshot(page, 'fairness-panel-blackjack');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("opens a raid chest draw's panel: each chest's tile from beta's bytes, the result as recorded", { timeout: 120_000 }, async () => {
+    const { page, errors } = await signedInPage(browser, server.url);
+    await page.click('#create-raid');
+    await page.waitForSelector('#raid:not([hidden])');
+    const roomId = (await page.locator('#raid-room-id').innerText()).trim();
+    const row = '#raid-log li[data-kind="chests"][data-verified="true"]';
+    await page.locator(row).first().waitFor({ timeout: 30_000 });
+    const drawSeq = Number(await page.locator(row).first().getAttribute('data-draw'));
+    const lines = await openPanel(page, `${row}[data-draw="${drawSeq}"]`);
+    const { receipt, outcome } = await drawRecords(roomId, drawSeq);
+    const tiles = (outcome.result as { tiles: [number, number][] }).tiles;
+    expect(lines.get('seed')?.value).toBe(outcome.seeds[0]);
+    expect(lines.get('commitment')).toMatchObject({ value: receipt.commitments[0], check: 'true' });
+    expect(lines.get('beta')).toMatchObject({ value: outcome.beta, check: 'true' });
+    const chestSteps = [...lines.values()].filter((l) => /^chest \d+: one of the \d+ tiles left$/.test(l.label));
+    expect(chestSteps.map((l) => /at \((\d+), (\d+)\)/.exec(l.value)!.slice(1).map(Number))).toEqual(tiles);
+    expect(lines.get('result')).toMatchObject({ check: 'true' });
+    expect([...lines.values()].filter((l) => l.check === 'false')).toEqual([]);
+    await screenshot(page, 'fairness-panel-raid');
     expect(errors).toEqual([]);
     await page.context().close();
   });
