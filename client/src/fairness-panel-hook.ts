@@ -40,7 +40,6 @@ function focusable(root: ParentNode): void {
   for (const row of root.querySelectorAll<HTMLElement>('[data-draw]:not([tabindex])')) {
     row.tabIndex = 0;
     row.title = "Open this draw's fairness panel";
-    row.setAttribute('aria-haspopup', 'dialog');
   }
 }
 

@@ -136,7 +136,7 @@ export class PlayerHistory {
   }
 
   #row(d: ListedDraw, records: Map<number, HashedRecord> | undefined): HTMLLIElement {
-    const li = el('li', { tabIndex: 0 });
+    const li = el('li', { tabIndex: 0, title: "Open this draw's fairness panel" });
     Object.assign(li.dataset, { room: d.roomId, draw: String(d.drawSeq), game: d.game, status: d.status });
     const when = new Date(d.issuedAt).toLocaleString();
     li.append(el('strong', { textContent: `${d.game} ${d.kind}` }), ` · ${when} · `, el('span', { className: 'history-result', textContent: resultWords(d, records) }), el('span', { className: 'muted small', textContent: ` (draw ${d.drawSeq}, room ${d.roomId})` }));
