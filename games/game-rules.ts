@@ -28,7 +28,24 @@ export interface OutcomeMapping {
    * coins. Throws on an action or terms the mapping does not accept, as `result` does.
    */
   maxPayout(action: Record<string, JsonValue>, terms: RulesTerms | undefined): number;
+  /**
+   * The same mapping told step by step for a player (the fairness panel): each step a label and a
+   * value one can follow with a calculator, the last one the result (the very object `result`
+   * returns, and the words `describe` gives it). Throws where `result` throws.
+   */
+  explain?(beta: Uint8Array, action: Record<string, JsonValue>, moves: readonly string[], terms: RulesTerms | undefined): Explanation;
+  /** A recorded result in words, as a player reads it: "rolled 5931 — needed under 100 — lost". Never throws. */
+  describe?(result: Readonly<Record<string, JsonValue>>, action: Readonly<Record<string, JsonValue>>): string;
 }
+
+/** One step of an explained mapping: "beta's first 2 bytes as a number" → "23 177 = 6065". */
+export interface ExplainStep {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** The steps from beta to the result, ending in the result itself (its words are the last step's value). */
+export type Explanation = readonly [...ExplainStep[], ExplainStep & { readonly result: Record<string, JsonValue> }];
 
 export interface GameRules {
   /** The room name and the `game` field of its records. */
@@ -83,4 +100,9 @@ export interface GameItem {
 /** For mappings whose draws take no moves: refuses any. */
 export function noMoves(moves: readonly string[]): void {
   if (moves.length > 0) throw new Error('this draw takes no moves');
+}
+
+/** An explanation's last step: the result, and its words. */
+export function finalStep(steps: Explanation): ExplainStep & { readonly result: Record<string, JsonValue> } {
+  return steps[steps.length - 1] as ExplainStep & { readonly result: Record<string, JsonValue> };
 }

@@ -106,6 +106,7 @@ const ClosedRoomsQuery = z.strictObject({
 const DrawsQuery = z.strictObject({
   after: z.string().regex(DRAW_CURSOR, 'a cursor from the previous page (its next)').optional(),
   limit: count.min(1).max(1000).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
 });
 
 export function installRoutes(
@@ -152,7 +153,7 @@ export function installRoutes(
     res.json({ address, balance: await services().chips.balanceNow(address) });
   });
 
-  // Every draw the address was a player of, oldest first, a page at a time (`after`: the previous
+  // Every draw the address was a player of, oldest first (newest with `order=desc`), a page at a time (`after`: the previous
   // page's `next`; null after the last): where each receipt is in its room's transcript, and
   // whether the draw ended. From the draw index, so a page costs what it holds.
   app.get('/players/:address/draws', async (req: Request, res: Response) => {
@@ -160,8 +161,8 @@ export function installRoutes(
     if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
     const query = DrawsQuery.safeParse(req.query);
     if (!query.success) return void res.status(400).json({ error: query.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ') });
-    const { after, limit = 100 } = query.data;
-    res.json({ address, ...(await services().draws.draws(address, { ...(after === undefined ? {} : { after }), limit })) });
+    const { after, limit = 100, order } = query.data;
+    res.json({ address, ...(await services().draws.draws(address, { ...(after === undefined ? {} : { after }), limit, ...(order ? { order } : {}) })) });
   });
 
   // The browser client (built by npm start): the game at /, the transcript verifier at /verify.

@@ -9,6 +9,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import { pinnedFairness, repin } from './api.ts';
 import { GameRoom, type RoomDeps } from './game-room.ts';
 import { CourtPanel } from './court-panel.ts';
+import { installFairnessUi } from './fairness-panel-hook.ts';
 import { Inventory } from './inventory.ts';
 import { Lobby, type Game } from './lobby.ts';
 import { Session } from './session.ts';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   buildGameSections($('game-sections'));
   const pinned = await pinnedFairness();
   const keys = pinned.keys;
+  const fairness = installFairnessUi(keys, $('game-sections'));
   if (pinned.changed) {
     const warning = $('key-warning');
     warning.textContent = `The server now shows a different VRF key or receipt signer than the one this browser pinned (${pinned.changed.pinned.publicKey.slice(0, 16)}…). Outcomes are checked against the pinned key and will fail if the server changed it. `;
@@ -72,7 +74,8 @@ async function main(): Promise<void> {
     const inventory = new Inventory(session);
     void inventory.refresh().catch(() => undefined);
     new CourtPanel(keys, session, () => void inventory.refresh().catch(() => undefined)).render();
-    deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => void inventory.refresh().catch(() => undefined) };
+    fairness.signedIn(signer.address);
+    deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => (fairness.settled(), void inventory.refresh().catch(() => undefined)) };
     const resumed = await GameRoom.resume(deps);
     if (resumed instanceof GameRoom) focusHeading($(resumed.game));
     else lobby.show(resumed);

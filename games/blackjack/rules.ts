@@ -33,6 +33,7 @@
 import { z } from 'zod';
 import { OutcomeReader } from '../../vrf/outcome.ts';
 import type { GameRules } from '../game-rules.ts';
+import { describeHand, explainHand } from './explain.ts';
 
 export const BLACKJACK_HAND_MAPPING = 'blackjack-hand-v1';
 export const DECK_SIZE = 52;
@@ -299,6 +300,8 @@ export const blackjack: GameRules = {
       takesMoves: true,
       result: (beta, action, moves) => handResult(deckOf(beta), BlackjackActionSchema.parse(action), moves),
       maxPayout: (action) => maxHandPayout(BlackjackActionSchema.parse(action)),
+      explain: (beta, action, moves) => explainHand(beta, BlackjackActionSchema.parse(action), moves),
+      describe: (result) => describeHand(result),
     },
   },
 };

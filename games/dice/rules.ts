@@ -10,7 +10,9 @@
  */
 import { z } from 'zod';
 import { OutcomeReader } from '../../vrf/outcome.ts';
-import { noMoves, type GameRules } from '../game-rules.ts';
+import { formatChips } from '../chips.ts';
+import { chips, TracedStream } from '../explain.ts';
+import { noMoves, type Explanation, type ExplainStep, type GameRules } from '../game-rules.ts';
 
 export const DICE_MAPPING = 'dice-v2';
 export const ROLLS = 10_000;
@@ -69,6 +71,36 @@ export function diceOutcome(beta: Uint8Array, a: DiceAction): DiceResult {
   return { roll, win, payout: win ? payoutOnWin(a) : 0 };
 }
 
+/** A roll in words: "rolled 5931 — needed under 100 — lost", "… — won 19.8 chips". */
+export function describeRoll(result: Readonly<Record<string, unknown>>, action: Readonly<Record<string, unknown>>): string {
+  const needed = action['direction'] === undefined || action['target'] === undefined ? '' : ` — needed ${String(action['direction'])} ${String(action['target'])}`;
+  const payout = Number(result['payout']);
+  const verdict = result['win'] === true && Number.isSafeInteger(payout) ? `won ${chips(payout)}` : 'lost';
+  return `rolled ${String(result['roll'])}${needed} — ${verdict}`;
+}
+
+/** The roll and its payout step by step, from beta's bytes (see `diceOutcome`). */
+function explainRoll(beta: Uint8Array, a: DiceAction): Explanation {
+  const wins = winningRolls(a);
+  const steps: ExplainStep[] = [
+    { label: 'your bet', value: `roll ${a.direction} ${a.target}, staking ${chips(a.stake)}: ${wins} of the ${ROLLS} rolls win, house edge ${a.edgeBps / 100}%` },
+  ];
+  const { value: roll, attempts } = new TracedStream(beta).int(ROLLS);
+  attempts.forEach((attempt, i) => steps.push({ label: i === 0 ? `a number from 0 to ${ROLLS - 1}: beta's first bytes` : 'too big, so the next bytes', value: attempt }));
+  steps.push({ label: 'the roll', value: String(roll) });
+  const win = a.direction === 'under' ? roll < a.target : roll > a.target;
+  steps.push({ label: `needed ${a.direction} ${a.target}`, value: `${roll} is ${win ? '' : 'not '}${a.direction} ${a.target} → ${win ? 'won' : 'lost'}` });
+  const payout = win ? payoutOnWin(a) : 0;
+  steps.push({
+    label: 'paid back',
+    value: win
+      ? `stake × (${ROLLS} − edge) ÷ winning rolls = ${formatChips(a.stake)} × ${ROLLS - a.edgeBps} ÷ ${wins} = ${chips(payout)} (rounded down to the unit)`
+      : '0 chips: the stake is lost',
+  });
+  const result = { roll, win, payout };
+  return [...steps, { label: 'result', value: describeRoll(result, a), result }];
+}
+
 const DiceTermsSchema = z.object({ edgeBps: EdgeSchema });
 
 /** The bet with the edge it is played at: v2, the bet alone and the edge from the rules; v1, the edge was in the action. Throws on a bet not allowed. */
@@ -98,6 +130,8 @@ export const dice: GameRules = {
       },
       // A win is the only paying result, and it pays the same whatever the roll.
       maxPayout: (action, terms) => payoutOnWin(playedAction(action, terms)),
+      explain: (beta, action, moves, terms) => (noMoves(moves), explainRoll(beta, playedAction(action, terms))),
+      describe: describeRoll,
     },
   },
 };

@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import { OutcomeReader } from '../../vrf/outcome.ts';
-import { noMoves, type DrawTerms, type GameRules, type RoomRules } from '../game-rules.ts';
+import { TracedStream, weightRanges } from '../explain.ts';
+import { noMoves, type DrawTerms, type Explanation, type ExplainStep, type GameRules, type RoomRules } from '../game-rules.ts';
 
 export const RAID_CHESTS_MAPPING = 'raid-chests-v1';
 export const RAID_LOOT_MAPPING = 'raid-loot-v1';
@@ -78,6 +79,54 @@ export type LootAction = z.infer<typeof LootActionSchema>;
 export function lootOutcome(beta: Uint8Array, _a: LootAction): { item: string; tokenId: number; amount: number; rarity: string } {
   const pick = LOOT_TABLE[new OutcomeReader(beta).weighted(LOOT_TABLE.map((l) => l.weight))]!;
   return { item: pick.item, tokenId: pick.tokenId, amount: pick.amount, rarity: pick.rarity };
+}
+
+/** A chest draw in words: "6 chests placed at (3, 1), (12, 7), …". */
+export function describeChests(result: Readonly<Record<string, unknown>>): string {
+  const tiles = Array.isArray(result['tiles']) ? (result['tiles'] as unknown[]) : [];
+  return `${tiles.length} ${tiles.length === 1 ? 'chest' : 'chests'} placed at ${tiles.map((t) => `(${String((t as unknown[])[0])}, ${String((t as unknown[])[1])})`).join(', ')}`;
+}
+
+/** A loot draw in words: "found 10 coins", "found 1 ruby (rare)". */
+export function describeLoot(result: Readonly<Record<string, unknown>>): string {
+  const amount = Number(result['amount']);
+  const item = String(result['item']);
+  const noun = item === 'coins' ? (amount === 1 ? 'coin' : 'coins') : item;
+  return `found ${amount} ${noun}${result['rarity'] && item !== 'coins' ? ` (${String(result['rarity'])})` : ''}`;
+}
+
+/** Where the chests stand, step by step (see `chestsOutcome`). */
+function explainChests(beta: Uint8Array, a: ChestsAction): Explanation {
+  const stream = new TracedStream(beta);
+  const pool = FREE_TILES.map((t) => [t[0], t[1]] as [number, number]);
+  const steps: ExplainStep[] = [{ label: 'the free tiles', value: `${pool.length} floor tiles of the map, numbered from 0 row by row from the top left` }];
+  const tiles: [number, number][] = [];
+  for (let i = 0; i < a.count; i++) {
+    const { value: j, attempts } = stream.int(pool.length);
+    const tile = pool[j]!;
+    tiles.push(tile);
+    steps.push({ label: `chest ${i + 1}: one of the ${pool.length} tiles left`, value: `${attempts.join('; ')} → tile ${j}, at (${tile[0]}, ${tile[1]}); the list's last tile takes its number` });
+    pool[j] = pool[pool.length - 1]!;
+    pool.pop();
+  }
+  const result = { tiles };
+  return [...steps, { label: 'result', value: describeChests(result), result }];
+}
+
+/** What the chest holds, step by step (see `lootOutcome`). */
+function explainLoot(beta: Uint8Array): Explanation {
+  const weights = LOOT_TABLE.map((l) => l.weight);
+  const total = weights.reduce((s, w) => s + w, 0);
+  const ranges = weightRanges(weights);
+  const names = LOOT_TABLE.map((l) => describeLoot(l).replace(/^found /, ''));
+  const steps: ExplainStep[] = [{ label: 'the loot table', value: LOOT_TABLE.map((_, i) => `${names[i]}: ${ranges[i]!.from}–${ranges[i]!.to}`).join(', ') + ` (out of ${total})` }];
+  const { value: r, attempts } = new TracedStream(beta).int(total);
+  attempts.forEach((attempt, i) => steps.push({ label: i === 0 ? `a number from 0 to ${total - 1}: beta's first bytes` : 'too big, so the next bytes', value: attempt }));
+  const k = ranges.findIndex((range) => r <= range.to);
+  steps.push({ label: `where ${r} falls in the table`, value: `${ranges[k]!.from}–${ranges[k]!.to} → ${names[k]}` });
+  const pick = LOOT_TABLE[k]!;
+  const result = { item: pick.item, tokenId: pick.tokenId, amount: pick.amount, rarity: pick.rarity };
+  return [...steps, { label: 'result', value: describeLoot(result), result }];
 }
 
 /** Tiles per second. */
@@ -158,11 +207,15 @@ export const raid: GameRules = {
       version: RAID_CHESTS_MAPPING,
       result: (beta, action, moves) => (noMoves(moves), chestsOutcome(beta, ChestsActionSchema.parse(action))),
       maxPayout: (action) => (ChestsActionSchema.parse(action), 0),
+      explain: (beta, action, moves) => (noMoves(moves), explainChests(beta, ChestsActionSchema.parse(action))),
+      describe: (result) => describeChests(result),
     },
     loot: {
       version: RAID_LOOT_MAPPING,
       result: (beta, action, moves) => (noMoves(moves), lootOutcome(beta, LootActionSchema.parse(action))),
       maxPayout: (action) => (LootActionSchema.parse(action), 0),
+      explain: (beta, action, moves) => (noMoves(moves), LootActionSchema.parse(action), explainLoot(beta)),
+      describe: (result) => describeLoot(result),
     },
   },
 };

@@ -32,8 +32,11 @@ export interface DrawsPage {
 }
 
 export interface DrawIndex {
-  /** The draws `address` (any case) was a player of, oldest first, after the cursor `after` (a page's `next`), at most `limit`. */
-  draws(address: string, page: { after?: string; limit: number }): Promise<DrawsPage>;
+  /**
+   * The draws `address` (any case) was a player of, oldest first (`order` 'desc': newest first),
+   * after the cursor `after` (a page's `next`, of a page in the same order), at most `limit`.
+   */
+  draws(address: string, page: { after?: string; limit: number; order?: 'asc' | 'desc' }): Promise<DrawsPage>;
 }
 
 /** What every backend's cursor looks like (each is opaque; this is only the shape a request is checked against). */

@@ -30,7 +30,8 @@ export class SqlDrawIndex extends SqlRecordIndex implements DrawIndex {
     super(database, 'draws');
   }
 
-  async draws(address: string, page: { after?: string; limit: number }): Promise<DrawsPage> {
+  async draws(address: string, page: { after?: string; limit: number; order?: 'asc' | 'desc' }): Promise<DrawsPage> {
+    const desc = page.order === 'desc';
     // Every record told so far is in (a page asked right after an outcome lists it).
     await this.settled();
     const rows = await this.database.db
@@ -38,8 +39,8 @@ export class SqlDrawIndex extends SqlRecordIndex implements DrawIndex {
       .innerJoin('draws as d', 'd.n', 'p.n')
       .select(['p.n', 'd.room_id', 'd.draw_seq', 'd.receipt_seq', 'd.receipt_hash', 'd.game', 'd.kind', 'd.issued_at', 'd.status', 'd.end_seq', 'd.end_hash'])
       .where('p.address', '=', address.toLowerCase())
-      .where('p.n', '>', page.after === undefined ? 0 : Number(page.after))
-      .orderBy('p.n')
+      .where('p.n', desc ? '<' : '>', page.after === undefined ? (desc ? Number.MAX_SAFE_INTEGER : 0) : Number(page.after))
+      .orderBy('p.n', desc ? 'desc' : 'asc')
       .limit(page.limit + 1)
       .execute();
     const draws = rows.slice(0, page.limit).map((r): PlayerDraw => {

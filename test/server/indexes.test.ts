@@ -25,10 +25,10 @@ const commitment = () => seedCommitment(newSeed());
 const silent = pino({ level: 'silent' });
 const KEY_ID = 'ab'.repeat(8);
 
-async function allPages(index: SqlDrawIndex, address: string, limit: number): Promise<PlayerDraw[]> {
+async function allPages(index: SqlDrawIndex, address: string, limit: number, order?: 'asc' | 'desc'): Promise<PlayerDraw[]> {
   const draws: PlayerDraw[] = [];
   for (let after: string | undefined, pages = 0; ; pages++) {
-    const page = await index.draws(address, { ...(after === undefined ? {} : { after }), limit });
+    const page = await index.draws(address, { ...(after === undefined ? {} : { after }), limit, ...(order ? { order } : {}) });
     expect(page.draws.length).toBeLessThanOrEqual(limit);
     draws.push(...page.draws);
     if (page.next === null) return draws;
@@ -178,6 +178,10 @@ describe.each(BACKENDS)('the indexes on %s', (backend) => {
       await feed(index, many);
       const listed = await allPages(index, player, 7);
       expect(listed.map((d) => `${d.roomId}/${d.drawSeq}`)).toEqual(many.map((r) => `${r.roomId}/${r.drawSeq}`));
+      // Newest first (order=desc), paged the same way: the same draws, in reverse.
+      const newest = await allPages(index, player, 7, 'desc');
+      expect(newest.map((d) => `${d.roomId}/${d.drawSeq}`)).toEqual(many.map((r) => `${r.roomId}/${r.drawSeq}`).reverse());
+      expect((await index.draws(player, { limit: 1, order: 'desc' })).draws).toEqual([expect.objectContaining({ roomId: 'many-29', drawSeq: 9 })]);
     });
   });
 

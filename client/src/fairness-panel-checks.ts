@@ -1,0 +1,145 @@
+/**
+ * What the fairness panel shows of one draw, worked out here from the room's transcript and the
+ * keys this browser pinned: the player's seed and its commitment (recomputed), the receipt and
+ * its signer (recovered), alpha (rebuilt as the verifier does), the proof (checked) and beta, the
+ * mapping step by step (the game's `explain`, over the beta the proof gave), and the outcome's
+ * seal and hash. Each line says whether the page checked it (✓ or ✗) or only shows it; no line
+ * claims a check the page did not make. The anchor is fairness-panel-anchor.ts.
+ * @module
+ */
+import { finalStep } from '../../games/game-rules.ts';
+import { outcomeMappings } from '../../games/registry.ts';
+import { getSuite } from '../../vrf/index.ts';
+import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
+import { seedCommitment, vrfKeyId } from '../../vrf/protocol/commitment.ts';
+import { bytesToHex, canonicalJson, hexToBytes } from '../../vrf/protocol/encoding.ts';
+import { receiptSigner, sealSigner } from '../../vrf/protocol/receipt.ts';
+import { receiptTerms, type TrustedKeys } from '../../vrf/protocol/record-checks.ts';
+import { recordHash, type DrawRecord, type HashedRecord, type MoveRecord, type OutcomeRecord, type ReceiptRecord, type VoidRecord } from '../../vrf/protocol/records.ts';
+import { phraseFingerprint, phraseSeed, seedOrigin, seedSetting } from './seed-source.ts';
+
+/** One line of the panel: `check` true ✓, false ✗, undefined: shown, not a check. `step` names it for tests. */
+export interface PanelLine {
+  readonly step: string;
+  readonly label: string;
+  readonly value: string;
+  readonly check?: boolean;
+}
+
+export interface PanelSection {
+  readonly title: string;
+  readonly lines: PanelLine[];
+}
+
+/** A draw's records in a transcript: its receipt, its moves in order, its end. */
+export interface DrawRecords {
+  readonly receipt: ReceiptRecord & { hash?: string };
+  readonly moves: MoveRecord[];
+  readonly end?: (OutcomeRecord | VoidRecord) & { hash?: string };
+}
+
+export function findDraw(records: readonly HashedRecord[], drawSeq: number): DrawRecords | undefined {
+  const receipt = records.find((r): r is HashedRecord & ReceiptRecord => r.type === 'receipt' && r.drawSeq === drawSeq);
+  if (!receipt) return undefined;
+  const moves = records.filter((r): r is HashedRecord & MoveRecord => r.type === 'move' && r.receiptSeq === receipt.seq);
+  const end = records.find((r): r is HashedRecord & (OutcomeRecord | VoidRecord) => (r.type === 'outcome' || r.type === 'void') && r.drawSeq === drawSeq);
+  return { receipt, moves, ...(end ? { end } : {}) };
+}
+
+const line = (step: string, label: string, value: string, check?: boolean): PanelLine => (check === undefined ? { step, label, value } : { step, label, value, check });
+const attempt = <T>(f: () => T): T | Error => {
+  try {
+    return f();
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+};
+
+/** The seed's origin in words, and whether the page could recompute it from the phrase set now. */
+function sourceLine(commitment: string, seed: string | undefined): PanelLine {
+  const origin = seedOrigin(commitment);
+  if (!origin) return line('source', 'made by', 'not by this browser, or before it kept notes of its seeds');
+  if (origin.kind === 'random') return line('source', 'made by', '32 random bytes from this browser (random seed for every draw)');
+  const text = `your seed phrase (fingerprint ${origin.fingerprint}), seed number ${origin.counter}`;
+  const setting = seedSetting();
+  if (seed === undefined || setting.kind !== 'phrase' || phraseFingerprint(setting.phrase) !== origin.fingerprint)
+    return line('source', 'made by', `${text}: set that phrase again to have it recomputed here`);
+  return line('source', 'made by', `${text}, recomputed from the phrase`, phraseSeed(setting.phrase, origin.counter) === seed);
+}
+
+/** Everything the panel checks of a draw but the anchor, by section. `address`: the player whose seed is shown. */
+export function drawSections(draw: DrawRecords, keys: TrustedKeys, address: string): PanelSection[] {
+  const { receipt, moves, end } = draw;
+  const found = receipt.players.findIndex((p) => p.toLowerCase() === address.toLowerCase());
+  const me = Math.max(0, found);
+  const outcome = end?.type === 'outcome' ? end : undefined;
+  const seed = outcome?.seeds[me];
+  const commitment = receipt.commitments[me]!;
+
+  const seedLines: PanelLine[] = [];
+  if (found < 0) seedLines.push(line('player', 'player', `you are not a player of this draw: showing ${receipt.players[0]}'s seed`));
+  if (seed !== undefined) {
+    seedLines.push(line('seed', 'your seed (revealed after the receipt)', seed));
+    seedLines.push(line('commitment', 'its commitment: SHA-256("fairplay-seed-v1" ‖ seed), recomputed', seedCommitment(seed), seedCommitment(seed) === commitment));
+  } else {
+    seedLines.push(line('seed', 'your seed', end ? `never revealed: the draw was voided (${(end as VoidRecord).reason})` : 'not revealed yet: the draw is still open'));
+    seedLines.push(line('commitment', 'its commitment, in the receipt', commitment));
+  }
+  seedLines.push(sourceLine(commitment, seed));
+
+  const signer = attempt(() => receiptSigner(receipt));
+  const terms = receiptTerms(receipt, keys);
+  const receiptLines = [
+    line('draw', 'draw', `draw ${receipt.drawSeq} of room ${receipt.roomId}: ${receipt.game} ${receipt.kind}, issued ${new Date(receipt.issuedAt).toLocaleString()}`),
+    line('action', 'what was asked', canonicalJson(receipt.action)),
+    line('signer', 'signed by (recovered from the receipt), against the signer this browser pinned', signer instanceof Error ? `cannot be recovered: ${signer.message}` : signer, !(signer instanceof Error) && signer.toLowerCase() === keys.receiptSigner.toLowerCase()),
+    line('rules', 'under the rules', terms.problem ?? `the pinned rules of ${receipt.game} (hash ${receipt.rulesHash?.slice(0, 16) ?? 'none: protocol v1'}…)`, terms.problem === undefined),
+  ];
+  const sections: PanelSection[] = [
+    { title: 'Your seed', lines: seedLines },
+    { title: 'The receipt', lines: receiptLines },
+  ];
+  if (!outcome) return sections;
+
+  const alpha = attempt(() => bytesToHex(receiptAlpha(receipt, outcome.seeds)));
+  const suite = attempt(() => getSuite(keys.suite));
+  const pk = hexToBytes(keys.publicKey);
+  const verified = suite instanceof Error || alpha instanceof Error ? undefined : suite.verify(pk, hexToBytes(alpha), hexToBytes(outcome.pi));
+  const beta = verified?.valid ? bytesToHex(verified.beta) : undefined;
+  sections.push({
+    title: 'The proof',
+    lines: [
+      line('alpha', 'alpha, rebuilt here from the receipt and every seed', alpha instanceof Error ? `cannot be rebuilt: ${alpha.message}` : alpha, !(alpha instanceof Error) && alpha === outcome.alpha),
+      line('key', 'the VRF key the receipt names', `${receipt.suite} key ${receipt.keyId}`, !(suite instanceof Error) && receipt.keyId === vrfKeyId(suite.name, pk)),
+      line('pi', 'the proof pi', outcome.pi),
+      line('proof', 'the proof checked against the pinned public key and alpha', verified?.valid ? 'valid' : `invalid: ${verified && !verified.valid ? verified.reason : 'not checked'}`, verified?.valid === true),
+      line('beta', "beta, the proof's output (equal to the recorded beta)", beta ?? outcome.beta, beta === outcome.beta),
+    ],
+  });
+
+  const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
+  const mappingLines: PanelLine[] = [];
+  if (!mapping?.explain || !verified?.valid) mappingLines.push(line('result', 'result', `not recomputed: ${verified?.valid ? 'this page knows no explanation of the mapping' : 'the proof did not check out'}`, false));
+  else {
+    const steps = attempt(() => mapping.explain!(verified.beta, receipt.action, moves.map((m) => m.move), terms.terms));
+    if (steps instanceof Error) mappingLines.push(line('result', 'result', `cannot be recomputed: ${steps.message}`, false));
+    else {
+      steps.slice(0, -1).forEach((s, i) => mappingLines.push(line(`step-${i}`, s.label, s.value)));
+      const last = finalStep(steps);
+      const same = canonicalJson(last.result) === canonicalJson(outcome.result);
+      mappingLines.push(line('result', `the result, recomputed from beta (${mapping.version}), against the recorded one`, last.value, same));
+      if (!same) mappingLines.push(line('recorded', 'the recorded result', mapping.describe?.(outcome.result, receipt.action) ?? canonicalJson(outcome.result), false));
+    }
+  }
+  sections.push({ title: 'From beta to the result', lines: mappingLines });
+
+  const sealed = outcome.signature === undefined ? undefined : attempt(() => sealSigner(outcome as DrawRecord));
+  sections.push({
+    title: 'The outcome record',
+    lines: [
+      ...(sealed === undefined ? [] : [line('seal', 'sealed by (recovered), against the pinned signer', sealed instanceof Error ? sealed.message : sealed, !(sealed instanceof Error) && sealed.toLowerCase() === keys.receiptSigner.toLowerCase())]),
+      line('hash', `record ${outcome.seq}'s hash, recomputed`, recordHash(outcome), outcome.hash === undefined ? undefined : recordHash(outcome) === outcome.hash),
+    ],
+  });
+  return sections;
+}
