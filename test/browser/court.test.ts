@@ -15,7 +15,7 @@
  * keeps its seed secret and says why.
  */
 import { join } from 'node:path';
-import { Contract, getBytes, Interface, Wallet, ZeroHash, type EventLog, type JsonRpcProvider } from 'ethers';
+import { Contract, Interface, Wallet, ZeroHash, type EventLog, type JsonRpcProvider } from 'ethers';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
@@ -25,6 +25,7 @@ import { courtAnswerProblems } from '../../vrf/protocol/court-answer.ts';
 import type { DrawRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { getJson } from '../helpers/player.ts';
+import { injectWallet } from '../helpers/injected-wallet.ts';
 import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { receiptTerms } from '../../vrf/protocol/record-checks.ts';
@@ -135,35 +136,8 @@ describe('the reveal court from the page', () => {
     // The wallet holds its own ether (no faucet for it) and sends its own transactions.
     const wallet = Wallet.createRandom().connect(chain);
     await chain.send('anvil_setBalance', [wallet.address, '0xde0b6b3a7640000']);
-    const sent: string[] = [];
     const context = await browser.newContext();
-    await context.exposeFunction('testWallet', async (method: string, params: unknown[]) => {
-      if (method === 'personal_sign') return wallet.signMessage(getBytes(params[0] as string));
-      if (method === 'eth_signTypedData_v4') {
-        const { domain, types, message } = JSON.parse(params[1] as string) as { domain: Record<string, string>; types: Record<string, { name: string; type: string }[]>; message: Record<string, unknown> };
-        const { EIP712Domain: _domain, ...rest } = types;
-        return wallet.signTypedData(domain, rest, message);
-      }
-      // eth_sendTransaction: the wallet signs and sends on the chain the page named.
-      const tx = params[0] as { to: string; data: string; gas?: string };
-      const response = await wallet.sendTransaction({ to: tx.to, data: tx.data, ...(tx.gas ? { gasLimit: BigInt(tx.gas) } : {}) });
-      sent.push(response.hash);
-      return response.hash;
-    });
-    await context.addInitScript((address: string) => {
-      const own = ['personal_sign', 'eth_signTypedData_v4', 'eth_sendTransaction'];
-      (window as unknown as { ethereum: unknown }).ethereum = {
-        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
-          if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [address.toLowerCase()];
-          if (own.includes(method)) return (window as unknown as { testWallet(m: string, p: unknown[]): Promise<string> }).testWallet(method, params ?? []);
-          // Reads go to the chain through the server's endpoint, as a wallet's own node would answer them.
-          const res = await fetch('/chain', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: params ?? [] }) });
-          const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-          if (body.error) throw new Error(body.error.message);
-          return body.result;
-        },
-      };
-    }, wallet.address);
+    const { sent } = await injectWallet(context, wallet);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     await page.goto(server.url);

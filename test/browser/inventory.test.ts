@@ -7,12 +7,13 @@
  * wallet, and is shown what to import to see the tokens there.
  */
 import { join } from 'node:path';
-import { getBytes, Wallet } from 'ethers';
+import { Wallet } from 'ethers';
 import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
 import { getJson } from '../helpers/player.ts';
+import { injectWallet } from '../helpers/injected-wallet.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -137,28 +138,8 @@ describe('the inventory', () => {
     // The wallet holds its own ether (no faucet for it) and sends its own transactions.
     const wallet = Wallet.createRandom().connect(chainNode);
     await chainNode.send('anvil_setBalance', [wallet.address, '0xde0b6b3a7640000']);
-    const sent: string[] = [];
     const context = await browser.newContext();
-    await context.exposeFunction('testWallet', async (method: string, params: unknown[]) => {
-      if (method === 'personal_sign') return wallet.signMessage(getBytes(params[0] as string));
-      const tx = params[0] as { to: string; data: string; gas?: string };
-      const response = await wallet.sendTransaction({ to: tx.to, data: tx.data, ...(tx.gas ? { gasLimit: BigInt(tx.gas) } : {}) });
-      sent.push(response.hash);
-      return response.hash;
-    });
-    await context.addInitScript((address: string) => {
-      (window as unknown as { ethereum: unknown }).ethereum = {
-        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
-          if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [address.toLowerCase()];
-          if (method === 'personal_sign' || method === 'eth_sendTransaction') return (window as unknown as { testWallet(m: string, p: unknown[]): Promise<string> }).testWallet(method, params ?? []);
-          // Reads go to the chain through the server's endpoint, as a wallet's own node would answer them.
-          const res = await fetch('/chain', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: params ?? [] }) });
-          const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-          if (body.error) throw new Error(body.error.message);
-          return body.result;
-        },
-      };
-    }, wallet.address);
+    const { sent } = await injectWallet(context, wallet);
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     await page.goto(server.url);
