@@ -75,3 +75,8 @@ export function weightRanges(weights: readonly number[]): { from: number; to: nu
 export function chips(units: number): string {
   return `${formatChips(units)} ${units === UNITS_PER_CHIP ? 'chip' : 'chips'}`;
 }
+
+/** `chips` of a value read from an unchecked record: "? chips" for anything but a whole number of units. */
+export function chipsOf(units: unknown): string {
+  return typeof units === 'number' && Number.isSafeInteger(units) && units >= 0 ? chips(units) : '? chips';
+}

@@ -36,6 +36,28 @@ export interface OutcomeMapping {
   explain?(beta: Uint8Array, action: Record<string, JsonValue>, moves: readonly string[], terms: RulesTerms | undefined): Explanation;
   /** A recorded result in words, as a player reads it: "rolled 5931 — needed under 100 — lost". Never throws. */
   describe?(result: Readonly<Record<string, JsonValue>>, action: Readonly<Record<string, JsonValue>>): string;
+  /**
+   * What a receipt's action asks for, in words: "bet 10 chips on a roll under 5000". Never throws:
+   * /verify calls it on records from any transcript, before or whatever their checks say.
+   */
+  describeRequest?(action: Readonly<Record<string, unknown>>): string;
+  /** How the results of many draws of this kind must be distributed, where a chart of them tells a player something. */
+  readonly tally?: OutcomeTally;
+}
+
+/**
+ * The expected distribution of a mapping's results, in bins: /verify counts a transcript's
+ * results into them and draws each count against its expected share.
+ */
+export interface OutcomeTally {
+  /** The chart's title: "Dice rolls against the expected distribution". */
+  readonly title: string;
+  /** What one result is, and many: ["roll", "rolls"]. */
+  readonly unit: readonly [string, string];
+  /** Each bin's label and its weight (its expected share is weight ÷ the weights' sum). */
+  readonly bins: readonly { readonly label: string; readonly weight: number }[];
+  /** The bin of a recorded result, or undefined for one this tally does not read. Never throws. */
+  binOf(result: Readonly<Record<string, unknown>>): number | undefined;
 }
 
 /** One step of an explained mapping: "beta's first 2 bytes as a number" → "23 177 = 6065". */
@@ -71,6 +93,8 @@ export interface GameRules {
   termsProblem?(terms: RulesTerms): string | undefined;
   /** Item tokens players can win in this game (ERC-1155 ids beside the coin, id 1). */
   readonly items?: readonly GameItem[];
+  /** What one draw is called to players: "hand" at blackjack; "draw" when unset. */
+  readonly drawNoun?: string;
 }
 
 /** A draw as a room's rules see it: its number, kind and action. */

@@ -1,18 +1,16 @@
 /**
- * /verify's distributions, shown only for games they fit: the dice rolls in ten bins against the
- * uniform distribution they must follow (with a chi-square), and the raid's loot against the
- * published loot table's weights. A transcript with neither (a blackjack table, a raid with no
- * chest opened) shows no chart at all rather than an empty one.
+ * /verify's distributions, shown only where a game publishes one (its mapping's `tally`): each
+ * kind of draw the transcript holds results of is counted into the tally's bins and drawn
+ * against its expected share, with a chi-square. A transcript with no such results (a blackjack
+ * table, a raid with no chest opened) shows no chart at all rather than an empty one.
  * @module
  */
-import { ROLLS } from '../../games/dice/rules.ts';
-import { LOOT_TABLE } from '../../games/raid/rules.ts';
-import { plural, type LooseRecord } from './verify-words.ts';
+import type { OutcomeTally } from '../../games/game-rules.ts';
+import { mappingOf, plural, receiptsByDraw, type LooseRecord } from './verify-words.ts';
 
 const $ = (id: string) => document.getElementById(id)!;
-const BINS = 10;
-/** Chi-square with 9 degrees of freedom exceeded by chance 1% of the time. */
-const CHI2_9_P01 = 21.67;
+/** The 1% upper quantile of the standard normal, for the chi-square bound below. */
+const Z_99 = 2.3263;
 
 interface Bin {
   readonly label: string;
@@ -38,37 +36,54 @@ function bars(target: HTMLElement, bins: readonly Bin[]): void {
 
 const chiSquare = (bins: readonly Bin[]): number => bins.reduce((s, b) => s + (b.count - b.expected) ** 2 / (b.expected || 1), 0);
 
-function diceRolls(records: readonly LooseRecord[]): number[] {
-  return records.flatMap((r) => (r?.type === 'outcome' && typeof r.result?.['roll'] === 'number' && typeof r.result['win'] === 'boolean' ? [r.result['roll']] : []));
+/**
+ * The value a chi-square with `k` degrees of freedom exceeds by chance 1% of the time, by the
+ * Wilson–Hilferty approximation k·(1 − 2/(9k) + z·√(2/(9k)))³ (21.70 for k = 9; the exact is 21.67).
+ */
+const chiSquare99 = (k: number): number => k * (1 - 2 / (9 * k) + Z_99 * Math.sqrt(2 / (9 * k))) ** 3;
+
+/** One chart: the results counted into the tally's bins, against the shares its weights give. */
+function chart(id: string, tally: OutcomeTally, binned: readonly number[]): HTMLElement {
+  const total = tally.bins.reduce((s, b) => s + b.weight, 0);
+  const counts = tally.bins.map(() => 0);
+  for (const i of binned) counts[i]!++;
+  const bins = tally.bins.map((b, i) => ({ label: `${b.label}, ${((b.weight / total) * 100).toFixed(0)}%`, count: counts[i]!, expected: (binned.length * b.weight) / total }));
+  const block = Object.assign(document.createElement('div'), { id: `distribution-${id}`, className: 'distribution' });
+  const histogram = Object.assign(document.createElement('div'), { className: 'histogram' });
+  bars(histogram, bins);
+  const k = bins.length - 1;
+  const note = Object.assign(document.createElement('p'), {
+    className: 'muted small note',
+    textContent:
+      `${plural(binned.length, tally.unit[0], tally.unit[1])}; the dashed line is what the published rules give on average. ` +
+      `Chi-square ${chiSquare(bins).toFixed(2)} with ${k} degrees of freedom: above ${chiSquare99(k).toFixed(1)} happens by chance 1% of the time.` +
+      (binned.length < 5 * bins.length ? ` With so few ${tally.unit[1]}, any shape is likely.` : ''),
+  });
+  block.append(Object.assign(document.createElement('h3'), { textContent: tally.title }), histogram, note);
+  return block;
 }
 
-function lootFinds(records: readonly LooseRecord[]): string[] {
-  return records.flatMap((r) => (r?.type === 'outcome' && typeof r.result?.['item'] === 'string' && typeof r.result['amount'] === 'number' ? [`${r.result['item']}/${r.result['amount']}`] : []));
-}
-
-/** Shows the charts that fit this transcript's records, hides the others (and the whole block when none fits). */
+/** Shows a chart for each kind of draw with a published tally that this transcript has results of; none otherwise. */
 export function renderDistributions(records: readonly LooseRecord[]): void {
-  const rolls = diceRolls(records);
-  const finds = lootFinds(records);
-  $('dice-distribution').hidden = rolls.length === 0;
-  $('loot-distribution').hidden = finds.length === 0;
-  $('distributions').hidden = rolls.length === 0 && finds.length === 0;
-  if (rolls.length) {
-    const counts = new Array<number>(BINS).fill(0);
-    for (const roll of rolls) counts[Math.min(BINS - 1, Math.max(0, Math.floor((roll * BINS) / ROLLS)))]!++;
-    const expected = rolls.length / BINS;
-    const bins = counts.map((count, i) => ({ label: `${(i * ROLLS) / BINS}–${((i + 1) * ROLLS) / BINS - 1}`, count, expected }));
-    bars($('histogram'), bins);
-    $('chi').textContent = `${plural(rolls.length, 'roll')}; the dashed line is the ${expected.toFixed(1)} expected in each range. Chi-square ${chiSquare(bins).toFixed(2)} with ${BINS - 1} degrees of freedom: above ${CHI2_9_P01} happens by chance 1% of the time.${rolls.length < 5 * BINS ? ' With so few rolls, any shape is likely.' : ''}`;
+  const receipts = receiptsByDraw(records);
+  const found = new Map<string, { tally: OutcomeTally; binned: number[] }>();
+  for (const r of records) {
+    if (r?.type !== 'outcome' || typeof r.drawSeq !== 'number' || !r.result) continue;
+    const receipt = receipts.get(r.drawSeq);
+    const tally = mappingOf(receipt)?.tally;
+    if (!tally) continue;
+    const id = `${String(receipt!.game)}-${String(receipt!.kind)}`;
+    let bin: number | undefined;
+    try {
+      bin = tally.binOf(r.result);
+    } catch {
+      bin = undefined;
+    }
+    if (bin === undefined || !Number.isInteger(bin) || bin < 0 || bin >= tally.bins.length) continue;
+    const entry = found.get(id) ?? { tally, binned: [] };
+    entry.binned.push(bin);
+    found.set(id, entry);
   }
-  if (finds.length) {
-    const total = LOOT_TABLE.reduce((s, l) => s + l.weight, 0);
-    const bins = LOOT_TABLE.map((l) => ({
-      label: `${l.item === 'coins' ? plural(l.amount, 'coin') : l.item} (${l.rarity}, ${((l.weight / total) * 100).toFixed(0)}%)`,
-      count: finds.filter((f) => f === `${l.item}/${l.amount}`).length,
-      expected: (finds.length * l.weight) / total,
-    }));
-    bars($('loot-histogram'), bins);
-    $('loot-note').textContent = `${plural(finds.length, 'chest')} opened; the dashed line is what the published loot table gives on average.${finds.length < 20 ? ' With so few chests, any shape is likely.' : ''}`;
-  }
+  $('distributions').replaceChildren(...[...found].map(([id, { tally, binned }]) => chart(id, tally, binned)));
+  $('distributions').hidden = found.size === 0;
 }

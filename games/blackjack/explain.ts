@@ -5,7 +5,7 @@
  * @module
  */
 import { formatChips } from '../chips.ts';
-import { chips, TracedStream } from '../explain.ts';
+import { chips, chipsOf, TracedStream } from '../explain.ts';
 import type { Explanation, ExplainStep } from '../game-rules.ts';
 import { cardName, DEALER_STANDS_ON, DECK_SIZE, handState, handTotal, isNatural, payoutOf, type BlackjackAction, type BlackjackMove, type BlackjackOutcome } from './rules.ts';
 
@@ -24,11 +24,18 @@ const total = (ids: readonly number[]) => {
   return `${t.soft ? 'soft ' : ''}${t.total}`;
 };
 
+/** A hand's request in words: "bet 10 chips". */
+export function describeBet(action: Readonly<Record<string, unknown>>): string {
+  return `bet ${chipsOf(action['stake'])}`;
+}
+
 /** A recorded hand in words: "you 20 (K♠ Q♦), dealer 19 (9♥ K♣) — won 20 chips". */
 export function describeHand(result: Readonly<Record<string, unknown>>): string {
   const outcome = result['outcome'] as BlackjackOutcome;
   const payout = Number(result['payout']);
-  const named = (key: string) => (Array.isArray(result[key]) ? cards(result[key] as number[]) : '?');
+  // A record from any transcript: a card id out of range reads '?', it does not throw.
+  const named = (key: string) =>
+    Array.isArray(result[key]) ? (result[key] as unknown[]).map((c) => (Number.isInteger(c) && (c as number) >= 0 && (c as number) < DECK_SIZE ? cardName(c as number) : '?')).join(' ') : '?';
   const paid = Number.isSafeInteger(payout) && payout > 0 ? ` — paid ${chips(payout)}` : '';
   return `you ${String(result['playerTotal'])} (${named('player')}), dealer ${String(result['dealerTotal'])} (${named('dealer')}) — ${OUTCOME_WORDS[outcome] ?? String(outcome)}${paid}`;
 }

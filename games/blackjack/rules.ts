@@ -33,7 +33,7 @@
 import { z } from 'zod';
 import { OutcomeReader } from '../../vrf/outcome.ts';
 import type { GameRules } from '../game-rules.ts';
-import { describeHand, explainHand } from './explain.ts';
+import { describeBet, describeHand, explainHand } from './explain.ts';
 
 export const BLACKJACK_HAND_MAPPING = 'blackjack-hand-v1';
 export const DECK_SIZE = 52;
@@ -279,6 +279,7 @@ export function handResult(deck: readonly number[], action: BlackjackAction, mov
 export const blackjack: GameRules = {
   id: 'blackjack',
   title: 'Blackjack',
+  drawNoun: 'hand',
   // One player per table: each hand is one player's draw (their seed, their moves), so a table is
   // that player's own; more players means more tables.
   maxClients: 1,
@@ -302,6 +303,7 @@ export const blackjack: GameRules = {
       maxPayout: (action) => maxHandPayout(BlackjackActionSchema.parse(action)),
       explain: (beta, action, moves) => explainHand(beta, BlackjackActionSchema.parse(action), moves),
       describe: (result) => describeHand(result),
+      describeRequest: describeBet,
     },
   },
 };

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { OutcomeReader } from '../../vrf/outcome.ts';
 import { formatChips } from '../chips.ts';
-import { chips, TracedStream } from '../explain.ts';
+import { chips, chipsOf, TracedStream } from '../explain.ts';
 import { noMoves, type Explanation, type ExplainStep, type GameRules } from '../game-rules.ts';
 
 export const DICE_MAPPING = 'dice-v2';
@@ -132,6 +132,13 @@ export const dice: GameRules = {
       maxPayout: (action, terms) => payoutOnWin(playedAction(action, terms)),
       explain: (beta, action, moves, terms) => (noMoves(moves), explainRoll(beta, playedAction(action, terms))),
       describe: describeRoll,
+      describeRequest: (a) => `bet ${chipsOf(a['stake'])} on a roll ${String(a['direction'])} ${String(a['target'])}`,
+      tally: {
+        title: 'Dice rolls against the expected distribution',
+        unit: ['roll', 'rolls'],
+        bins: Array.from({ length: 10 }, (_, i) => ({ label: `${(i * ROLLS) / 10}–${((i + 1) * ROLLS) / 10 - 1}`, weight: 1 })),
+        binOf: (r) => (Number.isInteger(r['roll']) && (r['roll'] as number) >= 0 && (r['roll'] as number) < ROLLS ? Math.floor(((r['roll'] as number) * 10) / ROLLS) : undefined),
+      },
     },
   },
 };

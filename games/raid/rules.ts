@@ -209,6 +209,7 @@ export const raid: GameRules = {
       maxPayout: (action) => (ChestsActionSchema.parse(action), 0),
       explain: (beta, action, moves) => (noMoves(moves), explainChests(beta, ChestsActionSchema.parse(action))),
       describe: (result) => describeChests(result),
+      describeRequest: (a) => `place the chests of round ${String(a['round'])}`,
     },
     loot: {
       version: RAID_LOOT_MAPPING,
@@ -216,6 +217,16 @@ export const raid: GameRules = {
       maxPayout: (action) => (LootActionSchema.parse(action), 0),
       explain: (beta, action, moves) => (noMoves(moves), LootActionSchema.parse(action), explainLoot(beta)),
       describe: (result) => describeLoot(result),
+      describeRequest: (a) => `open chest ${String(a['chest'])} of round ${String(a['round'])}`,
+      tally: {
+        title: 'Loot found against the published loot table',
+        unit: ['chest opened', 'chests opened'],
+        bins: LOOT_TABLE.map((l) => ({ label: `${l.item === 'coins' ? `${l.amount} coins` : l.item} (${l.rarity})`, weight: l.weight })),
+        binOf: (r) => {
+          const i = LOOT_TABLE.findIndex((l) => l.item === r['item'] && l.amount === r['amount']);
+          return i < 0 ? undefined : i;
+        },
+      },
     },
   },
 };

@@ -90,8 +90,8 @@ describe('/verify as a readable report', () => {
     for (const r of shown) expect(r.check, r.words).toBe('✓ verified');
     bets.forEach((bet, draw) => {
       const outcome = outcomes[draw]!.result as { roll: number; win: boolean; payout: number };
-      expect(shown[2 * draw]!.words).toBe(`draw ${draw}, dice: bet ${formatChips(bet.stake)} chips on a roll ${bet.direction} ${bet.target} (1 player's seed committed)`);
-      expect(shown[2 * draw + 1]!.words).toBe(`draw ${draw}, dice: rolled ${outcome.roll} — needed ${bet.direction} ${bet.target} — ${outcome.win ? `won ${formatChips(outcome.payout)} chips` : 'lost'}`);
+      expect(shown[2 * draw]!.words).toBe(`draw ${draw}, Dice: bet ${formatChips(bet.stake)} chips on a roll ${bet.direction} ${bet.target} (1 player's seed committed)`);
+      expect(shown[2 * draw + 1]!.words).toBe(`draw ${draw}, Dice: rolled ${outcome.roll} — needed ${bet.direction} ${bet.target} — ${outcome.win ? `won ${formatChips(outcome.payout)} chips` : 'lost'}`);
     });
 
     // The draw asked for: its receipt and outcome highlighted, their JSON open, what was checked said in words.
@@ -102,9 +102,10 @@ describe('/verify as a readable report', () => {
     expect(await page.locator('#focus-note').innerText()).toBe('Showing draw 1: 2 records, all verified. It is highlighted below.');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-draw'))).toBe('1');
     // Dice rolls: the histogram fits.
-    expect(await page.locator('#dice-distribution').isVisible()).toBe(true);
-    expect(await page.locator('#loot-distribution').isVisible()).toBe(false);
-    expect(await page.locator('#chi').innerText()).toMatch(/^3 rolls; /);
+    expect(await page.locator('#distribution-dice-roll').isVisible()).toBe(true);
+    expect(await page.locator('#distribution-dice-roll .histogram > span:first-child').innerText()).toBe('0–999, 10%');
+    expect(await page.locator('#distribution-raid-loot').count()).toBe(0);
+    expect(await page.locator('#distribution-dice-roll .note').innerText()).toMatch(/^3 rolls; .* 9 degrees of freedom: above 21\.7 happens by chance 1% of the time/);
     await screenshot(page, 'verify-report-dice');
 
     // A result changed: the room fails, the row says why in words, the exact problem kept in its details.
@@ -171,19 +172,19 @@ describe('/verify as a readable report', () => {
     expect(good.text).toMatch(new RegExp(`^✓ All \\d+ records verified: room ${roomId} had \\d+ draws, the room is still open`));
     const shown = await rows(page);
     for (const r of shown) expect(r.check, r.words).toBe('✓ verified');
-    expect(shown.map((r) => r.words)).toContain(`draw 0, chest draw: 6 chests placed`);
+    expect(shown.map((r) => r.words)).toContainEqual(expect.stringMatching(/^draw 0, Treasure raid: 6 chests placed at \(\d+, \d+\)(, \(\d+, \d+\)){5}$/));
     const result = loot.record.result as { item: string; amount: number; rarity: string };
-    const found = result.item === 'coins' ? `${result.amount} coins` : `${/^[aeiou]/.test(result.item) ? 'an' : 'a'} ${result.item}`;
+    const found = result.item === 'coins' ? `${result.amount} coins` : `${result.amount} ${result.item} (${result.rarity})`;
     expect(shown.filter((r) => r.draw === String(lootDraw)).map((r) => r.words)).toEqual([
-      `draw ${lootDraw}, loot draw: open chest ${chest.id} of round ${a.state.round} (1 player's seed committed)`,
-      `draw ${lootDraw}, loot draw: chest ${chest.id} held ${found} (${result.rarity})`,
+      `draw ${lootDraw}, Treasure raid: open chest ${chest.id} of round ${a.state.round} (1 player's seed committed)`,
+      `draw ${lootDraw}, Treasure raid: found ${found}`,
     ]);
     expect(await page.locator('#records tbody tr[data-focused="true"]').count()).toBe(2);
     // No dice histogram for a raid, not even an empty one; the loot against the table instead.
-    expect(await page.locator('#dice-distribution').isVisible()).toBe(false);
-    expect(await page.locator('#histogram').evaluate((h) => h.childElementCount)).toBe(0);
-    expect(await page.locator('#loot-distribution').isVisible()).toBe(true);
-    expect(await page.locator('#loot-note').innerText()).toMatch(/^1 chest opened; /);
+    expect(await page.locator('#distribution-dice-roll').count()).toBe(0);
+    expect(await page.locator('#distributions > *').count()).toBe(1);
+    expect(await page.locator('#distribution-raid-loot').isVisible()).toBe(true);
+    expect(await page.locator('#distribution-raid-loot .note').innerText()).toMatch(/^1 chest opened; /);
     await screenshot(page, 'verify-report-raid');
     // On a phone: the verdict first, nothing scrolls sideways.
     await page.setViewportSize({ width: 360, height: 740 });

@@ -38,10 +38,10 @@ describe('/verify in words', () => {
     const all = [...lines(example.dice), ...lines(example.raid), ...lines(example.blackjack)];
     console.log(all.join('\n'));
     for (const line of all) expect(line).not.toMatch(/\?|not a record/);
-    expect(lines(example.dice)[1]).toMatch(/^draw 0, dice: rolled \d+ — needed (under|over) \d+ — (lost|won [\d.,]+ chips?)$/);
-    expect(lines(example.raid)).toContainEqual(expect.stringMatching(/^draw 0, chest draw: \d+ chests placed$/));
-    expect(lines(example.blackjack)).toContainEqual(expect.stringMatching(/^hand 0: player \d+ \([^)]+\), dealer \d+ \([^)]+\) — (won|lost|push|bust|blackjack|dealer has blackjack)/));
-    expect(lines(example.blackjack)).toContainEqual(expect.stringMatching(/^hand 0, move: (hit|stand|double)$/));
+    expect(lines(example.dice)[1]).toMatch(/^draw 0, Dice: rolled \d+ — needed (under|over) \d+ — (lost|won [\d.,]+ chips?)$/);
+    expect(lines(example.raid)).toContainEqual(expect.stringMatching(/^draw 0, Treasure raid: \d+ chests placed at \(/));
+    expect(lines(example.blackjack)).toContainEqual(expect.stringMatching(/^hand 0, Blackjack: you \d+ \([^)]+\), dealer \d+ \([^)]+\) — (won|lost|push|bust|blackjack|the dealer has blackjack)/));
+    expect(lines(example.blackjack)).toContainEqual(expect.stringMatching(/^hand 0, Blackjack, move: (hit|stand|double)$/));
     expect(all.at(-1)).toMatch(/^close: the room closed after \d+ draws?$/);
   });
 

@@ -83,3 +83,37 @@ describe('explain: every mapping, step by step, to its result', () => {
     ]);
   });
 });
+
+/** Values a pasted transcript may hold where a number, a string or a list belongs. */
+const HOSTILE: readonly unknown[] = [undefined, null, -1, 1.5, 2 ** 60, NaN, '', 'x', '__proto__', [], [1, 'a'], { a: 1 }, true];
+
+describe("a game's words and tallies: /verify reads every transcript with them", () => {
+  for (const game of GAMES)
+    for (const [kind, mapping] of Object.entries(game.mappings))
+      it(`${game.id}/${kind}: every result falls in a bin of its tally, and no record throws the words`, () => {
+        const rng = seededRandom(`tally ${game.id}/${kind}`);
+        const terms = PUBLISHED_RULES[game.id]!.terms;
+        expect(mapping.describeRequest, `${game.id}/${kind} has no describeRequest`).toBeDefined();
+        const { tally } = mapping;
+        if (tally) {
+          expect(tally.bins.every((b) => b.weight > 0 && b.label.length > 0)).toBe(true);
+          const seen = new Set<number>();
+          for (let i = 0; i < DRAWS_PER_MAPPING; i++) {
+            const beta = randomBeta(rng);
+            const { action, moves } = DRAWS[`${game.id}/${kind}`]!(rng, beta);
+            const bin = tally.binOf(mapping.result(beta, action, moves, terms));
+            expect(bin !== undefined && Number.isInteger(bin) && bin >= 0 && bin < tally.bins.length, `draw ${i}: bin ${bin}`).toBe(true);
+            seen.add(bin!);
+          }
+          expect(seen.size).toBeGreaterThan(1);
+        }
+        for (const a of HOSTILE)
+          for (const b of HOSTILE) {
+            const record = Object.fromEntries(['stake', 'direction', 'target', 'round', 'chest', 'roll', 'win', 'payout', 'tiles', 'item', 'amount', 'rarity', 'player', 'dealer', 'outcome', 'playerTotal'].map((k, i) => [k, i % 2 ? a : b]));
+            expect(typeof mapping.describeRequest!(record)).toBe('string');
+            expect(typeof mapping.describe!(record as Record<string, JsonValue>, record as Record<string, JsonValue>)).toBe('string');
+            const bin = tally?.binOf(record);
+            expect(bin === undefined || (Number.isInteger(bin) && bin >= 0 && bin < tally!.bins.length)).toBe(true);
+          }
+      });
+});
