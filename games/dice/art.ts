@@ -49,6 +49,9 @@ export const STAGE_SVG = `
 
 /** The table's own styles, scoped to `#dice`: design-system variables with fallbacks. */
 export const DICE_CSS = `
+#dice .autobet { margin: 0.75rem 0; }
+#dice .autobet-fields { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: end; margin-top: 0.5rem; }
+#dice .autobet-fields input { width: 7rem; }
 #dice .dice-stage { margin: 0.5rem 0 1rem; padding: 0.5rem; border-radius: 12px; border: 2px solid var(--border, #8884);
   background: var(--card, transparent); max-width: 30rem; transition: border-color 0.2s; }
 #dice .dice-art { display: block; width: 100%; height: auto; }

@@ -18,6 +18,7 @@ import { announce } from '../../client/src/announce.ts';
 import { isGameKey } from '../play-keys.ts';
 import { DICE_CSS } from './art.ts';
 import { RollDisplay } from './roll-display.ts';
+import { Autobet, AUTOBET_MARKUP, type BetResult } from './autobet.ts';
 import { multiplier, outcomeWords, resultLine, resultSentence, stakeUnits, targetInWords, targetRange, type Bet, type Direction } from './bet-text.ts';
 import type { Verdict } from '../../client/src/live-transcript.ts';
 import { historyLine, markRow, markWithheld, receiptNote } from '../../client/src/marks.ts';
@@ -49,6 +50,7 @@ const MARKUP = `
     <p class="muted small" id="odds" aria-live="off"></p>
     <button id="roll" type="submit" aria-keyshortcuts="Enter R">Roll <span class="small">(Enter or R)</span></button>
   </form>
+  ${AUTOBET_MARKUP}
   <ol id="rolls" class="rolls"></ol>`;
 
 class DiceView implements GameView {
@@ -92,12 +94,21 @@ class DiceView implements GameView {
     stake.oninput = odds;
     document.querySelectorAll<HTMLInputElement>('input[name=direction]').forEach((r) => (r.onchange = bounds));
     odds();
-    $<HTMLFormElement>('bet-form').onsubmit = (e) => {
-      e.preventDefault();
-      if (this.#busy) return;
+    /** The form's bet, or undefined (said in the history) when its stake cannot be read. */
+    const formBet = (): Bet | undefined => {
       const units = stakeUnits(stake.value);
       if (units === undefined) return void this.#status(`${JSON.stringify(stake.value)} is not a stake: type an amount of chips with at most 2 decimals.`);
-      void this.play({ stake: units, target: Number(target.value), direction: this.#direction() });
+      return { stake: units, target: Number(target.value), direction: this.#direction() };
+    };
+    const autobet = new Autobet(async () => {
+      const bet = formBet();
+      return bet && this.play(bet);
+    });
+    $<HTMLFormElement>('bet-form').onsubmit = (e) => {
+      e.preventDefault();
+      if (this.#busy || autobet.running) return;
+      const bet = formBet();
+      if (bet) void this.play(bet);
     };
     // Enter or R rolls from anywhere in the room: not while typing in a field outside the form
     // (typing in the form's own fields, Enter submits it), nor on a button or link Enter would press.
@@ -193,7 +204,7 @@ class DiceView implements GameView {
     this.#abort?.(`voided: ${v.reason}`);
   }
 
-  async #showOutcome({ record, verdict }: Heard<DiceOutcome>, bet?: Bet): Promise<void> {
+  async #showOutcome({ record, verdict }: Heard<DiceOutcome>, bet?: Bet): Promise<BetResult> {
     this.ctx.court.settled(record.drawSeq);
     const v = await verdict;
     const { roll, win, payout } = record.result;
@@ -209,6 +220,7 @@ class DiceView implements GameView {
     this.#display.land(roll, win, v.problems.length ? 'failed' : v.unplaced ? 'unplaced' : 'verified', outcomeWords(roll, action, paid));
     announce(resultSentence(roll, action, paid, v.problems));
     this.ctx.onSettled();
+    return { stake: action.stake ?? 0, payout, problems: v.problems };
   }
 
   /** Waits for the server's answer; a refusal, a void, leaving or 20 s of silence ends the bet. */
@@ -220,21 +232,23 @@ class DiceView implements GameView {
     }).finally(() => (this.#abort = undefined));
   }
 
-  async play(bet: Bet): Promise<void> {
+  /** Plays one bet to its end: what came of it, or undefined when it was not played to an outcome. */
+  async play(bet: Bet): Promise<BetResult | undefined> {
     this.#busy = true;
     this.#display.roll();
     try {
-      await this.#play(bet);
+      return await this.#play(bet);
     } catch (e) {
       // Refused, voided or unanswered: already shown in the history; the table takes the next bet.
       this.#display.reset(`Not rolled: ${(e as Error).message}`);
+      return undefined;
     } finally {
       this.#display.reset('No roll: see the history below.');
       this.#busy = false;
     }
   }
 
-  async #play(bet: Bet): Promise<void> {
+  async #play(bet: Bet): Promise<BetResult | undefined> {
     const seed = nextSeed();
     const commitment = seedCommitment(seed);
     // The player asks for exactly the action the receipt must hold, under the pinned rules (their hash pins the edge).
@@ -252,8 +266,8 @@ class DiceView implements GameView {
       this.ctx.revealRefusal(receipt.record),
     ]);
     const problems = [...mine, ...chained.problems];
-    if (problems.length) return markRow(li, `draw ${drawSeq}: receipt refused, seed kept secret:`, problems);
-    if (refusal) return markWithheld(li, `draw ${drawSeq}: not played:`, refusal);
+    if (problems.length) return void markRow(li, `draw ${drawSeq}: receipt refused, seed kept secret:`, problems);
+    if (refusal) return void markWithheld(li, `draw ${drawSeq}: not played:`, refusal);
     li.textContent = `draw ${drawSeq}: rolling…`;
     const outcome = await this.#answer<Heard<DiceOutcome>>((resolve) => {
       this.#outcomes.set(drawSeq, resolve);
@@ -262,7 +276,7 @@ class DiceView implements GameView {
       this.ctx.court.revealing(receipt.record, seed);
       this.#room.send('reveal', { drawSeq, seed });
     }).finally(() => this.#outcomes.delete(drawSeq));
-    await this.#showOutcome(outcome, bet);
+    return this.#showOutcome(outcome, bet);
   }
 }
 
