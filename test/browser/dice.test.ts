@@ -87,7 +87,7 @@ describe('dice in the browser', () => {
       expect(r.text).toMatch(/✓ verified/);
       expect(r.stake).toBe(parseChips(bet.stake));
       // Amounts shown in chips, never in units.
-      expect(r.text).toContain(`staked ${bet.stake}, draw ${i}`);
+      expect(r.text).toContain(`staked ${bet.stake} chips, draw ${i}`);
       // Read as the player reads it: what was rolled, what was needed, and what came of it.
       expect(r.text).toMatch(new RegExp(`^rolled \\d+ — needed ${bet.direction} \\d+ — (lost|won [\\d.]+ chips) \\(`));
       expect(r.text).toContain(r.payout ? `— won ${formatChips(r.payout)} chips (` : '— lost (');
