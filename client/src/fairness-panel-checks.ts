@@ -28,8 +28,20 @@ export interface PanelLine {
 
 export interface PanelSection {
   readonly title: string;
+  /** What the section is for, in plain words, for a player who knows no cryptography. */
+  readonly note?: string;
   readonly lines: PanelLine[];
 }
+
+/** The plain-words notes under each section's title: the jargon (seed, receipt, alpha, beta...) explained where it appears. */
+export const SECTION_NOTES = {
+  seed: 'Your browser picked a secret random number (your seed) and sent only its fingerprint (the commitment) before the bet, so neither you nor the server could swap it afterwards.',
+  receipt: 'Before anything was decided, the server signed a receipt of your bet and your seed\'s fingerprint: it cannot take the bet back or change it.',
+  proof: "Alpha is the receipt and the seeds put together. The server's secret key turns alpha into one random number, beta, with a proof that anyone can check against the server's public key. Each alpha has exactly one beta, so the server could not pick a luckier one.",
+  mapping: 'How the game reads beta, step by step, to get what happened. Anyone repeating these steps gets the same result.',
+  record: "The server's signed record of the result, linked by its hash (a fingerprint) to the room's earlier records, so no record can be edited later without it showing.",
+  chain: "A fingerprint of the room's records posted on the blockchain, a public ledger the server cannot rewrite.",
+} as const;
 
 /** A draw's records in a transcript: its receipt, its moves in order, its end. */
 export interface DrawRecords {
@@ -91,13 +103,13 @@ export function drawSections(draw: DrawRecords, keys: TrustedKeys, address: stri
   const terms = receiptTerms(receipt, keys);
   const receiptLines = [
     line('draw', 'draw', `draw ${receipt.drawSeq} of room ${receipt.roomId}: ${receipt.game} ${receipt.kind}, issued ${new Date(receipt.issuedAt).toLocaleString()}`),
-    line('action', 'what was asked', canonicalJson(receipt.action)),
+    line('action', 'what was asked, as signed (amounts in millionths of a chip: 1,000,000 is 1 chip)', canonicalJson(receipt.action)),
     line('signer', 'signed by (recovered from the receipt), against the signer this browser pinned', signer instanceof Error ? `cannot be recovered: ${signer.message}` : signer, !(signer instanceof Error) && signer.toLowerCase() === keys.receiptSigner.toLowerCase()),
     line('rules', 'under the rules', terms.problem ?? `the pinned rules of ${receipt.game} (hash ${receipt.rulesHash?.slice(0, 16) ?? 'none: protocol v1'}…)`, terms.problem === undefined),
   ];
   const sections: PanelSection[] = [
-    { title: 'Your seed', lines: seedLines },
-    { title: 'The receipt', lines: receiptLines },
+    { title: 'Your seed', note: SECTION_NOTES.seed, lines: seedLines },
+    { title: 'The receipt', note: SECTION_NOTES.receipt, lines: receiptLines },
   ];
   if (!outcome) return sections;
 
@@ -108,6 +120,7 @@ export function drawSections(draw: DrawRecords, keys: TrustedKeys, address: stri
   const beta = verified?.valid ? bytesToHex(verified.beta) : undefined;
   sections.push({
     title: 'The proof',
+    note: SECTION_NOTES.proof,
     lines: [
       line('alpha', 'alpha, rebuilt here from the receipt and every seed', alpha instanceof Error ? `cannot be rebuilt: ${alpha.message}` : alpha, !(alpha instanceof Error) && alpha === outcome.alpha),
       line('key', 'the VRF key the receipt names', `${receipt.suite} key ${receipt.keyId}`, !(suite instanceof Error) && receipt.keyId === vrfKeyId(suite.name, pk)),
@@ -131,11 +144,12 @@ export function drawSections(draw: DrawRecords, keys: TrustedKeys, address: stri
       if (!same) mappingLines.push(line('recorded', 'the recorded result', mapping.describe?.(outcome.result, receipt.action) ?? canonicalJson(outcome.result), false));
     }
   }
-  sections.push({ title: 'From beta to the result', lines: mappingLines });
+  sections.push({ title: 'From beta to the result', note: SECTION_NOTES.mapping, lines: mappingLines });
 
   const sealed = outcome.signature === undefined ? undefined : attempt(() => sealSigner(outcome as DrawRecord));
   sections.push({
     title: 'The outcome record',
+    note: SECTION_NOTES.record,
     lines: [
       ...(sealed === undefined ? [] : [line('seal', 'sealed by (recovered), against the pinned signer', sealed instanceof Error ? sealed.message : sealed, !(sealed instanceof Error) && sealed.toLowerCase() === keys.receiptSigner.toLowerCase())]),
       line('hash', `record ${outcome.seq}'s hash, recomputed`, recordHash(outcome), outcome.hash === undefined ? undefined : recordHash(outcome) === outcome.hash),

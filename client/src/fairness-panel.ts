@@ -10,13 +10,14 @@
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import type { Fairness } from './api.ts';
 import { anchorLine } from './fairness-panel-anchor.ts';
-import { drawSections, findDraw, type PanelLine, type PanelSection } from './fairness-panel-checks.ts';
+import { drawSections, findDraw, SECTION_NOTES, type PanelLine, type PanelSection } from './fairness-panel-checks.ts';
 import { fetchWholeTranscript } from './fetch-transcript.ts';
 
 const STYLE = `
 #fairness-panel { max-width: min(52rem, 96vw); width: 100%; border: 1px solid var(--border, #8888); border-radius: 8px; background: var(--card, Canvas); color: var(--fg, CanvasText); padding: 1rem 1.25rem; }
 #fairness-panel::backdrop { background: #0008; }
 #fairness-panel h3 { margin: 1rem 0 .25rem; font-size: 1rem; }
+#fairness-panel .panel-note { margin: 0 0 .4rem; max-width: 46rem; }
 #fairness-panel .panel-line { display: grid; grid-template-columns: 1.5rem 1fr; gap: .1rem .5rem; margin: .35rem 0; }
 #fairness-panel .panel-line code, #fairness-panel pre { overflow-wrap: anywhere; white-space: pre-wrap; font-size: .85em; }
 #fairness-panel .panel-line .value { grid-column: 2; }
@@ -68,7 +69,7 @@ function lineNode(l: PanelLine): HTMLElement {
 }
 
 function sectionNode(s: PanelSection): HTMLElement {
-  return el('section', {}, el('h3', {}, s.title), ...s.lines.map(lineNode));
+  return el('section', {}, el('h3', {}, s.title), ...(s.note ? [el('p', { className: 'muted small panel-note' }, s.note)] : []), ...s.lines.map(lineNode));
 }
 
 /** The "verify it yourself" block: the transcript saved from here, the CLI commands, /verify on this draw. */
@@ -121,11 +122,11 @@ export async function openFairnessPanel(roomId: string, drawSeq: number, address
     title.textContent = `Fairness of draw ${drawSeq}: ${draw.receipt.game} ${draw.receipt.kind}`;
     const sections = drawSections(draw, keys, address);
     const anchor = await anchorLine(t, draw.end?.seq ?? draw.receipt.seq, keys);
-    sections.push({ title: 'On chain', lines: [anchor] });
+    sections.push({ title: 'On chain', note: SECTION_NOTES.chain, lines: [anchor] });
     const outcome = draw.end?.type === 'outcome' ? draw.end : undefined;
     body.replaceChildren(...sections.map(sectionNode), verifyYourself(t, drawSeq, keys, outcome));
     const failed = sections.flatMap((s) => s.lines).filter((l) => l.check === false).length;
-    status.textContent = failed ? `✗ ${failed} ${failed === 1 ? 'check fails' : 'checks fail'}: see the lines marked ✗.` : outcome ? '✓ every check this page made holds.' : 'The draw has no outcome: what it has is shown.';
+    status.textContent = failed ? `✗ ${failed} ${failed === 1 ? 'check fails' : 'checks fail'}: see the lines marked ✗.` : outcome ? '✓ every check this page made holds: this result was fixed by your bet, your seed and the server\'s key, and nobody could change it.' : 'The draw has no outcome: what it has is shown.';
     d.dataset['ready'] = failed ? 'failed' : 'ok';
   } catch (e) {
     status.textContent = `The transcript could not be fetched: ${(e as Error).message}. Try again in a moment.`;

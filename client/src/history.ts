@@ -73,9 +73,9 @@ export class PlayerHistory {
   /** Builds the section (hidden until a player signs in), after `anchor`; `seeds`: the seed source settings to show in it. */
   constructor(anchor: HTMLElement, seeds: HTMLElement) {
     this.#section = el('section', { id: 'history', className: 'card', hidden: true });
-    const heading = el('h2', { id: 'history-title', textContent: 'Your draws' });
+    const heading = el('h2', { id: 'history-title', textContent: 'Your bets, hands and finds' });
     const details = el('details', { id: 'history-details' });
-    details.append(el('summary', { textContent: 'History of your bets, hands and finds (newest first): open one to see its proof' }));
+    details.append(el('summary', { textContent: 'History from every room and visit, newest first: open one to see its proof' }));
     this.#list = el('ol', { id: 'history-list', className: 'rolls' });
     this.#older = el('button', { id: 'history-older', type: 'button', className: 'secondary', textContent: 'Older draws', hidden: true });
     this.#status = el('p', { id: 'history-status', className: 'muted small' });
@@ -131,7 +131,7 @@ export class PlayerHistory {
       const shown = this.#list.children.length;
       this.#status.textContent = shown === 0 ? 'No draws yet: play a game and they show here.' : `${shown} ${shown === 1 ? 'draw' : 'draws'} shown${page.next === null ? ', all there are' : ''}.`;
     } catch (e) {
-      this.#status.textContent = `Your draws could not be loaded: ${(e as Error).message}. Try again in a moment.`;
+      this.#status.textContent = `Your history could not be loaded: ${(e as Error).message}. Try again in a moment.`;
     }
   }
 

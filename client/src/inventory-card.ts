@@ -61,7 +61,7 @@ export class TokenCard {
           { className: 'token-facts' },
           el('dt', { textContent: 'Token id' }),
           el('dd', { className: 'token-id', textContent: String(tokenId) }),
-          el('dt', { textContent: 'On the chain' }),
+          el('dt', { textContent: 'You hold' }),
           this.#amount,
           el('dt', { textContent: 'Contract' }),
           el('dd', {}, shortAddress(contract, 'token-contract')),

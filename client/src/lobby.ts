@@ -23,6 +23,13 @@ export interface LobbyActions {
   join(game: Game, roomId: string): Promise<void>;
 }
 
+/** Each game in one plain sentence, for a player who has never seen it. */
+const HOW_TO_PLAY: Record<string, string> = {
+  dice: 'Pick a number and bet that the roll (0 to 9999) lands under or over it: the smaller your chance, the bigger the win.',
+  raid: 'Walk a maze with the other players and open chests: each holds coins or an item.',
+  blackjack: 'Get closer to 21 than the dealer without going over; blackjack pays 3 to 2.',
+};
+
 export class Lobby {
   #timer: ReturnType<typeof setInterval> | undefined;
   /** Rooms whose Join failed: not offered again (a listing fetched meanwhile may still hold them). */
@@ -38,7 +45,8 @@ export class Lobby {
         table.innerHTML = `<caption class="visually-hidden">Open ${g.title.toLowerCase()} rooms</caption><thead><tr><th scope="col">room</th><th scope="col">players</th><th scope="col"><span class="visually-hidden">join</span></th></tr></thead><tbody></tbody>`;
         const create = Object.assign(document.createElement('button'), { id: `create-${g.id}`, type: 'button', textContent: `New ${g.title.toLowerCase()} room` });
         create.onclick = () => void actions.create(g.id);
-        card.append(Object.assign(document.createElement('h2'), { id: `${g.id}-rooms-heading`, textContent: g.title }), table, create);
+        const how = Object.assign(document.createElement('p'), { className: 'muted small', textContent: HOW_TO_PLAY[g.id] ?? '' });
+        card.append(Object.assign(document.createElement('h2'), { id: `${g.id}-rooms-heading`, textContent: g.title }), how, table, create);
         return card;
       }),
     );
@@ -87,7 +95,12 @@ export class Lobby {
   }
 
   #render(game: Game, rooms: readonly RoomListing[]): void {
+    // An empty table would read as broken: say there is no room yet, and what to do.
+    const none = document.createElement('tr');
+    none.className = 'no-rooms';
+    none.append(Object.assign(document.createElement('td'), { colSpan: 3, className: 'muted small', textContent: 'No open room yet: start a new one below.' }));
     $(`${game}-rooms`).querySelector('tbody')!.replaceChildren(
+      ...(rooms.length ? [] : [none]),
       ...rooms.map((r) => {
         const tr = document.createElement('tr');
         tr.dataset['roomId'] = r.roomId;

@@ -27,5 +27,15 @@ export function outcomeWords(outcome: BlackjackOutcome, paid: string): string {
     lose: 'You lose',
     bust: 'Bust: you lose',
   };
-  return paid === '0' ? words[outcome] : `${words[outcome]}, paid ${paid} ${paid === '1' ? 'chip' : 'chips'}`;
+  return paid === '0' ? words[outcome] : `${words[outcome]}, paid ${chipWords(paid)}`;
+}
+
+/** A hand's outcome in a history row, in plain words: "blackjack", "dealer blackjack", "win", "bust"... */
+export function rowOutcome(outcome: BlackjackOutcome): string {
+  return outcome === 'natural' ? 'blackjack' : outcome === 'dealer-natural' ? 'dealer blackjack' : outcome;
+}
+
+/** An amount of chips already formatted, with its unit: "1 chip", "2.5 chips". */
+export function chipWords(amount: string): string {
+  return `${amount} ${amount === '1' ? 'chip' : 'chips'}`;
 }

@@ -22,7 +22,7 @@ import { formatChips, MIN_STAKE_UNITS, parseChips } from '../chips.ts';
 import { announce } from '../../client/src/announce.ts';
 import { isGameKey } from '../play-keys.ts';
 import { BLACKJACK_CSS, cardArt, cardWords, CARD_BACK } from './art.ts';
-import { outcomeWords, showCards, totalWords } from './table-text.ts';
+import { chipWords, outcomeWords, rowOutcome, showCards, totalWords } from './table-text.ts';
 
 type Receipt = ReceiptRecord & { hash: string };
 /** What the room deals: the hand's state, and how many moves are recorded on it (the next move's `moveIndex`). */
@@ -67,7 +67,7 @@ class BlackjackView implements GameView {
     ctx.mount.innerHTML = MARKUP;
     this.#el = (name) => ctx.mount.querySelector<HTMLElement>(`[data-bj="${name}"]`)!;
     const handSeconds = ctx.keys.games['blackjack']?.terms['handSeconds'];
-    if (typeof handSeconds === 'number') this.#el('hand-clock').textContent = `${handSeconds} s after the deal's receipt`;
+    if (typeof handSeconds === 'number') this.#el('hand-clock').textContent = `${handSeconds} s after the deal`;
     this.#el('bet-form').onsubmit = (e) => {
       e.preventDefault();
       const text = (this.#el('stake') as HTMLInputElement).value;
@@ -193,7 +193,7 @@ class BlackjackView implements GameView {
     const staked = result.moves[0] === 'double' ? 2 : 1;
     markRow(
       row,
-      `hand ${record.drawSeq}: you ${result.player.map(cardName).join(' ')} (${result.playerTotal}), dealer ${result.dealer.map(cardName).join(' ')} (${result.dealerTotal}): ${result.outcome}, paid ${formatChips(result.payout)}${hand?.stake ? ` on ${formatChips(hand.stake * staked)}` : ''}${receiptNote(v)}`,
+      `hand ${record.drawSeq}: you ${result.player.map(cardName).join(' ')} (${result.playerTotal}), dealer ${result.dealer.map(cardName).join(' ')} (${result.dealerTotal}): ${rowOutcome(result.outcome)}, paid ${chipWords(formatChips(result.payout))}${hand?.stake ? ` for a stake of ${chipWords(formatChips(hand.stake * staked))}` : ''}${receiptNote(v)}`,
       problems,
       v.unplaced,
     );

@@ -31,7 +31,7 @@ export function stakeUnits(text: string): number | undefined {
 export function resultLine(drawSeq: number, roll: number, action: Partial<Bet>, paid: number | undefined): string {
   const needed = action.direction === undefined || action.target === undefined ? '' : ` — needed ${action.direction} ${action.target}`;
   const verdict = paid === undefined ? 'lost' : `won ${formatChips(paid)} chips`;
-  const staked = action.stake === undefined ? '' : `staked ${formatChips(action.stake)}, `;
+  const staked = action.stake === undefined ? '' : `staked ${formatChips(action.stake)} ${formatChips(action.stake) === '1' ? 'chip' : 'chips'}, `;
   return `rolled ${roll}${needed} — ${verdict} (${staked}draw ${drawSeq})`;
 }
 

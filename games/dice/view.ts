@@ -13,7 +13,7 @@ import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { nextSeed } from '../../client/src/seed-source.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import { payoutOnWin, winningRolls } from './rules.ts';
-import { formatChips, MIN_STAKE_UNITS } from '../chips.ts';
+import { formatChips, MIN_STAKE_UNITS, UNITS_PER_CHIP } from '../chips.ts';
 import { announce } from '../../client/src/announce.ts';
 import { isGameKey } from '../play-keys.ts';
 import { DICE_CSS } from './art.ts';
@@ -78,7 +78,12 @@ class DiceView implements GameView {
       const edgeBps = this.#edgeBps();
       const units = stakeUnits(stake.value);
       const payout = units === undefined ? undefined : payoutOnWin({ ...bet, stake: units, edgeBps });
-      const pays = units === undefined || payout === undefined ? '' : `, a win pays ${formatChips(payout)} chips (profit ${formatChips(payout - units)} chips)`;
+      // A stake over the published largest bet would be refused: say so rather than promise its payout.
+      const maxBet = Number(this.ctx.keys.games['dice']?.terms?.['maxBet']);
+      const tooBig = units !== undefined && Number.isFinite(maxBet) && units > maxBet * UNITS_PER_CHIP;
+      const pays = tooBig
+        ? `, but the largest bet is ${maxBet.toLocaleString('en-US', { maximumFractionDigits: 2 })} chips`
+        : units === undefined || payout === undefined ? '' : `, a win pays ${formatChips(payout)} chips (profit ${formatChips(payout - units)} chips)`;
       const chance = `${(wins / 100).toFixed(2)}%`;
       target.setAttribute('aria-valuetext', targetInWords(bet.target, bet.direction, wins));
       this.#display.showRange(bet.target, bet.direction);

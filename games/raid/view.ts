@@ -44,6 +44,8 @@ interface RaidStateView {
 type Receipt = ReceiptRecord & { hash: string };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+/** Coins found, in words with the plural right: "1 coin", "3 coins". */
+const coinWords = (amount: number | undefined) => `${amount ?? '?'} ${amount === 1 ? 'coin' : 'coins'}`;
 
 class RaidView implements GameView {
   #room!: Room;
@@ -209,12 +211,12 @@ class RaidView implements GameView {
     const r = record.result as { tiles?: number[][]; item?: string; amount?: number; tokenId?: number };
     const who = receipt?.players[0]?.toLowerCase() === this.ctx.address.toLowerCase() ? 'you' : `${receipt?.players[0]?.slice(0, 8) ?? 'someone'}…`;
     const text = r.tiles
-      ? `round ${receipt?.action['round'] ?? '?'}: chests placed by ${receipt?.players.length ?? '?'} players' seeds`
-      : `${who} found ${r.item}${r.item === 'coins' ? ` (${r.amount})` : ''}`;
+      ? `round ${receipt?.action['round'] ?? '?'}: chests placed by ${receipt?.players.length === 1 ? "1 player's seed" : `${receipt?.players.length ?? '?'} players' seeds`}`
+      : `${who} found ${r.item === 'coins' ? coinWords(r.amount) : r.item}`;
     const li = this.#log(`draw ${record.drawSeq}: ${text}${receiptNote(v)}`, problems, { draw: String(record.drawSeq), kind: r.tiles ? 'chests' : 'loot' }, v.unplaced);
     if (r.tiles) return;
     li.insertAdjacentHTML('afterbegin', `<span class="loot-icon" aria-hidden="true">${lootArt(r.tokenId ?? 0)}</span>`);
-    const what = r.item === 'coins' ? `${r.amount} coins` : `${/^[aeiou]/.test(r.item ?? '') ? 'an' : 'a'} ${r.item}`;
+    const what = r.item === 'coins' ? coinWords(r.amount) : `${/^[aeiou]/.test(r.item ?? '') ? 'an' : 'a'} ${r.item}`;
     announce(`${who === 'you' ? 'You' : `Player ${who}`} found ${what}. ${problems.length ? `Verification failed: ${problems.join('; ')}.` : v.unplaced ? 'Not verified yet.' : 'Verified.'}`);
     if (who === 'you') this.ctx.onSettled();
   }
@@ -282,7 +284,7 @@ class RaidView implements GameView {
     this.#painter.paint(state.chests ?? [], avatars, performance.now());
     if (scoreboard) $('scoreboard').querySelector('tbody')!.replaceChildren(...rows);
     const left = Math.max(0, Math.round((state.phaseEndsAt - Date.now()) / 1000));
-    const phase = { waiting: 'waiting for players', placing: 'placing chests: every player commits a seed', playing: `find the chests: ${left} s left`, scores: `round over: next in ${left} s` }[state.phase] ?? state.phase;
+    const phase = { waiting: 'waiting for players', placing: 'placing chests: each player adds a secret random number, so no one alone decides where they go', playing: `find the chests: ${left} s left`, scores: `round over: next in ${left} s` }[state.phase] ?? state.phase;
     $('raid-status').textContent = `Round ${state.round}: ${phase}`;
     $('raid-status').dataset['phase'] = state.phase;
   }

@@ -62,7 +62,7 @@ describe('blackjack in the browser', () => {
       expect(verified, text).toBe('true');
       expect(text).toMatch(/✓ verified/);
       // Amounts in chips (hits and stands only: the stake is never doubled).
-      expect(text).toMatch(/: (natural, paid 6\.25|win, paid 5|push, paid 2\.5|(lose|bust|dealer-natural), paid 0) on 2\.5 ✓ verified$/);
+      expect(text).toMatch(/: (blackjack, paid 6\.25 chips|win, paid 5 chips|push, paid 2\.5 chips|(lose|bust|dealer blackjack), paid 0 chips) for a stake of 2\.5 chips ✓ verified$/);
     }
     const address = (await page.locator('#identity').getAttribute('data-address'))!;
     const { balance } = (await (await fetch(`${server.url}/players/${address}/chips`)).json()) as { balance: number };

@@ -87,7 +87,7 @@ describe('dice in the browser', () => {
       expect(r.text).toMatch(/✓ verified/);
       expect(r.stake).toBe(parseChips(bet.stake));
       // Amounts shown in chips, never in units.
-      expect(r.text).toContain(`staked ${bet.stake}, draw ${i}`);
+      expect(r.text).toContain(`staked ${bet.stake} chips, draw ${i}`);
       // Read as the player reads it: what was rolled, what was needed, and what came of it.
       expect(r.text).toMatch(new RegExp(`^rolled \\d+ — needed ${bet.direction} \\d+ — (lost|won [\\d.]+ chips) \\(`));
       expect(r.text).toContain(r.payout ? `— won ${formatChips(r.payout)} chips (` : '— lost (');
@@ -118,6 +118,8 @@ describe('dice in the browser', () => {
     const { maxBet } = (await getJson<{ games: Record<string, { terms: { maxBet: number } }> }>(`${server.url}/fairness`)).games['dice']!.terms;
     for (const [stake, sentence] of [['0', 'The smallest bet is 0.01 chips.'], [String(maxBet + 1), `The largest bet is ${maxBet.toLocaleString('en-US')} chips.`]] as const) {
       await page.fill('#stake', stake);
+      // Before the bet, a stake over the limit promises no payout: the odds line names the limit instead.
+      if (stake !== '0') await expect.poll(() => page.locator('#odds').innerText()).toBe(`win chance 50.00%, multiplier ×1.98, but the largest bet is ${maxBet.toLocaleString('en-US')} chips, house edge 1%`);
       await page.press('#stake', 'Enter');
       await expect.poll(() => page.locator('#rolls li[data-refused]').first().innerText()).toBe(sentence);
     }

@@ -140,9 +140,11 @@ describe('treasure raid in two browsers', () => {
     const found = await loot.first().innerText();
     expect(found).toMatch(/you found .* ✓ verified/);
     // The find shows its loot icon and is announced in a sentence.
-    const item = /you found (\w+)/.exec(found)![1]!;
-    expect(await loot.first().locator('.loot-icon svg[role="img"] title').textContent()).toBe(item);
-    await expect.poll(() => a.page.locator('#announcer').textContent()).toMatch(item === 'coins' ? /^You found \d+ coins\. Verified\.$/ : new RegExp(`^You found an? ${item}\\. Verified\\.$`));
+    // Coins read with their count and the plural right ("you found 1 coin", "you found 3 coins"), items by name.
+    const [, count, item] = /you found (?:(\d+) )?(\w+)/.exec(found)!.map((m) => m ?? '') as [string, string, string];
+    if (count) expect(item).toBe(count === '1' ? 'coin' : 'coins');
+    expect(await loot.first().locator('.loot-icon svg[role="img"] title').textContent()).toBe(count ? 'coins' : item);
+    await expect.poll(() => a.page.locator('#announcer').textContent()).toMatch(count ? new RegExp(`^You found ${count} ${item}\\. Verified\\.$`) : new RegExp(`^You found an? ${item}\\. Verified\\.$`));
     const lootB = b.page.locator('#raid-log li[data-kind="loot"]');
     await lootB.first().waitFor({ timeout: 30_000 });
     expect(await lootB.first().innerText()).toMatch(/found .* ✓ verified/);
