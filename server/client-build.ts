@@ -4,7 +4,7 @@
  * are newer than the last build) before it starts the server, which never loads Vite.
  * @module
  */
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,19 @@ function newestMtime(path: string): number {
   return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
 }
 
+/**
+ * Builds with Vite, then stamps the build with the time it started: a source edited while the
+ * build ran is newer than the stamp, so the next `--if-stale` builds again rather than serving a
+ * bundle without it.
+ */
+async function buildNow(quiet: boolean): Promise<void> {
+  const started = new Date();
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'vite.config.ts'), ...(quiet ? { logLevel: 'error' as const } : {}) });
+  writeFileSync(STAMP, started.toISOString());
+  utimesSync(STAMP, started, started);
+}
+
 export function clientIsStale(): boolean {
   if (!existsSync(STAMP)) return true;
   const built = statSync(STAMP).mtimeMs;
@@ -31,9 +44,7 @@ export function clientIsStale(): boolean {
 export async function ensureClientBuilt(log: (msg: string) => void): Promise<boolean> {
   if (!clientIsStale()) return false;
   log('building the browser client (vite)');
-  const { build } = await import('vite');
-  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'error' });
-  writeFileSync(STAMP, new Date().toISOString());
+  await buildNow(true);
   return true;
 }
 
@@ -43,8 +54,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     await ensureClientBuilt((msg) => console.log(`fairplay: ${msg}`));
   } else {
     // `npm run build`: build now, whatever the stamp says.
-    const { build } = await import('vite');
-    await build({ configFile: join(root, 'vite.config.ts') });
-    writeFileSync(STAMP, new Date().toISOString());
+    await buildNow(false);
   }
 }
