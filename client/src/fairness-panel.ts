@@ -12,6 +12,7 @@ import type { Fairness } from './api.ts';
 import { anchorLine } from './fairness-panel-anchor.ts';
 import { drawSections, findDraw, type PanelLine, type PanelSection } from './fairness-panel-checks.ts';
 import { fetchWholeTranscript } from './fetch-transcript.ts';
+import { heardDraw } from './heard-draws.ts';
 
 const STYLE = `
 #fairness-panel { max-width: min(52rem, 96vw); width: 100%; border: 1px solid var(--border, #8888); border-radius: 8px; background: var(--card, Canvas); color: var(--fg, CanvasText); padding: 1rem 1.25rem; }
@@ -119,7 +120,8 @@ export async function openFairnessPanel(roomId: string, drawSeq: number, address
       return;
     }
     title.textContent = `Fairness of draw ${drawSeq}: ${draw.receipt.game} ${draw.receipt.kind}`;
-    const sections = drawSections(draw, keys, address);
+    const heard = heardDraw(roomId, drawSeq);
+    const sections = drawSections(draw, keys, address, { roomId, ...(heard ? { heard } : {}) });
     const anchor = await anchorLine(t, draw.end?.seq ?? draw.receipt.seq, keys);
     sections.push({ title: 'On chain', lines: [anchor] });
     const outcome = draw.end?.type === 'outcome' ? draw.end : undefined;

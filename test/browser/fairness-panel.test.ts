@@ -87,6 +87,9 @@ describe('the fairness panel', () => {
     expect(lines.get('result')).toMatchObject({ check: 'true' });
     expect(lines.get('result')?.value).toMatch(new RegExp(`^rolled ${roll} — needed ${direction} ${target} — ${win ? 'won [\\d.]+ chips' : 'lost'}$`));
     expect(lines.get('hash')).toMatchObject({ check: 'true' });
+    // The transcript fetched for the panel is the one the room played: the outcome heard live has its hash.
+    expect(lines.get('room')).toMatchObject({ check: 'true' });
+    expect(lines.get('heard-end')).toMatchObject({ value: (outcome as OutcomeRecord & { hash: string }).hash, check: 'true' });
     expect(lines.get('anchor')?.value).toMatch(/^(not yet|yes)/);
     // No line claims a check that failed.
     expect([...lines.values()].filter((l) => l.check === 'false')).toEqual([]);
