@@ -66,8 +66,9 @@ export function seedSourceSettings(): HTMLElement {
         if (problem) return void (said.textContent = problem);
         const next = Number(counter.value);
         if (!Number.isSafeInteger(next) || next < 0) return void (said.textContent = 'The next seed number must be a whole number, 0 or more.');
-        setSeedSetting({ kind: 'phrase', phrase: text.value });
+        // The number first: one lower than this browser used is refused, and then nothing is saved.
         setNextCounter(text.value, next);
+        setSeedSetting({ kind: 'phrase', phrase: text.value });
       }
       head.textContent = summary();
       said.textContent = `Saved. ${summary()}.`;

@@ -78,9 +78,16 @@ export function nextCounter(phrase: string): number {
   return Number.isSafeInteger(counter) && (counter as number) >= 0 ? (counter as number) : 0;
 }
 
-/** Sets the number the phrase's next seed gets (after clearing site data, say: numbers already used are refused by the server). */
+/**
+ * Sets the number the phrase's next seed gets (after clearing site data, say), never lower than
+ * this browser's: a seed of a number already used was revealed in a public transcript, so the
+ * server (and anyone) would know it before the draw, and could see the result before signing it.
+ */
 export function setNextCounter(phrase: string, counter: number): void {
   if (!Number.isSafeInteger(counter) || counter < 0) throw new Error('The next seed number must be a whole number, 0 or more.');
+  const used = nextCounter(phrase);
+  if (counter < used)
+    throw new Error(`This browser already used seed numbers up to ${used - 1} of this phrase, and those seeds are public: the next number must be ${used} or more.`);
   const counters = readJson<Record<string, number>>(COUNTERS_KEY, {});
   counters[phraseFingerprint(phrase)] = counter;
   localStorage.setItem(COUNTERS_KEY, JSON.stringify(counters));
