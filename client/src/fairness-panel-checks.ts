@@ -63,9 +63,9 @@ function sourceLine(commitment: string, seed: string | undefined): PanelLine {
   if (origin.kind === 'random') return line('source', 'made by', '32 random bytes from this browser (random seed for every draw)');
   const text = `your seed phrase (fingerprint ${origin.fingerprint}), seed number ${origin.counter}`;
   const setting = seedSetting();
-  if (seed === undefined || setting.kind !== 'phrase' || phraseFingerprint(setting.phrase) !== origin.fingerprint)
+  if (seed === undefined || setting.kind !== 'phrase' || phraseFingerprint(setting.key) !== origin.fingerprint)
     return line('source', 'made by', `${text}: set that phrase again to have it recomputed here`);
-  return line('source', 'made by', `${text}, recomputed from the phrase`, phraseSeed(setting.phrase, origin.counter) === seed);
+  return line('source', 'made by', `${text}, recomputed from the phrase`, phraseSeed(setting.key, origin.counter) === seed);
 }
 
 /** What the page knows of the draw besides the server's transcript: the room it asked for, and what it heard there live. */
