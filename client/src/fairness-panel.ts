@@ -10,6 +10,7 @@
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import type { Fairness } from './api.ts';
 import { anchorLine } from './fairness-panel-anchor.ts';
+import { cliCommands } from './fairness-panel-cli.ts';
 import { drawSections, findDraw, type PanelLine, type PanelSection } from './fairness-panel-checks.ts';
 import { fetchWholeTranscript } from './fetch-transcript.ts';
 import { heardDraw } from './heard-draws.ts';
@@ -80,11 +81,7 @@ function verifyYourself(t: Transcript, drawSeq: number, keys: Fairness, outcome?
   const save = el('a', { href: saved, download: file }, `Save this room's transcript (${file})`);
   const registry = typeof keys.chain.registry === 'string' ? keys.chain.registry : keys.chain.registry?.address;
   const rpc = new URL(keys.chain.rpcUrl, location.origin).href;
-  const commands = [
-    `curl -s ${location.origin}/fairness > fairness.json`,
-    `npx tsx vrf/cli.ts verify-transcript ${file} --pk ${keys.publicKey} --signer ${keys.receiptSigner} --rules fairness.json${registry ? ` --rpc ${rpc} --registry ${registry}` : ''}`,
-    ...(outcome ? [`# this draw's proof alone (prints beta):`, `npx tsx vrf/cli.ts verify --suite ${keys.suite} --pk ${keys.publicKey} --alpha ${outcome.alpha} --proof ${outcome.pi}`] : []),
-  ].join('\n');
+  const commands = cliCommands({ file, origin: location.origin, keys, ...(registry ? { chain: { rpc, registry } } : {}), ...(outcome ? { outcome } : {}) });
   const link = el('a', { href: `/verify?room=${encodeURIComponent(t.roomId)}&draw=${drawSeq}`, id: 'fairness-panel-verify-link' }, `Check it on /verify (room ${t.roomId}, draw ${drawSeq})`);
   const block = el('section', {}, el('h3', {}, 'Verify it yourself'),
     el('p', {}, save, ', then, in a copy of the Fairplay source (', el('code', {}, 'npm install'), ' once), with the keys this browser pinned:'),
