@@ -124,7 +124,9 @@ export async function openFairnessPanel(roomId: string, drawSeq: number, address
     const outcome = draw.end?.type === 'outcome' ? draw.end : undefined;
     body.replaceChildren(...sections.map(sectionNode), verifyYourself(t, drawSeq, keys, outcome));
     const failed = sections.flatMap((s) => s.lines).filter((l) => l.check === false).length;
-    status.textContent = failed ? `✗ ${failed} ${failed === 1 ? 'check fails' : 'checks fail'}: see the lines marked ✗.` : outcome ? '✓ every check this page made holds.' : 'The draw has no outcome: what it has is shown.';
+    // A draw this page did not hear live rests on the server's word for which draw it was: say so.
+    const unseen = heard?.end === undefined ? ' This page did not see the draw played, so it checked the draw the server shows now: save the transcript you were given at the time to compare.' : '';
+    status.textContent = failed ? `✗ ${failed} ${failed === 1 ? 'check fails' : 'checks fail'}: see the lines marked ✗.` : outcome ? `✓ every check this page made holds.${unseen}` : 'The draw has no outcome: what it has is shown.';
     d.dataset['ready'] = failed ? 'failed' : 'ok';
   } catch (e) {
     status.textContent = `The transcript could not be fetched: ${(e as Error).message}. Try again in a moment.`;

@@ -161,6 +161,9 @@ describe('the fairness panel', () => {
     const fromHistory = await openPanel(page, '#history-list li[data-draw="0"]');
     expect(fromHistory.get('seed')?.value).toBe(seed);
     expect(fromHistory.get('result')).toMatchObject({ check: 'true' });
+    // After the reload the page did not hear draw 0 played: it says its checks rest on the transcript served now.
+    expect(fromHistory.get('heard')).toMatchObject({ check: 'none' });
+    expect(await page.locator('#fairness-panel-status').innerText()).toMatch(/did not see the draw played/);
     await screenshot(page, 'fairness-history');
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
