@@ -33,6 +33,7 @@ import { serveTranscript } from './transcript-route.ts';
 import { serveAnchor, serveAnchorRange } from './fairness-chain/anchor-route.ts';
 import { serveRules } from './fairness/rules-route.ts';
 import { serveTxPage } from './tx-page.ts';
+import { refuseFraming } from './frame-guard.ts';
 
 /** What GET /fairness answers: everything a verifier pins. */
 export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<string, unknown> {
@@ -120,6 +121,8 @@ export function installRoutes(
   /** Whether the cluster's Redis answers; undefined for one process. */
   redisAnswers?: () => Promise<boolean>,
 ): void {
+  // Every route below, the game's pages first among them, refuses to be framed (frame-guard.ts).
+  app.use(refuseFraming);
   app.get('/fairness', (_req: Request, res: Response) => {
     res.json(fairnessInfo(ctx, chain));
   });

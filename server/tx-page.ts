@@ -10,6 +10,16 @@
 import { Interface, type JsonRpcProvider, type Log } from 'ethers';
 import type { Request, Response } from 'express';
 import { TOKENS } from './awards/tokens.ts';
+import { services } from './services.ts';
+
+/** The server's logger, when the services are up (a test may call the handler without them). */
+const log = () => {
+  try {
+    return services().log;
+  } catch {
+    return undefined;
+  }
+};
 
 /** The two ERC-1155 transfer events (mints are transfers from the zero address). */
 const ERC1155_EVENTS = new Interface([
@@ -79,8 +89,10 @@ export function serveTxPage(provider: JsonRpcProvider, gameAssets: string) {
     let tx, receipt;
     try {
       [tx, receipt] = await Promise.all([provider.getTransaction(hash), provider.getTransactionReceipt(hash)]);
-    } catch (e) {
-      return refuse(res, 503, 'The chain did not answer', `The chain did not answer, so transaction ${hash} cannot be shown now: ${(e as Error).message.slice(0, 200)}`);
+    } catch (err) {
+      // The error stays in the log: ethers' messages carry the request URL, and an RPC URL may hold an API key.
+      log()?.warn({ err, hash }, 'the tx page could not read the chain');
+      return refuse(res, 503, 'The chain did not answer', `The chain did not answer, so transaction ${hash} cannot be shown now. Try again in a moment.`);
     }
     if (!tx) return refuse(res, 404, 'No such transaction', `The chain knows no transaction ${hash}: it may be from another chain, or not yet sent.`);
     const status = !receipt ? 'waiting to be mined' : receipt.status === 1 ? 'succeeded' : 'failed (reverted: nothing it did was kept)';

@@ -16,6 +16,7 @@ import { bytesToHex, canonicalJson, hexToBytes } from '../../vrf/protocol/encodi
 import { receiptSigner, sealSigner } from '../../vrf/protocol/receipt.ts';
 import { receiptTerms, type TrustedKeys } from '../../vrf/protocol/record-checks.ts';
 import { recordHash, type DrawRecord, type HashedRecord, type MoveRecord, type OutcomeRecord, type ReceiptRecord, type VoidRecord } from '../../vrf/protocol/records.ts';
+import type { HeardDraw } from './heard-draws.ts';
 import { phraseFingerprint, phraseSeed, seedOrigin, seedSetting } from './seed-source.ts';
 
 /** One line of the panel: `check` true ✓, false ✗, undefined: shown, not a check. `step` names it for tests. */
@@ -74,13 +75,45 @@ function sourceLine(commitment: string, seed: string | undefined): PanelLine {
   if (origin.kind === 'random') return line('source', 'made by', '32 random bytes from this browser (random seed for every draw)');
   const text = `your seed phrase (fingerprint ${origin.fingerprint}), seed number ${origin.counter}`;
   const setting = seedSetting();
-  if (seed === undefined || setting.kind !== 'phrase' || phraseFingerprint(setting.phrase) !== origin.fingerprint)
+  if (seed === undefined || setting.kind !== 'phrase' || phraseFingerprint(setting.key) !== origin.fingerprint)
     return line('source', 'made by', `${text}: set that phrase again to have it recomputed here`);
-  return line('source', 'made by', `${text}, recomputed from the phrase`, phraseSeed(setting.phrase, origin.counter) === seed);
+  return line('source', 'made by', `${text}, recomputed from the phrase`, phraseSeed(setting.key, origin.counter) === seed);
 }
 
-/** Everything the panel checks of a draw but the anchor, by section. `address`: the player whose seed is shown. */
-export function drawSections(draw: DrawRecords, keys: TrustedKeys, address: string): PanelSection[] {
+/** What the page knows of the draw besides the server's transcript: the room it asked for, and what it heard there live. */
+export interface DrawSeen {
+  readonly roomId: string;
+  readonly heard?: HeardDraw;
+}
+
+/**
+ * The draw against what this page asked for and saw: its room, the receipt's hash, and the
+ * receipt and ending this page heard live. Signed records prove only that the operator signed
+ * them: an operator can sign a second, self-consistent draw for the panel, which only these catch.
+ */
+function seenLines(draw: DrawRecords, seen: DrawSeen): PanelLine[] {
+  const { receipt, end } = draw;
+  const receiptHash = recordHash(receipt);
+  const lines = [
+    line('room', 'the room of the receipt, against the room this page asked for', `room ${receipt.roomId}`, receipt.roomId === seen.roomId),
+    line('receipt-hash', `record ${receipt.seq}'s (the receipt's) hash, recomputed`, receiptHash, receipt.hash === undefined ? undefined : receiptHash === receipt.hash),
+  ];
+  const heard = seen.heard;
+  if (!heard?.receipt && !heard?.end)
+    lines.push(line('heard', 'heard live in the room', 'not by this page (it was played before this page opened, or elsewhere): what is shown rests on the transcript the server gives now'));
+  if (heard?.receipt) lines.push(line('heard-receipt', 'the receipt this page heard live in the room (its hash)', heard.receipt, heard.receipt === receiptHash));
+  if (heard?.end) {
+    const endHash = end ? recordHash(end) : undefined;
+    lines.push(line('heard-end', `the ${end?.type ?? 'ending'} this page heard live in the room (its hash)`, heard.end, heard.end === endHash));
+  }
+  return lines;
+}
+
+/**
+ * Everything the panel checks of a draw but the anchor, by section. `address`: the player whose
+ * seed is shown; `seen`: the room the page asked for and what it heard of the draw.
+ */
+export function drawSections(draw: DrawRecords, keys: TrustedKeys, address: string, seen: DrawSeen): PanelSection[] {
   const { receipt, moves, end } = draw;
   const found = receipt.players.findIndex((p) => p.toLowerCase() === address.toLowerCase());
   const me = Math.max(0, found);
@@ -89,7 +122,8 @@ export function drawSections(draw: DrawRecords, keys: TrustedKeys, address: stri
   const commitment = receipt.commitments[me]!;
 
   const seedLines: PanelLine[] = [];
-  if (found < 0) seedLines.push(line('player', 'player', `you are not a player of this draw: showing ${receipt.players[0]}'s seed`));
+  // The panel opens from the player's own rows: a draw without them is not the one asked for.
+  if (found < 0) seedLines.push(line('player', 'you, among the players of the draw', `you are not a player of this draw: showing ${receipt.players[0]}'s seed`, false));
   if (seed !== undefined) {
     seedLines.push(line('seed', 'your seed (revealed after the receipt)', seed));
     seedLines.push(line('commitment', 'its commitment: SHA-256("fairplay-seed-v1" ‖ seed), recomputed', seedCommitment(seed), seedCommitment(seed) === commitment));
@@ -108,6 +142,7 @@ export function drawSections(draw: DrawRecords, keys: TrustedKeys, address: stri
     line('rules', 'under the rules', terms.problem ?? `the pinned rules of ${receipt.game} (hash ${receipt.rulesHash?.slice(0, 16) ?? 'none: protocol v1'}…)`, terms.problem === undefined),
   ];
   const sections: PanelSection[] = [
+    { title: 'What this page saw', lines: seenLines(draw, seen) },
     { title: 'Your seed', note: SECTION_NOTES.seed, lines: seedLines },
     { title: 'The receipt', note: SECTION_NOTES.receipt, lines: receiptLines },
   ];

@@ -4,7 +4,7 @@
  * the phrase can know the seeds before they are revealed, and the number the next seed gets.
  * @module
  */
-import { MIN_PHRASE_LENGTH, nextCounter, phraseFingerprint, phraseProblem, SEED_USED_EVENT, seedSetting, setNextCounter, setSeedSetting } from './seed-source.ts';
+import { MIN_PHRASE_LENGTH, nextCounter, phraseFingerprint, phraseKey, phraseProblem, SEED_USED_EVENT, seedSetting, setNextCounter, setSeedSetting } from './seed-source.ts';
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}): HTMLElementTagNameMap[K] => Object.assign(document.createElement(tag), props);
 
@@ -13,7 +13,7 @@ function summary(): string {
   const s = seedSetting();
   return s.kind === 'random'
     ? 'Your seeds: random for every draw'
-    : `Your seeds: from your seed phrase (fingerprint ${phraseFingerprint(s.phrase)}), next is number ${nextCounter(s.phrase)}`;
+    : `Your seeds: from your seed phrase (fingerprint ${phraseFingerprint(s.key)}), next is number ${nextCounter(s.key)}`;
 }
 
 export function seedSourceSettings(): HTMLElement {
@@ -22,16 +22,17 @@ export function seedSourceSettings(): HTMLElement {
   const intro = el('p', {
     className: 'small',
     textContent:
-      'Every draw mixes a seed from this browser with the server\'s key. The server sees only a hash of your seed until it has signed the draw, so it cannot pick a result against you. By default each seed is 32 random bytes. You can instead derive them from a phrase of your own, so you can recompute each one later: seed number i is SHA-256 of the tag "fairplay-seed-phrase-v1", your phrase and i.',
+      'Every draw mixes a seed from this browser with the server\'s key. The server sees only a hash of your seed until it has signed the draw, so it cannot pick a result against you. By default each seed is 32 random bytes. You can instead derive them from a phrase of your own, so you can recompute each one later: your phrase is stretched once (PBKDF2-SHA-256, 200 000 rounds, so each guess at it costs as much), and seed number i is SHA-256 of the tag "fairplay-seed-phrase-v2", that key and i. Only the stretched key is kept in this browser, not the phrase.',
   });
   const random = el('input', { type: 'radio', name: 'seed-kind', value: 'random', id: 'seed-kind-random' });
   const phrase = el('input', { type: 'radio', name: 'seed-kind', value: 'phrase', id: 'seed-kind-phrase' });
-  const text = el('input', { type: 'text', id: 'seed-phrase', autocomplete: 'off', spellcheck: false, minLength: MIN_PHRASE_LENGTH });
+  // A password field: the phrase is not shown on screen (nor in screenshots of the page).
+  const text = el('input', { type: 'password', id: 'seed-phrase', autocomplete: 'off', spellcheck: false, minLength: MIN_PHRASE_LENGTH });
   text.setAttribute('aria-describedby', 'seed-phrase-warning');
   const warning = el('p', {
     id: 'seed-phrase-warning',
     className: 'warn small',
-    textContent: `Careful: anyone who can guess your phrase, the server included, can work out your seeds before you reveal them, and so know your results before you bet. Use a long phrase nobody could guess (at least ${MIN_PHRASE_LENGTH} characters; several unusual words), and never one you use elsewhere. It is kept in this browser's storage. A seed is never used twice: if this browser forgets the phrase's next number (site data cleared), set it past the numbers you used.`,
+    textContent: `Careful: anyone who can guess your phrase, the server included, can work out your seeds before you reveal them, and so know your results before you bet. Use a long phrase nobody could guess (at least ${MIN_PHRASE_LENGTH} characters; several unusual words), and never one you use elsewhere. Its stretched key is kept in this browser's storage (not the phrase: you type it again to change it). A seed is never used twice: if this browser forgets the phrase's next number (site data cleared), set it past the numbers you used.`,
   });
   const save = el('button', { type: 'button', id: 'seed-source-save', textContent: 'Use this seed source' });
   const said = el('p', { id: 'seed-source-status', className: 'small' });
@@ -48,26 +49,35 @@ export function seedSourceSettings(): HTMLElement {
   const counterLabel = el('label', { htmlFor: 'seed-counter', textContent: ' next seed number ' });
   const phraseRow = el('p');
   phraseRow.append(phraseLabel, text, counterLabel, counter);
-  // The number shown is the one this browser would use next for the phrase typed.
-  text.oninput = () => (counter.value = text.value.length >= MIN_PHRASE_LENGTH ? String(nextCounter(text.value)) : '0');
-
   const setting = seedSetting();
   (setting.kind === 'random' ? random : phrase).checked = true;
-  if (setting.kind === 'phrase') text.value = setting.phrase;
-  counter.value = setting.kind === 'phrase' ? String(nextCounter(setting.phrase)) : '0';
+  // The phrase is not kept: a saved one is named by its fingerprint, and typed again to change it.
+  if (setting.kind === 'phrase') text.placeholder = `saved (fingerprint ${phraseFingerprint(setting.key)})`;
+  counter.value = setting.kind === 'phrase' ? String(nextCounter(setting.key)) : '0';
   const sync = () => (phraseRow.hidden = warning.hidden = !phrase.checked);
   random.onchange = phrase.onchange = sync;
   sync();
-  save.onclick = () => {
+  save.onclick = async () => {
     try {
       if (random.checked) setSeedSetting({ kind: 'random' });
       else {
-        const problem = phraseProblem(text.value);
-        if (problem) return void (said.textContent = problem);
+        const current = seedSetting();
         const next = Number(counter.value);
         if (!Number.isSafeInteger(next) || next < 0) return void (said.textContent = 'The next seed number must be a whole number, 0 or more.');
-        setSeedSetting({ kind: 'phrase', phrase: text.value });
-        setNextCounter(text.value, next);
+        let key: string;
+        if (!text.value && current.kind === 'phrase') key = current.key; // the saved phrase, a new number
+        else {
+          const problem = phraseProblem(text.value);
+          if (problem) return void (said.textContent = problem);
+          said.textContent = 'Stretching your phrase into a key…';
+          save.disabled = true;
+          key = await phraseKey(text.value).finally(() => (save.disabled = false));
+        }
+        // The number first: one lower than this browser used is refused, and then nothing is saved.
+        setNextCounter(key, next);
+        setSeedSetting({ kind: 'phrase', key });
+        text.value = '';
+        text.placeholder = `saved (fingerprint ${phraseFingerprint(key)})`;
       }
       head.textContent = summary();
       said.textContent = `Saved. ${summary()}.`;
@@ -78,7 +88,7 @@ export function seedSourceSettings(): HTMLElement {
   window.addEventListener(SEED_USED_EVENT, () => {
     head.textContent = summary();
     const s = seedSetting();
-    if (s.kind === 'phrase' && document.activeElement !== counter && text.value === s.phrase) counter.value = String(nextCounter(s.phrase));
+    if (s.kind === 'phrase' && document.activeElement !== counter) counter.value = String(nextCounter(s.key));
   });
   details.append(head, intro, fieldset, phraseRow, warning, save, said);
   return details;

@@ -10,8 +10,10 @@
 import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import type { Fairness } from './api.ts';
 import { anchorLine } from './fairness-panel-anchor.ts';
+import { cliCommands } from './fairness-panel-cli.ts';
 import { drawSections, findDraw, SECTION_NOTES, type PanelLine, type PanelSection } from './fairness-panel-checks.ts';
 import { fetchWholeTranscript } from './fetch-transcript.ts';
+import { heardDraw } from './heard-draws.ts';
 
 const STYLE = `
 #fairness-panel { max-width: min(52rem, 96vw); width: 100%; border: 1px solid var(--border, #8888); border-radius: 8px; background: var(--card, Canvas); color: var(--fg, CanvasText); padding: 1rem 1.25rem; }
@@ -80,11 +82,7 @@ function verifyYourself(t: Transcript, drawSeq: number, keys: Fairness, outcome?
   const save = el('a', { href: saved, download: file }, `Save this room's transcript (${file})`);
   const registry = typeof keys.chain.registry === 'string' ? keys.chain.registry : keys.chain.registry?.address;
   const rpc = new URL(keys.chain.rpcUrl, location.origin).href;
-  const commands = [
-    `curl -s ${location.origin}/fairness > fairness.json`,
-    `npx tsx vrf/cli.ts verify-transcript ${file} --pk ${keys.publicKey} --signer ${keys.receiptSigner} --rules fairness.json${registry ? ` --rpc ${rpc} --registry ${registry}` : ''}`,
-    ...(outcome ? [`# this draw's proof alone (prints beta):`, `npx tsx vrf/cli.ts verify --suite ${keys.suite} --pk ${keys.publicKey} --alpha ${outcome.alpha} --proof ${outcome.pi}`] : []),
-  ].join('\n');
+  const commands = cliCommands({ file, origin: location.origin, keys, ...(registry ? { chain: { rpc, registry } } : {}), ...(outcome ? { outcome } : {}) });
   const link = el('a', { href: `/verify?room=${encodeURIComponent(t.roomId)}&draw=${drawSeq}`, id: 'fairness-panel-verify-link' }, `Check it on /verify (room ${t.roomId}, draw ${drawSeq})`);
   const block = el('section', {}, el('h3', {}, 'Verify it yourself'),
     el('p', {}, save, ', then, in a copy of the Fairplay source (', el('code', {}, 'npm install'), ' once), with the keys this browser pinned:'),
@@ -120,13 +118,17 @@ export async function openFairnessPanel(roomId: string, drawSeq: number, address
       return;
     }
     title.textContent = `Fairness of draw ${drawSeq}: ${draw.receipt.game} ${draw.receipt.kind}`;
-    const sections = drawSections(draw, keys, address);
+    const heard = heardDraw(roomId, drawSeq);
+    const sections = drawSections(draw, keys, address, { roomId, ...(heard ? { heard } : {}) });
     const anchor = await anchorLine(t, draw.end?.seq ?? draw.receipt.seq, keys);
     sections.push({ title: 'On chain', note: SECTION_NOTES.chain, lines: [anchor] });
     const outcome = draw.end?.type === 'outcome' ? draw.end : undefined;
     body.replaceChildren(...sections.map(sectionNode), verifyYourself(t, drawSeq, keys, outcome));
     const failed = sections.flatMap((s) => s.lines).filter((l) => l.check === false).length;
-    status.textContent = failed ? `✗ ${failed} ${failed === 1 ? 'check fails' : 'checks fail'}: see the lines marked ✗.` : outcome ? '✓ every check this page made holds: this result was fixed by your bet, your seed and the server\'s key, and nobody could change it.' : 'The draw has no outcome: what it has is shown.';
+    // A draw this page did not hear live rests on the server's word for which draw it was: say so.
+    const unseen = heard?.end === undefined ? ' This page did not see the draw played, so it checked the draw the server shows now: save the transcript you were given at the time to compare.' : '';
+    const fixed = heard?.end === undefined ? 'this result follows from the bet, the seed and the server\'s key as the server shows them now.' : 'this result was fixed by your bet, your seed and the server\'s key, and nobody could change it.';
+    status.textContent = failed ? `✗ ${failed} ${failed === 1 ? 'check fails' : 'checks fail'}: see the lines marked ✗.` : outcome ? `✓ every check this page made holds: ${fixed}${unseen}` : 'The draw has no outcome: what it has is shown.';
     d.dataset['ready'] = failed ? 'failed' : 'ok';
   } catch (e) {
     status.textContent = `The transcript could not be fetched: ${(e as Error).message}. Try again in a moment.`;

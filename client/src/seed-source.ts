@@ -1,22 +1,30 @@
 /**
  * Where the page's player seeds come from: every view takes its next seed here, so the player's
  * choice of source applies to every game alike. By default, 32 fresh random bytes per draw from
- * the platform's CSPRNG. Or a seed phrase of the player's own: seed i is then
+ * the platform's CSPRNG. Or a seed phrase of the player's own, stretched once into a key:
  *
- *   SHA-256( field("fairplay-seed-phrase-v1") || field(UTF-8 of the phrase, NFC) || u64(i) )
+ *   key    = PBKDF2-HMAC-SHA256( UTF-8 of the phrase (NFC), salt "fairplay-seed-phrase-v2", 200 000 rounds, 32 bytes )
+ *   seed i = SHA-256( field("fairplay-seed-phrase-v2") || field(key) || u64(i) )
  *
  * (field: 4-byte big-endian length then the bytes, as in alpha; u64: 8 bytes big-endian), so a
  * player can recompute every seed from the phrase and the counter the fairness panel shows. The
- * counter of each phrase is kept in localStorage and only goes up: a seed is never used twice
- * (the server refuses a used commitment). Anyone who can guess the phrase can work out the seeds
- * before they are revealed, so a phrase is only as good as it is unguessable; the page says so.
- * Which source made each seed is noted by its commitment, so the panel can say it later.
+ * stretch is why: every revealed seed is public, and a seed of one SHA-256 over the phrase lets
+ * anyone test billions of guessed phrases a second against it, then know the player's next
+ * seeds (and so, for the server, results before it signs them). 200 000 rounds make each guess
+ * cost as much; a guessable phrase is still guessed, and the page says so. Only the key is kept
+ * in localStorage, never the phrase. The counter of each key only goes up: a seed is never used
+ * twice (the server refuses a used commitment). Which source made each seed is noted by its
+ * commitment, so the panel can say it later.
  * @module
  */
+import { pbkdf2Async } from '@noble/hashes/pbkdf2.js';
+import { sha256 as sha256Hash } from '@noble/hashes/sha2.js';
 import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
-import { bytesToHex, concatBytes, field, sha256, u64, utf8ToBytes } from '../../vrf/protocol/encoding.ts';
+import { bytesToHex, concatBytes, field, hexToBytes, sha256, u64, utf8ToBytes } from '../../vrf/protocol/encoding.ts';
 
-export const PHRASE_TAG = 'fairplay-seed-phrase-v1';
+export const PHRASE_TAG = 'fairplay-seed-phrase-v2';
+/** PBKDF2 rounds of the phrase's key: each guess of a phrase costs this many HMACs. */
+export const PHRASE_ROUNDS = 200_000;
 /** The shortest phrase the page takes: short phrases are guessed. */
 export const MIN_PHRASE_LENGTH = 12;
 /** How many seeds' origins are remembered (the oldest are forgotten first). */
@@ -28,18 +36,31 @@ const ORIGINS_KEY = 'fairplay.seedOrigins';
 /** Fired on window after each seed handed out, so what shows the next number can follow. */
 export const SEED_USED_EVENT = 'fairplay-seed-used';
 
-export type SeedSetting = { readonly kind: 'random' } | { readonly kind: 'phrase'; readonly phrase: string };
+/** The phrase's source is kept as its stretched key (hex), never as the phrase. */
+export type SeedSetting = { readonly kind: 'random' } | { readonly kind: 'phrase'; readonly key: string };
 /** How a seed was made: at random, or as seed `counter` of the phrase with this fingerprint. */
 export type SeedOrigin = { readonly kind: 'random' } | { readonly kind: 'phrase'; readonly counter: number; readonly fingerprint: string };
 
-/** Seed `counter` of a phrase (see the module comment), hex. */
-export function phraseSeed(phrase: string, counter: number): string {
-  return bytesToHex(sha256(concatBytes(field(utf8ToBytes(PHRASE_TAG)), field(utf8ToBytes(phrase.normalize('NFC'))), u64(counter))));
+/** A phrase's key (see the module comment), hex: by the platform's PBKDF2 where it has one, else in script (same bytes, slower). */
+export async function phraseKey(phrase: string): Promise<string> {
+  const password = utf8ToBytes(phrase.normalize('NFC'));
+  const salt = utf8ToBytes(PHRASE_TAG);
+  const subtle = globalThis.crypto?.subtle; // absent on a page served over plain http from another host
+  if (subtle) {
+    const base = await subtle.importKey('raw', password, 'PBKDF2', false, ['deriveBits']);
+    return bytesToHex(new Uint8Array(await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: PHRASE_ROUNDS }, base, 256)));
+  }
+  return bytesToHex(await pbkdf2Async(sha256Hash, password, salt, { c: PHRASE_ROUNDS, dkLen: 32 }));
 }
 
-/** A short name of a phrase that does not show it: the first 4 bytes of seed 2^53 − 1 of it, hex. */
-export function phraseFingerprint(phrase: string): string {
-  return phraseSeed(phrase, Number.MAX_SAFE_INTEGER).slice(0, 8);
+/** Seed `counter` of a phrase's key (see the module comment), hex. */
+export function phraseSeed(key: string, counter: number): string {
+  return bytesToHex(sha256(concatBytes(field(utf8ToBytes(PHRASE_TAG)), field(hexToBytes(key)), u64(counter))));
+}
+
+/** A short name of a phrase's key that does not show it: the first 4 bytes of seed 2^53 − 1 of it, hex. */
+export function phraseFingerprint(key: string): string {
+  return phraseSeed(key, Number.MAX_SAFE_INTEGER).slice(0, 8);
 }
 
 function readJson<T>(key: string, fallback: T): T {
@@ -53,8 +74,8 @@ function readJson<T>(key: string, fallback: T): T {
 
 /** The source the player chose (random unless they set a phrase). */
 export function seedSetting(): SeedSetting {
-  const s = readJson<Partial<{ kind: string; phrase: string }>>(SETTING_KEY, {});
-  return s.kind === 'phrase' && typeof s.phrase === 'string' && s.phrase.length >= MIN_PHRASE_LENGTH ? { kind: 'phrase', phrase: s.phrase } : { kind: 'random' };
+  const s = readJson<Partial<{ kind: string; key: string }>>(SETTING_KEY, {});
+  return s.kind === 'phrase' && typeof s.key === 'string' && /^[0-9a-f]{64}$/.test(s.key) ? { kind: 'phrase', key: s.key } : { kind: 'random' };
 }
 
 /** Why a phrase cannot be used, or undefined. */
@@ -63,26 +84,29 @@ export function phraseProblem(phrase: string): string | undefined {
   return undefined;
 }
 
-/** Sets the source for the next draws; throws with a sentence on a phrase too short. */
+/** Sets the source for the next draws: random, or a phrase's key (phraseKey). */
 export function setSeedSetting(setting: SeedSetting): void {
-  if (setting.kind === 'phrase') {
-    const problem = phraseProblem(setting.phrase);
-    if (problem) throw new Error(problem);
-  }
   localStorage.setItem(SETTING_KEY, JSON.stringify(setting));
 }
 
-/** The counter the phrase's next seed gets (0 for a phrase never used in this browser). */
-export function nextCounter(phrase: string): number {
-  const counter = readJson<Record<string, number>>(COUNTERS_KEY, {})[phraseFingerprint(phrase)];
+/** The counter the phrase's next seed gets (0 for a phrase never used in this browser), by its key. */
+export function nextCounter(key: string): number {
+  const counter = readJson<Record<string, number>>(COUNTERS_KEY, {})[phraseFingerprint(key)];
   return Number.isSafeInteger(counter) && (counter as number) >= 0 ? (counter as number) : 0;
 }
 
-/** Sets the number the phrase's next seed gets (after clearing site data, say: numbers already used are refused by the server). */
-export function setNextCounter(phrase: string, counter: number): void {
+/**
+ * Sets the number the phrase's next seed gets (after clearing site data, say), never lower than
+ * this browser's: a seed of a number already used was revealed in a public transcript, so the
+ * server (and anyone) would know it before the draw, and could see the result before signing it.
+ */
+export function setNextCounter(key: string, counter: number): void {
   if (!Number.isSafeInteger(counter) || counter < 0) throw new Error('The next seed number must be a whole number, 0 or more.');
+  const used = nextCounter(key);
+  if (counter < used)
+    throw new Error(`This browser already used seed numbers up to ${used - 1} of this phrase, and those seeds are public: the next number must be ${used} or more.`);
   const counters = readJson<Record<string, number>>(COUNTERS_KEY, {});
-  counters[phraseFingerprint(phrase)] = counter;
+  counters[phraseFingerprint(key)] = counter;
   localStorage.setItem(COUNTERS_KEY, JSON.stringify(counters));
 }
 
@@ -111,13 +135,13 @@ export function nextSeed(): string {
     remember(seedCommitment(seed), { kind: 'random' });
     return seed;
   }
-  const fingerprint = phraseFingerprint(setting.phrase);
-  const counter = nextCounter(setting.phrase);
+  const fingerprint = phraseFingerprint(setting.key);
+  const counter = nextCounter(setting.key);
   // The counter moves on before the seed is used: a seed of a phrase is never handed out twice.
   const counters = readJson<Record<string, number>>(COUNTERS_KEY, {});
   counters[fingerprint] = counter + 1;
   localStorage.setItem(COUNTERS_KEY, JSON.stringify(counters));
-  const seed = phraseSeed(setting.phrase, counter);
+  const seed = phraseSeed(setting.key, counter);
   remember(seedCommitment(seed), { kind: 'phrase', counter, fingerprint });
   window.dispatchEvent(new Event(SEED_USED_EVENT));
   return seed;

@@ -5,6 +5,7 @@
  */
 import type { RegistryEntries } from '../../vrf/protocol/registry-check.ts';
 import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
+import { noteHeard } from './heard-draws.ts';
 import type { Verdict } from './live-transcript.ts';
 import type { WorkerAnswer, WorkerRequest } from './verify.worker.ts';
 
@@ -77,7 +78,10 @@ export class RoomChain {
     // The room's verifier is made with the registry's entries: a record waits until they are read.
     await this.registry;
     const a = await this.ask({ op: 'record', roomId: this.roomId, record });
-    return 'verdict' in a ? a.verdict : { seq: -1, type: 'unknown', problems: ['the verification worker gave no answer'] };
+    const verdict: Verdict = 'verdict' in a ? a.verdict : { seq: -1, type: 'unknown', problems: ['the verification worker gave no answer'] };
+    // What the fairness panel later compares the server's transcript with (heard-draws.ts).
+    noteHeard(this.roomId, record, verdict.problems.length === 0 && verdict.unplaced === undefined);
+    return verdict;
   }
 
   forget(): void {

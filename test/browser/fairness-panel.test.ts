@@ -7,7 +7,7 @@
  * history after a reload, newest first, paged, opening its panel; a blackjack hand's panel and a
  * raid chest draw's.
  */
-import { createHash } from 'node:crypto';
+import { createHash, pbkdf2Sync } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
@@ -42,7 +42,8 @@ const field = (b: Buffer) => Buffer.concat([Buffer.from([b.length >>> 24, (b.len
 function phraseSeed(phrase: string, i: number): string {
   const counter = Buffer.alloc(8);
   counter.writeBigUInt64BE(BigInt(i));
-  return sha256(field(Buffer.from('fairplay-seed-phrase-v1')), field(Buffer.from(phrase.normalize('NFC'))), counter);
+  const key = pbkdf2Sync(Buffer.from(phrase.normalize('NFC')), 'fairplay-seed-phrase-v2', 200_000, 32, 'sha256');
+  return sha256(field(Buffer.from('fairplay-seed-phrase-v2')), field(key), counter);
 }
 
 /** Opens the panel from a row and waits for its checks; resolves with every line: step -> value and check. */
@@ -87,6 +88,9 @@ describe('the fairness panel', () => {
     expect(lines.get('result')).toMatchObject({ check: 'true' });
     expect(lines.get('result')?.value).toMatch(new RegExp(`^rolled ${roll} — needed ${direction} ${target} — ${win ? 'won [\\d.]+ chips' : 'lost'}$`));
     expect(lines.get('hash')).toMatchObject({ check: 'true' });
+    // The transcript fetched for the panel is the one the room played: the outcome heard live has its hash.
+    expect(lines.get('room')).toMatchObject({ check: 'true' });
+    expect(lines.get('heard-end')).toMatchObject({ value: (outcome as OutcomeRecord & { hash: string }).hash, check: 'true' });
     expect(lines.get('anchor')?.value).toMatch(/^(not yet|yes)/);
     // No line claims a check that failed.
     expect([...lines.values()].filter((l) => l.check === 'false')).toEqual([]);
@@ -128,6 +132,9 @@ describe('the fairness panel', () => {
     const phraseLines = await openPanel(page, '#rolls li[data-draw="1"]');
     expect(phraseLines.get('source')).toMatchObject({ check: 'true' });
     expect(phraseLines.get('source')?.value).toMatch(/your seed phrase \(fingerprint [0-9a-f]{8}\), seed number 3, recomputed from the phrase/);
+    // The phrase is not kept in the page's storage (only its stretched key), nor shown on it.
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(phrase);
+    expect(await page.locator('#seed-phrase').getAttribute('type')).toBe('password');
     await page.click('#fairness-panel-close');
 
     await expect.poll(() => page.locator('#seed-source-summary').innerText()).toMatch(/next is number 4$/);
@@ -154,6 +161,9 @@ describe('the fairness panel', () => {
     const fromHistory = await openPanel(page, '#history-list li[data-draw="0"]');
     expect(fromHistory.get('seed')?.value).toBe(seed);
     expect(fromHistory.get('result')).toMatchObject({ check: 'true' });
+    // After the reload the page did not hear draw 0 played: it says its checks rest on the transcript served now.
+    expect(fromHistory.get('heard')).toMatchObject({ check: 'none' });
+    expect(await page.locator('#fairness-panel-status').innerText()).toMatch(/did not see the draw played/);
     await screenshot(page, 'fairness-history');
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);

@@ -83,4 +83,12 @@ describe('the transaction page', () => {
       [101n, 2n, from, to],
     ]);
   });
+
+  it('refuses to be framed by another site, as the game page does (clickjacking)', async () => {
+    for (const path of ['/', '/verify', `/tx/0x${'ab'.repeat(32)}`]) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.headers.get('content-security-policy'), path).toBe("frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+    }
+  });
 });
