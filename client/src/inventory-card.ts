@@ -26,8 +26,8 @@ function awardRow(a: AwardView): HTMLLIElement {
   li.dataset['award'] = a.awardId;
   li.append(el('strong', { textContent: `+${countOf(a.tokenId, a.amount)}` }), ' — ', el('span', { className: 'award-status', textContent: awardStatus(a) }));
   if (a.txHash)
-    li.append(' — ', el('a', { className: 'award-tx', href: `/tx/${a.txHash}`, title: a.txHash, textContent: `transaction ${a.txHash.slice(0, 10)}…${a.txHash.slice(-4)}` }));
-  const draw = `/verify?room=${encodeURIComponent(a.source.roomId)}&draw=${a.source.drawSeq}`;
+    li.append(' — ', el('a', { className: 'award-tx', href: `/tx/${encodeURIComponent(a.txHash)}`, title: a.txHash, textContent: `transaction ${a.txHash.slice(0, 10)}…${a.txHash.slice(-4)}` }));
+  const draw = `/verify?room=${encodeURIComponent(a.source.roomId)}&draw=${encodeURIComponent(String(a.source.drawSeq))}`;
   li.append(' — ', el('a', { className: 'award-draw', href: draw, textContent: `won in room ${a.source.roomId}, draw ${a.source.drawSeq}` }));
   return li;
 }
