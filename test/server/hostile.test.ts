@@ -129,14 +129,17 @@ describe('bursts and slow clients', () => {
     expect(health.status).toBe(200);
     const results = await burst;
     const joined = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ leave(): Promise<unknown> }>).value);
-    // A refusal is the server's message, or, for a socket closed before the join completed, its
-    // close code: on a machine at load 20 (2026-12-02) some refusals came as a close with a code
-    // and no reason. Each must say one or the other; the tally is printed.
+    // A refusal is the server's message; a socket closed before the join completed, its close
+    // code; a socket error, an Error with neither (the SDK passes a WebSocket error event on
+    // without its text). On a machine at load 20 (2026-12-02) the burst met all three, and
+    // "fetch failed" from the seat request. Each must be an Error, and each is tallied below;
+    // what must hold for all of them is that the refusal does not last (the retries below).
     const refused = results
       .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
-      .map(({ reason: e }: { reason: { code?: unknown; message?: unknown } | undefined }) => {
-        const message = typeof e?.message === 'string' ? e.message : '';
-        return message || (typeof e?.code === 'number' ? `closed with code ${e.code}` : '');
+      .map(({ reason: e }: { reason: unknown }) => {
+        if (!(e instanceof Error)) return '';
+        const code = (e as { code?: unknown }).code;
+        return e.message || (typeof code === 'number' ? `closed with code ${code}` : 'socket error, no reason given');
       });
     const tally = new Map<string, number>();
     for (const reason of refused) tally.set(reason, (tally.get(reason) ?? 0) + 1);
