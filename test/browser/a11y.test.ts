@@ -56,6 +56,17 @@ async function roomShown(page: Page, game: string): Promise<void> {
 async function roomPlayed(page: Page, game: string): Promise<void> {
   if (game === 'dice') await rollDice(page, 0); // a row with its result and verdict, so their colours are checked too
   if (game === 'raid') await page.waitForSelector('#raid-status[data-phase="playing"]', { timeout: 20_000 });
+  if (game === 'blackjack') {
+    // One hand, played to its end with the buttons (stand whenever a move is asked), so the table,
+    // the cards and the verified hand are on screen at this size too.
+    await page.click('[data-bj="deal-button"]');
+    const ended = page.locator('[data-bj="hands"] li[data-draw="0"][data-verified]');
+    while (!(await ended.count())) {
+      await page.waitForFunction(() => Boolean(document.querySelector('[data-bj="hands"] li[data-draw="0"][data-verified]')) || !(document.querySelector('[data-bj="stand"]') as HTMLButtonElement).disabled, undefined, { timeout: 20_000 });
+      if (!(await ended.count())) await page.click('[data-bj="stand"]');
+    }
+    expect(await ended.getAttribute('data-verified')).toBe('true');
+  }
 }
 
 describe.each(SIZES)('accessibility at $name', ({ name, options, phone }) => {
