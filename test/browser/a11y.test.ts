@@ -7,21 +7,16 @@
  * nothing scrolls sideways.
  */
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GAMES } from '../../games/registry.ts';
 import { describeViolations, runAxe, serious } from '../helpers/axe.ts';
-import { collectPageErrors, launchChromium, rollDice } from '../helpers/browser.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { collectPageErrors, rollDice } from '../helpers/browser.ts';
+import type { ServerProcess } from '../helpers/server-process.ts';
+import { withServerAndBrowser } from '../helpers/browser-suite.ts';
 
 let server: ServerProcess;
 let browser: Browser;
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '100' } }), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser({ env: { MAX_MESSAGES_PER_SECOND: '100' } }, (s, b) => ((server = s), (browser = b)));
 
 /** Selectors left out of axe's check, each with the rule that fails there and why it is not fixed here. */
 const EXCLUDED: Readonly<Record<string, readonly string[]>> = {};

@@ -5,22 +5,17 @@
  * room's transcript, bet by bet.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, signedInPage } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { collectPageErrors, signedInPage } from '../helpers/browser.ts';
 import { getJson } from '../helpers/player.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import type { ServerProcess } from '../helpers/server-process.ts';
+import { withServerAndBrowser } from '../helpers/browser-suite.ts';
 import { formatChips } from '../../games/chips.ts';
 
 let server: ServerProcess;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '1000' } }), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser({ env: { MAX_MESSAGES_PER_SECOND: '1000' } }, (s, b) => ((server = s), (browser = b)));
 
 interface Outcome {
   type: string;

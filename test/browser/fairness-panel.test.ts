@@ -9,22 +9,17 @@
  */
 import { createHash, pbkdf2Sync } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
 import { getJson } from '../helpers/player.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import type { ServerProcess } from '../helpers/server-process.ts';
+import { withServerAndBrowser } from '../helpers/browser-suite.ts';
 import type { OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 
 let server: ServerProcess;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServerProcess(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser({}, (s, b) => ((server = s), (browser = b)));
 
 type Records = { records: (ReceiptRecord | OutcomeRecord | { type: 'move' | 'void' | 'close'; drawSeq: number })[] };
 

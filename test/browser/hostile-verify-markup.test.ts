@@ -4,20 +4,15 @@
  * become markup on the page. A script that ran would set `window.__pwned`.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium } from '../helpers/browser.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import type { ServerProcess } from '../helpers/server-process.ts';
+import { withServerAndBrowser } from '../helpers/browser-suite.ts';
 import { mixedRoom } from '../fairness/room-fixture.ts';
 
 let server: ServerProcess;
 let browser: Browser;
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServerProcess(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser({}, (s, b) => ((server = s), (browser = b)));
 
 const EVIL = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
 

@@ -10,23 +10,18 @@ import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { collectPageErrors, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
 import { getJson } from '../helpers/player.ts';
 import { injectWallet } from '../helpers/injected-wallet.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import type { ServerProcess } from '../helpers/server-process.ts';
+import { withServerAndBrowser } from '../helpers/browser-suite.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 let server: ServerProcess;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '1000' } }), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser({ env: { MAX_MESSAGES_PER_SECOND: '1000' } }, (s, b) => ((server = s), (browser = b)));
 
 /** The player's coins on the chain, as the server reads them. */
 const coinsOf = async (address: string): Promise<bigint> => BigInt((await getJson<{ balances: Record<string, string> | null }>(`${server.url}/players/${address}/awards`)).balances?.['1'] ?? -1);

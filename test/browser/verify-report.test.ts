@@ -8,23 +8,18 @@
  * verifier's exact problem kept in a details element.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatChips, UNITS_PER_CHIP } from '../../games/chips.ts';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
-import { collectPageErrors, launchChromium, screenshot } from '../helpers/browser.ts';
+import { collectPageErrors, screenshot } from '../helpers/browser.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import { Raider } from '../helpers/raider.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import type { ServerProcess } from '../helpers/server-process.ts';
+import { withServerAndBrowser } from '../helpers/browser-suite.ts';
 
 let server: ServerProcess;
 let browser: Browser;
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '200', RAID_ROUND_SECONDS: '60' } }), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withServerAndBrowser({ env: { MAX_MESSAGES_PER_SECOND: '200', RAID_ROUND_SECONDS: '60' } }, (s, b) => ((server = s), (browser = b)));
 
 type Loose = Transcript['records'][number] & { result?: Record<string, unknown>; beta?: string };
 
