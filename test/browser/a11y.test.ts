@@ -10,7 +10,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { GAMES } from '../../games/registry.ts';
 import { describeViolations, runAxe, serious } from '../helpers/axe.ts';
-import { collectPageErrors, rollDice } from '../helpers/browser.ts';
+import { collectPageErrors, rollDice, standHand } from '../helpers/browser.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 import { withServerAndBrowser } from '../helpers/browser-suite.ts';
 
@@ -54,13 +54,8 @@ async function roomPlayed(page: Page, game: string): Promise<void> {
   if (game === 'blackjack') {
     // One hand, played to its end with the buttons (stand whenever a move is asked), so the table,
     // the cards and the verified hand are on screen at this size too.
-    await page.click('[data-bj="deal-button"]');
-    const ended = page.locator('[data-bj="hands"] li[data-draw="0"][data-verified]');
-    while (!(await ended.count())) {
-      await page.waitForFunction(() => Boolean(document.querySelector('[data-bj="hands"] li[data-draw="0"][data-verified]')) || !(document.querySelector('[data-bj="stand"]') as HTMLButtonElement).disabled, undefined, { timeout: 20_000 });
-      if (!(await ended.count())) await page.click('[data-bj="stand"]');
-    }
-    expect(await ended.getAttribute('data-verified')).toBe('true');
+    await standHand(page, 0);
+    expect(await page.locator('[data-bj="hands"] li[data-draw="0"]').getAttribute('data-verified')).toBe('true');
   }
 }
 

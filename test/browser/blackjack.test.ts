@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, rewriteServerFrames, screenshot } from '../helpers/browser.ts';
+import { collectPageErrors, handEndsOrAsks, launchChromium, rewriteServerFrames, screenshot } from '../helpers/browser.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { formatChips } from '../../games/chips.ts';
 import { cardWords } from '../../games/blackjack/art.ts';
@@ -34,15 +34,8 @@ async function openTable(page: Page): Promise<void> {
 async function playHand(page: Page, hand: number): Promise<{ verified: string | null; text: string }> {
   await page.click('[data-bj="deal-button"]');
   const row = page.locator(`[data-bj="hands"] li[data-draw="${hand}"]`);
-  const marked = page.locator(`[data-bj="hands"] li[data-draw="${hand}"][data-verified]`);
-  for (;;) {
-    // Either the hand is over (the row has its mark) or a move is offered.
-    await page.waitForFunction(
-      (n) => Boolean(document.querySelector(`[data-bj="hands"] li[data-draw="${n}"][data-verified]`)) || !(document.querySelector('[data-bj="stand"]') as HTMLButtonElement).disabled,
-      hand,
-      { timeout: 20_000 },
-    );
-    if (await marked.count()) break;
+  // Either the hand is over (the row has its mark) or a move is offered.
+  while (!(await handEndsOrAsks(page, hand))) {
     const total = Number(/\d+/.exec(await page.locator('[data-bj="total"]').innerText())?.[0]);
     await page.click(total < 17 ? '[data-bj="hit"]' : '[data-bj="stand"]');
   }
@@ -82,13 +75,7 @@ describe('blackjack in the browser', () => {
     for (let hand = 0; hand < 2; hand++) {
       await page.keyboard.press('n');
       const marked = page.locator(`[data-bj="hands"] li[data-draw="${hand}"][data-verified]`);
-      for (;;) {
-        await page.waitForFunction(
-          (n) => Boolean(document.querySelector(`[data-bj="hands"] li[data-draw="${n}"][data-verified]`)) || !(document.querySelector('[data-bj="stand"]') as HTMLButtonElement).disabled,
-          hand,
-          { timeout: 20_000 },
-        );
-        if (await marked.count()) break;
+      while (!(await handEndsOrAsks(page, hand))) {
         // While the player moves: two dealer cards, the second face down; the player's cards face up.
         const dealer = await page.locator('[data-bj="dealer"] svg[role="img"] title').allTextContents();
         expect(dealer).toHaveLength(2);

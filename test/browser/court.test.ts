@@ -15,17 +15,17 @@
  * keeps its seed secret and says why.
  */
 import { join } from 'node:path';
-import { Contract, Interface, Wallet, ZeroHash, type EventLog, type JsonRpcProvider } from 'ethers';
+import { Contract, Interface, ZeroHash, type EventLog, type JsonRpcProvider } from 'ethers';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
-import { collectPageErrors, launchChromium, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
+import { launchChromium, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
 import { PUBLISHED_RULES } from '../../games/registry.ts';
 import { courtAnswerProblems } from '../../vrf/protocol/court-answer.ts';
 import type { DrawRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { getJson } from '../helpers/player.ts';
-import { injectWallet } from '../helpers/injected-wallet.ts';
+import { walletAtDiceTable } from '../helpers/injected-wallet.ts';
 import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { receiptTerms } from '../../vrf/protocol/record-checks.ts';
@@ -133,18 +133,7 @@ describe('the reveal court from the page', () => {
     const fairness = await getJson<{ chain: { court: string | { address: string } } }>(`${server.url}/fairness`);
     const courtAddress = typeof fairness.chain.court === 'string' ? fairness.chain.court : fairness.chain.court.address;
     const court = new Contract(courtAddress, COURT, chain);
-    // The wallet holds its own ether (no faucet for it) and sends its own transactions.
-    const wallet = Wallet.createRandom().connect(chain);
-    await chain.send('anvil_setBalance', [wallet.address, '0xde0b6b3a7640000']);
-    const context = await browser.newContext();
-    const { sent } = await injectWallet(context, wallet);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(server.url);
-    await page.click('#sign-in-wallet');
-    await page.waitForSelector('#lobby:not([hidden])');
-    await page.click('#create-dice');
-    await page.waitForSelector('#dice:not([hidden])');
+    const { wallet, sent, context, page, errors } = await walletAtDiceTable(browser, server.url, chain);
     expect((await rollDice(page, 0)).text).toMatch(/voided/);
     await page.locator('#court-cases li[data-state="open"] button.court-reveal').click();
     await page.locator('#court-cases li[data-state="revealed"]').waitFor({ timeout: 60_000 });

@@ -10,7 +10,7 @@
 import { createHash, pbkdf2Sync } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
+import { rollDice, screenshot, signedInPage, standHand } from '../helpers/browser.ts';
 import { getJson } from '../helpers/player.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 import { withServerAndBrowser } from '../helpers/browser-suite.ts';
@@ -170,13 +170,7 @@ describe('the fairness panel', () => {
     await page.click('#create-blackjack');
     await page.waitForSelector('#blackjack:not([hidden])');
     const roomId = (await page.locator('#blackjack-room-id').innerText()).trim();
-    await page.click('[data-bj="deal-button"]');
-    const marked = '[data-bj="hands"] li[data-draw="0"][data-verified]';
-    for (;;) {
-      await page.waitForFunction((sel) => Boolean(document.querySelector(sel)) || !(document.querySelector('[data-bj="stand"]') as HTMLButtonElement).disabled, marked, { timeout: 20_000 });
-      if (await page.locator(marked).count()) break;
-      await page.click('[data-bj="stand"]');
-    }
+    await standHand(page, 0);
     const lines = await openPanel(page, '[data-bj="hands"] li[data-draw="0"]');
     const { outcome } = await drawRecords(roomId, 0);
     const result = outcome.result as { deck: number[]; playerTotal: number; dealerTotal: number };

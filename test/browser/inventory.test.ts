@@ -11,9 +11,9 @@ import { Wallet } from 'ethers';
 import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { collectPageErrors, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
+import { rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
 import { getJson } from '../helpers/player.ts';
-import { injectWallet } from '../helpers/injected-wallet.ts';
+import { walletAtDiceTable } from '../helpers/injected-wallet.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 import { withServerAndBrowser } from '../helpers/browser-suite.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -130,18 +130,7 @@ describe('the inventory', () => {
   it('a wallet user sends with the wallet, and is told what to import to see the tokens in it', { timeout: 240_000 }, async () => {
     const chainNode = new IpcJsonRpcProvider(join(server.dataDir, 'chain', 'anvil.ipc'));
     const fairness = await getJson<{ chain: { gameAssets: string; chainId: string; rpcUrl: string } }>(`${server.url}/fairness`);
-    // The wallet holds its own ether (no faucet for it) and sends its own transactions.
-    const wallet = Wallet.createRandom().connect(chainNode);
-    await chainNode.send('anvil_setBalance', [wallet.address, '0xde0b6b3a7640000']);
-    const context = await browser.newContext();
-    const { sent } = await injectWallet(context, wallet);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(server.url);
-    await page.click('#sign-in-wallet');
-    await page.waitForSelector('#lobby:not([hidden])');
-    await page.click('#create-dice');
-    await page.waitForSelector('#dice:not([hidden])');
+    const { wallet, sent, context, page, errors } = await walletAtDiceTable(browser, server.url, chainNode);
     await page.fill('#stake', '100');
     await page.check('input[name=direction][value=under]');
     await page.locator('#target').fill('9800');

@@ -104,3 +104,19 @@ export async function rewriteServerFrames(page: Page, rewrite: (frame: Buffer) =
     } as typeof WebSocket;
   });
 }
+
+/** At a blackjack table: waits until hand `hand` has its mark (true) or a move is offered (false). */
+export async function handEndsOrAsks(page: Page, hand: number): Promise<boolean> {
+  await page.waitForFunction(
+    (n) => Boolean(document.querySelector(`[data-bj="hands"] li[data-draw="${n}"][data-verified]`)) || !(document.querySelector('[data-bj="stand"]') as HTMLButtonElement).disabled,
+    hand,
+    { timeout: 20_000 },
+  );
+  return (await page.locator(`[data-bj="hands"] li[data-draw="${hand}"][data-verified]`).count()) > 0;
+}
+
+/** Deals blackjack hand `hand` with the buttons and stands whenever a move is asked; resolves once the hand has its mark. */
+export async function standHand(page: Page, hand: number): Promise<void> {
+  await page.click('[data-bj="deal-button"]');
+  while (!(await handEndsOrAsks(page, hand))) await page.click('[data-bj="stand"]');
+}

@@ -4,8 +4,9 @@
  * process, and answers every other request through the server's `/chain`, as a wallet's own node
  * would. The transactions it sent are listed in `sent`.
  */
-import { getBytes, type BaseWallet } from 'ethers';
-import type { BrowserContext } from 'playwright-core';
+import { getBytes, Wallet, type BaseWallet, type JsonRpcApiProvider } from 'ethers';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { collectPageErrors } from './browser.ts';
 
 export async function injectWallet(context: BrowserContext, wallet: BaseWallet): Promise<{ readonly sent: string[] }> {
   const sent: string[] = [];
@@ -36,4 +37,25 @@ export async function injectWallet(context: BrowserContext, wallet: BaseWallet):
     };
   }, wallet.address);
   return { sent };
+}
+
+/**
+ * A player with a wallet of their own at a new dice table: a random wallet holding 1 ether on
+ * `chain` (the server's node, for the test's own calls), injected into a fresh context of
+ * `browser`, signed in with it at `url`, in a dice room it created.
+ */
+export async function walletAtDiceTable(browser: Browser, url: string, chain: JsonRpcApiProvider) {
+  const wallet = Wallet.createRandom().connect(chain);
+  // The wallet holds its own ether (no faucet for it) and sends its own transactions.
+  await chain.send('anvil_setBalance', [wallet.address, '0xde0b6b3a7640000']);
+  const context = await browser.newContext();
+  const { sent } = await injectWallet(context, wallet);
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(url);
+  await page.click('#sign-in-wallet');
+  await page.waitForSelector('#lobby:not([hidden])');
+  await page.click('#create-dice');
+  await page.waitForSelector('#dice:not([hidden])');
+  return { wallet, sent, context, page, errors };
 }
