@@ -74,3 +74,18 @@ export function checkAwards(awards: readonly Award[], tokenIds: ReadonlySet<numb
     if (!tokenIds.has(a.tokenId)) throw new InvalidAward(`award ${a.awardId}: unknown token id ${a.tokenId}`);
   }
 }
+
+/**
+ * A cash-out's award (docs/economy.md): coins minted to the player for chips taken. Its source
+ * names no draw: `roomId` is this word, which no room id can be (Colyseus ids are 9 characters),
+ * and `recordHash` is the award id itself.
+ */
+export const WITHDRAWAL_ROOM = 'withdrawal';
+
+/** A cash-out's award id: SHA-256(canonical JSON of {withdrawal: {address, requestId}}), hex; the same request is the same award. */
+export function withdrawalAwardId(address: string, requestId: string): string {
+  return bytesToHex(sha256(utf8ToBytes(canonicalJson({ withdrawal: { address: address.toLowerCase(), requestId } }))));
+}
+
+/** Whether an award is a cash-out rather than a win. */
+export const isWithdrawal = (award: Pick<Award, 'source'>): boolean => award.source.roomId === WITHDRAWAL_ROOM;

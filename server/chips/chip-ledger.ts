@@ -44,14 +44,14 @@ export interface ChipEntry {
   readonly address: string;
   /** In units. */
   readonly delta: number;
-  readonly reason: 'grant' | 'stake' | 'double' | 'payout' | 'refund';
+  readonly reason: 'grant' | 'stake' | 'double' | 'payout' | 'refund' | 'cashout' | 'deposit';
 }
 
 const ChipEntrySchema = z.strictObject({
   ref: z.string().min(1),
   address: AddressSchema,
   delta: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
-  reason: z.enum(['grant', 'stake', 'double', 'payout', 'refund']),
+  reason: z.enum(['grant', 'stake', 'double', 'payout', 'refund', 'cashout', 'deposit']),
 });
 
 export const parseChipEntry = (value: unknown): ChipEntry => ChipEntrySchema.parse(value);

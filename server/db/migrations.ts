@@ -210,5 +210,87 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0009-economy': {
+      async up(db: Kysely<any>) {
+        // Two new kinds of chip entry: a cash-out and a deposit. The reason's check is widened; SQLite
+        // cannot alter a check, so there the table is copied into one that has the new check.
+        const reasons = sql`reason in ('grant', 'stake', 'double', 'payout', 'refund', 'cashout', 'deposit')`;
+        if (dialect === 'postgres') {
+          await sql`alter table chip_entries drop constraint if exists chip_entries_reason_check`.execute(db);
+          await sql`alter table chip_entries add constraint chip_entries_reason_check check (${reasons})`.execute(db);
+        } else {
+          await db.schema
+            .createTable('chip_entries_0009')
+            .addColumn('ref', 'text', (c) => c.primaryKey())
+            .addColumn('address', 'text', (c) => c.notNull())
+            .addColumn('delta', 'bigint', (c) => c.notNull())
+            .addColumn('reason', 'text', (c) => c.notNull().check(reasons))
+            .execute();
+          await sql`insert into chip_entries_0009 (ref, address, delta, reason) select ref, address, delta, reason from chip_entries`.execute(db);
+          await db.schema.dropTable('chip_entries').execute();
+          await sql`alter table chip_entries_0009 rename to chip_entries`.execute(db);
+        }
+        // Chips and coins as one currency (docs/economy.md). Per address: the bonus the address was
+        // granted (never withdrawable), the units it has staked (the wagering requirement's
+        // progress) and its deposits less its cash-outs, kept with its balance in the same
+        // transactions as the chip entries they count.
+        await db.schema.alterTable('chip_balances').addColumn('bonus_units', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('chip_balances').addColumn('wagered_units', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('chip_balances').addColumn('net_deposit_units', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+        // Addresses that played before: their starting allowance was a bonus, and their stakes count.
+        await sql`update chip_balances set
+          bonus_units = coalesce((select sum(e.delta) from chip_entries e where e.address = chip_balances.address and e.reason = 'grant'), 0),
+          wagered_units = coalesce((select -sum(e.delta) from chip_entries e where e.address = chip_balances.address and e.reason in ('stake', 'double')), 0)`.execute(db);
+        // A cash-out: chips taken (chip entry `withdrawal/<award_id>`) and coins owed (the award `award_id`).
+        await db.schema
+          .createTable('withdrawals')
+          .addColumn('award_id', 'text', (c) => c.primaryKey())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('request_id', 'text', (c) => c.notNull())
+          .addColumn('coins', 'bigint', (c) => c.notNull())
+          .addColumn('requested_at', 'bigint', (c) => c.notNull())
+          .addUniqueConstraint('withdrawals_request', ['address', 'request_id'])
+          .execute();
+        await db.schema.createIndex('withdrawals_by_time').on('withdrawals').columns(['requested_at']).execute();
+        // A deposit: coins burned on chain, credited once (chip entry `deposit/<deposit_id>`).
+        await db.schema
+          .createTable('deposits')
+          .addColumn('deposit_id', 'text', (c) => c.primaryKey())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('coins', 'bigint', (c) => c.notNull())
+          .addColumn('block_number', 'bigint', (c) => c.notNull())
+          .addColumn('tx_hash', 'text', (c) => c.notNull())
+          .addColumn('credited_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('deposits_by_time').on('deposits').columns(['credited_at']).execute();
+        // The deposit watcher's next block to read, per GameAssets contract.
+        await db.schema
+          .createTable('deposit_cursors')
+          .addColumn('contract', 'text', (c) => c.primaryKey())
+          .addColumn('next_block', 'bigint', (c) => c.notNull())
+          .execute();
+        // Who got a starting bonus, from which client IP (a keyed hash, never the address itself) and session key.
+        await db.schema
+          .createTable('bonus_grants')
+          .addColumn('address', 'text', (c) => c.primaryKey())
+          .addColumn('ip_key', 'text', (c) => c.notNull())
+          .addColumn('session_key', 'text', (c) => c.notNull())
+          .addColumn('granted_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('bonus_grants_by_ip').on('bonus_grants').columns(['ip_key', 'granted_at']).execute();
+        await db.schema.createIndex('bonus_grants_by_session').on('bonus_grants').columns(['session_key', 'granted_at']).execute();
+        // Token supply sampled over time, for /economy (decimal strings: supplies are uint256).
+        await db.schema
+          .createTable('economy_samples')
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('token_id', 'integer', (c) => c.notNull())
+          .addColumn('supply', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('economy_samples_pk', ['at', 'token_id'])
+          .execute();
+        // What each confirmed mint transaction cost (decimal strings), for gas per award and per player.
+        await db.schema.alterTable('mint_txs').addColumn('gas_used', 'text').execute();
+        await db.schema.alterTable('mint_txs').addColumn('gas_price', 'text').execute();
+      },
+    },
   };
 }

@@ -47,13 +47,60 @@ export interface ChipEntriesTable {
   /** Lowercase. */
   address: string;
   delta: number;
-  reason: 'grant' | 'stake' | 'double' | 'payout' | 'refund';
+  reason: 'grant' | 'stake' | 'double' | 'payout' | 'refund' | 'cashout' | 'deposit';
 }
 
-/** Each address's balance in units: the sum of its `chip_entries`, kept in the same transactions. */
+/**
+ * Each address's balance in units: the sum of its `chip_entries`, kept in the same transactions,
+ * with what the bonus rule reads (docs/economy.md): the bonus granted (sum of `grant` entries),
+ * the units staked (`stake` and `double`), and deposits less cash-outs.
+ */
 export interface ChipBalancesTable {
   address: string;
   units: number;
+  bonus_units: Generated<number>;
+  wagered_units: Generated<number>;
+  net_deposit_units: Generated<number>;
+}
+
+/** A cash-out: its award (the coins to mint) and the player's idempotency key for the request. */
+export interface WithdrawalsTable {
+  award_id: string;
+  address: string;
+  request_id: string;
+  coins: number;
+  /** Milliseconds since 1970. */
+  requested_at: number;
+}
+
+/** A deposit credited: coins burned on chain by `address` (`<chainId>:<txHash>:<logIndex>`). */
+export interface DepositsTable {
+  deposit_id: string;
+  address: string;
+  coins: number;
+  block_number: number;
+  tx_hash: string;
+  credited_at: number;
+}
+
+export interface DepositCursorsTable {
+  contract: string;
+  next_block: number;
+}
+
+/** A starting bonus given: to whom, from which client IP (keyed hash) and session key, when (ms). */
+export interface BonusGrantsTable {
+  address: string;
+  ip_key: string;
+  session_key: string;
+  granted_at: number;
+}
+
+/** A token's total supply at a time (ms), as a decimal string. */
+export interface EconomySamplesTable {
+  at: number;
+  token_id: number;
+  supply: string;
 }
 
 /**
@@ -90,6 +137,9 @@ export interface MintTxsTable {
   block_number: number | null;
   block_hash: string | null;
   reason: string | null;
+  /** Set when confirmed: the receipt's gasUsed and effective gas price (wei), as decimal strings. */
+  gas_used: Generated<string | null>;
+  gas_price: Generated<string | null>;
 }
 
 /** Every award a transaction carried or was confirmed with: awards that may be on chain. */
@@ -187,6 +237,11 @@ export interface RulesDocumentsTable {
 }
 
 export interface Schema {
+  withdrawals: WithdrawalsTable;
+  deposits: DepositsTable;
+  deposit_cursors: DepositCursorsTable;
+  bonus_grants: BonusGrantsTable;
+  economy_samples: EconomySamplesTable;
   court_cursors: CourtCursorsTable;
   rules_documents: RulesDocumentsTable;
   anchors: AnchorsTable;

@@ -47,7 +47,7 @@ describe('opening the database', () => {
       expect(await pragma('journal_mode')).toBe('wal');
       expect(await pragma('synchronous')).toBe(2); // FULL
       expect(await pragma('busy_timeout')).toBe(10_000);
-      expect((await database.db.selectFrom('kysely_migration' as never).select('name' as never).execute()).map((r) => (r as { name: string }).name)).toEqual(['0001-indexes', '0002-chips', '0003-awards', '0004-rooms', '0005-damaged-rooms', '0006-anchors', '0007-court', '0008-rules-documents']);
+      expect((await database.db.selectFrom('kysely_migration' as never).select('name' as never).execute()).map((r) => (r as { name: string }).name)).toEqual(['0001-indexes', '0002-chips', '0003-awards', '0004-rooms', '0005-damaged-rooms', '0006-anchors', '0007-court', '0008-rules-documents', '0009-economy']);
     } finally {
       await database.close();
     }
