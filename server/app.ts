@@ -29,6 +29,8 @@ import { RedisNonceStore } from './cluster/redis-nonces.ts';
 import { RedisSeatRegistry } from './cluster/redis-seats.ts';
 import { fewestRoomsPlacement } from './cluster/room-placement.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
+import { installEconomyRoutes } from './economy/cash-out-route.ts';
+import { startEconomy } from './economy/economy-services.ts';
 import { MIN_COURT_ANSWER_SECONDS, type Config } from './config.ts';
 import { createFairnessContext } from './fairness/context.ts';
 import { startFairnessChain } from './fairness-chain/fairness-chain.ts';
@@ -154,7 +156,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   // Rooms and their transcripts, in the database too: any process that shares it serves and settles them.
   const roomRecords = new SqlRoomRecords(database);
   const rooms = new RoomStore(roomRecords, owner, ctx);
-  const chips = await ChipLedger.open(database, config.startingUnits);
+  const chips = await ChipLedger.open(database, config.startingUnits, config.economy.bonusWagerMultiple);
   const awards = new SqlAwardOutbox(database, TOKEN_IDS);
   const mints = new SqlMintLog(database, chain.gameAssets);
   // What the version before the database left in DATA_DIR (transcripts, chips, awards, mints): imported once, then moved aside.
@@ -204,6 +206,8 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     nonces: cluster ? new RedisNonceStore(cluster.redis, nonceQuota) : new MemoryNonceStore(nonceQuota),
   });
   const seats = cluster ? new RedisSeatRegistry(cluster.redis, cluster.nodeId, config.maxSeatsPerAddress) : new MemorySeatRegistry(config.maxSeatsPerAddress);
+  // The starting bonus's sybil gate and cash-outs (docs/economy.md).
+  const economy = startEconomy({ config, database, chips, awards, seats, log });
   const recover = (deadOwner: string, lease: Lease) =>
     recoverRooms({ rooms: new RoomStore(roomRecords, deadOwner, ctx), chips, awards, index, log, damage, mayGoOn: () => lease.acquire() });
   const peers = cluster ? new PeerSync({ node: cluster, ownersWithOpenRooms: () => roomRecords.ownersWithOpenRooms(), recover, log }) : undefined;
@@ -212,7 +216,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     { refused: metrics.rateLimited, storeFailed: (limit, err) => log.warn({ err, limit }, 'rate limit store failed: request let through') },
     config.redisUrl,
   );
-  provideServices({ config, log, rooms, draws, fairness: ctx, chips, awards, signIn, seats, rateLimits, damage, anchors: fairnessChain.anchors, rulesArchive });
+  provideServices({ config, log, rooms, draws, fairness: ctx, chips, bonus: economy.bonus, awards, signIn, seats, rateLimits, damage, anchors: fairnessChain.anchors, rulesArchive });
 
   // In a cluster a survivor may be settling this process's rooms from its last run: wait for it.
   const ownRecovery = cluster?.lease(`recover:${cluster.nodeId}`, 60_000);
@@ -281,6 +285,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
       // req.ip names the client as the rate limits do.
       app.set('trust proxy', config.trustProxyHops);
       installRoutes(app, ctx, chain, minting, metrics, { dialect: database.dialect, answers: () => databaseAnswers(database) }, cluster ? () => cluster.ping() : undefined);
+      installEconomyRoutes(app, { cashier: economy.cashier, statuses: (ids) => minting.statuses(ids), economy: config.economy, startingChips: config.startingChips, log });
     },
   });
   await server.listen(config.port, config.host);

@@ -21,6 +21,22 @@ import type { LevelWithSilent } from 'pino';
 import { unitsOfChips } from '../games/chips.ts';
 import { isSuiteName, suites, type SuiteName } from '../vrf/index.ts';
 
+/** The bonus rule, the sybil gate on the bonus, and cash-outs (docs/economy.md, docs/operations.md). */
+export interface EconomyConfig {
+  /** `BONUS_WAGER_MULTIPLE`: chips to bet, as a multiple of the bonus, before winnings may be cashed out. Default 30, in [0, 1000]. */
+  readonly bonusWagerMultiple: number;
+  /** `BONUS_WINDOW_SECONDS`: the window the gate counts bonuses in. Default 86400, in [1, 31536000]. */
+  readonly bonusWindowSeconds: number;
+  /** `BONUS_PER_IP`: bonuses per client IP (IPv6: per /64) per window. Default 1, in [0, 1000000000]. */
+  readonly bonusPerIp: number;
+  /** `BONUS_PER_SESSION_KEY`: bonuses per sign-in session key per window. Default 1, in [0, 1000000000]. */
+  readonly bonusPerSessionKey: number;
+  /** `BONUS_AFTER_DEPOSIT_COINS`: if > 0, the bonus comes only with a first deposit of at least this many coins. Default 0. */
+  readonly bonusAfterDepositCoins: number;
+  /** `MIN_CASHOUT_COINS`: the smallest cash-out, in coins. Default 10, in [1, 1000000000]. */
+  readonly minCashOutCoins: number;
+}
+
 export interface Config {
   /** `PORT`: TCP port to listen on. Default 2567; 0 picks any free port. */
   readonly port: number;
@@ -58,6 +74,8 @@ export interface Config {
   readonly startingChips: number;
   /** STARTING_CHIPS in units (`games/chips.ts`), what the ledger credits. */
   readonly startingUnits: number;
+  /** The starting bonus and cash-outs (docs/economy.md). */
+  readonly economy: EconomyConfig;
   /** `HOUSE_EDGE_BPS`: house edge in basis points (100 = 1%). Default 100, in [0, 1000]. */
   readonly houseEdgeBps: number;
   /** `REVEAL_COURT_WINDOW_SECONDS`: how long after its issue a receipt may be taken to the reveal court (its `revealDeadline`). Default 86400, in [3600, 2592000]. */
@@ -217,6 +235,12 @@ const schema = z.object({
   MAX_MESSAGES_PER_SECOND: integer('MAX_MESSAGES_PER_SECOND', 20, 1, 10_000),
   MAX_PAYLOAD_BYTES: integer('MAX_PAYLOAD_BYTES', 4096, 64, 1_048_576),
   STARTING_CHIPS: integer('STARTING_CHIPS', 1000, 0, 1_000_000_000),
+  BONUS_WAGER_MULTIPLE: integer('BONUS_WAGER_MULTIPLE', 30, 0, 1000),
+  BONUS_WINDOW_SECONDS: integer('BONUS_WINDOW_SECONDS', 86_400, 1, 31_536_000),
+  BONUS_PER_IP: integer('BONUS_PER_IP', 1, 0, 1_000_000_000),
+  BONUS_PER_SESSION_KEY: integer('BONUS_PER_SESSION_KEY', 1, 0, 1_000_000_000),
+  BONUS_AFTER_DEPOSIT_COINS: integer('BONUS_AFTER_DEPOSIT_COINS', 0, 0, 1_000_000_000),
+  MIN_CASHOUT_COINS: integer('MIN_CASHOUT_COINS', 10, 1, 1_000_000_000),
   HOUSE_EDGE_BPS: integer('HOUSE_EDGE_BPS', 100, 0, 1000),
   REVEAL_COURT_WINDOW_SECONDS: integer('REVEAL_COURT_WINDOW_SECONDS', 86_400, 3_600, 2_592_000),
   MAX_BET: integer('MAX_BET', 100_000, 1, 10_000_000),
@@ -363,6 +387,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxPayloadBytes: v.MAX_PAYLOAD_BYTES,
     startingChips: v.STARTING_CHIPS,
     startingUnits: unitsOfChips(v.STARTING_CHIPS),
+    economy: Object.freeze({
+      bonusWagerMultiple: v.BONUS_WAGER_MULTIPLE,
+      bonusWindowSeconds: v.BONUS_WINDOW_SECONDS,
+      bonusPerIp: v.BONUS_PER_IP,
+      bonusPerSessionKey: v.BONUS_PER_SESSION_KEY,
+      bonusAfterDepositCoins: v.BONUS_AFTER_DEPOSIT_COINS,
+      minCashOutCoins: v.MIN_CASHOUT_COINS,
+    }),
     houseEdgeBps: v.HOUSE_EDGE_BPS,
     revealCourtWindowSeconds: v.REVEAL_COURT_WINDOW_SECONDS,
     maxBet: v.MAX_BET,

@@ -33,6 +33,7 @@ import { serveTranscript } from './transcript-route.ts';
 import { serveAnchor, serveAnchorRange } from './fairness-chain/anchor-route.ts';
 import { serveRules } from './fairness/rules-route.ts';
 import { serveTxPage } from './tx-page.ts';
+import { chipsAnswer } from './economy/chips-answer.ts';
 import { refuseFraming } from './frame-guard.ts';
 
 /** What GET /fairness answers: everything a verifier pins. */
@@ -153,7 +154,8 @@ export function installRoutes(
   app.get('/players/:address/chips', async (req: Request, res: Response) => {
     const address = String(req.params['address']);
     if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });
-    res.json({ address, balance: await services().chips.balanceNow(address) });
+    const { chips, config, bonus } = services();
+    res.json(await chipsAnswer(address, chips, config.economy, bonus));
   });
 
   // Every draw the address was a player of, oldest first (newest with `order=desc`), a page at a time (`after`: the previous

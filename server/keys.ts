@@ -128,6 +128,16 @@ export function loadOrCreateKeys(opts: {
   });
 }
 
+/**
+ * The key that hashes client IPs for the bonus gate (`server/economy/bonus-gate.ts`): 32 random
+ * bytes in `${dataDir}/keys/bonus-ip.key` (0600), or `BONUS_IP_KEY` (64 hex digits; the processes
+ * of a cluster must share one, or each counts the IPs it saw alone). Never a client's IP on disk.
+ */
+export function loadOrCreateBonusIpKey(opts: { dataDir: string; env?: Record<string, string | undefined>; log?: KeyLog }): Secret<Uint8Array> {
+  const spec: KeySpec = { label: 'bonus IP hashing key', envName: 'BONUS_IP_KEY', file: path.join(path.resolve(opts.dataDir), 'keys', 'bonus-ip.key'), length: 32, isValid: () => true };
+  return new Secret(loadKey(spec, opts.env ?? process.env, opts.log ?? (() => {})));
+}
+
 function loadKey(spec: KeySpec, env: Record<string, string | undefined>, log: KeyLog): Uint8Array {
   const fromEnv = env[spec.envName]?.trim();
   if (fromEnv) return decodeKey(fromEnv, spec, spec.envName);

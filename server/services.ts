@@ -9,6 +9,7 @@ import type { AwardSink } from './awards/award-sink.ts';
 import type { SeatRegistry } from './auth/seats.ts';
 import type { SignInService } from './auth/siwe.ts';
 import type { ChipLedger } from './chips/chip-ledger.ts';
+import type { BonusGate } from './economy/bonus-gate.ts';
 import type { Config } from './config.ts';
 import type { RoomStore } from './fairness/room-store.ts';
 import type { FairnessContext } from './fairness/context.ts';
@@ -27,6 +28,8 @@ export interface GameServices {
   /** Every player's draws, for GET /players/:address/draws. */
   readonly draws: DrawIndex;
   readonly chips: ChipLedger;
+  /** The sybil gate on the starting bonus, asked at every authenticated join (economy/bonus-at-join.ts). */
+  readonly bonus?: BonusGate;
   readonly awards: AwardSink;
   readonly signIn: SignInService;
   readonly seats: SeatRegistry;

@@ -31,8 +31,19 @@ export interface SeatRegistry {
   claim(seat: Seat): Promise<void>;
   /** Releases the seat if held. */
   release(seat: Seat): Promise<void>;
+  /**
+   * Holds the address's chips on this process for a moment (a cash-out): throws SeatRefused
+   * `chips-elsewhere` if it sits at a table that stakes chips on another process (whose bets in
+   * flight this process cannot see), and while held no other process seats it at one. Resolves
+   * to the release. One process: nothing to hold (its own bets are the ledger's reservations).
+   */
+  holdChips(address: string, id: string): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+/** A cash-out refused while the address stakes chips on another process. */
+export const CHIPS_ELSEWHERE_CASH_OUT =
+  'this address sits at a table that stakes chips on another server process, where bets may be in flight: leave the table, then cash out';
 
 export function seatCapMessage(cap: number): string {
   return `this address already sits in ${cap} rooms (the most one player may hold at once): leave one first`;
@@ -59,6 +70,10 @@ export class MemorySeatRegistry implements SeatRegistry {
     const held = this.#seats.get(key);
     held?.delete(`${seat.roomId}/${seat.sessionId}`);
     if (held?.size === 0) this.#seats.delete(key);
+  }
+
+  async holdChips(): Promise<() => Promise<void>> {
+    return async () => undefined;
   }
 
   async close(): Promise<void> {}

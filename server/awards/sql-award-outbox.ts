@@ -6,7 +6,9 @@
  * drains awards in the order recorded and finds new ones by asking for numbers it has not seen.
  *
  * Nothing per award is kept in memory: reads are queries. The awards recorded in one event-loop
- * turn share one transaction, committed before `record` resolves.
+ * turn share one transaction, committed before `record` resolves. An award that must commit with
+ * other rows (a cash-out's, with its chip entry and withdrawal) is inserted in the caller's
+ * transaction (`insertWithin`), then announced to the listeners once committed (`announce`).
  * @module
  */
 import type { Kysely, Selectable } from 'kysely';
@@ -44,6 +46,23 @@ export class SqlAwardOutbox implements AwardOutbox {
     if (awards.length === 0) return;
     const fresh = await new Promise<Award[]>((resolve, reject) => void this.#batches.add({ awards, resolve, reject }));
     if (fresh.length > 0) for (const listener of [...this.#listeners]) listener(fresh);
+  }
+
+  /**
+   * Inserts `awards` inside the caller's transaction `trx` (refused with InvalidAward if any is
+   * malformed); returns those it wrote (not recorded before). Once the transaction has committed,
+   * pass them to `announce`.
+   */
+  async insertWithin(trx: Kysely<Schema>, awards: readonly Award[]): Promise<Award[]> {
+    checkAwards(awards, this.#tokenIds);
+    if (awards.length === 0) return [];
+    const inserted = await this.#insert(trx, [{ awards, resolve: () => undefined, reject: () => undefined }]);
+    return awards.filter((a) => inserted.has(a.awardId));
+  }
+
+  /** Tells the listeners (the minter's wake-up) of awards written by `insertWithin` and committed. */
+  announce(awards: readonly Award[]): void {
+    if (awards.length > 0) for (const listener of [...this.#listeners]) listener(awards);
   }
 
   async get(awardId: string): Promise<Award | undefined> {

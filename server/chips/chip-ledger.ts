@@ -2,9 +2,19 @@
  * Players' chip balances, kept in the database (`server/db/`): a row per effect in `chip_entries`,
  * whose primary key `ref` makes applying the same effect twice (a retry, recovery re-applying a
  * room's records, a survivor and the restarted owner both settling a room) change nothing, and a
- * row per address in `chip_balances`, updated in the same transaction as the entries it counts.
- * A first-seen address gets its `grant/<address>` entry (the starting allowance) in that
- * transaction too. The entries applied in one event-loop turn share one transaction.
+ * row per address in `chip_balances`, updated in the same transaction as the entries it counts:
+ * its balance, and what the bonus rule reads (docs/economy.md, `server/economy/bonus-rule.ts`):
+ * the bonus granted (`grant` entries), the units staked (`stake` and `double`) and its deposits
+ * less its cash-outs (`deposit` and `cashout`). The entries applied in one event-loop turn share
+ * one transaction.
+ *
+ * A never-seen address has no chips. The starting allowance (`grant/<address>`, a bonus) is
+ * granted only when asked (`grantBonus`, or the bonus gate through `transact`), once: its ref is
+ * its key. A cash-out (`cashout`) is refused inside the transaction, with nothing of its apply
+ * written, if it takes more than the address may withdraw (`NotWithdrawable`). `transact` runs a
+ * transaction of its own in order with the ledger's writes, so that a cash-out's other rows (the
+ * withdrawal, its award) commit with its chip entry or not at all, and holds the cash-out's
+ * chips in `available` from the moment it is asked: no bet may reserve them meanwhile.
  *
  * Every amount here (balances, reservations, entries' deltas, the starting allowance) is an
  * integer count of units, `UNITS_PER_CHIP` to the chip (`games/chips.ts`), and stays a safe
@@ -32,7 +42,9 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AddressSchema } from '../../vrf/protocol/records.ts';
 import { formatChips } from '../../games/chips.ts';
+import { DEFAULT_BONUS_WAGER_MULTIPLE, withdrawableUnits } from '../economy/bonus-rule.ts';
 import type { Database } from '../db/database.ts';
+import { balancesOf, CHUNK, NO_STANDING, standingsOf, type Standing } from './chip-standing.ts';
 import { TurnBatch } from '../db/turn-batch.ts';
 import type { Schema } from '../db/schema.ts';
 import type { DamageSink } from '../storage/damage.ts';
@@ -58,8 +70,28 @@ export const parseChipEntry = (value: unknown): ChipEntry => ChipEntrySchema.par
 
 export class InsufficientChips extends Error {}
 
-/** Addresses (or refs) asked about in one query. */
-const CHUNK = 500;
+/** A cash-out above what the address may withdraw (the bonus rule): refused inside its transaction, nothing of its apply written. */
+export class NotWithdrawable extends Error {
+  override readonly name = 'NotWithdrawable';
+  constructor(
+    readonly address: string,
+    /** Units asked for. */
+    readonly asked: number,
+    /** Units the address may withdraw at that moment. */
+    readonly withdrawable: number,
+  ) {
+    super(`a cash-out of ${formatChips(asked)} chips is more than the ${formatChips(withdrawable)} chips ${address} may cash out now`);
+  }
+}
+
+/** What `transact`'s work returns: entries to apply in its transaction, and its own answer. */
+export interface Transacted<T> {
+  readonly entries: readonly ChipEntry[];
+  readonly value: T;
+}
+
+/** Work done in a transaction of its own, in order with the ledger's writes (`transact`). */
+type Work = (trx: Kysely<Schema>) => Promise<Transacted<unknown>>;
 
 /** Balances read in one query: the addresses asked for, those to cache, and the answer. */
 interface ReadBatch {
@@ -70,9 +102,18 @@ interface ReadBatch {
 }
 
 interface Apply {
+  /** Entries counted in memory at once (in `#pending`) and released when the write settles. */
   readonly entries: readonly ChipEntry[];
-  resolve(): void;
+  /** Set for `transact`: a transaction of its own, whose entries come from the work. */
+  readonly work?: Work;
+  resolve(value: unknown): void;
   reject(err: unknown): void;
+}
+
+interface Written {
+  readonly verdicts: (Error | undefined)[];
+  readonly values: unknown[];
+  readonly balances: Map<string, number>;
 }
 
 export class ChipLedger {
@@ -92,19 +133,22 @@ export class ChipLedger {
 
   private constructor(
     private readonly database: Database,
-    /** Units credited to an address the first time it is seen. */
+    /** Units of the starting bonus (`STARTING_CHIPS`), granted by `grantBonus`. */
     readonly startingUnits: number,
+    /** `BONUS_WAGER_MULTIPLE`: the wagering requirement is this many times the bonus. */
+    readonly wagerMultiple: number,
   ) {}
 
-  static async open(database: Database, startingUnits: number): Promise<ChipLedger> {
+  static async open(database: Database, startingUnits: number, wagerMultiple = DEFAULT_BONUS_WAGER_MULTIPLE): Promise<ChipLedger> {
     if (!Number.isSafeInteger(startingUnits) || startingUnits < 0) throw new RangeError(`the starting allowance must be a safe integer of units, got ${startingUnits}`);
-    return new ChipLedger(database, startingUnits);
+    if (!Number.isSafeInteger(wagerMultiple) || wagerMultiple < 0) throw new RangeError(`the wager multiple must be a non-negative integer, got ${wagerMultiple}`);
+    return new ChipLedger(database, startingUnits, wagerMultiple);
   }
 
-  /** Balance in units (cached, plus entries in flight), including the starting allowance of a player never seen before. */
+  /** Balance in units (cached, plus entries in flight); 0 for an address never seen. */
   balance(address: string): number {
     const key = address.toLowerCase();
-    return (this.#cached.get(key) ?? this.startingUnits) + (this.#pending.get(key) ?? 0);
+    return (this.#cached.get(key) ?? 0) + (this.#pending.get(key) ?? 0);
   }
 
   /** Balance less the units held by bets not yet staked. */
@@ -121,6 +165,27 @@ export class ChipLedger {
   async balanceNow(address: string): Promise<number> {
     const key = address.toLowerCase();
     return (await this.#read(key, false)) + (this.#pending.get(key) ?? 0);
+  }
+
+  /**
+   * The address's standing under the bonus rule as the database has it (after every write begun
+   * before), its balance counting this process's entries in flight as `balanceNow` does.
+   */
+  async standingNow(address: string): Promise<Standing> {
+    const key = address.toLowerCase();
+    const standing = await this.#batches.after(async () => (await standingsOf(this.database.db, [key])).get(key) ?? NO_STANDING);
+    return { ...standing, balance: standing.balance + (this.#pending.get(key) ?? 0) };
+  }
+
+  /** The starting bonus's entry for `address` (applied once however often it is given: its ref is its key). */
+  bonusEntry(address: string): ChipEntry {
+    const key = address.toLowerCase();
+    return { ref: `grant/${key}`, address: key, delta: this.startingUnits, reason: 'grant' };
+  }
+
+  /** Grants the starting bonus to `address`, once (nothing with a starting allowance of 0). */
+  async grantBonus(address: string): Promise<void> {
+    if (this.startingUnits > 0) await this.apply([this.bonusEntry(address)]);
   }
 
   /** Holds `amount` units (a positive safe integer) of the available balance for a bet on its way to its stake entry. */
@@ -141,21 +206,29 @@ export class ChipLedger {
 
   /**
    * Counts the entries at once (those whose ref is not already in flight here), and resolves when
-   * they are committed with a first-seen player's grant, or rejects (counting none of them) if
-   * they would take a balance out of the safe integers or the database failed.
+   * they are committed, or rejects (counting none of them) if they would take a balance out of the
+   * safe integers, a cash-out is above what may be withdrawn, or the database failed.
    */
   apply(entries: readonly ChipEntry[]): Promise<void> {
-    const fresh: ChipEntry[] = [];
-    for (const e of entries) {
-      if (this.#inFlight.has(e.ref)) continue;
-      const entry = { ...e, address: e.address.toLowerCase() };
-      this.#inFlight.set(e.ref, entry);
-      this.#pending.set(entry.address, (this.#pending.get(entry.address) ?? 0) + entry.delta);
-      fresh.push(entry);
-    }
+    const fresh = this.#hold(entries);
     if (fresh.length === 0) return Promise.resolve();
     this.#writes++;
-    return new Promise((resolve, reject) => void this.#batches.add({ entries: fresh, resolve, reject }));
+    return new Promise((resolve, reject) => void this.#batches.add({ entries: fresh, resolve: () => resolve(), reject }));
+  }
+
+  /**
+   * Runs `work` in a database transaction of its own, after every write begun before it (and
+   * before any begun later), and applies the entries it returns in that same transaction, all or
+   * none (a cash-out above what may be withdrawn throws `NotWithdrawable` and rolls back
+   * everything `work` wrote). `holding`: entries counted at once in `balance` and `available`
+   * until the transaction settles (a cash-out's debit, so that no bet reserves the same chips
+   * meanwhile); `work` returns them again if they are to be applied. Rejects with whatever `work`
+   * threw. On PostgreSQL `work` may run more than once (a deadlock retried): queries only.
+   */
+  transact<T>(work: (trx: Kysely<Schema>) => Promise<Transacted<T>>, holding: readonly ChipEntry[] = []): Promise<T> {
+    const held = this.#hold(holding);
+    this.#writes++;
+    return new Promise<T>((resolve, reject) => void this.#batches.add({ entries: held, work, resolve: (v) => resolve(v as T), reject }));
   }
 
   /**
@@ -178,6 +251,19 @@ export class ChipLedger {
     await this.#batches.last;
   }
 
+  /** Counts in memory the entries whose ref is not in flight here already; returns those. */
+  #hold(entries: readonly ChipEntry[]): ChipEntry[] {
+    const fresh: ChipEntry[] = [];
+    for (const e of entries) {
+      if (this.#inFlight.has(e.ref)) continue;
+      const entry = { ...e, address: e.address.toLowerCase() };
+      this.#inFlight.set(e.ref, entry);
+      this.#pending.set(entry.address, (this.#pending.get(entry.address) ?? 0) + entry.delta);
+      fresh.push(entry);
+    }
+    return fresh;
+  }
+
   /**
    * The committed balance, read after every batch before it; cached if asked (or cached already).
    * Reads asked for while one waits its turn share its query (a burst of joins is one `in (…)`
@@ -190,7 +276,7 @@ export class ChipLedger {
       gathered.units = this.#batches.after(async () => {
         if (this.#readBatch === gathered) this.#readBatch = undefined;
         const committed = await balancesOf(this.database.db, [...gathered.keys]);
-        const units = new Map([...gathered.keys].map((k) => [k, committed.get(k) ?? this.startingUnits]));
+        const units = new Map([...gathered.keys].map((k) => [k, committed.get(k) ?? 0]));
         for (const [k, u] of units) if (gathered.cache.has(k) || this.#cached.has(k)) this.#cached.set(k, u);
         return units;
       });
@@ -201,15 +287,23 @@ export class ChipLedger {
     return batch.units.then((units) => units.get(key)!);
   }
 
+  /** A turn's plain applies in one transaction, then each `transact` in one of its own, in order. */
   async #write(batch: readonly Apply[]): Promise<void> {
-    let result: { verdicts: (Error | undefined)[]; balances: Map<string, number> } | undefined;
+    const plain = batch.filter((a) => !a.work);
+    if (plain.length > 0) await this.#commit(plain, (trx) => this.#applyAll(trx, plain));
+    for (const a of batch) if (a.work) await this.#commit([a], (trx) => this.#transacted(trx, a.work!));
+  }
+
+  async #commit(applies: readonly Apply[], run: (trx: Kysely<Schema>) => Promise<Written>): Promise<void> {
+    let result: Written | undefined;
     let failure: unknown;
     try {
-      result = await this.database.transaction((trx) => this.#applyAll(trx, batch));
+      result = await this.database.transaction(run);
     } catch (err) {
-      failure = new Error(`could not write chip entries to the database ${this.database.where}: ${(err as Error).message}`, { cause: err });
+      // A transact's refusal (its work's, or NotWithdrawable) reaches its caller as it was thrown.
+      failure = applies.some((a) => a.work) ? err : new Error(`could not write chip entries to the database ${this.database.where}: ${(err as Error).message}`, { cause: err });
     }
-    for (const a of batch)
+    for (const a of applies)
       for (const e of a.entries) {
         this.#inFlight.delete(e.ref);
         const left = (this.#pending.get(e.address) ?? 0) - e.delta;
@@ -217,85 +311,106 @@ export class ChipLedger {
         else this.#pending.delete(e.address);
       }
     if (result) for (const [address, units] of result.balances) if (this.#cached.has(address)) this.#cached.set(address, units);
-    batch.forEach((a, i) => {
+    applies.forEach((a, i) => {
       const refused = failure ?? result?.verdicts[i];
       if (refused) a.reject(refused);
-      else a.resolve();
+      else a.resolve(result?.values[i]);
     });
   }
 
   /** Inside one transaction: each apply all or none; then the balances of every address touched. */
-  async #applyAll(trx: Kysely<Schema>, batch: readonly Apply[]): Promise<{ verdicts: (Error | undefined)[]; balances: Map<string, number> }> {
-    const verdicts: (Error | undefined)[] = [];
+  async #applyAll(trx: Kysely<Schema>, batch: readonly Apply[]): Promise<Written> {
     const touched = new Set<string>();
-    for (const a of batch) {
-      // The apply's entries, then a grant for each of its addresses (kept only if first seen).
-      const candidates = new Map<string, ChipEntry>();
-      for (const e of a.entries) if (!candidates.has(e.ref)) candidates.set(e.ref, e);
-      const addresses = [...new Set(a.entries.map((e) => e.address))];
-      for (const address of addresses) {
-        const ref = `grant/${address}`;
-        if (!candidates.has(ref)) candidates.set(ref, { ref, address, delta: this.startingUnits, reason: 'grant' });
-      }
-      const existing = new Set<string>();
-      const refs = [...candidates.keys()];
-      for (let i = 0; i < refs.length; i += CHUNK) {
-        const rows = await trx.selectFrom('chip_entries').select('ref').where('ref', 'in', refs.slice(i, i + CHUNK)).execute();
-        for (const r of rows) existing.add(r.ref);
-      }
-      const fresh = [...candidates.values()].filter((e) => !existing.has(e.ref));
-      // Their balances are read back even when every entry was there already (applied again, or
-      // this transaction run again after its commit went through unanswered): the cache must
-      // count what the database holds, since the entries leave `#pending` either way.
-      for (const address of addresses) touched.add(address);
-      if (fresh.length === 0) {
-        verdicts.push(undefined);
-        continue;
-      }
-      const before = await balancesOf(trx, addresses);
-      const after = new Map<string, number>();
-      let refused: Error | undefined;
-      for (const e of fresh) {
-        const balance = (after.get(e.address) ?? before.get(e.address) ?? 0) + e.delta;
-        if (!Number.isSafeInteger(balance)) {
-          refused = new RangeError(`entry ${e.ref} would take ${e.address}'s balance out of the safe integers`);
-          break;
-        }
-        after.set(e.address, balance);
-      }
-      verdicts.push(refused);
-      if (refused) continue;
-      // Another process may have inserted some of these meanwhile: only what this insert wrote counts.
-      const sums = new Map<string, number>();
-      for (let i = 0; i < fresh.length; i += CHUNK) {
-        const inserted = await trx
-          .insertInto('chip_entries')
-          .values(fresh.slice(i, i + CHUNK).map((e) => ({ ref: e.ref, address: e.address, delta: e.delta, reason: e.reason })))
-          .onConflict((oc) => oc.column('ref').doNothing())
-          .returning(['address', 'delta'])
-          .execute();
-        for (const r of inserted) sums.set(r.address, (sums.get(r.address) ?? 0) + Number(r.delta));
-      }
-      for (const [address, units] of [...sums].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
-        await trx
-          .insertInto('chip_balances')
-          .values({ address, units })
-          .onConflict((oc) => oc.column('address').doUpdateSet((eb) => ({ units: eb('chip_balances.units', '+', eb.ref('excluded.units')) })))
-          .execute();
-        touched.add(address);
-      }
+    const verdicts: (Error | undefined)[] = [];
+    for (const a of batch) verdicts.push(await this.#insert(trx, a.entries, touched));
+    return { verdicts, values: batch.map(() => undefined), balances: await balancesOf(trx, [...touched]) };
+  }
+
+  /** A transact's work and its entries, in its own transaction: a refusal rolls back all of it. */
+  async #transacted(trx: Kysely<Schema>, work: Work): Promise<Written> {
+    const { entries, value } = await work(trx);
+    const touched = new Set<string>();
+    const refused = await this.#insert(trx, entries.map((e) => ({ ...e, address: e.address.toLowerCase() })), touched);
+    if (refused) throw refused;
+    return { verdicts: [undefined], values: [value], balances: await balancesOf(trx, [...touched]) };
+  }
+
+  /**
+   * Writes one apply's entries (those not in the database already) and their addresses' rows, or
+   * nothing and the reason: a balance out of the safe integers, or a cash-out above what may be
+   * withdrawn. Adds the addresses to `touched`, whose balances are read back even when every entry
+   * was there already (applied again, or the transaction run again after its commit went through
+   * unanswered): the cache must count what the database holds, since the entries leave
+   * `#pending` either way.
+   */
+  async #insert(trx: Kysely<Schema>, entries: readonly ChipEntry[], touched: Set<string>): Promise<Error | undefined> {
+    const candidates = new Map<string, ChipEntry>();
+    for (const e of entries) if (!candidates.has(e.ref)) candidates.set(e.ref, e);
+    const addresses = [...new Set(entries.map((e) => e.address))];
+    for (const address of addresses) touched.add(address);
+    const existing = new Set<string>();
+    const refs = [...candidates.keys()];
+    for (let i = 0; i < refs.length; i += CHUNK) {
+      const rows = await trx.selectFrom('chip_entries').select('ref').where('ref', 'in', refs.slice(i, i + CHUNK)).execute();
+      for (const r of rows) existing.add(r.ref);
     }
-    return { verdicts, balances: await balancesOf(trx, [...touched]) };
+    const fresh = [...candidates.values()].filter((e) => !existing.has(e.ref));
+    if (fresh.length === 0) return undefined;
+    // A cash-out reads (and on PostgreSQL locks) its row first: two at once on two processes take turns.
+    const cashing = fresh.some((e) => e.reason === 'cashout');
+    const before = await standingsOf(trx, addresses, cashing ? this.database.dialect : undefined);
+    const after = new Map<string, Standing>();
+    for (const e of fresh) {
+      const standing = after.get(e.address) ?? before.get(e.address) ?? NO_STANDING;
+      if (e.reason === 'cashout') {
+        if (e.delta >= 0) return new RangeError(`cash-out entry ${e.ref} must take chips (a negative delta), got ${e.delta}`);
+        const withdrawable = withdrawableUnits(standing, this.wagerMultiple);
+        if (-e.delta > withdrawable) return new NotWithdrawable(e.address, -e.delta, withdrawable);
+      }
+      const next = counted(standing, e);
+      if (!Number.isSafeInteger(next.balance)) return new RangeError(`entry ${e.ref} would take ${e.address}'s balance out of the safe integers`);
+      after.set(e.address, next);
+    }
+    // Another process may have inserted some of these meanwhile: only what this insert wrote counts.
+    const sums = new Map<string, Standing>();
+    for (let i = 0; i < fresh.length; i += CHUNK) {
+      const inserted = await trx
+        .insertInto('chip_entries')
+        .values(fresh.slice(i, i + CHUNK).map((e) => ({ ref: e.ref, address: e.address, delta: e.delta, reason: e.reason })))
+        .onConflict((oc) => oc.column('ref').doNothing())
+        .returning(['address', 'delta', 'reason'])
+        .execute();
+      for (const r of inserted) sums.set(r.address, counted(sums.get(r.address) ?? NO_STANDING, { delta: Number(r.delta), reason: r.reason }));
+    }
+    for (const [address, s] of [...sums].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+      await trx
+        .insertInto('chip_balances')
+        .values({ address, units: s.balance, bonus_units: s.bonus, wagered_units: s.wagered, net_deposit_units: s.netDeposit })
+        .onConflict((oc) =>
+          oc.column('address').doUpdateSet((eb) => ({
+            units: eb('chip_balances.units', '+', eb.ref('excluded.units')),
+            bonus_units: eb('chip_balances.bonus_units', '+', eb.ref('excluded.bonus_units')),
+            wagered_units: eb('chip_balances.wagered_units', '+', eb.ref('excluded.wagered_units')),
+            net_deposit_units: eb('chip_balances.net_deposit_units', '+', eb.ref('excluded.net_deposit_units')),
+          })),
+        )
+        .execute();
+    }
+    return undefined;
   }
 }
 
-async function balancesOf(trx: Kysely<Schema>, addresses: readonly string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (let i = 0; i < addresses.length; i += CHUNK) {
-    const rows = await trx.selectFrom('chip_balances').select(['address', 'units']).where('address', 'in', addresses.slice(i, i + CHUNK)).execute();
-    for (const r of rows) out.set(r.address, Number(r.units));
-  }
-  return out;
+/**
+ * A standing with one more entry counted: every entry moves the balance; a grant is bonus, a
+ * stake or a double is wagered (its delta is negative), a deposit or a cash-out moves net deposits.
+ */
+function counted(s: Standing, e: Pick<ChipEntry, 'delta' | 'reason'>): Standing {
+  return {
+    balance: s.balance + e.delta,
+    bonus: s.bonus + (e.reason === 'grant' ? e.delta : 0),
+    wagered: s.wagered - (e.reason === 'stake' || e.reason === 'double' ? e.delta : 0),
+    netDeposit: s.netDeposit + (e.reason === 'deposit' || e.reason === 'cashout' ? e.delta : 0),
+  };
 }
 
 /** The old chip journals of a data directory: `chips.jsonl`, and each cluster process's `nodes/<id>/chips.jsonl`. */

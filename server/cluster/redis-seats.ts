@@ -9,7 +9,7 @@
  * @module
  */
 import type { Redis } from 'ioredis';
-import { SeatRefused, seatCapMessage, type Seat, type SeatRegistry } from '../auth/seats.ts';
+import { CHIPS_ELSEWHERE_CASH_OUT, SeatRefused, seatCapMessage, type Seat, type SeatRegistry } from '../auth/seats.ts';
 import { KEY_PREFIX } from './cluster-node.ts';
 
 const SEAT_TTL_MS = 15_000;
@@ -38,6 +38,19 @@ if ARGV[4] == 'chips' then
 end
 redis.call('zadd', KEYS[1], expiry, ARGV[2])
 redis.call('pexpireat', KEYS[1], expiry)
+return 'ok'`;
+
+// ARGV: ttl, member, node. A cash-out's hold: refused if a chips seat of another node is live;
+// else a chips seat of this node (no cap: it is no table), so no other node seats the address at one meanwhile.
+const HOLD = `${NOW_MS}
+redis.call('zremrangebyscore', KEYS[1], '-inf', now)
+for _, seat in ipairs(redis.call('zrange', KEYS[1], 0, -1)) do
+  local kind, node = string.match(seat, '^([^|]*)|([^|]*)|')
+  if kind == 'chips' and node ~= ARGV[3] then return 'chips-elsewhere' end
+end
+local expiry = now + tonumber(ARGV[1])
+redis.call('zadd', KEYS[1], expiry, ARGV[2])
+if redis.call('pttl', KEYS[1]) < tonumber(ARGV[1]) then redis.call('pexpireat', KEYS[1], expiry) end
 return 'ok'`;
 
 // ARGV: ttl, members. The host of a seat is its authority: seats Redis lost are put back.
@@ -80,6 +93,14 @@ export class RedisSeatRegistry implements SeatRegistry {
     held?.delete(member);
     if (held?.size === 0) this.#hosted.delete(key);
     await this.redis.zrem(key, member);
+  }
+
+  async holdChips(address: string, id: string): Promise<() => Promise<void>> {
+    const key = this.#key(address);
+    const member = `chips|${this.nodeId}|cash-out|${id}`;
+    const verdict = await this.redis.eval(HOLD, 1, key, SEAT_TTL_MS, member, this.nodeId);
+    if (verdict === 'chips-elsewhere') throw new SeatRefused('chips-elsewhere', CHIPS_ELSEWHERE_CASH_OUT);
+    return async () => void (await this.redis.zrem(key, member).catch(() => undefined));
   }
 
   async close(): Promise<void> {

@@ -33,6 +33,7 @@ export function bucketsFor(method: string | undefined, url: string | undefined):
   if ((method === 'GET' || method === 'HEAD') && EXPENSIVE.some((re) => re.test(path))) return ['http', 'expensive'];
   if (method === 'POST' && path === '/chain') return ['http', 'expensive']; // JSON-RPC to the chain: node work per call
   if (method === 'POST' && path === '/chain/fund') return ['http', 'expensive']; // the faucet: a sign-in check and a payment
+  if (method === 'POST' && path === '/economy/cash-out') return ['http', 'expensive']; // a sign-in check and a database transaction
   return ['http'];
 }
 

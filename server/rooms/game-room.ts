@@ -20,6 +20,7 @@ import { OverCourtLimit, RevealError, type OutcomeMessage, type RoomTranscript }
 import { CommitmentUsed } from '../indexes/commitments.ts';
 import { reapplyEffects } from '../fairness/recovery.ts';
 import { limitRoomCreation } from '../limits/room-creation-limit.ts';
+import { bonusAtJoin } from '../economy/bonus-at-join.ts';
 import { services } from '../services.ts';
 import { playerSignature } from './player-signature.ts';
 import { applyRecordEffects } from './record-effects.ts';
@@ -73,6 +74,8 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   static override async onAuth(token: string, options: unknown, request: object): Promise<PlayerAuth> {
     const player = await authenticateRequest(token, request);
     await limitRoomCreation(player.address, options, request);
+    // The address's first join brings its starting bonus, if the sybil gate allows (docs/economy.md).
+    await bonusAtJoin(player, request);
     return player;
   }
 

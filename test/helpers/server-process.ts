@@ -50,6 +50,9 @@ export const TEST_RATE_LIMITS: Readonly<Record<string, string>> = {
   RATE_LIMIT_JOINS: '1000000',
   RATE_LIMIT_ROOM_CREATES: '1000000',
   RATE_LIMIT_ROOM_CREATES_PER_IP: '1000000',
+  // Every test player signs in from 127.0.0.1: each gets its starting bonus unless a test sets the gate's defaults.
+  BONUS_PER_IP: '1000000',
+  BONUS_PER_SESSION_KEY: '1000000',
 };
 
 export async function startServerProcess(opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {

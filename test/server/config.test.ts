@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       maxPayloadBytes: 4096,
       startingChips: 1000,
       startingUnits: 1_000_000_000,
+      economy: { bonusWagerMultiple: 30, bonusWindowSeconds: 86_400, bonusPerIp: 1, bonusPerSessionKey: 1, bonusAfterDepositCoins: 0, minCashOutCoins: 10 },
       houseEdgeBps: 100,
       revealCourtWindowSeconds: 86_400,
       maxBet: 100_000,

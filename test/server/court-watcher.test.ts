@@ -110,6 +110,7 @@ describe('the court watcher', () => {
     const sent: string[] = [];
     const answerer = fairnessKey.connect(provider);
     const chips = await ChipLedger.open(database, STARTING_UNITS);
+    await chips.grantBonus(known.player.address);
     // The room's own effects: the stake taken at the receipt, refunded by the void.
     await chips.apply([
       { ref: 'room-known/0/stake', address: known.player.address, delta: -STAKE, reason: 'stake' },

@@ -170,7 +170,7 @@ describe('secrets', () => {
   it('after the session: key files are 0600, their secrets in no log line and no HTTP answer', async () => {
     const dir = join(server.dataDir, 'keys');
     const files = readdirSync(dir);
-    expect(files.sort()).toEqual(['fairness.key', 'minter.key', 'operator.key', `vrf-${fairness.suite}.key`]);
+    expect(files.sort()).toEqual(['bonus-ip.key', 'fairness.key', 'minter.key', 'operator.key', `vrf-${fairness.suite}.key`]);
     const answers = [JSON.stringify(fairness), await (await fetch(`${server.url}/`)).text()].join('');
     for (const f of files) {
       expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
