@@ -140,6 +140,12 @@ describe('GameAssets on a real node (anvil)', () => {
     console.log(`GameAssets.deposit gas used on anvil: ${receipt.gasUsed} (a burn of part of a balance, with its Deposited event)`);
     expect(await assets.getFunction('balanceOf')(address, COIN)).toBe(balance - 3n);
     expect(await assets.getFunction('totalSupply(uint256)')(COIN)).toBe(supply - 3n);
+    // The whole of what is left: the balance slot is cleared (a gas refund).
+    const whole = await (await asPlayer.getFunction('deposit')(COIN, balance - 3n)).wait();
+    console.log(`GameAssets.deposit gas used on anvil: ${whole.gasUsed} (a burn of the whole balance)`);
+    expect(await assets.getFunction('balanceOf')(address, COIN)).toBe(0n);
+    expect(await assets.getFunction('totalSupply(uint256)')(COIN)).toBe(supply - balance);
+    await (await asMinter.getFunction('mintAwards')([address], [COIN], [5n], [award(31)])).wait();
   });
 
   it('refuses a deposit of zero, of more than the caller holds, of a closed id, and of a token never made depositable', async () => {

@@ -76,6 +76,7 @@ describe('deposits on the embedded chain', () => {
       // A plain deposit: credited once, the chip entry and the row agree.
       const first = await deposit(info.gameAssets, player, COIN, 20);
       const firstId = depositIdOf(info.chainId, first);
+      console.log(`GameAssets.deposit gas on the embedded node: ${first.gasUsed} (20 of the player's 100 coins)`);
       await waitFor(async () => (await chips(server, player.address)) === before + 20 * UNITS, { what: 'the first deposit credited', timeout: 30_000 });
       const database = await serverDatabase(dataDir);
       const one = await credits(database, firstId);
