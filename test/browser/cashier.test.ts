@@ -3,14 +3,16 @@
  * signed in with the browser key holds coins (minted to it here with the chain's admin key from
  * the data directory), deposits some from the page, and sees them credited as chips once: the
  * page's line, the server's balance and the database's one `deposits` row agree. A deposit of
- * more than the player holds is refused in a sentence before anything is signed.
+ * more than the player holds is refused in a sentence before anything is signed. A wallet user's
+ * deposit is sent by the wallet.
  */
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.ts';
 import { formatChips } from '../../games/chips.ts';
-import { screenshot, signedInPage } from '../helpers/browser.ts';
-import { embeddedAdmin, mintCoins } from '../helpers/coins.ts';
+import { collectPageErrors, screenshot, signedInPage } from '../helpers/browser.ts';
+import { embeddedAdmin, fundedPlayer, mintCoins } from '../helpers/coins.ts';
+import { injectWallet } from '../helpers/injected-wallet.ts';
 import { getJson } from '../helpers/player.ts';
 import { serverPlace } from '../helpers/server-database.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
@@ -76,5 +78,34 @@ describe('the cashier', () => {
     expect(await chipsOf(address)).toBe(before + 5_000_000);
     await screenshot(page, 'cashier-deposit');
     expect(errors).toEqual([]);
+  });
+
+  it('deposits coins from an injected wallet, which sends the transaction', { timeout: 180_000 }, async () => {
+    const { chain } = await getJson<{ chain: { gameAssets: string } }>(`${server.url}/fairness`);
+    const admin = embeddedAdmin(server.dataDir, chain.gameAssets);
+    try {
+      const wallet = await fundedPlayer(admin.provider);
+      await mintCoins(admin.assets, wallet.address, 4);
+      const context = await browser.newContext();
+      const { sent } = await injectWallet(context, wallet);
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto(server.url);
+      await page.click('#sign-in-wallet');
+      await page.waitForSelector('#lobby:not([hidden])');
+      await page.locator('#cashier:not([hidden]) .cashier-line').first().waitFor();
+      const before = await chipsOf(wallet.address);
+      await page.fill('#deposit-coins', '3');
+      await page.click('#deposit-submit');
+      await page.locator('#deposit-status[data-state="done"]').waitFor({ timeout: 90_000 });
+      expect(await page.locator('#deposit-status').innerText()).toMatch(/^3 coins credited as 3 chips\. See the transaction$/);
+      expect(sent).toHaveLength(1);
+      expect(await chipsOf(wallet.address)).toBe(before + 3_000_000);
+      expect(await coinsOf(wallet.address)).toBe(1n);
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      admin.close();
+    }
   });
 });
