@@ -17,7 +17,7 @@ import { LeasedMinter } from './awards/leased-minter.ts';
 import { AwardMinter } from './awards/minter.ts';
 import { SqlAwardOutbox } from './awards/sql-award-outbox.ts';
 import { SqlMintLog } from './awards/sql-mint-log.ts';
-import { TOKEN_IDS } from './awards/tokens.ts';
+import { COIN_TOKEN_ID, TOKEN_IDS } from './awards/tokens.ts';
 import { startChain } from './chain/chain.ts';
 import { watchCourtPayoutLimit } from './chain/court-payout-limit.ts';
 import { MemorySeatRegistry } from './auth/seats.ts';
@@ -52,6 +52,7 @@ import { retiredProvers } from './court/retired-provers.ts';
 import { loadServerGames, servedRules } from './games.ts';
 import { ANSWERED_TOPIC } from './court/court-contract.ts';
 import { startCourtWatcher } from './court/court-watcher.ts';
+import { startDepositWatcher } from './economy/deposit-watcher.ts';
 import { readTestWithhold } from './court/test-withhold.ts';
 import { provideServices } from './services.ts';
 import { SqlRulesArchive } from './fairness/rules-archive.ts';
@@ -256,6 +257,20 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
       ...(minterLease ? { mayRun: () => minterLease.heldFor(2_000) } : {}),
     }),
   );
+  // Credits coins burned with GameAssets.deposit to chips, once each (economy/deposit-watcher.ts).
+  const deposits = chain.deposits === 'unavailable' ? undefined : startDepositWatcher({
+    gameAssets: chain.gameAssets,
+    tokenId: COIN_TOKEN_ID,
+    chainId: chain.chainId,
+    provider: chain.provider,
+    chips,
+    database,
+    log,
+    pollMs: chain.embedded ? 250 : 5000,
+    confirmations: config.mintConfirmations,
+    ...(minterLease ? { mayRun: () => minterLease.heldFor(2_000) } : {}),
+    // afterCredit: ({ address, coins }) => bonusAfterDeposit(address, coins), once bonus-gate.ts has it.
+  });
   peers?.start();
 
   // Slow clients are cut off: headers must arrive within the timeout, a whole request within
@@ -301,6 +316,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
       await server.gracefullyShutdown(false);
       courtPayoutLimit.stop();
       await Promise.all(courtWatchers.map((w) => w.stop()));
+      await deposits?.stop();
       await peers?.stop();
       await prover.close();
       await chips.close();

@@ -72,6 +72,8 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
     chain: {
       chainId: chain.chainId,
       gameAssets: chain.gameAssets,
+      // Whether coins can be deposited into chips (GameAssets.deposit): open, closed or unavailable.
+      deposits: chain.deposits,
       rpcUrl: `${config.publicUrl}${CHAIN_RPC_PATH}`,
       // Where the VRF key, the receipt signer and each game's rules are registered (each change
       // binding only `changeDelaySeconds` after it is registered), and transcripts anchored.
@@ -95,7 +97,7 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
 }
 
 /** What /fairness tells of the chain: where the tokens and the VRF key registry are. */
-export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'contract' | 'relay' | 'fairness' | 'embedded' | 'provider'>;
+export type ChainInfo = Pick<Chain, 'chainId' | 'gameAssets' | 'contract' | 'relay' | 'fairness' | 'embedded' | 'provider' | 'deposits'>;
 
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -234,7 +236,7 @@ export function installRoutes(
     const [storage, chainState, db, redis] = await Promise.all([
       access(config.dataDir, constants.W_OK).then(() => ({ ok: true }), (e: Error) => ({ ok: false, error: e.message })),
       withTimeout(chain.contract.runner!.provider!.getBlockNumber(), 2000).then(
-        (blockNumber) => ({ ok: true, blockNumber }),
+        (blockNumber) => ({ ok: true, blockNumber, deposits: chain.deposits }),
         (e: Error) => ({ ok: false, error: e.message.slice(0, 200) }),
       ),
       database.answers().then((ok) => (ok ? { ok, dialect: database.dialect } : { ok, dialect: database.dialect, error: 'the database did not answer within 2 s' })),

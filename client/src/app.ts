@@ -6,11 +6,12 @@
  * @module
  */
 import { Client, type Room } from '@colyseus/sdk';
-import { pinnedFairness, repin } from './api.ts';
+import { getJson, pinnedFairness, repin, type Fairness } from './api.ts';
 import { GameRoom, type RoomDeps } from './game-room.ts';
 import { CourtPanel } from './court-panel.ts';
 import { installFairnessUi } from './fairness-panel-hook.ts';
 import { Inventory } from './inventory.ts';
+import { Cashier } from './cashier.ts';
 import { Lobby, type Game } from './lobby.ts';
 import { Session } from './session.ts';
 import { exportLocalKey, hasInjectedWallet, injectedSigner, localSigner, type PlayerSigner } from './sign-in.ts';
@@ -73,9 +74,11 @@ async function main(): Promise<void> {
     $('export-key').hidden = signer.kind !== 'local';
     const inventory = new Inventory(session);
     void inventory.refresh().catch(() => undefined);
+    const cashier = new Cashier(session, getJson<Fairness>('/fairness').then((f) => f.chain), () => void inventory.refresh().catch(() => undefined));
+    void cashier.refresh().catch(() => undefined);
     new CourtPanel(keys, session, () => void inventory.refresh().catch(() => undefined)).render();
     fairness.signedIn(signer.address);
-    deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => (fairness.settled(), void inventory.refresh().catch(() => undefined)) };
+    deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => (fairness.settled(), void inventory.refresh().catch(() => undefined), void cashier.refresh().catch(() => undefined)) };
     const resumed = await GameRoom.resume(deps);
     if (resumed instanceof GameRoom) focusHeading($(resumed.game));
     else lobby.show(resumed);

@@ -16,6 +16,7 @@ import { chooseIsolation, namespaceAvailable } from './node-isolation.ts';
 import { httpRelay, ipcRelay, type RpcRelay } from './rpc-relay.ts';
 import { readArtifact } from './artifact.ts';
 import { ensureGameAssets } from './deployment.ts';
+import { depositsState, type DepositsState } from './deposit-support.ts';
 import { attachFairness, deployFairness, type FairnessContracts, type FairnessKeys } from './fairness-setup.ts';
 
 export interface Chain {
@@ -23,6 +24,8 @@ export interface Chain {
   readonly gameAssets: string;
   /** Whether the server runs the node itself (false with CHAIN_RPC_URL). */
   readonly embedded: boolean;
+  /** Whether players can deposit coins into chips here (deposit-support.ts); the deposit watcher runs unless `unavailable`. */
+  readonly deposits: DepositsState;
   /** Where the server's public JSON-RPC endpoint sends what it lets through (rpc-proxy.ts). */
   readonly relay: RpcRelay;
   /** GameAssets connected to the minter's wallet. */
@@ -68,10 +71,11 @@ export async function startChain(config: Config, keys: ChainKeys, log: Logger): 
   const relay = node ? ipcRelay(node.ipcPath!) : httpRelay(config.chainRpcUrl!);
   const minter = new Wallet(keys.minterKey, provider);
   try {
-    const { contract, fairness } = config.chainRpcUrl
+    const { contract, fairness, deposits } = config.chainRpcUrl
       ? await checkExternal(config, keys, minter, log)
       : await deployEmbedded(config, keys, minter, log);
     const gameAssets = await contract.getAddress();
+    warnDeposits(deposits, gameAssets, log);
     // An embedded node that dies is started again from its state file, on the same port, and
     // GameAssets deployed again if that state predates it (same deployer, same nonce: same
     // address). Until then `whenReady` holds the minter back: the deployer and the minter
@@ -111,6 +115,7 @@ export async function startChain(config: Config, keys: ChainKeys, log: Logger): 
       minter,
       gameAssets,
       embedded: node !== undefined,
+      deposits,
       relay,
       contract,
       fairness,
@@ -132,8 +137,22 @@ export async function startChain(config: Config, keys: ChainKeys, log: Logger): 
   }
 }
 
+/** Says once, at start, why players cannot deposit coins (nothing when they can). */
+function warnDeposits(deposits: DepositsState, gameAssets: string, log: Logger): void {
+  if (deposits === 'unavailable')
+    log.warn({ gameAssets, deposits }, 'GameAssets predates deposit() and awards were minted on it: it is kept, and players cannot deposit coins into chips (docs/operations.md: Deposits)');
+  else if (deposits === 'closed')
+    log.warn({ gameAssets, coin: COIN_TOKEN_ID, deposits }, "the coin is not depositable on GameAssets: deposits are credited once its admin calls setDepositable(1, true) (docs/operations.md: Deposits)");
+}
+
+interface Attached {
+  readonly contract: Contract;
+  readonly fairness: FairnessContracts;
+  readonly deposits: DepositsState;
+}
+
 /** An existing deployment on another chain: there, and how far the minter key may use it. */
-async function checkExternal(config: Config, keys: ChainKeys, minter: Wallet, log: Logger): Promise<{ contract: Contract; fairness: FairnessContracts }> {
+async function checkExternal(config: Config, keys: ChainKeys, minter: Wallet, log: Logger): Promise<Attached> {
   const address = config.gameAssetsAddress!;
   if ((await minter.provider!.getCode(address)) === '0x') throw new Error(`no contract at GAME_ASSETS_ADDRESS ${address}`);
   const contract = new Contract(address, readArtifact().abi as never, minter);
@@ -146,11 +165,12 @@ async function checkExternal(config: Config, keys: ChainKeys, minter: Wallet, lo
     throw new Error(`GameAssets registers key id ${keys.vrfKey.keyId} with another public key`);
   const addresses = { registry: config.fairnessRegistryAddress!, court: config.revealCourtAddress! };
   const checks = { gameAssets: address, revealWindowSeconds: config.revealCourtWindowSeconds, earlierCourts: config.earlierCourtAddresses };
-  return { contract, fairness: await attachFairness(minter.provider as JsonRpcProvider, addresses, keys.fairness, log, checks) };
+  const deposits = await depositsState(contract, COIN_TOKEN_ID);
+  return { contract, deposits, fairness: await attachFairness(minter.provider as JsonRpcProvider, addresses, keys.fairness, log, checks) };
 }
 
 /** GameAssets on the embedded chain, deployed if the node does not have it; the minter is its admin. */
-async function deployEmbedded(config: Config, keys: ChainKeys, minter: Wallet, log: Logger): Promise<{ contract: Contract; fairness: FairnessContracts }> {
+async function deployEmbedded(config: Config, keys: ChainKeys, minter: Wallet, log: Logger): Promise<Attached> {
   const provider = minter.provider as JsonRpcProvider;
   await provider.send('anvil_setBalance', [minter.address, '0x3635c9adc5dea00000']); // 1000 ether
   const deployment = await ensureGameAssets(provider, minter, {
@@ -162,10 +182,14 @@ async function deployEmbedded(config: Config, keys: ChainKeys, minter: Wallet, l
     ),
     minter: minter.address,
     vrfKey: keys.vrfKey,
+    depositable: [COIN_TOKEN_ID],
+    redeployWithoutDeposit: true,
   });
+  if (deployment.replacedWithoutDeposit)
+    log.warn({ replaced: deployment.replacedWithoutDeposit, gameAssets: deployment.record.address }, 'the recorded GameAssets predates deposit() and nothing was minted on it to a player: deployed the current one in its place');
   if (deployment.fresh) log.info({ gameAssets: deployment.record.address }, 'deployed GameAssets on the embedded chain');
   const fairness = await deployFairness(config, provider, minter, deployment.record.address, keys.fairness, log);
   for (const s of fairness.slots.filter((slot) => slot.pending))
     log.warn({ slot: s.slot, value: s.latest.value, from: new Date(s.latest.activeFrom * 1000).toISOString() }, 'a registered fairness change is not in force yet: verifiers refuse draws under it until then');
-  return { contract: deployment.contract, fairness };
+  return { contract: deployment.contract, fairness, deposits: deployment.deposits };
 }

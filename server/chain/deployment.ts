@@ -3,7 +3,9 @@
  * contract, declares the token ids with their caps, grants the minter role and registers the
  * server's VRF key; it records the address in the data directory, and on later starts checks
  * the recorded contract is still there (an embedded node that lost its state gets a fresh one)
- * and that the current VRF key is registered.
+ * and that the current VRF key is registered. It makes the plan's depositable ids (the coin)
+ * depositable; a recorded contract older than `deposit` is deployed anew if no award was ever
+ * minted on it to a player (with `redeployWithoutDeposit`), else kept with deposits unavailable.
  * @module
  */
 import { readFile } from 'node:fs/promises';
@@ -12,6 +14,7 @@ import { z } from 'zod';
 import { writeJsonRecord } from './record-file.ts';
 import { readArtifact } from './artifact.ts';
 import { mined } from './mined.ts';
+import { awardsMintedToPlayers, hasDeposit, type DepositsState } from './deposit-support.ts';
 
 /** A token id players can win, with its published emission caps. */
 export interface TokenCaps {
@@ -29,6 +32,14 @@ export interface DeploymentPlan {
   /** Receives MINTER_ROLE. */
   readonly minter: string;
   readonly vrfKey: { readonly keyId: string; readonly suite: string; readonly publicKey: string };
+  /** Token ids players may deposit (burn into chips): made depositable by `admin`. */
+  readonly depositable?: readonly number[];
+  /**
+   * A recorded contract that predates `deposit` is deployed anew when no award was ever minted on
+   * it to a player (the embedded chain: nobody holds its tokens). Without it, or once awards were
+   * minted, it is kept and deposits are unavailable.
+   */
+  readonly redeployWithoutDeposit?: boolean;
 }
 
 const RecordSchema = z.strictObject({ chainId: z.string(), address: z.string(), deployedAt: z.string() });
@@ -39,6 +50,10 @@ export interface Deployment {
   readonly record: DeploymentRecord;
   /** True when this call deployed the contract (first start, or the old one was gone). */
   readonly fresh: boolean;
+  /** `unavailable` when the contract predates `deposit`; else whether the plan's ids are depositable. */
+  readonly deposits: DepositsState;
+  /** The recorded contract without `deposit` that this call replaced (nothing was minted on it). */
+  readonly replacedWithoutDeposit?: string;
 }
 
 async function readRecord(file: string): Promise<DeploymentRecord | undefined> {
@@ -56,13 +71,19 @@ export async function ensureGameAssets(provider: Provider, admin: Signer, plan: 
   const { abi, bytecode } = readArtifact();
   const chainId = (await provider.getNetwork()).chainId.toString();
   const recorded = await readRecord(plan.recordFile);
+  let replacedWithoutDeposit: string | undefined;
   if (recorded && recorded.chainId === chainId && (await provider.getCode(recorded.address)) !== '0x') {
     const contract = new Contract(recorded.address, abi as never, admin);
-    // Token ids added since the deployment (new games, new loot) are declared now.
-    for (const t of plan.tokens)
-      if (!((await contract.getFunction('tokens')(t.id)) as [boolean])[0]) await mined(provider, await contract.getFunction('configureToken')(t.id, t.epochCap, t.playerEpochCap));
-    await registerKey(contract, plan.vrfKey);
-    return { contract, record: recorded, fresh: false };
+    const depositCapable = await hasDeposit(contract);
+    if (depositCapable || !plan.redeployWithoutDeposit || (await awardsMintedToPlayers(provider, recorded.address)) > 0) {
+      // Token ids added since the deployment (new games, new loot) are declared now.
+      for (const t of plan.tokens)
+        if (!((await contract.getFunction('tokens')(t.id)) as [boolean])[0]) await mined(provider, await contract.getFunction('configureToken')(t.id, t.epochCap, t.playerEpochCap));
+      await registerKey(contract, plan.vrfKey);
+      const deposits = depositCapable ? await openDeposits(contract, plan.depositable ?? []) : 'unavailable';
+      return { contract, record: recorded, fresh: false, deposits };
+    }
+    replacedWithoutDeposit = recorded.address;
   }
   const factory = new ContractFactory(abi as never, bytecode, admin);
   const deployed = await factory.deploy(plan.uri, await admin.getAddress(), plan.epochSeconds);
@@ -71,9 +92,17 @@ export async function ensureGameAssets(provider: Provider, admin: Signer, plan: 
   for (const t of plan.tokens) await mined(provider, await contract.getFunction('configureToken')(t.id, t.epochCap, t.playerEpochCap));
   await mined(provider, await contract.getFunction('grantRole')(await contract.getFunction('MINTER_ROLE')(), plan.minter));
   await registerKey(contract, plan.vrfKey);
+  const deposits = await openDeposits(contract, plan.depositable ?? []);
   const record = { chainId, address: await contract.getAddress(), deployedAt: new Date().toISOString() };
   await writeJsonRecord(plan.recordFile, record);
-  return { contract, record, fresh: true };
+  return { contract, record, fresh: true, deposits, ...(replacedWithoutDeposit ? { replacedWithoutDeposit } : {}) };
+}
+
+/** Makes each id depositable unless it is (the admin's call): `open` after, or `closed` for no ids. */
+async function openDeposits(contract: Contract, ids: readonly number[]): Promise<DepositsState> {
+  for (const id of ids)
+    if (!((await contract.getFunction('depositable')(id)) as boolean)) await mined(contract.runner!.provider!, await contract.getFunction('setDepositable')(id, true));
+  return ids.length ? 'open' : 'closed';
 }
 
 /** Registers the VRF key unless it already is (keys are never replaced). */

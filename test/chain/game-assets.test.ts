@@ -113,6 +113,57 @@ describe('GameAssets on a real node (anvil)', () => {
     expect(await revertOf(asMinter.getFunction('mintAwards')([p2, p2], [SWORD, SWORD], [30n, 31n], [award(24), award(25)]))).toBe('PlayerEpochCapExceeded');
   });
 
+  it('keeps the supply per token id and in all (ERC1155Supply), raised by every mint', async () => {
+    const [coinBefore, allBefore] = [(await assets.getFunction('totalSupply(uint256)')(COIN)) as bigint, (await assets.getFunction('totalSupply()')()) as bigint];
+    await (await asMinter.getFunction('mintAwards')([players[1]], [COIN], [7n], [award(30)])).wait();
+    expect(await assets.getFunction('totalSupply(uint256)')(COIN)).toBe(coinBefore + 7n);
+    expect(await assets.getFunction('totalSupply()')()).toBe(allBefore + 7n);
+    const sumOfBalances = (await Promise.all(players.map((p) => assets.getFunction('balanceOf')(p, COIN) as Promise<bigint>))).reduce((a, b) => a + b, 0n);
+    expect(await assets.getFunction('totalSupply(uint256)')(COIN)).toBe(sumOfBalances);
+  });
+
+  it('burns a deposit of a depositable id from the caller only, with a Deposited event, and lowers the supply', async () => {
+    const player = await provider.getSigner(4);
+    const address = await player.getAddress();
+    const asPlayer = assets.connect(player) as Contract;
+    expect(await revertOf(assets.connect(stranger).getFunction('setDepositable')(COIN, true))).toBe('AccessControlUnauthorizedAccount');
+    // Not depositable yet: refused, nothing burned.
+    expect(await revertOf(asPlayer.getFunction('deposit')(COIN, 1n))).toBe('NotDepositable');
+    const opened = await (await assets.getFunction('setDepositable')(COIN, true)).wait();
+    expect(opened.logs.map((l: { topics: string[]; data: string }) => assets.interface.parseLog(l)?.name)).toContain('DepositableSet');
+    expect(await assets.getFunction('depositable')(COIN)).toBe(true);
+    const [balance, supply] = [(await assets.getFunction('balanceOf')(address, COIN)) as bigint, (await assets.getFunction('totalSupply(uint256)')(COIN)) as bigint];
+    expect(balance).toBeGreaterThan(3n);
+    const receipt = await (await asPlayer.getFunction('deposit')(COIN, 3n)).wait();
+    const deposited = receipt.logs.map((l: { topics: string[]; data: string }) => assets.interface.parseLog(l)).filter((e: { name: string } | null) => e?.name === 'Deposited');
+    expect(deposited.map((e: { args: { player: string; id: bigint; amount: bigint } }) => [e.args.player, e.args.id, e.args.amount])).toEqual([[address, COIN, 3n]]);
+    console.log(`GameAssets.deposit gas used on anvil: ${receipt.gasUsed} (a burn of part of a balance, with its Deposited event)`);
+    expect(await assets.getFunction('balanceOf')(address, COIN)).toBe(balance - 3n);
+    expect(await assets.getFunction('totalSupply(uint256)')(COIN)).toBe(supply - 3n);
+    // The whole of what is left: the balance slot is cleared (a gas refund).
+    const whole = await (await asPlayer.getFunction('deposit')(COIN, balance - 3n)).wait();
+    console.log(`GameAssets.deposit gas used on anvil: ${whole.gasUsed} (a burn of the whole balance)`);
+    expect(await assets.getFunction('balanceOf')(address, COIN)).toBe(0n);
+    expect(await assets.getFunction('totalSupply(uint256)')(COIN)).toBe(supply - balance);
+    await (await asMinter.getFunction('mintAwards')([address], [COIN], [5n], [award(31)])).wait();
+  });
+
+  it('refuses a deposit of zero, of more than the caller holds, of a closed id, and of a token never made depositable', async () => {
+    const player = await provider.getSigner(4);
+    const address = await player.getAddress();
+    const asPlayer = assets.connect(player) as Contract;
+    const balance = (await assets.getFunction('balanceOf')(address, COIN)) as bigint;
+    expect(await revertOf(asPlayer.getFunction('deposit')(COIN, 0n))).toBe('ZeroDeposit');
+    expect(await revertOf(asPlayer.getFunction('deposit')(COIN, balance + 1n))).toBe('ERC1155InsufficientBalance');
+    // Player 3 holds swords (minted above) that are not depositable.
+    expect(await assets.getFunction('balanceOf')(players[0], SWORD)).toBeGreaterThan(0n);
+    expect(await revertOf(assets.connect(await provider.getSigner(3)).getFunction('deposit')(SWORD, 1n))).toBe('NotDepositable');
+    await (await assets.getFunction('setDepositable')(COIN, false)).wait();
+    expect(await revertOf(asPlayer.getFunction('deposit')(COIN, 1n))).toBe('NotDepositable');
+    await (await assets.getFunction('setDepositable')(COIN, true)).wait();
+    expect(await assets.getFunction('balanceOf')(address, COIN)).toBe(balance);
+  });
+
   it('keeps a registry of VRF keys that only grows, with an event per key', async () => {
     const keyId = '0x0d919fdcbe9bb1e8';
     const pk = '0xd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';

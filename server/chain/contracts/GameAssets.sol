@@ -2,13 +2,17 @@
 pragma solidity ^0.8.24;
 
 import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
+import {ERC1155Supply} from "@openzeppelin/contracts/token/ERC1155/extensions/ERC1155Supply.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 
 /// @title GameAssets: what Fairplay players win, as ERC-1155 tokens.
 /// @notice Minting is idempotent by award id (a retried transaction can never mint twice), capped
 /// per epoch per token and per player, and the contract keeps the registry of the server's VRF
 /// keys, so that anyone can check which key produced the outcomes behind the awards.
-contract GameAssets is ERC1155, AccessControl {
+/// A player deposits tokens of a depositable id (the coin) back into the game by burning them;
+/// the server credits each `Deposited` event once. The supply per id is public (ERC1155Supply),
+/// so anyone can reconcile coins in circulation with withdrawals and deposits.
+contract GameAssets is ERC1155Supply, AccessControl {
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
 
     struct TokenConfig {
@@ -32,6 +36,8 @@ contract GameAssets is ERC1155, AccessControl {
     mapping(uint256 epoch => mapping(address player => mapping(uint256 id => uint256))) public playerMintedInEpoch;
     mapping(bytes8 keyId => VrfKey) private _vrfKeys;
     bytes8[] public vrfKeyIds;
+    /// Token ids a player may deposit (burn into the game's chips).
+    mapping(uint256 id => bool) public depositable;
 
     error AwardAlreadyMinted(bytes32 awardId);
     error LengthMismatch();
@@ -40,10 +46,14 @@ contract GameAssets is ERC1155, AccessControl {
     error PlayerEpochCapExceeded(address player, uint256 id, uint256 epoch);
     error VrfKeyExists(bytes8 keyId);
     error ZeroEpochLength();
+    error NotDepositable(uint256 id);
+    error ZeroDeposit();
 
     event AwardMinted(bytes32 indexed awardId, address indexed to, uint256 indexed id, uint256 amount, uint256 epoch);
     event TokenConfigured(uint256 indexed id, uint256 epochCap, uint256 playerEpochCap);
     event VrfKeyRegistered(bytes8 indexed keyId, string suite, bytes publicKey, uint64 activatedAt);
+    event DepositableSet(uint256 indexed id, bool depositable);
+    event Deposited(address indexed player, uint256 indexed id, uint256 amount);
 
     constructor(string memory uri_, address admin, uint64 epochLength_) ERC1155(uri_) {
         if (epochLength_ == 0) revert ZeroEpochLength();
@@ -122,6 +132,22 @@ contract GameAssets is ERC1155, AccessControl {
         if (players > token.playerEpochCap) revert PlayerEpochCapExceeded(to, id, epoch);
         playerMintedInEpoch[epoch][to][id] = players;
         _mint(to, id, amount, "");
+    }
+
+    /// Opens or closes deposits of a token id.
+    function setDepositable(uint256 id, bool open) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        depositable[id] = open;
+        emit DepositableSet(id, open);
+    }
+
+    /// Burns `amount` of the caller's tokens `id` into the game: the server credits the caller's
+    /// chips once per `Deposited` event, after its confirmations. Reverts when the id is not
+    /// depositable, the amount is zero or the caller holds less.
+    function deposit(uint256 id, uint256 amount) external {
+        if (!depositable[id]) revert NotDepositable(id);
+        if (amount == 0) revert ZeroDeposit();
+        _burn(msg.sender, id, amount);
+        emit Deposited(msg.sender, id, amount);
     }
 
     function supportsInterface(bytes4 interfaceId) public view override(ERC1155, AccessControl) returns (bool) {

@@ -17,8 +17,8 @@ import {GameAssets} from "./GameAssets.sol";
 /// seconds, paying the player the coins that outcome awards (0 for a draw its room settled). If it
 /// does not, anyone may claim for the player the receipt's maximum payout.
 /// Every payment comes from a bond of coin tokens this contract holds itself: it does not mint,
-/// and GameAssets has no pause, burn or admin transfer, so those coins move only as this contract
-/// says. A reveal reserves its maximum payout from the bond; the admin can take out only coins
+/// and GameAssets has no pause or admin transfer and burns only the caller's own tokens (a deposit),
+/// so those coins move only as this contract says. A reveal reserves its maximum payout from the bond; the admin can take out only coins
 /// no open case has reserved, and only `withdrawDelay` seconds after announcing it, so a player
 /// who saw enough free bond before revealing is paid. A payment the player's address refuses (a
 /// receiver hook) is held for the player to `collect`, so no hook can block an answer or a claim.

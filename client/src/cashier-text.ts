@@ -1,0 +1,75 @@
+/**
+ * The cashier's sentences (cashier.ts), from the chips answer (`GET /players/:address/chips`):
+ * chips, the bonus and the wagering that frees it, what can be cashed out, all in plain words with
+ * units and plurals right. Pure, so the wording is checked without a page.
+ * @module
+ */
+import { formatChips, UNITS_PER_CHIP } from '../../games/chips.ts';
+
+/**
+ * The chips answer. `balance` always; the rest from a server with cash-outs (units except
+ * *Coins; docs/economy.md): absent on an older server, and then the cashier shows chips only.
+ */
+export interface ChipsAnswer {
+  readonly address: string;
+  readonly balance: number;
+  readonly bonus?: number;
+  readonly wagered?: number;
+  readonly wageringRequirement?: number;
+  readonly netDeposit?: number;
+  readonly withdrawable?: number;
+  readonly withdrawableCoins?: number;
+  readonly minCashOutCoins?: number;
+  /** Why this address was refused a starting bonus, if it was. */
+  readonly bonusRefused?: string;
+}
+
+/** "1 chip", "2.5 chips", "1,000 chips". */
+export function chipsText(units: number): string {
+  return `${formatChips(units)} ${units === UNITS_PER_CHIP ? 'chip' : 'chips'}`;
+}
+
+/** "1 coin", "12 coins". */
+export function coinsText(coins: number | bigint): string {
+  return `${coins.toLocaleString('en-US')} ${coins === 1 || coins === 1n ? 'coin' : 'coins'}`;
+}
+
+/** The cashier's lines, in order: chips, then the bonus and its wagering, then what can leave. */
+export function cashierLines(a: ChipsAnswer): string[] {
+  const lines = [`You have ${chipsText(a.balance)}.`];
+  const bonus = a.bonus ?? 0;
+  if (bonus > 0) {
+    lines.push(`${chipsText(bonus)} of them ${bonus === UNITS_PER_CHIP ? 'is a starting bonus: it' : 'are a starting bonus: they'} can be played but never cashed out.`);
+    if (a.wagered !== undefined && a.wageringRequirement !== undefined) {
+      lines.push(
+        a.wagered >= a.wageringRequirement
+          ? `Wagering done: wagered ${formatChips(a.wagered)} of ${chipsText(a.wageringRequirement)}, so chips won beyond the bonus can be cashed out.`
+          : `Wagered ${formatChips(a.wagered)} of ${chipsText(a.wageringRequirement)}: until then only chips you deposited can be cashed out.`,
+      );
+    }
+  }
+  if (a.bonusRefused) lines.push(`No starting bonus for this address: ${a.bonusRefused}. Deposit coins to play.`);
+  if (a.withdrawable !== undefined && a.withdrawableCoins !== undefined)
+    lines.push(`You can cash out ${chipsText(a.withdrawable)} now: ${coinsText(a.withdrawableCoins)}${a.minCashOutCoins ? `, at least ${coinsText(a.minCashOutCoins)} at a time` : ''}.`);
+  return lines;
+}
+
+/** Why `text` is not a number of coins to cash out, or the number. */
+export function checkCashOut(text: string, a: ChipsAnswer): { coins: number } | { problem: string } {
+  if (a.withdrawableCoins === undefined) return { problem: 'This server does not take cash-outs.' };
+  if (!/^\s*\d+\s*$/.test(text)) return { problem: 'Cash out a whole number of coins.' };
+  const coins = Number(text.trim());
+  const min = a.minCashOutCoins ?? 1;
+  if (coins < min) return { problem: `Cash out at least ${coinsText(min)}.` };
+  if (coins > a.withdrawableCoins) return { problem: `You can cash out ${coinsText(a.withdrawableCoins)} now, not ${coins.toLocaleString('en-US')}.` };
+  return { coins };
+}
+
+/** Why `text` is not a number of coins to deposit out of `held`, or the number. */
+export function checkDeposit(text: string, held: bigint): { coins: bigint } | { problem: string } {
+  if (!/^\s*\d+\s*$/.test(text)) return { problem: 'Deposit a whole number of coins, 1 or more.' };
+  const coins = BigInt(text.trim());
+  if (coins < 1n) return { problem: 'Deposit at least 1 coin.' };
+  if (coins > held) return { problem: `You hold ${coinsText(held)} on the chain, so you cannot deposit ${coins.toLocaleString('en-US')}.` };
+  return { coins };
+}

@@ -1,0 +1,53 @@
+/** The cashier's sentences: chips, the bonus's wagering progress, what can be cashed out, and the forms' checks, with units and plurals right. */
+import { describe, expect, it } from 'vitest';
+import { cashierLines, checkCashOut, checkDeposit, chipsText, coinsText, type ChipsAnswer } from '../../client/src/cashier-text.ts';
+
+const M = 1_000_000;
+const answer = (over: Partial<ChipsAnswer> = {}): ChipsAnswer => ({
+  address: '0x' + '11'.repeat(20),
+  balance: 1_500 * M,
+  bonus: 1_000 * M,
+  wagered: 1_200 * M,
+  wageringRequirement: 30_000 * M,
+  netDeposit: 0,
+  withdrawable: 0,
+  withdrawableCoins: 0,
+  minCashOutCoins: 10,
+  ...over,
+});
+
+describe('the cashier text', () => {
+  it('counts chips and coins with plurals', () => {
+    expect([chipsText(M), chipsText(2.5 * M), chipsText(0), coinsText(1), coinsText(12), coinsText(1_000n)]).toEqual(['1 chip', '2.5 chips', '0 chips', '1 coin', '12 coins', '1,000 coins']);
+  });
+
+  it('shows chips, the bonus, the wagering progress and what can leave', () => {
+    expect(cashierLines(answer())).toEqual([
+      'You have 1,500 chips.',
+      '1,000 chips of them are a starting bonus: they can be played but never cashed out.',
+      'Wagered 1,200 of 30,000 chips: until then only chips you deposited can be cashed out.',
+      'You can cash out 0 chips now: 0 coins, at least 10 coins at a time.',
+    ]);
+    expect(cashierLines(answer({ wagered: 30_000 * M, withdrawable: 500 * M, withdrawableCoins: 500 }))[2]).toBe('Wagering done: wagered 30,000 of 30,000 chips, so chips won beyond the bonus can be cashed out.');
+    expect(cashierLines(answer({ bonus: 0, balance: 0, bonusRefused: 'this network already had one today' }))).toEqual([
+      'You have 0 chips.',
+      'No starting bonus for this address: this network already had one today. Deposit coins to play.',
+      'You can cash out 0 chips now: 0 coins, at least 10 coins at a time.',
+    ]);
+    // An older server's answer: chips only.
+    expect(cashierLines({ address: '0x' + '11'.repeat(20), balance: M })).toEqual(['You have 1 chip.']);
+  });
+
+  it('checks a cash-out and a deposit before anything is sent', () => {
+    const a = answer({ withdrawableCoins: 25 });
+    expect(checkCashOut('12', a)).toEqual({ coins: 12 });
+    expect(checkCashOut('9', a)).toEqual({ problem: 'Cash out at least 10 coins.' });
+    expect(checkCashOut('26', a)).toEqual({ problem: 'You can cash out 25 coins now, not 26.' });
+    expect(checkCashOut('1.5', a)).toEqual({ problem: 'Cash out a whole number of coins.' });
+    expect(checkCashOut('10', { address: a.address, balance: 0 })).toEqual({ problem: 'This server does not take cash-outs.' });
+    expect(checkDeposit(' 3 ', 7n)).toEqual({ coins: 3n });
+    expect(checkDeposit('0', 7n)).toEqual({ problem: 'Deposit at least 1 coin.' });
+    expect(checkDeposit('8', 7n)).toEqual({ problem: 'You hold 7 coins on the chain, so you cannot deposit 8.' });
+    expect(checkDeposit('-1', 7n)).toEqual({ problem: 'Deposit a whole number of coins, 1 or more.' });
+  });
+});
