@@ -269,7 +269,8 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     pollMs: chain.embedded ? 250 : 5000,
     confirmations: config.mintConfirmations,
     ...(minterLease ? { mayRun: () => minterLease.heldFor(2_000) } : {}),
-    // afterCredit: ({ address, coins }) => bonusAfterDeposit(address, coins), once bonus-gate.ts has it.
+    // BONUS_AFTER_DEPOSIT_COINS: a first deposit that large brings the starting bonus (idempotent: once per address).
+    afterCredit: async ({ address, coins }) => void (await economy.bonus.afterDeposit(address, coins)),
   });
   peers?.start();
 
