@@ -13,6 +13,7 @@ import { vrfKeyId } from '../vrf/protocol/commitment.ts';
 import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
 import { Wallet } from 'ethers';
+import { registerAwardMetrics } from './awards/award-metrics.ts';
 import { LeasedMinter } from './awards/leased-minter.ts';
 import { AwardMinter } from './awards/minter.ts';
 import { SqlAwardOutbox } from './awards/sql-award-outbox.ts';
@@ -172,6 +173,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
       provider: chain.provider,
       chainId: BigInt(chain.chainId),
       batchSize: config.mintBatchSize,
+      minAwardAmounts: config.minAwardAmounts,
       confirmations: config.mintConfirmations,
       receiptTimeoutMs: config.mintReceiptTimeoutSeconds * 1000,
       // A public chain seals a block every few seconds: no need to ask 40 times a second.
@@ -228,6 +230,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   // Filed rooms the indexes never saw (a first start, a lost index file, an empty Redis): read once, before any draw.
   await catchUp();
   metrics.watchOutbox(() => minting.pendingCount);
+  registerAwardMetrics(metrics.registry, { contract: chain.contract, tokenIds: TOKEN_IDS, waiting: () => minting.waiting() });
   minting.start();
   // Answers every case brought to the reveal court, and to each earlier one that still takes the
   // server's receipts (they name no court), where the fairness key is sent from (court/court-watcher.ts).
@@ -342,6 +345,7 @@ function soloMinter(minter: AwardMinter) {
     start: () => minter.start(),
     stop: () => minter.stop(),
     statuses: (awardIds: readonly string[]) => minter.statuses(awardIds),
+    waiting: () => minter.waiting(),
     get pendingCount() {
       return minter.pendingCount ?? 0;
     },

@@ -20,6 +20,8 @@ import { z } from 'zod';
 import type { LevelWithSilent } from 'pino';
 import { unitsOfChips } from '../games/chips.ts';
 import { isSuiteName, suites, type SuiteName } from '../vrf/index.ts';
+import { parseMinAwardAmounts, type MinAwardAmounts } from './awards/min-award-amounts.ts';
+import { TOKEN_IDS } from './awards/tokens.ts';
 
 /** The bonus rule, the sybil gate on the bonus, and cash-outs (docs/economy.md, docs/operations.md). */
 export interface EconomyConfig {
@@ -125,6 +127,8 @@ export interface Config {
   readonly raidRoundSeconds: number;
   /** `MINT_BATCH_SIZE`: most awards in one mint transaction. Default 100, in [1, 500]. */
   readonly mintBatchSize: number;
+  /** `MIN_AWARD_AMOUNTS`: `"<tokenId>:<amount>,..."`, the least a player's pending awards of a token are minted at, together (cash-outs excepted). Default empty: 1 for every token. */
+  readonly minAwardAmounts: MinAwardAmounts;
   /** `MINT_CONFIRMATIONS`: blocks (the receipt's own included) before an award counts as minted. Default 1, in [1, 1000]. */
   readonly mintConfirmations: number;
   /** `MINT_RECEIPT_TIMEOUT_SECONDS`: wait for a receipt before re-checking the chain and resending. Default 30, in [1, 3600]. */
@@ -279,6 +283,12 @@ const schema = z.object({
   COIN_EPOCH_CAP: integer('COIN_EPOCH_CAP', 100_000_000, 0, Number.MAX_SAFE_INTEGER),
   COIN_PLAYER_EPOCH_CAP: integer('COIN_PLAYER_EPOCH_CAP', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
   MINT_BATCH_SIZE: integer('MINT_BATCH_SIZE', 100, 1, 500),
+  MIN_AWARD_AMOUNTS: raw.transform((value, ctx) => {
+    const parsed = parseMinAwardAmounts(value ?? '', TOKEN_IDS);
+    if (typeof parsed !== 'string') return parsed;
+    ctx.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }),
   RAID_ROUND_SECONDS: integer('RAID_ROUND_SECONDS', 90, 5, 3600),
   HTTP_HEADERS_TIMEOUT_SECONDS: integer('HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 300),
   MINT_CONFIRMATIONS: integer('MINT_CONFIRMATIONS', 1, 1, 1000),
@@ -412,6 +422,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     coinEpochCap: v.COIN_EPOCH_CAP,
     coinPlayerEpochCap: v.COIN_PLAYER_EPOCH_CAP,
     mintBatchSize: v.MINT_BATCH_SIZE,
+    minAwardAmounts: v.MIN_AWARD_AMOUNTS,
     raidRoundSeconds: v.RAID_ROUND_SECONDS,
     httpHeadersTimeoutSeconds: v.HTTP_HEADERS_TIMEOUT_SECONDS,
     mintConfirmations: v.MINT_CONFIRMATIONS,

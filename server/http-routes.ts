@@ -56,6 +56,8 @@ export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<str
     rules: Object.fromEntries(Object.entries(ctx.rules).map(([game, r]) => [game, r.document])),
     // Amounts in records and balances are units; the terms and startingChips are whole chips.
     chips: { unitsPerChip: UNITS_PER_CHIP, startingChips: config.startingChips },
+    // A player's awards of a token below its minimum wait for more and are minted together; a token not named here: 1 (docs/operations.md, Fair minting).
+    awards: { minAmounts: Object.fromEntries(config.minAwardAmounts) },
     games: Object.fromEntries(
       GAMES.map((g) => [
         g.id,
@@ -200,7 +202,7 @@ export function installRoutes(
     res.json(listed);
   });
 
-  // Status: pending, capped (until the next epoch) or minted with its transaction; the balance is the chain's.
+  // Status: pending, accumulating (below its token's minimum: have, need), capped (until the next epoch) or minted with its transaction; the balance is the chain's.
   app.get('/players/:address/awards', async (req: Request, res: Response) => {
     const address = String(req.params['address']);
     if (!AddressSchema.safeParse(address).success) return void res.status(400).json({ error: 'address must be 0x and 40 hex digits' });

@@ -29,8 +29,11 @@ export interface AwardView {
   readonly awardId: string;
   readonly tokenId: number;
   readonly amount: number;
-  readonly status: 'pending' | 'capped' | 'minted';
+  readonly status: 'pending' | 'accumulating' | 'capped' | 'minted';
   readonly txHash?: string;
+  /** accumulating: the player's pending amount of the token, and the least that is minted. */
+  readonly have?: number;
+  readonly need?: number;
   readonly until?: string;
   readonly note?: string;
   readonly source: { readonly roomId: string; readonly drawSeq: number; readonly recordHash: string };

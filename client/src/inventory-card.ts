@@ -15,6 +15,8 @@ import { tokenArt } from './token-art.ts';
 /** An award's status in words. */
 export function awardStatus(a: AwardView): string {
   if (a.status === 'minted') return 'minted';
+  if (a.status === 'accumulating')
+    return `waiting for more: awards of this token are minted together once they add up to ${countOf(a.tokenId, a.need ?? 0)}; you have ${countOf(a.tokenId, a.have ?? 0)} waiting`;
   if (a.status === 'capped')
     return `waiting for the next epoch: this period's limit of new tokens is reached; it mints after ${a.until ? new Date(a.until).toLocaleString() : 'the period ends'}`;
   return `pending: on its way to the chain${a.note ? ` (${a.note})` : ''}`;

@@ -47,24 +47,33 @@ export class CapBudget {
   }
 
   /**
-   * Whether the award fits in what is left, taking it from the budget if it does. A batch that
-   * does not confirm must `invalidate` the budget.
+   * Whether the awards fit in what is left, all of them or none, taking them from the budget if
+   * they do (a player's accumulated awards go in one batch). A batch that does not confirm must
+   * `invalidate` the budget.
    */
-  async take(award: Award): Promise<CapVerdict> {
+  async take(awards: readonly Award[]): Promise<CapVerdict> {
     const epoch = this.#epoch ?? (await this.refresh());
-    const caps = await this.#caps(award.tokenId);
-    if (!caps.exists) return 'unknown-token';
-    const key = `${award.player.toLowerCase()}:${award.tokenId}`;
-    let total = this.#mintedInEpoch.get(award.tokenId);
-    if (total === undefined) total = (await this.contract.getFunction('mintedInEpoch')(epoch, award.tokenId, PENDING)) as bigint;
-    let player = this.#playerMinted.get(key);
-    if (player === undefined) player = (await this.contract.getFunction('playerMintedInEpoch')(epoch, award.player, award.tokenId, PENDING)) as bigint;
-    this.#mintedInEpoch.set(award.tokenId, total);
-    this.#playerMinted.set(key, player);
-    const amount = BigInt(award.amount);
-    if (total + amount > caps.epochCap || player + amount > caps.playerEpochCap) return 'capped';
-    this.#mintedInEpoch.set(award.tokenId, total + amount);
-    this.#playerMinted.set(key, player + amount);
+    const totals = new Map<number, bigint>();
+    const players = new Map<string, bigint>();
+    for (const award of awards) {
+      const caps = await this.#caps(award.tokenId);
+      if (!caps.exists) return 'unknown-token';
+      const key = `${award.player.toLowerCase()}:${award.tokenId}`;
+      let total = this.#mintedInEpoch.get(award.tokenId);
+      if (total === undefined) total = (await this.contract.getFunction('mintedInEpoch')(epoch, award.tokenId, PENDING)) as bigint;
+      let player = this.#playerMinted.get(key);
+      if (player === undefined) player = (await this.contract.getFunction('playerMintedInEpoch')(epoch, award.player, award.tokenId, PENDING)) as bigint;
+      this.#mintedInEpoch.set(award.tokenId, total);
+      this.#playerMinted.set(key, player);
+      const amount = BigInt(award.amount);
+      const tokenAfter = (totals.get(award.tokenId) ?? total) + amount;
+      const playerAfter = (players.get(key) ?? player) + amount;
+      if (tokenAfter > caps.epochCap || playerAfter > caps.playerEpochCap) return 'capped';
+      totals.set(award.tokenId, tokenAfter);
+      players.set(key, playerAfter);
+    }
+    for (const [tokenId, total] of totals) this.#mintedInEpoch.set(tokenId, total);
+    for (const [key, player] of players) this.#playerMinted.set(key, player);
     return 'fits';
   }
 

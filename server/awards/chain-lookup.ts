@@ -54,10 +54,10 @@ export class ChainLookup {
     const onChain = new Set(awardIds.filter((_, i) => flags[i]));
     const confirmations: NewConfirmation[] = [];
     const located = new Set<string>();
-    const record = (hash: string, blockNumber: number, blockHash: string, ids: string[]) => {
+    const record = (hash: string, blockNumber: number, blockHash: string, ids: string[], cost: { gasUsed?: string; gasPrice?: string } = {}) => {
       const fresh = ids.filter((id) => onChain.has(id) && !located.has(id));
       for (const id of fresh) located.add(id);
-      if (fresh.length > 0) confirmations.push({ hash: hash.toLowerCase(), blockNumber, blockHash: blockHash.toLowerCase(), awardIds: fresh });
+      if (fresh.length > 0) confirmations.push({ hash: hash.toLowerCase(), blockNumber, blockHash: blockHash.toLowerCase(), awardIds: fresh, ...cost });
     };
     const address = (await this.contract.getAddress()).toLowerCase();
     const event = this.contract.interface.getEvent('AwardMinted')!;
@@ -67,7 +67,7 @@ export class ChainLookup {
         const receipt = await this.provider.getTransactionReceipt(tx.hash);
         if (receipt?.status !== 1) continue;
         const minted = receipt.logs.filter((l) => l.address.toLowerCase() === address && l.topics[0] === event.topicHash).map((l) => l.topics[1]!.slice(2));
-        record(tx.hash, receipt.blockNumber, receipt.blockHash, minted);
+        record(tx.hash, receipt.blockNumber, receipt.blockHash, minted, { gasUsed: receipt.gasUsed.toString(), gasPrice: receipt.gasPrice.toString() });
       }
     }
     const unlocated = [...onChain].filter((id) => !located.has(id));

@@ -70,6 +70,11 @@ export class LeasedMinter {
     });
   }
 
+  /** The running minter's waiting awards by token; none while another process mints. */
+  waiting(): ReturnType<AwardMinter['waiting']> {
+    return this.#running?.waiting() ?? { accumulating: new Map(), capped: new Map() };
+  }
+
   get pendingCount(): number {
     return this.#running?.pendingCount ?? this.#pendingCount;
   }

@@ -32,6 +32,9 @@ const ConfirmedSchema = z.strictObject({
   blockNumber: z.number().int().min(0),
   blockHash: Hash,
   awardIds: z.array(AwardId).min(1),
+  /** What the transaction cost: the receipt's gasUsed and effective gas price (wei), decimal; absent when not known (found by its events). */
+  gasUsed: z.string().regex(/^\d{1,40}$/).optional(),
+  gasPrice: z.string().regex(/^\d{1,40}$/).optional(),
 });
 const VoidedSchema = z.strictObject({ kind: z.literal('voided'), contract: z.string(), hash: Hash, reason: z.string() });
 const EntrySchema = z.discriminatedUnion('kind', [SentSchema, ConfirmedSchema, VoidedSchema]);

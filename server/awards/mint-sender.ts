@@ -2,7 +2,8 @@
  * The transaction side of the minter, for one chain key: it assigns nonces, signs, records the
  * signed bytes before broadcasting them, and settles each transaction: confirmed (a successful
  * receipt carrying an AwardMinted event for each of its awards, deep enough) or void (reverted,
- * no mint in it, its nonce taken, an earlier nonce missing). It also keeps the log's
+ * no mint in it, its nonce taken, an earlier nonce missing), recording what a confirmed one
+ * cost (gas used, effective gas price). It also keeps the log's
  * confirmations consistent with the chain: before it records a new one it checks the newest
  * recorded block is still there, and voids what the chain lost, so confirmations from a lost
  * chain and its replacement never mix (which would hide the loss from the newest-first walk).
@@ -120,7 +121,8 @@ export class MintSender {
       if (receipt) {
         const depth = this.o.confirmations === 1 ? 1 : (await provider.getBlockNumber()) - receipt.blockNumber + 1;
         if (depth >= this.o.confirmations) {
-          await this.recordConfirmed({ hash: tx.hash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash, awardIds: tx.awardIds });
+          const cost = { gasUsed: receipt.gasUsed.toString(), gasPrice: receipt.gasPrice.toString() };
+          await this.recordConfirmed({ hash: tx.hash, blockNumber: receipt.blockNumber, blockHash: receipt.blockHash, awardIds: tx.awardIds, ...cost });
           log.debug({ txHash: tx.hash, awards: tx.awardIds.length, block: receipt.blockNumber }, 'awards minted');
           return { kind: 'confirmed' };
         }

@@ -1,10 +1,12 @@
 /**
  * The minter: drains the award outbox onto GameAssets, exactly once across crashes.
  *
- * One minter per chain key, one transaction in flight. It batches pending awards, leaving out
- * those over the contract's caps (held until the next epoch) and those the contract refuses
- * (found by halving the batch), and hands each batch to the MintSender, which journals, sends
- * and settles it. After a restart or any failure it reconciles first: confirmations whose blocks
+ * One minter per chain key, one transaction in flight. It batches pending awards fairly
+ * (`fair-order.ts`: round-robin by player within the epoch), leaving out those over the
+ * contract's caps (held until the next epoch, never holding another player's), those below their
+ * token's minimum (`accumulation.ts`: waiting for more, then minted together) and those the
+ * contract refuses (found by halving the batch), and hands each batch to the MintSender, which
+ * journals, sends and settles it. After a restart or any failure it reconciles first: confirmations whose blocks
  * the node lost are voided (those awards are minted again), transactions in doubt are looked up
  * or re-sent, and an award that was ever sent is checked with `awarded(id)` before it is sent
  * again. The contract refuses a known award id, so even a wrong guess here cannot mint twice.
@@ -16,8 +18,11 @@
 import { type BaseWallet, type Contract, type JsonRpcProvider } from 'ethers';
 import type { Logger } from 'pino';
 import type { Award, AwardOutbox } from './award-sink.ts';
+import { gatherUnits, type Accumulating } from './accumulation.ts';
 import { CapBudget } from './cap-budget.ts';
 import { ChainLookup, revertOf } from './chain-lookup.ts';
+import { fairOrder } from './fair-order.ts';
+import type { MinAwardAmounts } from './min-award-amounts.ts';
 import type { MintLog } from './mint-log.ts';
 import { MintSender, type Verdict } from './mint-sender.ts';
 import { PendingAwards } from './pending-awards.ts';
@@ -33,6 +38,8 @@ export interface MinterOptions {
   readonly provider: JsonRpcProvider;
   readonly chainId: bigint;
   readonly batchSize: number;
+  /** `MIN_AWARD_AMOUNTS`: token id -> the least a player's pending awards of it are minted at, together. Default: none. */
+  readonly minAwardAmounts?: MinAwardAmounts;
   readonly confirmations: number;
   readonly receiptTimeoutMs: number;
   readonly log: Logger;
@@ -51,6 +58,8 @@ export interface MinterOptions {
 export type AwardStatus =
   | { readonly status: 'pending'; readonly note?: string }
   | { readonly status: 'capped'; readonly until: string }
+  /** Below its token's minimum: the player's pending amount of the token (`have`) and the minimum (`need`). */
+  | { readonly status: 'accumulating'; readonly have: number; readonly need: number }
   | { readonly status: 'minted'; readonly txHash: string; readonly blockNumber: number };
 
 const IDLE_WAIT_MS = 60_000;
@@ -69,6 +78,11 @@ export class AwardMinter {
   readonly #capped = new Map<string, bigint>();
   /** Award id -> why the chain cannot take it now (e.g. its token is not configured there); retried when idle. */
   readonly #held = new Map<string, string>();
+  /** Award id -> the amount its player has pending of its token, below the token's minimum: waits for more. */
+  #accumulating: ReadonlyMap<string, Accumulating> = new Map();
+  /** Awards minted this epoch (`#countedEpoch`) by player (lower case), since this minter started: the fair order's ranks. */
+  readonly #mintedThisEpoch = new Map<string, number>();
+  #countedEpoch: bigint | undefined;
   /** Award id -> the contract's refusal of it alone; retried after a restart. */
   readonly #refused = new Map<string, string>();
   /** Once sent, checked since, and absent from the chain: may be sent again. */
@@ -138,6 +152,8 @@ export class AwardMinter {
       const epoch = this.#capped.get(awardId);
       if (epoch !== undefined && this.#epochLength)
         return { status: 'capped', until: new Date(Number((epoch + 1n) * this.#epochLength) * 1000).toISOString() };
+      const waiting = this.#accumulating.get(awardId);
+      if (waiting) return { status: 'accumulating', have: waiting.have, need: waiting.need };
       const note = this.#held.get(awardId) ?? this.#refused.get(awardId);
       return note ? { status: 'pending', note } : { status: 'pending' };
     });
@@ -146,6 +162,18 @@ export class AwardMinter {
   /** Awards not yet minted, capped ones included; undefined until the outbox is read at start. */
   get pendingCount(): number | undefined {
     return this.#pending.loaded ? this.#pending.size : undefined;
+  }
+
+  /** Awards waiting by token: below their token's minimum (`accumulating`), and over a cap until the next epoch (`capped`). */
+  waiting(): { accumulating: Map<number, number>; capped: Map<number, number> } {
+    const accumulating = new Map<number, number>();
+    for (const a of this.#accumulating.values()) accumulating.set(a.tokenId, (accumulating.get(a.tokenId) ?? 0) + 1);
+    const capped = new Map<number, number>();
+    for (const id of this.#capped.keys()) {
+      const tokenId = this.#pending.get(id)?.tokenId;
+      if (tokenId !== undefined) capped.set(tokenId, (capped.get(tokenId) ?? 0) + 1);
+    }
+    return { accumulating, capped };
   }
 
   /** Resolves the next time the minter finds nothing it can mint now. */
@@ -192,38 +220,62 @@ export class AwardMinter {
     }
   }
 
-  /** Up to `batchSize` awards the contract will take now, or 'again' after checking some on chain. */
+  /**
+   * Up to `batchSize` awards the contract will take now, in the fair order, or 'again' after
+   * checking some on chain. An over-cap unit is set aside and the next one tried: one player's
+   * capped awards never hold another's.
+   */
   async #nextBatch(): Promise<Award[] | 'again'> {
     const epoch = await this.#budget.refresh();
     for (const [id, e] of this.#capped) if (e !== epoch) this.#capped.delete(id);
+    if (epoch !== this.#countedEpoch) {
+      this.#mintedThisEpoch.clear();
+      this.#countedEpoch = epoch;
+    }
+    const open = [...this.#pending.values()].filter((a) => !this.#capped.has(a.awardId) && !this.#held.has(a.awardId) && !this.#refused.has(a.awardId));
+    const gathered = gatherUnits(open, this.#o.minAwardAmounts ?? new Map());
+    this.#accumulating = gathered.accumulating;
+    const order = fairOrder(gathered.units, {
+      playerOf: (unit) => unit[0]!.player,
+      sizeOf: (unit) => unit.length,
+      mintedThisEpoch: (player) => this.#mintedThisEpoch.get(player) ?? 0,
+    });
+    const limit = this.#probeSize ?? this.#o.batchSize;
     const batch: Award[] = [];
     const toCheck: Award[] = [];
-    const full = () => batch.length >= (this.#probeSize ?? this.#o.batchSize) || toCheck.length >= this.#o.batchSize;
+    let full = false;
     // A page of candidates at a time: one question to the mint log for the page.
-    const consider = async (page: readonly Award[]): Promise<void> => {
-      const mayBeOnChain = await this.#o.mints.mayBeOnChain(page.map((a) => a.awardId));
-      for (const a of page) {
-        if (full()) return;
-        if (mayBeOnChain.has(a.awardId) && !this.#checkedAbsent.has(a.awardId)) {
-          toCheck.push(a);
+    const consider = async (page: readonly (readonly Award[])[]): Promise<void> => {
+      const mayBeOnChain = await this.#o.mints.mayBeOnChain(page.flat().map((a) => a.awardId));
+      for (const unit of page) {
+        const unchecked = unit.filter((a) => mayBeOnChain.has(a.awardId) && !this.#checkedAbsent.has(a.awardId));
+        if (unchecked.length > 0) {
+          toCheck.push(...unchecked);
+          if (toCheck.length >= this.#o.batchSize) return void (full = true);
           continue;
         }
-        const verdict = await this.#budget.take(a);
-        if (verdict === 'fits') batch.push(a);
-        else if (verdict === 'capped') this.#capped.set(a.awardId, epoch);
-        else this.#held.set(a.awardId, `token ${a.tokenId} is not configured on the contract`);
+        // A unit goes whole into one batch; only one larger than a whole batch is split.
+        if (batch.length > 0 && batch.length + unit.length > limit) return void (full = true);
+        const taken = unit.slice(0, limit);
+        const verdict = await this.#budget.take(taken);
+        if (verdict === 'fits') batch.push(...taken);
+        else if (verdict === 'capped') for (const a of unit) this.#capped.set(a.awardId, epoch);
+        else for (const a of unit) this.#held.set(a.awardId, `token ${a.tokenId} is not configured on the contract`);
+        if (batch.length >= limit) return void (full = true);
       }
     };
-    let page: Award[] = [];
-    for (const a of this.#pending.values()) {
-      if (this.#capped.has(a.awardId) || this.#held.has(a.awardId) || this.#refused.has(a.awardId)) continue;
-      page.push(a);
-      if (page.length < PAGE) continue;
+    let page: (readonly Award[])[] = [];
+    let pageAwards = 0;
+    for (const unit of order) {
+      page.push(unit);
+      pageAwards += unit.length;
+      if (pageAwards < PAGE) continue;
       await consider(page);
       page = [];
-      if (full()) break;
+      pageAwards = 0;
+      if (full) break;
     }
-    if (!full() && page.length > 0) await consider(page);
+    if (!full && page.length > 0) await consider(page);
     if (toCheck.length === 0) return batch;
     await this.#adoptOrClear(toCheck);
     this.#budget.invalidate();
@@ -262,7 +314,10 @@ export class AwardMinter {
     }
     this.#probeSize = undefined;
     for (const a of batch) this.#checkedAbsent.delete(a.awardId);
-    this.#afterVerdict(batch, await this.#sender.send(data, batch.map((a) => a.awardId), gas));
+    const verdict = await this.#sender.send(data, batch.map((a) => a.awardId), gas);
+    if (verdict.kind === 'confirmed')
+      for (const a of batch) this.#mintedThisEpoch.set(a.player.toLowerCase(), (this.#mintedThisEpoch.get(a.player.toLowerCase()) ?? 0) + 1);
+    this.#afterVerdict(batch, verdict);
   }
 
   #afterVerdict(awards: readonly { awardId: string }[], verdict: Verdict): void {

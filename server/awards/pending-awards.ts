@@ -59,6 +59,10 @@ export class PendingAwards {
     return this.#awards.size;
   }
 
+  get(awardId: string): Award | undefined {
+    return this.#awards.get(awardId);
+  }
+
   values(): IterableIterator<Award> {
     return this.#awards.values();
   }

@@ -185,7 +185,9 @@ async function applyEntry(trx: Kysely<Schema>, dialect: Database['dialect'], e: 
       return;
     }
     case 'confirmed': {
-      const verdict = { state: 'confirmed' as const, block_number: e.blockNumber, block_hash: e.blockHash, reason: null };
+      // The cost when known; a confirmation merged without it keeps the one recorded.
+      const cost = e.gasUsed !== undefined && e.gasPrice !== undefined ? { gas_used: e.gasUsed, gas_price: e.gasPrice } : {};
+      const verdict = { state: 'confirmed' as const, block_number: e.blockNumber, block_hash: e.blockHash, reason: null, ...cost };
       if (known) await trx.updateTable('mint_txs').set(verdict).where('hash', '=', e.hash).execute();
       else {
         // Found on chain, not sent by this log (another sender of the minter key, a lost entry).

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       coinEpochCap: 100_000_000,
       coinPlayerEpochCap: 1_000_000,
       mintBatchSize: 100,
+      minAwardAmounts: new Map(),
       raidRoundSeconds: 90,
       httpHeadersTimeoutSeconds: 10,
       mintConfirmations: 1,
