@@ -30,7 +30,17 @@ export function makeAwards(from: number, count: number, players: readonly string
   });
 }
 
-export async function startMintChain(opts: { playerEpochCap?: bigint; batchSize?: number } = {}) {
+export interface MintChainOptions {
+  /** The coin's caps per epoch, per player and in all; default: no cap in practice. */
+  readonly playerEpochCap?: bigint;
+  readonly epochCap?: bigint;
+  readonly batchSize?: number;
+  /** More token ids to configure (uncapped in practice), e.g. items. */
+  readonly itemTokens?: readonly number[];
+  readonly minAwardAmounts?: ReadonlyMap<number, number>;
+}
+
+export async function startMintChain(opts: MintChainOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mint-chain-'));
   const node = await startAnvil();
   const provider = rpcProvider(node.url);
@@ -40,13 +50,16 @@ export async function startMintChain(opts: { playerEpochCap?: bigint; batchSize?
     recordFile: join(dir, 'deployment.json'),
     uri: 'https://fairplay.example/assets/{id}.json',
     epochSeconds: EPOCH_SECONDS,
-    tokens: [{ id: 1, epochCap: 10n ** 30n, playerEpochCap: opts.playerEpochCap ?? 10n ** 30n }],
+    tokens: [
+      { id: 1, epochCap: opts.epochCap ?? 10n ** 30n, playerEpochCap: opts.playerEpochCap ?? 10n ** 30n },
+      ...(opts.itemTokens ?? []).map((id) => ({ id, epochCap: 10n ** 30n, playerEpochCap: 10n ** 30n })),
+    ],
     minter: wallet.address,
     vrfKey: { keyId: '0d919fdcbe9bb1e8', suite: 'ECVRF-EDWARDS25519-SHA512-TAI', publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a' },
   });
   const assets = contract.connect(wallet) as Contract;
   const database = await openDatabase({ dataDir: dir });
-  const outbox = new SqlAwardOutbox(database, [1]);
+  const outbox = new SqlAwardOutbox(database, [1, ...(opts.itemTokens ?? [])]);
   const mints = new SqlMintLog(database, await assets.getAddress());
   const minters: AwardMinter[] = [];
   return {
@@ -67,6 +80,7 @@ export async function startMintChain(opts: { playerEpochCap?: bigint; batchSize?
         provider,
         chainId: 31337n,
         batchSize: opts.batchSize ?? 100,
+        ...(opts.minAwardAmounts ? { minAwardAmounts: opts.minAwardAmounts } : {}),
         confirmations: 1,
         receiptTimeoutMs: 5_000,
         log: pino({ level: 'silent' }),
