@@ -22,11 +22,12 @@ interface Published {
   rules: Record<string, { game: string; mappings: Record<string, string>; terms: Record<string, unknown> }>;
   games: Record<string, { title: string; maxClients: number; mappings: Record<string, string>; rulesHash: string; terms: Record<string, unknown> }>;
   chips: { unitsPerChip: number; startingChips: number };
+  awards: { minAmounts: Record<string, number> };
 }
 
 let server: ServerProcess;
 beforeAll(async () => {
-  server = await startServerProcess({ env: { HOUSE_EDGE_BPS: '150', MAX_BET: '2500' } });
+  server = await startServerProcess({ env: { HOUSE_EDGE_BPS: '150', MAX_BET: '2500', MIN_AWARD_AMOUNTS: '102:2' } });
 });
 afterAll(async () => {
   await server?.stop();
@@ -59,6 +60,8 @@ describe('GET /fairness', () => {
     expect(f.games['dice']!.terms).toMatchObject({ minBet: 0.01, maxBet: 2500 });
     expect(f.games['blackjack']!.terms).toMatchObject({ minBet: 0.01, maxBet: 2500 });
     expect(f.chips).toEqual({ unitsPerChip: 1_000_000, startingChips: 1000 });
+    // Awards of a token below its minimum wait for more of the player's; tokens not named: 1.
+    expect(f.awards).toEqual({ minAmounts: { '102': 2 } });
   });
 
   it('publishes the typed data that recovers the signer of a real receipt, void and close record', async () => {
