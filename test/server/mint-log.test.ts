@@ -52,6 +52,20 @@ describe.each(BACKENDS)('the mint log on %s', (backend) => {
     expect(await other.mintedCount()).toBe(0);
   });
 
+  it("records a confirmed transaction's gas used and price; a confirmation without them keeps them", async () => {
+    const database = await dbs.open(await dbs.fresh());
+    const log = new SqlMintLog(database, CONTRACT);
+    const cost = async (h: string) => database.db.selectFrom('mint_txs').select(['gas_used', 'gas_price']).where('hash', '=', h).executeTakeFirstOrThrow();
+    await log.recordSent({ hash: hash(1), nonce: 0, raw: '0x01', awardIds: [id(1), id(2)] });
+    await log.recordConfirmed({ hash: hash(1), blockNumber: 5, blockHash: hash(50), awardIds: [id(1)], gasUsed: '81966', gasPrice: '1461416192' });
+    await log.recordConfirmed({ hash: hash(1), blockNumber: 5, blockHash: hash(50), awardIds: [id(2)] });
+    expect(await cost(hash(1))).toEqual({ gas_used: '81966', gas_price: '1461416192' });
+    // Found on chain by its events alone: the cost is not known.
+    await log.recordConfirmed({ hash: hash(2), blockNumber: 6, blockHash: hash(60), awardIds: [id(3)] });
+    expect(await cost(hash(2))).toEqual({ gas_used: null, gas_price: null });
+    expect(await log.newestConfirmation()).toEqual({ kind: 'confirmed', contract: CONTRACT, hash: hash(2), blockNumber: 6, blockHash: hash(60), awardIds: [id(3)] });
+  });
+
   it('merges confirmations of one transaction found piece by piece, and a void undoes them all', async () => {
     const log = new SqlMintLog(await dbs.open(await dbs.fresh()), CONTRACT);
     await log.recordConfirmed({ hash: hash(7), blockNumber: 9, blockHash: hash(90), awardIds: [id(1)] });
