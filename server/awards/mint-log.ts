@@ -81,6 +81,8 @@ export interface MintLog {
   unresolved(): Promise<SentTx[]>;
   /** The confirmation in the highest block: if the chain still has that block, it has all of them. */
   newestConfirmation(): Promise<Confirmation | undefined>;
+  /** Awards minted in blocks from `blockNumber` on, counted by player (lower case): the fair order's counts of an epoch. */
+  mintedPerPlayerFrom(blockNumber: number): Promise<Map<string, number>>;
   /** Confirmations, newest block first, read a page at a time, for checking that the node still has those blocks. */
   confirmationsNewestFirst(): AsyncIterable<Confirmation>;
 }

@@ -21,6 +21,7 @@ import type { Award, AwardOutbox } from './award-sink.ts';
 import { gatherUnits, type Accumulating } from './accumulation.ts';
 import { CapBudget } from './cap-budget.ts';
 import { ChainLookup, revertOf } from './chain-lookup.ts';
+import { mintedInEpochByPlayer } from './epoch-counts.ts';
 import { fairOrder } from './fair-order.ts';
 import type { MinAwardAmounts } from './min-award-amounts.ts';
 import type { MintLog } from './mint-log.ts';
@@ -80,7 +81,7 @@ export class AwardMinter {
   readonly #held = new Map<string, string>();
   /** Award id -> the amount its player has pending of its token, below the token's minimum: waits for more. */
   #accumulating: ReadonlyMap<string, Accumulating> = new Map();
-  /** Awards minted this epoch (`#countedEpoch`) by player (lower case), since this minter started: the fair order's ranks. */
+  /** Awards minted this epoch (`#countedEpoch`) by player (lower case): the fair order's ranks. Read from the mint log at each new epoch and reconcile, then counted. */
   readonly #mintedThisEpoch = new Map<string, number>();
   #countedEpoch: bigint | undefined;
   /** Award id -> the contract's refusal of it alone; retried after a restart. */
@@ -229,7 +230,10 @@ export class AwardMinter {
     const epoch = await this.#budget.refresh();
     for (const [id, e] of this.#capped) if (e !== epoch) this.#capped.delete(id);
     if (epoch !== this.#countedEpoch) {
+      const epochLength = (this.#epochLength ??= (await this.#o.contract.getFunction('epochLength')()) as bigint);
+      const counts = await mintedInEpochByPlayer(this.#o.provider, this.#o.mints, epoch, epochLength);
       this.#mintedThisEpoch.clear();
+      for (const [player, count] of counts) this.#mintedThisEpoch.set(player, count);
       this.#countedEpoch = epoch;
     }
     const open = [...this.#pending.values()].filter((a) => !this.#capped.has(a.awardId) && !this.#held.has(a.awardId) && !this.#refused.has(a.awardId));
@@ -371,6 +375,7 @@ export class AwardMinter {
     }
     this.#needsReconcile = false;
     this.#checkedAbsent.clear();
+    this.#countedEpoch = undefined; // the counts are read again: the log may have changed under us
     this.#budget.invalidate();
   }
 

@@ -116,6 +116,19 @@ export class SqlMintLog implements MintLog {
     return rows.map((r) => ({ kind: 'sent', contract: r.contract, hash: r.hash, nonce: Number(r.nonce), raw: r.raw ?? '0x', awardIds: JSON.parse(r.award_ids ?? '[]') as string[] }));
   }
 
+  async mintedPerPlayerFrom(blockNumber: number): Promise<Map<string, number>> {
+    const rows = await this.database.db
+      .selectFrom('minted_awards')
+      .innerJoin('mint_txs', 'mint_txs.hash', 'minted_awards.hash')
+      .innerJoin('awards', 'awards.award_id', 'minted_awards.award_id')
+      .select((eb) => ['awards.address', eb.fn.countAll().as('count')])
+      .where('minted_awards.contract', '=', this.contract)
+      .where('mint_txs.block_number', '>=', blockNumber)
+      .groupBy('awards.address')
+      .execute();
+    return new Map(rows.map((r) => [r.address, Number(r.count)]));
+  }
+
   async newestConfirmation(): Promise<Confirmation | undefined> {
     const row = await this.#confirmedTxs().limit(1).executeTakeFirst();
     return row && (await this.#withAwards([row]))[0];

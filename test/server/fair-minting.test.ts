@@ -8,6 +8,7 @@ import { Wallet } from 'ethers';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerAwardMetrics } from '../../server/awards/award-metrics.ts';
+import { firstBlockFrom } from '../../server/awards/epoch-counts.ts';
 import type { Award } from '../../server/awards/award-sink.ts';
 import { bytesToHex, sha256, utf8ToBytes } from '../../vrf/protocol/encoding.ts';
 import { makeAwards, startMintChain, until, type MintChainOptions } from '../helpers/mint-chain.ts';
@@ -55,6 +56,26 @@ describe('fair minting on a real node', () => {
     await until('one of X minted, the rest capped, Y minted', async () => (await m.statuses([other!, ...capped.slice(1)].map((a) => a.awardId))).map((s) => s.status).join() === 'minted,capped,capped,capped,capped');
     expect(m.pendingCount).toBe(4);
     expect([await t.balance(X), await t.balance(Y)]).toEqual([6n, 3n]);
+  });
+
+  it("counts a player's awards minted this epoch across a restart of the minter", async () => {
+    const t = await setup({ batchSize: 1 });
+    const m1 = t.minter();
+    await t.outbox.record(awardsOf(W, 0, 3));
+    await until('3 minted to W', () => m1.pendingCount === 0);
+    await m1.stop();
+    // W's fourth award was recorded first, but W has had 3 this epoch and Y none.
+    const [w4, y1] = [awardsOf(W, 3, 1)[0]!, awardsOf(Y, 4, 1)[0]!];
+    await t.outbox.record([w4, y1]);
+    const m2 = t.minter();
+    await until('both minted', () => m2.pendingCount === 0);
+    const [sw, sy] = await m2.statuses([w4.awardId, y1.awardId]);
+    expect(sy!.status === 'minted' && sw!.status === 'minted' && sy!.blockNumber < sw!.blockNumber).toBe(true);
+    // The epoch's first block: the bisection's edges.
+    const head = await t.provider.getBlockNumber();
+    expect(await firstBlockFrom(t.provider, 0n)).toBe(0);
+    expect(await firstBlockFrom(t.provider, BigInt((await t.provider.getBlock(head))!.timestamp) + 1n)).toBe(head + 1);
+    expect(await firstBlockFrom(t.provider, BigInt((await t.provider.getBlock(head))!.timestamp))).toBeLessThanOrEqual(head);
   });
 
   it('gives the last of a global cap one award per player first', async () => {

@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { importMintJournal } from '../../server/awards/import-journals.ts';
 import type { Confirmation, MintEntry } from '../../server/awards/mint-log.ts';
+import { SqlAwardOutbox } from '../../server/awards/sql-award-outbox.ts';
 import { SqlMintLog } from '../../server/awards/sql-mint-log.ts';
 import { BACKENDS, testDatabases } from '../helpers/databases.ts';
 
@@ -64,6 +65,23 @@ describe.each(BACKENDS)('the mint log on %s', (backend) => {
     await log.recordConfirmed({ hash: hash(2), blockNumber: 6, blockHash: hash(60), awardIds: [id(3)] });
     expect(await cost(hash(2))).toEqual({ gas_used: null, gas_price: null });
     expect(await log.newestConfirmation()).toEqual({ kind: 'confirmed', contract: CONTRACT, hash: hash(2), blockNumber: 6, blockHash: hash(60), awardIds: [id(3)] });
+  });
+
+  it('counts the awards minted from a block on, by player', async () => {
+    const database = await dbs.open(await dbs.fresh());
+    const outbox = new SqlAwardOutbox(database, [1]);
+    const award = (n: number, player: string) => ({ awardId: id(n), player, tokenId: 1, amount: 1, source: { roomId: 'r', drawSeq: n, recordSeq: n, recordHash: id(0) } });
+    const [a, b] = ['0x' + 'Aa'.repeat(20), '0x' + 'bb'.repeat(20)];
+    await outbox.record([award(1, a), award(2, a), award(3, b), award(4, a)]);
+    const log = new SqlMintLog(database, CONTRACT);
+    await log.recordConfirmed({ hash: hash(1), blockNumber: 5, blockHash: hash(50), awardIds: [id(1)] });
+    await log.recordConfirmed({ hash: hash(2), blockNumber: 7, blockHash: hash(70), awardIds: [id(2), id(3)] });
+    await log.recordConfirmed({ hash: hash(3), blockNumber: 9, blockHash: hash(90), awardIds: [id(4)] });
+    await log.recordVoided(hash(3), 'reverted');
+    expect(await log.mintedPerPlayerFrom(6)).toEqual(new Map([[a.toLowerCase(), 1], [b, 1]]));
+    expect(await log.mintedPerPlayerFrom(0)).toEqual(new Map([[a.toLowerCase(), 2], [b, 1]]));
+    expect(await new SqlMintLog(database, OTHER_CONTRACT).mintedPerPlayerFrom(0)).toEqual(new Map());
+    await outbox.close();
   });
 
   it('merges confirmations of one transaction found piece by piece, and a void undoes them all', async () => {
