@@ -184,7 +184,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     });
   // One lease for the minter and the fairness key's sender: in a cluster one process sends both.
   const minterLease = cluster?.lease('minter', 10_000);
-  const minting = minterLease ? new LeasedMinter({ lease: minterLease, outbox: awards, mints, makeMinter, log }) : soloMinter(makeMinter());
+  const minting = minterLease ? new LeasedMinter({ lease: minterLease, outbox: awards, mints, makeMinter, log, minAwardAmounts: config.minAwardAmounts }) : soloMinter(makeMinter());
   const fairnessChain = startFairnessChain({
     database,
     registryAddress: chain.fairness.registry,

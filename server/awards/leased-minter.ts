@@ -11,7 +11,9 @@
  */
 import type { Logger } from 'pino';
 import type { Lease } from '../cluster/cluster-node.ts';
-import type { AwardOutbox } from './award-sink.ts';
+import { gatherUnits } from './accumulation.ts';
+import type { Award, AwardOutbox } from './award-sink.ts';
+import type { MinAwardAmounts } from './min-award-amounts.ts';
 import type { MintLog } from './mint-log.ts';
 import type { AwardMinter, AwardStatus } from './minter.ts';
 
@@ -22,6 +24,8 @@ export interface LeasedMinterOptions {
   readonly outbox: AwardOutbox;
   readonly mints: MintLog;
   readonly makeMinter: (mayBroadcast: () => boolean) => AwardMinter;
+  /** As the minter's: so that awards below their token's minimum read `accumulating` here too. */
+  readonly minAwardAmounts?: MinAwardAmounts;
   readonly log: Logger;
 }
 
@@ -64,9 +68,15 @@ export class LeasedMinter {
   async statuses(awardIds: readonly string[]): Promise<AwardStatus[]> {
     if (this.#running) return this.#running.statuses(awardIds);
     const minted = await this.#o.mints.mintsOf(awardIds);
-    return awardIds.map((id) => {
+    // The awards asked about (the route asks for all of a player's): those below their token's minimum wait.
+    const minimums = this.#o.minAwardAmounts ?? new Map<number, number>();
+    const unminted = minimums.size === 0 ? [] : await Promise.all(awardIds.filter((id) => !minted.has(id)).map((id) => this.#o.outbox.get(id)));
+    const { accumulating } = gatherUnits(unminted.filter((a): a is Award => a !== undefined), minimums);
+    return awardIds.map((id): AwardStatus => {
       const mint = minted.get(id);
-      return mint ? { status: 'minted', txHash: mint.hash, blockNumber: mint.blockNumber } : { status: 'pending' };
+      if (mint) return { status: 'minted', txHash: mint.hash, blockNumber: mint.blockNumber };
+      const waiting = accumulating.get(id);
+      return waiting ? { status: 'accumulating', have: waiting.have, need: waiting.need } : { status: 'pending' };
     });
   }
 

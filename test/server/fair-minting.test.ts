@@ -2,13 +2,17 @@
  * Fair minting on a real node (anvil) and a real SQL outbox: a backlog of one player does not
  * delay another's first award of the epoch, a capped player does not hold others, the last of a
  * global cap goes one award per player first, awards below their token's minimum accumulate and
- * mint together, and every confirmed mint records its gas.
+ * mint together (also as a process of a cluster that does not mint tells it), and every confirmed
+ * mint records its gas; the epoch's counts survive a restart of the minter.
  */
 import { Wallet } from 'ethers';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerAwardMetrics } from '../../server/awards/award-metrics.ts';
 import { firstBlockFrom } from '../../server/awards/epoch-counts.ts';
+import { LeasedMinter } from '../../server/awards/leased-minter.ts';
+import type { Lease } from '../../server/cluster/cluster-node.ts';
+import { pino } from 'pino';
 import type { Award } from '../../server/awards/award-sink.ts';
 import { bytesToHex, sha256, utf8ToBytes } from '../../vrf/protocol/encoding.ts';
 import { makeAwards, startMintChain, until, type MintChainOptions } from '../helpers/mint-chain.ts';
@@ -117,6 +121,21 @@ describe('fair minting on a real node', () => {
     const hashes = new Set((await m.statuses(items.map((a) => a.awardId))).map((s) => (s.status === 'minted' ? s.txHash : '')));
     expect(hashes.size).toBe(1);
     expect((await t.assets.getFunction('balanceOf')(X, ITEM)) as bigint).toBe(3n);
+  });
+
+  it("says accumulating from a process of a cluster that does not mint (another holds the minter's lease)", async () => {
+    const t = await setup({ itemTokens: [ITEM], minAwardAmounts: new Map([[ITEM, 3]]) });
+    // A lease another process holds: this one never mints, and answers from the database.
+    const elsewhere = { held: false, heldFor: () => false, acquire: async () => false, release: async () => undefined } as unknown as Lease;
+    const follower = new LeasedMinter({ lease: elsewhere, outbox: t.outbox, mints: t.mints, makeMinter: () => t.minter(), log: pino({ level: 'silent' }), minAwardAmounts: new Map([[ITEM, 3]]) });
+    const items = awardsOf(X, 0, 2, 1, ITEM);
+    const [coin] = awardsOf(X, 2, 1);
+    await t.outbox.record([...items, coin!]);
+    expect(await follower.statuses([...items, coin!].map((a) => a.awardId))).toEqual([
+      { status: 'accumulating', have: 2, need: 3 },
+      { status: 'accumulating', have: 2, need: 3 },
+      { status: 'pending' },
+    ]);
   });
 
   it("records each confirmed mint transaction's gas used and price, as its receipt has them", async () => {
