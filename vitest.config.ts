@@ -15,6 +15,7 @@ const UNIT = [
   'test/server/config.test.ts',
   'test/server/data-dir-lock.test.ts',
   'test/server/database.test.ts',
+  'test/server/economy-stats.test.ts',
   'test/server/fair-order.test.ts',
   'test/server/indexes.test.ts',
   'test/server/keys.test.ts',

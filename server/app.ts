@@ -48,6 +48,7 @@ import { installRoutes } from './http-routes.ts';
 import { RateLimits } from './limits/rate-limits.ts';
 import { RateLimitedServer } from './limits/rate-limited-server.ts';
 import { createMetrics } from './metrics.ts';
+import { startEconomyView } from './economy/start-economy-view.ts';
 import { loadOrCreateKeys, loadRetiredVrfKeys } from './keys.ts';
 import { retiredProvers } from './court/retired-provers.ts';
 import { loadServerGames, servedRules } from './games.ts';
@@ -276,6 +277,8 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     afterCredit: async ({ address, coins }) => void (await economy.bonus.afterDeposit(address, coins)),
   });
   peers?.start();
+  // Token supply samples, the economy's figures and Prometheus series, the coin reconciliation (economy/).
+  const economyView = startEconomyView({ config, database, chain, ctx, registry: metrics.registry, log: log.child({ component: 'economy' }), ...(minterLease ? { mayWrite: () => minterLease.heldFor(2_000) } : {}) });
 
   // Slow clients are cut off: headers must arrive within the timeout, a whole request within
   // three times it, checked every second (Node's default check runs every 30 s). Every request
@@ -303,7 +306,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     express: (app) => {
       // req.ip names the client as the rate limits do.
       app.set('trust proxy', config.trustProxyHops);
-      installRoutes(app, ctx, chain, minting, metrics, { dialect: database.dialect, answers: () => databaseAnswers(database) }, cluster ? () => cluster.ping() : undefined);
+      installRoutes(app, ctx, chain, minting, metrics, { dialect: database.dialect, answers: () => databaseAnswers(database) }, cluster ? () => cluster.ping() : undefined, economyView);
       installEconomyRoutes(app, { cashier: economy.cashier, statuses: (ids) => minting.statuses(ids), economy: config.economy, startingChips: config.startingChips, log });
     },
   });
@@ -319,6 +322,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     async close() {
       await server.gracefullyShutdown(false);
       courtPayoutLimit.stop();
+      await economyView.stop();
       await Promise.all(courtWatchers.map((w) => w.stop()));
       await deposits?.stop();
       await peers?.stop();

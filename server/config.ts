@@ -118,6 +118,8 @@ export interface Config {
   readonly courtWithdrawDelaySeconds: number;
   /** `AWARD_EPOCH_SECONDS`: length of an emission-cap epoch on a newly deployed contract. Default 86400. */
   readonly awardEpochSeconds: number;
+  /** `ECONOMY_SAMPLE_SECONDS`: how often token supplies are sampled for /economy and its Prometheus series are refreshed. Default 60. */
+  readonly economySampleSeconds: number;
   /** `COIN_EPOCH_CAP` / `COIN_PLAYER_EPOCH_CAP`: coins (token 1) mintable per epoch, in all and per player. */
   readonly coinEpochCap: number;
   readonly coinPlayerEpochCap: number;
@@ -280,6 +282,7 @@ const schema = z.object({
   COURT_BOND_COINS: integer('COURT_BOND_COINS', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
   COURT_WITHDRAW_DELAY_SECONDS: integer('COURT_WITHDRAW_DELAY_SECONDS', 604_800, 3_600, 31_536_000),
   AWARD_EPOCH_SECONDS: integer('AWARD_EPOCH_SECONDS', 86_400, 1, 31_536_000),
+  ECONOMY_SAMPLE_SECONDS: integer('ECONOMY_SAMPLE_SECONDS', 60, 1, 86_400),
   COIN_EPOCH_CAP: integer('COIN_EPOCH_CAP', 100_000_000, 0, Number.MAX_SAFE_INTEGER),
   COIN_PLAYER_EPOCH_CAP: integer('COIN_PLAYER_EPOCH_CAP', 1_000_000, 0, Number.MAX_SAFE_INTEGER),
   MINT_BATCH_SIZE: integer('MINT_BATCH_SIZE', 100, 1, 500),
@@ -419,6 +422,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     courtBondCoins: v.COURT_BOND_COINS,
     courtWithdrawDelaySeconds: v.COURT_WITHDRAW_DELAY_SECONDS,
     awardEpochSeconds: v.AWARD_EPOCH_SECONDS,
+    economySampleSeconds: v.ECONOMY_SAMPLE_SECONDS,
     coinEpochCap: v.COIN_EPOCH_CAP,
     coinPlayerEpochCap: v.COIN_PLAYER_EPOCH_CAP,
     mintBatchSize: v.MINT_BATCH_SIZE,

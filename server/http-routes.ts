@@ -35,6 +35,8 @@ import { serveRules } from './fairness/rules-route.ts';
 import { serveTxPage } from './tx-page.ts';
 import { chipsAnswer } from './economy/chips-answer.ts';
 import { refuseFraming } from './frame-guard.ts';
+import type { EconomyService } from './economy/economy-service.ts';
+import { installEconomyView } from './economy/economy-route.ts';
 
 /** What GET /fairness answers: everything a verifier pins. */
 export function fairnessInfo(ctx: FairnessContext, chain: ChainInfo): Record<string, unknown> {
@@ -125,6 +127,8 @@ export function installRoutes(
   database: { readonly dialect: string; answers(): Promise<boolean> },
   /** Whether the cluster's Redis answers; undefined for one process. */
   redisAnswers?: () => Promise<boolean>,
+  /** The economy's figures (GET /economy) and coin reconciliation (/health's `economy`). */
+  economy?: Pick<EconomyService, 'report' | 'coins'>,
 ): void {
   // Every route below, the game's pages first among them, refuses to be framed (frame-guard.ts).
   app.use(refuseFraming);
@@ -176,6 +180,8 @@ export function installRoutes(
 
   // The browser client (built by npm start): the game at /, the transcript verifier at /verify.
   app.get('/verify', (_req: Request, res: Response) => res.sendFile(join(CLIENT_DIST, 'verify.html')));
+  // The operator's view: the page /economy plots, or its figures as JSON (economy/economy-route.ts).
+  if (economy) installEconomyView(app, economy);
   app.use(express.static(CLIENT_DIST, { index: 'index.html', dotfiles: 'ignore' }));
 
   // The lobby's room list (Colyseus' own listing is not in the 0.18 client). Colyseus' listing
@@ -235,7 +241,7 @@ export function installRoutes(
   // without the chain (awards wait in the outbox), so a 503 for the chain alone is a warning.
   app.get('/health', async (_req: Request, res: Response) => {
     const { config } = services();
-    const [storage, chainState, db, redis] = await Promise.all([
+    const [storage, chainState, db, redis, coins] = await Promise.all([
       access(config.dataDir, constants.W_OK).then(() => ({ ok: true }), (e: Error) => ({ ok: false, error: e.message })),
       withTimeout(chain.contract.runner!.provider!.getBlockNumber(), 2000).then(
         (blockNumber) => ({ ok: true, blockNumber, deposits: chain.deposits }),
@@ -245,11 +251,13 @@ export function installRoutes(
       redisAnswers
         ? redisAnswers().then((ok) => (ok ? { ok, configured: true } : { ok, configured: true, error: 'Redis did not answer PING within 2 s' }))
         : { ok: true, configured: false },
+      // Coins on chain against cash-outs and deposits (economy/reconciliation.ts): shown, never failing health.
+      economy?.coins(),
     ]);
     const ok = storage.ok && chainState.ok && db.ok && redis.ok;
     // Damage a start set aside is a warning, not a failure: the server runs without it.
     const damaged = services().damage?.list() ?? [];
-    res.status(ok ? 200 : 503).json({ ok, storage, chain: chainState, database: db, redis, ...(damaged.length ? { warnings: { damaged } } : {}) });
+    res.status(ok ? 200 : 503).json({ ok, storage, chain: chainState, database: db, redis, ...(coins ? { economy: coins } : {}), ...(damaged.length ? { warnings: { damaged } } : {}) });
   });
 }
 

@@ -19,7 +19,7 @@ import { colyseusRoutePath, expressRoutePath } from './route-paths.ts';
 import type { LimitName, RateLimits, Refusal } from './rate-limits.ts';
 
 /** The reads that cost the most per request: a whole transcript or its pages, an anchor's leaves or a range of anchors, awards with their chain balances, sign-in nonces, a transaction's page (chain reads). */
-const EXPENSIVE = [/^\/rooms\/[^/]+\/transcript$/, /^\/anchors(\/[^/]+)?$/, /^\/players\/[^/]+\/awards$/, /^\/auth\/nonce$/, /^\/tx\/[^/]+$/];
+const EXPENSIVE = [/^\/rooms\/[^/]+\/transcript$/, /^\/anchors(\/[^/]+)?$/, /^\/players\/[^/]+\/awards$/, /^\/auth\/nonce$/, /^\/tx\/[^/]+$/, /^\/economy$/];
 /** Colyseus' matchmaking: every join, create and reconnect starts with one. */
 const MATCHMAKE = /^\/matchmake\//;
 
