@@ -1,6 +1,6 @@
 /**
- * Builds the browser client (client/) into static files the game server serves: the game at `/`
- * and the standalone verifier at `/verify`. Proof checks run in a module worker.
+ * Builds the browser client (client/) into static files the game server serves: the game at `/`,
+ * the standalone verifier at `/verify` and the operator's economy page at `/economy`. Proof checks run in a module worker.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -15,7 +15,7 @@ export default defineConfig({
     outDir: here('./dist/client'),
     emptyOutDir: true,
     target: 'es2022',
-    rollupOptions: { input: { main: here('./client/index.html'), verify: here('./client/verify.html') } },
+    rollupOptions: { input: { main: here('./client/index.html'), verify: here('./client/verify.html'), economy: here('./client/economy.html') } },
   },
   worker: { format: 'es' },
 });

@@ -1,8 +1,8 @@
 /**
- * The README's pictures: one of each game, taken from the screenshots the browser tests write
+ * The README's pictures: one of each game and one of the operator's economy page, taken from the screenshots the browser tests write
  * (test-results/screenshots, which git ignores) and copied into docs/screenshots (tracked).
  *
- *   npm run screenshots              # runs the three game tests (each starts its own server), then copies
+ *   npm run screenshots              # runs the game tests and the economy page's (each starts its own server), then copies
  *   npm run screenshots -- --copy    # copies what the last test runs left
  *
  * Each picture is the top of the page (what a 1280 x 800 window shows), drawn by Chromium and
@@ -21,11 +21,12 @@ const OUT = join(root, 'docs', 'screenshots');
 const MAX_BYTES = 150_000;
 const VIEW = { width: 1280, height: 800 };
 
-/** The README's picture of each game: the test that takes it and the screenshot it writes. */
+/** The README's picture of each game (and of /economy): the test that takes it and the screenshot it writes. */
 const PICTURES: readonly { game: string; test: string; shot: string }[] = [
   { game: 'dice', test: 'test/browser/dice.test.ts', shot: 'dice-played' },
   { game: 'raid', test: 'test/browser/raid.test.ts', shot: 'raid-playing' },
   { game: 'blackjack', test: 'test/browser/blackjack.test.ts', shot: 'blackjack' },
+  { game: 'economy', test: 'test/browser/economy.test.ts', shot: 'economy' },
 ];
 
 /** Runs each game's test; a failing test is reported, and its picture is used only if this run wrote it. */

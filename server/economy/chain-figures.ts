@@ -41,6 +41,7 @@ export class ChainFigures {
   /** mintedInEpoch of past epochs never changes: read once. key `${epoch}:${tokenId}` */
   readonly #pastMinted = new Map<string, bigint>();
   #epochLength: bigint | undefined;
+  #reading: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly contract: Contract,
@@ -73,8 +74,14 @@ export class ChainFigures {
     }
   }
 
-  /** The coin's events summed up to `toBlock`, reading only the blocks not read before. */
-  async coinEvents(toBlock: number): Promise<CoinEventSums> {
+  /** The coin's events summed up to `toBlock`, reading only the blocks not read before; one reading at a time. */
+  coinEvents(toBlock: number): Promise<CoinEventSums> {
+    const read = this.#reading.then(() => this.#readCoinEvents(toBlock));
+    this.#reading = read.catch(() => undefined);
+    return read;
+  }
+
+  async #readCoinEvents(toBlock: number): Promise<CoinEventSums> {
     const coinTopic = zeroPadValue(toBeHex(this.coinTokenId), 32);
     const address = await this.contract.getAddress();
     const bonds = new Set(this.bondAwardIds.map((id) => id.toLowerCase()));

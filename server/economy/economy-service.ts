@@ -107,6 +107,18 @@ export class EconomyService {
     return this.#coinsRun;
   }
 
+  /**
+   * A contract without totalSupply: the coin's AwardMinted events less its Deposited ones (court
+   * bonds included, as the reconciliation counts them); an item's minted awards in the database.
+   */
+  async #supplyWithoutTotalSupply(tokenId: number, block: number): Promise<bigint> {
+    if (tokenId === COIN_TOKEN_ID) {
+      const events = await this.opts.chain.coinEvents(block);
+      return events.minted - events.deposited;
+    }
+    return BigInt(await mintedLessDeposited(this.opts.database.db, this.opts.gameAssets, tokenId, COIN_TOKEN_ID));
+  }
+
   /** One tick: samples (one process), then refreshes the Prometheus series (every process). */
   async sample(): Promise<void> {
     const { database, chain, log } = this.opts;
@@ -115,9 +127,7 @@ export class EconomyService {
       const block = await chain.settledBlock();
       const rows = await Promise.all(
         TOKEN_IDS.map(async (tokenId) => {
-          const onChain = await chain.totalSupply(tokenId, block);
-          // A contract without totalSupply: what the database saw minted, less what was deposited.
-          const supply = onChain ?? BigInt(await mintedLessDeposited(database.db, this.opts.gameAssets, tokenId, COIN_TOKEN_ID));
+          const supply = (await chain.totalSupply(tokenId, block)) ?? (await this.#supplyWithoutTotalSupply(tokenId, block));
           return { at, token_id: tokenId, supply: supply.toString() };
         }),
       );
