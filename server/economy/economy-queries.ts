@@ -85,11 +85,17 @@ export interface MintTxGas {
   readonly awards: number;
 }
 
+/**
+ * `mint_txs` also holds the fairness key's transactions (anchors, court answers) under their own
+ * `contract` label: every gas figure is of GameAssets' mint transactions only.
+ */
+
 /** The latest confirmed mint transactions whose gas is known, oldest first, with how many awards each minted. */
-export async function recentMintGas(db: Kysely<Schema>): Promise<MintTxGas[]> {
+export async function recentMintGas(db: Kysely<Schema>, contract: string): Promise<MintTxGas[]> {
   const rows = await db
     .selectFrom('mint_txs as t')
     .select((eb) => ['t.n', 't.hash', 't.gas_used', 't.gas_price', eb.selectFrom('minted_awards as m').select((e) => e.fn.countAll().as('k')).whereRef('m.hash', '=', 't.hash').as('awards')])
+    .where('t.contract', '=', contract.toLowerCase())
     .where('t.state', '=', 'confirmed')
     .where('t.gas_used', 'is not', null)
     .orderBy('t.n', 'desc')
@@ -99,13 +105,13 @@ export async function recentMintGas(db: Kysely<Schema>): Promise<MintTxGas[]> {
 }
 
 /** Over every confirmed mint transaction whose gas is known: transactions, awards, gas and wei. */
-export async function gasTotals(db: Kysely<Schema>): Promise<{ txs: number; awards: number; gas: number; wei: number }> {
+export async function gasTotals(db: Kysely<Schema>, contract: string): Promise<{ txs: number; awards: number; gas: number; wei: number }> {
   const { rows } = await sql<{ txs: unknown; gas: unknown; wei: unknown }>`
     select count(*) as txs, sum(${float(sql.ref('gas_used'))}) as gas, sum(${float(sql.ref('gas_used'))} * ${float(sql.ref('gas_price'))}) as wei
-    from mint_txs where state = 'confirmed' and gas_used is not null`.execute(db);
+    from mint_txs where contract = ${contract.toLowerCase()} and state = 'confirmed' and gas_used is not null`.execute(db);
   const awards = await sql<{ k: unknown }>`
     select count(*) as k from minted_awards m join mint_txs t on t.hash = m.hash
-    where t.state = 'confirmed' and t.gas_used is not null`.execute(db);
+    where t.contract = ${contract.toLowerCase()} and t.state = 'confirmed' and t.gas_used is not null`.execute(db);
   return { txs: num(rows[0]?.txs), awards: num(awards.rows[0]?.k), gas: num(rows[0]?.gas), wei: num(rows[0]?.wei) };
 }
 
@@ -117,7 +123,7 @@ export interface PlayerGas {
 }
 
 /** The players whose minted awards cost the most gas: each transaction's gas shared evenly among its awards. */
-export async function gasByPlayer(db: Kysely<Schema>): Promise<PlayerGas[]> {
+export async function gasByPlayer(db: Kysely<Schema>, contract: string): Promise<PlayerGas[]> {
   const { rows } = await sql<{ address: string; awards: unknown; gas: unknown; wei: unknown }>`
     select a.address as address, count(*) as awards,
       sum(${float(sql.ref('t.gas_used'))} / c.k) as gas,
@@ -126,7 +132,7 @@ export async function gasByPlayer(db: Kysely<Schema>): Promise<PlayerGas[]> {
       join mint_txs t on t.hash = m.hash
       join (select hash, count(*) as k from minted_awards group by hash) c on c.hash = m.hash
       join awards a on a.award_id = m.award_id
-    where t.state = 'confirmed' and t.gas_used is not null
+    where t.contract = ${contract.toLowerCase()} and t.state = 'confirmed' and t.gas_used is not null
     group by a.address order by 3 desc limit ${sql.lit(LIMITS.players)}`.execute(db);
   return rows.map((r) => ({ address: r.address, awards: num(r.awards), gas: num(r.gas), wei: num(r.wei) }));
 }

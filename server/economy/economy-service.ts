@@ -33,7 +33,7 @@ export interface EconomyServiceOptions {
   readonly chain: ChainFigures;
   readonly provider: Provider;
   readonly gameAssets: string;
-  readonly sources: Omit<EconomySources, 'db' | 'chain'>;
+  readonly sources: Omit<EconomySources, 'db' | 'chain' | 'gameAssets'>;
   readonly gauges: EconomyGauges;
   readonly sampleSeconds: number;
   readonly log: Logger;
@@ -71,7 +71,7 @@ export class EconomyService {
   report(): Promise<EconomyReport> {
     const now = Date.now();
     if (!this.#report || now - this.#report.at > REPORT_TTL_MS) {
-      const value = economyReport({ ...this.opts.sources, db: this.opts.database.db, chain: this.opts.chain });
+      const value = economyReport({ ...this.opts.sources, db: this.opts.database.db, chain: this.opts.chain, gameAssets: this.opts.gameAssets });
       this.#report = { at: now, value };
       // A failed computation is not kept: the next request tries again.
       value.catch(() => {
@@ -132,7 +132,7 @@ export class EconomyService {
         }),
       );
       await database.db.insertInto('economy_samples').values(rows).onConflict((oc) => oc.columns(['at', 'token_id']).doNothing()).execute();
-      const filled = await backfillMintGas(database.db, this.opts.provider);
+      const filled = await backfillMintGas(database.db, this.opts.provider, this.opts.gameAssets);
       if (filled > 0) log.info({ filled }, 'filled in the gas of mint transactions confirmed before gas was recorded');
     }
     this.#report = undefined;

@@ -44,6 +44,8 @@ export interface EconomyReport {
 export interface EconomySources {
   readonly db: Kysely<Schema>;
   readonly chain: ChainFigures;
+  /** GameAssets' address: the mint transactions the gas figures are of. */
+  readonly gameAssets: string;
   /** Seconds per epoch when the chain cannot say. */
   readonly epochSecondsFallback: number;
   /** The published edge of a game, or null (published-terms.ts). */
@@ -89,9 +91,9 @@ export async function economyReport(src: EconomySources): Promise<EconomyReport>
     q.flowsByEpoch(db, 'withdrawals', epochSeconds),
     q.flowsByEpoch(db, 'deposits', epochSeconds),
     q.houseSumsByGame(db),
-    q.recentMintGas(db),
-    q.gasTotals(db),
-    q.gasByPlayer(db),
+    q.recentMintGas(db, src.gameAssets),
+    q.gasTotals(db, src.gameAssets),
+    q.gasByPlayer(db, src.gameAssets),
     q.topWinners(db),
     q.topCashOuts(db),
     capsRead,

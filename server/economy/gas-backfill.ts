@@ -12,8 +12,8 @@ import type { Schema } from '../db/schema.ts';
 const PER_CALL = 50;
 
 /** Returns how many transactions it filled in. */
-export async function backfillMintGas(db: Kysely<Schema>, provider: Provider): Promise<number> {
-  const rows = await db.selectFrom('mint_txs').select('hash').where('state', '=', 'confirmed').where('gas_used', 'is', null).orderBy('n', 'desc').limit(PER_CALL).execute();
+export async function backfillMintGas(db: Kysely<Schema>, provider: Provider, gameAssets: string): Promise<number> {
+  const rows = await db.selectFrom('mint_txs').select('hash').where('contract', '=', gameAssets.toLowerCase()).where('state', '=', 'confirmed').where('gas_used', 'is', null).orderBy('n', 'desc').limit(PER_CALL).execute();
   let filled = 0;
   for (const { hash } of rows) {
     const receipt = await provider.getTransactionReceipt(hash);

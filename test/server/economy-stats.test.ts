@@ -83,14 +83,16 @@ describe.each(BACKENDS)('the economy queries on %s', (backend) => {
       hash, contract: ASSETS, n: ++n, state, nonce: 0, raw: null, award_ids: null, block_number: null, block_hash: null, reason: null, gas_used: gas, gas_price: price,
     });
     await db.insertInto('mint_txs').values([tx('t1', 'confirmed', '100000', '2'), tx('t2', 'confirmed', '60000', '1'), tx('t3', 'sent', null, null)]).execute();
+    // The fairness key's transactions share the table under another label: not mint gas.
+    await db.insertInto('mint_txs').values({ ...tx('f1', 'confirmed', '900000', '5'), contract: 'fairness:0x' + 'dd'.repeat(20) }).execute();
     await db.insertInto('minted_awards').values([
       { contract: ASSETS, award_id: 'w1', hash: 't1' }, { contract: ASSETS, award_id: 'x1', hash: 't1' }, { contract: ASSETS, award_id: 'i1', hash: 't2' },
     ]).execute();
     await db.insertInto('mint_tx_awards').values([{ hash: 't3', award_id: 's1' }]).execute();
 
-    expect(await gasTotals(db)).toEqual({ txs: 2, awards: 3, gas: 160_000, wei: 260_000 });
-    expect((await recentMintGas(db)).map((t) => [t.hash, t.gasUsed, t.awards])).toEqual([['t1', 100_000, 2], ['t2', 60_000, 1]]);
-    expect(await gasByPlayer(db)).toEqual([
+    expect(await gasTotals(db, ASSETS)).toEqual({ txs: 2, awards: 3, gas: 160_000, wei: 260_000 });
+    expect((await recentMintGas(db, ASSETS)).map((t) => [t.hash, t.gasUsed, t.awards])).toEqual([['t1', 100_000, 2], ['t2', 60_000, 1]]);
+    expect(await gasByPlayer(db, ASSETS)).toEqual([
       { address: A, awards: 2, gas: 110_000, wei: 160_000 },
       { address: B, awards: 1, gas: 50_000, wei: 100_000 },
     ]);
