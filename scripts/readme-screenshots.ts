@@ -4,6 +4,7 @@
  *
  *   npm run screenshots              # runs the game tests and the economy page's (each starts its own server), then copies
  *   npm run screenshots -- --copy    # copies what the last test runs left
+ *   npm run screenshots -- --only=economy   # one picture (with or without --copy)
  *
  * Each picture is the top of the page (what a 1280 x 800 window shows), drawn by Chromium and
  * scaled down until its PNG is under MAX_BYTES, so the repository stays small.
@@ -29,9 +30,14 @@ const PICTURES: readonly { game: string; test: string; shot: string }[] = [
   { game: 'economy', test: 'test/browser/economy.test.ts', shot: 'economy' },
 ];
 
+/** The pictures asked for: all, or the one `--only=<name>` names. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const CHOSEN = only === undefined ? PICTURES : PICTURES.filter((p) => p.game === only);
+if (CHOSEN.length === 0) throw new Error(`--only=${only}: no such picture (${PICTURES.map((p) => p.game).join(', ')})`);
+
 /** Runs each game's test; a failing test is reported, and its picture is used only if this run wrote it. */
 function runTests(): void {
-  for (const p of PICTURES) {
+  for (const p of CHOSEN) {
     console.log(`screenshots: running ${p.test}`);
     const started = Date.now();
     const run = spawnSync('npx', ['vitest', 'run', p.test], { cwd: root, stdio: 'inherit' });
@@ -46,7 +52,7 @@ async function copy(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const browser = await launchChromium();
   try {
-    for (const p of PICTURES) {
+    for (const p of CHOSEN) {
       const from = join(SHOTS, `${p.shot}.png`);
       if (!existsSync(from)) throw new Error(`no ${from}: run ${p.test} first (or npm run screenshots without --copy)`);
       const to = join(OUT, `${p.game}.png`);

@@ -54,6 +54,8 @@ describe('bucketsFor', () => {
     expect(bucketsFor('GET', '/anchors/12')).toEqual(['http', 'expensive']);
     expect(bucketsFor('GET', '/anchors?from=0&limit=1440')).toEqual(['http', 'expensive']);
     expect(bucketsFor('GET', '/auth/nonce')).toEqual(['http', 'expensive']);
+    expect(bucketsFor('GET', '/economy')).toEqual(['http', 'expensive']);
+    expect(bucketsFor('GET', '/economy?x=1')).toEqual(['http', 'expensive']);
     expect(bucketsFor('POST', '/chain')).toEqual(['http', 'expensive']);
     expect(bucketsFor('POST', '/chain/fund')).toEqual(['http', 'expensive']);
     expect(bucketsFor('POST', '/Chain/Fund/')).toEqual(['http', 'expensive']);
