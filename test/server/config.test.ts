@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       courtBondCoins: 1_000_000,
       courtWithdrawDelaySeconds: 604_800,
       awardEpochSeconds: 86_400,
+      economySampleSeconds: 60,
       coinEpochCap: 100_000_000,
       coinPlayerEpochCap: 1_000_000,
       mintBatchSize: 100,
