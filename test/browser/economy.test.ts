@@ -1,11 +1,12 @@
 /**
- * The operator's economy page in Chromium after some play: every chart drawn from real figures
- * (the supply sampled, the cap use read from the chain, the house's dice profit against its
- * published edge, the gas of an award minted), its table alternative holding the same rows, the
+ * The operator's economy page in Chromium after some play and a cash-out: every chart drawn from
+ * real figures (the supply sampled, the cash-out in its epoch, the cap use read from the chain,
+ * the house's dice profit against its published edge, the gas of the cash-out's mint), its table alternative holding the same rows, the
  * bonus rule and the coin reconciliation in words, no serious accessibility violation in light or
  * dark, and a screenshot (test-results/screenshots/economy.png; `npm run screenshots` copies it
  * to docs/screenshots/economy.png).
  */
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
@@ -14,12 +15,13 @@ import { withServerAndBrowser } from '../helpers/browser-suite.ts';
 import { describeViolations, runAxe, serious } from '../helpers/axe.ts';
 import { Gambler, randomWallet } from '../helpers/gambler.ts';
 import { describeHonest, HonestBettor } from '../helpers/honest-bettor.ts';
+import { sessionSignIn } from '../helpers/player.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 let server: ServerProcess;
 let browser: Browser;
-withServerAndBrowser({ env: { ECONOMY_SAMPLE_SECONDS: '1', MAX_MESSAGES_PER_SECOND: '1000' } }, (s, b) => {
+withServerAndBrowser({ env: { ECONOMY_SAMPLE_SECONDS: '1', MAX_MESSAGES_PER_SECOND: '1000', BONUS_WAGER_MULTIPLE: '0', MIN_CASHOUT_COINS: '1' } }, (s, b) => {
   server = s;
   browser = b;
 });
@@ -28,32 +30,45 @@ interface Figures { flows: unknown[]; gas: { recent: unknown[] }; house: { game:
 const figures = async (): Promise<Figures> => (await (await fetch(`${server.url}/economy`, { headers: { accept: 'application/json' } })).json()) as Figures;
 
 /**
- * Gets an award minted, for the gas chart: 50-chip dice bets at a 90% chance until one wins (a
- * win's profit, 5 chips, is minted as coins).
+ * A cash-out, for the cash-out chart and the gas chart (its award is minted): 50-chip dice bets
+ * at a 90% chance until the player is ahead of its bonus, then its winnings cashed out (the
+ * server runs without a wagering requirement, from 1 coin).
  */
-async function mintAnAward(): Promise<void> {
-  const gambler = await Gambler.enter(server.url, randomWallet());
-  for (let i = 0; i < 20; i++) {
+async function cashOutWinnings(): Promise<void> {
+  const wallet = randomWallet();
+  const gambler = await Gambler.enter(server.url, wallet);
+  const balance = async () => ((await (await fetch(`${server.url}/players/${wallet.address}/chips`)).json()) as { balance: number }).balance;
+  for (let i = 0; i < 30 && (await balance()) < 1001 * UNITS_PER_CHIP; i++) {
     const placed = await gambler.bet({ stake: 50 * UNITS_PER_CHIP, target: 9000, direction: 'under' });
     if ('refused' in placed) throw new Error(`bet refused: ${placed.refused}`);
     gambler.reveal(placed.receipt.drawSeq, placed.seed);
-    const outcome = await gambler.outcome(placed.receipt.drawSeq);
-    if (Number(outcome.record.result.payout) > 0) break;
+    await gambler.outcome(placed.receipt.drawSeq);
   }
   await gambler.room.leave().catch(() => undefined);
-  await waitFor(async () => (await figures()).gas.recent.length > 0, { what: 'a mint transaction with its gas in /economy', timeout: 60_000, interval: 500 });
+  const won = Math.floor((await balance()) / UNITS_PER_CHIP) - 1000;
+  expect(won, 'whole chips won beyond the bonus').toBeGreaterThan(0);
+  const { token } = await sessionSignIn(server.url, wallet);
+  const res = await fetch(`${server.url}/economy/cash-out`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ coins: won, requestId: `page-${randomBytes(6).toString('hex')}` }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  await waitFor(async () => {
+    const f = await figures();
+    return f.gas.recent.length > 0 && f.flows.length > 0;
+  }, { what: 'the cash-out and a mint transaction with its gas in /economy', timeout: 60_000, interval: 500 });
 }
 
 describe('the economy page', () => {
   it('draws every chart from real figures, with a table for each, and reads well in light and dark', async () => {
     const bettor = await HonestBettor.start(server.url);
-    await mintAnAward();
+    await cashOutWinnings();
     await waitFor(async () => ((await figures()).house.find((h) => h.game === 'dice')?.bets ?? 0) >= 5, { what: '5 dice bets in /economy', timeout: 60_000, interval: 500 });
     const report = await bettor.stop();
     console.log(describeHonest('economy page', report));
     expect(report.errors).toEqual([]);
     expect(report.bets).toBeGreaterThan(0);
-    const json = await figures();
 
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme });
@@ -61,19 +76,17 @@ describe('the economy page', () => {
       await page.goto(`${server.url}/economy`);
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
       if (colorScheme === 'light') await screenshot(page, 'economy', { fullPage: false });
-      // Every chart with its points drawn on a canvas; cash-outs only once some were made.
-      for (const id of ['chart-supply', 'chart-caps', 'chart-house', 'chart-gas']) {
+      // Every chart with its points drawn on a canvas.
+      for (const id of ['chart-supply', 'chart-flows', 'chart-caps', 'chart-house', 'chart-gas']) {
         expect(Number(await page.locator(`#${id}`).getAttribute('data-points')), id).toBeGreaterThan(0);
         await expect.poll(() => page.locator(`#${id} canvas`).count(), { message: id }).toBe(1);
         expect(await page.locator(`#${id} details tbody tr`).count(), `${id}'s table`).toBeGreaterThan(0);
       }
-      if (json.flows.length === 0) expect(await page.locator('#chart-flows .plot').innerText()).toBe('No cash-outs or deposits yet.');
-      else expect(Number(await page.locator('#chart-flows').getAttribute('data-points'))).toBeGreaterThan(0);
       // The dice row of the house table: its bets, stakes and the published 1%.
       await page.locator('#chart-house details summary').click();
       const dice = page.locator('#chart-house tbody tr', { hasText: 'dice' });
       await expect.poll(() => dice.innerText()).toMatch(/dice\s+\d+\s+[\d,.]+ chips?\s+-?[\d,.]+ chips?\s+-?[\d.]+%\s+-?[\d.]+% to -?[\d.]+%\s+1\.0000%/);
-      expect(await page.locator('#bonus-rule').innerText()).toMatch(/^A new player gets 1,000 bonus chips/);
+      expect(await page.locator('#bonus-rule').innerText()).toMatch(/The 1,000 free starting chips are a bonus: they can be played but never cashed out/);
       await expect.poll(() => page.locator('#reconciliation').innerText()).toMatch(/^The coins add up\./);
       expect(await page.locator('#top-winners tbody tr').count()).toBeGreaterThan(0);
       expect(await page.locator('#gas-by-player tbody tr').count()).toBeGreaterThan(0);
