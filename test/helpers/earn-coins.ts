@@ -82,9 +82,9 @@ export async function earnWithdrawable(baseUrl: string, bettor: DiceBettor, coin
   }
 }
 
-/** Cashes `coins` out for `wallet` (signed in afresh, or with `token`); throws on any answer but 200. */
-export async function cashOut(baseUrl: string, wallet: Wallet | HDNodeWallet, coins: number, token?: string): Promise<CashOut> {
-  const answer = await postCashOut(baseUrl, wallet, { coins, requestId: randomBytes(12).toString('hex') }, token);
+/** Cashes `coins` out for `wallet`, signed in afresh (a sign-in token is good for one request); throws on any answer but 200. */
+export async function cashOut(baseUrl: string, wallet: Wallet | HDNodeWallet, coins: number): Promise<CashOut> {
+  const answer = await postCashOut(baseUrl, wallet, { coins, requestId: randomBytes(12).toString('hex') });
   if (answer.status !== 200) throw new Error(`cash-out of ${coins} coins for ${wallet.address}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body as unknown as CashOut;
 }
