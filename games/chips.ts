@@ -26,7 +26,7 @@ export function stakeProblem(stake: number, maxBetUnits: number): string | undef
   return undefined;
 }
 
-/** The whole chips in an amount of units, rounded down: what a profit mints as coins. */
+/** The whole chips in an amount of units, rounded down (a coin is a whole chip: a receipt's maxPayout in coins). */
 export function wholeChips(units: number): number {
   return Math.floor(units / UNITS_PER_CHIP);
 }

@@ -2,8 +2,7 @@
  * The CLI's look at the reveal court (`verify-transcript ... --rpc URL --court ADDRESS`): for each
  * one-player receipt of a transcript that carries court terms, the court case of its EIP-712
  * digest, if any, and what is wrong with it. An answer is checked by `courtAnswerProblems` (the
- * proof over the revealed seed, beta, and the coins paid: 0 for a draw the transcript settled,
- * the outcome's otherwise); a case claimed, or unanswered past its answer window, is the server
+ * proof over the revealed seed, beta, and the coins paid: 0, as wins are settled in chips); a case claimed, or unanswered past its answer window, is the server
  * failing to answer and counts as a problem too. One line per case; none for receipts never taken there.
  * @module
  */

@@ -16,6 +16,7 @@ import { Contract, type ContractRunner } from 'ethers';
 import { getSuite } from '../../vrf/index.ts';
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { courtAnswerProblems } from '../../vrf/protocol/court-answer.ts';
+import { courtSettlement } from '../../vrf/protocol/court-payout.ts';
 import { signCourtReveal } from '../../vrf/protocol/court-reveal.ts';
 import { receiptTerms } from '../../vrf/protocol/record-checks.ts';
 import { bytesToHex, canonicalJson, hexToBytes } from '../../vrf/protocol/encoding.ts';
@@ -121,18 +122,27 @@ export type CaseState =
   /** chainNow: the latest block's timestamp, seconds: past answerBy, the case may be claimed. */
   | { readonly status: 'revealed'; readonly answerBy: number; readonly maxPayout: number; readonly chainNow: number }
   /**
-   * payout: the coins the answer paid the player. payoutProblems: what is wrong with the answer's
-   * payout (and beta) for a draw without an outcome, by `courtAnswerProblems`; undefined when not
-   * checked (a draw the page did not see voided may have been settled and paid by its room: 0 is right then).
+   * payout: the coins the answer paid the player (0 is right: a draw is settled in chips).
+   * payoutProblems: what is wrong with the answer's payout (and beta) for a draw without an
+   * outcome, by `courtAnswerProblems`; undefined when not checked (a draw the page did not see
+   * voided may have been settled by its room: 0 is right then). settledUnits: for a voided draw
+   * whose answer checks, the payout its outcome credits in chips (units; 0 for a loss).
    */
-  | { readonly status: 'answered'; readonly beta: string; readonly payout: number; readonly proofHolds: boolean | undefined; readonly payoutProblems?: readonly string[] }
+  | {
+      readonly status: 'answered';
+      readonly beta: string;
+      readonly payout: number;
+      readonly proofHolds: boolean | undefined;
+      readonly payoutProblems?: readonly string[];
+      readonly settledUnits?: number;
+    }
   | { readonly status: 'claimed'; readonly amount: number }
   | { readonly status: 'none' };
 
 /**
  * The case as the chain holds it now; an answer's proof is checked against the pinned VRF key,
  * and, for a draw the page saw `voided` (no outcome in its room) or an answer that pays, its payout
- * against what the outcome owes.
+ * against what the answer owes (0 coins), and how the outcome settles the draw in chips.
  */
 export async function caseState(chain: CourtChain, c: CourtCase, receipt: ReceiptRecord, seed: string, keys: TrustedKeys, voided: boolean): Promise<CaseState> {
   const provider = readProvider(chain);
@@ -159,7 +169,10 @@ export async function caseState(chain: CourtChain, c: CourtCase, receipt: Receip
     // No outcome in the room for a voided draw: the answer pays what the outcome owes.
     const { terms, problem } = receiptTerms(receipt, keys);
     const payoutProblems = problem ? [problem] : courtAnswerProblems(receipt, seed, { beta, pi, payout }, [], keys.publicKey, terms);
-    return { status: 'answered', beta, payout, proofHolds, payoutProblems };
+    if (payoutProblems.length) return { status: 'answered', beta, payout, proofHolds, payoutProblems };
+    // The answer settles the draw in chips as its outcome would have: the page says how it came out.
+    const settledUnits = courtSettlement(receipt, verified.beta, terms).payoutUnits;
+    return { status: 'answered', beta, payout, proofHolds, payoutProblems, settledUnits };
   } finally {
     provider.destroy();
   }

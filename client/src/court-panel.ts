@@ -8,8 +8,8 @@
  *   every 30 s until the receipt's reveal deadline, and the row says so. The card shows the
  *   bond's free and reserved coins.
  * - Revealed: the server must answer by the case's `answerBy`. Answered: the outcome's beta,
- *   checked here against the pinned VRF key, the coins the answer paid (checked against what the
- *   outcome owes when the draw was voided), and /verify for the room. Past `answerBy` and still
+ *   checked here against the pinned VRF key, the coins the answer paid (0: the draw is settled in
+ *   chips; for a voided draw the card says how it came out), and /verify for the room. Past `answerBy` and still
  *   unanswered: "Claim N coins", one more click; then claimed.
  * - Held: a payment the player's address refused (code at the address, e.g. an EIP-7702
  *   delegation) is kept by the court (`owed(player)`, read once a case is answered or claimed);
@@ -149,12 +149,12 @@ export class CourtPanel {
       const wait = this.#bondWait.get(id);
       if (wait) return say('bond-wait', bondWaitText(wait, d.receipt.revealDeadline!));
       if (this.#busy.has(id)) return say('open', 'Taking it to the court…');
-      return say('open', 'The court makes the seed public; the server must then answer with the outcome, paying what it wins, or the most this draw could have paid can be claimed.', this.#button('Take it to the court', 'court-reveal', () => this.#reveal(d)));
+      return say('open', 'The court makes the seed public; the server must then answer with the outcome, which settles the draw in chips, or the most this draw could have paid can be claimed in coins.', this.#button('Take it to the court', 'court-reveal', () => this.#reveal(d)));
     }
     const c = d.court;
     const state = this.#states.get(c.caseId);
     if (state?.status === 'answered') {
-      const paid = payoutText(state, d.voided !== undefined, this.#owed);
+      const paid = payoutText(state, d.voided !== undefined);
       li.dataset['payout'] = String(state.payout);
       const payout = Object.assign(document.createElement('span'), { className: paid.ok ? 'paid' : 'fail', textContent: `${paid.text} ` });
       const link = Object.assign(document.createElement('a'), { href: `/verify?room=${encodeURIComponent(d.roomId)}`, textContent: 'verify the room' });

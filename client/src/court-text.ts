@@ -1,11 +1,12 @@
 /**
  * What the court card says, in plain words: the court's bond, a reveal waiting for bond, an
- * answer with the coins it paid, and coins the court holds for the player. Pure functions of what
+ * answer and how it settled the draw, and coins the court holds for the player (from a claim). Pure functions of what
  * the chain said, so the card's wording lives in one place.
  * @module
  */
 import type { CaseState } from './court-actions.ts';
 import type { CourtBond } from './court-bond.ts';
+import { formatChips } from '../../games/chips.ts';
 
 type Answered = Extract<CaseState, { status: 'answered' }>;
 
@@ -26,16 +27,18 @@ export function bondWaitText(wait: { needed: bigint; available: bigint; next: nu
 const coins = (n: number | bigint) => `${n} coin${n === 1 || n === 1n ? '' : 's'}`;
 
 /**
- * What the answer paid, and whether that is what the draw owes; `voided`: the page saw the room
- * void the draw; `held`: coins the court holds for the player (a payment their address refused),
- * when the answer's coins may be among them rather than paid.
+ * What the answer paid (0 coins is right: wins and losses move chips only) and how it settled the
+ * draw; `voided`: the page saw the room void the draw, so the answer settled it in chips.
  */
-export function payoutText(state: Answered, voided: boolean, held = 0n): { text: string; ok: boolean } {
+export function payoutText(state: Answered, voided: boolean): { text: string; ok: boolean } {
   if (state.payoutProblems?.length) return { text: `✗ the answer is wrong: ${state.payoutProblems.join('; ')}.`, ok: false };
-  if (state.payout > 0 && held > 0n) return { text: `It awarded you ${coins(state.payout)}: what the draw's outcome wins (your address refused coins the court now holds for you, below).`, ok: true };
-  if (state.payout > 0) return { text: `It paid you ${coins(state.payout)}: what the draw's outcome wins.`, ok: true };
-  if (voided) return { text: 'The draw lost: nothing owed.', ok: true };
-  return { text: 'It paid no coins: nothing is owed if the room settled this draw (its transcript shows the outcome).', ok: true };
+  if (state.payout > 0) return { text: `✗ the answer paid ${coins(state.payout)}, where an answer owes none: a draw is settled in chips.`, ok: false };
+  if (voided && state.settledUnits !== undefined) {
+    const how = state.settledUnits > 0 ? `it won, and ${formatChips(state.settledUnits)} chips were credited to you` : 'it lost, so the stake the void gave back was taken again';
+    return { text: `It settled the draw in chips, as its outcome would have been: ${how}. Coins come only from cashing out.`, ok: true };
+  }
+  if (voided) return { text: 'It settled the draw in chips, as its outcome would have been.', ok: true };
+  return { text: 'It paid no coins and moved no chips: nothing is owed if the room settled this draw (its transcript shows the outcome).', ok: true };
 }
 
 /** The card's line for coins the court holds for the player, before its Collect button. */

@@ -1,8 +1,8 @@
 /**
  * One token's card in the inventory: its picture, its name counted ("3 coins"), its id, the
  * amount the chain holds for the player and the contract; under it, folded, the awards of that
- * token newest first (each with its status in words, its transaction page and its source
- * draw), and the send form. The card is built once and updated in place, so a refresh keeps an
+ * token newest first (each with its status in words, its transaction page and its source: the
+ * draw that found it, or a cash-out of chips), and the send form. The card is built once and updated in place, so a refresh keeps an
  * open fold and a half-typed address.
  * @module
  */
@@ -22,6 +22,9 @@ export function awardStatus(a: AwardView): string {
   return `pending: on its way to the chain${a.note ? ` (${a.note})` : ''}`;
 }
 
+/** A cash-out's award names this room (server/awards/award-sink.ts `WITHDRAWAL_ROOM`): chips cashed out, no draw. */
+const WITHDRAWAL_ROOM = 'withdrawal';
+
 function awardRow(a: AwardView): HTMLLIElement {
   const li = el('li', { className: 'award' });
   li.dataset['status'] = a.status;
@@ -29,8 +32,12 @@ function awardRow(a: AwardView): HTMLLIElement {
   li.append(el('strong', { textContent: `+${countOf(a.tokenId, a.amount)}` }), ' — ', el('span', { className: 'award-status', textContent: awardStatus(a) }));
   if (a.txHash)
     li.append(' — ', el('a', { className: 'award-tx', href: `/tx/${encodeURIComponent(a.txHash)}`, title: a.txHash, textContent: `transaction ${a.txHash.slice(0, 10)}…${a.txHash.slice(-4)}` }));
+  if (a.source.roomId === WITHDRAWAL_ROOM) {
+    li.append(' — ', el('span', { className: 'award-cashout', textContent: 'cashed out from your chips' }));
+    return li;
+  }
   const draw = `/verify?room=${encodeURIComponent(a.source.roomId)}&draw=${encodeURIComponent(String(a.source.drawSeq))}`;
-  li.append(' — ', el('a', { className: 'award-draw', href: draw, textContent: `won in room ${a.source.roomId}, draw ${a.source.drawSeq}` }));
+  li.append(' — ', el('a', { className: 'award-draw', href: draw, textContent: `found in room ${a.source.roomId}, draw ${a.source.drawSeq}` }));
   return li;
 }
 

@@ -11,15 +11,13 @@
  */
 import { schema, t, type SchemaType } from '@colyseus/schema';
 import { z } from 'zod';
-import { awardId } from '../../server/awards/award-sink.ts';
-import { COIN_TOKEN_ID } from '../../server/awards/tokens.ts';
 import { InsufficientChips } from '../../server/chips/chip-ledger.ts';
-import { MIN_STAKE_UNITS, stakeProblem, UNITS_PER_CHIP, wholeChips } from '../chips.ts';
+import { MIN_STAKE_UNITS, stakeProblem, UNITS_PER_CHIP } from '../chips.ts';
 import { addressOf, AuthorizationSchema, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
-import { NO_EFFECTS, sourceOf, type RecordEffects, type ServerGame } from '../../server/rooms/server-game.ts';
+import { NO_EFFECTS, type RecordEffects, type ServerGame } from '../../server/rooms/server-game.ts';
 import { services } from '../../server/services.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { blackjack, BlackjackActionSchema, BlackjackMoveSchema, deckOf, handState, stakeOf, type HandResult, type HandState } from './rules.ts';
+import { blackjack, BlackjackActionSchema, BlackjackMoveSchema, deckOf, handState, type HandResult, type HandState } from './rules.ts';
 
 export const BlackjackState = schema(
   {
@@ -172,7 +170,7 @@ class BlackjackRoom extends GameRoom<BlackjackStateType> {
 /**
  * The stake is taken at the receipt and a double's second stake at its move; a void refunds the
  * stake (a hand is voided only before its seed is in, so before any move); the outcome pays its
- * payout, and the profit over what was staked is minted as coins, one a whole chip, as at dice.
+ * payout in chips. Wins and losses move chips only (coins come from cashing out), as at dice.
  */
 function blackjackEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffects {
   const player = receipt.players[0]!;
@@ -185,12 +183,7 @@ function blackjackEffects(record: HashedRecord, receipt: ReceiptRecord): RecordE
   if (record.type !== 'outcome') return NO_EFFECTS;
   const result = record.result as unknown as HandResult;
   if (result.payout === 0) return NO_EFFECTS;
-  const source = sourceOf(record);
-  const coins = wholeChips(result.payout - stakeOf(action, result.moves));
-  return {
-    chips: [{ ref: `${ref}/payout`, address: player, delta: result.payout, reason: 'payout' }],
-    awards: coins > 0 ? [{ awardId: awardId(source, 0), player, tokenId: COIN_TOKEN_ID, amount: coins, source }] : [],
-  };
+  return { chips: [{ ref: `${ref}/payout`, address: player, delta: result.payout, reason: 'payout' }], awards: [] };
 }
 
 export default {

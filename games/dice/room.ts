@@ -7,12 +7,10 @@
  */
 import { schema, t, type SchemaType } from '@colyseus/schema';
 import { z } from 'zod';
-import { awardId } from '../../server/awards/award-sink.ts';
-import { COIN_TOKEN_ID } from '../../server/awards/tokens.ts';
 import { InsufficientChips } from '../../server/chips/chip-ledger.ts';
-import { MIN_STAKE_UNITS, stakeProblem, UNITS_PER_CHIP, wholeChips } from '../chips.ts';
+import { MIN_STAKE_UNITS, stakeProblem, UNITS_PER_CHIP } from '../chips.ts';
 import { addressOf, AuthorizationSchema, GameRoom, Hex32Schema, Refusal, type PlayerClient } from '../../server/rooms/game-room.ts';
-import { NO_EFFECTS, sourceOf, type RecordEffects, type ServerGame } from '../../server/rooms/server-game.ts';
+import { NO_EFFECTS, type RecordEffects, type ServerGame } from '../../server/rooms/server-game.ts';
 import { services } from '../../server/services.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
@@ -143,12 +141,10 @@ const servedEdgeBps = (): number => Number(services().fairness.rules['dice']?.do
 /** The stake of a receipt's action, v1 (with `edgeBps`) or v2. */
 const StakeOf = z.object({ stake: DiceBetSchema.shape.stake });
 
-/** Dice winnings become coins. */
-const DICE_WIN_TOKEN_ID = COIN_TOKEN_ID;
-
 /**
- * The stake is taken at the receipt, refunded by a void, and a win pays out; the profit mints as
- * coins, one a whole chip of it (rounded down; none under a chip).
+ * The stake is taken at the receipt, refunded by a void, and a win pays out in chips. Wins and
+ * losses move chips only: coins come from cashing chips out (`POST /economy/cash-out`), never
+ * from a win, so free chips cannot be farmed into coins.
  */
 function diceEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffects {
   const player = receipt.players[0]!;
@@ -159,12 +155,7 @@ function diceEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffect
   if (record.type !== 'outcome') return NO_EFFECTS;
   const payout = Number(record.result['payout'] ?? 0);
   if (payout === 0) return NO_EFFECTS;
-  const source = sourceOf(record);
-  const coins = wholeChips(payout - stake);
-  return {
-    chips: [{ ref: `${ref}/payout`, address: player, delta: payout, reason: 'payout' }],
-    awards: coins > 0 ? [{ awardId: awardId(source, 0), player, tokenId: DICE_WIN_TOKEN_ID, amount: coins, source }] : [],
-  };
+  return { chips: [{ ref: `${ref}/payout`, address: player, delta: payout, reason: 'payout' }], awards: [] };
 }
 
 export default {

@@ -17,11 +17,12 @@
  * court whose answer window ends before that (COURT_ANSWER_SECONDS is at least 900 s, so only a
  * court deployed otherwise) may see such a case claimed: the pending answer says so (`late`).
  *
- * The answer also says what it pays (the court pays it from its bond) and what it does to chips.
- * A draw with an outcome record was paid by its room: 0 coins, no chips. A draw proven now is
- * settled as its outcome would have been (vrf/protocol/court-payout.ts): the coins its outcome
- * awards, its payout credited in chips, and, for a void, the stake the void refunded taken again,
- * so that a player who withheld their seed to get a void gains nothing by going to the court.
+ * The answer also says what it pays (the court pays it from its bond: 0 coins, since wins and
+ * losses move chips only) and what it does to chips. A draw with an outcome record was settled by
+ * its room: no chips. A draw proven now is settled in chips as its outcome would have been
+ * (vrf/protocol/court-payout.ts): its payout credited, and, for a void, the stake the void
+ * refunded taken again, so that a player who withheld their seed to get a void gains nothing by
+ * going to the court.
  * Its outcome is worked out under the terms of the rules the receipt names: the served ones, or
  * rules served before, kept by hash (fairness/rules-archive.ts). Only a receipt naming rules this
  * server never served, or a mapping version whose code it no longer runs, cannot be answered here
@@ -52,7 +53,7 @@ export type CaseAnswer =
       readonly pi: Uint8Array;
       /** 'outcome': the draw's outcome record; 'proof': proven now for a draw its room never settled. */
       readonly from: 'outcome' | 'proof';
-      /** The coins the court pays the player with the answer (whole coins, at most the receipt's maxPayout). */
+      /** The coins the court pays the player with the answer: 0 (the draw is settled in `chips`). */
       readonly payout: number;
       /** The chip entries that settle the draw, applied (committed) before the answer is sent. */
       readonly chips: readonly ChipEntry[];
@@ -143,8 +144,6 @@ export async function answerCase(c: RevealedCase, deps: CaseAnswerDeps): Promise
     // The mapping refuses the receipt's action: no retry changes that.
     return claimable(`draw ${draw} has no outcome under its rules: ${e instanceof Error ? e.message : String(e)}`);
   }
-  // The court refuses an answer paying more than the receipt's maxPayout (which bounds every outcome's coins).
-  if (settlement.coins > (receipt.maxPayout ?? 0)) return claimable(`draw ${draw} owes ${settlement.coins} coins, more than its receipt's maxPayout ${receipt.maxPayout ?? 0}`);
   return { kind: 'answer', beta, pi, from: 'proof', payout: settlement.coins, chips: settlementChips(draw, receipt.players[0]!, settlement, voided) };
 }
 

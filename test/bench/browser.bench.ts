@@ -38,8 +38,7 @@ export async function benchBrowser(): Promise<{ table: string; targets: Target[]
     await page.goto(`${server.url}/verify`);
     await page.waitForFunction(() => (document.getElementById('public-key') as HTMLInputElement).value !== '');
     await page.fill('#paste', JSON.stringify(transcript));
-    // Node and the page take turns, so both meet the same machine (the server still mints the
-    // awards of those draws for a while).
+    // Node and the page take turns, so both meet the same machine.
     const nodeMs: number[] = [];
     const pageMs: number[] = [];
     const wallMs: number[] = [];

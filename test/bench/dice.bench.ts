@@ -79,7 +79,7 @@ function measureProve(): number {
 async function playUntil(p: TestPlayer, deadline: number, latencies: number[]): Promise<number> {
   let draws = 0;
   while (Date.now() < deadline) {
-    const { receipt, seed } = await p.bet({ stake: UNITS_PER_CHIP, target: 4950, direction: 'under' }); // one chip: a win pays 2, one coin of profit
+    const { receipt, seed } = await p.bet({ stake: UNITS_PER_CHIP, target: 4950, direction: 'under' }); // one chip at 49.5%: a win pays 2 chips (wins move chips only)
     const t0 = performance.now();
     await p.reveal(receipt.drawSeq, seed);
     latencies.push(performance.now() - t0);

@@ -9,8 +9,8 @@
  * case the page takes to the court (a draw whose outcome it never heard) is answered, and the page
  * shows the answer with its proof checked against the pinned VRF key, and the 0 coins it paid (the
  * room settled the draw). Against a server that voids revealed draws and then answers
- * (FAIRPLAY_TEST_WITHHOLD=void-revealed-answered), the page shows the coins the answer paid, as
- * the outcome owes them. And before revealing a seed the page checks the court's free bond: when
+ * (FAIRPLAY_TEST_WITHHOLD=void-revealed-answered), the page shows how the answer settled the draw
+ * in chips (0 coins: wins move chips only), as the outcome would have. And before revealing a seed the page checks the court's free bond: when
  * the admin has announced a withdrawal of the whole bond after the receipt was issued, the page
  * keeps its seed secret and says why.
  */
@@ -22,6 +22,9 @@ import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import { launchChromium, rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
 import { PUBLISHED_RULES } from '../../games/registry.ts';
 import { courtAnswerProblems } from '../../vrf/protocol/court-answer.ts';
+import { courtSettlement } from '../../vrf/protocol/court-payout.ts';
+import { hexToBytes } from '../../vrf/protocol/encoding.ts';
+import { formatChips, UNITS_PER_CHIP } from '../../games/chips.ts';
 import type { DrawRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { getJson } from '../helpers/player.ts';
@@ -210,7 +213,7 @@ describe('the reveal court from the page', () => {
       expect(text).toContain(`The server answered on chain: beta ${outcome.beta!.slice(0, 10)}… ✓ proof checked against the pinned VRF key`);
       // The room settled (and paid) the draw: the answer pays nothing.
       expect(await answered.getAttribute('data-payout')).toBe('0');
-      expect(text).toContain('It paid no coins: nothing is owed if the room settled this draw');
+      expect(text).toContain('It paid no coins and moved no chips: nothing is owed if the room settled this draw');
       expect(await answered.locator('a').getAttribute('href')).toBe(`/verify?room=${encodeURIComponent(roomId)}`);
       expect(await page.locator('#court-cases button.court-claim').count()).toBe(0);
       console.log(`player ${address} took draw 0 of room ${roomId} to the court; the honest server answered`);
@@ -220,7 +223,7 @@ describe('the reveal court from the page', () => {
     }
   });
 
-  it('shows the coins an answer paid for a draw the room voided after the reveal, as the outcome owes them', { timeout: timeoutWithStarts(1, 120_000) }, async () => {
+  it('shows how an answer settled a draw the room voided after the reveal: in chips, as the outcome would have, and 0 coins', { timeout: timeoutWithStarts(1, 120_000) }, async () => {
     const answering = await startServerProcess({ env: { NODE_ENV: 'test', FAIRPLAY_TEST_WITHHOLD: 'void-revealed-answered' } });
     const node = new IpcJsonRpcProvider(join(answering.dataDir, 'chain', 'anvil.ipc'));
     try {
@@ -230,12 +233,12 @@ describe('the reveal court from the page', () => {
       const { page, address, errors } = await signedInPage(browser, answering.url);
       await page.click('#create-dice');
       await page.waitForSelector('#dice:not([hidden])');
-      // 200 chips under 9800: a 98% chance of a win paying 202.04 chips, 2 whole coins of profit (the page shows whichever came).
+      // 200 chips under 9800: a 98% chance of a win paying 202.04 chips (the page shows whichever came).
       await page.fill('#stake', '200');
       await page.locator('#target').evaluate((el: HTMLInputElement) => ((el.value = '9800'), el.dispatchEvent(new Event('input'))));
       expect((await rollDice(page, 0)).text).toMatch(/voided/);
       await page.locator('#court-cases li[data-state="open"] button.court-reveal').click();
-      // The server's court watcher answers: the draw's beta and proof, and the coins its outcome wins.
+      // The server's court watcher answers: the draw's beta and proof, 0 coins, and the draw settled in chips.
       const answered = page.locator('#court-cases li[data-state="answered"]');
       await answered.waitFor({ timeout: 60_000 });
       const [draw] = JSON.parse((await page.evaluate(() => sessionStorage.getItem('fairplay.court'))) ?? '[]') as Stored;
@@ -251,12 +254,19 @@ describe('the reveal court from the page', () => {
       console.log(`the page, after the server answered the voided draw (payout ${payout} coins): ${text}`);
       expect(await answered.getAttribute('data-payout')).toBe(String(payout));
       expect(text).toContain(`The server answered on chain: beta ${beta.slice(2, 12)}… ✓ proof checked against the pinned VRF key. `);
-      expect([0n, 2n]).toContain(payout);
-      expect(text).toContain(payout > 0n ? "It paid you 2 coins: what the draw's outcome wins." : 'The draw lost: nothing owed.');
-      // The coins came from the court's bond, to the player; the case's reserve is released.
-      expect(await coins.getFunction('balanceOf')(address, 1)).toBe(payout);
+      expect(payout).toBe(0n);
+      // Settled in chips as the outcome would have been: the stake taken again, a win's payout credited.
+      const settled = courtSettlement(draw!.receipt, hexToBytes(beta.slice(2)), terms);
+      expect(text).toContain(
+        settled.payoutUnits > 0
+          ? `It settled the draw in chips, as its outcome would have been: it won, and ${formatChips(settled.payoutUnits)} chips were credited to you.`
+          : 'It settled the draw in chips, as its outcome would have been: it lost, so the stake the void gave back was taken again.',
+      );
+      const { balance } = await getJson<{ balance: number }>(`${answering.url}/players/${address}/chips`);
+      expect(balance).toBe(1000 * UNITS_PER_CHIP - 200 * UNITS_PER_CHIP + settled.payoutUnits);
+      // No coins moved from the court's bond; the case's reserve is released.
+      expect(await coins.getFunction('balanceOf')(address, 1)).toBe(0n);
       expect(await court.getFunction('reserved')()).toBe(0n);
-      if (payout > 0n) await page.locator(`.token-card[data-token-id="1"][data-amount="${payout}"]`).waitFor({ timeout: 15_000 });
       await screenshot(page, 'court-answered-payout');
       expect(errors).toEqual([]);
     } finally {

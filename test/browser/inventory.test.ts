@@ -1,18 +1,20 @@
 /**
- * The inventory in Debian's Chromium against the real server and its embedded chain: dice wins
- * mint coins, and the coin's card shows them counted right ("1 coin", then "2 coins"), with the
+ * The inventory in Debian's Chromium against the real server and its embedded chain: chips won at
+ * dice and cashed out mint coins (wins alone mint nothing), and the coin's card shows them counted
+ * right ("1 coin", then "2 coins"), with the
  * token id and the GameAssets contract; the award history opens onto the mint's transaction
  * page, which shows the transfer; a send to a mistyped address is refused in a sentence, and a
  * send of 1 coin to another address moves both balances on the chain. A wallet user sends with the
  * wallet, and is shown what to import to see the tokens there.
  */
 import { join } from 'node:path';
-import { Wallet } from 'ethers';
+import { Wallet, type HDNodeWallet } from 'ethers';
 import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { rollDice, screenshot, signedInPage } from '../helpers/browser.ts';
-import { getJson } from '../helpers/player.ts';
+import { screenshot, signedInPage } from '../helpers/browser.ts';
+import { cashOut, CASH_OUT_TEST_ENV, earnWithdrawable, playerBettor } from '../helpers/earn-coins.ts';
+import { getJson, TestPlayer } from '../helpers/player.ts';
 import { walletAtDiceTable } from '../helpers/injected-wallet.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 import { withServerAndBrowser } from '../helpers/browser-suite.ts';
@@ -21,38 +23,39 @@ import { waitFor } from '../helpers/wait-for.ts';
 let server: ServerProcess;
 let browser: Browser;
 
-withServerAndBrowser({ env: { MAX_MESSAGES_PER_SECOND: '1000' } }, (s, b) => ((server = s), (browser = b)));
+withServerAndBrowser({ env: { MAX_MESSAGES_PER_SECOND: '1000', ...CASH_OUT_TEST_ENV } }, (s, b) => ((server = s), (browser = b)));
 
 /** The player's coins on the chain, as the server reads them. */
 const coinsOf = async (address: string): Promise<bigint> => BigInt((await getJson<{ balances: Record<string, string> | null }>(`${server.url}/players/${address}/awards`)).balances?.['1'] ?? -1);
 
-/** Rolls at a 98% chance with 100 chips until `wins` more wins (each profits one whole chip: one coin); returns the next draw number. */
-async function winCoins(page: Page, draw: number, wins: number): Promise<number> {
-  for (let won = 0; won < wins; draw++) {
-    expect(draw, 'a 98% chance lost 20 times running').toBeLessThan(20);
-    const r = await rollDice(page, draw);
-    expect(r.verified, r.text).toBe('true');
-    if (/— won /.test(r.text)) won++;
-  }
-  return draw;
+/**
+ * Cashes `coins` out for `wallet`: chips won over the bonus at a dice table of its own (through the
+ * SDK, beside the page), then `POST /economy/cash-out`; the page's inventory is refreshed.
+ */
+async function cashOutCoins(page: Page, wallet: Wallet | HDNodeWallet, coins: number): Promise<void> {
+  const player = await TestPlayer.join(server.url, { wallet, create: true });
+  await earnWithdrawable(server.url, playerBettor(player), coins);
+  await player.room.leave();
+  await cashOut(server.url, wallet, coins);
+  await page.click('#refresh-inventory');
 }
 
+/** The page's browser key (a local sign-in keeps it in localStorage, client/src/sign-in.ts). */
+const browserKey = async (page: Page): Promise<Wallet> => new Wallet((await page.evaluate(() => localStorage.getItem('fairplay.localKey')))!);
+
 describe('the inventory', () => {
-  it('shows each coin won on its card, opens the mint transaction, refuses a bad address in words and sends a coin', { timeout: 240_000 }, async () => {
+  it('shows each coin cashed out on its card, opens the mint transaction, refuses a bad address in words and sends a coin', { timeout: 240_000 }, async () => {
     const { page, address, errors } = await signedInPage(browser, server.url);
     const { chain } = await getJson<{ chain: { gameAssets: string } }>(`${server.url}/fairness`);
     expect(await page.locator('#inventory-empty').isVisible()).toBe(true);
-    await page.click('#create-dice');
-    await page.waitForSelector('#dice:not([hidden])');
-    await page.fill('#stake', '100');
-    await page.check('input[name=direction][value=under]');
-    await page.locator('#target').fill('9800');
+    const wallet = await browserKey(page);
+    expect(wallet.address).toBe(address);
 
     const card = page.locator('.token-card[data-token-id="1"]');
-    let draw = await winCoins(page, 0, 1);
+    await cashOutCoins(page, wallet, 1);
     await page.locator('.token-card[data-token-id="1"][data-amount="1"]').waitFor({ timeout: 30_000 });
     expect(await card.locator('.token-name').innerText()).toBe('1 coin');
-    draw = await winCoins(page, draw, 1);
+    await cashOutCoins(page, wallet, 1);
     await page.locator('.token-card[data-token-id="1"][data-amount="2"]').waitFor({ timeout: 30_000 });
     expect(await card.locator('.token-name').innerText()).toBe('2 coins');
     expect(await card.locator('.token-id').innerText()).toBe('1');
@@ -62,14 +65,12 @@ describe('the inventory', () => {
     // A browser key is not told how to import the tokens into a wallet: it is not one.
     expect(await card.locator('.wallet-help').count()).toBe(0);
 
-    // The history: newest first, each award minted with its transaction.
+    // The history: each award (a cash-out) minted with its transaction.
     await card.locator('.token-history summary').click();
     await card.locator('.awards li[data-status="minted"]').nth(1).waitFor({ timeout: 30_000 });
     const rows = await card.locator('.awards li').allInnerTexts();
     expect(rows).toHaveLength(2);
-    for (const row of rows) expect(row).toMatch(/^\+1 coin — minted — transaction 0x[0-9a-f]{8}…[0-9a-f]{4} — won in room \S+, draw \d+$/);
-    const draws = rows.map((r) => Number(/draw (\d+)$/.exec(r)![1]));
-    expect(draws[0]).toBeGreaterThan(draws[1]!);
+    for (const row of rows) expect(row).toMatch(/^\+1 coin — minted — transaction 0x[0-9a-f]{8}…[0-9a-f]{4} — cashed out from your chips$/);
     await screenshot(page, 'inventory');
     const txHash = (await card.locator('.awards li a.award-tx').first().getAttribute('title'))!;
     await card.locator('.awards li a.award-tx').first().click();
@@ -131,10 +132,7 @@ describe('the inventory', () => {
     const chainNode = new IpcJsonRpcProvider(join(server.dataDir, 'chain', 'anvil.ipc'));
     const fairness = await getJson<{ chain: { gameAssets: string; chainId: string; rpcUrl: string } }>(`${server.url}/fairness`);
     const { wallet, sent, context, page, errors } = await walletAtDiceTable(browser, server.url, chainNode);
-    await page.fill('#stake', '100');
-    await page.check('input[name=direction][value=under]');
-    await page.locator('#target').fill('9800');
-    await winCoins(page, 0, 1);
+    await cashOutCoins(page, wallet, 1);
     await page.locator('.token-card[data-token-id="1"][data-amount="1"]').waitFor({ timeout: 30_000 });
     // The card by its token alone: its amount changes once the send is mined.
     const card = page.locator('.token-card[data-token-id="1"]');

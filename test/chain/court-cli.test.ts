@@ -3,8 +3,9 @@
  * real anvil with the contracts deployed: a room's draws by one player, played through the
  * server's own RoomTranscript, some taken to the court with the player's seed, and answered by
  * the test playing the server's answer role. A right answer for a settled draw (its beta, 0 coins)
- * and for a voided one (the outcome's coins) pass; a payout off by one, a case claimed with no
- * answer, and one unanswered past its window each fail the run, saying which and why.
+ * and for a voided win (0 coins too: the draw is settled in chips) pass; a payout off by one, a
+ * voided win paid its profit in coins (as answers paid before wins moved chips only), a case
+ * claimed with no answer, and one unanswered past its window each fail the run, saying which and why.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,18 +86,19 @@ async function bet(settle: boolean): Promise<{ receipt: ReceiptRecord; seed: str
   return { receipt, seed };
 }
 
-/** The draw's true proof and output, and the coins its outcome wins. */
-function truth(d: { receipt: ReceiptRecord; seed: string }): { pi: Uint8Array; beta: Uint8Array; owed: number } {
+/** The draw's true proof and output, the coins an answer owes (0) and the payout its outcome credits in chips (units). */
+function truth(d: { receipt: ReceiptRecord; seed: string }): { pi: Uint8Array; beta: Uint8Array; owed: number; payoutUnits: number } {
   const pi = suite.prove(sk, receiptAlpha(d.receipt, [d.seed]));
   const beta = suite.proofToHash(pi);
-  return { pi, beta, owed: courtSettlement(d.receipt, beta, PUBLISHED_RULES['dice']!.terms).coins };
+  const { coins, payoutUnits } = courtSettlement(d.receipt, beta, PUBLISHED_RULES['dice']!.terms);
+  return { pi, beta, owed: coins, payoutUnits };
 }
 
-/** Voided bets until one whose outcome wins coins (half of them do). */
+/** Voided bets until one whose outcome wins (half of them do). */
 async function voidedWin(): Promise<{ receipt: ReceiptRecord; seed: string }> {
   for (let i = 0; i < 40; i++) {
     const d = await bet(false);
-    if (truth(d).owed > 0) return d;
+    if (truth(d).payoutUnits > 0) return d;
   }
   throw new Error('40 voided bets and not one win');
 }
@@ -120,25 +122,28 @@ async function cli(): Promise<{ code: number; lines: string[] }> {
 }
 
 describe('verify-transcript --court', () => {
-  it('passes right answers: a settled draw answered with its beta and 0 coins, a voided one with the coins its outcome wins', async () => {
+  it('passes right answers: a settled draw answered with its beta and 0 coins, a voided win with 0 coins too (settled in chips)', async () => {
     const settled = await bet(true);
     await toCourt(settled, () => 0);
     const voided = await voidedWin();
     const { owed } = await toCourt(voided, (o) => o);
-    expect(owed).toBe(9); // a won 10-chip bet at 1.98: 9.8 chips of profit, 9 whole coins
+    expect(owed).toBe(0); // a won 10-chip bet at 1.98: 19.8 chips credited, no coins
     await bet(true); // never taken to the court: no line
     const { code, lines } = await cli();
     expect(lines.filter((l) => l.startsWith('court'))).toEqual([
       expect.stringMatching(/^court case of draw 0 \(0x[0-9a-f]{16}…\): answered, paid 0 coins: ok$/),
-      expect.stringMatching(new RegExp(`^court case of draw ${voided.receipt.drawSeq} \\(0x[0-9a-f]{16}…\\): answered, paid 9 coins: ok$`)),
+      expect.stringMatching(new RegExp(`^court case of draw ${voided.receipt.drawSeq} \\(0x[0-9a-f]{16}…\\): answered, paid 0 coins: ok$`)),
       expect.stringMatching(/^court 0x[0-9a-fA-F]{40}: \d+ receipts it could take, 2 taken there$/),
     ]);
     expect(code).toBe(0);
   });
 
-  it('fails a payout off by one, a case claimed with no answer, and one unanswered past its window', async () => {
+  it('fails a payout off by one, a win paid its profit in coins, a case claimed with no answer, and one unanswered past its window', async () => {
     const wrong = await bet(false);
     const { owed } = await toCourt(wrong, (o) => o + 1);
+    // The profit in whole coins, as an answer paid before wins moved chips only: 9 for a won 10-chip bet at 1.98.
+    const minted = await voidedWin();
+    await toCourt(minted, () => 9);
     const claimed = await bet(false);
     const { caseId, answerBy } = await toCourt(claimed);
     await passTime(chain.provider, answerBy);
@@ -148,11 +153,12 @@ describe('verify-transcript --court', () => {
     await passTime(chain.provider, (await chain.now()) + WINDOW);
     const { code, lines } = await cli();
     const caseLine = (d: { receipt: ReceiptRecord }) => lines.find((l) => l.startsWith(`court case of draw ${d.receipt.drawSeq} `));
-    expect(caseLine(wrong)).toMatch(new RegExp(`: answered, paid ${owed + 1} coins: payout ${owed + 1} where the draw's outcome pays ${owed} coins$`));
+    expect(caseLine(wrong)).toMatch(new RegExp(`: answered, paid ${owed + 1} coins: payout ${owed + 1} where the answer owes ${owed} coins \\(the draw is settled in chips\\)$`));
+    expect(caseLine(minted)).toMatch(/: answered, paid 9 coins: payout 9 where the answer owes 0 coins \(the draw is settled in chips\)$/);
     expect(caseLine(claimed)).toMatch(/: claimed for 19 coins: the server never answered$/);
     expect(caseLine(unanswered)).toMatch(/: revealed and still unanswered past its answer window \(.*\): claimable for 19 coins$/);
     expect(lines.filter((l) => l.startsWith('court case')).filter((l) => l.endsWith(': ok'))).toHaveLength(2); // the first test's
-    expect(lines.at(-1)).toMatch(/: \d+ receipts it could take, 5 taken there: FAILED$/);
+    expect(lines.at(-1)).toMatch(/: \d+ receipts it could take, 6 taken there: FAILED$/);
     expect(code).toBe(1);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The check of a court answer (vrf/protocol/court-answer.ts) on the worked example's rooms (fixed
  * keys, FAIRNESS.md section 9): the answer a truthful operator posts passes, for a draw its room
- * settled (the outcome's beta, payout 0) and for one it voided (the outcome's coins); a wrong
+ * settled (the outcome's beta, payout 0) and for one it voided (also 0 coins: the draw is settled
+ * in chips); a wrong
  * beta, a proof that does not verify, a payout off by one, a payout for a settled draw, a wrong
  * seed or key each give a problem that says what is wrong.
  */
@@ -41,10 +42,11 @@ describe('a court answer', () => {
     }
   });
 
-  it("for a voided draw: pays the coins the outcome awards (dice: the 9.8-chip profit's 9 coins; the blackjack hand, standing on 15, loses: 0)", () => {
+  it('for a voided draw: pays 0 coins, the draw being settled in chips (dice: a win of 19.8 chips; the blackjack hand, standing on 15, loses)', () => {
     const dice = draw(example.dice);
-    expect(courtSettlement(dice.receipt, hexToBytes(dice.outcome.beta), dice.terms).coins).toBe(9);
-    expect(courtAnswerProblems(dice.receipt, dice.seed, { beta: dice.outcome.beta, pi: dice.outcome.pi, payout: 9 }, voided(example.dice), example.keys.publicKey, dice.terms)).toEqual([]);
+    const settled = courtSettlement(dice.receipt, hexToBytes(dice.outcome.beta), dice.terms);
+    expect([settled.payoutUnits, settled.coins]).toEqual([19_800_000, 0]);
+    expect(courtAnswerProblems(dice.receipt, dice.seed, { beta: dice.outcome.beta, pi: dice.outcome.pi, payout: 0 }, voided(example.dice), example.keys.publicKey, dice.terms)).toEqual([]);
     const hand = draw(example.blackjack);
     expect(courtAnswerProblems(hand.receipt, hand.seed, { beta: hand.outcome.beta, pi: hand.outcome.pi, payout: 0 }, voided(example.blackjack), example.keys.publicKey, hand.terms)).toEqual([]);
   });
@@ -63,18 +65,18 @@ describe('a court answer', () => {
       expect(courtAnswerProblems(receipt, seed, { beta: outcome.beta, pi, payout: 0 }, records, example.keys.publicKey, terms)).toEqual([expect.stringMatching(/^proof: /)]);
   });
 
-  it('a payout off by one, either way, is reported for a voided draw', () => {
+  it('any coins paid for a voided draw are reported (the profit the old rule minted, 9, included)', () => {
     const { receipt, outcome, seed, terms } = draw(example.dice);
-    for (const payout of [8, 10])
+    for (const payout of [1, 9])
       expect(courtAnswerProblems(receipt, seed, { beta: outcome.beta, pi: outcome.pi, payout }, voided(example.dice), example.keys.publicKey, terms)).toEqual([
-        `payout ${payout} where the draw's outcome pays 9 coins`,
+        `payout ${payout} where the answer owes 0 coins (the draw is settled in chips)`,
       ]);
   });
 
   it('a nonzero payout for a draw its room settled is reported, as is a beta other than the outcome record', () => {
     const { receipt, outcome, seed, terms, records } = draw(example.dice);
     expect(courtAnswerProblems(receipt, seed, { beta: outcome.beta, pi: outcome.pi, payout: 9 }, records, example.keys.publicKey, terms)).toEqual([
-      'payout 9 for a draw its room settled (and paid): 0 is owed',
+      'payout 9 for a draw its room settled (in chips): 0 coins are owed',
     ]);
     const forged = records.map((r) => (r.type === 'outcome' ? { ...r, beta: flip(r.beta, 0) } : r));
     expect(courtAnswerProblems(receipt, seed, { beta: outcome.beta, pi: outcome.pi, payout: 0 }, forged, example.keys.publicKey, terms)).toEqual([
@@ -86,7 +88,7 @@ describe('a court answer', () => {
     const { receipt, outcome, seed, terms, records } = draw(example.dice);
     const ok = { beta: outcome.beta, pi: outcome.pi };
     const problems = (answer: CourtAnswer, s = seed, key = example.keys.publicKey, r = receipt) => courtAnswerProblems(r, s, answer, voided(example.dice), key, terms);
-    expect(problems({ ...ok, payout: 20 })).toEqual(['payout 20 is above the receipt\'s maxPayout 19', "payout 20 where the draw's outcome pays 9 coins"]);
+    expect(problems({ ...ok, payout: 20 })).toEqual(['payout 20 is above the receipt\'s maxPayout 19', "payout 20 where the answer owes 0 coins (the draw is settled in chips)"]);
     expect(problems({ ...ok, payout: -1 })[0]).toBe('payout -1 is not a whole number of coins');
     expect(problems({ ...ok, payout: 9.5 })[0]).toBe('payout 9.5 is not a whole number of coins');
     expect(problems({ ...ok, payout: 9 }, inputs.seeds.blackjack)).toEqual(['the seed does not match the receipt commitment']);

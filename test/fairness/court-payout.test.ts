@@ -1,6 +1,7 @@
 /**
- * What a court answer pays for a draw its transcript never settled (vrf/protocol/court-payout.ts):
- * the outcome of the answered beta with no moves, its profit over the stake in whole chips. Checked
+ * How a court answer settles a draw its transcript never settled (vrf/protocol/court-payout.ts):
+ * the outcome of the answered beta with no moves, settled in chips (its payout), and 0 coins (wins
+ * and losses move chips only). Checked
  * against the games' own rules: the worked example's dice beta (roll 2837) as a win and as a loss,
  * and blackjack hands (the worked example's, and hands dealt from fixed betas until each outcome
  * has come up) auto-standing on their first two cards, paid as the rules' text says.
@@ -25,23 +26,23 @@ const blackjackTerms = PUBLISHED_RULES['blackjack']!.terms;
 const STAKE = 10_000_000; // 10 chips
 
 describe('court settlement of a dice roll', () => {
-  it('a win pays its profit in whole chips; the same roll as a loss pays nothing', () => {
+  it('a win is settled by its payout in chips, a loss by none; the answer pays 0 coins either way', () => {
     const beta = betaOf(example.dice.records);
     const roll = diceOutcome(beta, { stake: 1, target: 5000, direction: 'under', edgeBps: 100 }).roll;
     expect(roll).toBe(2837); // the worked example's roll (FAIRNESS.md section 9)
     const win = courtSettlement({ game: 'dice', kind: 'roll', action: { stake: STAKE, target: 5000, direction: 'under' } }, beta, diceTerms);
     expect(win.result).toEqual({ roll, win: true, payout: 19_800_000 });
     expect(win.payoutUnits).toBe(payoutOnWin({ stake: STAKE, target: 5000, direction: 'under', edgeBps: 100 }));
-    expect([win.stakeUnits, win.coins]).toEqual([STAKE, 9]); // 19.8 − 10 = 9.8 chips: 9 whole coins
+    expect([win.stakeUnits, win.coins]).toEqual([STAKE, 0]); // 19.8 chips credited; no coins (a win moves chips only)
 
     const loss = courtSettlement({ game: 'dice', kind: 'roll', action: { stake: STAKE, target: roll, direction: 'under' } }, beta, diceTerms);
     expect(loss.result).toEqual({ roll, win: false, payout: 0 });
     expect([loss.payoutUnits, loss.stakeUnits, loss.coins]).toEqual([0, STAKE, 0]);
 
-    // A win whose profit is under one chip pays no coin: 98% to win pays 1.0102… × stake.
+    // A win whose profit is under one chip is credited to the unit: 98% to win pays 1.0102… × stake.
     const thin = courtSettlement({ game: 'dice', kind: 'roll', action: { stake: STAKE, target: 9800, direction: 'under' } }, beta, diceTerms);
     expect(thin.result['win']).toBe(true);
-    expect(thin.coins).toBe(Math.floor((thin.payoutUnits - STAKE) / 1_000_000));
+    expect(thin.payoutUnits).toBe(payoutOnWin({ stake: STAKE, target: 9800, direction: 'under', edgeBps: 100 }));
     expect(thin.coins).toBe(0);
   });
 
@@ -80,7 +81,7 @@ describe('court settlement of a blackjack hand: no moves, so the hand stands on 
       expect(s.result['moves']).toEqual(dealt.done ? [] : ['stand']);
       if (dealt.done) expect(isNatural([deck[0]!, deck[2]!]) || isNatural([deck[1]!, deck[3]!])).toBe(true);
       expect(s.payoutUnits).toBe(PAYS[outcome] * STAKE);
-      expect(s.coins).toBe(Math.max(0, PAYS[outcome] - 1) * 10); // 10 chips staked: natural 15, win 10, else 0
+      expect(s.coins).toBe(0); // settled in chips (payoutUnits), never in coins
       seen.set(outcome, (seen.get(outcome) ?? 0) + 1);
     }
     console.log(`hands dealt per outcome: ${JSON.stringify(Object.fromEntries(seen))}`);

@@ -1,6 +1,7 @@
 /**
- * Exactly once under crashes: the real server, players winning as fast as it answers, and the
- * server SIGKILLed at random moments while it mints, once together with its chain node (which
+ * Exactly once under crashes: the real server, players betting and cashing out a coin after every
+ * bet as fast as it answers (wins move chips only: a cash-out is the award), and the server
+ * SIGKILLed at random moments while it mints, once together with its chain node (which
  * then restarts from a state up to a second old and has lost the latest mints). At the end every
  * award in the outbox has exactly one AwardMinted event on chain, each player's balance is the
  * sum of their awards, and nothing is pending.
@@ -14,6 +15,7 @@ import { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { readArtifact } from '../../server/chain/artifact.ts';
 import { Gambler } from '../helpers/gambler.ts';
+import { cashOut, CASH_OUT_TEST_ENV, earnWithdrawable, gamblerBettor } from '../helpers/earn-coins.ts';
 import { getJson } from '../helpers/player.ts';
 import { seededRandom } from '../helpers/seed.ts';
 import { inDatabase } from '../helpers/rooms-db.ts';
@@ -23,7 +25,9 @@ import { waitFor } from '../helpers/wait-for.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 // Small batches: many transactions, so the kills land between and inside them.
-const ENV = { MAX_MESSAGES_PER_SECOND: '10000', MINT_BATCH_SIZE: '10', STARTING_CHIPS: '1000000' };
+const ENV = { MAX_MESSAGES_PER_SECOND: '10000', MINT_BATCH_SIZE: '10', STARTING_CHIPS: '1000000', ...CASH_OUT_TEST_ENV };
+/** Winnings over the bonus each player makes first (a bet or two at 50%), so that every later bet can be followed by a 1-coin cash-out. */
+const CUSHION_COINS = 10_000;
 const ROUNDS = 5;
 const NODE_KILL_ROUND = 2;
 /** Awards written in a round before its kill: at least a few batches, so kills land between and inside transactions. */
@@ -36,13 +40,18 @@ interface OutboxAward {
   amount: number;
 }
 
-/** Bets of 100 chips that win 98% of the time and pay 101.02 chips (one coin): nearly every bet is an award. */
-async function playUntilCut(p: Gambler): Promise<void> {
-  for (;;) {
-    const placed = await p.bet({ stake: 100 * UNITS_PER_CHIP, target: 9800, direction: 'under' }).catch(() => undefined);
-    if (!placed || 'refused' in placed) return;
-    p.reveal(placed.receipt.drawSeq, placed.seed);
-    if (!(await p.outcome(placed.receipt.drawSeq).catch(() => undefined))) return;
+/** Bets of 100 chips at 98%, each followed by a 1-coin cash-out (an award), until the kill cuts the round; then what stopped it. */
+async function playUntilCut(url: string, p: Gambler): Promise<string> {
+  const bettor = gamblerBettor(p);
+  try {
+    await earnWithdrawable(url, bettor, CUSHION_COINS);
+    for (;;) {
+      await bettor.play({ stake: 100 * UNITS_PER_CHIP, target: 9800, direction: 'under' });
+      await cashOut(url, p.wallet, 1); // a fresh sign-in each time: a sign-in token is good for one request
+    }
+  } catch (e) {
+    // The server was killed; a refusal or a 409 instead ends the round early ("every player stopped before the kill").
+    return (e as Error).message;
   }
 }
 
@@ -66,10 +75,10 @@ describe('awards under crashes', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const server = await startServerProcess({ dataDir, port, env: ENV });
       const players = await Promise.all(wallets.map((w) => Gambler.enter(server.url, w)));
-      const play = Promise.all(players.map(playUntilCut));
+      const play = Promise.all(players.map((p) => playUntilCut(server.url, p)));
       const target = (await outboxCount(dataDir)) + random.int(AWARDS_PER_ROUND.min, AWARDS_PER_ROUND.max);
       kills.push(target);
-      const failedEarly = play.then(() => Promise.reject(new Error(`round ${round}: every player stopped before the kill`)));
+      const failedEarly = play.then((why) => Promise.reject(new Error(`round ${round}: every player stopped before the kill: ${why.join('; ')}`)));
       await Promise.race([waitFor(async () => (await outboxCount(dataDir)) >= target, { what: `round ${round}: ${target} awards in the outbox`, timeout: 90_000, interval: 20 }), failedEarly]);
       if (round === NODE_KILL_ROUND) killEmbeddedNode(dataDir);
       await server.stop('SIGKILL');

@@ -4,10 +4,10 @@ import { Contract, JsonRpcProvider } from 'ethers';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { readArtifact } from '../../server/chain/artifact.ts';
 import { COURT_BOND, COURT_WITHDRAW_DELAY, startExternalChain } from '../helpers/external-chain.ts';
+import { cashOut, CASH_OUT_TEST_ENV, earnWithdrawable, playerBettor } from '../helpers/earn-coins.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import { killEmbeddedNode, startServerProcess, timeoutWithStarts } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 interface Fairness {
   keyId: string;
@@ -47,14 +47,11 @@ describe('npm start with the embedded chain', () => {
   });
 });
 
-/** Bets of 100 chips that win 98% of the time, paying 101.02 chips (one coin), until `wins` awards. */
-async function winAwards(player: TestPlayer, wins: number): Promise<number> {
-  let won = 0;
-  while (won < wins) {
-    const { receipt, seed } = await player.bet({ stake: 100 * UNITS_PER_CHIP, target: 9800, direction: 'under' });
-    if ((await player.reveal(receipt.drawSeq, seed)).record.result['win']) won++;
-  }
-  return won;
+/** `count` awards of 1 coin each, as players make coins: chips won at dice over the bonus, cashed out one coin at a time. */
+async function cashOutAwards(baseUrl: string, player: TestPlayer, count: number): Promise<number> {
+  await earnWithdrawable(baseUrl, playerBettor(player), count);
+  for (let i = 0; i < count; i++) await cashOut(baseUrl, player.wallet, 1);
+  return count;
 }
 
 type AwardsAnswer = { awards: { status: string; txHash?: string; amount: number }[]; balances: Record<string, string> | null };
@@ -73,13 +70,13 @@ async function settledAwards(baseUrl: string, address: string): Promise<AwardsAn
 
 describe('the embedded node dies under a running server', () => {
   it('is started again from its state file, and the awards are minted', { timeout: timeoutWithStarts(1, 180_000) }, async () => {
-    const server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '10000' } });
+    const server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '10000', ...CASH_OUT_TEST_ENV } });
     onTestFailed(() => console.log('server log:\n' + server.logs.join('').split('\n').filter((l) => !l.includes('recovered a room')).join('\n').slice(-4000)));
     try {
       const player = await TestPlayer.join(server.url);
-      const before = await winAwards(player, 2);
+      const before = await cashOutAwards(server.url, player, 2);
       killEmbeddedNode(server.dataDir);
-      const after = await winAwards(player, 2); // the game goes on; awards wait in the outbox
+      const after = await cashOutAwards(server.url, player, 2); // the game goes on; awards wait in the outbox
       await player.room.leave();
       const answer = await settledAwards(server.url, player.address);
       expect(answer.awards.filter((a) => a.status !== 'minted')).toEqual([]);
@@ -93,12 +90,12 @@ describe('the embedded node dies under a running server', () => {
 });
 
 describe('npm start on another chain (CHAIN_RPC_URL)', () => {
-  it('starts no node of its own, warns of what the contract lacks, and mints dice wins there', { timeout: timeoutWithStarts(1, 120_000) }, async () => {
+  it('starts no node of its own, warns of what the contract lacks, and mints cash-outs there', { timeout: timeoutWithStarts(1, 120_000) }, async () => {
     const chain = await startExternalChain();
     const { provider, assets } = chain;
     try {
       const server = await startServerProcess({
-        env: { ...chain.env, MAX_MESSAGES_PER_SECOND: '10000' },
+        env: { ...chain.env, MAX_MESSAGES_PER_SECOND: '10000', ...CASH_OUT_TEST_ENV },
       });
       try {
         expect(existsSync(join(server.dataDir, 'chain'))).toBe(false);
@@ -118,7 +115,7 @@ describe('npm start on another chain (CHAIN_RPC_URL)', () => {
         expect((await onChain(f)).count).toBe(0n);
 
         const player = await TestPlayer.join(server.url);
-        const won = await winAwards(player, 3);
+        const won = await cashOutAwards(server.url, player, 3);
         await player.room.leave();
         const answer = await settledAwards(server.url, player.address);
         expect(answer.awards.length).toBe(won);

@@ -2,9 +2,10 @@
  * Two server processes behind one Redis (Debian's redis-server) and one PostgreSQL, each with a
  * data directory of its own (as on two hosts: they share only the keys, Redis, PostgreSQL and an
  * external chain): players matched through one process play in rooms hosted on the other,
- * every draw verifies, and when the process holding the minter lease is SIGKILLed with a bet in
- * flight, the survivor takes over minting and settles the dead process's rooms: every award is
- * minted exactly once and every chip is accounted for.
+ * every draw verifies, players cash chips out through both processes, and when the process
+ * holding the minter lease is SIGKILLed with a bet in flight, the survivor takes over minting and
+ * settles the dead process's rooms: every award (a cash-out) is minted exactly once and every chip
+ * is accounted for.
  */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { bondAwardId } from '../../server/chain/fairness-deployment.ts';
 import { startExternalChain } from '../helpers/external-chain.ts';
+import { cashOut, CASH_OUT_TEST_ENV, earnWithdrawable, type DiceBettor } from '../helpers/earn-coins.ts';
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
@@ -24,7 +26,7 @@ import { waitFor } from '../helpers/wait-for.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 type AwardsAnswer = { awards: { awardId: string; status: string; amount: number }[]; balances: Record<string, string> | null };
-/** 10 chips (in units) at 50%: a win pays 19.8 chips, 9 coins of profit. */
+/** 10 chips (in units) at 50%: a win pays 19.8 chips. */
 const BET = { stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' } as const;
 
 interface Seated {
@@ -32,7 +34,8 @@ interface Seated {
   host: 'a' | 'b';
   staked: number;
   paid: number;
-  wins: number;
+  /** Coins cashed out: one award each. */
+  cashed: number;
 }
 
 /** Polls `probe` (a failed probe counts as "not yet") until it gives a value. */
@@ -46,8 +49,25 @@ async function play(s: Seated, bets: number): Promise<void> {
     const outcome = await s.player.reveal(receipt.drawSeq, seed);
     s.staked += BET.stake;
     s.paid += outcome.record.result.payout;
-    if (outcome.record.result.win) s.wins++;
   }
+}
+
+/** The seated player as a bettor whose every bet counts in `staked` and `paid`. */
+const tracked = (s: Seated): DiceBettor => ({
+  address: s.player.address,
+  play: async (bet) => {
+    const { receipt, seed } = await s.player.bet(bet);
+    const outcome = await s.player.reveal(receipt.drawSeq, seed);
+    s.staked += bet.stake;
+    s.paid += outcome.record.result.payout;
+  },
+});
+
+/** Wins a coin's worth of chips over the bonus at the player's table, and cashes it out through `baseUrl`. */
+async function cashOutOne(baseUrl: string, s: Seated): Promise<void> {
+  await earnWithdrawable(baseUrl, tracked(s), 1);
+  await cashOut(baseUrl, s.player.wallet, 1);
+  s.cashed++;
 }
 
 describe('two processes behind Redis', () => {
@@ -58,7 +78,7 @@ describe('two processes behind Redis', () => {
     const dataDirs = { a: tempDataDir(), b: tempDataDir() };
     const ports = { a: await freePort(), b: await freePort() };
     const place = { dataDir: dataDirs.a, databaseUrl: await postgres.createDatabase() };
-    const common = { ...chain.env, REDIS_URL: redis.url, DATABASE_URL: place.databaseUrl, PUBLIC_URL: `http://localhost:${ports.a}`, MAX_MESSAGES_PER_SECOND: '10000' };
+    const common = { ...chain.env, ...CASH_OUT_TEST_ENV, REDIS_URL: redis.url, DATABASE_URL: place.databaseUrl, PUBLIC_URL: `http://localhost:${ports.a}`, MAX_MESSAGES_PER_SECOND: '10000' };
     const start = (id: 'a' | 'b') =>
       startServerProcess({ dataDir: dataDirs[id], port: ports[id], env: { ...common, NODE_ID: id, PUBLIC_ADDRESS: `127.0.0.1:${ports[id]}` } });
     const servers = { a: await start('a') } as Record<'a' | 'b', ServerProcess>;
@@ -80,7 +100,7 @@ describe('two processes behind Redis', () => {
       for (let i = 0; i < 6; i++) {
         const wallet = Wallet.createRandom();
         const player = await TestPlayer.join(url('a'), { wallet, token: await signInToken(url('b'), wallet), create: true });
-        seated.push({ player, host: await hostOf(player.room.roomId), staked: 0, paid: 0, wins: 0 });
+        seated.push({ player, host: await hostOf(player.room.roomId), staked: 0, paid: 0, cashed: 0 });
       }
       expect(seated.filter((s) => s.host === 'b').length).toBeGreaterThan(0);
       expect(seated.filter((s) => s.host === 'a').length).toBeGreaterThan(0);
@@ -93,6 +113,8 @@ describe('two processes behind Redis', () => {
       await expect(client.joinById(elsewhere.player.room.roomId)).rejects.toThrow(/seat refused \(chips-elsewhere\)/);
 
       await Promise.all(seated.map((s) => play(s, 6)));
+      // Each player cashes a coin out through the process that holds their chips: awards recorded by both.
+      await Promise.all(seated.map((s) => cashOutOne(url(s.host), s)));
 
       // The minter's process dies with a bet of its own players in flight.
       const minterId = (['a', 'b'] as const).find((id) => servers[id].logs.join('').includes('holds the minter lease'))!;
@@ -102,11 +124,10 @@ describe('two processes behind Redis', () => {
       await caught.player.bet(BET);
       await servers[minterId].stop('SIGKILL');
 
-      // The survivor's players play on until someone wins an award the new minter must mint.
+      // The survivor's players play on and cash out again: awards the new minter must mint.
       const live = seated.filter((s) => s.host === survivor);
-      const winsBefore = live.reduce((n, s) => n + s.wins, 0);
-      for (let round = 0; round < 20 && live.reduce((n, s) => n + s.wins, 0) === winsBefore; round++) await Promise.all(live.map((s) => play(s, 1)));
-      expect(live.reduce((n, s) => n + s.wins, 0)).toBeGreaterThan(winsBefore);
+      await Promise.all(live.map((s) => play(s, 1)));
+      await Promise.all(live.map((s) => cashOutOne(url(survivor), s)));
 
       // Once the dead process's liveness lapses, the survivor settles its rooms: the unrevealed
       // bet is voided and refunded, as the dead process's own restart would have done.
@@ -119,7 +140,7 @@ describe('two processes behind Redis', () => {
 
       // Chips: every player's balance, read through the survivor, is what their draws say.
       for (const s of seated) {
-        const expected = 1000 * UNITS_PER_CHIP - s.staked + s.paid;
+        const expected = 1000 * UNITS_PER_CHIP - s.staked + s.paid - s.cashed * UNITS_PER_CHIP;
         await until(`chips of ${s.player.address} = ${expected}`, async () => {
           const { balance } = await getJson<{ balance: number }>(`${url(survivor)}/players/${s.player.address}/chips`);
           return balance === expected ? balance : undefined;
@@ -135,21 +156,21 @@ describe('two processes behind Redis', () => {
         if (s === caught) expect(transcript.records.some((r) => r.type === 'void')).toBe(true);
       }
 
-      // Awards: won in rooms of both processes, in the one outbox they share in the database, each
-      // minted once, all shown minted by the survivor.
+      // Awards: cashed out through both processes, in the one outbox they share in the database,
+      // each minted once, all shown minted by the survivor.
       const outbox = (await inDatabase(place, (db) => db.selectFrom('awards').select(['award_id', 'player', 'amount']).orderBy('n').execute())).map((a) => ({ awardId: a.award_id, player: a.player, amount: Number(a.amount) }));
-      expect(new Set(seated.filter((s) => s.wins > 0).map((s) => s.host))).toEqual(new Set(['a', 'b']));
-      expect(outbox).toHaveLength(seated.reduce((n, s) => n + s.wins, 0));
+      expect(new Set(seated.filter((s) => s.cashed > 0).map((s) => s.host))).toEqual(new Set(['a', 'b']));
+      expect(outbox).toHaveLength(seated.reduce((n, s) => n + s.cashed, 0));
       for (const s of seated) {
         await until(`awards of ${s.player.address} minted`, async () => {
           const answer = await getJson<AwardsAnswer>(`${url(survivor)}/players/${s.player.address}/awards`);
-          return answer.awards.length === s.wins && answer.awards.every((a) => a.status === 'minted') ? answer : undefined;
+          return answer.awards.length === s.cashed && answer.awards.every((a) => a.status === 'minted') ? answer : undefined;
         });
       }
       const event = chain.assets.interface.getEvent('AwardMinted')!;
       const logs = await chain.provider.getLogs({ address: await chain.assets.getAddress(), topics: [event.topicHash], fromBlock: 0 });
       const minted = new Map<string, number>();
-      // The court's bond is an award too, minted when the chain was set up, not won in a room.
+      // The court's bond is an award too, minted when the chain was set up, not cashed out.
       const bond = bondAwardId(chain.env['REVEAL_COURT_ADDRESS']!).slice(2);
       for (const l of logs) if (l.topics[1]!.slice(2) !== bond) minted.set(l.topics[1]!.slice(2), (minted.get(l.topics[1]!.slice(2)) ?? 0) + 1);
       const ids = new Set(outbox.map((a) => a.awardId));

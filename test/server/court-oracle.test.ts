@@ -6,7 +6,7 @@
  * hold runs out (the room never ended it), never earlier, even when the court's window closes first.
  *
  * And what each answer pays and does to chips: nothing for a draw its room settled; for a draw
- * proven now, the coins and chips its outcome owes under the served rules (the refunded stake
+ * proven now, 0 coins and the chips its outcome owes under the served rules (the refunded stake
  * taken again when the room voided it), under the rules the receipt names, also when the server
  * no longer serves them but kept them (fairness/rules-archive.ts); none at all for a receipt under
  * rules it never served, kept damaged, or played by a mapping version it no longer runs.
@@ -42,7 +42,7 @@ const ISSUED_AT = 1_800_000_000_000;
 const ROOM = 'room-oracle';
 const DICE = PUBLISHED_RULES['dice']!;
 const RULES: ServedRules = { dice: { document: DICE, hash: rulesHash(DICE) } };
-/** Ten chips at 50%: a win pays 19.8 chips, 9 coins (its profit in whole chips), within the receipt's maxPayout of 19. */
+/** Ten chips at 50%: a win pays 19.8 chips (in chips; the answer pays 0 coins), within the receipt's maxPayout of 19. */
 const STAKE = 10_000_000;
 
 let prover: Prover;
@@ -126,7 +126,7 @@ describe('a court case for a draw still pending in its room', () => {
 });
 
 describe('what an answer pays and does to chips', () => {
-  it('a voided draw: the coins its outcome owes, its payout credited and the refunded stake taken again', async () => {
+  it('a voided draw: 0 coins, its payout credited in chips and the refunded stake taken again', async () => {
     let seen = { win: 0, loss: 0 };
     // A 50% bet: eight draws see both a win and a loss but for odds of 1 in 128.
     for (let i = 0; i < 8 || seen.win === 0 || seen.loss === 0; i++) {
@@ -137,7 +137,7 @@ describe('what an answer pays and does to chips', () => {
       const s = courtSettlement(receipt, answer.beta, DICE.terms);
       const ref = `${ROOM}/0`;
       expect(answer.payout).toBe(s.coins);
-      expect(answer.payout).toBe(s.payoutUnits > 0 ? 9 : 0);
+      expect(answer.payout).toBe(0);
       expect(answer.chips).toEqual([
         ...(s.payoutUnits > 0 ? [{ ref: `${ref}/court-payout`, address: receipt.players[0], delta: s.payoutUnits, reason: 'payout' }] : []),
         { ref: `${ref}/court-stake`, address: receipt.players[0], delta: -STAKE, reason: 'stake' },
@@ -145,7 +145,7 @@ describe('what an answer pays and does to chips', () => {
       if (s.payoutUnits > 0) seen = { ...seen, win: seen.win + 1 };
       else seen = { ...seen, loss: seen.loss + 1 };
     }
-    console.log(`court answers to voided 10-chip dice draws at 50%: ${seen.win} won, ${seen.loss} lost (a win's payout ${payoutOnWin({ stake: STAKE, target: 5000, direction: 'under', edgeBps: Number(DICE.terms['edgeBps']) })} units, 9 coins)`);
+    console.log(`court answers to voided 10-chip dice draws at 50%: ${seen.win} won, ${seen.loss} lost (a win's payout ${payoutOnWin({ stake: STAKE, target: 5000, direction: 'under', edgeBps: Number(DICE.terms['edgeBps']) })} units, 0 coins)`);
   });
 
   it('a draw its room never ended: its payout only (its stake was taken and never refunded)', async () => {
@@ -161,7 +161,7 @@ describe('what an answer pays and does to chips', () => {
     }
   });
 
-  it('a draw its room settled: its outcome record, 0 coins and no chips (the room paid it)', async () => {
+  it('a draw its room settled: its outcome record, 0 coins and no chips (the room settled it)', async () => {
     const { receipt, c } = revealedDraw();
     const { beta, pi } = await prover.prove(receiptAlpha(receipt, [c.seed]));
     const outcome = {
@@ -200,7 +200,7 @@ describe('a receipt under rules served before (a rules change since)', () => {
       if (earlier.payoutUnits === 0) continue; // a loss pays nothing under either: a win tells them apart
       expect(earlier.payoutUnits).not.toBe(served.payoutUnits);
       expect(answer.chips).toContainEqual({ ref: `${ROOM}/0/court-payout`, address: receipt.players[0], delta: earlier.payoutUnits, reason: 'payout' });
-      console.log(`a win under the earlier 3% edge: ${earlier.payoutUnits} units (${earlier.coins} coins), where the served 1% would pay ${served.payoutUnits} units (${served.coins} coins)`);
+      console.log(`a win under the earlier 3% edge: ${earlier.payoutUnits} units, where the served 1% would pay ${served.payoutUnits} units (0 coins either way)`);
       return;
     }
   });

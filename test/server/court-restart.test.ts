@@ -4,7 +4,7 @@
  * and the seed to the court while the server is down. The chain is an anvil the test runs
  * (CHAIN_RPC_URL with the fairness contracts' addresses), so it outlives the server. After the
  * restart the server answers before answerBy; the answer's beta and pi verify off chain against
- * alpha rebuilt from the receipt and the seed, its payout is what that beta owes the voided draw,
+ * alpha rebuilt from the receipt and the seed, its payout is 0 coins (the draw is settled in chips),
  * the player's chips are what the settled draw would have left, and after answerBy a claim is refused.
  */
 import { randomBytes } from 'node:crypto';
@@ -121,7 +121,7 @@ describe('a court reveal while the server is down', () => {
 
     console.log(
       `reveal court gas (anvil, CHAIN_RPC_URL): reveal ${revealed.tx.gasUsed} (the player), answer ${answerTx.gasUsed} (the server's fairness key, ${beta.length}-byte beta, ${pi.length}-byte pi); ` +
-        `paying ${settled.coins} coins (roll ${String(settled.result['roll'])}); answered ${answerBlock.timestamp - (await ext.provider.getBlock(revealed.tx.blockNumber))!.timestamp} s after the reveal (server down in between, window ${ANSWER_WINDOW_SECONDS} s)`,
+        `paying ${settled.coins} coins, ${settled.payoutUnits} units in chips (roll ${String(settled.result['roll'])}); answered ${answerBlock.timestamp - (await ext.provider.getBlock(revealed.tx.blockNumber))!.timestamp} s after the reveal (server down in between, window ${ANSWER_WINDOW_SECONDS} s)`,
     );
   }, timeoutWithStarts(2, 180_000));
 });

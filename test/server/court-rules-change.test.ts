@@ -5,7 +5,7 @@
  * takes the old receipts to the court. Were the old rules' terms gone, each case could only be
  * claimed, for its whole maxPayout; the server keeps every rules document it served, by hash, so it
  * answers each case under the terms the receipt names: the payout the receipt was bet under, in
- * coins and in chips. GET /rules/:hash serves those earlier rules to verifiers, immutable.
+ * chips (an answer pays 0 coins: wins move chips only). GET /rules/:hash serves those earlier rules to verifiers, immutable.
  */
 import { join } from 'node:path';
 import { Contract, Wallet } from 'ethers';
@@ -25,7 +25,7 @@ import { getJson, TestPlayer } from '../helpers/player.ts';
 import { startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-/** 100 chips at 90%: a win pays 110 chips under the 1% edge (10 coins), 108.9 under 2% (8 coins). Four bets all lose once in 10,000. */
+/** 100 chips at 90%: a win pays 110 chips under the 1% edge, 108.9 under 2%. Four bets all lose once in 10,000. */
 const BET = { stake: 100 * UNITS_PER_CHIP, target: 9000, direction: 'under' as const };
 const BETS = 4;
 const COIN = 1;

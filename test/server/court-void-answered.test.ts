@@ -1,13 +1,13 @@
 /**
- * A void answered truthfully pays what the draw's outcome owes (FAIRNESS.md section 10): the
+ * A void answered truthfully settles the draw in chips as its outcome would have (FAIRNESS.md section 10): the
  * server runs with the test switch FAIRPLAY_TEST_WITHHOLD=void-revealed-answered, so it voids
  * each draw after its player revealed (the stake refunded) and its court watcher then answers the
  * court honestly. For each draw taken to the court the test checks, from the chain and the
  * server's own endpoints alone:
- * (a) the Answered event's payout is courtSettlement(receipt, beta, terms).coins, with beta the
+ * (a) the Answered event's payout is courtSettlement(receipt, beta, terms).coins (0: wins move chips only), with beta the
  *     answered one after its pi verified against the VRF key published on GameAssets, and the
  *     terms those of the rules the receipt names (the served rules, by hash);
- * (b) the player's coins on GameAssets rose by exactly that payout, and the court's bond fell by it;
+ * (b) the player's coins on GameAssets and the court's bond are unchanged (the payout, 0);
  * (c) the player's chips are what a settled draw would have left: the stake taken again, the
  *     payout credited when it won.
  * It bets at 50% until it has seen both a win and a loss (each bet's roll printed), at most MAX_BETS.
@@ -32,7 +32,7 @@ import { waitFor } from '../helpers/wait-for.ts';
 
 /** A 50% bet: the chance of not seeing both a win and a loss in MAX_BETS bets is 2^(1-MAX_BETS), 1 in 2048. */
 const MAX_BETS = 12;
-/** Ten chips at 50%: a win pays 19.8 chips, 9 coins (its profit in whole chips). */
+/** Ten chips at 50%: a win pays 19.8 chips (in chips: no coins). */
 const BET = { stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' as const };
 const COIN = 1;
 
@@ -47,7 +47,7 @@ withholdingServer('void-revealed-answered', (s, p) => {
 });
 
 describe('a revealed draw the server voids, taken to the reveal court and answered', () => {
-  it('pays the outcome\'s coins from the bond and settles the chips as the outcome would have, for a win and a loss', async () => {
+  it('pays no coins and settles the chips as the outcome would have, for a win and a loss', async () => {
     const fairness = await getJson<Fairness>(`${server.url}/fairness`);
     const courtAddress = fairness.chain.court.address;
     const court = courtAt(courtAddress, provider);
@@ -94,7 +94,7 @@ describe('a revealed draw the server voids, taken to the reveal court and answer
       expect(rulesHash(diceRules)).toBe(receipt.rulesHash);
       const settled = courtSettlement(receipt, verified.beta, diceRules.terms);
       expect(payout).toBe(BigInt(settled.coins));
-      // (b) the coins moved from the bond to the player, exactly the payout.
+      // (b) no coins moved from the bond to the player: the payout is 0.
       expect((await coinsOf(wallet.address)) - coinsBefore).toBe(payout);
       expect(bondBefore - (await coinsOf(courtAddress))).toBe(payout);
       // (c) committed before the answer was sent: already there when the case shows answered.
@@ -103,12 +103,13 @@ describe('a revealed draw the server voids, taken to the reveal court and answer
       const won = settled.payoutUnits > 0;
       if (won) seen.win++;
       else seen.loss++;
-      expect(payout).toBe(won ? 9n : 0n);
+      expect(payout).toBe(0n);
       console.log(
         `bet ${bet}: seed ${seed}, draw ${receipt.drawSeq} voided (${voided.reason}), roll ${String(settled.result['roll'])} ${BET.direction} ${BET.target}: ${won ? 'win' : 'loss'}; ` +
           `answered with payout ${payout} coins (maxPayout ${receipt.maxPayout}), chips ${chipsBefore} -> ${chipsBefore - BET.stake + settled.payoutUnits}`,
       );
     }
-    expect(server.logs.join('')).toMatch(/"from":"proof","payout":9/);
+    // The win's answer: 0 coins, its 19.8-chip payout credited and the refunded stake taken again.
+    expect(server.logs.join('')).toMatch(/"from":"proof","payout":0,"chips":\{"payout":19800000,"stake":-10000000\}/);
   }, 300_000);
 });

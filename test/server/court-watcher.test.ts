@@ -3,8 +3,8 @@
  * database and proofs from the server's prover pool (server/court/): a case whose answer the
  * sender lost (a crash before its journal entry) holds the cursor and is answered again on a
  * later poll; a receipt the server's records do not hold is logged and passed; a case already
- * answered is not answered twice. The answer to the voided draw pays its outcome's coins and
- * settles its chips in a real chip ledger, committed before the answer is submitted, and once
+ * answered is not answered twice. The answer to the voided draw pays 0 coins (wins move chips
+ * only) and settles its chips in a real chip ledger, committed before the answer is submitted, and once
  * however many times it is submitted.
  */
 import { mkdtempSync } from 'node:fs';
@@ -161,11 +161,11 @@ describe('the court watcher', () => {
       const verified = SUITE.verify(SUITE.publicKey(vrfSecret), receiptAlpha(known.record, [known.seed]), Buffer.from(pi, 'hex'));
       if (!verified.valid) throw new Error('the answer\'s pi does not verify');
       expect(bytesToHex(verified.beta)).toBe((event.args.getValue('beta') as string).slice(2));
-      // What a settled draw would have left: the stake taken, the payout credited; the coins its profit.
+      // What a settled draw would have left: the stake taken, the payout credited; no coins.
       const settled = courtSettlement(known.record, hexToBytes(bytesToHex(verified.beta)), DICE.terms);
       expect(event.args.getValue('payout')).toBe(BigInt(settled.coins));
       const coins = new Contract(assetsAddress, coinBalanceAbi, provider);
-      expect(await coins.getFunction('balanceOf')(known.player.address, 1)).toBe(BigInt(settled.coins));
+      expect(await coins.getFunction('balanceOf')(known.player.address, 1)).toBe(0n);
       const expected = STARTING_UNITS - STAKE + settled.payoutUnits;
       expect(balances).toEqual([expected, expected]);
       expect(await chips.balanceNow(known.player.address)).toBe(expected);

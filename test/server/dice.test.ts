@@ -71,36 +71,21 @@ describe('a dice session of several players over real WebSockets', () => {
       const chips = await getJson<{ balance: number }>(`${server.url}/players/${p.address}/chips`);
       expect(chips.balance).toBe(balance);
     }
-    // Every win's net is an award naming its source draw, minted on the embedded chain.
-    type AwardsAnswer = { awards: { amount: number; status: string; txHash?: string; source: { roomId: string; recordHash: string } }[]; balances: Record<string, string> };
+    // Wins and losses move chips only: no award, no coin on chain, whatever the session won.
+    type AwardsAnswer = { awards: unknown[]; balances: Record<string, string> };
+    const won = transcript.records.filter((r) => r.type === 'outcome' && Number(r.result['payout']) > 0).length;
+    console.log(`${won} of ${transcript.records.length / 2} bets won: 0 awards expected`);
     for (const p of players) {
-      const url = `${server.url}/players/${p.address}/awards`;
-      const { awards, balances } = await waitFor(
-        async () => {
-          const answer = await getJson<AwardsAnswer>(url);
-          return answer.awards.every((a) => a.status === 'minted') && answer;
-        },
-        { what: `${p.address}'s awards minted`, interval: 100 },
-      );
-      // Awards are the net win's whole chips: a win that pays back less than a chip over the stake
-      // (5.5 chips at 97%: 5.6134) awards nothing.
-      const coins = new Map<string, number>();
-      for (const r of transcript.records) {
-        const receipt = r.type === 'outcome' ? transcript.records[r.receiptSeq] : undefined;
-        if (r.type !== 'outcome' || receipt?.type !== 'receipt' || receipt.players[0] !== p.address) continue;
-        const won = Math.floor((Number(r.result['payout']) - Number(receipt.action['stake'])) / UNITS_PER_CHIP);
-        if (won > 0) coins.set(r.hash, won);
-      }
-      expect(Object.fromEntries(awards.map((a) => [a.source.recordHash, a.amount]))).toEqual(Object.fromEntries(coins));
-      expect(awards.every((a) => a.status === 'minted' && /^0x[0-9a-f]{64}$/.test(a.txHash ?? '') && a.amount > 0 && a.source.roomId === first.room.roomId)).toBe(true);
-      expect(balances['1']).toBe(String(awards.reduce((sum, a) => sum + a.amount, 0)));
+      const { awards, balances } = await getJson<AwardsAnswer>(`${server.url}/players/${p.address}/awards`);
+      expect(awards).toEqual([]);
+      expect(balances['1'] ?? '0').toBe('0');
     }
     await Promise.all(players.map((p) => p.room.leave()));
   });
 });
 
 describe('a bet in units', () => {
-  it('a 1-chip bet at 50% that wins pays exactly 1.98 chips (1,980,000 units) into the balance, and mints nothing (0.98 chip of profit)', async () => {
+  it('a 1-chip bet at 50% that wins pays exactly 1.98 chips (1,980,000 units) into the balance, and mints nothing', async () => {
     const p = await TestPlayer.join(server.url, { create: true });
     const bet = { stake: UNITS_PER_CHIP, target: 5000, direction: 'under' as const };
     // Each bet wins half the time: bet until one wins (64 losses in a row: 2^-64).
@@ -139,7 +124,7 @@ describe('operating', () => {
     expect(value(/^fairplay_draw_records_total\{game="dice",type="receipt"\} (\d+)$/m)).toBe(outcomes);
     expect(value(/^fairplay_prove_seconds_count (\d+)$/m)).toBe(outcomes);
     expect(value(/^fairplay_outbox_pending (\d+)$/m)).toBe(0);
-    // The session's test waited for every award to be minted.
+    // Every award there is has been minted (wins award nothing: the session's dice bets left none).
     const awards = (await inDatabase(place, (db) => db.selectFrom('awards').select('award_id').execute())).length;
     expect(value(/^fairplay_awards_minted_total (\d+)$/m)).toBe(awards);
     expect(text).toMatch(/^fairplay_rooms \d+$/m);

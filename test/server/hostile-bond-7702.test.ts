@@ -2,9 +2,11 @@
  * Hostile, end to end: a player whose address carries EIP-7702 code (a type-4 transaction
  * through the chain the server serves) refuses the court's coins unless it sent the transaction
  * itself. The server voids the revealed draw and answers honestly
- * (FAIRPLAY_TEST_WITHHOLD=void-revealed-answered). The answer to a win still lands: the court
- * holds its payout for the player, who collects it in its own transaction; the claim that used to
- * pay maxPayout is refused (NotOpen). In all the player gets exactly the coins the outcomes owe.
+ * (FAIRPLAY_TEST_WITHHOLD=void-revealed-answered). The answer to a win still lands: it pays 0
+ * coins (wins move chips only), so nothing is held nor transferred, and the win is settled in
+ * chips (its payout credited, the refunded stake taken again); the claim that would pay maxPayout
+ * is refused (NotOpen). In all the player gets no coins, and exactly the chips the outcomes owe.
+ * (A claim's coins held for such an address: test/chain/reveal-court.test.ts and test/browser/court-held.test.ts.)
  * No HonestBettor here, against the house rule: under the withhold switch every revealed draw is
  * voided, an honest bettor's too, so it could not bet without errors; the switch is what this
  * case needs (the operator voiding a revealed win, then answering it).
@@ -43,7 +45,7 @@ withholdingServer('void-revealed-answered', (s, p) => {
 });
 
 describe('a player with EIP-7702 code that refuses the court\'s coins, and a voided win', () => {
-  it('is answered all the same: the payout is held and collected, the claim refused, and the outcomes\' coins paid exactly', async () => {
+  it('is answered all the same: no coins held or paid, the win settled in chips, the claim refused', async () => {
     const fairness = await getJson<{ rules: Record<string, RulesDocument>; chain: { gameAssets: string; court: { address: string } } }>(`${server.url}/fairness`);
     const courtAddress = fairness.chain.court.address;
     const court = courtAt(courtAddress, provider);
@@ -60,7 +62,6 @@ describe('a player with EIP-7702 code that refuses the court\'s coins, and a voi
     await delegate(me, provider, await deployReceiver('Picky', me));
     console.log(`player ${me.address} code: ${await provider.getCode(me.address)}`);
 
-    let owedByOutcomes = 0n;
     for (let bet = 1; ; bet++) {
       if (bet > MAX_BETS) throw new Error(`${MAX_BETS} bets at 50% and no win`);
       const chipsBefore = await chipsOf(wallet.address);
@@ -75,25 +76,25 @@ describe('a player with EIP-7702 code that refuses the court\'s coins, and a voi
       const payout = answered.args.getValue('payout') as bigint;
       const settled = courtSettlement(receipt, hexToBytes((answered.args.getValue('beta') as string).slice(2)), terms);
       expect(payout).toBe(BigInt(settled.coins));
-      owedByOutcomes += payout;
-      if (payout === 0n) {
+      expect(payout).toBe(0n);
+      // Settled in chips when the answer came (committed before it was sent): the stake taken again, a win's payout credited.
+      expect(await chipsOf(wallet.address)).toBe(chipsBefore - BET.stake + settled.payoutUnits);
+      if (settled.payoutUnits === 0) {
         console.log(`bet ${bet}: a loss, answered with payout 0`);
         continue;
       }
-      // A win: the answer landed although the player's hook refuses the coins; the court holds them.
+      // A win: the answer landed although the player's hook refuses coins; it paid none, so nothing is held.
       const tx = (await provider.getTransactionReceipt(log!.transactionHash))!;
       const heldEvents = tx.logs.map((l) => (l.address.toLowerCase() === courtAddress.toLowerCase() ? held.interface.parseLog(l) : null)).filter((e) => e?.name === 'PaymentHeld');
-      expect(heldEvents.map((e) => [e!.args.getValue('player'), e!.args.getValue('amount')])).toEqual([[me.address, payout]]);
-      expect(await held.getFunction('owed')(me.address)).toBe(payout);
-      console.log(`bet ${bet}: a win; chips ${chipsBefore} -> ${await chipsOf(wallet.address)}, answered with payout ${payout} held for the player (answer gas ${tx.gasUsed})`);
-      // After answerBy the claim that used to pay maxPayout is refused: the case is answered.
+      expect(heldEvents).toEqual([]);
+      expect(await held.getFunction('owed')(me.address)).toBe(0n);
+      console.log(`bet ${bet}: a win; chips ${chipsBefore} -> ${await chipsOf(wallet.address)}, answered with payout 0 coins (answer gas ${tx.gasUsed})`);
+      // After answerBy the claim that would pay maxPayout is refused: the case is answered.
       await passTime(provider, revealed.answerBy);
       const claim = (court.connect(me) as Contract).getFunction('claim');
       await expect(claim.staticCall('0x' + revealed.caseId)).rejects.toMatchObject({ revert: { name: 'NotOpen' } });
-      const collected = await (await (held.connect(me) as Contract).getFunction('collect')(me.address)).wait();
-      console.log(`collected ${payout} coins (maxPayout ${receipt.maxPayout}), collect gas ${collected!.gasUsed}`);
-      expect(await held.getFunction('owed')(me.address)).toBe(0n);
-      expect(await coinsOf(me.address)).toBe(owedByOutcomes);
+      console.log(`claim refused (maxPayout ${receipt.maxPayout} coins)`);
+      expect(await coinsOf(me.address)).toBe(0n);
       return;
     }
   }, 300_000);

@@ -4,7 +4,7 @@
  * HOUSE_EDGE_BPS), then takes every old receipt to the reveal court. Had the server lost the old
  * rules' terms, it could not answer, and the player would claim each receipt's whole maxPayout.
  * The server keeps every rules document it served, by hash, so it answers each case under the
- * receipt's own terms: the coins the outcome owes, and the refunded stake taken again, so the
+ * receipt's own terms: 0 coins, the payout the outcome owes in chips, and the refunded stake taken again, so the
  * player gains nothing over an honest bet. An honest player bets throughout, before and after
  * the restart.
  */
@@ -24,7 +24,7 @@ import { getJson, TestPlayer } from '../helpers/player.ts';
 import { startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-/** 50 chips at 50%: a win pays 99 chips under the 1% edge (49 coins), 98 under 2% (48 coins); maxPayout 99 coins. */
+/** 50 chips at 50%: a win pays 99 chips under the 1% edge, 98 under 2%, in chips; maxPayout 99 coins (what a claim would pay). */
 const BET = { stake: 50 * UNITS_PER_CHIP, target: 5000, direction: 'under' as const };
 const WITHHELD = 4;
 const COIN = 1;
@@ -94,6 +94,7 @@ describe('seeds withheld, then the receipts taken to the court after a rules cha
     const after = await honest.stop();
     console.log(describeHonest('after the rules change', after));
     // Each case answered (status 2): none can be claimed. The coins and chips are what honest bets would have left.
+    expect(owedCoins).toBe(0n);
     expect((await coinsOf()) - coinsBefore).toBe(owedCoins);
     expect(await chipsOf()).toBe(startChips + owedUnits);
     console.log(`the withholding player got ${owedCoins} coins and ${owedUnits / UNITS_PER_CHIP} chips net, where claims would have paid ${maxPayouts} coins`);

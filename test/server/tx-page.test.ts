@@ -1,13 +1,13 @@
 /**
- * GET /tx/:hash against a real server and its embedded chain: a dice win's mint shown with its
+ * GET /tx/:hash against a real server and its embedded chain: a cash-out's mint shown with its
  * block, status, gas and the decoded TransferSingle (the coins, from nobody to the player); a
  * malformed hash refused with 400 and an unknown one with 404, each in words; and a
  * TransferBatch decoded into one transfer per token.
  */
 import { AbiCoder, hexlify, id as topicOf, randomBytes, zeroPadValue } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import { tokenTransfers } from '../../server/tx-page.ts';
+import { CASH_OUT_TEST_ENV, winAndCashOut } from '../helpers/earn-coins.ts';
 import { getJson, TestPlayer } from '../helpers/player.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/wait-for.ts';
 let server: ServerProcess;
 
 beforeAll(async () => {
-  server = await startServerProcess();
+  server = await startServerProcess({ env: CASH_OUT_TEST_ENV });
 });
 afterAll(async () => {
   await server?.stop();
@@ -29,20 +29,15 @@ const text = async (path: string): Promise<{ status: number; type: string; body:
 describe('the transaction page', () => {
   it('shows a mint: block, status, gas used and the coins moved to the player', async () => {
     const player = await TestPlayer.join(server.url, { create: true });
-    // A 98% chance at 100 chips: a win's profit is a whole chip, minted as one coin.
-    let won = false;
-    for (let i = 0; i < 20 && !won; i++) {
-      const { receipt, seed } = await player.bet({ stake: 100 * UNITS_PER_CHIP, target: 9800, direction: 'under' });
-      won = (await player.reveal(receipt.drawSeq, seed)).record.result.win;
-    }
-    expect(won).toBe(true);
+    // Chips won over the bonus, cashed out: 2 coins minted to the player.
+    await winAndCashOut(server.url, player, 2);
     type Awards = { awards: { status: string; txHash?: string; amount: number }[] };
     const { awards } = await waitFor(
       async () => {
         const answer = await getJson<Awards>(`${server.url}/players/${player.address}/awards`);
         return answer.awards.length > 0 && answer.awards.every((a) => a.status === 'minted') && answer;
       },
-      { what: 'the win minted' },
+      { what: 'the cash-out minted' },
     );
     const award = awards[0]!;
     const page = await text(`/tx/${award.txHash}`);

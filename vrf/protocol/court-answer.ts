@@ -4,7 +4,8 @@
  * payout)`. The proof must be the pinned VRF key's over alpha rebuilt from the receipt and the
  * seed, giving beta. A draw the transcript settled with an outcome was paid by its room: the
  * answer must post that outcome's beta and pay 0. Any other draw (voided, or never ended) is
- * settled by the answer: it pays the coins the outcome awards (`courtSettlement`).
+ * settled by the answer in chips, as its outcome would have been (`courtSettlement`): wins and
+ * losses move chips only, so the answer pays 0 coins there too. Only a claim pays coins.
  *
  * Used by the CLI (`--court`, reading Answered events) and the tests; input is untrusted:
  * problems are reported, nothing throws.
@@ -75,10 +76,10 @@ function check(receipt: ReceiptRecord, seed: string, answer: CourtAnswer, record
   if (outcome) {
     // Settled by the room: the answer restates the outcome, and the room paid it.
     if (outcome.beta !== beta) problems.push("beta differs from the outcome's beta in the transcript");
-    if (payout !== 0) problems.push(`payout ${payout} for a draw its room settled (and paid): 0 is owed`);
+    if (payout !== 0) problems.push(`payout ${payout} for a draw its room settled (in chips): 0 coins are owed`);
     return problems;
   }
   const owed = courtSettlement(receipt, verified.beta, terms).coins;
-  if (payout !== owed) problems.push(`payout ${payout} where the draw's outcome pays ${owed} coins`);
+  if (payout !== owed) problems.push(`payout ${payout} where the answer owes ${owed} coins (the draw is settled in chips)`);
   return problems;
 }

@@ -1,14 +1,15 @@
 /**
- * What a court answer pays (FAIRNESS.md section 10): the coins a draw's outcome awards the
- * player, for a draw the transcript never settled (a void, or a draw its room never ended).
- * The outcome is the mapping's result for the answered beta with no moves (a blackjack hand
- * stands on its first two cards, as a hand whose clock ran out does), and its coins are the
- * profit over the stake in whole chips, as a settled win mints them (section 8, "Amounts").
- * A draw with an outcome record was paid by its room: its answer pays 0.
+ * How a court answer settles a draw the transcript never settled (a void, or a draw its room
+ * never ended), FAIRNESS.md section 10. The outcome is the mapping's result for the answered
+ * beta with no moves (a blackjack hand stands on its first two cards, as a hand whose clock ran
+ * out does). Wins and losses move chips only, so the draw is settled in chips as its outcome
+ * would have been (the server credits the payout, and takes a voided draw's refunded stake
+ * again), and the answer itself pays 0 coins. Coins leave the court only on a claim: a case
+ * never answered pays the receipt's maxPayout from the bond.
+ * A draw with an outcome record was settled by its room: its answer pays 0 and moves no chips.
  * @module
  */
 import type { RulesTerms } from '../../games/game-rules.ts';
-import { wholeChips } from '../../games/chips.ts';
 import { outcomeMappings } from '../../games/registry.ts';
 import type { JsonValue } from './encoding.ts';
 import type { ReceiptRecord } from './records.ts';
@@ -21,8 +22,8 @@ export interface CourtSettlement {
   readonly payoutUnits: number;
   /** The stake the receipt took, in units (`action.stake`, 0 when it has none). */
   readonly stakeUnits: number;
-  /** The coins the answer pays: floor(max(0, payout − stake) / 1,000,000). */
-  readonly coins: number;
+  /** The coins the answer pays: 0 for every draw (the draw is settled in chips). */
+  readonly coins: 0;
 }
 
 const units = (v: JsonValue | undefined): number => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : 0);
@@ -37,5 +38,5 @@ export function courtSettlement(receipt: Pick<ReceiptRecord, 'game' | 'kind' | '
   const result = mapping.result(beta, { ...receipt.action }, [], terms);
   const payoutUnits = units(result['payout']);
   const stakeUnits = units(receipt.action['stake']);
-  return { result, payoutUnits, stakeUnits, coins: wholeChips(Math.max(0, payoutUnits - stakeUnits)) };
+  return { result, payoutUnits, stakeUnits, coins: 0 };
 }
