@@ -163,4 +163,24 @@ describe('seats across processes', () => {
     await sc.claim(seat(ALICE, 'dice', 'r7'));
     await sc.close();
   });
+
+  it("holds an address's chips for a cash-out: refused while it stakes chips on another process, and no other process seats it at a chips table meanwhile", async () => {
+    const BOB = '0x' + 'b2'.repeat(20);
+    const [a, b] = [await join('h1'), await join('h2')];
+    const [sa, sb] = [new RedisSeatRegistry(a.redis, 'h1', 2), new RedisSeatRegistry(b.redis, 'h2', 2)];
+    await sa.claim(seat(BOB, 'dice', 'q1'));
+    await expect(sb.holdChips(BOB, 'cash-1')).rejects.toMatchObject({ reason: 'chips-elsewhere', message: expect.stringMatching(/leave the table, then cash out/) });
+    // On the process that holds the chips: held (no cap: it is no table), and released after.
+    const release = await sa.holdChips(BOB, 'cash-2');
+    await release();
+    await sa.release(seat(BOB, 'dice', 'q1'));
+    // A held cash-out on b: a keeps Bob off its chips tables meanwhile; a free game is fine.
+    const held = await sb.holdChips(BOB, 'cash-3');
+    await expect(sa.claim(seat(BOB, 'dice', 'q2'))).rejects.toMatchObject({ reason: 'chips-elsewhere' });
+    await sa.claim(seat(BOB, 'raid', 'q3'));
+    await held();
+    await sa.release(seat(BOB, 'raid', 'q3'));
+    await sa.claim(seat(BOB, 'dice', 'q2'));
+    await Promise.all([sa.close(), sb.close()]);
+  });
 });
