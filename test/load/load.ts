@@ -14,6 +14,11 @@
  * this tool starts (Debian's `postgresql`, as the tests do), as on separate hosts; they are
  * given the same keys. `--prefill N` puts N transcript records of history in the database of a
  * single process before it starts (`test/bench/prefill.ts`).
+ *
+ * `--economy` exercises the economy too (./economy-bots.ts: easier bonus terms, said in the
+ * output; dice bots cash out and deposit coins back) and prints `GET /economy`'s figures and
+ * `/health`'s reconciliation at the end (./economy-report.ts); `--keep-economy-screenshot PATH`
+ * also saves a full-page picture of the page `/economy` before the server stops.
  * @module
  */
 import { cpSync, readdirSync, readFileSync } from 'node:fs';
@@ -30,6 +35,9 @@ import { startPostgres } from '../helpers/postgres.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server-process.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
+import { BotCashier, economyRole, economySampleSeconds, economyServerEnv, economyStakeUnits, economyTermsLine, publicChain, type PublicChain } from './economy-bots.ts';
+import { ensureClientBuilt } from '../../server/client-build.ts';
+import { economyFigures, economyScreenshot, printEconomy, type EconomyFigures } from './economy-report.ts';
 
 interface Args {
   players: number;
@@ -38,11 +46,24 @@ interface Args {
   processes: number;
   database: 'sqlite' | 'postgres';
   prefillRecords: number;
+  economy: boolean;
+  economyScreenshot?: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { players: 200, seconds: 30, raidShare: 0.5, processes: 1, database: 'sqlite', prefillRecords: 0 };
+  const args: Args = { players: 200, seconds: 30, raidShare: 0.5, processes: 1, database: 'sqlite', prefillRecords: 0, economy: false };
   for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--economy') {
+      args.economy = true;
+      i--; // a flag without a value
+      continue;
+    }
+    if (argv[i] === '--keep-economy-screenshot') {
+      const path = argv[i + 1];
+      if (!path || path.startsWith('--')) throw new Error('--keep-economy-screenshot needs a file path (.png)');
+      [args.economy, args.economyScreenshot] = [true, path];
+      continue;
+    }
     if (argv[i] === '--database') {
       const name = argv[i + 1];
       if (name !== 'sqlite' && name !== 'postgres') throw new Error('--database is sqlite or postgres');
@@ -56,7 +77,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--raid-share') args.raidShare = Math.min(1, Math.max(0, value));
     else if (flag === '--processes') args.processes = Math.min(2, Math.max(1, Math.round(value)));
     else if (flag === '--prefill') args.prefillRecords = Math.min(10_000_000, Math.max(0, Math.round(value)));
-    else throw new Error(`unknown argument ${flag}; usage: --players N --seconds S --raid-share F --processes 1|2 --database sqlite|postgres --prefill RECORDS`);
+    else throw new Error(`unknown argument ${flag}; usage: --players N --seconds S --raid-share F --processes 1|2 --database sqlite|postgres --prefill RECORDS --economy --keep-economy-screenshot PATH`);
   }
   return args;
 }
@@ -85,7 +106,7 @@ function watchPatches(room: Room): void {
 const RACES = new Set(['chest-taken', 'too-far', 'not-now']);
 
 /** A bot signs in delegating to a session key, which signs each of its draws (protocol v2), as the page does. */
-async function join(url: string, game: 'dice' | 'raid', roomId?: string): Promise<{ room: Room; address: string; sessionKey: HDNodeWallet }> {
+async function join(url: string, game: 'dice' | 'raid', roomId?: string): Promise<{ room: Room; wallet: HDNodeWallet; address: string; sessionKey: HDNodeWallet }> {
   const client = new Client(url);
   const wallet = Wallet.createRandom();
   const { token, sessionKey } = await sessionSignIn(url, wallet);
@@ -99,10 +120,11 @@ async function join(url: string, game: 'dice' | 'raid', roomId?: string): Promis
   });
   room.onMessage('error', (e: { code: string }) => RACES.has(e.code) || error(`refused: ${e.code}`));
   watchPatches(room);
-  return { room, address: wallet.address, sessionKey };
+  return { room, wallet, address: wallet.address, sessionKey };
 }
 
-async function diceBot(room: Room, sessionKey: HDNodeWallet, rulesHash: string): Promise<void> {
+/** A dice bot: a bet at even odds every second, of `stake` units; under --economy its cashier looks in after each. */
+async function diceBot(room: Room, sessionKey: HDNodeWallet, rulesHash: string, stake = UNITS_PER_CHIP, cashier?: BotCashier): Promise<void> {
   const outcomes = new Map<number, (v: unknown) => void>();
   const receipts = new Map<string, (r: { drawSeq: number }) => void>();
   room.onMessage('receipt', (r: { drawSeq: number; commitments: string[] }) => receipts.get(r.commitments[0]!)?.(r));
@@ -112,7 +134,7 @@ async function diceBot(room: Room, sessionKey: HDNodeWallet, rulesHash: string):
   while (running) {
     const seed = newSeed();
     const commitment = seedCommitment(seed);
-    const bet = { stake: UNITS_PER_CHIP, target: 5000, direction: 'under' }; // one chip, in units
+    const bet = { stake, target: 5000, direction: 'under' }; // one chip unless --economy, in units
     const authorization = await authorize(sessionKey, room.roomId, 'dice', 'roll', { ...bet }, commitment, rulesHash);
     const receipt = await Promise.race([new Promise<{ drawSeq: number }>((r) => receipts.set(commitment, r) && room.send('bet', { ...bet, commitment, authorization })), sleep(10_000).then(() => undefined)]);
     receipts.delete(commitment);
@@ -128,6 +150,7 @@ async function diceBot(room: Room, sessionKey: HDNodeWallet, rulesHash: string):
       stats.draws++;
       stats.revealToOutcome.push(performance.now() - t0);
     }
+    await cashier?.afterBet();
     await sleep(1000);
   }
 }
@@ -201,6 +224,10 @@ export interface LoadOptions {
   readonly database?: 'sqlite' | 'postgres';
   /** History put in the database before the server starts: this many transcript records (`test/bench/prefill.ts`). */
   readonly prefillRecords?: number;
+  /** Exercise the economy (./economy-bots.ts) and read its figures at the end. */
+  readonly economy?: boolean;
+  /** With `economy`: a full-page picture of /economy saved here before the server stops. */
+  readonly economyScreenshot?: string;
   /** Called every `sampleSeconds` with the server's state (the soak run's probe). */
   readonly sample?: (s: { atSeconds: number; rssMb: number; openFds: number; clients: number; errors: number }) => void;
   readonly sampleSeconds?: number;
@@ -215,6 +242,8 @@ export interface LoadResult {
   readonly errors: number;
   readonly serverCpuPercent: number;
   readonly serverRssMb: number;
+  /** Under --economy: GET /economy and /health's reconciliation after the run. */
+  readonly economy?: EconomyFigures;
 }
 
 function openFds(pid: number): number {
@@ -224,7 +253,10 @@ function openFds(pid: number): number {
 export async function runLoad(args: LoadOptions): Promise<LoadResult> {
   const log = args.quiet ? () => undefined : (line: string) => console.log(line);
   running = true;
-  const cluster = await startServers(args.processes ?? 1, args.database ?? 'sqlite', args.prefillRecords ?? 0);
+  // The page /economy is served from the built client: built now if its sources are newer.
+  if (args.economyScreenshot) await ensureClientBuilt(log);
+  const economyEnv = args.economy ? economyServerEnv(args.seconds) : {};
+  const cluster = await startServers(args.processes ?? 1, args.database ?? 'sqlite', args.prefillRecords ?? 0, economyEnv);
   const { servers } = cluster;
   const urls = servers.map((s) => s.url);
   const server = { pids: servers.map((s) => s.pid) };
@@ -232,19 +264,25 @@ export async function runLoad(args: LoadOptions): Promise<LoadResult> {
   const bots: Promise<void>[] = [];
   const diceRules = await servedRulesHash(urls[0]!, 'dice');
   const raidPlayers = Math.round(args.players * args.raidShare);
+  if (args.economy) log(economyTermsLine(args.seconds));
+  let chain: PublicChain | undefined;
   try {
+    if (args.economy) chain = await publicChain(urls[0]!);
     // Players arrive one after another, as a crowd does, not in one instant.
     let raidRoom: string | undefined;
     let inRaidRoom = 0;
     for (let i = 0; i < args.players; i++) {
       const raid = i < raidPlayers;
       try {
-        const { room, address, sessionKey } = await join(urls[i % urls.length]!, raid ? 'raid' : 'dice', raid && inRaidRoom < 8 ? raidRoom : undefined);
+        const { room, wallet, address, sessionKey } = await join(urls[i % urls.length]!, raid ? 'raid' : 'dice', raid && inRaidRoom < 8 ? raidRoom : undefined);
         if (raid) {
           if (room.roomId !== raidRoom) [raidRoom, inRaidRoom] = [room.roomId, 0];
           inRaidRoom++;
         }
-        bots.push((raid ? raidBot(room, address, sessionKey) : diceBot(room, sessionKey, diceRules)).catch(() => error('bot crashed')));
+        const url = urls[i % urls.length]!;
+        const dice = () =>
+          chain ? diceBot(room, sessionKey, diceRules, economyStakeUnits(args.seconds), new BotCashier(url, wallet, economyRole(i - raidPlayers), chain)) : diceBot(room, sessionKey, diceRules);
+        bots.push((raid ? raidBot(room, address, sessionKey) : dice()).catch(() => error('bot crashed')));
       } catch (e) {
         error(`join failed: ${(e as Error).message.slice(0, 60)}`);
       }
@@ -271,6 +309,23 @@ export async function runLoad(args: LoadOptions): Promise<LoadResult> {
       for (const values of [stats.revealToOutcome, stats.patch]) if (values.length > 200_000) values.splice(0, values.length, ...values.filter((_, i) => i % 2 === 0));
     }
     const seconds = (performance.now() - start) / 1000;
+    let economy: EconomyFigures | undefined;
+    if (args.economy) {
+      // The bots stop first: the figures are read once nothing more is cashed out or deposited.
+      running = false;
+      await Promise.race([Promise.allSettled(bots), sleep(15_000)]);
+      economy = await economyFigures(urls[0]!, economySampleSeconds(args.seconds));
+      if (args.economyScreenshot) {
+        // A picture that fails is said, and fails the run, but the figures are still printed.
+        await economyScreenshot(urls[0]!, args.economyScreenshot).then(
+          () => log(`saved a full-page picture of /economy: ${args.economyScreenshot}`),
+          (e: unknown) => {
+            console.error(`no picture of /economy: ${(e as Error).message}`);
+            process.exitCode = 1;
+          },
+        );
+      }
+    }
     return {
       clients: stats.connected,
       drawsPerSec: stats.revealToOutcome.length / seconds,
@@ -279,9 +334,11 @@ export async function runLoad(args: LoadOptions): Promise<LoadResult> {
       errors: stats.errors,
       serverCpuPercent: ((sum(server.pids, cpuSeconds) - cpu0) / seconds) * 100,
       serverRssMb: sum(server.pids, rssMb),
+      ...(economy ? { economy } : {}),
     };
   } finally {
     running = false;
+    chain?.provider.destroy();
     await Promise.race([Promise.allSettled(bots), sleep(15_000)]);
     await cluster.stop();
   }
@@ -296,9 +353,9 @@ const SERVER_ENV = { LOG_LEVEL: 'warn', RAID_ROUND_SECONDS: '60', STARTING_CHIPS
  * directory (the two share one), or on a PostgreSQL of the tool's own (a data directory each,
  * the same keys).
  */
-async function startServers(processes: number, database: 'sqlite' | 'postgres', prefillRecords: number): Promise<{ servers: ServerProcess[]; stop(): Promise<void> }> {
+async function startServers(processes: number, database: 'sqlite' | 'postgres', prefillRecords: number, extraEnv: Record<string, string>): Promise<{ servers: ServerProcess[]; stop(): Promise<void> }> {
   const postgres = database === 'postgres' ? await startPostgres() : undefined;
-  const databaseEnv: Record<string, string> = postgres ? { DATABASE_URL: await postgres.createDatabase() } : {};
+  const databaseEnv: Record<string, string> = { ...extraEnv, ...(postgres ? { DATABASE_URL: await postgres.createDatabase() } : {}) };
   const stops: (() => Promise<unknown>)[] = [async () => postgres?.stop()];
   const stop = async () => {
     for (const s of stops.reverse()) await s();
@@ -345,12 +402,13 @@ async function main(): Promise<void> {
   console.log(`  errors                 ${r.errors}${stats.errorKinds.size ? ` (${[...stats.errorKinds].map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}`);
   console.log(`  server CPU             ${r.serverCpuPercent.toFixed(0)}% of one core`);
   console.log(`  server memory          ${r.serverRssMb.toFixed(0)} MB RSS`);
+  if (r.economy) printEconomy(r.economy);
 }
 
 // Exit explicitly: bot sockets and timers of players still leaving would keep the loop alive.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
   main().then(
-    () => process.exit(0),
+    () => process.exit(process.exitCode ?? 0),
     (e: unknown) => {
       console.error(e);
       process.exit(1);
