@@ -29,10 +29,26 @@ export interface PlayerLedger {
 
 const PLAY = ['grant', 'stake', 'double', 'payout', 'refund'];
 
+/**
+ * `inDatabase` on the database of the server on `dataDir`, tried again while a running server's
+ * write holds SQLite's lock at the open (SQLITE_BUSY): lock contention, not a state to wait for.
+ */
+export async function readServerDatabase<T>(dataDir: string, read: Parameters<typeof inDatabase<T>>[1]): Promise<T> {
+  const place = await serverPlace(dataDir);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await inDatabase(place, read);
+    } catch (e) {
+      if (attempt >= 40 || !/SQLITE_BUSY|database is locked/.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 25 * Math.min(attempt, 8)));
+    }
+  }
+}
+
 /** The chips of `address` in the database of the server on `dataDir`. */
 export async function playerLedger(dataDir: string, address: string): Promise<PlayerLedger> {
   const a = address.toLowerCase();
-  const { row, entries, awards } = await inDatabase(await serverPlace(dataDir), async (db) => ({
+  const { row, entries, awards } = await readServerDatabase(dataDir, async (db) => ({
     row: await db.selectFrom('chip_balances').select('units').where('address', '=', a).executeTakeFirst(),
     entries: await db.selectFrom('chip_entries').select(['ref', 'delta', 'reason']).where('address', '=', a).execute(),
     awards: await db.selectFrom('awards').select(['player', 'amount']).where('token_id', '=', 1).where('room_id', '!=', WITHDRAWAL_ROOM).execute(),
