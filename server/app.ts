@@ -55,6 +55,7 @@ import { loadServerGames, servedRules } from './games.ts';
 import { ANSWERED_TOPIC } from './court/court-contract.ts';
 import { startCourtWatcher } from './court/court-watcher.ts';
 import { startDepositWatcher } from './economy/deposit-watcher.ts';
+import { embeddedStateFile, persistedHeadReader } from './economy/persisted-head.ts';
 import { readTestWithhold } from './court/test-withhold.ts';
 import { provideServices } from './services.ts';
 import { SqlRulesArchive } from './fairness/rules-archive.ts';
@@ -275,6 +276,8 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     ...(minterLease ? { mayRun: () => minterLease.heldFor(2_000) } : {}),
     // BONUS_AFTER_DEPOSIT_COINS: a first deposit that large brings the starting bonus (idempotent: once per address).
     afterCredit: async ({ address, coins }) => void (await economy.bonus.afterDeposit(address, coins)),
+    // The embedded node loses the blocks after its last state write when killed: credit none of them.
+    ...(chain.embedded ? { persistedHead: persistedHeadReader(embeddedStateFile(config.dataDir)) } : {}),
   });
   peers?.start();
   // Token supply samples, the economy's figures and Prometheus series, the coin reconciliation (economy/).

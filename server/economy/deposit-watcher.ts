@@ -10,7 +10,11 @@
  * cursor. A crash anywhere re-reads the range and re-applies nothing twice.
  *
  * A block is read only once `confirmations` blocks stand on it, so a log that a shallower reorg
- * removes is never credited. A reorg deeper than that is not handled: MINT_CONFIRMATIONS is the
+ * removes is never credited. On the embedded chain a deposit is credited only once its block is in
+ * the node's state file (`persistedHead`, economy/persisted-head.ts), and the cursor never passes
+ * that block: a node killed and started again loses the blocks after its last write, a credit
+ * from one of those would outlive its burn, and a cursor past them would skip the blocks mined
+ * again at their numbers. A reorg deeper than that is not handled: MINT_CONFIRMATIONS is the
  * operator's bound on the chain's reorg depth (docs/operations.md: Deposits).
  * @module
  */
@@ -68,6 +72,11 @@ export interface DepositWatcherOptions {
    * a first deposit (server/economy/bonus-gate.ts `bonusAfterDeposit(address, coins)`).
    */
   readonly afterCredit?: (deposit: CreditedDeposit) => Promise<void>;
+  /**
+   * The newest block that survives a restart of the node (the embedded node's state file:
+   * economy/persisted-head.ts); deposits above it wait. Default: every block read survives.
+   */
+  readonly persistedHead?: () => Promise<number>;
 }
 
 export interface DepositWatcher {
@@ -112,8 +121,11 @@ export function startDepositWatcher(opts: DepositWatcherOptions): DepositWatcher
 
   const poll = async (): Promise<void> => {
     if (opts.mayRun && !opts.mayRun()) return;
-    const safeHead = (await opts.provider.getBlockNumber()) - (confirmations - 1);
+    let safeHead = (await opts.provider.getBlockNumber()) - (confirmations - 1);
     let from = (await cursor.next()) ?? opts.fromBlock ?? 0;
+    // Neither a credit nor the cursor passes a block the node may still lose: the cursor past a
+    // lost block would skip the deposits of the block mined at its number after the restart.
+    if (opts.persistedHead && from <= safeHead) safeHead = Math.min(safeHead, await opts.persistedHead());
     while (!stopped && from <= safeHead) {
       const to = Math.min(safeHead, from + range - 1);
       const logs = await opts.provider.getLogs({ address: opts.gameAssets, topics: [DEPOSITED_TOPIC, null, idTopic], fromBlock: from, toBlock: to });

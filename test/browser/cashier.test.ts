@@ -4,13 +4,16 @@
  * the data directory), deposits some from the page, and sees them credited as chips once: the
  * page's line, the server's balance and the database's one `deposits` row agree. A deposit of
  * more than the player holds is refused in a sentence before anything is signed. A wallet user's
- * deposit is sent by the wallet.
+ * deposit is sent by the wallet. A player with withdrawable chips cashes out N coins with a click:
+ * the chips leave once, the coins are minted to it and the page shows them held; a cash-out whose
+ * answer was lost is kept across a reload and sent again as the same request, paid once.
  */
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.ts';
 import { formatChips } from '../../games/chips.ts';
 import { collectPageErrors, screenshot, signedInPage } from '../helpers/browser.ts';
+import { creditDeposit } from '../helpers/cash-out.ts';
 import { embeddedAdmin, fundedPlayer, mintCoins } from '../helpers/coins.ts';
 import { injectWallet } from '../helpers/injected-wallet.ts';
 import { getJson } from '../helpers/player.ts';
@@ -107,5 +110,64 @@ describe('the cashier', () => {
     } finally {
       admin.close();
     }
+  });
+
+  it('cashes out N coins with a click, shows them minted and held, and a reload sends a lost request again, paid once', { timeout: 180_000 }, async () => {
+    const { page, address, errors } = await signedInPage(browser, server.url);
+    await page.locator('#cashier:not([hidden]) .cashier-line').first().waitFor();
+    // Withdrawable chips: 40 coins deposited (credited as the deposit watcher credits them).
+    await creditDeposit(server.dataDir, address, 40, `${address}:cash-out-click`);
+    await page.reload();
+    await page.locator('#cashier:not([hidden]) .cashier-line').first().waitFor();
+    const before = await chipsOf(address);
+    expect(await coinsOf(address)).toBe(0n);
+    await expect.poll(() => page.locator('#cashier-lines').innerText()).toMatch(/40 coins/);
+
+    // Cash out 12 coins: 12 chips leave once, the coins are minted, and the page shows them held.
+    await page.fill('#cash-out-coins', '12');
+    await page.click('#cash-out-submit');
+    const status = page.locator('#cash-out-status');
+    await page.locator('#cash-out-status[data-state="done"]').waitFor({ timeout: 30_000 });
+    expect(await status.innerText()).toBe('Cashing out 12 coins: 12 chips left your chips, and the coins are being minted to your address (see the inventory).');
+    expect(await chipsOf(address)).toBe(before - 12_000_000);
+    await waitFor(async () => (await coinsOf(address)) === 12n, { what: 'the 12 coins minted', timeout: 60_000 });
+    await page.reload();
+    await expect.poll(() => page.locator('#cashier-lines').innerText(), { timeout: 30_000 }).toContain('You hold 12 coins on the chain');
+    expect(await page.evaluate(() => localStorage.getItem('fairplay.cashout.pending'))).toBeNull();
+
+    // A cash-out whose answer is lost on the way back: the server has it, the page keeps the request.
+    await page.route('**/economy/cash-out', async (route) => {
+      await route.fetch(); // reaches the server
+      await route.abort('connectionreset'); // the answer does not reach the page
+    });
+    await page.fill('#cash-out-coins', '10');
+    await page.click('#cash-out-submit');
+    await expect.poll(() => status.getAttribute('data-state'), { timeout: 30_000 }).toBe('refused');
+    expect(await status.innerText()).toMatch(/^No answer from the server \(.*\); click again to send the same request: it is paid once only\.$/);
+    const kept = JSON.parse((await page.evaluate(() => localStorage.getItem('fairplay.cashout.pending'))) ?? 'null') as { coins: number; requestId: string } | null;
+    expect(kept).toMatchObject({ coins: 10 });
+    const taken = await chipsOf(address);
+    expect(taken).toBe(before - 22_000_000);
+    await page.unroute('**/economy/cash-out');
+    // After a reload the kept request goes first, whatever the field says, and is paid once.
+    await page.reload();
+    await page.locator('#cashier:not([hidden]) .cashier-line').first().waitFor();
+    await page.fill('#cash-out-coins', '15');
+    await page.click('#cash-out-submit');
+    await expect.poll(() => status.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await status.innerText()).toBe('Cashing out 10 coins: 10 chips left your chips, and the coins are being minted to your address (see the inventory).');
+    expect(await chipsOf(address)).toBe(taken); // paid once: nothing more taken
+    expect(await page.evaluate(() => localStorage.getItem('fairplay.cashout.pending'))).toBeNull();
+    await waitFor(async () => (await coinsOf(address)) === 22n, { what: 'the 10 coins minted once', timeout: 60_000 });
+    const database = await openDatabase(await serverPlace(server.dataDir));
+    try {
+      const entries = await database.db.selectFrom('chip_entries').select('delta').where('address', '=', address.toLowerCase()).where('reason', '=', 'cashout').execute();
+      expect(entries.map((e) => Number(e.delta)).sort((a, b) => a - b)).toEqual([-12_000_000, -10_000_000]);
+    } finally {
+      await database.close();
+    }
+    await screenshot(page, 'cashier-cash-out');
+    // The one answer this test cut off is logged by the browser; nothing else went wrong.
+    expect(errors.filter((e) => !e.includes('net::ERR_CONNECTION_RESET'))).toEqual([]);
   });
 });
