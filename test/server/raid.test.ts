@@ -113,27 +113,12 @@ describe('a treasure-raid round over real WebSockets', () => {
     }, { what: 'the starting bonus' });
     expect(before.withdrawable).toBe(0);
     // Open the nearest standing chest until one holds chips (3 in 4 do; a round has 6 chests).
-    let find: { recordHash: string; record: { drawSeq: number; result: { item: string; amount: number; tokenId?: number } } } | undefined;
+    let find: Awaited<ReturnType<Raider['openNearest']>>;
     const items: string[] = [];
     for (let opened = 0; !find && opened < 12; opened++) {
-      const chest = await raider.until('a standing chest', () => {
-        const me = raider.me();
-        const closed = raider.state.phase === 'playing' && me ? [...raider.state.chests].filter((c) => !c.openedBy && !c.opening) : [];
-        return closed.sort((p, q) => Math.hypot(p.x - me!.x, p.y - me!.y) - Math.hypot(q.x - me!.x, q.y - me!.y))[0];
-      }, 60_000);
-      await raider.walkTo(chest.x, chest.y);
-      const [outcomes, errors] = [raider.messages.filter((m) => m.type === 'outcome').length, raider.messages.filter((m) => m.type === 'error').length];
-      await raider.open(chest.id);
-      const loot = await raider.until(`chest ${chest.id}'s loot`, () => {
-        const refused = raider.messages.filter((m) => m.type === 'error').slice(errors)[0];
-        // The round may have ended on the way (its chests gone): the next round's chests then.
-        if (refused?.body.code === 'not-now') return { refused: refused.body };
-        if (refused) throw new Error(`opening chest ${chest.id} was refused: ${JSON.stringify(refused.body)}`);
-        return raider.messages.filter((m) => m.type === 'outcome').slice(outcomes).find((m) => m.body.record.result.item)?.body;
-      });
-      if ('refused' in loot) console.log(`chest ${chest.id}: ${JSON.stringify(loot.refused)}; trying the next round's`);
-      else if (loot.record.result.item === CHIPS_LOOT) find = loot;
-      else items.push(loot.record.result.item);
+      const loot = await raider.openNearest();
+      if (loot?.record.result.item === CHIPS_LOOT) find = loot;
+      else if (loot) items.push(loot.record.result.item);
     }
     expect(find, 'a chip find within 12 chests').toBeDefined();
     const chips = find!.record.result.amount * UNITS_PER_CHIP;
