@@ -82,6 +82,12 @@ export interface GameRules {
    * a loot table): published in the game's rules document, whose hash every v2 receipt carries.
    */
   readonly terms: RulesTerms;
+  /**
+   * Terms the game was published with before `terms` (the raid's first loot table, with coins):
+   * the mappings still play them, so a receipt pinning such a rules document still verifies. No
+   * new draw is made under them.
+   */
+  readonly earlierTerms?: readonly RulesTerms[];
   /** The terms an operator may set (dice: `edgeBps`); every other term is fixed by the code. */
   readonly configurableTerms?: readonly string[];
   /**

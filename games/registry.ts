@@ -8,7 +8,7 @@ import { blackjack } from './blackjack/rules.ts';
 import { dice } from './dice/rules.ts';
 import type { GameRules, OutcomeMapping } from './game-rules.ts';
 import { raid } from './raid/rules.ts';
-import { rulesDocument, type RulesDocument } from './rules-document.ts';
+import { rulesDocument, rulesHash, type RulesDocument } from './rules-document.ts';
 import { canonicalJson, type JsonValue } from '../vrf/protocol/encoding.ts';
 
 export const GAMES: readonly GameRules[] = [dice, raid, blackjack];
@@ -31,9 +31,17 @@ export const MAPPING_VERSIONS: Readonly<Record<string, string>> = Object.fromEnt
 export const PUBLISHED_RULES: Readonly<Record<string, RulesDocument>> = Object.fromEntries(GAMES.map((g) => [g.id, rulesDocument(g)]));
 
 /**
+ * Each game's earlier rules documents with the code's default terms (`GameRules.earlierTerms`),
+ * by their hash: a receipt naming one still verifies by it, whatever rules a verifier pinned.
+ */
+export const EARLIER_RULES: Readonly<Record<string, Readonly<Record<string, RulesDocument>>>> = Object.fromEntries(
+  GAMES.map((g) => [g.id, Object.fromEntries((g.earlierTerms ?? []).map((terms) => rulesDocument({ ...g, terms })).map((doc) => [rulesHash(doc), doc]))]),
+);
+
+/**
  * Why a verifier cannot play draws by `doc` (an operator's published rules), or undefined: it
- * must be a known game's document with the code's mapping versions and terms, differing only in
- * the terms an operator may set.
+ * must be a known game's document with the code's mapping versions and terms (or earlier terms
+ * the mappings still play), differing only in the terms an operator may set.
  */
 export function rulesProblem(doc: RulesDocument): string | undefined {
   const rules = gameRules(doc.game);
@@ -41,7 +49,9 @@ export function rulesProblem(doc: RulesDocument): string | undefined {
   let settings: Record<string, JsonValue>;
   try {
     settings = Object.fromEntries(Object.entries(doc.terms).filter(([k]) => rules.configurableTerms?.includes(k)));
-    if (canonicalJson(doc as unknown as JsonValue) !== canonicalJson(rulesDocument(rules, settings) as unknown as JsonValue))
+    const given = canonicalJson(doc as unknown as JsonValue);
+    const playable = [rules.terms, ...(rules.earlierTerms ?? [])].some((terms) => given === canonicalJson(rulesDocument({ ...rules, terms }, settings) as unknown as JsonValue));
+    if (!playable)
       return `the rules of ${doc.game} differ from the published ones in more than the terms an operator may set (${(rules.configurableTerms ?? []).join(', ') || 'none'})`;
   } catch (e) {
     return `the rules of ${doc.game} cannot be read: ${(e as Error).message}`;

@@ -26,7 +26,7 @@ export interface LobbyActions {
 /** Each game in one plain sentence, for a player who has never seen it. */
 const HOW_TO_PLAY: Record<string, string> = {
   dice: 'Pick a number and bet that the roll (0 to 9999) lands under or over it: the smaller your chance, the bigger the win.',
-  raid: 'Walk a maze with the other players and open chests: each holds coins or an item.',
+  raid: 'Walk a maze with the other players and open chests: each holds bonus chips or an item.',
   blackjack: 'Get closer to 21 than the dealer without going over; blackjack pays 3 to 2.',
 };
 

@@ -1,6 +1,6 @@
 /**
  * The treasure raid's art, drawn here and committed: loot icons (`itemArt`, one per item token
- * of `rules.ts`, shown in the raid log and by the inventory), a coin, and the map's pieces (floor,
+ * of `rules.ts`, shown in the raid log and by the inventory), a stack of chips, and the map's pieces (floor,
  * wall, chests closed / being opened / open, one avatar per player). All are complete inline SVG
  * strings with no external reference, so the map can draw them onto its canvas as images.
  * @module
@@ -37,19 +37,21 @@ const CROWN = icon(
 /** tokenId -> the item's icon, for every item of the raid's rules (`raid.items`). */
 export const itemArt: Readonly<Record<number, string>> = Object.freeze({ 101: EMERALD, 102: RUBY, 103: CROWN });
 
-/** A pile of coins, for loot of the table's coin entries (token 1, whose art is the page's coin). */
-export const COINS_ART = icon(
-  'coins',
-  `<ellipse cx="26" cy="44" rx="18" ry="7" fill="#d9a514" stroke="#8a6100" stroke-width="2"/>
-   <ellipse cx="26" cy="38" rx="18" ry="7" fill="#f2c230" stroke="#8a6100" stroke-width="2"/>
-   <ellipse cx="40" cy="28" rx="18" ry="7" fill="#d9a514" stroke="#8a6100" stroke-width="2"/>
-   <ellipse cx="40" cy="22" rx="18" ry="7" fill="#f2c230" stroke="#8a6100" stroke-width="2"/>
-   <path d="M34 20h12M36 24h8" stroke="#8a6100" stroke-width="2" stroke-linecap="round"/>`,
+/** Two stacks of game chips (red and blue, striped edges), for the table's bonus-chip entries (no token). */
+export const CHIPS_ART = icon(
+  'chips',
+  `<ellipse cx="22" cy="48" rx="16" ry="6" fill="#b3202a" stroke="#5e0f15" stroke-width="2"/>
+   <ellipse cx="22" cy="42" rx="16" ry="6" fill="#d1242f" stroke="#5e0f15" stroke-width="2"/>
+   <ellipse cx="22" cy="36" rx="16" ry="6" fill="#d1242f" stroke="#5e0f15" stroke-width="2"/>
+   <path d="M12 36h4M28 36h4M20 42h4" stroke="#fff" stroke-width="2" stroke-linecap="round"/>
+   <ellipse cx="42" cy="30" rx="16" ry="6" fill="#0a58b8" stroke="#052e61" stroke-width="2"/>
+   <ellipse cx="42" cy="24" rx="16" ry="6" fill="#0969da" stroke="#052e61" stroke-width="2"/>
+   <path d="M32 24h4M48 24h4M40 30h4" stroke="#fff" stroke-width="2" stroke-linecap="round"/>`,
 );
 
-/** The icon of a loot token: an item's, or the coins' for anything else. */
-export function lootArt(tokenId: number): string {
-  return itemArt[tokenId] ?? COINS_ART;
+/** The icon of a find: its item token's, or the chips' for bonus chips (no token). */
+export function lootArt(tokenId: number | undefined): string {
+  return (tokenId !== undefined ? itemArt[tokenId] : undefined) ?? CHIPS_ART;
 }
 
 /** A 32-unit map tile. */

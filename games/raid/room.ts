@@ -2,7 +2,8 @@
  * Treasure raid on the server: up to 8 players move on a tile map in real time and open chests.
  * Each round, every present player commits to a seed and the chests' tiles are one draw over all
  * their seeds (no one, the server included, can place them); opening a chest is a draw of its
- * opener whose beta picks the loot from the published table, and the loot becomes a token award.
+ * opener whose beta picks the loot from the published table: bonus chips (a `grant` entry, which
+ * the bonus rule never lets leave as coins) or an item, which becomes a token award.
  * Movement is the server's: clients send a direction, the room steps everyone at a fixed rate
  * with the published speed and walls.
  * @module
@@ -16,7 +17,8 @@ import { NO_EFFECTS, sourceOf, type RecordEffects, type ServerGame } from '../..
 import { services } from '../../server/services.ts';
 import type { DrawAuthorization } from '../../vrf/protocol/authorization.ts';
 import type { HashedRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
-import { CHESTS_PER_ROUND, FREE_TILES, LOOT_TABLE, LootActionSchema, raid, RAID_LOOT_MAPPING, RAID_REACH, stepPlayer, type lootOutcome } from './rules.ts';
+import { UNITS_PER_CHIP } from '../chips.ts';
+import { CHESTS_PER_ROUND, CHIPS_LOOT, FREE_TILES, LootActionSchema, raid, RAID_LOOT_MAPPING, RAID_REACH, stepPlayer, type LootResult } from './rules.ts';
 
 const RaidPlayer = schema(
   { address: t.string(), x: t.float32(), y: t.float32(), score: t.number().default(0), finds: t.array('string'), connected: t.boolean().default(true) },
@@ -48,7 +50,7 @@ const COMMIT_MS = 5_000;
 const COUNTDOWN_MS = 2_000;
 const REVEAL_MS = 10_000;
 const SCORES_MS = 5_000;
-/** Points per find: coins count their amount, items their rarity. */
+/** Points per find: chips count their amount, items their rarity. */
 const POINTS: Readonly<Record<string, number>> = { common: 0, uncommon: 50, rare: 100, legendary: 500 };
 
 const roundOf = (receipt: ReceiptRecord): number => (receipt.action as { round: number }).round;
@@ -201,14 +203,14 @@ class RaidRoom extends GameRoom<RaidStateType> {
       }
       return;
     }
-    const loot = outcome.record.result as ReturnType<typeof lootOutcome>;
+    const loot = outcome.record.result as LootResult;
     // A loot draw of an earlier round (revealed late) still awards its loot, but this round's chests are not its.
     const chest = current ? this.state.chests.find((c) => c.id === (receipt.action as { chest: number }).chest) : undefined;
     const player = this.state.players.get(receipt.players[0]!);
     if (chest) Object.assign(chest, { openedBy: receipt.players[0]!, opening: '', loot: loot.item });
     if (player) {
       player.finds.push(loot.item);
-      player.score += loot.tokenId === LOOT_TABLE[0].tokenId ? loot.amount : (POINTS[loot.rarity] ?? 0);
+      player.score += loot.item === CHIPS_LOOT ? loot.amount : (POINTS[loot.rarity] ?? 0);
     }
     if (current && this.state.chests.every((c) => c.openedBy)) this.#endRound();
   }
@@ -233,13 +235,21 @@ class RaidRoom extends GameRoom<RaidStateType> {
   }
 }
 
-/** A chest's loot becomes an award of its token to the player who opened it; nothing else moves chips or awards. */
+/**
+ * A chest's loot goes to the player who opened it: chips as a bonus grant (`<room>/<draw>/loot`:
+ * played, never cashed out, and they raise the wagering requirement as the starting bonus does),
+ * an item as an award of its token. Nothing else moves chips or awards.
+ */
 function raidEffects(record: HashedRecord, receipt: ReceiptRecord): RecordEffects {
   if (record.type !== 'outcome' || receipt.kind !== 'loot') return NO_EFFECTS;
   LootActionSchema.parse(receipt.action);
-  const { tokenId, amount } = record.result as ReturnType<typeof lootOutcome>;
+  const { item, tokenId, amount } = record.result as LootResult;
+  const player = receipt.players[0]!;
+  if (item === CHIPS_LOOT)
+    return { chips: [{ ref: `${record.roomId}/${record.drawSeq}/loot`, address: player, delta: amount * UNITS_PER_CHIP, reason: 'grant' }], awards: [] };
+  if (tokenId === undefined) throw new Error(`loot ${item} of draw ${record.drawSeq} names no token`);
   const source = sourceOf(record);
-  return { chips: [], awards: [{ awardId: awardId(source, 0), player: receipt.players[0]!, tokenId, amount, source }] };
+  return { chips: [], awards: [{ awardId: awardId(source, 0), player, tokenId, amount, source }] };
 }
 
 export default {

@@ -2,14 +2,18 @@
  * Treasure raid (mappings `raid-chests-v1` and `raid-loot-v1`): the published map, where a
  * round's chests stand, and what a chest holds. Chest tiles: the map's free tiles in row-major
  * order, then `count` distinct ones picked by successive `int(remaining)` draws from beta (a
- * partial Fisher-Yates). Loot: `weighted` over the published table. Movement rules live here too
- * so the server and the client's prediction step players identically.
+ * partial Fisher-Yates). Loot: `weighted` over the loot table of the rules document the receipt
+ * pins: bonus chips (credited to the opener as a bonus, never withdrawable: free play earns
+ * nothing that can be cashed out) or an item token (an award minted on find). The table was first
+ * published with coins (token 1, minted on find) where the chips are now: receipts pinning that
+ * table (and v1 receipts, which pin none) still verify by it. Movement rules live here too so the
+ * server and the client's prediction step players identically.
  * @module
  */
 import { z } from 'zod';
 import { OutcomeReader } from '../../vrf/outcome.ts';
 import { TracedStream, weightRanges } from '../explain.ts';
-import { noMoves, type DrawTerms, type Explanation, type ExplainStep, type GameRules, type RoomRules } from '../game-rules.ts';
+import { noMoves, type DrawTerms, type Explanation, type ExplainStep, type GameRules, type RoomRules, type RulesTerms } from '../game-rules.ts';
 
 export const RAID_CHESTS_MAPPING = 'raid-chests-v1';
 export const RAID_LOOT_MAPPING = 'raid-loot-v1';
@@ -60,14 +64,68 @@ export function chestsOutcome(beta: Uint8Array, a: ChestsAction): { tiles: [numb
   return { tiles };
 }
 
-/** What a chest may hold, with its weight out of the table's total (100). */
-export const LOOT_TABLE = [
-  { item: 'coins', tokenId: 1, amount: 10, weight: 50, rarity: 'common' },
-  { item: 'coins', tokenId: 1, amount: 25, weight: 25, rarity: 'common' },
+/** The loot item that is bonus chips: `amount` whole chips, credited to the opener as a bonus (no token). */
+export const CHIPS_LOOT = 'chips';
+
+/** An entry of the loot table: bonus chips (no token), or an item token (`tokenId`) minted on find. */
+export type LootEntry =
+  | { readonly item: typeof CHIPS_LOOT; readonly amount: number; readonly weight: number; readonly rarity: string }
+  | { readonly item: string; readonly tokenId: number; readonly amount: number; readonly weight: number; readonly rarity: string };
+
+const ITEM_LOOT: readonly LootEntry[] = [
   { item: 'emerald', tokenId: 101, amount: 1, weight: 15, rarity: 'uncommon' },
   { item: 'ruby', tokenId: 102, amount: 1, weight: 8, rarity: 'rare' },
   { item: 'crown', tokenId: 103, amount: 1, weight: 2, rarity: 'legendary' },
-] as const;
+];
+
+/** What a chest may hold, with its weight out of the table's total (100). Chips are whole chips. */
+export const LOOT_TABLE: readonly LootEntry[] = [
+  { item: CHIPS_LOOT, amount: 10, weight: 50, rarity: 'common' },
+  { item: CHIPS_LOOT, amount: 25, weight: 25, rarity: 'common' },
+  ...ITEM_LOOT,
+];
+
+/** The table as first published: coins (token 1) where the chips are. Earlier receipts' draws verify by it; no new draw uses it. */
+export const COIN_LOOT_TABLE: readonly LootEntry[] = [
+  { item: 'coins', tokenId: 1, amount: 10, weight: 50, rarity: 'common' },
+  { item: 'coins', tokenId: 1, amount: 25, weight: 25, rarity: 'common' },
+  ...ITEM_LOOT,
+];
+
+const Count = z.number().int().min(1).max(1_000_000);
+const LootTableSchema = z
+  .array(
+    z.union([
+      z.strictObject({ item: z.literal(CHIPS_LOOT), amount: Count, weight: Count, rarity: z.string() }),
+      z.strictObject({ item: z.string().refine((i) => i !== CHIPS_LOOT), tokenId: Count, amount: Count, weight: Count, rarity: z.string() }),
+    ]),
+  )
+  .min(1)
+  .max(64);
+const tables = new WeakMap<object, readonly LootEntry[]>();
+
+/** The loot table of a rules document's terms (the first one for a v1 receipt, which pins none). Throws on one it cannot read. */
+export function lootTableOf(terms: RulesTerms | undefined): readonly LootEntry[] {
+  if (terms === undefined) return COIN_LOOT_TABLE;
+  let table = tables.get(terms);
+  if (!table) tables.set(terms, (table = LootTableSchema.parse(terms['lootTable'])));
+  return table;
+}
+
+/** A loot draw's result: bonus chips `{ item: 'chips', amount, rarity }`, or an item with its `tokenId`. */
+export type LootResult = { item: string; amount: number; rarity: string; tokenId?: number };
+
+/** The item entries of the table (those with a token). */
+export function isItemLoot(entry: LootEntry): entry is Extract<LootEntry, { tokenId: number }> {
+  return 'tokenId' in entry;
+}
+
+/** The result a table entry makes (a plain JSON object: no `tokenId` key for chips). */
+function lootResult(entry: LootEntry): LootResult {
+  return isItemLoot(entry)
+    ? { item: entry.item, tokenId: entry.tokenId, amount: entry.amount, rarity: entry.rarity }
+    : { item: entry.item, amount: entry.amount, rarity: entry.rarity };
+}
 
 export const LootActionSchema = z.strictObject({
   round: z.number().int().min(0),
@@ -76,9 +134,15 @@ export const LootActionSchema = z.strictObject({
 });
 export type LootAction = z.infer<typeof LootActionSchema>;
 
-export function lootOutcome(beta: Uint8Array, _a: LootAction): { item: string; tokenId: number; amount: number; rarity: string } {
-  const pick = LOOT_TABLE[new OutcomeReader(beta).weighted(LOOT_TABLE.map((l) => l.weight))]!;
-  return { item: pick.item, tokenId: pick.tokenId, amount: pick.amount, rarity: pick.rarity };
+export function lootOutcome(beta: Uint8Array, _a: LootAction, table: readonly LootEntry[] = LOOT_TABLE): LootResult {
+  return lootResult(table[new OutcomeReader(beta).weighted(table.map((l) => l.weight))]!);
+}
+
+/** Loot in words with the plural right: "10 bonus chips", "1 bonus chip", "25 coins" (the first table's), "1 ruby" (no rarity). */
+export function lootWords(item: string, amount: number): string {
+  if (item === CHIPS_LOOT) return `${amount} bonus ${amount === 1 ? 'chip' : 'chips'}`;
+  if (item === 'coins') return `${amount} ${amount === 1 ? 'coin' : 'coins'}`;
+  return `${amount} ${item}`;
 }
 
 /** A chest draw in words: "6 chests placed at (3, 1), (12, 7), …". */
@@ -87,12 +151,11 @@ export function describeChests(result: Readonly<Record<string, unknown>>): strin
   return `${tiles.length} ${tiles.length === 1 ? 'chest' : 'chests'} placed at ${tiles.map((t) => `(${String((t as unknown[])[0])}, ${String((t as unknown[])[1])})`).join(', ')}`;
 }
 
-/** A loot draw in words: "found 10 coins", "found 1 ruby (rare)". */
+/** A loot draw in words: "found 10 bonus chips", "found 1 ruby (rare)". */
 export function describeLoot(result: Readonly<Record<string, unknown>>): string {
-  const amount = Number(result['amount']);
   const item = String(result['item']);
-  const noun = item === 'coins' ? (amount === 1 ? 'coin' : 'coins') : item;
-  return `found ${amount} ${noun}${result['rarity'] && item !== 'coins' ? ` (${String(result['rarity'])})` : ''}`;
+  const plain = item === CHIPS_LOOT || item === 'coins';
+  return `found ${lootWords(item, Number(result['amount']))}${result['rarity'] && !plain ? ` (${String(result['rarity'])})` : ''}`;
 }
 
 /** Where the chests stand, step by step (see `chestsOutcome`). */
@@ -114,18 +177,17 @@ function explainChests(beta: Uint8Array, a: ChestsAction): Explanation {
 }
 
 /** What the chest holds, step by step (see `lootOutcome`). */
-function explainLoot(beta: Uint8Array): Explanation {
-  const weights = LOOT_TABLE.map((l) => l.weight);
+function explainLoot(beta: Uint8Array, table: readonly LootEntry[]): Explanation {
+  const weights = table.map((l) => l.weight);
   const total = weights.reduce((s, w) => s + w, 0);
   const ranges = weightRanges(weights);
-  const names = LOOT_TABLE.map((l) => describeLoot(l).replace(/^found /, ''));
-  const steps: ExplainStep[] = [{ label: 'the loot table', value: LOOT_TABLE.map((_, i) => `${names[i]}: ${ranges[i]!.from}–${ranges[i]!.to}`).join(', ') + ` (out of ${total})` }];
+  const names = table.map((l) => describeLoot(l).replace(/^found /, ''));
+  const steps: ExplainStep[] = [{ label: 'the loot table', value: table.map((_, i) => `${names[i]}: ${ranges[i]!.from}–${ranges[i]!.to}`).join(', ') + ` (out of ${total})` }];
   const { value: r, attempts } = new TracedStream(beta).int(total);
   attempts.forEach((attempt, i) => steps.push({ label: i === 0 ? `a number from 0 to ${total - 1}: beta's first bytes` : 'too big, so the next bytes', value: attempt }));
   const k = ranges.findIndex((range) => r <= range.to);
   steps.push({ label: `where ${r} falls in the table`, value: `${ranges[k]!.from}–${ranges[k]!.to} → ${names[k]}` });
-  const pick = LOOT_TABLE[k]!;
-  const result = { item: pick.item, tokenId: pick.tokenId, amount: pick.amount, rarity: pick.rarity };
+  const result = lootResult(table[k]!);
   return [...steps, { label: 'result', value: describeLoot(result), result }];
 }
 
@@ -198,11 +260,12 @@ export const raid: GameRules = {
   maxClients: 8,
   roomRules: raidRoomRules,
   terms: { map: [...RAID_MAP], chestsPerRound: CHESTS_PER_ROUND, lootTable: LOOT_TABLE.map((l) => ({ ...l })) },
-  items: LOOT_TABLE.filter((l) => l.item !== 'coins').map((l) => ({ tokenId: l.tokenId, name: l.item, rarity: l.rarity, foundIn: 'a treasure-raid chest' })),
+  earlierTerms: [{ map: [...RAID_MAP], chestsPerRound: CHESTS_PER_ROUND, lootTable: COIN_LOOT_TABLE.map((l) => ({ ...l })) }],
+  items: LOOT_TABLE.filter(isItemLoot).map((l) => ({ tokenId: l.tokenId, name: l.item, rarity: l.rarity, foundIn: 'a treasure-raid chest' })),
   mappings: {
     // maxPayout counts chips staked and paid back, and no raid draw takes a stake: chests place
-    // tiles, loot awards a token of its table (its coin entries included) for free. The court's
-    // terms are 0 (FAIRNESS.md section 5c says what that leaves uncovered).
+    // tiles, loot credits bonus chips or awards an item token for free. The court's terms are 0
+    // (FAIRNESS.md section 5c says what that leaves uncovered).
     chests: {
       version: RAID_CHESTS_MAPPING,
       result: (beta, action, moves) => (noMoves(moves), chestsOutcome(beta, ChestsActionSchema.parse(action))),
@@ -213,15 +276,15 @@ export const raid: GameRules = {
     },
     loot: {
       version: RAID_LOOT_MAPPING,
-      result: (beta, action, moves) => (noMoves(moves), lootOutcome(beta, LootActionSchema.parse(action))),
+      result: (beta, action, moves, terms) => (noMoves(moves), lootOutcome(beta, LootActionSchema.parse(action), lootTableOf(terms))),
       maxPayout: (action) => (LootActionSchema.parse(action), 0),
-      explain: (beta, action, moves) => (noMoves(moves), LootActionSchema.parse(action), explainLoot(beta)),
+      explain: (beta, action, moves, terms) => (noMoves(moves), LootActionSchema.parse(action), explainLoot(beta, lootTableOf(terms))),
       describe: (result) => describeLoot(result),
       describeRequest: (a) => `open chest ${String(a['chest'])} of round ${String(a['round'])}`,
       tally: {
         title: 'Loot found against the published loot table',
         unit: ['chest opened', 'chests opened'],
-        bins: LOOT_TABLE.map((l) => ({ label: `${l.item === 'coins' ? `${l.amount} coins` : l.item} (${l.rarity})`, weight: l.weight })),
+        bins: LOOT_TABLE.map((l) => ({ label: `${l.item === CHIPS_LOOT ? lootWords(l.item, l.amount) : l.item} (${l.rarity})`, weight: l.weight })),
         binOf: (r) => {
           const i = LOOT_TABLE.findIndex((l) => l.item === r['item'] && l.amount === r['amount']);
           return i < 0 ? undefined : i;

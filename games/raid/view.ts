@@ -11,7 +11,7 @@
 import type { Room } from '@colyseus/sdk';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { nextSeed } from '../../client/src/seed-source.ts';
-import { CHESTS_PER_ROUND, RAID_LOOT_MAPPING, RAID_REACH, stepPlayer } from './rules.ts';
+import { CHESTS_PER_ROUND, CHIPS_LOOT, lootWords, RAID_LOOT_MAPPING, RAID_REACH, stepPlayer } from './rules.ts';
 import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/protocol/records.ts';
 import type { GameView, GameViewContext } from '../../client/src/game-view.ts';
 import { refusalSentence } from '../../client/src/refusal-text.ts';
@@ -44,8 +44,6 @@ interface RaidStateView {
 type Receipt = ReceiptRecord & { hash: string };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-/** Coins found, in words with the plural right: "1 coin", "3 coins". */
-const coinWords = (amount: number | undefined) => `${amount ?? '?'} ${amount === 1 ? 'coin' : 'coins'}`;
 
 class RaidView implements GameView {
   #room!: Room;
@@ -212,11 +210,11 @@ class RaidView implements GameView {
     const who = receipt?.players[0]?.toLowerCase() === this.ctx.address.toLowerCase() ? 'you' : `${receipt?.players[0]?.slice(0, 8) ?? 'someone'}…`;
     const text = r.tiles
       ? `round ${receipt?.action['round'] ?? '?'}: chests placed by ${receipt?.players.length === 1 ? "1 player's seed" : `${receipt?.players.length ?? '?'} players' seeds`}`
-      : `${who} found ${r.item === 'coins' ? coinWords(r.amount) : r.item}`;
+      : `${who} found ${r.item === CHIPS_LOOT ? lootWords(r.item, r.amount ?? 0) : r.item}`;
     const li = this.#log(`draw ${record.drawSeq}: ${text}${receiptNote(v)}`, problems, { draw: String(record.drawSeq), kind: r.tiles ? 'chests' : 'loot' }, v.unplaced);
     if (r.tiles) return;
-    li.insertAdjacentHTML('afterbegin', `<span class="loot-icon" aria-hidden="true">${lootArt(r.tokenId ?? 0)}</span>`);
-    const what = r.item === 'coins' ? coinWords(r.amount) : `${/^[aeiou]/.test(r.item ?? '') ? 'an' : 'a'} ${r.item}`;
+    li.insertAdjacentHTML('afterbegin', `<span class="loot-icon" aria-hidden="true">${lootArt(r.tokenId)}</span>`);
+    const what = r.item === CHIPS_LOOT ? lootWords(r.item, r.amount ?? 0) : `${/^[aeiou]/.test(r.item ?? '') ? 'an' : 'a'} ${r.item}`;
     announce(`${who === 'you' ? 'You' : `Player ${who}`} found ${what}. ${problems.length ? `Verification failed: ${problems.join('; ')}.` : v.unplaced ? 'Not verified yet.' : 'Verified.'}`);
     if (who === 'you') this.ctx.onSettled();
   }

@@ -1,7 +1,7 @@
 /**
  * Two browser contexts in one treasure raid against the real server: each sees the other move,
  * one walks to a chest with the keyboard and opens it, every draw shows verified, and the loot
- * reaches the inventory once minted.
+ * reaches the chip balance as bonus (chips: nothing minted) or the inventory once minted (an item).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,7 +72,7 @@ describe('treasure raid in two browsers', () => {
   // by tile for as long as the machine takes to move the player there (up to 200 tries a tile).
   // A clean-clone run on 2026-12-01 reached the 120 s default with no named wait expiring (the
   // test takes about 9 s on a quiet machine); whether its walk was slow or stuck was not found.
-  it('both see each other move; one opens a chest; every draw verified; the loot is minted into the inventory', { timeout: 300_000 }, async () => {
+  it('both see each other move; one opens a chest; every draw verified; the loot is credited (chips) or minted into the inventory (an item)', { timeout: 300_000 }, async () => {
     const a = await signedIn();
     const b = await signedIn();
     await a.page.click('#create-raid');
@@ -140,18 +140,25 @@ describe('treasure raid in two browsers', () => {
     const found = await loot.first().innerText();
     expect(found).toMatch(/you found .* ✓ verified/);
     // The find shows its loot icon and is announced in a sentence.
-    // Coins read with their count and the plural right ("you found 1 coin", "you found 3 coins"), items by name.
-    const [, count, item] = /you found (?:(\d+) )?(\w+)/.exec(found)!.map((m) => m ?? '') as [string, string, string];
-    if (count) expect(item).toBe(count === '1' ? 'coin' : 'coins');
-    expect(await loot.first().locator('.loot-icon svg[role="img"] title').textContent()).toBe(count ? 'coins' : item);
-    await expect.poll(() => a.page.locator('#announcer').textContent()).toMatch(count ? new RegExp(`^You found ${count} ${item}\\. Verified\\.$`) : new RegExp(`^You found an? ${item}\\. Verified\\.$`));
+    // Chips read with their count and the plural right ("you found 1 bonus chip", "you found 25 bonus chips"), items by name.
+    const [, count, item] = /you found (?:(\d+) bonus )?(\w+)/.exec(found)!.map((m) => m ?? '') as [string, string, string];
+    console.log(`the find: ${found.split('\n')[0]}`);
+    if (count) expect(item).toBe(count === '1' ? 'chip' : 'chips');
+    expect(await loot.first().locator('.loot-icon svg[role="img"] title').textContent()).toBe(count ? 'chips' : item);
+    await expect.poll(() => a.page.locator('#announcer').textContent()).toMatch(count ? new RegExp(`^You found ${count} bonus ${item}\\. Verified\\.$`) : new RegExp(`^You found an? ${item}\\. Verified\\.$`));
     const lootB = b.page.locator('#raid-log li[data-kind="loot"]');
     await lootB.first().waitFor({ timeout: 30_000 });
     expect(await lootB.first().innerText()).toMatch(/found .* ✓ verified/);
 
-    // The loot is minted, and the inventory says so with its transaction.
-    await a.page.locator('.token-card .awards li[data-status="minted"]').first().waitFor({ state: 'attached', timeout: 20_000 });
-    expect(await a.page.locator('.token-card .awards li[data-status="minted"] a.award-tx').first().getAttribute('href')).toMatch(/^\/tx\/0x[0-9a-f]{64}$/);
+    if (count) {
+      // Bonus chips: the cashier's balance counts them (1,000 starting chips and the find), and nothing is minted.
+      await expect.poll(() => a.page.locator('#cashier-lines').getAttribute('data-balance')).toBe(String((1000 + Number(count)) * 1_000_000));
+      expect((await (await fetch(`${server.url}/players/${a.address}/awards`)).json()).awards).toEqual([]);
+    } else {
+      // An item is minted, and the inventory says so with its transaction.
+      await a.page.locator('.token-card .awards li[data-status="minted"]').first().waitFor({ state: 'attached', timeout: 20_000 });
+      expect(await a.page.locator('.token-card .awards li[data-status="minted"] a.award-tx').first().getAttribute('href')).toMatch(/^\/tx\/0x[0-9a-f]{64}$/);
+    }
     await screenshot(a.page, 'raid-loot');
     await screenshot(a.page, 'raid');
     expect([...a.errors, ...b.errors]).toEqual([]);

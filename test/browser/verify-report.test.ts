@@ -169,7 +169,7 @@ describe('/verify as a readable report', () => {
     for (const r of shown) expect(r.check, r.words).toBe('✓ verified');
     expect(shown.map((r) => r.words)).toContainEqual(expect.stringMatching(/^draw 0, Treasure raid: 6 chests placed at \(\d+, \d+\)(, \(\d+, \d+\)){5}$/));
     const result = loot.record.result as { item: string; amount: number; rarity: string };
-    const found = result.item === 'coins' ? `${result.amount} coins` : `${result.amount} ${result.item} (${result.rarity})`;
+    const found = result.item === 'chips' ? `${result.amount} bonus chips` : `${result.amount} ${result.item} (${result.rarity})`;
     expect(shown.filter((r) => r.draw === String(lootDraw)).map((r) => r.words)).toEqual([
       `draw ${lootDraw}, Treasure raid: open chest ${chest.id} of round ${a.state.round} (1 player's seed committed)`,
       `draw ${lootDraw}, Treasure raid: found ${found}`,

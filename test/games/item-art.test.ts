@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GAMES } from '../../games/registry.ts';
-import { avatarArt, avatarLook, CHEST_ART, FLOOR_ART, WALL_ART } from '../../games/raid/art.ts';
+import { avatarArt, avatarLook, CHEST_ART, CHIPS_ART, FLOOR_ART, lootArt, WALL_ART } from '../../games/raid/art.ts';
+import { LOOT_TABLE } from '../../games/raid/rules.ts';
 
 /** The problems of an SVG string as an icon: an empty list when it is one. */
 function svgProblems(svg: string): string[] {
@@ -47,6 +48,14 @@ describe('item art', () => {
       }
     });
   }
+});
+
+describe('raid loot icons', () => {
+  it('bonus chips (no token) get the chips icon; every item its own', () => {
+    expect(svgProblems(CHIPS_ART)).toEqual([]);
+    expect(CHIPS_ART).toContain('<title>chips</title>');
+    for (const l of LOOT_TABLE) expect(lootArt('tokenId' in l ? l.tokenId : undefined)).toContain(`<title>${l.item}</title>`);
+  });
 });
 
 describe('raid map art', () => {

@@ -101,6 +101,30 @@ export class Raider {
     return this.#send('open', { chest }, 'loot', { round: this.state.round, chest, table: RAID_LOOT_MAPPING });
   }
 
+  /**
+   * Walks to the nearest standing chest of the round being played and opens it: its loot draw's
+   * outcome, or undefined when the round ended on the way (refused `not-now`: try the next one).
+   * Any other refusal fails.
+   */
+  async openNearest(): Promise<{ recordHash: string; record: { drawSeq: number; result: { item: string; amount: number; tokenId?: number } } } | undefined> {
+    const chest = await this.until('a standing chest', () => {
+      const me = this.me();
+      const closed = this.state.phase === 'playing' && me ? [...this.state.chests].filter((c) => !c.openedBy && !c.opening) : [];
+      return closed.sort((p, q) => Math.hypot(p.x - me!.x, p.y - me!.y) - Math.hypot(q.x - me!.x, q.y - me!.y))[0];
+    }, 60_000);
+    await this.walkTo(chest.x, chest.y);
+    const count = (type: string) => this.messages.filter((m) => m.type === type).length;
+    const [outcomes, errors] = [count('outcome'), count('error')];
+    await this.open(chest.id);
+    const answer = await this.until(`chest ${chest.id}'s loot`, () => {
+      const refused = this.messages.filter((m) => m.type === 'error').slice(errors)[0];
+      if (refused?.body.code === 'not-now') return { refused: refused.body };
+      if (refused) throw new Error(`opening chest ${chest.id} was refused: ${JSON.stringify(refused.body)}`);
+      return this.messages.filter((m) => m.type === 'outcome').slice(outcomes).find((m) => m.body.record.result.item)?.body;
+    });
+    return 'refused' in answer ? undefined : answer;
+  }
+
   /** Sends a draw-opening message with a fresh commitment and the session key's authorisation of the draw. */
   async #send(type: string, body: Record<string, number>, kind: string, action: Record<string, string | number>): Promise<void> {
     const commitment = this.#commitment();

@@ -1,15 +1,29 @@
 /**
  * Treasure raid over real WebSockets: two players in one room commit to seeds for the round's
  * chest draw, the chests stand where that draw says, one player walks to a chest and opens it,
- * and the loot is a token award. Every draw of the room's transcript verifies.
+ * and the loot is an item's token award or bonus chips. A chip find is bonus (never withdrawable)
+ * and mints nothing: free play earns nothing that can be cashed out. Every draw of the room's
+ * transcript verifies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHESTS_PER_ROUND, chestsOutcome, FREE_TILES, LOOT_TABLE, RAID_REACH, stepPlayer } from '../../games/raid/rules.ts';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
+import { CHESTS_PER_ROUND, chestsOutcome, CHIPS_LOOT, FREE_TILES, LOOT_TABLE, RAID_REACH, stepPlayer } from '../../games/raid/rules.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { outcomeProblems, verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { getJson, type FairnessParams } from '../helpers/player.ts';
 import { Raider } from '../helpers/raider.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+
+/** The chips answer's figures this file reads (units, but `withdrawableCoins`). */
+interface ChipsAnswer {
+  balance: number;
+  bonus: number;
+  wageringRequirement: number;
+  withdrawable: number;
+  withdrawableCoins: number;
+}
+type Awards = { awards: { tokenId: number; amount: number; source: { recordHash: string } }[] };
 
 let server: ServerProcess;
 let fairness: FairnessParams;
@@ -48,7 +62,7 @@ describe('the raid mappings', () => {
 });
 
 describe('a treasure-raid round over real WebSockets', () => {
-  it('places the chests by a draw over both players\' seeds, opens one, awards its loot; every draw verifies', async () => {
+  it('places the chests by a draw over both players\' seeds, opens one, gives its loot; every draw verifies', async () => {
     const a = await Raider.join(server.url);
     const b = await Raider.join(server.url, a.room.roomId);
     const chestOutcome = await a.until('the chest draw', () => a.messages.find((m) => m.type === 'outcome' && m.body.record.drawSeq >= 0 && a.state.phase === 'playing')?.body);
@@ -80,9 +94,56 @@ describe('a treasure-raid round over real WebSockets', () => {
     expect(report.ok).toBe(true);
     expect(transcript.records.filter((r) => r.type === 'outcome')).toHaveLength(2);
 
-    const awards = await getJson<{ awards: { tokenId: number; amount: number; source: { recordHash: string } }[] }>(`${server.url}/players/${a.address}/awards`);
-    expect(awards.awards).toEqual([expect.objectContaining({ tokenId: loot.record.result.tokenId, amount: loot.record.result.amount, source: expect.objectContaining({ recordHash: loot.recordHash }) })]);
+    // An item is its token's award; bonus chips are no award at all.
+    const awards = await getJson<Awards>(`${server.url}/players/${a.address}/awards`);
+    const { item, tokenId, amount } = loot.record.result as { item: string; tokenId?: number; amount: number };
+    console.log(`the loot: ${amount} ${item}`);
+    if (item === CHIPS_LOOT) expect(awards.awards).toEqual([]);
+    else expect(awards.awards).toEqual([expect.objectContaining({ tokenId, amount, source: expect.objectContaining({ recordHash: loot.recordHash }) })]);
     await Promise.all([a.room.leave(), b.room.leave()]);
+  });
+
+  it('a chip find is bonus chips: the balance and the bonus grow, nothing withdrawable, nothing minted', async () => {
+    const raider = await Raider.join(server.url);
+    const chipsUrl = `${server.url}/players/${raider.address}/chips`;
+    // The starting bonus is granted at the first join.
+    const before = await waitFor(async () => {
+      const c = await getJson<ChipsAnswer>(chipsUrl);
+      return c.bonus > 0 && c;
+    }, { what: 'the starting bonus' });
+    expect(before.withdrawable).toBe(0);
+    // Open the nearest standing chest until one holds chips (3 in 4 do; a round has 6 chests).
+    let find: Awaited<ReturnType<Raider['openNearest']>>;
+    const items: string[] = [];
+    for (let opened = 0; !find && opened < 12; opened++) {
+      const loot = await raider.openNearest();
+      if (loot?.record.result.item === CHIPS_LOOT) find = loot;
+      else if (loot) items.push(loot.record.result.item);
+    }
+    expect(find, 'a chip find within 12 chests').toBeDefined();
+    const chips = find!.record.result.amount * UNITS_PER_CHIP;
+    console.log(`items found first: ${items.length ? items.join(', ') : 'none'}; then ${find!.record.result.amount} bonus chips (draw ${find!.record.drawSeq})`);
+    expect(find!.record.result).not.toHaveProperty('tokenId');
+
+    // The find is counted as bonus: balance and bonus up by its chips, the wagering requirement
+    // up 30 times that, and not a unit of it withdrawable.
+    const after = await waitFor(async () => {
+      const c = await getJson<ChipsAnswer>(chipsUrl);
+      return c.balance === before.balance + chips && c;
+    }, { what: `the ${chips} units of the find in the balance` });
+    expect(after.bonus).toBe(before.bonus + chips);
+    expect(after.wageringRequirement).toBe(before.wageringRequirement + 30 * chips);
+    expect(after.withdrawable).toBe(before.withdrawable);
+    expect(after.withdrawableCoins).toBe(0);
+
+    // Nothing minted for it: the only awards are the items found before it, and no coin.
+    const awards = await getJson<Awards>(`${server.url}/players/${raider.address}/awards`);
+    expect(awards.awards.map((a) => a.source.recordHash)).not.toContain(find!.recordHash);
+    expect(awards.awards.filter((a) => a.tokenId === 1)).toEqual([]);
+    expect(awards.awards).toHaveLength(items.length);
+    const transcript = await getJson<Transcript>(`${server.url}/rooms/${raider.room.roomId}/transcript`);
+    expect(verifyTranscript(transcript, fairness).records.filter((r) => r.problems.length)).toEqual([]);
+    await raider.room.leave();
   });
 
   it('a player who never reveals a chest seed is left out of the redraw: the chests stand within two rounds', async () => {

@@ -8,7 +8,7 @@
  */
 import { getSuite } from '../index.ts';
 import type { RulesTerms } from '../../games/game-rules.ts';
-import { outcomeMappings, PUBLISHED_RULES, rulesProblem } from '../../games/registry.ts';
+import { EARLIER_RULES, outcomeMappings, PUBLISHED_RULES, rulesProblem } from '../../games/registry.ts';
 import { rulesHash, type RulesDocument } from '../../games/rules-document.ts';
 import { receiptAlpha } from './alpha.ts';
 import { authorizationProblem, drawMoveDigest, drawRequestDigest } from './authorization.ts';
@@ -42,10 +42,14 @@ function pinnedRules(doc: RulesDocument): { readonly unusable: string | undefine
 
 /**
  * The terms of the rules a v2 receipt names, or a problem: the receipt's `rulesHash` must be the
- * hash of the pinned rules document of its game, and that document one the mappings can play.
+ * hash of the pinned rules document of its game, and that document one the mappings can play;
+ * or the hash of one of the game's earlier documents with the code's terms (`EARLIER_RULES`: the
+ * raid's first loot table), which draws made before the change were played under.
  */
 export function receiptTerms(receipt: ReceiptRecord, keys: TrustedKeys): { terms?: RulesTerms; problem?: string } {
   if (receipt.rulesHash === undefined) return {};
+  const earlier = EARLIER_RULES[receipt.game]?.[receipt.rulesHash];
+  if (earlier) return { terms: earlier.terms };
   const doc = (keys.rules ?? PUBLISHED_RULES)[receipt.game];
   if (!doc) return { problem: `no pinned rules for ${receipt.game}` };
   const { unusable, hash } = pinnedRules(doc);
