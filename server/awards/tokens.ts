@@ -21,7 +21,7 @@ export const TOKENS: ReadonlyMap<number, TokenMetadata> = new Map<number, TokenM
     COIN_TOKEN_ID,
     {
       name: 'Fairplay coin',
-      description: 'Won in Fairplay games; every win traces to a VRF proof in a public room transcript.',
+      description: 'Fairplay chips cashed out: 1 coin is 1 chip, and a deposit turns it back into a chip.',
       decimals: 0,
       properties: { kind: 'currency' },
     },

@@ -49,7 +49,7 @@ export function economyRules(economy: EconomyConfig, startingChips: number): Rec
     rule:
       `1 chip is 1 coin. The ${startingChips.toLocaleString('en-US')} free starting chips are a bonus: they can be played but never cashed out. ` +
       `Chips found in treasure-raid chests are bonus too. ` +
-      `Chips won beyond the bonus can be cashed out once you have bet ${w} times the bonus in all; before that, only chips you deposited can. ` +
+      `Chips won beyond the bonus can be cashed out ${w === 0 ? 'at once' : `once you have bet ${w === 1 ? 'as much as the bonus' : `${w} times the bonus`} in all; before that, only chips you deposited can`}. ` +
       `A cash-out is whole coins, at least ${economy.minCashOutCoins}.`,
   };
 }

@@ -140,9 +140,9 @@ export class Cashier {
     const may = withdrawableCoins(withdrawableUnits(s, multiple));
     const why =
       s.bonus > 0 && !wageringMet(s, multiple)
-        ? `: the ${formatChips(s.bonus)} free chips of the starting bonus are never cashed out, and chips won with them can be once ${formatChips(wageringRequirement(s.bonus, multiple))} chips have been bet in all (${formatChips(s.wagered)} so far)`
+        ? `: the ${formatChips(s.bonus)} free chips of your bonus (the starting bonus and chips found in chests) are never cashed out, and chips won with them can be once ${formatChips(wageringRequirement(s.bonus, multiple))} chips have been bet in all (${formatChips(s.wagered)} so far)`
         : s.bonus > 0
-          ? `: the ${formatChips(s.bonus)} free chips of the starting bonus are never cashed out`
+          ? `: the ${formatChips(s.bonus)} free chips of your bonus (the starting bonus and chips found in chests) are never cashed out`
           : '';
     return `a cash-out of ${plural(coins, 'coin')} is more than the ${plural(may, 'coin')} this address may cash out now${why}`;
   }

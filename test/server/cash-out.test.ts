@@ -50,7 +50,7 @@ describe('cash-out', () => {
     // The bonus alone: nothing to cash out, and the answer says why.
     const bonusOnly = await cashOut(server.url, wallet, { coins: 10, requestId: 'bonus-only-1' });
     expect(bonusOnly.status, JSON.stringify(bonusOnly.body)).toBe(409);
-    expect(String(bonusOnly.body['error'])).toMatch(/more than the 0 coins .* starting bonus are never cashed out/);
+    expect(String(bonusOnly.body['error'])).toMatch(/more than the 0 coins .* starting bonus and chips found in chests\) are never cashed out/);
     const small = await cashOut(server.url, wallet, { coins: 9, requestId: 'too-small-1' });
     expect(small.status).toBe(409);
     expect(String(small.body['error'])).toMatch(/smallest cash-out is 10 coins/);

@@ -6,7 +6,7 @@
 import type uPlot from 'uplot';
 import type { ChartSpec } from './economy-chart.ts';
 import type { EconomyReport } from './economy-types.ts';
-import { amount, dateTime, epochLabel, percent } from './economy-format.ts';
+import { amount, dateTime, epochLabel, epochWords, percent } from './economy-format.ts';
 
 /** Supply per token over time: one line per token with any supply. */
 export function supplyChart(r: EconomyReport): ChartSpec {
@@ -16,7 +16,7 @@ export function supplyChart(r: EconomyReport): ChartSpec {
   return {
     id: 'chart-supply',
     title: 'Tokens in circulation',
-    description: 'How many of each token exist on the blockchain, sampled every minute or so. Coins are chips taken out (1 coin = 1 chip); items are raid finds.',
+    description: 'How many of each token exist on the blockchain, sampled at each supply reading the server takes (every ECONOMY_SAMPLE_SECONDS, a minute by default). Coins are chips taken out (1 coin = 1 chip); items are raid finds.',
     x: { kind: 'time', values: times },
     yLabel: 'tokens',
     series: tokens.map((t) => ({ label: t.name, values: times.map((time) => at(t, time)) })),
@@ -30,7 +30,7 @@ export function flowsChart(r: EconomyReport): ChartSpec {
   return {
     id: 'chart-flows',
     title: 'Cash-outs and deposits per epoch',
-    description: `Coins players cashed out (chips turned into coins) and deposited (coins turned back into chips), per epoch of ${amount(r.epochSeconds / 3600, 'hour')}.`,
+    description: `Coins players cashed out (chips turned into coins) and deposited (coins turned back into chips), per epoch of ${epochWords(r.epochSeconds)}.`,
     x: { kind: 'time', values: r.flows.map((f) => f.startsAt) },
     yLabel: 'coins',
     series: [

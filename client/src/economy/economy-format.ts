@@ -19,3 +19,10 @@ export const dateTime = (ms: number): string => new Date(ms).toLocaleString('en'
 
 export const epochLabel = (startsAt: number, epochSeconds: number): string =>
   epochSeconds % 86_400 === 0 ? new Date(startsAt).toLocaleDateString('en', { dateStyle: 'medium' }) : dateTime(startsAt);
+
+/** An epoch's length in words: 86400 → "24 hours", 1380 → "23 minutes", 45 → "45 seconds". */
+export function epochWords(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return amount(seconds / 3600, 'hour');
+  if (seconds >= 60 && seconds % 60 === 0) return amount(seconds / 60, 'minute');
+  return amount(seconds, 'second');
+}
