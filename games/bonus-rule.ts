@@ -17,7 +17,7 @@ export interface BonusStanding {
   readonly balance: number;
   /** The bonus granted (the starting allowance), never withdrawable. */
   readonly bonus: number;
-  /** Every stake (and blackjack double) so far. */
+  /** Every stake (and blackjack double) so far, less the stakes of voided bets given back (refunds). */
   readonly wagered: number;
   /** Coins deposited less coins cashed out, in units. */
   readonly netDeposit: number;

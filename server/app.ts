@@ -28,6 +28,7 @@ import { ClusterNode, type Lease } from './cluster/cluster-node.ts';
 import { PeerSync } from './cluster/peer-sync.ts';
 import { RedisNonceStore } from './cluster/redis-nonces.ts';
 import { RedisSeatRegistry } from './cluster/redis-seats.ts';
+import { checkClusterBonusKey } from './cluster/shared-key-check.ts';
 import { fewestRoomsPlacement } from './cluster/room-placement.ts';
 import { ChipLedger } from './chips/chip-ledger.ts';
 import { installEconomyRoutes } from './economy/cash-out-route.ts';
@@ -49,7 +50,7 @@ import { RateLimits } from './limits/rate-limits.ts';
 import { RateLimitedServer } from './limits/rate-limited-server.ts';
 import { createMetrics } from './metrics.ts';
 import { startEconomyView } from './economy/start-economy-view.ts';
-import { loadOrCreateKeys, loadRetiredVrfKeys } from './keys.ts';
+import { loadOrCreateBonusIpKey, loadOrCreateKeys, loadRetiredVrfKeys } from './keys.ts';
 import { retiredProvers } from './court/retired-provers.ts';
 import { loadServerGames, servedRules } from './games.ts';
 import { ANSWERED_TOPIC } from './court/court-contract.ts';
@@ -97,6 +98,12 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   const games = await loadServerGames();
   const keys = loadOrCreateKeys({ dataDir: config.dataDir, suite, log: (msg, fields) => log.warn(fields ?? {}, msg) });
   const cluster = config.redisUrl ? await ClusterNode.join(config.redisUrl, config.nodeId, onFatal) : undefined;
+  // One bonus IP key for the whole cluster, or each process would give every IP its own bonus.
+  if (cluster)
+    await checkClusterBonusKey(cluster.redis, loadOrCreateBonusIpKey({ dataDir: config.dataDir, log: (msg, fields) => log.warn(fields ?? {}, msg) })).catch(async (err: unknown) => {
+      await cluster.leave();
+      throw err;
+    });
   const metrics = createMetrics();
   // What start cannot read is set aside, reported and counted; the rest starts.
   const damage = new DamageReports(log, metrics.damaged);

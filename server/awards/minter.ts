@@ -23,7 +23,7 @@ import { CapBudget } from './cap-budget.ts';
 import { ChainLookup, revertOf } from './chain-lookup.ts';
 import { mintedInEpochByPlayer } from './epoch-counts.ts';
 import { fairOrder } from './fair-order.ts';
-import type { MinAwardAmounts } from './min-award-amounts.ts';
+import { minimumOf, type MinAwardAmounts } from './min-award-amounts.ts';
 import type { MintLog } from './mint-log.ts';
 import { MintSender, type Verdict } from './mint-sender.ts';
 import { PendingAwards } from './pending-awards.ts';
@@ -260,8 +260,18 @@ export class AwardMinter {
         }
         // A unit goes whole into one batch; only one larger than a whole batch is split.
         if (batch.length > 0 && batch.length + unit.length > limit) return void (full = true);
-        const taken = unit.slice(0, limit);
-        const verdict = await this.#budget.take(taken);
+        let taken = unit.slice(0, limit);
+        let verdict = await this.#budget.take(taken);
+        // An accumulated unit over what the caps leave: a shorter part of it, still at least its
+        // token's minimum, goes now. The unit only grows, so one above the per-player cap would
+        // otherwise never be minted.
+        const need = minimumOf(this.#o.minAwardAmounts ?? new Map(), unit[0]!.tokenId);
+        while (verdict === 'capped' && taken.length > 1) {
+          const shorter = taken.slice(0, Math.floor(taken.length / 2));
+          if (shorter.reduce((sum, a) => sum + a.amount, 0) < need) break;
+          taken = shorter;
+          verdict = await this.#budget.take(taken);
+        }
         if (verdict === 'fits') batch.push(...taken);
         else if (verdict === 'capped') for (const a of unit) this.#capped.set(a.awardId, epoch);
         else for (const a of unit) this.#held.set(a.awardId, `token ${a.tokenId} is not configured on the contract`);

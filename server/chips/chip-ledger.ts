@@ -4,7 +4,7 @@
  * room's records, a survivor and the restarted owner both settling a room) change nothing, and a
  * row per address in `chip_balances`, updated in the same transaction as the entries it counts:
  * its balance, and what the bonus rule reads (docs/economy.md, `server/economy/bonus-rule.ts`):
- * the bonus granted (`grant` entries), the units staked (`stake` and `double`) and its deposits
+ * the bonus granted (`grant` entries), the units staked (`stake` and `double`, less `refund`) and its deposits
  * less its cash-outs (`deposit` and `cashout`). The entries applied in one event-loop turn share
  * one transaction.
  *
@@ -402,13 +402,15 @@ export class ChipLedger {
 
 /**
  * A standing with one more entry counted: every entry moves the balance; a grant is bonus, a
- * stake or a double is wagered (its delta is negative), a deposit or a cash-out moves net deposits.
+ * stake or a double is wagered (its delta is negative), a refund (a voided bet's stake given
+ * back) is wagered no more: a bet never at risk must not count towards the wagering requirement,
+ * or unrevealed bets left to be voided would meet it for free. A deposit or a cash-out moves net deposits.
  */
 function counted(s: Standing, e: Pick<ChipEntry, 'delta' | 'reason'>): Standing {
   return {
     balance: s.balance + e.delta,
     bonus: s.bonus + (e.reason === 'grant' ? e.delta : 0),
-    wagered: s.wagered - (e.reason === 'stake' || e.reason === 'double' ? e.delta : 0),
+    wagered: s.wagered - (e.reason === 'stake' || e.reason === 'double' || e.reason === 'refund' ? e.delta : 0),
     netDeposit: s.netDeposit + (e.reason === 'deposit' || e.reason === 'cashout' ? e.delta : 0),
   };
 }

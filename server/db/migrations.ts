@@ -237,10 +237,10 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('chip_balances').addColumn('bonus_units', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
         await db.schema.alterTable('chip_balances').addColumn('wagered_units', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
         await db.schema.alterTable('chip_balances').addColumn('net_deposit_units', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-        // Addresses that played before: their starting allowance was a bonus, and their stakes count.
+        // Addresses that played before: their starting allowance was a bonus, and their stakes count (less the refunds of voided bets, never at risk).
         await sql`update chip_balances set
           bonus_units = coalesce((select sum(e.delta) from chip_entries e where e.address = chip_balances.address and e.reason = 'grant'), 0),
-          wagered_units = coalesce((select -sum(e.delta) from chip_entries e where e.address = chip_balances.address and e.reason in ('stake', 'double')), 0)`.execute(db);
+          wagered_units = coalesce((select -sum(e.delta) from chip_entries e where e.address = chip_balances.address and e.reason in ('stake', 'double', 'refund')), 0)`.execute(db);
         // A cash-out: chips taken (chip entry `withdrawal/<award_id>`) and coins owed (the award `award_id`).
         await db.schema
           .createTable('withdrawals')

@@ -33,6 +33,12 @@ export interface CashierOptions {
   readonly seats: Pick<SeatRegistry, 'holdChips'>;
   /** `MIN_CASHOUT_COINS`. */
   readonly minCoins: number;
+  /**
+   * The most coins one cash-out may be: the coin's mint caps per epoch (`COIN_PLAYER_EPOCH_CAP`,
+   * `COIN_EPOCH_CAP`). GameAssets never mints more to one address in an epoch, so a larger
+   * withdrawal could never be minted: its chips would be taken for coins that never come.
+   */
+  readonly maxCoins?: number;
   readonly log?: Logger;
   readonly now?: () => number;
 }
@@ -75,6 +81,11 @@ export class Cashier {
     const before = await this.#withdrawal(this.o.db, awardId);
     if (before) return this.#replay(before, coins, requestId);
     if (coins < this.o.minCoins) throw new CashOutRefused(`the smallest cash-out is ${plural(this.o.minCoins, 'coin')}; ${plural(coins, 'coin')} asked`);
+    const max = this.o.maxCoins ?? Number.MAX_SAFE_INTEGER;
+    if (coins > max)
+      throw new CashOutRefused(
+        `a cash-out is at most ${plural(max, 'coin')} (the most the coin's contract mints to one player in an epoch); ${plural(coins, 'coin')} asked: cash out in parts (those beyond the cap wait for the next epoch)`,
+      );
     let release: () => Promise<void>;
     try {
       release = await this.o.seats.holdChips(key, awardId);

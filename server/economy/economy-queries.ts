@@ -20,6 +20,27 @@ export const LIMITS = { epochs: 60, samplesPerToken: 720, gasTxs: 200, players: 
 /** The chip entry refs of a draw: `<roomId>/<drawSeq>/<what>` (games/*\/room.ts, court/case-answer.ts). */
 const DRAW_REF_SUFFIXES = ['stake', 'double', 'payout', 'refund', 'court-stake', 'court-payout'] as const;
 
+/** Draws numbered (`draws.n`) from `after` (excluded) to `upTo` (included). */
+export interface DrawRange {
+  readonly after: number;
+  readonly upTo: number;
+}
+
+/** Of the draws in a range: how many are still open, the latest issue time, the last number (null: none). */
+export async function drawRangeState(db: Kysely<Schema>, range: DrawRange): Promise<{ open: number; latestIssuedAt: number; last: number | null }> {
+  const { rows } = await sql<{ open: unknown; latest: unknown; last: unknown }>`
+    select sum(case when status = 'open' then 1 else 0 end) as open, max(issued_at) as latest, max(n) as last
+    from draws where n > ${range.after} and n <= ${range.upTo}`.execute(db);
+  const r = rows[0];
+  return { open: num(r?.open ?? 0), latestIssuedAt: num(r?.latest ?? 0), last: r?.last === null || r?.last === undefined ? null : num(r.last) };
+}
+
+/** The highest draw number so far (0: none). */
+export async function lastDrawNumber(db: Kysely<Schema>): Promise<number> {
+  const row = await db.selectFrom('draws').select((eb) => eb.fn.max('n').as('n')).executeTakeFirst();
+  return row?.n === null || row?.n === undefined ? 0 : num(row.n);
+}
+
 export interface GameSums extends BetSums {
   readonly game: string;
 }
@@ -29,8 +50,9 @@ export interface GameSums extends BetSums {
  * refunds), the house's profit (the negated sum of the draw's chip entries) and Σ profit², in units.
  * A draw still open is left out: its stake is not the house's yet.
  */
-export async function houseSumsByGame(db: Kysely<Schema>): Promise<GameSums[]> {
+export async function houseSumsByGame(db: Kysely<Schema>, range?: DrawRange): Promise<GameSums[]> {
   const key = sql`d.room_id || '/' || d.draw_seq || '/'`;
+  const within = range ? sql`and d.n > ${range.after} and d.n <= ${range.upTo}` : sql``;
   const refs = sql.join(DRAW_REF_SUFFIXES.map((s) => sql`${key} || ${s}`));
   const { rows } = await sql<{ game: string; bets: unknown; staked: unknown; profit: unknown; squares: unknown }>`
     select s.game as game, count(*) as bets, sum(s.staked) as staked, sum(s.profit) as profit,
@@ -40,7 +62,7 @@ export async function houseSumsByGame(db: Kysely<Schema>): Promise<GameSums[]> {
         -sum(case when e.reason in ('stake', 'double', 'refund') then e.delta else 0 end) as staked,
         -sum(e.delta) as profit
       from draws d join chip_entries e on e.ref in (${refs})
-      where d.status <> 'open'
+      where d.status <> 'open' ${within}
       group by d.room_id, d.draw_seq, d.game
     ) s
     where s.staked > 0
@@ -137,12 +159,15 @@ export async function gasByPlayer(db: Kysely<Schema>, contract: string): Promise
   return rows.map((r) => ({ address: r.address, awards: num(r.awards), gas: num(r.gas), wei: num(r.wei) }));
 }
 
-/** The players who won the most chips from play (stakes, doubles, payouts and refunds; no bonus, deposits or cash-outs), in units. */
+/**
+ * The players who won the most chips from play (stakes, doubles, payouts and refunds; no bonus,
+ * deposits or cash-outs), in units: the balance less the bonus and the deposits net of cash-outs,
+ * which the ledger keeps per address with it (a row per player, not a scan of every chip entry).
+ */
 export async function topWinners(db: Kysely<Schema>): Promise<{ address: string; units: number }[]> {
   const { rows } = await sql<{ address: string; units: unknown }>`
-    select address, sum(delta) as units from chip_entries
-    where reason in ('stake', 'double', 'payout', 'refund')
-    group by address order by 2 desc limit ${sql.lit(LIMITS.players)}`.execute(db);
+    select address, units - bonus_units - net_deposit_units as units from chip_balances
+    order by 2 desc, address limit ${sql.lit(LIMITS.players)}`.execute(db);
   return rows.map((r) => ({ address: r.address, units: num(r.units) }));
 }
 

@@ -32,6 +32,10 @@ export function startEconomy(deps: { config: Config; database: Database; chips: 
     afterDepositCoins: e.bonusAfterDepositCoins,
     log,
   });
-  const cashier = new Cashier({ chips, db: database.db, outbox: awards, seats, minCoins: e.minCashOutCoins, log });
+  const cashier = new Cashier({ chips, db: database.db, outbox: awards, seats, minCoins: e.minCashOutCoins,
+    // A withdrawal above the coin's caps per epoch could never be minted.
+    maxCoins: Math.min(config.coinPlayerEpochCap, config.coinEpochCap),
+    log,
+  });
   return { bonus, cashier };
 }

@@ -51,6 +51,8 @@ export interface EconomySources {
   /** The published edge of a game, or null (published-terms.ts). */
   readonly publishedEdge: (game: string) => number | null;
   readonly bonusRule: BonusRule;
+  /** House profit by game read in chunks, the settled past kept (house-sums.ts); else one query over every draw. */
+  readonly houseSums?: () => Promise<q.GameSums[]>;
 }
 
 const chips = (units: number): number => units / UNITS_PER_CHIP;
@@ -90,7 +92,7 @@ export async function economyReport(src: EconomySources): Promise<EconomyReport>
     Promise.all(TOKEN_IDS.map(async (id) => ({ tokenId: id, name: tokenName(id), samples: (await q.supplySamples(db, id)).map((s) => ({ at: s.at, supply: Number(s.supply) })) }))),
     q.flowsByEpoch(db, 'withdrawals', epochSeconds),
     q.flowsByEpoch(db, 'deposits', epochSeconds),
-    q.houseSumsByGame(db),
+    src.houseSums ? src.houseSums() : q.houseSumsByGame(db),
     q.recentMintGas(db, src.gameAssets),
     q.gasTotals(db, src.gameAssets),
     q.gasByPlayer(db, src.gameAssets),

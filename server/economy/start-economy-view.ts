@@ -14,6 +14,7 @@ import type { FairnessContext } from '../fairness/context.ts';
 import { ChainFigures } from './chain-figures.ts';
 import { economyGauges } from './economy-metrics.ts';
 import { EconomyService } from './economy-service.ts';
+import { HouseSums } from './house-sums.ts';
 import { bonusRule, publishedEdge } from './published-terms.ts';
 
 export function startEconomyView(parts: {
@@ -29,6 +30,8 @@ export function startEconomyView(parts: {
   // Every court the server ever bonded: its bond was minted as coins outside the awards table.
   const courts = [...new Set([chain.fairness.court, ...chain.fairness.earlierCourts, ...chain.fairness.answeredCourts].map((c) => c.toLowerCase()))];
   const figures = new ChainFigures(chain.contract, chain.provider, COIN_TOKEN_ID, courts.map(bondAwardId), config.mintConfirmations);
+  // A draw's chip entries may change until the court can no longer answer it: its window and a day.
+  const houseSums = new HouseSums(parts.database.db, (config.revealCourtWindowSeconds + 86_400) * 1000);
   const economy = new EconomyService({
     database: parts.database,
     chain: figures,
@@ -38,6 +41,7 @@ export function startEconomyView(parts: {
       epochSecondsFallback: config.awardEpochSeconds,
       publishedEdge: (game) => publishedEdge(game, ctx.rules[game]?.document),
       bonusRule: bonusRule(config),
+      houseSums: () => houseSums.read(),
     },
     gauges: economyGauges(parts.registry),
     sampleSeconds: config.economySampleSeconds,

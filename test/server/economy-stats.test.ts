@@ -66,6 +66,11 @@ describe.each(BACKENDS)('the economy queries on %s', (backend) => {
       e('b1/0/stake', A, -2 * U, 'stake'), e('b1/0/double', A, -2 * U, 'double'), e('b1/0/payout', A, 8 * U, 'payout'),
       e('b1/1/stake', B, -U, 'stake'),
     ]).execute();
+    // The ledger keeps each address's row in the same transaction as its entries.
+    await db.insertInto('chip_balances').values([
+      { address: A, units: 1003.98 * U, bonus_units: 1000 * U, wagered_units: 6 * U, net_deposit_units: 0 },
+      { address: B, units: -10 * U, bonus_units: 0, wagered_units: 10 * U, net_deposit_units: 0 },
+    ]).execute();
     const sums = await houseSumsByGame(db);
     expect(sums).toEqual([
       { game: 'blackjack', bets: 2, staked: 5 * U, profit: -3 * U, profitSquares: (4 * U) ** 2 + U ** 2 },
