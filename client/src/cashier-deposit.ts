@@ -5,8 +5,8 @@
  * token send is (token-transfer.ts). Loaded on first use (a dynamic import).
  * @module
  */
-import { Contract } from 'ethers';
-import { ensureGas, playerSender, readProvider, type RpcChain } from './chain-gas.ts';
+import type { RpcChain } from './chain-gas.ts';
+import { sendPlayerCall, type Progress } from './player-tx.ts';
 import type { Session } from './session.ts';
 
 const COIN = 1;
@@ -25,40 +25,6 @@ const REFUSALS: Readonly<Record<string, string>> = {
 };
 
 /** Burns `coins` of the player's coins into the game; resolves with the mined transaction's hash, or throws a sentence. */
-export async function depositCoins(chain: RpcChain, gameAssets: string, session: Session, coins: bigint, progress: (message: string, txHash?: string) => void): Promise<string> {
-  const provider = readProvider(chain);
-  try {
-    const sender = await playerSender(session, provider);
-    if (session.signer.kind !== 'local') {
-      // A wallet signs on whatever chain it is set to: the deposit must go to this one.
-      const walletChain = (await sender.provider?.getNetwork())?.chainId;
-      if (walletChain !== undefined && walletChain !== BigInt(chain.chainId))
-        throw new Error(`Your wallet is on chain ${walletChain}; switch it to chain ${chain.chainId} (RPC URL ${chain.rpcUrl}) and deposit again.`);
-    }
-    const contract = new Contract(gameAssets, DEPOSIT_ABI, sender);
-    progress('Checking the deposit with the chain…');
-    const gas = await contract.getFunction('deposit').estimateGas(COIN, coins).catch((e: Error) => {
-      throw new Error(`The chain would refuse this deposit: ${refusalOf(contract, e)}.`);
-    });
-    if (session.signer.kind === 'local') {
-      progress('Getting a little ether from the server to pay the transaction fee…');
-      await ensureGas(session, provider, gas * ((await provider.getFeeData()).maxFeePerGas ?? 2_000_000_000n));
-      progress('Signing and sending the deposit…');
-    } else progress('Confirm the deposit in your wallet…');
-    const tx = await contract.getFunction('deposit')(COIN, coins, { gasLimit: (gas * 12n) / 10n });
-    progress('Sent; waiting for the chain to include it…', tx.hash as string);
-    const mined = await tx.wait();
-    if (!mined || mined.status !== 1) throw new Error(`The deposit ${tx.hash} failed on the chain; your coins did not move.`);
-    return tx.hash as string;
-  } finally {
-    provider.destroy();
-  }
-}
-
-function refusalOf(contract: Contract, e: Error): string {
-  // ethers puts the revert data on the error, or, from some endpoints, on the JSON-RPC error inside it.
-  const data = (e as { data?: string }).data ?? (e as { info?: { error?: { data?: string } } }).info?.error?.data;
-  const parsed = typeof data === 'string' ? contract.interface.parseError(data) : null;
-  if (parsed) return REFUSALS[parsed.name] ?? parsed.name;
-  return (e as { shortMessage?: string }).shortMessage ?? e.message;
+export function depositCoins(chain: RpcChain, gameAssets: string, session: Session, coins: bigint, progress: Progress): Promise<string> {
+  return sendPlayerCall(chain, session, { contract: gameAssets, abi: DEPOSIT_ABI, method: 'deposit', args: [COIN, coins], noun: 'deposit', unmoved: 'your coins', refusals: REFUSALS }, progress);
 }
