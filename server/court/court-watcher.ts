@@ -15,6 +15,7 @@
  * redoes both on the next run, the chips' refs keeping them from counting twice.
  * @module
  */
+import { startPollLoop, type PollLoop } from '../chain/poll-loop.ts';
 import { Contract, type Provider } from 'ethers';
 import type { Logger } from 'pino';
 import type { ChipLedger } from '../chips/chip-ledger.ts';
@@ -34,7 +35,6 @@ export interface AnswerTransactions {
   drop?(id: string, reason: string): Promise<unknown>;
 }
 
-const FAILURES_LOGGED = 60;
 
 export interface CourtWatcherOptions {
   /** The RevealCourt contract's address. */
@@ -91,9 +91,8 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
   const pollMs = opts.pollMs ?? 1000;
   const range = opts.blockRange ?? 2000;
   const confirmations = opts.confirmations ?? 1;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
+  // Assigned before its first poll runs (polls start in a later turn).
+  let watching: PollLoop | undefined;
 
   /** Cases submitted by this process and not yet seen closed: not proven and queued again on every poll. */
   const submitted = new Set<string>();
@@ -156,7 +155,7 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
     const safeHead = (await opts.provider.getBlockNumber()) - (confirmations - 1);
     let from = (await cursor.next()) ?? opts.fromBlock ?? 0;
     let hold: number | undefined;
-    while (!stopped && from <= safeHead) {
+    while (!watching?.stopped && from <= safeHead) {
       const to = Math.min(safeHead, from + range - 1);
       const logs = await opts.provider.getLogs({ address: opts.court, topics: [REVEALED_TOPIC], fromBlock: from, toBlock: to });
       for (const l of logs) {
@@ -174,35 +173,8 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
     }
   };
 
-  // A chain or database that stays down fails every poll: the first failure of a run of them is
-  // logged, then one in FAILURES_LOGGED, so an outage does not fill the log once a second.
-  let failures = 0;
-  const loop = (): void => {
-    if (stopped) return;
-    running = running
-      .then(poll)
-      .then(
-        () => {
-          if (failures > 0) log.info({ failures }, 'court watcher polls again');
-          failures = 0;
-        },
-        (err: unknown) => {
-          if (failures++ % FAILURES_LOGGED === 0) log.error({ err, failures }, 'court watcher poll failed; trying again');
-        },
-      )
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, pollMs);
-      });
-  };
-  loop();
-  return {
-    poll: () => (running = running.then(poll)),
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running.catch(() => undefined);
-    },
-  };
+  watching = startPollLoop('court watcher', poll, pollMs, log);
+  return { poll: () => watching.poll(), stop: () => watching.stop() };
 }
 
 function requireDatabase(database: Database | undefined): Database {

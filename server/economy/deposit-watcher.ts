@@ -18,6 +18,7 @@
  * operator's bound on the chain's reorg depth (docs/operations.md: Deposits).
  * @module
  */
+import { startPollLoop, type PollLoop } from '../chain/poll-loop.ts';
 import { Interface, type Log, type Provider } from 'ethers';
 import type { Logger } from 'pino';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
@@ -31,7 +32,6 @@ export const DEPOSITED_TOPIC = events.getEvent('Deposited')!.topicHash;
 /** The most coins one deposit may carry and still be credited in units as a safe integer. */
 export const MAX_DEPOSIT_COINS = Math.floor(Number.MAX_SAFE_INTEGER / UNITS_PER_CHIP);
 
-const FAILURES_LOGGED = 60;
 
 /** One deposit credited. */
 export interface CreditedDeposit {
@@ -93,9 +93,8 @@ export function startDepositWatcher(opts: DepositWatcherOptions): DepositWatcher
   const range = opts.blockRange ?? 2000;
   const confirmations = opts.confirmations ?? 1;
   const idTopic = '0x' + BigInt(opts.tokenId).toString(16).padStart(64, '0');
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
+  // Assigned before its first poll runs (polls start in a later turn).
+  let watching: PollLoop | undefined;
 
   const credit = async (l: Log): Promise<void> => {
     const parsed = events.parseLog(l)!;
@@ -126,7 +125,7 @@ export function startDepositWatcher(opts: DepositWatcherOptions): DepositWatcher
     // Neither a credit nor the cursor passes a block the node may still lose: the cursor past a
     // lost block would skip the deposits of the block mined at its number after the restart.
     if (opts.persistedHead && from <= safeHead) safeHead = Math.min(safeHead, await opts.persistedHead());
-    while (!stopped && from <= safeHead) {
+    while (!watching?.stopped && from <= safeHead) {
       const to = Math.min(safeHead, from + range - 1);
       const logs = await opts.provider.getLogs({ address: opts.gameAssets, topics: [DEPOSITED_TOPIC, null, idTopic], fromBlock: from, toBlock: to });
       // In block and log order, so deposits are credited as the chain ordered them.
@@ -136,33 +135,6 @@ export function startDepositWatcher(opts: DepositWatcherOptions): DepositWatcher
     }
   };
 
-  // A chain or database that stays down fails every poll: the first failure of a run of them is
-  // logged, then one in FAILURES_LOGGED, so an outage does not fill the log once a second.
-  let failures = 0;
-  const loop = (): void => {
-    if (stopped) return;
-    running = running
-      .then(poll)
-      .then(
-        () => {
-          if (failures > 0) log.info({ failures }, 'deposit watcher polls again');
-          failures = 0;
-        },
-        (err: unknown) => {
-          if (failures++ % FAILURES_LOGGED === 0) log.error({ err, failures }, 'deposit watcher poll failed; trying again');
-        },
-      )
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, pollMs);
-      });
-  };
-  loop();
-  return {
-    poll: () => (running = running.then(poll)),
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running.catch(() => undefined);
-    },
-  };
+  watching = startPollLoop('deposit watcher', poll, pollMs, log);
+  return { poll: () => watching.poll(), stop: () => watching.stop() };
 }
