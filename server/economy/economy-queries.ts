@@ -6,6 +6,7 @@
  * @module
  */
 import { sql, type Kysely } from 'kysely';
+import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import type { Schema } from '../db/schema.ts';
 import type { BetSums } from './house-band.ts';
 
@@ -215,4 +216,24 @@ export async function flowTotals(db: Kysely<Schema>): Promise<{ withdrawals: { c
   const w = await sql<{ k: unknown; c: unknown }>`select count(*) as k, sum(coins) as c from withdrawals`.execute(db);
   const d = await sql<{ k: unknown; c: unknown }>`select count(*) as k, sum(coins) as c from deposits`.execute(db);
   return { withdrawals: { count: num(w.rows[0]?.k), coins: num(w.rows[0]?.c) }, deposits: { count: num(d.rows[0]?.k), coins: num(d.rows[0]?.c) } };
+}
+
+/**
+ * The chip side of the books, in coins: the chips deposits credited less those cash-outs took
+ * (the players' `net_deposit_units`, kept in the same transactions as those chip entries: one row
+ * per address, not a scan of every entry), against the deposit and withdrawal rows; and the
+ * deposits credited from blocks up to `atBlock`, which the chain's Deposited events up to that
+ * block must cover.
+ */
+export async function chipBooks(db: Kysely<Schema>, atBlock: number): Promise<{ netDepositChips: number; depositCoins: number; withdrawalCoins: number; creditedToBlock: number }> {
+  const net = await sql<{ k: unknown }>`select sum(net_deposit_units) as k from chip_balances`.execute(db);
+  const w = await sql<{ k: unknown }>`select sum(coins) as k from withdrawals`.execute(db);
+  const d = await sql<{ all: unknown; upto: unknown }>`
+    select sum(coins) as "all", sum(case when block_number <= ${atBlock} then coins else 0 end) as upto from deposits`.execute(db);
+  return {
+    netDepositChips: num(net.rows[0]?.k) / UNITS_PER_CHIP,
+    depositCoins: num(d.rows[0]?.all),
+    withdrawalCoins: num(w.rows[0]?.k),
+    creditedToBlock: num(d.rows[0]?.upto),
+  };
 }

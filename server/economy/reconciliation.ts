@@ -9,13 +9,18 @@
  * the chain's events, `coinSupply` the contract's totalSupply (or, on a contract without it, the
  * coin's AwardMinted events less its Deposited ones). A mint sent and not yet confirmed may be on
  * chain before the database records it: the check allows up to `inFlight` coins more on chain.
+ * The chip side must agree too: the chips deposits credited less those cash-outs took equal the
+ * deposit rows' coins less the withdrawals' (so no cash-out or deposit moved chips without its
+ * row, or twice), and the deposits credited from blocks up to the chain's figures are no more
+ * than the coins burned there (none credited without its burn; fewer while some wait for
+ * confirmations).
  * Every figure is shown; an unreachable chain gives `reconciled: null` and why.
  * @module
  */
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import type { ChainFigures } from './chain-figures.ts';
-import { mintedCoinsByKind } from './economy-queries.ts';
+import { chipBooks, mintedCoinsByKind } from './economy-queries.ts';
 
 export interface CoinReconciliation {
   /** true: the figures add up; false: they do not (look at `difference`); null: not checked (see `why`). */
@@ -42,6 +47,8 @@ export interface CoinReconciliation {
   readonly expected?: number;
   /** coinSupply − expected. */
   readonly difference?: number;
+  /** The chip side: chips credited by deposits less chips taken by cash-outs, in coins, against deposits' coins less withdrawals' coins. */
+  readonly chips?: { readonly netDepositChips: number; readonly depositCoins: number; readonly withdrawalCoins: number; readonly creditedToBlock: number; readonly agree: boolean };
   /** Milliseconds since 1970. */
   readonly checkedAt: number;
 }
@@ -52,14 +59,16 @@ export async function reconcileCoins(db: Kysely<Schema>, chain: ChainFigures, ga
   const [events, supply] = await Promise.all([chain.coinEvents(atBlock), chain.totalSupply(coinTokenId, atBlock)]);
   // Read after the chain: a mint confirmed meanwhile is in the database but maybe not in the chain's figures, and inFlight covers the other way.
   const kinds = await mintedCoinsByKind(db, gameAssets, coinTokenId);
+  const books = await chipBooks(db, atBlock);
   const coinSupply = supply ?? events.minted - events.deposited;
   const courtBonds = Number(events.bonds);
   const deposited = Number(events.deposited);
   const houseIssued = courtBonds + kinds.otherAwards;
   const expected = kinds.withdrawn - deposited + houseIssued;
   const difference = Number(coinSupply) - expected;
+  const chipsAgree = books.netDepositChips === books.depositCoins - books.withdrawalCoins && books.creditedToBlock <= deposited;
   return {
-    reconciled: difference >= 0 && difference <= kinds.inFlight,
+    reconciled: difference >= 0 && difference <= kinds.inFlight && chipsAgree,
     atBlock,
     coinSupply: Number(coinSupply),
     coinSupplySource: supply === null ? 'events' : 'totalSupply',
@@ -71,6 +80,7 @@ export async function reconcileCoins(db: Kysely<Schema>, chain: ChainFigures, ga
     inFlight: kinds.inFlight,
     expected,
     difference,
+    chips: { ...books, agree: chipsAgree },
     checkedAt: Date.now(),
   };
 }

@@ -45,7 +45,11 @@ function reconciliationText(c: CoinReconciliation | undefined): string {
   if (!c) return 'The server did not say.';
   if (c.reconciled === null) return `Not checked: ${c.why ?? 'no reason given'}.`;
   const figures = `${amount(c.coinSupply ?? 0, 'coin')} exist on the blockchain; cash-outs minted ${amount(c.withdrawn ?? 0, 'coin')}, deposits burned ${amount(c.deposited ?? 0, 'coin')}, and the house issued ${amount(c.houseIssued ?? 0, 'coin')} otherwise (court bonds ${amount(c.courtBonds ?? 0, 'coin')}, coin awards from before cash-outs ${amount(c.otherAwards ?? 0, 'coin')}).`;
-  return c.reconciled ? `The coins add up. ${figures}` : `The coins do NOT add up (off by ${amount(c.difference ?? 0, 'coin')}). ${figures}`;
+  const chips = c.chips
+    ? ` In chips: deposits credited less cash-outs taken come to ${amount(c.chips.netDepositChips, 'chip')}, against ${amount(c.chips.depositCoins, 'coin')} deposited less ${amount(c.chips.withdrawalCoins, 'coin')} cashed out${c.chips.agree ? '' : ' — these do NOT agree'}.`
+    : '';
+  if (c.reconciled) return `The coins add up. ${figures}${chips}`;
+  return c.difference ? `The coins do NOT add up (off by ${amount(c.difference, 'coin')}). ${figures}${chips}` : `The chips do NOT add up with the coins' books. ${figures}${chips}`;
 }
 
 async function main(): Promise<void> {

@@ -46,4 +46,5 @@ export interface CoinReconciliation {
   readonly courtBonds?: number;
   readonly otherAwards?: number;
   readonly difference?: number;
+  readonly chips?: { readonly netDepositChips: number; readonly depositCoins: number; readonly withdrawalCoins: number; readonly creditedToBlock: number; readonly agree: boolean };
 }
