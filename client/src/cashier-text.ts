@@ -54,7 +54,7 @@ export function cashierLines(a: ChipsAnswer, terms?: BonusTerms): string[] {
     lines.push(
       terms.bonusAfterDepositCoins > 0
         ? `A starting bonus of ${gift} comes with your first deposit of at least ${coinsText(terms.bonusAfterDepositCoins)}.`
-        : `Join a game to get your starting bonus of ${gift} (one per address, given at its first join).`,
+        : `Join a game to get your starting bonus of ${gift} (given at an address's first join, if no other address had one from your internet connection lately).`,
     );
   }
   if (bonus > 0) {
@@ -68,7 +68,7 @@ export function cashierLines(a: ChipsAnswer, terms?: BonusTerms): string[] {
       );
     }
   }
-  if (a.bonusRefused) lines.push(`No starting bonus for this address: ${a.bonusRefused}. Deposit coins to play.`);
+  if (a.bonusRefused) lines.push(refusedText(a.bonusRefused));
   if (a.withdrawable !== undefined && a.withdrawableCoins !== undefined)
     lines.push(`You can cash out ${chipsText(a.withdrawable)} now: ${coinsText(a.withdrawableCoins)}${a.minCashOutCoins ? `, at least ${coinsText(a.minCashOutCoins)} at a time` : ''}.`);
   return lines;
@@ -83,6 +83,16 @@ export function checkCashOut(text: string, a: ChipsAnswer): { coins: number } | 
   if (coins < min) return { problem: `Cash out at least ${coinsText(min)}.` };
   if (coins > a.withdrawableCoins) return { problem: `You can cash out ${coinsText(a.withdrawableCoins)} now, not ${coins.toLocaleString('en-US')}${whyNotMore(a)}.` };
   return { coins };
+}
+
+/**
+ * The gate's reason for refusing the bonus as one sentence: the server's reason may already say
+ * "no free starting chips for this address: …" and what to do (deposit), so neither is said twice.
+ */
+function refusedText(reason: string): string {
+  const bare = reason.trim().replace(/\.$/, '');
+  const said = /^no (free starting chips|starting bonus)/i.test(bare) ? bare : `No starting bonus for this address: ${bare}`;
+  return `${said.charAt(0).toUpperCase()}${said.slice(1)}.${/deposit/i.test(bare) ? '' : ' Deposit coins to play.'}`;
 }
 
 /** Why no more can leave, after a colon, or '': the bonus stays, and before the wagering only deposits leave. */

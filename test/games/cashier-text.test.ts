@@ -34,9 +34,17 @@ describe('the cashier text', () => {
       'No starting bonus for this address: this network already had one today. Deposit coins to play.',
       'You can cash out 0 chips now: 0 coins, at least 10 coins at a time.',
     ]);
+    // The server's reason, already a sentence with what to do: said once.
+    const byIp = 'no free starting chips for this address: another address got them from the same internet connection within the last 24 hours. Deposit coins to play, or join again later';
+    expect(cashierLines(answer({ bonus: 0, balance: 0, bonusRefused: byIp }))[1]).toBe(
+      'No free starting chips for this address: another address got them from the same internet connection within the last 24 hours. Deposit coins to play, or join again later.',
+    );
+    expect(cashierLines(answer({ bonus: 0, balance: 0, bonusRefused: 'no free starting chips for this address: its sign-in key got them for another address within the last 24 hours' }))[1]).toBe(
+      'No free starting chips for this address: its sign-in key got them for another address within the last 24 hours. Deposit coins to play.',
+    );
     // A new address, before its first join: how its bonus comes, from the published terms.
     const fresh = answer({ balance: 0, bonus: 0, wagered: 0 });
-    expect(cashierLines(fresh, { startingBonusChips: 1_000, bonusAfterDepositCoins: 0 })[1]).toBe('Join a game to get your starting bonus of 1,000 chips (one per address, given at its first join).');
+    expect(cashierLines(fresh, { startingBonusChips: 1_000, bonusAfterDepositCoins: 0 })[1]).toBe("Join a game to get your starting bonus of 1,000 chips (given at an address's first join, if no other address had one from your internet connection lately).");
     expect(cashierLines(fresh, { startingBonusChips: 1_000, bonusAfterDepositCoins: 20 })[1]).toBe('A starting bonus of 1,000 chips comes with your first deposit of at least 20 coins.');
     expect(cashierLines(fresh, { startingBonusChips: 0, bonusAfterDepositCoins: 0 })).toHaveLength(2);
     expect(cashierLines(answer({ balance: 0, bonus: 0, wagered: 0, bonusRefused: 'this network already had one today' }), { startingBonusChips: 1_000, bonusAfterDepositCoins: 0 }).join(' ')).not.toMatch(/Join a game/);
