@@ -64,7 +64,7 @@ export function cashierLines(a: ChipsAnswer, terms?: BonusTerms): string[] {
       lines.push(
         a.wagered >= a.wageringRequirement
           ? `Wagering done: wagered ${formatChips(a.wagered)} of ${chipsText(a.wageringRequirement)}, so chips won beyond the bonus can be cashed out.`
-          : `Wagered ${formatChips(a.wagered)} of ${chipsText(a.wageringRequirement)}: until then only chips you deposited can be cashed out.`,
+          : `Wagered ${formatChips(a.wagered)} of the ${chipsText(a.wageringRequirement)} required before winnings can be cashed out: until then only chips you deposited can be.`,
       );
     }
   }

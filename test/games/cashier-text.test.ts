@@ -25,7 +25,7 @@ describe('the cashier text', () => {
     expect(cashierLines(answer())).toEqual([
       'You have 1,500 chips.',
       '1,000 chips of them are bonus (the starting bonus and chips found in raid chests): they can be played but never cashed out.',
-      'Wagered 1,200 of 30,000 chips: until then only chips you deposited can be cashed out.',
+      'Wagered 1,200 of the 30,000 chips required before winnings can be cashed out: until then only chips you deposited can be.',
       'You can cash out 0 chips now: 0 coins, at least 10 coins at a time.',
     ]);
     expect(cashierLines(answer({ wagered: 30_000 * M, withdrawable: 500 * M, withdrawableCoins: 500 }))[2]).toBe('Wagering done: wagered 30,000 of 30,000 chips, so chips won beyond the bonus can be cashed out.');
