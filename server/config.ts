@@ -72,7 +72,7 @@ export interface Config {
   readonly maxMessagesPerSecond: number;
   /** `MAX_PAYLOAD_BYTES`: largest accepted client message. Default 4096, in [64, 1048576]. */
   readonly maxPayloadBytes: number;
-  /** `STARTING_CHIPS`: whole chips credited to a new player. Default 1000, in [0, 1000000000]. */
+  /** `STARTING_CHIPS`: the starting bonus in whole chips, granted once to an address at its first room join if the bonus gate allows (never cashed out). Default 1000, in [0, 1000000000]. */
   readonly startingChips: number;
   /** STARTING_CHIPS in units (`games/chips.ts`), what the ledger credits. */
   readonly startingUnits: number;

@@ -53,6 +53,8 @@ async function main(): Promise<void> {
       const room = await join();
       lobby.hide();
       GameRoom.enter(deps, game, room);
+      // A new address's starting bonus is granted at its first join: the cashier shows it now.
+      deps.onJoined?.();
       focusHeading($(game));
     } catch (e) {
       const reason = (e as Error).message || String(e);
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
     void cashier.refresh().catch(() => undefined);
     new CourtPanel(keys, session, () => void inventory.refresh().catch(() => undefined)).render();
     fairness.signedIn(signer.address);
-    deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => (fairness.settled(), void inventory.refresh().catch(() => undefined), void cashier.refresh().catch(() => undefined)) };
+    deps = { client, keys, verifier, session, toLobby: (message) => lobby.show(message), onWin: () => (fairness.settled(), void inventory.refresh().catch(() => undefined), void cashier.refresh().catch(() => undefined)), onJoined: () => void cashier.refresh().catch(() => undefined) };
     const resumed = await GameRoom.resume(deps);
     if (resumed instanceof GameRoom) focusHeading($(resumed.game));
     else lobby.show(resumed);

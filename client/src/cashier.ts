@@ -8,7 +8,7 @@
  */
 import { getJson, type Fairness } from './api.ts';
 import { newCashOut, pendingCashOut, sendCashOut } from './cashier-cash-out.ts';
-import { cashierLines, checkCashOut, checkDeposit, coinsText, chipsText, type ChipsAnswer } from './cashier-text.ts';
+import { cashierLines, checkCashOut, checkDeposit, coinsText, chipsText, type BonusTerms, type ChipsAnswer } from './cashier-text.ts';
 import { el } from './inventory-dom.ts';
 import type { Session } from './session.ts';
 
@@ -24,6 +24,8 @@ export class Cashier {
   /** Coins on the chain (token 1), as the server reads them; undefined when the chain did not answer. */
   #coins: bigint | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The bonus terms (`GET /economy/rules`), read once: a new address is told how its bonus comes. Undefined on an older server. */
+  readonly #bonusTerms: Promise<BonusTerms | undefined> = getJson<BonusTerms>('/economy/rules').catch(() => undefined);
   readonly #lines = el('div', { id: 'cashier-lines' });
   readonly #cashOut = this.#form('cash-out', 'Cash out', 'coins to your address on the chain', (coins, say) => this.#sendCashOut(coins, say));
   readonly #deposit = this.#form('deposit', 'Deposit', 'coins into chips', (coins, say) => this.#sendDeposit(coins, say));
@@ -41,13 +43,14 @@ export class Cashier {
 
   /** Reads the chips (and the coins held) again and shows them. */
   async refresh(): Promise<ChipsAnswer> {
-    const [answer, awards] = await Promise.all([
+    const [answer, awards, terms] = await Promise.all([
       getJson<ChipsAnswer>(`/players/${this.session.address}/chips`),
       getJson<{ balances: Record<string, string> | null }>(`/players/${this.session.address}/awards`).catch(() => ({ balances: null })),
+      this.#bonusTerms,
     ]);
     this.#answer = answer;
     this.#coins = awards.balances ? BigInt(awards.balances['1'] ?? '0') : undefined;
-    const lines = cashierLines(answer);
+    const lines = cashierLines(answer, terms);
     if (this.#coins !== undefined) lines.push(`You hold ${coinsText(this.#coins)} on the chain: deposit them to play them as chips.`);
     this.#lines.replaceChildren(...lines.map((text) => el('p', { className: 'cashier-line', textContent: text })));
     this.#lines.dataset['balance'] = String(answer.balance);

@@ -32,6 +32,8 @@ export interface RoomDeps {
   toLobby(message?: string): void;
   /** A draw paid or awarded something: the inventory may have changed. */
   onWin(): void;
+  /** The player joined a room (a new address's starting bonus is granted at its first join): the cashier reads again. */
+  onJoined?(): void;
 }
 
 const STORED = 'fairplay.room';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SigningKey } from 'ethers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PUBLISHED_RULES } from '../../games/registry.ts';
+import { EARLIER_RULES, PUBLISHED_RULES } from '../../games/registry.ts';
 import { rulesHash } from '../../games/rules-document.ts';
 import { main } from '../../vrf/cli.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
@@ -39,6 +39,16 @@ describe('FAIRNESS.md worked example (protocol v2)', () => {
       expect(doc).toContain(canonicalJson(rules as unknown as JsonValue));
       expect(doc).toContain(rulesHash(rules));
       expect(example[game as 'dice' | 'raid' | 'blackjack'].records[0]).toMatchObject({ type: 'receipt', rulesHash: rulesHash(rules) });
+    }
+  });
+
+  it('prints every earlier rules document in full, with its hash, which a verifier accepts whatever it pinned', () => {
+    const earlier = Object.entries(EARLIER_RULES).flatMap(([, docs]) => Object.entries(docs));
+    expect(earlier.length).toBeGreaterThan(0);
+    for (const [hash, rules] of earlier) {
+      expect(rulesHash(rules)).toBe(hash);
+      expect(doc).toContain(canonicalJson(rules as unknown as JsonValue));
+      expect(doc).toContain(hash);
     }
   });
 

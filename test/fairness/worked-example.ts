@@ -1,6 +1,7 @@
 /**
  * The worked example of FAIRNESS.md section 9: three rooms (a dice roll, a raid chest draw over
  * two players, a blackjack hand with signed moves), each then closed, played with fixed keys, seeds and clock
+ * (and raid-loot-v1 applied to the chest draw's beta under both loot tables, a mapping vector),
  * through the server's own RoomTranscript, so every record is exactly what the server writes.
  * `workedExampleMarkdown()` renders the section; the test checks FAIRNESS.md holds it verbatim.
  * Run this file to print it: `npx tsx test/fairness/worked-example.ts`.
@@ -13,7 +14,7 @@ import { Wallet } from 'ethers';
 import { PUBLISHED_RULES } from '../../games/registry.ts';
 import { rulesHash } from '../../games/rules-document.ts';
 import { cardName, deckOf, handState } from '../../games/blackjack/rules.ts';
-import { FREE_TILES } from '../../games/raid/rules.ts';
+import { COIN_LOOT_TABLE, FREE_TILES, LOOT_TABLE, lootOutcome } from '../../games/raid/rules.ts';
 import { createFairnessContext } from '../../server/fairness/context.ts';
 import { RoomTranscript } from '../../server/fairness/room-transcript.ts';
 import { getSuite } from '../../vrf/index.ts';
@@ -201,6 +202,29 @@ function diceMapping(beta: Uint8Array, payout: number): string {
 
 const outcomeOf = (t: Transcript) => t.records.find((r) => r.type === 'outcome')!;
 
+/** raid-loot-v1 read from `beta` under the published loot table and the earlier one: a vector for `weighted`. */
+function lootVector(beta: Uint8Array): string {
+  const total = LOOT_TABLE.reduce((sum, e) => sum + e.weight, 0); // 100: b = 7, k = 1
+  const stream = new BetaStream(beta);
+  const reads: string[] = [];
+  let r: number;
+  for (;;) {
+    const byte = stream.next();
+    const value = (r = byte & 0x7f);
+    reads.push(`\`${byte.toString(16).padStart(2, '0')}\`, low 7 bits ${value}${value < total ? ` < ${total}` : ` ≥ ${total}, rejected`}`);
+    if (value < total) break;
+  }
+  const cumulative = LOOT_TABLE.map((_, i) => LOOT_TABLE.slice(0, i + 1).reduce((sum, e) => sum + e.weight, 0));
+  const row = cumulative.findIndex((c) => c > r);
+  const action = { round: inputs.raid.round, chest: 0, table: 'raid-loot-v1' as const };
+  return [
+    `A loot draw whose beta were this one (a vector for \`weighted\`): int(${total}) has b = 7, k = 1; it reads ${reads.join('; then ')}.`,
+    `r = ${r}; the cumulative weights are ${cumulative.join(', ')}, the first above ${r} is row ${row}'s.`,
+    `It gives ${json(lootOutcome(beta, action, LOOT_TABLE))} under the published table, and`,
+    `${json(lootOutcome(beta, action, COIN_LOOT_TABLE))} under the earlier one.`,
+  ].join('\n');
+}
+
 /** FAIRNESS.md section 9, as the test expects it there verbatim. */
 export function workedExampleMarkdown(e: WorkedExample): string {
   const diceOutcome = outcomeOf(e.dice);
@@ -251,6 +275,7 @@ export function workedExampleMarkdown(e: WorkedExample): string {
     ...e.raid.records.flatMap((r) => [recordBlock(r), '']),
     `Mapping: the successive draws are int(${FREE_TILES.length}), int(${FREE_TILES.length - 1}), … giving j = ${picks.join(', ')};`,
     `the chests stand on ${json((raidOutcome as unknown as { result: { tiles: unknown } }).result.tiles)}.`,
+    lootVector(betaOf(e.raid)),
     '',
     `**Blackjack** (room \`worked-blackjack\`). Alice stakes ${inputs.blackjack.stake} units (10 chips), seed \`${inputs.seeds.blackjack}\`; she hits below 17 and`,
     "stands otherwise. Each move is her session key's `DrawMove` signature (moveIndex 0, 1, …).",

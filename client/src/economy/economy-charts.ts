@@ -52,7 +52,7 @@ export function capChart(r: EconomyReport): ChartSpec {
   const share = (e: (typeof epochs)[number], id: number) => e.tokens.find((t) => t.tokenId === id) ?? null;
   return {
     id: 'chart-caps',
-    title: 'Emission cap used per epoch',
+    title: 'Minting cap used per epoch',
     description: 'The share of each token’s cap for the whole epoch that has been minted, in percent. At 100% further awards of that token wait for the next epoch.',
     x: { kind: 'time', values: epochs.map((e) => e.startsAt) },
     yLabel: '% of the cap',
@@ -122,7 +122,7 @@ export function gasChart(r: EconomyReport): ChartSpec {
   return {
     id: 'chart-gas',
     title: 'Gas per award minted',
-    description: `Each mint transaction’s gas divided by the awards it minted, for the latest ${amount(txs.length, 'transaction')}. Awards batched together cost less each. Average over all: ${r.gas.totals.gasPerAward === null ? 'none yet' : amount(Math.round(r.gas.totals.gasPerAward), 'gas unit', 0)}.`,
+    description: `Each mint transaction’s gas divided by the awards it minted${txs.length ? `, for the latest ${amount(txs.length, 'transaction')}` : ''}. Awards batched together cost less each. Average over all: ${r.gas.totals.gasPerAward === null ? 'none yet' : amount(Math.round(r.gas.totals.gasPerAward), 'gas unit', 0)}.`,
     x: { kind: 'names', names: txs.map((t) => `#${t.n}`) },
     yLabel: 'gas per award',
     series: [{ label: 'gas per award', values: txs.map((t) => t.gasPerAward) }],
