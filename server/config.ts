@@ -111,7 +111,7 @@ export interface Config {
   readonly courtAnswerSeconds: number;
   /**
    * `COURT_BOND_COINS`: on the embedded chain, the coins minted to a newly deployed court as the bond
-   * it pays answers and claims from. Default 1000000; at most COIN_PLAYER_EPOCH_CAP and COIN_EPOCH_CAP (the mint counts against them).
+   * it pays claims from (an answer pays 0 coins: the draw is settled in chips). Default 1000000; at most COIN_PLAYER_EPOCH_CAP and COIN_EPOCH_CAP (the mint counts against them).
    */
   readonly courtBondCoins: number;
   /** `COURT_WITHDRAW_DELAY_SECONDS`: on a newly deployed court, how long a withdrawal of bond waits after it is announced. Default 604800 (7 days), in [3600, 31536000], at least REVEAL_COURT_WINDOW_SECONDS. */
