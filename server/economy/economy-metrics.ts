@@ -1,7 +1,8 @@
 /**
  * The economy's Prometheus series (registered in the server's registry, server/metrics.ts): set
  * by the economy sampler from what it computed anyway, never computed on a scrape, so a scrape
- * costs no query. Chips and coins are whole; gas in gas units.
+ * costs no query. Chips and coins are whole; gas in gas units. Cap use is the minter's series
+ * (`fairplay_epoch_*`, server/awards/award-metrics.ts), not repeated here.
  * @module
  */
 import { Gauge, type Registry } from 'prom-client';
@@ -22,7 +23,6 @@ export function economyGauges(registry: Registry): EconomyGauges {
   const withdrawals = g('withdrawals', 'Cash-outs, all time');
   const deposited = g('deposits_coins', 'Coins deposited and credited, all time');
   const deposits = g('deposits', 'Deposits credited, all time');
-  const capUse = g('cap_use_ratio', 'Share of the epoch cap minted in the current epoch, by token id', ['token']);
   const profit = g('house_profit_chips', 'Chips the house kept (stakes less payouts and refunds), by game', ['game']);
   const staked = g('staked_chips', 'Chips staked (net of refunds), by game', ['game']);
   const bets = g('bets', 'Bets ended, by game', ['game']);
@@ -41,7 +41,6 @@ export function economyGauges(registry: Registry): EconomyGauges {
       withdrawals.set(totals.withdrawals.count);
       deposited.set(totals.deposits.coins);
       deposits.set(totals.deposits.count);
-      for (const t of report.capUse?.at(-1)?.tokens ?? []) capUse.set({ token: String(t.tokenId) }, t.share);
       for (const h of report.house) {
         profit.set({ game: h.game }, h.houseProfit);
         staked.set({ game: h.game }, h.staked);
