@@ -8,7 +8,7 @@
  * is the rate limits' (an IPv4 address, or an IPv6 /64: `limits/client-ip.ts`).
  *
  * With `BONUS_AFTER_DEPOSIT_COINS` > 0 the bonus is granted instead at the address's first
- * deposit of at least that many coins (`bonusAfterDeposit`, called by the deposit watcher).
+ * deposit of at least that many coins (`afterDeposit`, asked by the deposit watcher).
  *
  * A refused address is not refused the join: it plays with what it has (0 chips until it
  * deposits), and its chips answer says why (`refusal`). The grant, its `bonus_grants` row and the

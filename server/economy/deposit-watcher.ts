@@ -69,7 +69,7 @@ export interface DepositWatcherOptions {
   /**
    * Called after each deposit is credited, before the cursor passes it, so it may be called again
    * for the same deposit after a crash: it must be idempotent. The place for the optional bonus at
-   * a first deposit (server/economy/bonus-gate.ts `bonusAfterDeposit(address, coins)`).
+   * a first deposit (server/economy/bonus-gate.ts `BonusGate.afterDeposit`).
    */
   readonly afterCredit?: (deposit: CreditedDeposit) => Promise<void>;
   /**
@@ -113,7 +113,7 @@ export function startDepositWatcher(opts: DepositWatcherOptions): DepositWatcher
       .values({ deposit_id: depositId, address, coins: deposit.coins, block_number: deposit.blockNumber, tx_hash: deposit.txHash, credited_at: Date.now() })
       .onConflict((oc) => oc.column('deposit_id').doNothing())
       .execute();
-    // Optional: bonusAfterDeposit(address, coins) of server/economy/bonus-gate.ts, wired by app.ts.
+    // The bonus at a first deposit (BONUS_AFTER_DEPOSIT_COINS), wired by app.ts; a failure fails the poll.
     await opts.afterCredit?.(deposit);
     log.info({ depositId, address, coins: deposit.coins, block: deposit.blockNumber }, 'deposit credited');
   };
