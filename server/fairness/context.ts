@@ -5,7 +5,6 @@
  * @module
  */
 import type { RulesArchive } from './rules-archive.ts';
-import { SigningKey } from 'ethers';
 import type { EcvrfSuite } from '../../vrf/index.ts';
 import { vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
@@ -16,6 +15,7 @@ import type { HashedRecord } from '../../vrf/protocol/records.ts';
 import { MemoryCommitmentRegistry, type CommitmentRegistry } from '../indexes/commitments.ts';
 import type { RecordIndex } from '../indexes/record-index.ts';
 import type { Prover } from './prover.ts';
+import { createDigestSigner } from './secp256k1-wasm.ts';
 
 export interface FairnessContext {
   readonly suite: EcvrfSuite;
@@ -64,15 +64,17 @@ export function createFairnessContext(opts: {
   commitments?: CommitmentRegistry;
   index?: RecordIndex;
 }): FairnessContext {
-  const signer = new SigningKey(opts.operatorKey);
+  // libsecp256k1 in WASM: the same signatures as ethers' SigningKey, several times faster, and
+  // every receipt is signed on the room's event loop.
+  const sign = createDigestSigner(opts.operatorKey);
   const { index, onRecord } = opts;
   return {
     suite: opts.suite,
     keyId: vrfKeyId(opts.suite.name, opts.vrfPublicKey),
     publicKeyHex: bytesToHex(opts.vrfPublicKey),
     receiptSigner: opts.operatorAddress,
-    signReceipt: (r) => signer.sign(receiptDigest(r)).serialized,
-    seal: (r) => signer.sign(sealDigest(r)).serialized,
+    signReceipt: (r) => sign(receiptDigest(r)),
+    seal: (r) => sign(sealDigest(r)),
     rules: Object.fromEntries(opts.rules.map((document) => [document.game, { document, hash: rulesHash(document) }])),
     prover: opts.prover,
     revealCourtWindowMs: opts.revealCourtWindowMs ?? DEFAULT_REVEAL_WINDOW_MS,

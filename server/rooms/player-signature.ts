@@ -7,8 +7,8 @@
  * @module
  */
 import type { DrawAuthorization } from '../../vrf/protocol/authorization.ts';
-import { recoverSigner } from '../../vrf/protocol/eip712.ts';
 import type { PlayerAuth } from '../auth/room-auth.ts';
+import { recoverAddress } from '../fairness/secp256k1-wasm.ts';
 import { Refusal } from './refusal.ts';
 
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
@@ -22,7 +22,7 @@ export function playerSignature(auth: PlayerAuth, authorization: string | undefi
   const signature = authorization.toLowerCase();
   let signer: string;
   try {
-    signer = recoverSigner(digest(), signature);
+    signer = recoverAddress(digest(), signature); // recoverSigner's rules, the curve work in WASM
   } catch (e) {
     throw new Refusal('bad-authorization', `authorization cannot be read: ${(e as Error).message}`);
   }

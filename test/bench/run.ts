@@ -18,6 +18,7 @@ import { benchPaint } from './paint.bench.ts';
 import { benchSoak } from './soak.bench.ts';
 import { benchDice } from './dice.bench.ts';
 import { benchHostile } from './hostile.bench.ts';
+import { benchReceipts } from './receipts.bench.ts';
 import { benchVrf, type Target } from './vrf.bench.ts';
 
 interface SectionResult {
@@ -50,6 +51,11 @@ const SECTIONS: readonly Section[] = [
       context.proveOpsPerSec = result.rows.find((r) => r.suite === 'ECVRF-EDWARDS25519-SHA512-TAI' && r.op === 'prove')?.opsPerSec;
       return result;
     },
+  },
+  {
+    name: 'receipts',
+    title: 'secp256k1 per draw on the server: receipt signing (ethers SigningKey vs tiny-secp256k1 WASM) and player-signature recovery (noble vs WASM)',
+    run: (opts) => benchReceipts(opts),
   },
   {
     name: 'dice',

@@ -2,7 +2,8 @@
  * EIP-712 for the protocol's few flat structs, encoded directly: every struct the protocol signs
  * has fields of five types only (string, uint64, bytes32, address[], bytes32[]), so each hashes
  * in a few keccak calls instead of ethers' generic encoder (about 0.5 ms a struct, on a room's
- * event loop, for every record). Signers are recovered with @noble/curves. A test checks every
+ * event loop, for every record). Signers are recovered with @noble/curves, or with the curve
+ * backend a caller passes (the server's is WASM). A test checks every
  * struct against ethers' `TypedDataEncoder` and `verifyTypedData` on random values.
  *
  * Values are given as records hold them: bytes32 as 64 hex digits (an 0x prefix is accepted),
@@ -88,17 +89,32 @@ export function defineStruct(domain: Domain, name: string, fields: readonly (rea
 const HALF_N = secp256k1.Point.CURVE().n >> 1n;
 
 /**
+ * Recovers the signer's uncompressed public key (0x04 ‖ x ‖ y, 65 bytes) from a 32-byte digest,
+ * r ‖ s (64 bytes) and the recovery bit; throws when no key recovers. `recoverSigner` has checked
+ * r and s (both in [1, n-1], s in its low half) before it calls one. The default is @noble/curves,
+ * which runs everywhere; the server passes a faster one (server/fairness/secp256k1-wasm.ts) that
+ * must give the same key.
+ */
+export type PublicKeyRecovery = (digest: Uint8Array, compact: Uint8Array, recovery: 0 | 1) => Uint8Array;
+
+/**
  * The address whose key made `signature` over `digest`. The signature is 0x and 65 bytes:
  * r ‖ s ‖ v, v 27 or 28 (0 or 1 accepted), s in its low half (EIP-2). Throws otherwise.
+ * Every rule is checked here, whichever `recoverPublicKey` does the curve work.
  */
-export function recoverSigner(digest: Uint8Array, signature: string): string {
+export function recoverSigner(digest: Uint8Array, signature: string, recoverPublicKey?: PublicKeyRecovery): string {
   if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) throw new Error('signature must be 0x and 65 bytes of hex');
   const bytes = hexToBytes(signature.slice(2).toLowerCase());
   const v = bytes[64]!;
   const recovery = v === 27 || v === 28 ? v - 27 : v === 0 || v === 1 ? v : -1;
   if (recovery < 0) throw new Error(`signature v must be 27 or 28, got ${v}`);
-  const sig = secp256k1.Signature.fromBytes(bytes.subarray(0, 64), 'compact');
+  const compact = bytes.subarray(0, 64);
+  // Parsing checks r and s are in [1, n-1], for either recovery.
+  const sig = secp256k1.Signature.fromBytes(compact, 'compact');
   if (sig.s > HALF_N) throw new Error('non-canonical s: the signature is not in its low-s form');
-  const publicKey = sig.addRecoveryBit(recovery).recoverPublicKey(digest).toBytes(false);
+  const bit = recovery === 0 ? 0 : 1;
+  const publicKey = recoverPublicKey
+    ? recoverPublicKey(digest, compact, bit)
+    : sig.addRecoveryBit(bit).recoverPublicKey(digest).toBytes(false);
   return getAddress('0x' + bytesToHex(keccak_256(publicKey.subarray(1)).subarray(12)));
 }
