@@ -11,7 +11,9 @@
  * The change is seen where the schema encoder queues it: every mutation of a tracked field, in a
  * handler, a promise continuation or a timer, goes through `Root.enqueueChangeTree` the first time
  * its object changes after a patch, so no change can be missed. A game with a simulation that
- * ticks anyway (the raid) keeps Colyseus' timer and does not use this.
+ * ticks anyway (the raid) keeps Colyseus' timer and does not use this. Nor should a room that
+ * sends with `afterNextPatch` or declares `@unreliable` fields (none here does): both wait for a
+ * patch or a timer of their own.
  * @module
  */
 import type { Client, Room } from '@colyseus/core';
