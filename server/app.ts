@@ -128,7 +128,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
   const commitments = new SqlCommitmentRegistry(database, keyId);
   const draws = new SqlDrawIndex(database);
   const index = allOf([commitments, draws]);
-  const prover = metrics.timed(createProverPool({ suite: suite.name, secretKey: keys.vrfSecretKey.reveal() }));
+  const prover = metrics.timed(createProverPool({ suite: suite.name, secretKey: keys.vrfSecretKey.reveal(), threads: config.proverThreads || undefined }));
   const ctx = createFairnessContext({
     suite,
     vrfPublicKey: keys.vrfPublicKey,

@@ -72,6 +72,8 @@ export interface Config {
   readonly maxMessagesPerSecond: number;
   /** `MAX_PAYLOAD_BYTES`: largest accepted client message. Default 4096, in [64, 1048576]. */
   readonly maxPayloadBytes: number;
+  /** `PROVER_THREADS`: worker threads proving draws; 0 (the default) for one per core (`os.availableParallelism()`). In [0, 256]. */
+  readonly proverThreads: number;
   /** `STARTING_CHIPS`: the starting bonus in whole chips, granted once to an address at its first room join if the bonus gate allows (never cashed out). Default 1000, in [0, 1000000000]. */
   readonly startingChips: number;
   /** STARTING_CHIPS in units (`games/chips.ts`), what the ledger credits. */
@@ -240,6 +242,7 @@ const schema = z.object({
   RECONNECT_GRACE_SECONDS: integer('RECONNECT_GRACE_SECONDS', 20, 0, 3600),
   MAX_MESSAGES_PER_SECOND: integer('MAX_MESSAGES_PER_SECOND', 20, 1, 10_000),
   MAX_PAYLOAD_BYTES: integer('MAX_PAYLOAD_BYTES', 4096, 64, 1_048_576),
+  PROVER_THREADS: integer('PROVER_THREADS', 0, 0, 256),
   STARTING_CHIPS: integer('STARTING_CHIPS', 1000, 0, 1_000_000_000),
   BONUS_WAGER_MULTIPLE: integer('BONUS_WAGER_MULTIPLE', 30, 0, 1000),
   BONUS_WINDOW_SECONDS: integer('BONUS_WINDOW_SECONDS', 86_400, 1, 31_536_000),
@@ -398,6 +401,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconnectGraceSeconds: v.RECONNECT_GRACE_SECONDS,
     maxMessagesPerSecond: v.MAX_MESSAGES_PER_SECOND,
     maxPayloadBytes: v.MAX_PAYLOAD_BYTES,
+    proverThreads: v.PROVER_THREADS,
     startingChips: v.STARTING_CHIPS,
     startingUnits: unitsOfChips(v.STARTING_CHIPS),
     economy: Object.freeze({

@@ -1,6 +1,7 @@
 /**
  * `GET /metrics` (Prometheus text format, prom-client): rooms and clients, draw records by game
- * and type, proof latency, the award outbox's depth, minting latency and failures, and Node's
+ * and type, proof latency, the prover's queue (proofs waiting or under way, and how long each
+ * waited for a worker), the award outbox's depth, minting latency and failures, and Node's
  * own (event loop lag, memory, GC: prom-client's default metrics), and requests refused by each
  * rate limit.
  * @module
@@ -14,7 +15,7 @@ export interface ServerMetrics {
   readonly registry: Registry;
   /** Counts a record a room journaled. */
   recorded(record: HashedRecord, game: string): void;
-  /** The prover, timing each proof. */
+  /** The prover, timing each proof and counting those under way. */
   timed(prover: Prover): Prover;
   /** Awards confirmed on chain, with how long each waited since the minter took it in (when known). */
   minted(count: number, waitedSeconds: readonly number[]): void;
@@ -62,6 +63,17 @@ export function createMetrics(): ServerMetrics {
     buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
+  const provePending = new Gauge({
+    name: 'fairplay_prove_pending',
+    help: 'Proofs asked of the prover pool and not yet answered: waiting for a worker, or being proven',
+    registers: [registry],
+  });
+  const proveQueued = new Histogram({
+    name: 'fairplay_prove_queue_seconds',
+    help: 'Time a proof waited from being asked for to a prover worker starting it',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
   const mintWait = new Histogram({
     name: 'fairplay_mint_seconds',
     help: 'Time from an award reaching the minter to its confirmation on chain',
@@ -78,9 +90,13 @@ export function createMetrics(): ServerMetrics {
     timed: (prover) => ({
       prove: async (alpha) => {
         const end = prove.startTimer();
+        provePending.inc();
         try {
-          return await prover.prove(alpha);
+          const proof = await prover.prove(alpha);
+          if (proof.queuedSeconds !== undefined) proveQueued.observe(proof.queuedSeconds);
+          return proof;
         } finally {
+          provePending.dec();
           end();
         }
       },

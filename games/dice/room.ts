@@ -28,8 +28,6 @@ export const DiceState = schema(
     rolls: t.array(DiceRoll),
     houseEdgeBps: t.number().default(0),
     draws: t.number().default(0),
-    /** Server clock (ms since 1970, sub-ms), ticking 4 times a second: clients show reveal deadlines from it. */
-    serverTime: t.float64().default(0),
   },
   'DiceState',
 );
@@ -41,7 +39,6 @@ const BetMessage = DiceBetSchema.extend({ commitment: Hex32Schema, authorization
 /** Bets a player may have waiting for a reveal at once. */
 const MAX_PENDING_PER_PLAYER = 4;
 const RECENT_ROLLS = 20;
-const CLOCK_TICK_MS = 250;
 
 class DiceRoom extends GameRoom<DiceStateType> {
   protected override readonly rules = dice;
@@ -49,13 +46,10 @@ class DiceRoom extends GameRoom<DiceStateType> {
   override state = new DiceState();
   /** Bets per player (lowercase address) receipted or on their way to a receipt, not yet ended. */
   readonly #open = new Map<string, number>();
-  #clockTimer: ReturnType<typeof setInterval> | undefined;
 
   protected override setUp(): void {
     this.state.houseEdgeBps = servedEdgeBps();
-    // A timer of its own, not Colyseus' clock (which ticks inside each patch): a clock change
-    // then waits for the next patch like any other change, and clients see real patch latency.
-    this.#clockTimer = setInterval(() => (this.state.serverTime = performance.timeOrigin + performance.now()), CLOCK_TICK_MS);
+    // No clock in the state: an idle room sends nothing. The server's time is the base room's `clock` message.
     this.on('bet', BetMessage, (client, bet) => this.#bet(client, bet));
   }
 
@@ -74,10 +68,6 @@ class DiceRoom extends GameRoom<DiceStateType> {
     const player = this.state.players.get(address);
     if (player) player.connected = false;
     if (left && !this.clients.some((c) => c.auth?.address === address)) this.state.players.delete(address);
-  }
-
-  protected override tearDown(): void {
-    clearInterval(this.#clockTimer);
   }
 
   async #bet(client: PlayerClient, bet: z.output<typeof BetMessage>): Promise<void> {

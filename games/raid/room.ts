@@ -59,6 +59,8 @@ class RaidRoom extends GameRoom<RaidStateType> {
   protected override readonly rules = raid;
   protected override readonly drawNews = 'room';
   protected override readonly revealTimeoutMs = REVEAL_MS;
+  /** The simulation ticks 20 times a second anyway: patches keep Colyseus' timer. */
+  protected override readonly patchesOnChange = false;
   override state = new RaidState();
   readonly #dirs = new Map<string, { dx: number; dy: number }>();
   readonly #commits = new Map<string, { commitment: string; authorization: DrawAuthorization }>();

@@ -6,7 +6,8 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { internalSuites } from '../../vrf/suites.ts';
 
-const PROVER_NICE = 10;
+/** Slightly below the main thread (nice 0): why not more is in prover.ts. */
+const PROVER_NICE = 2;
 
 export interface ProverWorkerData {
   readonly suite: string;
@@ -22,19 +23,28 @@ export interface ProveResult {
   readonly beta: Uint8Array;
 }
 
+/** A proof as this worker answers it: with when the worker took the task up, so the pool knows how long it queued. */
+export interface WorkerProveResult extends ProveResult {
+  /** Milliseconds since 1970, sub-millisecond (`performance.timeOrigin + performance.now()`, comparable across threads). */
+  readonly startedAt: number;
+}
+
 const { workerData } = await import('node:worker_threads');
 lowerThreadPriority();
 const data = workerData as ProverWorkerData;
 const suite = internalSuites[data.suite];
 if (!suite) throw new Error(`unknown VRF suite ${data.suite}`);
 
-export default function prove({ alpha }: ProveTask): ProveResult {
-  return suite!.proveWithOutput(data.secretKey, alpha);
+export default function prove({ alpha }: ProveTask): WorkerProveResult {
+  const startedAt = performance.timeOrigin + performance.now();
+  const { pi, beta } = suite!.proveWithOutput(data.secretKey, alpha);
+  return { pi, beta, startedAt };
 }
 
 /**
- * Proofs yield the CPU to the event loop that sends patches and messages: on Linux, nice is per
- * thread, and /proc/thread-self names this worker's thread. Elsewhere this does nothing.
+ * Proofs yield a little to the event loop that sends patches and messages: on Linux, nice is per
+ * thread, and /proc/thread-self names this worker's thread. Elsewhere this does nothing. (The
+ * thread's name, `fp-prover`, is set by prover-worker-entry.mjs.)
  */
 function lowerThreadPriority(): void {
   try {

@@ -3,7 +3,8 @@
  * reconnection and drop, the draw lifecycle (receipt, reveal, expiry, settle or void), effects
  * on chips and awards durable before anyone is told, one answer for any refused or failed
  * message (sync or async), and shutdown that settles or voids every open draw before the room is
- * filed as finished.
+ * filed as finished. A room patches its state when it changed, not on a timer
+ * (server/rooms/patch-on-change.ts), unless its game ticks a simulation anyway.
  * @module
  */
 import { Room, type Client } from '@colyseus/core';
@@ -28,6 +29,7 @@ import { Refusal } from './refusal.ts';
 
 export { Refusal } from './refusal.ts';
 import { RoomWork } from './room-work.ts';
+import { patchOnChange, type PatchOnChange } from './patch-on-change.ts';
 
 export type PlayerClient = Client<{ auth: PlayerAuth }>;
 export type Receipt = ReceiptRecord & { hash: string };
@@ -62,6 +64,12 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   protected readonly drawNews: 'players' | 'room' = 'players';
   /** A draw whose seeds are not all revealed by then is voided. */
   protected readonly revealTimeoutMs: number = 60_000;
+  /**
+   * Whether the room sends a patch only when its state changed, with no patch timer: an idle
+   * room then costs nothing. A game with a simulation interval (the raid) ticks anyway, and its
+   * patches keep Colyseus' steady rate.
+   */
+  protected readonly patchesOnChange: boolean = true;
 
   protected transcript!: RoomTranscript;
   /** Handlers, journal writes and timers' work under way: the room is filed only after them. */
@@ -70,6 +78,9 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   readonly #ended = new Set<number>();
   /** Clients that asked (`follow`) for every record of the room as it is written, to keep its chain: each gets a `record` message for every record it is not told of otherwise. */
   readonly #followers = new Set<PlayerClient>();
+  /** Reveal clocks of open draws. Node timers, not the room's clock: that clock ticks only on a patch timer, which a room patching on change has not. */
+  readonly #expiries = new Map<number, ReturnType<typeof setTimeout>>();
+  #patches: PatchOnChange | undefined;
 
   static override async onAuth(token: string, options: unknown, request: object): Promise<PlayerAuth> {
     const player = await authenticateRequest(token, request);
@@ -104,12 +115,16 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     const { config, rooms } = services();
     this.maxClients = this.rules.maxClients;
     this.maxMessagesPerSecond = config.maxMessagesPerSecond;
+    if (this.patchesOnChange) this.#patches = patchOnChange(this, this.state);
     this.transcript = await rooms.open(this.roomId);
     // Messages are checked with zod inside the handlers rather than with Colyseus' validate(),
     // which disconnects the sender: a player with a malformed message gets an error and plays on.
     this.on('reveal', RevealMessage, (client, m) => this.#reveal(client, m.drawSeq, m.seed));
     // A page keeps the room's whole chain: without every record it must fetch the transcript at each gap.
     this.on('follow', z.strictObject({}), (client) => void this.#followers.add(client));
+    // The server's clock for display (reveal deadlines), on request: a clock in the state would
+    // change it, and so patch every room, for ever.
+    this.on('clock', z.strictObject({}), (client) => client.send('clock', { serverTime: performance.timeOrigin + performance.now() }));
     this.transcript.onDurable((record) => {
       for (const c of this.#followers) if (!this.#toldOf(record, c)) c.send('record', record);
     });
@@ -146,6 +161,10 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
 
   override async onDispose(): Promise<void> {
     this.tearDown();
+    // No client is left to hear a patch, and open draws are ended below rather than by their clocks.
+    this.#patches?.stop();
+    for (const timer of this.#expiries.values()) clearTimeout(timer);
+    this.#expiries.clear();
     // A draw whose record is written but whose effects are not would be lost if the room were
     // filed now (recovery only re-reads rooms left open): let every handler finish first.
     await this.work.settled();
@@ -231,7 +250,11 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     const effects = applyRecordEffects(services(), receipt, receipt);
     this.work.track(effects.chips);
     this.work.track(effects.awards);
-    this.clock.setTimeout(() => this.work.track(this.#expire(receipt)), this.revealTimeoutMs);
+    const expiry = setTimeout(() => {
+      this.#expiries.delete(receipt.drawSeq);
+      this.work.track(this.#expire(receipt));
+    }, this.revealTimeoutMs);
+    this.#expiries.set(receipt.drawSeq, expiry);
     this.tell(receipt, 'receipt', receipt);
     return receipt;
   }
@@ -289,6 +312,8 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
    * the set stays as small as those, not as long as the room's history.
    */
   #end(drawSeq: number): void {
+    clearTimeout(this.#expiries.get(drawSeq));
+    this.#expiries.delete(drawSeq);
     this.#ended.add(drawSeq);
     if (this.#ended.size > ENDED_KEPT) for (const seq of this.#ended) if (!this.transcript.receiptOf(seq)) this.#ended.delete(seq);
   }

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       reconnectGraceSeconds: 20,
       maxMessagesPerSecond: 20,
       maxPayloadBytes: 4096,
+      proverThreads: 0,
       startingChips: 1000,
       startingUnits: 1_000_000_000,
       economy: { bonusWagerMultiple: 30, bonusWindowSeconds: 86_400, bonusPerIp: 1, bonusPerSessionKey: 1, bonusAfterDepositCoins: 0, minCashOutCoins: 10 },
