@@ -110,7 +110,11 @@ export async function diceBot(bot: JoinedBot, rulesHash: string, stats: LoadStat
     pending = undefined;
     if (answer.kind !== 'receipt') {
       if (answer.kind === 'refused' && SMALLER_BETS.has(answer.code) && base > UNITS_PER_CHIP) base = Math.max(UNITS_PER_CHIP, Math.floor(base / 2));
-      else stats.error(answer.kind === 'timeout' ? 'no receipt in 10 s' : `refused: ${answer.code}`);
+      else if (answer.kind === 'refused' && answer.code === 'insufficient-chips') {
+        // Not a chip left to bet: the player leaves the table, as a broke player does (not an error).
+        stats.broke++;
+        return;
+      } else stats.error(answer.kind === 'timeout' ? 'no receipt in 10 s' : `refused: ${answer.code}`);
       await sleep(1000);
       continue;
     }

@@ -71,7 +71,8 @@ export class Crowd {
 }
 
 /**
- * The dice bots' stakes for a run of `seconds`: the --economy stake, which meets the easier
- * wagering requirement within the run, and payouts under half the court bond the tool sets.
+ * The dice bots' stakes for a run of `seconds`: bets of 1 to 3 halves of the --economy stake (2
+ * on average: that stake, which meets the easier wagering requirement within the run, with a
+ * bankroll that lasts longer), and payouts under half the court bond the tool sets.
  */
-export const stakesFor = (seconds: number): DiceStakes => ({ baseStake: Math.max(UNITS_PER_CHIP, economyStakeUnits(seconds)), maxPayout: (ECONOMY_COURT_BOND_COINS / 2) * UNITS_PER_CHIP });
+export const stakesFor = (seconds: number): DiceStakes => ({ baseStake: Math.max(UNITS_PER_CHIP, Math.floor(economyStakeUnits(seconds) / 2)), maxPayout: (ECONOMY_COURT_BOND_COINS / 2) * UNITS_PER_CHIP });

@@ -17,6 +17,8 @@ export class LoadStats {
   errors = 0;
   /** Dice wins that paid more than the stake. */
   bigWins = 0;
+  /** Dice bots that stopped with less than a chip. */
+  broke = 0;
   revealToOutcome: number[] = [];
   /** Raid rooms only: now minus the room's server clock in each patch that moved it. */
   patch: number[] = [];

@@ -57,6 +57,8 @@ export interface LoadResult {
   readonly errorSummary: string;
   /** Dice wins that paid more than the stake, and cash-outs made, in the run. */
   readonly bigWins: number;
+  /** Dice bots that left the table with less than a chip. */
+  readonly broke: number;
   readonly cashOuts: number;
   /** Counted by the server (/metrics) over the window: draws (outcomes) and awards minted. */
   readonly serverDraws: number;
@@ -115,6 +117,7 @@ export async function runLoad(args: LoadOptions): Promise<LoadResult> {
     return {
       ...latencies(stats, seconds),
       bigWins: stats.bigWins,
+      broke: stats.broke,
       cashOuts: economyStats.cashOuts - cashOuts0,
       serverDraws,
       awardsMinted: counts.awardsMinted - counts0.awardsMinted,
@@ -165,7 +168,7 @@ export function printResult(r: LoadResult, players: number, heading: string): vo
   console.log(`  reveal to outcome      p50 ${r.revealToOutcome.p50.toFixed(1)} ms, p95 ${r.revealToOutcome.p95.toFixed(1)} ms, p99 ${r.revealToOutcome.p99.toFixed(1)} ms`);
   console.log(`  raid patch latency     p99 ${Number.isNaN(r.patchP99) ? '- (no raid patches)' : `${r.patchP99.toFixed(1)} ms`}`);
   console.log(`  errors                 ${r.errorSummary}`);
-  console.log(`  dice wins above stake  ${r.bigWins}`);
+  console.log(`  dice wins above stake  ${r.bigWins}${r.broke ? ` (${r.broke} dice bots left the table broke)` : ''}`);
   console.log(`  cash-outs              ${r.cashOuts}${r.cashOuts === 0 ? ' (none possible in this run: no bot met the wagering requirement with chips to spare, or the server refused; see --help)' : ''}`);
   console.log(`  awards minted          ${r.awardsMinted}`);
   if (r.serverRssMb > 0) {
