@@ -170,6 +170,7 @@ export function printResult(r: LoadResult, players: number, heading: string): vo
   console.log(`  errors                 ${r.errorSummary}`);
   console.log(`  dice wins above stake  ${r.bigWins}${r.broke ? ` (${r.broke} dice bots left the table broke)` : ''}`);
   console.log(`  cash-outs              ${r.cashOuts}${r.cashOuts === 0 ? ' (none possible in this run: no bot met the wagering requirement with chips to spare, or the server refused; see --help)' : ''}`);
+  if (economyStats.refusals.size) console.log(`  cash-outs refused      ${[...economyStats.refusals].map(([k, n]) => `${k}: ${n}`).join(', ')}`);
   console.log(`  awards minted          ${r.awardsMinted}`);
   if (r.serverRssMb > 0) {
     console.log(`  server CPU             ${r.serverCpuPercent.toFixed(0)}% of one core`);
