@@ -55,12 +55,13 @@ export const TEST_RATE_LIMITS: Readonly<Record<string, string>> = {
   BONUS_PER_SESSION_KEY: '1000000',
 };
 
-export async function startServerProcess(opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+/** `execArgv`: Node options before the script (the bench's `--cpu-prof`, which NODE_OPTIONS does not take). */
+export async function startServerProcess(opts: { dataDir?: string; port?: number; env?: Record<string, string>; execArgv?: readonly string[] } = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const port = opts.port ?? (await freePort());
   // Node itself with tsx as its loader, not the tsx CLI: the CLI runs the script in a child
   // process of its own, so a SIGKILL would stop only the CLI and leave the server running.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.execArgv ?? []), '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     // The project's database unless the test names one (server-database.ts).
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...TEST_RATE_LIMITS, ...(await serverDatabaseEnv(dataDir)), ...opts.env },

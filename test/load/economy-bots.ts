@@ -90,8 +90,11 @@ export async function publicChain(url: string): Promise<PublicChain> {
 
 export type EconomyRole = 'plays' | 'cashes-out' | 'deposits';
 
-/** The role of the i-th dice bot: every second one cashes out, every fourth also deposits. */
+/** The role of the i-th dice bot under --economy: every second one cashes out, every fourth also deposits. */
 export const economyRole = (i: number): EconomyRole => (i % 4 === 0 ? 'deposits' : i % 2 === 0 ? 'cashes-out' : 'plays');
+
+/** The role of the i-th dice bot in the default mix: every second one cashes out (so that coins are minted), none deposits. */
+export const defaultMixRole = (i: number): EconomyRole => (i % 2 === 0 ? 'cashes-out' : 'plays');
 
 /**
  * A dice bot's cashier: after every CHECK_EVERY_BETS-th bet, cashes out its whole withdrawable
@@ -106,7 +109,8 @@ export class BotCashier {
     private readonly url: string,
     private readonly wallet: HDNodeWallet,
     private readonly role: EconomyRole,
-    private readonly chain: PublicChain,
+    /** Needed by depositors only: what a deposit is sent through. */
+    private readonly chain?: PublicChain,
   ) {}
 
   async afterBet(): Promise<void> {
@@ -129,6 +133,7 @@ export class BotCashier {
   }
 
   async #deposit(): Promise<void> {
+    if (!this.chain) throw new Error('a depositor needs the public chain');
     const wallet = this.wallet.connect(this.chain.provider);
     const assets = new Contract(this.chain.gameAssets, GAME_ASSETS_ABI, wallet);
     const held = (await assets.getFunction('balanceOf')(wallet.address, COIN)) as bigint;
