@@ -1,0 +1,31 @@
+/**
+ * The two implementations of the edwards25519 suites, side by side in one process, so a test can
+ * run the same checks on each: the `@noble/curves` reference and the libsodium fast path (built
+ * here directly, not through `vrfReady()`, so the switch in `vrf/backend.ts` is not involved).
+ * P-256 suites have one implementation; both names give it.
+ */
+import sodium from 'libsodium-wrappers-sumo';
+import type { EcvrfSuite } from '../../vrf/ecvrf.ts';
+import { getSuite } from '../../vrf/index.ts';
+import { sodiumEdwardsSuite } from '../../vrf/sodium-ed25519.ts';
+import { REFERENCE_EDWARDS25519_SHA512_ELL2, REFERENCE_EDWARDS25519_SHA512_TAI } from '../../vrf/suites.ts';
+
+await sodium.ready;
+
+export const BACKENDS = ['noble', 'libsodium'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+const references: Record<string, typeof REFERENCE_EDWARDS25519_SHA512_TAI> = {
+  [REFERENCE_EDWARDS25519_SHA512_TAI.name]: REFERENCE_EDWARDS25519_SHA512_TAI,
+  [REFERENCE_EDWARDS25519_SHA512_ELL2.name]: REFERENCE_EDWARDS25519_SHA512_ELL2,
+};
+const fast: Record<string, EcvrfSuite> = Object.fromEntries(
+  Object.entries(references).map(([name, ref]) => [name, Object.freeze({ ...ref, ...sodiumEdwardsSuite(sodium, ref) })]),
+);
+
+/** The suite `name` as implemented by `backend`. */
+export function suiteOn(backend: Backend, name: string): EcvrfSuite {
+  const ref = references[name];
+  if (!ref) return getSuite(name);
+  return backend === 'noble' ? ref : fast[name]!;
+}
