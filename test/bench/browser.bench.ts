@@ -1,10 +1,14 @@
 /**
  * Verification in the browser: a room transcript of 1,000 dice draws, made by the real server,
  * verified on /verify in headless Chromium (in the page's worker), next to the same vrf/ code
- * verifying the same transcript in Node in the same run. Target: under 5 s on /verify.
+ * verifying the same transcript in Node in the same run. Targets: under 5 s on /verify from the
+ * click, and under 0.6 s of verification in the page's worker (issue 18; the worker's own figure,
+ * which starts once libsodium is loaded: that load overlaps the transcript's fetch and parse).
+ * Node uses the libsodium backend too (`vrfReady()`), as the CLI does: the same code as the page.
  * @module
  */
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
+import { vrfReady } from '../../vrf/index.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { getJson, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startServerProcess } from '../helpers/server-process.ts';
@@ -15,8 +19,11 @@ import { UNITS_PER_CHIP } from '../../games/chips.ts';
 const DRAWS = 1000;
 const PLAYERS = 4;
 const RUNS = 5;
+/** Issue 18: the 1,000-draw verification in the page's worker, in milliseconds. */
+const WORKER_TARGET_MS = 600;
 
 export async function benchBrowser(): Promise<{ table: string; targets: Target[] }> {
+  if ((await vrfReady()) !== 'libsodium') throw new Error('libsodium did not load in Node');
   const server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '10000', STARTING_CHIPS: '1000000', LOG_LEVEL: 'warn' } });
   const browser = await launchChromium();
   try {
@@ -65,10 +72,13 @@ export async function benchBrowser(): Promise<{ table: string; targets: Target[]
       table: [
         `transcript: ${draws} dice draws, ${transcript.records.length} records, ${(JSON.stringify(transcript).length / 1e6).toFixed(1)} MB (median of ${RUNS} runs)`,
         `Node (same code)              ${(node / 1000).toFixed(2)} s   ${rate(node)} draws/s (receipt signature, proof, alpha, result, hash chain)`,
-        `Chromium /verify, in worker   ${(inPage / 1000).toFixed(2)} s   ${rate(inPage)} draws/s   ${(inPage / node).toFixed(2)}x Node's time`,
+        `Chromium /verify, in worker   ${(inPage / 1000).toFixed(2)} s   ${rate(inPage)} draws/s   ${(inPage / node).toFixed(2)}x Node's time (target < ${WORKER_TARGET_MS / 1000} s)`,
         `Chromium /verify, click to result shown  ${(wall / 1000).toFixed(2)} s (target < 5 s)`,
       ].join('\n'),
-      targets: [{ name: '/verify of 1,000 draws: 5 s / time taken', ratio, target: 1, met: ratio >= 1 }],
+      targets: [
+        { name: '/verify of 1,000 draws: 5 s / time taken', ratio, target: 1, met: ratio >= 1 },
+        { name: `/verify of 1,000 draws in the worker: ${WORKER_TARGET_MS} ms / time taken`, ratio: WORKER_TARGET_MS / inPage, target: 1, met: inPage < WORKER_TARGET_MS },
+      ],
     };
   } finally {
     await browser.close();
