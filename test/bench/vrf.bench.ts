@@ -12,6 +12,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import sodium from 'libsodium-wrappers-sumo';
 import { suites, type EcvrfSuite, type SuiteName } from '../../vrf/index.ts';
+import { edwardsPrimitives } from '../../vrf/backend.ts';
 import { sodiumEdwardsSuite } from '../../vrf/sodium-ed25519.ts';
 import { REFERENCE_EDWARDS25519_SHA512_ELL2, REFERENCE_EDWARDS25519_SHA512_TAI } from '../../vrf/suites.ts';
 import { type BenchCase, type Column, formatOps, formatTable, type MeasureOptions, measureInterleaved, pairedRatio } from './harness.ts';
@@ -191,6 +192,7 @@ export function formatVrfTable(rows: readonly VrfRow[]): string {
  */
 export async function benchVrf(opts: MeasureOptions = {}): Promise<VrfBenchResult> {
   await sodium.ready;
+  const primitives = edwardsPrimitives(sodium); // what vrfReady() installs
   const cases = new Map(baselineCases().map((c) => [c.name, c]));
   const add = ({ prove, verify }: { prove: BenchCase; verify: BenchCase }) => {
     cases.set(prove.name, prove);
@@ -199,7 +201,7 @@ export async function benchVrf(opts: MeasureOptions = {}): Promise<VrfBenchResul
   for (const name of Object.keys(suites) as SuiteName[]) add(vrfCases(name, REFERENCE[name]));
   for (const name of ED_SUITES) {
     const reference = REFERENCE[name] as typeof REFERENCE_EDWARDS25519_SHA512_TAI;
-    add(vrfCases(`${name} libsodium`, { ...reference, ...sodiumEdwardsSuite(sodium, reference) }));
+    add(vrfCases(`${name} libsodium`, { ...reference, ...sodiumEdwardsSuite(primitives, reference) }));
   }
   const pick = (name: string): BenchCase => {
     const c = cases.get(name);

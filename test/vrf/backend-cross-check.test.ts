@@ -10,6 +10,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
 import { propertyParams } from '../helpers/seed.ts';
 import { getSuite, vrfBackend, vrfReady } from '../../vrf/index.ts';
+import { isRawSodium } from '../../vrf/sodium-raw.ts';
 import { suiteOn } from './backends.ts';
 
 const ED_SUITES = ['ECVRF-EDWARDS25519-SHA512-TAI', 'ECVRF-EDWARDS25519-SHA512-ELL2'] as const;
@@ -89,6 +90,12 @@ describe('keys and Gammas of mixed order (a torsion component; validate_key lets
 });
 
 describe('vrfReady', () => {
+  it('uses the raw WebAssembly exports of this libsodium build (the path the tests above check)', async () => {
+    const sodium = (await import('libsodium-wrappers-sumo')).default;
+    await sodium.ready;
+    expect(isRawSodium((sodium as { libsodium?: unknown }).libsodium)).toBe(true);
+  });
+
   it('switches the edwards25519 suites to libsodium with the same results, and leaves P-256 alone', async () => {
     const sk = new Uint8Array(32).fill(7);
     const a = Uint8Array.of(1, 2, 3);

@@ -7,10 +7,13 @@
 import sodium from 'libsodium-wrappers-sumo';
 import type { EcvrfSuite } from '../../vrf/ecvrf.ts';
 import { getSuite } from '../../vrf/index.ts';
+import { edwardsPrimitives } from '../../vrf/backend.ts';
 import { sodiumEdwardsSuite } from '../../vrf/sodium-ed25519.ts';
 import { REFERENCE_EDWARDS25519_SHA512_ELL2, REFERENCE_EDWARDS25519_SHA512_TAI } from '../../vrf/suites.ts';
 
 await sodium.ready;
+/** The primitives `vrfReady()` uses (the raw WebAssembly exports). */
+const primitives = edwardsPrimitives(sodium);
 
 export const BACKENDS = ['noble', 'libsodium'] as const;
 export type Backend = (typeof BACKENDS)[number];
@@ -20,7 +23,7 @@ const references: Record<string, typeof REFERENCE_EDWARDS25519_SHA512_TAI> = {
   [REFERENCE_EDWARDS25519_SHA512_ELL2.name]: REFERENCE_EDWARDS25519_SHA512_ELL2,
 };
 const fast: Record<string, EcvrfSuite> = Object.fromEntries(
-  Object.entries(references).map(([name, ref]) => [name, Object.freeze({ ...ref, ...sodiumEdwardsSuite(sodium, ref) })]),
+  Object.entries(references).map(([name, ref]) => [name, Object.freeze({ ...ref, ...sodiumEdwardsSuite(primitives, ref) })]),
 );
 
 /** The suite `name` as implemented by `backend`. */
