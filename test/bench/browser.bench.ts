@@ -24,7 +24,14 @@ const WORKER_TARGET_MS = 600;
 
 export async function benchBrowser(): Promise<{ table: string; targets: Target[] }> {
   if ((await vrfReady()) !== 'libsodium') throw new Error('libsodium did not load in Node');
-  const server = await startServerProcess({ env: { MAX_MESSAGES_PER_SECOND: '10000', STARTING_CHIPS: '1000000', LOG_LEVEL: 'warn' } });
+  const server = await startServerProcess({ env: {
+      MAX_MESSAGES_PER_SECOND: '10000',
+      STARTING_CHIPS: '1000000',
+      LOG_LEVEL: 'warn',
+      // No anchor during the runs: one posted after the transcript was fetched makes the pasted
+      // copy "superseded" on /verify (seen on a slow run), which is not what this section measures.
+      ANCHOR_PERIOD_MS: '86400000',
+    } });
   const browser = await launchChromium();
   try {
     const first = await TestPlayer.join(server.url);
@@ -59,7 +66,10 @@ export async function benchBrowser(): Promise<{ table: string; targets: Target[]
       await page.click('#verify');
       await page.locator('#summary[data-ms]').waitFor({ timeout: 60_000 });
       wallMs.push(performance.now() - t1);
-      if ((await page.locator('#summary').getAttribute('data-ok')) !== 'true') throw new Error(`/verify failed: ${await page.locator('#summary').innerText()}`);
+      if ((await page.locator('#summary').getAttribute('data-ok')) !== 'true') {
+        const why = (await page.evaluate(() => document.body.innerText)).split('\n').filter((l) => /why|fail/i.test(l)).slice(0, 8);
+        throw new Error(`/verify failed (run ${r + 1}): ${await page.locator('#summary').innerText()}\n${why.join('\n')}`);
+      }
       pageMs.push(Number(await page.locator('#summary').getAttribute('data-ms')));
     }
     const draws = transcript.records.filter((r) => r.type === 'outcome').length;
