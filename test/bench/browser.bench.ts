@@ -15,6 +15,7 @@ import { startServerProcess } from '../helpers/server-process.ts';
 import { median } from './harness.ts';
 import type { Target } from './vrf.bench.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
+import { fetchWholeTranscript } from '../../client/src/fetch-transcript.ts';
 
 const DRAWS = 1000;
 const PLAYERS = 4;
@@ -44,7 +45,8 @@ export async function benchBrowser(): Promise<{ table: string; targets: Target[]
         }
       }),
     );
-    const transcript = await getJson<Transcript>(`${server.url}/rooms/${first.room.roomId}/transcript`);
+    // The room is live, so its transcript comes a page at a time: all pages, as /verify reads them.
+    const transcript = (await fetchWholeTranscript(new URL(`${server.url}/rooms/${first.room.roomId}/transcript`))) as Transcript;
     const keys = await getJson<FairnessParams>(`${server.url}/fairness`);
     await Promise.all(players.map((p) => p.room.leave()));
 
