@@ -151,7 +151,7 @@ export function sodiumEdwardsSuite(sodium: SodiumEd25519, reference: EcvrfSuiteI
   }
   const validKey = (sk: unknown): sk is Uint8Array => sk instanceof Uint8Array && sk.length === 32;
 
-  function proveFast(secretKey: Uint8Array, alpha: Uint8Array): { pi: Uint8Array; beta: Uint8Array } {
+  function proveFast(secretKey: Uint8Array, alpha: Uint8Array): { pi: Uint8Array; gamma: Uint8Array } {
     const { x, pk, prefix } = expandKey(secretKey);
     const h = encodeToCurve(pk, alpha);
     // RFC 9381 section 5.4.2.2.
@@ -161,15 +161,26 @@ export function sodiumEdwardsSuite(sodium: SodiumEd25519, reference: EcvrfSuiteI
     const v = sodium.crypto_scalarmult_ed25519_noclamp(k, h);
     const c = challenge(pk, h, gamma, u, v);
     const s = sodium.crypto_core_ed25519_scalar_add(k, sodium.crypto_core_ed25519_scalar_mul(wide(c).subarray(0, 32), x));
-    return { pi: concat(gamma, c, s), beta: betaOf(gamma) };
+    return { pi: concat(gamma, c, s), gamma };
   }
 
   function proveWithOutput(secretKey: Uint8Array, alpha: Uint8Array): { pi: Uint8Array; beta: Uint8Array } {
     if (!validKey(secretKey) || !(alpha instanceof Uint8Array)) return reference.proveWithOutput(secretKey, alpha);
     try {
-      return proveFast(secretKey, alpha);
+      const { pi, gamma } = proveFast(secretKey, alpha);
+      return { pi, beta: betaOf(gamma) };
     } catch {
       return reference.proveWithOutput(secretKey, alpha);
+    }
+  }
+
+  // pi alone: beta's three doublings are left out (the prover worker uses proveWithOutput).
+  function prove(secretKey: Uint8Array, alpha: Uint8Array): Uint8Array {
+    if (!validKey(secretKey) || !(alpha instanceof Uint8Array)) return reference.prove(secretKey, alpha);
+    try {
+      return proveFast(secretKey, alpha).pi;
+    } catch {
+      return reference.prove(secretKey, alpha);
     }
   }
 
@@ -207,7 +218,7 @@ export function sodiumEdwardsSuite(sodium: SodiumEd25519, reference: EcvrfSuiteI
 
   return {
     publicKey: (secretKey) => (validKey(secretKey) ? expandKey(secretKey).pk.slice() : reference.publicKey(secretKey)),
-    prove: (secretKey, alpha) => proveWithOutput(secretKey, alpha).pi,
+    prove,
     proveWithOutput,
     verify(pk, alpha, pi) {
       let result: VerifyResult | undefined;

@@ -34,6 +34,8 @@ for (const name of ED_SUITES) {
           expect(sodium.verify(pk, a, pi)).toEqual(byNoble);
           expect(noble.verify(pk, a, sodium.prove(sk, a))).toEqual(byNoble);
           expect(bytesToHex(sodium.proofToHash(pi))).toBe(bytesToHex(noble.proofToHash(pi)));
+          const out = sodium.proveWithOutput(sk, a);
+          expect([bytesToHex(out.pi), bytesToHex(out.beta)]).toEqual([bytesToHex(pi), bytesToHex(byNoble.valid ? byNoble.beta : new Uint8Array())]);
         }),
         propertyParams(`${name} cross-check`, { numRuns: 40 }),
       );

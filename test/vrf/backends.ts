@@ -5,11 +5,10 @@
  * P-256 suites have one implementation; both names give it.
  */
 import sodium from 'libsodium-wrappers-sumo';
-import type { EcvrfSuite } from '../../vrf/ecvrf.ts';
-import { getSuite } from '../../vrf/index.ts';
+import type { EcvrfSuiteInternals } from '../../vrf/ecvrf.ts';
 import { edwardsPrimitives } from '../../vrf/backend.ts';
 import { sodiumEdwardsSuite } from '../../vrf/sodium-ed25519.ts';
-import { REFERENCE_EDWARDS25519_SHA512_ELL2, REFERENCE_EDWARDS25519_SHA512_TAI } from '../../vrf/suites.ts';
+import { internalSuites, REFERENCE_EDWARDS25519_SHA512_ELL2, REFERENCE_EDWARDS25519_SHA512_TAI } from '../../vrf/suites.ts';
 
 await sodium.ready;
 /** The primitives `vrfReady()` uses (the raw WebAssembly exports). */
@@ -22,13 +21,17 @@ const references: Record<string, typeof REFERENCE_EDWARDS25519_SHA512_TAI> = {
   [REFERENCE_EDWARDS25519_SHA512_TAI.name]: REFERENCE_EDWARDS25519_SHA512_TAI,
   [REFERENCE_EDWARDS25519_SHA512_ELL2.name]: REFERENCE_EDWARDS25519_SHA512_ELL2,
 };
-const fast: Record<string, EcvrfSuite> = Object.fromEntries(
+const fast: Record<string, EcvrfSuiteInternals> = Object.fromEntries(
   Object.entries(references).map(([name, ref]) => [name, Object.freeze({ ...ref, ...sodiumEdwardsSuite(primitives, ref) })]),
 );
 
 /** The suite `name` as implemented by `backend`. */
-export function suiteOn(backend: Backend, name: string): EcvrfSuite {
+export function suiteOn(backend: Backend, name: string): EcvrfSuiteInternals {
   const ref = references[name];
-  if (!ref) return getSuite(name);
+  if (!ref) {
+    const p256 = internalSuites[name];
+    if (!p256) throw new Error(`unknown suite ${name}`);
+    return p256;
+  }
   return backend === 'noble' ? ref : fast[name]!;
 }
