@@ -30,7 +30,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { getSuite, suites } from './index.ts';
+import { getSuite, suites, vrfReady } from './index.ts';
 import { parseTranscriptAnchor } from './protocol/anchor-proof.ts';
 import { ChainCourt } from './protocol/chain-court.ts';
 import { ChainRegistry, ChainRegistryError } from './protocol/chain-registry.ts';
@@ -60,6 +60,7 @@ function hexArg(name: string, value: string | undefined): Uint8Array {
 /** Runs the CLI on argv (without node and script); resolves to the exit code. */
 export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
   try {
+    await vrfReady(); // edwards25519 suites on libsodium: same verdicts, faster (vrf/backend.ts)
     const [command, ...rest] = argv;
     if (command === 'verify-transcript') return await verifyTranscriptFile(rest, out);
     if (command !== 'verify') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');

@@ -1,6 +1,8 @@
 /**
  * Fairplay's VRF library: RFC 9381 ECVRF in all four ciphersuites, on `@noble/curves`.
- * Runs unchanged in Node and in the browser (no Node-only API).
+ * Runs unchanged in Node and in the browser (no Node-only API). `await vrfReady()` once makes
+ * the edwards25519 suites several times faster (libsodium as WebAssembly); without it they give
+ * the same results on `@noble/curves`.
  *
  * ```ts
  * import { getSuite } from './vrf/index.ts';
@@ -19,6 +21,7 @@ import {
 } from './suites.ts';
 
 export type { EcvrfSuite, VerifyResult } from './ecvrf.ts';
+export { vrfReady, vrfBackend, type VrfBackend } from './backend.ts';
 
 /** RFC 9381 names of the supported suites. */
 export type SuiteName =

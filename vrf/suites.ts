@@ -6,6 +6,7 @@
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { createSuite, type EcvrfSuiteInternals } from './ecvrf.ts';
 import { edwards25519, nistP256 } from './curves.ts';
+import { switchableSuite } from './backend.ts';
 
 export const ECVRF_P256_SHA256_TAI = createSuite({
   name: 'ECVRF-P256-SHA256-TAI',
@@ -23,7 +24,8 @@ export const ECVRF_P256_SHA256_SSWU = createSuite({
   encodeToCurve: { method: 'h2c', h2cSuiteId: 'P256_XMD:SHA-256_SSWU_NU_' },
 });
 
-export const ECVRF_EDWARDS25519_SHA512_TAI = createSuite({
+/** The `@noble/curves` reference for suite 0x03: always noble, whatever the backend. */
+export const REFERENCE_EDWARDS25519_SHA512_TAI = createSuite({
   name: 'ECVRF-EDWARDS25519-SHA512-TAI',
   suiteString: 0x03,
   curve: edwards25519,
@@ -31,13 +33,18 @@ export const ECVRF_EDWARDS25519_SHA512_TAI = createSuite({
   encodeToCurve: { method: 'try-and-increment' },
 });
 
-export const ECVRF_EDWARDS25519_SHA512_ELL2 = createSuite({
+/** The `@noble/curves` reference for suite 0x04: always noble, whatever the backend. */
+export const REFERENCE_EDWARDS25519_SHA512_ELL2 = createSuite({
   name: 'ECVRF-EDWARDS25519-SHA512-ELL2',
   suiteString: 0x04,
   curve: edwards25519,
   hash: sha512,
   encodeToCurve: { method: 'h2c', h2cSuiteId: 'edwards25519_XMD:SHA-512_ELL2_NU_' },
 });
+
+/** The edwards25519 suites on libsodium once `vrfReady()` resolved, on the reference before. */
+export const ECVRF_EDWARDS25519_SHA512_TAI = switchableSuite(REFERENCE_EDWARDS25519_SHA512_TAI);
+export const ECVRF_EDWARDS25519_SHA512_ELL2 = switchableSuite(REFERENCE_EDWARDS25519_SHA512_ELL2);
 
 /** The suites with their internals, by RFC name (for the server's prover, and tests). */
 export const internalSuites: Readonly<Record<string, EcvrfSuiteInternals>> = {

@@ -8,6 +8,12 @@
  */
 import { verifyTranscript, type ChainView, type TrustedKeys } from '../../vrf/protocol/transcript.ts';
 import { anchorStatus, readChainView, type RegistryAt } from './anchor-check.ts';
+import { vrfReady } from '../../vrf/index.ts';
+
+// Start loading libsodium (WebAssembly) at once, while the transcript is fetched; the edwards25519
+// proofs of a transcript then verify on it. Should WebAssembly be unavailable, they verify on
+// @noble/curves with the same report.
+const backendReady = vrfReady();
 
 export interface TranscriptJob {
   readonly transcript: unknown;
@@ -20,6 +26,7 @@ self.onmessage = async (event: MessageEvent<TranscriptJob>) => {
   const { transcript, keys, chain } = event.data;
   const read = chain ? await readChainView(transcript, chain) : undefined;
   const view: ChainView = read && 'view' in read ? read.view : {};
+  await backendReady;
   const started = performance.now();
   const report = verifyTranscript(transcript, keys, view);
   const ms = performance.now() - started;

@@ -5,6 +5,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { internalSuites } from '../../vrf/suites.ts';
+import { vrfReady } from '../../vrf/backend.ts';
 
 /** Slightly below the main thread (nice 0): why not more is in prover.ts. */
 const PROVER_NICE = 2;
@@ -30,6 +31,7 @@ export interface WorkerProveResult extends ProveResult {
 }
 
 const { workerData } = await import('node:worker_threads');
+await vrfReady(); // edwards25519 proofs on libsodium (same bytes as the reference, faster)
 lowerThreadPriority();
 const data = workerData as ProverWorkerData;
 const suite = internalSuites[data.suite];

@@ -10,6 +10,7 @@ import { getSuite, suites } from '../../vrf/index.ts';
 import * as internals from '../../vrf/suites.ts';
 import { edwards25519, nistP256 } from '../../vrf/curves.ts';
 import { hex, vectorSuites } from './vectors.ts';
+import { BACKENDS, suiteOn } from './backends.ts';
 
 const bySuite = {
   'ECVRF-P256-SHA256-TAI': { impl: internals.ECVRF_P256_SHA256_TAI, curve: nistP256 },
@@ -40,8 +41,8 @@ describe('RFC 9381 Appendix B vectors', () => {
         const sk = hex(e.sk);
         const alpha = hex(e.alpha);
         describe(`example ${e.example}`, () => {
-          it('public key, proof and beta', () => {
-            const suite = getSuite(name);
+          it.each(BACKENDS)('public key, proof and beta on %s', (backend) => {
+            const suite = suiteOn(backend, name);
             expect(bytesToHex(suite.publicKey(sk))).toBe(e.pk);
             expect(bytesToHex(suite.prove(sk, alpha))).toBe(e.pi);
             const result = suite.verify(hex(e.pk), alpha, hex(e.pi));

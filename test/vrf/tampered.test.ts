@@ -10,6 +10,7 @@ import { getSuite, suites, type EcvrfSuite } from '../../vrf/index.ts';
 import { edwards25519, nistP256 } from '../../vrf/curves.ts';
 import { ECVRF_EDWARDS25519_SHA512_ELL2, ECVRF_EDWARDS25519_SHA512_TAI } from '../../vrf/suites.ts';
 import { hex, vectorSuites } from './vectors.ts';
+import { BACKENDS, suiteOn } from './backends.ts';
 
 const curveOf = (name: string) => (name.includes('EDWARDS') ? edwards25519 : nistP256);
 const sibling: Record<string, string> = {
@@ -28,8 +29,8 @@ function expectInvalid(suite: EcvrfSuite, pk: Uint8Array, alpha: Uint8Array, pi:
   }
 }
 
-for (const [name, vs] of Object.entries(vectorSuites)) {
-  const suite = getSuite(name);
+for (const backend of BACKENDS) for (const [name, vs] of Object.entries(vectorSuites)) {
+  const suite = suiteOn(backend, name);
   const curve = curveOf(name);
   const e = vs.examples[1]!;
   const [pk, alpha, pi] = [hex(e.pk), hex(e.alpha), hex(e.pi)];
@@ -40,7 +41,7 @@ for (const [name, vs] of Object.entries(vectorSuites)) {
     return copy;
   };
 
-  describe(`${name}: tampered and malformed proofs`, () => {
+  describe(`${name} on ${backend}: tampered and malformed proofs`, () => {
     it('accepts the untouched proof (control)', () => {
       expect(suite.verify(pk, alpha, pi).valid).toBe(true);
     });
@@ -96,7 +97,7 @@ for (const [name, vs] of Object.entries(vectorSuites)) {
           const take = (n: number) => Uint8Array.from(bytes.take(n));
           expect(suite.verify(take(kl), a, take(pl)).valid).toBe(false);
         }),
-        propertyParams(`${name} verify never throws`, { numRuns: 60 }),
+        propertyParams(`${name} on ${backend}: verify never throws`, { numRuns: 60 }),
       );
     });
   });
@@ -120,11 +121,11 @@ describe('edwards25519 keys: validate_key and strict decoding', () => {
     for (const t of torsion) expect(t.clearCofactor().is0()).toBe(true);
   });
 
-  for (const name of ['ECVRF-EDWARDS25519-SHA512-TAI', 'ECVRF-EDWARDS25519-SHA512-ELL2'] as const) {
-    const suite = suites[name];
+  for (const backend of BACKENDS) for (const name of ['ECVRF-EDWARDS25519-SHA512-TAI', 'ECVRF-EDWARDS25519-SHA512-ELL2'] as const) {
+    const suite = suiteOn(backend, name);
     const alpha = new TextEncoder().encode('sample alpha');
 
-    it(`${name}: a forged proof satisfies the verification equation under each small-order key, and is refused`, () => {
+    it(`${name} on ${backend}: a forged proof satisfies the verification equation under each small-order key, and is refused`, () => {
       for (const key of smallOrderKeys) {
         const forged = forgeForTorsionKey(name, key, alpha, torsion[3]!.toBytes());
         expect(equationHolds(name, key, alpha, forged)).toBe(true);
@@ -132,7 +133,7 @@ describe('edwards25519 keys: validate_key and strict decoding', () => {
       }
     });
 
-    it(`${name}: non-canonical encodings are refused, even with a proof that satisfies the equation`, () => {
+    it(`${name} on ${backend}: non-canonical encodings are refused, even with a proof that satisfies the equation`, () => {
       for (const key of nonCanonicalKeys) {
         expectInvalid(suite, key, alpha, forgeForTorsionKey(name, key, alpha, smallOrderKeys[0]!), /not a valid point encoding/);
       }
@@ -140,7 +141,7 @@ describe('edwards25519 keys: validate_key and strict decoding', () => {
       expect(equationHolds(name, le(p + 1n), alpha, forged)).toBe(true);
     });
 
-    it(`${name}: a non-canonical Gamma is refused`, () => {
+    it(`${name} on ${backend}: a non-canonical Gamma is refused`, () => {
       const key = suite.publicKey(new Uint8Array(32).fill(9));
       const honest = suite.prove(new Uint8Array(32).fill(9), alpha);
       const forged = concatBytes(le(p + 1n), honest.subarray(32));
