@@ -72,7 +72,7 @@ export interface Config {
   readonly maxMessagesPerSecond: number;
   /** `MAX_PAYLOAD_BYTES`: largest accepted client message. Default 4096, in [64, 1048576]. */
   readonly maxPayloadBytes: number;
-  /** `PROVER_THREADS`: worker threads proving draws; 0 (the default) for one per core (`os.availableParallelism()`). In [0, 256]. */
+  /** `PROVER_THREADS`: worker threads proving draws; 0 (the default) for one per usable core (`os.availableParallelism()` capped by the cgroup CPU quota). In [0, 256]. */
   readonly proverThreads: number;
   /** `STARTING_CHIPS`: the starting bonus in whole chips, granted once to an address at its first room join if the bonus gate allows (never cashed out). Default 1000, in [0, 1000000000]. */
   readonly startingChips: number;

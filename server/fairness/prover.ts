@@ -3,7 +3,9 @@
  * on the main thread a burst of them would delay every room's patches and messages.
  *
  * How the pool is sized and prioritised, and why:
- * - One thread per core by default (`PROVER_THREADS`, server/config.ts). An idle worker costs
+ * - One thread per usable core by default (`PROVER_THREADS`, server/config.ts): the affinity
+ *   mask's cores, capped by the cgroup's CPU quota (cpu-quota.ts; Node's count ignores a
+ *   container's quota). An idle worker costs
  *   nothing (it waits on its message port), and proofs come only as fast as the main thread
  *   admits draws, so the workers take CPU only while draws are waiting for them. The old default,
  *   one core less than the machine's, left a 2-core machine one prover that could never use the
@@ -23,6 +25,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { cgroupCpuQuota, usableCores } from './cpu-quota.ts';
 import type { ProveResult, ProverWorkerData, WorkerProveResult } from './prover-worker.ts';
 
 export interface ProofWithWait extends ProveResult {
@@ -38,9 +41,9 @@ export interface Prover {
 /** Proofs a worker holds at once: one being proven, one ready for when it ends. */
 const TASKS_PER_WORKER = 2;
 
-/** `threads`: the pool's worker threads, one per core if not given. */
+/** `threads`: the pool's worker threads, one per usable core if not given. */
 export function createProverPool(opts: { suite: string; secretKey: Uint8Array; threads?: number }): Prover {
-  const threads = opts.threads ?? availableParallelism();
+  const threads = opts.threads ?? usableCores(availableParallelism(), cgroupCpuQuota());
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`prover threads must be a whole number of at least 1, not ${threads}`);
   const workerData: ProverWorkerData = { suite: opts.suite, secretKey: opts.secretKey };
   const pool = new Piscina({
