@@ -6,6 +6,7 @@ describe('cpu-profile', () => {
   it('puts a sampled function in its category by its script', () => {
     expect(categoryOf('sign', 'file:///x/node_modules/ethers/lib.esm/crypto/signing-key.js')).toBe('receipt signing (secp256k1)');
     expect(categoryOf('mul', 'file:///x/node_modules/@noble/curves/esm/abstract/weierstrass.js')).toBe('receipt signing (secp256k1)');
+    expect(categoryOf('wasm-function[42]', 'wasm://wasm/0f2a9b3e')).toBe('receipt signing (secp256k1)');
     expect(categoryOf('encode', 'file:///x/node_modules/@colyseus/schema/build/index.mjs')).toBe('Colyseus patches and messages');
     expect(categoryOf('append', 'file:///x/server/fairness/room-journal.ts')).toBe('journaling');
     expect(categoryOf('keccak', 'file:///x/node_modules/@noble/hashes/esm/sha3.js')).toBe('hashing and canonical JSON');

@@ -24,6 +24,11 @@ export function categoryOf(functionName: string, url: string): ProfileCategory |
   if (functionName === '(idle)') return undefined;
   if (functionName === '(garbage collector)') return 'GC';
   if (/secp256k1|signing-key|\/@noble\/curves\/|tiny-secp256k1/.test(url)) return 'receipt signing (secp256k1)';
+  // WASM frames are named `wasm-function[N]` with a url of `wasm://wasm/<hash>`, so their module
+  // cannot be told from the frame. On the main thread the only WebAssembly is tiny-secp256k1
+  // (server/fairness/secp256k1-wasm.ts): libsodium is loaded only by the prover workers
+  // (vrfReady() in prover-worker.ts) and the browser, whose profiles this does not read.
+  if (/^wasm:\/\//.test(url)) return 'receipt signing (secp256k1)';
   if (/\/@colyseus\/(schema|core|ws-transport)\/|\/node_modules\/ws\//.test(url)) return 'Colyseus patches and messages';
   if (/\/server\/fairness\/(room-journal|stream-writer)|\/server\/db\/|\/better-sqlite3\/|\/kysely\//.test(url)) return 'journaling';
   if (/\/@noble\/hashes\/|canonical/.test(url)) return 'hashing and canonical JSON';
