@@ -25,6 +25,7 @@ const UNIT = [
   'test/server/rate-limits.test.ts',
   'test/server/room-auth.test.ts',
   'test/server/siwe.test.ts',
+  'test/server/statement-cache.test.ts',
   'test/server/start-imports.test.ts',
 ];
 

@@ -19,6 +19,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { cachingStatements } from './statement-cache.ts';
 import {
   Kysely,
   Migrator,
@@ -148,7 +149,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
     private readonly handle: BetterSqlite3.Database,
     private readonly failed: () => boolean,
   ) {
-    super({ database: handle });
+    super({ database: cachingStatements(handle) });
   }
 
   override createAdapter(): DialectAdapter {
