@@ -10,7 +10,6 @@
  * Also an idle room's main-thread cost: K dice rooms, one idle player each, against the server at rest.
  * @module
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +22,8 @@ import { LOAD_SERVER_ENV } from '../load/servers.ts';
 import { serverCounts } from '../load/server-metrics.ts';
 import { cpuTable, perDraw, type CpuPerDraw } from './cpu-table.ts';
 import { mainThreadProfile, PROFILE_CATEGORIES, profileShares, type ProfileCategory } from './cpu-profile.ts';
-import { formatTable, median } from './harness.ts';
+import { formatTable } from './harness.ts';
+import { signMs } from './sign-time.ts';
 import { cpuDelta, cpuSnapshot } from './thread-cpu.ts';
 import type { Target } from './vrf.bench.ts';
 
@@ -33,35 +33,6 @@ const IDLE_ROOMS = 20;
 const IDLE_WINDOW_S = 10;
 const TOTAL_TARGET = 2.0;
 const MAIN_TARGET = 1.3;
-
-/**
- * CPU ms of one ed25519.sign of a 32-byte message in this process: the median of 7 samples of at
- * least 300 ms of CPU each. CPU time, not wall time, as the server's figures are: on a shared
- * machine a wall-clock timing also counts the time other processes held the core.
- */
-export function signMs(): number {
-  const secret = new Uint8Array(32).fill(7);
-  const message = new Uint8Array(32);
-  let sink = 0;
-  const cpuMs = (since?: NodeJS.CpuUsage) => {
-    const u = process.cpuUsage(since);
-    return (u.user + u.system) / 1000;
-  };
-  const samples: number[] = [];
-  for (let s = 0, i = 0; s < 8; s++) {
-    const start = process.cpuUsage();
-    let n = 0;
-    while (cpuMs(start) < 300) {
-      for (let k = 0; k < 20; k++, n++) {
-        new DataView(message.buffer).setUint32(0, i++);
-        sink ^= ed25519.sign(message, secret)[0]!;
-      }
-    }
-    if (s > 0) samples.push(cpuMs(start) / n); // the first is the warm-up
-  }
-  if (sink === -1) console.log(sink); // keeps the signatures alive
-  return median(samples);
-}
 
 const serverEnv = (): Record<string, string> => ({ ...LOAD_SERVER_ENV, ...economyServerEnv(WINDOW_S) });
 

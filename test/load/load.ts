@@ -15,6 +15,7 @@
 import { fileURLToPath } from 'node:url';
 import { ensureClientBuilt } from '../../server/client-build.ts';
 import { cpuTable, perDraw, type CpuPerDraw } from '../bench/cpu-table.ts';
+import { signMs } from '../bench/sign-time.ts';
 import { runCapacity } from './capacity.ts';
 import { stakesFor, Crowd } from './crowd.ts';
 import { economySampleSeconds, economyStats, economyTermsLine, publicChain, type PublicChain } from './economy-bots.ts';
@@ -176,7 +177,11 @@ export function printResult(r: LoadResult, players: number, heading: string): vo
     console.log(`  server CPU             ${r.serverCpuPercent.toFixed(0)}% of one core`);
     console.log(`  server memory          ${r.serverRssMb.toFixed(0)} MB RSS`);
   }
-  if (r.cpuPerDraw) console.log(`\nserver CPU per draw, by thread (from /proc, over the window)\n${cpuTable(r.cpuPerDraw)}`);
+  if (r.cpuPerDraw) {
+    // Timed after the run, on this process's core: the unit of the signature-equivalents column.
+    const sign = signMs();
+    console.log(`\nserver CPU per draw, by thread (from /proc, over the window); one ed25519.sign here: ${sign.toFixed(3)} ms of CPU\n${cpuTable(r.cpuPerDraw, sign)}`);
+  }
   else console.log('  CPU by thread          - (the server process is not known: give --pid)');
 }
 
