@@ -1,5 +1,5 @@
 /**
- * `GET /metrics` (Prometheus text format, prom-client): rooms and clients, draw records by game
+ * `GET /metrics` (Prometheus text format, prom-client): rooms (and those patching only on change) and clients, draw records by game
  * and type, proof latency, the prover's queue (proofs waiting or under way, and how long each
  * waited for a worker), the award outbox's depth, minting latency and failures, and Node's
  * own (event loop lag, memory, GC: prom-client's default metrics), and requests refused by each
@@ -10,6 +10,7 @@ import { matchMaker } from '@colyseus/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HashedRecord } from '../vrf/protocol/records.ts';
 import type { Prover } from './fairness/prover.ts';
+import { roomsPatchingOnChange } from './rooms/patch-on-change.ts';
 
 export interface ServerMetrics {
   readonly registry: Registry;
@@ -38,6 +39,14 @@ export function createMetrics(): ServerMetrics {
     registers: [registry],
     collect() {
       this.set(matchMaker.stats.local.roomCount);
+    },
+  });
+  new Gauge({
+    name: 'fairplay_rooms_patching_on_change',
+    help: 'Rooms in this process with no patch timer, patching only when their state changed; the rest of fairplay_rooms wake 20 times a second on Colyseus\' timer',
+    registers: [registry],
+    collect() {
+      this.set(roomsPatchingOnChange());
     },
   });
   new Gauge({

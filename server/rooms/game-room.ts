@@ -112,10 +112,22 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   // --- the lifecycle ---
 
   override async onCreate(): Promise<void> {
-    const { config, rooms } = services();
+    const { config } = services();
     this.maxClients = this.rules.maxClients;
     this.maxMessagesPerSecond = config.maxMessagesPerSecond;
     if (this.patchesOnChange) this.#patches = patchOnChange(this, this.state);
+    try {
+      await this.#createRoom();
+    } catch (e) {
+      // Colyseus discards a room whose onCreate failed without disposing it: unhook it here.
+      this.#patches?.stop();
+      throw e;
+    }
+  }
+
+  /** The rest of onCreate, once the room patches on change: the transcript, the messages, the game's set-up. */
+  async #createRoom(): Promise<void> {
+    const { rooms } = services();
     this.transcript = await rooms.open(this.roomId);
     // Messages are checked with zod inside the handlers rather than with Colyseus' validate(),
     // which disconnects the sender: a player with a malformed message gets an error and plays on.

@@ -26,6 +26,16 @@ import { $changes, type ChangeTree, type Root, type Schema } from '@colyseus/sch
  */
 const NEVER_MS = 2 ** 31 - 1;
 
+/** Rooms hooked and not yet stopped, for /metrics (`roomsPatchingOnChange`). */
+const hooked = new Set<Room>();
+
+/** Rooms in this process whose patch timer is off (its rate the "never" value), so that they patch only on change. */
+export function roomsPatchingOnChange(): number {
+  let count = 0;
+  for (const room of hooked) if (room.patchRate === NEVER_MS) count++;
+  return count;
+}
+
 export interface PatchOnChange {
   /** Stops scheduling patches (the room is being disposed). */
   stop(): void;
@@ -36,6 +46,7 @@ export function patchOnChange(room: Room, state: Schema): PatchOnChange {
   const root = rootOf(state);
   room.patchRate = NEVER_MS;
   keepClockCurrent(room);
+  hooked.add(room);
   let pending: NodeJS.Immediate | undefined;
   let stopped = false;
   const flush = (): void => {
@@ -50,6 +61,7 @@ export function patchOnChange(room: Room, state: Schema): PatchOnChange {
   return {
     stop: () => {
       stopped = true;
+      hooked.delete(room);
       if (pending) clearImmediate(pending);
       pending = undefined;
     },

@@ -5,6 +5,9 @@
  * room's clock, which Colyseus' per-second message count reads, moves without a patch timer).
  * The idle window is measured on the server's own clock, read with the `clock` message: no
  * sleep, and no claim about speed.
+ * No patch while idle is also what Colyseus' 20 Hz timer does (it sends nothing when nothing
+ * changed), so the server is asked too: /metrics counts the rooms whose patch timer is off
+ * (`fairplay_rooms_patching_on_change`, read from each room's patch rate), and the dice room must be one.
  */
 import type { Room } from '@colyseus/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +30,14 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** A gauge's value in the server's /metrics. */
+async function gauge(name: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1];
+  if (value === undefined) throw new Error(`no ${name} in /metrics`);
+  return Number(value);
+}
+
 /** The server's time, asked for with the `clock` message; fails if the server closes the connection first (`closed`). */
 function serverClock(room: Room, closed: Promise<never>): Promise<number> {
   const answer = new Promise<number>((resolve) => {
@@ -46,6 +57,9 @@ describe('a dice room patches only when its state changed', () => {
     const closed = new Promise<never>((_, reject) => room.onLeave((code) => reject(new Error(`the server closed my connection (${code})`))));
     closed.catch(() => undefined);
     await waitFor(() => (room.state.players?.get(player.address)?.balance ?? 0) > 0, { what: 'my starting chips in the room state' });
+    // The room's patch timer is off: without this, the idle window below would pass on Colyseus' timer too.
+    expect(await gauge('fairplay_rooms')).toBe(1);
+    expect(await gauge('fairplay_rooms_patching_on_change')).toBe(1);
     let patches = 0;
     room.onStateChange(() => patches++);
     // A client's messages and patches arrive in order: after this answer, every patch from the join is in.
