@@ -13,7 +13,10 @@
  * its object changes after a patch, so no change can be missed. A game with a simulation that
  * ticks anyway (the raid) keeps Colyseus' timer and does not use this. Nor should a room that
  * sends with `afterNextPatch` or declares `@unreliable` fields (none here does): both wait for a
- * patch or a timer of their own.
+ * patch or a timer of their own. The hook sits on the state's encoder root of the moment, so a
+ * room must not replace its state afterwards; it refuses filtered state (views, `@view`
+ * fields) and `@unreliable` fields, which Colyseus encodes on paths this does not drive, and a
+ * replaced state is an error at the next flush rather than a room that silently stops patching.
  * @module
  */
 import type { Client, Room } from '@colyseus/core';
@@ -44,6 +47,7 @@ export interface PatchOnChange {
 /** Makes `room` patch its state only when it changed. The room's state must be set. */
 export function patchOnChange(room: Room, state: Schema): PatchOnChange {
   const root = rootOf(state);
+  refuseUnsupported(room);
   room.patchRate = NEVER_MS;
   keepClockCurrent(room);
   hooked.add(room);
@@ -51,6 +55,7 @@ export function patchOnChange(room: Room, state: Schema): PatchOnChange {
   let stopped = false;
   const flush = (): void => {
     pending = undefined;
+    if (rootOf(room.state as Schema) !== root) throw new Error(`patchOnChange: room ${room.roomId}'s state was replaced after patchOnChange; its changes would never be patched (set the state once, before patchOnChange)`);
     room.broadcastPatch();
   };
   const enqueue = root.enqueueChangeTree.bind(root);
@@ -72,6 +77,14 @@ function rootOf(state: Schema): Root {
   const root = (state as unknown as { [$changes]: ChangeTree })[$changes].root;
   if (!root) throw new Error('patchOnChange: the room state has no encoder yet (set room.state first)');
   return root;
+}
+
+/** Filtered state is encoded per client view, and `@unreliable` fields on a timer of their own: neither is driven by this hook's `broadcastPatch`. */
+function refuseUnsupported(room: Room): void {
+  // `_serializer` is private in Colyseus' types; its SchemaSerializer sets both flags from the state at `reset`.
+  const serializer = (room as unknown as { _serializer?: { hasFilters?: boolean; hasUnreliableFields?: boolean } })._serializer;
+  if (serializer?.hasFilters) throw new Error('patchOnChange: the room state has filters or views (@view), which it does not support');
+  if (serializer?.hasUnreliableFields) throw new Error('patchOnChange: the room state has @unreliable fields, which it does not support');
 }
 
 /**
