@@ -80,6 +80,8 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   readonly #followers = new Set<PlayerClient>();
   /** Reveal clocks of open draws. Node timers, not the room's clock: that clock ticks only on a patch timer, which a room patching on change has not. */
   readonly #expiries = new Map<number, ReturnType<typeof setTimeout>>();
+  /** onDispose has begun: no reveal clock is armed from then on (the dispose ends open draws itself), so none outlives a dispose that fails. */
+  #disposing = false;
   #patches: PatchOnChange | undefined;
 
   static override async onAuth(token: string, options: unknown, request: object): Promise<PlayerAuth> {
@@ -172,11 +174,25 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
   }
 
   override async onDispose(): Promise<void> {
-    this.tearDown();
-    // No client is left to hear a patch, and open draws are ended below rather than by their clocks.
+    this.#disposing = true;
+    try {
+      await this.#dispose();
+    } finally {
+      // Again: a dispose that failed part-way must leave no timer holding the room in memory.
+      this.#clearTimers();
+    }
+  }
+
+  /** No client is left to hear a patch, and open draws are ended by the dispose rather than by their clocks. */
+  #clearTimers(): void {
     this.#patches?.stop();
     for (const timer of this.#expiries.values()) clearTimeout(timer);
     this.#expiries.clear();
+  }
+
+  async #dispose(): Promise<void> {
+    this.tearDown();
+    this.#clearTimers();
     // A draw whose record is written but whose effects are not would be lost if the room were
     // filed now (recovery only re-reads rooms left open): let every handler finish first.
     await this.work.settled();
@@ -262,11 +278,16 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
     const effects = applyRecordEffects(services(), receipt, receipt);
     this.work.track(effects.chips);
     this.work.track(effects.awards);
-    const expiry = setTimeout(() => {
-      this.#expiries.delete(receipt.drawSeq);
-      this.work.track(this.#expire(receipt));
-    }, this.revealTimeoutMs);
-    this.#expiries.set(receipt.drawSeq, expiry);
+    // Once the room is disposing, its dispose ends this draw with the other open ones (it reads the pending draws afresh).
+    if (!this.#disposing) {
+      const expiry = setTimeout(() => {
+        this.#expiries.delete(receipt.drawSeq);
+        this.work.track(this.#expire(receipt));
+      }, this.revealTimeoutMs);
+      // A reveal clock alone does not keep the process alive (a shutdown ends open draws itself).
+      expiry.unref();
+      this.#expiries.set(receipt.drawSeq, expiry);
+    }
     this.tell(receipt, 'receipt', receipt);
     return receipt;
   }
