@@ -46,3 +46,13 @@ export function pidListeningOn(port: number): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether a URL's hostname (as `new URL().hostname` gives it) names this machine: localhost,
+ * 127.0.0.0/8 or ::1. Only then can the process on its port be looked up here; another host's
+ * port may be held by an unrelated process of this machine.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return host === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1';
+}

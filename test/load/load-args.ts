@@ -42,8 +42,9 @@ export function usage(): string {
   --economy              half the dice bots cash out, a quarter also deposit coins back; prints GET /economy at the end
   --keep-economy-screenshot PATH   with --economy: a full-page picture of /economy saved to PATH (.png)
   --url URL              play against this running server; nothing is started (not with --processes, --database, --prefill)
-  --pid PID              with --url: the server's process id, for CPU by thread; by default the process
-                         listening on the URL's port, found through /proc (said when not found)
+  --pid PID              with --url: the server's process id, for CPU by thread; by default, when the URL's
+                         host is this machine (localhost, 127.0.0.0/8, ::1), the process listening on its
+                         port, found through /proc (said when not found); any other host needs --pid
   --capacity             capacity mode: players step up x1.5 from --start-players, each step --step-seconds long,
                          until reveal-to-outcome p99 >= 100 ms or errors; prints each step and the largest count under 100 ms
   --start-players N      capacity mode: players at the first step (default 20)
@@ -98,7 +99,11 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
       args.database = name;
     } else if (flag === '--url') {
       const url = text();
-      if (!/^https?:\/\/[^/]+/.test(url)) fail(`--url needs an http(s) URL, such as http://localhost:2567 (got ${url})`);
+      // Credentials in the URL would be printed with it (the target's description, errors): refused, and never echoed.
+      const shown = url.replace(/\/\/[^/@]*@/, '//…@');
+      if (!/^https?:\/\/[^/]+/.test(url) || !URL.canParse(url)) fail(`--url needs an http(s) URL, such as http://localhost:2567 (got ${shown})`);
+      const parsed = new URL(url);
+      if (parsed.username || parsed.password) fail(`--url must not carry a user name or password (got ${shown}); the load tool signs in on its own`);
       args.url = url.replace(/\/+$/, '');
     } else if (flag === '--pid') {
       const pid = number();

@@ -1,13 +1,13 @@
 /**
  * What the load tool plays against: servers it starts (with the easier bonus terms, so bots can
  * cash out), or one already running at `--url` (nothing started; its process found by `--pid` or
- * by the port it listens on). Also reads the processes' CPU, memory and open files from /proc.
+ * by the port it listens on, when its host is this machine). Also reads the processes' CPU, memory and open files from /proc.
  * @module
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpuDelta, cpuSnapshot, type CpuByClass, type CpuSnapshot } from '../bench/thread-cpu.ts';
 import { economyServerEnv } from './economy-bots.ts';
-import { pidListeningOn } from './find-pid.ts';
+import { isLoopbackHost, pidListeningOn } from './find-pid.ts';
 import { startServers } from './servers.ts';
 
 export interface LoadTarget {
@@ -30,9 +30,18 @@ export interface TargetOptions {
 
 export async function loadTarget(o: TargetOptions): Promise<LoadTarget> {
   if (o.url) {
-    const port = Number(new URL(o.url).port || (o.url.startsWith('https') ? 443 : 80));
-    const pid = o.pid ?? pidListeningOn(port);
-    const found = o.pid ? `pid ${o.pid}, as given` : pid ? `pid ${pid}, the process listening on port ${port}` : `no process of this user listens on port ${port}: no CPU figures (give --pid)`;
+    const { hostname, port: urlPort } = new URL(o.url);
+    const port = Number(urlPort || (o.url.startsWith('https') ? 443 : 80));
+    // A port of another host says nothing of this machine's processes: looked up only on loopback.
+    const local = isLoopbackHost(hostname);
+    const pid = o.pid ?? (local ? pidListeningOn(port) : undefined);
+    const found = o.pid
+      ? `pid ${o.pid}, as given`
+      : pid
+        ? `pid ${pid}, the process listening on port ${port}`
+        : local
+          ? `no process of this user listens on port ${port}: no CPU figures (give --pid)`
+          : `${hostname} is not this machine: no CPU figures (CPU by thread needs --pid, of a server on this machine)`;
     return { urls: [o.url], pids: pid ? [pid] : [], description: `${o.url}, a running server (${found})`, stop: async () => undefined };
   }
   const cluster = await startServers(o.processes, o.database, o.prefillRecords, economyServerEnv(o.seconds));
