@@ -15,8 +15,9 @@
  * sends with `afterNextPatch` or declares `@unreliable` fields (none here does): both wait for a
  * patch or a timer of their own. The hook sits on the state's encoder root of the moment, so a
  * room must not replace its state afterwards; it refuses filtered state (views, `@view`
- * fields) and `@unreliable` fields, which Colyseus encodes on paths this does not drive, and a
- * replaced state is an error at the next flush rather than a room that silently stops patching.
+ * fields) and `@unreliable` fields, which Colyseus encodes on paths this does not drive. A room
+ * whose state was replaced anyway goes back to Colyseus' timer at the next flush, with a warning,
+ * rather than silently never patching again (or throwing from a timer and stopping the process).
  * @module
  */
 import type { Client, Room } from '@colyseus/core';
@@ -28,6 +29,8 @@ import { $changes, type ChangeTree, type Root, type Schema } from '@colyseus/sch
  * instead. So the timer Colyseus starts fires every 24.8 days, a full patch no one relies on.
  */
 const NEVER_MS = 2 ** 31 - 1;
+/** Colyseus' own default patch rate, for a room that falls back to its timer. */
+const COLYSEUS_PATCH_MS = 50;
 
 /** Rooms hooked and not yet stopped, for /metrics (`roomsPatchingOnChange`). */
 const hooked = new Set<Room>();
@@ -55,7 +58,12 @@ export function patchOnChange(room: Room, state: Schema): PatchOnChange {
   let stopped = false;
   const flush = (): void => {
     pending = undefined;
-    if (rootOf(room.state as Schema) !== root) throw new Error(`patchOnChange: room ${room.roomId}'s state was replaced after patchOnChange; its changes would never be patched (set the state once, before patchOnChange)`);
+    if (rootOf(room.state as Schema) !== root) {
+      handle.stop();
+      room.setPatchRate(COLYSEUS_PATCH_MS);
+      process.emitWarning(`room ${room.roomId}'s state was replaced after patchOnChange; it patches on Colyseus' ${COLYSEUS_PATCH_MS} ms timer from now on (set the state once, before patchOnChange)`);
+      return;
+    }
     room.broadcastPatch();
   };
   const enqueue = root.enqueueChangeTree.bind(root);
@@ -63,7 +71,7 @@ export function patchOnChange(room: Room, state: Schema): PatchOnChange {
     enqueue(...args);
     if (!pending && !stopped) pending = setImmediate(flush);
   };
-  return {
+  const handle: PatchOnChange = {
     stop: () => {
       stopped = true;
       hooked.delete(room);
@@ -71,6 +79,7 @@ export function patchOnChange(room: Room, state: Schema): PatchOnChange {
       pending = undefined;
     },
   };
+  return handle;
 }
 
 function rootOf(state: Schema): Root {
