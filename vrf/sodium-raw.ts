@@ -65,40 +65,25 @@ export function rawSodiumEd25519(raw: RawSodium): SodiumEd25519 {
     if (status === -1) throw new Error(`libsodium refused ${what}`);
     return result;
   };
+  /** A call on one input (a scalar, or a 64-byte value to reduce) with a 32-byte result. */
+  const one = (what: string, fn: (r: number, x: number) => number | void) => (x: Uint8Array): Uint8Array => {
+    put(a, x);
+    return call(what, 32, fn(out, a));
+  };
+  /** A call on two 32-byte inputs (points or scalars) with a 32-byte result. */
+  const two = (what: string, fn: (r: number, x: number, y: number) => number | void) => (x: Uint8Array, y: Uint8Array): Uint8Array => {
+    put(a, x);
+    put(b, y);
+    return call(what, 32, fn(out, a, b));
+  };
   return {
-    crypto_scalarmult_ed25519_noclamp(n, p) {
-      put(a, n);
-      put(b, p);
-      return call('scalarmult_ed25519_noclamp', 32, raw._crypto_scalarmult_ed25519_noclamp(out, a, b));
-    },
-    crypto_scalarmult_ed25519_base_noclamp(n) {
-      put(a, n);
-      return call('scalarmult_ed25519_base_noclamp', 32, raw._crypto_scalarmult_ed25519_base_noclamp(out, a));
-    },
-    crypto_core_ed25519_add(p, q) {
-      put(a, p);
-      put(b, q);
-      return call('core_ed25519_add', 32, raw._crypto_core_ed25519_add(out, a, b));
-    },
-    crypto_core_ed25519_sub(p, q) {
-      put(a, p);
-      put(b, q);
-      return call('core_ed25519_sub', 32, raw._crypto_core_ed25519_sub(out, a, b));
-    },
-    crypto_core_ed25519_scalar_reduce(s) {
-      put(a, s);
-      return call('scalar_reduce', 32, raw._crypto_core_ed25519_scalar_reduce(out, a));
-    },
-    crypto_core_ed25519_scalar_mul(x, y) {
-      put(a, x);
-      put(b, y);
-      return call('scalar_mul', 32, raw._crypto_core_ed25519_scalar_mul(out, a, b));
-    },
-    crypto_core_ed25519_scalar_add(x, y) {
-      put(a, x);
-      put(b, y);
-      return call('scalar_add', 32, raw._crypto_core_ed25519_scalar_add(out, a, b));
-    },
+    crypto_scalarmult_ed25519_noclamp: two('scalarmult_ed25519_noclamp', (r, n, p) => raw._crypto_scalarmult_ed25519_noclamp(r, n, p)),
+    crypto_scalarmult_ed25519_base_noclamp: one('scalarmult_ed25519_base_noclamp', (r, n) => raw._crypto_scalarmult_ed25519_base_noclamp(r, n)),
+    crypto_core_ed25519_add: two('core_ed25519_add', (r, p, q) => raw._crypto_core_ed25519_add(r, p, q)),
+    crypto_core_ed25519_sub: two('core_ed25519_sub', (r, p, q) => raw._crypto_core_ed25519_sub(r, p, q)),
+    crypto_core_ed25519_scalar_reduce: one('scalar_reduce', (r, x) => raw._crypto_core_ed25519_scalar_reduce(r, x)),
+    crypto_core_ed25519_scalar_mul: two('scalar_mul', (r, x, y) => raw._crypto_core_ed25519_scalar_mul(r, x, y)),
+    crypto_core_ed25519_scalar_add: two('scalar_add', (r, x, y) => raw._crypto_core_ed25519_scalar_add(r, x, y)),
     crypto_hash_sha512(m) {
       if (m.length > messageCapacity) {
         raw._free(message);

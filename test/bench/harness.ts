@@ -128,6 +128,22 @@ export function measure(name: string, fn: (i: number) => unknown, opts: MeasureO
   return measureInterleaved([{ name, fn }], opts)[0]!;
 }
 
+/** A candidate measured against a baseline in one interleaved run, as the vrf and receipts sections print it. */
+export interface RatioRow {
+  /** Median sample. */
+  opsPerSec: number;
+  baseline: string;
+  /** Median sample. */
+  baselineOpsPerSec: number;
+  /** Median of the per-round ratios (see `pairedRatio`); close to, not always equal to, the ratio of the two medians. */
+  ratio: number;
+  /** (max - min) / median of the per-round ratios. */
+  ratioSpread: number;
+  /** Minimum ratio, or null when the ratio is shown for information only. */
+  target: number | null;
+  met: boolean | null;
+}
+
 export type Align = 'left' | 'right';
 export interface Column {
   header: string;
@@ -160,4 +176,28 @@ export function formatOps(opsPerSec: number): string {
   return opsPerSec >= 100
     ? Math.round(opsPerSec).toLocaleString('en-US')
     : opsPerSec.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+}
+
+/** The columns a `RatioRow` fills, after a section's own leading columns. */
+export const RATIO_COLUMNS: readonly Column[] = [
+  { header: 'ops/s', align: 'right' },
+  { header: 'baseline' },
+  { header: 'baseline ops/s', align: 'right' },
+  { header: 'ratio', align: 'right' },
+  { header: 'target', align: 'right' },
+  { header: 'result' },
+  { header: 'ratio range', align: 'right' },
+];
+
+/** A `RatioRow`'s cells under `RATIO_COLUMNS`. */
+export function ratioCells(r: RatioRow): string[] {
+  return [
+    formatOps(r.opsPerSec),
+    r.baseline,
+    formatOps(r.baselineOpsPerSec),
+    r.ratio.toFixed(3),
+    r.target === null ? '-' : `>= ${r.target.toFixed(2)}`,
+    r.met === null ? 'info' : r.met ? 'PASS' : 'FAIL',
+    `±${((r.ratioSpread / 2) * 100).toFixed(1)}%`,
+  ];
 }

@@ -10,21 +10,12 @@ import { SigningKey } from 'ethers';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { recoverSigner } from '../../vrf/protocol/eip712.ts';
 import { createDigestSigner, recoverAddress } from '../../server/fairness/secp256k1-wasm.ts';
-import { type BenchCase, type Column, formatOps, formatTable, type MeasureOptions, measureInterleaved, pairedRatio } from './harness.ts';
+import { type BenchCase, type Column, formatTable, type MeasureOptions, measureInterleaved, pairedRatio, RATIO_COLUMNS, ratioCells, type RatioRow } from './harness.ts';
 import type { Target } from './vrf.bench.ts';
 
-export interface ReceiptsRow {
+export interface ReceiptsRow extends RatioRow {
   op: string;
   candidate: string;
-  opsPerSec: number;
-  baseline: string;
-  baselineOpsPerSec: number;
-  /** Median of the per-round ratios. */
-  ratio: number;
-  ratioSpread: number;
-  /** Minimum ratio, or null when it is printed for information only. */
-  target: number | null;
-  met: boolean | null;
 }
 
 const POOL_SIZE = 256;
@@ -72,13 +63,7 @@ function comparisons(): Comparison[] {
 const COLUMNS: readonly Column[] = [
   { header: 'op' },
   { header: 'candidate' },
-  { header: 'ops/s', align: 'right' },
-  { header: 'baseline' },
-  { header: 'baseline ops/s', align: 'right' },
-  { header: 'ratio', align: 'right' },
-  { header: 'target', align: 'right' },
-  { header: 'result' },
-  { header: 'ratio range', align: 'right' },
+  ...RATIO_COLUMNS,
 ];
 
 function formatReceiptsTable(rows: readonly ReceiptsRow[]): string {
@@ -87,13 +72,7 @@ function formatReceiptsTable(rows: readonly ReceiptsRow[]): string {
     rows.map((r) => [
       r.op,
       r.candidate,
-      formatOps(r.opsPerSec),
-      r.baseline,
-      formatOps(r.baselineOpsPerSec),
-      r.ratio.toFixed(3),
-      r.target === null ? '-' : `>= ${r.target.toFixed(2)}`,
-      r.met === null ? 'info' : r.met ? 'PASS' : 'FAIL',
-      `±${((r.ratioSpread / 2) * 100).toFixed(1)}%`,
+      ...ratioCells(r),
     ]),
   );
 }

@@ -15,25 +15,13 @@ import { suites, type EcvrfSuite, type SuiteName } from '../../vrf/index.ts';
 import { edwardsPrimitives } from '../../vrf/backend.ts';
 import { sodiumEdwardsSuite } from '../../vrf/sodium-ed25519.ts';
 import { REFERENCE_EDWARDS25519_SHA512_ELL2, REFERENCE_EDWARDS25519_SHA512_TAI } from '../../vrf/suites.ts';
-import { type BenchCase, type Column, formatOps, formatTable, type MeasureOptions, measureInterleaved, pairedRatio } from './harness.ts';
+import { type BenchCase, type Column, formatTable, type MeasureOptions, measureInterleaved, pairedRatio, RATIO_COLUMNS, ratioCells, type RatioRow } from './harness.ts';
 
-export interface VrfRow {
+export interface VrfRow extends RatioRow {
   suite: SuiteName;
   op: 'prove' | 'verify';
   /** Which implementation the row measures. */
   backend: 'noble' | 'libsodium';
-  /** Median sample. */
-  opsPerSec: number;
-  baseline: string;
-  /** Median sample. */
-  baselineOpsPerSec: number;
-  /** Median of the per-round ratios (see `pairedRatio`); close to, not always equal to, the ratio of the two medians. */
-  ratio: number;
-  /** (max - min) / median of the per-round ratios. */
-  ratioSpread: number;
-  /** Minimum ratio, or null when the ratio is shown for information only. */
-  target: number | null;
-  met: boolean | null;
 }
 
 export interface Target {
@@ -159,13 +147,7 @@ const COLUMNS: readonly Column[] = [
   { header: 'suite' },
   { header: 'op' },
   { header: 'backend' },
-  { header: 'ops/s', align: 'right' },
-  { header: 'baseline' },
-  { header: 'baseline ops/s', align: 'right' },
-  { header: 'ratio', align: 'right' },
-  { header: 'target', align: 'right' },
-  { header: 'result' },
-  { header: 'ratio range', align: 'right' },
+  ...RATIO_COLUMNS,
 ];
 
 export function formatVrfTable(rows: readonly VrfRow[]): string {
@@ -175,13 +157,7 @@ export function formatVrfTable(rows: readonly VrfRow[]): string {
       r.suite,
       r.op,
       r.backend,
-      formatOps(r.opsPerSec),
-      r.baseline,
-      formatOps(r.baselineOpsPerSec),
-      r.ratio.toFixed(3),
-      r.target === null ? '-' : `>= ${r.target.toFixed(2)}`,
-      r.met === null ? 'info' : r.met ? 'PASS' : 'FAIL',
-      `±${((r.ratioSpread / 2) * 100).toFixed(1)}%`,
+      ...ratioCells(r),
     ]),
   );
 }
