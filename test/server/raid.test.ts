@@ -86,6 +86,8 @@ describe('a treasure-raid round over real WebSockets', () => {
     await a.open(chest.id);
     const loot = await a.until('the loot', () => a.messages.find((m) => m.type === 'outcome' && m.body.record.result.item)?.body);
     await b.until('B sees the chest open', () => b.state.chests.find((c) => c.id === chest.id)?.openedBy === a.address);
+    // The outcome is a message, the find a state change: A's patch may come after B's.
+    await a.until('A holds its find', () => a.me()!.finds.length > 0);
     expect([...a.me()!.finds]).toEqual([loot.record.result.item]);
 
     const transcript = await getJson<Transcript>(`${server.url}/rooms/${a.room.roomId}/transcript`);
