@@ -112,6 +112,7 @@ export class Raider {
       const closed = this.state.phase === 'playing' && me ? [...this.state.chests].filter((c) => !c.openedBy && !c.opening) : [];
       return closed.sort((p, q) => Math.hypot(p.x - me!.x, p.y - me!.y) - Math.hypot(q.x - me!.x, q.y - me!.y))[0];
     }, 60_000);
+    const round = this.state.round;
     await this.walkTo(chest.x, chest.y);
     const count = (type: string) => this.messages.filter((m) => m.type === type).length;
     const [outcomes, errors] = [count('outcome'), count('error')];
@@ -122,7 +123,11 @@ export class Raider {
       if (refused) throw new Error(`opening chest ${chest.id} was refused: ${JSON.stringify(refused.body)}`);
       return this.messages.filter((m) => m.type === 'outcome').slice(outcomes).find((m) => m.body.record.result.item)?.body;
     });
-    return 'refused' in answer ? undefined : answer;
+    if ('refused' in answer) return undefined;
+    // The outcome message can arrive before the patch that marks the chest open: wait for it, so
+    // the next call does not pick the same chest (refused as `chest-taken`).
+    await this.until(`chest ${chest.id} shown open`, () => this.state.round !== round || [...this.state.chests].some((c) => c.id === chest.id && c.openedBy));
+    return answer;
   }
 
   /** Sends a draw-opening message with a fresh commitment and the session key's authorisation of the draw. */
