@@ -7,7 +7,9 @@
  * <= 1.3 signature-equivalents. Then the same load on a second server started with
  * `--cpu-prof`: its main-thread profile's self time by category gives the shares of main's
  * sub-rows (scaled to the first, unprofiled, run's main figure: the profiler costs CPU itself).
- * Also an idle room's main-thread cost: K dice rooms, one idle player each, against the server at rest.
+ * Also an idle room's main-thread cost: K dice rooms, one idle player each, against the server at rest,
+ * and the cryptographic floor of a draw (./crypto-floor.ts): the prove, signature and recovery the
+ * protocol requires, which alone come to about the total target.
  * @module
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { LOAD_SERVER_ENV } from '../load/servers.ts';
 import { serverCounts } from '../load/server-metrics.ts';
 import { cpuTable, perDraw, type CpuPerDraw } from './cpu-table.ts';
 import { mainThreadProfile, PROFILE_CATEGORIES, profileShares, type ProfileCategory } from './cpu-profile.ts';
+import { cryptoFloor } from './crypto-floor.ts';
 import { formatTable } from './harness.ts';
 import { signMs } from './sign-time.ts';
 import { cpuDelta, cpuSnapshot } from './thread-cpu.ts';
@@ -109,6 +112,7 @@ export async function benchCpu(): Promise<{ table: string; targets: Target[] }> 
   }
   const shares = await profiledShares();
   const sign = signMs();
+  const floor = await cryptoFloor();
   const { cost } = window;
   const parts = typeof shares === 'string' ? [] : PROFILE_CATEGORIES.map((c): [string, number] => [c, shares[c] * cost.byClass.main]);
   const total = cost.total / sign;
@@ -118,6 +122,15 @@ export async function benchCpu(): Promise<{ table: string; targets: Target[] }> 
     `one ed25519.sign (@noble/curves, CPU time in this process, median of 7 samples): ${sign.toFixed(3)} ms`,
     cpuTable(cost, sign, parts),
     typeof shares === 'string' ? `main-thread breakdown: ${shares}` : 'main sub-rows: self time by category in a --cpu-prof run of the same load, as shares of the main figure above',
+    formatTable(
+      [{ header: 'the cryptographic floor of a draw (in this process)' }, { header: 'ms', align: 'right' }, { header: 'signature-equivalents', align: 'right' }],
+      [
+        ['ECVRF prove (ECVRF-EDWARDS25519-SHA512-TAI, libsodium)', floor.prove],
+        ['receipt signature (secp256k1, tiny-secp256k1)', floor.receiptSign],
+        ["recovery of the player's signature (secp256k1, tiny-secp256k1)", floor.playerRecovery],
+        ['floor: what every draw costs before any other work', floor.total],
+      ].map(([what, ms]) => [what as string, (ms as number).toFixed(3), ((ms as number) / sign).toFixed(2)]),
+    ),
     formatTable([{ header: 'idle rooms' }, { header: 'value' }], [[`main-thread CPU per idle dice room (${IDLE_ROOMS} rooms, one idle player each, ${IDLE_WINDOW_S} s, less the server at rest)`, `${idleMs.toFixed(2)} ms per room per second`]]),
   ];
   return {
