@@ -3,14 +3,14 @@
  * server for every draw, whatever else it does. One ECVRF prove on the default suite (libsodium
  * after `vrfReady()`, as the prover workers run it), one secp256k1 receipt signature and one
  * recovery of the player's signature of the draw request (tiny-secp256k1, as the rooms run them).
- * Each is the CPU ms per operation in this process, the median of several samples, so it divides
- * by `signMs()` into signature-equivalents like the rest of the `cpu` table.
+ * Each is the CPU ms per operation in this process (`cpuMsPerOp`), so it divides by `signMs()`
+ * into signature-equivalents like the rest of the `cpu` table.
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import { getSuite, vrfReady } from '../../vrf/index.ts';
 import { createDigestSigner, recoverAddress } from '../../server/fairness/secp256k1-wasm.ts';
-import { median } from './harness.ts';
+import { cpuMsPerOp } from './sign-time.ts';
 
 const SUITE = 'ECVRF-EDWARDS25519-SHA512-TAI';
 /** A dice draw's alpha is a 32-byte digest; 64 bytes leaves room for the other games' alphas. */
@@ -21,22 +21,6 @@ export interface CryptoFloor {
   readonly receiptSign: number;
   readonly playerRecovery: number;
   readonly total: number;
-}
-
-/** CPU ms of one `op()`: the median of 5 samples of at least 150 ms of CPU, after a warm-up. */
-function cpuMsPerOp(op: (i: number) => unknown): number {
-  const cpuMs = (since?: NodeJS.CpuUsage) => {
-    const u = process.cpuUsage(since);
-    return (u.user + u.system) / 1000;
-  };
-  const samples: number[] = [];
-  for (let s = 0, i = 0; s < 6; s++) {
-    const start = process.cpuUsage();
-    let n = 0;
-    while (cpuMs(start) < 150) for (let k = 0; k < 10; k++, n++) op(i++);
-    if (s > 0) samples.push(cpuMs(start) / n); // the first is the warm-up
-  }
-  return median(samples);
 }
 
 /** The floor's parts in CPU ms per draw, measured in this process. */
