@@ -97,7 +97,8 @@ library FairplayAlpha {
         );
     }
 
-    /// A length-prefixed field: 4-byte big-endian length, then the bytes.
+    /// A length-prefixed field: 4-byte big-endian length, then the bytes. The length always fits
+    /// 4 bytes: no call has the gas to hold 4 GiB in memory.
     function field(bytes memory x) internal pure returns (bytes memory) {
         return abi.encodePacked(uint32(x.length), x);
     }
