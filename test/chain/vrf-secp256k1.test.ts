@@ -1,6 +1,7 @@
 import { JsonRpcProvider, type Contract } from 'ethers';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { numberToBytesBE } from '@noble/curves/utils.js';
+import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilNode } from '../../server/chain/anvil.ts';
@@ -69,6 +70,50 @@ function decodeWitnesses(bytes: Uint8Array): Secp256k1Witnesses {
   };
 }
 
+/** hash_i of try-and-increment as an integer (0x02 || it is the candidate point). */
+const candidate = (pk: Uint8Array, alpha: Uint8Array, i: number): bigint =>
+  bytesToNumberBE(sha256(concatBytes(Uint8Array.of(0xfe, 0x01), pk, alpha, Uint8Array.of(i, 0))));
+const decodes = (x: bigint): boolean => {
+  try {
+    secp256k1.Point.fromBytes(concatBytes(Uint8Array.of(2), numberToBytesBE(x, 32)));
+    return x < P;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A cheating prover's proof: honest in every step but built on the point of counter `ctr` when
+ * an earlier counter already decodes, so its beta is not the VRF's. With the witnesses that
+ * claim that counter, each consistent with the forged proof (roots for counters that do fail).
+ */
+function forgeAtCounter(sk: Uint8Array, alpha: Uint8Array, ctr: number): Case & { w: Secp256k1Witnesses } {
+  const { Point } = secp256k1;
+  const x = bytesToNumberBE(sk);
+  const pk = Point.BASE.multiply(x).toBytes(true);
+  const H = Point.fromBytes(concatBytes(Uint8Array.of(2), numberToBytesBE(candidate(pk, alpha, ctr), 32)));
+  const k = 0x1234567n + BigInt(ctr);
+  const [Gamma, U, V] = [H.multiply(x), Point.BASE.multiply(k), H.multiply(k)];
+  const digest = sha256(concatBytes(Uint8Array.of(0xfe, 0x02), pk, H.toBytes(true), Gamma.toBytes(true), U.toBytes(true), V.toBytes(true), Uint8Array.of(0)));
+  const c = bytesToNumberBE(digest.subarray(0, 16));
+  const s = (k + c * x) % N;
+  const pi = concatBytes(Gamma.toBytes(true), numberToBytesBE(c, 16), numberToBytesBE(s, 32));
+  const xy = (pt: typeof H) => [pt.toAffine().x, pt.toAffine().y] as const;
+  const roots = [0, 1, 2, 3].map((i) => {
+    const xi = candidate(pk, alpha, i);
+    if (i >= ctr || xi >= P) return 0n;
+    const a = (P - ((xi ** 3n + 7n) % P)) % P;
+    try {
+      const r = secp256k1.Point.Fp.sqrt(a);
+      return r % 2n ? P - r : r;
+    } catch {
+      return 0n; // hash_i decodes: no root exists, and any value is refused
+    }
+  }) as [bigint, bigint, bigint, bigint];
+  const w = { ctr, nonResidueRoots: roots, u: xy(U), sH: xy(H.multiply(s)), cGamma: xy(Gamma.multiply(c)), v: xy(V) };
+  return { pk, alpha, pi, w };
+}
+
 describe('VrfSecp256k1 on a real node (anvil)', () => {
   const sk = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
   const alphas = [new Uint8Array(0), Uint8Array.of(0x72), te.encode('sample'), te.encode('x'.repeat(200))];
@@ -98,6 +143,51 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
     expect(await verifyOnChain(pk, pi, alpha)).toBe(true);
     expect(await fastOnChain(pk, pi, alpha, { ...w, ctr: w.ctr - 1 })).toBe(false);
     expect(await fastOnChain(pk, pi, alpha, { ...w, ctr: w.ctr + 1 })).toBe(false);
+  });
+
+  it('refuses a proof built on a later counter\'s point, by the root and by Euler\'s criterion', async () => {
+    // ctr 0 honest, counter 1 decodes too: the root slot for counter 0 cannot be filled.
+    // ctr 4 honest (0..3 fail, rooted), counter 5 decodes too: only Euler's criterion on counter 4 catches it.
+    for (const [honest, forged] of [[0, 1], [4, 5]] as const) {
+      let alpha = new Uint8Array(0);
+      const pk = suite.publicKey(sk);
+      for (let i = 0; ; i++) {
+        alpha = te.encode(`forge-${honest}-${i}`);
+        if (suite.encodeToCurve(pk, alpha).ctr === honest && decodes(candidate(pk, alpha, forged))) break;
+      }
+      const f = forgeAtCounter(sk, alpha, forged);
+      expect(f.pk).toEqual(pk);
+      expect(suite.verify(f.pk, f.alpha, f.pi).valid).toBe(false);
+      expect(await verifyOnChain(f.pk, f.pi, f.alpha)).toBe(false);
+      expect(await fastOnChain(f.pk, f.pi, f.alpha, f.w), `ctr ${forged} claimed, ${honest} decodes`).toBe(false);
+      // Control: the same construction at the honest counter is a valid proof, and passes.
+      const h = forgeAtCounter(sk, alpha, honest);
+      expect(suite.verify(h.pk, h.alpha, h.pi).valid).toBe(true);
+      expect(await fastOnChain(h.pk, h.pi, h.alpha, h.w)).toBe(true);
+    }
+  });
+
+  it('refuses a key holder\'s proof whose Gamma is not x*H, with a V witness that matches c', async () => {
+    // The prover knows x, picks any Gamma and V, and makes U = k*B and s = k + c*x hold; only
+    // the check that V = s*H - c*Gamma stands in its way.
+    const { Point } = secp256k1;
+    const alpha = te.encode('wrong gamma');
+    const x = bytesToNumberBE(sk);
+    const pk = suite.publicKey(sk);
+    const { h } = suite.encodeToCurve(pk, alpha);
+    const H = Point.fromBytes(h);
+    const [Gamma, k, V] = [H.multiply(x + 1n), 0x4242n, Point.BASE.multiply(0x777n)];
+    const U = Point.BASE.multiply(k);
+    const digest = sha256(concatBytes(Uint8Array.of(0xfe, 0x02), pk, h, Gamma.toBytes(true), U.toBytes(true), V.toBytes(true), Uint8Array.of(0)));
+    const c = bytesToNumberBE(digest.subarray(0, 16));
+    const s = (k + c * x) % N;
+    const pi = concatBytes(Gamma.toBytes(true), numberToBytesBE(c, 16), numberToBytesBE(s, 32));
+    const honest = fastVerifyWitnesses(pk, suite.prove(sk, alpha), alpha);
+    const xy = (pt: typeof H) => [pt.toAffine().x, pt.toAffine().y] as const;
+    const w = { ...honest, u: xy(U), sH: xy(H.multiply(s)), cGamma: xy(Gamma.multiply(c)), v: xy(V) };
+    expect(suite.verify(pk, alpha, pi).valid).toBe(false);
+    expect(await verifyOnChain(pk, pi, alpha)).toBe(false);
+    expect(await fastOnChain(pk, pi, alpha, w)).toBe(false);
   });
 
   it('refuses wrong witnesses for a valid proof', async () => {
