@@ -17,13 +17,14 @@ import { randomBytes } from 'node:crypto';
 import { Contract, ContractFactory, JsonRpcProvider, Wallet, hexlify, type JsonRpcSigner } from 'ethers';
 import { startAnvil } from '../../server/chain/anvil.ts';
 import { readArtifact } from '../../server/chain/compile.ts';
+import { getSuite } from '../../vrf/index.ts';
 import { fastVerifyWitnesses } from '../../vrf/secp256k1-witnesses.ts';
-import { SECP256K1_SUITE as suite } from '../helpers/secp256k1-suite.ts';
 import { deployHarness, witnessArg } from '../helpers/vrf-secp256k1-harness.ts';
 import type { Target } from './vrf.bench.ts';
 
 const PROOFS = 51; // alpha of 0, 4, ..., 200 bytes
 const TARGET_GAS = 60_000;
+const suite = getSuite('ECVRF-SECP256K1-SHA256-TAI');
 
 interface Stats {
   median: number;

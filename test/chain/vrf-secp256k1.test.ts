@@ -5,14 +5,15 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilNode } from '../../server/chain/anvil.ts';
+import { getSuite } from '../../vrf/index.ts';
 import { encodeWitnesses, fastVerifyWitnesses, type Secp256k1Witnesses } from '../../vrf/secp256k1-witnesses.ts';
 import { seededRandom, type SeededRandom } from '../helpers/seed.ts';
-import { SECP256K1_SUITE as suite } from '../helpers/secp256k1-suite.ts';
 import { deployHarness, witnessArg } from '../helpers/vrf-secp256k1-harness.ts';
 
 const P = secp256k1.Point.Fp.ORDER;
 const N = secp256k1.Point.Fn.ORDER;
 const te = new TextEncoder();
+const suite = getSuite('ECVRF-SECP256K1-SHA256-TAI');
 
 let node: AnvilNode;
 let provider: JsonRpcProvider;
