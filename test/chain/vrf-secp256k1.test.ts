@@ -6,9 +6,10 @@ import { concatBytes } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilNode } from '../../server/chain/anvil.ts';
 import { getSuite } from '../../vrf/index.ts';
-import { encodeWitnesses, fastVerifyWitnesses, type Secp256k1Witnesses } from '../../vrf/secp256k1-witnesses.ts';
+import { encodeWitnesses, fastVerifyWitnesses, unverifiedWitnesses, type Secp256k1Witnesses } from '../../vrf/secp256k1-witnesses.ts';
 import { seededRandom, type SeededRandom } from '../helpers/seed.ts';
 import { deployHarness, witnessArg } from '../helpers/vrf-secp256k1-harness.ts';
+import { candidate, ctrOf, decodes, forgeAtCounter } from '../helpers/secp256k1-forgery.ts';
 
 const P = secp256k1.Point.Fp.ORDER;
 const N = secp256k1.Point.Fn.ORDER;
@@ -69,55 +70,6 @@ function decodeWitnesses(bytes: Uint8Array): Secp256k1Witnesses {
     cGamma: [w[9]!, w[10]!],
     v: [w[11]!, w[12]!],
   };
-}
-
-/** hash_i of try-and-increment as an integer (0x02 || it is the candidate point). */
-const candidate = (pk: Uint8Array, alpha: Uint8Array, i: number): bigint =>
-  bytesToNumberBE(sha256(concatBytes(Uint8Array.of(0xfe, 0x01), pk, alpha, Uint8Array.of(i, 0))));
-const decodes = (x: bigint): boolean => {
-  try {
-    secp256k1.Point.fromBytes(concatBytes(Uint8Array.of(2), numberToBytesBE(x, 32)));
-    return x < P;
-  } catch {
-    return false;
-  }
-};
-
-/** The try-and-increment counter of (pk, alpha): the first whose candidate decodes. */
-const ctrOf = (pk: Uint8Array, alpha: Uint8Array): number => {
-  for (let i = 0; ; i++) if (decodes(candidate(pk, alpha, i))) return i;
-};
-
-/**
- * A cheating prover's proof: honest in every step but built on the point of counter `ctr` when
- * an earlier counter already decodes, so its beta is not the VRF's. With the witnesses that
- * claim that counter, each consistent with the forged proof (roots for counters that do fail).
- */
-function forgeAtCounter(sk: Uint8Array, alpha: Uint8Array, ctr: number): Case & { w: Secp256k1Witnesses } {
-  const { Point } = secp256k1;
-  const x = bytesToNumberBE(sk);
-  const pk = Point.BASE.multiply(x).toBytes(true);
-  const H = Point.fromBytes(concatBytes(Uint8Array.of(2), numberToBytesBE(candidate(pk, alpha, ctr), 32)));
-  const k = 0x1234567n + BigInt(ctr);
-  const [Gamma, U, V] = [H.multiply(x), Point.BASE.multiply(k), H.multiply(k)];
-  const digest = sha256(concatBytes(Uint8Array.of(0xfe, 0x02), pk, H.toBytes(true), Gamma.toBytes(true), U.toBytes(true), V.toBytes(true), Uint8Array.of(0)));
-  const c = bytesToNumberBE(digest.subarray(0, 16));
-  const s = (k + c * x) % N;
-  const pi = concatBytes(Gamma.toBytes(true), numberToBytesBE(c, 16), numberToBytesBE(s, 32));
-  const xy = (pt: typeof H) => [pt.toAffine().x, pt.toAffine().y] as const;
-  const roots = [0, 1, 2, 3].map((i) => {
-    const xi = candidate(pk, alpha, i);
-    if (i >= ctr || xi >= P) return 0n;
-    const a = (P - ((xi ** 3n + 7n) % P)) % P;
-    try {
-      const r = secp256k1.Point.Fp.sqrt(a);
-      return r % 2n ? P - r : r;
-    } catch {
-      return 0n; // hash_i decodes: no root exists, and any value is refused
-    }
-  }) as [bigint, bigint, bigint, bigint];
-  const w = { ctr, nonResidueRoots: roots, u: xy(U), sH: xy(H.multiply(s)), cGamma: xy(Gamma.multiply(c)), v: xy(V) };
-  return { pk, alpha, pi, w };
 }
 
 describe('VrfSecp256k1 on a real node (anvil)', () => {
@@ -290,7 +242,17 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
       expect(await verifyOnChain(t.pk, t.pi, t.alpha), label).toBe(expected);
       expect(await fastOnChain(t.pk, t.pi, t.alpha, w), `${label}, the original witnesses`).toBe(false);
       if (expected) expect(await fastOnChain(t.pk, t.pi, t.alpha, fastVerifyWitnesses(t.pk, t.pi, t.alpha)), label).toBe(true);
-      else expect(() => fastVerifyWitnesses(t.pk, t.pi, t.alpha), label).toThrow();
+      else {
+        expect(() => fastVerifyWitnesses(t.pk, t.pi, t.alpha), label).toThrow();
+        // The values a verifier computes from the tampered input, where it decodes: refused on the challenge.
+        let honest: Secp256k1Witnesses | undefined;
+        try {
+          honest = unverifiedWitnesses(t.pk, t.pi, t.alpha);
+        } catch {
+          honest = undefined; // does not decode: nothing to compute
+        }
+        if (honest) expect(await fastOnChain(t.pk, t.pi, t.alpha, honest), `${label}, the verifier's own values`).toBe(false);
+      }
       // The untouched proof still passes both (control).
       if (round < 4) expect(await fastOnChain(original.pk, original.pi, original.alpha, w), label).toBe(true);
     }
