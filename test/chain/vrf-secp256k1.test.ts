@@ -145,6 +145,33 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
     expect(suite.verify(pk, alpha, pi).valid).toBe(false);
     expect(await verifyOnChain(pk, pi, alpha)).toBe(false);
     expect(await fastOnChain(pk, pi, alpha, w)).toBe(false);
+    // And with an s*H witness that makes the addition hold: the ecrecover check on s*H refuses it.
+    const fakeSH = V.add(Gamma.multiply(c));
+    expect(await fastOnChain(pk, pi, alpha, { ...w, sH: xy(fakeSH) })).toBe(false);
+    // Or a c*Gamma witness that does: the ecrecover check on c*Gamma refuses it.
+    const fakeCGamma = H.multiply(s).subtract(V);
+    expect(await fastOnChain(pk, pi, alpha, { ...w, cGamma: xy(fakeCGamma) })).toBe(false);
+  });
+
+  it('refuses a proof made without the key (Gamma = g*H, V = t*H, U chosen freely)', async () => {
+    // Without x, s*B - c*Y cannot be steered: only the ecrecover check on U stands in the way.
+    const { Point } = secp256k1;
+    const alpha = te.encode('no key');
+    const pk = suite.publicKey(sk);
+    const h = concatBytes(Uint8Array.of(2), numberToBytesBE(candidate(pk, alpha, ctrOf(pk, alpha)), 32));
+    const H = Point.fromBytes(h);
+    const [g, t] = [0x5151n, 0x6262n];
+    const [Gamma, V, U] = [H.multiply(g), H.multiply(t), Point.BASE.multiply(0x7373n)];
+    const digest = sha256(concatBytes(Uint8Array.of(0xfe, 0x02), pk, h, Gamma.toBytes(true), U.toBytes(true), V.toBytes(true), Uint8Array.of(0)));
+    const c = bytesToNumberBE(digest.subarray(0, 16));
+    const s = (t + c * g) % N; // so that s*H - c*Gamma = V
+    const pi = concatBytes(Gamma.toBytes(true), numberToBytesBE(c, 16), numberToBytesBE(s, 32));
+    const honest = fastVerifyWitnesses(pk, suite.prove(sk, alpha), alpha);
+    const xy = (pt: typeof H) => [pt.toAffine().x, pt.toAffine().y] as const;
+    const w = { ...honest, u: xy(U), sH: xy(H.multiply(s)), cGamma: xy(Gamma.multiply(c)), v: xy(V) };
+    expect(suite.verify(pk, alpha, pi).valid).toBe(false);
+    expect(await verifyOnChain(pk, pi, alpha)).toBe(false);
+    expect(await fastOnChain(pk, pi, alpha, w)).toBe(false);
   });
 
   it('refuses wrong witnesses for a valid proof', async () => {
