@@ -29,7 +29,8 @@ import {Secp256k1} from "./Secp256k1.sol";
 /// Where ecrecover cannot express a step (pk.x, Gamma.x or H.x in [n, p) or 0, c = 0, s = 0, or
 /// s*H = +-c*Gamma), each with probability about 2^-128 for an honest proof, fastVerify falls
 /// back to `verify` and ignores the witnesses. Otherwise it is true exactly when the proof is
-/// valid and the witnesses are the ones `vrf/secp256k1-witnesses.ts` computes.
+/// valid and the witnesses are the ones `vrf/secp256k1-witnesses.ts` computes (short of a
+/// 160-bit address collision for U, s*H or c*Gamma).
 library VrfSecp256k1 {
     uint256 private constant P = Secp256k1.P;
     uint256 private constant N = Secp256k1.N;
