@@ -1,12 +1,15 @@
 /**
- * The two groups ECVRF runs on, as RFC 9381 section 5.5 sees them: strict point and integer
- * encodings, the secret scalar, nonce generation and the hash-to-curve hashers.
+ * The groups ECVRF runs on, as RFC 9381 section 5.5 sees them: strict point and integer
+ * encodings, the secret scalar, nonce generation and the hash-to-curve hashers. edwards25519 and
+ * P-256 are the RFC's; secp256k1 is the same short-Weierstrass recipe as P-256 on the curve the
+ * EVM can check (`ecrecover`), for the suite 0xFE.
  * Everything here is curve-specific; `ecvrf.ts` holds the one algorithm that uses it.
  * @module
  */
 import type { H2COpts } from '@noble/curves/abstract/hash-to-curve.js';
 import { ed25519, ed25519_hasher } from '@noble/curves/ed25519.js';
 import { p256, p256_hasher } from '@noble/curves/nist.js';
+import { secp256k1, secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import {
   bytesToNumberBE,
   bytesToNumberLE,
@@ -75,6 +78,7 @@ export interface H2CHasherLike<P> {
 
 type EdPoint = InstanceType<typeof ed25519.Point>;
 type P256Point = InstanceType<typeof p256.Point>;
+type Secp256k1Point = InstanceType<typeof secp256k1.Point>;
 
 function tryDecode<P>(decode: (b: Uint8Array) => P, bytes: Uint8Array): P | undefined {
   try {
@@ -123,17 +127,52 @@ export const edwards25519: EcvrfCurve<EdPoint> = {
   hasher: ed25519_hasher as unknown as H2CHasherLike<EdPoint>,
 };
 
-const P256_Q = p256.Point.Fn.ORDER;
+/** The noble point classes of the two SEC1 curves, as far as decoding needs them. */
+interface Sec1PointClass<P> {
+  fromBytes(bytes: Uint8Array): P;
+}
 
-function decodeP256(bytes: Uint8Array): P256Point {
-  // Only the 33-byte SEC1 compressed form: it is the suite's point_to_string, and accepting the
-  // uncompressed form too would give one key two encodings (and two hash inputs).
+/**
+ * string_to_point for a SEC1 curve: only the 33-byte compressed form, which is the suites'
+ * point_to_string; accepting the uncompressed form too would give one key two encodings (and two
+ * hash inputs). noble then refuses x >= p and an x with no point; 33 bytes cannot encode the
+ * identity, so a decoded point is never the identity.
+ */
+function decodeSec1<P>(Point: Sec1PointClass<P>, bytes: Uint8Array): P {
   if (bytes.length !== 33) throw new Error(`expected 33 bytes (SEC1 compressed), got ${bytes.length}`);
   if (bytes[0] !== 0x02 && bytes[0] !== 0x03) throw new Error('expected a 0x02 or 0x03 prefix');
-  return p256.Point.fromBytes(bytes);
+  return Point.fromBytes(bytes);
 }
 
 const drbg = createHmacDrbg<bigint>(32, 32, (key: Uint8Array, msg: Uint8Array) => hmac(sha256, key, msg));
+
+/**
+ * RFC 9381 section 5.4.2.1: RFC 6979 section 3.2 with h1 = SHA-256(h_string), for a group of
+ * 256-bit order q. With qlen = hlen = 256, bits2int is plain OS2IP and bits2octets reduces mod q.
+ */
+function rfc6979Sha256(q: bigint): (secretKey: Uint8Array, hString: Uint8Array) => bigint {
+  return (secretKey, hString) => {
+    const h1 = bytesToNumberBE(sha256(hString)) % q;
+    const seed = concatBytes(secretKey, numberToBytesBE(h1, 32));
+    return drbg(seed, (t: Uint8Array) => {
+      const k = bytesToNumberBE(t);
+      return k >= 1n && k < q ? k : undefined;
+    });
+  };
+}
+
+/** A 32-byte big-endian secret key that must encode an integer in [1, q-1], as SEC1 keys do. */
+function sec1SecretScalar(q: bigint): (secretKey: Uint8Array) => bigint {
+  return (secretKey) => {
+    if (secretKey.length !== 32) throw new Error('secret key must be 32 bytes');
+    const x = bytesToNumberBE(secretKey);
+    if (x === 0n || x >= q) throw new Error('secret key must encode an integer in [1, q-1]');
+    return x;
+  };
+}
+
+const P256_Q = p256.Point.Fn.ORDER;
+const decodeP256 = (bytes: Uint8Array): P256Point => decodeSec1(p256.Point, bytes);
 
 /** NIST P-256 (RFC 9381 section 5.5, suites 0x01 and 0x02). Integers are big-endian. */
 export const nistP256: EcvrfCurve<P256Point> = {
@@ -147,23 +186,37 @@ export const nistP256: EcvrfCurve<P256Point> = {
   decodePoint: decodeP256,
   intToBytes: (n, length) => numberToBytesBE(n, length),
   bytesToInt: (bytes) => bytesToNumberBE(bytes),
-  secretScalar(secretKey) {
-    if (secretKey.length !== 32) throw new Error('secret key must be 32 bytes');
-    const x = bytesToNumberBE(secretKey);
-    if (x === 0n || x >= P256_Q) throw new Error('secret key must encode an integer in [1, q-1]');
-    return x;
-  },
+  secretScalar: sec1SecretScalar(P256_Q),
+  // interpret_hash_value_as_a_point: 0x02 || hash, refused unless it decodes.
   hashValueToPoint: (hash) => tryDecode(decodeP256, concatBytes(Uint8Array.of(0x02), hash)),
-  nonce(secretKey, hString) {
-    // RFC 9381 section 5.4.2.1: RFC 6979 section 3.2 with h1 = SHA-256(h_string). For P-256
-    // and SHA-256, qlen = hlen = 256, so bits2int is plain OS2IP and bits2octets reduces mod q.
-    const h1 = bytesToNumberBE(sha256(hString)) % P256_Q;
-    const seed = concatBytes(secretKey, numberToBytesBE(h1, 32));
-    return drbg(seed, (t: Uint8Array) => {
-      const k = bytesToNumberBE(t);
-      return k >= 1n && k < P256_Q ? k : undefined;
-    });
-  },
+  nonce: rfc6979Sha256(P256_Q),
   multiplySecret: (point, scalars) => multiplyShared(p256.Point.ZERO, point, scalars, 256),
   hasher: p256_hasher as unknown as H2CHasherLike<P256Point>,
+};
+
+const SECP256K1_Q = secp256k1.Point.Fn.ORDER;
+const decodeSecp256k1 = (bytes: Uint8Array): Secp256k1Point => decodeSec1(secp256k1.Point, bytes);
+
+/**
+ * secp256k1 (SEC 2 section 2.4.1), for the suite 0xFE: P-256's rules with the curve swapped
+ * (SEC1 compressed points, ptLen 33, qLen 32, big-endian integers, RFC 6979 nonces with SHA-256,
+ * 0x02 || hash for try-and-increment). Cofactor 1, so every decoded point is in the group.
+ */
+export const secp256k1Curve: EcvrfCurve<Secp256k1Point> = {
+  name: 'secp256k1',
+  Point: secp256k1.Point,
+  order: SECP256K1_Q,
+  cofactor: 1,
+  pointLength: 33,
+  scalarLength: 32,
+  secretKeyLength: 32,
+  decodePoint: decodeSecp256k1,
+  intToBytes: (n, length) => numberToBytesBE(n, length),
+  bytesToInt: (bytes) => bytesToNumberBE(bytes),
+  secretScalar: sec1SecretScalar(SECP256K1_Q),
+  hashValueToPoint: (hash) => tryDecode(decodeSecp256k1, concatBytes(Uint8Array.of(0x02), hash)),
+  nonce: rfc6979Sha256(SECP256K1_Q),
+  multiplySecret: (point, scalars) => multiplyShared(secp256k1.Point.ZERO, point, scalars, 256),
+  // Unused by a try-and-increment suite; present because the curve type carries one.
+  hasher: secp256k1_hasher as unknown as H2CHasherLike<Secp256k1Point>,
 };

@@ -11,6 +11,7 @@ import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
 import { propertyParams } from '../helpers/seed.ts';
 import { getSuite, vrfBackend, vrfReady } from '../../vrf/index.ts';
 import { isRawSodium } from '../../vrf/sodium-raw.ts';
+import { ECVRF_SECP256K1_SHA256_TAI } from '../../vrf/suites.ts';
 import { suiteOn } from './backends.ts';
 
 const ED_SUITES = ['ECVRF-EDWARDS25519-SHA512-TAI', 'ECVRF-EDWARDS25519-SHA512-ELL2'] as const;
@@ -98,16 +99,20 @@ describe('vrfReady', () => {
     expect(isRawSodium((sodium as { libsodium?: unknown }).libsodium)).toBe(true);
   });
 
-  it('switches the edwards25519 suites to libsodium with the same results, and leaves P-256 alone', async () => {
+  it('switches the edwards25519 suites to libsodium with the same results, and leaves P-256 and secp256k1 alone', async () => {
     const sk = new Uint8Array(32).fill(7);
     const a = Uint8Array.of(1, 2, 3);
     const before = ED_SUITES.map((n) => getSuite(n).prove(sk, a));
     const p256Before = getSuite('ECVRF-P256-SHA256-TAI').prove(sk, a);
+    const k1Before = getSuite('ECVRF-SECP256K1-SHA256-TAI').prove(sk, a);
     expect(vrfBackend()).toBe('noble');
     expect(await vrfReady()).toBe('libsodium');
     expect(await vrfReady()).toBe('libsodium'); // idempotent
     expect(vrfBackend()).toBe('libsodium');
     ED_SUITES.forEach((n, i) => expect(bytesToHex(getSuite(n).prove(sk, a))).toBe(bytesToHex(before[i]!)));
     expect(bytesToHex(getSuite('ECVRF-P256-SHA256-TAI').prove(sk, a))).toBe(bytesToHex(p256Before));
+    expect(bytesToHex(getSuite('ECVRF-SECP256K1-SHA256-TAI').prove(sk, a))).toBe(bytesToHex(k1Before));
+    // Not switched at all: the registered object is the noble suite itself (libsodium has no secp256k1).
+    expect(getSuite('ECVRF-SECP256K1-SHA256-TAI')).toBe(ECVRF_SECP256K1_SHA256_TAI);
   });
 });

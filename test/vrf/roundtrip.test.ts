@@ -3,22 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { propertyParams } from '../helpers/seed.ts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { suites } from '../../vrf/index.ts';
 import { internalSuites } from '../../vrf/suites.ts';
-import { edwards25519, nistP256, type EcvrfCurve, type GroupPoint } from '../../vrf/curves.ts';
+import { edwards25519, nistP256, secp256k1Curve, type EcvrfCurve, type GroupPoint } from '../../vrf/curves.ts';
 import { fixedBaseMultiplier, multiplyShared, signedDigits } from '../../vrf/scalar-mul.ts';
 import { ChainEdPoint } from '../../vrf/ed25519-chain.ts';
 
-// P-256 secret keys must encode an integer in [1, q-1]; other 32-byte strings are refused.
-const secretKey = (p256Suite: boolean) =>
-  fc.uint8Array({ minLength: 32, maxLength: 32 }).filter((sk) => !p256Suite || (sk.some((b) => b !== 0) && sk[0]! < 0xff));
+// SEC1 secret keys (P-256, secp256k1) must encode an integer in [1, q-1]; other 32-byte strings
+// are refused. A first byte below 0xff keeps them under either curve's q.
+const secretKey = (sec1Suite: boolean) =>
+  fc.uint8Array({ minLength: 32, maxLength: 32 }).filter((sk) => !sec1Suite || (sk.some((b) => b !== 0) && sk[0]! < 0xff));
+
+/** The public key as the curve library derives it (SEC1 compressed, or RFC 8032). */
+const nobleKey = (name: string, sk: Uint8Array): Uint8Array =>
+  name.includes('SECP256K1') ? secp256k1.getPublicKey(sk, true) : name.includes('P256') ? p256.getPublicKey(sk, true) : ed25519.getPublicKey(sk);
 
 for (const [name, suite] of Object.entries(suites)) {
-  const isP256 = name.includes('P256');
+  const isSec1 = !name.includes('EDWARDS');
   describe(`${name}: round trip`, () => {
     it('verifies its own proofs over random keys and alphas of 0 to 300 bytes', () => {
       fc.assert(
-        fc.property(secretKey(isP256), fc.uint8Array({ minLength: 0, maxLength: 300 }), (sk, alpha) => {
+        fc.property(secretKey(isSec1), fc.uint8Array({ minLength: 0, maxLength: 300 }), (sk, alpha) => {
           const pk = suite.publicKey(sk);
           const pi = suite.prove(sk, alpha);
           expect(pi).toHaveLength(suite.proofLength);
@@ -57,7 +63,7 @@ for (const [name, suite] of Object.entries(suites)) {
 
     it('derives the public key the curve library derives', () => {
       const sk = new Uint8Array(32).fill(0x23);
-      expect(suite.publicKey(sk)).toEqual(isP256 ? p256.getPublicKey(sk, true) : ed25519.getPublicKey(sk));
+      expect(suite.publicKey(sk)).toEqual(nobleKey(name, sk));
     });
 
     it('does not serve a stale key when the caller reuses its key array', () => {
@@ -80,12 +86,19 @@ for (const [name, suite] of Object.entries(suites)) {
   });
 }
 
-describe('P-256 secret keys out of range', () => {
-  it('refuses 0 and values >= q', () => {
-    const suite = suites['ECVRF-P256-SHA256-TAI'];
-    expect(() => suite.publicKey(new Uint8Array(32))).toThrow(/\[1, q-1\]/);
-    expect(() => suite.prove(new Uint8Array(32).fill(0xff), Uint8Array.of())).toThrow(/\[1, q-1\]/);
-  });
+describe('SEC1 secret keys out of range', () => {
+  for (const [name, curve] of [['ECVRF-P256-SHA256-TAI', nistP256], ['ECVRF-SECP256K1-SHA256-TAI', secp256k1Curve]] as const) {
+    it(`${name}: refuses 0, q and values above; accepts 1 and q-1`, () => {
+      const suite = suites[name];
+      expect(() => suite.publicKey(new Uint8Array(32))).toThrow(/\[1, q-1\]/);
+      expect(() => suite.prove(curve.intToBytes(curve.order, 32), Uint8Array.of())).toThrow(/\[1, q-1\]/);
+      expect(() => suite.prove(new Uint8Array(32).fill(0xff), Uint8Array.of())).toThrow(/\[1, q-1\]/);
+      for (const x of [1n, curve.order - 1n]) {
+        const sk = curve.intToBytes(x, 32);
+        expect(suite.verify(suite.publicKey(sk), Uint8Array.of(7), suite.prove(sk, Uint8Array.of(7))).valid).toBe(true);
+      }
+    });
+  }
 });
 
 function agreesWithNoble<P extends GroupPoint<P> & { equals(other: P): boolean }>(curve: EcvrfCurve<P>): void {
@@ -134,6 +147,7 @@ function agreesWithNoble<P extends GroupPoint<P> & { equals(other: P): boolean }
 describe('constant-operation scalar multiplication agrees with noble', () => {
   agreesWithNoble(edwards25519);
   agreesWithNoble(nistP256);
+  agreesWithNoble(secp256k1Curve);
 
   it('ChainEdPoint follows noble through random sequences of double, add and negate', () => {
     const { Point } = ed25519;
