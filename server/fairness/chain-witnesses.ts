@@ -5,7 +5,7 @@
  * Every other suite has no on-chain verifier, so its outcomes carry no witnesses.
  *
  * Witnesses are derived from (public key, pi, alpha) alone, so they are shipped with each outcome
- * message but never stored in a record: anyone can recompute them (FAIRNESS.md section 12).
+ * message but never stored in a record: anyone can recompute them (FAIRNESS.md section 11).
  * @module
  */
 import { encodeWitnesses, fastVerifyWitnesses } from '../../vrf/secp256k1-witnesses.ts';
