@@ -4,25 +4,37 @@
  * a raid round (the chest draw over two players' seeds, then a chest opened), over real
  * WebSockets. Every room's transcript, once closed, verifies with the project's verifier; every
  * outcome message carries the witnesses `VrfSecp256k1.fastVerify` takes, exactly what
- * `fastVerifyWitnesses` recomputes from the key, pi and alpha; and no record stores them.
+ * `fastVerifyWitnesses` recomputes from the key, pi and alpha; and no record stores them. On its
+ * chain, GameAssets and the FairnessRegistry hold the suite and the 33-byte key, and a settled
+ * roll taken to the reveal court is answered with a proof that verifies against that key.
  */
+import { join } from 'node:path';
 import { Client, type Room } from '@colyseus/sdk';
-import { Wallet } from 'ethers';
+import { Contract, Interface, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
+import { readArtifact } from '../../server/chain/artifact.ts';
+import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import type { OutcomeMessage } from '../../server/fairness/room-transcript.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { signDrawMove } from '../../vrf/protocol/authorization.ts';
+import { courtAnswerProblems } from '../../vrf/protocol/court-answer.ts';
+import type { DrawRecord } from '../../vrf/protocol/records.ts';
+import { receiptTerms } from '../../vrf/protocol/record-checks.ts';
 import { newSeed, seedCommitment, vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { encodeWitnesses, fastVerifyWitnesses } from '../../vrf/secp256k1-witnesses.ts';
+import { caseStatus, courtAbi, courtAt, fund, revealToCourt } from '../helpers/court.ts';
+import { randomWallet } from '../helpers/gambler.ts';
 import { authorize, closedTranscript, getJson, sessionSignIn, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { Raider } from '../helpers/raider.ts';
 import { startServerProcess, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const SUITE = 'ECVRF-SECP256K1-SHA256-TAI';
+const registryAbi = new Interface(['function vrfKey(bytes8 keyId) view returns (string suite, bytes publicKey, uint64 activeFrom)']);
+type ChainFairness = { chain: { gameAssets: string; registry: string | { address: string }; court: { address: string } } };
 
 let server: ServerProcess;
 let fairness: FairnessParams;
@@ -118,6 +130,38 @@ describe(`a game session with VRF_SUITE=${SUITE}`, () => {
       // Witnesses are derivable from (pk, pi, alpha): no record stores them.
       for (const r of outcomes) expect(r).not.toHaveProperty('witnesses');
       console.log(`room ${roomId}: ${transcript.records.length} records, ${outcomes.length} outcomes, verified`);
+    }
+  });
+
+  it('the chain holds the suite and key; a settled roll taken to the reveal court is answered with a proof of that key', { timeout: 180_000 }, async () => {
+    const { chain } = await getJson<ChainFairness>(`${server.url}/fairness`);
+    const provider = new IpcJsonRpcProvider(join(server.dataDir, 'chain', 'anvil.ipc'));
+    try {
+      const registryAddress = typeof chain.registry === 'string' ? chain.registry : chain.registry.address;
+      const inRegistry = (await new Contract(registryAddress, registryAbi, provider).getFunction('vrfKey')('0x' + fairness.keyId)) as { suite: string; publicKey: string };
+      const inAssets = (await new Contract(chain.gameAssets, readArtifact().abi as never, provider).getFunction('vrfKey')('0x' + fairness.keyId)) as { suite: string; publicKey: string };
+      for (const registered of [inRegistry, inAssets]) expect([registered.suite, registered.publicKey]).toEqual([SUITE, '0x' + fairness.publicKey]);
+
+      const wallet = randomWallet();
+      const player = await TestPlayer.join(server.url, { wallet, create: true });
+      const { receipt, seed } = await player.bet({ stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' });
+      const outcome = await player.reveal(receipt.drawSeq, seed);
+      const playerWallet = wallet.connect(provider) as Wallet;
+      await fund(provider, playerWallet.address);
+      const revealed = await revealToCourt(chain.court.address, playerWallet, receipt, seed);
+      const court = courtAt(chain.court.address, provider);
+      await waitFor(async () => (await caseStatus(court, revealed.caseId)) === 2, { what: `the server to answer the case of draw ${receipt.drawSeq}`, timeout: 60_000, interval: 250 });
+      const [answered] = await provider.getLogs({ address: chain.court.address, topics: [courtAbi.getEvent('Answered')!.topicHash, '0x' + revealed.caseId], fromBlock: 0 });
+      const event = courtAbi.parseLog(answered!)!;
+      const answer = { beta: event.args.getValue('beta') as string, pi: event.args.getValue('pi') as string, payout: Number(event.args.getValue('payout') as bigint) };
+      // The room settled the draw: the answer is its outcome, checked against the key on chain.
+      expect(answer).toEqual({ beta: '0x' + outcome.beta, pi: '0x' + outcome.pi, payout: 0 });
+      const { terms } = receiptTerms(receipt, fairness);
+      const records = (await getJson<Transcript>(`${server.url}/rooms/${player.room.roomId}/transcript`)).records as DrawRecord[];
+      expect(courtAnswerProblems(receipt, seed, answer, records, inRegistry.publicKey, terms)).toEqual([]);
+      await player.room.leave();
+    } finally {
+      provider.destroy();
     }
   });
 });
