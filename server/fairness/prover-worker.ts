@@ -37,7 +37,9 @@ export interface WorkerProveResult extends ProveResult {
 }
 
 const { workerData } = await import('node:worker_threads');
-await vrfReady(); // edwards25519 proofs on libsodium (same bytes as the reference, faster)
+// edwards25519 proofs on libsodium (same bytes as the reference, faster); the P-256 and secp256k1
+// suites are not switched and stay on @noble/curves, so this only costs them the load.
+await vrfReady();
 lowerThreadPriority();
 const data = workerData as ProverWorkerData;
 const suite = internalSuites[data.suite];
