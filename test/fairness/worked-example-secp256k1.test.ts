@@ -2,8 +2,9 @@
  * FAIRNESS.md section 11's worked example: the text is what the code prints, the room verifies,
  * and every value follows from the byte-for-byte rules the section states, recomputed here on
  * `@noble/curves` secp256k1 and SHA-256 without vrf/'s ECVRF code (try-and-increment with its
- * non-residue roots, Gamma, U, V, the challenge, beta), and the witnesses are those points. A
- * court answer (section 10) with its beta and pi checks out, and not with a byte of pi changed.
+ * non-residue roots, Gamma, the RFC 6979 nonce through an ECDSA signature, U, V, the challenge,
+ * beta), and the witnesses are those points. A court answer (section 10) with its beta and pi
+ * checks out, and not with a byte of pi changed.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +94,10 @@ describe('FAIRNESS.md section 11 worked example (ECVRF-SECP256K1-SHA256-TAI)', (
     const sH = H!.multiply(s);
     const cGamma = Gamma.multiply(c);
     const V = sH.subtract(cGamma);
+    // The nonce is RFC 6979's for h1 = SHA-256(H): an ECDSA signature of that hash by x (noble's own
+    // RFC 6979) uses the same k, so its r is the x of k*B = U, mod n.
+    const signature = secp256k1.sign(sha256(H!.toBytes(true)), hexToBytes(SECP256K1_SECRET_KEY), { prehash: false, lowS: false });
+    expect(bytesToNumberBE(signature.subarray(0, 32))).toBe(U.toAffine().x % N);
     // c = the first 16 bytes of SHA-256(0xFE ‖ 0x02 ‖ Y ‖ H ‖ Gamma ‖ U ‖ V ‖ 0x00).
     const challenge = sha256(concatBytes(b(0xfe, 0x02), pk, H!.toBytes(true), Gamma.toBytes(true), U.toBytes(true), V.toBytes(true), b(0x00)));
     expect(bytesToNumberBE(challenge.subarray(0, 16))).toBe(c);
