@@ -20,13 +20,25 @@ export type EncodeToCurve =
   | { readonly method: 'try-and-increment' }
   | { readonly method: 'h2c'; readonly h2cSuiteId: string };
 
-/** The declarative part of a suite: everything that differs between the four RFC suites. */
+/**
+ * Which revision of the ECVRF construction a suite follows. Every registered suite is 'rfc9381'
+ * (the default). The two earlier drafts exist only so that tests can reproduce the secp256k1
+ * vectors that other implementations published against them (test/vectors/secp256k1-published.json):
+ * - 'draft-10': the challenge hashes H, Gamma, U, V (no Y); 0x00 back bytes as in the RFC.
+ * - 'draft-06': no Y in the challenge, and no 0x00 back byte after the try-and-increment
+ *   counter, after the challenge points, or after Gamma in proof_to_hash.
+ */
+export type Construction = 'rfc9381' | 'draft-10' | 'draft-06';
+
+/** The declarative part of a suite: everything that differs between the suites. */
 export interface SuiteDefinition<P extends GroupPoint<P>> {
   readonly name: string;
   readonly suiteString: number;
   readonly curve: EcvrfCurve<P>;
   readonly hash: CHash;
   readonly encodeToCurve: EncodeToCurve;
+  /** Defaults to 'rfc9381'; see `Construction`. */
+  readonly construction?: Construction;
 }
 
 /** Result of `verify`: the VRF output on success, or why the proof was refused. */
@@ -78,7 +90,7 @@ export interface EcvrfSuiteInternals extends EcvrfSuite {
   nonce(secretKey: Uint8Array, hString: Uint8Array): bigint;
 }
 
-const C_LEN = 16; // cLen: the challenge is 128 bits in all four suites
+const C_LEN = 16; // cLen: the challenge is 128 bits in every suite
 const te = new TextEncoder();
 
 class InvalidProof extends Error {}
@@ -96,6 +108,11 @@ export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): E
   const proofLength = ptLen + C_LEN + curve.scalarLength;
   const suite = Uint8Array.of(suiteString);
   const cofactor = curve.cofactor;
+  const construction = def.construction ?? 'rfc9381';
+  // RFC 9381 ends each hash input with a 0x00 domain separator "back" byte; draft-06 did not.
+  const back = construction === 'draft-06' ? Uint8Array.of() : Uint8Array.of(0x00);
+  // Y joined the challenge input in draft-11; earlier drafts hash H, Gamma, U, V only.
+  const challengeHasKey = construction === 'rfc9381';
   const dst =
     def.encodeToCurve.method === 'h2c'
       ? concatBytes(te.encode('ECVRF_' + def.encodeToCurve.h2cSuiteId), suite)
@@ -112,7 +129,7 @@ export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): E
   function encodeToCurvePoint(pk: Uint8Array, alpha: Uint8Array): { H: P; ctr?: number } {
     if (dst) return { H: curve.hasher.encodeToCurve(concatBytes(pk, alpha), { DST: dst }) };
     const prefix = concatBytes(suite, Uint8Array.of(0x01), pk, alpha);
-    const tail = Uint8Array.of(0, 0x00);
+    const tail = concatBytes(Uint8Array.of(0), back); // ctr_string || back
     for (let ctr = 0; ctr < 256; ctr++) {
       tail[0] = ctr;
       const candidate = curve.hashValueToPoint(hash(concatBytes(prefix, tail)));
@@ -122,14 +139,15 @@ export function createSuite<P extends GroupPoint<P>>(def: SuiteDefinition<P>): E
     throw new InvalidProof('encode_to_curve found no point in 256 tries');
   }
 
-  // RFC 9381 section 5.4.3: c from the five points, truncated to cLen bytes.
+  // RFC 9381 section 5.4.3: c from the five points [Y, H, Gamma, U, V], truncated to cLen bytes.
   function challenge(points: Uint8Array[]): bigint {
-    const digest = hash(concatBytes(suite, Uint8Array.of(0x02), ...points, Uint8Array.of(0x00)));
+    const hashed = challengeHasKey ? points : points.slice(1);
+    const digest = hash(concatBytes(suite, Uint8Array.of(0x02), ...hashed, back));
     return curve.bytesToInt(digest.subarray(0, C_LEN));
   }
 
   function hashOfPoint(cofactorGamma: Uint8Array): Uint8Array {
-    return hash(concatBytes(suite, Uint8Array.of(0x03), cofactorGamma, Uint8Array.of(0x00)));
+    return hash(concatBytes(suite, Uint8Array.of(0x03), cofactorGamma, back));
   }
 
   const mulBase = fixedBaseMultiplier(Point.BASE, Point.ZERO, qBits);

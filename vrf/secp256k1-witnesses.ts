@@ -76,6 +76,20 @@ function evenSqrt(a: bigint): bigint | undefined {
 
 /** The witnesses of a valid proof; throws InvalidProofError, with the reason, on any other. */
 export function fastVerifyWitnesses(publicKey: Uint8Array, proof: Uint8Array, alpha: Uint8Array): Secp256k1Witnesses {
+  const { witnesses, challengeMatches } = compute(publicKey, proof, alpha);
+  if (!challengeMatches) throw new InvalidProofError('challenge does not match: the proof is not valid for this key and alpha');
+  return witnesses;
+}
+
+/**
+ * The same values for a proof that decodes but may not verify (U, V as a verifier computes them
+ * from it): what a tester feeds fastVerify to see it refuse an invalid proof on the challenge.
+ */
+export function unverifiedWitnesses(publicKey: Uint8Array, proof: Uint8Array, alpha: Uint8Array): Secp256k1Witnesses {
+  return compute(publicKey, proof, alpha).witnesses;
+}
+
+function compute(publicKey: Uint8Array, proof: Uint8Array, alpha: Uint8Array): { witnesses: Secp256k1Witnesses; challengeMatches: boolean } {
   const Y = decodePoint(publicKey, 'public key');
   if (proof.length !== 81) throw new InvalidProofError(`proof must be 81 bytes, got ${proof.length}`);
   const gammaBytes = proof.subarray(0, 33);
@@ -107,9 +121,10 @@ export function fastVerifyWitnesses(publicKey: Uint8Array, proof: Uint8Array, al
   const digest = sha256(
     concatBytes(Uint8Array.of(SUITE, 0x02), publicKey, H.toBytes(true), gammaBytes, U.toBytes(true), V.toBytes(true), Uint8Array.of(0x00)),
   );
-  if (bytesToNumberBE(digest.subarray(0, 16)) !== c)
-    throw new InvalidProofError('challenge does not match: the proof is not valid for this key and alpha');
-  return { ctr, nonResidueRoots: roots, u: affine(U), sH: affine(sH), cGamma: affine(cGamma), v: affine(V) };
+  return {
+    witnesses: { ctr, nonResidueRoots: roots, u: affine(U), sH: affine(sH), cGamma: affine(cGamma), v: affine(V) },
+    challengeMatches: bytesToNumberBE(digest.subarray(0, 16)) === c,
+  };
 }
 
 /** abi.encode(Witnesses): 13 big-endian 32-byte words, in the struct's order (416 bytes). */

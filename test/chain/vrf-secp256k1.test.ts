@@ -1,17 +1,20 @@
 import { JsonRpcProvider, type Contract } from 'ethers';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { numberToBytesBE } from '@noble/curves/utils.js';
+import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilNode } from '../../server/chain/anvil.ts';
-import { encodeWitnesses, fastVerifyWitnesses, type Secp256k1Witnesses } from '../../vrf/secp256k1-witnesses.ts';
+import { getSuite } from '../../vrf/index.ts';
+import { encodeWitnesses, fastVerifyWitnesses, unverifiedWitnesses, type Secp256k1Witnesses } from '../../vrf/secp256k1-witnesses.ts';
 import { seededRandom, type SeededRandom } from '../helpers/seed.ts';
-import { SECP256K1_SUITE as suite } from '../helpers/secp256k1-suite.ts';
 import { deployHarness, witnessArg } from '../helpers/vrf-secp256k1-harness.ts';
+import { candidate, ctrOf, decodes, forgeAtCounter } from '../helpers/secp256k1-forgery.ts';
 
 const P = secp256k1.Point.Fp.ORDER;
 const N = secp256k1.Point.Fn.ORDER;
 const te = new TextEncoder();
+const suite = getSuite('ECVRF-SECP256K1-SHA256-TAI');
 
 let node: AnvilNode;
 let provider: JsonRpcProvider;
@@ -88,8 +91,7 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
     let alpha = new Uint8Array(0);
     for (let i = 0; ; i++) {
       alpha = te.encode(`ctr-search-${i}`);
-      const { ctr } = suite.encodeToCurve(suite.publicKey(sk), alpha);
-      if (ctr !== undefined && ctr >= 5) break;
+      if (ctrOf(suite.publicKey(sk), alpha) >= 5) break;
     }
     const { pk, pi } = proven(sk, alpha);
     const w = fastVerifyWitnesses(pk, pi, alpha);
@@ -98,6 +100,51 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
     expect(await verifyOnChain(pk, pi, alpha)).toBe(true);
     expect(await fastOnChain(pk, pi, alpha, { ...w, ctr: w.ctr - 1 })).toBe(false);
     expect(await fastOnChain(pk, pi, alpha, { ...w, ctr: w.ctr + 1 })).toBe(false);
+  });
+
+  it('refuses a proof built on a later counter\'s point, by the root and by Euler\'s criterion', async () => {
+    // ctr 0 honest, counter 1 decodes too: the root slot for counter 0 cannot be filled.
+    // ctr 4 honest (0..3 fail, rooted), counter 5 decodes too: only Euler's criterion on counter 4 catches it.
+    for (const [honest, forged] of [[0, 1], [4, 5]] as const) {
+      let alpha = new Uint8Array(0);
+      const pk = suite.publicKey(sk);
+      for (let i = 0; ; i++) {
+        alpha = te.encode(`forge-${honest}-${i}`);
+        if (ctrOf(pk, alpha) === honest && decodes(candidate(pk, alpha, forged))) break;
+      }
+      const f = forgeAtCounter(sk, alpha, forged);
+      expect(f.pk).toEqual(pk);
+      expect(suite.verify(f.pk, f.alpha, f.pi).valid).toBe(false);
+      expect(await verifyOnChain(f.pk, f.pi, f.alpha)).toBe(false);
+      expect(await fastOnChain(f.pk, f.pi, f.alpha, f.w), `ctr ${forged} claimed, ${honest} decodes`).toBe(false);
+      // Control: the same construction at the honest counter is a valid proof, and passes.
+      const h = forgeAtCounter(sk, alpha, honest);
+      expect(suite.verify(h.pk, h.alpha, h.pi).valid).toBe(true);
+      expect(await fastOnChain(h.pk, h.pi, h.alpha, h.w)).toBe(true);
+    }
+  });
+
+  it('refuses a key holder\'s proof whose Gamma is not x*H, with a V witness that matches c', async () => {
+    // The prover knows x, picks any Gamma and V, and makes U = k*B and s = k + c*x hold; only
+    // the check that V = s*H - c*Gamma stands in its way.
+    const { Point } = secp256k1;
+    const alpha = te.encode('wrong gamma');
+    const x = bytesToNumberBE(sk);
+    const pk = suite.publicKey(sk);
+    const h = concatBytes(Uint8Array.of(2), numberToBytesBE(candidate(pk, alpha, ctrOf(pk, alpha)), 32));
+    const H = Point.fromBytes(h);
+    const [Gamma, k, V] = [H.multiply(x + 1n), 0x4242n, Point.BASE.multiply(0x777n)];
+    const U = Point.BASE.multiply(k);
+    const digest = sha256(concatBytes(Uint8Array.of(0xfe, 0x02), pk, h, Gamma.toBytes(true), U.toBytes(true), V.toBytes(true), Uint8Array.of(0)));
+    const c = bytesToNumberBE(digest.subarray(0, 16));
+    const s = (k + c * x) % N;
+    const pi = concatBytes(Gamma.toBytes(true), numberToBytesBE(c, 16), numberToBytesBE(s, 32));
+    const honest = fastVerifyWitnesses(pk, suite.prove(sk, alpha), alpha);
+    const xy = (pt: typeof H) => [pt.toAffine().x, pt.toAffine().y] as const;
+    const w = { ...honest, u: xy(U), sH: xy(H.multiply(s)), cGamma: xy(Gamma.multiply(c)), v: xy(V) };
+    expect(suite.verify(pk, alpha, pi).valid).toBe(false);
+    expect(await verifyOnChain(pk, pi, alpha)).toBe(false);
+    expect(await fastOnChain(pk, pi, alpha, w)).toBe(false);
   });
 
   it('refuses wrong witnesses for a valid proof', async () => {
@@ -138,7 +185,15 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
         }
       }
     })();
+    // A point whose x is in [n, p): ecrecover cannot take it, so fastVerify falls back to verify.
+    const highX = (() => {
+      for (let x = N; ; x++) if (decodes(x)) return x;
+    })();
     const cases: [string, Uint8Array, Uint8Array][] = [
+      ['pk x in [n, p) on the curve (fallback)', withX(pk, highX), pi],
+      ['Gamma x in [n, p) on the curve (fallback)', pk, withX(pi, highX)],
+      ['c = 0 (fallback)', pk, concatBytes(pi.subarray(0, 33), new Uint8Array(16), pi.subarray(49))],
+      ['s = 0 (fallback)', pk, concatBytes(pi.subarray(0, 49), new Uint8Array(32))],
       ['pk prefix 0x04', concatBytes(Uint8Array.of(4), pk.subarray(1)), pi],
       ['pk prefix 0x00', concatBytes(Uint8Array.of(0), pk.subarray(1)), pi],
       ['pk x = p', withX(pk, P), pi],
@@ -187,7 +242,17 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
       expect(await verifyOnChain(t.pk, t.pi, t.alpha), label).toBe(expected);
       expect(await fastOnChain(t.pk, t.pi, t.alpha, w), `${label}, the original witnesses`).toBe(false);
       if (expected) expect(await fastOnChain(t.pk, t.pi, t.alpha, fastVerifyWitnesses(t.pk, t.pi, t.alpha)), label).toBe(true);
-      else expect(() => fastVerifyWitnesses(t.pk, t.pi, t.alpha), label).toThrow();
+      else {
+        expect(() => fastVerifyWitnesses(t.pk, t.pi, t.alpha), label).toThrow();
+        // The values a verifier computes from the tampered input, where it decodes: refused on the challenge.
+        let honest: Secp256k1Witnesses | undefined;
+        try {
+          honest = unverifiedWitnesses(t.pk, t.pi, t.alpha);
+        } catch {
+          honest = undefined; // does not decode: nothing to compute
+        }
+        if (honest) expect(await fastOnChain(t.pk, t.pi, t.alpha, honest), `${label}, the verifier's own values`).toBe(false);
+      }
       // The untouched proof still passes both (control).
       if (round < 4) expect(await fastOnChain(original.pk, original.pi, original.alpha, w), label).toBe(true);
     }

@@ -3,22 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { propertyParams } from '../helpers/seed.ts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { numberToBytesBE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
 import { getSuite, suites, type EcvrfSuite } from '../../vrf/index.ts';
-import { edwards25519, nistP256 } from '../../vrf/curves.ts';
+import { edwards25519, nistP256, secp256k1Curve } from '../../vrf/curves.ts';
 import { ECVRF_EDWARDS25519_SHA512_ELL2, ECVRF_EDWARDS25519_SHA512_TAI } from '../../vrf/suites.ts';
-import { hex, vectorSuites } from './vectors.ts';
+import { allVectorSuites, hex } from './vectors.ts';
 import { BACKENDS, suiteOn } from './backends.ts';
+import { draftSuite } from './secp256k1-drafts.ts';
 
-const curveOf = (name: string) => (name.includes('EDWARDS') ? edwards25519 : nistP256);
+const curveOf = (name: string) =>
+  name.includes('EDWARDS') ? edwards25519 : name.includes('SECP256K1') ? secp256k1Curve : nistP256;
 const sibling: Record<string, string> = {
   'ECVRF-P256-SHA256-TAI': 'ECVRF-P256-SHA256-SSWU',
   'ECVRF-P256-SHA256-SSWU': 'ECVRF-P256-SHA256-TAI',
   'ECVRF-EDWARDS25519-SHA512-TAI': 'ECVRF-EDWARDS25519-SHA512-ELL2',
   'ECVRF-EDWARDS25519-SHA512-ELL2': 'ECVRF-EDWARDS25519-SHA512-TAI',
 };
+/** The suite closest to `name`: the other encode-to-curve; for secp256k1, the draft-06 construction others published. */
+const siblingOf = (name: string): EcvrfSuite =>
+  name === 'ECVRF-SECP256K1-SHA256-TAI' ? draftSuite('draft-06') : getSuite(sibling[name]!);
 
 function expectInvalid(suite: EcvrfSuite, pk: Uint8Array, alpha: Uint8Array, pi: Uint8Array, reason?: RegExp) {
   const result = suite.verify(pk, alpha, pi);
@@ -29,7 +35,7 @@ function expectInvalid(suite: EcvrfSuite, pk: Uint8Array, alpha: Uint8Array, pi:
   }
 }
 
-for (const backend of BACKENDS) for (const [name, vs] of Object.entries(vectorSuites)) {
+for (const backend of BACKENDS) for (const [name, vs] of Object.entries(allVectorSuites)) {
   const suite = suiteOn(backend, name);
   const curve = curveOf(name);
   const e = vs.examples[1]!;
@@ -75,7 +81,7 @@ for (const backend of BACKENDS) for (const [name, vs] of Object.entries(vectorSu
     });
 
     it('rejects a proof of the sibling suite on the same key and alpha', () => {
-      const other = getSuite(sibling[name]!);
+      const other = siblingOf(name);
       const otherPi = other.prove(hex(e.sk), alpha);
       expect(other.verify(pk, alpha, otherPi).valid).toBe(true);
       expectInvalid(suite, pk, alpha, otherPi, /challenge/);
@@ -150,41 +156,58 @@ describe('edwards25519 keys: validate_key and strict decoding', () => {
   }
 });
 
-describe('P-256 keys: strict SEC1 compressed decoding', () => {
-  const suite = suites['ECVRF-P256-SHA256-TAI'];
+const SEC1_CURVES = [
+  { name: 'ECVRF-P256-SHA256-TAI', curve: 'P-256', Point: p256.Point },
+  { name: 'ECVRF-SECP256K1-SHA256-TAI', curve: 'secp256k1', Point: secp256k1.Point },
+] as const;
+
+for (const { name, curve, Point: SecPoint } of SEC1_CURVES) describe(`${curve} keys: strict SEC1 compressed decoding`, () => {
+  const suite = getSuite(name);
   const sk = new Uint8Array(32).fill(3);
   const alpha = Uint8Array.of(1, 2, 3);
   const pi = suite.prove(sk, alpha);
   const compressed = suite.publicKey(sk);
-  const point = p256.Point.fromBytes(compressed);
-  const P = p256.Point.Fp.ORDER;
+  const point = SecPoint.fromBytes(compressed);
+  const P = SecPoint.Fp.ORDER;
   // The smallest x on the curve, to build an x >= p encoding of a real point.
   let smallX = 1n;
   while (!isOnCurveX(smallX)) smallX++;
 
-  it('refuses the point at infinity (0x00)', () => {
+  it('refuses the point at infinity (0x00), and 33 zero bytes', () => {
     expectInvalid(suite, Uint8Array.of(0), alpha, pi, /not a valid point encoding/);
+    expectInvalid(suite, new Uint8Array(33), alpha, pi, /not a valid point encoding/);
   });
   it('refuses the uncompressed form of the right key (only the 33-byte form is PK_string)', () => {
     expect(suite.verify(compressed, alpha, pi).valid).toBe(true);
     expectInvalid(suite, point.toBytes(false), alpha, pi, /33 bytes/);
   });
   it('refuses x >= p, an x off the curve and a bad prefix', () => {
+    expect(smallX + P).toBeLessThan(2n ** 256n);
     expectInvalid(suite, concatBytes(Uint8Array.of(2), numberToBytesBE(smallX + P, 32)), alpha, pi, /not a valid point/);
     let offX = smallX + 1n;
     while (isOnCurveX(offX)) offX++;
     expectInvalid(suite, concatBytes(Uint8Array.of(2), numberToBytesBE(offX, 32)), alpha, pi, /not a valid point/);
-    const badPrefix = compressed.slice();
-    badPrefix[0] = 0x05;
-    expectInvalid(suite, badPrefix, alpha, pi, /prefix/);
+    for (const prefix of [0x00, 0x01, 0x04, 0x05, 0x06, 0x07]) {
+      const badPrefix = compressed.slice();
+      badPrefix[0] = prefix;
+      expectInvalid(suite, badPrefix, alpha, pi, /prefix/);
+    }
+  });
+  it('refuses the same defects in Gamma', () => {
+    const rest = pi.subarray(33);
+    expectInvalid(suite, compressed, alpha, concatBytes(Uint8Array.of(2), numberToBytesBE(smallX + P, 32), rest), /Gamma is not a valid point/);
+    expectInvalid(suite, compressed, alpha, concatBytes(new Uint8Array(33), rest), /Gamma is not a valid point/);
+    const badPrefix = pi.slice();
+    badPrefix[0] = 0x04;
+    expectInvalid(suite, compressed, alpha, badPrefix, /Gamma is not a valid point/);
   });
   it('the x >= p test point is real: x - p decodes', () => {
-    expect(() => p256.Point.fromBytes(concatBytes(Uint8Array.of(2), numberToBytesBE(smallX, 32)))).not.toThrow();
+    expect(() => SecPoint.fromBytes(concatBytes(Uint8Array.of(2), numberToBytesBE(smallX, 32)))).not.toThrow();
   });
 
   function isOnCurveX(x: bigint): boolean {
     try {
-      p256.Point.fromBytes(concatBytes(Uint8Array.of(2), numberToBytesBE(x, 32)));
+      SecPoint.fromBytes(concatBytes(Uint8Array.of(2), numberToBytesBE(x, 32)));
       return true;
     } catch {
       return false;
