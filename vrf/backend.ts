@@ -3,7 +3,7 @@
  * `vrfReady()` has loaded libsodium (WebAssembly, asynchronous by nature), the libsodium fast
  * path after. The switch changes speed only: both give byte-identical proofs and outputs and the
  * same verdicts (see `sodium-ed25519.ts`), so a caller that never awaits `vrfReady()` is still
- * correct, just slower. P-256 suites always run on the reference.
+ * correct, just slower. The P-256 and secp256k1 suites always run on the reference.
  *
  * libsodium is imported dynamically so that a page that never verifies does not download it,
  * and so that a bundler puts it in its own chunk.

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { vectorSuites } from './vectors.ts';
+import { secp256k1Vectors, vectorSuites } from './vectors.ts';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,6 +29,12 @@ describe('vrf/cli.ts verify', () => {
   it('prints beta and exits 0 for a valid proof', async () => {
     const r = await cli(...args());
     expect(r).toMatchObject({ code: 0, stdout: `${e.beta}\n` });
+  });
+
+  it('takes the secp256k1 suite by name from the registry', async () => {
+    const k = secp256k1Vectors.examples[1]!;
+    const r = await cli(...args({ suite: 'ECVRF-SECP256K1-SHA256-TAI', pk: k.pk, alpha: k.alpha, proof: k.pi }));
+    expect(r).toMatchObject({ code: 0, stdout: `${k.beta}\n` });
   });
 
   it('prints the reason and exits 1 for a tampered proof', async () => {
