@@ -6,6 +6,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { internalSuites } from '../../vrf/suites.ts';
 import { vrfReady } from '../../vrf/backend.ts';
+import { chainWitnessMaker } from './chain-witnesses.ts';
 
 /** Slightly below the main thread (nice 0): why not more is in prover.ts. */
 const PROVER_NICE = 2;
@@ -22,6 +23,11 @@ export interface ProveTask {
 export interface ProveResult {
   readonly pi: Uint8Array;
   readonly beta: Uint8Array;
+  /**
+   * For a suite a contract verifies with witnesses (chain-witnesses.ts): the proof's witnesses,
+   * hex. Made here, not on the main thread: they cost about as much as a verification.
+   */
+  readonly witnesses?: string;
 }
 
 /** A proof as this worker answers it: with when the worker took the task up, so the pool knows how long it queued. */
@@ -31,16 +37,21 @@ export interface WorkerProveResult extends ProveResult {
 }
 
 const { workerData } = await import('node:worker_threads');
-await vrfReady(); // edwards25519 proofs on libsodium (same bytes as the reference, faster)
+// edwards25519 proofs on libsodium (same bytes as the reference, faster); the P-256 and secp256k1
+// suites are not switched and stay on @noble/curves, so this only costs them the load.
+await vrfReady();
 lowerThreadPriority();
 const data = workerData as ProverWorkerData;
 const suite = internalSuites[data.suite];
 if (!suite) throw new Error(`unknown VRF suite ${data.suite}`);
+const witnessesOf = chainWitnessMaker(data.suite);
+const publicKey = witnessesOf ? suite.publicKey(data.secretKey) : undefined;
 
 export default function prove({ alpha }: ProveTask): WorkerProveResult {
   const startedAt = performance.timeOrigin + performance.now();
   const { pi, beta } = suite!.proveWithOutput(data.secretKey, alpha);
-  return { pi, beta, startedAt };
+  if (!witnessesOf) return { pi, beta, startedAt };
+  return { pi, beta, witnesses: witnessesOf(publicKey!, pi, alpha), startedAt };
 }
 
 /**

@@ -56,9 +56,9 @@ export function createProverPool(opts: { suite: string; secretKey: Uint8Array; t
   return {
     prove: async (alpha) => {
       const askedAt = performance.timeOrigin + performance.now();
-      const { pi, beta, startedAt } = (await pool.run({ alpha })) as WorkerProveResult;
+      const { startedAt, ...proof } = (await pool.run({ alpha })) as WorkerProveResult;
       // Both clocks are the wall clock at sub-millisecond precision; a tiny skew between threads is clipped at 0.
-      return { pi, beta, queuedSeconds: Math.max(0, startedAt - askedAt) / 1000 };
+      return { ...proof, queuedSeconds: Math.max(0, startedAt - askedAt) / 1000 };
     },
     close: () => pool.destroy(),
   };

@@ -50,6 +50,11 @@ export interface OutcomeMessage {
   readonly alpha: string;
   readonly pi: string;
   readonly beta: string;
+  /**
+   * Only for a suite a contract verifies with witnesses (chain-witnesses.ts): hex of their ABI
+   * encoding. Not in the record: anyone derives them from the key, pi and alpha.
+   */
+  readonly witnesses?: string;
   readonly record: OutcomeRecord;
   readonly recordHash: string;
 }
@@ -258,13 +263,13 @@ export class RoomTranscript {
     return this.#append(this.#sealed({ seq: this.#count, prev: this.head, roomId: this.roomId, drawSeq, type: 'move', receiptSeq: draw.receipt.seq, player, move, authorization }));
   }
 
-  #prove(draw: PendingDraw): Promise<{ alpha: Uint8Array; pi: Uint8Array; beta: Uint8Array }> {
+  #prove(draw: PendingDraw): Promise<{ alpha: Uint8Array; pi: Uint8Array; beta: Uint8Array; witnesses?: string }> {
     const { receipt, seeds, revealWrites } = draw;
     const ordered = receipt.players.map((p) => seeds.get(p.toLowerCase()));
     if (ordered.some((s) => s === undefined)) return Promise.reject(new Error(`draw ${receipt.drawSeq} is missing seeds`));
     const alpha = receiptAlpha(receipt, ordered as string[]);
     draw.proving ??= Promise.all([this.ctx.prover.prove(alpha), ...revealWrites]).then(
-      ([{ pi, beta }]) => ({ alpha, pi, beta }),
+      ([{ pi, beta, witnesses }]) => ({ alpha, pi, beta, ...(witnesses === undefined ? {} : { witnesses }) }),
       (err: unknown) => {
         draw.proving = undefined;
         throw err;
@@ -276,7 +281,7 @@ export class RoomTranscript {
   async #settle(draw: PendingDraw): Promise<OutcomeMessage> {
     const { receipt, seeds, moves } = draw;
     const ordered = receipt.players.map((p) => seeds.get(p.toLowerCase())!);
-    const { alpha, pi, beta } = await this.#prove(draw);
+    const { alpha, pi, beta, witnesses } = await this.#prove(draw);
     const mapping = outcomeMappings[`${receipt.game}/${receipt.kind}`];
     if (!mapping) throw new Error(`no mapping for ${receipt.game}/${receipt.kind}`);
     // The receipt's own rules, even when the server serves others now (a restart with another edge settling a recovered draw).
@@ -296,7 +301,8 @@ export class RoomTranscript {
       result: mapping.result(beta, receipt.action, moves, terms),
     }))) as OutcomeRecord & { hash: string };
     const { hash, ...bare } = record;
-    return { suite: receipt.suite, keyId: receipt.keyId, alpha: record.alpha, pi: record.pi, beta: record.beta, record: bare, recordHash: hash };
+    const chain = witnesses === undefined ? {} : { witnesses };
+    return { suite: receipt.suite, keyId: receipt.keyId, alpha: record.alpha, pi: record.pi, beta: record.beta, ...chain, record: bare, recordHash: hash };
   }
 
   /** Ends a draw without an outcome, naming the players whose seeds never came (by their place in the receipt). */

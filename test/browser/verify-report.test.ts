@@ -5,7 +5,9 @@
  * for is highlighted with its JSON open, and the dice histogram shows only for the dice room (the
  * raid gets its loot against the published table instead). Tampered transcripts, pasted in (a
  * result changed, a byte of beta changed), fail the room's verdict and say why in words, with the
- * verifier's exact problem kept in a details element.
+ * verifier's exact problem kept in a details element. A transcript of the fifth suite,
+ * ECVRF-SECP256K1-SHA256-TAI (FAIRNESS.md section 11's example), pasted with its keys, verifies
+ * in the browser too, and fails with a byte of its proof changed.
  */
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ import { getJson, TestPlayer } from '../helpers/player.ts';
 import { Raider } from '../helpers/raider.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 import { withServerAndBrowser } from '../helpers/browser-suite.ts';
+import { buildSecp256k1Example } from '../fairness/worked-example-secp256k1.ts';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -193,5 +196,34 @@ describe('/verify as a readable report', () => {
     expect(errors).toEqual([]);
     await page.close();
     await Promise.all([a.room.leave(), b.room.leave()]);
+  });
+
+  it('a transcript of ECVRF-SECP256K1-SHA256-TAI, pasted with its keys: verified; a byte of pi changed, failed', { timeout: 120_000 }, async () => {
+    const example = await buildSecp256k1Example();
+    const page = await browser.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${server.url}/verify`);
+    // The server's own keys are filled in first; then the example's replace them (no chain: it was never anchored).
+    await page.locator('#key-source', { hasText: 'filled in from' }).waitFor();
+    await page.selectOption('#suite', example.keys.suite);
+    await page.fill('#public-key', example.keys.publicKey);
+    await page.fill('#receipt-signer', example.keys.receiptSigner);
+    await page.fill('#rpc-url', '');
+    await page.fill('#registry', '');
+    const good = await paste(page, example.transcript);
+    console.log(`verdict (${example.keys.suite}): ${good.text}`);
+    expect(good.ok).toBe('true');
+    expect(good.text).toMatch(/^✓ All 3 records verified: room worked-secp256k1-dice had 1 draw/);
+    for (const r of await rows(page)) expect(r.check, r.words).toBe('✓ verified');
+
+    const flipped = structuredClone(example.transcript);
+    const outcome = flipped.records.find((r) => r.type === 'outcome') as Loose & { pi: string };
+    outcome.pi = `${outcome.pi.slice(0, 100)}${outcome.pi[100] === '0' ? '1' : '0'}${outcome.pi.slice(101)}`;
+    expect((await paste(page, flipped)).ok).toBe('false');
+    const technical = await page.locator(`#records tbody tr[data-seq="${outcome.seq}"] details.technical`).textContent();
+    console.log(`why (pi): ${technical}`);
+    expect(technical).toMatch(/proof: /);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

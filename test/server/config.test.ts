@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
+import { suites } from '../../vrf/index.ts';
 
 describe('loadConfig', () => {
   afterEach(() => {
@@ -131,6 +132,12 @@ describe('loadConfig', () => {
     const [a, b] = ['0x' + '4'.repeat(40), '0x' + 'Ab'.repeat(20)];
     expect(loadConfig({ EARLIER_COURT_ADDRESSES: ` ${a}, ${b} ,` }).earlierCourtAddresses).toEqual([a, b]);
     expect(() => loadConfig({ EARLIER_COURT_ADDRESSES: `${a},0x12` })).toThrow(/EARLIER_COURT_ADDRESSES must be comma-separated addresses, each 0x and 40 hex digits, got "0x12"/);
+  });
+
+  it('takes every suite vrf/ registers as VRF_SUITE, the secp256k1 one too; the default stays edwards25519', () => {
+    for (const name of Object.keys(suites)) expect(loadConfig({ VRF_SUITE: name }).vrfSuite).toBe(name);
+    expect(Object.keys(suites)).toContain('ECVRF-SECP256K1-SHA256-TAI');
+    expect(loadConfig({}).vrfSuite).toBe('ECVRF-EDWARDS25519-SHA512-TAI');
   });
 
   it('treats empty variables as unset and reads process.env by default', () => {
