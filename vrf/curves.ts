@@ -171,52 +171,42 @@ function sec1SecretScalar(q: bigint): (secretKey: Uint8Array) => bigint {
   };
 }
 
-const P256_Q = p256.Point.Fn.ORDER;
-const decodeP256 = (bytes: Uint8Array): P256Point => decodeSec1(p256.Point, bytes);
-
-/** NIST P-256 (RFC 9381 section 5.5, suites 0x01 and 0x02). Integers are big-endian. */
-export const nistP256: EcvrfCurve<P256Point> = {
-  name: 'P-256',
-  Point: p256.Point,
-  order: P256_Q,
-  cofactor: 1,
-  pointLength: 33,
-  scalarLength: 32,
-  secretKeyLength: 32,
-  decodePoint: decodeP256,
-  intToBytes: (n, length) => numberToBytesBE(n, length),
-  bytesToInt: (bytes) => bytesToNumberBE(bytes),
-  secretScalar: sec1SecretScalar(P256_Q),
-  // interpret_hash_value_as_a_point: 0x02 || hash, refused unless it decodes.
-  hashValueToPoint: (hash) => tryDecode(decodeP256, concatBytes(Uint8Array.of(0x02), hash)),
-  nonce: rfc6979Sha256(P256_Q),
-  multiplySecret: (point, scalars) => multiplyShared(p256.Point.ZERO, point, scalars, 256),
-  hasher: p256_hasher as unknown as H2CHasherLike<P256Point>,
-};
-
-const SECP256K1_Q = secp256k1.Point.Fn.ORDER;
-const decodeSecp256k1 = (bytes: Uint8Array): Secp256k1Point => decodeSec1(secp256k1.Point, bytes);
+/** What a SEC1 curve definition needs of its noble point class. */
+interface Sec1Point<P extends GroupPoint<P>> extends PointClass<P>, Sec1PointClass<P> {
+  readonly Fn: { readonly ORDER: bigint };
+}
 
 /**
- * secp256k1 (SEC 2 section 2.4.1), for the suite 0xFE: P-256's rules with the curve swapped
- * (SEC1 compressed points, ptLen 33, qLen 32, big-endian integers, RFC 6979 nonces with SHA-256,
- * 0x02 || hash for try-and-increment). Cofactor 1, so every decoded point is in the group.
+ * A SEC1 curve of 256-bit order as the suites use it: compressed points (ptLen 33), qLen 32,
+ * big-endian integers, keys in [1, q-1], RFC 6979 nonces with SHA-256 and `0x02 || hash` for
+ * try-and-increment. Cofactor 1, so every decoded point is in the group.
  */
-export const secp256k1Curve: EcvrfCurve<Secp256k1Point> = {
-  name: 'secp256k1',
-  Point: secp256k1.Point,
-  order: SECP256K1_Q,
-  cofactor: 1,
-  pointLength: 33,
-  scalarLength: 32,
-  secretKeyLength: 32,
-  decodePoint: decodeSecp256k1,
-  intToBytes: (n, length) => numberToBytesBE(n, length),
-  bytesToInt: (bytes) => bytesToNumberBE(bytes),
-  secretScalar: sec1SecretScalar(SECP256K1_Q),
-  hashValueToPoint: (hash) => tryDecode(decodeSecp256k1, concatBytes(Uint8Array.of(0x02), hash)),
-  nonce: rfc6979Sha256(SECP256K1_Q),
-  multiplySecret: (point, scalars) => multiplyShared(secp256k1.Point.ZERO, point, scalars, 256),
-  // Unused by a try-and-increment suite; present because the curve type carries one.
-  hasher: secp256k1_hasher as unknown as H2CHasherLike<Secp256k1Point>,
-};
+function sec1Curve<P extends GroupPoint<P>>(name: string, Point: Sec1Point<P>, hasher: unknown): EcvrfCurve<P> {
+  const q = Point.Fn.ORDER;
+  const decodePoint = (bytes: Uint8Array): P => decodeSec1(Point, bytes);
+  return {
+    name,
+    Point,
+    order: q,
+    cofactor: 1,
+    pointLength: 33,
+    scalarLength: 32,
+    secretKeyLength: 32,
+    decodePoint,
+    intToBytes: (n, length) => numberToBytesBE(n, length),
+    bytesToInt: (bytes) => bytesToNumberBE(bytes),
+    secretScalar: sec1SecretScalar(q),
+    // interpret_hash_value_as_a_point: 0x02 || hash, refused unless it decodes.
+    hashValueToPoint: (hash) => tryDecode(decodePoint, concatBytes(Uint8Array.of(0x02), hash)),
+    nonce: rfc6979Sha256(q),
+    multiplySecret: (point, scalars) => multiplyShared(Point.ZERO, point, scalars, 256),
+    // The RFC 9380 hasher of the h2c suites (P-256 SSWU); a try-and-increment suite never calls it.
+    hasher: hasher as H2CHasherLike<P>,
+  };
+}
+
+/** NIST P-256 (RFC 9381 section 5.5, suites 0x01 and 0x02). */
+export const nistP256: EcvrfCurve<P256Point> = sec1Curve<P256Point>('P-256', p256.Point, p256_hasher);
+
+/** secp256k1 (SEC 2 section 2.4.1), for the suite 0xFE: P-256's rules with the curve swapped. */
+export const secp256k1Curve: EcvrfCurve<Secp256k1Point> = sec1Curve<Secp256k1Point>('secp256k1', secp256k1.Point, secp256k1_hasher);
