@@ -21,22 +21,41 @@ export const sourceFile = (name: ContractName): string => join(here, 'contracts'
 export const SOURCE = sourceFile('GameAssets');
 export { ARTIFACT, artifactFile, CONTRACT_NAMES, readArtifact, type Artifact, type ContractName } from './artifact.ts';
 
+const ROOT = join(here, '..', '..');
+
+/**
+ * Imports by source unit name: OpenZeppelin from node_modules; a bare name (`./VrfSecp256k1.sol`
+ * seen from a contract of the compiled set) from `contracts/`; any other path from the repository
+ * root (a test harness importing `server/chain/contracts/...`).
+ */
 function findImport(path: string): { contents: string } | { error: string } {
-  try {
-    return { contents: readFileSync(require.resolve(path), 'utf8') };
-  } catch {
-    return { error: `not found: ${path}` };
+  const candidates = path.startsWith('@') ? [() => require.resolve(path)] : [() => join(here, 'contracts', path), () => join(ROOT, path)];
+  for (const file of candidates) {
+    try {
+      return { contents: readFileSync(file(), 'utf8') };
+    } catch {
+      // the next place
+    }
   }
+  return { error: `not found: ${path}` };
 }
 
-/** Every contract, compiled from today's sources, by name. */
-export function compileContracts(): { [N in ContractName]: Artifact<N> } {
-  const sources = Object.fromEntries(CONTRACT_NAMES.map((n) => [`${n}.sol`, { content: readFileSync(sourceFile(n), 'utf8') }]));
+/** A compiled contract as solc gives it: its ABI and creation bytecode (0x-prefixed). */
+export interface CompiledContract {
+  readonly abi: unknown[];
+  readonly bytecode: string;
+}
+
+/**
+ * Compiles `sources` (source unit name to text) in one solc run with the settings every contract
+ * of the project is built with: Cancun (OpenZeppelin 5.7 uses MCOPY), the optimizer at 200 runs.
+ * Throws with solc's messages if anything fails to compile.
+ */
+export function compileSolidity(sources: Readonly<Record<string, string>>): Record<string, Record<string, CompiledContract>> {
   const input = {
     language: 'Solidity',
-    sources,
+    sources: Object.fromEntries(Object.entries(sources).map(([unit, content]) => [unit, { content }])),
     settings: {
-      // OpenZeppelin 5.7 uses MCOPY: the target chain must support Cancun.
       evmVersion: 'cancun',
       optimizer: { enabled: true, runs: 200 },
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
@@ -48,10 +67,18 @@ export function compileContracts(): { [N in ContractName]: Artifact<N> } {
   };
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length) throw new Error(`the contracts do not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
-  const artifact = <N extends ContractName>(name: N): Artifact<N> => {
-    const contract = output.contracts[`${name}.sol`]![name]!;
-    return { contractName: name, compiler: solc.version(), abi: contract.abi, bytecode: '0x' + contract.evm.bytecode.object };
-  };
+  return Object.fromEntries(
+    Object.entries(output.contracts).map(([unit, contracts]) => [
+      unit,
+      Object.fromEntries(Object.entries(contracts).map(([name, c]) => [name, { abi: c.abi, bytecode: '0x' + c.evm.bytecode.object }])),
+    ]),
+  );
+}
+
+/** Every contract, compiled from today's sources, by name. */
+export function compileContracts(): { [N in ContractName]: Artifact<N> } {
+  const output = compileSolidity(Object.fromEntries(CONTRACT_NAMES.map((n) => [`${n}.sol`, readFileSync(sourceFile(n), 'utf8')])));
+  const artifact = <N extends ContractName>(name: N): Artifact<N> => ({ contractName: name, compiler: solc.version(), ...output[`${name}.sol`]![name]! });
   return { GameAssets: artifact('GameAssets'), FairnessRegistry: artifact('FairnessRegistry'), RevealCourt: artifact('RevealCourt') };
 }
 

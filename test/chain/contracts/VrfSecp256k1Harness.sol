@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {VrfSecp256k1} from "VrfSecp256k1.sol";
+import {VrfSecp256k1} from "../../../server/chain/contracts/VrfSecp256k1.sol";
 
 /// @title VrfSecp256k1Harness: the library's internal functions as external calls, for tests
 /// and the gas bench only (never deployed by the server).
