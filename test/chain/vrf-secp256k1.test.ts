@@ -9,6 +9,7 @@ import { getSuite } from '../../vrf/index.ts';
 import { encodeWitnesses, fastVerifyWitnesses, unverifiedWitnesses, type Secp256k1Witnesses } from '../../vrf/secp256k1-witnesses.ts';
 import { seededRandom, type SeededRandom } from '../helpers/seed.ts';
 import { deployHarness, witnessArg } from '../helpers/vrf-secp256k1-harness.ts';
+import { revertName } from './library-harness.ts';
 import { candidate, ctrOf, decodes, forgeAtCounter } from '../helpers/secp256k1-forgery.ts';
 
 const P = secp256k1.Point.Fp.ORDER;
@@ -85,6 +86,13 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
       expect(await fastOnChain(pk, pi, alpha, fastVerifyWitnesses(pk, pi, alpha))).toBe(true);
       if (result.valid) expect(await harness.getFunction('proofToHash')(pi)).toBe('0x' + Buffer.from(result.beta).toString('hex'));
     }
+  });
+
+  it('proofToHash refuses a proof that is not 81 bytes rather than hash the memory beside it', async () => {
+    const pi = suite.prove(secp256k1.utils.randomSecretKey(), te.encode('length'));
+    expect(await harness.getFunction('proofToHash')(pi)).toBe('0x' + Buffer.from(suite.proofToHash(pi)).toString('hex'));
+    for (const bad of [pi.subarray(0, 1), pi.subarray(0, 80), concatBytes(pi, Uint8Array.of(0))])
+      expect(await revertName(harness.interface, harness.getFunction('proofToHash')(bad))).toBe('ProofLength');
   });
 
   it('checks counters past the root slots with Euler\'s criterion (an alpha whose ctr >= 5)', async () => {
@@ -219,8 +227,8 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
     const cases: [string, Uint8Array, Uint8Array][] = [
       ['pk x in [n, p) on the curve (fallback)', withX(pk, highX), pi],
       ['Gamma x in [n, p) on the curve (fallback)', pk, withX(pi, highX)],
-      ['c = 0 (fallback)', pk, concatBytes(pi.subarray(0, 33), new Uint8Array(16), pi.subarray(49))],
-      ['s = 0 (fallback)', pk, concatBytes(pi.subarray(0, 49), new Uint8Array(32))],
+      ['c = 0', pk, concatBytes(pi.subarray(0, 33), new Uint8Array(16), pi.subarray(49))],
+      ['s = 0', pk, concatBytes(pi.subarray(0, 49), new Uint8Array(32))],
       ['pk prefix 0x04', concatBytes(Uint8Array.of(4), pk.subarray(1)), pi],
       ['pk prefix 0x00', concatBytes(Uint8Array.of(0), pk.subarray(1)), pi],
       ['pk x = p', withX(pk, P), pi],

@@ -26,11 +26,14 @@ import {Secp256k1} from "./Secp256k1.sol";
 ///    >= p, or x^3 + 7 is a non-residue. Since p = 3 mod 4, -1 is a non-residue, so a is one
 ///    exactly when -a has a square root: for counters 0..3 the witness gives that root (one
 ///    mulmod); from counter 4 on (probability 1/16) the contract uses Euler's criterion (modexp).
-/// Where ecrecover cannot express a step (pk.x, Gamma.x or H.x in [n, p) or 0, c = 0, s = 0, or
-/// s*H = +-c*Gamma), each with probability about 2^-128 for an honest proof, fastVerify falls
-/// back to `verify` and ignores the witnesses. Otherwise it is true exactly when the proof is
-/// valid and the witnesses are the ones `vrf/secp256k1-witnesses.ts` computes (short of a
-/// 160-bit address collision for U, s*H or c*Gamma).
+/// c = 0 and s = 0 are refused outright: c = 0 takes 128 zero bits of SHA-256, and an honest s is
+/// 0 with probability 1/n (an x of 0 is no point of secp256k1: 7 is a non-residue mod p). Where
+/// ecrecover cannot express a step (pk.x, Gamma.x or H.x in [n, p), or s*H = +-c*Gamma), each
+/// with probability about 2^-128 for an honest proof, fastVerify falls back to `verify` and ignores
+/// the witnesses: about 0.9M gas, which whoever submits such a proof pays. Otherwise it is true
+/// exactly when the proof is valid and the witnesses are the ones `vrf/secp256k1-witnesses.ts`
+/// computes, short of a second preimage of a 160-bit address (about 2^160 work) for U, s*H or
+/// c*Gamma: every witness enters c before the address it must match is fixed.
 library VrfSecp256k1 {
     uint256 private constant P = Secp256k1.P;
     uint256 private constant N = Secp256k1.N;
@@ -103,7 +106,8 @@ library VrfSecp256k1 {
     {
         (bool ok, Decoded memory d) = decode(pk, proof);
         if (!ok || w.ctr > 255) return false;
-        if (d.yx == 0 || d.yx >= N || d.gx == 0 || d.gx >= N || d.c == 0 || d.s == 0) return verify(pk, proof, alpha);
+        if (d.c == 0 || d.s == 0 || d.yx == 0 || d.gx == 0) return false;
+        if (d.yx >= N || d.gx >= N) return verify(pk, proof, alpha);
         uint256 hx;
         (ok, hx) = hashToCurveX(pk, alpha, w);
         if (!ok) return false;
@@ -116,8 +120,13 @@ library VrfSecp256k1 {
         return challenge(d, hx, w.u, w.v) == d.c;
     }
 
-    /// beta = SHA256(0xFE || 0x03 || Gamma || 0x00). Call it on a verified proof only.
+    /// A proof handed to `proofToHash` is not 81 bytes.
+    error ProofLength(uint256 length);
+
+    /// beta = SHA256(0xFE || 0x03 || Gamma || 0x00). Call it on a verified proof only; a proof of
+    /// any other length than 81 bytes reverts (it would hash the memory beside it).
     function proofToHash(bytes memory proof) internal pure returns (bytes32) {
+        if (proof.length != 81) revert ProofLength(proof.length);
         return sha256(abi.encodePacked(bytes2(0xFE03), proof[0], bytes32(word(proof, 1)), bytes1(0)));
     }
 
