@@ -20,10 +20,9 @@ import { internalSuites } from '../../vrf/suites.ts';
 import { signDrawRequest } from '../../vrf/protocol/authorization.ts';
 import { seedCommitment, vrfKeyId } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, hexToBytes } from '../../vrf/protocol/encoding.ts';
-import { buildSignInMessage } from '../../vrf/protocol/sign-in-message.ts';
 import type { Transcript } from '../../vrf/protocol/transcript.ts';
 import { journalRoomLog } from '../helpers/journal-room-log.ts';
-import { inputs } from './worked-example.ts';
+import { aliceSignedIn, inputs } from './worked-example.ts';
 
 export const SECP256K1_SUITE = 'ECVRF-SECP256K1-SHA256-TAI';
 /** The P-256 secret key of RFC 9381's examples 10 to 12 (RFC 6979 A.2.5): below secp256k1's n too. */
@@ -63,16 +62,7 @@ export async function buildSecp256k1Example(): Promise<Secp256k1Example> {
     rules: Object.values(PUBLISHED_RULES),
     now: () => inputs.now,
   });
-  const alice = new Wallet(inputs.aliceKey);
-  const session = new Wallet(inputs.aliceSessionKey);
-  const message = buildSignInMessage({
-    ...inputs.signIn,
-    address: alice.address,
-    sessionKey: session.address,
-    issuedAt: new Date(inputs.signIn.issuedAt),
-    expirationTime: new Date(inputs.signIn.expirationTime),
-  });
-  const delegation = { message, signature: await alice.signMessage(message) };
+  const { alice, session, delegation } = await aliceSignedIn();
   const roomId = 'worked-secp256k1-dice';
   const dir = mkdtempSync(join(tmpdir(), 'worked-example-secp256k1-'));
   const room = await RoomTranscript.open(await journalRoomLog(join(dir, `${roomId}.jsonl`)), roomId, ctx);

@@ -51,6 +51,20 @@ export const inputs = {
   blackjack: { stake: 10_000_000 },
 } as const;
 
+/** Alice, her session key, and the sign-in message (signed by Alice) that delegates draws to it. */
+export async function aliceSignedIn(): Promise<{ alice: Wallet; session: Wallet; delegation: { message: string; signature: string } }> {
+  const alice = new Wallet(inputs.aliceKey);
+  const session = new Wallet(inputs.aliceSessionKey);
+  const message = buildSignInMessage({
+    ...inputs.signIn,
+    address: alice.address,
+    sessionKey: session.address,
+    issuedAt: new Date(inputs.signIn.issuedAt),
+    expirationTime: new Date(inputs.signIn.expirationTime),
+  });
+  return { alice, session, delegation: { message, signature: await alice.signMessage(message) } };
+}
+
 export interface WorkedExample {
   readonly keys: { suite: string; publicKey: string; receiptSigner: string };
   readonly keyId: string;
@@ -77,17 +91,8 @@ export async function buildWorkedExample(): Promise<WorkedExample> {
     rules: Object.values(PUBLISHED_RULES),
     now: () => inputs.now,
   });
-  const alice = new Wallet(inputs.aliceKey);
-  const session = new Wallet(inputs.aliceSessionKey);
+  const { alice, session, delegation } = await aliceSignedIn();
   const bob = new Wallet(inputs.bobKey);
-  const message = buildSignInMessage({
-    ...inputs.signIn,
-    address: alice.address,
-    sessionKey: session.address,
-    issuedAt: new Date(inputs.signIn.issuedAt),
-    expirationTime: new Date(inputs.signIn.expirationTime),
-  });
-  const delegation = { message, signature: await alice.signMessage(message) };
   const dir = mkdtempSync(join(tmpdir(), 'worked-example-'));
   const open = async (roomId: string) => RoomTranscript.open(await journalRoomLog(join(dir, `${roomId}.jsonl`)), roomId, ctx);
   const ask = async (room: RoomTranscript, game: string, kind: string, action: Record<string, JsonValue>, seed: string, signer: Wallet, delegated: boolean): Promise<DrawAuthorization> => {
