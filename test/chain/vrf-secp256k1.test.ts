@@ -73,8 +73,35 @@ function decodeWitnesses(bytes: Uint8Array): Secp256k1Witnesses {
   };
 }
 
+/** The key of the hand-made proofs below. */
+const sk = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+type CurvePoint = InstanceType<typeof secp256k1.Point>;
+const xy = (pt: CurvePoint) => [pt.toAffine().x, pt.toAffine().y] as const;
+
+/** The test key's public key and the point H that alpha hashes to (its try-and-increment counter found by the test). */
+function hashPoint(alpha: Uint8Array): { pk: Uint8Array; h: Uint8Array; H: CurvePoint } {
+  const pk = suite.publicKey(sk);
+  const h = concatBytes(Uint8Array.of(2), numberToBytesBE(candidate(pk, alpha, ctrOf(pk, alpha)), 32));
+  return { pk, h, H: secp256k1.Point.fromBytes(h) };
+}
+
+/**
+ * A cheater's proof over the test key for chosen Gamma, U and V: c is the real challenge of those
+ * points and s what `sOf(c)` makes it; the witnesses are the honest proof's counter and roots
+ * with U, s*H, c*Gamma and V of the forgery.
+ */
+function forged(alpha: Uint8Array, Gamma: CurvePoint, U: CurvePoint, V: CurvePoint, sOf: (c: bigint) => bigint) {
+  const { pk, h, H } = hashPoint(alpha);
+  const digest = sha256(concatBytes(Uint8Array.of(0xfe, 0x02), pk, h, Gamma.toBytes(true), U.toBytes(true), V.toBytes(true), Uint8Array.of(0)));
+  const c = bytesToNumberBE(digest.subarray(0, 16));
+  const s = sOf(c);
+  const pi = concatBytes(Gamma.toBytes(true), numberToBytesBE(c, 16), numberToBytesBE(s, 32));
+  const honest = fastVerifyWitnesses(pk, suite.prove(sk, alpha), alpha);
+  const w: Secp256k1Witnesses = { ...honest, u: xy(U), sH: xy(H.multiply(s)), cGamma: xy(Gamma.multiply(c)), v: xy(V) };
+  return { pi, c, s, w };
+}
+
 describe('VrfSecp256k1 on a real node (anvil)', () => {
-  const sk = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
   const alphas = [new Uint8Array(0), Uint8Array.of(0x72), te.encode('sample'), te.encode('x'.repeat(200))];
 
   it('accepts valid proofs with verify and fastVerify, and beta matches vrf/', async () => {
@@ -138,18 +165,10 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
     const { Point } = secp256k1;
     const alpha = te.encode('wrong gamma');
     const x = bytesToNumberBE(sk);
-    const pk = suite.publicKey(sk);
-    const h = concatBytes(Uint8Array.of(2), numberToBytesBE(candidate(pk, alpha, ctrOf(pk, alpha)), 32));
-    const H = Point.fromBytes(h);
+    const { pk, H } = hashPoint(alpha);
     const [Gamma, k, V] = [H.multiply(x + 1n), 0x4242n, Point.BASE.multiply(0x777n)];
     const U = Point.BASE.multiply(k);
-    const digest = sha256(concatBytes(Uint8Array.of(0xfe, 0x02), pk, h, Gamma.toBytes(true), U.toBytes(true), V.toBytes(true), Uint8Array.of(0)));
-    const c = bytesToNumberBE(digest.subarray(0, 16));
-    const s = (k + c * x) % N;
-    const pi = concatBytes(Gamma.toBytes(true), numberToBytesBE(c, 16), numberToBytesBE(s, 32));
-    const honest = fastVerifyWitnesses(pk, suite.prove(sk, alpha), alpha);
-    const xy = (pt: typeof H) => [pt.toAffine().x, pt.toAffine().y] as const;
-    const w = { ...honest, u: xy(U), sH: xy(H.multiply(s)), cGamma: xy(Gamma.multiply(c)), v: xy(V) };
+    const { pi, c, s, w } = forged(alpha, Gamma, U, V, (c) => (k + c * x) % N);
     expect(suite.verify(pk, alpha, pi).valid).toBe(false);
     expect(await verifyOnChain(pk, pi, alpha)).toBe(false);
     expect(await fastOnChain(pk, pi, alpha, w)).toBe(false);
@@ -165,18 +184,10 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
     // Without x, s*B - c*Y cannot be steered: only the ecrecover check on U stands in the way.
     const { Point } = secp256k1;
     const alpha = te.encode('no key');
-    const pk = suite.publicKey(sk);
-    const h = concatBytes(Uint8Array.of(2), numberToBytesBE(candidate(pk, alpha, ctrOf(pk, alpha)), 32));
-    const H = Point.fromBytes(h);
+    const { pk, H } = hashPoint(alpha);
     const [g, t] = [0x5151n, 0x6262n];
     const [Gamma, V, U] = [H.multiply(g), H.multiply(t), Point.BASE.multiply(0x7373n)];
-    const digest = sha256(concatBytes(Uint8Array.of(0xfe, 0x02), pk, h, Gamma.toBytes(true), U.toBytes(true), V.toBytes(true), Uint8Array.of(0)));
-    const c = bytesToNumberBE(digest.subarray(0, 16));
-    const s = (t + c * g) % N; // so that s*H - c*Gamma = V
-    const pi = concatBytes(Gamma.toBytes(true), numberToBytesBE(c, 16), numberToBytesBE(s, 32));
-    const honest = fastVerifyWitnesses(pk, suite.prove(sk, alpha), alpha);
-    const xy = (pt: typeof H) => [pt.toAffine().x, pt.toAffine().y] as const;
-    const w = { ...honest, u: xy(U), sH: xy(H.multiply(s)), cGamma: xy(Gamma.multiply(c)), v: xy(V) };
+    const { pi, w } = forged(alpha, Gamma, U, V, (c) => (t + c * g) % N); // so that s*H - c*Gamma = V
     expect(suite.verify(pk, alpha, pi).valid).toBe(false);
     expect(await verifyOnChain(pk, pi, alpha)).toBe(false);
     expect(await fastOnChain(pk, pi, alpha, w)).toBe(false);
