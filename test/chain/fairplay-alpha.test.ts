@@ -5,26 +5,16 @@
  * refusals (a player twice, a seed missing, numbers canonical JSON cannot hold). On anvil, by
  * eth_call on the test-only harness.
  */
-import { getAddress, toUtf8Bytes, type Contract } from 'ethers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getAddress, toUtf8Bytes } from 'ethers';
+import { describe, expect, it } from 'vitest';
 import { encodeAlpha } from '../../vrf/protocol/alpha.ts';
 import { canonicalJson, type JsonValue } from '../../vrf/protocol/encoding.ts';
 import { RAID_LOOT_MAPPING } from '../../games/raid/rules.ts';
 import { seededRandom, type SeededRandom } from '../helpers/seed.ts';
-import { revertName, startHarness, type Harness } from './library-harness.ts';
+import { revertName, testContractOnAnvil } from '../helpers/solidity-harness.ts';
 import { hex, randomHex, WORKED } from './onchain-vectors.ts';
 
-let harness: Harness;
-let lib: Contract;
-
-beforeAll(async () => {
-  harness = await startHarness();
-  lib = harness.contract;
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const lib = testContractOnAnvil('FairplayLibrariesHarness');
 
 interface Draw {
   suite: string;
@@ -41,7 +31,7 @@ interface Draw {
 
 /** The harness's alpha of a draw, as hex. */
 function chainAlpha(d: Draw, canonicalAction = toUtf8Bytes(canonicalJson(d.action))): Promise<string> {
-  return lib.getFunction('alpha')(d.suite, '0x' + d.keyId.replace(/^0x/, ''), d.roomId, d.drawSeq, d.game, d.kind, canonicalAction, d.players, d.seeds.map((s) => '0x' + s.replace(/^0x/, '')), '0x' + d.prevHash.replace(/^0x/, '')) as Promise<string>;
+  return lib().getFunction('alpha')(d.suite, '0x' + d.keyId.replace(/^0x/, ''), d.roomId, d.drawSeq, d.game, d.kind, canonicalAction, d.players, d.seeds.map((s) => '0x' + s.replace(/^0x/, '')), '0x' + d.prevHash.replace(/^0x/, '')) as Promise<string>;
 }
 
 function tsAlpha(d: Draw): string {
@@ -130,9 +120,9 @@ describe('FairplayAlpha.alpha', () => {
       const twice = draw.players[rng.int(0, draw.players.length - 1)]!;
       const at = rng.int(0, draw.players.length);
       const withTwice = { ...draw, players: [...draw.players.slice(0, at), twice.toLowerCase(), ...draw.players.slice(at)], seeds: [...draw.seeds, randomHex(rng, 32).slice(2)] };
-      expect(await revertName(lib.interface, chainAlpha(withTwice))).toBe('DuplicatePlayer');
-      expect(await revertName(lib.interface, chainAlpha({ ...draw, seeds: draw.seeds.slice(1) }))).toBe('PlayersSeedsMismatch');
-      expect(await revertName(lib.interface, chainAlpha({ ...draw, seeds: [...draw.seeds, randomHex(rng, 32).slice(2)] }))).toBe('PlayersSeedsMismatch');
+      expect(await revertName(lib().interface, chainAlpha(withTwice))).toBe('DuplicatePlayer');
+      expect(await revertName(lib().interface, chainAlpha({ ...draw, seeds: draw.seeds.slice(1) }))).toBe('PlayersSeedsMismatch');
+      expect(await revertName(lib().interface, chainAlpha({ ...draw, seeds: [...draw.seeds, randomHex(rng, 32).slice(2)] }))).toBe('PlayersSeedsMismatch');
     }
   });
 });
@@ -144,7 +134,7 @@ describe('FairplayAlpha.raidLootAction', () => {
     for (const round of rounds) {
       const chest = rng.int(0, 15);
       const action = { round, chest, table: RAID_LOOT_MAPPING };
-      const bytes = (await lib.getFunction('raidLootAction')(round, chest)) as string;
+      const bytes = (await lib().getFunction('raidLootAction')(round, chest)) as string;
       expect(bytes, `round ${round}, chest ${chest}`).toBe(hex(toUtf8Bytes(canonicalJson(action))));
       const draw = { ...randomDraw(rng), game: 'raid', kind: 'loot', action };
       expect(await chainAlpha(draw, bytes as unknown as Uint8Array)).toBe(tsAlpha(draw));
@@ -153,8 +143,8 @@ describe('FairplayAlpha.raidLootAction', () => {
 
   it('refuses what the loot action schema and canonical JSON refuse', async () => {
     expect(() => canonicalJson({ round: 2 ** 53, chest: 0, table: RAID_LOOT_MAPPING })).toThrow();
-    expect(await revertName(lib.interface, lib.getFunction('raidLootAction')(2n ** 53n, 0))).toBe('NotSafeInteger');
-    expect(await revertName(lib.interface, lib.getFunction('raidLootAction')(0, 16))).toBe('ChestOutOfRange');
+    expect(await revertName(lib().interface, lib().getFunction('raidLootAction')(2n ** 53n, 0))).toBe('NotSafeInteger');
+    expect(await revertName(lib().interface, lib().getFunction('raidLootAction')(0, 16))).toBe('ChestOutOfRange');
   });
 });
 
@@ -163,7 +153,7 @@ describe('gas', () => {
     const rng = seededRandom('fairplay-alpha gas');
     const players = randomPlayers(rng, 2);
     const seeds = [randomHex(rng, 32), randomHex(rng, 32)];
-    const gas = (await lib.getFunction('raidLootAlphaGas')('worked-raid', 1234, 42, 3, players, seeds, randomHex(rng, 32))) as bigint;
+    const gas = (await lib().getFunction('raidLootAlphaGas')('worked-raid', 1234, 42, 3, players, seeds, randomHex(rng, 32))) as bigint;
     console.log(`gas: FairplayAlpha.alpha of a raid loot draw, 2 players, action built on chain: ${gas}`);
     expect(gas).toBeGreaterThan(0n);
   });

@@ -6,28 +6,17 @@
  * consumed, so the SHA-256 blocks after beta are read too. Then weights, and the refusals. On
  * anvil, by eth_call on the test-only harness.
  */
-import type { Contract } from 'ethers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_RANGE, OutcomeReader } from '../../vrf/outcome.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { seededRandom, type SeededRandom } from '../helpers/seed.ts';
-import { revertName, startHarness, type Harness } from './library-harness.ts';
+import { revertName, testContractOnAnvil } from '../helpers/solidity-harness.ts';
 import { hex, randomBeta, WORKED } from './onchain-vectors.ts';
 
-let harness: Harness;
-let lib: Contract;
-
-beforeAll(async () => {
-  harness = await startHarness();
-  lib = harness.contract;
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const lib = testContractOnAnvil('FairplayLibrariesHarness');
 
 async function chainInts(beta: Uint8Array, ns: readonly number[]): Promise<{ values: number[]; consumed: number }> {
-  const [values, consumed] = (await lib.getFunction('ints')(hex(beta), ns.map(BigInt))) as [bigint[], bigint];
+  const [values, consumed] = (await lib().getFunction('ints')(hex(beta), ns.map(BigInt))) as [bigint[], bigint];
   return { values: values.map(Number), consumed: Number(consumed) };
 }
 
@@ -98,13 +87,13 @@ describe('OutcomeStream.nextInt', () => {
     const beta = new Uint8Array(32).fill(7);
     for (const n of [0n, 2n ** 53n + 2n, 2n ** 255n]) {
       expect(() => new OutcomeReader(beta).int(Number(n))).toThrow();
-      expect(await revertName(lib.interface, lib.getFunction('uniformInt')(hex(beta), n))).toBe('RangeOutOfBounds');
+      expect(await revertName(lib().interface, lib().getFunction('uniformInt')(hex(beta), n))).toBe('RangeOutOfBounds');
     }
     // 2^53 + 1 is no JS number (it rounds to 2^53, which is allowed): the contract alone sees it.
-    expect(await revertName(lib.interface, lib.getFunction('uniformInt')(hex(beta), 2n ** 53n + 1n))).toBe('RangeOutOfBounds');
+    expect(await revertName(lib().interface, lib().getFunction('uniformInt')(hex(beta), 2n ** 53n + 1n))).toBe('RangeOutOfBounds');
     for (const length of [0, 31, 33, 63, 65]) {
       expect(() => new OutcomeReader(new Uint8Array(length))).toThrow();
-      expect(await revertName(lib.interface, lib.getFunction('uniformInt')(hex(new Uint8Array(length)), 6))).toBe('BetaLength');
+      expect(await revertName(lib().interface, lib().getFunction('uniformInt')(hex(new Uint8Array(length)), 6))).toBe('BetaLength');
     }
   });
 });
@@ -125,7 +114,7 @@ describe('OutcomeStream.nextWeighted', () => {
       const weights = randomWeights(rng);
       const reader = new OutcomeReader(beta);
       const index = reader.weighted(weights);
-      const [got, consumed] = (await lib.getFunction('weighted')(hex(beta), weights.map(BigInt))) as [bigint, bigint];
+      const [got, consumed] = (await lib().getFunction('weighted')(hex(beta), weights.map(BigInt))) as [bigint, bigint];
       expect({ index: Number(got), consumed: Number(consumed) }, `beta ${hex(beta)}, weights ${weights.join(', ')}`).toEqual({ index, consumed: reader.bytesConsumed });
     }
   });
@@ -135,12 +124,12 @@ describe('OutcomeStream.nextWeighted', () => {
     const refused: bigint[][] = [[], [0n], [0n, 0n], [2n ** 53n], [2n ** 52n, 2n ** 52n, 1n], [2n ** 256n - 1n, 1n]];
     for (const weights of refused) {
       expect(() => new OutcomeReader(beta).weighted(weights.map(Number))).toThrow();
-      expect(await revertName(lib.interface, lib.getFunction('weighted')(hex(beta), weights))).toMatch(/^(NoWeights|WeightsSumOutOfBounds)$/);
+      expect(await revertName(lib().interface, lib().getFunction('weighted')(hex(beta), weights))).toMatch(/^(NoWeights|WeightsSumOutOfBounds)$/);
     }
     // The largest sum both accept: 2^53 in all.
     const edge = [1, 2 ** 53 - 1];
     const reader = new OutcomeReader(beta);
-    const [index, consumed] = (await lib.getFunction('weighted')(hex(beta), edge.map(BigInt))) as [bigint, bigint];
+    const [index, consumed] = (await lib().getFunction('weighted')(hex(beta), edge.map(BigInt))) as [bigint, bigint];
     expect({ index: Number(index), consumed: Number(consumed) }).toEqual({ index: reader.weighted(edge), consumed: reader.bytesConsumed });
   });
 });

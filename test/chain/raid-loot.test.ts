@@ -5,31 +5,20 @@
  * `lootTableOf` refuses. The loot is the row at the contract's index of the same table the
  * TypeScript reads. On anvil, by eth_call on the test-only harness.
  */
-import type { Contract } from 'ethers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COIN_LOOT_TABLE, isItemLoot, LOOT_TABLE, lootOutcome, lootTableOf, RAID_LOOT_MAPPING, type LootEntry, type LootResult } from '../../games/raid/rules.ts';
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { seededRandom, type SeededRandom } from '../helpers/seed.ts';
-import { revertName, startHarness, type Harness } from './library-harness.ts';
+import { revertName, testContractOnAnvil } from '../helpers/solidity-harness.ts';
 import { hex, randomBeta, WORKED } from './onchain-vectors.ts';
 
-let harness: Harness;
-let lib: Contract;
-
-beforeAll(async () => {
-  harness = await startHarness();
-  lib = harness.contract;
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const lib = testContractOnAnvil('FairplayLibrariesHarness');
 
 const ACTION = { round: 1, chest: 0, table: RAID_LOOT_MAPPING } as const;
 const TABLES: [string, readonly LootEntry[]][] = [['LOOT_TABLE', LOOT_TABLE], ['COIN_LOOT_TABLE', COIN_LOOT_TABLE]];
 
 async function chainIndex(beta: Uint8Array, table: readonly LootEntry[]): Promise<number> {
-  return Number(await lib.getFunction('lootIndex')(hex(beta), table.map((row) => BigInt(row.weight))));
+  return Number(await lib().getFunction('lootIndex')(hex(beta), table.map((row) => BigInt(row.weight))));
 }
 
 /** What a caller reads from its table's row at the contract's index: the loot result of that row. */
@@ -92,14 +81,14 @@ describe('RaidLoot.lootIndex', () => {
     ];
     for (const table of refused) {
       expect(() => lootTableOf({ lootTable: table })).toThrow();
-      expect(await revertName(lib.interface, lib.getFunction('lootIndex')(hex(randomBeta(rng)), table.map((row) => BigInt(row.weight))))).toBe('BadLootTable');
+      expect(await revertName(lib().interface, lib().getFunction('lootIndex')(hex(randomBeta(rng)), table.map((row) => BigInt(row.weight))))).toBe('BadLootTable');
     }
   });
 
   it('costs some gas per derivation (printed, not asserted)', async () => {
     const rng = seededRandom('raid-loot gas');
     const gas: bigint[] = [];
-    for (let i = 0; i < 20; i++) gas.push((await lib.getFunction('lootIndexGas')(hex(randomBeta(rng)), LOOT_TABLE.map((row) => BigInt(row.weight)))) as bigint);
+    for (let i = 0; i < 20; i++) gas.push((await lib().getFunction('lootIndexGas')(hex(randomBeta(rng)), LOOT_TABLE.map((row) => BigInt(row.weight)))) as bigint);
     gas.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     console.log(`gas: RaidLoot.lootIndex with LOOT_TABLE over 20 random betas: min ${gas[0]}, median ${gas[10]}, max ${gas[19]}`);
     expect(gas[0]).toBeGreaterThan(0n);

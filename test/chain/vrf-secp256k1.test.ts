@@ -1,15 +1,13 @@
-import { JsonRpcProvider, type Contract } from 'ethers';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAnvil, type AnvilNode } from '../../server/chain/anvil.ts';
+import { describe, expect, it } from 'vitest';
 import { getSuite } from '../../vrf/index.ts';
 import { encodeWitnesses, fastVerifyWitnesses, unverifiedWitnesses, type Secp256k1Witnesses } from '../../vrf/secp256k1-witnesses.ts';
 import { seededRandom, type SeededRandom } from '../helpers/seed.ts';
-import { deployHarness, witnessArg } from '../helpers/vrf-secp256k1-harness.ts';
-import { revertName } from './library-harness.ts';
+import { revertName, testContractOnAnvil } from '../helpers/solidity-harness.ts';
+import { witnessArg } from '../helpers/vrf-secp256k1-harness.ts';
 import { candidate, ctrOf, decodes, forgeAtCounter } from '../helpers/secp256k1-forgery.ts';
 
 const P = secp256k1.Point.Fp.ORDER;
@@ -17,25 +15,12 @@ const N = secp256k1.Point.Fn.ORDER;
 const te = new TextEncoder();
 const suite = getSuite('ECVRF-SECP256K1-SHA256-TAI');
 
-let node: AnvilNode;
-let provider: JsonRpcProvider;
-let harness: Contract;
-
-beforeAll(async () => {
-  node = await startAnvil();
-  provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
-  harness = await deployHarness(await provider.getSigner(0));
-}, 60_000);
-
-afterAll(async () => {
-  provider?.destroy();
-  await node?.stop();
-});
+const harness = testContractOnAnvil('VrfSecp256k1Harness');
 
 const verifyOnChain = (pk: Uint8Array, pi: Uint8Array, alpha: Uint8Array): Promise<boolean> =>
-  harness.getFunction('verify')(pk, pi, alpha) as Promise<boolean>;
+  harness().getFunction('verify')(pk, pi, alpha) as Promise<boolean>;
 const fastOnChain = (pk: Uint8Array, pi: Uint8Array, alpha: Uint8Array, w: Secp256k1Witnesses): Promise<boolean> =>
-  harness.getFunction('fastVerify')(pk, pi, alpha, witnessArg(w)) as Promise<boolean>;
+  harness().getFunction('fastVerify')(pk, pi, alpha, witnessArg(w)) as Promise<boolean>;
 
 function randomBytes(rng: SeededRandom, length: number): Uint8Array {
   return Uint8Array.from({ length }, () => rng.int(0, 255));
@@ -111,15 +96,15 @@ describe('VrfSecp256k1 on a real node (anvil)', () => {
       expect(result.valid).toBe(true);
       expect(await verifyOnChain(pk, pi, alpha)).toBe(true);
       expect(await fastOnChain(pk, pi, alpha, fastVerifyWitnesses(pk, pi, alpha))).toBe(true);
-      if (result.valid) expect(await harness.getFunction('proofToHash')(pi)).toBe('0x' + Buffer.from(result.beta).toString('hex'));
+      if (result.valid) expect(await harness().getFunction('proofToHash')(pi)).toBe('0x' + Buffer.from(result.beta).toString('hex'));
     }
   });
 
   it('proofToHash refuses a proof that is not 81 bytes rather than hash the memory beside it', async () => {
     const pi = suite.prove(secp256k1.utils.randomSecretKey(), te.encode('length'));
-    expect(await harness.getFunction('proofToHash')(pi)).toBe('0x' + Buffer.from(suite.proofToHash(pi)).toString('hex'));
+    expect(await harness().getFunction('proofToHash')(pi)).toBe('0x' + Buffer.from(suite.proofToHash(pi)).toString('hex'));
     for (const bad of [pi.subarray(0, 1), pi.subarray(0, 80), concatBytes(pi, Uint8Array.of(0))])
-      expect(await revertName(harness.interface, harness.getFunction('proofToHash')(bad))).toBe('ProofLength');
+      expect(await revertName(harness().interface, harness().getFunction('proofToHash')(bad))).toBe('ProofLength');
   });
 
   it('checks counters past the root slots with Euler\'s criterion (an alpha whose ctr >= 5)', async () => {
