@@ -3,21 +3,14 @@
  * FAIRNESS.md section 9), typed, and the random inputs the on-chain library tests share.
  */
 import { readFileSync } from 'node:fs';
-import type { JsonValue } from '../../vrf/protocol/encoding.ts';
+import type { AlphaInput } from '../../vrf/protocol/alpha.ts';
 import type { SeededRandom } from '../helpers/seed.ts';
 
-export interface AlphaVector {
+/** A draw's alpha inputs as FAIRNESS.md prints them: players and their seeds in two lists. */
+export interface AlphaVector extends Omit<AlphaInput, 'participants'> {
   readonly what: string;
-  readonly suite: string;
-  readonly keyId: string;
-  readonly roomId: string;
-  readonly drawSeq: number;
-  readonly game: string;
-  readonly kind: string;
-  readonly action: JsonValue;
   readonly players: readonly string[];
   readonly seeds: readonly string[];
-  readonly prevHash: string;
   readonly alpha: string;
 }
 

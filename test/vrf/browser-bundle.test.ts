@@ -80,6 +80,22 @@ describe('vrf/ bundles for the browser', () => {
     expect(inPage.foldProof(inPage.anchorLeafHash(leaf), proof)).toBe(foldProof(anchorLeafHash(leaf), proof));
   });
 
+  it('the secp256k1 witnesses bundle with @noble alone and give the same bytes there', async () => {
+    const result = await build(browserBuild(`export * from './vrf/secp256k1-witnesses.ts';`));
+    const inputs = Object.keys(result.metafile!.inputs);
+    expect(inputs.filter((i) => !(i === '<stdin>' || i === 'vrf/secp256k1-witnesses.ts' || /(^|\/)node_modules\/@noble\//.test(i)))).toEqual([]);
+    const sandbox: Record<string, unknown> = {};
+    runInNewContext(`${result.outputFiles![0]!.text}; globalThis.bundle = bundle;`, sandbox);
+    const inPage = sandbox['bundle'] as typeof import('../../vrf/secp256k1-witnesses.ts');
+    const { encodeWitnesses, fastVerifyWitnesses } = await import('../../vrf/secp256k1-witnesses.ts');
+    const { getSuite } = await import('../../vrf/index.ts');
+    const suite = getSuite('ECVRF-SECP256K1-SHA256-TAI');
+    const sk = Uint8Array.from({ length: 32 }, (_, i) => 200 - i);
+    const alpha = new TextEncoder().encode('browser');
+    const [pk, pi] = [suite.publicKey(sk), suite.prove(sk, alpha)];
+    expect(Array.from(inPage.encodeWitnesses(inPage.fastVerifyWitnesses(pk, pi, alpha)))).toEqual(Array.from(encodeWitnesses(fastVerifyWitnesses(pk, pi, alpha))));
+  });
+
   it('the same build fails when a Node-only module slips in (control)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vrf-bundle-'));
     const leak = join(dir, 'leak.ts');
