@@ -21,8 +21,10 @@ export const sourceFile = (name: ContractName): string => join(here, 'contracts'
 export const SOURCE = sourceFile('GameAssets');
 export { ARTIFACT, artifactFile, CONTRACT_NAMES, readArtifact, type Artifact, type ContractName } from './artifact.ts';
 
+/** An import: a library next to the contracts (`./VrfSecp256k1.sol`), else a package (OpenZeppelin). */
 function findImport(path: string): { contents: string } | { error: string } {
   try {
+    if (/^[A-Za-z0-9]+\.sol$/.test(path)) return { contents: readFileSync(join(here, 'contracts', path), 'utf8') };
     return { contents: readFileSync(require.resolve(path), 'utf8') };
   } catch {
     return { error: `not found: ${path}` };
