@@ -28,6 +28,7 @@ export const courtInterface = new Interface([
   `function answerProven(${RECEIPT_TUPLE} r, ${PROVEN_ANSWER_TUPLE} a)`,
   'function provenAnswer(bytes32 caseId) view returns (bool)',
   'function answerWindow() view returns (uint64)',
+  'function registry() view returns (address)',
   'event PaymentHeld(address indexed player, uint256 amount)',
   'error NotOpen(bytes32 caseId)',
 ]);
