@@ -164,6 +164,24 @@ describe('RevealCourt: proven answers for ECVRF-SECP256K1-SHA256-TAI (anvil)', (
     console.log(`court answer gas, unchecked (payout 25, beta 64 and pi 80 bytes): ${plain.gasUsed}; proven minus unchecked: ${tx.gasUsed - plain.gasUsed}`);
   });
 
+  it('prints the gas of proven answers next to unchecked ones (payout 0), over several draws', async () => {
+    const r = rng.fork('gas');
+    const proven: bigint[] = [];
+    const plain: bigint[] = [];
+    const ctrs: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const c = await revealedCase(r);
+      const a = rightAnswer(c);
+      ctrs.push(a.witnesses.ctr);
+      proven.push((await mined(sendProven(c, a, 0))).gasUsed);
+      expect((await caseOf(c.caseId))[4]).toBe(2n);
+      const ed = await revealedCase(r, { suite: ED, keyId: edKeyId });
+      plain.push((await mined(answerPlain(ed.caseId, bytes(r, 64), bytes(r, 80), 0))).gasUsed);
+    }
+    const median = (xs: bigint[]) => [...xs].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))[xs.length >> 1]!;
+    console.log(`court answer gas, payout 0, 6 draws: proven ${proven.join(', ')} (ctr ${ctrs.join(', ')}; median ${median(proven)}), unchecked ${plain.join(', ')} (median ${median(plain)})`);
+  });
+
   it('refuses wrong answers on chain (another alpha, a flipped byte, wrong witnesses, a wrong beta or seed, another key); the claim then pays the maximum payout', async () => {
     const r = rng.fork('wrong');
     const c = await revealedCase(r, { maxPayout: 40 });
