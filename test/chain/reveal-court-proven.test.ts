@@ -223,6 +223,19 @@ describe('RevealCourt: proven answers for ECVRF-SECP256K1-SHA256-TAI (anvil)', (
     expect(await revertOf(sendProven(c, a, 0))).toBe('NotOpen');
   });
 
+  it('refuses the proof of a key registered after the reveal (the house could grind keys for the beta it likes); the claim then pays', async () => {
+    const r = rng.fork('late key');
+    const lateId = hex(r, 8);
+    const c = await revealedCase(r, { keyId: lateId, maxPayout: 20 });
+    expect(await court.getFunction('provenAnswer')(c.caseId)).toBe(true);
+    const late = vrfSecret(r);
+    await mined(registry.getFunction('registerVrfKey')('0x' + lateId, K1, vrf.publicKey(late)));
+    expect(await revertOf(sendProven(c, rightAnswer(c, late), 0))).toBe('KeyNotInForce');
+    await chain.advance(WINDOW + 1);
+    await mined((court.connect(stranger) as Contract).getFunction('claim')(c.caseId));
+    expect(await coinsOf(c.player.address)).toBe(20n);
+  });
+
   it('requires the proven answer when the receipt names an RFC suite but its key is of the secp256k1 suite, and cannot take one', async () => {
     const c = await revealedCase(rng.fork('mixed'), { suite: ED, keyId, maxPayout: 30 });
     expect(await court.getFunction('provenAnswer')(c.caseId)).toBe(true);

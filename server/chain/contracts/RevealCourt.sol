@@ -129,6 +129,7 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     error PayGasTooLow();
     error ProofRequired(bytes32 caseId);
     error NotProvenSuite();
+    error KeyNotInForce();
     error WrongProof();
     error WrongBeta();
 
@@ -236,12 +237,14 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     /// (its digest is the case id), the seed the player revealed (it must open the receipt's
     /// commitment), and the proof, its `fastVerify` witnesses and beta. The court rebuilds alpha
     /// from the receipt and the seed (FairplayAlpha), verifies pi under the public key the
-    /// registry holds for the receipt's keyId, and takes beta only as pi's output. Any mismatch
+    /// registry holds for the receipt's keyId (the key in force at the receipt's issue and before
+    /// the reveal), and takes beta only as pi's output. Any mismatch
     /// reverts: the case stays open, and is claimed after `answerBy` as an unanswered one is.
     function answerProven(Receipt calldata r, ProvenAnswer calldata a) external onlyRole(ANSWER_ROLE) {
         bytes32 caseId = receiptDigest(r);
-        if (_cases[caseId].status != Status.Revealed) revert NotOpen(caseId);
-        _checkProof(r, a);
+        Case storage c = _cases[caseId];
+        if (c.status != Status.Revealed) revert NotOpen(caseId);
+        _checkProof(r, a, c.revealedAt);
         _settle(caseId, a.beta, a.pi, a.payout);
     }
 
@@ -255,14 +258,18 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     }
 
     /// Reverts unless `a` proves the draw of `r`: see `answerProven`.
-    function _checkProof(Receipt calldata r, ProvenAnswer calldata a) private view {
+    function _checkProof(Receipt calldata r, ProvenAnswer calldata a, uint64 revealedAt) private view {
         // The case exists, so reveal checked: one player, one commitment, the seed opened it.
         if (sha256(abi.encodePacked(SEED_TAG, a.seed)) != r.commitments[0]) revert SeedMismatch();
         if (keccak256(bytes(r.suite)) != PROVEN_SUITE) revert NotProvenSuite();
         (bool ok, bytes8 keyId) = _keyIdBytes(r.keyId);
         if (!ok) revert NotProvenSuite();
-        (string memory suite, bytes memory publicKey, ) = registry.vrfKey(keyId);
+        (string memory suite, bytes memory publicKey, uint64 activeFrom) = registry.vrfKey(keyId);
         if (keccak256(bytes(suite)) != PROVEN_SUITE) revert NotProvenSuite();
+        // The key in force when the receipt was issued, as the receipt verifier requires, and in
+        // force before the seed was public: no key registered after the reveal (one ground for a
+        // beta the house likes) can answer.
+        if (activeFrom > revealedAt || registry.vrfKeyAt(r.issuedAt / 1000) != keyId) revert KeyNotInForce();
         if (!VrfSecp256k1.fastVerify(publicKey, a.pi, _alpha(r, keyId, a.seed), a.witnesses)) revert WrongProof();
         if (a.beta.length != 32 || bytes32(a.beta) != VrfSecp256k1.proofToHash(a.pi)) revert WrongBeta();
     }
