@@ -57,6 +57,8 @@ export type CaseAnswer =
       readonly payout: number;
       /** The chip entries that settle the draw, applied (committed) before the answer is sent. */
       readonly chips: readonly ChipEntry[];
+      /** The receipt the case was revealed with: a court that verifies the answer (proven-answer.ts) takes it too. */
+      readonly receipt: ReceiptRecord;
     }
   /**
    * The draw is still pending in its room: asked again on a later poll, answered by `until` (ms)
@@ -119,7 +121,7 @@ export async function answerCase(c: RevealedCase, deps: CaseAnswerDeps): Promise
   if (receipt.players.length !== 1 || seedCommitment(c.seed) !== receipt.commitments[0]) return unknown('the revealed seed is not the receipt\'s (the court checks it: this cannot happen)');
   const outcome = records.find((r) => r.type === 'outcome' && r.drawSeq === c.drawSeq);
   // Paid by its room when it settled: the answer pays nothing more.
-  if (outcome?.type === 'outcome') return { kind: 'answer', beta: hexToBytes(outcome.beta), pi: hexToBytes(outcome.pi), from: 'outcome', payout: 0, chips: [] };
+  if (outcome?.type === 'outcome') return { kind: 'answer', beta: hexToBytes(outcome.beta), pi: hexToBytes(outcome.pi), from: 'outcome', payout: 0, chips: [], receipt };
   const voided = records.some((r) => r.type === 'void' && r.drawSeq === c.drawSeq);
   if (!voided) {
     // Never before the hold ends: an earlier answer would be an oracle while the room's reveal clock runs.
@@ -144,7 +146,7 @@ export async function answerCase(c: RevealedCase, deps: CaseAnswerDeps): Promise
     // The mapping refuses the receipt's action: no retry changes that.
     return claimable(`draw ${draw} has no outcome under its rules: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { kind: 'answer', beta, pi, from: 'proof', payout: settlement.coins, chips: settlementChips(draw, receipt.players[0]!, settlement, voided) };
+  return { kind: 'answer', beta, pi, from: 'proof', payout: settlement.coins, chips: settlementChips(draw, receipt.players[0]!, settlement, voided), receipt };
 }
 
 /** The terms of the rules the receipt names (served now, or kept from before), or why there are none. */

@@ -1,10 +1,23 @@
 /**
  * The RevealCourt contract as the server sees it (FAIRNESS.md section 10): the events it follows,
- * the views it reads and the one call it makes, `answer`. Written as a human-readable ABI of the
+ * the views it reads and the calls it makes: `answer`, and `answerProven` for a draw of the suite
+ * the court verifies on chain (ECVRF-SECP256K1-SHA256-TAI). Written as a human-readable ABI of the
  * few members used, so the watcher does not depend on the whole compiled artifact.
  * @module
  */
 import { Interface, type Log } from 'ethers';
+import { DRAW_RECEIPT_COURT, receiptMessage, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
+import type { Secp256k1Witnesses } from '../../vrf/secp256k1-witnesses.ts';
+
+/** The suite whose answers the court verifies itself (RevealCourt.answerProven). */
+export const PROVEN_SUITE = 'ECVRF-SECP256K1-SHA256-TAI';
+
+/** RevealCourt.Receipt, field for field (the court's EIP-712 `DrawReceipt` with court terms). */
+const RECEIPT_TUPLE =
+  'tuple(string roomId, uint64 drawSeq, uint64 recordSeq, bytes32 prevHash, string game, string kind, string action, address[] players, bytes32[] commitments, string suite, string keyId, uint64 issuedAt, bytes32 rulesHash, uint64 revealDeadline, uint64 maxPayout)';
+/** RevealCourt.ProvenAnswer; its witnesses are VrfSecp256k1.Witnesses. */
+const PROVEN_ANSWER_TUPLE =
+  'tuple(bytes32 seed, bytes beta, bytes pi, tuple(uint256 ctr, uint256[4] nonResidueRoots, uint256[2] u, uint256[2] sH, uint256[2] cGamma, uint256[2] v) witnesses, uint64 payout)';
 
 export const courtInterface = new Interface([
   'event Revealed(bytes32 indexed caseId, address indexed player, string roomId, uint64 drawSeq, bytes32 seed, uint64 answerBy)',
@@ -12,7 +25,10 @@ export const courtInterface = new Interface([
   'event Claimed(bytes32 indexed caseId, address indexed player, uint64 amount)',
   'function cases(bytes32 caseId) view returns (address player, uint64 maxPayout, uint64 revealedAt, uint64 answerBy, uint8 status)',
   'function answer(bytes32 caseId, bytes beta, bytes pi, uint64 payout)',
+  `function answerProven(${RECEIPT_TUPLE} r, ${PROVEN_ANSWER_TUPLE} a)`,
+  'function provenAnswer(bytes32 caseId) view returns (bool)',
   'function answerWindow() view returns (uint64)',
+  'function registry() view returns (address)',
   'event PaymentHeld(address indexed player, uint256 amount)',
   'error NotOpen(bytes32 caseId)',
 ]);
@@ -68,4 +84,18 @@ export function parseRevealed(log: Log): RevealedCase {
 export function answerCalldata(caseId: string, beta: Uint8Array, pi: Uint8Array, payout: number): string {
   if (!Number.isSafeInteger(payout) || payout < 0) throw new RangeError(`a court answer pays a whole number of coins, not ${payout}`);
   return courtInterface.encodeFunctionData('answer', ['0x' + caseId, beta, pi, payout]);
+}
+
+/**
+ * The calldata of `answerProven(receipt, {seed, beta, pi, witnesses, payout})`: the answer the
+ * court checks itself. `receipt` is the draw's receipt with its court terms (the court hashes it
+ * to the case id), `seed` the one the player revealed (64 hex), `witnesses` those
+ * `fastVerifyWitnesses` gives for pi under the registered key and the draw's alpha.
+ */
+export function provenAnswerCalldata(receipt: UnsignedReceipt, seed: string, beta: Uint8Array, pi: Uint8Array, witnesses: Secp256k1Witnesses, payout: number): string {
+  if (!Number.isSafeInteger(payout) || payout < 0) throw new RangeError(`a court answer pays a whole number of coins, not ${payout}`);
+  if (receipt.revealDeadline === undefined || receipt.maxPayout === undefined || receipt.rulesHash === undefined) throw new Error('only a receipt with court terms can be answered in the court');
+  const r = DRAW_RECEIPT_COURT.message(receiptMessage(receipt));
+  const w = [BigInt(witnesses.ctr), [...witnesses.nonResidueRoots], [...witnesses.u], [...witnesses.sH], [...witnesses.cGamma], [...witnesses.v]];
+  return courtInterface.encodeFunctionData('answerProven', [r, ['0x' + seed, beta, pi, w, payout]]);
 }

@@ -5,7 +5,8 @@
  *
  * It reads the court's logs in bounded block ranges from its cursor (in the database, so a
  * restart goes on where the last run stopped and no reveal is skipped), at most `pollMs` apart.
- * A case still open (`cases(id).status == 1`) is answered through the fairness sender, whose
+ * A case still open (`cases(id).status == 1`) is answered through the fairness sender (with
+ * `answerProven`, which the court verifies, where the court requires it: proven-answer.ts), whose
  * journal sends each answer exactly once (its id is the case id) and resends it after a crash.
  * A range whose handling fails is read again on the next poll; the cursor passes a case only
  * once it is closed on chain, or known not to be this server's to answer.
@@ -26,6 +27,7 @@ import type { RoomRecords } from '../fairness/room-records.ts';
 import { answerCase, type ServedRules } from './case-answer.ts';
 import { ANSWER_FINAL_REFUSALS, ANSWERED_TOPIC, answerCalldata, CaseStatus, courtInterface, parseRevealed, REVEALED_TOPIC, type RevealedCase } from './court-contract.ts';
 import { SqlCourtCursor, type CourtCursor } from './court-cursor.ts';
+import { NoProvenAnswer, provenAnswers } from './proven-answer.ts';
 
 /** What the watcher needs of the fairness sender (`FairnessTransactions`, server/fairness-chain/). */
 export interface AnswerTransactions {
@@ -88,6 +90,7 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
   const log = opts.log.child({ component: 'court' });
   const cursor = opts.cursor ?? new SqlCourtCursor(requireDatabase(opts.database), opts.court);
   const court = new Contract(opts.court, courtInterface, opts.provider);
+  const proven = provenAnswers(opts.court, opts.provider);
   const pollMs = opts.pollMs ?? 1000;
   const range = opts.blockRange ?? 2000;
   const confirmations = opts.confirmations ?? 1;
@@ -136,9 +139,19 @@ export function startCourtWatcher(opts: CourtWatcherOptions): CourtWatcher {
       return answer.claimable
         ? (note(c, { reason: answer.reason }, 'court case of this server cannot be answered: it will be claimed', 'error'), false)
         : (note(c, { reason: answer.reason }, 'court case not answered: not a draw of this server'), false);
+    // A case the court verifies itself takes the receipt, the seed and pi's witnesses too (proven-answer.ts).
+    let data: string;
+    try {
+      data = (await proven.required(c.caseId))
+        ? await proven.calldata(answer.receipt, c.seed, answer.beta, answer.pi, answer.payout)
+        : answerCalldata(c.caseId, answer.beta, answer.pi, answer.payout);
+    } catch (e) {
+      if (e instanceof NoProvenAnswer) return (note(c, { reason: e.message }, 'court case of this server cannot be answered: it will be claimed', 'error'), false);
+      throw e;
+    }
     // Committed first: a crash before the answer is sent applies them again, by the same refs.
     if (answer.chips.length > 0) await opts.chips.apply(answer.chips);
-    await opts.transactions.submit({ id: c.caseId, to: opts.court, data: answerCalldata(c.caseId, answer.beta, answer.pi, answer.payout), confirmingTopic: ANSWERED_TOPIC, finalRefusals: ANSWER_FINAL_REFUSALS });
+    await opts.transactions.submit({ id: c.caseId, to: opts.court, data, confirmingTopic: ANSWERED_TOPIC, finalRefusals: ANSWER_FINAL_REFUSALS });
     submitted.add(c.caseId);
     const chips = Object.fromEntries(answer.chips.map((e) => [e.reason, e.delta]));
     log.info({ caseId: c.caseId, roomId: c.roomId, drawSeq: c.drawSeq, answerBy: c.answerBy, from: answer.from, payout: answer.payout, chips }, 'court case answered');

@@ -5,7 +5,8 @@
  * later poll; a receipt the server's records do not hold is logged and passed; a case already
  * answered is not answered twice. The answer to the voided draw pays 0 coins (wins move chips
  * only) and settles its chips in a real chip ledger, committed before the answer is submitted, and once
- * however many times it is submitted.
+ * however many times it is submitted. Run for an RFC suite (the court takes the answer as sent) and
+ * for ECVRF-SECP256K1-SHA256-TAI (the court verifies it: the watcher sends `answerProven`).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { PUBLISHED_RULES } from '../../games/registry.ts';
 import { rulesHash } from '../../games/rules-document.ts';
 import { ChipLedger } from '../../server/chips/chip-ledger.ts';
 import type { ServedRules } from '../../server/court/case-answer.ts';
+import { courtInterface, PROVEN_SUITE } from '../../server/court/court-contract.ts';
 import { startCourtWatcher, type AnswerTransactions } from '../../server/court/court-watcher.ts';
 import { SqlCourtCursor } from '../../server/court/court-cursor.ts';
 import { openDatabase, type Database } from '../../server/db/database.ts';
@@ -37,9 +39,8 @@ import { caseStatus, coinBalanceAbi, courtAbi, courtAt, fund, revealToCourt } fr
 import { randomWallet } from '../helpers/gambler.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-const SUITE = getSuite('ECVRF-EDWARDS25519-SHA512-TAI');
+const SUITES = ['ECVRF-EDWARDS25519-SHA512-TAI', 'ECVRF-SECP256K1-SHA256-TAI'] as const;
 const vrfSecret = new Uint8Array(32).fill(7);
-const keyId = vrfKeyId(SUITE.name, SUITE.publicKey(vrfSecret));
 const operator = randomWallet();
 const fairnessKey = randomWallet();
 const DICE = PUBLISHED_RULES['dice']!;
@@ -47,59 +48,61 @@ const RULES: ServedRules = { dice: { document: DICE, hash: rulesHash(DICE) } };
 const STAKE = 10_000_000;
 const STARTING_UNITS = 1_000_000_000;
 
-let node: AnvilNode;
-let provider: JsonRpcProvider;
-let court: string;
-let assetsAddress: string;
-let database: Database;
-let prover: Prover;
+describe.each(SUITES)('the court watcher, VRF suite %s', (suiteName) => {
+  const SUITE = getSuite(suiteName);
+  const keyId = vrfKeyId(SUITE.name, SUITE.publicKey(vrfSecret));
+  let node: AnvilNode;
+  let provider: JsonRpcProvider;
+  let court: string;
+  let assetsAddress: string;
+  let database: Database;
+  let prover: Prover;
 
-beforeAll(async () => {
-  node = await startAnvil();
-  provider = rpcProvider(node.url);
-  const admin = await provider.getSigner(0);
-  await fund(provider, fairnessKey.address);
-  const { abi, bytecode } = readArtifact('GameAssets');
-  const { ContractFactory } = await import('ethers');
-  const assets = await (await new ContractFactory(abi as never, bytecode, admin).deploy('https://fairplay.example/{id}.json', await admin.getAddress(), 86_400)).waitForDeployment();
-  await (await assets.getFunction('configureToken')(1, 10n ** 12n, 10n ** 12n)).wait();
-  const deployment = await ensureFairnessContracts(provider, admin, {
-    recordFile: join(mkdtempSync(join(tmpdir(), 'court-watcher-')), 'fairness.json'),
-    changeDelaySeconds: 86_400,
-    court: { answerWindowSeconds: 600, withdrawDelaySeconds: 86_400, coinTokenId: 1, bondCoins: 1_000_000n },
-    gameAssets: await assets.getAddress(),
-    fairness: fairnessKey.address,
-    vrfKey: { keyId, suite: SUITE.name, publicKey: bytesToHex(SUITE.publicKey(vrfSecret)) },
-    signer: operator.address,
-    rules: [],
+  beforeAll(async () => {
+    node = await startAnvil();
+    provider = rpcProvider(node.url);
+    const admin = await provider.getSigner(0);
+    await fund(provider, fairnessKey.address);
+    const { abi, bytecode } = readArtifact('GameAssets');
+    const { ContractFactory } = await import('ethers');
+    const assets = await (await new ContractFactory(abi as never, bytecode, admin).deploy('https://fairplay.example/{id}.json', await admin.getAddress(), 86_400)).waitForDeployment();
+    await (await assets.getFunction('configureToken')(1, 10n ** 12n, 10n ** 12n)).wait();
+    const deployment = await ensureFairnessContracts(provider, admin, {
+      recordFile: join(mkdtempSync(join(tmpdir(), 'court-watcher-')), 'fairness.json'),
+      changeDelaySeconds: 86_400,
+      court: { answerWindowSeconds: 600, withdrawDelaySeconds: 86_400, coinTokenId: 1, bondCoins: 1_000_000n },
+      gameAssets: await assets.getAddress(),
+      fairness: fairnessKey.address,
+      vrfKey: { keyId, suite: SUITE.name, publicKey: bytesToHex(SUITE.publicKey(vrfSecret)) },
+      signer: operator.address,
+      rules: [],
+    });
+    court = deployment.record.court;
+    assetsAddress = await assets.getAddress();
+    database = await openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'court-watcher-db-')) });
+    prover = createProverPool({ suite: SUITE.name, secretKey: vrfSecret, threads: 1 });
   });
-  court = deployment.record.court;
-  assetsAddress = await assets.getAddress();
-  database = await openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'court-watcher-db-')) });
-  prover = createProverPool({ suite: SUITE.name, secretKey: vrfSecret, threads: 1 });
-});
-afterAll(async () => {
-  await prover?.close();
-  await database?.close();
-  provider?.destroy();
-  await node?.stop();
-});
+  afterAll(async () => {
+    await prover?.close();
+    await database?.close();
+    provider?.destroy();
+    await node?.stop();
+  });
 
-/** A dice receipt this operator signed now for a fresh player, with its seed. */
-async function signedReceipt(roomId: string): Promise<{ record: HashedRecord & ReceiptRecord; player: Wallet; seed: string }> {
-  const player = randomWallet();
-  const seed = newSeed();
-  const issuedAt = (await provider.getBlock('latest'))!.timestamp * 1000;
-  const unsigned: UnsignedReceipt = {
-    seq: 0, prev: GENESIS_HASH, roomId, drawSeq: 0, type: 'receipt', game: 'dice', kind: 'roll',
-    action: { stake: STAKE, target: 5000, direction: 'under' }, players: [player.address], commitments: [seedCommitment(seed)],
-    suite: SUITE.name, keyId, issuedAt, rulesHash: RULES['dice']!.hash, revealDeadline: issuedAt + 86_400_000, maxPayout: 19,
-  };
-  const record = { ...unsigned, signature: operator.signingKey.sign(receiptDigest(unsigned)).serialized } as ReceiptRecord;
-  return { record: { ...record, hash: recordHash(record) }, player, seed };
-}
+  /** A dice receipt this operator signed now for a fresh player, with its seed. */
+  async function signedReceipt(roomId: string): Promise<{ record: HashedRecord & ReceiptRecord; player: Wallet; seed: string }> {
+    const player = randomWallet();
+    const seed = newSeed();
+    const issuedAt = (await provider.getBlock('latest'))!.timestamp * 1000;
+    const unsigned: UnsignedReceipt = {
+      seq: 0, prev: GENESIS_HASH, roomId, drawSeq: 0, type: 'receipt', game: 'dice', kind: 'roll',
+      action: { stake: STAKE, target: 5000, direction: 'under' }, players: [player.address], commitments: [seedCommitment(seed)],
+      suite: SUITE.name, keyId, issuedAt, rulesHash: RULES['dice']!.hash, revealDeadline: issuedAt + 86_400_000, maxPayout: 19,
+    };
+    const record = { ...unsigned, signature: operator.signingKey.sign(receiptDigest(unsigned)).serialized } as ReceiptRecord;
+    return { record: { ...record, hash: recordHash(record) }, player, seed };
+  }
 
-describe('the court watcher', () => {
   it('answers again a case whose answer was lost, passes a receipt it does not know, and answers nothing twice', async () => {
     const known = await signedReceipt('room-known');
     const stranger = await signedReceipt('room-elsewhere');
@@ -155,6 +158,7 @@ describe('the court watcher', () => {
       const knownId = bytesToHex(receiptDigest(known.record));
       await waitFor(async () => (await restarted.poll(), (await caseStatus(courtAt(court, provider), knownId)) === 2), { what: 'the case to be answered after the restart', timeout: 60_000 });
       expect(sent).toEqual([knownId, knownId]);
+      expect(await new Contract(court, courtInterface, provider).getFunction('provenAnswer')('0x' + knownId)).toBe(suiteName === PROVEN_SUITE);
       const [answered] = await provider.getLogs({ address: court, topics: [courtAbi.getEvent('Answered')!.topicHash, '0x' + knownId], fromBlock: 0 });
       const event = courtAbi.parseLog(answered!)!;
       const pi = (event.args.getValue('pi') as string).slice(2);

@@ -8,7 +8,9 @@ import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/Messa
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {FairnessRegistry} from "./FairnessRegistry.sol";
+import {FairplayAlpha} from "./FairplayAlpha.sol";
 import {GameAssets} from "./GameAssets.sol";
+import {VrfSecp256k1} from "./VrfSecp256k1.sol";
 
 /// @title RevealCourt: a void after a reveal costs the house, paid from a bond the house cannot block.
 /// @notice A player holding an operator-signed receipt whose draw was never settled reveals its
@@ -22,6 +24,10 @@ import {GameAssets} from "./GameAssets.sol";
 /// no open case has reserved, and only `withdrawDelay` seconds after announcing it, so a player
 /// who saw enough free bond before revealing is paid. A payment the player's address refuses (a
 /// receiver hook) is held for the player to `collect`, so no hook can block an answer or a claim.
+/// A case whose draw is of the suite ECVRF-SECP256K1-SHA256-TAI (by the receipt's suite, or the
+/// suite its keyId has in the registry) is answered only by `answerProven`: the court rebuilds the
+/// draw's alpha and verifies the proof and beta itself, so a wrong answer is refused and the case
+/// stays open to be claimed, as if none had come.
 contract RevealCourt is AccessControl, ERC1155Holder {
     bytes32 public constant ANSWER_ROLE = keccak256("ANSWER_ROLE");
 
@@ -58,6 +64,8 @@ contract RevealCourt is AccessControl, ERC1155Holder {
         uint64 revealedAt;
         uint64 answerBy;
         Status status;
+        /// The answer must carry a proof the court verifies (`answerProven`).
+        bool proven;
     }
 
     /// A withdrawal of bond the admin announced; none when `executableAt` is 0.
@@ -72,6 +80,8 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     bytes32 private constant COURT_REVEAL_TYPEHASH = keccak256("CourtReveal(bytes32 receipt)");
     bytes32 private constant DOMAIN_TYPEHASH = keccak256("EIP712Domain(string name,string version)");
     bytes16 private constant SEED_TAG = "fairplay-seed-v1";
+    /// The one suite whose proofs the court checks on chain (VrfSecp256k1.sol).
+    bytes32 private constant PROVEN_SUITE = keccak256("ECVRF-SECP256K1-SHA256-TAI");
     /// Gas a payment's transfer may use. GameAssets' transfer to a fresh holder costs about 35,000
     /// (two balance writes, the event, the receiver check); the rest leaves a receiving contract's
     /// hook (a smart wallet, an EIP-7702 delegate) room to run. A hook that refuses, or burns all
@@ -93,7 +103,7 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     /// The EIP-712 domain separator of {name: "Fairplay", version: "2"} (no chain id, no contract).
     bytes32 public immutable domainSeparator;
 
-    mapping(bytes32 caseId => Case) public cases;
+    mapping(bytes32 caseId => Case) private _cases;
     /// The coins open cases may still take: the sum of `maxPayout` over cases with status Revealed.
     uint256 public reserved;
     Withdrawal public pendingWithdrawal;
@@ -117,6 +127,11 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     error NotCoin();
     error NothingOwed(address player);
     error PayGasTooLow();
+    error ProofRequired(bytes32 caseId);
+    error NotProvenSuite();
+    error KeyNotInForce();
+    error WrongProof();
+    error WrongBeta();
 
     event Revealed(bytes32 indexed caseId, address indexed player, string roomId, uint64 drawSeq, bytes32 seed, uint64 answerBy);
     event Answered(bytes32 indexed caseId, bytes beta, bytes pi, uint64 payout);
@@ -164,13 +179,36 @@ contract RevealCourt is AccessControl, ERC1155Holder {
         _checkSignatures(caseId, r.issuedAt, r.players[0], operatorSignature, playerSignature);
         if (sha256(abi.encodePacked(SEED_TAG, seed)) != r.commitments[0]) revert SeedMismatch();
         if (block.timestamp * 1000 > r.revealDeadline) revert RevealTooLate();
-        if (cases[caseId].status != Status.None) revert CaseExists(caseId);
+        if (_cases[caseId].status != Status.None) revert CaseExists(caseId);
         uint256 available = _unreserved();
         if (r.maxPayout > available) revert BondTooSmall(r.maxPayout, available);
         reserved += r.maxPayout;
         uint64 answerBy = SafeCast.toUint64(block.timestamp) + answerWindow;
-        cases[caseId] = Case(r.players[0], r.maxPayout, uint64(block.timestamp), answerBy, Status.Revealed);
+        _cases[caseId] = Case(r.players[0], r.maxPayout, uint64(block.timestamp), answerBy, Status.Revealed, _isProvenSuite(r));
         emit Revealed(caseId, r.players[0], r.roomId, r.drawSeq, seed, answerBy);
+    }
+
+    /// A case: its player, maximum payout, reveal time, answer deadline and status (as before
+    /// proven answers: whether one is required is `provenAnswer`).
+    function cases(bytes32 caseId) external view returns (address player, uint64 maxPayout, uint64 revealedAt, uint64 answerBy, Status status) {
+        Case storage c = _cases[caseId];
+        return (c.player, c.maxPayout, c.revealedAt, c.answerBy, c.status);
+    }
+
+    /// Whether the case's answer must be an `answerProven` the court verifies.
+    function provenAnswer(bytes32 caseId) external view returns (bool) {
+        return _cases[caseId].proven;
+    }
+
+    /// A case is proven when the receipt names the secp256k1 suite, or when its keyId names a
+    /// registered key of that suite: neither a receipt's suite nor its key lets the server pick
+    /// the unchecked answer for a key whose proofs the chain can check.
+    function _isProvenSuite(Receipt calldata r) private view returns (bool) {
+        if (keccak256(bytes(r.suite)) == PROVEN_SUITE) return true;
+        (bool ok, bytes8 keyId) = _keyIdBytes(r.keyId);
+        if (!ok) return false;
+        (string memory suite, , ) = registry.vrfKey(keyId);
+        return keccak256(bytes(suite)) == PROVEN_SUITE;
     }
 
     /// The operator signed the receipt with the signer registered at its issue time (in seconds),
@@ -189,8 +227,80 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     /// the coins the draw's outcome awards the player (0 for a draw its room settled: the room paid
     /// it), paid from the case's reservation; the rest of the reservation is released.
     /// Accepted while the case is open, also after `answerBy` as long as nobody has claimed.
+    /// Refused for a proven case (`answerProven` only).
     function answer(bytes32 caseId, bytes calldata beta, bytes calldata pi, uint64 payout) external onlyRole(ANSWER_ROLE) {
-        Case storage c = cases[caseId];
+        if (_cases[caseId].proven) revert ProofRequired(caseId);
+        _settle(caseId, beta, pi, payout);
+    }
+
+    /// The answer to a proven case (suite ECVRF-SECP256K1-SHA256-TAI), checked here: the receipt
+    /// (its digest is the case id), the seed the player revealed (it must open the receipt's
+    /// commitment), and the proof, its `fastVerify` witnesses and beta. The court rebuilds alpha
+    /// from the receipt and the seed (FairplayAlpha), verifies pi under the public key the
+    /// registry holds for the receipt's keyId (the key in force at the receipt's issue and before
+    /// the reveal), and takes beta only as pi's output. Any mismatch
+    /// reverts: the case stays open, and is claimed after `answerBy` as an unanswered one is.
+    function answerProven(Receipt calldata r, ProvenAnswer calldata a) external onlyRole(ANSWER_ROLE) {
+        bytes32 caseId = receiptDigest(r);
+        Case storage c = _cases[caseId];
+        if (c.status != Status.Revealed) revert NotOpen(caseId);
+        _checkProof(r, a, c.revealedAt);
+        _settle(caseId, a.beta, a.pi, a.payout);
+    }
+
+    /// What `answerProven` takes besides the receipt.
+    struct ProvenAnswer {
+        bytes32 seed;
+        bytes beta;
+        bytes pi;
+        VrfSecp256k1.Witnesses witnesses;
+        uint64 payout;
+    }
+
+    /// Reverts unless `a` proves the draw of `r`: see `answerProven`.
+    function _checkProof(Receipt calldata r, ProvenAnswer calldata a, uint64 revealedAt) private view {
+        // The case exists, so reveal checked: one player, one commitment, the seed opened it.
+        if (sha256(abi.encodePacked(SEED_TAG, a.seed)) != r.commitments[0]) revert SeedMismatch();
+        if (keccak256(bytes(r.suite)) != PROVEN_SUITE) revert NotProvenSuite();
+        (bool ok, bytes8 keyId) = _keyIdBytes(r.keyId);
+        if (!ok) revert NotProvenSuite();
+        (string memory suite, bytes memory publicKey, uint64 activeFrom) = registry.vrfKey(keyId);
+        if (keccak256(bytes(suite)) != PROVEN_SUITE) revert NotProvenSuite();
+        // The key in force when the receipt was issued, as the receipt verifier requires, and in
+        // force before the seed was public: no key registered after the reveal (one ground for a
+        // beta the house likes) can answer.
+        if (activeFrom > revealedAt || registry.vrfKeyAt(r.issuedAt / 1000) != keyId) revert KeyNotInForce();
+        if (!VrfSecp256k1.fastVerify(publicKey, a.pi, _alpha(r, keyId, a.seed), a.witnesses)) revert WrongProof();
+        if (a.beta.length != 32 || bytes32(a.beta) != VrfSecp256k1.proofToHash(a.pi)) revert WrongBeta();
+    }
+
+    /// alpha of the receipt's draw with the revealed seed (FAIRNESS.md section 3; the receipt's
+    /// action is its canonical JSON, as signed).
+    function _alpha(Receipt calldata r, bytes8 keyId, bytes32 seed) private pure returns (bytes memory) {
+        bytes32[] memory seeds = new bytes32[](1);
+        seeds[0] = seed;
+        return FairplayAlpha.alpha(r.suite, keyId, r.roomId, r.drawSeq, r.game, r.kind, bytes(r.action), r.players, seeds, r.prevHash);
+    }
+
+    /// A receipt's keyId (16 lowercase hex digits, as records hold it) as the registry's bytes8.
+    function _keyIdBytes(string calldata keyId) private pure returns (bool ok, bytes8 id) {
+        bytes calldata b = bytes(keyId);
+        if (b.length != 16) return (false, 0);
+        uint64 v;
+        for (uint256 i = 0; i < 16; i++) {
+            uint8 ch = uint8(b[i]);
+            uint8 digit;
+            if (ch >= 0x30 && ch <= 0x39) digit = ch - 0x30;
+            else if (ch >= 0x61 && ch <= 0x66) digit = ch - 0x61 + 10;
+            else return (false, 0);
+            v = (v << 4) | digit;
+        }
+        return (true, bytes8(v));
+    }
+
+    /// Closes an open case with its answer: pays `payout` from its reservation, releases the rest.
+    function _settle(bytes32 caseId, bytes calldata beta, bytes calldata pi, uint64 payout) private {
+        Case storage c = _cases[caseId];
         if (c.status != Status.Revealed) revert NotOpen(caseId);
         if (payout > c.maxPayout) revert PayoutAboveMax(payout, c.maxPayout);
         c.status = Status.Answered; // before the transfer: a receiving contract cannot answer or claim again
@@ -202,7 +312,7 @@ contract RevealCourt is AccessControl, ERC1155Holder {
     /// Pays an unanswered case: the receipt's maximum payout in coins, to the player, once.
     /// Anyone may call it (the player need not).
     function claim(bytes32 caseId) external {
-        Case storage c = cases[caseId];
+        Case storage c = _cases[caseId];
         if (c.status != Status.Revealed) revert NotOpen(caseId);
         if (block.timestamp <= c.answerBy) revert AnswerWindowOpen(caseId, c.answerBy);
         c.status = Status.Claimed; // before the transfer: a receiving contract cannot claim again
