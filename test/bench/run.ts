@@ -20,6 +20,7 @@ import { benchCpu } from './cpu.bench.ts';
 import { benchHostile } from './hostile.bench.ts';
 import { benchReceipts } from './receipts.bench.ts';
 import { benchVrf, type Target } from './vrf.bench.ts';
+import { benchVrfChain } from './vrf-chain.bench.ts';
 
 interface SectionResult {
   /** Printable table (or any text) of the section's measurements. */
@@ -66,6 +67,11 @@ const SECTIONS: readonly Section[] = [
     name: 'awards',
     title: 'awards minted on the embedded node: end to end (outbox write to confirmed), and gas per award by batch size',
     run: () => benchAwards(),
+  },
+  {
+    name: 'vrf-chain',
+    title: 'gas of an ECVRF-SECP256K1-SHA256-TAI proof checked on chain (VrfSecp256k1 fastVerify over random proofs, full verify once), as ratios to a one-award mintAwards in the same run',
+    run: () => benchVrfChain(),
   },
   {
     name: 'browser',
