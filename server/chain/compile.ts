@@ -21,9 +21,10 @@ export const sourceFile = (name: ContractName): string => join(here, 'contracts'
 export const SOURCE = sourceFile('GameAssets');
 export { ARTIFACT, artifactFile, CONTRACT_NAMES, readArtifact, type Artifact, type ContractName } from './artifact.ts';
 
+/** Imports: OpenZeppelin from node_modules, the libraries the contracts share from `contracts/`. */
 function findImport(path: string): { contents: string } | { error: string } {
   try {
-    return { contents: readFileSync(require.resolve(path), 'utf8') };
+    return { contents: readFileSync(path.startsWith('@') ? require.resolve(path) : join(here, 'contracts', path), 'utf8') };
   } catch {
     return { error: `not found: ${path}` };
   }
