@@ -184,7 +184,7 @@ describe('GameAssets.mintWithProof', () => {
   it('mints a draw once: again, or via mintAwards under its award id, is refused', async () => {
     const { d, p, tokenId } = itemDraw('once');
     await (await mint(drawArg(d), p.pi, witnessArg(p.witnesses), tokenId)).wait();
-    expect(await revertOf(mint(drawArg(d), p.pi, witnessArg(p.witnesses), tokenId))).toBe('DrawAlreadyMinted');
+    expect(await revertOf(mint(drawArg(d), p.pi, witnessArg(p.witnesses), tokenId))).toBe('AwardAlreadyMinted');
     // The same draw citing another outcome record is the same draw.
     expect(await revertOf(mint({ ...drawArg(d), recordSeq: d.recordSeq + 1 }, p.pi, witnessArg(p.witnesses), tokenId))).toBe('DrawAlreadyMinted');
     expect(await revertOf(asMinter.getFunction('mintAwards')([d.opener], [tokenId], [1n], [serverAwardId(d)]))).toBe('AwardAlreadyMinted');

@@ -175,12 +175,15 @@ contract GameAssets is ERC1155Supply, AccessControl {
         uint256 tokenId
     ) external onlyRole(MINTER_ROLE) {
         if (draw.players.length != 1) revert NotOneOpener(draw.players.length);
+        // The award id first: a resent call is refused as mintAwards refuses one, and the minter
+        // adopts the mint it finds on chain; DrawAlreadyMinted means another record's award.
+        bytes32 awardId = ProvenLoot.awardId(draw);
+        if (awarded[awardId]) revert AwardAlreadyMinted(awardId);
         bytes32 drawKey = ProvenLoot.drawKey(draw);
         if (provenDraw[drawKey]) revert DrawAlreadyMinted(drawKey);
         provenDraw[drawKey] = true;
         (bytes32 beta, uint256 row, LootRow memory item) = _drawnItem(draw, pi, witnesses);
         if (item.tokenId == 0 || item.tokenId != tokenId) revert NotTheDrawnItem(tokenId, item.tokenId);
-        bytes32 awardId = ProvenLoot.awardId(draw);
         uint256 epoch = currentEpoch();
         _recordAward(awardId, draw.players[0], tokenId, item.amount, epoch);
         _mintRun(draw.players[0], tokenId, item.amount, epoch);
