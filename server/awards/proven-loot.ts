@@ -12,6 +12,9 @@ import type { HashedRecord, OutcomeRecord, ReceiptRecord } from '../../vrf/proto
 import { hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { fastVerifyWitnesses, type Secp256k1Witnesses } from '../../vrf/secp256k1-witnesses.ts';
 import type { Award } from './award-sink.ts';
+import type { LootTablePlan } from '../chain/deployment.ts';
+import { isItemLoot, lootTableOf } from '../../games/raid/rules.ts';
+import type { RulesDocument } from '../../games/rules-document.ts';
 
 /** The one suite the contract verifies. */
 export const PROVEN_SUITE = 'ECVRF-SECP256K1-SHA256-TAI';
@@ -92,6 +95,17 @@ export function provenLootCall(award: Award, outcome: OutcomeRecord, receipt: Re
   };
 }
 
+/**
+ * The loot tables to register on GameAssets: the raid rules document's (games/raid/rules.ts,
+ * `lootTableOf`), under its hash; tokenId 0 marks bonus chips.
+ */
+export function provenLootTables(rules: Readonly<Record<string, { readonly document: RulesDocument; readonly hash: string }>>): LootTablePlan[] {
+  const raid = rules['raid'];
+  if (!raid) return [];
+  const rows = lootTableOf(raid.document.terms).map((l) => ({ weight: l.weight, tokenId: isItemLoot(l) ? l.tokenId : 0, amount: l.amount }));
+  return [{ rulesHash: raid.hash.replace(/^0x/, ''), rows }];
+}
+
 /** One record of a room, by its seq. */
 async function recordAt(records: RoomRecordReader, roomId: string, seq: number): Promise<HashedRecord | undefined> {
   return (await records.records(roomId, { from: seq, limit: 1 }))?.[0];
@@ -136,7 +150,14 @@ export class ProvenLootSource implements ProvenAwards {
 
   async #hasTable(rulesHash: string): Promise<boolean> {
     if (!this.#tables.get(rulesHash)) {
-      const rows = (await this.contract.getFunction('lootTable')(h(rulesHash))) as unknown[];
+      let rows: unknown[] = [];
+      try {
+        rows = (await this.contract.getFunction('lootTable')(h(rulesHash))) as unknown[];
+      } catch (e) {
+        // A contract that predates mintWithProof: every award goes to the batch, as before.
+        const code = (e as { code?: string }).code;
+        if (code !== 'CALL_EXCEPTION' && code !== 'BAD_DATA') throw e;
+      }
       if (rows.length === 0 && !this.#tables.has(rulesHash)) this.onNoTable(rulesHash);
       this.#tables.set(rulesHash, rows.length > 0);
     }
