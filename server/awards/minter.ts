@@ -311,7 +311,10 @@ export class AwardMinter {
     for (const a of awards) if (!found.onChain.has(a.awardId)) this.#checkedAbsent.add(a.awardId);
     for (const c of found.confirmations) {
       await this.#sender.recordConfirmed(c);
-      for (const id of c.awardIds) this.#pending.settle(id);
+      for (const id of c.awardIds) {
+        this.#pending.settle(id);
+        this.#provenCalls.delete(id);
+      }
     }
     const minted = await this.#o.mints.mintsOf([...found.onChain]);
     for (const id of found.onChain) if (!minted.has(id)) this.#held.set(id, 'on chain, but its transaction was not found');
