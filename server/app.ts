@@ -16,6 +16,7 @@ import { Wallet } from 'ethers';
 import { registerAwardMetrics } from './awards/award-metrics.ts';
 import { LeasedMinter } from './awards/leased-minter.ts';
 import { AwardMinter } from './awards/minter.ts';
+import { PROVEN_SUITE, ProvenLootSource, provenLootTables } from './awards/proven-loot.ts';
 import { SqlAwardOutbox } from './awards/sql-award-outbox.ts';
 import { SqlMintLog } from './awards/sql-mint-log.ts';
 import { COIN_TOKEN_ID, TOKEN_IDS } from './awards/tokens.ts';
@@ -150,6 +151,8 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     {
       minterKey: keys.minterKey.reveal(),
       vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex },
+      // On the suite the contract verifies, the raid's loot table goes on chain for mintWithProof.
+      ...(suite.name === PROVEN_SUITE ? { lootTables: provenLootTables(ctx.rules) } : {}),
       fairness: {
         vrfKey: { keyId: ctx.keyId, suite: suite.name, publicKey: ctx.publicKeyHex },
         signer: ctx.receiptSigner,
@@ -190,6 +193,9 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
       whenChainReady: () => chain.whenReady(),
       observer: { minted: metrics.minted, failed: metrics.mintFailed },
       log: log.child({ component: 'minter' }),
+      ...(suite.name === PROVEN_SUITE
+        ? { proven: new ProvenLootSource(roomRecords, chain.contract, (rulesHash) => log.warn({ rulesHash }, 'GameAssets has no loot table for these rules: their raid loot is minted in batches, unproven')) }
+        : {}),
     });
   // One lease for the minter and the fairness key's sender: in a cluster one process sends both.
   const minterLease = cluster?.lease('minter', 10_000);

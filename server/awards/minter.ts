@@ -13,6 +13,10 @@
  *
  * It learns of awards from the outbox (`pending-awards.ts`): those recorded here at once, those
  * of other processes sharing the database by polling. Only awards not yet minted are kept in memory.
+ *
+ * With `proven` (the server on ECVRF-SECP256K1-SHA256-TAI), an award it names a call for (a raid
+ * loot item) is minted alone with `mintWithProof`, under the same award id, journal and checks;
+ * one it cannot prove, or the contract refuses, is held with the reason like any refused award.
  * @module
  */
 import { type BaseWallet, type Contract, type JsonRpcProvider } from 'ethers';
@@ -27,6 +31,7 @@ import { minimumOf, type MinAwardAmounts } from './min-award-amounts.ts';
 import type { MintLog } from './mint-log.ts';
 import { MintSender, type Verdict } from './mint-sender.ts';
 import { PendingAwards } from './pending-awards.ts';
+import { UnprovableAward, type ProvenAwards, type ProvenLootCall } from './proven-loot.ts';
 import { Sleeps } from './sleeps.ts';
 
 export interface MinterOptions {
@@ -54,6 +59,8 @@ export interface MinterOptions {
   readonly pollMs?: number;
   /** How often the outbox is asked for awards other processes recorded; default 250 ms. */
   readonly awardPollMs?: number;
+  /** Awards to mint with their draw's proof (`proven-loot.ts`); default: none, all in batches. */
+  readonly proven?: ProvenAwards;
 }
 
 export type AwardStatus =
@@ -88,6 +95,8 @@ export class AwardMinter {
   readonly #refused = new Map<string, string>();
   /** Once sent, checked since, and absent from the chain: may be sent again. */
   readonly #checkedAbsent = new Set<string>();
+  /** Award id -> its mintWithProof call, or null for a plain award, while it is pending. */
+  readonly #provenCalls = new Map<string, ProvenLootCall | null>();
   /** Below batchSize while a refused batch is being halved to find the award it chokes on. */
   #probeSize: number | undefined;
   #needsReconcile = true;
@@ -302,7 +311,10 @@ export class AwardMinter {
     for (const a of awards) if (!found.onChain.has(a.awardId)) this.#checkedAbsent.add(a.awardId);
     for (const c of found.confirmations) {
       await this.#sender.recordConfirmed(c);
-      for (const id of c.awardIds) this.#pending.settle(id);
+      for (const id of c.awardIds) {
+        this.#pending.settle(id);
+        this.#provenCalls.delete(id);
+      }
     }
     const minted = await this.#o.mints.mintsOf([...found.onChain]);
     for (const id of found.onChain) if (!minted.has(id)) this.#held.set(id, 'on chain, but its transaction was not found');
@@ -310,6 +322,12 @@ export class AwardMinter {
 
   async #mint(batch: Award[]): Promise<void> {
     const { contract, wallet, provider } = this.#o;
+    // A proven award goes alone, first; the rest of the batch waits for the next step.
+    for (const a of this.#o.proven ? batch : []) {
+      const call = await this.#provenCall(a);
+      if (call === 'refused') return;
+      if (call) return this.#mintProven(a, call);
+    }
     // Sorted by player and token: the contract mints each run as one transfer.
     batch.sort((a, b) => (a.player.toLowerCase() < b.player.toLowerCase() ? -1 : a.player.toLowerCase() > b.player.toLowerCase() ? 1 : a.tokenId - b.tokenId));
     const data = contract.interface.encodeFunctionData('mintAwards', [
@@ -334,11 +352,48 @@ export class AwardMinter {
     this.#afterVerdict(batch, verdict);
   }
 
+  /** The award's mintWithProof call, undefined for a plain award, 'refused' (and held) when it cannot be proven. */
+  async #provenCall(a: Award): Promise<ProvenLootCall | undefined | 'refused'> {
+    if (!this.#provenCalls.has(a.awardId)) {
+      try {
+        this.#provenCalls.set(a.awardId, (await this.#o.proven!.callFor(a)) ?? null);
+      } catch (e) {
+        if (!(e instanceof UnprovableAward)) throw e; // the database or the node: retried as any failed step
+        this.#o.log.error({ awardId: a.awardId, reason: e.message }, 'this award cannot be minted with its proof; holding it');
+        this.#refused.set(a.awardId, `not provable: ${e.message}; retried after a restart`);
+        this.#budget.invalidate();
+        return 'refused';
+      }
+    }
+    return this.#provenCalls.get(a.awardId) ?? undefined;
+  }
+
+  async #mintProven(award: Award, call: ProvenLootCall): Promise<void> {
+    const { contract, wallet, provider } = this.#o;
+    // The rest of the batch was counted against the caps: read them again next step.
+    this.#budget.invalidate();
+    const data = contract.interface.encodeFunctionData('mintWithProof', [call.draw, call.pi, call.witnesses, call.tokenId]);
+    let gas: bigint;
+    try {
+      gas = await provider.estimateGas({ from: wallet.address, to: await contract.getAddress(), data });
+    } catch (e) {
+      const refusal = revertOf(contract, e) ?? ((e as { code?: string }).code === 'CALL_EXCEPTION' ? { name: 'a revert without reason', args: [] } : undefined);
+      if (!refusal) throw e;
+      return this.#onRefusal([award], refusal);
+    }
+    this.#probeSize = undefined;
+    this.#checkedAbsent.delete(award.awardId);
+    const verdict = await this.#sender.send(data, [award.awardId], gas);
+    if (verdict.kind === 'confirmed') this.#mintedThisEpoch.set(award.player.toLowerCase(), (this.#mintedThisEpoch.get(award.player.toLowerCase()) ?? 0) + 1);
+    this.#afterVerdict([award], verdict);
+  }
+
   #afterVerdict(awards: readonly { awardId: string }[], verdict: Verdict): void {
     if (verdict.kind === 'confirmed') {
       const now = performance.now();
       const waited: number[] = [];
       for (const a of awards) {
+        this.#provenCalls.delete(a.awardId);
         const since = this.#pending.settle(a.awardId);
         if (since !== undefined) waited.push((now - since) / 1000);
       }

@@ -15,7 +15,7 @@ import { IpcJsonRpcProvider } from './ipc-rpc.ts';
 import { chooseIsolation, namespaceAvailable } from './node-isolation.ts';
 import { httpRelay, ipcRelay, type RpcRelay } from './rpc-relay.ts';
 import { readArtifact } from './artifact.ts';
-import { ensureGameAssets } from './deployment.ts';
+import { ensureGameAssets, type LootTablePlan } from './deployment.ts';
 import { depositsState, type DepositsState } from './deposit-support.ts';
 import { attachFairness, deployFairness, type FairnessContracts, type FairnessKeys } from './fairness-setup.ts';
 
@@ -43,6 +43,8 @@ export interface Chain {
 export interface ChainKeys {
   readonly minterKey: string;
   readonly vrfKey: { readonly keyId: string; readonly suite: string; readonly publicKey: string };
+  /** Loot tables the embedded chain's GameAssets registers for `mintWithProof` (deployment.ts). */
+  readonly lootTables?: readonly LootTablePlan[];
   /** What the fairness registry must hold, and the fairness key's address. */
   readonly fairness: FairnessKeys;
 }
@@ -182,6 +184,7 @@ async function deployEmbedded(config: Config, keys: ChainKeys, minter: Wallet, l
     ),
     minter: minter.address,
     vrfKey: keys.vrfKey,
+    ...(keys.lootTables ? { lootTables: keys.lootTables } : {}),
     depositable: [COIN_TOKEN_ID],
     redeployWithoutDeposit: true,
   });

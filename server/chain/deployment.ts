@@ -40,6 +40,14 @@ export interface DeploymentPlan {
    * minted, it is kept and deposits are unavailable.
    */
   readonly redeployWithoutDeposit?: boolean;
+  /** Loot tables for `mintWithProof`, by rules hash (hex, no 0x): registered unless they are. */
+  readonly lootTables?: readonly LootTablePlan[];
+}
+
+/** A rules document's loot table as GameAssets holds it: tokenId 0 for bonus chips. */
+export interface LootTablePlan {
+  readonly rulesHash: string;
+  readonly rows: readonly { readonly weight: number; readonly tokenId: number; readonly amount: number }[];
 }
 
 const RecordSchema = z.strictObject({ chainId: z.string(), address: z.string(), deployedAt: z.string() });
@@ -80,6 +88,7 @@ export async function ensureGameAssets(provider: Provider, admin: Signer, plan: 
       for (const t of plan.tokens)
         if (!((await contract.getFunction('tokens')(t.id)) as [boolean])[0]) await mined(provider, await contract.getFunction('configureToken')(t.id, t.epochCap, t.playerEpochCap));
       await registerKey(contract, plan.vrfKey);
+      await registerLootTables(contract, plan.lootTables ?? []);
       const deposits = depositCapable ? await openDeposits(contract, plan.depositable ?? []) : 'unavailable';
       return { contract, record: recorded, fresh: false, deposits };
     }
@@ -92,6 +101,7 @@ export async function ensureGameAssets(provider: Provider, admin: Signer, plan: 
   for (const t of plan.tokens) await mined(provider, await contract.getFunction('configureToken')(t.id, t.epochCap, t.playerEpochCap));
   await mined(provider, await contract.getFunction('grantRole')(await contract.getFunction('MINTER_ROLE')(), plan.minter));
   await registerKey(contract, plan.vrfKey);
+  await registerLootTables(contract, plan.lootTables ?? []);
   const deposits = await openDeposits(contract, plan.depositable ?? []);
   const record = { chainId, address: await contract.getAddress(), deployedAt: new Date().toISOString() };
   await writeJsonRecord(plan.recordFile, record);
@@ -103,6 +113,23 @@ async function openDeposits(contract: Contract, ids: readonly number[]): Promise
   for (const id of ids)
     if (!((await contract.getFunction('depositable')(id)) as boolean)) await mined(contract.runner!.provider!, await contract.getFunction('setDepositable')(id, true));
   return ids.length ? 'open' : 'closed';
+}
+
+/**
+ * Registers each loot table unless it is (tables are never replaced). A recorded contract that
+ * predates `registerLootTable` is left as it is: its awards are minted in batches, unproven.
+ */
+async function registerLootTables(contract: Contract, tables: readonly LootTablePlan[]): Promise<void> {
+  for (const t of tables) {
+    let rows: unknown[];
+    try {
+      rows = (await contract.getFunction('lootTable')('0x' + t.rulesHash)) as unknown[];
+    } catch (e) {
+      if ((e as { code?: string }).code === 'CALL_EXCEPTION' || (e as { code?: string }).code === 'BAD_DATA') return;
+      throw e;
+    }
+    if (rows.length === 0) await mined(contract.runner!.provider!, await contract.getFunction('registerLootTable')('0x' + t.rulesHash, t.rows));
+  }
 }
 
 /** Registers the VRF key unless it already is (keys are never replaced). */

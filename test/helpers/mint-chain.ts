@@ -10,6 +10,7 @@ import { Contract, Wallet } from 'ethers';
 import { pino } from 'pino';
 import { awardId, type Award } from '../../server/awards/award-sink.ts';
 import { AwardMinter } from '../../server/awards/minter.ts';
+import type { ProvenAwards } from '../../server/awards/proven-loot.ts';
 import { SqlAwardOutbox } from '../../server/awards/sql-award-outbox.ts';
 import { SqlMintLog } from '../../server/awards/sql-mint-log.ts';
 import { startAnvil } from '../../server/chain/anvil.ts';
@@ -38,6 +39,8 @@ export interface MintChainOptions {
   /** More token ids to configure (uncapped in practice), e.g. items. */
   readonly itemTokens?: readonly number[];
   readonly minAwardAmounts?: ReadonlyMap<number, number>;
+  /** The minter's proven awards (mintWithProof); default none. */
+  readonly proven?: ProvenAwards;
 }
 
 export async function startMintChain(opts: MintChainOptions = {}) {
@@ -65,6 +68,8 @@ export async function startMintChain(opts: MintChainOptions = {}) {
   return {
     provider,
     assets,
+    /** The minter's wallet address (MINTER_ROLE). */
+    minterAddress: wallet.address,
     /** Where the database is, for a second handle on it (another process's). */
     dataDir: dir,
     database,
@@ -81,6 +86,7 @@ export async function startMintChain(opts: MintChainOptions = {}) {
         chainId: 31337n,
         batchSize: opts.batchSize ?? 100,
         ...(opts.minAwardAmounts ? { minAwardAmounts: opts.minAwardAmounts } : {}),
+        ...(opts.proven ? { proven: opts.proven } : {}),
         confirmations: 1,
         receiptTimeoutMs: 5_000,
         log: pino({ level: 'silent' }),

@@ -4,6 +4,9 @@ pragma solidity ^0.8.24;
 import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
 import {ERC1155Supply} from "@openzeppelin/contracts/token/ERC1155/extensions/ERC1155Supply.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ProvenLoot} from "./ProvenLoot.sol";
+import {RaidLoot} from "./RaidLoot.sol";
+import {VrfSecp256k1} from "./VrfSecp256k1.sol";
 
 /// @title GameAssets: what Fairplay players win, as ERC-1155 tokens.
 /// @notice Minting is idempotent by award id (a retried transaction can never mint twice), capped
@@ -12,6 +15,8 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 /// A player deposits tokens of a depositable id (the coin) back into the game by burning them;
 /// the server credits each `Deposited` event once. The supply per id is public (ERC1155Supply),
 /// so anyone can reconcile coins in circulation with withdrawals and deposits.
+/// A raid loot item can instead be minted with its draw's VRF proof (`mintWithProof`): the
+/// contract derives the item itself from the draw, so the minter cannot pick it.
 contract GameAssets is ERC1155Supply, AccessControl {
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
 
@@ -27,6 +32,14 @@ contract GameAssets is ERC1155Supply, AccessControl {
         uint64 activatedAt;
     }
 
+    /// A row of a registered loot table: its weight, and what it holds (`tokenId` 0: bonus chips,
+    /// which are credited off chain and mint nothing).
+    struct LootRow {
+        uint256 weight;
+        uint256 tokenId;
+        uint256 amount;
+    }
+
     /// Length of an emission epoch in seconds (e.g. one day).
     uint64 public immutable epochLength;
 
@@ -38,6 +51,10 @@ contract GameAssets is ERC1155Supply, AccessControl {
     bytes8[] public vrfKeyIds;
     /// Token ids a player may deposit (burn into the game's chips).
     mapping(uint256 id => bool) public depositable;
+    /// Loot tables by the SHA-256 of the rules document that publishes them; never replaced.
+    mapping(bytes32 rulesHash => LootRow[]) private _lootTables;
+    /// Draws (room, sequence number) whose loot was minted with a proof: once per draw.
+    mapping(bytes32 drawKey => bool) public provenDraw;
 
     error AwardAlreadyMinted(bytes32 awardId);
     error LengthMismatch();
@@ -48,12 +65,22 @@ contract GameAssets is ERC1155Supply, AccessControl {
     error ZeroEpochLength();
     error NotDepositable(uint256 id);
     error ZeroDeposit();
+    error LootTableExists(bytes32 rulesHash);
+    error BadLootRow(uint256 row);
+    error UnknownLootTable(bytes32 rulesHash);
+    error NotProvableKey(bytes8 keyId);
+    error NotOneOpener(uint256 players);
+    error DrawAlreadyMinted(bytes32 drawKey);
+    error NotTheDrawnItem(uint256 claimed, uint256 drawn);
 
     event AwardMinted(bytes32 indexed awardId, address indexed to, uint256 indexed id, uint256 amount, uint256 epoch);
     event TokenConfigured(uint256 indexed id, uint256 epochCap, uint256 playerEpochCap);
     event VrfKeyRegistered(bytes8 indexed keyId, string suite, bytes publicKey, uint64 activatedAt);
     event DepositableSet(uint256 indexed id, bool depositable);
     event Deposited(address indexed player, uint256 indexed id, uint256 amount);
+    event LootTableRegistered(bytes32 indexed rulesHash, uint256 rows);
+    /// With the award's AwardMinted: the beta the proof gave and the loot table row it picked.
+    event LootProven(bytes32 indexed awardId, bytes32 indexed rulesHash, bytes32 beta, uint256 row);
 
     constructor(string memory uri_, address admin, uint64 epochLength_) ERC1155(uri_) {
         if (epochLength_ == 0) revert ZeroEpochLength();
@@ -113,6 +140,71 @@ contract GameAssets is ERC1155Supply, AccessControl {
                 runAmount = 0;
             }
         }
+    }
+
+    /// Publishes the loot table of a rules document (FAIRNESS.md section 8), once: rows in the
+    /// document's order, each with weight 1..1,000,000 (as `lootTableOf` accepts), tokenId 0 for
+    /// bonus chips. The contract cannot read the document: the admin vouches that `rulesHash` is
+    /// its SHA-256 and the rows its table, and anyone can check that against the published document.
+    function registerLootTable(bytes32 rulesHash, LootRow[] calldata rows) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        LootRow[] storage table = _lootTables[rulesHash];
+        if (table.length != 0) revert LootTableExists(rulesHash);
+        if (rows.length == 0 || rows.length > RaidLoot.MAX_ROWS) revert BadLootRow(rows.length);
+        for (uint256 i = 0; i < rows.length; i++) {
+            if (rows[i].weight == 0 || rows[i].weight > RaidLoot.MAX_WEIGHT || rows[i].amount == 0) revert BadLootRow(i);
+            table.push(rows[i]);
+        }
+        emit LootTableRegistered(rulesHash, rows.length);
+    }
+
+    function lootTable(bytes32 rulesHash) external view returns (LootRow[] memory) {
+        return _lootTables[rulesHash];
+    }
+
+    /// Mints the item a raid loot draw found, proven: the key must be registered with the suite
+    /// ECVRF-SECP256K1-SHA256-TAI; alpha is rebuilt from the draw's fields, the proof verified with
+    /// its witnesses, and the item read from beta over the loot table registered for the draw's
+    /// `rulesHash`. Only that item, and only if it is `tokenId`, goes to the opener, once per draw,
+    /// under the server's award id (so `mintAwards` cannot mint it again), within the same caps.
+    /// Not checked here (see FAIRNESS.md, "Proven mints"): the operator's receipt signature, the
+    /// seed's commitment, and that the receipt pinned `rulesHash`.
+    function mintWithProof(
+        ProvenLoot.Draw calldata draw,
+        bytes calldata pi,
+        VrfSecp256k1.Witnesses calldata witnesses,
+        uint256 tokenId
+    ) external onlyRole(MINTER_ROLE) {
+        if (draw.players.length != 1) revert NotOneOpener(draw.players.length);
+        // The award id first: a resent call is refused as mintAwards refuses one, and the minter
+        // adopts the mint it finds on chain; DrawAlreadyMinted means another record's award.
+        bytes32 awardId = ProvenLoot.awardId(draw);
+        if (awarded[awardId]) revert AwardAlreadyMinted(awardId);
+        bytes32 drawKey = ProvenLoot.drawKey(draw);
+        if (provenDraw[drawKey]) revert DrawAlreadyMinted(drawKey);
+        provenDraw[drawKey] = true;
+        (bytes32 beta, uint256 row, LootRow memory item) = _drawnItem(draw, pi, witnesses);
+        if (item.tokenId == 0 || item.tokenId != tokenId) revert NotTheDrawnItem(tokenId, item.tokenId);
+        uint256 epoch = currentEpoch();
+        _recordAward(awardId, draw.players[0], tokenId, item.amount, epoch);
+        _mintRun(draw.players[0], tokenId, item.amount, epoch);
+        emit LootProven(awardId, draw.rulesHash, beta, row);
+    }
+
+    /// The verified beta of the draw, the loot table row it picks and that row.
+    function _drawnItem(ProvenLoot.Draw calldata draw, bytes calldata pi, VrfSecp256k1.Witnesses calldata witnesses)
+        private
+        view
+        returns (bytes32 beta, uint256 row, LootRow memory item)
+    {
+        VrfKey storage key = _vrfKeys[draw.keyId];
+        if (keccak256(bytes(key.suite)) != keccak256(bytes(ProvenLoot.SUITE))) revert NotProvableKey(draw.keyId);
+        LootRow[] storage table = _lootTables[draw.rulesHash];
+        if (table.length == 0) revert UnknownLootTable(draw.rulesHash);
+        beta = ProvenLoot.beta(draw, key.publicKey, pi, witnesses);
+        uint256[] memory weights = new uint256[](table.length);
+        for (uint256 i = 0; i < weights.length; i++) weights[i] = table[i].weight;
+        row = RaidLoot.lootIndex(abi.encodePacked(beta), weights);
+        item = table[row];
     }
 
     function _recordAward(bytes32 awardId, address to, uint256 id, uint256 amount, uint256 epoch) private {
