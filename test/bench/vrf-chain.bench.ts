@@ -12,15 +12,19 @@
  * - intrinsic: the 21,000 base plus that calldata (16 gas a nonzero byte, 4 a zero byte);
  * - library: gasleft() around the library call inside the harness (the check alone, its
  *   arguments already in memory), what a contract that calls it pays on top of its own work.
- * The mint is the gasUsed of its transaction (21,000 and calldata included).
+ * Then the price of a proven award: `mintWithProof` of raid loot items (~12 random item draws,
+ * each to a new holder) next to `mintAwards` of one award of the same token on the same
+ * contract, to a new holder and to a holder. Every mint is the gasUsed of its transaction
+ * (21,000 and calldata included).
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { Contract, ContractFactory, JsonRpcProvider, Wallet, hexlify, type JsonRpcSigner } from 'ethers';
+import { JsonRpcProvider, Wallet, type JsonRpcSigner } from 'ethers';
 import { startAnvil } from '../../server/chain/anvil.ts';
-import { readArtifact } from '../../server/chain/compile.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { fastVerifyWitnesses } from '../../vrf/secp256k1-witnesses.ts';
+import { deployProvenLootAssets, drawArg, itemDraw, mintWithProof, randomHex } from '../helpers/proven-loot.ts';
+import { seededRandom } from '../helpers/seed.ts';
 import { deployHarness, witnessArg } from '../helpers/vrf-secp256k1-harness.ts';
 import type { Target } from './vrf.bench.ts';
 
@@ -54,27 +58,36 @@ function secretKey(): Uint8Array {
   }
 }
 
-/** gasUsed of mintAwards with one award: to a holder of the token, and to a new address. */
-async function mintGas(admin: JsonRpcSigner): Promise<{ holder: number; newHolder: number }> {
-  const { abi, bytecode } = readArtifact();
-  const factory = new ContractFactory(abi as never, bytecode, admin);
-  const assets = (await (await factory.deploy('https://fairplay.example/{id}.json', await admin.getAddress(), 86_400)).waitForDeployment()) as Contract;
-  await (await assets.getFunction('grantRole')(await assets.getFunction('MINTER_ROLE')(), await admin.getAddress())).wait();
-  await (await assets.getFunction('configureToken')(1n, 10n ** 12n, 10n ** 9n)).wait();
-  const mint = async (to: string) => {
-    const tx = await assets.getFunction('mintAwards')([to], [1n], [5n], [hexlify(randomBytes(32))]);
-    return Number((await tx.wait()).gasUsed);
-  };
-  const player = Wallet.createRandom().address;
-  const newHolder = await mint(player);
-  return { holder: await mint(player), newHolder };
+const PROVEN_MINTS = 12;
+
+/**
+ * gasUsed of `mintWithProof` over random raid item draws, each to its own new opener, and of
+ * `mintAwards` of one award of the same tokens on the same contract: to new holders, then to
+ * each of them again (a holder).
+ */
+async function mintGas(admin: JsonRpcSigner, minter: JsonRpcSigner): Promise<{ proven: number[]; newHolder: number[]; holder: number[] }> {
+  const r = seededRandom('bench vrf-chain mints');
+  const on = await deployProvenLootAssets(admin, minter, r.fork('deployment'));
+  const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint }> }>) => Number((await (await tx).wait()).gasUsed);
+  const plain = (to: string, tokenId: number) => on.asMinter.getFunction('mintAwards')([to], [tokenId], [1n], ['0x' + randomHex(r, 32)]);
+  const proven: number[] = [];
+  const newHolder: number[] = [];
+  const holder: number[] = [];
+  for (let i = 0; i < PROVEN_MINTS; i++) {
+    const p = itemDraw(r.fork(`draw ${i}`), on);
+    proven.push(await gasOf(mintWithProof(on, drawArg(p.d, on), p.pi, p.witnesses, p.tokenId)));
+    const to = Wallet.createRandom().address;
+    newHolder.push(await gasOf(plain(to, p.tokenId)));
+    holder.push(await gasOf(plain(to, p.tokenId)));
+  }
+  return { proven, newHolder, holder };
 }
 
 export async function benchVrfChain(): Promise<{ table: string; targets: Target[] }> {
   const node = await startAnvil();
   const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
   try {
-    const admin = await provider.getSigner(0);
+    const [admin, minter] = [await provider.getSigner(0), await provider.getSigner(1)];
     const harness = await deployHarness(admin);
     const address = await harness.getAddress();
     const tx: number[] = [];
@@ -102,7 +115,8 @@ export async function benchVrfChain(): Promise<{ table: string; targets: Target[
     const full = [suite.publicKey(sk), suite.prove(sk, alpha), alpha] as const;
     if (!(await harness.getFunction('verify')(...full))) throw new Error('verify refused a valid proof');
     const verifyTx = Number(await provider.estimateGas({ to: address, data: harness.interface.encodeFunctionData('verify', [...full]) }));
-    const mint = await mintGas(admin);
+    const mints = await mintGas(admin, minter);
+    const mint = { holder: stats(mints.holder).median, newHolder: stats(mints.newHolder).median };
 
     const fast = stats(tx);
     const n = (v: number) => v.toFixed(0).padStart(9);
@@ -118,8 +132,10 @@ export async function benchVrfChain(): Promise<{ table: string; targets: Target[
       row('  of which execution (gasUsed - intrinsic)', stats(sent.map((t, i) => t - intrinsic[i]!))),
       row('fastVerify, library call alone (gasleft)', stats(library)),
       row('verify (full, alpha 100 bytes), tx', { median: verifyTx, min: verifyTx, max: verifyTx }),
-      `${'mintAwards, one award, to a holder'.padEnd(44)} ${n(mint.holder)}`,
-      `${'mintAwards, one award, to a new holder'.padEnd(44)} ${n(mint.newHolder)}`,
+      row('mintAwards, one award, to a holder', stats(mints.holder)),
+      row('mintAwards, one award, to a new holder', stats(mints.newHolder)),
+      row(`mintWithProof, one raid item, to a new holder`, stats(mints.proven)),
+      `(${PROVEN_MINTS} item draws; mintWithProof minus mintAwards to a new holder, medians: ${stats(mints.proven).median - mint.newHolder} gas)`,
       `target: fastVerify tx median <= ${TARGET_GAS} gas (21,000 base and calldata included)`,
     ];
     const r = fast.median / TARGET_GAS;
