@@ -321,7 +321,7 @@ export class AwardMinter {
   }
 
   async #mint(batch: Award[]): Promise<void> {
-    const { contract, wallet, provider } = this.#o;
+    const { contract } = this.#o;
     // A proven award goes alone, first; the rest of the batch waits for the next step.
     for (const a of this.#o.proven ? batch : []) {
       const call = await this.#provenCall(a);
@@ -336,20 +336,30 @@ export class AwardMinter {
       batch.map((a) => a.amount),
       batch.map((a) => '0x' + a.awardId),
     ]);
+    await this.#send(batch, data);
+  }
+
+  /**
+   * Estimates and sends one mint transaction of `awards` (calldata `data`). A revert at the
+   * estimate is the contract's refusal, handled as such; any other failure throws, so the step is
+   * retried.
+   */
+  async #send(awards: readonly Award[], data: string): Promise<void> {
+    const { contract, wallet, provider } = this.#o;
     let gas: bigint;
     try {
       gas = await provider.estimateGas({ from: wallet.address, to: await contract.getAddress(), data });
     } catch (e) {
       const refusal = revertOf(contract, e) ?? ((e as { code?: string }).code === 'CALL_EXCEPTION' ? { name: 'a revert without reason', args: [] } : undefined);
       if (!refusal) throw e;
-      return this.#onRefusal(batch, refusal);
+      return this.#onRefusal(awards, refusal);
     }
     this.#probeSize = undefined;
-    for (const a of batch) this.#checkedAbsent.delete(a.awardId);
-    const verdict = await this.#sender.send(data, batch.map((a) => a.awardId), gas);
+    for (const a of awards) this.#checkedAbsent.delete(a.awardId);
+    const verdict = await this.#sender.send(data, awards.map((a) => a.awardId), gas);
     if (verdict.kind === 'confirmed')
-      for (const a of batch) this.#mintedThisEpoch.set(a.player.toLowerCase(), (this.#mintedThisEpoch.get(a.player.toLowerCase()) ?? 0) + 1);
-    this.#afterVerdict(batch, verdict);
+      for (const a of awards) this.#mintedThisEpoch.set(a.player.toLowerCase(), (this.#mintedThisEpoch.get(a.player.toLowerCase()) ?? 0) + 1);
+    this.#afterVerdict(awards, verdict);
   }
 
   /** The award's mintWithProof call, undefined for a plain award, 'refused' (and held) when it cannot be proven. */
@@ -369,23 +379,9 @@ export class AwardMinter {
   }
 
   async #mintProven(award: Award, call: ProvenLootCall): Promise<void> {
-    const { contract, wallet, provider } = this.#o;
     // The rest of the batch was counted against the caps: read them again next step.
     this.#budget.invalidate();
-    const data = contract.interface.encodeFunctionData('mintWithProof', [call.draw, call.pi, call.witnesses, call.tokenId]);
-    let gas: bigint;
-    try {
-      gas = await provider.estimateGas({ from: wallet.address, to: await contract.getAddress(), data });
-    } catch (e) {
-      const refusal = revertOf(contract, e) ?? ((e as { code?: string }).code === 'CALL_EXCEPTION' ? { name: 'a revert without reason', args: [] } : undefined);
-      if (!refusal) throw e;
-      return this.#onRefusal([award], refusal);
-    }
-    this.#probeSize = undefined;
-    this.#checkedAbsent.delete(award.awardId);
-    const verdict = await this.#sender.send(data, [award.awardId], gas);
-    if (verdict.kind === 'confirmed') this.#mintedThisEpoch.set(award.player.toLowerCase(), (this.#mintedThisEpoch.get(award.player.toLowerCase()) ?? 0) + 1);
-    this.#afterVerdict([award], verdict);
+    await this.#send([award], this.#o.contract.interface.encodeFunctionData('mintWithProof', [call.draw, call.pi, call.witnesses, call.tokenId]));
   }
 
   #afterVerdict(awards: readonly { awardId: string }[], verdict: Verdict): void {

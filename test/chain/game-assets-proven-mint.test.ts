@@ -18,6 +18,7 @@ import {
 } from '../helpers/proven-loot.ts';
 import { seededRandom } from '../helpers/seed.ts';
 import type { LootDraw } from '../helpers/proven-loot.ts';
+import { revertOf } from '../helpers/fairness-contracts.ts';
 
 const suite = getSuite(PROVEN_SUITE);
 const rng = seededRandom('game-assets-proven-mint');
@@ -36,18 +37,6 @@ const itemDraw = (label: string) => {
   return { d: p.d, p, tokenId: p.tokenId };
 };
 const mint = (d: DrawArg, pi: Uint8Array, w: Secp256k1Witnesses, tokenId: number) => mintWithProof(on, d, pi, w, tokenId);
-
-/** The custom error a transaction reverted with, by name. */
-async function revertOf(tx: Promise<unknown>): Promise<string> {
-  try {
-    await (await (tx as Promise<{ wait(): Promise<unknown> }>)).wait();
-  } catch (e) {
-    const data = (e as { data?: string }).data ?? (e as { info?: { error?: { data?: string } } }).info?.error?.data;
-    const parsed = data ? assets.interface.parseError(data) : null;
-    return parsed?.name ?? `unparsed revert: ${(e as Error).message.slice(0, 200)}`;
-  }
-  throw new Error('expected a revert');
-}
 
 beforeAll(async () => {
   node = await startAnvil();

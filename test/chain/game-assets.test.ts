@@ -2,6 +2,7 @@ import { Contract, ContractFactory, JsonRpcProvider, type JsonRpcSigner } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilNode } from '../../server/chain/anvil.ts';
 import { compileContracts, CONTRACT_NAMES, readArtifact } from '../../server/chain/compile.ts';
+import { revertOf } from '../helpers/fairness-contracts.ts';
 
 const EPOCH = 86_400;
 const COIN = 1n;
@@ -16,18 +17,6 @@ let stranger: JsonRpcSigner;
 let assets: Contract;
 let asMinter: Contract;
 const players: string[] = [];
-
-/** The custom error a transaction reverted with, by name (fails the test if it did not revert). */
-async function revertOf(tx: Promise<unknown>): Promise<string> {
-  try {
-    await (await (tx as Promise<{ wait(): Promise<unknown> }>)).wait();
-  } catch (e) {
-    const data = (e as { data?: string; info?: { error?: { data?: string } } }).data ?? (e as { info?: { error?: { data?: string } } }).info?.error?.data;
-    const parsed = data ? assets.interface.parseError(data) : null;
-    return parsed?.name ?? `unparsed revert: ${(e as Error).message.slice(0, 200)}`;
-  }
-  throw new Error('expected a revert');
-}
 
 beforeAll(async () => {
   node = await startAnvil();
