@@ -18,6 +18,7 @@ import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import { DRAW_RECEIPT_COURT, receiptDigest, receiptMessage, type UnsignedReceipt } from '../../vrf/protocol/receipt.ts';
 import { fastVerifyWitnesses, unverifiedWitnesses, type Secp256k1Witnesses } from '../../vrf/secp256k1-witnesses.ts';
 import { mined, revertOf, startFairnessChain, type FairnessChain } from '../helpers/fairness-contracts.ts';
+import { randomSecretKey } from '../helpers/proven-loot.ts';
 import { seededRandom, type SeededRandom } from '../helpers/seed.ts';
 
 const K1 = 'ECVRF-SECP256K1-SHA256-TAI';
@@ -33,18 +34,6 @@ const rng = seededRandom('reveal court proven answers');
 const bytes = (r: SeededRandom, n: number) => Uint8Array.from({ length: n }, () => r.int(0, 255));
 const hex = (r: SeededRandom, n: number) => bytesToHex(bytes(r, n));
 const wallet = (r: SeededRandom) => new Wallet('0x' + hex(r, 32));
-/** A secp256k1 secret key from the generator (any 32 bytes below n; 2^-128 odds of a retry). */
-const vrfSecret = (r: SeededRandom) => {
-  for (;;) {
-    const sk = bytes(r, 32);
-    try {
-      vrf.publicKey(sk);
-      return sk;
-    } catch {
-      // not in [1, n-1]: draw again
-    }
-  }
-};
 
 let chain: FairnessChain;
 let admin: JsonRpcSigner;
@@ -54,7 +43,7 @@ let assets: Contract;
 let registry: Contract;
 let court: Contract;
 const operator = wallet(rng.fork('operator'));
-const vrfKey = vrfSecret(rng.fork('vrf key'));
+const vrfKey = randomSecretKey(rng.fork('vrf key'));
 const keyId = hex(rng.fork('key id'), 8);
 /** A key id registered for an edwards25519 key: the RFC suites answer as before. */
 const edKeyId = hex(rng.fork('ed key id'), 8);
@@ -214,7 +203,7 @@ describe('RevealCourt: proven answers for ECVRF-SECP256K1-SHA256-TAI (anvil)', (
     flipped[r.int(0, 31)]! ^= 1;
     for (const beta of [other.beta, flipped, Uint8Array.of(...a.beta, 0)]) expect(await revertOf(sendProven(c, { ...a, beta }, 0))).toBe('WrongBeta');
     // A valid proof of the right alpha under an unregistered key.
-    expect(await revertOf(sendProven(c, rightAnswer(c, vrfSecret(r)), 0))).toBe('WrongProof');
+    expect(await revertOf(sendProven(c, rightAnswer(c, randomSecretKey(r)), 0))).toBe('WrongProof');
 
     expect((await caseOf(c.caseId))[4]).toBe(1n);
     await chain.advance(WINDOW + 1);
@@ -228,7 +217,7 @@ describe('RevealCourt: proven answers for ECVRF-SECP256K1-SHA256-TAI (anvil)', (
     const lateId = hex(r, 8);
     const c = await revealedCase(r, { keyId: lateId, maxPayout: 20 });
     expect(await court.getFunction('provenAnswer')(c.caseId)).toBe(true);
-    const late = vrfSecret(r);
+    const late = randomSecretKey(r);
     await mined(registry.getFunction('registerVrfKey')('0x' + lateId, K1, vrf.publicKey(late)));
     expect(await revertOf(sendProven(c, rightAnswer(c, late), 0))).toBe('KeyNotInForce');
     await chain.advance(WINDOW + 1);
