@@ -194,7 +194,14 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
       observer: { minted: metrics.minted, failed: metrics.mintFailed },
       log: log.child({ component: 'minter' }),
       ...(suite.name === PROVEN_SUITE
-        ? { proven: new ProvenLootSource(roomRecords, chain.contract, (rulesHash) => log.warn({ rulesHash }, 'GameAssets has no loot table for these rules: their raid loot is minted in batches, unproven')) }
+        ? {
+            proven: new ProvenLootSource(
+              roomRecords,
+              chain.contract,
+              (rulesHash) => log.warn({ rulesHash }, 'GameAssets has no loot table for these rules: their raid loot is minted in batches, unproven'),
+              (keyId) => log.warn({ keyId }, 'GameAssets does not hold this VRF key with its suite: its raid loot is minted in batches, unproven'),
+            ),
+          }
         : {}),
     });
   // One lease for the minter and the fairness key's sender: in a cluster one process sends both.

@@ -113,18 +113,22 @@ async function recordAt(records: RoomRecordReader, roomId: string, seq: number):
 
 /**
  * The server's ProvenAwards: reads the award's outcome and receipt records, and the key and loot
- * table from GameAssets. A draw whose rules hash has no loot table on the contract goes to the
- * plain batch (a deployment that registered none mints as before), said once per rules hash.
+ * table from GameAssets. A draw whose rules hash has no loot table on the contract, or whose key
+ * the contract does not hold with the suite, goes to the plain batch (a deployment that
+ * registered neither mints as before), said once per rules hash and once per key.
  */
 export class ProvenLootSource implements ProvenAwards {
   /** Keys found on the contract with the proven suite (a key not found is asked again next time). */
   readonly #keys = new Map<string, Uint8Array>();
   readonly #tables = new Map<string, boolean>();
+  /** Keys said to be missing (asked again each time, said once). */
+  readonly #keysMissing = new Set<string>();
 
   constructor(
     private readonly records: RoomRecordReader,
     private readonly contract: Contract,
     private readonly onNoTable: (rulesHash: string) => void = () => undefined,
+    private readonly onNoKey: (keyId: string) => void = () => undefined,
   ) {}
 
   async callFor(award: Award): Promise<ProvenLootCall | undefined> {
@@ -134,9 +138,10 @@ export class ProvenLootSource implements ProvenAwards {
     const receipt = await recordAt(this.records, roomId, outcome.receiptSeq);
     if (receipt?.type !== 'receipt') throw new UnprovableAward(`award ${award.awardId}: outcome ${recordSeq} names no receipt`);
     if (receipt.suite !== PROVEN_SUITE || receipt.rulesHash === undefined) return undefined;
-    const publicKey = await this.#key(receipt.keyId);
-    if (!publicKey) throw new UnprovableAward(`award ${award.awardId}: key ${receipt.keyId} is not registered on the contract with ${PROVEN_SUITE}`);
     if (!(await this.#hasTable(receipt.rulesHash))) return undefined;
+    const publicKey = await this.#key(receipt.keyId);
+    // A key the contract does not hold with this suite cannot prove anything there: the batch mints the award, as before.
+    if (!publicKey) return undefined;
     return provenLootCall(award, outcome, receipt, publicKey);
   }
 
@@ -144,6 +149,10 @@ export class ProvenLootSource implements ProvenAwards {
     if (!this.#keys.has(keyId)) {
       const key = (await this.contract.getFunction('vrfKey')(h(keyId))) as { suite: string; publicKey: string };
       if (key.suite === PROVEN_SUITE) this.#keys.set(keyId, hexToBytes(key.publicKey.slice(2)));
+      else if (!this.#keysMissing.has(keyId)) {
+        this.#keysMissing.add(keyId);
+        this.onNoKey(keyId);
+      }
     }
     return this.#keys.get(keyId);
   }

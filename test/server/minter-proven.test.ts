@@ -3,7 +3,8 @@
  * items drawn under ECVRF-SECP256K1-SHA256-TAI are minted with `mintWithProof`, each once, built
  * from the room's records; other awards keep the batched `mintAwards`; an award the contract
  * refuses (a swapped item) or that cannot be proven (a broken proof in its record) is held with
- * its reason while the rest are minted, and a second minter mints nothing again.
+ * its reason while the rest are minted, and a second minter mints nothing again. Items under a
+ * VRF key the contract does not hold are minted in batches, unproven.
  */
 import { getAddress } from 'ethers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -112,5 +113,30 @@ describe('the award minter with proven raid loot', () => {
     await until('the new award minted', async () => (await m2.status(awardId({ roomId: 'mint-chain', drawSeq: 100, recordSeq: 101, recordHash: makeAwards(100, 1, ['0x' + '00'.repeat(20)])[0]!.source.recordHash }, 0))).status === 'minted');
     const after = await chain.provider.getLogs({ address: await assets.getAddress(), topics: [assets.interface.getEvent('AwardMinted')!.topicHash], fromBlock: 0 });
     expect(after).toHaveLength(good.length + 1);
+  }, 120_000);
+
+  it('mints in batches, unproven and said once, the items of a key the contract does not hold', async () => {
+    const records = new Records();
+    const missing: string[] = [];
+    const chain = await startMintChain({ itemTokens: ITEMS, proven: { callFor: (a) => source.callFor(a) } });
+    chains.push(chain);
+    const source = new ProvenLootSource(records, chain.assets, undefined, (keyId) => missing.push(keyId));
+    const admin = chain.assets.connect(await chain.provider.getSigner(0));
+    const rng = seededRandom('minter-proven/unregistered key');
+    const sk = Uint8Array.from({ length: 32 }, () => rng.int(1, 255));
+    const keyId = Array.from({ length: 8 }, () => rng.int(0, 255).toString(16).padStart(2, '0')).join('');
+    const rulesHash = Array.from({ length: 32 }, () => rng.int(0, 255).toString(16).padStart(2, '0')).join('');
+    // The loot table is there; the VRF key is not.
+    await (await admin.getFunction('registerLootTable')('0x' + rulesHash, ROWS)).wait();
+    const items = lootDraws(sk, keyId, rulesHash, 3, records);
+    const m = chain.minter();
+    await chain.outbox.record(items);
+    await until('the items minted', async () => (await m.statuses(items.map((a) => a.awardId))).every((s) => s.status === 'minted'));
+    const assets = chain.assets;
+    const proven = await chain.provider.getLogs({ address: await assets.getAddress(), topics: [assets.interface.getEvent('LootProven')!.topicHash], fromBlock: 0 });
+    expect(proven).toHaveLength(0);
+    for (const a of items) expect(await assets.getFunction('balanceOf')(a.player, a.tokenId)).toBeGreaterThanOrEqual(BigInt(a.amount));
+    expect(missing).toEqual([keyId]);
+    await m.stop();
   }, 120_000);
 });
