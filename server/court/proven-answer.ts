@@ -20,7 +20,10 @@ import { courtInterface, PROVEN_SUITE, provenAnswerCalldata } from './court-cont
 /** Why a proven case cannot be answered: no retry changes it (the case will be claimed). */
 export class NoProvenAnswer extends Error {}
 
-const registryInterface = new Interface(['function vrfKey(bytes8 keyId) view returns (string suite, bytes publicKey, uint64 activeFrom)']);
+const registryInterface = new Interface([
+  'function vrfKey(bytes8 keyId) view returns (string suite, bytes publicKey, uint64 activeFrom)',
+  'function vrfKeyAt(uint64 time) view returns (bytes8)',
+]);
 
 /** What the watcher needs to send a proven answer for one court. */
 export interface ProvenAnswers {
@@ -29,7 +32,8 @@ export interface ProvenAnswers {
   /**
    * The calldata of `answerProven` for the draw of `receipt` with `seed`, answered with `beta`
    * and `pi`. Throws NoProvenAnswer when no witnesses exist: pi does not verify under the
-   * registered key (the court would refuse it), or the key is not of the suite.
+   * registered key (the court would refuse it), the key is not of the suite, or it was not the
+   * key in force on chain when the receipt was issued.
    */
   calldata(receipt: ReceiptRecord, seed: string, beta: Uint8Array, pi: Uint8Array, payout: number): Promise<string>;
 }
@@ -62,6 +66,12 @@ export function provenAnswers(court: string, provider: Provider): ProvenAnswers 
     },
     async calldata(receipt, seed, beta, pi, payout) {
       const pk = await publicKey(receipt.keyId);
+      // The court refuses (KeyNotInForce) an answer under any key but the one in force when the
+      // receipt was issued: no retry changes that, so the case is left to be claimed.
+      const issuedAt = Math.floor(receipt.issuedAt / 1000);
+      const inForce = ((await registry!.getFunction('vrfKeyAt')(issuedAt)) as string).toLowerCase();
+      if (inForce !== '0x' + receipt.keyId.toLowerCase())
+        throw new NoProvenAnswer(`VRF key ${receipt.keyId} was not the key in force on chain when the receipt was issued (${new Date(issuedAt * 1000).toISOString()}; in force then: ${inForce})`);
       let witnesses;
       try {
         witnesses = fastVerifyWitnesses(pk, pi, receiptAlpha(receipt, [seed]));

@@ -9,6 +9,7 @@ import { JsonRpcProvider, type JsonRpcSigner } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoProvenAnswer, provenAnswers } from '../../server/court/proven-answer.ts';
 import { getSuite } from '../../vrf/index.ts';
+import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex } from '../../vrf/protocol/encoding.ts';
 import type { ReceiptRecord } from '../../vrf/protocol/records.ts';
@@ -23,6 +24,8 @@ let chain: FairnessChain;
 let admin: JsonRpcSigner;
 let court: string;
 let oldCourt: string;
+/** The chain's clock after the keys were registered, in ms. */
+let chainNowMs: number;
 const secret = new Uint8Array(32).fill(9);
 const keyId = hex(8);
 const edKeyId = hex(8);
@@ -37,17 +40,19 @@ beforeAll(async () => {
   const assets = await chain.deploy('GameAssets', admin, 'https://fairplay.example/{id}.json', adminAddress, 86_400);
   court = await (await chain.deploy('RevealCourt', admin, await registry.getAddress(), await assets.getAddress(), 1n, 600, 3_600, adminAddress)).getAddress();
   oldCourt = await registry.getAddress(); // no provenAnswer view, no fallback: as a court from before
+  chainNowMs = (await chain.now()) * 1000;
 });
 
 afterAll(async () => {
   await chain?.close();
 });
 
-function receipt(key: string, seed: string): ReceiptRecord {
+/** A receipt of `key`, issued at the chain's clock (or at `issuedAt`, ms). */
+function receipt(key: string, seed: string, issuedAt = chainNowMs): ReceiptRecord {
   return {
     type: 'receipt', seq: 3, prev: hex(32), roomId: 'raid-x', drawSeq: 1, game: 'raid', kind: 'loot',
     action: { chest: 2, round: 1, table: 'raid-loot-v1' }, players: ['0x' + hex(20)], commitments: [seedCommitment(seed)],
-    suite: K1.name, keyId: key, issuedAt: 1_000, rulesHash: hex(32), revealDeadline: 2_000, maxPayout: 0, signature: '0x' + '00'.repeat(65),
+    suite: K1.name, keyId: key, issuedAt, rulesHash: hex(32), revealDeadline: issuedAt + 86_400_000, maxPayout: 0, signature: '0x' + '00'.repeat(65),
   };
 }
 
@@ -69,6 +74,20 @@ describe('proven answers, as the server makes them', () => {
     const other = new Uint8Array(32).fill(10);
     const pi = K1.prove(other, Uint8Array.of(1)); // another key's proof of another alpha
     await expect(answers.calldata(receipt(keyId, seed), seed, K1.proofToHash(pi), pi, 0)).rejects.toBeInstanceOf(NoProvenAnswer);
+    await expect(answers.calldata(receipt(keyId, seed), seed, K1.proofToHash(pi), pi, 0)).rejects.toThrow(/does not verify/);
     await expect(answers.calldata(receipt(edKeyId, seed), seed, K1.proofToHash(pi), pi, 0)).rejects.toBeInstanceOf(NoProvenAnswer);
+  });
+
+  it('refuses, as NoProvenAnswer, the right proof of a receipt issued before its key was in force (the court would refuse KeyNotInForce)', async () => {
+    const answers = provenAnswers(court, chain.provider);
+    const seed = hex(32);
+    const answer = (r: ReceiptRecord) => {
+      const pi = K1.prove(secret, receiptAlpha(r, [seed]));
+      return answers.calldata(r, seed, K1.proofToHash(pi), pi, 0);
+    };
+    expect(await answer(receipt(keyId, seed))).toMatch(/^0x[0-9a-f]+$/);
+    const early = answer(receipt(keyId, seed, chainNowMs - 3_600_000));
+    await expect(early).rejects.toBeInstanceOf(NoProvenAnswer);
+    await expect(early).rejects.toThrow(/not the key in force/);
   });
 });
