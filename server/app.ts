@@ -22,6 +22,7 @@ import { SqlMintLog } from './awards/sql-mint-log.ts';
 import { COIN_TOKEN_ID, TOKEN_IDS } from './awards/tokens.ts';
 import { startChain } from './chain/chain.ts';
 import { watchCourtPayoutLimit } from './chain/court-payout-limit.ts';
+import { watchVrfKeySchedule } from './chain/vrf-key-schedule.ts';
 import { MemorySeatRegistry } from './auth/seats.ts';
 import { SignInService } from './auth/siwe.ts';
 import { MemoryNonceStore } from './auth/nonce-store.ts';
@@ -167,6 +168,11 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     log.warn({ court: chain.fairness.court, answerWindowSeconds: chain.fairness.answerWindowSeconds, minimum: MIN_COURT_ANSWER_SECONDS }, "the reveal court's answer window is shorter than this server needs: a case on a draw still pending in its room is answered only 300 s after its issue, and may be claimed first");
   // A receipt never promises more than the court's bond has free: read now and every minute.
   const courtPayoutLimit = await watchCourtPayoutLimit({ readFreeBond: () => chain.fairness.freeBond(), limit: ctx.courtPayoutLimit, log: log.child({ component: 'court-bond' }) });
+  // On a suite the court verifies, no receipt under a key the registry does not have in force (the court would refuse its answer).
+  ctx.vrfKeySchedule.watched = suite.name === PROVEN_SUITE;
+  const vrfKeySchedule = ctx.vrfKeySchedule.watched
+    ? await watchVrfKeySchedule({ read: () => chain.fairness.vrfKeyEntries(), holder: ctx.vrfKeySchedule, log: log.child({ component: 'vrf-key-schedule' }) })
+    : undefined;
   // Rooms and their transcripts, in the database too: any process that shares it serves and settles them.
   const roomRecords = new SqlRoomRecords(database);
   const rooms = new RoomStore(roomRecords, owner, ctx);
@@ -345,6 +351,7 @@ async function startLockedServer(config: Config, log: Logger, onFatal: (reason: 
     async close() {
       await server.gracefullyShutdown(false);
       courtPayoutLimit.stop();
+      vrfKeySchedule?.stop();
       await economyView.stop();
       await Promise.all(courtWatchers.map((w) => w.stop()));
       await deposits?.stop();

@@ -44,6 +44,7 @@ const BY_CODE: Readonly<Record<string, (r: RoomRefusal) => string>> = {
   'too-many-pending': (r) => `Wait for your open bets to be rolled first: the table takes ${reason(r.message)} at a time.`,
   'commitment-used': () => 'This seed was already used for a bet; every bet needs a fresh one. Try again.',
   'over-court-limit': (r) => `This bet could win more than the fairness court can guarantee right now: ${reason(r.message)}.`,
+  'key-not-in-force': (r) => `Bets are paused until the server's random-number key is in force on chain, so the fairness court can check every draw: ${reason(r.message)}.`,
   'delegation-expired': () => 'Your sign-in has expired: sign in again to keep playing.',
   'delegation-not-yet-valid': () => 'Your sign-in is dated later than the server clock: sign in again.',
   'bad-authorization': (r) => `The server could not confirm this bet was signed by you (${reason(r.message)}): sign in again.`,

@@ -36,6 +36,8 @@ export interface FairnessContracts {
   readonly withdrawDelaySeconds: number;
   /** The court's bond no open case has reserved, less an announced withdrawal: what a receipt may promise now. */
   freeBond(): Promise<bigint>;
+  /** The registry's VRF key schedule: key ids (0x-prefixed) and from when each is in force (seconds). */
+  vrfKeyEntries(): Promise<{ ids: string[]; activeFrom: number[] }>;
   /** Each slot (VRF key, signer, rules per game) as the chain holds it. */
   readonly slots: readonly SlotStatus[];
 }
@@ -129,6 +131,10 @@ async function read(provider: JsonRpcProvider, registry: string, court: string, 
     answerWindowSeconds: Number(await courtContract.getFunction('answerWindow')()),
     withdrawDelaySeconds: Number(await courtContract.getFunction('withdrawDelay')()),
     freeBond: async () => (await courtContract.getFunction('freeBond')()) as bigint,
+    vrfKeyEntries: async () => {
+      const [ids, activeFrom] = (await registryContract.getFunction('vrfKeyEntries')()) as [string[], bigint[]];
+      return { ids: [...ids], activeFrom: activeFrom.map(Number) };
+    },
     slots,
   };
 }

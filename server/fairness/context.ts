@@ -16,6 +16,7 @@ import { MemoryCommitmentRegistry, type CommitmentRegistry } from '../indexes/co
 import type { RecordIndex } from '../indexes/record-index.ts';
 import type { Prover } from './prover.ts';
 import { createDigestSigner } from './secp256k1-wasm.ts';
+import type { VrfKeyScheduleHolder } from './vrf-key-in-force.ts';
 
 export interface FairnessContext {
   readonly suite: EcvrfSuite;
@@ -37,6 +38,12 @@ export interface FairnessContext {
    * draw is made).
    */
   readonly courtPayoutLimit: { coins: number };
+  /**
+   * On a suite the reveal court verifies, the registry's VRF key schedule (chain/vrf-key-schedule.ts):
+   * no receipt is signed while the server's key is not the one in force (vrf-key-in-force.ts).
+   * Not watched on other suites.
+   */
+  readonly vrfKeySchedule: VrfKeyScheduleHolder;
   /** The rules documents served before (rules-archive.ts), once the database is open: a draw is settled under its receipt's rules. */
   readonly pastRules: { archive?: Pick<RulesArchive, 'find'> };
   now(): number;
@@ -79,6 +86,7 @@ export function createFairnessContext(opts: {
     prover: opts.prover,
     revealCourtWindowMs: opts.revealCourtWindowMs ?? DEFAULT_REVEAL_WINDOW_MS,
     courtPayoutLimit: { coins: Number.MAX_SAFE_INTEGER },
+    vrfKeySchedule: { watched: false },
     pastRules: {},
     now: opts.now ?? Date.now,
     commitments: opts.commitments ?? new MemoryCommitmentRegistry(),

@@ -20,6 +20,7 @@ import { transcriptHeader } from './room-journal.ts';
 import { DamagedRecord } from './damaged-record.ts';
 import type { RoomLog } from './room-records.ts';
 import type { FairnessContext } from './context.ts';
+import { keyNotInForce } from './vrf-key-in-force.ts';
 
 /** Refusal of a reveal; the draw stays pending for that player. */
 /** A draw that could pay more coins than the reveal court's bond has free: not receipted. */
@@ -33,6 +34,9 @@ export class OverCourtLimit extends Error {
     );
   }
 }
+
+/** A draw under a VRF key the registry does not have in force now (vrf-key-in-force.ts): not receipted. */
+export class KeyNotInForce extends Error {}
 
 export class RevealError extends Error {
   constructor(
@@ -160,6 +164,9 @@ export class RoomTranscript {
     const maxPayout = courtMaxPayout(draw, rules.document.terms);
     // A receipt promises the court's payout if the house withholds the outcome: never more than the court can pay.
     if (maxPayout > ctx.courtPayoutLimit.coins) throw new OverCourtLimit(maxPayout, ctx.courtPayoutLimit.coins);
+    // A receipt whose key the court would not take an answer under: its case could only be claimed.
+    const keyProblem = keyNotInForce(ctx.vrfKeySchedule, ctx.keyId, ctx.now());
+    if (keyProblem) throw new KeyNotInForce(keyProblem);
     // Before anything is signed: a commitment is used once under this key (throws CommitmentUsed).
     await ctx.commitments.claim(draw.players.map((p) => p.commitment));
     const issuedAt = ctx.now();

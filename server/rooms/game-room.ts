@@ -17,7 +17,7 @@ import type { HashedRecord, ReceiptRecord, VoidReason } from '../../vrf/protocol
 import { seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { voidsRevealedDraws } from '../court/test-withhold.ts';
 import { authenticateRequest, claimSeat, releaseSeat, type PlayerAuth } from '../auth/room-auth.ts';
-import { OverCourtLimit, RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
+import { KeyNotInForce, OverCourtLimit, RevealError, type OutcomeMessage, type RoomTranscript } from '../fairness/room-transcript.ts';
 import { CommitmentUsed } from '../indexes/commitments.ts';
 import { reapplyEffects } from '../fairness/recovery.ts';
 import { limitRoomCreation } from '../limits/room-creation-limit.ts';
@@ -273,6 +273,7 @@ export abstract class GameRoom<S extends Schema> extends Room<{ state: S; client
       // Named by its commitments, as a used commitment is: the player's seed stays unused and theirs.
       if (e instanceof OverCourtLimit)
         throw new Refusal('over-court-limit', e.message, { maxPayout: e.maxPayout, limit: e.limit, commitment: draw.players.map((p) => p.commitment).join(',') });
+      if (e instanceof KeyNotInForce) throw new Refusal('key-not-in-force', e.message, { commitment: draw.players.map((p) => p.commitment).join(',') });
       throw e;
     }
     const effects = applyRecordEffects(services(), receipt, receipt);

@@ -37,7 +37,7 @@ describe('refusal sentences', () => {
   });
 
   it('starts every sentence with a capital and ends it with a full stop', () => {
-    const codes = ['insufficient-chips', 'too-many-pending', 'commitment-used', 'over-court-limit', 'delegation-expired', 'bad-authorization', 'busy', 'not-now', 'internal', 'reveal-late', 'unknown-message'];
+    const codes = ['insufficient-chips', 'too-many-pending', 'commitment-used', 'over-court-limit', 'key-not-in-force', 'delegation-expired', 'bad-authorization', 'busy', 'not-now', 'internal', 'reveal-late', 'unknown-message'];
     for (const code of codes) expect(refusalSentence({ code, message: 'some reason' }), code).toMatch(/^[A-Z].*\.$/);
   });
 });

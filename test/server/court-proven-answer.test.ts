@@ -5,6 +5,7 @@
  * `answerProven` the contract verified (the case closes as answered, which a plain answer to a
  * proven case cannot do), and its pi verifies off chain against the key the registry holds.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Contract, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { IpcJsonRpcProvider } from '../../server/chain/ipc-rpc.ts';
 import { courtInterface, PROVEN_SUITE } from '../../server/court/court-contract.ts';
 import { getSuite } from '../../vrf/index.ts';
 import { receiptAlpha } from '../../vrf/protocol/alpha.ts';
+import { newSeed, seedCommitment } from '../../vrf/protocol/commitment.ts';
 import { bytesToHex, hexToBytes } from '../../vrf/protocol/encoding.ts';
 import { caseStatus, courtAbi, courtAt, fund, revealToCourt } from '../helpers/court.ts';
 import { randomWallet } from '../helpers/gambler.ts';
@@ -24,6 +26,15 @@ import { waitFor } from '../helpers/wait-for.ts';
 type Fairness = { keyId: string; suite: string; chain: { registry: string; court: { address: string } } };
 
 let server: ServerProcess;
+/** A secp256k1 scalar in [1, n-1]: the suite accepts it as a secret key. */
+const isValidSecret = (sk: Uint8Array) => {
+  try {
+    getSuite(PROVEN_SUITE).publicKey(sk);
+    return true;
+  } catch {
+    return false;
+  }
+};
 let provider: IpcJsonRpcProvider;
 
 beforeAll(async () => {
@@ -66,4 +77,25 @@ describe('a server on ECVRF-SECP256K1-SHA256-TAI at the reveal court', () => {
     const gas = (await provider.getTransactionReceipt(log!.transactionHash))!.gasUsed;
     console.log(`server's answerProven for a dice draw: ${gas} gas`);
   }, 300_000);
+
+  it('takes no bet under a new VRF key until the registry has it in force: the court would refuse every answer to it', async () => {
+    const before = await getJson<Fairness>(`${server.url}/fairness`);
+    await server.stop();
+    // The operator replaces the VRF key: the server registers the new one, which applies only after the registry's change delay (a day).
+    let fresh: Uint8Array;
+    do fresh = randomBytes(32);
+    while (!isValidSecret(fresh));
+    server = await startServerProcess({ dataDir: server.dataDir, env: { NODE_ENV: 'test', VRF_SUITE: PROVEN_SUITE, VRF_SECRET_KEY: bytesToHex(fresh) } });
+    const after = await getJson<Fairness>(`${server.url}/fairness`);
+    expect(after.keyId).not.toBe(before.keyId);
+    const player = await TestPlayer.join(server.url, { wallet: randomWallet(), create: true });
+    const seed = newSeed();
+    const refused = await player.betOn(seedCommitment(seed));
+    expect(refused.receipt).toBeUndefined();
+    expect(refused.error).toMatchObject({ code: 'key-not-in-force' });
+    expect(refused.error?.message).toMatch(new RegExp(`VRF key ${after.keyId} is in force on chain only from `));
+    // The room plays on: the refusal is an answer, not a closed connection.
+    expect((await player.betOn(seedCommitment(newSeed()))).error).toMatchObject({ code: 'key-not-in-force' });
+    await player.room.leave();
+  }, timeoutWithStarts(1, 120_000));
 });

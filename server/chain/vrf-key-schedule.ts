@@ -1,0 +1,48 @@
+/**
+ * Reads the FairnessRegistry's VRF key schedule (which key is in force from when) at start and
+ * every minute, into the fairness context, for a server on a suite the reveal court verifies
+ * (fairness/vrf-key-in-force.ts says why). A change is registered a change delay (a day by
+ * default) before it applies, so a read every minute learns of it long before. Until a first
+ * read succeeds no receipt is signed.
+ * @module
+ */
+import type { Logger } from 'pino';
+import type { VrfKeyEntries, VrfKeyScheduleHolder } from '../fairness/vrf-key-in-force.ts';
+
+/** How often the schedule is read again. */
+export const VRF_KEY_SCHEDULE_REFRESH_MS = 60_000;
+
+export interface VrfKeyScheduleWatch {
+  refresh(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Reads the schedule once (awaited), then on a timer that keeps no process alive. A failed read
+ * keeps the last schedule and is logged once per run of failures.
+ */
+export async function watchVrfKeySchedule(opts: {
+  readonly read: () => Promise<VrfKeyEntries>;
+  readonly holder: VrfKeyScheduleHolder;
+  readonly log: Logger;
+  readonly periodMs?: number;
+}): Promise<VrfKeyScheduleWatch> {
+  let failing = false;
+  let inFlight: Promise<void> | undefined;
+  const readOnce = async (): Promise<void> => {
+    try {
+      const e = await opts.read();
+      opts.holder.entries = { ids: e.ids.map((id) => id.toLowerCase()), activeFrom: [...e.activeFrom] };
+      if (failing) opts.log.info('the fairness registry\'s VRF keys are read again');
+      failing = false;
+    } catch (e) {
+      if (!failing) opts.log.error({ err: (e as Error).message }, "reading the fairness registry's VRF keys failed: receipts keep the last schedule read until it works again");
+      failing = true;
+    }
+  };
+  const refresh = (): Promise<void> => (inFlight ??= readOnce().finally(() => (inFlight = undefined)));
+  await refresh();
+  const timer = setInterval(() => void refresh(), opts.periodMs ?? VRF_KEY_SCHEDULE_REFRESH_MS);
+  timer.unref();
+  return { refresh, stop: () => clearInterval(timer) };
+}
