@@ -4,6 +4,8 @@
  * court watcher answers the case: the court marks it proven, the server's answer is the
  * `answerProven` the contract verified (the case closes as answered, which a plain answer to a
  * proven case cannot do), and its pi verifies off chain against the key the registry holds.
+ * Restarted under a new VRF key, still inside the registry's change delay, it takes no bet
+ * (`key-not-in-force`): the court would refuse every answer under that key.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
