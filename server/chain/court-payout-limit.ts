@@ -9,6 +9,7 @@
  * @module
  */
 import type { Logger } from 'pino';
+import { startPeriodicRead } from './periodic-read.ts';
 
 /** How often the free bond is read again. */
 export const COURT_PAYOUT_LIMIT_REFRESH_MS = 60_000;
@@ -33,28 +34,17 @@ export interface CourtPayoutLimitWatch {
  * read keeps the last figure (0 if the first read failed: nothing is promised that was never
  * seen) and is logged once per run of failures, and once more when reads work again.
  */
-export async function watchCourtPayoutLimit(opts: CourtPayoutLimitOptions): Promise<CourtPayoutLimitWatch> {
-  let failing = false;
-  let inFlight: Promise<void> | undefined;
-  let first = true;
-  const readOnce = async (): Promise<void> => {
-    try {
-      const free = await opts.readFreeBond();
-      opts.limit.coins = Number(free < BigInt(Number.MAX_SAFE_INTEGER) ? free : BigInt(Number.MAX_SAFE_INTEGER));
-      if (failing) opts.log.info({ coins: opts.limit.coins }, "the reveal court's free bond is read again");
-      failing = false;
-    } catch (e) {
-      if (first) opts.limit.coins = 0;
-      if (!failing) opts.log.error({ err: (e as Error).message, coins: opts.limit.coins }, "reading the reveal court's free bond failed: bets keep the last figure read until it works again");
-      failing = true;
-    } finally {
-      first = false;
-    }
-  };
-  // One read at a time: a slow node never stacks reads up.
-  const refresh = (): Promise<void> => (inFlight ??= readOnce().finally(() => (inFlight = undefined)));
-  await refresh();
-  const timer = setInterval(() => void refresh(), opts.periodMs ?? COURT_PAYOUT_LIMIT_REFRESH_MS);
-  timer.unref();
-  return { refresh, stop: () => clearInterval(timer) };
+export function watchCourtPayoutLimit(opts: CourtPayoutLimitOptions): Promise<CourtPayoutLimitWatch> {
+  return startPeriodicRead({
+    read: opts.readFreeBond,
+    apply: (free) => (opts.limit.coins = Number(free < BigInt(Number.MAX_SAFE_INTEGER) ? free : BigInt(Number.MAX_SAFE_INTEGER))),
+    onFirstFailure: () => (opts.limit.coins = 0),
+    log: opts.log,
+    messages: {
+      failed: "reading the reveal court's free bond failed: bets keep the last figure read until it works again",
+      recovered: "the reveal court's free bond is read again",
+    },
+    fields: () => ({ coins: opts.limit.coins }),
+    periodMs: opts.periodMs ?? COURT_PAYOUT_LIMIT_REFRESH_MS,
+  });
 }

@@ -8,6 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { VrfKeyEntries, VrfKeyScheduleHolder } from '../fairness/vrf-key-in-force.ts';
+import { startPeriodicRead } from './periodic-read.ts';
 
 /** How often the schedule is read again. */
 export const VRF_KEY_SCHEDULE_REFRESH_MS = 60_000;
@@ -21,28 +22,20 @@ export interface VrfKeyScheduleWatch {
  * Reads the schedule once (awaited), then on a timer that keeps no process alive. A failed read
  * keeps the last schedule and is logged once per run of failures.
  */
-export async function watchVrfKeySchedule(opts: {
+export function watchVrfKeySchedule(opts: {
   readonly read: () => Promise<VrfKeyEntries>;
   readonly holder: VrfKeyScheduleHolder;
   readonly log: Logger;
   readonly periodMs?: number;
 }): Promise<VrfKeyScheduleWatch> {
-  let failing = false;
-  let inFlight: Promise<void> | undefined;
-  const readOnce = async (): Promise<void> => {
-    try {
-      const e = await opts.read();
-      opts.holder.entries = { ids: e.ids.map((id) => id.toLowerCase()), activeFrom: [...e.activeFrom] };
-      if (failing) opts.log.info('the fairness registry\'s VRF keys are read again');
-      failing = false;
-    } catch (e) {
-      if (!failing) opts.log.error({ err: (e as Error).message }, "reading the fairness registry's VRF keys failed: receipts keep the last schedule read until it works again");
-      failing = true;
-    }
-  };
-  const refresh = (): Promise<void> => (inFlight ??= readOnce().finally(() => (inFlight = undefined)));
-  await refresh();
-  const timer = setInterval(() => void refresh(), opts.periodMs ?? VRF_KEY_SCHEDULE_REFRESH_MS);
-  timer.unref();
-  return { refresh, stop: () => clearInterval(timer) };
+  return startPeriodicRead({
+    read: opts.read,
+    apply: (e) => (opts.holder.entries = { ids: e.ids.map((id) => id.toLowerCase()), activeFrom: [...e.activeFrom] }),
+    log: opts.log,
+    messages: {
+      failed: "reading the fairness registry's VRF keys failed: receipts keep the last schedule read until it works again",
+      recovered: "the fairness registry's VRF keys are read again",
+    },
+    periodMs: opts.periodMs ?? VRF_KEY_SCHEDULE_REFRESH_MS,
+  });
 }
