@@ -60,13 +60,15 @@ const MAX_STAKE_UNITS = 100_000 * UNITS_PER_CHIP;
 
 /**
  * The next bet towards `needed` more units: at 98% (a win pays 1/98 of the stake over it) when the
- * balance can stake enough for one win to cover it, else at 50% (a win pays 0.98 of the stake over it).
+ * balance can stake enough for one win to cover it, else at 50% (a win pays 0.98 of the stake
+ * over it) with at most half the balance, so that a run of losses cannot empty it at once (an
+ * all-in loss ended a cluster test's bettor after 6 bets).
  */
 function nextBet(needed: number, balance: number): DiceBet {
   const at98 = needed * 98 + UNITS_PER_CHIP;
   if (at98 <= Math.min(balance, MAX_STAKE_UNITS)) return { stake: Math.max(MIN_STAKE_UNITS, at98), target: 9800, direction: 'under' };
   const at50 = Math.ceil(needed / 0.98) + UNITS_PER_CHIP;
-  return { stake: Math.max(MIN_STAKE_UNITS, Math.min(balance, MAX_STAKE_UNITS, at50)), target: 5000, direction: 'under' };
+  return { stake: Math.max(MIN_STAKE_UNITS, Math.min(Math.floor(balance / 2), MAX_STAKE_UNITS, at50)), target: 5000, direction: 'under' };
 }
 
 /**
