@@ -22,8 +22,10 @@ describe('the coin reconciliation', () => {
   let server: ServerProcess;
   let admin: EmbeddedAdmin | undefined;
   beforeAll(async () => {
-    // Winnings may leave at once (no wagering requirement), from 1 coin.
-    server = await startServerProcess({ env: { ECONOMY_SAMPLE_SECONDS: '1', BONUS_WAGER_MULTIPLE: '0', MIN_CASHOUT_COINS: '1' } });
+    // Winnings may leave at once (no wagering requirement), from 1 coin. The bets below go back to
+    // back (a bet and a reveal each): on a quiet machine that is over the 20 messages a second a
+    // client may send by default, and the room cut the player off (4002).
+    server = await startServerProcess({ env: { ECONOMY_SAMPLE_SECONDS: '1', BONUS_WAGER_MULTIPLE: '0', MIN_CASHOUT_COINS: '1', MAX_MESSAGES_PER_SECOND: '200' } });
   });
   afterAll(async () => {
     admin?.close();
