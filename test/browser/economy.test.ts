@@ -6,22 +6,20 @@
  * dark, and a screenshot (test-results/screenshots/economy.png; `npm run screenshots` copies it
  * to docs/screenshots/economy.png).
  */
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { UNITS_PER_CHIP } from '../../games/chips.ts';
 import { collectPageErrors, screenshot } from '../helpers/browser.ts';
 import { withServerAndBrowser } from '../helpers/browser-suite.ts';
 import { describeViolations, runAxe, serious } from '../helpers/axe.ts';
+import { CASH_OUT_TEST_ENV, cashOut, earnWithdrawable, gamblerBettor } from '../helpers/earn-coins.ts';
 import { Gambler, randomWallet } from '../helpers/gambler.ts';
 import { describeHonest, HonestBettor } from '../helpers/honest-bettor.ts';
-import { sessionSignIn } from '../helpers/player.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 let server: ServerProcess;
 let browser: Browser;
-withServerAndBrowser({ env: { ECONOMY_SAMPLE_SECONDS: '1', MAX_MESSAGES_PER_SECOND: '1000', BONUS_WAGER_MULTIPLE: '0', MIN_CASHOUT_COINS: '1' } }, (s, b) => {
+withServerAndBrowser({ env: { ...CASH_OUT_TEST_ENV, ECONOMY_SAMPLE_SECONDS: '1', MAX_MESSAGES_PER_SECOND: '1000' } }, (s, b) => {
   server = s;
   browser = b;
 });
@@ -30,30 +28,16 @@ interface Figures { flows: unknown[]; gas: { recent: unknown[] }; house: { game:
 const figures = async (): Promise<Figures> => (await (await fetch(`${server.url}/economy`, { headers: { accept: 'application/json' } })).json()) as Figures;
 
 /**
- * A cash-out, for the cash-out chart and the gas chart (its award is minted): 50-chip dice bets
- * at a 90% chance until the player is ahead of its bonus, then its winnings cashed out (the
- * server runs without a wagering requirement, from 1 coin).
+ * A cash-out, for the cash-out chart and the gas chart (its award is minted): dice bets until the
+ * player has a coin it may withdraw (the shared earnWithdrawable; the server runs without a
+ * wagering requirement, from 1 coin), then that coin cashed out.
  */
 async function cashOutWinnings(): Promise<void> {
   const wallet = randomWallet();
   const gambler = await Gambler.enter(server.url, wallet);
-  const balance = async () => ((await (await fetch(`${server.url}/players/${wallet.address}/chips`)).json()) as { balance: number }).balance;
-  for (let i = 0; i < 30 && (await balance()) < 1001 * UNITS_PER_CHIP; i++) {
-    const placed = await gambler.bet({ stake: 50 * UNITS_PER_CHIP, target: 9000, direction: 'under' });
-    if ('refused' in placed) throw new Error(`bet refused: ${placed.refused}`);
-    gambler.reveal(placed.receipt.drawSeq, placed.seed);
-    await gambler.outcome(placed.receipt.drawSeq);
-  }
+  const { withdrawableCoins } = await earnWithdrawable(server.url, gamblerBettor(gambler), 1);
   await gambler.room.leave().catch(() => undefined);
-  const won = Math.floor((await balance()) / UNITS_PER_CHIP) - 1000;
-  expect(won, 'whole chips won beyond the bonus').toBeGreaterThan(0);
-  const { token } = await sessionSignIn(server.url, wallet);
-  const res = await fetch(`${server.url}/economy/cash-out`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ coins: won, requestId: `page-${randomBytes(6).toString('hex')}` }),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
+  await cashOut(server.url, wallet, withdrawableCoins);
   await waitFor(async () => {
     const f = await figures();
     return f.gas.recent.length > 0 && f.flows.length > 0;
