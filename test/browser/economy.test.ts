@@ -70,7 +70,7 @@ describe('the economy page', () => {
       await page.locator('#chart-house details summary').click();
       const dice = page.locator('#chart-house tbody tr', { hasText: 'dice' });
       await expect.poll(() => dice.innerText()).toMatch(/dice\s+\d+\s+[\d,.]+ chips?\s+-?[\d,.]+ chips?\s+-?[\d.]+%\s+-?[\d.]+% to -?[\d.]+%\s+1\.0000%/);
-      expect(await page.locator('#bonus-rule').innerText()).toMatch(/The 1,000 free starting chips are a bonus: they can be played but never cashed out/);
+      expect(await page.locator('#bonus-rule').innerText()).toMatch(/The 1,000,000 free starting chips are a bonus: they can be played but never cashed out/);
       await expect.poll(() => page.locator('#reconciliation').innerText()).toMatch(/^The coins add up\./);
       expect(await page.locator('#top-winners tbody tr').count()).toBeGreaterThan(0);
       expect(await page.locator('#gas-by-player tbody tr').count()).toBeGreaterThan(0);

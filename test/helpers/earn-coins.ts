@@ -14,11 +14,17 @@ import { cashOut as postCashOut, chipsOf } from './cash-out.ts';
 import type { Gambler } from './gambler.ts';
 import type { TestPlayer } from './player.ts';
 
+/** The starting bonus under CASH_OUT_TEST_ENV, in whole chips. */
+export const CASH_OUT_STARTING_CHIPS = 1_000_000;
+
 /**
  * Server settings under which winnings over the bonus can leave at once: no wagering requirement
- * (the bonus itself still never leaves), and cash-outs from 1 coin.
+ * (the bonus itself still never leaves), and cash-outs from 1 coin. The bonus is large because the
+ * edge is the house's: from B chips, no way of betting reaches B + c with a chance over B / (B + c),
+ * so from the default 1,000 each coin to earn failed about one run in 500 (2.1e-3, simulated);
+ * from 1,000,000, about one in 250,000.
  */
-export const CASH_OUT_TEST_ENV = { BONUS_WAGER_MULTIPLE: '0', MIN_CASHOUT_COINS: '1' } as const;
+export const CASH_OUT_TEST_ENV = { BONUS_WAGER_MULTIPLE: '0', MIN_CASHOUT_COINS: '1', STARTING_CHIPS: String(CASH_OUT_STARTING_CHIPS) } as const;
 
 /** What `POST /economy/cash-out` answers: the award that mints the coins, and its status. */
 export interface CashOut {

@@ -25,7 +25,7 @@ import { waitFor } from '../helpers/wait-for.ts';
 import { UNITS_PER_CHIP } from '../../games/chips.ts';
 
 // Small batches: many transactions, so the kills land between and inside them.
-const ENV = { MAX_MESSAGES_PER_SECOND: '10000', MINT_BATCH_SIZE: '10', STARTING_CHIPS: '1000000', ...CASH_OUT_TEST_ENV };
+const ENV = { MAX_MESSAGES_PER_SECOND: '10000', MINT_BATCH_SIZE: '10', ...CASH_OUT_TEST_ENV };
 /** Winnings over the bonus each player makes first (a bet or two at 50%), so that every later bet can be followed by a 1-coin cash-out. */
 const CUSHION_COINS = 10_000;
 const ROUNDS = 5;

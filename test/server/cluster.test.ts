@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyTranscript, type Transcript } from '../../vrf/protocol/transcript.ts';
 import { bondAwardId } from '../../server/chain/fairness-deployment.ts';
 import { startExternalChain } from '../helpers/external-chain.ts';
-import { cashOut, CASH_OUT_TEST_ENV, earnWithdrawable, type DiceBettor } from '../helpers/earn-coins.ts';
+import { cashOut, CASH_OUT_STARTING_CHIPS, CASH_OUT_TEST_ENV, earnWithdrawable, type DiceBettor } from '../helpers/earn-coins.ts';
 import { getJson, signInToken, TestPlayer, type FairnessParams } from '../helpers/player.ts';
 import { startRedis } from '../helpers/redis.ts';
 import { freePort, startServerProcess, tempDataDir, timeoutWithStarts, type ServerProcess } from '../helpers/server-process.ts';
@@ -140,7 +140,7 @@ describe('two processes behind Redis', () => {
 
       // Chips: every player's balance, read through the survivor, is what their draws say.
       for (const s of seated) {
-        const expected = 1000 * UNITS_PER_CHIP - s.staked + s.paid - s.cashed * UNITS_PER_CHIP;
+        const expected = CASH_OUT_STARTING_CHIPS * UNITS_PER_CHIP - s.staked + s.paid - s.cashed * UNITS_PER_CHIP;
         await until(`chips of ${s.player.address} = ${expected}`, async () => {
           const { balance } = await getJson<{ balance: number }>(`${url(survivor)}/players/${s.player.address}/chips`);
           return balance === expected ? balance : undefined;
