@@ -63,19 +63,32 @@ describe('autobet at the dice table', () => {
 
   it('stops at the first bet that reaches the loss to stop at, and Stop ends a long run', { timeout: 180_000 }, async () => {
     const { page, errors } = await diceTable();
-    // A 1% chance: nearly every bet loses, and the run stops at the first loss of its 1 chip.
+    // A 1% chance: nearly every bet loses, and the run stops at the first loss of its 1 chip. A
+    // first bet that wins (1 in 100) puts the run 98 chips up, out of reach of the loss in 50 bets:
+    // the profit limit ends that run at once, and another is started (all three win: 1 in a million).
     await page.fill('#stake', '1');
     await page.locator('#target').fill('100');
-    const lossRun = await run(page, { count: '50', loss: '0.5' });
-    const last = lossRun.outcomes.at(-1)!;
-    expect(last.result.win).toBe(false);
-    expect(lossRun.outcomes.slice(0, -1).every((o) => o.result.win)).toBe(true);
-    expect(lossRun.played).toBe(lossRun.outcomes.length);
-    const net = lossRun.outcomes.reduce((s, o) => s + o.result.payout - 1_000_000, 0);
-    expect(lossRun.text).toContain(`the loss to stop at. ${lossRun.played} ${lossRun.played === 1 ? 'bet' : 'bets'} played, ${netWords(net)}.`);
+    let lossRun: Awaited<ReturnType<typeof run>> | undefined;
+    let earlier = 0;
+    for (let runs = 0; runs < 3; runs++) {
+      const ended = await run(page, { count: '50', profit: '0.5', loss: '0.5' });
+      const mine = ended.outcomes.slice(earlier);
+      expect(ended.played).toBe(1);
+      expect(mine).toHaveLength(1);
+      const net = mine[0]!.result.payout - 1_000_000;
+      if (mine[0]!.result.win) {
+        expect(ended.text).toContain(`the profit to stop at. 1 bet played, ${netWords(net)}.`);
+        earlier = ended.outcomes.length;
+        continue;
+      }
+      expect(ended.text).toContain(`the loss to stop at. 1 bet played, ${netWords(net)}.`);
+      lossRun = ended;
+      break;
+    }
+    expect(lossRun, 'a run ended by a loss in three tries at 99%').toBeDefined();
 
     // Stop, pressed while a run of 1,000 is under way, ends it after the bet in play.
-    const before = lossRun.outcomes.length;
+    const before = lossRun!.outcomes.length;
     const stopped = await run(page, { count: '1000' }, async () => {
       await expect.poll(async () => Number(await page.locator('#autobet-status').getAttribute('data-played')), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
       await page.click('#autobet-start');
