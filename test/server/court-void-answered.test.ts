@@ -30,8 +30,8 @@ import { getJson, TestPlayer } from '../helpers/player.ts';
 import type { ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-/** A 50% bet: the chance of not seeing both a win and a loss in MAX_BETS bets is 2^(1-MAX_BETS), 1 in 2048. */
-const MAX_BETS = 12;
+/** A 50% bet: the chance of not seeing both a win and a loss in MAX_BETS bets is 2^(1-MAX_BETS), about 1 in 8 million. */
+const MAX_BETS = 24;
 /** Ten chips at 50%: a win pays 19.8 chips (in chips: no coins). */
 const BET = { stake: 10 * UNITS_PER_CHIP, target: 5000, direction: 'under' as const };
 const COIN = 1;
@@ -68,7 +68,7 @@ describe('a revealed draw the server voids, taken to the reveal court and answer
 
     const seen = { win: 0, loss: 0 };
     for (let bet = 1; seen.win === 0 || seen.loss === 0; bet++) {
-      if (bet > MAX_BETS) throw new Error(`${MAX_BETS} bets at 50% and only ${seen.win} wins, ${seen.loss} losses: both should have come (odds 1 in 2048)`);
+      if (bet > MAX_BETS) throw new Error(`${MAX_BETS} bets at 50% and only ${seen.win} wins, ${seen.loss} losses: both should have come (odds about 1 in 8 million)`);
       const chipsBefore = await chipsOf(wallet.address);
       const { receipt, seed } = await player.bet(BET);
       player.room.send('reveal', { drawSeq: receipt.drawSeq, seed });
