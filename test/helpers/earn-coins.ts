@@ -21,8 +21,8 @@ export const CASH_OUT_STARTING_CHIPS = 1_000_000;
  * Server settings under which winnings over the bonus can leave at once: no wagering requirement
  * (the bonus itself still never leaves), and cash-outs from 1 coin. The bonus is large because the
  * edge is the house's: from B chips, no way of betting reaches B + c with a chance over B / (B + c),
- * so from the default 1,000 each coin to earn failed about one run in 500 (2.1e-3, simulated);
- * from 1,000,000, about one in 250,000.
+ * so from the default 1,000 each coin to earn failed about one run in 500; from 1,000,000, about
+ * one in 200,000 (test/load/earn-coins-odds.ts; docs/testing.md).
  */
 export const CASH_OUT_TEST_ENV = { BONUS_WAGER_MULTIPLE: '0', MIN_CASHOUT_COINS: '1', STARTING_CHIPS: String(CASH_OUT_STARTING_CHIPS) } as const;
 
@@ -70,7 +70,7 @@ const MAX_STAKE_UNITS = 100_000 * UNITS_PER_CHIP;
  * over it) with at most half the balance, so that a run of losses cannot empty it at once (an
  * all-in loss ended a cluster test's bettor after 6 bets).
  */
-function nextBet(needed: number, balance: number): DiceBet {
+export function nextBet(needed: number, balance: number): DiceBet {
   const at98 = needed * 98 + UNITS_PER_CHIP;
   if (at98 <= Math.min(balance, MAX_STAKE_UNITS)) return { stake: Math.max(MIN_STAKE_UNITS, at98), target: 9800, direction: 'under' };
   const at50 = Math.ceil(needed / 0.98) + UNITS_PER_CHIP;

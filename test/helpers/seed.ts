@@ -30,7 +30,7 @@ function fnv1a(text: string): number {
 }
 
 /** mulberry32: a small, fast PRNG with 32 bits of state; plenty for choosing test inputs. */
-function mulberry32(state: number): () => number {
+export function mulberry32(state: number): () => number {
   let a = state >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
